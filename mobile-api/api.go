@@ -1,0 +1,357 @@
+// Package mobileapi serves the mobile API v1 (../shared/mobile-api.md) over
+// Fiber v2. It talks to the domain through the Service interface and knows
+// nothing of storage.
+package mobileapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pandian/stock"
+)
+
+// Service is what the API needs of the domain; *stock.Service implements it.
+type Service interface {
+	Login(ctx context.Context, code, pin, deviceID string) (stock.SignIn, error)
+	Authenticate(ctx context.Context, token string) (stock.Actor, error)
+
+	PutLocation(ctx context.Context, a stock.Actor, code string, in stock.LocationInput) (stock.Location, bool, error)
+	Location(ctx context.Context, a stock.Actor, code string) (stock.Location, error)
+	Locations(ctx context.Context, a stock.Actor, under string) ([]stock.Location, error)
+	PutSKU(ctx context.Context, a stock.Actor, sku string, in stock.SKUInput) (stock.SKU, bool, error)
+	SKU(ctx context.Context, a stock.Actor, sku string) (stock.SKU, error)
+	PutEmployee(ctx context.Context, a stock.Actor, code string, in stock.EmployeeInput) (stock.Employee, bool, error)
+	Lookup(ctx context.Context, a stock.Actor, raw string) (stock.LookupResult, error)
+	Import(ctx context.Context, a stock.Actor, kind string, body []byte, progress func(float64)) (stock.ImportResult, error)
+	SubmitImport(ctx context.Context, a stock.Actor, kind string, body []byte) (stock.JobView, error)
+	GetJob(ctx context.Context, a stock.Actor, id string) (stock.JobView, error)
+
+	StockLevels(ctx context.Context, a stock.Actor, location, sku string) ([]stock.StockLevel, error)
+	PostMovements(ctx context.Context, a stock.Actor, ms []stock.Movement) (stock.MovementResult, error)
+
+	OpenCount(ctx context.Context, a stock.Actor, in stock.CountInput) (stock.Count, error)
+	Count(ctx context.Context, a stock.Actor, id string) (stock.CountView, error)
+	Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
+	IngestScans(ctx context.Context, a stock.Actor, countID string, scans []stock.ScanInput) (stock.ScanResult, error)
+	CountScans(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
+	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
+	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
+	Approve(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
+	Report(ctx context.Context, a stock.Actor, id, groupBy string) (stock.Report, error)
+	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
+	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
+}
+
+// Options configure the API.
+type Options struct {
+	// Ready reports whether the server can serve (GET /readyz).
+	Ready func(ctx context.Context) error
+	// MaxBody bounds request bodies in bytes (imports are the largest).
+	MaxBody int
+	// MaxJSON bounds JSON request bodies in bytes.
+	MaxJSON int
+	// RequestTimeout bounds the work of one request.
+	RequestTimeout time.Duration
+}
+
+// API is the HTTP layer.
+type API struct {
+	svc  Service
+	opts Options
+}
+
+// New returns the Fiber app serving the API.
+func New(svc Service, opts Options) *fiber.App {
+	if opts.MaxBody == 0 {
+		opts.MaxBody = 64 << 20
+	}
+	if opts.MaxJSON == 0 {
+		opts.MaxJSON = 8 << 20
+	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = 5 * time.Minute
+	}
+	if opts.Ready == nil {
+		opts.Ready = func(context.Context) error { return nil }
+	}
+	a := &API{svc: svc, opts: opts}
+	app := fiber.New(fiber.Config{
+		AppName:               "pandian",
+		BodyLimit:             opts.MaxBody,
+		ErrorHandler:          errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           2 * time.Minute,
+		WriteTimeout:          5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		JSONEncoder:           json.Marshal,
+		JSONDecoder:           json.Unmarshal,
+	})
+	app.Use(recoverer, logger)
+	a.routes(app)
+	return app
+}
+
+// routes registers every endpoint; openapi_test.go checks them against the
+// OpenAPI document.
+func (a *API) routes(app *fiber.App) {
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", a.readyz)
+	app.Get("/v1/openapi.json", openapi)
+	app.Post("/v1/auth/token", a.login)
+
+	v1 := app.Group("/v1", a.authenticate)
+	v1.Get("/me", a.me)
+	v1.Put("/locations/:code", a.putLocation)
+	v1.Get("/locations", a.listLocations)
+	v1.Get("/locations/:code", a.getLocation)
+	v1.Put("/skus/:sku", a.putSKU)
+	v1.Get("/skus/:sku", a.getSKU)
+	v1.Put("/employees/:code", a.putEmployee)
+	v1.Post("/imports/:kind", a.importCSV)
+	v1.Get("/jobs/:id", a.getJob)
+	v1.Get("/lookup", a.lookup)
+	v1.Get("/stock", a.stockLevels)
+	v1.Post("/stock/movements", a.postMovements)
+	v1.Post("/counts", a.openCount)
+	v1.Get("/counts", a.listCounts)
+	v1.Get("/counts/:id", a.getCount)
+	v1.Post("/counts/:id/scans", a.postScans)
+	v1.Get("/counts/:id/scans", a.listScans)
+	v1.Post("/counts/:id/images", notYet("barcode photos"))
+	v1.Post("/counts/:id/close", a.closeCount)
+	v1.Post("/counts/:id/recounts", a.recount)
+	v1.Post("/counts/:id/approve", a.approve)
+	v1.Get("/counts/:id/report", a.report)
+	v1.Get("/reports/discrepancies", a.discrepancies)
+	v1.Get("/audit", a.audit)
+	v1.Post("/documents", notYet("documents"))
+	v1.Get("/documents/:id", notYet("documents"))
+	v1.Post("/documents/:id/receive", notYet("documents"))
+	v1.Get("/skus/:sku/documents", notYet("documents"))
+	app.Use(func(c *fiber.Ctx) error {
+		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
+	})
+}
+
+// notYet answers 501 for endpoints of later milestones.
+func notYet(what string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		return c.Status(fiber.StatusNotImplemented).JSON(errorBody("not_implemented", what+" are not available on this server yet", nil))
+	}
+}
+
+func (a *API) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := a.opts.Ready(ctx); err != nil {
+		return stock.Errorf(stock.EUnavailable, "not ready: %s", stock.ErrorMessage(err))
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+// statusOf maps a domain error code to an HTTP status.
+var statusOf = map[string]int{
+	stock.EInvalid:         fiber.StatusUnprocessableEntity,
+	stock.EUnauthenticated: fiber.StatusUnauthorized,
+	stock.EForbidden:       fiber.StatusForbidden,
+	stock.ENotFound:        fiber.StatusNotFound,
+	stock.EConflict:        fiber.StatusConflict,
+	stock.ETooLarge:        fiber.StatusRequestEntityTooLarge,
+	stock.EUnsupported:     fiber.StatusUnsupportedMediaType,
+	stock.ERateLimited:     fiber.StatusTooManyRequests,
+	stock.EUnavailable:     fiber.StatusServiceUnavailable,
+	stock.EInternal:        fiber.StatusInternalServerError,
+}
+
+func errorBody(code, msg string, details map[string]any) fiber.Map {
+	if details == nil {
+		details = map[string]any{}
+	}
+	return fiber.Map{"error": fiber.Map{"code": code, "message": msg, "details": details}}
+}
+
+// badRequest is an error for a body or query that cannot be read at all
+// (answered 400, where a readable but invalid request gets 422).
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// errorHandler writes every error in the contract's shape.
+func errorHandler(c *fiber.Ctx, err error) error {
+	var fe *fiber.Error
+	var br badRequest
+	code, status := stock.ErrorCode(err), 0
+	msg, details := stock.ErrorMessage(err), stock.ErrorDetails(err)
+	switch {
+	case errors.As(err, &br):
+		code, status, msg = stock.EInvalid, fiber.StatusBadRequest, br.msg
+	case errors.As(err, &fe):
+		status, msg = fe.Code, fe.Message
+		switch {
+		case fe.Code == fiber.StatusRequestEntityTooLarge:
+			code = stock.ETooLarge
+		case fe.Code == fiber.StatusNotFound:
+			code = stock.ENotFound
+		case fe.Code == fiber.StatusMethodNotAllowed:
+			code = "method_not_allowed"
+		case fe.Code < 500:
+			code = stock.EInvalid
+		default:
+			code = stock.EInternal
+		}
+	default:
+		status = statusOf[code]
+	}
+	if status == 0 {
+		status = fiber.StatusInternalServerError
+	}
+	if status >= 500 && code == stock.EInternal {
+		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		msg = "internal error"
+	}
+	if d, ok := details["retry_after_seconds"]; ok {
+		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(d))
+	} else if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, "1")
+	}
+	return c.Status(status).JSON(errorBody(code, msg, details))
+}
+
+// recoverer turns a panic into a 500 without a stack trace in the answer.
+func recoverer(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("panic", "method", c.Method(), "path", c.Path(), "panic", r)
+			err = stock.Errorf(stock.EInternal, "internal error")
+		}
+	}()
+	return c.Next()
+}
+
+// logger logs each request with its status and duration.
+func logger(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			return herr
+		}
+		err = nil
+	}
+	status := c.Response().StatusCode()
+	if status >= 400 || time.Since(start) > time.Second {
+		slog.Info("http", "method", c.Method(), "path", c.Path(), "status", status, "ms", time.Since(start).Milliseconds())
+	}
+	return err
+}
+
+// actorKey is where authenticate leaves the caller.
+const actorKey = "actor"
+
+func (a *API) authenticate(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return stock.Errorf(stock.EUnauthenticated, "missing Authorization: Bearer <token>")
+	}
+	actor, err := a.svc.Authenticate(c.UserContext(), strings.TrimSpace(token))
+	if err != nil {
+		return err
+	}
+	if d := c.Get("X-Device-ID"); d != "" && len(d) <= 100 {
+		actor.DeviceID = d
+	}
+	c.Locals(actorKey, actor)
+	ctx, cancel := context.WithTimeout(c.UserContext(), a.opts.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+func actorOf(c *fiber.Ctx) stock.Actor {
+	a, _ := c.Locals(actorKey).(stock.Actor)
+	return a
+}
+
+// readJSON decodes a JSON body strictly: the media type must be JSON, the
+// body one value with no unknown fields, within the size limit.
+func (a *API) readJSON(c *fiber.Ctx, v any) error {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return stock.Errorf(stock.EUnsupported, "send the body as application/json")
+	}
+	body := c.Body()
+	if len(body) > a.opts.MaxJSON {
+		return stock.Errorf(stock.ETooLarge, "the body is larger than %d bytes", a.opts.MaxJSON)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badRequest{msg: "malformed JSON: " + jsonProblem(err)}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return badRequest{msg: "malformed JSON: more than one value in the body"}
+	}
+	return nil
+}
+
+// jsonProblem explains a decoding error without Go type names.
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var de *stock.Error
+	switch {
+	case errors.As(err, &de):
+		return de.Message
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "the body"
+		}
+		want := te.Type.Kind().String()
+		switch want {
+		case "int64", "int", "int32":
+			want = "an integer"
+		case "float64":
+			want = "a number"
+		case "string":
+			want = "a string"
+		case "slice":
+			want = "an array"
+		case "struct", "map":
+			want = "an object"
+		}
+		return fmt.Sprintf("%s must be %s, got %s", field, want, te.Value)
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.Is(err, io.EOF):
+		return "the body is empty"
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "json: ")
+	return msg
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, stock.Errorf(stock.EInvalid, "%s must be an integer", name).With("field", name)
+	}
+	return n, nil
+}

@@ -1,0 +1,345 @@
+package mobileapi
+
+import (
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"pandian/stock"
+)
+
+type loginBody struct {
+	EmployeeCode string `json:"employee_code"`
+	PIN          string `json:"pin"`
+	DeviceID     string `json:"device_id"`
+}
+
+func (a *API) login(c *fiber.Ctx) error {
+	var b loginBody
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	res, err := a.svc.Login(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) me(c *fiber.Ctx) error {
+	act := actorOf(c)
+	return c.JSON(fiber.Map{"employee": act.Employee, "device_id": act.DeviceID})
+}
+
+// created answers 201 for a new resource and 200 for a replaced one.
+func created(c *fiber.Ctx, isNew bool, v any) error {
+	if isNew {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(v)
+}
+
+func (a *API) putLocation(c *fiber.Ctx) error {
+	var b stock.LocationInput
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	l, isNew, err := a.svc.PutLocation(c.UserContext(), actorOf(c), c.Params("code"), b)
+	if err != nil {
+		return err
+	}
+	return created(c, isNew, l)
+}
+
+func (a *API) getLocation(c *fiber.Ctx) error {
+	l, err := a.svc.Location(c.UserContext(), actorOf(c), c.Params("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(l)
+}
+
+func (a *API) listLocations(c *fiber.Ctx) error {
+	ls, err := a.svc.Locations(c.UserContext(), actorOf(c), c.Query("under"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"locations": ls})
+}
+
+func (a *API) putSKU(c *fiber.Ctx) error {
+	var b stock.SKUInput
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	s, isNew, err := a.svc.PutSKU(c.UserContext(), actorOf(c), c.Params("sku"), b)
+	if err != nil {
+		return err
+	}
+	return created(c, isNew, s)
+}
+
+func (a *API) getSKU(c *fiber.Ctx) error {
+	s, err := a.svc.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
+}
+
+func (a *API) putEmployee(c *fiber.Ctx) error {
+	var b stock.EmployeeInput
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	e, isNew, err := a.svc.PutEmployee(c.UserContext(), actorOf(c), c.Params("code"), b)
+	if err != nil {
+		return err
+	}
+	return created(c, isNew, e)
+}
+
+// importCSV applies small imports at once and queues large ones as jobs
+// (202 with the job to poll at Location).
+func (a *API) importCSV(c *fiber.Ctx) error {
+	act := actorOf(c)
+	if err := act.Require(stock.PermMasterData); err != nil {
+		return err
+	}
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || (mt != "text/csv" && mt != "application/csv") {
+		return stock.Errorf(stock.EUnsupported, "send the import as text/csv")
+	}
+	body := append([]byte(nil), c.Body()...)
+	async := c.Query("async")
+	if async == "true" || (async != "false" && len(body) >= stock.AsyncImportBytes) {
+		j, err := a.svc.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
+		if err != nil {
+			return err
+		}
+		c.Location("/v1/jobs/" + j.ID)
+		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"job": j})
+	}
+	res, err := a.svc.Import(c.UserContext(), act, c.Params("kind"), body, nil)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) getJob(c *fiber.Ctx) error {
+	j, err := a.svc.GetJob(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(j)
+}
+
+func (a *API) lookup(c *fiber.Ctx) error {
+	res, err := a.svc.Lookup(c.UserContext(), actorOf(c), c.Query("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) stockLevels(c *fiber.Ctx) error {
+	ls, err := a.svc.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"levels": ls})
+}
+
+func (a *API) postMovements(c *fiber.Ctx) error {
+	var ms []stock.Movement
+	if err := a.readJSON(c, &ms); err != nil {
+		return err
+	}
+	res, err := a.svc.PostMovements(c.UserContext(), actorOf(c), ms)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) openCount(c *fiber.Ctx) error {
+	var b stock.CountInput
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	cnt, err := a.svc.OpenCount(c.UserContext(), actorOf(c), b)
+	if err != nil {
+		return err
+	}
+	c.Location("/v1/counts/" + cnt.ID)
+	return c.Status(fiber.StatusCreated).JSON(cnt)
+}
+
+func (a *API) listCounts(c *fiber.Ctx) error {
+	cs, err := a.svc.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"counts": cs})
+}
+
+func (a *API) getCount(c *fiber.Ctx) error {
+	v, err := a.svc.Count(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+type scansBody struct {
+	Scans []stock.ScanInput `json:"scans"`
+}
+
+func (a *API) postScans(c *fiber.Ctx) error {
+	var b scansBody
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	res, err := a.svc.IngestScans(c.UserContext(), actorOf(c), c.Params("id"), b.Scans)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) listScans(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 1000)
+	if err != nil {
+		return err
+	}
+	f := stock.ScanFilter{SKU: c.Query("sku"), Status: stock.ScanStatus(c.Query("status")), After: c.Query("after"), Limit: limit}
+	scans, err := a.svc.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if len(scans) == limit && limit > 0 {
+		next = scans[len(scans)-1].EventID
+	}
+	return c.JSON(fiber.Map{"scans": scans, "next_after": next})
+}
+
+func (a *API) closeCount(c *fiber.Ctx) error {
+	cnt, err := a.svc.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(cnt)
+}
+
+func (a *API) recount(c *fiber.Ctx) error {
+	var b stock.RecountInput
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	v, err := a.svc.OrderRecount(c.UserContext(), actorOf(c), c.Params("id"), b)
+	if err != nil {
+		return err
+	}
+	return c.JSON(v)
+}
+
+func (a *API) approve(c *fiber.Ctx) error {
+	var b stock.ApproveInput
+	if len(c.Body()) > 0 {
+		if err := a.readJSON(c, &b); err != nil {
+			return err
+		}
+	}
+	res, err := a.svc.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (a *API) report(c *fiber.Ctx) error {
+	format := c.Query("format", "json")
+	if format != "json" && format != "csv" {
+		return stock.Errorf(stock.EInvalid, "format must be json or csv").With("field", "format")
+	}
+	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"))
+	if err != nil {
+		return err
+	}
+	if format == "csv" {
+		rows := c.Query("rows")
+		if rows == "" {
+			rows = "lines"
+			if r.GroupBy != "sku" {
+				rows = "groups"
+			}
+		}
+		if rows != "lines" && rows != "groups" {
+			return stock.Errorf(stock.EInvalid, "rows must be lines or groups").With("field", "rows")
+		}
+		name := "count-" + r.CountID + "-" + r.GroupBy + ".csv"
+		if rows == "groups" {
+			return streamCSV(c, name, groupsCSV(r.GroupBy, r.Groups, r.Totals, r.Masked))
+		}
+		return streamCSV(c, name, linesCSV(r.Lines, r.Masked))
+	}
+	return c.JSON(r)
+}
+
+// parseTime reads an RFC 3339 time or a date (2006-01-02) query parameter.
+func parseTime(c *fiber.Ctx, name string, def time.Time) (time.Time, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse("2006-01-02", v); err == nil {
+		return t, nil
+	}
+	return time.Time{}, stock.Errorf(stock.EInvalid, "%s must be an RFC 3339 time or a date like 2026-11-23", name).With("field", name)
+}
+
+func (a *API) discrepancies(c *fiber.Ctx) error {
+	now := time.Now().UTC()
+	from, err := parseTime(c, "from", now.AddDate(0, 0, -30))
+	if err != nil {
+		return err
+	}
+	to, err := parseTime(c, "to", now.Add(time.Minute))
+	if err != nil {
+		return err
+	}
+	if c.Query("to") != "" && !strings.Contains(c.Query("to"), "T") {
+		to = to.AddDate(0, 0, 1) // a date means the whole day
+	}
+	format := c.Query("format", "json")
+	if format != "json" && format != "csv" {
+		return stock.Errorf(stock.EInvalid, "format must be json or csv").With("field", "format")
+	}
+	r, err := a.svc.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
+	if err != nil {
+		return err
+	}
+	if format == "csv" {
+		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", groupsCSV(r.GroupBy, r.Groups, r.Totals, false))
+	}
+	return c.JSON(r)
+}
+
+func (a *API) audit(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 200)
+	if err != nil {
+		return err
+	}
+	es, err := a.svc.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"entries": es})
+}

@@ -1,0 +1,346 @@
+package stock
+
+import (
+	"context"
+	"sort"
+)
+
+// CountView is a count with its progress, as the API shows it.
+type CountView struct {
+	Count
+	Stats    ScanStats     `json:"progress"`
+	Recounts []RecountLine `json:"recounts"`
+}
+
+// OpenCount opens a count and snapshots the book quantities in its scope.
+func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c Count, err error) {
+	if err := actor.Require(PermManageCount); err != nil {
+		return c, err
+	}
+	if in.MovementPolicy == "" {
+		in.MovementPolicy = PolicySnapshotDelta
+	}
+	if in.Uncounted == "" {
+		in.Uncounted = UncountedZero
+	}
+	if !in.MovementPolicy.Valid() {
+		return c, Errorf(EInvalid, "movement_policy must be snapshot_delta, freeze or reject_changed").With("field", "movement_policy")
+	}
+	if in.Uncounted != UncountedZero && in.Uncounted != UncountedIgnore {
+		return c, Errorf(EInvalid, "uncounted must be zero or ignore").With("field", "uncounted")
+	}
+	if in.ToleranceQty < 0 || in.ToleranceQty > 1_000_000 {
+		return c, Errorf(EInvalid, "tolerance_qty must be 0 to 1000000").With("field", "tolerance_qty")
+	}
+	blind := true
+	if in.Blind != nil {
+		blind = *in.Blind
+	}
+	for _, list := range [][]string{in.Scope.Zones, in.Scope.Categories, in.Scope.SKUs} {
+		if len(list) > 10000 {
+			return c, Errorf(EInvalid, "a scope list holds at most 10000 entries").With("field", "scope")
+		}
+	}
+	now := s.Now().UTC()
+	err = s.store.Write(ctx, func(tx Tx) error {
+		loc, err := s.locationInScope(tx, actor, in.Location)
+		if ErrorCode(err) == ENotFound {
+			return Errorf(ENotFound, "location %s not found", in.Location).With("field", "location")
+		} else if err != nil {
+			return err
+		}
+		if loc.Kind != KindStore && loc.Kind != KindZone {
+			return Errorf(EInvalid, "counts are opened on a store or a zone, not a %s", loc.Kind).With("field", "location")
+		}
+		paths := []string{loc.Path}
+		if len(in.Scope.Zones) > 0 {
+			zones, err := tx.LocationsByCode(in.Scope.Zones)
+			if err != nil {
+				return err
+			}
+			paths = paths[:0]
+			for _, z := range in.Scope.Zones {
+				zl, ok := zones[z]
+				if !ok || zl.Kind != KindZone || !zl.Under(loc.Code) {
+					return Errorf(EInvalid, "scope zone %s is not a zone of %s", z, loc.Code).With("field", "scope.zones")
+				}
+				paths = append(paths, zl.Path)
+			}
+		}
+		if len(in.Scope.SKUs) > 0 {
+			found, err := tx.SKUs(in.Scope.SKUs)
+			if err != nil {
+				return err
+			}
+			for _, k := range in.Scope.SKUs {
+				if _, ok := found[k]; !ok {
+					return Errorf(EInvalid, "scope SKU %s does not exist", k).With("field", "scope.skus")
+				}
+			}
+		}
+		// One active count per location subtree: overlapping counts would post
+		// the same adjustment twice.
+		active, err := tx.Counts(CountFilter{Paths: nil, Limit: 1000, Status: ""})
+		if err != nil {
+			return err
+		}
+		for _, o := range active {
+			if o.Status == StatusPosted {
+				continue
+			}
+			ol := Location{Path: o.LocationPath}
+			if ol.Under(loc.Code) || loc.Under(o.Location) {
+				return Errorf(EConflict, "count %s at %s is still %s; post it before opening another here", o.ID, o.Location, o.Status).With("count_id", o.ID)
+			}
+		}
+		snap, err := tx.SnapshotBook(paths, in.Scope)
+		if err != nil {
+			return err
+		}
+		c = Count{ID: newID("cnt_"), Location: loc.Code, LocationPath: loc.Path, Scope: in.Scope, Blind: blind,
+			MovementPolicy: in.MovementPolicy, Uncounted: in.Uncounted, ToleranceQty: in.ToleranceQty,
+			Status: StatusOpen, Round: 1, OpenedBy: actor.Employee.Code, OpenedAt: now}
+		if c.Scope.Zones == nil {
+			c.Scope.Zones = []string{}
+		}
+		if c.Scope.Categories == nil {
+			c.Scope.Categories = []string{}
+		}
+		if c.Scope.SKUs == nil {
+			c.Scope.SKUs = []string{}
+		}
+		if err := tx.CreateCount(c, snap); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "count.open", "count:"+c.ID, map[string]any{"location": c.Location, "policy": c.MovementPolicy, "blind": c.Blind, "snapshot_lines": len(snap)})
+	})
+	return c, err
+}
+
+// countInScope loads a count and answers not found outside the actor's scope.
+func (s *Service) countInScope(tx Tx, actor Actor, id string, forUpdate bool) (Count, error) {
+	c, err := tx.Count(id, forUpdate)
+	if err != nil {
+		return c, err
+	}
+	if !actor.InScope(Location{Path: c.LocationPath}) {
+		return Count{}, Errorf(ENotFound, "count %s not found", id)
+	}
+	return c, nil
+}
+
+// Count returns a count with its progress.
+func (s *Service) Count(ctx context.Context, actor Actor, id string) (v CountView, err error) {
+	err = s.store.Read(ctx, func(tx Tx) error {
+		if v.Count, err = s.countInScope(tx, actor, id, false); err != nil {
+			return err
+		}
+		if v.Stats, err = tx.ScanStats(id); err != nil {
+			return err
+		}
+		v.Recounts, err = tx.Recounts(id)
+		return err
+	})
+	return v, err
+}
+
+// Counts lists the counts in the actor's scope, newest first.
+func (s *Service) Counts(ctx context.Context, actor Actor, location string, status CountStatus) (out []Count, err error) {
+	if status != "" && status != StatusOpen && status != StatusRecount && status != StatusReview && status != StatusPosted {
+		return nil, Errorf(EInvalid, "status must be open, recount, review or posted").With("field", "status")
+	}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		f := CountFilter{Status: status, Limit: 500}
+		if location != "" {
+			l, err := s.locationInScope(tx, actor, location)
+			if err != nil {
+				return err
+			}
+			f.Paths = []string{l.Path}
+		} else if f.Paths, err = s.scopePaths(tx, actor); err != nil {
+			return err
+		} else if f.Paths == nil {
+			f.Paths = []string{"/"}
+		}
+		out, err = tx.Counts(f)
+		return err
+	})
+	if out == nil {
+		out = []Count{}
+	}
+	return out, err
+}
+
+// inputs gathers everything a count's report is computed from.
+func (s *Service) inputs(tx Tx, c Count) (reportInput, error) {
+	in := reportInput{count: c}
+	var err error
+	if in.snapshot, err = tx.Snapshot(c.ID); err != nil {
+		return in, err
+	}
+	paths, err := s.countPaths(tx, c)
+	if err != nil {
+		return in, err
+	}
+	if in.changes, err = tx.ChangesSince(c.ID, paths); err != nil {
+		return in, err
+	}
+	if in.aggregates, err = tx.ScanAggregates(c.ID); err != nil {
+		return in, err
+	}
+	seen := map[string]bool{}
+	var skus []string
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			skus = append(skus, k)
+		}
+	}
+	for _, r := range in.snapshot {
+		add(r.SKU)
+	}
+	for _, r := range in.aggregates {
+		add(r.SKU)
+	}
+	if in.skus, err = tx.SKUs(skus); err != nil {
+		return in, err
+	}
+	// Movements of SKUs outside the category/SKU filters do not make lines.
+	kept := in.changes[:0]
+	for _, ch := range in.changes {
+		info, ok := in.skus[ch.SKU]
+		if seen[ch.SKU] || (ok && c.Scope.matchesSKU(info)) {
+			kept = append(kept, ch)
+		}
+	}
+	in.changes = kept
+	return in, nil
+}
+
+// countPaths returns the location paths whose stock a count covers.
+func (s *Service) countPaths(tx Tx, c Count) ([]string, error) {
+	if len(c.Scope.Zones) == 0 {
+		return []string{c.LocationPath}, nil
+	}
+	zones, err := tx.LocationsByCode(c.Scope.Zones)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, z := range zones {
+		paths = append(paths, z.Path)
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// CloseCount stops counting and computes the discrepancy report. Closing a
+// count already in review answers it unchanged.
+func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (c Count, err error) {
+	if err := actor.Require(PermManageCount); err != nil {
+		return c, err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if c, err = s.countInScope(tx, actor, id, true); err != nil {
+			return err
+		}
+		switch c.Status {
+		case StatusReview:
+			return nil
+		case StatusPosted:
+			return Errorf(EConflict, "count %s is already posted", id)
+		}
+		in, err := s.inputs(tx, c)
+		if err != nil {
+			return err
+		}
+		lines := computeLines(in)
+		if err := tx.SaveReport(c.ID, lines); err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		c.Status, c.ClosedAt = StatusReview, &now
+		if err := tx.UpdateCount(c); err != nil {
+			return err
+		}
+		return s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round, "lines": len(lines)})
+	})
+	return c, err
+}
+
+// RecountInput is the body of POST /v1/counts/{id}/recounts.
+type RecountInput struct {
+	SKUs     []string `json:"skus"`
+	Assignee string   `json:"assignee"`
+}
+
+// OrderRecount reopens lines of a count in review for an assignee, in a new
+// round whose scans supersede the earlier ones (both stay visible).
+func (s *Service) OrderRecount(ctx context.Context, actor Actor, id string, in RecountInput) (v CountView, err error) {
+	if err := actor.Require(PermManageCount); err != nil {
+		return v, err
+	}
+	if len(in.SKUs) == 0 || len(in.SKUs) > 10000 {
+		return v, Errorf(EInvalid, "skus must list 1 to 10000 SKUs").With("field", "skus")
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		c, err := s.countInScope(tx, actor, id, true)
+		if err != nil {
+			return err
+		}
+		if c.Status != StatusReview {
+			return Errorf(EConflict, "recounts are ordered on a count in review; this one is %s", c.Status)
+		}
+		assignee, err := tx.Employee(in.Assignee)
+		if ErrorCode(err) == ENotFound {
+			return Errorf(EInvalid, "assignee %s does not exist", in.Assignee).With("field", "assignee")
+		} else if err != nil {
+			return err
+		}
+		if !(Actor{Employee: assignee}).InScope(Location{Path: c.LocationPath}) || !assignee.Role.Can(PermScan) {
+			return Errorf(EInvalid, "assignee %s cannot count at %s", in.Assignee, c.Location).With("field", "assignee")
+		}
+		lines, err := tx.ReportLines(c.ID)
+		if err != nil {
+			return err
+		}
+		inReport := map[string]bool{}
+		for _, l := range lines {
+			inReport[l.SKU] = true
+		}
+		skus, err := tx.SKUs(in.SKUs)
+		if err != nil {
+			return err
+		}
+		c.Round++
+		var rl []RecountLine
+		seen := map[string]bool{}
+		for _, k := range in.SKUs {
+			info, ok := skus[k]
+			if !ok || (!inReport[k] && !c.Scope.matchesSKU(info)) {
+				return Errorf(EInvalid, "SKU %s is not a line of this count", k).With("field", "skus")
+			}
+			if !seen[k] {
+				seen[k] = true
+				rl = append(rl, RecountLine{SKU: k, Round: c.Round, Assignee: assignee.Code})
+			}
+		}
+		if err := tx.AddRecounts(c.ID, rl); err != nil {
+			return err
+		}
+		c.Status = StatusRecount
+		if err := tx.UpdateCount(c); err != nil {
+			return err
+		}
+		if err := s.audit(tx, actor, "count.recount", "count:"+c.ID, map[string]any{"round": c.Round, "skus": in.SKUs, "assignee": assignee.Code}); err != nil {
+			return err
+		}
+		v.Count = c
+		if v.Stats, err = tx.ScanStats(id); err != nil {
+			return err
+		}
+		v.Recounts, err = tx.Recounts(id)
+		return err
+	})
+	return v, err
+}

@@ -1,0 +1,415 @@
+package stock
+
+import (
+	"encoding/json"
+	"math"
+	"sort"
+	"time"
+)
+
+// Line statuses in a report.
+const (
+	LineCounted   = "counted"   // scanned in at least one round
+	LineUncounted = "uncounted" // not scanned, counted as zero
+	LineIgnored   = "ignored"   // not scanned, left out (uncounted = ignore)
+)
+
+// Participant is one employee's share of a line in one round.
+type Participant struct {
+	Employee string `json:"employee"`
+	Role     Role   `json:"role"`
+	Qty      int64  `json:"qty"`
+	Scans    int64  `json:"scans"`
+}
+
+// RoundResult is what one round counted for a line. Error is this round's
+// miscount: against the round that superseded it when it was recounted,
+// against the book otherwise.
+type RoundResult struct {
+	Round        int           `json:"round"`
+	CountedQty   int64         `json:"counted_qty"`
+	ErrorQty     int64         `json:"error_qty"`
+	ErrorValue   Money         `json:"error_value"`
+	Superseded   bool          `json:"superseded"`
+	Participants []Participant `json:"participants"`
+	LastScanAt   time.Time     `json:"last_scan_at"`
+}
+
+// ReportLine is one SKU of a count's discrepancy report.
+type ReportLine struct {
+	SKU             string        `json:"sku"`
+	Name            string        `json:"name"`
+	NameZh          string        `json:"name_zh"`
+	Category        string        `json:"category"`
+	Location        string        `json:"location"`
+	UnitCost        Money         `json:"unit_cost"`
+	Status          string        `json:"status"`
+	SnapshotQty     int64         `json:"snapshot_qty"`
+	MovementQty     int64         `json:"movement_qty"`
+	BookQty         int64         `json:"book_qty"`
+	CountedQty      int64         `json:"counted_qty"`
+	VarianceQty     int64         `json:"variance_qty"`
+	VarianceValue   Money         `json:"variance_value"`
+	VariancePct     *float64      `json:"variance_pct"`
+	WithinTolerance bool          `json:"within_tolerance"`
+	CountedBy       []string      `json:"counted_by"`
+	Roles           []Role        `json:"roles"`
+	Zones           []string      `json:"zones"`
+	Rounds          []RoundResult `json:"rounds"`
+	FirstCountedQty int64         `json:"first_counted_qty"`
+	Recounted       bool          `json:"recounted"`
+	RecountRequired bool          `json:"recount_required"`
+	ReasonCode      string        `json:"reason_code,omitempty"`
+	Posted          bool          `json:"posted"`
+
+	masked bool
+}
+
+// expectationFields are hidden from roles that may not see book quantities
+// of a blind count.
+var expectationFields = []string{"snapshot_qty", "movement_qty", "book_qty", "variance_qty", "variance_value", "variance_pct", "within_tolerance", "recount_required"}
+
+// MarshalJSON writes the line, without the book-derived fields when masked.
+func (l ReportLine) MarshalJSON() ([]byte, error) {
+	type plain ReportLine
+	b, err := json.Marshal(plain(l))
+	if err != nil || !l.masked {
+		return b, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	for _, f := range expectationFields {
+		delete(m, f)
+	}
+	rounds := make([]map[string]any, len(l.Rounds))
+	for i, r := range l.Rounds {
+		rounds[i] = map[string]any{"round": r.Round, "counted_qty": r.CountedQty, "superseded": r.Superseded, "participants": r.Participants, "last_scan_at": r.LastScanAt}
+	}
+	m["rounds"], _ = json.Marshal(rounds)
+	return json.Marshal(m)
+}
+
+// Masked reports whether book-derived fields are hidden.
+func (l ReportLine) Masked() bool { return l.masked }
+
+// GroupSummary sums a report's lines (or rounds, for role and employee)
+// within one group.
+type GroupSummary struct {
+	Key              string  `json:"key"`
+	Lines            int     `json:"lines"`
+	AbsVarianceQty   int64   `json:"abs_variance_qty"`
+	AbsVarianceValue Money   `json:"abs_variance_value"`
+	NetVarianceValue Money   `json:"net_variance_value"`
+	WithinTolerance  int     `json:"within_tolerance"`
+	Accuracy         float64 `json:"accuracy"`
+	Recounted        int     `json:"recounted"`
+}
+
+// Report is a count's discrepancy report.
+type Report struct {
+	CountID    string           `json:"count_id"`
+	Location   string           `json:"location"`
+	Status     CountStatus      `json:"status"`
+	Blind      bool             `json:"blind"`
+	Masked     bool             `json:"masked"`
+	GroupBy    string           `json:"group_by"`
+	Lines      []ReportLine     `json:"lines"`
+	Groups     []GroupSummary   `json:"groups"`
+	Totals     GroupSummary     `json:"totals"`
+	Unresolved []UnresolvedCode `json:"unresolved"`
+}
+
+// UnresolvedCode is a scanned code that matched no SKU, kept for the
+// reviewer.
+type UnresolvedCode struct {
+	Code  string `json:"code"`
+	Scans int64  `json:"scans"`
+	Qty   int64  `json:"qty"`
+}
+
+// GroupBy values accepted by reports.
+var groupBys = map[string]bool{"sku": true, "role": true, "employee": true, "zone": true, "category": true, "store": true}
+
+// ValidGroupBy reports whether g is a known grouping.
+func ValidGroupBy(g string) bool { return groupBys[g] }
+
+// reportInput is everything a report is computed from.
+type reportInput struct {
+	count      Count
+	snapshot   []SnapshotRow
+	changes    []StockChange
+	aggregates []ScanAggregate
+	skus       map[string]SKU
+}
+
+// computeLines turns snapshot, changes and scan aggregates into report lines,
+// applying the count's movement and uncounted policies.
+func computeLines(in reportInput) []ReportLine {
+	type acc struct {
+		line     ReportLine
+		rounds   map[int]*RoundResult
+		inSnap   bool
+		changes  []StockChange
+		zones    map[string]bool
+		snapshot int64
+	}
+	lines := map[string]*acc{}
+	get := func(sku string) *acc {
+		a := lines[sku]
+		if a == nil {
+			a = &acc{rounds: map[int]*RoundResult{}, zones: map[string]bool{}}
+			a.line.SKU = sku
+			lines[sku] = a
+		}
+		return a
+	}
+	for _, s := range in.snapshot {
+		a := get(s.SKU)
+		a.inSnap = true
+		a.snapshot += s.Qty
+	}
+	for _, c := range in.changes {
+		a := get(c.SKU)
+		a.changes = append(a.changes, c)
+	}
+	for _, g := range in.aggregates {
+		a := get(g.SKU)
+		r := a.rounds[g.Round]
+		if r == nil {
+			r = &RoundResult{Round: g.Round}
+			a.rounds[g.Round] = r
+		}
+		r.CountedQty += g.Qty
+		if g.LastAt.After(r.LastScanAt) {
+			r.LastScanAt = g.LastAt
+		}
+		found := false
+		for i := range r.Participants {
+			p := &r.Participants[i]
+			if p.Employee == g.Employee && p.Role == g.Role {
+				p.Qty += g.Qty
+				p.Scans += g.Scans
+				found = true
+			}
+		}
+		if !found {
+			r.Participants = append(r.Participants, Participant{Employee: g.Employee, Role: g.Role, Qty: g.Qty, Scans: g.Scans})
+		}
+		if g.Zone != "" {
+			a.zones[g.Zone] = true
+		}
+	}
+
+	out := make([]ReportLine, 0, len(lines))
+	for sku, a := range lines {
+		l := a.line
+		if info, ok := in.skus[sku]; ok {
+			l.Name, l.NameZh, l.Category, l.UnitCost = info.Name, info.NameZh, info.Category, info.UnitCost
+		}
+		l.Location = in.count.Location
+		l.SnapshotQty = a.snapshot
+		// Rounds in order; the last one that has scans is the line's count.
+		rounds := make([]RoundResult, 0, len(a.rounds))
+		for _, r := range a.rounds {
+			sort.Slice(r.Participants, func(i, j int) bool { return r.Participants[i].Employee < r.Participants[j].Employee })
+			rounds = append(rounds, *r)
+		}
+		sort.Slice(rounds, func(i, j int) bool { return rounds[i].Round < rounds[j].Round })
+		var lastScan time.Time
+		if n := len(rounds); n > 0 {
+			final := rounds[n-1]
+			l.Status = LineCounted
+			l.CountedQty = final.CountedQty
+			l.FirstCountedQty = rounds[0].CountedQty
+			l.Recounted = n > 1
+			lastScan = final.LastScanAt
+		} else if in.count.Uncounted == UncountedIgnore {
+			l.Status = LineIgnored
+		} else {
+			l.Status = LineUncounted
+		}
+		// Expected quantity by policy.
+		for _, c := range a.changes {
+			switch in.count.MovementPolicy {
+			case PolicySnapshotDelta:
+				if l.Status != LineCounted || !c.At.After(lastScan) {
+					l.MovementQty += c.QtyDelta
+				}
+			case PolicyFreeze:
+				l.MovementQty += c.QtyDelta
+			case PolicyRejectChanged:
+				l.RecountRequired = true
+			}
+		}
+		l.BookQty = l.SnapshotQty + l.MovementQty
+		if l.Status != LineIgnored {
+			l.VarianceQty = l.CountedQty - l.BookQty
+		}
+		l.VarianceValue = l.UnitCost.Mul(l.VarianceQty)
+		if l.BookQty != 0 && l.Status != LineIgnored {
+			p := math.Round(float64(l.VarianceQty)/float64(l.BookQty)*10000) / 100
+			l.VariancePct = &p
+		}
+		l.WithinTolerance = abs(l.VarianceQty) <= in.count.ToleranceQty
+		// Errors per round: superseded rounds against the round after them.
+		for i := range rounds {
+			if i+1 < len(rounds) {
+				rounds[i].Superseded = true
+				rounds[i].ErrorQty = rounds[i].CountedQty - rounds[i+1].CountedQty
+			} else {
+				rounds[i].ErrorQty = l.VarianceQty
+			}
+			rounds[i].ErrorValue = l.UnitCost.Mul(rounds[i].ErrorQty)
+		}
+		l.Rounds = rounds
+		seenE, seenR := map[string]bool{}, map[Role]bool{}
+		for _, r := range rounds {
+			for _, p := range r.Participants {
+				if !seenE[p.Employee] {
+					seenE[p.Employee] = true
+					l.CountedBy = append(l.CountedBy, p.Employee)
+				}
+				if !seenR[p.Role] {
+					seenR[p.Role] = true
+					l.Roles = append(l.Roles, p.Role)
+				}
+			}
+		}
+		for z := range a.zones {
+			l.Zones = append(l.Zones, z)
+		}
+		sort.Strings(l.Zones)
+		sort.Strings(l.CountedBy)
+		sort.Slice(l.Roles, func(i, j int) bool { return l.Roles[i] < l.Roles[j] })
+		if l.CountedBy == nil {
+			l.CountedBy = []string{}
+		}
+		if l.Roles == nil {
+			l.Roles = []Role{}
+		}
+		if l.Zones == nil {
+			l.Zones = []string{}
+		}
+		out = append(out, l)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SKU < out[j].SKU })
+	return out
+}
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// record is one unit that a summary counts: a line (for sku, zone, category,
+// store) or one round of a line (for role and employee, so that the first
+// counter's error stays theirs when a recount corrected it).
+type record struct {
+	keys       []string
+	errQty     int64
+	errValue   Money
+	within     bool
+	superseded bool
+}
+
+const noGroup = "(none)"
+
+// records returns the units of l to summarise under groupBy.
+func records(l ReportLine, groupBy, store string, tolerance int64) []record {
+	if l.Status == LineIgnored {
+		return nil
+	}
+	switch groupBy {
+	case "role", "employee":
+		if len(l.Rounds) == 0 {
+			return []record{{keys: []string{"(uncounted)"}, errQty: l.VarianceQty, errValue: l.VarianceValue, within: l.WithinTolerance}}
+		}
+		out := make([]record, 0, len(l.Rounds))
+		for _, r := range l.Rounds {
+			var keys []string
+			seen := map[string]bool{}
+			for _, p := range r.Participants {
+				k := p.Employee
+				if groupBy == "role" {
+					k = string(p.Role)
+				}
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+			out = append(out, record{keys: keys, errQty: r.ErrorQty, errValue: r.ErrorValue, within: abs(r.ErrorQty) <= tolerance, superseded: r.Superseded})
+		}
+		return out
+	}
+	rec := record{errQty: l.VarianceQty, errValue: l.VarianceValue, within: l.WithinTolerance, superseded: l.Recounted}
+	switch groupBy {
+	case "zone":
+		rec.keys = l.Zones
+	case "category":
+		rec.keys = []string{l.Category}
+	case "store":
+		rec.keys = []string{store}
+	default:
+		rec.keys = []string{l.SKU}
+	}
+	if len(rec.keys) == 0 || rec.keys[0] == "" {
+		rec.keys = []string{noGroup}
+	}
+	return []record{rec}
+}
+
+// summarize groups records into summaries sorted by absolute variance value,
+// largest first, and a total.
+func summarize(recs []record) ([]GroupSummary, GroupSummary) {
+	groups := map[string]*GroupSummary{}
+	var total GroupSummary
+	total.Key = "total"
+	add := func(g *GroupSummary, r record) {
+		g.Lines++
+		g.AbsVarianceQty += abs(r.errQty)
+		g.AbsVarianceValue += r.errValue.Abs()
+		g.NetVarianceValue += r.errValue
+		if r.within {
+			g.WithinTolerance++
+		}
+		if r.superseded {
+			g.Recounted++
+		}
+	}
+	for _, r := range recs {
+		for _, k := range r.keys {
+			g := groups[k]
+			if g == nil {
+				g = &GroupSummary{Key: k}
+				groups[k] = g
+			}
+			add(g, r)
+		}
+		add(&total, r)
+	}
+	out := make([]GroupSummary, 0, len(groups))
+	for _, g := range groups {
+		g.Accuracy = accuracy(g.WithinTolerance, g.Lines)
+		out = append(out, *g)
+	}
+	total.Accuracy = accuracy(total.WithinTolerance, total.Lines)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].AbsVarianceValue != out[j].AbsVarianceValue {
+			return out[i].AbsVarianceValue > out[j].AbsVarianceValue
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out, total
+}
+
+func accuracy(within, lines int) float64 {
+	if lines == 0 {
+		return 1
+	}
+	return math.Round(float64(within)/float64(lines)*10000) / 10000
+}

@@ -1,0 +1,304 @@
+package stock
+
+import (
+	"context"
+	"math"
+	"time"
+)
+
+// prepared is one scan of a batch after validation and parsing.
+type prepared struct {
+	in     ScanInput
+	at     time.Time
+	hash   string
+	parsed ParsedCode
+}
+
+// validateScan checks one scan's fields; it returns a rejection for bad ones.
+func (s *Service) validateScan(countID string, in ScanInput, now time.Time, device string) (prepared, *ScanRejection) {
+	rej := func(msg string) (prepared, *ScanRejection) {
+		return prepared{}, &ScanRejection{EventID: in.EventID, Code: EInvalid, Message: msg}
+	}
+	if in.EventID == "" || len(in.EventID) > 100 || validText("event_id", in.EventID, true, 100) != nil {
+		return rej("event_id is required (at most 100 characters)")
+	}
+	if validText("code", in.Code, true, 512) != nil {
+		return rej("code is required (at most 512 characters)")
+	}
+	if in.Qty == 0 || in.Qty > 100000 || in.Qty < -100000 {
+		return rej("qty must be a non-zero integer between -100000 and 100000")
+	}
+	if len(in.Bin) > 64 || len(in.DeviceID) > 100 || validText("device_id", in.DeviceID, false, 100) != nil {
+		return rej("bin or device_id too long")
+	}
+	at := now
+	if in.ScannedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, in.ScannedAt)
+		if err != nil {
+			return rej("scanned_at must be an RFC 3339 time")
+		}
+		if t.After(now.Add(24 * time.Hour)) {
+			return rej("scanned_at is more than a day in the future")
+		}
+		at = t.UTC()
+	}
+	for _, v := range []*float64{in.Lat, in.Lon} {
+		if v != nil && (math.IsNaN(*v) || math.IsInf(*v, 0)) {
+			return rej("lat and lon must be finite numbers")
+		}
+	}
+	if in.Lat != nil && (*in.Lat < -90 || *in.Lat > 90) || in.Lon != nil && (*in.Lon < -180 || *in.Lon > 180) {
+		return rej("lat must be -90..90 and lon -180..180")
+	}
+	if in.DeviceID == "" {
+		in.DeviceID = device
+	}
+	p, err := s.codes.ParseCode(in.Code)
+	if err != nil {
+		return rej(ErrorMessage(err))
+	}
+	return prepared{in: in, at: at, hash: scanHash(countID, in, at), parsed: p}, nil
+}
+
+// IngestScans records a batch of scans. Each scan is judged on its own: a
+// replay (same event_id, same payload) is a duplicate and counts once, the
+// same event_id with another payload is a conflict, unknown codes and scans
+// for a count that no longer accepts them are kept for the reviewer but not
+// counted. A line never goes below zero: a negative correction is capped.
+// When IngestScans returns, every accepted scan is durably stored.
+func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, batch []ScanInput) (ScanResult, error) {
+	res := ScanResult{Rejected: []ScanRejection{}}
+	if err := actor.Require(PermScan); err != nil {
+		return res, err
+	}
+	if len(batch) == 0 {
+		return res, Errorf(EInvalid, "scans is empty")
+	}
+	if len(batch) > s.cfg.MaxScansPerBatch {
+		return res, Errorf(ETooLarge, "at most %d scans per request", s.cfg.MaxScansPerBatch)
+	}
+	now := s.Now().UTC()
+	var rejected []ScanRejection
+	preps := make([]prepared, 0, len(batch))
+	inBatch := map[string]string{}
+	dups := 0
+	for _, in := range batch {
+		p, rej := s.validateScan(countID, in, now, actor.DeviceID)
+		if rej != nil {
+			rejected = append(rejected, *rej)
+			continue
+		}
+		if h, ok := inBatch[in.EventID]; ok {
+			if h == p.hash {
+				dups++
+			} else {
+				rejected = append(rejected, ScanRejection{EventID: in.EventID, Code: EConflict, Message: "event_id repeated in this batch with another payload"})
+			}
+			continue
+		}
+		inBatch[in.EventID] = p.hash
+		preps = append(preps, p)
+	}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		res.Accepted, res.Duplicates, res.Rejected = 0, dups, append([]ScanRejection{}, rejected...)
+		c, err := s.countInScope(tx, actor, countID, true)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, len(preps))
+		for i, p := range preps {
+			ids[i] = p.in.EventID
+		}
+		known, err := tx.ScanHashes(ids)
+		if err != nil {
+			return err
+		}
+		fresh := preps[:0:0]
+		for _, p := range preps {
+			if h, ok := known[p.in.EventID]; ok {
+				if h == p.hash {
+					res.Duplicates++
+				} else {
+					res.Rejected = append(res.Rejected, ScanRejection{EventID: p.in.EventID, Code: EConflict, Message: "event_id was used before with another payload"})
+				}
+				continue
+			}
+			fresh = append(fresh, p)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		scans, rejects, err := s.resolveScans(tx, actor, c, fresh, now)
+		if err != nil {
+			return err
+		}
+		res.Rejected = append(res.Rejected, rejects...)
+		for _, sc := range scans {
+			if sc.Status == ScanCounted {
+				res.Accepted++
+			}
+		}
+		return tx.InsertScans(scans)
+	})
+	return res, err
+}
+
+// resolveScans turns fresh scans into stored scans: SKU and pack quantity,
+// bin and zone, the status each one gets, and the quantity it applies.
+func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, now time.Time) ([]Scan, []ScanRejection, error) {
+	var keys, bins []string
+	for _, p := range fresh {
+		keys = append(keys, p.parsed.Keys...)
+		if p.in.Bin != "" {
+			bins = append(bins, p.in.Bin)
+		}
+	}
+	matches, err := tx.LookupBarcodes(keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	binLocs, err := tx.LocationsByCode(bins)
+	if err != nil {
+		return nil, nil, err
+	}
+	skuCodes := []string{}
+	for _, m := range matches {
+		skuCodes = append(skuCodes, m.SKU)
+	}
+	skus, err := tx.SKUs(skuCodes)
+	if err != nil {
+		return nil, nil, err
+	}
+	var recount map[string]string // sku -> assignee, during a recount round
+	if c.Status == StatusRecount {
+		lines, err := tx.Recounts(c.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		recount = map[string]string{}
+		for _, l := range lines {
+			if l.Round == c.Round {
+				recount[l.SKU] = l.Assignee
+			}
+		}
+	}
+	var rejects []ScanRejection
+	scans := make([]Scan, 0, len(fresh))
+	negatives := map[string]bool{}
+	for _, p := range fresh {
+		sc := Scan{EventID: p.in.EventID, CountID: c.ID, Round: c.Round, Status: ScanCounted, Code: p.in.Code,
+			GTIN: p.parsed.GTIN, Lot: p.parsed.Lot, Expiry: p.parsed.Expiry, Qty: p.in.Qty, PackQty: 1,
+			Bin: p.in.Bin, Employee: actor.Employee.Code, Role: actor.Role(), DeviceID: p.in.DeviceID,
+			ScannedAt: p.at, ReceivedAt: now, Lat: p.in.Lat, Lon: p.in.Lon, Hash: p.hash}
+		if sc.DeviceID == "" {
+			sc.DeviceID = actor.DeviceID
+		}
+		reject := func(code string, status ScanStatus, msg string) {
+			sc.Status = status
+			rejects = append(rejects, ScanRejection{EventID: sc.EventID, Code: code, Message: msg})
+		}
+		if p.in.Bin != "" {
+			b, ok := binLocs[p.in.Bin]
+			if !ok {
+				rejects = append(rejects, ScanRejection{EventID: sc.EventID, Code: EInvalid, Message: "bin " + p.in.Bin + " does not exist"})
+				continue
+			}
+			if b.Kind == KindBin {
+				sc.Zone = b.Parent
+			} else if b.Kind == KindZone {
+				sc.Zone = b.Code
+			}
+		}
+		for _, k := range p.parsed.Keys {
+			if m, ok := matches[k]; ok {
+				sc.SKU, sc.PackQty = m.SKU, m.PackQty
+				break
+			}
+		}
+		switch {
+		case !c.Status.Accepting():
+			reject(EConflict, ScanLate, "count "+c.ID+" is "+string(c.Status)+"; the scan is kept for the reviewer but not counted")
+		case sc.SKU == "":
+			reject("unknown_code", ScanUnknown, "no SKU has the code "+p.parsed.Text+"; kept for the reviewer")
+		case !c.Scope.matchesSKU(skus[sc.SKU]):
+			reject("out_of_scope", ScanOutOfScope, "SKU "+sc.SKU+" is outside this count's scope")
+		case p.in.Bin != "" && !c.binInScope(binLocs[p.in.Bin]):
+			reject("out_of_scope", ScanOutOfScope, "bin "+p.in.Bin+" is outside this count")
+		case recount != nil && recount[sc.SKU] == "":
+			reject(EConflict, ScanOutOfScope, "line "+sc.SKU+" is not open for recount")
+		case recount != nil && recount[sc.SKU] != actor.Employee.Code && actor.Role() == RoleCounter:
+			reject(EForbidden, ScanOutOfScope, "the recount of "+sc.SKU+" is assigned to "+recount[sc.SKU])
+		}
+		sc.AppliedQty = 0
+		if sc.Status == ScanCounted {
+			sc.AppliedQty = sc.Qty * sc.PackQty
+			if sc.AppliedQty < 0 {
+				negatives[sc.SKU] = true
+			}
+		}
+		scans = append(scans, sc)
+	}
+	if len(negatives) > 0 {
+		// Floor at zero, in batch order, starting from what is stored.
+		var list []string
+		for k := range negatives {
+			list = append(list, k)
+		}
+		running, err := tx.LineQty(c.ID, c.Round, list)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range scans {
+			sc := &scans[i]
+			if sc.Status != ScanCounted || !negatives[sc.SKU] {
+				continue
+			}
+			if running[sc.SKU]+sc.AppliedQty < 0 {
+				sc.AppliedQty = -running[sc.SKU]
+			}
+			running[sc.SKU] += sc.AppliedQty
+		}
+	}
+	return scans, rejects, nil
+}
+
+// binInScope reports whether a bin (or zone) belongs to the count.
+func (c Count) binInScope(b Location) bool {
+	if !b.Under(c.Location) {
+		return false
+	}
+	if len(c.Scope.Zones) == 0 {
+		return true
+	}
+	for _, z := range c.Scope.Zones {
+		if b.Under(z) {
+			return true
+		}
+	}
+	return false
+}
+
+// CountScans lists a count's scans for drill-down; counters see their own.
+func (s *Service) CountScans(ctx context.Context, actor Actor, id string, f ScanFilter) (out []Scan, err error) {
+	if err := actor.Require(PermReadReports); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 5000 {
+		f.Limit = 1000
+	}
+	f.CountID = id
+	if actor.Role() == RoleCounter {
+		f.Employee = actor.Employee.Code
+	}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		if _, err := s.countInScope(tx, actor, id, false); err != nil {
+			return err
+		}
+		out, err = tx.Scans(f)
+		return err
+	})
+	if out == nil {
+		out = []Scan{}
+	}
+	return out, err
+}

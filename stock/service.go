@@ -1,0 +1,155 @@
+package stock
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// ParsedCode is what the barcode engine understood of a raw scan.
+type ParsedCode struct {
+	Text      string   // data after any symbology prefix
+	Symbology string   // AIM identifier, "" if none
+	Format    string   // symbology name when known
+	Keys      []string // catalog lookup keys, best first
+	GTIN      string   // GTIN-14 when the code carries one
+	Lot       string   // GS1 AI 10
+	Expiry    string   // GS1 AI 17, "2006-01-02"
+	Details   any      // everything parsed, for lookup answers
+}
+
+// CodeParser turns raw scans and catalog codes into lookup keys. The
+// barcode engine (package scan) implements it; server wires it in.
+type CodeParser interface {
+	ParseCode(raw string) (ParsedCode, error)
+	// Key is the lookup key of a barcode as the catalog lists it.
+	Key(code string) (string, error)
+}
+
+// Config holds the tunables of the domain.
+type Config struct {
+	TokenTTL             time.Duration // lifetime of a sign-in token
+	MaxLoginFailures     int           // failures before a lock-out
+	LockDuration         time.Duration // how long a lock-out lasts
+	DefaultApprovalLimit Money         // store managers' limit where a store sets none
+	MaxScansPerBatch     int           // scans in one request
+	MaxMovementsPerBatch int           // movements in one request
+	PINCost              int           // bcrypt cost of PIN hashes
+}
+
+// DefaultConfig returns the production defaults.
+func DefaultConfig() Config {
+	return Config{
+		TokenTTL:             12 * time.Hour,
+		MaxLoginFailures:     5,
+		LockDuration:         15 * time.Minute,
+		DefaultApprovalLimit: 10000 * moneyScale,
+		MaxScansPerBatch:     5000,
+		MaxMovementsPerBatch: 5000,
+		PINCost:              10,
+	}
+}
+
+// Service is the domain's entry point: every use case of the API is a
+// method that takes the authenticated Actor.
+type Service struct {
+	store Store
+	codes CodeParser
+	cfg   Config
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+// NewService returns a Service over store, using codes to read barcodes.
+func NewService(store Store, codes CodeParser, cfg Config) *Service {
+	return &Service{store: store, codes: codes, cfg: cfg, Now: time.Now}
+}
+
+// Config returns the service's configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+func newID(prefix string) string {
+	return prefix + strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "")
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// validCode checks the shape of location, SKU and employee codes.
+func validCode(what, code string) error {
+	if !codeRE.MatchString(code) {
+		return Errorf(EInvalid, "%s code %q must be 1–64 letters, digits, '-', '_' or '.'", what, code).With("field", "code")
+	}
+	return nil
+}
+
+// validText checks a required or optional free-text field.
+func validText(field, v string, required bool, max int) error {
+	if required && strings.TrimSpace(v) == "" {
+		return Errorf(EInvalid, "%s is required", field).With("field", field)
+	}
+	if !utf8.ValidString(v) || utf8.RuneCountInString(v) > max {
+		return Errorf(EInvalid, "%s must be valid UTF-8 of at most %d characters", field, max).With("field", field)
+	}
+	for _, r := range v {
+		if r < 0x20 && r != '\t' {
+			return Errorf(EInvalid, "%s holds a control character", field).With("field", field)
+		}
+	}
+	return nil
+}
+
+// audit appends an entry to the audit log inside tx.
+func (s *Service) audit(tx Tx, actor Actor, action, entity string, details map[string]any) error {
+	return tx.Audit(AuditEntry{At: s.Now().UTC(), Actor: actor.Employee.Code, Action: action, Entity: entity, Details: details})
+}
+
+// AuditLog returns the newest entries about entity (admin and auditor).
+func (s *Service) AuditLog(ctx context.Context, actor Actor, entity string, limit int) ([]AuditEntry, error) {
+	if !actor.Role().WholeCompany() {
+		return nil, Errorf(EForbidden, "only admins and auditors read the audit log")
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	var out []AuditEntry
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.AuditLog(entity, limit)
+		return err
+	})
+	return out, err
+}
+
+// scopePaths returns the location-path prefixes the actor may see, nil for
+// the whole company.
+func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
+	if actor.Role().WholeCompany() {
+		return nil, nil
+	}
+	locs, err := tx.LocationsByCode(actor.Employee.Scope)
+	if err != nil {
+		return nil, err
+	}
+	paths := []string{}
+	for _, l := range locs {
+		paths = append(paths, l.Path)
+	}
+	return paths, nil
+}
+
+// locationInScope loads a location and answers not found when it is
+// outside the actor's scope, so that scope does not leak what exists.
+func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, error) {
+	l, err := tx.Location(code)
+	if err != nil {
+		return l, err
+	}
+	if !actor.InScope(l) {
+		return Location{}, Errorf(ENotFound, "location %s not found", code)
+	}
+	return l, nil
+}

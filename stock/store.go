@@ -1,0 +1,148 @@
+package stock
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence the domain needs. Read runs fn on a consistent
+// read-only view; Write runs fn in a read-write transaction that commits
+// durably when fn returns nil and rolls back otherwise. Implementations:
+// storage/sqlstore on SQLite and PostgreSQL.
+type Store interface {
+	Read(ctx context.Context, fn func(Tx) error) error
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is what one transaction can do. Methods that find nothing return an
+// *Error with code ENotFound. Batch methods take and return slices so that
+// one round trip serves a whole request.
+type Tx interface {
+	// Locations.
+	Location(code string) (Location, error)
+	LocationsByCode(codes []string) (map[string]Location, error)
+	LocationsUnder(path string) ([]Location, error)
+	PutLocation(l Location) (created bool, err error)
+	RepathLocations(oldPrefix, newPrefix string) error
+
+	// Catalog. keys[i] is the normalised lookup key of s.Barcodes[i].
+	SKU(sku string) (SKU, error)
+	SKUs(skus []string) (map[string]SKU, error)
+	PutSKU(s SKU, keys []string, replaceBarcodes bool) (created bool, err error)
+	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
+
+	// Employees and sessions.
+	Employee(code string) (Employee, error)
+	EmployeeAuth(code string) (EmployeeAuth, error)
+	PutEmployee(e Employee, pinHash string) (created bool, err error)
+	SetLoginFailures(code string, failures int, lockedUntil time.Time) error
+	CreateSession(s Session) error
+	Session(tokenHash string) (Session, Employee, error)
+
+	// Book stock. ApplyMovements sets each movement's Version.
+	StockLevels(f StockFilter) ([]StockLevel, error)
+	MovementHashes(ids []string) (map[string]string, error)
+	ApplyMovements(ms []Movement, hashes []string) error
+
+	// Counts.
+	CreateCount(c Count, snapshot []SnapshotRow) error
+	Count(id string, forUpdate bool) (Count, error)
+	Counts(f CountFilter) ([]Count, error)
+	UpdateCount(c Count) error
+	OpenCounts(policy MovementPolicy) ([]Count, error)
+	SnapshotBook(paths []string, scope CountScope) ([]SnapshotRow, error)
+	Snapshot(countID string) ([]SnapshotRow, error)
+	ChangesSince(countID string, paths []string) ([]StockChange, error)
+
+	// Scans.
+	ScanHashes(eventIDs []string) (map[string]string, error)
+	LineQty(countID string, round int, skus []string) (map[string]int64, error)
+	InsertScans(scans []Scan) error
+	ScanAggregates(countID string) ([]ScanAggregate, error)
+	Scans(f ScanFilter) ([]Scan, error)
+	ScanStats(countID string) (ScanStats, error)
+
+	// Recounts and reports.
+	AddRecounts(countID string, lines []RecountLine) error
+	Recounts(countID string) ([]RecountLine, error)
+	SaveReport(countID string, lines []ReportLine) error
+	ReportLines(countID string) ([]ReportLine, error)
+	ReportLinesBetween(from, to time.Time, paths []string) ([]CountReportLine, error)
+
+	// Audit log (append-only).
+	Audit(e AuditEntry) error
+	AuditLog(entity string, limit int) ([]AuditEntry, error)
+
+	// Jobs (long imports).
+	CreateJob(j Job) error
+	Job(id string) (Job, error)
+	UpdateJob(j Job) error
+	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
+}
+
+// EmployeeAuth is an employee with its credentials state.
+type EmployeeAuth struct {
+	Employee
+	PINHash     string
+	Failures    int
+	LockedUntil time.Time
+}
+
+// Session is a signed-in device; only the token's hash is stored.
+type Session struct {
+	TokenHash string
+	Employee  string
+	DeviceID  string
+	Created   time.Time
+	Expires   time.Time
+}
+
+// StockFilter selects stock levels: Paths (location paths, any of), SKU.
+type StockFilter struct {
+	Paths []string
+	SKU   string
+	Limit int
+}
+
+// CountFilter selects counts: under any of Paths (nil = all), at Location,
+// in Status.
+type CountFilter struct {
+	Paths    []string
+	Location string
+	Status   CountStatus
+	Limit    int
+}
+
+// ScanFilter selects scans of a count for drill-down.
+type ScanFilter struct {
+	CountID  string
+	SKU      string
+	Status   ScanStatus
+	Employee string
+	After    string // event_id to continue after (keyset pagination)
+	Limit    int
+}
+
+// ScanStats summarises a count's scans for progress.
+type ScanStats struct {
+	Scans    int64 `json:"scans"`
+	Counted  int64 `json:"counted_scans"`
+	Lines    int64 `json:"lines_counted"`
+	Unknown  int64 `json:"unknown_scans"`
+	Late     int64 `json:"late_scans"`
+	Rejected int64 `json:"out_of_scope_scans"`
+}
+
+// Job is a long piece of work (an import) that survives restarts.
+type Job struct {
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	Status   string    `json:"status"` // queued|running|done|failed
+	Progress float64   `json:"progress"`
+	Actor    string    `json:"actor"`
+	Input    []byte    `json:"-"`
+	Result   []byte    `json:"-"`
+	Error    string    `json:"error,omitempty"`
+	Created  time.Time `json:"created_at"`
+	Updated  time.Time `json:"updated_at"`
+}

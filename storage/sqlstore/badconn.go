@@ -1,0 +1,6 @@
+package sqlstore
+
+import "database/sql/driver"
+
+// driverBadConn is database/sql's marker for a dead connection.
+var driverBadConn = driver.ErrBadConn

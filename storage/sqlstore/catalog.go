@@ -1,0 +1,125 @@
+package sqlstore
+
+import (
+	"time"
+
+	"pandian/stock"
+)
+
+// SKU returns one SKU with its barcodes.
+func (t *tx) SKU(sku string) (stock.SKU, error) {
+	m, err := t.SKUs([]string{sku})
+	if err != nil {
+		return stock.SKU{}, err
+	}
+	s, ok := m[sku]
+	if !ok {
+		return s, notFound("SKU", sku)
+	}
+	return s, nil
+}
+
+// SKUs returns the SKUs that exist among codes, with their barcodes.
+func (t *tx) SKUs(codes []string) (map[string]stock.SKU, error) {
+	out := make(map[string]stock.SKU, len(codes))
+	err := chunks(uniq(codes), 500, func(part []string) error {
+		rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost FROM skus WHERE sku IN (`+placeholders(len(part))+`)`, anys(part)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var s stock.SKU
+			if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost); err != nil {
+				rows.Close()
+				return err
+			}
+			s.Barcodes = []stock.Barcode{}
+			out[s.SKU] = s
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows, err = t.query(`SELECT sku, code, pack_qty FROM barcodes WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku, pack_qty, code`, anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sku string
+			var b stock.Barcode
+			if err := rows.Scan(&sku, &b.Code, &b.PackQty); err != nil {
+				return err
+			}
+			s := out[sku]
+			s.Barcodes = append(s.Barcodes, b)
+			out[sku] = s
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// PutSKU inserts or updates a SKU; with replaceBarcodes its barcodes become
+// exactly s.Barcodes, otherwise they are added. A barcode that belongs to
+// another SKU is a conflict.
+func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (bool, error) {
+	now := time.Now().UnixMicro()
+	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ? WHERE sku = ?`,
+		s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, s.SKU)
+	if err != nil {
+		return false, err
+	}
+	created := false
+	if n, _ := res.RowsAffected(); n == 0 {
+		created = true
+		if _, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now); err != nil {
+			return false, err
+		}
+	}
+	if len(keys) > 0 {
+		taken, err := t.LookupBarcodes(keys)
+		if err != nil {
+			return false, err
+		}
+		for _, m := range taken {
+			if m.SKU != s.SKU {
+				return false, stock.Errorf(stock.EConflict, "barcode %s already belongs to %s", m.Code, m.SKU).With("sku", m.SKU)
+			}
+		}
+	}
+	if replaceBarcodes {
+		if _, err := t.exec(`DELETE FROM barcodes WHERE sku = ?`, s.SKU); err != nil {
+			return false, err
+		}
+	}
+	for i, b := range s.Barcodes {
+		if _, err := t.exec(`INSERT INTO barcodes (key, code, sku, pack_qty) VALUES (?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET code = excluded.code, pack_qty = excluded.pack_qty`, keys[i], b.Code, s.SKU, b.PackQty); err != nil {
+			return false, err
+		}
+	}
+	return created, nil
+}
+
+// LookupBarcodes returns the catalog barcodes found among keys.
+func (t *tx) LookupBarcodes(keys []string) (map[string]stock.BarcodeMatch, error) {
+	out := map[string]stock.BarcodeMatch{}
+	err := chunks(uniq(keys), 500, func(part []string) error {
+		rows, err := t.query(`SELECT key, code, sku, pack_qty FROM barcodes WHERE key IN (`+placeholders(len(part))+`)`, anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m stock.BarcodeMatch
+			if err := rows.Scan(&m.Key, &m.Code, &m.SKU, &m.PackQty); err != nil {
+				return err
+			}
+			out[m.Key] = m
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1,0 +1,230 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"pandian/stock"
+)
+
+const countCols = `id, location, location_path, scope, blind, policy, uncounted, tolerance, status, round, opened_by, opened_at, closed_at, posted_at, approved_by`
+
+func scanCount(row interface{ Scan(...any) error }) (stock.Count, error) {
+	var c stock.Count
+	var scope string
+	var blind int
+	var opened int64
+	var closed, posted sql.NullInt64
+	err := row.Scan(&c.ID, &c.Location, &c.LocationPath, &scope, &blind, &c.MovementPolicy, &c.Uncounted, &c.ToleranceQty,
+		&c.Status, &c.Round, &c.OpenedBy, &opened, &closed, &posted, &c.ApprovedBy)
+	if err != nil {
+		return c, err
+	}
+	c.Blind = blind != 0
+	c.OpenedAt = fromMicros(opened)
+	c.ClosedAt, c.PostedAt = fromNullMicros(closed), fromNullMicros(posted)
+	err = json.Unmarshal([]byte(scope), &c.Scope)
+	return c, err
+}
+
+func countArgs(c stock.Count) []any {
+	scope, _ := json.Marshal(c.Scope)
+	blind := 0
+	if c.Blind {
+		blind = 1
+	}
+	return []any{c.ID, c.Location, c.LocationPath, string(scope), blind, string(c.MovementPolicy), string(c.Uncounted), c.ToleranceQty,
+		string(c.Status), c.Round, c.OpenedBy, micros(c.OpenedAt), nullMicros(c.ClosedAt), nullMicros(c.PostedAt), c.ApprovedBy}
+}
+
+// CreateCount stores a new count and its snapshot.
+func (t *tx) CreateCount(c stock.Count, snapshot []stock.SnapshotRow) error {
+	if _, err := t.exec(`INSERT INTO counts (`+countCols+`) VALUES (`+placeholders(15)+`)`, countArgs(c)...); err != nil {
+		return err
+	}
+	return chunks(snapshot, 500, func(part []stock.SnapshotRow) error {
+		args := make([]any, 0, 5*len(part))
+		for _, r := range part {
+			args = append(args, c.ID, r.Location, r.SKU, r.Qty, r.Version)
+		}
+		_, err := t.exec(`INSERT INTO count_snapshot (count_id, location, sku, qty, version) VALUES `+rowsOf(len(part), 5), args...)
+		return err
+	})
+}
+
+// Count returns a count; forUpdate locks its row until the transaction
+// ends (PostgreSQL; SQLite transactions are serial anyway).
+func (t *tx) Count(id string, forUpdate bool) (stock.Count, error) {
+	q := `SELECT ` + countCols + ` FROM counts WHERE id = ?`
+	if forUpdate {
+		q += t.d.forUpdate
+	}
+	c, err := scanCount(t.queryRow(q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("count", id)
+	}
+	return c, err
+}
+
+// Counts lists counts, newest first.
+func (t *tx) Counts(f stock.CountFilter) ([]stock.Count, error) {
+	var where []string
+	var args []any
+	if f.Paths != nil {
+		cond, a := underAny("location_path", f.Paths)
+		if len(f.Paths) == 1 && f.Paths[0] == "/" {
+			cond, a = "1=1", nil
+		}
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if f.Location != "" {
+		where = append(where, "location = ?")
+		args = append(args, f.Location)
+	}
+	if f.Status != "" {
+		where = append(where, "status = ?")
+		args = append(args, string(f.Status))
+	}
+	q := `SELECT ` + countCols + ` FROM counts`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += ` ORDER BY opened_at DESC, id DESC`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	return t.counts(q, args...)
+}
+
+func (t *tx) counts(q string, args ...any) ([]stock.Count, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []stock.Count{}
+	for rows.Next() {
+		c, err := scanCount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// UpdateCount saves a count's state.
+func (t *tx) UpdateCount(c stock.Count) error {
+	a := countArgs(c)
+	_, err := t.exec(`UPDATE counts SET status = ?, round = ?, closed_at = ?, posted_at = ?, approved_by = ? WHERE id = ?`,
+		a[8], a[9], a[12], a[13], a[14], c.ID)
+	return err
+}
+
+// OpenCounts returns the counts that still take scans under a policy.
+func (t *tx) OpenCounts(policy stock.MovementPolicy) ([]stock.Count, error) {
+	return t.counts(`SELECT `+countCols+` FROM counts WHERE status IN ('open', 'recount') AND policy = ?`, string(policy))
+}
+
+// SnapshotBook reads the book quantities under paths that the scope's SKU
+// and category filters admit.
+func (t *tx) SnapshotBook(paths []string, scope stock.CountScope) ([]stock.SnapshotRow, error) {
+	cond, args := underAny("l.path", paths)
+	q := `SELECT s.location, s.sku, s.qty, s.version FROM stock_levels s
+		JOIN locations l ON l.code = s.location
+		JOIN skus k ON k.sku = s.sku WHERE ` + cond
+	if len(scope.Categories) > 0 {
+		q += ` AND k.category IN (` + placeholders(len(scope.Categories)) + `)`
+		args = append(args, anys(scope.Categories)...)
+	}
+	if len(scope.SKUs) > 0 {
+		q += ` AND k.sku IN (` + placeholders(len(scope.SKUs)) + `)`
+		args = append(args, anys(scope.SKUs)...)
+	}
+	return t.snapshotRows(q, args...)
+}
+
+// Snapshot returns a count's snapshot.
+func (t *tx) Snapshot(countID string) ([]stock.SnapshotRow, error) {
+	return t.snapshotRows(`SELECT location, sku, qty, version FROM count_snapshot WHERE count_id = ?`, countID)
+}
+
+func (t *tx) snapshotRows(q string, args ...any) ([]stock.SnapshotRow, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stock.SnapshotRow
+	for rows.Next() {
+		var r stock.SnapshotRow
+		if err := rows.Scan(&r.Location, &r.SKU, &r.Qty, &r.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ChangesSince returns the movements under paths that a count's snapshot
+// does not include: on a snapshotted level, those with a later version; on
+// a level the snapshot does not have, all of them.
+func (t *tx) ChangesSince(countID string, paths []string) ([]stock.StockChange, error) {
+	cond, args := underAny("l.path", paths)
+	q := `SELECT m.sku, m.location, m.qty_delta, m.at, m.version FROM movements m
+		JOIN locations l ON l.code = m.location
+		LEFT JOIN count_snapshot s ON s.count_id = ? AND s.location = m.location AND s.sku = m.sku
+		JOIN counts c ON c.id = ?
+		WHERE ` + cond + ` AND m.version > COALESCE(s.version, 0) AND (s.count_id IS NOT NULL OR m.posted_at >= c.opened_at)
+		AND m.ref <> ?`
+	rows, err := t.query(q, append(append([]any{countID, countID}, args...), countID)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stock.StockChange
+	for rows.Next() {
+		var c stock.StockChange
+		var at int64
+		if err := rows.Scan(&c.SKU, &c.Location, &c.QtyDelta, &at, &c.Version); err != nil {
+			return nil, err
+		}
+		c.At = fromMicros(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AddRecounts stores the lines reopened in a round.
+func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) error {
+	return chunks(lines, 500, func(part []stock.RecountLine) error {
+		args := make([]any, 0, 4*len(part))
+		for _, l := range part {
+			args = append(args, countID, l.Round, l.SKU, l.Assignee)
+		}
+		_, err := t.exec(`INSERT INTO recounts (count_id, round, sku, assignee) VALUES `+rowsOf(len(part), 4), args...)
+		return err
+	})
+}
+
+// Recounts returns every recount line of a count.
+func (t *tx) Recounts(countID string) ([]stock.RecountLine, error) {
+	rows, err := t.query(`SELECT sku, round, assignee FROM recounts WHERE count_id = ? ORDER BY round, sku`, countID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []stock.RecountLine{}
+	for rows.Next() {
+		var l stock.RecountLine
+		if err := rows.Scan(&l.SKU, &l.Round, &l.Assignee); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

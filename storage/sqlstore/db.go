@@ -1,0 +1,317 @@
+// Package sqlstore implements stock.Store on SQLite (the embedded default)
+// and PostgreSQL, with one set of plain SQL queries and versioned
+// migrations.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	"github.com/mattn/go-sqlite3"
+
+	"pandian/stock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a stock.Store over a SQL database.
+type Store struct {
+	d      dialect
+	writer *sql.DB // SQLite: one connection, so writers queue in Go
+	reader *sql.DB // SQLite: a read-only pool; PostgreSQL: the same pool
+}
+
+// Open opens (and migrates) the database at url: "postgres://…" for
+// PostgreSQL, otherwise a SQLite file path ("sqlite:" prefix optional).
+func Open(ctx context.Context, url string) (*Store, error) {
+	var s *Store
+	var err error
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		s, err = openPostgres(url)
+	} else {
+		s, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openSQLite(path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, err
+		}
+	}
+	// WAL with synchronous=FULL: a commit is on disk when it returns, so an
+	// acknowledged scan survives kill -9 and power loss.
+	base := "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on"
+	w, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", base+"&_query_only=true")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &Store{d: sqliteDialect, writer: w, reader: r}, nil
+}
+
+func openPostgres(url string) (*Store, error) {
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(32)
+	db.SetMaxIdleConns(32)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{d: postgresDialect, writer: db, reader: db}, nil
+}
+
+// Dialect names the database: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.d.name }
+
+// Close closes the database.
+func (s *Store) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		s.reader.Close()
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.writer.PingContext(ctx); err != nil {
+		return mapErr(err)
+	}
+	return nil
+}
+
+// DB returns the writer pool, for benchmarks that compare with raw SQL.
+func (s *Store) DB() *sql.DB { return s.writer }
+
+// Rebind adapts a '?' query to the dialect, for benchmarks and tests.
+func (s *Store) Rebind(q string) string { return s.d.rebind(q) }
+
+// migrate applies the migrations not applied yet, each in a transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", mapErr(err))
+	}
+	entries, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	type mig struct {
+		version int
+		name    string
+	}
+	var todo []mig
+	for _, e := range entries {
+		base := filepath.Base(e)
+		parts := strings.Split(strings.TrimSuffix(base, ".sql"), ".")
+		if len(parts) == 2 && parts[1] != s.d.name {
+			continue // another dialect's file
+		}
+		v, err := strconv.Atoi(strings.SplitN(parts[0], "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: bad version", base)
+		}
+		todo = append(todo, mig{v, e})
+	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
+	for _, m := range todo {
+		err := s.writeTx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.version).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrations.ReadFile(m.name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.d.expand(string(body))); err != nil {
+				return fmt.Errorf("%s: %w", m.name, err)
+			}
+			_, err = tx.ExecContext(ctx, s.d.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`), m.version, filepath.Base(m.name), time.Now().UnixMicro())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+	}
+	return nil
+}
+
+// writeTx runs fn in a read-write transaction on the writer, retrying
+// PostgreSQL serialization failures and deadlocks.
+func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		tx, err := s.writer.BeginTx(ctx, nil)
+		if err != nil {
+			return mapErr(err)
+		}
+		err = fn(tx)
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			tx.Rollback()
+		}
+		if err != nil && retryable(err) && attempt < 4 {
+			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+			continue
+		}
+		return err
+	}
+}
+
+// Write runs fn in a durable read-write transaction.
+func (s *Store) Write(ctx context.Context, fn func(stock.Tx) error) error {
+	err := s.writeTx(ctx, func(t *sql.Tx) error { return fn(&tx{ctx: ctx, t: t, d: s.d}) })
+	return mapErr(err)
+}
+
+// Read runs fn on a consistent read-only view.
+func (s *Store) Read(ctx context.Context, fn func(stock.Tx) error) error {
+	t, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.d.name == "postgres"})
+	if err != nil {
+		return mapErr(err)
+	}
+	defer t.Rollback()
+	return mapErr(fn(&tx{ctx: ctx, t: t, d: s.d}))
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// mapErr turns driver errors into domain errors: constraint violations are
+// conflicts, an unreachable or busy database is unavailable. Domain errors
+// pass through unchanged.
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *stock.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &stock.Error{Code: stock.EUnavailable, Message: "the request was cancelled or timed out"}
+	}
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrConstraint:
+			return stock.Errorf(stock.EConflict, "the change conflicts with existing data")
+		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
+			return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
+		}
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "23"):
+			return stock.Errorf(stock.EConflict, "the change conflicts with existing data")
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "57"), pe.Code == "40001", pe.Code == "40P01":
+			return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
+		}
+		return err
+	}
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, driverBadConn) || strings.Contains(err.Error(), "conn closed") ||
+		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "unexpected EOF") {
+		return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
+	}
+	return err
+}
+
+// tx implements stock.Tx over one SQL transaction.
+type tx struct {
+	ctx context.Context
+	t   *sql.Tx
+	d   dialect
+}
+
+func (t *tx) exec(q string, args ...any) (sql.Result, error) {
+	return t.t.ExecContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) query(q string, args ...any) (*sql.Rows, error) {
+	return t.t.QueryContext(t.ctx, t.d.rebind(q), args...)
+}
+
+func (t *tx) queryRow(q string, args ...any) *sql.Row {
+	return t.t.QueryRowContext(t.ctx, t.d.rebind(q), args...)
+}
+
+// micros and fromMicros convert times to and from the stored form.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+func nullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+func fromNullMicros(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMicros(v.Int64)
+	return &t
+}
+
+func notFound(what, key string) error {
+	return stock.Errorf(stock.ENotFound, "%s %s not found", what, key)
+}

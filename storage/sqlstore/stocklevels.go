@@ -1,0 +1,159 @@
+package sqlstore
+
+import (
+	"time"
+
+	"pandian/stock"
+)
+
+// StockLevels returns book quantities at locations under f.Paths (all when
+// nil), optionally for one SKU.
+func (t *tx) StockLevels(f stock.StockFilter) ([]stock.StockLevel, error) {
+	q := `SELECT s.location, s.sku, s.qty, s.version, s.updated_at FROM stock_levels s`
+	var where []string
+	var args []any
+	if f.Paths != nil {
+		cond, a := underAny("l.path", f.Paths)
+		q += ` JOIN locations l ON l.code = s.location`
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if f.SKU != "" {
+		where = append(where, "s.sku = ?")
+		args = append(args, f.SKU)
+	}
+	for i, w := range where {
+		if i == 0 {
+			q += " WHERE " + w
+		} else {
+			q += " AND " + w
+		}
+	}
+	q += ` ORDER BY s.location, s.sku`
+	if f.Limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, f.Limit)
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []stock.StockLevel{}
+	for rows.Next() {
+		var l stock.StockLevel
+		var upd int64
+		if err := rows.Scan(&l.Location, &l.SKU, &l.Qty, &l.Version, &upd); err != nil {
+			return nil, err
+		}
+		l.Updated = fromMicros(upd)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// MovementHashes returns the payload hashes of the movements already posted
+// among ids.
+func (t *tx) MovementHashes(ids []string) (map[string]string, error) {
+	return t.hashes(`SELECT movement_id, hash FROM movements WHERE movement_id IN (`, ids)
+}
+
+// hashes runs an "id, hash … IN (" query over ids in chunks.
+func (t *tx) hashes(prefix string, ids []string) (map[string]string, error) {
+	out := make(map[string]string)
+	err := chunks(uniq(ids), 500, func(part []string) error {
+		rows, err := t.query(prefix+placeholders(len(part))+`)`, anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, h string
+			if err := rows.Scan(&id, &h); err != nil {
+				return err
+			}
+			out[id] = h
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ApplyMovements adds each movement to its stock level, bumping the level's
+// version, and records it with that version. Rows are written in multi-row
+// statements; a level moved twice in one call is handled in passes so that
+// no statement touches a row twice.
+func (t *tx) ApplyMovements(ms []stock.Movement, hashes []string) error {
+	now := time.Now().UnixMicro()
+	pending := make([]int, len(ms))
+	for i := range ms {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		seen := map[[2]string]bool{}
+		var pass, later []int
+		for _, i := range pending {
+			k := [2]string{ms[i].Location, ms[i].SKU}
+			if seen[k] {
+				later = append(later, i)
+				continue
+			}
+			seen[k] = true
+			pass = append(pass, i)
+		}
+		err := chunks(pass, 400, func(part []int) error {
+			args := make([]any, 0, 4*len(part))
+			for _, i := range part {
+				args = append(args, ms[i].Location, ms[i].SKU, ms[i].QtyDelta, now)
+			}
+			rows, err := t.query(`INSERT INTO stock_levels (location, sku, qty, updated_at, version) VALUES `+
+				levelRows(len(part))+`
+				ON CONFLICT (location, sku) DO UPDATE SET qty = stock_levels.qty + excluded.qty,
+				version = stock_levels.version + 1, updated_at = excluded.updated_at
+				RETURNING location, sku, version`, args...)
+			if err != nil {
+				return err
+			}
+			versions := map[[2]string]int64{}
+			for rows.Next() {
+				var loc, sku string
+				var v int64
+				if err := rows.Scan(&loc, &sku, &v); err != nil {
+					rows.Close()
+					return err
+				}
+				versions[[2]string{loc, sku}] = v
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			margs := make([]any, 0, 12*len(part))
+			for _, i := range part {
+				m := &ms[i]
+				m.Version = versions[[2]string{m.Location, m.SKU}]
+				margs = append(margs, m.MovementID, hashes[i], m.SKU, m.Location, m.QtyDelta, string(m.Kind), micros(m.At), m.Reason, m.Ref, m.By, m.Version, micros(m.Posted))
+			}
+			_, err = t.exec(`INSERT INTO movements (movement_id, hash, sku, location, qty_delta, kind, at, reason, ref, by_employee, version, posted_at) VALUES `+rowsOf(len(part), 12), margs...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		pending = later
+	}
+	return nil
+}
+
+// levelRows returns n "(?, ?, ?, ?, 1)" groups: a new level starts at
+// version 1.
+func levelRows(n int) string {
+	b := make([]byte, 0, n*17)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "(?, ?, ?, ?, 1)"...)
+	}
+	return string(b)
+}
