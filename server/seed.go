@@ -21,7 +21,7 @@ func seedDemo(ctx context.Context, svc *stock.Service, force bool) error {
 	}
 	for _, f := range []struct {
 		kind, file string
-		data []byte
+		data       []byte
 	}{
 		{stock.ImportLocations, fixtures.LocationsFile, fixtures.Locations()},
 		{stock.ImportCatalog, fixtures.CatalogFile, fixtures.Catalog()},
