@@ -61,30 +61,28 @@ func parseDigitalLink(s string, thisYear int) (g *GS1, isDL bool, err error) {
 	}
 	primary := segs[start]
 	rest := segs[start:]
-	if len(rest)%2 != 0 {
-		return nil, true, fail("Digital Link path ends with %q, which has no value", rest[len(rest)-1])
-	}
 	var elems []Element
 	last := -1 // index in key.qualifiers of the last qualifier seen
 	for i := 0; i < len(rest); i += 2 {
 		ai := rest[i]
-		v, err := url.PathUnescape(rest[i+1])
-		if err != nil {
-			return nil, true, fail("Digital Link path: bad percent-encoding in %q", rest[i+1])
-		}
-		if i == 0 {
-			if ai == "01" && len(v) < 14 {
-				v = strings.Repeat("0", 14-len(v)) + v
-			}
-		} else {
+		if i > 0 {
 			q := indexOf(key.qualifiers, ai)
 			switch {
 			case q < 0:
 				return nil, true, fail("Digital Link path: %q is not a key qualifier of AI %s", ai, primary)
 			case q <= last:
 				return nil, true, fail("Digital Link path: AI %s must come before AI %s", ai, key.qualifiers[last])
+			case i+1 == len(rest):
+				return nil, true, fail("Digital Link path ends with AI %s, which has no value", ai)
 			}
 			last = q
+		}
+		v, err := url.PathUnescape(rest[i+1])
+		if err != nil {
+			return nil, true, fail("Digital Link path: bad percent-encoding in %q", rest[i+1])
+		}
+		if i == 0 && ai == "01" && len(v) < 14 {
+			v = strings.Repeat("0", 14-len(v)) + v
 		}
 		elems = append(elems, Element{AI: ai, Value: v})
 	}
