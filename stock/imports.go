@@ -244,6 +244,8 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 		if err != nil {
 			return err
 		}
+		batch := make([]SKU, 0, len(order))
+		batchKeys := make([][]string, 0, len(order))
 		for _, k := range order {
 			it := items[k]
 			var bcs []Barcode
@@ -260,14 +262,16 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 				keys = append(keys, key)
 			}
 			it.sku.Barcodes = bcs
-			if _, err := tx.PutSKU(it.sku, keys, false); err != nil {
-				return err
-			}
+			batch = append(batch, it.sku)
+			batchKeys = append(batchKeys, keys)
 			if _, ok := existing[k]; ok {
 				res.Updated++
 			} else {
 				res.Created++
 			}
+		}
+		if err := tx.PutSKUs(batch, batchKeys); err != nil {
+			return err
 		}
 		return s.audit(tx, actor, "import.catalog", "catalog", map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
 	})

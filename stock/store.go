@@ -29,6 +29,9 @@ type Tx interface {
 	SKU(sku string) (SKU, error)
 	SKUs(skus []string) (map[string]SKU, error)
 	PutSKU(s SKU, keys []string, replaceBarcodes bool) (created bool, err error)
+	// PutSKUs upserts many SKUs and adds their barcodes (keys[i][j] is the
+	// key of skus[i].Barcodes[j]); the caller has checked barcode owners.
+	PutSKUs(skus []SKU, keys [][]string) error
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
 
 	// Employees and sessions.

@@ -123,3 +123,40 @@ func (t *tx) LookupBarcodes(keys []string) (map[string]stock.BarcodeMatch, error
 	})
 	return out, err
 }
+
+// PutSKUs upserts SKUs and adds their barcodes with multi-row statements.
+func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) error {
+	now := time.Now().UnixMicro()
+	err := chunks(skus, 500, func(part []stock.SKU) error {
+		args := make([]any, 0, 6*len(part))
+		for _, s := range part {
+			args = append(args, s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now)
+		}
+		_, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at) VALUES `+rowsOf(len(part), 6)+`
+			ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, category = excluded.category,
+			unit_cost = excluded.unit_cost, updated_at = excluded.updated_at`, args...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	type row struct {
+		key, code, sku string
+		pack           int64
+	}
+	var rows []row
+	for i, s := range skus {
+		for j, b := range s.Barcodes {
+			rows = append(rows, row{keys[i][j], b.Code, s.SKU, b.PackQty})
+		}
+	}
+	return chunks(rows, 500, func(part []row) error {
+		args := make([]any, 0, 4*len(part))
+		for _, r := range part {
+			args = append(args, r.key, r.code, r.sku, r.pack)
+		}
+		_, err := t.exec(`INSERT INTO barcodes (key, code, sku, pack_qty) VALUES `+rowsOf(len(part), 4)+`
+			ON CONFLICT (key) DO UPDATE SET code = excluded.code, pack_qty = excluded.pack_qty`, args...)
+		return err
+	})
+}
