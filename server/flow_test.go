@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -129,7 +130,7 @@ func groupOf(t testing.TB, gs []stock.GroupSummary, key string) stock.GroupSumma
 
 func mustUnmarshal(t testing.TB, b []byte, v any) {
 	t.Helper()
-	if err := jsonUnmarshal(b, v); err != nil {
+	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("decode: %v: %s", err, truncate(b))
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func TestBadInput(t *testing.T) {
 		for i := range many {
 			many[i] = scanIn{EventID: fmt.Sprint("m", i), Code: item.EAN, Qty: 1}
 		}
-		manyBody, _ := jsonMarshal(map[string]any{"scans": many})
+		manyBody, _ := json.Marshal(map[string]any{"scans": many})
 		cases := []struct {
 			name, method, path, ctype, body string
 			status                          int
@@ -258,4 +259,3 @@ func TestImports(t *testing.T) {
 		}
 	})
 }
-
