@@ -140,7 +140,7 @@ type Scan struct {
 	Expiry     string     `json:"expiry,omitempty"`
 	Qty        int64      `json:"qty"`
 	PackQty    int64      `json:"pack_qty"`
-	AppliedQty int64      `json:"applied_qty"` // base units this scan added (after the floor at zero)
+	AppliedQty int64      `json:"applied_qty"` // base units: qty × pack_qty (the line's floor at zero applies over the sequence)
 	Bin        string     `json:"bin,omitempty"`
 	Zone       string     `json:"zone,omitempty"`
 	Employee   string     `json:"employee"`
@@ -191,8 +191,44 @@ type ScanAggregate struct {
 	Qty      int64
 	Scans    int64
 	LastAt   time.Time
-	Lot      string
-	Expiry   string
+	MinQty   int64 // the smallest applied quantity: negative when corrections were scanned
+}
+
+// ScanDelta is one counted scan's applied quantity, in arrival order.
+type ScanDelta struct {
+	SKU   string
+	Round int
+	Qty   int64
+}
+
+// lineRound identifies a line in one round.
+type lineRound struct {
+	sku   string
+	round int
+}
+
+// floors computes, per line and round, how much the floor at zero adds to
+// the plain sum of the deltas: a line never goes below zero, so a
+// correction larger than what was counted so far only brings it to zero.
+// Applying the floor scan by scan in arrival order gives the sum minus the
+// lowest prefix sum (when that is negative).
+func floors(deltas []ScanDelta) map[lineRound]int64 {
+	sum := map[lineRound]int64{}
+	low := map[lineRound]int64{}
+	for _, d := range deltas {
+		k := lineRound{d.SKU, d.Round}
+		sum[k] += d.Qty
+		if sum[k] < low[k] {
+			low[k] = sum[k]
+		}
+	}
+	out := map[lineRound]int64{}
+	for k, l := range low {
+		if l < 0 {
+			out[k] = -l
+		}
+	}
+	return out
 }
 
 // StockChange is a movement posted after a count's snapshot for one of its

@@ -188,6 +188,19 @@ func (s *Service) inputs(tx Tx, c Count) (reportInput, error) {
 	if in.aggregates, err = tx.ScanAggregates(c.ID); err != nil {
 		return in, err
 	}
+	var corrected []string
+	for _, a := range in.aggregates {
+		if a.MinQty < 0 {
+			corrected = append(corrected, a.SKU)
+		}
+	}
+	if len(corrected) > 0 {
+		deltas, err := tx.ScanDeltas(c.ID, corrected)
+		if err != nil {
+			return in, err
+		}
+		in.floors = floors(deltas)
+	}
 	seen := map[string]bool{}
 	var skus []string
 	add := func(k string) {

@@ -141,6 +141,7 @@ type reportInput struct {
 	snapshot   []SnapshotRow
 	changes    []StockChange
 	aggregates []ScanAggregate
+	floors     map[lineRound]int64
 	skus       map[string]SKU
 }
 
@@ -213,6 +214,7 @@ func computeLines(in reportInput) []ReportLine {
 		// Rounds in order; the last one that has scans is the line's count.
 		rounds := make([]RoundResult, 0, len(a.rounds))
 		for _, r := range a.rounds {
+			r.CountedQty += in.floors[lineRound{sku, r.Round}]
 			sort.Slice(r.Participants, func(i, j int) bool { return r.Participants[i].Employee < r.Participants[j].Employee })
 			rounds = append(rounds, *r)
 		}

@@ -64,7 +64,8 @@ func (s *Service) validateScan(countID string, in ScanInput, now time.Time, devi
 // replay (same event_id, same payload) is a duplicate and counts once, the
 // same event_id with another payload is a conflict, unknown codes and scans
 // for a count that no longer accepts them are kept for the reviewer but not
-// counted. A line never goes below zero: a negative correction is capped.
+// counted. A line never goes below zero: reports apply a negative
+// correction only down to zero, in arrival order (see floors).
 // When IngestScans returns, every accepted scan is durably stored.
 func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, batch []ScanInput) (ScanResult, error) {
 	res := ScanResult{Rejected: []ScanRejection{}}
@@ -161,14 +162,6 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 	if err != nil {
 		return nil, nil, err
 	}
-	skuCodes := []string{}
-	for _, m := range matches {
-		skuCodes = append(skuCodes, m.SKU)
-	}
-	skus, err := tx.SKUs(skuCodes)
-	if err != nil {
-		return nil, nil, err
-	}
 	var recount map[string]string // sku -> assignee, during a recount round
 	if c.Status == StatusRecount {
 		lines, err := tx.Recounts(c.ID)
@@ -184,7 +177,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 	}
 	var rejects []ScanRejection
 	scans := make([]Scan, 0, len(fresh))
-	negatives := map[string]bool{}
+	category := map[string]string{}
 	for _, p := range fresh {
 		sc := Scan{EventID: p.in.EventID, CountID: c.ID, Round: c.Round, Status: ScanCounted, Code: p.in.Code,
 			GTIN: p.parsed.GTIN, Lot: p.parsed.Lot, Expiry: p.parsed.Expiry, Qty: p.in.Qty, PackQty: 1,
@@ -212,6 +205,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 		for _, k := range p.parsed.Keys {
 			if m, ok := matches[k]; ok {
 				sc.SKU, sc.PackQty = m.SKU, m.PackQty
+				category[m.SKU] = m.Category
 				break
 			}
 		}
@@ -220,7 +214,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 			reject(EConflict, ScanLate, "count "+c.ID+" is "+string(c.Status)+"; the scan is kept for the reviewer but not counted")
 		case sc.SKU == "":
 			reject("unknown_code", ScanUnknown, "no SKU has the code "+p.parsed.Text+"; kept for the reviewer")
-		case !c.Scope.matchesSKU(skus[sc.SKU]):
+		case !c.Scope.matchesSKU(SKU{SKU: sc.SKU, Category: category[sc.SKU]}):
 			reject("out_of_scope", ScanOutOfScope, "SKU "+sc.SKU+" is outside this count's scope")
 		case p.in.Bin != "" && !c.binInScope(binLocs[p.in.Bin]):
 			reject("out_of_scope", ScanOutOfScope, "bin "+p.in.Bin+" is outside this count")
@@ -229,35 +223,10 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 		case recount != nil && recount[sc.SKU] != actor.Employee.Code && actor.Role() == RoleCounter:
 			reject(EForbidden, ScanOutOfScope, "the recount of "+sc.SKU+" is assigned to "+recount[sc.SKU])
 		}
-		sc.AppliedQty = 0
 		if sc.Status == ScanCounted {
 			sc.AppliedQty = sc.Qty * sc.PackQty
-			if sc.AppliedQty < 0 {
-				negatives[sc.SKU] = true
-			}
 		}
 		scans = append(scans, sc)
-	}
-	if len(negatives) > 0 {
-		// Floor at zero, in batch order, starting from what is stored.
-		var list []string
-		for k := range negatives {
-			list = append(list, k)
-		}
-		running, err := tx.LineQty(c.ID, c.Round, list)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i := range scans {
-			sc := &scans[i]
-			if sc.Status != ScanCounted || !negatives[sc.SKU] {
-				continue
-			}
-			if running[sc.SKU]+sc.AppliedQty < 0 {
-				sc.AppliedQty = -running[sc.SKU]
-			}
-			running[sc.SKU] += sc.AppliedQty
-		}
 	}
 	return scans, rejects, nil
 }

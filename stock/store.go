@@ -59,7 +59,9 @@ type Tx interface {
 
 	// Scans.
 	ScanHashes(eventIDs []string) (map[string]string, error)
-	LineQty(countID string, round int, skus []string) (map[string]int64, error)
+	// ScanDeltas returns the applied quantities of the counted scans of skus
+	// in arrival order, for the floor at zero.
+	ScanDeltas(countID string, skus []string) ([]ScanDelta, error)
 	InsertScans(scans []Scan) error
 	ScanAggregates(countID string) ([]ScanAggregate, error)
 	Scans(f ScanFilter) ([]Scan, error)

@@ -55,10 +55,11 @@ type SKU struct {
 
 // BarcodeMatch is a catalog barcode found for a lookup key.
 type BarcodeMatch struct {
-	Key     string // normalised key (GTIN-14 or text)
-	Code    string // as in the catalog
-	SKU     string
-	PackQty int64
+	Key      string // normalised key (GTIN-14 or text)
+	Code     string // as in the catalog
+	SKU      string
+	PackQty  int64
+	Category string // the SKU's category, for scope checks
 }
 
 // Employee is a person who signs in on a device.

@@ -107,14 +107,15 @@ func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (bool, err
 func (t *tx) LookupBarcodes(keys []string) (map[string]stock.BarcodeMatch, error) {
 	out := map[string]stock.BarcodeMatch{}
 	err := chunks(uniq(keys), 500, func(part []string) error {
-		rows, err := t.query(`SELECT key, code, sku, pack_qty FROM barcodes WHERE key IN (`+placeholders(len(part))+`)`, anys(part)...)
+		rows, err := t.query(`SELECT b.key, b.code, b.sku, b.pack_qty, s.category FROM barcodes b JOIN skus s ON s.sku = b.sku
+			WHERE b.key IN (`+placeholders(len(part))+`)`, anys(part)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var m stock.BarcodeMatch
-			if err := rows.Scan(&m.Key, &m.Code, &m.SKU, &m.PackQty); err != nil {
+			if err := rows.Scan(&m.Key, &m.Code, &m.SKU, &m.PackQty, &m.Category); err != nil {
 				return err
 			}
 			out[m.Key] = m

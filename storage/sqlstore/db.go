@@ -65,7 +65,7 @@ func openSQLite(path string) (*Store, error) {
 	// WAL with synchronous=FULL: a commit is on disk when it returns, so an
 	// acknowledged scan survives kill -9 and power loss.
 	base := "file:" + path + "?_journal_mode=WAL&_synchronous=FULL&_busy_timeout=10000&_foreign_keys=on"
-	w, err := sql.Open("sqlite3", base+"&_txlock=immediate")
+	w, err := sql.Open("sqlite3", base+"&_txlock=immediate&_cache_size=-65536")
 	if err != nil {
 		return nil, err
 	}

@@ -18,23 +18,23 @@ func (t *tx) ScanHashes(eventIDs []string) (map[string]string, error) {
 	return t.hashes(`SELECT event_id, hash FROM scans WHERE event_id IN (`, eventIDs)
 }
 
-// LineQty returns the counted quantity of each SKU in one round.
-func (t *tx) LineQty(countID string, round int, skus []string) (map[string]int64, error) {
-	out := map[string]int64{}
+// ScanDeltas returns the applied quantities of the counted scans of skus,
+// in arrival order.
+func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error) {
+	var out []stock.ScanDelta
 	err := chunks(uniq(skus), 500, func(part []string) error {
-		rows, err := t.query(`SELECT sku, SUM(applied_qty) FROM scans WHERE count_id = ? AND round = ? AND status = 'counted'
-			AND sku IN (`+placeholders(len(part))+`) GROUP BY sku`, append([]any{countID, round}, anys(part)...)...)
+		rows, err := t.query(`SELECT sku, round, applied_qty FROM scans WHERE count_id = ? AND status = 'counted'
+			AND sku IN (`+placeholders(len(part))+`) ORDER BY seq`, append([]any{countID}, anys(part)...)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var sku string
-			var q int64
-			if err := rows.Scan(&sku, &q); err != nil {
+			var d stock.ScanDelta
+			if err := rows.Scan(&d.SKU, &d.Round, &d.Qty); err != nil {
 				return err
 			}
-			out[sku] = q
+			out = append(out, d)
 		}
 		return rows.Err()
 	})
@@ -66,7 +66,7 @@ func nullFloat(p *float64) any {
 // ScanAggregates sums a count's counted scans by SKU, round, employee, role
 // and zone.
 func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, error) {
-	rows, err := t.query(`SELECT sku, round, employee, role, zone, SUM(applied_qty), COUNT(*), MAX(scanned_at)
+	rows, err := t.query(`SELECT sku, round, employee, role, zone, SUM(applied_qty), COUNT(*), MAX(scanned_at), MIN(applied_qty)
 		FROM scans WHERE count_id = ? AND status = 'counted'
 		GROUP BY sku, round, employee, role, zone`, countID)
 	if err != nil {
@@ -77,7 +77,7 @@ func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, error) {
 	for rows.Next() {
 		var a stock.ScanAggregate
 		var last int64
-		if err := rows.Scan(&a.SKU, &a.Round, &a.Employee, &a.Role, &a.Zone, &a.Qty, &a.Scans, &last); err != nil {
+		if err := rows.Scan(&a.SKU, &a.Round, &a.Employee, &a.Role, &a.Zone, &a.Qty, &a.Scans, &last, &a.MinQty); err != nil {
 			return nil, err
 		}
 		a.LastAt = fromMicros(last)
@@ -97,10 +97,10 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 		}
 	}
 	if f.After != "" {
-		q += ` AND event_id > ?`
+		q += ` AND seq > (SELECT seq FROM scans WHERE event_id = ?)`
 		args = append(args, f.After)
 	}
-	q += ` ORDER BY event_id LIMIT ?`
+	q += ` ORDER BY seq LIMIT ?`
 	args = append(args, f.Limit)
 	rows, err := t.query(q, args...)
 	if err != nil {

@@ -112,8 +112,12 @@ CREATE TABLE recounts (
     PRIMARY KEY (count_id, round, sku)
 );
 
+-- Scans are appended in arrival order (seq). The indexes are chosen so that
+-- ingest appends to B-trees instead of touching random pages: event_id is
+-- the only random key; reports read a count's scans by (count_id, seq).
 CREATE TABLE scans (
-    event_id    TEXT PRIMARY KEY,
+    seq         {{SERIAL}},
+    event_id    TEXT NOT NULL UNIQUE,
     hash        TEXT NOT NULL,
     count_id    TEXT NOT NULL,
     round       INTEGER NOT NULL,
@@ -136,7 +140,7 @@ CREATE TABLE scans (
     lat         DOUBLE PRECISION,
     lon         DOUBLE PRECISION
 );
-CREATE INDEX scans_count_sku ON scans (count_id, sku, round);
+CREATE INDEX scans_count ON scans (count_id, seq);
 
 CREATE TABLE count_report (
     count_id TEXT NOT NULL,
