@@ -287,7 +287,7 @@ func (a *API) report(c *fiber.Ctx) error {
 		}
 		return streamCSV(c, name, linesCSV(r.Lines, r.Masked))
 	}
-	return c.JSON(r)
+	return streamReport(c, r)
 }
 
 // parseTime reads an RFC 3339 time or a date (2006-01-02) query parameter.

@@ -128,12 +128,21 @@ func newEventID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
-// scanBatch makes n scans of random SKUs with unique event ids.
-func (e *benchEnv) scanBatch(rng *rand.Rand, prefix string, n int) []stock.ScanInput {
+// benchBins are the bins of the four devices, one per zone of HK-TST.
+var benchBins = []string{"HK-TST-A01", "HK-TST-B01", "HK-TST-C01", "HK-TST-D01"}
+
+// scanBatch makes n scans with unique event ids for device d (0–3): as in
+// a store, each device counts its own share of the SKUs (its zone), and
+// one scan in fifty is of a SKU that another device also counts.
+func (e *benchEnv) scanBatch(rng *rand.Rand, d, n int) []stock.ScanInput {
 	out := make([]stock.ScanInput, n)
 	for i := range out {
-		out[i] = stock.ScanInput{EventID: newEventID(), Code: e.eans[rng.IntN(len(e.eans))], Qty: 1,
-			Bin: "HK-TST-A01", ScannedAt: "2026-11-23T10:00:00Z", DeviceID: "bench"}
+		k := rng.IntN(len(e.eans)/4)*4 + d
+		if rng.IntN(50) == 0 {
+			k = rng.IntN(len(e.eans))
+		}
+		out[i] = stock.ScanInput{EventID: newEventID(), Code: e.eans[k], Qty: 1,
+			Bin: benchBins[d], ScannedAt: "2026-11-23T10:00:00Z", DeviceID: fmt.Sprint("bench-", d)}
 	}
 	return out
 }
@@ -245,7 +254,7 @@ func benchIngest(b *testing.B) {
 	bodies := make([][]byte, batches)
 	var all []stock.ScanInput
 	for i := range bodies {
-		sc := e.scanBatch(rng, fmt.Sprintf("ing-%d", i), size)
+		sc := e.scanBatch(rng, i%devices, size)
 		all = append(all, sc...)
 		bodies[i], _ = json.Marshal(map[string]any{"scans": sc})
 	}
@@ -297,7 +306,7 @@ func benchIngest(b *testing.B) {
 			defer wg.Done()
 			r := rand.New(rand.NewPCG(uint64(c), 9))
 			for i := 0; i < perClient; i++ {
-				body, _ := json.Marshal(map[string]any{"scans": e.scanBatch(r, fmt.Sprintf("one-%d-%d", c, i), 1)})
+				body, _ := json.Marshal(map[string]any{"scans": e.scanBatch(r, c%4, 1)})
 				t0 := time.Now()
 				if st := e.send("POST", "/v1/counts/"+countID+"/scans", "application/json", body, nil); st != 200 {
 					b.Errorf("single scan: %d", st)
@@ -340,7 +349,7 @@ func BenchmarkCloseReport(b *testing.B) {
 		}()
 	}
 	for i := 0; i < total/1000; i++ {
-		body, _ := json.Marshal(map[string]any{"scans": e.scanBatch(rng, fmt.Sprintf("cr-%d", i), 1000)})
+		body, _ := json.Marshal(map[string]any{"scans": e.scanBatch(rng, i%4, 1000)})
 		work <- body
 	}
 	close(work)
@@ -373,22 +382,48 @@ func BenchmarkCloseReport(b *testing.B) {
 	groupBy() // warm the cache as the close will find it
 	raw := groupBy()
 
+	profiled := make(chan struct{})
+	if pp := os.Getenv("PANDIAN_BENCH_PPROF"); pp != "" {
+		defer func() { <-profiled }()
+		go func() {
+			defer close(profiled)
+			resp, err := http.Get("http://" + pp + "/debug/pprof/profile?seconds=10")
+			if err == nil {
+				f, _ := os.Create("/tmp/server-cpu.pprof")
+				io.Copy(f, resp.Body)
+				f.Close()
+				resp.Body.Close()
+			}
+		}()
+	}
 	b.ResetTimer()
 	start := time.Now()
 	if st := e.send("POST", "/v1/counts/"+countID+"/close", "", nil, nil); st != 200 {
 		b.Fatalf("close: %d", st)
 	}
 	closeDur := time.Since(start)
-	var rep struct {
-		Lines []json.RawMessage `json:"lines"`
+	req, _ := http.NewRequest("GET", e.p.url+"/v1/counts/"+countID+"/report?group_by=sku", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token)
+	t0 := time.Now()
+	resp, err := e.client.Do(req)
+	if err != nil {
+		b.Fatal(err)
 	}
-	if st := e.send("GET", "/v1/counts/"+countID+"/report?group_by=sku", "", nil, &rep); st != 200 || len(rep.Lines) != benchSKUs {
-		b.Fatalf("report: %d, %d lines", st, len(rep.Lines))
+	ttfb := time.Since(t0)
+	var buf bytes.Buffer
+	buf.Grow(64 << 20)
+	_, err = buf.ReadFrom(resp.Body)
+	resp.Body.Close()
+	body := buf.Bytes()
+	if n := bytes.Count(body, []byte(`{"sku":`)); err != nil || resp.StatusCode != 200 || n != benchSKUs {
+		b.Fatalf("report: %d, %d lines, %v", resp.StatusCode, n, err)
 	}
 	both := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(closeDur.Seconds()*1000, "close_ms")
 	b.ReportMetric((both-closeDur).Seconds()*1000, "report_ms")
+	b.ReportMetric(ttfb.Seconds()*1000, "report_first_byte_ms")
+	b.ReportMetric(float64(len(body))/(1<<20), "report_MiB")
 	b.ReportMetric(raw.Seconds()*1000, "raw_groupby_ms")
 	b.ReportMetric(both.Seconds()/raw.Seconds(), "x_raw")
 	b.ReportMetric(e.peakRSS(), "peak_rss_MiB")

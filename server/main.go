@@ -13,6 +13,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/http"
+	_ "net/http/pprof" // served only when PANDIAN_PPROF_ADDR is set
 	"os"
 	"os/signal"
 	"syscall"
@@ -111,6 +113,10 @@ func run(ctx context.Context, cmd string, cfg config) error {
 
 func serve(ctx context.Context, cfg config, a *app) error {
 	api := mobileapi.New(a.svc, mobileapi.Options{Ready: a.store.Ping})
+	if addr := os.Getenv("PANDIAN_PPROF_ADDR"); addr != "" {
+		// Profiling for operators, on its own (loopback) address.
+		go func() { slog.Warn("pprof", "err", http.ListenAndServe(addr, nil)) }()
+	}
 	if cfg.Jobs {
 		go a.svc.RunJobs(ctx, time.Second)
 	}

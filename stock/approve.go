@@ -39,16 +39,17 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		if err != nil {
 			return err
 		}
-		lines, err := tx.ReportLines(c.ID)
+		if c.Status != StatusReview && c.Status != StatusPosted {
+			return Errorf(EConflict, "count %s is %s; close it before approving", id, c.Status)
+		}
+		ri, err := s.inputs(tx, c)
 		if err != nil {
 			return err
 		}
+		lines := computeLines(ri)
 		if c.Status == StatusPosted {
 			res = summarizePosting(c, lines)
 			return nil
-		}
-		if c.Status != StatusReview {
-			return Errorf(EConflict, "count %s is %s; close it before approving", id, c.Status)
 		}
 		bySKU := map[string]int{}
 		for i, l := range lines {
@@ -85,8 +86,12 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		now := s.Now().UTC()
 		var moves []Movement
 		var hashes []string
+		var postings []Posting
 		for i := range lines {
 			l := &lines[i]
+			if l.RecountRequired {
+				postings = append(postings, Posting{SKU: l.SKU, RecountRequired: true})
+			}
 			if !postable(*l) {
 				continue
 			}
@@ -99,11 +104,12 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 				QtyDelta: l.VarianceQty, Kind: MoveAdjustment, At: now, Posted: now, Reason: l.ReasonCode, Ref: c.ID, By: actor.Employee.Code}
 			moves = append(moves, m)
 			hashes = append(hashes, m.Hash())
+			postings = append(postings, Posting{SKU: l.SKU, Qty: l.VarianceQty, Reason: l.ReasonCode, Location: m.Location})
 		}
 		if err := tx.ApplyMovements(moves, hashes); err != nil {
 			return err
 		}
-		if err := tx.SaveReport(c.ID, lines); err != nil {
+		if err := tx.SavePostings(c.ID, postings); err != nil {
 			return err
 		}
 		c.Status, c.PostedAt, c.ApprovedBy = StatusPosted, &now, actor.Employee.Code

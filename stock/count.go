@@ -238,5 +238,17 @@ type StockChange struct {
 	Location string
 	QtyDelta int64
 	At       time.Time
+	Posted   time.Time
 	Version  int64
+}
+
+// Posting is what an approval did with one line: the adjustment it posted
+// (Qty, with its reason, at Location) or, under reject_changed, the line it
+// held back for recount.
+type Posting struct {
+	SKU             string
+	Qty             int64
+	Reason          string
+	Location        string
+	RecountRequired bool
 }

@@ -171,22 +171,76 @@ func (s *Service) Counts(ctx context.Context, actor Actor, location string, stat
 	return out, err
 }
 
-// inputs gathers everything a count's report is computed from.
+// inputs gathers everything a count's report is computed from, inside
+// one transaction: the snapshot, the movements since (up to the approval
+// once posted), the scans summed in one pass, and the approval's postings.
 func (s *Service) inputs(tx Tx, c Count) (reportInput, error) {
 	in := reportInput{count: c}
+	if err := s.bookInputs(tx, &in); err != nil {
+		return in, err
+	}
+	if err := s.scanInputs(tx, &in); err != nil {
+		return in, err
+	}
+	return in, s.finishInputs(tx, &in)
+}
+
+// gatherInputs is inputs for reading only: the book side and the scan side
+// are read at the same time, in two read transactions. A closed count's
+// scans, snapshot and movements up to its close do not change, so both
+// see the same data; an open count's report is live anyway.
+func (s *Service) gatherInputs(ctx context.Context, c Count) (reportInput, error) {
+	book, scans := reportInput{count: c}, reportInput{count: c}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- s.store.Read(ctx, func(tx Tx) error { return s.scanInputs(tx, &scans) })
+	}()
+	err := s.store.Read(ctx, func(tx Tx) error { return s.bookInputs(tx, &book) })
+	if serr := <-errc; err == nil {
+		err = serr
+	}
+	if err != nil {
+		return book, err
+	}
+	book.aggregates, book.unresolved, book.floors = scans.aggregates, scans.unresolved, scans.floors
+	err = s.store.Read(ctx, func(tx Tx) error { return s.finishInputs(tx, &book) })
+	return book, err
+}
+
+// bookInputs reads the snapshot with its SKUs, the movements since and the
+// postings.
+func (s *Service) bookInputs(tx Tx, in *reportInput) error {
+	c := in.count
 	var err error
 	if in.snapshot, err = tx.Snapshot(c.ID); err != nil {
-		return in, err
+		return err
+	}
+	if in.skus, err = tx.SnapshotSKUs(c.ID); err != nil {
+		return err
 	}
 	paths, err := s.countPaths(tx, c)
 	if err != nil {
-		return in, err
+		return err
 	}
-	if in.changes, err = tx.ChangesSince(c.ID, paths); err != nil {
-		return in, err
+	until := s.Now().UTC()
+	if c.PostedAt != nil {
+		until = *c.PostedAt
 	}
-	if in.aggregates, err = tx.ScanAggregates(c.ID); err != nil {
-		return in, err
+	if in.changes, err = tx.ChangesSince(c.ID, paths, until); err != nil {
+		return err
+	}
+	if c.Status == StatusPosted {
+		in.postings, err = tx.Postings(c.ID)
+	}
+	return err
+}
+
+// scanInputs sums the scans and works out the floor at zero where
+// corrections were scanned.
+func (s *Service) scanInputs(tx Tx, in *reportInput) error {
+	var err error
+	if in.aggregates, in.unresolved, err = tx.ScanAggregates(in.count.ID); err != nil {
+		return err
 	}
 	var corrected []string
 	for _, a := range in.aggregates {
@@ -195,39 +249,58 @@ func (s *Service) inputs(tx Tx, c Count) (reportInput, error) {
 		}
 	}
 	if len(corrected) > 0 {
-		deltas, err := tx.ScanDeltas(c.ID, corrected)
+		deltas, err := tx.ScanDeltas(in.count.ID, corrected)
 		if err != nil {
-			return in, err
+			return err
 		}
 		in.floors = floors(deltas)
 	}
+	return nil
+}
+
+// finishInputs reads the SKUs that were scanned or moved but are not in
+// the snapshot, and drops movements of SKUs outside the count's filters.
+func (s *Service) finishInputs(tx Tx, in *reportInput) error {
+	var others []string
 	seen := map[string]bool{}
-	var skus []string
-	add := func(k string) {
-		if !seen[k] {
-			seen[k] = true
-			skus = append(skus, k)
+	for _, r := range in.aggregates {
+		if _, ok := in.skus[r.SKU]; !ok && !seen[r.SKU] {
+			seen[r.SKU] = true
+			others = append(others, r.SKU)
 		}
 	}
-	for _, r := range in.snapshot {
-		add(r.SKU)
+	for _, ch := range in.changes {
+		if _, ok := in.skus[ch.SKU]; !ok && !seen[ch.SKU] {
+			seen[ch.SKU] = true
+			others = append(others, ch.SKU)
+		}
 	}
+	if len(others) > 0 {
+		more, err := tx.SKUInfo(others)
+		if err != nil {
+			return err
+		}
+		for k, v := range more {
+			in.skus[k] = v
+		}
+	}
+	scanned := make(map[string]bool, len(in.aggregates))
 	for _, r := range in.aggregates {
-		add(r.SKU)
+		scanned[r.SKU] = true
 	}
-	if in.skus, err = tx.SKUs(skus); err != nil {
-		return in, err
+	snap := make(map[string]bool, len(in.snapshot))
+	for _, r := range in.snapshot {
+		snap[r.SKU] = true
 	}
-	// Movements of SKUs outside the category/SKU filters do not make lines.
 	kept := in.changes[:0]
 	for _, ch := range in.changes {
 		info, ok := in.skus[ch.SKU]
-		if seen[ch.SKU] || (ok && c.Scope.matchesSKU(info)) {
+		if snap[ch.SKU] || scanned[ch.SKU] || (ok && in.count.Scope.matchesSKU(info)) {
 			kept = append(kept, ch)
 		}
 	}
 	in.changes = kept
-	return in, nil
+	return nil
 }
 
 // countPaths returns the location paths whose stock a count covers.
@@ -247,8 +320,9 @@ func (s *Service) countPaths(tx Tx, c Count) ([]string, error) {
 	return paths, nil
 }
 
-// CloseCount stops counting and computes the discrepancy report. Closing a
-// count already in review answers it unchanged.
+// CloseCount stops counting: from then on the count's report is fixed (it
+// is derived from the scans, the snapshot and the movements posted before
+// the close). Closing a count already in review answers it unchanged.
 func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (c Count, err error) {
 	if err := actor.Require(PermManageCount); err != nil {
 		return c, err
@@ -263,20 +337,12 @@ func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (c Cou
 		case StatusPosted:
 			return Errorf(EConflict, "count %s is already posted", id)
 		}
-		in, err := s.inputs(tx, c)
-		if err != nil {
-			return err
-		}
-		lines := computeLines(in)
-		if err := tx.SaveReport(c.ID, lines); err != nil {
-			return err
-		}
 		now := s.Now().UTC()
 		c.Status, c.ClosedAt = StatusReview, &now
 		if err := tx.UpdateCount(c); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round, "lines": len(lines)})
+		return s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round})
 	})
 	return c, err
 }
@@ -313,15 +379,15 @@ func (s *Service) OrderRecount(ctx context.Context, actor Actor, id string, in R
 		if !(Actor{Employee: assignee}).InScope(Location{Path: c.LocationPath}) || !assignee.Role.Can(PermScan) {
 			return Errorf(EInvalid, "assignee %s cannot count at %s", in.Assignee, c.Location).With("field", "assignee")
 		}
-		lines, err := tx.ReportLines(c.ID)
+		snap, err := tx.Snapshot(c.ID)
 		if err != nil {
 			return err
 		}
 		inReport := map[string]bool{}
-		for _, l := range lines {
+		for _, l := range snap {
 			inReport[l.SKU] = true
 		}
-		skus, err := tx.SKUs(in.SKUs)
+		skus, err := tx.SKUInfo(in.SKUs)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package stock
 
 import (
-	"encoding/json"
 	"math"
 	"sort"
 	"time"
@@ -61,38 +60,18 @@ type ReportLine struct {
 	RecountRequired bool          `json:"recount_required"`
 	ReasonCode      string        `json:"reason_code,omitempty"`
 	Posted          bool          `json:"posted"`
-
-	masked bool
 }
 
-// expectationFields are hidden from roles that may not see book quantities
-// of a blind count.
-var expectationFields = []string{"snapshot_qty", "movement_qty", "book_qty", "variance_qty", "variance_value", "variance_pct", "within_tolerance", "recount_required"}
-
-// MarshalJSON writes the line, without the book-derived fields when masked.
-func (l ReportLine) MarshalJSON() ([]byte, error) {
-	type plain ReportLine
-	b, err := json.Marshal(plain(l))
-	if err != nil || !l.masked {
-		return b, err
+// Mask hides the book-derived fields of l (for roles that may not see
+// book quantities of a blind count): they are zeroed, and encoders leave
+// them out of a masked report.
+func (l *ReportLine) Mask() {
+	l.SnapshotQty, l.MovementQty, l.BookQty, l.VarianceQty, l.VarianceValue, l.VariancePct = 0, 0, 0, 0, 0, nil
+	l.WithinTolerance, l.RecountRequired = false, false
+	for i := range l.Rounds {
+		l.Rounds[i].ErrorQty, l.Rounds[i].ErrorValue = 0, 0
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	for _, f := range expectationFields {
-		delete(m, f)
-	}
-	rounds := make([]map[string]any, len(l.Rounds))
-	for i, r := range l.Rounds {
-		rounds[i] = map[string]any{"round": r.Round, "counted_qty": r.CountedQty, "superseded": r.Superseded, "participants": r.Participants, "last_scan_at": r.LastScanAt}
-	}
-	m["rounds"], _ = json.Marshal(rounds)
-	return json.Marshal(m)
 }
-
-// Masked reports whether book-derived fields are hidden.
-func (l ReportLine) Masked() bool { return l.masked }
 
 // GroupSummary sums a report's lines (or rounds, for role and employee)
 // within one group.
@@ -143,33 +122,35 @@ type reportInput struct {
 	aggregates []ScanAggregate
 	floors     map[lineRound]int64
 	skus       map[string]SKU
+	postings   []Posting
+	unresolved []UnresolvedCode
 }
 
 // computeLines turns snapshot, changes and scan aggregates into report lines,
 // applying the count's movement and uncounted policies.
 func computeLines(in reportInput) []ReportLine {
+	// One accumulator per SKU, in a slice indexed through a map: a count
+	// can have 100k lines, so this avoids per-line maps and pointers.
 	type acc struct {
-		line     ReportLine
-		rounds   map[int]*RoundResult
-		inSnap   bool
+		sku      string
+		rounds   []RoundResult // by round number, usually one
 		changes  []StockChange
-		zones    map[string]bool
+		zones    []string
 		snapshot int64
 	}
-	lines := map[string]*acc{}
+	index := make(map[string]int, len(in.snapshot)+len(in.aggregates)/2)
+	accs := make([]acc, 0, len(in.snapshot)+len(in.aggregates)/4)
 	get := func(sku string) *acc {
-		a := lines[sku]
-		if a == nil {
-			a = &acc{rounds: map[int]*RoundResult{}, zones: map[string]bool{}}
-			a.line.SKU = sku
-			lines[sku] = a
+		i, ok := index[sku]
+		if !ok {
+			i = len(accs)
+			index[sku] = i
+			accs = append(accs, acc{sku: sku})
 		}
-		return a
+		return &accs[i]
 	}
 	for _, s := range in.snapshot {
-		a := get(s.SKU)
-		a.inSnap = true
-		a.snapshot += s.Qty
+		get(s.SKU).snapshot += s.Qty
 	}
 	for _, c := range in.changes {
 		a := get(c.SKU)
@@ -177,10 +158,15 @@ func computeLines(in reportInput) []ReportLine {
 	}
 	for _, g := range in.aggregates {
 		a := get(g.SKU)
-		r := a.rounds[g.Round]
+		var r *RoundResult
+		for i := range a.rounds {
+			if a.rounds[i].Round == g.Round {
+				r = &a.rounds[i]
+			}
+		}
 		if r == nil {
-			r = &RoundResult{Round: g.Round}
-			a.rounds[g.Round] = r
+			a.rounds = append(a.rounds, RoundResult{Round: g.Round})
+			r = &a.rounds[len(a.rounds)-1]
 		}
 		r.CountedQty += g.Qty
 		if g.LastAt.After(r.LastScanAt) {
@@ -198,27 +184,35 @@ func computeLines(in reportInput) []ReportLine {
 		if !found {
 			r.Participants = append(r.Participants, Participant{Employee: g.Employee, Role: g.Role, Qty: g.Qty, Scans: g.Scans})
 		}
-		if g.Zone != "" {
-			a.zones[g.Zone] = true
+		if g.Zone != "" && !contains(a.zones, g.Zone) {
+			a.zones = append(a.zones, g.Zone)
 		}
 	}
 
-	out := make([]ReportLine, 0, len(lines))
-	for sku, a := range lines {
-		l := a.line
+	out := make([]ReportLine, 0, len(accs))
+	for ai := range accs {
+		a := &accs[ai]
+		sku := a.sku
+		l := ReportLine{SKU: sku}
 		if info, ok := in.skus[sku]; ok {
 			l.Name, l.NameZh, l.Category, l.UnitCost = info.Name, info.NameZh, info.Category, info.UnitCost
 		}
 		l.Location = in.count.Location
 		l.SnapshotQty = a.snapshot
 		// Rounds in order; the last one that has scans is the line's count.
-		rounds := make([]RoundResult, 0, len(a.rounds))
-		for _, r := range a.rounds {
-			r.CountedQty += in.floors[lineRound{sku, r.Round}]
-			sort.Slice(r.Participants, func(i, j int) bool { return r.Participants[i].Employee < r.Participants[j].Employee })
-			rounds = append(rounds, *r)
+		rounds := a.rounds
+		for i := range rounds {
+			r := &rounds[i]
+			if len(in.floors) > 0 {
+				r.CountedQty += in.floors[lineRound{sku, r.Round}]
+			}
+			if len(r.Participants) > 1 {
+				sort.Slice(r.Participants, func(i, j int) bool { return r.Participants[i].Employee < r.Participants[j].Employee })
+			}
 		}
-		sort.Slice(rounds, func(i, j int) bool { return rounds[i].Round < rounds[j].Round })
+		if len(rounds) > 1 {
+			sort.Slice(rounds, func(i, j int) bool { return rounds[i].Round < rounds[j].Round })
+		}
 		var lastScan time.Time
 		if n := len(rounds); n > 0 {
 			final := rounds[n-1]
@@ -234,6 +228,9 @@ func computeLines(in reportInput) []ReportLine {
 		}
 		// Expected quantity by policy.
 		for _, c := range a.changes {
+			if in.count.ClosedAt != nil && c.Posted.After(*in.count.ClosedAt) && in.count.MovementPolicy != PolicyRejectChanged {
+				continue // the count was closed: later movements are after it
+			}
 			switch in.count.MovementPolicy {
 			case PolicySnapshotDelta:
 				if l.Status != LineCounted || !c.At.After(lastScan) {
@@ -266,25 +263,26 @@ func computeLines(in reportInput) []ReportLine {
 			rounds[i].ErrorValue = l.UnitCost.Mul(rounds[i].ErrorQty)
 		}
 		l.Rounds = rounds
-		seenE, seenR := map[string]bool{}, map[Role]bool{}
 		for _, r := range rounds {
 			for _, p := range r.Participants {
-				if !seenE[p.Employee] {
-					seenE[p.Employee] = true
+				if !contains(l.CountedBy, p.Employee) {
 					l.CountedBy = append(l.CountedBy, p.Employee)
 				}
-				if !seenR[p.Role] {
-					seenR[p.Role] = true
+				if !contains(l.Roles, p.Role) {
 					l.Roles = append(l.Roles, p.Role)
 				}
 			}
 		}
-		for z := range a.zones {
-			l.Zones = append(l.Zones, z)
+		l.Zones = a.zones
+		if len(l.Zones) > 1 {
+			sort.Strings(l.Zones)
 		}
-		sort.Strings(l.Zones)
-		sort.Strings(l.CountedBy)
-		sort.Slice(l.Roles, func(i, j int) bool { return l.Roles[i] < l.Roles[j] })
+		if len(l.CountedBy) > 1 {
+			sort.Strings(l.CountedBy)
+		}
+		if len(l.Roles) > 1 {
+			sort.Slice(l.Roles, func(i, j int) bool { return l.Roles[i] < l.Roles[j] })
+		}
 		if l.CountedBy == nil {
 			l.CountedBy = []string{}
 		}
@@ -297,6 +295,19 @@ func computeLines(in reportInput) []ReportLine {
 		out = append(out, l)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].SKU < out[j].SKU })
+	if in.count.Status == StatusPosted {
+		// Once posted, the approval's decisions are the record.
+		byKey := make(map[string]Posting, len(in.postings))
+		for _, p := range in.postings {
+			byKey[p.SKU] = p
+		}
+		for i := range out {
+			p, ok := byKey[out[i].SKU]
+			out[i].RecountRequired = ok && p.RecountRequired
+			out[i].Posted = ok && !p.RecountRequired
+			out[i].ReasonCode = p.Reason
+		}
+	}
 	return out
 }
 

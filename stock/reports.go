@@ -2,7 +2,6 @@ package stock
 
 import (
 	"context"
-	"sort"
 	"time"
 )
 
@@ -22,28 +21,17 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string) (
 	}
 	var c Count
 	err = s.store.Read(ctx, func(tx Tx) error {
-		if c, err = s.countInScope(tx, actor, id, false); err != nil {
-			return err
-		}
-		if c.Status.Accepting() {
-			in, err := s.inputs(tx, c)
-			if err != nil {
-				return err
-			}
-			r.Lines = computeLines(in)
-		} else if r.Lines, err = tx.ReportLines(c.ID); err != nil {
-			return err
-		}
-		agg, err := tx.Scans(ScanFilter{CountID: c.ID, Status: ScanUnknown, Limit: 100000})
-		if err != nil {
-			return err
-		}
-		r.Unresolved = unresolved(agg)
-		return nil
+		c, err = s.countInScope(tx, actor, id, false)
+		return err
 	})
 	if err != nil {
 		return r, err
 	}
+	in, err := s.gatherInputs(ctx, c)
+	if err != nil {
+		return r, err
+	}
+	r.Lines, r.Unresolved = computeLines(in), in.unresolved
 	r.CountID, r.Location, r.Status, r.Blind, r.GroupBy = c.ID, c.Location, c.Status, c.Blind, groupBy
 	if actor.Role() == RoleCounter {
 		own := r.Lines[:0]
@@ -59,11 +47,18 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string) (
 	for _, l := range r.Lines {
 		recs = append(recs, records(l, groupBy, c.Location, c.ToleranceQty)...)
 	}
+	if groupBy == "sku" {
+		// Each line is its own group: the lines say it all, only the total
+		// is added.
+		for i := range recs {
+			recs[i].keys = nil
+		}
+	}
 	r.Groups, r.Totals = summarize(recs)
 	if c.Blind && !actor.Role().Can(PermSeeExpected) {
 		r.Masked = true
 		for i := range r.Lines {
-			r.Lines[i].masked = true
+			r.Lines[i].Mask()
 		}
 		for i := range r.Groups {
 			r.Groups[i] = GroupSummary{Key: r.Groups[i].Key, Lines: r.Groups[i].Lines, Recounted: r.Groups[i].Recounted}
@@ -73,34 +68,16 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string) (
 	return r, nil
 }
 
-func unresolved(scans []Scan) []UnresolvedCode {
-	by := map[string]*UnresolvedCode{}
-	for _, s := range scans {
-		u := by[s.Code]
-		if u == nil {
-			u = &UnresolvedCode{Code: s.Code}
-			by[s.Code] = u
-		}
-		u.Scans++
-		u.Qty += s.Qty
+// storeOf returns the store a count belongs to.
+func (s *Service) storeOf(tx Tx, c Count) (string, error) {
+	loc, err := tx.Location(c.Location)
+	if err != nil {
+		return "", err
 	}
-	out := []UnresolvedCode{}
-	for _, u := range by {
-		out = append(out, *u)
+	if loc.Kind == KindZone {
+		return loc.Parent, nil
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out
-}
-
-// CountReportLine is a report line with the count it belongs to, for
-// reports across counts.
-type CountReportLine struct {
-	CountID   string
-	Location  string
-	Store     string
-	ClosedAt  time.Time
-	Tolerance int64
-	Line      ReportLine
+	return loc.Code, nil
 }
 
 // CrossReport is the accuracy of counting across counts.
@@ -132,7 +109,8 @@ func (s *Service) Discrepancies(ctx context.Context, actor Actor, from, to time.
 	if !to.After(from) {
 		return r, Errorf(EInvalid, "to must be after from").With("field", "to")
 	}
-	var lines []CountReportLine
+	var recs []record
+	counts := 0
 	err = s.store.Read(ctx, func(tx Tx) error {
 		var paths []string
 		if location != "" {
@@ -146,19 +124,30 @@ func (s *Service) Discrepancies(ctx context.Context, actor Actor, from, to time.
 		} else if paths == nil {
 			paths = []string{"/"}
 		}
-		lines, err = tx.ReportLinesBetween(from, to, paths)
-		return err
+		cs, err := tx.ClosedCounts(from, to, paths)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			store, err := s.storeOf(tx, c)
+			if err != nil {
+				return err
+			}
+			in, err := s.inputs(tx, c)
+			if err != nil {
+				return err
+			}
+			for _, l := range computeLines(in) {
+				recs = append(recs, records(l, groupBy, store, c.ToleranceQty)...)
+			}
+		}
+		counts = len(cs)
+		return nil
 	})
 	if err != nil {
 		return r, err
 	}
-	counts := map[string]bool{}
-	var recs []record
-	for _, l := range lines {
-		counts[l.CountID] = true
-		recs = append(recs, records(l.Line, groupBy, l.Store, l.Tolerance)...)
-	}
 	r.Groups, r.Totals = summarize(recs)
-	r.From, r.To, r.GroupBy, r.Counts = from, to, groupBy, len(counts)
+	r.From, r.To, r.GroupBy, r.Counts = from, to, groupBy, counts
 	return r, nil
 }

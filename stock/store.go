@@ -28,6 +28,10 @@ type Tx interface {
 	// Catalog. keys[i] is the normalised lookup key of s.Barcodes[i].
 	SKU(sku string) (SKU, error)
 	SKUs(skus []string) (map[string]SKU, error)
+	// SKUInfo is SKUs without the barcodes.
+	SKUInfo(skus []string) (map[string]SKU, error)
+	// SnapshotSKUs returns, without barcodes, the SKUs of a count's snapshot.
+	SnapshotSKUs(countID string) (map[string]SKU, error)
 	PutSKU(s SKU, keys []string, replaceBarcodes bool) (created bool, err error)
 	// PutSKUs upserts many SKUs and adds their barcodes (keys[i][j] is the
 	// key of skus[i].Barcodes[j]); the caller has checked barcode owners.
@@ -55,7 +59,9 @@ type Tx interface {
 	OpenCounts(policy MovementPolicy) ([]Count, error)
 	SnapshotBook(paths []string, scope CountScope) ([]SnapshotRow, error)
 	Snapshot(countID string) ([]SnapshotRow, error)
-	ChangesSince(countID string, paths []string) ([]StockChange, error)
+	// ChangesSince returns the movements under paths that the count's
+	// snapshot does not include, posted up to until.
+	ChangesSince(countID string, paths []string, until time.Time) ([]StockChange, error)
 
 	// Scans.
 	ScanHashes(eventIDs []string) (map[string]string, error)
@@ -63,16 +69,19 @@ type Tx interface {
 	// in arrival order, for the floor at zero.
 	ScanDeltas(countID string, skus []string) ([]ScanDelta, error)
 	InsertScans(scans []Scan) error
-	ScanAggregates(countID string) ([]ScanAggregate, error)
+	// ScanAggregates sums a count's counted scans by line, round, employee,
+	// role and zone, and its unknown codes, in one pass.
+	ScanAggregates(countID string) ([]ScanAggregate, []UnresolvedCode, error)
 	Scans(f ScanFilter) ([]Scan, error)
 	ScanStats(countID string) (ScanStats, error)
 
 	// Recounts and reports.
 	AddRecounts(countID string, lines []RecountLine) error
 	Recounts(countID string) ([]RecountLine, error)
-	SaveReport(countID string, lines []ReportLine) error
-	ReportLines(countID string) ([]ReportLine, error)
-	ReportLinesBetween(from, to time.Time, paths []string) ([]CountReportLine, error)
+	SavePostings(countID string, ps []Posting) error
+	Postings(countID string) ([]Posting, error)
+	// ClosedCounts lists counts closed in [from, to) under paths.
+	ClosedCounts(from, to time.Time, paths []string) ([]Count, error)
 
 	// Audit log (append-only).
 	Audit(e AuditEntry) error

@@ -19,8 +19,36 @@ func (t *tx) SKU(sku string) (stock.SKU, error) {
 	return s, nil
 }
 
+// SKUInfo returns the SKUs that exist among codes, without barcodes.
+func (t *tx) SKUInfo(codes []string) (map[string]stock.SKU, error) {
+	return t.skus(codes, false)
+}
+
+// SnapshotSKUs returns the SKUs of a count's snapshot, without barcodes.
+func (t *tx) SnapshotSKUs(countID string) (map[string]stock.SKU, error) {
+	rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost FROM skus
+		WHERE sku IN (SELECT sku FROM count_snapshot WHERE count_id = ?)`, countID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]stock.SKU{}
+	for rows.Next() {
+		var s stock.SKU
+		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost); err != nil {
+			return nil, err
+		}
+		out[s.SKU] = s
+	}
+	return out, rows.Err()
+}
+
 // SKUs returns the SKUs that exist among codes, with their barcodes.
 func (t *tx) SKUs(codes []string) (map[string]stock.SKU, error) {
+	return t.skus(codes, true)
+}
+
+func (t *tx) skus(codes []string, barcodes bool) (map[string]stock.SKU, error) {
 	out := make(map[string]stock.SKU, len(codes))
 	err := chunks(uniq(codes), 500, func(part []string) error {
 		rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost FROM skus WHERE sku IN (`+placeholders(len(part))+`)`, anys(part)...)
@@ -37,7 +65,7 @@ func (t *tx) SKUs(codes []string) (map[string]stock.SKU, error) {
 			out[s.SKU] = s
 		}
 		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := rows.Err(); err != nil || !barcodes {
 			return err
 		}
 		rows, err = t.query(`SELECT sku, code, pack_qty FROM barcodes WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku, pack_qty, code`, anys(part)...)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"pandian/stock"
 )
@@ -172,16 +173,25 @@ func (t *tx) snapshotRows(q string, args ...any) ([]stock.SnapshotRow, error) {
 
 // ChangesSince returns the movements under paths that a count's snapshot
 // does not include: on a snapshotted level, those with a later version; on
-// a level the snapshot does not have, all of them.
-func (t *tx) ChangesSince(countID string, paths []string) ([]stock.StockChange, error) {
-	cond, args := underAny("l.path", paths)
-	q := `SELECT m.sku, m.location, m.qty_delta, m.at, m.version FROM movements m
-		JOIN locations l ON l.code = m.location
+// a level the snapshot does not have, those posted after the count opened.
+// The count's own adjustments are left out.
+func (t *tx) ChangesSince(countID string, paths []string, until time.Time) ([]stock.StockChange, error) {
+	var opened int64
+	if err := t.queryRow(`SELECT opened_at FROM counts WHERE id = ?`, countID).Scan(&opened); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("count", countID)
+		}
+		return nil, err
+	}
+	cond, args := underAny("path", paths)
+	// Only movements posted after the count opened (less the longest a
+	// transaction may stay open) can be missing from its snapshot; the
+	// version check decides exactly which are.
+	q := `SELECT m.sku, m.location, m.qty_delta, m.at, m.version, m.posted_at, s.version FROM movements m
 		LEFT JOIN count_snapshot s ON s.count_id = ? AND s.location = m.location AND s.sku = m.sku
-		JOIN counts c ON c.id = ?
-		WHERE ` + cond + ` AND m.version > COALESCE(s.version, 0) AND (s.count_id IS NOT NULL OR m.posted_at >= c.opened_at)
-		AND m.ref <> ?`
-	rows, err := t.query(q, append(append([]any{countID, countID}, args...), countID)...)
+		WHERE m.posted_at >= ? AND m.posted_at <= ? AND m.ref <> ?
+		AND m.location IN (SELECT code FROM locations WHERE ` + cond + `)`
+	rows, err := t.query(q, append([]any{countID, opened - maxTxAge.Microseconds(), micros(until), countID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -189,15 +199,24 @@ func (t *tx) ChangesSince(countID string, paths []string) ([]stock.StockChange, 
 	var out []stock.StockChange
 	for rows.Next() {
 		var c stock.StockChange
-		var at int64
-		if err := rows.Scan(&c.SKU, &c.Location, &c.QtyDelta, &at, &c.Version); err != nil {
+		var at, posted int64
+		var snap sql.NullInt64
+		if err := rows.Scan(&c.SKU, &c.Location, &c.QtyDelta, &at, &c.Version, &posted, &snap); err != nil {
 			return nil, err
 		}
-		c.At = fromMicros(at)
+		if snap.Valid && c.Version <= snap.Int64 || !snap.Valid && posted < opened {
+			continue
+		}
+		c.At, c.Posted = fromMicros(at), fromMicros(posted)
 		out = append(out, c)
 	}
 	return out, rows.Err()
 }
+
+// maxTxAge bounds how long a write transaction can stay open (requests time
+// out well before): a movement stamped earlier than this before a count
+// opened was committed before its snapshot.
+const maxTxAge = 10 * time.Minute
 
 // AddRecounts stores the lines reopened in a round.
 func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) error {

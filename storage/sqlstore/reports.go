@@ -1,82 +1,54 @@
 package sqlstore
 
 import (
-	"encoding/json"
 	"time"
 
 	"pandian/stock"
 )
 
-// SaveReport replaces a count's report lines.
-func (t *tx) SaveReport(countID string, lines []stock.ReportLine) error {
-	if _, err := t.exec(`DELETE FROM count_report WHERE count_id = ?`, countID); err != nil {
-		return err
-	}
-	return chunks(lines, 500, func(part []stock.ReportLine) error {
-		args := make([]any, 0, 3*len(part))
-		for _, l := range part {
-			b, err := json.Marshal(l)
-			if err != nil {
-				return err
+// SavePostings records what an approval did per line.
+func (t *tx) SavePostings(countID string, ps []stock.Posting) error {
+	return chunks(ps, 500, func(part []stock.Posting) error {
+		args := make([]any, 0, 6*len(part))
+		for _, p := range part {
+			rc := 0
+			if p.RecountRequired {
+				rc = 1
 			}
-			args = append(args, countID, l.SKU, string(b))
+			args = append(args, countID, p.SKU, p.Qty, p.Reason, p.Location, rc)
 		}
-		_, err := t.exec(`INSERT INTO count_report (count_id, sku, line) VALUES `+rowsOf(len(part), 3), args...)
+		_, err := t.exec(`INSERT INTO count_postings (count_id, sku, qty, reason, location, recount_required) VALUES `+rowsOf(len(part), 6), args...)
 		return err
 	})
 }
 
-// ReportLines returns a count's saved report lines by SKU.
-func (t *tx) ReportLines(countID string) ([]stock.ReportLine, error) {
-	rows, err := t.query(`SELECT line FROM count_report WHERE count_id = ? ORDER BY sku`, countID)
+// Postings returns what the approval of a count did per line.
+func (t *tx) Postings(countID string) ([]stock.Posting, error) {
+	rows, err := t.query(`SELECT sku, qty, reason, location, recount_required FROM count_postings WHERE count_id = ? ORDER BY sku`, countID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []stock.ReportLine{}
+	var out []stock.Posting
 	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
+		var p stock.Posting
+		var rc int
+		if err := rows.Scan(&p.SKU, &p.Qty, &p.Reason, &p.Location, &rc); err != nil {
 			return nil, err
 		}
-		var l stock.ReportLine
-		if err := json.Unmarshal(b, &l); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
+		p.RecountRequired = rc != 0
+		out = append(out, p)
 	}
 	return out, rows.Err()
 }
 
-// ReportLinesBetween returns the report lines of counts closed in [from,
-// to) under paths.
-func (t *tx) ReportLinesBetween(from, to time.Time, paths []string) ([]stock.CountReportLine, error) {
-	cond, args := underAny("c.location_path", paths)
+// ClosedCounts lists the counts in review or posted that closed in
+// [from, to) under paths.
+func (t *tx) ClosedCounts(from, to time.Time, paths []string) ([]stock.Count, error) {
+	cond, args := underAny("location_path", paths)
 	if len(paths) == 1 && paths[0] == "/" {
 		cond, args = "1=1", nil
 	}
-	q := `SELECT c.id, c.location, CASE WHEN l.kind = 'zone' THEN l.parent ELSE l.code END, c.closed_at, c.tolerance, r.line
-		FROM counts c JOIN count_report r ON r.count_id = c.id JOIN locations l ON l.code = c.location
-		WHERE c.status IN ('review', 'posted') AND c.closed_at >= ? AND c.closed_at < ? AND ` + cond + `
-		ORDER BY c.closed_at, c.id, r.sku`
-	rows, err := t.query(q, append([]any{micros(from), micros(to)}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []stock.CountReportLine
-	for rows.Next() {
-		var l stock.CountReportLine
-		var closed int64
-		var b []byte
-		if err := rows.Scan(&l.CountID, &l.Location, &l.Store, &closed, &l.Tolerance, &b); err != nil {
-			return nil, err
-		}
-		l.ClosedAt = fromMicros(closed)
-		if err := json.Unmarshal(b, &l.Line); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return t.counts(`SELECT `+countCols+` FROM counts WHERE status IN ('review', 'posted') AND closed_at >= ? AND closed_at < ? AND `+cond+`
+		ORDER BY closed_at, id`, append([]any{micros(from), micros(to)}, args...)...)
 }

@@ -2,15 +2,17 @@ package sqlstore
 
 import (
 	"database/sql"
+	"errors"
 
 	"pandian/stock"
 )
 
-// scanWidth is the number of columns written per scan.
-const scanWidth = 22
+// scanCols are the columns written per scan, in order.
+const scanCols = `event_id, count_id, round, actor, status, sku, applied_qty, scanned_at, qty, pack_qty,
+	code, gtin, lot, expiry, bin, device_id, received_at, lat, lon, hash`
 
-const scanCols = `event_id, hash, count_id, round, status, code, sku, gtin, lot, expiry, qty, pack_qty, applied_qty,
-	bin, zone, employee, role, device_id, scanned_at, received_at, lat, lon`
+// scanWidth is the number of columns written per scan.
+const scanWidth = 20
 
 // ScanHashes returns the payload hashes of the scans already stored among
 // eventIDs.
@@ -43,17 +45,65 @@ func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error
 
 // InsertScans stores scans with multi-row inserts.
 func (t *tx) InsertScans(scans []stock.Scan) error {
+	actors, err := t.actorIDs(scans)
+	if err != nil {
+		return err
+	}
 	return chunks(scans, 1000, func(part []stock.Scan) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
 			s := &part[i]
-			args = append(args, s.EventID, s.Hash, s.CountID, s.Round, string(s.Status), s.Code, s.SKU, s.GTIN, s.Lot, s.Expiry,
-				s.Qty, s.PackQty, s.AppliedQty, s.Bin, s.Zone, s.Employee, string(s.Role), s.DeviceID,
-				micros(s.ScannedAt), micros(s.ReceivedAt), nullFloat(s.Lat), nullFloat(s.Lon))
+			args = append(args, s.EventID, s.CountID, s.Round, actors[actorKey{s.Employee, string(s.Role), s.Zone}], string(s.Status), s.SKU,
+				s.AppliedQty, micros(s.ScannedAt), s.Qty, s.PackQty, s.Code, s.GTIN, s.Lot, s.Expiry, s.Bin, s.DeviceID,
+				micros(s.ReceivedAt), nullFloat(s.Lat), nullFloat(s.Lon), s.Hash)
 		}
 		_, err := t.exec(`INSERT INTO scans (`+scanCols+`) VALUES `+rowsOf(len(part), scanWidth), args...)
 		return err
 	})
+}
+
+// actorKey is an entry of the scan_actors dictionary.
+type actorKey struct{ employee, role, zone string }
+
+// actorIDs returns the dictionary ids of the scans' (employee, role, zone),
+// adding the ones not seen before.
+func (t *tx) actorIDs(scans []stock.Scan) (map[actorKey]int64, error) {
+	ids := map[actorKey]int64{}
+	for _, s := range scans {
+		ids[actorKey{s.Employee, string(s.Role), s.Zone}] = 0
+	}
+	lookup := func() error {
+		for k, id := range ids {
+			if id != 0 {
+				continue
+			}
+			err := t.queryRow(`SELECT id FROM scan_actors WHERE employee = ? AND role = ? AND zone = ?`, k.employee, k.role, k.zone).Scan(&id)
+			if err == nil {
+				ids[k] = id
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := lookup(); err != nil {
+		return nil, err
+	}
+	missing := false
+	for k, id := range ids {
+		if id == 0 {
+			missing = true
+			if _, err := t.exec(`INSERT INTO scan_actors (employee, role, zone) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, k.employee, k.role, k.zone); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if missing {
+		if err := lookup(); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
 }
 
 func nullFloat(p *float64) any {
@@ -63,44 +113,107 @@ func nullFloat(p *float64) any {
 	return *p
 }
 
-// ScanAggregates sums a count's counted scans by SKU, round, employee, role
-// and zone.
-func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, error) {
-	rows, err := t.query(`SELECT sku, round, employee, role, zone, SUM(applied_qty), COUNT(*), MAX(scanned_at), MIN(applied_qty)
-		FROM scans WHERE count_id = ? AND status = 'counted'
-		GROUP BY sku, round, employee, role, zone`, countID)
-	if err != nil {
-		return nil, err
+// actors returns the dictionary entries with the given ids.
+func (t *tx) actors(ids []int64) (map[int64]actorKey, error) {
+	out := map[int64]actorKey{}
+	args := make([]any, 0, len(ids))
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			args = append(args, id)
+		}
 	}
-	defer rows.Close()
-	var out []stock.ScanAggregate
+	err := chunks(args, 500, func(part []any) error {
+		rows, err := t.query(`SELECT id, employee, role, zone FROM scan_actors WHERE id IN (`+placeholders(len(part))+`)`, part...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var k actorKey
+			if err := rows.Scan(&id, &k.employee, &k.role, &k.zone); err != nil {
+				return err
+			}
+			out[id] = k
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// ScanAggregates sums a count's counted scans by SKU, round and actor
+// (employee, role, zone) in one pass, and its unknown codes by code.
+func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.UnresolvedCode, error) {
+	// About one aggregate per snapshot line: size the slices once.
+	var lines int
+	if err := t.queryRow(`SELECT COUNT(*) FROM count_snapshot WHERE count_id = ?`, countID).Scan(&lines); err != nil {
+		return nil, nil, err
+	}
+	rows, err := t.query(`SELECT sku, round, actor, SUM(applied_qty), COUNT(*), MAX(scanned_at), MIN(applied_qty)
+		FROM scans WHERE count_id = ? AND status = 'counted' GROUP BY sku, round, actor`, countID)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]stock.ScanAggregate, 0, lines+lines/8+64)
+	actorOf := make([]int64, 0, cap(out))
 	for rows.Next() {
 		var a stock.ScanAggregate
-		var last int64
-		if err := rows.Scan(&a.SKU, &a.Round, &a.Employee, &a.Role, &a.Zone, &a.Qty, &a.Scans, &last, &a.MinQty); err != nil {
-			return nil, err
+		var actor, last int64
+		if err := rows.Scan(&a.SKU, &a.Round, &actor, &a.Qty, &a.Scans, &last, &a.MinQty); err != nil {
+			rows.Close()
+			return nil, nil, err
 		}
 		a.LastAt = fromMicros(last)
 		out = append(out, a)
+		actorOf = append(actorOf, actor)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	names, err := t.actors(actorOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range out {
+		k := names[actorOf[i]]
+		out[i].Employee, out[i].Role, out[i].Zone = k.employee, stock.Role(k.role), k.zone
+	}
+	rows, err = t.query(`SELECT code, COUNT(*), SUM(qty) FROM scans WHERE count_id = ? AND status = 'unknown_code' GROUP BY code ORDER BY code`, countID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	codes := []stock.UnresolvedCode{}
+	for rows.Next() {
+		var u stock.UnresolvedCode
+		if err := rows.Scan(&u.Code, &u.Scans, &u.Qty); err != nil {
+			return nil, nil, err
+		}
+		codes = append(codes, u)
+	}
+	return out, codes, rows.Err()
 }
 
-// Scans lists a count's scans by event_id, for drill-down.
+// Scans lists a count's scans in arrival order, for drill-down.
 func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
-	q := `SELECT ` + scanCols + ` FROM scans WHERE count_id = ?`
+	q := `SELECT s.event_id, s.count_id, s.round, a.employee, a.role, a.zone, s.status, s.sku, s.applied_qty, s.scanned_at, s.qty, s.pack_qty,
+		s.code, s.gtin, s.lot, s.expiry, s.bin, s.device_id, s.received_at, s.lat, s.lon, s.hash
+		FROM scans s JOIN scan_actors a ON a.id = s.actor WHERE s.count_id = ?`
 	args := []any{f.CountID}
-	for _, c := range []struct{ col, v string }{{"sku", f.SKU}, {"status", string(f.Status)}, {"employee", f.Employee}} {
+	for _, c := range []struct{ col, v string }{{"s.sku", f.SKU}, {"s.status", string(f.Status)}, {"a.employee", f.Employee}} {
 		if c.v != "" {
 			q += ` AND ` + c.col + ` = ?`
 			args = append(args, c.v)
 		}
 	}
 	if f.After != "" {
-		q += ` AND seq > (SELECT seq FROM scans WHERE event_id = ?)`
+		q += ` AND s.seq > (SELECT seq FROM scans WHERE event_id = ?)`
 		args = append(args, f.After)
 	}
-	q += ` ORDER BY seq LIMIT ?`
+	q += ` ORDER BY s.seq LIMIT ?`
 	args = append(args, f.Limit)
 	rows, err := t.query(q, args...)
 	if err != nil {
@@ -112,8 +225,8 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 		var s stock.Scan
 		var scanned, received int64
 		var lat, lon sql.NullFloat64
-		if err := rows.Scan(&s.EventID, &s.Hash, &s.CountID, &s.Round, &s.Status, &s.Code, &s.SKU, &s.GTIN, &s.Lot, &s.Expiry,
-			&s.Qty, &s.PackQty, &s.AppliedQty, &s.Bin, &s.Zone, &s.Employee, &s.Role, &s.DeviceID, &scanned, &received, &lat, &lon); err != nil {
+		if err := rows.Scan(&s.EventID, &s.CountID, &s.Round, &s.Employee, &s.Role, &s.Zone, &s.Status, &s.SKU, &s.AppliedQty, &scanned,
+			&s.Qty, &s.PackQty, &s.Code, &s.GTIN, &s.Lot, &s.Expiry, &s.Bin, &s.DeviceID, &received, &lat, &lon, &s.Hash); err != nil {
 			return nil, err
 		}
 		s.ScannedAt, s.ReceivedAt = fromMicros(scanned), fromMicros(received)

@@ -73,6 +73,7 @@ CREATE TABLE movements (
     posted_at   BIGINT NOT NULL
 );
 CREATE INDEX movements_level ON movements (location, sku, version);
+CREATE INDEX movements_posted ON movements (posted_at);
 
 CREATE TABLE counts (
     id            TEXT PRIMARY KEY,
@@ -112,40 +113,54 @@ CREATE TABLE recounts (
     PRIMARY KEY (count_id, round, sku)
 );
 
+-- Who scanned, in which role and zone: a small dictionary, so that scans
+-- carry one integer and reports group by it cheaply.
+CREATE TABLE scan_actors (
+    id       {{SERIAL}},
+    employee TEXT NOT NULL,
+    role     TEXT NOT NULL,
+    zone     TEXT NOT NULL,
+    UNIQUE (employee, role, zone)
+);
+
 -- Scans are appended in arrival order (seq). The indexes are chosen so that
 -- ingest appends to B-trees instead of touching random pages: event_id is
 -- the only random key; reports read a count's scans by (count_id, seq).
 CREATE TABLE scans (
     seq         {{SERIAL}},
     event_id    TEXT NOT NULL UNIQUE,
-    hash        TEXT NOT NULL,
     count_id    TEXT NOT NULL,
     round       INTEGER NOT NULL,
+    actor       BIGINT NOT NULL,
     status      TEXT NOT NULL,
-    code        TEXT NOT NULL,
     sku         TEXT NOT NULL,
+    applied_qty BIGINT NOT NULL,
+    scanned_at  BIGINT NOT NULL,
+    qty         BIGINT NOT NULL,
+    pack_qty    BIGINT NOT NULL,
+    code        TEXT NOT NULL,
     gtin        TEXT NOT NULL,
     lot         TEXT NOT NULL,
     expiry      TEXT NOT NULL,
-    qty         BIGINT NOT NULL,
-    pack_qty    BIGINT NOT NULL,
-    applied_qty BIGINT NOT NULL,
     bin         TEXT NOT NULL,
-    zone        TEXT NOT NULL,
-    employee    TEXT NOT NULL,
-    role        TEXT NOT NULL,
     device_id   TEXT NOT NULL,
-    scanned_at  BIGINT NOT NULL,
     received_at BIGINT NOT NULL,
     lat         DOUBLE PRECISION,
-    lon         DOUBLE PRECISION
+    lon         DOUBLE PRECISION,
+    hash        TEXT NOT NULL
 );
 CREATE INDEX scans_count ON scans (count_id, seq);
+CREATE INDEX scans_unknown ON scans (count_id, code) WHERE status = 'unknown_code';
 
-CREATE TABLE count_report (
-    count_id TEXT NOT NULL,
-    sku      TEXT NOT NULL,
-    line     TEXT NOT NULL,
+-- Reports are derived from scans, snapshot and movements; what an
+-- approval decided per line is recorded here.
+CREATE TABLE count_postings (
+    count_id         TEXT NOT NULL,
+    sku              TEXT NOT NULL,
+    qty              BIGINT NOT NULL,
+    reason           TEXT NOT NULL,
+    location         TEXT NOT NULL,
+    recount_required INTEGER NOT NULL,
     PRIMARY KEY (count_id, sku)
 );
 

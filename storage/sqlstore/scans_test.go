@@ -1,0 +1,376 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"testing"
+	"time"
+
+	"pandian/stock"
+	"pandian/storage/sqlstore"
+)
+
+// genScans returns n scans of a count, in arrival order, with every status,
+// two rounds, an employee who changed role, zones, packs, corrections and
+// event ids whose order is not the arrival order.
+func genScans(countID string, n int) []stock.Scan {
+	skus := []string{"A", "B", "C", "D"}
+	out := make([]stock.Scan, n)
+	for i := range out {
+		s := stock.Scan{
+			EventID:    fmt.Sprintf("%s-EV-%05d", countID, (i*7919)%n),
+			CountID:    countID,
+			Round:      1,
+			Status:     stock.ScanCounted,
+			Code:       "BC-" + skus[i%4],
+			SKU:        skus[i%4],
+			GTIN:       fmt.Sprintf("0489%010d", i%4),
+			Qty:        int64(1 + i%3),
+			PackQty:    1,
+			Employee:   "E1",
+			Role:       stock.RoleCounter,
+			DeviceID:   fmt.Sprintf("DEV-%d", i%4),
+			ScannedAt:  at((i * 37) % 3001),
+			ReceivedAt: at(5000 + i),
+			Hash:       fmt.Sprintf("h%d", i),
+		}
+		if i >= 2*n/3 {
+			s.Round = 2
+		}
+		switch i % 3 {
+		case 0:
+			s.Zone, s.Bin = "Z1", "Z1-01"
+		case 1:
+			s.Zone = "Z2"
+		}
+		if i%5 == 0 {
+			s.PackQty = 6
+		}
+		if i%7 == 0 {
+			s.Employee, s.Role = "E2", stock.RoleSupervisor
+		} else if i%11 == 0 {
+			s.Role = stock.RoleSupervisor // E1 after a role change
+		}
+		if i%97 == 0 {
+			s.Qty = -2 // a correction
+		}
+		if i%2 == 0 {
+			lat, lon := 22.29+float64(i)/1e6, 114.17
+			s.Lat, s.Lon = &lat, &lon
+		}
+		if i%13 == 0 {
+			s.Lot, s.Expiry = "L1", "2027-03-31"
+		}
+		switch i % 50 {
+		case 7:
+			s.Status, s.SKU, s.GTIN, s.Code = stock.ScanUnknown, "", "", fmt.Sprintf("UNK-%d", i%3)
+		case 17:
+			s.Status = stock.ScanLate
+		case 27:
+			s.Status = stock.ScanOutOfScope
+		}
+		if s.Status == stock.ScanCounted {
+			s.AppliedQty = s.Qty * s.PackQty
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func insertScans(t *testing.T, s *sqlstore.Store, scans []stock.Scan) {
+	t.Helper()
+	write(t, s, func(tx stock.Tx) error { return tx.InsertScans(scans) })
+}
+
+func TestScans(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *sqlstore.Store) {
+		tr := seedTree(t, s)
+		createCount(t, s, newCount("C1", tr.HKT, at(0)), nil)
+		createCount(t, s, newCount("C2", tr.HKTST, at(1)), nil)
+		scans := genScans("C1", 2500)
+		insertScans(t, s, scans)
+		other := genScans("C2", 120)
+		insertScans(t, s, other)
+		// A second batch of C1 arrives later.
+		more := genScans("C1X", 30)
+		for i := range more {
+			more[i].CountID = "C1"
+		}
+		insertScans(t, s, more)
+		all := append(append([]stock.Scan{}, scans...), more...)
+
+		// Hashes, over the chunk size.
+		ids := []string{"unknown"}
+		want := map[string]string{}
+		for _, sc := range all {
+			ids = append(ids, sc.EventID)
+			want[sc.EventID] = sc.Hash
+		}
+		if got := get(t, s, func(tx stock.Tx) (map[string]string, error) { return tx.ScanHashes(ids) }); !reflect.DeepEqual(got, want) {
+			t.Fatalf("ScanHashes: %d entries, want %d", len(got), len(want))
+		}
+
+		// An event id is stored once.
+		dup := scans[10]
+		dup.Hash = "other"
+		err := s.Write(context.Background(), func(tx stock.Tx) error { return tx.InsertScans([]stock.Scan{dup}) })
+		wantCode(t, err, stock.EConflict)
+
+		// Aggregates: counted scans by (sku, round, employee, role, zone);
+		// unknown codes by code.
+		type key struct {
+			sku      string
+			round    int
+			employee string
+			role     stock.Role
+			zone     string
+		}
+		wantAgg := map[key]*stock.ScanAggregate{}
+		wantUnk := map[string]*stock.UnresolvedCode{}
+		for _, sc := range all {
+			switch sc.Status {
+			case stock.ScanCounted:
+				k := key{sc.SKU, sc.Round, sc.Employee, sc.Role, sc.Zone}
+				a := wantAgg[k]
+				if a == nil {
+					a = &stock.ScanAggregate{SKU: sc.SKU, Round: sc.Round, Employee: sc.Employee, Role: sc.Role, Zone: sc.Zone, MinQty: sc.AppliedQty}
+					wantAgg[k] = a
+				}
+				a.Qty += sc.AppliedQty
+				a.Scans++
+				if sc.ScannedAt.After(a.LastAt) {
+					a.LastAt = sc.ScannedAt
+				}
+				a.MinQty = min(a.MinQty, sc.AppliedQty)
+			case stock.ScanUnknown:
+				u := wantUnk[sc.Code]
+				if u == nil {
+					u = &stock.UnresolvedCode{Code: sc.Code}
+					wantUnk[sc.Code] = u
+				}
+				u.Scans++
+				u.Qty += sc.Qty
+			}
+		}
+		var aggs []stock.ScanAggregate
+		var unk []stock.UnresolvedCode
+		read(t, s, func(tx stock.Tx) error {
+			var err error
+			aggs, unk, err = tx.ScanAggregates("C1")
+			return err
+		})
+		if len(aggs) != len(wantAgg) {
+			t.Fatalf("ScanAggregates returned %d groups, want %d", len(aggs), len(wantAgg))
+		}
+		seen := map[key]bool{}
+		for _, a := range aggs {
+			k := key{a.SKU, a.Round, a.Employee, a.Role, a.Zone}
+			if seen[k] {
+				t.Fatalf("group %+v returned twice", k)
+			}
+			seen[k] = true
+			if w := wantAgg[k]; w == nil || !reflect.DeepEqual(a, *w) {
+				t.Fatalf("aggregate %+v, want %+v", a, w)
+			}
+		}
+		var wantU []stock.UnresolvedCode
+		for _, c := range sortedKeys(wantUnk) {
+			wantU = append(wantU, *wantUnk[c])
+		}
+		if !reflect.DeepEqual(unk, wantU) {
+			t.Fatalf("unresolved = %+v, want %+v", unk, wantU)
+		}
+		read(t, s, func(tx stock.Tx) error {
+			a, u, err := tx.ScanAggregates("nope")
+			if len(a) != 0 || len(u) != 0 {
+				t.Errorf("ScanAggregates(nope) = %v, %v", a, u)
+			}
+			return err
+		})
+
+		// Deltas of some lines, in arrival order.
+		var wantD []stock.ScanDelta
+		for _, sc := range all {
+			if sc.Status == stock.ScanCounted && (sc.SKU == "A" || sc.SKU == "C") {
+				wantD = append(wantD, stock.ScanDelta{SKU: sc.SKU, Round: sc.Round, Qty: sc.AppliedQty})
+			}
+		}
+		gotD := get(t, s, func(tx stock.Tx) ([]stock.ScanDelta, error) { return tx.ScanDeltas("C1", []string{"C", "A", "missing"}) })
+		if !reflect.DeepEqual(gotD, wantD) {
+			t.Fatalf("ScanDeltas: %d deltas, want %d (first %v, want %v)", len(gotD), len(wantD), gotD[:min(3, len(gotD))], wantD[:3])
+		}
+
+		// Drill-down: filters and keyset pagination in arrival order.
+		filter := func(f stock.ScanFilter) []stock.Scan {
+			var out []stock.Scan
+			for _, sc := range all {
+				if (f.SKU == "" || sc.SKU == f.SKU) && (f.Status == "" || sc.Status == f.Status) && (f.Employee == "" || sc.Employee == f.Employee) {
+					out = append(out, sc)
+				}
+			}
+			return out
+		}
+		for _, f := range []stock.ScanFilter{
+			{CountID: "C1"},
+			{CountID: "C1", SKU: "A"},
+			{CountID: "C1", Status: stock.ScanUnknown},
+			{CountID: "C1", Employee: "E2", Status: stock.ScanCounted},
+			{CountID: "C1", SKU: "B", Employee: "E1", Status: stock.ScanCounted},
+		} {
+			var got []stock.Scan
+			f.Limit = 333
+			for pages := 0; ; pages++ {
+				if pages > 20 {
+					t.Fatalf("pagination does not end")
+				}
+				page := get(t, s, func(tx stock.Tx) ([]stock.Scan, error) { return tx.Scans(f) })
+				got = append(got, page...)
+				if len(page) < f.Limit {
+					break
+				}
+				f.After = page[len(page)-1].EventID
+			}
+			wantS := filter(f)
+			if len(got) != len(wantS) {
+				t.Fatalf("Scans(%+v): %d scans, want %d", f, len(got), len(wantS))
+			}
+			for i := range got {
+				w := wantS[i]
+				w.Hash = got[i].Hash // the hash is not part of the drill-down
+				if !reflect.DeepEqual(got[i], w) {
+					t.Fatalf("Scans(%+v)[%d] = %+v\nwant %+v", f, i, got[i], w)
+				}
+			}
+		}
+		if got := get(t, s, func(tx stock.Tx) ([]stock.Scan, error) { return tx.Scans(stock.ScanFilter{CountID: "C2", Limit: 1000}) }); len(got) != len(other) {
+			t.Fatalf("Scans(C2) = %d scans, want %d", len(got), len(other))
+		}
+
+		// Stats.
+		var wantSt stock.ScanStats
+		lines := map[string]bool{}
+		for _, sc := range all {
+			wantSt.Scans++
+			switch sc.Status {
+			case stock.ScanCounted:
+				wantSt.Counted++
+				lines[sc.SKU] = true
+			case stock.ScanUnknown:
+				wantSt.Unknown++
+			case stock.ScanLate:
+				wantSt.Late++
+			case stock.ScanOutOfScope:
+				wantSt.Rejected++
+			}
+		}
+		wantSt.Lines = int64(len(lines))
+		if got := get(t, s, func(tx stock.Tx) (stock.ScanStats, error) { return tx.ScanStats("C1") }); got != wantSt {
+			t.Fatalf("ScanStats = %+v, want %+v", got, wantSt)
+		}
+		if got := get(t, s, func(tx stock.Tx) (stock.ScanStats, error) { return tx.ScanStats("nope") }); got != (stock.ScanStats{}) {
+			t.Fatalf("ScanStats(nope) = %+v", got)
+		}
+	})
+}
+
+func TestRecountsAndPostings(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *sqlstore.Store) {
+		tr := seedTree(t, s)
+		createCount(t, s, newCount("C1", tr.HKT, at(0)), nil)
+		write(t, s, func(tx stock.Tx) error {
+			if err := tx.AddRecounts("C1", []stock.RecountLine{{SKU: "B", Round: 2, Assignee: "E2"}, {SKU: "A", Round: 2, Assignee: "E2"}}); err != nil {
+				return err
+			}
+			return tx.AddRecounts("C1", []stock.RecountLine{{SKU: "A", Round: 3, Assignee: "E1"}})
+		})
+		got := get(t, s, func(tx stock.Tx) ([]stock.RecountLine, error) { return tx.Recounts("C1") })
+		if want := []stock.RecountLine{{SKU: "A", Round: 2, Assignee: "E2"}, {SKU: "B", Round: 2, Assignee: "E2"}, {SKU: "A", Round: 3, Assignee: "E1"}}; !reflect.DeepEqual(got, want) {
+			t.Fatalf("Recounts = %+v, want %+v", got, want)
+		}
+		if got := get(t, s, func(tx stock.Tx) ([]stock.RecountLine, error) { return tx.Recounts("C2") }); got == nil || len(got) != 0 {
+			t.Fatalf("Recounts(C2) = %#v, want an empty list", got)
+		}
+		err := s.Write(context.Background(), func(tx stock.Tx) error {
+			return tx.AddRecounts("C1", []stock.RecountLine{{SKU: "A", Round: 3, Assignee: "E2"}})
+		})
+		wantCode(t, err, stock.EConflict)
+
+		// Postings: what an approval did, many lines (chunks), read by SKU.
+		var ps []stock.Posting
+		for i := 1199; i >= 0; i-- {
+			p := stock.Posting{SKU: fmt.Sprintf("S%04d", i), Qty: int64(i - 600), Reason: "damage", Location: "HK-T_A"}
+			if i%10 == 0 {
+				p = stock.Posting{SKU: p.SKU, RecountRequired: true}
+			}
+			ps = append(ps, p)
+		}
+		write(t, s, func(tx stock.Tx) error { return tx.SavePostings("C1", ps) })
+		gotP := get(t, s, func(tx stock.Tx) ([]stock.Posting, error) { return tx.Postings("C1") })
+		sort.Slice(ps, func(i, j int) bool { return ps[i].SKU < ps[j].SKU })
+		if !reflect.DeepEqual(gotP, ps) {
+			t.Fatalf("Postings: %d, want %d; first %+v, want %+v", len(gotP), len(ps), gotP[:min(2, len(gotP))], ps[:2])
+		}
+		if got := get(t, s, func(tx stock.Tx) ([]stock.Posting, error) { return tx.Postings("C2") }); len(got) != 0 {
+			t.Fatalf("Postings(C2) = %v", got)
+		}
+		// An approval posts once.
+		err = s.Write(context.Background(), func(tx stock.Tx) error { return tx.SavePostings("C1", ps[:1]) })
+		wantCode(t, err, stock.EConflict)
+	})
+}
+
+func TestClosedCounts(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *sqlstore.Store) {
+		tr := seedTree(t, s)
+		mk := func(id string, l stock.Location, status stock.CountStatus, closed int) {
+			c := newCount(id, l, at(0))
+			c.Status = status
+			if closed >= 0 {
+				ct := at(closed)
+				c.ClosedAt = &ct
+			}
+			c.ToleranceQty = int64(closed)
+			createCount(t, s, c, nil)
+		}
+		mk("C1", tr.HKT, stock.StatusReview, 10)
+		mk("C2", tr.HKTST, stock.StatusPosted, 20)
+		mk("C3", tr.HKTA, stock.StatusReview, 30)
+		mk("C4", tr.HKT, stock.StatusOpen, -1)
+		mk("C5", tr.HKT, stock.StatusRecount, 15) // reopened for a recount
+		mk("C6", tr.hkt, stock.StatusReview, 25)
+		mk("C7", tr.MO1, stock.StatusPosted, 9)
+		ids := func(from, to int, paths ...string) []string {
+			t.Helper()
+			cs := get(t, s, func(tx stock.Tx) ([]stock.Count, error) { return tx.ClosedCounts(at(from), at(to), paths) })
+			out := []string{}
+			for _, c := range cs {
+				out = append(out, c.ID)
+				if c.ClosedAt == nil || c.ToleranceQty != int64(c.ClosedAt.Sub(at(0))/time.Second) {
+					t.Errorf("count %s read back as %+v", c.ID, c)
+				}
+			}
+			return out
+		}
+		for _, c := range []struct {
+			from, to int
+			paths    []string
+			want     []string
+		}{
+			{10, 30, []string{tr.HKT.Path}, []string{"C1"}},
+			{10, 31, []string{tr.HKT.Path}, []string{"C1", "C3"}},
+			{11, 31, []string{tr.HKTA.Path}, []string{"C3"}},
+			{0, 100, []string{"/"}, []string{"C7", "C1", "C2", "C6", "C3"}},
+			{0, 100, []string{tr.HK.Path}, []string{"C1", "C2", "C6", "C3"}},
+			{0, 100, []string{tr.HKTST.Path}, []string{"C2"}},
+			{0, 100, []string{tr.hkt.Path, tr.MO.Path}, []string{"C7", "C6"}},
+			{0, 100, []string{}, []string{}},
+			{31, 100, []string{"/"}, []string{}},
+		} {
+			if got := ids(c.from, c.to, c.paths...); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("ClosedCounts(%d, %d, %v) = %v, want %v", c.from, c.to, c.paths, got, c.want)
+			}
+		}
+	})
+}
