@@ -215,6 +215,9 @@ func (a *API) listScans(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if limit < 1 || limit > 5000 {
+		return stock.Errorf(stock.EInvalid, "limit must be 1 to 5000").With("field", "limit")
+	}
 	f := stock.ScanFilter{SKU: c.Query("sku"), Status: stock.ScanStatus(c.Query("status")), After: c.Query("after"), Limit: limit}
 	scans, err := a.svc.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
 	if err != nil {

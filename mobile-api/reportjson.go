@@ -23,14 +23,31 @@ type reportHead struct {
 	Blind      bool                   `json:"blind"`
 	Masked     bool                   `json:"masked"`
 	GroupBy    string                 `json:"group_by"`
-	Groups     []stock.GroupSummary   `json:"groups"`
-	Totals     stock.GroupSummary     `json:"totals"`
+	Groups     any                    `json:"groups"`
+	Totals     any                    `json:"totals"`
 	Unresolved []stock.UnresolvedCode `json:"unresolved"`
 }
 
+// maskedGroup is a group summary without book-derived figures.
+type maskedGroup struct {
+	Key       string `json:"key"`
+	Lines     int    `json:"lines"`
+	Recounted int    `json:"recounted"`
+}
+
+func maskGroup(g stock.GroupSummary) maskedGroup { return maskedGroup{g.Key, g.Lines, g.Recounted} }
+
 // streamReport writes r as JSON: the head, then the lines one by one.
 func streamReport(c *fiber.Ctx, r stock.Report) error {
-	head, err := json.Marshal(reportHead{r.CountID, r.Location, r.Status, r.Blind, r.Masked, r.GroupBy, r.Groups, r.Totals, r.Unresolved})
+	var groups, totals any = r.Groups, r.Totals
+	if r.Masked {
+		mg := make([]maskedGroup, len(r.Groups))
+		for i, g := range r.Groups {
+			mg[i] = maskGroup(g)
+		}
+		groups, totals = mg, maskGroup(r.Totals)
+	}
+	head, err := json.Marshal(reportHead{r.CountID, r.Location, r.Status, r.Blind, r.Masked, r.GroupBy, groups, totals, r.Unresolved})
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func TestAppendLineMatchesEncodingJSON(t *testing.T) {
 		{SKU: "SKU-1", Name: "Lemon \"Tea\" \\ 250ml\n\t\x01", NameZh: "檸檬茶 250毫升", Category: "飲品", Location: "HK-TST", UnitCost: 25000,
 			Status: stock.LineCounted, SnapshotQty: 8, MovementQty: -1, BookQty: 7, CountedQty: 6, VarianceQty: -1, VarianceValue: -25000,
 			VariancePct: &pct, CountedBy: []string{"E009"}, Roles: []stock.Role{stock.RoleCounter}, Zones: []string{"HK-TST-Z1"},
-			Rounds: []stock.RoundResult{{Round: 1, CountedQty: 6, Participants: []stock.Participant{{Employee: "E009", Role: stock.RoleCounter, Qty: 6, Scans: 6}}}},
+			Rounds:          []stock.RoundResult{{Round: 1, CountedQty: 6, Participants: []stock.Participant{{Employee: "E009", Role: stock.RoleCounter, Qty: 6, Scans: 6}}}},
 			FirstCountedQty: 6},
 		{SKU: "SKU-2", Name: "bad \xff utf8 \u2028", Status: stock.LineUncounted, BookQty: 3, VarianceQty: -3, CountedBy: []string{}, Roles: []stock.Role{}, Zones: []string{},
 			ReasonCode: "theft", Posted: true, RecountRequired: true},

@@ -10,32 +10,32 @@ const gs = '\x1d'
 
 // GS1 is a parsed GS1 element string or GS1 Digital Link.
 type GS1 struct {
-	Elements []Element // every element, in the order received
+	Elements []Element `json:"elements,omitempty"` // every element, in the order received
 
-	SSCC    string // AI 00
-	GTIN    string // AI 01, or AI 02 when there is no AI 01 (always 14 digits)
-	Content string // AI 02: GTIN of the trade items contained in a logistic unit
-	Lot     string // AI 10
-	Serial  string // AI 21
+	SSCC    string `json:"sscc,omitempty"`    // AI 00
+	GTIN    string `json:"gtin,omitempty"`    // AI 01, or AI 02 when there is no AI 01 (always 14 digits)
+	Content string `json:"content,omitempty"` // AI 02: GTIN of the trade items contained in a logistic unit
+	Lot     string `json:"lot,omitempty"`     // AI 10
+	Serial  string `json:"serial,omitempty"`  // AI 21
 
 	// Dates as "2006-01-02"; a day 00 in the data means the last day of
 	// that month.
-	ProductionDate string // AI 11
-	PackagingDate  string // AI 13
-	BestBefore     string // AI 15
-	Expiry         string // AI 17
+	ProductionDate string `json:"production_date,omitempty"` // AI 11
+	PackagingDate  string `json:"packaging_date,omitempty"`  // AI 13
+	BestBefore     string `json:"best_before,omitempty"`     // AI 15
+	Expiry         string `json:"expiry,omitempty"`          // AI 17
 
-	Count    int        // AI 30 or 37, whichever comes first; 0 when absent
-	Measures []Quantity // AIs 31nn–36nn, in order
-	Price    string     // AI 392n or 393n as a decimal string, e.g. "12.50"
-	Currency string     // ISO 4217 numeric currency of AI 393n ("344" HKD, "446" MOP), "" otherwise
+	Count    int        `json:"count,omitempty"`    // AI 30 or 37, whichever comes first; 0 when absent
+	Measures []Quantity `json:"measures,omitempty"` // AIs 31nn–36nn, in order
+	Price    string     `json:"price,omitempty"`    // AI 392n or 393n as a decimal string, e.g. "12.50"
+	Currency string     `json:"currency,omitempty"` // ISO 4217 numeric currency of AI 393n ("344" HKD, "446" MOP), "" otherwise
 }
 
 // Element is one Application Identifier and its value as carried in the
 // barcode, e.g. {AI: "17", Value: "270331"}.
 type Element struct {
-	AI    string
-	Value string
+	AI    string `json:"ai"`
+	Value string `json:"value"`
 }
 
 // Quantity is a trade measure (AIs 31nn–36nn): {AI: "3103", Unit: "kg",
@@ -43,9 +43,9 @@ type Element struct {
 // last digit of the AI; Unit is the unit GS1 gives the AI (kg, m, m2, l, m3,
 // lb, in, ft, yd, in2, ft2, yd2, t oz, oz, qt, gal, in3, ft3, yd3, kg/m2).
 type Quantity struct {
-	AI    string
-	Unit  string
-	Value string
+	AI    string `json:"ai"`
+	Unit  string `json:"unit"`
+	Value string `json:"value"`
 }
 
 // String returns the elements in GS1 bracketed human-readable form, e.g.

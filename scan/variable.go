@@ -22,13 +22,13 @@ type VariableMeasureLayout struct {
 
 // Measure is the data of a variable-measure EAN-13.
 type Measure struct {
-	Kind  string // "price" or "weight", from the layout
-	Value string // decimal string, e.g. "12.34" (price) or "0.765" (kg)
-	Item  string // the item reference digits
+	Kind  string `json:"kind"`  // "price" or "weight", from the layout
+	Value string `json:"value"` // decimal string, e.g. "12.34" (price) or "0.765" (kg)
+	Item  string `json:"item"`  // the item reference digits
 	// Base is the 13-digit code the catalog lists for the item: the scanned
 	// code with the value (and any price check digit) set to zeros and the
 	// check digit recomputed, "2X IIIII 00000 C". Code.GTIN is "0" + Base.
-	Base string
+	Base string `json:"base"`
 }
 
 // DefaultVariableMeasure returns the layout used when Parser.VariableMeasure

@@ -161,7 +161,7 @@ func rawInsert(b *testing.B, cfg config, rows [][]any) time.Duration {
 	for len(rows) > 0 {
 		part := rows[:min(1000, len(rows))]
 		rows = rows[len(part):]
-		args := make([]any, 0, len(part)*22)
+		args := make([]any, 0, len(part)*20)
 		for _, r := range part {
 			args = append(args, r...)
 		}
@@ -169,8 +169,8 @@ func rawInsert(b *testing.B, cfg config, rows [][]any) time.Duration {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := tx.Exec(rebindFor(cfg, `INSERT INTO scans (event_id, hash, count_id, round, status, code, sku, gtin, lot, expiry, qty, pack_qty, applied_qty,
-			bin, zone, employee, role, device_id, scanned_at, received_at, lat, lon) VALUES `+multiRow(len(part), 22)), args...); err != nil {
+		if _, err := tx.Exec(rebindFor(cfg, `INSERT INTO scans (event_id, count_id, round, actor, status, sku, applied_qty, scanned_at, qty, pack_qty,
+			code, gtin, lot, expiry, bin, device_id, received_at, lat, lon, hash) VALUES `+multiRow(len(part), 20)), args...); err != nil {
 			b.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -217,7 +217,7 @@ func multiRow(n, width int) string {
 }
 
 // rawRows turns scans into scans-table rows for count countID, as the
-// server would store them.
+// server would store them (actor 1: the loader knows who scanned).
 func (e *benchEnv) rawRows(countID string, scans []stock.ScanInput) [][]any {
 	now := time.Now().UnixMicro()
 	bySKU := make(map[string]string, len(e.eans))
@@ -226,8 +226,8 @@ func (e *benchEnv) rawRows(countID string, scans []stock.ScanInput) [][]any {
 	}
 	rows := make([][]any, len(scans))
 	for i, s := range scans {
-		rows[i] = []any{s.EventID, "0123456789abcdef0123456789abcdef", countID, 1, "counted", s.Code, bySKU[s.Code], "0" + s.Code, "", "",
-			s.Qty, 1, s.Qty, s.Bin, "HK-TST-Z1", "ADMIN", "admin", s.DeviceID, now, now, nil, nil}
+		rows[i] = []any{s.EventID, countID, 1, 1, "counted", bySKU[s.Code], s.Qty, now, s.Qty, 1,
+			s.Code, "0" + s.Code, "", "", s.Bin, s.DeviceID, now, nil, nil, "0123456789abcdef0123456789abcdef"}
 	}
 	return rows
 }
@@ -402,29 +402,34 @@ func BenchmarkCloseReport(b *testing.B) {
 		b.Fatalf("close: %d", st)
 	}
 	closeDur := time.Since(start)
-	req, _ := http.NewRequest("GET", e.p.url+"/v1/counts/"+countID+"/report?group_by=sku", nil)
-	req.Header.Set("Authorization", "Bearer "+e.token)
-	t0 := time.Now()
-	resp, err := e.client.Do(req)
-	if err != nil {
-		b.Fatal(err)
+	fetch := func() (total, ttfb time.Duration, size int) {
+		t0 := time.Now()
+		req, _ := http.NewRequest("GET", e.p.url+"/v1/counts/"+countID+"/report?group_by=sku", nil)
+		req.Header.Set("Authorization", "Bearer "+e.token)
+		resp, err := e.client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ttfb = time.Since(t0)
+		var buf bytes.Buffer
+		_, err = buf.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if n := bytes.Count(buf.Bytes(), []byte(`{"sku":`)); err != nil || resp.StatusCode != 200 || n != benchSKUs {
+			b.Fatalf("report: %d, %d lines, %v", resp.StatusCode, n, err)
+		}
+		return time.Since(t0), ttfb, buf.Len()
 	}
-	ttfb := time.Since(t0)
-	var buf bytes.Buffer
-	buf.Grow(64 << 20)
-	_, err = buf.ReadFrom(resp.Body)
-	resp.Body.Close()
-	body := buf.Bytes()
-	if n := bytes.Count(body, []byte(`{"sku":`)); err != nil || resp.StatusCode != 200 || n != benchSKUs {
-		b.Fatalf("report: %d, %d lines, %v", resp.StatusCode, n, err)
-	}
-	both := time.Since(start)
+	cold, _, _ := fetch()
+	// The raw GROUP BY is timed warm (its second run); so is the report.
+	warm, ttfb, size := fetch()
 	b.StopTimer()
 	b.ReportMetric(closeDur.Seconds()*1000, "close_ms")
-	b.ReportMetric((both-closeDur).Seconds()*1000, "report_ms")
+	b.ReportMetric(cold.Seconds()*1000, "report_cold_ms")
+	b.ReportMetric(warm.Seconds()*1000, "report_ms")
 	b.ReportMetric(ttfb.Seconds()*1000, "report_first_byte_ms")
-	b.ReportMetric(float64(len(body))/(1<<20), "report_MiB")
+	b.ReportMetric(float64(size)/(1<<20), "report_MiB")
 	b.ReportMetric(raw.Seconds()*1000, "raw_groupby_ms")
-	b.ReportMetric(both.Seconds()/raw.Seconds(), "x_raw")
+	b.ReportMetric((closeDur+warm).Seconds()/raw.Seconds(), "x_raw")
+	b.ReportMetric((closeDur+cold).Seconds()/raw.Seconds(), "x_raw_cold")
 	b.ReportMetric(e.peakRSS(), "peak_rss_MiB")
 }

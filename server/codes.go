@@ -21,18 +21,12 @@ func (c codes) ParseCode(raw string) (stock.ParsedCode, error) {
 	if len(pc.Keys) == 0 {
 		pc.Keys = []string{scan.Key(code.Text)}
 	}
-	details := map[string]any{}
 	if code.GS1 != nil {
 		pc.Lot, pc.Expiry = code.GS1.Lot, code.GS1.Expiry
-		details["gs1"] = code.GS1
+		pc.GS1 = code.GS1
 	}
 	if code.Measure != nil {
-		details["measure"] = code.Measure
-	}
-	if code.GS1 != nil {
-		pc.Details = code.GS1
-	} else if code.Measure != nil {
-		pc.Details = details
+		pc.Measure = code.Measure
 	}
 	return pc, nil
 }

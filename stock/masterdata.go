@@ -229,12 +229,13 @@ type LookupResult struct {
 	GTIN    string     `json:"gtin,omitempty"`
 	Parsed  ParsedCode `json:"-"`
 	GS1     any        `json:"gs1,omitempty"`
+	Measure any        `json:"measure,omitempty"`
 	Format  string     `json:"format,omitempty"`
 }
 
 // Lookup resolves a raw scan to its SKU and pack quantity.
 func (s *Service) Lookup(ctx context.Context, actor Actor, raw string) (LookupResult, error) {
-	if err := validText("code", raw, true, 512); err != nil {
+	if err := validRawCode(raw); err != nil {
 		return LookupResult{}, err
 	}
 	p, err := s.codes.ParseCode(raw)
@@ -253,7 +254,7 @@ func (s *Service) Lookup(ctx context.Context, actor Actor, raw string) (LookupRe
 				if err != nil {
 					return err
 				}
-				res = LookupResult{SKU: b.SKU, Name: sku.Name, NameZh: sku.NameZh, PackQty: b.PackQty, Code: b.Code, GTIN: p.GTIN, Parsed: p, GS1: p.Details, Format: p.Format}
+				res = LookupResult{SKU: b.SKU, Name: sku.Name, NameZh: sku.NameZh, PackQty: b.PackQty, Code: b.Code, GTIN: p.GTIN, Parsed: p, GS1: p.GS1, Measure: p.Measure, Format: p.Format}
 				return nil
 			}
 		}

@@ -22,8 +22,8 @@ func (s *Service) validateScan(countID string, in ScanInput, now time.Time, devi
 	if in.EventID == "" || len(in.EventID) > 100 || validText("event_id", in.EventID, true, 100) != nil {
 		return rej("event_id is required (at most 100 characters)")
 	}
-	if validText("code", in.Code, true, 512) != nil {
-		return rej("code is required (at most 512 characters)")
+	if err := validRawCode(in.Code); err != nil {
+		return rej(ErrorMessage(err))
 	}
 	if in.Qty == 0 || in.Qty > 100000 || in.Qty < -100000 {
 		return rej("qty must be a non-zero integer between -100000 and 100000")

@@ -19,7 +19,8 @@ type ParsedCode struct {
 	GTIN      string   // GTIN-14 when the code carries one
 	Lot       string   // GS1 AI 10
 	Expiry    string   // GS1 AI 17, "2006-01-02"
-	Details   any      // everything parsed, for lookup answers
+	GS1       any      // the parsed GS1 data, for lookup answers
+	Measure   any      // variable-measure data (price or weight), for lookup answers
 }
 
 // CodeParser turns raw scans and catalog codes into lookup keys. The
@@ -97,6 +98,21 @@ func validText(field, v string, required bool, max int) error {
 	for _, r := range v {
 		if r < 0x20 && r != '\t' {
 			return Errorf(EInvalid, "%s holds a control character", field).With("field", field)
+		}
+	}
+	return nil
+}
+
+// validRawCode checks a scanned code: UTF-8, at most 512 bytes, and no
+// control characters but the GS1 group separator (0x1D) and the line ends
+// and tabs that keyboard wedges append.
+func validRawCode(code string) error {
+	if strings.TrimSpace(code) == "" || len(code) > 512 || !utf8.ValidString(code) {
+		return Errorf(EInvalid, "code is required (UTF-8, at most 512 bytes)").With("field", "code")
+	}
+	for _, r := range code {
+		if r < 0x20 && r != 0x1d && r != '\r' && r != '\n' && r != '\t' {
+			return Errorf(EInvalid, "code holds the control character 0x%02X", r).With("field", "code")
 		}
 	}
 	return nil
