@@ -106,7 +106,16 @@ func testConfig(t testing.TB, db string) config {
 // a loopback port until the test ends.
 func startServer(t testing.TB, db string) *testServer {
 	t.Helper()
-	cfg := testConfig(t, db)
+	return startServerWith(t, testConfig(t, db))
+}
+
+// startServerWith is startServer with a given configuration.
+func startServerWith(t testing.TB, cfg config) *testServer {
+	t.Helper()
+	db := "sqlite"
+	if cfg.DatabaseURL != "" {
+		db = "postgres"
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := wire(ctx, cfg)
 	if err != nil {
