@@ -80,14 +80,14 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 		}
 		// One active count per location subtree: overlapping counts would post
 		// the same adjustment twice.
-		active, err := tx.Counts(CountFilter{Paths: nil, Limit: 1000, Status: ""})
+		if err := tx.SerializeCountOpening(); err != nil {
+			return err
+		}
+		active, err := tx.ActiveCounts()
 		if err != nil {
 			return err
 		}
 		for _, o := range active {
-			if o.Status == StatusPosted {
-				continue
-			}
 			ol := Location{Path: o.LocationPath}
 			if ol.Under(loc.Code) || loc.Under(o.Location) {
 				return Errorf(EConflict, "count %s at %s is still %s; post it before opening another here", o.ID, o.Location, o.Status).With("count_id", o.ID)

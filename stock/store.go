@@ -51,12 +51,16 @@ type Tx interface {
 	MovementHashes(ids []string) (map[string]string, error)
 	ApplyMovements(ms []Movement, hashes []string) error
 
-	// Counts.
+	// Counts. SerializeCountOpening makes count openings take turns until
+	// the transaction ends, so that two cannot both see "no active count".
+	SerializeCountOpening() error
 	CreateCount(c Count, snapshot []SnapshotRow) error
 	Count(id string, forUpdate bool) (Count, error)
 	Counts(f CountFilter) ([]Count, error)
 	UpdateCount(c Count) error
 	OpenCounts(policy MovementPolicy) ([]Count, error)
+	// ActiveCounts returns the counts not posted yet.
+	ActiveCounts() ([]Count, error)
 	SnapshotBook(paths []string, scope CountScope) ([]SnapshotRow, error)
 	Snapshot(countID string) ([]SnapshotRow, error)
 	// ChangesSince returns the movements under paths that the count's

@@ -40,6 +40,19 @@ func countArgs(c stock.Count) []any {
 		string(c.Status), c.Round, c.OpenedBy, micros(c.OpenedAt), nullMicros(c.ClosedAt), nullMicros(c.PostedAt), c.ApprovedBy}
 }
 
+// countOpeningLock is the PostgreSQL advisory lock key of count openings.
+const countOpeningLock = 0x70616e6469616f
+
+// SerializeCountOpening holds a transaction-scoped lock that count openings
+// take in turn (PostgreSQL); SQLite's writes are serial already.
+func (t *tx) SerializeCountOpening() error {
+	if t.d.name != "postgres" {
+		return nil
+	}
+	_, err := t.exec(`SELECT pg_advisory_xact_lock(?)`, countOpeningLock)
+	return err
+}
+
 // CreateCount stores a new count and its snapshot.
 func (t *tx) CreateCount(c stock.Count, snapshot []stock.SnapshotRow) error {
 	if _, err := t.exec(`INSERT INTO counts (`+countCols+`) VALUES (`+placeholders(15)+`)`, countArgs(c)...); err != nil {
@@ -129,6 +142,11 @@ func (t *tx) UpdateCount(c stock.Count) error {
 // OpenCounts returns the counts that still take scans under a policy.
 func (t *tx) OpenCounts(policy stock.MovementPolicy) ([]stock.Count, error) {
 	return t.counts(`SELECT `+countCols+` FROM counts WHERE status IN ('open', 'recount') AND policy = ?`, string(policy))
+}
+
+// ActiveCounts returns the counts that are not posted yet.
+func (t *tx) ActiveCounts() ([]stock.Count, error) {
+	return t.counts(`SELECT ` + countCols + ` FROM counts WHERE status <> 'posted'`)
 }
 
 // SnapshotBook reads the book quantities under paths that the scope's SKU

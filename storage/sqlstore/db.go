@@ -32,8 +32,9 @@ var migrations embed.FS
 // Store is a stock.Store over a SQL database.
 type Store struct {
 	d      dialect
-	writer *sql.DB // SQLite: one connection, so writers queue in Go
-	reader *sql.DB // SQLite: a read-only pool; PostgreSQL: the same pool
+	writer *sql.DB     // SQLite: one connection, so writers queue in Go
+	reader *sql.DB     // SQLite: a read-only pool; PostgreSQL: the same pool
+	group  *committer // SQLite: group commit of concurrent writes
 }
 
 // Open opens (and migrates) the database at url: "postgres://…" for
@@ -83,7 +84,7 @@ func openSQLite(path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &Store{d: sqliteDialect, writer: w, reader: r}, nil
+	return &Store{d: sqliteDialect, writer: w, reader: r, group: newCommitter(w, sqliteDialect, 256)}, nil
 }
 
 func openPostgres(url string) (*Store, error) {
@@ -102,6 +103,9 @@ func (s *Store) Dialect() string { return s.d.name }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	err := s.writer.Close()
 	if s.reader != s.writer {
 		s.reader.Close()
@@ -123,8 +127,25 @@ func (s *Store) DB() *sql.DB { return s.writer }
 // Rebind adapts a '?' query to the dialect, for benchmarks and tests.
 func (s *Store) Rebind(q string) string { return s.d.rebind(q) }
 
+// migrateLock is the PostgreSQL advisory lock key held while migrating.
+const migrateLock = 0x70616e6469616e // "pandian"
+
 // migrate applies the migrations not applied yet, each in a transaction.
 func (s *Store) migrate(ctx context.Context) error {
+	if s.d.name == "postgres" {
+		// Servers starting together on one database take turns: without
+		// the lock both would apply the same migration and one would fail.
+		// (SQLite's immediate transactions already serialise them.)
+		conn, err := s.writer.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate: %w", mapErr(err))
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
+			return fmt.Errorf("migrate: %w", mapErr(err))
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrateLock)
+	}
 	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("migrate: %w", mapErr(err))
 	}
@@ -184,7 +205,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		if err != nil {
 			return mapErr(err)
 		}
-		err = fn(tx)
+		err = runTx(tx, fn)
 		if err == nil {
 			err = tx.Commit()
 		} else {
@@ -198,15 +219,41 @@ func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 }
 
-// Write runs fn in a durable read-write transaction.
+// runTx runs fn on tx and rolls tx back if fn panics, so that a panic
+// (recovered higher up) does not keep the connection (SQLite's only writer)
+// and its locks forever.
+func runTx(tx *sql.Tx, fn func(*sql.Tx) error) error {
+	ok := false
+	defer func() {
+		if !ok {
+			tx.Rollback()
+		}
+	}()
+	err := fn(tx)
+	ok = true
+	return err
+}
+
+// Write runs fn in a durable read-write transaction. On SQLite, writes
+// that arrive together share one commit (see committer).
 func (s *Store) Write(ctx context.Context, fn func(stock.Tx) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
 	err := s.writeTx(ctx, func(t *sql.Tx) error { return fn(&tx{ctx: ctx, t: t, d: s.d}) })
 	return mapErr(err)
 }
 
 // Read runs fn on a consistent read-only view.
 func (s *Store) Read(ctx context.Context, fn func(stock.Tx) error) error {
-	t, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: s.d.name == "postgres"})
+	// PostgreSQL: REPEATABLE READ, so that every statement of fn sees the
+	// same snapshot (READ COMMITTED would not). SQLite in WAL mode keeps one
+	// snapshot per read transaction anyway.
+	opts := &sql.TxOptions{}
+	if s.d.name == "postgres" {
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
+	t, err := s.reader.BeginTx(ctx, opts)
 	if err != nil {
 		return mapErr(err)
 	}

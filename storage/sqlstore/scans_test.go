@@ -197,7 +197,9 @@ func TestScans(t *testing.T) {
 				wantD = append(wantD, stock.ScanDelta{SKU: sc.SKU, Round: sc.Round, Qty: sc.AppliedQty})
 			}
 		}
-		gotD := get(t, s, func(tx stock.Tx) ([]stock.ScanDelta, error) { return tx.ScanDeltas("C1", []string{"C", "A", "missing"}) })
+		gotD := get(t, s, func(tx stock.Tx) ([]stock.ScanDelta, error) {
+			return tx.ScanDeltas("C1", []string{"C", "A", "missing"})
+		})
 		if !reflect.DeepEqual(gotD, wantD) {
 			t.Fatalf("ScanDeltas: %d deltas, want %d (first %v, want %v)", len(gotD), len(wantD), gotD[:min(3, len(gotD))], wantD[:3])
 		}

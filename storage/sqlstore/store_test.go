@@ -62,6 +62,48 @@ func TestMigrationsIdempotent(t *testing.T) {
 	})
 }
 
+// TestConcurrentOpen: servers starting together on a fresh database all
+// come up, and the migrations are applied once.
+//
+// On SQLite only an existing database is opened concurrently (a sub-command
+// next to a running server): creating a new file from several processes at
+// once can fail with "database is locked" while the first one switches it
+// to WAL mode, and the embedded database has one server.
+func TestConcurrentOpen(t *testing.T) {
+	forEachURL(t, func(t *testing.T, u string) {
+		concurrently := func(what string) {
+			t.Helper()
+			const n = 4
+			errs := make(chan error, n)
+			for i := 0; i < n; i++ {
+				go func() {
+					s, err := sqlstore.Open(context.Background(), u)
+					if err == nil {
+						err = s.Close()
+					}
+					errs <- err
+				}()
+			}
+			for i := 0; i < n; i++ {
+				if err := <-errs; err != nil {
+					t.Errorf("concurrent Open of %s database: %v", what, err)
+				}
+			}
+		}
+		if strings.HasPrefix(u, "postgres://") {
+			concurrently("a new")
+		} else {
+			openStore(t, u).Close()
+		}
+		concurrently("an existing")
+		s := openStore(t, u)
+		var count int
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&count); err != nil || count != 2 {
+			t.Fatalf("schema_migrations has %d rows (%v), want 2", count, err)
+		}
+	})
+}
+
 func TestLocations(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *sqlstore.Store) {
 		tr := newTree()
@@ -312,6 +354,22 @@ func TestCatalog(t *testing.T) {
 			w.Barcodes = wantBC
 			if !reflect.DeepEqual(g, w) {
 				t.Fatalf("SKUs[%s] = %+v, want %+v", k.SKU, g, w)
+			}
+		}
+		info := get(t, s, func(tx stock.Tx) (map[string]stock.SKU, error) { return tx.SKUInfo(codes) })
+		if len(info) != n {
+			t.Fatalf("SKUInfo returned %d SKUs, want %d", len(info), n)
+		}
+		for _, k := range skus {
+			w := k
+			w.Barcodes = nil
+			g := info[k.SKU]
+			if len(g.Barcodes) != 0 {
+				t.Fatalf("SKUInfo[%s] has barcodes %v", k.SKU, g.Barcodes)
+			}
+			g.Barcodes = nil
+			if !reflect.DeepEqual(g, w) {
+				t.Fatalf("SKUInfo[%s] = %+v, want %+v", k.SKU, g, w)
 			}
 		}
 		matches := get(t, s, func(tx stock.Tx) (map[string]stock.BarcodeMatch, error) { return tx.LookupBarcodes(allKeys) })
@@ -625,6 +683,21 @@ func TestSnapshotBook(t *testing.T) {
 			sort.Strings(out)
 			return out
 		}
+		// The SKUs of a count's snapshot (those in the catalog), not of
+		// another count's.
+		createCount(t, s, newCount("C1", tr.HKT, at(10)), []stock.SnapshotRow{
+			{SKU: "A", Location: "HK-T", Qty: 11, Version: 2}, {SKU: "A", Location: "HK-T_A", Qty: 5, Version: 1},
+			{SKU: "C", Location: "HK-T_A-01", Qty: 4, Version: 1}, {SKU: "GHOST", Location: "HK-T", Qty: 8, Version: 1},
+		})
+		createCount(t, s, newCount("C2", tr.HKTST, at(11)), []stock.SnapshotRow{{SKU: "B", Location: "HK-TST", Qty: 1, Version: 1}})
+		snapSKUs := get(t, s, func(tx stock.Tx) (map[string]stock.SKU, error) { return tx.SnapshotSKUs("C1") })
+		if keys := sortedKeys(snapSKUs); !reflect.DeepEqual(keys, []string{"A", "C"}) || snapSKUs["C"].Category != "DRINK" || snapSKUs["A"].Name != "a" {
+			t.Fatalf("SnapshotSKUs(C1) = %+v", snapSKUs)
+		}
+		if got := get(t, s, func(tx stock.Tx) (map[string]stock.SKU, error) { return tx.SnapshotSKUs("nope") }); len(got) != 0 {
+			t.Fatalf("SnapshotSKUs(nope) = %+v", got)
+		}
+
 		for _, c := range []struct {
 			paths []string
 			scope stock.CountScope
@@ -712,5 +785,10 @@ func TestChangesSince(t *testing.T) {
 		if got := changes([]string{}, future); len(got) != 0 {
 			t.Fatalf("ChangesSince(no paths) = %v", got)
 		}
+		err := s.Read(context.Background(), func(tx stock.Tx) error {
+			_, err := tx.ChangesSince("nope", []string{tr.HKT.Path}, future)
+			return err
+		})
+		wantCode(t, err, stock.ENotFound)
 	})
 }
