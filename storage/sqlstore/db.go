@@ -32,8 +32,8 @@ var migrations embed.FS
 // Store is a stock.Store over a SQL database.
 type Store struct {
 	d      dialect
-	writer *sql.DB     // SQLite: one connection, so writers queue in Go
-	reader *sql.DB     // SQLite: a read-only pool; PostgreSQL: the same pool
+	writer *sql.DB    // SQLite: one connection, so writers queue in Go
+	reader *sql.DB    // SQLite: a read-only pool; PostgreSQL: the same pool
 	group  *committer // SQLite: group commit of concurrent writes
 }
 

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"pandian/storage/sqlstore"
 	"pandian/stock"
+	"pandian/storage/sqlstore"
 )
 
 // TestConcurrentWritesCommitIndependently sends many writes at once (on
