@@ -150,19 +150,11 @@ func (s *Service) Counts(ctx context.Context, actor Actor, location string, stat
 		return nil, Errorf(EInvalid, "status must be open, recount, review or posted").With("field", "status")
 	}
 	err = s.store.Read(ctx, func(tx Tx) error {
-		f := CountFilter{Status: status, Limit: 500}
-		if location != "" {
-			l, err := s.locationInScope(tx, actor, location)
-			if err != nil {
-				return err
-			}
-			f.Paths = []string{l.Path}
-		} else if f.Paths, err = s.scopePaths(tx, actor); err != nil {
+		paths, err := s.pathsUnder(tx, actor, location)
+		if err != nil {
 			return err
-		} else if f.Paths == nil {
-			f.Paths = []string{"/"}
 		}
-		out, err = tx.Counts(f)
+		out, err = tx.Counts(CountFilter{Status: status, Limit: 500, Paths: paths})
 		return err
 	})
 	if out == nil {

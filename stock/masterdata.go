@@ -111,17 +111,9 @@ func (s *Service) Location(ctx context.Context, actor Actor, code string) (loc L
 // whole scope when under is empty).
 func (s *Service) Locations(ctx context.Context, actor Actor, under string) (out []Location, err error) {
 	err = s.store.Read(ctx, func(tx Tx) error {
-		var paths []string
-		if under != "" {
-			l, err := s.locationInScope(tx, actor, under)
-			if err != nil {
-				return err
-			}
-			paths = []string{l.Path}
-		} else if paths, err = s.scopePaths(tx, actor); err != nil {
+		paths, err := s.pathsUnder(tx, actor, under)
+		if err != nil {
 			return err
-		} else if paths == nil {
-			paths = []string{"/"}
 		}
 		out = []Location{}
 		for _, p := range paths {

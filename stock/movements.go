@@ -12,14 +12,8 @@ func (s *Service) StockLevels(ctx context.Context, actor Actor, location, sku st
 		return nil, err
 	}
 	err = s.store.Read(ctx, func(tx Tx) error {
-		var paths []string
-		if location != "" {
-			l, err := s.locationInScope(tx, actor, location)
-			if err != nil {
-				return err
-			}
-			paths = []string{l.Path}
-		} else if paths, err = s.scopePaths(tx, actor); err != nil {
+		paths, err := s.pathsUnder(tx, actor, location)
+		if err != nil {
 			return err
 		}
 		out, err = tx.StockLevels(StockFilter{Paths: paths, SKU: sku, Limit: 100000})

@@ -112,17 +112,9 @@ func (s *Service) Discrepancies(ctx context.Context, actor Actor, from, to time.
 	var recs []record
 	counts := 0
 	err = s.store.Read(ctx, func(tx Tx) error {
-		var paths []string
-		if location != "" {
-			l, err := s.locationInScope(tx, actor, location)
-			if err != nil {
-				return err
-			}
-			paths = []string{l.Path}
-		} else if paths, err = s.scopePaths(tx, actor); err != nil {
+		paths, err := s.pathsUnder(tx, actor, location)
+		if err != nil {
 			return err
-		} else if paths == nil {
-			paths = []string{"/"}
 		}
 		cs, err := tx.ClosedCounts(from, to, paths)
 		if err != nil {

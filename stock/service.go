@@ -157,6 +157,24 @@ func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
 	return paths, nil
 }
 
+// pathsUnder returns the location paths a listing covers: the location's
+// (not found outside the actor's scope) or, without one, the actor's whole
+// scope ("/" for the whole company).
+func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, error) {
+	if location != "" {
+		l, err := s.locationInScope(tx, actor, location)
+		if err != nil {
+			return nil, err
+		}
+		return []string{l.Path}, nil
+	}
+	paths, err := s.scopePaths(tx, actor)
+	if err == nil && paths == nil {
+		paths = []string{"/"}
+	}
+	return paths, err
+}
+
 // locationInScope loads a location and answers not found when it is
 // outside the actor's scope, so that scope does not leak what exists.
 func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, error) {
