@@ -45,6 +45,20 @@ type ImportResult struct {
 	Errors  []ImportError `json:"errors"`
 }
 
+// tally counts a row as created or updated.
+func (r *ImportResult) tally(created bool) {
+	if created {
+		r.Created++
+	} else {
+		r.Updated++
+	}
+}
+
+// auditImport records an applied import in the audit log.
+func (s *Service) auditImport(tx Tx, actor Actor, kind string, res *ImportResult) error {
+	return s.audit(tx, actor, "import."+kind, kind, map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
+}
+
 // MaxImportErrors bounds the errors listed in a result.
 const MaxImportErrors = 1000
 
@@ -264,16 +278,13 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 			it.sku.Barcodes = bcs
 			batch = append(batch, it.sku)
 			batchKeys = append(batchKeys, keys)
-			if _, ok := existing[k]; ok {
-				res.Updated++
-			} else {
-				res.Created++
-			}
+			_, ok := existing[k]
+			res.tally(!ok)
 		}
 		if err := tx.PutSKUs(batch, batchKeys); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "import.catalog", "catalog", map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
+		return s.auditImport(tx, actor, ImportCatalog, res)
 	})
 }
 
@@ -358,11 +369,7 @@ func (s *Service) importStock(ctx context.Context, actor Actor, rows []csvRow, r
 				continue
 			}
 			cur, exists := current[key]
-			if exists {
-				res.Updated++
-			} else {
-				res.Created++
-			}
+			res.tally(!exists)
 			if exists && cur.Qty == st.qty {
 				continue
 			}
@@ -373,7 +380,7 @@ func (s *Service) importStock(ctx context.Context, actor Actor, rows []csvRow, r
 		if err := tx.ApplyMovements(moves, hashes); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "import.stock", "stock", map[string]any{"rows": res.Rows, "changed": len(moves), "errors": len(res.Errors)})
+		return s.auditImport(tx, actor, ImportStock, res)
 	})
 }
 
@@ -441,13 +448,9 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, rows []csvRo
 			if _, err := tx.PutEmployee(e, hashes[i]); err != nil {
 				return err
 			}
-			if exists {
-				res.Updated++
-			} else {
-				res.Created++
-			}
+			res.tally(!exists)
 		}
-		return s.audit(tx, actor, "import.employees", "employees", map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
+		return s.auditImport(tx, actor, ImportEmployees, res)
 	})
 }
 
@@ -471,12 +474,8 @@ func (s *Service) importLocations(ctx context.Context, actor Actor, rows []csvRo
 			} else if err != nil {
 				return err
 			}
-			if created {
-				res.Created++
-			} else {
-				res.Updated++
-			}
+			res.tally(created)
 		}
-		return s.audit(tx, actor, "import.locations", "locations", map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
+		return s.auditImport(tx, actor, ImportLocations, res)
 	})
 }
