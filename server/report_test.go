@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"testing"
+	"time"
+
+	"pandian/stock"
+)
+
+// TestReportsAndMovements: movements are idempotent by movement_id; a
+// count with uncounted = ignore leaves unscanned lines out; reports group
+// by zone and category; the CSV export carries the JSON report's numbers.
+func TestReportsAndMovements(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		s := startServer(t, db)
+		mgr := employeeWith(t, "store_manager", "HK-MK")
+		items := s.newSKUs("rep", "HK-MK", 3, 20)
+		a, b, c := items[0], items[1], items[2]
+
+		// Idempotent movements: a replay is a duplicate, another payload
+		// under the same id is refused and changes nothing.
+		mv := map[string]any{"movement_id": "rep-m1", "sku": a.SKU, "location": "HK-MK", "qty_delta": 5, "kind": "receipt", "at": "2026-11-23T08:00:00Z"}
+		var res stock.MovementResult
+		s.mustJSON("POST", "/v1/stock/movements", mgr, []any{mv}, 200, &res)
+		s.mustJSON("POST", "/v1/stock/movements", mgr, []any{mv}, 200, &res)
+		if res.Applied != 0 || res.Duplicates != 1 {
+			t.Fatalf("replayed movement: %+v", res)
+		}
+		mv2 := map[string]any{"movement_id": "rep-m1", "sku": a.SKU, "location": "HK-MK", "qty_delta": 7, "kind": "receipt", "at": "2026-11-23T08:00:00Z"}
+		if st, body := s.move(mgr, mv2); st != 409 || errorCode(t, body) != "conflict" {
+			t.Fatalf("reused movement id: %d %s", st, body)
+		}
+		if got := s.book("HK-MK", a.SKU); got != 25 {
+			t.Fatalf("book after replays %d, want 25", got)
+		}
+
+		cnt := s.openCount(mgr, map[string]any{"location": "HK-MK", "scope": map[string]any{"categories": []string{"rep"}}, "uncounted": "ignore", "blind": false, "tolerance_qty": 1})
+		s.scans(mgr, cnt.ID, scanIn{Code: a.EAN, Qty: 24, Bin: "HK-MK-A01"}, scanIn{Code: b.EAN, Qty: 15, Bin: "HK-MK-B01"}, scanIn{Code: b.EAN, Qty: 1, Bin: "HK-MK-A01"})
+		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
+		r := s.report(mgr, cnt.ID, "zone")
+		if l := lineOf(t, r, c.SKU); l.Status != stock.LineIgnored || l.VarianceQty != 0 {
+			t.Fatalf("uncounted line under ignore: %+v", l)
+		}
+		if la := lineOf(t, r, a.SKU); la.VarianceQty != -1 || !la.WithinTolerance {
+			t.Fatalf("a: %+v", la)
+		}
+		// b was counted in two zones: it counts in both groups.
+		z1, z2 := groupOf(t, r.Groups, "HK-MK-Z1"), groupOf(t, r.Groups, "HK-MK-Z2")
+		if z1.Lines != 2 || z2.Lines != 1 || z2.AbsVarianceQty != 4 {
+			t.Fatalf("zone groups %+v %+v", z1, z2)
+		}
+		if r.Totals.Lines != 2 || r.Totals.WithinTolerance != 1 || r.Totals.Accuracy != 0.5 {
+			t.Fatalf("totals %+v", r.Totals)
+		}
+		rc := s.report(mgr, cnt.ID, "category")
+		if g := groupOf(t, rc.Groups, "rep"); g.Lines != 2 || g.AbsVarianceValue.String() != "12.50" {
+			t.Fatalf("category group %+v", g)
+		}
+
+		// The CSV export has the JSON's lines and numbers.
+		resp, body := s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=csv", mgr, "", nil)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+			t.Fatalf("csv: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte("\ufeff")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range rows[0] {
+			col[h] = i
+		}
+		if len(rows)-1 != len(r.Lines) {
+			t.Fatalf("csv has %d lines, json %d", len(rows)-1, len(r.Lines))
+		}
+		for _, row := range rows[1:] {
+			l := lineOf(t, r, row[col["sku"]])
+			if row[col["counted_qty"]] != strconv.FormatInt(l.CountedQty, 10) || row[col["variance_qty"]] != strconv.FormatInt(l.VarianceQty, 10) ||
+				row[col["variance_value"]] != l.VarianceValue.String() || row[col["name_zh"]] != l.NameZh {
+				t.Errorf("csv row %v differs from %+v", row, l)
+			}
+		}
+		// Groups as CSV, and the report across counts as CSV.
+		resp, body = s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=csv&group_by=zone", mgr, "", nil)
+		if resp.StatusCode != 200 || !bytes.Contains(body, []byte("HK-MK-Z2,1,0,4,")) {
+			t.Fatalf("zone csv: %d %s", resp.StatusCode, body)
+		}
+		day := time.Now().UTC().Format("2006-01-02")
+		resp, body = s.raw("GET", "/v1/reports/discrepancies?format=csv&group_by=store&from="+day+"&to="+day, mgr, "", nil)
+		if resp.StatusCode != 200 || !bytes.Contains(body, []byte("\nHK-MK,2,")) {
+			t.Fatalf("cross-count csv: %d %s", resp.StatusCode, body)
+		}
+	})
+}
