@@ -123,8 +123,13 @@ func (s *Service) countInScope(tx Tx, actor Actor, id string, forUpdate bool) (C
 	if err != nil {
 		return c, err
 	}
+	return inScope(actor, c)
+}
+
+// inScope answers not found for a count outside the actor's scope.
+func inScope(actor Actor, c Count) (Count, error) {
 	if !actor.InScope(Location{Path: c.LocationPath}) {
-		return Count{}, Errorf(ENotFound, "count %s not found", id)
+		return Count{}, Errorf(ENotFound, "count %s not found", c.ID)
 	}
 	return c, nil
 }

@@ -102,8 +102,11 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		res.Accepted, res.Duplicates, res.Rejected = 0, dups, append([]ScanRejection{}, rejected...)
-		c, err := s.countInScope(tx, actor, countID, true)
+		c, err := tx.CountForScans(countID)
 		if err != nil {
+			return err
+		}
+		if c, err = inScope(actor, c); err != nil {
 			return err
 		}
 		ids := make([]string, len(preps))
@@ -133,13 +136,44 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		if err != nil {
 			return err
 		}
-		res.Rejected = append(res.Rejected, rejects...)
+		skipped, err := tx.InsertScans(scans)
+		if err != nil {
+			return err
+		}
+		// Scans a concurrent request stored first are replays (or
+		// conflicts) of it, not new scans.
+		raced := map[string]bool{}
+		for _, id := range skipped {
+			raced[id] = true
+		}
+		for _, r := range rejects {
+			if !raced[r.EventID] {
+				res.Rejected = append(res.Rejected, r)
+			}
+		}
 		for _, sc := range scans {
-			if sc.Status == ScanCounted {
+			if sc.Status == ScanCounted && !raced[sc.EventID] {
 				res.Accepted++
 			}
 		}
-		return tx.InsertScans(scans)
+		if len(skipped) == 0 {
+			return nil
+		}
+		stored, err := tx.ScanHashes(skipped)
+		if err != nil {
+			return err
+		}
+		for _, sc := range scans {
+			if !raced[sc.EventID] {
+				continue
+			}
+			if stored[sc.EventID] == sc.Hash {
+				res.Duplicates++
+			} else {
+				res.Rejected = append(res.Rejected, ScanRejection{EventID: sc.EventID, Code: EConflict, Message: "event_id was used before with another payload"})
+			}
+		}
+		return nil
 	})
 	return res, err
 }

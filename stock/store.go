@@ -56,6 +56,10 @@ type Tx interface {
 	SerializeCountOpening() error
 	CreateCount(c Count, snapshot []SnapshotRow) error
 	Count(id string, forUpdate bool) (Count, error)
+	// CountForScans reads a count and keeps it from changing state (close,
+	// recount, approve) until the transaction ends, while other ingests of
+	// the same count go on (PostgreSQL: FOR SHARE).
+	CountForScans(id string) (Count, error)
 	Counts(f CountFilter) ([]Count, error)
 	UpdateCount(c Count) error
 	OpenCounts(policy MovementPolicy) ([]Count, error)
@@ -72,7 +76,9 @@ type Tx interface {
 	// ScanDeltas returns the applied quantities of the counted scans of skus
 	// in arrival order, for the floor at zero.
 	ScanDeltas(countID string, skus []string) ([]ScanDelta, error)
-	InsertScans(scans []Scan) error
+	// InsertScans stores scans; an event_id stored meanwhile by a
+	// concurrent transaction is skipped and returned.
+	InsertScans(scans []Scan) (skipped []string, err error)
 	// ScanAggregates sums a count's counted scans by line, round, employee,
 	// role and zone, and its unknown codes, in one pass.
 	ScanAggregates(countID string) ([]ScanAggregate, []UnresolvedCode, error)

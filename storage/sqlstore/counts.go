@@ -82,6 +82,21 @@ func (t *tx) Count(id string, forUpdate bool) (stock.Count, error) {
 	return c, err
 }
 
+// CountForScans reads a count for an ingest: on PostgreSQL it takes a
+// shared row lock, so ingests of one count run side by side while close,
+// recount and approve (FOR UPDATE) wait for them.
+func (t *tx) CountForScans(id string) (stock.Count, error) {
+	q := `SELECT ` + countCols + ` FROM counts WHERE id = ?`
+	if t.d.name == "postgres" {
+		q += ` FOR SHARE`
+	}
+	c, err := scanCount(t.queryRow(q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("count", id)
+	}
+	return c, err
+}
+
 // Counts lists counts, newest first.
 func (t *tx) Counts(f stock.CountFilter) ([]stock.Count, error) {
 	var where []string

@@ -43,13 +43,16 @@ func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error
 	return out, err
 }
 
-// InsertScans stores scans with multi-row inserts.
-func (t *tx) InsertScans(scans []stock.Scan) error {
+// InsertScans stores scans with multi-row inserts. A scan whose event_id a
+// concurrent transaction stored first is skipped (PostgreSQL waits for
+// that transaction, then leaves the row alone) and returned.
+func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 	actors, err := t.actorIDs(scans)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return chunks(scans, 1000, func(part []stock.Scan) error {
+	var skipped []string
+	err = chunks(scans, 1000, func(part []stock.Scan) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
 			s := &part[i]
@@ -57,9 +60,31 @@ func (t *tx) InsertScans(scans []stock.Scan) error {
 				s.AppliedQty, micros(s.ScannedAt), s.Qty, s.PackQty, s.Code, s.GTIN, s.Lot, s.Expiry, s.Bin, s.DeviceID,
 				micros(s.ReceivedAt), nullFloat(s.Lat), nullFloat(s.Lon), s.Hash)
 		}
-		_, err := t.exec(`INSERT INTO scans (`+scanCols+`) VALUES `+rowsOf(len(part), scanWidth), args...)
-		return err
+		rows, err := t.query(`INSERT INTO scans (`+scanCols+`) VALUES `+rowsOf(len(part), scanWidth)+`
+			ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		inserted := make(map[string]bool, len(part))
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			inserted[id] = true
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, s := range part {
+			if !inserted[s.EventID] {
+				skipped = append(skipped, s.EventID)
+			}
+		}
+		return nil
 	})
+	return skipped, err
 }
 
 // actorKey is an entry of the scan_actors dictionary.

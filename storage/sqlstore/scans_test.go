@@ -81,7 +81,13 @@ func genScans(countID string, n int) []stock.Scan {
 
 func insertScans(t *testing.T, s *sqlstore.Store, scans []stock.Scan) {
 	t.Helper()
-	write(t, s, func(tx stock.Tx) error { return tx.InsertScans(scans) })
+	write(t, s, func(tx stock.Tx) error {
+		skipped, err := tx.InsertScans(scans)
+		if err == nil && len(skipped) > 0 {
+			t.Errorf("fresh scans skipped: %v", skipped)
+		}
+		return err
+	})
 }
 
 func TestScans(t *testing.T) {
@@ -112,11 +118,23 @@ func TestScans(t *testing.T) {
 			t.Fatalf("ScanHashes: %d entries, want %d", len(got), len(want))
 		}
 
-		// An event id is stored once.
+		// An event id is stored once: a second insert skips it and says so,
+		// and the first payload stays.
 		dup := scans[10]
 		dup.Hash = "other"
-		err := s.Write(context.Background(), func(tx stock.Tx) error { return tx.InsertScans([]stock.Scan{dup}) })
-		wantCode(t, err, stock.EConflict)
+		fresh := scans[10]
+		fresh.EventID, fresh.Hash, fresh.CountID = "fresh-after-dup", "h", "another-count"
+		var skipped []string
+		err := s.Write(context.Background(), func(tx stock.Tx) (err error) {
+			skipped, err = tx.InsertScans([]stock.Scan{dup, fresh})
+			return err
+		})
+		if err != nil || len(skipped) != 1 || skipped[0] != dup.EventID {
+			t.Fatalf("insert of a stored event id: skipped %v, %v", skipped, err)
+		}
+		if h := get(t, s, func(tx stock.Tx) (map[string]string, error) { return tx.ScanHashes([]string{dup.EventID}) }); h[dup.EventID] != scans[10].Hash {
+			t.Fatalf("the stored scan changed: %v", h)
+		}
 
 		// Aggregates: counted scans by (sku, round, employee, role, zone);
 		// unknown codes by code.
