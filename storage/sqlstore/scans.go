@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"errors"
+	"sort"
 
 	"pandian/stock"
 )
@@ -51,8 +52,13 @@ func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Concurrent ingests of the same events (a device replaying its queue
+	// while the first send is still in flight) must take the event_id
+	// locks in one order, or PostgreSQL deadlocks them.
+	sorted := append([]stock.Scan(nil), scans...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
 	var skipped []string
-	err = chunks(scans, 1000, func(part []stock.Scan) error {
+	err = chunks(sorted, 1000, func(part []stock.Scan) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
 			s := &part[i]
