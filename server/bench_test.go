@@ -161,7 +161,7 @@ func rawInsert(b *testing.B, cfg config, rows [][]any) time.Duration {
 	for len(rows) > 0 {
 		part := rows[:min(1000, len(rows))]
 		rows = rows[len(part):]
-		args := make([]any, 0, len(part)*20)
+		args := make([]any, 0, len(part)*21)
 		for _, r := range part {
 			args = append(args, r...)
 		}
@@ -170,7 +170,7 @@ func rawInsert(b *testing.B, cfg config, rows [][]any) time.Duration {
 			b.Fatal(err)
 		}
 		if _, err := tx.Exec(rebindFor(cfg, `INSERT INTO scans (event_id, count_id, round, actor, status, sku, applied_qty, scanned_at, qty, pack_qty,
-			code, gtin, lot, expiry, bin, device_id, received_at, lat, lon, hash) VALUES `+multiRow(len(part), 20)), args...); err != nil {
+			code, gtin, lot, expiry, bin, device_id, received_at, pos, lat, lon, hash) VALUES `+multiRow(len(part), 21)), args...); err != nil {
 			b.Fatal(err)
 		}
 		if err := tx.Commit(); err != nil {
@@ -227,7 +227,7 @@ func (e *benchEnv) rawRows(countID string, scans []stock.ScanInput) [][]any {
 	rows := make([][]any, len(scans))
 	for i, s := range scans {
 		rows[i] = []any{s.EventID, countID, 1, 1, "counted", bySKU[s.Code], s.Qty, now, s.Qty, 1,
-			s.Code, "0" + s.Code, "", "", s.Bin, s.DeviceID, now, nil, nil, "0123456789abcdef0123456789abcdef"}
+			s.Code, "0" + s.Code, "", "", s.Bin, s.DeviceID, now, i % 1000, nil, nil, "0123456789abcdef0123456789abcdef"}
 	}
 	return rows
 }

@@ -10,10 +10,10 @@ import (
 
 // scanCols are the columns written per scan, in order.
 const scanCols = `event_id, count_id, round, actor, status, sku, applied_qty, scanned_at, qty, pack_qty,
-	code, gtin, lot, expiry, bin, device_id, received_at, lat, lon, hash`
+	code, gtin, lot, expiry, bin, device_id, received_at, pos, lat, lon, hash`
 
 // scanWidth is the number of columns written per scan.
-const scanWidth = 20
+const scanWidth = 21
 
 // ScanHashes returns the payload hashes of the scans already stored among
 // eventIDs.
@@ -27,7 +27,7 @@ func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error
 	var out []stock.ScanDelta
 	err := chunks(uniq(skus), 500, func(part []string) error {
 		rows, err := t.query(`SELECT sku, round, applied_qty FROM scans WHERE count_id = ? AND status = 'counted'
-			AND sku IN (`+placeholders(len(part))+`) ORDER BY seq`, append([]any{countID}, anys(part)...)...)
+			AND sku IN (`+placeholders(len(part))+`) ORDER BY received_at, pos, seq`, append([]any{countID}, anys(part)...)...)
 		if err != nil {
 			return err
 		}
@@ -54,17 +54,25 @@ func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 	}
 	// Concurrent ingests of the same events (a device replaying its queue
 	// while the first send is still in flight) must take the event_id
-	// locks in one order, or PostgreSQL deadlocks them.
-	sorted := append([]stock.Scan(nil), scans...)
+	// locks in one order, or PostgreSQL deadlocks them. The scans' place in
+	// the request is kept in pos: (received_at, pos) is the arrival order.
+	type placed struct {
+		stock.Scan
+		pos int
+	}
+	sorted := make([]placed, len(scans))
+	for i, s := range scans {
+		sorted[i] = placed{s, i}
+	}
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
 	var skipped []string
-	err = chunks(sorted, 1000, func(part []stock.Scan) error {
+	err = chunks(sorted, 1000, func(part []placed) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
 			s := &part[i]
 			args = append(args, s.EventID, s.CountID, s.Round, actors[actorKey{s.Employee, string(s.Role), s.Zone}], string(s.Status), s.SKU,
 				s.AppliedQty, micros(s.ScannedAt), s.Qty, s.PackQty, s.Code, s.GTIN, s.Lot, s.Expiry, s.Bin, s.DeviceID,
-				micros(s.ReceivedAt), nullFloat(s.Lat), nullFloat(s.Lon), s.Hash)
+				micros(s.ReceivedAt), s.pos, nullFloat(s.Lat), nullFloat(s.Lon), s.Hash)
 		}
 		rows, err := t.query(`INSERT INTO scans (`+scanCols+`) VALUES `+rowsOf(len(part), scanWidth)+`
 			ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, args...)

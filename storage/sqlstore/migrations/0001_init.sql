@@ -145,6 +145,7 @@ CREATE TABLE scans (
     bin         TEXT NOT NULL,
     device_id   TEXT NOT NULL,
     received_at BIGINT NOT NULL,
+    pos         INTEGER NOT NULL, -- place in its request: (received_at, pos) is the arrival order
     lat         DOUBLE PRECISION,
     lon         DOUBLE PRECISION,
     hash        TEXT NOT NULL
