@@ -103,6 +103,7 @@ func TestScans(t *testing.T) {
 		more := genScans("C1X", 30)
 		for i := range more {
 			more[i].CountID = "C1"
+			more[i].ReceivedAt = at(9000 + i) // after the first batch
 		}
 		insertScans(t, s, more)
 		all := append(append([]stock.Scan{}, scans...), more...)
