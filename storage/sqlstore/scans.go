@@ -236,7 +236,8 @@ func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.Unre
 	return out, codes, rows.Err()
 }
 
-// Scans lists a count's scans in arrival order, for drill-down.
+// Scans lists a count's scans in arrival order (request by request, each in
+// the order the device sent), for drill-down.
 func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 	q := `SELECT s.event_id, s.count_id, s.round, a.employee, a.role, a.zone, s.status, s.sku, s.applied_qty, s.scanned_at, s.qty, s.pack_qty,
 		s.code, s.gtin, s.lot, s.expiry, s.bin, s.device_id, s.received_at, s.lat, s.lon, s.hash
@@ -249,10 +250,10 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 		}
 	}
 	if f.After != "" {
-		q += ` AND s.seq > (SELECT seq FROM scans WHERE event_id = ?)`
+		q += ` AND (s.received_at, s.pos, s.seq) > (SELECT received_at, pos, seq FROM scans WHERE event_id = ?)`
 		args = append(args, f.After)
 	}
-	q += ` ORDER BY s.seq LIMIT ?`
+	q += ` ORDER BY s.received_at, s.pos, s.seq LIMIT ?`
 	args = append(args, f.Limit)
 	rows, err := t.query(q, args...)
 	if err != nil {
