@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -92,6 +93,33 @@ func TestReportsAndMovements(t *testing.T) {
 		resp, body = s.raw("GET", "/v1/reports/discrepancies?format=csv&group_by=store&from="+day+"&to="+day, mgr, "", nil)
 		if resp.StatusCode != 200 || !bytes.Contains(body, []byte("\nHK-MK,2,")) {
 			t.Fatalf("cross-count csv: %d %s", resp.StatusCode, body)
+		}
+	})
+}
+
+// TestCorrectionOrder: the floor at zero follows the order the device sent
+// its scans in, not the order of their event ids.
+func TestCorrectionOrder(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		s := startServer(t, db)
+		mgr := employeeWith(t, "store_manager", "HK-CEN")
+		a := s.newSKUs("order", "HK-CEN", 1, 5)[0]
+		cnt := s.openCount(mgr, map[string]any{"location": "HK-CEN", "scope": map[string]any{"categories": []string{"order"}}})
+		// +3, -5 (floored: 0), +2 → 2; the ids sort the other way round.
+		s.scans(mgr, cnt.ID, scanIn{EventID: "ord-z", Code: a.EAN, Qty: 3}, scanIn{EventID: "ord-y", Code: a.EAN, Qty: -5}, scanIn{EventID: "ord-x", Code: a.EAN, Qty: 2})
+		// A later request: -1 → 1.
+		s.scans(mgr, cnt.ID, scanIn{EventID: "ord-a", Code: a.EAN, Qty: -1})
+		if l := lineOf(t, s.report(mgr, cnt.ID, "sku"), a.SKU); l.CountedQty != 1 {
+			t.Fatalf("counted %d, want 1", l.CountedQty)
+		}
+		var page struct{ Scans []stock.Scan }
+		s.mustJSON("GET", "/v1/counts/"+cnt.ID+"/scans", mgr, nil, 200, &page)
+		var order []string
+		for _, sc := range page.Scans {
+			order = append(order, sc.EventID)
+		}
+		if fmt.Sprint(order) != "[ord-z ord-y ord-x ord-a]" {
+			t.Fatalf("scans listed as %v", order)
 		}
 	})
 }
