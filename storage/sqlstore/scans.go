@@ -52,9 +52,10 @@ func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Concurrent ingests of the same events (a device replaying its queue
-	// while the first send is still in flight) must take the event_id
-	// locks in one order, or PostgreSQL deadlocks them. The scans' place in
+	// On PostgreSQL, concurrent ingests of the same events (a device
+	// replaying its queue while the first send is still in flight) must
+	// take the event_id locks in one order, or they deadlock; SQLite's
+	// writes are serial. The scans' place in
 	// the request is kept in pos: (received_at, pos) is the arrival order.
 	type placed struct {
 		stock.Scan
@@ -64,7 +65,9 @@ func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 	for i, s := range scans {
 		sorted[i] = placed{s, i}
 	}
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
+	if t.d.name == "postgres" {
+		sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
+	}
 	var skipped []string
 	err = chunks(sorted, 1000, func(part []placed) error {
 		args := make([]any, 0, scanWidth*len(part))
