@@ -46,15 +46,17 @@ unit: deps postgres
 
 # fuzz runs each fuzz target briefly (longer locally: make fuzz FUZZTIME=2m).
 fuzz: deps
-	@for target in $$($(GO) test -list '^Fuzz' ./scan/ | grep '^Fuzz'); do \
-	  echo "fuzz $$target ($(FUZZTIME))"; \
-	  $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./scan/ || exit 1; \
+	@for pkg in ./scan/ ./stock/; do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
 	done
 
 test: vet unit fuzz
 
 bench: deps postgres
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/ ./scan/ | tee bench.out
 
 clean:
 	rm -rf bin data bench.out

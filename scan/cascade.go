@@ -1,0 +1,457 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/oned/rss"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// upceanHints make the EAN/UPC reader report UPC-A for EAN-13 starting
+// with 0, as the ZXing test sets expect.
+var upceanHints = map[gozxing.DecodeHintType]interface{}{
+	gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{
+		gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_UPC_A,
+		gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_E,
+	},
+}
+
+var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
+
+// pureBarcode tells the 2D readers the image is nothing but the symbol
+// (generated images, screenshots, tight crops).
+var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_PURE_BARCODE: true}
+
+// readers1D returns fresh row decoders for the 1D symbologies (the RSS
+// reader keeps state between rows, so each decode gets its own set).
+func readers1D() []oned.RowDecoder {
+	return []oned.RowDecoder{
+		oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder),
+		oned.NewCode128Reader().(oned.RowDecoder),
+		oned.NewCode39Reader().(oned.RowDecoder),
+		oned.NewITFReader().(oned.RowDecoder),
+		rss.NewRSS14Reader().(oned.RowDecoder),
+	}
+}
+
+// decodeWhole runs a whole-image reader (gozxing's own row scan with
+// TRY_HARDER, which also tries the image turned by 90°).
+func (r *run) decodeWhole(v *view, rd gozxing.Reader) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	if err != nil {
+		return
+	}
+	if res, err := rd.Decode(bmp, tryHarder); err == nil && res != nil {
+		r.col.add(v, res)
+	}
+}
+
+// binarization selects how 1D scan lines are turned into bits.
+type binarization int
+
+const (
+	rowHistogram binarization = iota // per-row global histogram (ZXing's GetBlackRow)
+	localBlocks                      // rows of the hybrid (local block) black matrix
+	rowAdaptive                      // each pixel against the mean of its neighbours on the line
+)
+
+// run is one decode of one image: the reads so far and the deadline.
+type run struct {
+	ctx     context.Context
+	all     bool
+	col     *collector
+	r1D     []oned.RowDecoder
+	qr      gozxing.Reader
+	dm      *datamatrix.DataMatrixReader
+	rows    int // scan lines tried, for tests and tuning
+	attempt int // number of scan1D calls so far
+	// panicked is the value of a panic recovered from gozxing, "" if none.
+	panicked string
+	// firstGood is the index of the stage after which there was a good
+	// read (-1: none); stageTimes the time each stage run took. Both are
+	// for tuning the cascade.
+	firstGood  int
+	stageTimes []time.Duration
+}
+
+// done reports whether the cascade should stop: deadline passed, or a good
+// read when only the first is wanted.
+func (r *run) done() bool {
+	return r.ctx.Err() != nil || (!r.all && r.col.anyAccepted())
+}
+
+// decodeGray runs the attempt cascade on an upright luminance plane. The
+// cheap attempts come first; each later one runs only when the earlier ones
+// found no good read (or All is set), and none starts after the deadline.
+func (d *Decoder) decodeGray(ctx context.Context, g *gray) []Barcode {
+	return d.cascade(ctx, g).col.barcodes()
+}
+
+// cascade runs the attempts and returns the run with every read, good or
+// not.
+func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
+	r := &run{firstGood: -1, ctx: ctx, all: d.opts.All, col: newCollector(), r1D: readers1D(),
+		qr: qrcode.NewQRCodeReader(), dm: datamatrix.NewDataMatrixReader()}
+	long := max(g.w, g.h)
+	k := (long + d.opts.WorkSide - 1) / d.opts.WorkSide
+	work := &view{g: g.shrink(k), scale: float64(k)}
+	var rot *view
+	rotated := func() *view {
+		if rot == nil {
+			rot = &view{g: work.g.rotate90(), scale: work.scale, rotated: true}
+		}
+		return rot
+	}
+	small := long <= 800 // thumbnails, crops, generated images
+	var big *view
+	grown := func() *view {
+		if big == nil {
+			big = &view{g: work.g.grow2(), scale: work.scale / 2}
+		}
+		return big
+	}
+	// The order comes from the ZXing photo benchmark: cheap attempts that
+	// often read first, then the costlier ones.
+	stages := []func(){
+		func() { r.scan1D(work, rowHistogram, 48) },
+		func() { r.decode2D(work, false, nil) },
+		func() {
+			if small { // the symbol may be all there is
+				r.decode2D(work, false, pureBarcode)
+			}
+		},
+		func() { r.scan1D(work, localBlocks, 48) },
+		func() { r.decode2D(work, true, tryHarder) },
+		func() { r.scan1D(work, rowAdaptive, 48) },
+		func() {
+			if min(work.g.w, work.g.h) >= 200 { // large, blurry symbols
+				half := &view{g: work.g.shrink(2), scale: work.scale * 2}
+				r.decode2D(half, false, nil)
+				r.scan1D(half, rowHistogram, 32)
+			}
+		},
+		func() { r.scan1D(rotated(), rowHistogram, 48) },
+		// End of the sweep (see below).
+		func() {
+			if k > 1 { // fine detail lost in the reduction
+				full := &view{g: g, scale: 1}
+				r.scan1D(full, rowHistogram, 48)
+				r.decode2D(full, false, nil)
+			}
+		},
+		// Small images: narrow modules read better enlarged.
+		func() {
+			if small {
+				r.scan1D(grown(), rowHistogram, 64)
+			}
+		},
+		func() {
+			if small {
+				r.decode2D(grown(), false, nil)
+				r.decode2D(grown(), true, nil)
+			}
+		},
+		func() {
+			if small {
+				r.scan1D(grown(), rowAdaptive, 64)
+			}
+		},
+		func() { r.scan1D(work, rowHistogram, 256) },
+		func() {
+			if small { // GS1 DataBar: gozxing's own scan pairs halves across rows
+				r.decodeWhole(work, rss.NewRSS14Reader())
+				r.decodeWhole(grown(), rss.NewRSS14Reader())
+			}
+		},
+		func() { r.scan1D(rotated(), localBlocks, 48) },
+		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+	}
+	// With All set, the first sweep stages (both binarizations, both
+	// orientations, 2D in tiles) run in full; the fallbacks after them only
+	// when the sweep found nothing.
+	const sweep = 8
+	func() {
+		defer func() {
+			// gozxing should not panic on any image; if it does, keep the
+			// reads so far rather than take the server down.
+			if p := recover(); p != nil {
+				r.panicked = fmt.Sprint(p)
+			}
+		}()
+		for i, s := range stages {
+			if r.done() || (i >= sweep && r.col.anyAccepted()) {
+				break
+			}
+			t0 := time.Now()
+			s()
+			r.stageTimes = append(r.stageTimes, time.Since(t0))
+			if r.firstGood < 0 && r.col.anyAccepted() {
+				r.firstGood = i
+			}
+		}
+	}()
+	return r
+}
+
+// scan1D tries every 1D reader on n scan lines of v spread over its height,
+// from the middle outwards, each line forwards and reversed.
+func (r *run) scan1D(v *view, bin binarization, n int) {
+	src := newLumSource(v.g)
+	h := v.g.h
+	var matrix *gozxing.BitMatrix
+	var ghb gozxing.Binarizer
+	switch bin {
+	case localBlocks:
+		m, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		if err != nil {
+			return
+		}
+		matrix = m
+	case rowHistogram:
+		ghb = gozxing.NewGlobalHistgramBinarizer(src)
+	}
+	for _, rd := range r.r1D {
+		if rr, ok := rd.(gozxing.Reader); ok {
+			rr.Reset()
+		}
+	}
+	step := max(1, h/n)
+	row := gozxing.NewBitArray(v.g.w)
+	lineBuf := make([]int32, 0, v.g.w+1)
+	seen := map[*hit]bool{}
+	r.attempt++
+	minGap := max(2, h/100)
+	middle := h / 2
+	for i := 0; ; i++ {
+		off := (i + 1) / 2 * step
+		y := middle + off
+		if i%2 == 1 {
+			y = middle - off
+		}
+		if y < 0 || y >= h {
+			break
+		}
+		if i%8 == 7 && r.done() {
+			return
+		}
+		r.rows++
+		var err error
+		switch {
+		case bin == rowAdaptive:
+			row = adaptiveRow(v.g.pix[y*v.g.w:(y+1)*v.g.w], row, lineBuf[:0])
+		case matrix != nil:
+			row = matrix.GetRow(y, row)
+		default:
+			if row, err = ghb.GetBlackRow(y, row); err != nil {
+				continue
+			}
+		}
+		clear(seen)
+		r.decodeRow(v, y, minGap, row, false, seen)
+		row.Reverse()
+		r.decodeRow(v, y, minGap, row, true, seen)
+		if !r.all && r.col.anyAccepted() {
+			return
+		}
+	}
+}
+
+// decodeRow runs the 1D readers on one line; with All set it also looks
+// for further barcodes to the right of each one found.
+func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed bool, seen map[*hit]bool) {
+	for _, rd := range r.r1D {
+		line := row
+		for range 4 {
+			res, err := rd.DecodeRow(y, line, upceanHints)
+			if err != nil || res == nil {
+				break
+			}
+			pts := res.GetResultPoints()
+			if reversed {
+				res = flipped(res, float64(row.GetSize()))
+			}
+			r.col.addRow(v, res, r.attempt, y, minGap, seen)
+			if !r.all {
+				break
+			}
+			if len(pts) < 2 || pts[len(pts)-1] == nil {
+				break
+			}
+			end := int(pts[len(pts)-1].GetX()) + 1
+			if end >= line.GetSize()-10 {
+				break
+			}
+			line = whiteBefore(line, end)
+		}
+	}
+}
+
+// whiteBefore returns a copy of row with every bit before x cleared.
+func whiteBefore(row *gozxing.BitArray, x int) *gozxing.BitArray {
+	out := gozxing.NewBitArray(row.GetSize())
+	dst, src := out.GetBitArray(), row.GetBitArray()
+	copy(dst, src)
+	for i := 0; i < x/32 && i < len(dst); i++ {
+		dst[i] = 0
+	}
+	if w := x / 32; w < len(dst) {
+		dst[w] &^= (1 << uint(x%32)) - 1
+	}
+	return out
+}
+
+// decode2D runs the QR Code and Data Matrix readers on v; with All set,
+// also on the parts of v around each symbol found.
+func (r *run) decode2D(v *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+	src := newLumSource(v.g)
+	r.decode2DIn(v, src, 0, 0, globalHistogram, hints, 0)
+	if !r.all {
+		return
+	}
+	// The Data Matrix detector starts from the centre of the image, so
+	// symbols elsewhere are looked for in overlapping tiles: halves of
+	// each side at quarter steps, then thirds at sixth steps.
+	for _, parts := range []int{2, 3} {
+		w, h := v.g.w, v.g.h
+		tw, th := w/parts, h/parts
+		if tw < 64 || th < 64 {
+			return
+		}
+		n := 2*parts - 1
+		for ty := 0; ty < n; ty++ {
+			for tx := 0; tx < n; tx++ {
+				if r.ctx.Err() != nil {
+					return
+				}
+				x0, y0 := tx*tw/2, ty*th/2
+				sub, err := src.Crop(x0, y0, min(tw, w-x0), min(th, h-y0))
+				if err != nil {
+					continue
+				}
+				r.decode2DIn(v, sub, x0, y0, globalHistogram, hints, 3)
+			}
+		}
+	}
+}
+
+// decode2DIn runs the 2D readers on src, a window at (x0, y0) of v.
+func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globalHistogram bool,
+	hints map[gozxing.DecodeHintType]interface{}, depth int) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	var bin gozxing.Binarizer
+	if globalHistogram {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return
+	}
+	for _, rd := range []gozxing.Reader{r.qr, r.dm} {
+		res, err := rd.Decode(bmp, hints)
+		if err != nil || res == nil {
+			continue
+		}
+		shifted := gozxing.NewResult(res.GetText(), res.GetRawBytes(), shift(res.GetResultPoints(), x0, y0), res.GetBarcodeFormat())
+		shifted.PutAllMetadata(res.GetResultMetadata())
+		r.col.add(v, shifted)
+		if !r.all {
+			return
+		}
+		if depth < 3 {
+			r.around(v, src, x0, y0, res.GetResultPoints(), globalHistogram, hints, depth)
+		}
+	}
+}
+
+// around decodes the parts of src left of, right of, above and below the
+// symbol with corners pts (ZXing's GenericMultipleBarcodeReader).
+func (r *run) around(v *view, src gozxing.LuminanceSource, x0, y0 int, pts []gozxing.ResultPoint,
+	globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}, depth int) {
+	if len(pts) == 0 {
+		return
+	}
+	w, h := src.GetWidth(), src.GetHeight()
+	minX, minY, maxX, maxY := float64(w), float64(h), 0.0, 0.0
+	for _, p := range pts {
+		if p == nil {
+			continue
+		}
+		minX, maxX = min(minX, p.GetX()), max(maxX, p.GetX())
+		minY, maxY = min(minY, p.GetY()), max(maxY, p.GetY())
+	}
+	const minSide = 48
+	type rect struct{ x, y, w, h int }
+	for _, c := range []rect{
+		{0, 0, int(minX), h},
+		{int(maxX) + 1, 0, w - int(maxX) - 1, h},
+		{0, 0, w, int(minY)},
+		{0, int(maxY) + 1, w, h - int(maxY) - 1},
+	} {
+		if c.w < minSide || c.h < minSide || c.x < 0 || c.y < 0 || c.x+c.w > w || c.y+c.h > h {
+			continue
+		}
+		sub, err := src.Crop(c.x, c.y, c.w, c.h)
+		if err != nil {
+			continue
+		}
+		r.decode2DIn(v, sub, x0+c.x, y0+c.y, globalHistogram, hints, depth+1)
+	}
+}
+
+// shift moves points by (dx, dy).
+func shift(pts []gozxing.ResultPoint, dx, dy int) []gozxing.ResultPoint {
+	out := make([]gozxing.ResultPoint, 0, len(pts))
+	for _, p := range pts {
+		if p != nil {
+			out = append(out, gozxing.NewResultPoint(p.GetX()+float64(dx), p.GetY()+float64(dy)))
+		}
+	}
+	return out
+}
+
+// flipped returns res with its points mirrored horizontally in a line of
+// width w (a read on a reversed line).
+func flipped(res *gozxing.Result, w float64) *gozxing.Result {
+	pts := make([]gozxing.ResultPoint, 0, len(res.GetResultPoints()))
+	for _, p := range res.GetResultPoints() {
+		if p != nil {
+			pts = append(pts, gozxing.NewResultPoint(w-1-p.GetX(), p.GetY()))
+		}
+	}
+	out := gozxing.NewResult(res.GetText(), res.GetRawBytes(), pts, res.GetBarcodeFormat())
+	out.PutAllMetadata(res.GetResultMetadata())
+	return out
+}
+
+// adaptiveRow binarizes one line of luminance: a pixel is black when it is
+// darker than the mean of the pixels within adaptiveRadius of it, and the
+// local contrast is not flat. sums is scratch space.
+func adaptiveRow(line []byte, row *gozxing.BitArray, sums []int32) *gozxing.BitArray {
+	const adaptiveRadius = 12
+	w := len(line)
+	row.Clear()
+	sums = append(sums, 0)
+	for _, v := range line {
+		sums = append(sums, sums[len(sums)-1]+int32(v))
+	}
+	for x, v := range line {
+		x0, x1 := max(0, x-adaptiveRadius), min(w, x+adaptiveRadius+1)
+		mean := (sums[x1] - sums[x0]) / int32(x1-x0)
+		if int32(v)+2 < mean {
+			row.Set(x)
+		}
+	}
+	return row
+}

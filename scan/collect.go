@@ -1,0 +1,223 @@
+package scan
+
+import (
+	"github.com/makiuchi-d/gozxing"
+)
+
+// view is one plane the cascade looks at, with the way back to the
+// coordinates of the upright image: a pixel (x, y) of the view is (x, y)
+// of the source plane after undoing the 90° rotation (when rotated),
+// scaled by scale.
+type view struct {
+	g       *gray
+	scale   float64
+	rotated bool // g is the source rotated 90° counter-clockwise
+}
+
+// toImage maps a point of the view to the upright image.
+func (v *view) toImage(x, y float64) [2]float64 {
+	if v.rotated {
+		// rotate90 moved source (sx, sy) to (sy, srcW-1-sx)
+		srcW := float64(v.g.h)
+		x, y = srcW-1-y, x
+	}
+	return [2]float64{(x + 0.5) * v.scale, (y + 0.5) * v.scale}
+}
+
+type hitKey struct {
+	format gozxing.BarcodeFormat
+	text   string
+}
+
+// hit is one distinct decoded barcode and how often it was read.
+type hit struct {
+	format gozxing.BarcodeFormat
+	text   string
+	sym    string // AIM symbology identifier, e.g. "]C1"
+	points [][2]float64
+	reads  int
+	lines  map[int][]int // 1D: per attempt, the lines that read it
+}
+
+// collector gathers reads across attempts, deduplicated by (format, text).
+type collector struct {
+	hits  map[hitKey]*hit
+	order []hitKey
+}
+
+func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}} }
+
+// add records one read of r seen in v.
+func (c *collector) add(v *view, r *gozxing.Result) *hit {
+	sym, _ := r.GetResultMetadata()[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string)
+	k := hitKey{r.GetBarcodeFormat(), normalText(sym, r.GetText())}
+	h := c.hits[k]
+	if h == nil {
+		h = &hit{format: k.format, text: k.text, sym: sym}
+		for _, p := range r.GetResultPoints() {
+			if p != nil {
+				h.points = append(h.points, v.toImage(p.GetX(), p.GetY()))
+			}
+		}
+		c.hits[k] = h
+		c.order = append(c.order, k)
+	}
+	h.reads++
+	return h
+}
+
+// weak1D are the symbologies whose single read is not trusted: EAN/UPC
+// (a mod-10 check digit catches too few misreads on blurry photos), ITF and
+// Code 39 (no mandatory check character at all).
+func weak1D(f gozxing.BarcodeFormat) bool {
+	switch f {
+	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8,
+		gozxing.BarcodeFormat_UPC_A, gozxing.BarcodeFormat_UPC_E,
+		gozxing.BarcodeFormat_ITF, gozxing.BarcodeFormat_CODE_39:
+		return true
+	}
+	return false
+}
+
+// accepted reports whether h is a good read: EAN/UPC must pass the GTIN
+// check digit, and weak symbologies need two agreeing reads.
+func (h *hit) accepted() bool {
+	switch h.format {
+	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_A:
+		if !ValidGTIN(h.text) {
+			return false
+		}
+	case gozxing.BarcodeFormat_UPC_E:
+		full, err := ExpandUPCE(h.text)
+		if err != nil || !ValidGTIN(full) {
+			return false
+		}
+	}
+	if weak1D(h.format) {
+		return h.reads >= 2
+	}
+	return true
+}
+
+// good reports whether h is accepted and not a part of a longer EAN/UPC
+// read: an EAN-8 or UPC-E found on the same bars as an EAN-13 or UPC-A (a
+// partial misread of it) is dropped.
+func (c *collector) good(h *hit) bool {
+	if !h.accepted() {
+		return false
+	}
+	if h.format != gozxing.BarcodeFormat_EAN_8 && h.format != gozxing.BarcodeFormat_UPC_E {
+		return true
+	}
+	for _, k := range c.order {
+		o := c.hits[k]
+		if (o.format == gozxing.BarcodeFormat_EAN_13 || o.format == gozxing.BarcodeFormat_UPC_A) && overlaps(h.points, o.points) {
+			return false
+		}
+	}
+	return true
+}
+
+// overlaps reports whether two 1D reads (scan line ends) cover the same
+// bars: their x ranges overlap and they are less than a barcode's length
+// apart vertically.
+func overlaps(a, b [][2]float64) bool {
+	if len(a) < 2 || len(b) < 2 {
+		return false
+	}
+	a, b = a[:2], b[:2] // further points are from add-on searches
+	ax0, ax1, ay := span(a)
+	bx0, bx1, by := span(b)
+	if ax1 < bx0 || bx1 < ax0 {
+		return false
+	}
+	return abs(ay-by) < max(ax1-ax0, bx1-bx0)
+}
+
+// span returns the x and y extent of points, as x range and mean y.
+func span(p [][2]float64) (x0, x1, y float64) {
+	x0, x1 = p[0][0], p[0][0]
+	for _, q := range p {
+		x0, x1 = min(x0, q[0]), max(x1, q[0])
+		y += q[1]
+	}
+	return x0, x1, y / float64(len(p))
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// anyAccepted reports whether some read is good.
+func (c *collector) anyAccepted() bool {
+	for _, k := range c.order {
+		if c.good(c.hits[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+// barcodes returns the good reads in the order found.
+func (c *collector) barcodes() []Barcode {
+	out := []Barcode{}
+	for _, k := range c.order {
+		h := c.hits[k]
+		if !c.good(h) {
+			continue
+		}
+		b := Barcode{Format: h.format.String(), Text: h.text, Points: h.points}
+		if h.format == gozxing.BarcodeFormat_CODE_39 {
+			b.Text, _ = code39FullASCII(h.text)
+		}
+		if code, err := Parse(h.sym + h.text); err == nil {
+			b.Code = code
+		} else if code, err := Parse(h.text); err == nil {
+			b.Code = code
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// addRow records a 1D read on scan line y of v; a line counts once per
+// barcode, however often (forwards, reversed) it read it.
+//
+// Reads on nearby lines of the same attempt are not independent (the same
+// blur, the same glare), so a line closer than minGap to an earlier line of
+// that attempt that read the same barcode does not count as a second read.
+func (c *collector) addRow(v *view, r *gozxing.Result, attempt, y, minGap int, seen map[*hit]bool) *hit {
+	sym, _ := r.GetResultMetadata()[gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER].(string)
+	k := hitKey{r.GetBarcodeFormat(), normalText(sym, r.GetText())}
+	if h := c.hits[k]; h != nil {
+		if seen[h] {
+			return h
+		}
+		seen[h] = true
+		for _, ly := range h.lines[attempt] {
+			if abs(float64(ly-y)) < float64(minGap) {
+				return h
+			}
+		}
+	}
+	h := c.add(v, r)
+	seen[h] = true
+	if h.lines == nil {
+		h.lines = map[int][]int{}
+	}
+	h.lines[attempt] = append(h.lines[attempt], y)
+	return h
+}
+
+// normalText drops the GS that gozxing's Data Matrix decoder writes for
+// the FNC1 in first position of GS1 data (ZXing writes none; the symbology
+// identifier ]d2 already says the data is GS1).
+func normalText(sym, text string) string {
+	if (sym == "]d2" || sym == "]Q3" || sym == "]C1") && len(text) > 0 && text[0] == 0x1d {
+		return text[1:]
+	}
+	return text
+}
