@@ -109,26 +109,10 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		if c, err = inScope(actor, c); err != nil {
 			return err
 		}
-		ids := make([]string, len(preps))
-		for i, p := range preps {
-			ids[i] = p.in.EventID
-		}
-		known, err := tx.ScanHashes(ids)
-		if err != nil {
-			return err
-		}
-		fresh := preps[:0:0]
-		for _, p := range preps {
-			if h, ok := known[p.in.EventID]; ok {
-				if h == p.hash {
-					res.Duplicates++
-				} else {
-					res.Rejected = append(res.Rejected, ScanRejection{EventID: p.in.EventID, Code: EConflict, Message: "event_id was used before with another payload"})
-				}
-				continue
-			}
-			fresh = append(fresh, p)
-		}
+		// Replays are found by the insert itself (a stored event_id is
+		// skipped and its stored payload compared below): most scans are
+		// new, so no lookup before.
+		fresh := preps
 		if len(fresh) == 0 {
 			return nil
 		}
@@ -140,8 +124,8 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		if err != nil {
 			return err
 		}
-		// Scans a concurrent request stored first are replays (or
-		// conflicts) of it, not new scans.
+		// Scans whose event_id was stored before (by an earlier or a
+		// concurrent request) are replays or conflicts, not new scans.
 		raced := map[string]bool{}
 		for _, id := range skipped {
 			raced[id] = true
