@@ -258,6 +258,7 @@ func benchIngest(b *testing.B) {
 		all = append(all, sc...)
 		bodies[i], _ = json.Marshal(map[string]any{"scans": sc})
 	}
+	stopProfile := profile(b, "ingest")
 	b.ResetTimer()
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -281,6 +282,7 @@ func benchIngest(b *testing.B) {
 	wg.Wait()
 	api := time.Since(start)
 	b.StopTimer()
+	stopProfile()
 	rss := e.peakRSS()
 
 	// The same rows, raw, into the same table (another count id).
@@ -382,20 +384,7 @@ func BenchmarkCloseReport(b *testing.B) {
 	groupBy() // warm the cache as the close will find it
 	raw := groupBy()
 
-	profiled := make(chan struct{})
-	if pp := os.Getenv("PANDIAN_BENCH_PPROF"); pp != "" {
-		defer func() { <-profiled }()
-		go func() {
-			defer close(profiled)
-			resp, err := http.Get("http://" + pp + "/debug/pprof/profile?seconds=10")
-			if err == nil {
-				f, _ := os.Create("/tmp/server-cpu.pprof")
-				io.Copy(f, resp.Body)
-				f.Close()
-				resp.Body.Close()
-			}
-		}()
-	}
+	defer profile(b, "close")()
 	b.ResetTimer()
 	start := time.Now()
 	if st := e.send("POST", "/v1/counts/"+countID+"/close", "", nil, nil); st != 200 {
@@ -432,4 +421,31 @@ func BenchmarkCloseReport(b *testing.B) {
 	b.ReportMetric((closeDur+warm).Seconds()/raw.Seconds(), "x_raw")
 	b.ReportMetric((closeDur+cold).Seconds()/raw.Seconds(), "x_raw_cold")
 	b.ReportMetric(e.peakRSS(), "peak_rss_MiB")
+}
+
+// profile, when PANDIAN_BENCH_PPROF names the server's pprof address,
+// records a CPU profile of the server in /tmp/server-<name>.pprof until the
+// returned function is called.
+func profile(b *testing.B, name string) func() {
+	pp := os.Getenv("PANDIAN_BENCH_PPROF")
+	if pp == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		resp, err := http.Get("http://" + pp + "/debug/pprof/profile?seconds=4")
+		if err != nil {
+			b.Logf("profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create("/tmp/server-" + name + ".pprof")
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		io.Copy(f, resp.Body)
+	}()
+	return func() { <-done }
 }
