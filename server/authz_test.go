@@ -29,6 +29,7 @@ type endpoint struct {
 	scoped       bool
 	ok           int
 	fresh        string // "open" or "review": the row needs its own count in that state
+	photo        bool   // the body is a photo upload
 }
 
 // TestAuthorizationMatrix calls every endpoint as every role, inside and
@@ -75,50 +76,51 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		none := func(roleCase, bool) any { return nil }
 		endpoints := []endpoint{
-			{"GET", "/v1/me", none, "", false, 200, ""},
+			{"GET", "/v1/me", none, "", false, 200, "", false},
 			{"PUT", "/v1/locations/{store}-NEW", func(rc roleCase, _ bool) any {
 				return map[string]any{"name": "新區", "kind": "zone", "parent": rc.inStore}
-			}, stock.PermMasterData, false, 201, ""},
-			{"GET", "/v1/locations/{store}", none, "", true, 200, ""},
-			{"GET", "/v1/locations?under={store}", none, "", true, 200, ""},
+			}, stock.PermMasterData, false, 201, "", false},
+			{"GET", "/v1/locations/{store}", none, "", true, 200, "", false},
+			{"GET", "/v1/locations?under={store}", none, "", true, 200, "", false},
 			{"PUT", "/v1/skus/AUTHZ-{role}", func(roleCase, bool) any {
 				return map[string]any{"name": "x", "name_zh": "x", "category": "authz", "unit_cost": "1.00", "barcodes": []any{}}
-			}, stock.PermMasterData, false, 201, ""},
-			{"GET", "/v1/skus/" + item.SKU, none, "", false, 200, ""},
+			}, stock.PermMasterData, false, 201, "", false},
+			{"GET", "/v1/skus/" + item.SKU, none, "", false, 200, "", false},
 			{"PUT", "/v1/employees/AUTHZ-{role}", func(rc roleCase, _ bool) any {
 				return map[string]any{"name": "x", "role": "counter", "scope": []string{rc.inStore}, "pin": "4321"}
-			}, stock.PermMasterData, false, 201, ""},
-			{"POST", "/v1/imports/catalog", nil, stock.PermMasterData, false, 200, ""},
-			{"GET", "/v1/jobs/" + jobID.Job.ID, none, stock.PermMasterData, false, 200, ""},
-			{"GET", "/v1/lookup?code=" + item.EAN, none, "", false, 200, ""},
-			{"GET", "/v1/stock?location={store}", none, stock.PermReadStock, true, 200, ""},
+			}, stock.PermMasterData, false, 201, "", false},
+			{"POST", "/v1/imports/catalog", nil, stock.PermMasterData, false, 200, "", false},
+			{"GET", "/v1/jobs/" + jobID.Job.ID, none, stock.PermMasterData, false, 200, "", false},
+			{"GET", "/v1/lookup?code=" + item.EAN, none, "", false, 200, "", false},
+			{"GET", "/v1/stock?location={store}", none, stock.PermReadStock, true, 200, "", false},
 			{"POST", "/v1/stock/movements", func(rc roleCase, outside bool) any {
 				return []map[string]any{{"movement_id": "authz-" + string(rc.role) + fmt.Sprint(outside), "sku": item.SKU, "location": storeOf(rc, outside), "qty_delta": 1, "kind": "receipt"}}
-			}, stock.PermPostMovements, true, 200, ""},
+			}, stock.PermPostMovements, true, 200, "", false},
 			{"POST", "/v1/counts", func(rc roleCase, outside bool) any {
 				zoneSeq++
 				zone := fmt.Sprintf("%s-MX%d", storeOf(rc, outside), zoneSeq)
 				s.mustJSON("PUT", "/v1/locations/"+zone, "ADMIN", map[string]any{"name": "區", "kind": "zone", "parent": storeOf(rc, outside)}, 201, nil)
 				return map[string]any{"location": zone}
-			}, stock.PermManageCount, true, 201, ""},
-			{"GET", "/v1/counts?location={store}", none, "", true, 200, ""},
-			{"GET", "/v1/counts/{count}", none, "", true, 200, ""},
+			}, stock.PermManageCount, true, 201, "", false},
+			{"GET", "/v1/counts?location={store}", none, "", true, 200, "", false},
+			{"GET", "/v1/counts/{count}", none, "", true, 200, "", false},
 			{"POST", "/v1/counts/{count}/scans", func(roleCase, bool) any {
 				return map[string]any{"scans": []scanIn{{EventID: ev(), Code: item.EAN, Qty: 1}}}
-			}, stock.PermScan, true, 200, ""},
-			{"GET", "/v1/counts/{count}/scans", none, stock.PermReadReports, true, 200, ""},
-			{"GET", "/v1/counts/{count}/report?group_by=role", none, stock.PermReadReports, true, 200, ""},
-			{"POST", "/v1/counts/{count}/close", none, stock.PermManageCount, true, 200, "open"},
+			}, stock.PermScan, true, 200, "", false},
+			{"GET", "/v1/counts/{count}/scans", none, stock.PermReadReports, true, 200, "", false},
+			{"POST", "/v1/counts/{count}/images", nil, stock.PermScan, true, 200, "", true},
+			{"GET", "/v1/counts/{count}/report?group_by=role", none, stock.PermReadReports, true, 200, "", false},
+			{"POST", "/v1/counts/{count}/close", none, stock.PermManageCount, true, 200, "open", false},
 			{"POST", "/v1/counts/{count}/recounts", func(rc roleCase, outside bool) any {
 				assignee := employeeWith(t, "counter", "HK-TST")
 				if outside {
 					assignee = employeeWith(t, "counter", "MO-SMR")
 				}
 				return map[string]any{"skus": []string{item.SKU}, "assignee": assignee}
-			}, stock.PermManageCount, true, 200, "review"},
-			{"POST", "/v1/counts/{count}/approve", func(roleCase, bool) any { return map[string]any{} }, stock.PermApprove, true, 200, "review"},
-			{"GET", "/v1/reports/discrepancies?location={store}", none, "cross_report", true, 200, ""},
-			{"GET", "/v1/audit", none, "audit", false, 200, ""},
+			}, stock.PermManageCount, true, 200, "review", false},
+			{"POST", "/v1/counts/{count}/approve", func(roleCase, bool) any { return map[string]any{} }, stock.PermApprove, true, 200, "review", false},
+			{"GET", "/v1/reports/discrepancies?location={store}", none, "cross_report", true, 200, "", false},
+			{"GET", "/v1/audit", none, "audit", false, 200, "", false},
 		}
 		for _, ep := range endpoints {
 			for _, rc := range cases {
@@ -140,7 +142,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 					var resp *http.Response
 					var body []byte
-					if ep.body == nil {
+					if ep.photo {
+						st, b := s.upload(rc.code, strings.TrimSuffix(strings.TrimPrefix(path, "/v1/counts/"), "/images"), "ean13.png", nil)
+						resp, body = &http.Response{StatusCode: st}, b
+					} else if ep.body == nil {
 						resp, body = s.raw(ep.method, path, rc.code, "text/csv", []byte("sku,name,name_zh,category,unit_cost,barcode,pack_qty\nAUTHZ-CSV,x,x,authz,1.00,,1\n"))
 					} else {
 						resp, body = s.do(ep.method, path, rc.code, ep.body(rc, outside))

@@ -68,7 +68,11 @@ func wire(ctx context.Context, cfg config) (*app, error) {
 	}
 	sc := stock.DefaultConfig()
 	sc.PINCost, sc.TokenTTL = cfg.PINCost, cfg.TokenTTL
-	svc := stock.NewService(store, codes{p: &scan.Parser{VariableMeasure: scan.DefaultVariableMeasure()}}, sc)
+	cp := codes{p: &scan.Parser{VariableMeasure: scan.DefaultVariableMeasure()}}
+	svc := stock.NewService(store, cp, sc)
+	// Photos are decoded on one worker per core with a short queue; a burst
+	// beyond it answers 429 rather than piling up images in memory.
+	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp})
 	if cfg.AdminCode != "" {
 		created, err := svc.EnsureAdmin(ctx, cfg.AdminCode, cfg.AdminPIN)
 		if err != nil {

@@ -57,7 +57,13 @@ func (s *Service) validateScan(countID string, in ScanInput, now time.Time, devi
 	if err != nil {
 		return rej(ErrorMessage(err))
 	}
-	return prepared{in: in, at: at, hash: scanHash(countID, in, at), parsed: p}, nil
+	// A scan sent without a time is the same scan when replayed without
+	// one: its receipt time is not part of its identity.
+	sent := time.Time{}
+	if in.ScannedAt != "" {
+		sent = at
+	}
+	return prepared{in: in, at: at, hash: scanHash(countID, in, sent), parsed: p}, nil
 }
 
 // IngestScans records a batch of scans. Each scan is judged on its own: a

@@ -58,9 +58,10 @@ func DefaultConfig() Config {
 // Service is the domain's entry point: every use case of the API is a
 // method that takes the authenticated Actor.
 type Service struct {
-	store Store
-	codes CodeParser
-	cfg   Config
+	store  Store
+	codes  CodeParser
+	photos PhotoDecoder
+	cfg    Config
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -69,6 +70,10 @@ type Service struct {
 func NewService(store Store, codes CodeParser, cfg Config) *Service {
 	return &Service{store: store, codes: codes, cfg: cfg, Now: time.Now}
 }
+
+// SetPhotoDecoder sets what decodes barcode photos (nil: photo uploads
+// answer unavailable).
+func (s *Service) SetPhotoDecoder(d PhotoDecoder) { s.photos = d }
 
 // Config returns the service's configuration.
 func (s *Service) Config() Config { return s.cfg }

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"pandian/scan"
+	"pandian/stock"
+)
+
+// photos adapts the barcode engine's bounded decoding pool to the domain.
+type photos struct {
+	pool  *scan.Pool
+	codes codes
+}
+
+// DecodePhoto decodes every barcode in a photo and parses each as a scan
+// of it would be.
+func (p photos) DecodePhoto(ctx context.Context, r io.Reader) ([]stock.PhotoBarcode, error) {
+	found, err := p.pool.Decode(ctx, r)
+	if err != nil {
+		return nil, photoError(err)
+	}
+	out := make([]stock.PhotoBarcode, 0, len(found))
+	for _, b := range found {
+		raw := b.Text
+		if b.Code.Symbology != "" {
+			raw = "]" + b.Code.Symbology + b.Text
+		}
+		pb := stock.PhotoBarcode{Format: b.Format, Text: b.Text, Points: b.Points, Raw: raw}
+		if pb.Points == nil {
+			pb.Points = [][2]float64{}
+		}
+		if parsed, err := p.codes.ParseCode(raw); err == nil {
+			pb.Parsed = parsed
+		}
+		out = append(out, pb)
+	}
+	return out, nil
+}
+
+// photoError gives a decoding error its domain code.
+func photoError(err error) error {
+	msg := err.Error()
+	switch scan.ImageStatus(err) {
+	case http.StatusRequestEntityTooLarge:
+		return stock.Errorf(stock.ETooLarge, "%s", msg)
+	case http.StatusUnsupportedMediaType:
+		return stock.Errorf(stock.EUnsupported, "%s", msg)
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return stock.Errorf(stock.EInvalid, "%s", msg)
+	case http.StatusTooManyRequests:
+		return stock.Errorf(stock.ERateLimited, "photo decoding is busy; try again in a moment").With("retry_after_seconds", 1)
+	case http.StatusServiceUnavailable:
+		return stock.Errorf(stock.EUnavailable, "the photo could not be decoded in time; try again")
+	}
+	return err
+}

@@ -1,0 +1,115 @@
+package stock
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"sort"
+)
+
+// PhotoBarcode is a barcode found in a photo, with the SKU it names.
+type PhotoBarcode struct {
+	Format  string       `json:"format"`
+	Text    string       `json:"text"` // exactly as decoded (GS1 separators as 0x1D)
+	Points  [][2]float64 `json:"points"`
+	SKU     string       `json:"sku,omitempty"`
+	PackQty int64        `json:"pack_qty,omitempty"`
+	GTIN    string       `json:"gtin,omitempty"`
+	GS1     any          `json:"gs1,omitempty"`
+	// Raw is the code as a scanner would send it (with its AIM symbology
+	// identifier), what a scan of this barcode records.
+	Raw    string     `json:"-"`
+	Parsed ParsedCode `json:"-"`
+}
+
+// PhotoDecoder finds the barcodes in a photo. The barcode engine's
+// bounded pool implements it (wired in server); its errors carry domain
+// codes: invalid, too_large, unsupported_media, rate_limited.
+type PhotoDecoder interface {
+	DecodePhoto(ctx context.Context, photo io.Reader) ([]PhotoBarcode, error)
+}
+
+// PhotoResult answers a photo upload: the barcodes, and with a quantity
+// the scans recorded for them.
+type PhotoResult struct {
+	Barcodes []PhotoBarcode `json:"barcodes"`
+	Scans    *ScanResult    `json:"scans,omitempty"`
+}
+
+// PhotoScan asks to record every barcode of a photo as a scan.
+type PhotoScan struct {
+	Qty int64
+	Bin string
+}
+
+// CountPhoto decodes the barcodes of a photo taken during a count and,
+// when record is set, records each as a scan of record.Qty. The scans'
+// event ids derive from the photo's bytes, so uploading the same photo
+// again counts nothing twice.
+func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, photo io.Reader, record *PhotoScan) (PhotoResult, error) {
+	res := PhotoResult{Barcodes: []PhotoBarcode{}}
+	if err := actor.Require(PermScan); err != nil {
+		return res, err
+	}
+	if s.photos == nil {
+		return res, Errorf(EUnavailable, "photo decoding is not configured on this server")
+	}
+	err := s.store.Read(ctx, func(tx Tx) error {
+		_, err := s.countInScope(tx, actor, countID, false)
+		return err
+	})
+	if err != nil {
+		return res, err
+	}
+	h := sha256.New()
+	found, err := s.photos.DecodePhoto(ctx, io.TeeReader(photo, h))
+	if err != nil {
+		return res, err
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].Format != found[j].Format {
+			return found[i].Format < found[j].Format
+		}
+		return found[i].Text < found[j].Text
+	})
+	var keys []string
+	for _, b := range found {
+		keys = append(keys, b.Parsed.Keys...)
+	}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		matches, err := tx.LookupBarcodes(keys)
+		if err != nil {
+			return err
+		}
+		for i := range found {
+			b := &found[i]
+			b.GTIN, b.GS1 = b.Parsed.GTIN, b.Parsed.GS1
+			for _, k := range b.Parsed.Keys {
+				if m, ok := matches[k]; ok {
+					b.SKU, b.PackQty = m.SKU, m.PackQty
+					break
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Barcodes = found
+	if record == nil || len(found) == 0 {
+		return res, nil
+	}
+	photoID := hex.EncodeToString(h.Sum(nil))[:24]
+	scans := make([]ScanInput, len(found))
+	for i, b := range found {
+		scans[i] = ScanInput{EventID: "photo-" + photoID + "-" + itoa(int64(i)), Code: b.Raw, Qty: record.Qty, Bin: record.Bin, DeviceID: actor.DeviceID}
+	}
+	sr, err := s.IngestScans(ctx, actor, countID, scans)
+	if err != nil {
+		return res, err
+	}
+	res.Scans = &sr
+	return res, nil
+}
