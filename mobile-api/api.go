@@ -49,7 +49,7 @@ type Service interface {
 	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
 	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
 	Approve(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
-	Report(ctx context.Context, a stock.Actor, id, groupBy string) (stock.Report, error)
+	Report(ctx context.Context, a stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
 }

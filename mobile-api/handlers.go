@@ -269,7 +269,23 @@ func (a *API) report(c *fiber.Ctx) error {
 	if format != "json" && format != "csv" {
 		return stock.Errorf(stock.EInvalid, "format must be json or csv").With("field", "format")
 	}
-	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"))
+	var opts stock.ReportOptions
+	switch c.Query("lots") {
+	case "", "false":
+	case "true":
+		opts.Lots = true
+	default:
+		return stock.Errorf(stock.EInvalid, "lots must be true or false").With("field", "lots")
+	}
+	near, err := queryInt(c, "near_days", 30)
+	if err != nil {
+		return err
+	}
+	if near < 0 || near > 3650 {
+		return stock.Errorf(stock.EInvalid, "near_days must be 0 to 3650").With("field", "near_days")
+	}
+	opts.NearDays = near
+	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
 	if err != nil {
 		return err
 	}

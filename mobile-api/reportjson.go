@@ -26,6 +26,7 @@ type reportHead struct {
 	Groups     any                    `json:"groups"`
 	Totals     any                    `json:"totals"`
 	Unresolved []stock.UnresolvedCode `json:"unresolved"`
+	Lots       []stock.LotLine        `json:"lots,omitempty"`
 }
 
 // maskedGroup is a group summary without book-derived figures.
@@ -47,7 +48,7 @@ func streamReport(c *fiber.Ctx, r stock.Report) error {
 		}
 		groups, totals = mg, maskGroup(r.Totals)
 	}
-	head, err := json.Marshal(reportHead{r.CountID, r.Location, r.Status, r.Blind, r.Masked, r.GroupBy, groups, totals, r.Unresolved})
+	head, err := json.Marshal(reportHead{r.CountID, r.Location, r.Status, r.Blind, r.Masked, r.GroupBy, groups, totals, r.Unresolved, r.Lots})
 	if err != nil {
 		return err
 	}

@@ -123,3 +123,38 @@ func TestCorrectionOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestLotsAndExpiry: GS1 scans carry lot and expiry; the report breaks the
+// count down by lot and marks expired and near-expiry stock.
+func TestLotsAndExpiry(t *testing.T) {
+	s := startServer(t, "sqlite")
+	mgr := employeeWith(t, "store_manager", "HK-TST")
+	a := s.newSKUs("lots", "HK-TST", 1, 30)[0]
+	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"lots"}}})
+	gtin := "0" + a.EAN
+	soon := time.Now().UTC().AddDate(0, 0, 10).Format("060102")
+	s.scans(mgr, cnt.ID,
+		scanIn{Code: "(01)" + gtin + "(17)250101(10)OLD", Qty: 2},
+		scanIn{Code: "(01)" + gtin + "(17)" + soon + "(10)SOON", Qty: 3},
+		scanIn{Code: "]d201" + gtin + "17301231" + "10NEW", Qty: 4},
+		scanIn{Code: "(01)" + gtin + "(17)301231(10)NEW", Qty: 1},
+		scanIn{Code: a.EAN, Qty: 5},
+	)
+	var r stock.Report
+	s.mustJSON("GET", "/v1/counts/"+cnt.ID+"/report?lots=true&near_days=14", mgr, nil, 200, &r)
+	got := map[string]string{}
+	for _, l := range r.Lots {
+		got[l.Lot] = fmt.Sprintf("%d %s", l.CountedQty, l.ExpiryStatus)
+	}
+	want := map[string]string{"OLD": "2 expired", "SOON": "3 near_expiry", "NEW": "5 ok"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("lots %v, want %v", got, want)
+	}
+	if l := lineOf(t, r, a.SKU); l.CountedQty != 15 {
+		t.Fatalf("line counted %d, want 15", l.CountedQty)
+	}
+	resp, body := s.do("GET", "/v1/counts/"+cnt.ID+"/report?lots=maybe", mgr, nil)
+	if resp.StatusCode != 422 || errorCode(t, body) != "invalid" {
+		t.Fatalf("lots=maybe: %d %s", resp.StatusCode, body)
+	}
+}

@@ -194,6 +194,20 @@ type ScanAggregate struct {
 	MinQty   int64 // the smallest applied quantity: negative when corrections were scanned
 }
 
+// LotLine is what a count found of one lot of a SKU (from GS1 AIs 10 and
+// 17 on the scans), and how close it is to its expiry date.
+type LotLine struct {
+	SKU        string `json:"sku"`
+	Lot        string `json:"lot"`
+	Expiry     string `json:"expiry,omitempty"` // 2006-01-02
+	CountedQty int64  `json:"counted_qty"`
+	Scans      int64  `json:"scans"`
+	// ExpiryStatus is expired, near_expiry (within the report's near_days)
+	// or ok; "" without an expiry date.
+	ExpiryStatus string `json:"expiry_status,omitempty"`
+	DaysLeft     *int   `json:"days_left,omitempty"`
+}
+
 // ScanDelta is one counted scan's applied quantity, in arrival order.
 type ScanDelta struct {
 	SKU   string

@@ -98,6 +98,8 @@ type Report struct {
 	Groups     []GroupSummary   `json:"groups"`
 	Totals     GroupSummary     `json:"totals"`
 	Unresolved []UnresolvedCode `json:"unresolved"`
+	// Lots is the count by lot and expiry date, when asked for.
+	Lots []LotLine `json:"lots,omitempty"`
 }
 
 // UnresolvedCode is a scanned code that matched no SKU, kept for the

@@ -5,11 +5,19 @@ import (
 	"time"
 )
 
+// ReportOptions ask for more than the lines and groups.
+type ReportOptions struct {
+	// Lots adds the count by lot and expiry date; NearDays is how many days
+	// before its expiry a lot counts as near expiry (default 30).
+	Lots     bool
+	NearDays int
+}
+
 // Report returns a count's discrepancy report grouped by groupBy. Open
 // counts get a live report; closed ones the report computed at close.
 // Counters see only the lines they counted; book quantities of a blind
 // count are hidden from roles that may not see them.
-func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string) (r Report, err error) {
+func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string, opts ReportOptions) (r Report, err error) {
 	if err := actor.Require(PermReadReports); err != nil {
 		return r, err
 	}
@@ -32,15 +40,37 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string) (
 		return r, err
 	}
 	r.Lines, r.Unresolved = computeLines(in), in.unresolved
+	if opts.Lots {
+		err = s.store.Read(ctx, func(tx Tx) error {
+			r.Lots, err = tx.LotTotals(c.ID)
+			return err
+		})
+		if err != nil {
+			return r, err
+		}
+		if opts.NearDays <= 0 {
+			opts.NearDays = 30
+		}
+		markExpiry(r.Lots, s.Now(), opts.NearDays)
+	}
 	r.CountID, r.Location, r.Status, r.Blind, r.GroupBy = c.ID, c.Location, c.Status, c.Blind, groupBy
 	if actor.Role() == RoleCounter {
+		mine := map[string]bool{}
 		own := r.Lines[:0]
 		for _, l := range r.Lines {
 			if contains(l.CountedBy, actor.Employee.Code) {
 				own = append(own, l)
+				mine[l.SKU] = true
 			}
 		}
 		r.Lines = own
+		lots := r.Lots[:0]
+		for _, l := range r.Lots {
+			if mine[l.SKU] {
+				lots = append(lots, l)
+			}
+		}
+		r.Lots = lots
 		r.Unresolved = []UnresolvedCode{}
 	}
 	var recs []record
@@ -142,4 +172,25 @@ func (s *Service) Discrepancies(ctx context.Context, actor Actor, from, to time.
 	r.Groups, r.Totals = summarize(recs)
 	r.From, r.To, r.GroupBy, r.Counts = from, to, groupBy, counts
 	return r, nil
+}
+
+// markExpiry sets each lot's expiry status as of now.
+func markExpiry(lots []LotLine, now time.Time, nearDays int) {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	for i := range lots {
+		exp, err := time.Parse("2006-01-02", lots[i].Expiry)
+		if err != nil {
+			continue
+		}
+		days := int(exp.Sub(today).Hours() / 24)
+		lots[i].DaysLeft = &days
+		switch {
+		case days < 0:
+			lots[i].ExpiryStatus = "expired"
+		case days <= nearDays:
+			lots[i].ExpiryStatus = "near_expiry"
+		default:
+			lots[i].ExpiryStatus = "ok"
+		}
+	}
 }

@@ -84,6 +84,9 @@ type Tx interface {
 	ScanAggregates(countID string) ([]ScanAggregate, []UnresolvedCode, error)
 	Scans(f ScanFilter) ([]Scan, error)
 	ScanStats(countID string) (ScanStats, error)
+	// LotTotals sums a count's counted scans that carry a lot or an expiry
+	// date by SKU, lot and expiry.
+	LotTotals(countID string) ([]LotLine, error)
 
 	// Recounts and reports.
 	AddRecounts(countID string, lines []RecountLine) error

@@ -284,6 +284,27 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 	return out, rows.Err()
 }
 
+// LotTotals sums a count's counted scans that carry a lot or an expiry
+// date, by SKU, lot and expiry.
+func (t *tx) LotTotals(countID string) ([]stock.LotLine, error) {
+	rows, err := t.query(`SELECT sku, lot, expiry, SUM(applied_qty), COUNT(*) FROM scans
+		WHERE count_id = ? AND status = 'counted' AND (lot <> '' OR expiry <> '')
+		GROUP BY sku, lot, expiry ORDER BY sku, expiry, lot`, countID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []stock.LotLine{}
+	for rows.Next() {
+		var l stock.LotLine
+		if err := rows.Scan(&l.SKU, &l.Lot, &l.Expiry, &l.CountedQty, &l.Scans); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
 // ScanStats counts a count's scans by status and its counted lines.
 func (t *tx) ScanStats(countID string) (stock.ScanStats, error) {
 	var st stock.ScanStats
