@@ -10,7 +10,7 @@ PG_URL    ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME  ?= 5s
 export PANDIAN_TEST_POSTGRES ?= $(PG_URL)
 
-.PHONY: all deps build run test vet unit fuzz postgres bench clean
+.PHONY: all deps build run test vet unit fuzz postgres bench bench-deps clean
 
 all: build
 
@@ -55,7 +55,15 @@ fuzz: deps
 
 test: vet unit fuzz
 
-bench: deps postgres
+# bench-deps installs the decoders BenchmarkPhotos compares against (zbarimg
+# from zbar-tools, ZXingReader from zxing-cpp-tools) with apt-get, only when
+# missing. make test does not need them: the benchmark skips without them.
+bench-deps:
+	@command -v zbarimg >/dev/null && command -v ZXingReader >/dev/null || { \
+	  echo "installing zbar-tools and zxing-cpp-tools for BenchmarkPhotos"; \
+	  apt-get update -qq && apt-get install -y -qq zbar-tools zxing-cpp-tools; }
+
+bench: deps postgres bench-deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/ ./scan/ | tee bench.out
 
 clean:

@@ -32,7 +32,7 @@ func TestTuneStages(t *testing.T) {
 		cancel()
 		ok := false
 		for _, bc := range r.col.barcodes() {
-			ok = ok || bc.Text == p.text
+			ok = ok || sameText(bc.Text, p.text, p.format)
 		}
 		if ok {
 			first[r.firstGood]++
