@@ -57,6 +57,16 @@ func TestAuditLog(t *testing.T) {
 		if _, err := db.Exec(s.Rebind(`DELETE FROM audit_log WHERE entity = ?`), "sku:A"); err == nil {
 			t.Errorf("DELETE FROM audit_log … WHERE succeeded")
 		}
+		// So is the ledger of stock movements.
+		write(t, s, func(tx stock.Tx) error {
+			return tx.ApplyMovements([]stock.Movement{{MovementID: "ledger-1", SKU: "A", Location: "X", QtyDelta: 1, Kind: stock.MoveReceipt, At: at(0), Posted: at(0)}}, []string{"h"})
+		})
+		if _, err := db.Exec(`UPDATE movements SET qty_delta = 0`); err == nil {
+			t.Errorf("UPDATE movements succeeded")
+		}
+		if _, err := db.Exec(`DELETE FROM movements`); err == nil {
+			t.Errorf("DELETE FROM movements succeeded")
+		}
 		var n int
 		var actors string
 		if err := db.QueryRow(`SELECT COUNT(*), MIN(actor) FROM audit_log`).Scan(&n, &actors); err != nil {

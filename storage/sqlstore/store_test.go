@@ -53,10 +53,10 @@ func TestMigrationsIdempotent(t *testing.T) {
 		if err := rows.Err(); err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(versions, []int{1, 2}) {
-			t.Fatalf("schema_migrations versions = %v (%v), want [1 2]", versions, names)
+		if !reflect.DeepEqual(versions, []int{1, 2, 3}) {
+			t.Fatalf("schema_migrations versions = %v (%v), want [1 2 3]", versions, names)
 		}
-		if names[0] != "0001_init.sql" || names[1] != "0002_audit_append_only."+dialect+".sql" {
+		if names[0] != "0001_init.sql" || names[1] != "0002_audit_append_only."+dialect+".sql" || names[2] != "0003_movements_append_only."+dialect+".sql" {
 			t.Fatalf("schema_migrations names = %v", names)
 		}
 	})
@@ -98,8 +98,8 @@ func TestConcurrentOpen(t *testing.T) {
 		concurrently("an existing")
 		s := openStore(t, u)
 		var count int
-		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&count); err != nil || count != 2 {
-			t.Fatalf("schema_migrations has %d rows (%v), want 2", count, err)
+		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&count); err != nil || count != 3 {
+			t.Fatalf("schema_migrations has %d rows (%v), want 3", count, err)
 		}
 	})
 }
