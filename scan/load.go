@@ -64,6 +64,11 @@ func loadGray(b []byte, maxPixels int64) (g *gray, err error) {
 	if !ok {
 		return nil, imageErr(http.StatusUnsupportedMediaType, "not a JPEG, PNG, WebP or GIF image")
 	}
+	if kind.name == kindJPEG.name {
+		if g, err := loadJPEGTurbo(b, maxPixels); g != nil || err != nil {
+			return g, err
+		}
+	}
 	defer func() { // the decoders should not panic; never let one take the server down
 		if p := recover(); p != nil {
 			g, err = nil, imageErr(http.StatusUnprocessableEntity, "corrupt %s image (%v)", kind.name, p)
