@@ -14,11 +14,13 @@ export PANDIAN_TEST_POSTGRES ?= $(PG_URL)
 
 all: build
 
-# deps installs what the build needs and is missing: the Go modules, and a C
-# compiler for cgo (SQLite). It uses apt-get only when something is absent.
+# deps installs what the build needs and is missing: the Go modules, a C
+# compiler for cgo (SQLite) and libjpeg-turbo's TurboJPEG (photo decoding).
+# It uses apt-get only when something is absent.
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required: https://go.dev/dl/"; exit 1; }
 	@command -v gcc >/dev/null || { echo "installing gcc for cgo"; apt-get update -qq && apt-get install -y -qq gcc libc6-dev; }
+	@test -f /usr/include/turbojpeg.h || { echo "installing libturbojpeg0-dev for JPEG decoding"; apt-get update -qq && apt-get install -y -qq libturbojpeg0-dev; }
 	$(GO) mod download
 
 build: deps
@@ -49,7 +51,7 @@ fuzz: deps
 	@for pkg in ./scan/ ./stock/; do \
 	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 	    echo "fuzz $$pkg $$target ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg || exit 1; \
 	  done; \
 	done
 
