@@ -65,14 +65,17 @@ const (
 
 // run is one decode of one image: the reads so far and the deadline.
 type run struct {
-	ctx     context.Context
-	all     bool
-	col     *collector
-	r1D     []oned.RowDecoder
-	qr      gozxing.Reader
-	dm      *datamatrix.DataMatrixReader
-	rows    int // scan lines tried, for tests and tuning
-	attempt int // number of scan1D calls so far
+	ctx  context.Context
+	all  bool
+	col  *collector
+	r1D  []oned.RowDecoder
+	qr   gozxing.Reader
+	dm   *datamatrix.DataMatrixReader
+	rows int // scan lines tried, for tests and tuning
+	// longOnly drops EAN-8 and UPC-E row reads: set for the dense scans
+	// of sharpened images, where short codes are misread too easily.
+	longOnly bool
+	attempt  int // number of scan1D calls so far
 	// panicked is the value of a panic recovered from gozxing, "" if none.
 	panicked string
 	// firstGood is the index of the stage after which there was a good
@@ -171,6 +174,36 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 				r.decodeWhole(grown(), rss.NewRSS14Reader())
 			}
 		},
+		// Small blurred photos: bar edges steepened by an unsharp mask
+		// along the rows (ean13-2, upca-5 of the ZXing photos).
+		func() {
+			if small {
+				r.scan1D(&view{g: work.g.sharpen(4, 1), scale: work.scale}, rowHistogram, 60)
+			}
+		},
+		func() {
+			if small {
+				r.scan1D(&view{g: work.g.sharpen(8, 1), scale: work.scale}, rowHistogram, 60)
+			}
+		},
+		func() {
+			if small {
+				r.scan1D(&view{g: work.g.sharpen(4, 1), scale: work.scale}, localBlocks, 60)
+			}
+		},
+		// The same on every line; a read counts again only a twenty-fourth
+		// of the height away, and short codes (EAN-8, UPC-E), which such
+		// scans misread, are not taken.
+		func() {
+			if small {
+				r.longOnly = true
+				defer func() { r.longOnly = false }()
+				r.scan1DGap(&view{g: work.g.sharpen(4, 1), scale: work.scale}, rowHistogram, 240, work.g.h/24)
+				r.scan1DGap(&view{g: work.g.sharpen(6, 1), scale: work.scale}, rowAdaptive, 120, work.g.h/24)
+			}
+		},
+		// Turned codes, the other binarizations (last: on the ZXing
+		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
 	}
@@ -204,6 +237,13 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 // scan1D tries every 1D reader on n scan lines of v spread over its height,
 // from the middle outwards, each line forwards and reversed.
 func (r *run) scan1D(v *view, bin binarization, n int) {
+	r.scan1DGap(v, bin, n, 0)
+}
+
+// scan1DGap is scan1D where two reads of a barcode on lines closer than
+// gap (or than the usual minimum) count once: dense scans of enhanced
+// images see the same misread on many neighbouring lines.
+func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	src := newLumSource(v.g)
 	h := v.g.h
 	var matrix *gozxing.BitMatrix
@@ -228,7 +268,7 @@ func (r *run) scan1D(v *view, bin binarization, n int) {
 	lineBuf := make([]int32, 0, v.g.w+1)
 	seen := map[*hit]bool{}
 	r.attempt++
-	minGap := max(2, h/100)
+	minGap := max(2, h/100, gap)
 	middle := h / 2
 	for i := 0; ; i++ {
 		off := (i + 1) / 2 * step
@@ -275,6 +315,9 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed 
 				break
 			}
 			pts := res.GetResultPoints()
+			if f := res.GetBarcodeFormat(); r.longOnly && (f == gozxing.BarcodeFormat_EAN_8 || f == gozxing.BarcodeFormat_UPC_E) {
+				break
+			}
 			if reversed {
 				res = flipped(res, float64(row.GetSize()))
 			}

@@ -268,3 +268,25 @@ func (g *gray) grow2() *gray {
 	}
 	return out
 }
+
+// sharpen returns g with its horizontal detail enhanced (an unsharp mask
+// along each row: the pixel plus k times its difference from the mean of
+// its neighbourhood of radius r), which steepens the bar edges of slightly
+// blurred 1D codes.
+func (g *gray) sharpen(r, k int) *gray {
+	out := &gray{w: g.w, h: g.h, pix: make([]byte, len(g.pix))}
+	sums := make([]int32, g.w+1)
+	for y := 0; y < g.h; y++ {
+		line := g.pix[y*g.w : (y+1)*g.w]
+		for x, v := range line {
+			sums[x+1] = sums[x] + int32(v)
+		}
+		dst := out.pix[y*g.w : (y+1)*g.w]
+		for x, v := range line {
+			x0, x1 := max(0, x-r), min(g.w, x+r+1)
+			mean := (sums[x1] - sums[x0]) / int32(x1-x0)
+			dst[x] = byte(min(255, max(0, int32(v)+int32(k)*(int32(v)-mean))))
+		}
+	}
+	return out
+}
