@@ -26,15 +26,7 @@ func toGray(img image.Image) *gray {
 	}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		if m.YStride == w && len(m.Y) >= w*h && m.YOffset(r.Min.X, r.Min.Y) == 0 {
-			g.pix = m.Y[:w*h] // the luma plane is the gray image: no copy
-			return g
-		}
-		g.pix = make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			o := m.YOffset(r.Min.X, r.Min.Y+y)
-			copy(g.pix[y*w:(y+1)*w], m.Y[o:o+w])
-		}
+		g.pix = planeToGray(m.Y, m.YStride, m.YOffset(r.Min.X, r.Min.Y), w, h) // the luma plane is the gray image
 	case *image.NYCbCrA:
 		for y := 0; y < h; y++ {
 			yo := m.YOffset(r.Min.X, r.Min.Y+y)
@@ -45,15 +37,7 @@ func toGray(img image.Image) *gray {
 			}
 		}
 	case *image.Gray:
-		if m.Stride == w && m.PixOffset(r.Min.X, r.Min.Y) == 0 && len(m.Pix) >= w*h {
-			g.pix = m.Pix[:w*h] // no copy
-			return g
-		}
-		g.pix = make([]byte, w*h)
-		for y := 0; y < h; y++ {
-			o := m.PixOffset(r.Min.X, r.Min.Y+y)
-			copy(g.pix[y*w:(y+1)*w], m.Pix[o:o+w])
-		}
+		g.pix = planeToGray(m.Pix, m.Stride, m.PixOffset(r.Min.X, r.Min.Y), w, h)
 	case *image.NRGBA:
 		for y := 0; y < h; y++ {
 			src := m.Pix[m.PixOffset(r.Min.X, r.Min.Y+y):]
@@ -287,6 +271,21 @@ func (g *gray) sharpen(r, k int) *gray {
 			mean := (sums[x1] - sums[x0]) / int32(x1-x0)
 			dst[x] = byte(min(255, max(0, int32(v)+int32(k)*(int32(v)-mean))))
 		}
+	}
+	return out
+}
+
+// planeToGray returns the w×h bytes of an 8-bit plane whose first row
+// starts at off and whose rows are stride apart: the plane itself when it
+// is exactly that (no copy), else a packed copy.
+func planeToGray(pix []byte, stride, off, w, h int) []byte {
+	if stride == w && off == 0 && len(pix) >= w*h {
+		return pix[:w*h]
+	}
+	out := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		o := off + y*stride
+		copy(out[y*w:(y+1)*w], pix[o:o+w])
 	}
 	return out
 }
