@@ -1,0 +1,117 @@
+package objstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"syscall"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/lifecycle"
+)
+
+// EnsureBucket creates the bucket if it does not exist and makes sure its
+// lifecycle configuration has a rule expiring objects under tmp/ and
+// incomplete multipart uploads one day after they were made; other rules
+// are kept. Call it at startup.
+func (s *S3) EnsureBucket(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return s.mapErr(err, "")
+	}
+	if !ok {
+		err := s.client.MakeBucket(ctx, s.bucket, minio.MakeBucketOptions{Region: s.region})
+		if err != nil {
+			if code := minio.ToErrorResponse(err).Code; code != "BucketAlreadyOwnedByYou" && code != "BucketAlreadyExists" {
+				return fmt.Errorf("objstore: create bucket %q: %w", s.bucket, s.mapErr(err, ""))
+			}
+		}
+	}
+
+	cfg, err := s.client.GetBucketLifecycle(ctx, s.bucket)
+	if err != nil {
+		if minio.ToErrorResponse(err).Code != "NoSuchLifecycleConfiguration" {
+			return fmt.Errorf("objstore: lifecycle of bucket %q: %w", s.bucket, s.mapErr(err, ""))
+		}
+		cfg = lifecycle.NewConfiguration()
+	}
+	rule := lifecycle.Rule{
+		ID:                             tmpLifecycleRuleID,
+		Status:                         "Enabled",
+		RuleFilter:                     lifecycle.Filter{Prefix: tmpPrefix},
+		Expiration:                     lifecycle.Expiration{Days: 1},
+		AbortIncompleteMultipartUpload: lifecycle.AbortIncompleteMultipartUpload{DaysAfterInitiation: 1},
+	}
+	rules := cfg.Rules[:0:0]
+	for _, r := range cfg.Rules {
+		if r.ID != tmpLifecycleRuleID {
+			rules = append(rules, r)
+		}
+	}
+	cfg.Rules = append(rules, rule)
+	if err := s.client.SetBucketLifecycle(ctx, s.bucket, cfg); err != nil {
+		return fmt.Errorf("objstore: set lifecycle of bucket %q: %w", s.bucket, s.mapErr(err, ""))
+	}
+	return nil
+}
+
+// S3 error codes meaning the service cannot serve now.
+var unavailableCodes = map[string]bool{
+	"ServiceUnavailable":         true,
+	"SlowDown":                   true,
+	"SlowDownRead":               true,
+	"SlowDownWrite":              true,
+	"RequestTimeout":             true,
+	"InternalError":              true,
+	"XMinioServerNotInitialized": true,
+	"XMinioReadQuorum":           true,
+	"XMinioWriteQuorum":          true,
+	"XMinioStorageFull":          true,
+	"XMinioBackendDown":          true,
+}
+
+// mapErr translates a minio-go error into this package's sentinels:
+// missing objects into ErrNotFound; network failures, timeouts and 5xx
+// answers into ErrUnavailable. Errors already carrying a sentinel, and the
+// caller's cancellation, pass through.
+func (s *S3) mapErr(err error, key string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrNotFound), errors.Is(err, ErrInvalidKey), errors.Is(err, ErrUnavailable):
+		return err
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("objstore: %q: %w", key, err)
+	}
+
+	var resp minio.ErrorResponse
+	if errors.As(err, &resp) && (resp.Code != "" || resp.StatusCode != 0) {
+		switch {
+		case resp.Code == "NoSuchKey" || resp.Code == "NoSuchVersion" ||
+			resp.StatusCode == 404 && resp.Code != "NoSuchBucket":
+			return fmt.Errorf("%w: %q", ErrNotFound, key)
+		case unavailableCodes[resp.Code] || resp.StatusCode >= 500:
+			return fmt.Errorf("%w: %s: %w", ErrUnavailable, s.client.EndpointURL().Host, err)
+		case resp.Code == "NoSuchBucket":
+			return fmt.Errorf("objstore: bucket %q does not exist: %w", s.bucket, err)
+		}
+		return fmt.Errorf("objstore: %q: %w", key, err)
+	}
+
+	var netErr net.Error
+	var urlErr *url.Error
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, io.EOF),
+		errors.As(err, &netErr), errors.As(err, &urlErr), errors.As(err, &opErr):
+		return fmt.Errorf("%w: %s: %w", ErrUnavailable, s.client.EndpointURL().Host, err)
+	}
+	return fmt.Errorf("objstore: %q: %w", key, err)
+}
