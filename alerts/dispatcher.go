@@ -1,0 +1,321 @@
+package alerts
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"pandian/stock"
+)
+
+// Dispatcher sends the deliveries of the outbox. Several dispatchers (one
+// per server replica) may share a database: each claims deliveries with a
+// lease, so that a delivery is sent by one of them at a time. A delivery
+// is sent at least once: one marked delivered is never sent again, but a
+// dispatcher that dies between the receiver's answer and recording it
+// leaves the delivery to be sent again when its lease expires, with the
+// same X-Pandian-Delivery id (receivers deduplicate on it).
+type Dispatcher struct {
+	store Store
+	// Client sends the requests (default: 10 s timeout).
+	Client *http.Client
+	// Worker names this dispatcher in leases and the delivery log
+	// (default host-pid-random).
+	Worker string
+	// Concurrency bounds the deliveries in flight (default 4): a slow or
+	// failing endpoint holds at most its own deliveries' slots, for at most
+	// the client timeout each, and retries wait in the outbox, not here.
+	Concurrency int
+	// MaxAttempts is the number of attempts before a delivery fails (default 8).
+	MaxAttempts int
+	// BaseDelay and MaxDelay bound the exponential back-off between
+	// attempts: base × 2^(attempt-1), capped, with jitter between half
+	// and all of it (defaults 10 s and 30 min).
+	BaseDelay, MaxDelay time.Duration
+	// Lease is how long a claimed delivery is reserved (default twice
+	// the client timeout plus 30 s); it must outlast an attempt.
+	Lease time.Duration
+	// Poll is how often an idle dispatcher looks for due deliveries (default 1 s).
+	Poll time.Duration
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// NewDispatcher returns a Dispatcher over store with the defaults.
+func NewDispatcher(store Store) *Dispatcher {
+	host, _ := os.Hostname()
+	return &Dispatcher{
+		store:       store,
+		Client:      &http.Client{Timeout: 10 * time.Second},
+		Worker:      fmt.Sprintf("%s-%d-%s", host, os.Getpid(), NewID("")[13:]),
+		Concurrency: 4,
+		MaxAttempts: 8,
+		BaseDelay:   10 * time.Second,
+		MaxDelay:    30 * time.Minute,
+		Poll:        time.Second,
+		Now:         time.Now,
+		Log:         slog.Default(),
+	}
+}
+
+func (d *Dispatcher) lease() time.Duration {
+	if d.Lease > 0 {
+		return d.Lease
+	}
+	t := d.Client.Timeout
+	if t <= 0 {
+		t = 10 * time.Second
+	}
+	return 2*t + 30*time.Second
+}
+
+// Run sends due deliveries until ctx ends, then waits for the attempts in
+// flight to finish and be recorded (bounded by the client timeout).
+func (d *Dispatcher) Run(ctx context.Context) {
+	conc := max(d.Concurrency, 1)
+	slots := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for ctx.Err() == nil {
+		free := conc - len(slots)
+		var claimed []Delivery
+		if free > 0 {
+			var err error
+			claimed, err = d.claim(ctx, free)
+			if err != nil && ctx.Err() == nil {
+				d.Log.Warn("alerts: claim deliveries", "err", err)
+			}
+		}
+		for _, del := range claimed {
+			slots <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-slots; wg.Done() }()
+				d.attempt(del)
+			}()
+		}
+		if len(claimed) == free && free > 0 {
+			continue // there may be more due right now
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(d.Poll):
+		}
+	}
+}
+
+// RunOnce claims up to Concurrency due deliveries, attempts them
+// concurrently and returns how many it attempted. For tests and tools.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	claimed, err := d.claim(ctx, max(d.Concurrency, 1))
+	if err != nil {
+		return 0, err
+	}
+	var wg sync.WaitGroup
+	for _, del := range claimed {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d.attempt(del)
+		}()
+	}
+	wg.Wait()
+	return len(claimed), nil
+}
+
+func (d *Dispatcher) claim(ctx context.Context, n int) ([]Delivery, error) {
+	now := d.Now().UTC()
+	return d.store.ClaimAlertDeliveries(ctx, d.Worker, now, now.Add(d.lease()), n)
+}
+
+// attempt sends one claimed delivery and records the outcome. It does not
+// depend on the Run context: an attempt begun is finished and recorded.
+func (d *Dispatcher) attempt(del Delivery) {
+	ctx, cancel := context.WithTimeout(context.Background(), d.lease())
+	defer cancel()
+	a := Attempt{DeliveryID: del.ID, Attempt: del.Attempts, Worker: d.Worker, At: d.Now().UTC()}
+	target, cancelReason, err := d.target(ctx, del)
+	switch {
+	case err != nil:
+		// The rules could not be read: retry later.
+		a.Outcome, a.Error, a.NextAt = StatusPending, "reading the rule: "+err.Error(), a.At.Add(d.backoff(1))
+	case cancelReason != "":
+		a.Outcome, a.Error = StatusCancelled, cancelReason
+	default:
+		start := time.Now()
+		code, retryAfter, sendErr := d.send(ctx, target, del)
+		a.Duration = time.Since(start)
+		a.StatusCode = code
+		switch {
+		case sendErr == nil:
+			a.Outcome = StatusDelivered
+		case isPermanent(sendErr):
+			a.Outcome, a.Error = StatusFailed, sendErr.Error()
+		case del.Attempts >= max(d.MaxAttempts, 1):
+			a.Outcome, a.Error = StatusFailed, sendErr.Error()+fmt.Sprintf(" (gave up after %d attempts)", del.Attempts)
+		default:
+			wait := max(d.backoff(del.Attempts), retryAfter)
+			a.Outcome, a.Error, a.NextAt = StatusPending, sendErr.Error(), d.Now().UTC().Add(wait)
+		}
+	}
+	a.DurationMS = float64(a.Duration.Microseconds()) / 1000
+	// Record even when the dispatcher is stopping.
+	rctx, rcancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer rcancel()
+	if _, err := d.store.FinishAlertAttempt(rctx, a); err != nil {
+		d.Log.Error("alerts: record attempt", "delivery", del.ID, "outcome", a.Outcome, "err", err)
+	}
+	if a.Outcome == StatusFailed {
+		d.Log.Warn("alerts: delivery failed", "delivery", del.ID, "rule", del.RuleID, "target", del.TargetID, "err", a.Error)
+	}
+}
+
+// target finds the delivery's target in its rule; a deleted or disabled
+// rule or target cancels the delivery.
+func (d *Dispatcher) target(ctx context.Context, del Delivery) (Target, string, error) {
+	r, err := d.store.AlertRule(ctx, del.RuleID)
+	if stock.ErrorCode(err) == stock.ENotFound {
+		return Target{}, "the rule was deleted", nil
+	}
+	if err != nil {
+		return Target{}, "", err
+	}
+	if !r.Enabled {
+		return Target{}, "the rule was disabled", nil
+	}
+	for _, t := range r.Targets {
+		if t.ID == del.TargetID {
+			return t, "", nil
+		}
+	}
+	return Target{}, "the target was removed from the rule", nil
+}
+
+// backoff returns the wait before attempt n+1: base × 2^(n-1), capped at
+// MaxDelay, times a random factor in [0.5, 1].
+func (d *Dispatcher) backoff(n int) time.Duration {
+	base := d.BaseDelay
+	if base <= 0 {
+		base = 10 * time.Second
+	}
+	limit := d.MaxDelay
+	if limit <= 0 {
+		limit = 30 * time.Minute
+	}
+	wait := base
+	for i := 1; i < n && wait < limit; i++ {
+		wait *= 2
+	}
+	wait = min(wait, limit)
+	half := wait / 2
+	return half + time.Duration(rand.Int64N(int64(half)+1))
+}
+
+// permanentError is a failure that retrying will not fix.
+type permanentError struct{ error }
+
+func isPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}
+
+// send makes one HTTP attempt. It returns the status code (0 without an
+// answer), the Retry-After of a 429 or 503, and nil on success.
+func (d *Dispatcher) send(ctx context.Context, t Target, del Delivery) (int, time.Duration, error) {
+	a := del.Alert
+	a.DeliveryID = del.ID
+	b, err := body(t.Kind, a)
+	if err != nil {
+		return 0, 0, permanentError{err}
+	}
+	now := d.Now()
+	u := t.URL
+	if t.Kind == TargetDingTalk {
+		u = DingTalkURL(u, t.Secret, now)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
+	if err != nil {
+		return 0, 0, permanentError{fmt.Errorf("bad target url")}
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("User-Agent", "pandian-alerts/1")
+	req.Header.Set(HeaderDelivery, del.ID)
+	if t.Kind == TargetGeneric {
+		Sign(req.Header, t.Secret, b, now)
+	}
+	resp, err := d.Client.Do(req)
+	if err != nil {
+		return 0, 0, errors.New(scrub(err, t))
+	}
+	defer resp.Body.Close()
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	code := resp.StatusCode
+	switch {
+	case code >= 200 && code < 300:
+		if t.Kind == TargetDingTalk {
+			return code, 0, dingTalkResult(answer)
+		}
+		return code, 0, nil
+	case code == http.StatusTooManyRequests || code >= 500:
+		return code, retryAfter(resp.Header.Get("Retry-After")), fmt.Errorf("HTTP %d: %s", code, snippet(answer))
+	default:
+		return code, 0, permanentError{fmt.Errorf("HTTP %d: %s", code, snippet(answer))}
+	}
+}
+
+// dingTalkResult reads a robot's answer: {"errcode":0,"errmsg":"ok"}.
+// Sending too fast (130101) and a busy system (-1) are retried; other
+// codes (bad signature, keyword or IP not allowed…) are permanent.
+func dingTalkResult(answer []byte) error {
+	var r struct {
+		ErrCode *int   `json:"errcode"`
+		ErrMsg  string `json:"errmsg"`
+	}
+	if err := json.Unmarshal(answer, &r); err != nil || r.ErrCode == nil {
+		return fmt.Errorf("dingtalk: unexpected answer: %s", snippet(answer))
+	}
+	switch *r.ErrCode {
+	case 0:
+		return nil
+	case 130101, -1:
+		return fmt.Errorf("dingtalk errcode %d: %s", *r.ErrCode, r.ErrMsg)
+	}
+	return permanentError{fmt.Errorf("dingtalk errcode %d: %s", *r.ErrCode, r.ErrMsg)}
+}
+
+func retryAfter(v string) time.Duration {
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
+		return min(time.Duration(s)*time.Second, time.Hour)
+	}
+	return 0
+}
+
+func snippet(b []byte) string {
+	s := strings.ToValidUTF8(strings.TrimSpace(string(b)), "�")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
+}
+
+// scrub keeps webhook URLs (credentials) out of recorded errors.
+func scrub(err error, t Target) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Op + " " + RedactURL(t.URL) + ": " + ue.Err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), t.URL, RedactURL(t.URL))
+}

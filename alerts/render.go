@@ -1,0 +1,127 @@
+package alerts
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"pandian/stock"
+)
+
+// hkt is Hong Kong and Macau time (UTC+8, no daylight saving), for days
+// and times in messages.
+var hkt = time.FixedZone("HKT", 8*3600)
+
+// currencyOf returns the currency of a location path: Macau ("/MO/…")
+// counts in patacas, the rest in Hong Kong dollars.
+func currencyOf(path string) string {
+	root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if root == "MO" || strings.HasPrefix(root, "MO-") || root == "MAC" {
+		return "MOP"
+	}
+	return "HKD"
+}
+
+var roleNames = map[string]string{
+	string(stock.RoleCounter):         "盤點員 counter",
+	string(stock.RoleSupervisor):      "主管 supervisor",
+	string(stock.RoleStoreManager):    "店長 store manager",
+	string(stock.RoleRegionalManager): "區域經理 regional manager",
+	string(stock.RoleAuditor):         "稽核 auditor",
+	string(stock.RoleAdmin):           "管理員 admin",
+}
+
+func roleName(r string) string {
+	if n, ok := roleNames[r]; ok {
+		return n
+	}
+	return r
+}
+
+// clean keeps user text from breaking the markdown of a message.
+func clean(s string) string {
+	r := strings.NewReplacer("\n", " ", "\r", " ", "*", "＊", "_", "\\_", "`", "'", "[", "(", "]", ")", "#", "＃", "<", "‹", ">", "›")
+	return r.Replace(s)
+}
+
+// render fills the title, markdown and text of a.
+func render(a *Alert) {
+	var zh, en string
+	var facts [][2]string // label, value
+	place := a.Location
+	if a.LocationName != "" {
+		place = a.LocationName + " (" + a.Location + ")"
+	}
+	switch a.Kind {
+	case KindCountVarianceValue:
+		zh, en = "盤點差異金額超標", "Count variance over limit"
+		facts = [][2]string{
+			{"盤點 Count", a.CountID},
+			{"地點 Location", place},
+			{"差異金額 Variance value", a.Currency + " " + a.Value},
+			{"上限 Limit", a.Currency + " " + a.Threshold},
+		}
+	case KindSKUVariancePct:
+		zh, en = "貨品差異百分比超標", "SKU variance % over limit"
+		facts = [][2]string{
+			{"盤點 Count", a.CountID},
+			{"地點 Location", place},
+			{"超標貨品 Lines over limit", a.Value},
+			{"上限 Limit", "±" + a.Threshold + "%"},
+		}
+	case KindCountOpenHours:
+		zh, en = "盤點開啟過久", "Count open too long"
+		facts = [][2]string{
+			{"盤點 Count", a.CountID},
+			{"地點 Location", place},
+			{"已開啟 Open for", a.Value + " 小時 h"},
+			{"上限 Limit", a.Threshold + " 小時 h"},
+		}
+	case KindRoleAccuracy:
+		zh, en = "職位盤點準確率偏低", "Role accuracy below target"
+		facts = [][2]string{
+			{"職位 Role", roleName(a.Role)},
+			{"準確率 Accuracy", a.Value + "%"},
+			{"目標 Target", a.Threshold + "%"},
+		}
+		if a.Location != "" {
+			facts = append(facts, [2]string{"地點 Location", place})
+		}
+	}
+	facts = append(facts, [2]string{"規則 Rule", a.RuleName}, [2]string{"時間 Time", a.FiredAt.In(hkt).Format("2006-01-02 15:04 HKT")})
+	a.Title = zh + " " + en
+	var md, txt strings.Builder
+	fmt.Fprintf(&md, "### %s / %s\n\n", zh, en)
+	fmt.Fprintf(&txt, "%s / %s\n", zh, en)
+	for _, f := range facts {
+		fmt.Fprintf(&md, "- **%s**: %s\n", f[0], clean(f[1]))
+		fmt.Fprintf(&txt, "• %s: %s\n", f[0], f[1])
+	}
+	if len(a.Lines) > 0 {
+		md.WriteString("\n| SKU | 貨品 Item | 帳面 Book | 實點 Counted | 差異 Variance |\n|---|---|---|---|---|\n")
+		for _, l := range a.Lines {
+			v := fmt.Sprintf("%+d (%+.2f%%, %s %s)", l.VarianceQty, l.VariancePct, a.Currency, l.VarianceValue)
+			fmt.Fprintf(&md, "| %s | %s %s | %d | %d | %s |\n", clean(l.SKU), clean(l.NameZh), clean(l.Name), l.BookQty, l.CountedQty, v)
+			fmt.Fprintf(&txt, "  - %s %s %s: %d → %d, %s\n", l.SKU, l.NameZh, l.Name, l.BookQty, l.CountedQty, v)
+		}
+		if a.MoreLines > 0 {
+			fmt.Fprintf(&md, "\n另有 %d 項 / and %d more lines\n", a.MoreLines, a.MoreLines)
+			fmt.Fprintf(&txt, "  另有 %d 項 / and %d more lines\n", a.MoreLines, a.MoreLines)
+		}
+	}
+	a.Markdown = md.String()
+	a.Text = txt.String()
+}
+
+// body returns what a target receives for a, and its content type.
+func body(kind TargetKind, a Alert) ([]byte, error) {
+	switch kind {
+	case TargetDingTalk:
+		return json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"title": a.Title, "text": a.Markdown}})
+	case TargetSlack:
+		return json.Marshal(map[string]string{"text": a.Text})
+	default:
+		return json.Marshal(a)
+	}
+}

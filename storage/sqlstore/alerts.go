@@ -1,0 +1,310 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"pandian/alerts"
+	"pandian/stock"
+)
+
+// The alerts.Store methods: rules, the outbox and its attempt log (tables
+// of migration 0005). Webhook URLs and secrets are stored as given in
+// alert_rules.targets.
+
+var _ alerts.Store = (*Store)(nil)
+
+// readQuery runs a query on the reader pool.
+func (s *Store) readQuery(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.reader.QueryContext(ctx, s.d.rebind(q), args...)
+}
+
+const ruleCols = `id, name, kind, threshold, min_qty, days, min_lines, location, enabled, targets, created_at, updated_at`
+
+func scanRule(row interface{ Scan(...any) error }) (alerts.Rule, error) {
+	var r alerts.Rule
+	var enabled int
+	var targets string
+	var created, updated int64
+	if err := row.Scan(&r.ID, &r.Name, &r.Kind, &r.Threshold, &r.MinQty, &r.Days, &r.MinLines, &r.Location, &enabled, &targets, &created, &updated); err != nil {
+		return r, err
+	}
+	r.Enabled, r.Created, r.Updated = enabled != 0, fromMicros(created), fromMicros(updated)
+	if err := json.Unmarshal([]byte(targets), &r.Targets); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// AlertRules returns every rule, by id.
+func (s *Store) AlertRules(ctx context.Context) ([]alerts.Rule, error) {
+	rows, err := s.readQuery(ctx, `SELECT `+ruleCols+` FROM alert_rules ORDER BY id`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []alerts.Rule{}
+	for rows.Next() {
+		r, err := scanRule(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, r)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// AlertRule returns one rule.
+func (s *Store) AlertRule(ctx context.Context, id string) (alerts.Rule, error) {
+	r, err := scanRule(s.reader.QueryRowContext(ctx, s.d.rebind(`SELECT `+ruleCols+` FROM alert_rules WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound("alert rule", id)
+	}
+	return r, mapErr(err)
+}
+
+// PutAlertRule creates or replaces a rule (keeping its creation time).
+func (s *Store) PutAlertRule(ctx context.Context, r alerts.Rule) (bool, error) {
+	targets, err := json.Marshal(r.Targets)
+	if err != nil {
+		return false, err
+	}
+	if r.Targets == nil {
+		targets = []byte("[]")
+	}
+	enabled := 0
+	if r.Enabled {
+		enabled = 1
+	}
+	var created bool
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
+		res, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_rules SET name = ?, kind = ?, threshold = ?, min_qty = ?, days = ?, min_lines = ?,
+			location = ?, enabled = ?, targets = ?, updated_at = ? WHERE id = ?`),
+			r.Name, string(r.Kind), r.Threshold, r.MinQty, r.Days, r.MinLines, r.Location, enabled, string(targets), micros(r.Updated), r.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		created = true
+		_, err = t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_rules (`+ruleCols+`) VALUES (`+placeholders(12)+`)`),
+			r.ID, r.Name, string(r.Kind), r.Threshold, r.MinQty, r.Days, r.MinLines, r.Location, enabled, string(targets), micros(r.Created), micros(r.Updated))
+		return err
+	})
+	return created, mapErr(err)
+}
+
+// DeleteAlertRule deletes a rule; its deliveries stay.
+func (s *Store) DeleteAlertRule(ctx context.Context, id string) error {
+	res, err := s.writer.ExecContext(ctx, s.d.rebind(`DELETE FROM alert_rules WHERE id = ?`), id)
+	if err != nil {
+		return mapErr(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("alert rule", id)
+	}
+	return nil
+}
+
+const deliveryCols = `id, dedup_key, rule_id, target_id, target_kind, subject, payload, status, attempts, next_at, lease_owner, lease_until,
+	last_status, last_error, created_at, updated_at, delivered_at`
+
+const deliveryWidth = 17
+
+func scanDelivery(row interface{ Scan(...any) error }) (alerts.Delivery, error) {
+	var d alerts.Delivery
+	var payload string
+	var next, lease, created, updated, delivered int64
+	err := row.Scan(&d.ID, &d.DedupKey, &d.RuleID, &d.TargetID, &d.TargetKind, &d.Subject, &payload, &d.Status, &d.Attempts,
+		&next, &d.LeaseOwner, &lease, &d.LastStatus, &d.LastError, &created, &updated, &delivered)
+	if err != nil {
+		return d, err
+	}
+	d.NextAt, d.LeaseUntil, d.Created, d.Updated, d.DeliveredAt = fromMicros(next), fromMicros(lease), fromMicros(created), fromMicros(updated), fromMicros(delivered)
+	return d, json.Unmarshal([]byte(payload), &d.Alert)
+}
+
+func deliveries(rows *sql.Rows, err error) ([]alerts.Delivery, error) {
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []alerts.Delivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// EnqueueAlertDeliveries inserts the deliveries whose dedup key is new.
+func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery) (int, error) {
+	n := 0
+	err := s.writeTx(ctx, func(t *sql.Tx) error {
+		n = 0
+		return chunks(ds, 200, func(part []alerts.Delivery) error {
+			args := make([]any, 0, len(part)*deliveryWidth)
+			for _, d := range part {
+				payload, err := json.Marshal(d.Alert)
+				if err != nil {
+					return err
+				}
+				status := d.Status
+				if status == "" {
+					status = alerts.StatusPending
+				}
+				args = append(args, d.ID, d.DedupKey, d.RuleID, d.TargetID, string(d.TargetKind), d.Subject, string(payload), string(status),
+					d.Attempts, micros(d.NextAt), "", 0, 0, "", micros(d.Created), micros(d.Updated), 0)
+			}
+			res, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_deliveries (`+deliveryCols+`) VALUES `+rowsOf(len(part), deliveryWidth)+`
+				ON CONFLICT (dedup_key) DO NOTHING`), args...)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+			return nil
+		})
+	})
+	return n, mapErr(err)
+}
+
+// ClaimAlertDeliveries leases due pending deliveries to owner. On
+// PostgreSQL, concurrent claimers skip each other's locked rows (SKIP
+// LOCKED); on SQLite writers take turns.
+func (s *Store) ClaimAlertDeliveries(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]alerts.Delivery, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []alerts.Delivery
+	err := s.writeTx(ctx, func(t *sql.Tx) error {
+		var err error
+		out, err = deliveries(t.QueryContext(ctx, s.d.rebind(`UPDATE alert_deliveries
+			SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+			WHERE id IN (SELECT id FROM alert_deliveries
+				WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
+				ORDER BY next_at, id LIMIT ?`+s.d.skipLock+`)
+			RETURNING `+deliveryCols), owner, micros(leaseUntil), micros(now), micros(now), micros(now), limit))
+		return err
+	})
+	return out, mapErr(err)
+}
+
+// FinishAlertAttempt logs an attempt and moves its delivery on.
+func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt) (bool, error) {
+	changed := false
+	now := micros(a.At.Add(a.Duration))
+	err := s.writeTx(ctx, func(t *sql.Tx) error {
+		if _, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_attempts (delivery_id, attempt, at, duration_us, status_code, error, outcome, worker)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			a.DeliveryID, a.Attempt, micros(a.At), a.Duration.Microseconds(), a.StatusCode, a.Error, string(a.Outcome), a.Worker); err != nil {
+			return err
+		}
+		var res sql.Result
+		var err error
+		switch a.Outcome {
+		case alerts.StatusDelivered:
+			// Sent: recorded whoever holds the lease, so it is never sent again.
+			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, lease_owner = '', lease_until = 0,
+				last_status = ?, last_error = '', updated_at = ? WHERE id = ? AND status <> 'delivered'`),
+				now, a.StatusCode, now, a.DeliveryID)
+		case alerts.StatusPending:
+			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET next_at = ?, lease_owner = '', lease_until = 0,
+				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`),
+				micros(a.NextAt), a.StatusCode, a.Error, now, a.DeliveryID, a.Worker)
+		default:
+			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = ?, lease_owner = '', lease_until = 0,
+				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`),
+				string(a.Outcome), a.StatusCode, a.Error, now, a.DeliveryID, a.Worker)
+		}
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		changed = k > 0
+		return nil
+	})
+	return changed, mapErr(err)
+}
+
+// AlertDeliveries lists deliveries, newest first.
+func (s *Store) AlertDeliveries(ctx context.Context, f alerts.DeliveryFilter) ([]alerts.Delivery, error) {
+	q := `SELECT ` + deliveryCols + ` FROM alert_deliveries WHERE 1=1`
+	var args []any
+	if f.Status != "" {
+		q += ` AND status = ?`
+		args = append(args, string(f.Status))
+	}
+	if f.RuleID != "" {
+		q += ` AND rule_id = ?`
+		args = append(args, f.RuleID)
+	}
+	if f.Before != "" {
+		q += ` AND id < ?`
+		args = append(args, f.Before)
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, f.Limit)
+	return deliveries(s.readQuery(ctx, q, args...))
+}
+
+// AlertDelivery returns one delivery.
+func (s *Store) AlertDelivery(ctx context.Context, id string) (alerts.Delivery, error) {
+	d, err := scanDelivery(s.reader.QueryRowContext(ctx, s.d.rebind(`SELECT `+deliveryCols+` FROM alert_deliveries WHERE id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, notFound("alert delivery", id)
+	}
+	return d, mapErr(err)
+}
+
+// AlertAttempts returns a delivery's attempts, oldest first.
+func (s *Store) AlertAttempts(ctx context.Context, deliveryID string) ([]alerts.Attempt, error) {
+	rows, err := s.readQuery(ctx, `SELECT delivery_id, attempt, at, duration_us, status_code, error, outcome, worker
+		FROM alert_attempts WHERE delivery_id = ? ORDER BY id`, deliveryID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []alerts.Attempt{}
+	for rows.Next() {
+		var a alerts.Attempt
+		var at, dur int64
+		if err := rows.Scan(&a.DeliveryID, &a.Attempt, &at, &dur, &a.StatusCode, &a.Error, &a.Outcome, &a.Worker); err != nil {
+			return nil, mapErr(err)
+		}
+		a.At, a.Duration = fromMicros(at), time.Duration(dur)*time.Microsecond
+		a.DurationMS = float64(dur) / 1000
+		out = append(out, a)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// RequeueAlertDelivery makes a failed or cancelled delivery pending again.
+func (s *Store) RequeueAlertDelivery(ctx context.Context, id string, now time.Time) error {
+	var err error
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
+		var status string
+		if err := t.QueryRowContext(ctx, s.d.rebind(`SELECT status FROM alert_deliveries WHERE id = ?`+s.d.forUpdate), id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
+			return notFound("alert delivery", id)
+		} else if err != nil {
+			return err
+		}
+		if status != string(alerts.StatusFailed) && status != string(alerts.StatusCancelled) {
+			return stock.Errorf(stock.EConflict, "delivery %s is %s; only failed or cancelled deliveries are retried", id, status)
+		}
+		_, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'pending', attempts = 0, next_at = ?, lease_owner = '', lease_until = 0,
+			updated_at = ? WHERE id = ?`), micros(now), micros(now), id)
+		return err
+	})
+	return mapErr(err)
+}
