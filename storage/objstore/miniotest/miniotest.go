@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -63,7 +64,10 @@ func Find() (string, error) {
 	for _, gp := range filepath.SplitList(build.Default.GOPATH) {
 		candidates = append(candidates, filepath.Join(gp, "bin", "minio"))
 	}
-	for _, p := range candidates {
+	for i, p := range candidates {
+		if slices.Contains(candidates[:i], p) {
+			continue
+		}
 		if try(p) {
 			return p, nil
 		}
