@@ -1,0 +1,188 @@
+package ocr_test
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	"pandian/ocr"
+	"pandian/ocr/potruth"
+)
+
+// sharedDir holds the photographed purchase orders with ground truth.
+const sharedDir = "../../shared/data/purchase-orders"
+
+func loadTruths(tb testing.TB) []*potruth.Truth {
+	tb.Helper()
+	if _, err := os.Stat(sharedDir); err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("shared data missing in CI: %v", err)
+		}
+		tb.Skipf("shared purchase orders not present (%v)", err)
+	}
+	ts, err := potruth.LoadDir(sharedDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ts
+}
+
+func loadPhoto(tb testing.TB, path string) image.Image {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	img, err := ocr.LoadImage(f, ocr.DefaultLimits)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return img
+}
+
+// scoreLines converts extracted lines for potruth.
+func scoreLines(doc *ocr.Document) []potruth.Line {
+	out := make([]potruth.Line, len(doc.Lines))
+	for i, l := range doc.Lines {
+		id := l.SKU
+		if id == "" {
+			id = l.Barcode
+		}
+		out[i] = potruth.Line{ID: id, Qty: l.Qty, UnitPrice: l.UnitPrice, NeedsReview: l.NeedsReview}
+	}
+	return out
+}
+
+// bareTesseract times the command-line baseline on one photo.
+func bareTesseract(tb testing.TB, path string) time.Duration {
+	tb.Helper()
+	cmd := exec.Command("tesseract", path, "-", "--psm", "6", "-l", "eng+chi_tra")
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+	t0 := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("tesseract %s: %v\n%s", path, err, out)
+	}
+	return time.Since(t0)
+}
+
+// BenchmarkPurchaseOrders runs the pipeline over the 15 photographed
+// documents and, in the same run, bare `tesseract --psm 6` on each photo.
+// It reports line precision/recall/F1, header exact matches, wrong lines
+// not flagged for review, seconds per page for both, and pages per minute
+// with one and two workers. Run with -benchtime=1x.
+func BenchmarkPurchaseOrders(b *testing.B) {
+	truths := loadTruths(b)
+	imgs := make([]image.Image, len(truths))
+	for i, t := range truths {
+		imgs[i] = loadPhoto(b, t.Photo)
+	}
+	ctx := context.Background()
+	for n := 0; n < b.N; n++ {
+		e1, err := ocr.NewEngine(ocr.Options{Workers: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var total potruth.Score
+		perLayout := map[string]*potruth.Score{}
+		var hdr [3]int
+		var ours, bare time.Duration
+		fmt.Printf("%-5s %-3s %6s %6s %6s %5s %5s  %-3s %-3s %-3s %7s %7s %5s\n", "doc", "lay", "prec", "recall", "F1", "wrong", "unfl", "no", "dat", "tot", "s/page", "bare", "ratio")
+		for i, t := range truths {
+			t0 := time.Now()
+			doc, err := e1.ReadDocument(ctx, []image.Image{imgs[i]})
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := time.Since(t0)
+			bd := bareTesseract(b, t.Photo)
+			ours += d
+			bare += bd
+			s := t.ScoreLines(scoreLines(doc))
+			total.Add(s)
+			if perLayout[t.Render.Layout] == nil {
+				perLayout[t.Render.Layout] = &potruth.Score{}
+			}
+			perLayout[t.Render.Layout].Add(s)
+			h := t.ScoreHeader(doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
+			for k, ok := range []bool{h.DocNumber, h.Date, h.Total} {
+				if ok {
+					hdr[k]++
+				}
+			}
+			fmt.Printf("%-5s %-3s %6.3f %6.3f %6.3f %5d %5d  %-3v %-3v %-3v %7.2f %7.2f %5.2f\n", t.ID, t.Render.Layout,
+				s.Precision(), s.Recall(), s.F1(), s.WrongFlagged+s.WrongUnflagged, s.WrongUnflagged,
+				yn(h.DocNumber), yn(h.Date), yn(h.Total), d.Seconds(), bd.Seconds(), d.Seconds()/bd.Seconds())
+		}
+		for _, lay := range []string{"L1", "L2", "L3"} {
+			if s := perLayout[lay]; s != nil {
+				fmt.Printf("layout %s: precision %.3f recall %.3f F1 %.3f (%d/%d right, %d wrong, %d wrong unflagged)\n",
+					lay, s.Precision(), s.Recall(), s.F1(), s.Right, s.Truth, s.Got-s.Right, s.WrongUnflagged)
+			}
+		}
+		nd := float64(len(truths))
+		fmt.Printf("overall: precision %.3f recall %.3f F1 %.3f; wrong lines %d, unflagged %d\n",
+			total.Precision(), total.Recall(), total.F1(), total.Got-total.Right, total.WrongUnflagged)
+		fmt.Printf("header exact: doc number %.2f date %.2f total %.2f\n", float64(hdr[0])/nd, float64(hdr[1])/nd, float64(hdr[2])/nd)
+		fmt.Printf("time per page: pipeline %.2f s, bare tesseract %.2f s, ratio %.2f\n", ours.Seconds()/nd, bare.Seconds()/nd, ours.Seconds()/bare.Seconds())
+		b.ReportMetric(total.Precision(), "precision")
+		b.ReportMetric(total.Recall(), "recall")
+		b.ReportMetric(total.F1(), "F1")
+		b.ReportMetric(float64(total.WrongUnflagged), "wrong-unflagged")
+		b.ReportMetric(ours.Seconds()/nd, "s/page")
+		b.ReportMetric(bare.Seconds()/nd, "bare-s/page")
+		e1.Close()
+
+		if os.Getenv("OCR_BENCH_SKIP_WORKERS") != "" {
+			continue
+		}
+		ppm := make(map[int]float64)
+		for _, w := range []int{1, 2} {
+			e, err := ocr.NewEngine(ocr.Options{Workers: w})
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Warm every client so model loading is not timed.
+			var wg sync.WaitGroup
+			for k := 0; k < w; k++ {
+				wg.Add(1)
+				go func() { defer wg.Done(); e.ReadPage(ctx, imgs[k]) }()
+			}
+			wg.Wait()
+			jobs := make(chan image.Image)
+			t0 := time.Now()
+			for k := 0; k < w; k++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for img := range jobs {
+						if _, err := e.ReadDocument(ctx, []image.Image{img}); err != nil {
+							b.Error(err)
+						}
+					}
+				}()
+			}
+			for _, img := range imgs {
+				jobs <- img
+			}
+			close(jobs)
+			wg.Wait()
+			ppm[w] = nd / time.Since(t0).Minutes()
+			e.Close()
+		}
+		fmt.Printf("throughput: 1 worker %.1f pages/min, 2 workers %.1f pages/min, speed-up %.2f×\n", ppm[1], ppm[2], ppm[2]/ppm[1])
+		b.ReportMetric(ppm[2]/ppm[1], "2-worker-speedup")
+	}
+}
+
+func yn(b bool) string {
+	if b {
+		return "y"
+	}
+	return "n"
+}

@@ -1,0 +1,229 @@
+package ocr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// headerKeywords mark the column-title row of an item table.
+var headerKeywords = []string{
+	"貨號", "編號", "SKU", "ITEM", "條碼", "BARCODE", "品名", "名稱", "DESCRIPTION",
+	"數量", "QTY", "單價", "PRICE", "金額", "AMOUNT", "單位", "UNIT", "折扣", "DISC",
+}
+
+func compactUpper(r *row) string {
+	return strings.ToUpper(strings.Join(strings.Fields(r.text()), ""))
+}
+
+func keywordCount(s string) int {
+	n := 0
+	for _, k := range headerKeywords {
+		if strings.Contains(s, k) {
+			n++
+		}
+	}
+	return n
+}
+
+func isSubtotalRow(s string) bool {
+	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計")
+}
+
+func isTotalRow(s string) bool {
+	return !isSubtotalRow(s) && (strings.Contains(s, "TOTAL") || strings.Contains(s, "總計") || strings.Contains(s, "合計"))
+}
+
+func isDiscountRow(s string) bool {
+	return strings.Contains(s, "DISCOUNT") || strings.Contains(s, "折扣")
+}
+
+// Extract reconstructs the document from OCR'd pages: header fields from
+// the rows above the item table, line items from the rows between the
+// column titles (when present) and the totals, then the cross-checks.
+func Extract(pages []*Page) *Document {
+	doc := &Document{Pages: len(pages), Header: Header{Confidence: map[string]float64{}}}
+	var items []*rawItem
+	var sums totals
+	hasDiscCol := false
+	for pi, p := range pages {
+		if p == nil {
+			continue
+		}
+		rows := groupRows(p.Words)
+		start, stop := 0, len(rows)
+		for i, r := range rows {
+			s := compactUpper(r)
+			if keywordCount(s) >= 3 && start == 0 {
+				start = i + 1
+				if strings.Contains(s, "折扣") || strings.Contains(s, "DISC") {
+					hasDiscCol = true
+				}
+			}
+			if i >= start && start > 0 && (isSubtotalRow(s) || isTotalRow(s)) && stop == len(rows) {
+				stop = i
+			}
+		}
+		if start == 0 {
+			// No column titles (thermal receipts): items run until the totals.
+			for i, r := range rows {
+				if s := compactUpper(r); isSubtotalRow(s) || isTotalRow(s) {
+					stop = i
+					break
+				}
+			}
+		}
+		if pi == 0 || doc.Header.DocNumber == "" {
+			headerRows := rows
+			if start > 0 {
+				headerRows = rows[:start]
+			}
+			readHeader(&doc.Header, headerRows, rows)
+		}
+		sums.read(rows[min(stop, len(rows)):])
+		maxNums := 3
+		if hasDiscCol {
+			maxNums = 4
+		}
+		var prev *row
+		for i := start; i < stop; i++ {
+			r := rows[i]
+			it, ok := parseItemRow(r, maxNums)
+			if !ok {
+				prev = r
+				continue
+			}
+			if len(it.desc) == 0 && prev != nil {
+				// Thermal layout: the description is the line above.
+				if _, prevIsItem := parseItemRow(prev, maxNums); !prevIsItem {
+					for _, w := range prev.words {
+						if s := cleanWord(w.Text); s != "" && !numericLike(s) {
+							it.desc = append(it.desc, s)
+						}
+					}
+				}
+			}
+			items = append(items, it)
+			prev = r
+		}
+	}
+	cols := learnColumns(items)
+	var sum int64
+	sumOK := true
+	for _, it := range items {
+		l := buildLine(it, cols)
+		if l.NeedsReview {
+			doc.NeedsReview = true
+		}
+		if v, ok := parseMoney(l.Amount); ok {
+			sum += v
+		} else {
+			sumOK = false
+		}
+		doc.Lines = append(doc.Lines, l)
+	}
+	sums.reconcile(&doc.Header, sum, sumOK && len(doc.Lines) > 0, doc)
+	if len(doc.Lines) == 0 {
+		doc.NeedsReview = true
+		doc.Warnings = append(doc.Warnings, "no line items found")
+	}
+	return doc
+}
+
+// totals are the money tokens of the summary rows.
+type totals struct {
+	subtotal, discount, total string
+}
+
+func lastMoneyToken(r *row) string {
+	for i := len(r.words) - 1; i >= 0; i-- {
+		s := cleanWord(r.words[i].Text)
+		if numericLike(s) {
+			return s
+		}
+	}
+	return ""
+}
+
+func (t *totals) read(rows []*row) {
+	for _, r := range rows {
+		s := compactUpper(r)
+		switch {
+		case isSubtotalRow(s) && t.subtotal == "":
+			t.subtotal = lastMoneyToken(r)
+		case isDiscountRow(s) && t.discount == "":
+			t.discount = strings.TrimPrefix(lastMoneyToken(r), "-")
+		case isTotalRow(s) && t.total == "":
+			t.total = lastMoneyToken(r)
+		}
+	}
+}
+
+// reconcile fixes the summary amounts, repairing an OCR error only when the
+// arithmetic subtotal − discount = total (and the line sum) confirms it, and
+// flags the document when the lines and totals disagree.
+func (t *totals) reconcile(h *Header, lineSum int64, sumKnown bool, doc *Document) {
+	sub := moneyCandidates(t.subtotal)
+	disc := moneyCandidates(t.discount)
+	if t.discount == "" {
+		disc = []candidate{{0, 0}}
+	}
+	tot := moneyCandidates(t.total)
+	type pick struct{ s, d, t int64 }
+	var best *pick
+	bestCost := 1 << 30
+	for _, s := range sub {
+		for _, d := range disc {
+			for _, tt := range tot {
+				if s.v-d.v != tt.v {
+					continue
+				}
+				c := s.cost + d.cost + tt.cost
+				if sumKnown && s.v != lineSum {
+					c += 10
+				}
+				if c < bestCost {
+					bestCost, best = c, &pick{s.v, d.v, tt.v}
+				}
+			}
+		}
+	}
+	switch {
+	case best != nil:
+		h.Subtotal, h.Discount, h.Total = formatCents(best.s), formatCents(best.d), formatCents(best.t)
+		h.Confidence["total"] = 0.99
+		if bestCost > 0 {
+			h.Confidence["total"] = 0.9
+		}
+	default:
+		if len(tot) > 0 && tot[0].cost == 0 {
+			h.Total = formatCents(tot[0].v)
+			h.Confidence["total"] = 0.5
+		} else if sumKnown && len(disc) > 0 && disc[0].cost == 0 {
+			// Derived from the lines: unconfirmed.
+			h.Total = formatCents(lineSum - disc[0].v)
+			h.Confidence["total"] = 0.3
+		}
+		if len(sub) > 0 && sub[0].cost == 0 {
+			h.Subtotal = formatCents(sub[0].v)
+		}
+		if len(disc) > 0 && disc[0].cost == 0 && t.discount != "" {
+			h.Discount = formatCents(disc[0].v)
+		}
+		doc.NeedsReview = true
+		doc.Warnings = append(doc.Warnings, "subtotal − discount does not equal total")
+	}
+	if sub, ok := parseMoney(h.Subtotal); ok && sumKnown && sub != lineSum {
+		doc.NeedsReview = true
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("line amounts add up to %s, subtotal is %s", formatCents(lineSum), h.Subtotal))
+	} else if !ok && sumKnown && h.Total != "" {
+		if tv, _ := parseMoney(h.Total); tv != lineSum {
+			if d, _ := parseMoney(h.Discount); tv+d != lineSum {
+				doc.NeedsReview = true
+				doc.Warnings = append(doc.Warnings, "line amounts do not add up to the total")
+			}
+		}
+	}
+	if !sumKnown {
+		doc.NeedsReview = true
+	}
+}

@@ -1,0 +1,248 @@
+package ocr
+
+import (
+	"math"
+)
+
+// pt is a point in pixel coordinates.
+type pt struct{ x, y float64 }
+
+// quad is a page outline: top-left, top-right, bottom-right, bottom-left.
+type quad [4]pt
+
+// findPaper locates the sheet of paper in a photo: the largest bright
+// connected region, whose four extreme points along the diagonals are its
+// corners. Rectifying that quadrilateral removes rotation and perspective in
+// one resampling, which projection-profile deskew cannot (perspective of 2–6%
+// leaves rows tilted differently at the top and bottom of the page).
+// ok is false when no plausible sheet is found (a scan or a tight crop).
+func findPaper(g *grayImg) (q quad, ok bool) {
+	f := max(1, max(g.w, g.h)/500)
+	d := downsample(g, f)
+	thr := otsu(d.pix)
+	n := d.w * d.h
+	label := make([]int32, n)
+	stack := make([]int32, 0, 1024)
+	bestLabel, bestArea := int32(0), 0
+	var cur int32
+	for i := 0; i < n; i++ {
+		if label[i] != 0 || d.pix[i] <= thr {
+			continue
+		}
+		cur++
+		area := 0
+		label[i] = cur
+		stack = append(stack[:0], int32(i))
+		for len(stack) > 0 {
+			p := int(stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+			area++
+			x, y := p%d.w, p/d.w
+			for _, nb := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+				if nb[0] < 0 || nb[1] < 0 || nb[0] >= d.w || nb[1] >= d.h {
+					continue
+				}
+				j := nb[1]*d.w + nb[0]
+				if label[j] == 0 && d.pix[j] > thr {
+					label[j] = cur
+					stack = append(stack, int32(j))
+				}
+			}
+		}
+		if area > bestArea {
+			bestArea, bestLabel = area, cur
+		}
+	}
+	if bestArea < n/6 {
+		return q, false
+	}
+	// Extreme points: TL min(x+y), TR max(x-y), BR max(x+y), BL min(x-y).
+	ext := [4]float64{math.Inf(1), math.Inf(-1), math.Inf(-1), math.Inf(1)}
+	for i, l := range label {
+		if l != bestLabel {
+			continue
+		}
+		x, y := float64(i%d.w), float64(i/d.w)
+		if s := x + y; s < ext[0] {
+			ext[0], q[0] = s, pt{x, y}
+		}
+		if s := x - y; s > ext[1] {
+			ext[1], q[1] = s, pt{x + 1, y}
+		}
+		if s := x + y; s > ext[2] {
+			ext[2], q[2] = s, pt{x + 1, y + 1}
+		}
+		if s := x - y; s < ext[3] {
+			ext[3], q[3] = s, pt{x, y + 1}
+		}
+	}
+	for i := range q {
+		q[i] = pt{q[i].x * float64(f), q[i].y * float64(f)}
+	}
+	// The outline must be a convex quadrilateral with near-right angles and
+	// fill most of its bounding region (the bright region is a sheet, not a
+	// blob of glare).
+	for i := 0; i < 4; i++ {
+		a, b, c := q[(i+3)%4], q[i], q[(i+1)%4]
+		v1 := pt{a.x - b.x, a.y - b.y}
+		v2 := pt{c.x - b.x, c.y - b.y}
+		l1, l2 := math.Hypot(v1.x, v1.y), math.Hypot(v2.x, v2.y)
+		if l1 < 50 || l2 < 50 {
+			return q, false
+		}
+		cos := (v1.x*v2.x + v1.y*v2.y) / (l1 * l2)
+		if math.Abs(cos) > 0.35 {
+			return q, false
+		}
+	}
+	if qa := q.area() / float64(f*f); qa < float64(bestArea)*0.9 || qa > float64(bestArea)*1.25 {
+		return q, false
+	}
+	return q, true
+}
+
+func (q quad) area() float64 {
+	s := 0.0
+	for i := 0; i < 4; i++ {
+		a, b := q[i], q[(i+1)%4]
+		s += a.x*b.y - b.x*a.y
+	}
+	return math.Abs(s) / 2
+}
+
+// size returns the mean width and height of the outline.
+func (q quad) size() (w, h float64) {
+	d := func(a, b pt) float64 { return math.Hypot(a.x-b.x, a.y-b.y) }
+	return (d(q[0], q[1]) + d(q[3], q[2])) / 2, (d(q[0], q[3]) + d(q[1], q[2])) / 2
+}
+
+// homography maps destination pixels to source pixels.
+type homography [9]float64
+
+// quadHomography returns the projective map from the w×h rectangle onto q.
+func quadHomography(q quad, w, h float64) (homography, bool) {
+	src := [4]pt{{0, 0}, {w, 0}, {w, h}, {0, h}}
+	// Solve the 8×8 system A·x = b for h0..h7 (h8 = 1).
+	var a [8][9]float64
+	for i := 0; i < 4; i++ {
+		x, y, u, v := src[i].x, src[i].y, q[i].x, q[i].y
+		a[2*i] = [9]float64{x, y, 1, 0, 0, 0, -u * x, -u * y, u}
+		a[2*i+1] = [9]float64{0, 0, 0, x, y, 1, -v * x, -v * y, v}
+	}
+	for c := 0; c < 8; c++ {
+		p := c
+		for r := c + 1; r < 8; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][c]) < 1e-12 {
+			return homography{}, false
+		}
+		a[c], a[p] = a[p], a[c]
+		for r := 0; r < 8; r++ {
+			if r == c {
+				continue
+			}
+			k := a[r][c] / a[c][c]
+			for k2 := c; k2 < 9; k2++ {
+				a[r][k2] -= k * a[c][k2]
+			}
+		}
+	}
+	var hm homography
+	for i := 0; i < 8; i++ {
+		hm[i] = a[i][8] / a[i][i]
+	}
+	hm[8] = 1
+	return hm, true
+}
+
+// warp resamples src through hm (bilinear) into a w×h plane; pixels that
+// fall outside the source are white.
+func warp(src *grayImg, hm homography, w, h int) *grayImg {
+	dst := newGray(w, h)
+	for y := 0; y < h; y++ {
+		fy := float64(y) + 0.5
+		for x := 0; x < w; x++ {
+			fx := float64(x) + 0.5
+			z := hm[6]*fx + hm[7]*fy + hm[8]
+			u := (hm[0]*fx+hm[1]*fy+hm[2])/z - 0.5
+			v := (hm[3]*fx+hm[4]*fy+hm[5])/z - 0.5
+			x0, y0 := int(math.Floor(u)), int(math.Floor(v))
+			if x0 < 0 || y0 < 0 || x0+1 >= src.w || y0+1 >= src.h {
+				dst.pix[y*w+x] = 255
+				continue
+			}
+			ax, ay := u-float64(x0), v-float64(y0)
+			i := y0*src.w + x0
+			p00, p10 := float64(src.pix[i]), float64(src.pix[i+1])
+			p01, p11 := float64(src.pix[i+src.w]), float64(src.pix[i+src.w+1])
+			top := p00 + (p10-p00)*ax
+			bot := p01 + (p11-p01)*ax
+			dst.pix[y*w+x] = uint8(top + (bot-top)*ay + 0.5)
+		}
+	}
+	return dst
+}
+
+// skewAngle estimates the text rotation of a page without a visible sheet
+// outline by maximising the variance of the horizontal projection profile of
+// dark pixels over candidate angles (degrees, −10…10).
+func skewAngle(g *grayImg) float64 {
+	f := max(1, max(g.w, g.h)/800)
+	d := downsample(g, f)
+	thr := otsu(d.pix)
+	var xs, ys []float64
+	for y := 0; y < d.h; y++ {
+		for x := 0; x < d.w; x++ {
+			if d.pix[y*d.w+x] < thr {
+				xs = append(xs, float64(x))
+				ys = append(ys, float64(y))
+			}
+		}
+	}
+	if len(xs) == 0 {
+		return 0
+	}
+	score := func(deg float64) float64 {
+		s, c := math.Sincos(deg * math.Pi / 180)
+		off := float64(d.w + d.h)
+		bins := make([]float64, 2*(d.w+d.h)+2)
+		for i := range xs {
+			r := -xs[i]*s + ys[i]*c + off
+			bins[int(r)]++
+		}
+		v := 0.0
+		for _, b := range bins {
+			v += b * b
+		}
+		return v
+	}
+	best, bestS := 0.0, -1.0
+	for a := -10.0; a <= 10; a += 0.5 {
+		if s := score(a); s > bestS {
+			best, bestS = a, s
+		}
+	}
+	c := best
+	for a := c - 0.5; a <= c+0.5; a += 0.1 {
+		if s := score(a); s > bestS {
+			best, bestS = a, s
+		}
+	}
+	return best
+}
+
+// rotationQuad returns the source outline whose rectification rotates the
+// page by −deg degrees about its centre.
+func rotationQuad(w, h int, deg float64) quad {
+	s, c := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w)/2, float64(h)/2
+	var q quad
+	for i, p := range [4]pt{{0, 0}, {float64(w), 0}, {float64(w), float64(h)}, {0, float64(h)}} {
+		x, y := p.x-cx, p.y-cy
+		q[i] = pt{cx + x*c - y*s, cy + x*s + y*c}
+	}
+	return q
+}

@@ -1,0 +1,209 @@
+package ocr
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// trimSet holds the characters stripped from both ends of a word: table
+// borders, quotes and punctuation Tesseract attaches to neighbouring words.
+const trimSet = "|[]{}()\"'“”‘’`~_;:!*»«—–,。、‘’=#"
+
+func cleanWord(s string) string { return strings.Trim(strings.TrimSpace(s), trimSet) }
+
+var (
+	reSKUPrefixed = regexp.MustCompile(`^[A-Z]{1,4}-?[0-9A-Za-z]{3,10}$`)
+	reDigitsOnly  = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// itemID is a parsed item identifier.
+type itemID struct {
+	text     string
+	ean      bool
+	eanValid bool
+	repaired bool
+}
+
+// readID recognises an item code: an EAN-13 (confusable letters mapped to
+// digits only if the check digit then holds), an all-digit SKU of 4–12
+// digits, or a letter-prefixed SKU such as "WC-10607".
+func readID(s string) (itemID, bool) {
+	if len(s) < 4 || len(s) > 16 {
+		return itemID{}, false
+	}
+	m, n := mapConfusions(s)
+	if len(m) == 13 && allDigits(m) {
+		if validEAN13(m) {
+			return itemID{text: m, ean: true, eanValid: true, repaired: n > 0}, true
+		}
+		if n == 0 {
+			return itemID{text: m, ean: true}, true
+		}
+		return itemID{}, false
+	}
+	if allDigits(s) && len(s) >= 4 && len(s) <= 12 {
+		return itemID{text: s}, true
+	}
+	// A digit code with a letter or two misread ("S07185"): mostly digits.
+	if allDigits(m) && len(m) >= 5 && len(m) <= 12 && n*4 <= len(m) {
+		return itemID{text: m, repaired: true}, true
+	}
+	if reSKUPrefixed.MatchString(s) {
+		i := strings.IndexFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
+		if i <= 0 {
+			return itemID{}, false
+		}
+		prefix, rest := s[:i], s[i:]
+		dash := strings.HasPrefix(rest, "-")
+		body := strings.TrimPrefix(rest, "-")
+		mb, nb := mapConfusions(body)
+		if !allDigits(mb) || (!dash && len(prefix) > 3) || len(mb) < 3 {
+			return itemID{}, false
+		}
+		t := prefix + mb
+		if dash {
+			t = prefix + "-" + mb
+		}
+		return itemID{text: t, repaired: nb > 0}, true
+	}
+	return itemID{}, false
+}
+
+// numTok is a trailing numeric word of an item row.
+type numTok struct {
+	text string
+	conf float64
+	x    int // right edge
+}
+
+// rawItem is an item row before validation.
+type rawItem struct {
+	r      *row
+	id     itemID
+	idConf float64
+	nums   []numTok
+	desc   []string
+	unit   string
+}
+
+func isTimes(s string) bool {
+	switch s {
+	case "x", "X", "×", "*", "x:", "@":
+		return true
+	}
+	return false
+}
+
+func isCJK(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// parseItemRow splits a row into identifier, description, unit and trailing
+// numbers. ok is false when the row has no item code.
+func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
+	type ct struct {
+		s string
+		w Word
+	}
+	var toks []ct
+	for _, w := range r.words {
+		s := cleanWord(w.Text)
+		if s == "" {
+			continue
+		}
+		toks = append(toks, ct{s, w})
+	}
+	it := &rawItem{r: r}
+	idIdx := -1
+	for i := 0; i < len(toks) && i < 3; i++ {
+		if id, ok := readID(toks[i].s); ok {
+			it.id, it.idConf, idIdx = id, toks[i].w.Conf/100, i
+			break
+		}
+	}
+	if idIdx < 0 {
+		return nil, false
+	}
+	end := len(toks)
+	var nums []numTok
+	for j := len(toks) - 1; j > idIdx && len(nums) < maxNums; j-- {
+		s := toks[j].s
+		if isTimes(s) {
+			end = j
+			continue
+		}
+		s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "x"), "×"), "x")
+		if !numericLike(s) {
+			break
+		}
+		nums = append(nums, numTok{text: s, conf: toks[j].w.Conf / 100, x: toks[j].w.Box.Max.X})
+		end = j
+	}
+	for i, j := 0, len(nums)-1; i < j; i, j = i+1, j-1 {
+		nums[i], nums[j] = nums[j], nums[i]
+	}
+	it.nums = nums
+	desc := toks[idIdx+1 : end]
+	if n := len(desc); n > 0 {
+		last := []rune(desc[n-1].s)
+		if len(last) == 1 && isCJK(last[0]) {
+			it.unit = desc[n-1].s
+			desc = desc[:n-1]
+		}
+	}
+	for _, d := range desc {
+		it.desc = append(it.desc, d.s)
+	}
+	return it, true
+}
+
+// joinText joins words with spaces, except between two CJK characters where
+// Tesseract inserts spaces that are not in the print.
+func joinText(words []string) string {
+	var b strings.Builder
+	var prev rune
+	for i, w := range words {
+		rs := []rune(w)
+		if len(rs) == 0 {
+			continue
+		}
+		if i > 0 && !(isCJK(prev) && isCJK(rs[0])) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w)
+		prev = rs[len(rs)-1]
+	}
+	return b.String()
+}
+
+// columns holds the typical right edges of the numeric columns, learnt from
+// rows whose three numbers already reconcile.
+type columns struct {
+	qty, price, amount int
+	ok                 bool
+}
+
+func learnColumns(items []*rawItem) columns {
+	var q, p, a []int
+	for _, it := range items {
+		if len(it.nums) != 3 {
+			continue
+		}
+		if _, ok := solve(it.nums[0].text, it.nums[1].text, it.nums[2].text); !ok {
+			continue
+		}
+		q = append(q, it.nums[0].x)
+		p = append(p, it.nums[1].x)
+		a = append(a, it.nums[2].x)
+	}
+	if len(q) < 2 {
+		return columns{}
+	}
+	return columns{median(q), median(p), median(a), true}
+}
+
+func median(v []int) int {
+	s := append([]int(nil), v...)
+	sort.Ints(s)
+	return s[len(s)/2]
+}

@@ -1,0 +1,217 @@
+package ocr
+
+import (
+	"strconv"
+	"strings"
+)
+
+// formatCents renders an amount in cents as a decimal string with two
+// decimals ("12.50", "-438.47").
+func formatCents(c int64) string {
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	return sign + strconv.FormatInt(c/100, 10) + "." + twoDigits(c%100)
+}
+
+func twoDigits(n int64) string {
+	if n < 10 {
+		return "0" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// stripCurrency removes a currency prefix such as HK$, MOP$, $ or HKD.
+func stripCurrency(s string) string {
+	u := strings.ToUpper(s)
+	for _, p := range []string{"HK$", "MOP$", "HKD", "MOP", "RMB", "US$", "HKS", "$"} {
+		if strings.HasPrefix(u, p) && len(s) > len(p) {
+			return s[len(p):]
+		}
+	}
+	return s
+}
+
+// parseMoney reads an amount printed with exactly two decimals and optional
+// thousands separators ("1,254.00", "-438.47"). It accepts no OCR repairs;
+// see moneyCandidates for those.
+func parseMoney(s string) (int64, bool) {
+	s = stripCurrency(strings.TrimSpace(s))
+	neg := false
+	if strings.HasPrefix(s, "-") {
+		neg, s = true, s[1:]
+	}
+	dot := strings.LastIndexByte(s, '.')
+	if dot < 1 || len(s)-dot != 3 {
+		return 0, false
+	}
+	intPart, frac := s[:dot], s[dot+1:]
+	if !allDigits(frac) {
+		return 0, false
+	}
+	if strings.Contains(intPart, ",") {
+		groups := strings.Split(intPart, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		intPart = strings.Join(groups, "")
+	}
+	if !allDigits(intPart) || len(intPart) > 12 {
+		return 0, false
+	}
+	n, _ := strconv.ParseInt(intPart, 10, 64)
+	f, _ := strconv.ParseInt(frac, 10, 64)
+	c := n*100 + f
+	if neg {
+		c = -c
+	}
+	return c, true
+}
+
+// parseQty reads a plain non-negative integer quantity.
+func parseQty(s string) (int64, bool) {
+	s = strings.ReplaceAll(s, ",", "")
+	if !allDigits(s) || len(s) > 9 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// digitConfusions maps characters Tesseract commonly reads in place of
+// digits.
+var digitConfusions = map[rune]rune{
+	'O': '0', 'o': '0', 'D': '0', 'Q': '0', 'U': '0',
+	'I': '1', 'l': '1', '|': '1', 'i': '1', '!': '1', ']': '1', 'J': '1',
+	'Z': '2', 'z': '2',
+	'S': '5', 's': '5', '$': '5',
+	'B': '8', '&': '8',
+	'G': '6', 'b': '6',
+	'g': '9', 'q': '9',
+	'T': '7',
+	'A': '4',
+}
+
+// mapConfusions replaces confusable letters by digits and reports how many
+// characters it changed.
+func mapConfusions(s string) (string, int) {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if d, ok := digitConfusions[r]; ok {
+			b.WriteRune(d)
+			n++
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), n
+}
+
+// candidate is a reading of a numeric field with its repair cost: 0 for the
+// text as read, higher for each OCR repair applied.
+type candidate struct {
+	v    int64
+	cost int
+}
+
+// moneyCandidates lists plausible readings of a money token: as read, with
+// confusable letters mapped to digits, with a comma read for the decimal
+// point, and with a lost decimal point restored. Repaired readings are only
+// accepted by the caller when an arithmetic check confirms them.
+func moneyCandidates(s string) []candidate {
+	var out []candidate
+	add := func(v int64, cost int) {
+		for _, c := range out {
+			if c.v == v {
+				return
+			}
+		}
+		out = append(out, candidate{v, cost})
+	}
+	if v, ok := parseMoney(s); ok {
+		add(v, 0)
+	}
+	// Map confusions on the text as read: a "$" may be a misread "5".
+	m, n := mapConfusions(s)
+	if n > 0 {
+		if v, ok := parseMoney(m); ok {
+			add(v, n)
+		}
+	}
+	// "7,50" for "7.50"; "1.254.00" for "1,254.00".
+	if i := strings.LastIndexAny(m, ",."); i > 0 && len(m)-i == 3 {
+		body := strings.NewReplacer(",", "", ".", "").Replace(m[:i])
+		if v, ok := parseMoney(body + "." + m[i+1:]); ok {
+			add(v, n+1)
+		}
+	}
+	// A lost decimal point: "125400" for "1254.00".
+	digits := strings.NewReplacer(",", "", ".", "").Replace(m)
+	if allDigits(digits) && len(digits) >= 3 && !strings.Contains(m, ".") {
+		if v, ok := parseMoney(digits[:len(digits)-2] + "." + digits[len(digits)-2:]); ok {
+			add(v, n+2)
+		}
+	}
+	return out
+}
+
+// qtyCandidates lists plausible readings of a quantity token.
+func qtyCandidates(s string) []candidate {
+	var out []candidate
+	if v, ok := parseQty(s); ok {
+		out = append(out, candidate{v, 0})
+	}
+	m, n := mapConfusions(s)
+	if n > 0 {
+		if v, ok := parseQty(m); ok {
+			out = append(out, candidate{v, n})
+		}
+	}
+	return out
+}
+
+// numericLike reports whether a token looks like a number, possibly garbled:
+// it has at least one digit and most of its characters are digits,
+// separators or confusable letters.
+func numericLike(s string) bool {
+	s = stripCurrency(s)
+	if s == "" {
+		return false
+	}
+	digits, ok := 0, 0
+	total := 0
+	for _, r := range s {
+		total++
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+			ok++
+		case r == '.' || r == ',' || r == '-':
+			ok++
+		default:
+			if _, c := digitConfusions[r]; c {
+				ok++
+			}
+		}
+	}
+	return digits > 0 && ok == total && digits*2 >= total
+}

@@ -1,0 +1,206 @@
+package ocr
+
+import (
+	"image"
+	"math"
+)
+
+// prepOptions tunes preprocessing; the zero value is not useful, use
+// defaultPrep.
+type prepOptions struct {
+	// sheetWidth and receiptWidth are the output widths in pixels of a
+	// rectified A4-like sheet and of a narrow thermal receipt; they fix the
+	// text size Tesseract sees regardless of the photo's resolution.
+	sheetWidth, receiptWidth int
+	// removeRules erases long horizontal and vertical ruling lines.
+	removeRules bool
+}
+
+var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true}
+
+// preprocess turns a photo or scan into the grayscale plane given to
+// Tesseract: rectified, flattened and with table rules removed.
+func preprocess(img image.Image, opt prepOptions) *grayImg {
+	g := toGray(img)
+	q, ok := findPaper(g)
+	if !ok {
+		q = rotationQuad(g.w, g.h, skewAngle(g))
+	}
+	pw, ph := q.size()
+	outW := opt.sheetWidth
+	if pw/ph < 0.55 {
+		outW = opt.receiptWidth
+	}
+	outH := int(math.Round(float64(outW) * ph / pw))
+	// Keep the output within 4× the source and a sane size.
+	if outH > 4*max(g.w, g.h) || outH < 16 {
+		outW, outH = int(pw), int(ph)
+	}
+	hm, ok := quadHomography(q, float64(outW), float64(outH))
+	var r *grayImg
+	if ok {
+		r = warp(g, hm, outW, outH)
+	} else {
+		r = g
+	}
+	flatten(r)
+	if opt.removeRules {
+		removeRules(r)
+	}
+	return r
+}
+
+// flatten divides out uneven lighting (shadows, vignetting, tint): the
+// background level is the 90th percentile of each block, smoothed and
+// interpolated, and every pixel is scaled so the background becomes white.
+func flatten(g *grayImg) {
+	bs := max(16, g.w/40)
+	bw, bh := (g.w+bs-1)/bs, (g.h+bs-1)/bs
+	bg := make([]float64, bw*bh)
+	var hist [256]int
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			hist = [256]int{}
+			n := 0
+			for y := by * bs; y < min(g.h, (by+1)*bs); y++ {
+				for x := bx * bs; x < min(g.w, (bx+1)*bs); x++ {
+					hist[g.pix[y*g.w+x]]++
+					n++
+				}
+			}
+			k, c := n/10, 0
+			v := 255
+			for ; v > 0; v-- {
+				c += hist[v]
+				if c > k {
+					break
+				}
+			}
+			bg[by*bw+bx] = float64(max(v, 40))
+		}
+	}
+	// 3×3 smoothing of the block grid.
+	sm := make([]float64, len(bg))
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			s, n := 0.0, 0.0
+			for dy := -1; dy <= 1; dy++ {
+				for dx := -1; dx <= 1; dx++ {
+					x, y := bx+dx, by+dy
+					if x >= 0 && y >= 0 && x < bw && y < bh {
+						s += bg[y*bw+x]
+						n++
+					}
+				}
+			}
+			// Prefer the brighter of block and neighbourhood: a block full of
+			// ink underestimates the paper.
+			sm[by*bw+bx] = math.Max(bg[by*bw+bx], s/n)
+		}
+	}
+	for y := 0; y < g.h; y++ {
+		fy := (float64(y)+0.5)/float64(bs) - 0.5
+		y0 := min(max(int(math.Floor(fy)), 0), bh-1)
+		y1 := min(y0+1, bh-1)
+		ay := math.Min(math.Max(fy-float64(y0), 0), 1)
+		for x := 0; x < g.w; x++ {
+			fx := (float64(x)+0.5)/float64(bs) - 0.5
+			x0 := min(max(int(math.Floor(fx)), 0), bw-1)
+			x1 := min(x0+1, bw-1)
+			ax := math.Min(math.Max(fx-float64(x0), 0), 1)
+			top := sm[y0*bw+x0]*(1-ax) + sm[y0*bw+x1]*ax
+			bot := sm[y1*bw+x0]*(1-ax) + sm[y1*bw+x1]*ax
+			b := top*(1-ay) + bot*ay
+			v := float64(g.pix[y*g.w+x]) * 255 / b
+			if v > 255 {
+				v = 255
+			}
+			g.pix[y*g.w+x] = uint8(v)
+		}
+	}
+}
+
+// removeRules erases ruling lines: dark runs much longer than any character
+// stroke, horizontally or vertically, are painted white together with a
+// two-pixel margin that holds their blurred edges. Gridded tables are
+// otherwise read as one block of noise.
+func removeRules(g *grayImg) {
+	const ink = 150
+	minRun := max(40, g.w/25)
+	mask := make([]bool, len(g.pix))
+	// Horizontal runs, tolerating one-pixel gaps.
+	for y := 0; y < g.h; y++ {
+		row := g.pix[y*g.w : (y+1)*g.w]
+		start, gap := -1, 0
+		for x := 0; x <= g.w; x++ {
+			dark := x < g.w && row[x] < ink
+			if dark {
+				if start < 0 {
+					start = x
+				}
+				gap = 0
+				continue
+			}
+			if start >= 0 && gap < 1 && x < g.w {
+				gap++
+				continue
+			}
+			if start >= 0 {
+				end := x - gap
+				if end-start >= minRun {
+					for i := start; i < end; i++ {
+						mask[y*g.w+i] = true
+					}
+				}
+			}
+			start, gap = -1, 0
+		}
+	}
+	minVRun := max(40, g.h/40)
+	for x := 0; x < g.w; x++ {
+		start, gap := -1, 0
+		for y := 0; y <= g.h; y++ {
+			dark := y < g.h && g.pix[y*g.w+x] < ink
+			if dark {
+				if start < 0 {
+					start = y
+				}
+				gap = 0
+				continue
+			}
+			if start >= 0 && gap < 1 && y < g.h {
+				gap++
+				continue
+			}
+			if start >= 0 {
+				end := y - gap
+				if end-start >= minVRun {
+					for i := start; i < end; i++ {
+						mask[i*g.w+x] = true
+					}
+				}
+			}
+			start, gap = -1, 0
+		}
+	}
+	const margin = 2
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			if !mask[y*g.w+x] {
+				continue
+			}
+			for dy := -margin; dy <= margin; dy++ {
+				yy := y + dy
+				if yy < 0 || yy >= g.h {
+					continue
+				}
+				for dx := -margin; dx <= margin; dx++ {
+					xx := x + dx
+					if xx >= 0 && xx < g.w {
+						g.pix[yy*g.w+xx] = 255
+					}
+				}
+			}
+		}
+	}
+}

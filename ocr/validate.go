@@ -1,0 +1,163 @@
+package ocr
+
+import (
+	"fmt"
+	"math"
+)
+
+// solution is a reading of qty, unit price and amount (cents).
+type solution struct {
+	qty, price, amount int64
+	cost               int // number of OCR repairs applied
+}
+
+// solve finds the cheapest reading of the three tokens for which
+// qty × unit price = amount holds exactly. The arithmetic is the check that
+// confirms any repair; without it nothing is repaired.
+func solve(qs, ps, as string) (solution, bool) {
+	best := solution{cost: math.MaxInt}
+	found := false
+	for _, q := range qtyCandidates(qs) {
+		if q.v <= 0 {
+			continue
+		}
+		for _, p := range moneyCandidates(ps) {
+			for _, a := range moneyCandidates(as) {
+				if q.v*p.v != a.v {
+					continue
+				}
+				if c := q.cost + p.cost + a.cost; c < best.cost {
+					best = solution{q.v, p.v, a.v, c}
+					found = true
+				}
+			}
+		}
+	}
+	return best, found
+}
+
+// buildLine validates a raw item row and turns it into a Line. cols, when
+// known, assigns numbers of incomplete rows to columns by position; extra
+// is a money token from a neighbouring row usable as the amount (thermal
+// receipts sometimes print it on the description line).
+func buildLine(it *rawItem, cols columns) Line {
+	l := Line{Description: joinText(it.desc), Unit: it.unit}
+	if it.id.ean {
+		l.Barcode = it.id.text
+	} else {
+		l.SKU = it.id.text
+	}
+	idConf := it.idConf
+	switch {
+	case it.id.ean && it.id.eanValid && !it.id.repaired:
+		idConf = 0.99
+	case it.id.ean && it.id.eanValid:
+		idConf = 0.9
+		l.Problems = append(l.Problems, "barcode repaired (check digit confirms)")
+	case it.id.ean:
+		idConf = 0.2
+		l.Problems = append(l.Problems, "barcode check digit invalid")
+	case it.id.repaired:
+		idConf = math.Min(idConf, 0.5)
+		l.Problems = append(l.Problems, "item code contains letters read as digits")
+	}
+
+	var q, p, a *numTok
+	switch n := len(it.nums); {
+	case n >= 3:
+		q, p, a = &it.nums[n-3], &it.nums[n-2], &it.nums[n-1]
+	case n > 0 && cols.ok:
+		for i := range it.nums {
+			t := &it.nums[i]
+			dq, dp, da := abs(t.x-cols.qty), abs(t.x-cols.price), abs(t.x-cols.amount)
+			switch {
+			case dq <= dp && dq <= da:
+				q = t
+			case dp <= da:
+				p = t
+			default:
+				a = t
+			}
+		}
+	case n == 2:
+		// Without learnt columns two decimals mean price and amount.
+		if _, ok := parseMoney(it.nums[0].text); ok {
+			p, a = &it.nums[0], &it.nums[1]
+		} else {
+			q, p = &it.nums[0], &it.nums[1]
+		}
+	}
+	numConf := 0.0
+	switch {
+	case q != nil && p != nil && a != nil:
+		if s, ok := solve(q.text, p.text, a.text); ok {
+			l.Qty, l.UnitPrice, l.Amount = s.qty, formatCents(s.price), formatCents(s.amount)
+			numConf = 0.99
+			if s.cost > 0 {
+				numConf = 0.9
+				l.Problems = append(l.Problems, fmt.Sprintf("%d character(s) repaired (qty × price = amount confirms)", s.cost))
+			}
+		} else {
+			numConf = 0.2
+			qv, _ := parseQty(q.text)
+			pv, pok := parseMoney(p.text)
+			av, aok := parseMoney(a.text)
+			l.Qty = qv
+			if pok {
+				l.UnitPrice = formatCents(pv)
+			}
+			if aok {
+				l.Amount = formatCents(av)
+			}
+			l.Problems = append(l.Problems, "qty × unit price does not equal amount")
+		}
+	default:
+		numConf = 0.1
+		if q != nil {
+			l.Qty, _ = parseQty(q.text)
+		}
+		if p != nil {
+			if v, ok := parseMoney(p.text); ok {
+				l.UnitPrice = formatCents(v)
+			}
+		}
+		if a != nil {
+			if v, ok := parseMoney(a.text); ok {
+				l.Amount = formatCents(v)
+			}
+		}
+		// Derive the missing field; the result is unconfirmed.
+		pv, pok := parseMoney(l.UnitPrice)
+		av, aok := parseMoney(l.Amount)
+		switch {
+		case q == nil && pok && aok && pv > 0 && av%pv == 0:
+			l.Qty = av / pv
+		case a == nil && l.Qty > 0 && pok:
+			l.Amount = formatCents(l.Qty * pv)
+		case p == nil && l.Qty > 0 && aok && av%l.Qty == 0:
+			l.UnitPrice = formatCents(av / l.Qty)
+		}
+		l.Problems = append(l.Problems, "quantity, unit price or amount missing; derived values unconfirmed")
+	}
+	l.Confidence = math.Min(idConf, numConf)
+	if l.Confidence < reviewBelow || len(l.Problems) > 0 && numConf < 0.9 {
+		l.NeedsReview = true
+	}
+	if it.id.ean && !it.id.eanValid {
+		l.NeedsReview = true
+	}
+	if it.id.repaired && !it.id.ean {
+		l.NeedsReview = true
+	}
+	return l
+}
+
+// reviewBelow is the line confidence under which a line needs review.
+const reviewBelow = 0.6
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
