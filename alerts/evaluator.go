@@ -203,9 +203,15 @@ func (c *cycle) countRule(r Rule, cnt stock.Count) error {
 		if open.Hours() <= limit {
 			return nil
 		}
+		key := r.ID + "|" + cnt.ID + "|open|" + r.Updated.String()
+		c.judged[key] = c.e.judged[key]
+		if c.e.judged[key] {
+			return nil // in the outbox already
+		}
 		a := c.countAlert(r, cnt)
 		a.Value = strconv.FormatFloat(math.Floor(open.Hours()*10)/10, 'f', -1, 64)
 		c.out = append(c.out, firing{r, a})
+		c.judgedAfterEnqueue = append(c.judgedAfterEnqueue, key)
 		return nil
 	}
 	// Variance rules judge closed counts, whose reports are fixed.
