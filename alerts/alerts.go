@@ -240,7 +240,7 @@ type Delivery struct {
 	LastError   string     `json:"last_error,omitempty"`
 	Created     time.Time  `json:"created_at"`
 	Updated     time.Time  `json:"updated_at"`
-	DeliveredAt time.Time  `json:"delivered_at,omitempty"`
+	DeliveredAt time.Time  `json:"delivered_at,omitzero"`
 }
 
 // Attempt is one line of the delivery log.

@@ -58,8 +58,10 @@ type Dispatcher struct {
 func NewDispatcher(store Store) *Dispatcher {
 	host, _ := os.Hostname()
 	return &Dispatcher{
-		store:       store,
-		Client:      &http.Client{Timeout: 10 * time.Second},
+		store: store,
+		Client: &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse // a redirected webhook is a configuration error (3xx: failed)
+		}},
 		Worker:      fmt.Sprintf("%s-%d-%s", host, os.Getpid(), NewID("")[13:]),
 		Concurrency: 4,
 		MaxAttempts: 8,
@@ -87,6 +89,7 @@ func (d *Dispatcher) lease() time.Duration {
 func (d *Dispatcher) Run(ctx context.Context) {
 	conc := max(d.Concurrency, 1)
 	slots := make(chan struct{}, conc)
+	freed := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for ctx.Err() == nil {
@@ -103,15 +106,27 @@ func (d *Dispatcher) Run(ctx context.Context) {
 			slots <- struct{}{}
 			wg.Add(1)
 			go func() {
-				defer func() { <-slots; wg.Done() }()
+				defer func() {
+					<-slots
+					wg.Done()
+					select {
+					case freed <- struct{}{}:
+					default:
+					}
+				}()
 				d.attempt(del)
 			}()
 		}
-		if len(claimed) == free && free > 0 {
+		if free > 0 && len(claimed) == free {
 			continue // there may be more due right now
+		}
+		var wake <-chan struct{}
+		if len(slots) == conc {
+			wake = freed // full: claim again as soon as a slot frees
 		}
 		select {
 		case <-ctx.Done():
+		case <-wake:
 		case <-time.After(d.Poll):
 		}
 	}

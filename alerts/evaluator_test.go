@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -195,6 +196,8 @@ func TestEvaluateRules(t *testing.T) {
 	if p := got["pct|count:"+hk.ID+"|robot"].Alert; len(p.Lines) != 1 || p.Lines[0].SKU != "SKU-1" || p.Lines[0].VariancePct != -30 || p.Lines[0].VarianceValue.String() != "-300.00" {
 		t.Errorf("pct alert %+v", p)
 	}
+	t.Logf("DingTalk markdown:\n%s", got["pct|count:"+mo.ID+"|robot"].Alert.Markdown)
+	t.Logf("text:\n%s", got["value|count:"+mo.ID+"|hook"].Alert.Text)
 	if p := got["pct|count:"+mo.ID+"|robot"].Alert; len(p.Lines) != 1 || p.Lines[0].SKU != "SKU-2" || !strings.Contains(p.Markdown, "貨品 SKU-2") {
 		t.Errorf("pct alert %+v", p)
 	}
@@ -275,5 +278,44 @@ func TestRuleAdmin(t *testing.T) {
 	}
 	if _, err := svc.Rule(ctx, w.admin, "big"); stock.ErrorCode(err) != stock.ENotFound {
 		t.Fatalf("after delete: %v", err)
+	}
+}
+
+// End to end: a closed count over the limit reaches a signed webhook once.
+func TestEvaluateAndDeliver(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	rc := newReceiver(t, "whsec", 200)
+	svc := alerts.NewService(w.store, w.svc)
+	if _, _, err := svc.PutRule(ctx, w.admin, "big", alerts.RuleInput{Name: "大額差異 big variance", Kind: alerts.KindCountVarianceValue, Threshold: "100",
+		Targets: []alerts.Target{{Kind: alerts.TargetGeneric, URL: rc.srv.URL, Secret: "whsec"}}}); err != nil {
+		t.Fatal(err)
+	}
+	c := w.count(t, "HK-TST", map[string]int64{"SKU-1": 80, "SKU-2": 100, "SKU-3": 100}, false)
+	ev := alerts.NewEvaluator(w.store, w.svc)
+	d := testDispatcher(w.store, 10*time.Millisecond)
+	for range 3 {
+		if _, err := ev.EvaluateOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := rc.requests()
+	if len(got) != 1 || got[0].verified != nil {
+		t.Fatalf("receiver got %d requests (%+v)", len(got), got)
+	}
+	var a alerts.Alert
+	if err := json.Unmarshal(got[0].body, &a); err != nil || a.CountID != c.ID || a.Value != "200.00" || a.Currency != "HKD" || a.DeliveryID != got[0].delivery {
+		t.Fatalf("alert %s (%v)", got[0].body, err)
+	}
+	list, err := svc.Deliveries(ctx, w.admin, alerts.DeliveryFilter{Status: alerts.StatusDelivered})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("deliveries %+v %v", list, err)
+	}
+	v, err := svc.Delivery(ctx, w.admin, list[0].ID)
+	if err != nil || len(v.AttemptLog) != 1 || v.AttemptLog[0].StatusCode != 200 {
+		t.Fatalf("delivery %+v %v", v, err)
 	}
 }

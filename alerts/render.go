@@ -41,7 +41,7 @@ func roleName(r string) string {
 
 // clean keeps user text from breaking the markdown of a message.
 func clean(s string) string {
-	r := strings.NewReplacer("\n", " ", "\r", " ", "*", "＊", "_", "\\_", "`", "'", "[", "(", "]", ")", "#", "＃", "<", "‹", ">", "›")
+	r := strings.NewReplacer("\n", " ", "\r", " ", "*", "＊", "`", "'", "[", "(", "]", ")", "<", "‹")
 	return r.Replace(s)
 }
 
@@ -99,15 +99,17 @@ func render(a *Alert) {
 		fmt.Fprintf(&txt, "• %s: %s\n", f[0], f[1])
 	}
 	if len(a.Lines) > 0 {
-		md.WriteString("\n| SKU | 貨品 Item | 帳面 Book | 實點 Counted | 差異 Variance |\n|---|---|---|---|---|\n")
+		// DingTalk's markdown has no tables: one list item per line.
+		md.WriteString("\n**差異貨品 Lines** (帳面 book → 實點 counted):\n\n")
+		txt.WriteString("差異貨品 Lines (帳面 book → 實點 counted):\n")
 		for _, l := range a.Lines {
-			v := fmt.Sprintf("%+d (%+.2f%%, %s %s)", l.VarianceQty, l.VariancePct, a.Currency, l.VarianceValue)
-			fmt.Fprintf(&md, "| %s | %s %s | %d | %d | %s |\n", clean(l.SKU), clean(l.NameZh), clean(l.Name), l.BookQty, l.CountedQty, v)
-			fmt.Fprintf(&txt, "  - %s %s %s: %d → %d, %s\n", l.SKU, l.NameZh, l.Name, l.BookQty, l.CountedQty, v)
+			v := fmt.Sprintf("%d → %d, %+d (%+.2f%%, %s %s)", l.BookQty, l.CountedQty, l.VarianceQty, l.VariancePct, a.Currency, l.VarianceValue)
+			fmt.Fprintf(&md, "- %s %s %s: %s\n", clean(l.SKU), clean(l.NameZh), clean(l.Name), v)
+			fmt.Fprintf(&txt, "  - %s %s %s: %s\n", l.SKU, l.NameZh, l.Name, v)
 		}
 		if a.MoreLines > 0 {
-			fmt.Fprintf(&md, "\n另有 %d 項 / and %d more lines\n", a.MoreLines, a.MoreLines)
-			fmt.Fprintf(&txt, "  另有 %d 項 / and %d more lines\n", a.MoreLines, a.MoreLines)
+			fmt.Fprintf(&md, "- 另有 %d 項 / and %d more\n", a.MoreLines, a.MoreLines)
+			fmt.Fprintf(&txt, "  - 另有 %d 項 / and %d more\n", a.MoreLines, a.MoreLines)
 		}
 	}
 	a.Markdown = md.String()
@@ -120,7 +122,9 @@ func body(kind TargetKind, a Alert) ([]byte, error) {
 	case TargetDingTalk:
 		return json.Marshal(map[string]any{"msgtype": "markdown", "markdown": map[string]string{"title": a.Title, "text": a.Markdown}})
 	case TargetSlack:
-		return json.Marshal(map[string]string{"text": a.Text})
+		// Slack reads &, < and > as markup.
+		esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+		return json.Marshal(map[string]string{"text": esc.Replace(a.Text)})
 	default:
 		return json.Marshal(a)
 	}
