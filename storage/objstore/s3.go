@@ -127,6 +127,10 @@ func (s *S3) Bucket() string { return s.bucket }
 // hash when it is known at upload time.
 const metaSHA256 = "sha256"
 
+// copyLimit is the largest object one CopyObject request may copy (the
+// S3 limit); larger ones are copied in parts.
+var copyLimit int64 = 5 << 30
+
 // maxPrehash is the largest seekable upload Put hashes before sending, so
 // that its SHA-256 can go into the object's metadata.
 const maxPrehash = 64 << 20
@@ -236,14 +240,27 @@ func (st *s3Staged) commit(ctx context.Context, key, contentType, sha256Hex stri
 	if contentType == "" {
 		contentType = defaultContentType
 	}
-	// ComposeObject is one CopyObject up to 5 GiB, a multipart copy above.
-	ui, err := s.client.ComposeObject(ctx, minio.CopyDestOptions{
-		Bucket:          s.bucket,
-		Object:          key,
-		ContentType:     contentType,
-		UserMetadata:    map[string]string{metaSHA256: sha256Hex},
-		ReplaceMetadata: true,
-	}, minio.CopySrcOptions{Bucket: s.bucket, Object: st.key})
+	src := minio.CopySrcOptions{Bucket: s.bucket, Object: st.key}
+	var ui minio.UploadInfo
+	var err error
+	if st.size <= copyLimit {
+		ui, err = s.client.CopyObject(ctx, minio.CopyDestOptions{
+			Bucket:          s.bucket,
+			Object:          key,
+			ContentType:     contentType,
+			UserMetadata:    map[string]string{metaSHA256: sha256Hex},
+			ReplaceMetadata: true,
+		}, src)
+	} else {
+		// A multipart copy: ComposeObject starts the upload with the
+		// UserMetadata only, so the content type goes there.
+		ui, err = s.client.ComposeObject(ctx, minio.CopyDestOptions{
+			Bucket:          s.bucket,
+			Object:          key,
+			UserMetadata:    map[string]string{metaSHA256: sha256Hex, "Content-Type": contentType},
+			ReplaceMetadata: true,
+		}, src)
+	}
 	if err != nil {
 		return Info{}, s.mapErr(err, key)
 	}

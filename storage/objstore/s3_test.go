@@ -101,6 +101,26 @@ func TestS3(t *testing.T) {
 		}
 	})
 
+	t.Run("MultipartCopy", func(t *testing.T) {
+		// Uploads over 5 GiB are copied in parts; try that path with a
+		// lower limit.
+		defer objstore.SetCopyLimit(1 << 20)()
+		ctx := ctxT(t)
+		st := newS3(t, srv)
+		src := &patternReader{n: 6 << 20}
+		info, err := objstore.PutContent(ctx, st, src, 10<<20, "application/pdf")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Stat(ctx, info.Key)
+		if err != nil || got.ContentType != "application/pdf" || got.SHA256 != info.SHA256 || got.Size != 6<<20 {
+			t.Errorf("Stat = %+v, %v; PutContent %+v", got, err, info)
+		}
+		if l := s3Leftovers(t, st); len(l) != 0 {
+			t.Errorf("left: %q", l)
+		}
+	})
+
 	t.Run("Sweep", func(t *testing.T) {
 		ctx := ctxT(t)
 		st := newS3(t, srv)
