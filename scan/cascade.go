@@ -65,13 +65,16 @@ const (
 
 // run is one decode of one image: the reads so far and the deadline.
 type run struct {
-	ctx  context.Context
-	all  bool
-	col  *collector
-	r1D  []oned.RowDecoder
-	qr   gozxing.Reader
-	dm   *datamatrix.DataMatrixReader
-	rows int // scan lines tried, for tests and tuning
+	ctx context.Context
+	all bool
+	col *collector
+	r1D []oned.RowDecoder
+	// noRSS is r1D without GS1 DataBar, half the cost of a scan line, for
+	// the late dense scans; rss is the DataBar reader alone.
+	noRSS, rss []oned.RowDecoder
+	qr         gozxing.Reader
+	dm         *datamatrix.DataMatrixReader
+	rows       int // scan lines tried, for tests and tuning
 	// longOnly drops EAN-8 and UPC-E row reads: set for the dense scans
 	// of sharpened images, where short codes are misread too easily.
 	longOnly bool
@@ -103,6 +106,7 @@ func (d *Decoder) decodeGray(ctx context.Context, g *gray) []Barcode {
 func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	r := &run{firstGood: -1, ctx: ctx, all: d.opts.All, col: newCollector(), r1D: readers1D(),
 		qr: qrcode.NewQRCodeReader(), dm: datamatrix.NewDataMatrixReader()}
+	r.noRSS, r.rss = r.r1D[:len(r.r1D)-1:len(r.r1D)-1], r.r1D[len(r.r1D)-1:]
 	long := max(g.w, g.h)
 	k := (long + d.opts.WorkSide - 1) / d.opts.WorkSide
 	work := &view{g: g.shrink(k), scale: float64(k)}
@@ -120,6 +124,13 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			big = &view{g: work.g.grow2(), scale: work.scale / 2}
 		}
 		return big
+	}
+	var sharp *view
+	sharp4 := func() *view { // shared by three stages
+		if sharp == nil {
+			sharp = &view{g: work.g.sharpen(4, 1), scale: work.scale}
+		}
+		return sharp
 	}
 	// The order comes from the ZXing photo benchmark: cheap attempts that
 	// often read first, then the costlier ones.
@@ -153,7 +164,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// Small images: narrow modules read better enlarged.
 		func() {
 			if small {
-				r.scan1D(grown(), rowHistogram, 64)
+				r.with(r.noRSS, func() { r.scan1D(grown(), rowHistogram, 64) })
 			}
 		},
 		func() {
@@ -164,31 +175,30 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		},
 		func() {
 			if small {
-				r.scan1D(grown(), rowAdaptive, 64)
+				r.with(r.noRSS, func() { r.scan1D(grown(), rowAdaptive, 64) })
 			}
 		},
-		func() { r.scan1D(work, rowHistogram, 256) },
+		func() { r.with(r.noRSS, func() { r.scan1D(work, rowHistogram, 256) }) },
 		func() {
 			if small { // GS1 DataBar: gozxing's own scan pairs halves across rows
-				r.decodeWhole(work, rss.NewRSS14Reader())
-				r.decodeWhole(grown(), rss.NewRSS14Reader())
+				r.with(r.rss, func() { r.scan1D(grown(), rowHistogram, grown().g.h) })
 			}
 		},
 		// Small blurred photos: bar edges steepened by an unsharp mask
 		// along the rows (ean13-2, upca-5 of the ZXing photos).
 		func() {
 			if small {
-				r.scan1D(&view{g: work.g.sharpen(4, 1), scale: work.scale}, rowHistogram, 60)
+				r.with(r.noRSS, func() { r.scan1D(sharp4(), rowHistogram, 60) })
 			}
 		},
 		func() {
 			if small {
-				r.scan1D(&view{g: work.g.sharpen(8, 1), scale: work.scale}, rowHistogram, 60)
+				r.with(r.noRSS, func() { r.scan1D(&view{g: work.g.sharpen(8, 1), scale: work.scale}, rowHistogram, 60) })
 			}
 		},
 		func() {
 			if small {
-				r.scan1D(&view{g: work.g.sharpen(4, 1), scale: work.scale}, localBlocks, 60)
+				r.with(r.noRSS, func() { r.scan1D(sharp4(), localBlocks, 60) })
 			}
 		},
 		// The same on every line; a read counts again only a twenty-fourth
@@ -198,8 +208,10 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if small {
 				r.longOnly = true
 				defer func() { r.longOnly = false }()
-				r.scan1DGap(&view{g: work.g.sharpen(4, 1), scale: work.scale}, rowHistogram, 240, work.g.h/24)
-				r.scan1DGap(&view{g: work.g.sharpen(6, 1), scale: work.scale}, rowAdaptive, 120, work.g.h/24)
+				r.with(r.noRSS, func() {
+					r.scan1DGap(sharp4(), rowHistogram, 240, work.g.h/24)
+					r.scan1DGap(&view{g: work.g.sharpen(6, 1), scale: work.scale}, rowAdaptive, 120, work.g.h/24)
+				})
 			}
 		},
 		// Turned codes, the other binarizations (last: on the ZXing
@@ -223,9 +235,9 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if r.done() || (i >= sweep && r.col.anyAccepted()) {
 				break
 			}
-			t0 := time.Now()
+			t0 := stageClock()
 			s()
-			r.stageTimes = append(r.stageTimes, time.Since(t0))
+			r.stageTimes = append(r.stageTimes, stageClock()-t0)
 			if r.firstGood < 0 && r.col.anyAccepted() {
 				r.firstGood = i
 			}
@@ -233,6 +245,18 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	}()
 	return r
 }
+
+// with runs fn with only the given row decoders.
+func (r *run) with(readers []oned.RowDecoder, fn func()) {
+	all := r.r1D
+	r.r1D = readers
+	defer func() { r.r1D = all }()
+	fn()
+}
+
+// stageClock measures the stages for tuning: wall time here, the thread's
+// CPU time in the tuning test (which stays right on a busy machine).
+var stageClock = func() time.Duration { return time.Duration(time.Now().UnixNano()) }
 
 // scan1D tries every 1D reader on n scan lines of v spread over its height,
 // from the middle outwards, each line forwards and reversed.
