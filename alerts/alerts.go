@@ -191,6 +191,7 @@ const (
 // generic webhook (with DeliveryID set at sending).
 type Alert struct {
 	DeliveryID   string      `json:"delivery_id,omitempty"`
+	Test         bool        `json:"test,omitempty"` // a test message (Service.Test), not a real alert
 	RuleID       string      `json:"rule_id"`
 	RuleName     string      `json:"rule_name"`
 	Kind         Kind        `json:"kind"`

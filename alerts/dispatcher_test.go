@@ -378,3 +378,22 @@ func TestDispatchCancelled(t *testing.T) {
 		t.Fatalf("%d requests", len(rc.requests()))
 	}
 }
+
+// An admin's test message reaches the target.
+func TestRuleTestMessage(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "pandian.db"))
+	rc := newReceiver(t, "k", 200)
+	putRule(t, s, genericRule("big", rc.srv.URL, "k"))
+	svc := alerts.NewService(s, nil)
+	admin := stock.Actor{Employee: stock.Employee{Code: "A001", Role: stock.RoleAdmin}}
+	ds, err := svc.Test(context.Background(), admin, "big")
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("test: %+v %v", ds, err)
+	}
+	testDispatcher(s, 10*time.Millisecond).RunOnce(context.Background())
+	waitStatus(t, s, ds[0].ID, alerts.StatusDelivered)
+	var a alerts.Alert
+	if got := rc.requests(); len(got) != 1 || json.Unmarshal(got[0].body, &a) != nil || !a.Test || !strings.Contains(a.Markdown, "Test message") {
+		t.Fatalf("got %+v", a)
+	}
+}

@@ -90,6 +90,10 @@ func render(a *Alert) {
 		}
 	}
 	facts = append(facts, [2]string{"規則 Rule", a.RuleName}, [2]string{"時間 Time", a.FiredAt.In(hkt).Format("2006-01-02 15:04 HKT")})
+	if a.Test {
+		zh, en = "測試訊息："+zh, "Test message: "+en
+		facts = [][2]string{{"說明 Note", "規則設定測試，並非真實警報 Testing the rule's targets, not a real alert"}, {"規則 Rule", a.RuleName}, facts[len(facts)-1]}
+	}
 	a.Title = zh + " " + en
 	var md, txt strings.Builder
 	fmt.Fprintf(&md, "### %s / %s\n\n", zh, en)

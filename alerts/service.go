@@ -173,6 +173,32 @@ func (s *Service) Retry(ctx context.Context, actor stock.Actor, id string) (Deli
 	return s.Delivery(ctx, actor, id)
 }
 
+// Test enqueues a test message of rule id to each of its targets (admins),
+// whether the rule is enabled or not, and returns the deliveries; the
+// dispatcher sends them like any other (a disabled rule's are cancelled).
+func (s *Service) Test(ctx context.Context, actor stock.Actor, id string) ([]Delivery, error) {
+	if err := canWrite(actor); err != nil {
+		return nil, err
+	}
+	r, err := s.store.AlertRule(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	subject := "test:" + NewID("")
+	a := Alert{RuleID: r.ID, RuleName: r.Name, Kind: r.Kind, Subject: subject, FiredAt: now, Threshold: r.Threshold, Value: "-", Test: true}
+	render(&a)
+	var ds []Delivery
+	for _, t := range r.Targets {
+		ds = append(ds, Delivery{ID: NewID("dl_"), DedupKey: r.ID + "|" + subject + "|" + t.ID, RuleID: r.ID, TargetID: t.ID, TargetKind: t.Kind,
+			Subject: subject, Alert: a, Status: StatusPending, NextAt: now, Created: now, Updated: now})
+	}
+	if _, err := s.store.EnqueueAlertDeliveries(ctx, ds); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
 func validID(id string) bool {
 	if id == "" || len(id) > 64 {
 		return false
