@@ -123,7 +123,7 @@ func TestS3(t *testing.T) {
 
 	t.Run("Sweep", func(t *testing.T) {
 		ctx := ctxT(t)
-		st := newS3(t, srv)
+		st := srv.Store(t)
 		c := st.Client()
 		c.PutObject(ctx, st.Bucket(), "tmp/crashed", strings.NewReader("partial"), 7, minio.PutObjectOptions{})
 		// tmp/ is not part of the key space.

@@ -1,8 +1,10 @@
 // Package miniotest runs a throwaway MinIO server for tests.
 //
-//	srv := miniotest.Start(t)          // skipped if no minio binary (fatal under CI)
-//	st, _ := objstore.NewS3(srv.Config())
-//	st.EnsureBucket(ctx)
+//	srv := miniotest.Start(t) // skipped if no minio binary (fatal under CI)
+//	st := srv.Store(t)        // an *objstore.S3 in a new, empty bucket
+//
+// or, to tune the configuration, objstore.NewS3(srv.Config()) followed by
+// EnsureBucket. Stop and Start simulate an outage.
 //
 // The binary is looked up in $PANDIAN_MINIO_BIN, <user cache>/pandian/bin
 // (/root/.cache/pandian/bin for root; where `make minio` installs it),
@@ -12,6 +14,7 @@ package miniotest
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -127,6 +130,24 @@ func (s *Server) Config() objstore.S3Config {
 		Bucket:    Bucket,
 		Region:    "us-east-1",
 	}
+}
+
+// Store returns a store in a new bucket of its own (so tests sharing a
+// server do not see each other's objects), created with EnsureBucket.
+func (s *Server) Store(t testing.TB) *objstore.S3 {
+	t.Helper()
+	cfg := s.Config()
+	cfg.Bucket = "t-" + randHex(8)
+	st, err := objstore.NewS3(cfg)
+	if err != nil {
+		t.Fatalf("miniotest: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := st.EnsureBucket(ctx); err != nil {
+		t.Fatalf("miniotest: %v", err)
+	}
+	return st
 }
 
 // Addr returns the server's host:port.
