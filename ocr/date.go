@@ -20,8 +20,14 @@ var (
 // and dd-mm-yyyy or dd/mm/yyyy. Day-first is preferred, as in Hong Kong and
 // Macau; month-first is used only when the second number exceeds 12.
 func ParseDate(s string) (iso, matched string, ok bool) {
-	compact := strings.Join(strings.Fields(s), "")
 	for _, re := range []*regexp.Regexp{reDateCJK, reDateYMD, reDateDMY} {
+		// The CJK form is matched with spaces removed (Tesseract spaces the
+		// characters out); numeric forms on the text as read, where a space
+		// ends the number.
+		compact := s
+		if re == reDateCJK {
+			compact = strings.Join(strings.Fields(s), "")
+		}
 		m := re.FindStringSubmatchIndex(compact)
 		if m == nil {
 			continue
@@ -57,4 +63,29 @@ func isoDate(y, m, d string) (string, bool) {
 		return "", false
 	}
 	return fmt.Sprintf("%04d-%02d-%02d", yi, mi, di), true
+}
+
+var reDigitRuns = regexp.MustCompile(`\d+`)
+
+// parseLabelledDate reads the date after a "Date"/"日期" label when the
+// separators were misread ("Date: 20234F 10 23A" for 2023年10月23日): a
+// leading four-digit year followed by month and day numbers. The result is
+// unconfirmed and gets a low confidence.
+func parseLabelledDate(s string) (string, bool) {
+	u := strings.ToUpper(s)
+	i := strings.LastIndex(u, "DATE")
+	if i < 0 {
+		return "", false
+	}
+	runs := reDigitRuns.FindAllString(u[i:], 4)
+	if len(runs) < 3 || len(runs[0]) < 4 {
+		return "", false
+	}
+	y := runs[0][:4]
+	rest := runs[1:]
+	if len(runs[0]) > 4 && len(runs[0]) <= 6 && len(runs) == 3 {
+		// "20234F": the 年 read as a digit and a letter.
+		rest = runs[1:3]
+	}
+	return isoDate(y, rest[0], rest[1])
 }

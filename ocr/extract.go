@@ -121,6 +121,12 @@ func Extract(pages []*Page) *Document {
 		}
 		doc.Lines = append(doc.Lines, l)
 	}
+	harmoniseCodes(doc.Lines)
+	for _, l := range doc.Lines {
+		if l.NeedsReview {
+			doc.NeedsReview = true
+		}
+	}
 	sums.reconcile(&doc.Header, sum, sumOK && len(doc.Lines) > 0, doc)
 	if len(doc.Lines) == 0 {
 		doc.NeedsReview = true

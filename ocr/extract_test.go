@@ -146,6 +146,7 @@ func TestParseDate(t *testing.T) {
 		{"12/25/2024", "2024-12-25"},
 		{"DN/2024/3073", ""},
 		{"31/02/2024", ""},
+		{"DN-2310304 AW) Date: 05/03/2023 3", "2023-03-05"},
 	}
 	for _, c := range cases {
 		got, _, ok := ParseDate(c.in)
@@ -226,5 +227,14 @@ func TestDocNumber(t *testing.T) {
 		if got, _ := readDocNumber(in); got != want {
 			t.Errorf("readDocNumber(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestParseLabelledDate(t *testing.T) {
+	if got, ok := parseLabelledDate("Date: 20234F 10 23A"); !ok || got != "2023-10-23" {
+		t.Errorf("got %q %v", got, ok)
+	}
+	if _, ok := parseLabelledDate("Tel: 2345 6789"); ok {
+		t.Error("no label, no date")
 	}
 }

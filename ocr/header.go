@@ -5,14 +5,14 @@ import (
 	"strings"
 )
 
-var reDocNumber = regexp.MustCompile(`^(PO|DN|INV|RC|SO|DO|GRN)([-/]?)([0-9][0-9/-]{3,14}[0-9])$`)
+var reDocNumber = regexp.MustCompile(`^(PO|DN|INV|RC)([-/]?)([0-9][0-9/-]{3,14}[0-9])$`)
 
 // readDocNumber recognises a document number such as "PO/2024/3073",
 // "DN240720-80" or "INV-2473532", mapping confusable letters after the
 // prefix to digits.
 func readDocNumber(s string) (string, bool) {
 	s = strings.ToUpper(strings.TrimRight(s, "."))
-	for _, fix := range [][2]string{{"P0", "PO"}, {"0N", "DN"}, {"1NV", "INV"}, {"lNV", "INV"}, {"D0", "DO"}} {
+	for _, fix := range [][2]string{{"P0", "PO"}, {"0N", "DN"}, {"1NV", "INV"}, {"lNV", "INV"}} {
 		if strings.HasPrefix(s, fix[0]) {
 			s = fix[1] + s[len(fix[0]):]
 		}
@@ -74,6 +74,9 @@ func readHeader(h *Header, rows, all []*row) {
 			if iso, m, ok := ParseDate(r.text()); ok {
 				h.Date, h.DatePrinted = iso, m
 				h.Confidence["date"] = minConf(r.words) / 100
+			} else if iso, ok := parseLabelledDate(r.text()); ok {
+				h.Date = iso
+				h.Confidence["date"] = 0.3
 			}
 		}
 		if i < 6 {

@@ -15,7 +15,7 @@ func cleanWord(s string) string { return strings.Trim(strings.TrimSpace(s), trim
 
 var (
 	reSKUPrefixed = regexp.MustCompile(`^[A-Z]{1,4}-?[0-9A-Za-z]{3,10}$`)
-	reDigitsOnly  = regexp.MustCompile(`^[0-9]+$`)
+	reSKUGeneric  = regexp.MustCompile(`^[A-Z0-9][A-Z0-9./-]{3,15}$`)
 )
 
 // itemID is a parsed item identifier.
@@ -43,12 +43,17 @@ func readID(s string) (itemID, bool) {
 		}
 		return itemID{}, false
 	}
-	if allDigits(s) && len(s) >= 4 && len(s) <= 12 {
+	if allDigits(s) && len(s) >= 5 && len(s) <= 12 {
 		return itemID{text: s}, true
 	}
 	// A digit code with a letter or two misread ("S07185"): mostly digits.
 	if allDigits(m) && len(m) >= 5 && len(m) <= 12 && n*4 <= len(m) {
 		return itemID{text: m, repaired: true}, true
+	}
+	if reSKUGeneric.MatchString(s) && countDigits(s) >= 3 && strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0 && !reSKUPrefixed.MatchString(s) {
+		// Mixed codes such as "N6098-L" or "D0445-02": taken as read, there
+		// is no check to confirm a repair.
+		return itemID{text: s}, true
 	}
 	if reSKUPrefixed.MatchString(s) {
 		i := strings.IndexFunc(s, func(r rune) bool { return r < 'A' || r > 'Z' })
@@ -69,6 +74,16 @@ func readID(s string) (itemID, bool) {
 		return itemID{text: t, repaired: nb > 0}, true
 	}
 	return itemID{}, false
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // numTok is a trailing numeric word of an item row.
@@ -111,12 +126,20 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 		if s == "" {
 			continue
 		}
+		// "12x3.50": quantity and price run together on thermal receipts.
+		if m := reQtyTimesPrice.FindStringSubmatch(s); m != nil {
+			toks = append(toks, ct{m[1], w}, ct{"x", w}, ct{m[2], w})
+			continue
+		}
 		toks = append(toks, ct{s, w})
+	}
+	if u := compactUpper(r); strings.Contains(u, "TEL") || strings.Contains(u, "電話") || strings.Contains(u, "FAX") || strings.Contains(u, "DATE") || strings.Contains(u, "日期") {
+		return nil, false
 	}
 	it := &rawItem{r: r}
 	idIdx := -1
 	for i := 0; i < len(toks) && i < 3; i++ {
-		if id, ok := readID(toks[i].s); ok {
+		if id, ok := readIDToken(toks[i].s); ok {
 			it.id, it.idConf, idIdx = id, toks[i].w.Conf/100, i
 			break
 		}
@@ -126,7 +149,10 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 	}
 	end := len(toks)
 	var nums []numTok
-	for j := len(toks) - 1; j > idIdx && len(nums) < maxNums; j-- {
+	skipped := 0
+	// One number more than the columns is kept: a speck right of the table
+	// can read as a digit, and buildLine tries both windows.
+	for j := len(toks) - 1; j > idIdx && len(nums) <= maxNums; j-- {
 		s := toks[j].s
 		if isTimes(s) {
 			end = j
@@ -134,6 +160,13 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 		}
 		s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(s, "x"), "×"), "x")
 		if !numericLike(s) {
+			// Up to two short specks right of the numbers (a table border
+			// read as a letter) are ignored.
+			if len(nums) == 0 && skipped < 2 && len([]rune(s)) <= 2 {
+				skipped++
+				end = j
+				continue
+			}
 			break
 		}
 		nums = append(nums, numTok{text: s, conf: toks[j].w.Conf / 100, x: toks[j].w.Box.Max.X})
@@ -141,6 +174,11 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 	}
 	for i, j := 0, len(nums)-1; i < j; i, j = i+1, j-1 {
 		nums[i], nums[j] = nums[j], nums[i]
+	}
+	// An item row has a barcode or at least two numbers; this keeps
+	// telephone numbers and document numbers out.
+	if !it.id.ean && len(nums) < 2 {
+		return nil, false
 	}
 	it.nums = nums
 	desc := toks[idIdx+1 : end]
@@ -155,6 +193,37 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 		it.desc = append(it.desc, d.s)
 	}
 	return it, true
+}
+
+var reQtyTimesPrice = regexp.MustCompile(`^(\d{1,6})[x×X](\d[\d,]*\.\d\d)$`)
+
+// readIDToken reads an item code from a word, ignoring the remnants of a
+// removed column rule ("-H3181-S", "7__HK-61780"). Document numbers are
+// not item codes.
+func readIDToken(s string) (itemID, bool) {
+	if i := strings.LastIndex(s, "__"); i >= 0 {
+		s = s[i+2:]
+	}
+	s = strings.TrimLeft(s, "-_.")
+	if _, isDoc := readDocNumber(s); isDoc {
+		return itemID{}, false
+	}
+	// Specks inside a code: quotes, and a dot before or after the dash.
+	t := strings.NewReplacer("'", "", "’", "", "‘", "", "`", "", ".-", "-", "-.", "-").Replace(s)
+	repaired := t != s
+	// A code printed in capitals but read with a lower-case letter or a
+	// currency sign for C or S ("€2510-BL", "$5432-L", "wc-07213").
+	if countDigits(t) >= 3 && strings.ContainsAny(t, "-€$abcdefghijklmnopqrstuvwxyz") {
+		u := strings.NewReplacer("€", "C", "$", "S").Replace(strings.ToUpper(t))
+		if u != t && strings.Contains(t, "-") {
+			repaired, t = true, u
+		}
+	}
+	id, ok := readID(t)
+	if ok && repaired {
+		id.repaired = true
+	}
+	return id, ok
 }
 
 // joinText joins words with spaces, except between two CJK characters where

@@ -63,12 +63,25 @@ func buildLine(it *rawItem, cols columns) Line {
 	}
 
 	var q, p, a *numTok
-	switch n := len(it.nums); {
+	nums := it.nums
+	if n := len(nums); n > 3 {
+		// Prefer the window that reconciles: the last three, else the three
+		// before a trailing speck.
+		if _, ok := solve(nums[n-3].text, nums[n-2].text, nums[n-1].text); ok {
+			nums = nums[n-3:]
+		} else if _, ok := solve(nums[n-4].text, nums[n-3].text, nums[n-2].text); ok {
+			nums = nums[n-4 : n-1]
+			l.Problems = append(l.Problems, "ignored a number right of the amount")
+		} else {
+			nums = nums[n-3:]
+		}
+	}
+	switch n := len(nums); {
 	case n >= 3:
-		q, p, a = &it.nums[n-3], &it.nums[n-2], &it.nums[n-1]
+		q, p, a = &nums[n-3], &nums[n-2], &nums[n-1]
 	case n > 0 && cols.ok:
-		for i := range it.nums {
-			t := &it.nums[i]
+		for i := range nums {
+			t := &nums[i]
 			dq, dp, da := abs(t.x-cols.qty), abs(t.x-cols.price), abs(t.x-cols.amount)
 			switch {
 			case dq <= dp && dq <= da:
@@ -81,10 +94,10 @@ func buildLine(it *rawItem, cols columns) Line {
 		}
 	case n == 2:
 		// Without learnt columns two decimals mean price and amount.
-		if _, ok := parseMoney(it.nums[0].text); ok {
-			p, a = &it.nums[0], &it.nums[1]
+		if _, ok := parseMoney(nums[0].text); ok {
+			p, a = &nums[0], &nums[1]
 		} else {
-			q, p = &it.nums[0], &it.nums[1]
+			q, p = &nums[0], &nums[1]
 		}
 	}
 	numConf := 0.0
