@@ -228,8 +228,12 @@ func (s *S3) stage(ctx context.Context, r io.Reader) (staged, error) {
 		PartSize:    s.partSize,
 	})
 	if err != nil {
-		st := &s3Staged{s: s, key: key}
-		st.discard()
+		// minio-go aborts the multipart upload, unless the service is
+		// unreachable; try again here, and remove any completed object.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.client.RemoveIncompleteUpload(ctx, s.bucket, key)
+		s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
 		return nil, s.mapErr(src.failure(err), key)
 	}
 	return &s3Staged{s: s, key: key, size: ui.Size}, nil
@@ -268,13 +272,11 @@ func (st *s3Staged) commit(ctx context.Context, key, contentType, sha256Hex stri
 	return Info{Key: key, Size: st.size, ContentType: contentType, SHA256: sha256Hex, ModTime: modTime(ui.LastModified)}, nil
 }
 
-// discard removes the temporary object and any incomplete multipart
-// upload under its key.
+// discard removes the temporary object.
 func (st *s3Staged) discard() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	st.s.client.RemoveObject(ctx, st.s.bucket, st.key, minio.RemoveObjectOptions{})
-	st.s.client.RemoveIncompleteUpload(ctx, st.s.bucket, st.key)
 }
 
 // Open implements Store. The reader also implements io.Seeker.

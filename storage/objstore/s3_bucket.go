@@ -92,7 +92,7 @@ func (s *S3) mapErr(err error, key string) error {
 		switch {
 		case resp.Code == "NoSuchKey" || resp.Code == "NoSuchVersion" ||
 			resp.StatusCode == 404 && resp.Code != "NoSuchBucket":
-			return fmt.Errorf("%w: %q", ErrNotFound, key)
+			return fmt.Errorf("%w: %q: %w", ErrNotFound, key, err)
 		case unavailableCodes[resp.Code] || resp.StatusCode >= 500:
 			return fmt.Errorf("%w: %s: %w", ErrUnavailable, s.client.EndpointURL().Host, err)
 		case resp.Code == "NoSuchBucket":

@@ -1,0 +1,58 @@
+package objstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"syscall"
+	"testing"
+
+	"github.com/minio/minio-go/v7"
+)
+
+func TestS3MapErr(t *testing.T) {
+	s, err := NewS3(S3Config{Endpoint: "127.0.0.1:9000", Bucket: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := &url.Error{Op: "Put", URL: "http://127.0.0.1:9000/b/k", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
+	for _, c := range []struct {
+		err  error
+		want error // nil: none of the sentinels
+	}{
+		{minio.ErrorResponse{Code: "NoSuchKey", StatusCode: 404}, ErrNotFound},
+		{minio.ErrorResponse{StatusCode: 404}, ErrNotFound}, // HEAD: no body
+		{fmt.Errorf("wrapped: %w", minio.ErrorResponse{Code: "NoSuchKey"}), ErrNotFound},
+		{minio.ErrorResponse{Code: "NoSuchBucket", StatusCode: 404}, nil},
+		{minio.ErrorResponse{Code: "SlowDown", StatusCode: 503}, ErrUnavailable},
+		{minio.ErrorResponse{Code: "XMinioServerNotInitialized", StatusCode: 503}, ErrUnavailable},
+		{minio.ErrorResponse{Code: "InternalError", StatusCode: 500}, ErrUnavailable},
+		{minio.ErrorResponse{StatusCode: 502}, ErrUnavailable},
+		{minio.ErrorResponse{Code: "AccessDenied", StatusCode: 403}, nil},
+		{minio.ErrorResponse{Code: "SignatureDoesNotMatch", StatusCode: 403}, nil},
+		{refused, ErrUnavailable},
+		{syscall.ECONNRESET, ErrUnavailable},
+		{io.ErrUnexpectedEOF, ErrUnavailable},
+		{context.DeadlineExceeded, ErrUnavailable},
+		{fmt.Errorf("x: %w", ErrTooLarge), ErrTooLarge},
+		{context.Canceled, nil},
+		{errors.New("something else"), nil},
+	} {
+		got := s.mapErr(c.err, "k")
+		for _, sentinel := range []error{ErrNotFound, ErrUnavailable, ErrTooLarge} {
+			if errors.Is(got, sentinel) != (sentinel == c.want) {
+				t.Errorf("mapErr(%v) = %v, want %v", c.err, got, c.want)
+			}
+		}
+		if !errors.Is(got, c.err) {
+			t.Errorf("mapErr(%v) = %v: cause lost", c.err, got)
+		}
+	}
+	if got := s.mapErr(context.Canceled, "k"); !errors.Is(got, context.Canceled) {
+		t.Errorf("cancellation: %v", got)
+	}
+}
