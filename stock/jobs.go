@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"time"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) SubmitImport(ctx context.Context, actor Actor, kind string, bo
 		return JobView{}, Errorf(ENotFound, "unknown import %q: use catalog, stock, employees or locations", kind)
 	}
 	now := s.Now().UTC()
-	j := Job{ID: newID("job_"), Kind: "import:" + kind, Status: "queued", Actor: actor.Employee.Code, Input: body, Created: now, Updated: now}
+	j := Job{ID: newID("job_"), Kind: JobsImports + kind, Status: "queued", Actor: actor.Employee.Code, Input: body, Created: now, Updated: now}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.CreateJob(j); err != nil {
 			return err
@@ -63,11 +64,12 @@ func (s *Service) GetJob(ctx context.Context, actor Actor, id string) (JobView, 
 // runner takes it over (its runner died).
 const jobStale = 10 * time.Minute
 
-// RunJobs runs queued jobs until ctx ends, polling every poll. Several
-// runners (in several processes) may run against the same database.
-func (s *Service) RunJobs(ctx context.Context, poll time.Duration) {
+// RunJobs runs queued jobs of the given kinds (JobsImports, JobsDocuments;
+// none: imports only) until ctx ends, polling every poll. Several runners
+// (in several processes) may run against the same database.
+func (s *Service) RunJobs(ctx context.Context, poll time.Duration, kinds ...string) {
 	for ctx.Err() == nil {
-		ran, err := s.RunOneJob(ctx)
+		ran, err := s.RunOneJob(ctx, kinds...)
 		if err != nil && ctx.Err() == nil {
 			slog.Error("job runner", "err", err)
 		}
@@ -80,14 +82,22 @@ func (s *Service) RunJobs(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// RunOneJob claims and runs one job; it reports whether there was one.
-func (s *Service) RunOneJob(ctx context.Context) (bool, error) {
+// RunOneJob claims and runs one job of the given kinds (none: imports); it
+// reports whether there was one.
+func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) {
+	if len(kinds) == 0 {
+		kinds = []string{JobsImports}
+	}
 	var j Job
 	var ok bool
 	err := s.store.Write(ctx, func(tx Tx) error {
-		var err error
-		j, ok, err = tx.ClaimJob("import:", s.Now().Add(-jobStale))
-		return err
+		for _, k := range kinds {
+			var err error
+			if j, ok, err = tx.ClaimJob(k, s.Now().Add(-jobStale)); err != nil || ok {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil || !ok {
 		return false, err
@@ -99,6 +109,32 @@ func (s *Service) RunOneJob(ctx context.Context) (bool, error) {
 		if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateJob(j) }); err != nil {
 			slog.Error("job update", "job", j.ID, "err", err)
 		}
+	}
+	if strings.HasPrefix(j.Kind, JobsDocuments) {
+		beat := time.Now()
+		heartbeat := func() {
+			if time.Since(beat) > jobStale/10 {
+				beat = time.Now()
+				update(func(*Job) {})
+			}
+		}
+		retry, err := s.runDocumentJob(ctx, j, heartbeat)
+		switch {
+		case err != nil && retry:
+			slog.Warn("job will be retried", "job", j.ID, "err", err, "in", jobRetry)
+			// A job to retry becomes stale, and so claimable, after jobRetry.
+			update(func(j *Job) { j.Status, j.Error = "retry", ErrorMessage(err) })
+			j.Updated = s.Now().UTC().Add(jobRetry - jobStale)
+			if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateJob(j) }); err != nil {
+				slog.Error("job update", "job", j.ID, "err", err)
+			}
+		case err != nil:
+			update(func(j *Job) { j.Status, j.Error = "failed", ErrorMessage(err) })
+		default:
+			update(func(j *Job) { j.Status, j.Progress, j.Error = "done", 1, "" })
+			slog.Info("job done", "job", j.ID)
+		}
+		return true, nil
 	}
 	var emp Employee
 	err = s.store.Read(ctx, func(tx Tx) error {
@@ -119,7 +155,7 @@ func (s *Service) RunOneJob(ctx context.Context) (bool, error) {
 		slog.Info("job progress", "job", j.ID, "progress", p)
 		update(func(j *Job) { j.Progress = p })
 	}
-	kind := j.Kind[len("import:"):]
+	kind := j.Kind[len(JobsImports):]
 	res, err := s.Import(ctx, Actor{Employee: emp}, kind, j.Input, progress)
 	if err != nil {
 		slog.Warn("job failed", "job", j.ID, "err", err)

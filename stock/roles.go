@@ -42,6 +42,8 @@ const (
 	PermUploadDocuments Permission = "upload_documents" // upload documents
 	PermReadStock       Permission = "read_stock"       // read book stock
 	PermPostMovements   Permission = "post_movements"   // post stock movements
+	PermReadDocuments   Permission = "read_documents"   // read documents of the scope
+	PermReceive         Permission = "receive"          // post a document's goods receipt
 )
 
 var permissions = map[Permission][]Role{
@@ -54,6 +56,8 @@ var permissions = map[Permission][]Role{
 	PermUploadDocuments: {RoleCounter, RoleSupervisor, RoleStoreManager, RoleRegionalManager, RoleAdmin},
 	PermReadStock:       {RoleStoreManager, RoleRegionalManager, RoleAuditor, RoleAdmin},
 	PermPostMovements:   {RoleStoreManager, RoleRegionalManager, RoleAdmin},
+	PermReadDocuments:   {RoleCounter, RoleSupervisor, RoleStoreManager, RoleRegionalManager, RoleAuditor, RoleAdmin},
+	PermReceive:         {RoleSupervisor, RoleStoreManager, RoleRegionalManager, RoleAdmin},
 }
 
 // Can reports whether role r holds permission p.

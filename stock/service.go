@@ -62,6 +62,10 @@ type Service struct {
 	codes  CodeParser
 	photos PhotoDecoder
 	cfg    Config
+	// Documents (SetDocuments).
+	files   Files
+	reader  DocumentReader
+	docOpts DocumentOptions
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }

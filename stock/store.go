@@ -100,6 +100,21 @@ type Tx interface {
 	Audit(e AuditEntry) error
 	AuditLog(entity string, limit int) ([]AuditEntry, error)
 
+	// Documents.
+	CreateDocument(d Document) error
+	// Document returns a document with every SKU it concerns.
+	Document(id string) (Document, error)
+	// UpdateDocument saves a document and adds the SKUs it does not list yet.
+	UpdateDocument(d Document) error
+	SetDocumentProgress(id string, progress float64, at time.Time) error
+	// DocumentsForSKU returns the newest documents of sku that are
+	// company-wide or under one of paths (nil: all).
+	DocumentsForSKU(sku string, paths []string, limit int) ([]Document, error)
+	// CatalogNames returns every SKU's code and names.
+	CatalogNames() ([]SKU, error)
+	SKUsWithoutFolder(limit int) ([]SKU, error)
+	MarkSKUFolders(skus []string, at time.Time) error
+
 	// Jobs (long imports).
 	CreateJob(j Job) error
 	Job(id string) (Job, error)

@@ -42,10 +42,11 @@ func (t *tx) UpdateJob(j stock.Job) error {
 }
 
 // ClaimJob marks the oldest queued job of a kind (or one whose runner went
-// quiet before staleBefore) as running and returns it.
+// quiet before staleBefore, or one to retry whose time has come: the domain
+// dates those so that they go stale then) as running and returns it.
 func (t *tx) ClaimJob(kindPrefix string, staleBefore time.Time) (stock.Job, bool, error) {
 	j, err := scanJob(t.queryRow(`SELECT `+jobCols+` FROM jobs
-		WHERE substr(kind, 1, ?) = ? AND (status = 'queued' OR (status = 'running' AND updated_at < ?))
+		WHERE substr(kind, 1, ?) = ? AND (status = 'queued' OR (status IN ('running', 'retry') AND updated_at < ?))
 		ORDER BY created_at LIMIT 1`+t.d.skipLock, len(kindPrefix), kindPrefix, micros(staleBefore)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return j, false, nil

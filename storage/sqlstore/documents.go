@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"pandian/stock"
+)
+
+const documentCols = `id, kind, status, location, location_path, filename, content_type, size, sha256, blob_key,
+	uploaded_by, created_at, updated_at, progress, pages, error, content, filed_at, receipt, receipt_hash`
+
+// documentRow is a document as stored: the content and receipt as JSON.
+func documentRow(d stock.Document) ([]any, error) {
+	content, err := json.Marshal(d.DocumentContent)
+	if err != nil {
+		return nil, err
+	}
+	receipt, hash := "", ""
+	if d.Receipt != nil {
+		b, err := json.Marshal(d.Receipt)
+		if err != nil {
+			return nil, err
+		}
+		receipt, hash = string(b), d.Receipt.Hash
+	}
+	return []any{d.ID, string(d.Kind), d.Status, d.Location, d.LocationPath, d.Filename, d.ContentType, d.Size, d.SHA256, d.BlobKey,
+		d.UploadedBy, micros(d.Created), micros(d.Updated), d.Progress, d.Pages, d.Error, string(content), micros(d.Filed), receipt, hash}, nil
+}
+
+func scanDocument(row interface{ Scan(...any) error }) (stock.Document, error) {
+	var d stock.Document
+	var kind, content, receipt, hash string
+	var created, updated, filed int64
+	err := row.Scan(&d.ID, &kind, &d.Status, &d.Location, &d.LocationPath, &d.Filename, &d.ContentType, &d.Size, &d.SHA256, &d.BlobKey,
+		&d.UploadedBy, &created, &updated, &d.Progress, &d.Pages, &d.Error, &content, &filed, &receipt, &hash)
+	if err != nil {
+		return d, err
+	}
+	d.Kind, d.Created, d.Updated, d.Filed = stock.DocumentKind(kind), fromMicros(created), fromMicros(updated), fromMicros(filed)
+	if filed == 0 {
+		d.Filed = time.Time{}
+	}
+	if err := json.Unmarshal([]byte(content), &d.DocumentContent); err != nil {
+		return d, err
+	}
+	if d.Lines == nil {
+		d.Lines = []stock.DocLine{}
+	}
+	if receipt != "" {
+		var r stock.Receipt
+		if err := json.Unmarshal([]byte(receipt), &r); err != nil {
+			return d, err
+		}
+		r.Hash = hash
+		d.Receipt = &r
+	}
+	return d, nil
+}
+
+// CreateDocument stores a new document and the SKUs it concerns.
+func (t *tx) CreateDocument(d stock.Document) error {
+	args, err := documentRow(d)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO documents (`+documentCols+`) VALUES (`+placeholders(len(args))+`)`, args...); err != nil {
+		return err
+	}
+	return t.addDocumentSKUs(d)
+}
+
+// addDocumentSKUs records the document's SKUs it does not list yet.
+func (t *tx) addDocumentSKUs(d stock.Document) error {
+	for _, sku := range uniq(d.SKUs) {
+		if _, err := t.exec(`INSERT INTO document_skus (document_id, sku, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+			d.ID, sku, micros(d.Created)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Document returns one document with its SKUs.
+func (t *tx) Document(id string) (stock.Document, error) {
+	d, err := scanDocument(t.queryRow(`SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, notFound("document", id)
+	}
+	if err != nil {
+		return d, err
+	}
+	rows, err := t.query(`SELECT sku FROM document_skus WHERE document_id = ? ORDER BY created_at, sku`, id)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	d.SKUs = []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return d, err
+		}
+		d.SKUs = append(d.SKUs, s)
+	}
+	return d, rows.Err()
+}
+
+// UpdateDocument saves a document's state and adds its new SKUs.
+func (t *tx) UpdateDocument(d stock.Document) error {
+	args, err := documentRow(d)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE documents SET status = ?, updated_at = ?, progress = ?, pages = ?, error = ?, content = ?,
+		filed_at = ?, receipt = ?, receipt_hash = ? WHERE id = ?`,
+		args[2], args[12], args[13], args[14], args[15], args[16], args[17], args[18], args[19], d.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("document", d.ID)
+	}
+	return t.addDocumentSKUs(d)
+}
+
+// SetDocumentProgress records how far reading a document has got.
+func (t *tx) SetDocumentProgress(id string, p float64, at time.Time) error {
+	_, err := t.exec(`UPDATE documents SET progress = ?, updated_at = ? WHERE id = ?`, p, micros(at), id)
+	return err
+}
+
+// DocumentsForSKU returns the newest documents concerning sku that are
+// company-wide or under one of paths (nil: all).
+func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) ([]stock.Document, error) {
+	cond, args := "1=1", []any{}
+	if paths != nil {
+		c, a := underAny("d.location_path", paths)
+		cond, args = "(d.location_path = '' OR "+c+")", a
+	}
+	q := `SELECT d.` + documentCols + ` FROM document_skus s JOIN documents d ON d.id = s.document_id
+		WHERE s.sku = ? AND ` + cond + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`
+	rows, err := t.query(q, append(append([]any{sku}, args...), limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stock.Document
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// CatalogNames returns every SKU's code and names (for matching
+// descriptions).
+func (t *tx) CatalogNames() ([]stock.SKU, error) {
+	rows, err := t.query(`SELECT sku, name, name_zh FROM skus ORDER BY sku`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stock.SKU
+	for rows.Next() {
+		var s stock.SKU
+		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SKUsWithoutFolder returns up to limit SKUs whose folder is not made yet.
+func (t *tx) SKUsWithoutFolder(limit int) ([]stock.SKU, error) {
+	rows, err := t.query(`SELECT sku, name, name_zh, category FROM skus WHERE folder_at = 0 ORDER BY sku LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []stock.SKU
+	for rows.Next() {
+		var s stock.SKU
+		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// MarkSKUFolders records that the folders of skus exist.
+func (t *tx) MarkSKUFolders(skus []string, at time.Time) error {
+	return chunks(skus, 500, func(part []string) error {
+		_, err := t.exec(`UPDATE skus SET folder_at = ? WHERE sku IN (`+placeholders(len(part))+`)`, append([]any{micros(at)}, anys(part)...)...)
+		return err
+	})
+}
