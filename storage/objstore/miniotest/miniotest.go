@@ -180,6 +180,7 @@ func (s *Server) Start() {
 		"MINIO_CI_CD=1", // allows a data dir on the root disk
 	)
 	cmd.Stdout, cmd.Stderr = logf, logf
+	killWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("miniotest: start %s: %v", s.bin, err)
 	}
