@@ -135,8 +135,8 @@ var copyLimit int64 = 5 << 30
 // that its SHA-256 can go into the object's metadata.
 const maxPrehash = 64 << 20
 
-// Put implements Store. If r is an io.Seeker (as with PutBytes) and at most
-// 64 MiB long, its SHA-256 is computed first and stored with the object;
+// Put implements Store. If r is an io.Seeker at offset 0 (as with PutBytes)
+// and at most 64 MiB long, its SHA-256 is computed first and stored with the object;
 // otherwise the object's SHA256 is unknown.
 func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (Info, error) {
 	if err := ValidateKey(key); err != nil {
@@ -147,16 +147,14 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	}
 	opts := minio.PutObjectOptions{ContentType: contentType, PartSize: s.partSize}
 	sum := ""
-	if rs, ok := r.(io.ReadSeeker); ok && size >= 0 && size <= maxPrehash {
-		start, err := rs.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return Info{}, fmt.Errorf("objstore: %w", err)
-		}
+	// A seekable r at its start is read twice: to hash it, then to send it
+	// (minio-go seeks back to 0 to retry).
+	if rs, ok := r.(io.ReadSeeker); ok && size >= 0 && size <= maxPrehash && atStart(rs) {
 		h := sha256.New()
 		if n, err := io.CopyN(h, rs, size); err != nil {
 			return Info{}, fmt.Errorf("objstore: read %d of %d bytes: %w", n, size, err)
 		}
-		if _, err := rs.Seek(start, io.SeekStart); err != nil {
+		if _, err := rs.Seek(0, io.SeekStart); err != nil {
 			return Info{}, fmt.Errorf("objstore: %w", err)
 		}
 		sum = hex.EncodeToString(h.Sum(nil))
@@ -179,6 +177,11 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 		sum = blobSHA(key)
 	}
 	return Info{Key: key, Size: ui.Size, ContentType: contentType, SHA256: sum, ModTime: modTime(ui.LastModified)}, nil
+}
+
+func atStart(s io.Seeker) bool {
+	off, err := s.Seek(0, io.SeekCurrent)
+	return err == nil && off == 0
 }
 
 // srcReader remembers the error its source failed with, to tell a failing
