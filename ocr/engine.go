@@ -51,12 +51,16 @@ var ErrClosed = errors.New("ocr: engine closed")
 
 var ompOnce sync.Once
 
-// NewEngine creates the client pool. Before the first client is created it
-// sets OMP_THREAD_LIMIT=1 in the process environment (unless already set):
-// Tesseract then runs single-threaded per page, which on this workload is
-// several times faster than its OpenMP default on a loaded machine, and the
-// Engine parallelises across pages instead. OpenMP reads the variable once,
-// when the library first starts a parallel region, so it must be set early.
+// NewEngine creates the client pool. Tesseract must run single-threaded per
+// page: its OpenMP threads spin-wait and, on a shared machine, make a page
+// several times slower than one thread; the Engine parallelises across
+// pages instead. Before the first client is created NewEngine sets
+// OMP_THREAD_LIMIT=1 in the process environment (unless already set), which
+// governs OpenMP programs started from this process; because libgomp reads
+// its environment when it is loaded, before Go code runs, every recognition
+// also pins its goroutine to an OS thread and calls omp_set_num_threads(1)
+// on it. Setting OMP_THREAD_LIMIT=1 before starting the server remains the
+// belt-and-braces option.
 func NewEngine(opt Options) (*Engine, error) {
 	ompOnce.Do(func() {
 		if os.Getenv("OMP_THREAD_LIMIT") == "" {
@@ -153,6 +157,11 @@ func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
 		return nil, err
 	}
 	defer func() { e.clients <- c }()
+	// OpenMP settings are per OS thread: pin the goroutine so Tesseract's
+	// parallel regions run single-threaded (see ompSingleThread).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ompSingleThread()
 	if err := c.SetImageFromBytes(g.pgm()); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
