@@ -20,7 +20,7 @@ import (
 
 // S3Config configures an S3 store (MinIO in development and production).
 type S3Config struct {
-	Endpoint  string // host:port of the S3 API, e.g. "127.0.0.1:9000"
+	Endpoint  string // host:port of the S3 API, e.g. "127.0.0.1:9000" (a URL sets Secure by its scheme)
 	AccessKey string
 	SecretKey string
 	Bucket    string
@@ -74,6 +74,8 @@ var (
 // NewS3 returns a store in cfg.Bucket. It does not contact the service:
 // call EnsureBucket at startup and Ping for readiness.
 func NewS3(cfg S3Config) (*S3, error) {
+	cfg.Endpoint, cfg.Secure = splitScheme(cfg.Endpoint, cfg.Secure)
+	cfg.PublicEndpoint, _ = splitScheme(cfg.PublicEndpoint, cfg.Secure)
 	if cfg.Endpoint == "" || cfg.Bucket == "" {
 		return nil, errors.New("objstore: S3 endpoint and bucket are required")
 	}
@@ -115,6 +117,18 @@ func NewS3(cfg S3Config) (*S3, error) {
 		}
 	}
 	return s, nil
+}
+
+// splitScheme accepts "http://host:port" and "https://host:port" for
+// "host:port" with Secure set accordingly.
+func splitScheme(endpoint string, secure bool) (string, bool) {
+	if rest, ok := strings.CutPrefix(endpoint, "https://"); ok {
+		return strings.TrimRight(rest, "/"), true
+	}
+	if rest, ok := strings.CutPrefix(endpoint, "http://"); ok {
+		return strings.TrimRight(rest, "/"), false
+	}
+	return endpoint, secure
 }
 
 // Client returns the underlying minio-go client.

@@ -56,3 +56,28 @@ func TestS3MapErr(t *testing.T) {
 		t.Errorf("cancellation: %v", got)
 	}
 }
+
+func TestNewS3Endpoint(t *testing.T) {
+	for _, c := range []struct {
+		in     string
+		secure bool
+		host   string
+		scheme string
+	}{
+		{"minio:9000", false, "minio:9000", "http"},
+		{"minio:9000", true, "minio:9000", "https"},
+		{"http://minio:9000/", true, "minio:9000", "http"},
+		{"https://s3.example.com", false, "s3.example.com", "https"},
+	} {
+		s, err := NewS3(S3Config{Endpoint: c.in, Secure: c.secure, Bucket: "b"})
+		if err != nil {
+			t.Fatalf("NewS3(%q): %v", c.in, err)
+		}
+		if u := s.client.EndpointURL(); u.Host != c.host || u.Scheme != c.scheme {
+			t.Errorf("NewS3(%q, secure %v): %s", c.in, c.secure, u)
+		}
+	}
+	if _, err := NewS3(S3Config{Endpoint: "minio:9000"}); err == nil {
+		t.Error("no bucket accepted")
+	}
+}
