@@ -29,7 +29,7 @@ type S3Config struct {
 
 	// PublicEndpoint, if set, is the host:port presigned URLs point at
 	// (when clients reach the service under another name than the server
-	// does); it uses the same Secure setting.
+	// does); it uses the Secure setting unless given as a URL.
 	PublicEndpoint string
 	// PartSize is the multipart part size of streamed uploads, which is
 	// also the memory each such upload buffers; 0 means DefaultPartSize.
@@ -75,7 +75,7 @@ var (
 // call EnsureBucket at startup and Ping for readiness.
 func NewS3(cfg S3Config) (*S3, error) {
 	cfg.Endpoint, cfg.Secure = splitScheme(cfg.Endpoint, cfg.Secure)
-	cfg.PublicEndpoint, _ = splitScheme(cfg.PublicEndpoint, cfg.Secure)
+	pubEndpoint, pubSecure := splitScheme(cfg.PublicEndpoint, cfg.Secure)
 	if cfg.Endpoint == "" || cfg.Bucket == "" {
 		return nil, errors.New("objstore: S3 endpoint and bucket are required")
 	}
@@ -88,15 +88,15 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if cfg.MaxRetries <= 0 {
 		cfg.MaxRetries = DefaultMaxRetries
 	}
-	newClient := func(endpoint string) (*minio.Client, error) {
-		tr, err := minio.DefaultTransport(cfg.Secure)
+	newClient := func(endpoint string, secure bool) (*minio.Client, error) {
+		tr, err := minio.DefaultTransport(secure)
 		if err != nil {
 			return nil, err
 		}
 		tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 		c, err := minio.New(endpoint, &minio.Options{
 			Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
-			Secure:     cfg.Secure,
+			Secure:     secure,
 			Region:     cfg.Region,
 			Transport:  tr,
 			MaxRetries: cfg.MaxRetries,
@@ -106,13 +106,13 @@ func NewS3(cfg S3Config) (*S3, error) {
 		}
 		return c, nil
 	}
-	c, err := newClient(cfg.Endpoint)
+	c, err := newClient(cfg.Endpoint, cfg.Secure)
 	if err != nil {
 		return nil, err
 	}
 	s := &S3{client: c, presign: c, bucket: cfg.Bucket, region: cfg.Region, partSize: cfg.PartSize}
-	if cfg.PublicEndpoint != "" && cfg.PublicEndpoint != cfg.Endpoint {
-		if s.presign, err = newClient(cfg.PublicEndpoint); err != nil {
+	if pubEndpoint != "" && (pubEndpoint != cfg.Endpoint || pubSecure != cfg.Secure) {
+		if s.presign, err = newClient(pubEndpoint, pubSecure); err != nil {
 			return nil, err
 		}
 	}
