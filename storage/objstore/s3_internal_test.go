@@ -78,7 +78,7 @@ func TestNewS3Endpoint(t *testing.T) {
 			t.Errorf("NewS3(%q, secure %v): %s", c.in, c.secure, u)
 		}
 	}
-	s, _ := NewS3(S3Config{Endpoint: "minio:9000", PublicEndpoint: "https://files.example.com", Bucket: "docs"})
+	s, _ := NewS3(S3Config{AccessKey: "ak", SecretKey: "secretkey", Endpoint: "minio:9000", PublicEndpoint: "https://files.example.com", Bucket: "docs"})
 	if u, err := s.presign.PresignedGetObject(context.Background(), "docs", "k", time.Minute, nil); err != nil || u.Host != "files.example.com" || u.Scheme != "https" {
 		t.Errorf("presigned URL with PublicEndpoint: %v, %v", u, err)
 	}
