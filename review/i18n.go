@@ -1,0 +1,412 @@
+package review
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"pandian/stock"
+)
+
+// Languages of the pages.
+const (
+	langEN = "en"
+	langZH = "zh-Hant"
+)
+
+// messages is the table of every UI string: key → {English, Traditional
+// Chinese}. Strings with verbs are fmt formats.
+var messages = map[string][2]string{
+	"app":                   {"Stock count review", "盤點審核"},
+	"nav.counts":            {"Counts", "盤點"},
+	"nav.roles":             {"Accuracy by role", "按職位準確率"},
+	"signin":                {"Sign in", "登入"},
+	"signout":               {"Sign out", "登出"},
+	"signin.code":           {"Employee code", "員工編號"},
+	"signin.pin":            {"PIN", "密碼"},
+	"signin.wrong":          {"Wrong employee code or PIN.", "員工編號或密碼錯誤。"},
+	"signin.left":           {"%d attempts left before a lock-out.", "再錯 %d 次將被鎖定。"},
+	"signin.locked":         {"Too many wrong PINs: sign-in is locked; try again in %s.", "密碼錯誤次數過多，帳戶已鎖定，請於 %s 後再試。"},
+	"signin.expired":        {"Your session has ended; please sign in again.", "登入已逾時，請重新登入。"},
+	"signin.required":       {"Enter your employee code and PIN.", "請輸入員工編號及密碼。"},
+	"csrf":                  {"The form has expired or did not come from this site. Reload the page and try again.", "表格已過期或來源不明，請重新載入頁面再試。"},
+	"lang.switch":           {"中文", "English"},
+	"counts.title":          {"Counts", "盤點清單"},
+	"counts.none":           {"No counts in your scope.", "你的範圍內沒有盤點。"},
+	"counts.filter":         {"Status", "狀態"},
+	"all":                   {"All", "全部"},
+	"show":                  {"Show", "顯示"},
+	"col.count":             {"Count", "盤點"},
+	"col.location":          {"Location", "地點"},
+	"col.status":            {"Status", "狀態"},
+	"col.opened":            {"Opened", "開始"},
+	"col.closed":            {"Closed", "結束"},
+	"col.lines":             {"Lines", "項目"},
+	"col.varlines":          {"Lines with variance", "有差異項目"},
+	"col.absvalue":          {"Variance value (abs.)", "差異金額（絕對值）"},
+	"col.netvalue":          {"Net variance value", "淨差異金額"},
+	"col.accuracy":          {"Accuracy", "準確率"},
+	"col.sku":               {"SKU", "貨號"},
+	"col.name":              {"Name", "品名"},
+	"col.category":          {"Category", "類別"},
+	"col.zones":             {"Zones", "區域"},
+	"col.book":              {"Book", "帳面"},
+	"col.counted":           {"Counted", "實點"},
+	"col.varqty":            {"Variance", "差異數量"},
+	"col.varvalue":          {"Variance value", "差異金額"},
+	"col.varpct":            {"%", "%"},
+	"col.countedby":         {"Counted by", "盤點人"},
+	"col.recount":           {"Recount", "重點"},
+	"col.reason":            {"Reason", "原因"},
+	"col.scans":             {"Scans", "掃描"},
+	"col.role":              {"Role", "職位"},
+	"col.employee":          {"Employee", "員工"},
+	"col.time":              {"Scanned at", "掃描時間"},
+	"col.device":            {"Device", "裝置"},
+	"col.bin":               {"Bin", "貨位"},
+	"col.code":              {"Code", "條碼"},
+	"col.qty":               {"Qty", "數量"},
+	"col.pack":              {"Pack", "包裝"},
+	"col.applied":           {"Units", "單位數"},
+	"col.lot":               {"Lot", "批號"},
+	"col.expiry":            {"Expiry", "到期日"},
+	"col.round":             {"Round", "輪次"},
+	"col.photo":             {"Photo", "相片"},
+	"col.within":            {"Within tolerance", "容差內"},
+	"col.recounted":         {"Recounted", "已重點"},
+	"col.week":              {"Week of", "週"},
+	"col.counts":            {"Counts", "盤點數"},
+	"col.daysleft":          {"Days left", "剩餘日數"},
+	"view":                  {"View", "查看"},
+	"open":                  {"Open", "打開"},
+	"masked":                {"Blind count: book quantities are hidden for your role.", "盲盤：你的職位不可查看帳面數量。"},
+	"own.lines":             {"You see only the lines you counted.", "你只可查看自己盤點的項目。"},
+	"report.title":          {"Count %s", "盤點 %s"},
+	"report.summary":        {"Summary", "摘要"},
+	"report.byrole":         {"By role", "按職位"},
+	"report.lines":          {"Lines", "項目"},
+	"report.shown":          {"%s of %s lines shown", "顯示 %s 項，共 %s 項"},
+	"report.lots":           {"Lots and expiry dates", "批號及到期日"},
+	"report.unresolved":     {"Unresolved codes", "未能識別的條碼"},
+	"report.none":           {"No lines match.", "沒有符合的項目。"},
+	"report.blind":          {"Blind", "盲盤"},
+	"report.round":          {"Round", "輪次"},
+	"report.approvedby":     {"Approved by", "批核人"},
+	"report.limit":          {"Store approval limit", "分店批核上限"},
+	"filter.title":          {"Filters", "篩選"},
+	"filter.zone":           {"Zone", "區域"},
+	"filter.category":       {"Category", "類別"},
+	"filter.role":           {"Role", "職位"},
+	"filter.employee":       {"Employee", "員工"},
+	"filter.lot":            {"Lot", "批號"},
+	"filter.expiry":         {"Expiry", "到期"},
+	"filter.variance":       {"Only lines with a variance", "只顯示有差異項目"},
+	"filter.sort":           {"Sort", "排序"},
+	"filter.apply":          {"Apply", "套用"},
+	"filter.clear":          {"Clear", "清除"},
+	"sort.abs":              {"Largest variance value first", "差異金額由大至小"},
+	"sort.sku":              {"SKU", "貨號"},
+	"sort.qty":              {"Largest variance quantity first", "差異數量由大至小"},
+	"export.csv":            {"Download CSV", "下載 CSV"},
+	"export.xlsx":           {"Download Excel", "下載 Excel"},
+	"recount.title":         {"Order a recount", "安排重點"},
+	"recount.help":          {"Tick the lines to recount in the table, choose who counts them, and send.", "在表中勾選要重點的項目，選擇盤點人，然後送出。"},
+	"recount.assignee":      {"Assignee (employee code)", "負責員工編號"},
+	"recount.submit":        {"Order recount", "安排重點"},
+	"recount.done":          {"Recount ordered: round %d.", "已安排重點：第 %d 輪。"},
+	"approve.title":         {"Approve and post adjustments", "批核並過帳調整"},
+	"approve.help":          {"Choose a reason for each line with a variance (default: unknown), then approve. Every variance is posted to book stock.", "為每個有差異的項目選擇原因（預設：不明），然後批核。所有差異將過帳至帳面庫存。"},
+	"approve.submit":        {"Approve", "批核"},
+	"approve.done":          {"Approved: %d lines posted, %s.", "已批核：過帳 %d 項，%s。"},
+	"refused":               {"Refused", "已拒絕"},
+	"error":                 {"Something went wrong", "發生錯誤"},
+	"notfound":              {"Not found.", "找不到。"},
+	"scans.title":           {"Scans of %s", "%s 的掃描記錄"},
+	"scans.none":            {"No scans.", "沒有掃描記錄。"},
+	"scans.fromphoto":       {"from photo", "來自相片"},
+	"back.report":           {"Back to the report", "返回報告"},
+	"roles.title":           {"Counting accuracy by employee role", "按員工職位的盤點準確率"},
+	"roles.weeks":           {"Weeks", "週數"},
+	"roles.location":        {"Location code", "地點編號"},
+	"roles.period":          {"%s to %s, %d counts closed", "%s 至 %s，已結束 %d 次盤點"},
+	"roles.chart":           {"Accuracy per role per week", "各職位每週準確率"},
+	"roles.value":           {"Variance value by role", "各職位差異金額"},
+	"roles.nodata":          {"No closed counts in this period.", "此期間沒有已結束的盤點。"},
+	"roles.note":            {"Accuracy: share of counted lines (and rounds) within the count's tolerance. A recounted round's error stays with whoever counted it first.", "準確率：在容差內的盤點項目（及輪次）比例。重點前的差異仍計入首次盤點的人。"},
+	"role.counter":          {"Counter", "盤點員"},
+	"role.supervisor":       {"Supervisor", "主管"},
+	"role.store_manager":    {"Store manager", "店長"},
+	"role.regional_manager": {"Regional manager", "區域經理"},
+	"role.auditor":          {"Auditor", "稽核員"},
+	"role.admin":            {"Administrator", "系統管理員"},
+	"role.(uncounted)":      {"(not counted)", "（未盤點）"},
+	"status.open":           {"Counting", "盤點中"},
+	"status.recount":        {"Recount", "重點中"},
+	"status.review":         {"In review", "待審核"},
+	"status.posted":         {"Posted", "已過帳"},
+	"line.counted":          {"counted", "已盤點"},
+	"line.uncounted":        {"not counted (0)", "未盤點（當 0）"},
+	"line.ignored":          {"not counted (ignored)", "未盤點（略過）"},
+	"reason.damage":         {"Damage", "損壞"},
+	"reason.theft":          {"Theft", "失竊"},
+	"reason.admin_error":    {"Admin error", "行政錯誤"},
+	"reason.supplier_short": {"Supplier short", "供應商短交"},
+	"reason.unknown":        {"Unknown", "不明"},
+	"expiry.expired":        {"Expired", "已過期"},
+	"expiry.near_expiry":    {"Near expiry", "即將到期"},
+	"expiry.ok":             {"OK", "正常"},
+	"scan.counted":          {"counted", "已計算"},
+	"scan.unknown_code":     {"unknown code", "未知條碼"},
+	"scan.late":             {"late", "逾時"},
+	"scan.out_of_scope":     {"out of scope", "範圍外"},
+	"posted":                {"posted", "已過帳"},
+	"recount.required":      {"recount required", "需要重點"},
+	"yes":                   {"yes", "是"},
+	"no":                    {"no", "否"},
+	"cat.baby":              {"Baby", "嬰兒用品"},
+	"cat.beverage":          {"Beverages", "飲品"},
+	"cat.dairy":             {"Dairy", "奶類"},
+	"cat.fresh":             {"Fresh", "新鮮食品"},
+	"cat.frozen":            {"Frozen", "冷凍食品"},
+	"cat.grocery":           {"Grocery", "雜貨"},
+	"cat.health":            {"Health", "保健"},
+	"cat.household":         {"Household", "家居用品"},
+	"cat.instant_noodle":    {"Instant noodles", "即食麵"},
+	"cat.personal_care":     {"Personal care", "個人護理"},
+	"cat.snack":             {"Snacks", "零食"},
+	"cat.stationery":        {"Stationery", "文具"},
+	"status.404":            {"Not found", "找不到"},
+	"status.403":            {"Not allowed", "不允許"},
+	"status.409":            {"Not possible now", "目前無法執行"},
+	"status.422":            {"Invalid input", "輸入無效"},
+	"status.401":            {"Signed out", "未登入"},
+	"status.429":            {"Too many attempts", "嘗試次數過多"},
+	"status.503":            {"Temporarily unavailable", "暫時無法使用"},
+	"status.500":            {"Internal error", "內部錯誤"},
+}
+
+// loc renders strings, numbers, money and times in one language.
+type loc struct {
+	Lang string
+	zh   bool
+}
+
+func newLoc(lang string) *loc { return &loc{Lang: lang, zh: lang == langZH} }
+
+// T returns the UI string key in the page's language (the key itself when
+// the table lacks it, so that a missing string shows up in tests).
+func (l *loc) T(key string) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	if l.zh {
+		return m[1]
+	}
+	return m[0]
+}
+
+// Tf formats the UI string key with args.
+func (l *loc) Tf(key string, args ...any) string { return fmt.Sprintf(l.T(key), args...) }
+
+// Opt translates prefix+value when the table knows it, else value.
+func (l *loc) Opt(prefix, value string) string {
+	if _, ok := messages[prefix+value]; ok {
+		return l.T(prefix + value)
+	}
+	return value
+}
+
+// Role, Status, Reason and Cat translate enumerations.
+func (l *loc) Role(r any) string   { return l.Opt("role.", fmt.Sprint(r)) }
+func (l *loc) Status(s any) string { return l.Opt("status.", fmt.Sprint(s)) }
+func (l *loc) Reason(s string) string {
+	return l.Opt("reason.", s)
+}
+func (l *loc) Cat(s string) string { return l.Opt("cat.", s) }
+
+// Name picks the SKU name in the page's language, falling back to the other.
+func (l *loc) Name(en, zh string) string {
+	if (l.zh && zh != "") || en == "" {
+		return zh
+	}
+	return en
+}
+
+// Num formats an integer with thousands separators (both languages use
+// commas in Hong Kong and Macau).
+func (l *loc) Num(n any) string {
+	var v int64
+	switch x := n.(type) {
+	case int:
+		v = int64(x)
+	case int64:
+		v = x
+	default:
+		return fmt.Sprint(n)
+	}
+	return groupDigits(strconv.FormatInt(v, 10))
+}
+
+// Signed formats an integer with an explicit sign for variances.
+func (l *loc) Signed(n int64) string {
+	if n > 0 {
+		return "+" + l.Num(n)
+	}
+	return l.Num(n)
+}
+
+func groupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// Money formats an amount with the currency symbol (HK$ or MOP$).
+func (l *loc) Money(m stock.Money, cur string) string {
+	s := m.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	s = cur + groupDigits(s)
+	if neg {
+		return "-" + s
+	}
+	return s
+}
+
+// SignedMoney is Money with an explicit plus sign.
+func (l *loc) SignedMoney(m stock.Money, cur string) string {
+	if m > 0 {
+		return "+" + l.Money(m, cur)
+	}
+	return l.Money(m, cur)
+}
+
+// Ratio formats a 0..1 ratio as a percentage.
+func (l *loc) Ratio(r float64) string {
+	return strconv.FormatFloat(math.Round(r*1000)/10, 'f', 1, 64) + "%"
+}
+
+// Pct formats a percentage that is already in percent (nil: "—").
+func (l *loc) Pct(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	s := strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+	if *p > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// hkt is Hong Kong and Macau time (UTC+8, no daylight saving).
+var hkt = time.FixedZone("HKT", 8*3600)
+
+// Time formats a time in Hong Kong time.
+func (l *loc) Time(t any) string {
+	var v time.Time
+	switch x := t.(type) {
+	case time.Time:
+		v = x
+	case *time.Time:
+		if x == nil {
+			return "—"
+		}
+		v = *x
+	}
+	if v.IsZero() {
+		return "—"
+	}
+	v = v.In(hkt)
+	if l.zh {
+		return fmt.Sprintf("%d年%d月%d日 %s", v.Year(), v.Month(), v.Day(), v.Format("15:04"))
+	}
+	return v.Format("2 Jan 2006 15:04")
+}
+
+// Date formats a date.
+func (l *loc) Date(v time.Time) string {
+	v = v.In(hkt)
+	if l.zh {
+		return fmt.Sprintf("%d年%d月%d日", v.Year(), v.Month(), v.Day())
+	}
+	return v.Format("2 Jan 2006")
+}
+
+// ShortDate formats a date for chart axes.
+func (l *loc) ShortDate(v time.Time) string {
+	v = v.In(hkt)
+	if l.zh {
+		return fmt.Sprintf("%d月%d日", v.Month(), v.Day())
+	}
+	return v.Format("2 Jan")
+}
+
+// pickLang decides the page language: ?lang= wins (and is remembered in a
+// cookie by the caller), then the lang cookie, then Accept-Language.
+func pickLang(r *http.Request) (lang string, fromQuery bool) {
+	if q := normLang(r.URL.Query().Get("lang")); q != "" {
+		return q, true
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l := normLang(c.Value); l != "" {
+			return l, false
+		}
+	}
+	return acceptLang(r.Header.Get("Accept-Language")), false
+}
+
+// normLang maps a language tag to a supported language, "" if none.
+func normLang(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch {
+	case s == "":
+		return ""
+	case s == "en" || strings.HasPrefix(s, "en-"):
+		return langEN
+	case s == "zh" || strings.HasPrefix(s, "zh-"):
+		// zh-Hans / zh-CN readers get Traditional Chinese too: the only
+		// Chinese the pages speak.
+		return langZH
+	}
+	return ""
+}
+
+// acceptLang picks the supported language with the highest q in an
+// Accept-Language header; English when none matches.
+func acceptLang(h string) string {
+	best, bestQ := langEN, -1.0
+	for _, part := range strings.Split(h, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		if l := normLang(tag); l != "" && q > bestQ && q > 0 {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}
