@@ -149,7 +149,7 @@ func colorOf(role string) string {
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
 // lineChart draws accuracy per role per week as an inline SVG line chart
-// (a gap where a role counted nothing that week).
+// (weeks in which a role counted nothing have no point).
 func lineChart(l *loc, weeks []week, roles []string) template.HTML {
 	const W, H, left, right, top, bottom = 720.0, 300.0, 48.0, 16.0, 16.0, 64.0
 	pw, ph := W-left-right, H-top-bottom
@@ -183,8 +183,7 @@ func lineChart(l *loc, weeks []week, roles []string) template.HTML {
 		for i, w := range weeks {
 			p, ok := w.Roles[r]
 			if !ok || p.Lines == 0 {
-				flush()
-				continue
+				continue // weeks without counting are skipped, the line joins the others
 			}
 			px, py := x(i), top+ph-ph*p.Accuracy
 			seg = append(seg, fmt.Sprintf("%.1f,%.1f", px, py))
