@@ -52,6 +52,11 @@ type Service interface {
 	Report(ctx context.Context, a stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
+
+	UploadDocument(ctx context.Context, a stock.Actor, in stock.DocumentInput, body io.Reader) (stock.Document, error)
+	Document(ctx context.Context, a stock.Actor, id string) (stock.Document, error)
+	SKUDocuments(ctx context.Context, a stock.Actor, sku string, limit int) ([]stock.Document, error)
+	ReceiveDocument(ctx context.Context, a stock.Actor, id string, in stock.ReceiveInput) (stock.Receipt, error)
 }
 
 // Options configure the API.
@@ -64,12 +69,20 @@ type Options struct {
 	MaxJSON int
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
+	// MaxUploads bounds the photo and document uploads in progress; more
+	// get 429 before their body is read.
+	MaxUploads int
+	// MaxPhoto bounds a barcode photo in bytes; MaxDocument a document.
+	MaxPhoto, MaxDocument int64
+	// Files serves the local object store's download links (nil: none).
+	Files SignedFiles
 }
 
 // API is the HTTP layer.
 type API struct {
-	svc  Service
-	opts Options
+	svc     Service
+	opts    Options
+	uploads chan struct{} // a token per upload in progress
 }
 
 // New returns the Fiber app serving the API.
@@ -83,22 +96,35 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.RequestTimeout == 0 {
 		opts.RequestTimeout = 5 * time.Minute
 	}
+	if opts.MaxUploads <= 0 {
+		opts.MaxUploads = 16
+	}
+	if opts.MaxPhoto <= 0 {
+		opts.MaxPhoto = 20 << 20
+	}
+	if opts.MaxDocument <= 0 {
+		opts.MaxDocument = 50 << 20
+	}
 	if opts.Ready == nil {
 		opts.Ready = func(context.Context) error { return nil }
 	}
-	a := &API{svc: svc, opts: opts}
+	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads)}
 	app := fiber.New(fiber.Config{
-		AppName:               "pandian",
-		BodyLimit:             opts.MaxBody,
-		ErrorHandler:          errorHandler,
-		DisableStartupMessage: true,
-		ReadTimeout:           2 * time.Minute,
-		WriteTimeout:          5 * time.Minute,
-		IdleTimeout:           2 * time.Minute,
-		JSONEncoder:           json.Marshal,
-		JSONDecoder:           json.Unmarshal,
+		AppName:   "pandian",
+		BodyLimit: opts.MaxBody,
+		// Bodies are streamed: boundBody reads the ordinary ones, uploads
+		// are read part by part (upload.go).
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 errorHandler,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  2 * time.Minute,
+		WriteTimeout:                 5 * time.Minute,
+		IdleTimeout:                  2 * time.Minute,
+		JSONEncoder:                  json.Marshal,
+		JSONDecoder:                  json.Unmarshal,
 	})
-	app.Use(recoverer, logger)
+	app.Use(recoverer, logger, a.boundBody)
 	a.routes(app)
 	return app
 }
@@ -110,6 +136,8 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/readyz", a.readyz)
 	app.Get("/v1/openapi.json", openapi)
 	app.Post("/v1/auth/token", a.login)
+	// Download links carry their own signature instead of a token.
+	app.Get("/v1/files/*", a.downloadFile)
 
 	v1 := app.Group("/v1", a.authenticate)
 	v1.Get("/me", a.me)
@@ -136,10 +164,10 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/counts/:id/report", a.report)
 	v1.Get("/reports/discrepancies", a.discrepancies)
 	v1.Get("/audit", a.audit)
-	v1.Post("/documents", notYet("documents"))
-	v1.Get("/documents/:id", notYet("documents"))
-	v1.Post("/documents/:id/receive", notYet("documents"))
-	v1.Get("/skus/:sku/documents", notYet("documents"))
+	v1.Post("/documents", a.uploadDocument)
+	v1.Get("/documents/:id", a.getDocument)
+	v1.Post("/documents/:id/receive", a.receiveDocument)
+	v1.Get("/skus/:sku/documents", a.skuDocuments)
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
 	})

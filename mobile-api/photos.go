@@ -1,7 +1,8 @@
 package mobileapi
 
 import (
-	"mime"
+	"bytes"
+	"io"
 	"strconv"
 	"strings"
 
@@ -11,37 +12,64 @@ import (
 )
 
 // countPhoto decodes the barcodes of a photo (multipart field "file") and,
-// with "qty", records each as a scan (optional "bin").
+// with "qty", records each as a scan (optional "bin"). The photo is read
+// as it arrives, at most MaxPhoto bytes, in one of the MaxUploads places.
 func (a *API) countPhoto(c *fiber.Ctx) error {
-	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
-	if err != nil || mt != fiber.MIMEMultipartForm {
-		return stock.Errorf(stock.EUnsupported, "send the photo as multipart/form-data with a file field")
-	}
-	form, err := c.MultipartForm()
+	release, err := a.uploadSlot()
 	if err != nil {
-		return badRequest{msg: "malformed multipart body"}
+		return err
 	}
-	files := form.File["file"]
-	if len(files) != 1 {
+	defer release()
+	mr, err := a.multipartBody(c, "photo")
+	if err != nil {
+		return err
+	}
+	var photo []byte
+	var qtyText, bin string
+	files := 0
+	for {
+		p, err := nextPart(mr)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch p.FormName() {
+		case "file":
+			files++
+			if files > 1 {
+				return stock.Errorf(stock.EInvalid, "send exactly one photo in the file field").With("field", "file")
+			}
+			photo, err = io.ReadAll(io.LimitReader(p, a.opts.MaxPhoto+1))
+			if err != nil {
+				return badRequest{msg: "the photo could not be read"}
+			}
+			if int64(len(photo)) > a.opts.MaxPhoto {
+				return stock.Errorf(stock.ETooLarge, "the photo is larger than %d bytes", a.opts.MaxPhoto).With("field", "file")
+			}
+		case "qty":
+			if qtyText, err = formValue(p); err != nil {
+				return err
+			}
+		case "bin":
+			if bin, err = formValue(p); err != nil {
+				return err
+			}
+		}
+	}
+	if files != 1 {
 		return stock.Errorf(stock.EInvalid, "send exactly one photo in the file field").With("field", "file")
 	}
 	var record *stock.PhotoScan
-	if v := form.Value["qty"]; len(v) > 0 && strings.TrimSpace(v[0]) != "" {
-		qty, err := strconv.ParseInt(strings.TrimSpace(v[0]), 10, 64)
+	if v := strings.TrimSpace(qtyText); v != "" {
+		qty, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || qty == 0 || qty > 100000 || qty < -100000 {
 			return stock.Errorf(stock.EInvalid, "qty must be a non-zero integer between -100000 and 100000").With("field", "qty")
 		}
-		record = &stock.PhotoScan{Qty: qty}
-		if b := form.Value["bin"]; len(b) > 0 {
-			record.Bin = strings.TrimSpace(b[0])
-		}
+		record = &stock.PhotoScan{Qty: qty, Bin: strings.TrimSpace(bin)}
 	}
-	f, err := files[0].Open()
-	if err != nil {
-		return badRequest{msg: "the photo could not be read"}
-	}
-	defer f.Close()
-	res, err := a.svc.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), f, record)
+	res, err := a.svc.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), bytes.NewReader(photo), record)
 	if err != nil {
 		return err
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 )
@@ -21,6 +23,20 @@ type config struct {
 	PINCost     int
 	TokenTTL    time.Duration
 	LogLevel    string
+
+	// Object store: MinIO/S3 when S3Endpoint is set, else local files.
+	S3Endpoint, S3AccessKey, S3SecretKey, S3Bucket, S3PublicEndpoint string
+	S3Secure                                                         bool
+	// PublicURL is this server's address as clients reach it (local
+	// download links point at it); FilesKey signs those links.
+	PublicURL, FilesKey string
+	// OCRWorkers is how many documents this process reads at once (0: it
+	// reads none; with Jobs it still files them).
+	OCRWorkers int
+	// MaxDocument bounds an uploaded document in bytes.
+	MaxDocument int64
+	// JobPoll is how often idle job runners look for work (default 1 s).
+	JobPoll time.Duration
 }
 
 func env(name, def string) string {
@@ -46,7 +62,18 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		Demo:        envBool("PANDIAN_DEMO", false),
 		Jobs:        envBool("PANDIAN_JOBS", true),
 		LogLevel:    env("PANDIAN_LOG_LEVEL", "info"),
+
+		S3Endpoint:       env("PANDIAN_S3_ENDPOINT", ""),
+		S3AccessKey:      env("PANDIAN_S3_ACCESS_KEY", ""),
+		S3SecretKey:      env("PANDIAN_S3_SECRET_KEY", ""),
+		S3Bucket:         env("PANDIAN_S3_BUCKET", "pandian"),
+		S3PublicEndpoint: env("PANDIAN_S3_PUBLIC_ENDPOINT", ""),
+		S3Secure:         envBool("PANDIAN_S3_SECURE", false),
+		FilesKey:         env("PANDIAN_FILES_KEY", ""),
 	}
+	c.PublicURL = env("PANDIAN_PUBLIC_URL", "http://"+localAddr(c.Addr))
+	c.MaxDocument, _ = strconv.ParseInt(env("PANDIAN_MAX_DOCUMENT_BYTES", strconv.Itoa(50<<20)), 10, 64)
+	c.OCRWorkers, _ = strconv.Atoi(env("PANDIAN_OCR_WORKERS", strconv.Itoa(runtime.GOMAXPROCS(0))))
 	c.PINCost, _ = strconv.Atoi(env("PANDIAN_PIN_COST", "10"))
 	ttl, err := time.ParseDuration(env("PANDIAN_TOKEN_TTL", "12h"))
 	if err != nil {
@@ -60,6 +87,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	fs.StringVar(&c.AdminPIN, "admin-pin", c.AdminPIN, "PIN of that admin (PANDIAN_ADMIN_PIN)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo data set into an empty database (PANDIAN_DEMO)")
 	fs.BoolVar(&c.Jobs, "jobs", c.Jobs, "run background jobs in this process (PANDIAN_JOBS)")
+	fs.IntVar(&c.OCRWorkers, "ocr-workers", c.OCRWorkers, "documents read at once by this process, 0 = none (PANDIAN_OCR_WORKERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -72,4 +100,17 @@ func (c config) databaseURL() string {
 		return c.DatabaseURL
 	}
 	return filepath.Join(c.DataDir, "pandian.db")
+}
+
+// localAddr turns a listen address into one a client on this machine can
+// reach (":8080" → "127.0.0.1:8080").
+func localAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

@@ -116,8 +116,15 @@ func startServerWith(t testing.TB, cfg config) *testServer {
 	if cfg.DatabaseURL != "" {
 		db = "postgres"
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := wire(ctx, cfg)
+	a, err := wire(ctx, "serve", cfg)
 	if err != nil {
 		cancel()
 		t.Fatalf("wire: %v", err)
@@ -126,18 +133,14 @@ func startServerWith(t testing.TB, cfg config) *testServer {
 		cancel()
 		t.Fatalf("seed: %v", err)
 	}
-	api := mobileapi.New(a.svc, mobileapi.Options{Ready: a.store.Ping})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
+	api := mobileapi.New(a.svc, a.apiOptions(cfg))
 	go api.Listener(ln)
-	go a.svc.RunJobs(ctx, 50*time.Millisecond)
+	cfg.JobPoll = 50 * time.Millisecond
+	a.runJobs(ctx, cfg)
 	t.Cleanup(func() {
 		cancel()
 		api.ShutdownWithTimeout(5 * time.Second)
-		a.store.Close()
+		a.close()
 	})
 	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, app: a, t: t, tokens: map[string]string{},
 		client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}}

@@ -8,6 +8,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	mobileapi "pandian/mobile-api"
+	"pandian/ocr"
 	"pandian/scan"
 	"pandian/stock"
 	"pandian/storage/sqlstore"
@@ -59,9 +61,19 @@ func setupLogging(level string) {
 type app struct {
 	store *sqlstore.Store
 	svc   *stock.Service
+	files files
+	ocr   *ocr.Engine // nil when this process reads no documents
 }
 
-func wire(ctx context.Context, cfg config) (*app, error) {
+// close releases what wire opened.
+func (a *app) close() {
+	if a.ocr != nil {
+		a.ocr.Close()
+	}
+	a.store.Close()
+}
+
+func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	store, err := sqlstore.Open(ctx, cfg.databaseURL())
 	if err != nil {
 		return nil, err
@@ -73,25 +85,40 @@ func wire(ctx context.Context, cfg config) (*app, error) {
 	// Photos are decoded on one worker per core with a short queue; a burst
 	// beyond it answers 429 rather than piling up images in memory.
 	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp})
+	a := &app{store: store, svc: svc}
+	if a.files, err = openFiles(ctx, cfg); err != nil {
+		store.Close()
+		return nil, err
+	}
+	docs := documents{lim: ocr.DefaultLimits}
+	var reader stock.DocumentReader
+	if cfg.OCRWorkers > 0 && (cmd == "serve" && cfg.Jobs || cmd == "worker") {
+		if a.ocr, err = ocr.NewEngine(ocr.Options{Workers: cfg.OCRWorkers}); err != nil {
+			a.close()
+			return nil, fmt.Errorf("OCR: %w", err)
+		}
+		docs.eng, reader = a.ocr, docs
+	}
+	svc.SetDocuments(a.files, docs, reader, stock.DocumentOptions{MaxBytes: cfg.MaxDocument})
 	if cfg.AdminCode != "" {
 		created, err := svc.EnsureAdmin(ctx, cfg.AdminCode, cfg.AdminPIN)
 		if err != nil {
-			store.Close()
+			a.close()
 			return nil, fmt.Errorf("admin bootstrap: %w", err)
 		}
 		if created {
 			slog.Info("admin created", "code", cfg.AdminCode)
 		}
 	}
-	return &app{store: store, svc: svc}, nil
+	return a, nil
 }
 
 func run(ctx context.Context, cmd string, cfg config) error {
-	a, err := wire(ctx, cfg)
+	a, err := wire(ctx, cmd, cfg)
 	if err != nil {
 		return err
 	}
-	defer a.store.Close()
+	defer a.close()
 	switch cmd {
 	case "serve":
 		if cfg.Demo {
@@ -108,21 +135,22 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	case "seed":
 		return seedDemo(ctx, a.svc, true)
 	case "worker":
-		slog.Info("job worker started", "db", a.store.Dialect())
-		a.svc.RunJobs(ctx, time.Second)
+		slog.Info("job worker started", "db", a.store.Dialect(), "ocr_workers", cfg.OCRWorkers)
+		a.runJobs(ctx, cfg)
+		<-ctx.Done()
 		return nil
 	}
 	return fmt.Errorf("unknown command %q (serve, admin, seed, worker)", cmd)
 }
 
 func serve(ctx context.Context, cfg config, a *app) error {
-	api := mobileapi.New(a.svc, mobileapi.Options{Ready: a.store.Ping})
+	api := mobileapi.New(a.svc, a.apiOptions(cfg))
 	if addr := os.Getenv("PANDIAN_PPROF_ADDR"); addr != "" {
 		// Profiling for operators, on its own (loopback) address.
 		go func() { slog.Warn("pprof", "err", http.ListenAndServe(addr, nil)) }()
 	}
 	if cfg.Jobs {
-		go a.svc.RunJobs(ctx, time.Second)
+		a.runJobs(ctx, cfg)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- api.Listen(cfg.Addr) }()
@@ -134,4 +162,41 @@ func serve(ctx context.Context, cfg config, a *app) error {
 	}
 	slog.Info("shutting down")
 	return api.ShutdownWithTimeout(30 * time.Second)
+}
+
+// apiOptions configures the HTTP API.
+func (a *app) apiOptions(cfg config) mobileapi.Options {
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument}
+	if a.files.local != nil {
+		opts.Files = a.files
+	}
+	return opts
+}
+
+// runJobs starts the background work of a process that runs jobs: CSV
+// imports and filing, documents to read (one runner per OCR worker; none
+// without OCR, so that such a process never takes a document it cannot
+// read) and the SKU folders in the object store.
+func (a *app) runJobs(ctx context.Context, cfg config) {
+	poll := cmp.Or(cfg.JobPoll, time.Second)
+	go a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling)
+	for range cfg.OCRWorkers {
+		go a.svc.RunJobs(ctx, poll, stock.JobsDocuments)
+	}
+	go func() {
+		for ctx.Err() == nil {
+			n, err := a.svc.SyncSKUFolders(ctx, 500)
+			if err != nil && ctx.Err() == nil {
+				slog.Warn("SKU folders", "err", err)
+			}
+			if n > 0 {
+				slog.Info("SKU folders made", "count", n)
+				continue
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(30 * time.Second):
+			}
+		}
+	}()
 }

@@ -7,11 +7,13 @@ import (
 	"time"
 )
 
-// The job kinds RunJobs can claim: CSV imports, and reading and filing
-// documents.
+// The job kinds RunJobs can claim: CSV imports, reading and filing the
+// documents that are read (purchase orders, delivery notes, invoices: only
+// processes with an OCR engine should claim them), and filing the others.
 const (
 	JobsImports   = "import:"
-	JobsDocuments = docJobPrefix
+	JobsDocuments = "doc:"
+	JobsFiling    = "file:"
 )
 
 // jobRetry is how long a job that failed on an outage (object store or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -178,12 +179,21 @@ type Files interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// URL returns a download link valid for ttl.
 	URL(ctx context.Context, key string, ttl time.Duration, filename string) (string, error)
+	// Delete removes an object (no error when it is not there).
+	Delete(ctx context.Context, key string) error
 }
 
 // DocumentReader reads line items from a document (the OCR engine, adapted
 // in server/). progress gets the share done, 0 to 1.
 type DocumentReader interface {
 	ReadDocument(ctx context.Context, r io.Reader, mediaType string, progress func(float64)) (Extraction, error)
+}
+
+// DocumentChecker checks an upload is a whole, decodable file within the
+// limits (pixels, pages), so that a hostile file is refused at upload
+// with ETooLarge or EInvalid rather than failing later.
+type DocumentChecker interface {
+	CheckDocument(ctx context.Context, r io.Reader, mediaType string) error
 }
 
 // DocumentInput is an upload's form fields.
@@ -200,9 +210,11 @@ type DocumentOptions struct {
 	URLTTL   time.Duration // lifetime of download links
 }
 
-// SetDocuments configures the object store and, optionally, the reader
-// (nil: this process does not read documents; jobs wait for a worker).
-func (s *Service) SetDocuments(files Files, reader DocumentReader, opts DocumentOptions) {
+// SetDocuments configures the object store, the upload checker (nil: none)
+// and the reader (nil: this process does not read documents; their jobs
+// wait for a worker).
+func (s *Service) SetDocuments(files Files, checker DocumentChecker, reader DocumentReader, opts DocumentOptions) {
+	s.checker = checker
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = 50 << 20
 	}
@@ -214,9 +226,6 @@ func (s *Service) SetDocuments(files Files, reader DocumentReader, opts Document
 
 // maxDocumentSKUs bounds the SKUs given with an upload.
 const maxDocumentSKUs = 200
-
-// docJobPrefix starts the kind of every document job.
-const docJobPrefix = "doc:"
 
 // UploadDocument validates an upload's fields, stores the original (read
 // from body, which starts with the file's bytes) and queues the job that
@@ -254,11 +263,18 @@ func (s *Service) UploadDocument(ctx context.Context, actor Actor, in DocumentIn
 		return Document{}, err
 	}
 	d.ContentType, d.Size, d.SHA256, d.BlobKey = mt, info.Size, info.SHA256, info.Key
+	if err := s.checkUpload(ctx, d); err != nil {
+		return Document{}, err
+	}
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.CreateDocument(d); err != nil {
 			return err
 		}
-		j := Job{ID: newID("job_"), Kind: docJobPrefix + d.ID, Status: "queued", Actor: actor.Employee.Code, Input: []byte(d.ID), Created: d.Created, Updated: d.Created}
+		kind := JobsFiling
+		if d.Kind.Read() {
+			kind = JobsDocuments
+		}
+		j := Job{ID: newID("job_"), Kind: kind + d.ID, Status: "queued", Actor: actor.Employee.Code, Input: []byte(d.ID), Created: d.Created, Updated: d.Created}
 		if err := tx.CreateJob(j); err != nil {
 			return err
 		}
@@ -470,4 +486,32 @@ func (s *Service) SyncSKUFolders(ctx context.Context, limit int) (int, error) {
 	}
 	now := s.Now().UTC()
 	return len(done), s.store.Write(ctx, func(tx Tx) error { return tx.MarkSKUFolders(done, now) })
+}
+
+// checkUpload runs the checker over a stored original; a refused file is
+// removed again unless another document has the same bytes.
+func (s *Service) checkUpload(ctx context.Context, d Document) error {
+	if s.checker == nil {
+		return nil
+	}
+	f, err := s.files.Open(ctx, d.BlobKey)
+	if err != nil {
+		return err
+	}
+	err = s.checker.CheckDocument(ctx, f, d.ContentType)
+	f.Close()
+	if err == nil || ErrorCode(err) == EUnavailable {
+		return err
+	}
+	var shared bool
+	if rerr := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		shared, err = tx.DocumentWithContent(d.SHA256)
+		return err
+	}); rerr == nil && !shared {
+		if derr := s.files.Delete(ctx, d.BlobKey); derr != nil {
+			slog.Warn("refused upload left in the object store", "key", d.BlobKey, "err", derr)
+		}
+	}
+	return err
 }

@@ -64,8 +64,8 @@ func (s *Service) GetJob(ctx context.Context, actor Actor, id string) (JobView, 
 // runner takes it over (its runner died).
 const jobStale = 10 * time.Minute
 
-// RunJobs runs queued jobs of the given kinds (JobsImports, JobsDocuments;
-// none: imports only) until ctx ends, polling every poll. Several runners
+// RunJobs runs queued jobs of the given kinds (JobsImports, JobsDocuments,
+// JobsFiling; none: imports only) until ctx ends, polling every poll. Several runners
 // (in several processes) may run against the same database.
 func (s *Service) RunJobs(ctx context.Context, poll time.Duration, kinds ...string) {
 	for ctx.Err() == nil {
@@ -110,7 +110,7 @@ func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) 
 			slog.Error("job update", "job", j.ID, "err", err)
 		}
 	}
-	if strings.HasPrefix(j.Kind, JobsDocuments) {
+	if strings.HasPrefix(j.Kind, JobsDocuments) || strings.HasPrefix(j.Kind, JobsFiling) {
 		beat := time.Now()
 		heartbeat := func() {
 			if time.Since(beat) > jobStale/10 {

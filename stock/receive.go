@@ -1,6 +1,7 @@
 package stock
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -14,12 +15,26 @@ type ReceiveInput struct {
 	Lines    []ReceiptLine `json:"lines"`
 }
 
-// ReceiptLine is one reviewed line: qty units of sku.
+// ReceiptLine is one reviewed line: qty units of MatchedSKU or, without
+// one, SKU. The other fields of a DocLine are accepted and ignored, so that
+// a client may send the document's lines back as they are.
 type ReceiptLine struct {
-	SKU       string `json:"sku"`
-	Qty       int64  `json:"qty"`
-	UnitPrice string `json:"unit_price,omitempty"`
+	SKU        string `json:"sku"`
+	MatchedSKU string `json:"matched_sku,omitempty"`
+	Qty        int64  `json:"qty"`
+	UnitPrice  string `json:"unit_price,omitempty"`
+
+	Barcode     string   `json:"barcode,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Amount      string   `json:"amount,omitempty"`
+	Confidence  float64  `json:"confidence,omitempty"`
+	MatchedBy   string   `json:"matched_by,omitempty"`
+	NeedsReview bool     `json:"needs_review,omitempty"`
+	Problems    []string `json:"problems,omitempty"`
 }
+
+// sku is the SKU the line receives.
+func (l ReceiptLine) sku() string { return strings.TrimSpace(cmp.Or(l.MatchedSKU, l.SKU)) }
 
 // Receipt is a posted goods receipt.
 type Receipt struct {
@@ -57,7 +72,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 		bad := func(format string, args ...any) error {
 			return Errorf(EInvalid, "line %d: "+format, append([]any{i}, args...)...).With("index", i)
 		}
-		if strings.TrimSpace(l.SKU) == "" {
+		if l.sku() == "" {
 			return Receipt{}, bad("sku is required")
 		}
 		if l.Qty <= 0 || l.Qty > 1_000_000 {
@@ -68,7 +83,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 				return Receipt{}, bad("unit_price: %s", ErrorMessage(err))
 			}
 		}
-		keys = append(keys, fmt.Sprintf("%s\x00%d\x00%s", l.SKU, l.Qty, l.UnitPrice))
+		keys = append(keys, fmt.Sprintf("%s\x00%d\x00%s", l.sku(), l.Qty, l.UnitPrice))
 	}
 	sort.Strings(keys[1:])
 	hash := hashFields(keys...)
@@ -99,7 +114,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 		now := s.Now().UTC()
 		ms := make([]Movement, len(in.Lines))
 		for i, l := range in.Lines {
-			ms[i] = Movement{MovementID: fmt.Sprintf("rcv-%s-%d", d.ID, i), SKU: l.SKU, Location: loc.Code, QtyDelta: l.Qty,
+			ms[i] = Movement{MovementID: fmt.Sprintf("rcv-%s-%d", d.ID, i), SKU: l.sku(), Location: loc.Code, QtyDelta: l.Qty,
 				Kind: MoveReceipt, At: now, Reason: "goods_receipt", Ref: "document:" + d.ID, By: actor.Employee.Code, Posted: now}
 		}
 		if err := s.checkMovements(tx, actor, ms); err != nil {
@@ -112,7 +127,11 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 		if err := tx.ApplyMovements(ms, hashes); err != nil {
 			return err
 		}
-		rec = Receipt{Location: loc.Code, Lines: in.Lines, Movements: len(ms), By: actor.Employee.Code, At: now, Hash: hash}
+		lines := make([]ReceiptLine, len(in.Lines))
+		for i, l := range in.Lines {
+			lines[i] = ReceiptLine{SKU: l.sku(), Qty: l.Qty, UnitPrice: l.UnitPrice}
+		}
+		rec = Receipt{Location: loc.Code, Lines: lines, Movements: len(ms), By: actor.Employee.Code, At: now, Hash: hash}
 		d.Receipt, d.Updated = &rec, now
 		if err := tx.UpdateDocument(d); err != nil {
 			return err

@@ -64,6 +64,7 @@ type Service struct {
 	cfg    Config
 	// Documents (SetDocuments).
 	files   Files
+	checker DocumentChecker
 	reader  DocumentReader
 	docOpts DocumentOptions
 	// Now returns the current time; tests may replace it.

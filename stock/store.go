@@ -107,6 +107,8 @@ type Tx interface {
 	// UpdateDocument saves a document and adds the SKUs it does not list yet.
 	UpdateDocument(d Document) error
 	SetDocumentProgress(id string, progress float64, at time.Time) error
+	// DocumentWithContent reports whether a document has the given SHA-256.
+	DocumentWithContent(sha256 string) (bool, error)
 	// DocumentsForSKU returns the newest documents of sku that are
 	// company-wide or under one of paths (nil: all).
 	DocumentsForSKU(sku string, paths []string, limit int) ([]Document, error)

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"image"
+	"io"
+	"strings"
+	"sync"
+
+	"pandian/ocr"
+	"pandian/stock"
+)
+
+// documents adapts the OCR engine to the domain: it checks uploads
+// (stock.DocumentChecker, no Tesseract needed) and, with an engine, reads
+// them (stock.DocumentReader).
+type documents struct {
+	eng *ocr.Engine // nil: checks only
+	lim ocr.Limits
+}
+
+// checkLimits rasterise PDFs coarsely: enough to find page-count, page-size
+// and decoding bombs at upload, cheaply.
+func (d documents) checkLimits() ocr.Limits {
+	l := d.lim
+	l.DPI = 20
+	return l
+}
+
+// CheckDocument implements stock.DocumentChecker.
+func (d documents) CheckDocument(ctx context.Context, r io.Reader, mediaType string) error {
+	if mediaType == stock.MediaPDF {
+		_, err := ocr.RasterizePDF(ctx, r, d.checkLimits())
+		return ocrErr(err)
+	}
+	_, err := ocr.LoadImage(r, d.lim)
+	return ocrErr(err)
+}
+
+// ocrErr gives the engine's input errors the domain's codes.
+func ocrErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ocr.ErrTooLarge):
+		return stock.Errorf(stock.ETooLarge, "the document is too large to read: %s", strings.TrimPrefix(err.Error(), "ocr: "))
+	case errors.Is(err, ocr.ErrUnsupported):
+		return stock.Errorf(stock.EUnsupported, "the document's format is not supported: %s", strings.TrimPrefix(err.Error(), "ocr: "))
+	case errors.Is(err, ocr.ErrCorrupt), errors.Is(err, ocr.ErrTimeout):
+		return stock.Errorf(stock.EInvalid, "the document cannot be read: %s", strings.TrimPrefix(err.Error(), "ocr: "))
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	var se *stock.Error
+	if errors.As(err, &se) {
+		return err
+	}
+	return stock.Errorf(stock.EInvalid, "the document cannot be read: %v", err)
+}
+
+// ReadDocument implements stock.DocumentReader: pages are OCR'd in
+// parallel across the engine's workers, progress reported per page.
+func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType string, progress func(float64)) (stock.Extraction, error) {
+	if d.eng == nil {
+		return stock.Extraction{}, stock.Errorf(stock.EUnavailable, "this process has no OCR engine")
+	}
+	var pages []image.Image
+	if mediaType == stock.MediaPDF {
+		var err error
+		if pages, err = ocr.RasterizePDF(ctx, r, d.lim); err != nil {
+			return stock.Extraction{}, ocrErr(err)
+		}
+	} else {
+		img, err := ocr.LoadImage(r, d.lim)
+		if err != nil {
+			return stock.Extraction{}, ocrErr(err)
+		}
+		pages = []image.Image{img}
+	}
+	read := make([]*ocr.Page, len(pages))
+	errs := make([]error, len(pages))
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	for i, img := range pages {
+		wg.Add(1)
+		go func() { // the engine's pool bounds how many run at once
+			defer wg.Done()
+			read[i], errs[i] = d.eng.ReadPage(ctx, img)
+			mu.Lock()
+			done++
+			progress(float64(done) / float64(len(pages)))
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return stock.Extraction{}, ocrErr(err)
+	}
+	return extraction(ocr.Extract(read)), nil
+}
+
+// extraction converts the engine's result to the domain's.
+func extraction(doc *ocr.Document) stock.Extraction {
+	h := doc.Header
+	ex := stock.Extraction{Pages: doc.Pages, NeedsReview: doc.NeedsReview, Warnings: doc.Warnings,
+		Header: stock.DocHeader{Supplier: strings.TrimSpace(h.SupplierZH + " " + h.SupplierEN), PONumber: h.DocNumber,
+			Date: h.Date, Total: h.Total, Currency: h.Currency}}
+	for _, l := range doc.Lines {
+		ex.Lines = append(ex.Lines, stock.DocLine{SKU: l.SKU, Barcode: l.Barcode, Description: l.Description, Qty: l.Qty,
+			UnitPrice: l.UnitPrice, Amount: l.Amount, Confidence: l.Confidence, NeedsReview: l.NeedsReview, Problems: l.Problems})
+	}
+	return ex
+}
