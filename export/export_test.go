@@ -497,6 +497,22 @@ func TestEmptyReport(t *testing.T) {
 	}
 }
 
+// TestAwkwardText checks that text is kept as text, whatever it holds:
+// formulas stay inert strings, markup is escaped, spaces are kept.
+func TestAwkwardText(t *testing.T) {
+	r := sampleReport()
+	r.Lines = r.Lines[:1]
+	l := &r.Lines[0]
+	l.Name, l.NameZh, l.Category, l.ReasonCode = "=HYPERLINK(\"http://x\")", " <b>蝦餃 & 燒賣</b> ", "tab\there", "+1"
+	l.CountedBy = []string{"E&1", "E<2>"}
+	f := open(t, write(t, r, Options{}))
+	c := checker{t: t, f: f, currency: "HK$"}
+	c.row(SheetLines, 2, wantLine(*l, false)...)
+	if formula, _ := f.GetCellFormula(SheetLines, "B2"); formula != "" {
+		t.Errorf("B2 has a formula %q", formula)
+	}
+}
+
 func TestOptions(t *testing.T) {
 	for _, o := range []Options{{Currency: "USD"}, {Lang: "fr"}, {Currency: "HK$"}} {
 		var buf bytes.Buffer

@@ -3,6 +3,7 @@ package export
 import (
 	"io"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -271,8 +272,9 @@ type infoRow struct {
 	value any
 }
 
-// timeCell is a date and time for the Info sheet, in its own time zone.
-type timeCell struct{ t any }
+// timeCell is a date and time for the Info sheet, shown in its own time
+// zone.
+type timeCell struct{ t time.Time }
 
 // info adds the Info sheet.
 func (b *book) info(rows []infoRow) error {
