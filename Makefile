@@ -9,25 +9,37 @@ ADDR      ?= :8080
 PG_URL    ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 FUZZTIME  ?= 5s
 export PANDIAN_TEST_POSTGRES ?= $(PG_URL)
+# MinIO, for the object-store tests (built once from source, cached).
+MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
+MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
+export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
 
-.PHONY: all deps build run test vet unit fuzz postgres bench bench-deps clean
+.PHONY: all deps build run test vet unit fuzz postgres minio bench bench-deps clean
 
 all: build
 
 # deps installs what the build needs and is missing: the Go modules, a C
-# compiler for cgo (SQLite) and libjpeg-turbo's TurboJPEG (photo decoding).
-# It uses apt-get only when something is absent.
+# compiler for cgo (SQLite), libjpeg-turbo's TurboJPEG (photo decoding),
+# Tesseract with English and Traditional Chinese and Leptonica (OCR),
+# poppler (PDF pages) and the Noto CJK fonts (document fixtures). It uses
+# apt-get only when something is absent.
+APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils fonts-noto-cjk
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required: https://go.dev/dl/"; exit 1; }
-	@command -v gcc >/dev/null || { echo "installing gcc for cgo"; apt-get update -qq && apt-get install -y -qq gcc libc6-dev; }
-	@test -f /usr/include/turbojpeg.h || { echo "installing libturbojpeg0-dev for JPEG decoding"; apt-get update -qq && apt-get install -y -qq libturbojpeg0-dev; }
+	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  test -z "$$missing" || { echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 	$(GO) mod download
+
+# minio builds the MinIO server that the object-store tests run (once, cached).
+minio:
+	@test -x $(MINIO_BIN) || { echo "building MinIO $(MINIO_VERSION) (slow, once)"; \
+	  GOBIN=$(abspath $(dir $(MINIO_BIN))) $(GO) install github.com/minio/minio@$(MINIO_VERSION); }
 
 build: deps
 	CGO_ENABLED=1 $(GO) build -o bin/pandian ./server
 
 run: build
-	PANDIAN_DATA_DIR=$(DATA_DIR) PANDIAN_ADDR=$(ADDR) PANDIAN_DEMO=1 ./bin/pandian
+	OMP_THREAD_LIMIT=1 PANDIAN_DATA_DIR=$(DATA_DIR) PANDIAN_ADDR=$(ADDR) PANDIAN_DEMO=1 ./bin/pandian
 
 # postgres makes sure the local PostgreSQL answers (CI machines run one;
 # start it if it is installed but stopped).
@@ -43,7 +55,7 @@ vet: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-unit: deps postgres
+unit: deps postgres minio
 	$(GO) test -count=1 -timeout 30m ./...
 
 # fuzz runs each fuzz target briefly (longer locally: make fuzz FUZZTIME=2m).

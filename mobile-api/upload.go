@@ -25,12 +25,27 @@ func streamed(c *fiber.Ctx) bool {
 	return p == "/v1/documents" || (strings.HasPrefix(p, "/v1/counts/") && strings.HasSuffix(p, "/images"))
 }
 
+// drainBody runs after a streamed route: what the handler left of the body
+// (parts after the file, or the rest of a refused upload) is read if it is
+// short, else the connection is closed after the answer, so that leftover
+// bytes are never taken for the next request.
+func drainBody(c *fiber.Ctx) error {
+	err := c.Next()
+	if c.Request().IsBodyStream() {
+		const most = 64 << 10
+		if n, _ := io.CopyN(io.Discard, c.Context().RequestBodyStream(), most); n == most {
+			c.Context().SetConnectionClose()
+		}
+	}
+	return err
+}
+
 // boundBody reads the body of every route that does not stream, refusing
 // bodies over MaxBody with 413 before reading them when their length is
 // declared.
 func (a *API) boundBody(c *fiber.Ctx) error {
 	if streamed(c) {
-		return c.Next()
+		return drainBody(c)
 	}
 	if n := c.Request().Header.ContentLength(); n > a.opts.MaxBody {
 		return stock.Errorf(stock.ETooLarge, "the body is larger than %d bytes", a.opts.MaxBody)

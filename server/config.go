@@ -37,6 +37,9 @@ type config struct {
 	MaxDocument int64
 	// JobPoll is how often idle job runners look for work (default 1 s).
 	JobPoll time.Duration
+	// JobStale is how long a job's runner may be silent before another
+	// takes the job over (default 2 min).
+	JobStale time.Duration
 }
 
 func env(name, def string) string {
@@ -80,6 +83,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		return c, err
 	}
 	c.TokenTTL = ttl
+	if c.JobStale, err = time.ParseDuration(env("PANDIAN_JOB_STALE", "2m")); err != nil {
+		return c, err
+	}
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PANDIAN_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory of the embedded defaults (PANDIAN_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "postgres://… URL; empty = SQLite in the data directory (PANDIAN_DATABASE_URL)")

@@ -80,6 +80,9 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	}
 	sc := stock.DefaultConfig()
 	sc.PINCost, sc.TokenTTL = cfg.PINCost, cfg.TokenTTL
+	if cfg.JobStale > 0 {
+		sc.JobStale = cfg.JobStale
+	}
 	cp := codes{p: &scan.Parser{VariableMeasure: scan.DefaultVariableMeasure()}}
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst

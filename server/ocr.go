@@ -20,11 +20,11 @@ type documents struct {
 	lim ocr.Limits
 }
 
-// checkLimits rasterise PDFs coarsely: enough to find page-count, page-size
+// checkLimits rasterise PDFs coarsely (40 DPI): enough to find page-count, page-size
 // and decoding bombs at upload, cheaply.
 func (d documents) checkLimits() ocr.Limits {
 	l := d.lim
-	l.DPI = 20
+	l.DPI = 40
 	return l
 }
 

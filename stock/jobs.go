@@ -60,10 +60,6 @@ func (s *Service) GetJob(ctx context.Context, actor Actor, id string) (JobView, 
 	return v, nil
 }
 
-// jobStale is how long a running job may go without news before another
-// runner takes it over (its runner died).
-const jobStale = 10 * time.Minute
-
 // RunJobs runs queued jobs of the given kinds (JobsImports, JobsDocuments,
 // JobsFiling; none: imports only) until ctx ends, polling every poll. Several runners
 // (in several processes) may run against the same database.
@@ -93,7 +89,7 @@ func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) 
 	err := s.store.Write(ctx, func(tx Tx) error {
 		for _, k := range kinds {
 			var err error
-			if j, ok, err = tx.ClaimJob(k, s.Now().Add(-jobStale)); err != nil || ok {
+			if j, ok, err = tx.ClaimJob(k, s.Now().Add(-s.cfg.JobStale)); err != nil || ok {
 				return err
 			}
 		}
@@ -113,7 +109,7 @@ func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) 
 	if strings.HasPrefix(j.Kind, JobsDocuments) || strings.HasPrefix(j.Kind, JobsFiling) {
 		beat := time.Now()
 		heartbeat := func() {
-			if time.Since(beat) > jobStale/10 {
+			if time.Since(beat) > s.cfg.JobStale/10 {
 				beat = time.Now()
 				update(func(*Job) {})
 			}
@@ -124,7 +120,7 @@ func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) 
 			slog.Warn("job will be retried", "job", j.ID, "err", err, "in", jobRetry)
 			// A job to retry becomes stale, and so claimable, after jobRetry.
 			update(func(j *Job) { j.Status, j.Error = "retry", ErrorMessage(err) })
-			j.Updated = s.Now().UTC().Add(jobRetry - jobStale)
+			j.Updated = s.Now().UTC().Add(jobRetry - s.cfg.JobStale)
 			if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateJob(j) }); err != nil {
 				slog.Error("job update", "job", j.ID, "err", err)
 			}

@@ -40,6 +40,9 @@ type Config struct {
 	MaxScansPerBatch     int           // scans in one request
 	MaxMovementsPerBatch int           // movements in one request
 	PINCost              int           // bcrypt cost of PIN hashes
+	// JobStale is how long a running job may go without news (progress,
+	// heartbeat) before another runner takes it over: its runner died.
+	JobStale time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -52,6 +55,7 @@ func DefaultConfig() Config {
 		MaxScansPerBatch:     5000,
 		MaxMovementsPerBatch: 5000,
 		PINCost:              10,
+		JobStale:             2 * time.Minute,
 	}
 }
 

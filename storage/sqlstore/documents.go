@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"pandian/stock"
@@ -140,7 +141,8 @@ func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) ([]stock.Doc
 		c, a := underAny("d.location_path", paths)
 		cond, args = "(d.location_path = '' OR "+c+")", a
 	}
-	q := `SELECT d.` + documentCols + ` FROM document_skus s JOIN documents d ON d.id = s.document_id
+	cols := "d." + strings.Join(strings.Fields(strings.ReplaceAll(documentCols, ",", " ")), ", d.")
+	q := `SELECT ` + cols + ` FROM document_skus s JOIN documents d ON d.id = s.document_id
 		WHERE s.sku = ? AND ` + cond + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`
 	rows, err := t.query(q, append(append([]any{sku}, args...), limit)...)
 	if err != nil {
@@ -153,9 +155,38 @@ func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) ([]stock.Doc
 		if err != nil {
 			return nil, err
 		}
+		d.SKUs = []string{}
 		out = append(out, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, t.documentSKUs(out)
+}
+
+// documentSKUs fills in the SKUs of docs.
+func (t *tx) documentSKUs(docs []stock.Document) error {
+	at := make(map[string]int, len(docs))
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		at[d.ID], ids[i] = i, d.ID
+	}
+	return chunks(ids, 500, func(part []string) error {
+		rows, err := t.query(`SELECT document_id, sku FROM document_skus WHERE document_id IN (`+placeholders(len(part))+`)
+			ORDER BY created_at, sku`, anys(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, sku string
+			if err := rows.Scan(&id, &sku); err != nil {
+				return err
+			}
+			docs[at[id]].SKUs = append(docs[at[id]].SKUs, sku)
+		}
+		return rows.Err()
+	})
 }
 
 // CatalogNames returns every SKU's code and names (for matching
@@ -201,4 +232,11 @@ func (t *tx) MarkSKUFolders(skus []string, at time.Time) error {
 		_, err := t.exec(`UPDATE skus SET folder_at = ? WHERE sku IN (`+placeholders(len(part))+`)`, append([]any{micros(at)}, anys(part)...)...)
 		return err
 	})
+}
+
+// DocumentWithContent reports whether a document has the given SHA-256.
+func (t *tx) DocumentWithContent(sha256 string) (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT COUNT(*) FROM documents WHERE sha256 = ?`, sha256).Scan(&n)
+	return n > 0, err
 }
