@@ -182,7 +182,6 @@ func (s *testServer) get(t *testing.T, u string) (*http.Response, []byte) {
 	return resp, b
 }
 
-
 // TestDocumentsRefused: bad and hostile uploads get a clear 4xx, the
 // server stays up, and nothing is stored: no document, no object.
 func TestDocumentsRefused(t *testing.T) {
@@ -305,4 +304,3 @@ func onlyFolders(keys []string) bool {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
-
