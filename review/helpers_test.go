@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -281,7 +281,7 @@ func (c *client) do(method, path string, form url.Values) response {
 	return response{resp, string(b)}
 }
 
-func (c *client) get(path string) response              { return c.do("GET", path, nil) }
+func (c *client) get(path string) response                { return c.do("GET", path, nil) }
 func (c *client) post(path string, f url.Values) response { return c.do("POST", path, f) }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)

@@ -245,6 +245,11 @@ func (l *loc) Num(n any) string {
 		v = int64(x)
 	case int64:
 		v = x
+	case *int:
+		if x == nil {
+			return "—"
+		}
+		v = int64(*x)
 	default:
 		return fmt.Sprint(n)
 	}

@@ -1,0 +1,337 @@
+package review_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"pandian/review"
+	"pandian/stock"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// artifactsDir is where the browser tests save their screenshots:
+// $PANDIAN_ARTIFACTS, default review/testdata/artifacts (git-ignored).
+func artifactsDir(t *testing.T) string {
+	dir := os.Getenv("PANDIAN_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("testdata", "artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser starts a headless Chromium that reaches nothing but the test
+// server (no background networking, updates, sync or QUIC; a fresh
+// profile), with a 10" tablet's landscape window.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("Chromium is required in CI: %v", err)
+		}
+		t.Skipf("no Chromium at %s (%v): browser tests skipped", chromiumPath, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests run as root
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-domain-reliability", true),
+		chromedp.Flag("disable-client-side-phishing-detection", true),
+		chromedp.Flag("safebrowsing-disable-auto-update", true),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication"),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("lang", "en-US"),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+	})
+	// The first run starts the browser: no timeout on it (it would stop
+	// the browser), the steps after it get one.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	tctx, cancelTimeout := context.WithTimeout(ctx, 75*time.Second)
+	t.Cleanup(cancelTimeout)
+	return tctx
+}
+
+// shots saves numbered full-page PNG screenshots.
+type shots struct {
+	t   *testing.T
+	dir string
+	n   int
+}
+
+func (s *shots) take(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		buf, err := chromedp.FullScreenshot(100)(ctx, t) // quality 100: PNG
+		if err != nil {
+			return err
+		}
+		s.n++
+		path := filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.n, name))
+		s.t.Logf("screenshot %s", path)
+		return os.WriteFile(path, buf, 0o644)
+	})
+}
+
+// run runs steps, failing the test with what step broke and where.
+func run(t *testing.T, ctx context.Context, step string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("%s (at %s): %v", step, loc, err)
+	}
+}
+
+// textOf is the visible text of the first element that matches a CSS selector.
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
+func exists(t *testing.T, ctx context.Context, sel string) bool {
+	t.Helper()
+	return eval[bool](t, ctx, fmt.Sprintf(`document.querySelector(%q) !== null`, sel))
+}
+
+
+func TestBrowserReview(t *testing.T) {
+	start := time.Now()
+	w := newWorld(t, review.Options{})
+	// A count two weeks ago (approved) for the weekly chart, and the count
+	// to review: six lines scanned by three counters, the supervisor and
+	// the store manager, closed.
+	w.setNow(time.Now().AddDate(0, 0, -14))
+	k := w.skus
+	old := w.countWith([]int{6, 7}, []scan{
+		{who: "E009", sku: 6, qty: k[6].book - 2, bin: "HK-TST-A04"},
+		{who: "E008", sku: 7, qty: k[7].book + 1, bin: "HK-TST-A04"},
+		{who: "E007", sku: 7, qty: 1, bin: "HK-TST-A05"},
+	})
+	if _, err := w.svc.Approve(context.Background(), w.actor("E001"), old, stock.ApproveInput{}); err != nil {
+		t.Fatal(err)
+	}
+	w.setNow(time.Time{})
+	id := w.standardCount()
+	ctx := browser(t)
+	s := &shots{t: t, dir: artifactsDir(t)}
+	base := w.srv.URL + "/review"
+
+	// Sign in as the store manager.
+	run(t, ctx, "sign-in page",
+		chromedp.Navigate(base+"/counts"),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		s.take("signin"),
+		chromedp.SendKeys(chromedp.CSS("#code"), "E007"),
+		chromedp.SendKeys(chromedp.CSS("#pin"), w.pins["E007"]),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#counts")),
+		s.take("counts"),
+	)
+	if u := textOf(t, ctx, "#user"); !strings.Contains(u, "E007") || !strings.Contains(u, "Store manager") {
+		t.Errorf("user: %q", u)
+	}
+	row := textOf(t, ctx, fmt.Sprintf(`tr[data-count=%q]`, id))
+	if !strings.Contains(row, "In review") || !strings.Contains(row, "HK$") {
+		t.Errorf("count row: %q", row)
+	}
+
+	// The report, then filtered by role.
+	run(t, ctx, "open the report",
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-count=%q] a.count-link`, id))),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		s.take("report"),
+	)
+	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "6 of 6 lines shown") {
+		t.Errorf("shown: %q", got)
+	}
+	run(t, ctx, "filter by role",
+		chromedp.SetValue(chromedp.CSS("#f-role"), "supervisor"),
+		chromedp.Click(chromedp.CSS("#apply-filters")),
+		chromedp.WaitReady(chromedp.CSS(`#f-role option[value="supervisor"][selected]`)),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		s.take("report-role-supervisor"),
+	)
+	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "1 of 6 lines shown") {
+		t.Errorf("filtered by supervisor: %q", got)
+	}
+	if !exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[4].sku)) || exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[0].sku)) {
+		t.Error("role filter shows the wrong lines")
+	}
+	// Drill down to the scans of the supervisor's line.
+	run(t, ctx, "drill down",
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-sku=%q] a.scans-link`, k[4].sku))),
+		chromedp.WaitVisible(chromedp.CSS("#scans")),
+		s.take("scans"),
+	)
+	if got := textOf(t, ctx, "#scans"); !strings.Contains(got, "E008") || !strings.Contains(got, "TC52-E008") || !strings.Contains(got, "HK-TST-B01") {
+		t.Errorf("scans: %q", got)
+	}
+
+	// Order a recount of the first line for counter E010.
+	run(t, ctx, "order a recount",
+		chromedp.Click(chromedp.CSS("#back")),
+		chromedp.WaitVisible(chromedp.CSS("#recount-form")),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[form="recount-form"][value=%q]`, k[0].sku))),
+		chromedp.SendKeys(chromedp.CSS("#assignee"), "E010"),
+		chromedp.Click(chromedp.CSS("#recount-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#notice")),
+		s.take("recount-ordered"),
+	)
+	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Recount ordered: round 2") {
+		t.Errorf("recount notice: %q", got)
+	}
+	if exists(t, ctx, "#approve-form") {
+		t.Error("approve form during a recount")
+	}
+	// The counter recounts on the handheld; the supervisor closes.
+	w.post(id, 2, []scan{{who: "E010", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
+	if _, err := w.svc.CloseCount(context.Background(), w.actor("E008"), id); err != nil {
+		t.Fatal(err)
+	}
+
+	// Approve with reason codes.
+	run(t, ctx, "approve",
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS("#approve-form")),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="reason:%s"]`, k[2].sku)), "theft"),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="reason:%s"]`, k[0].sku)), "admin_error"),
+		s.take("approve-form"),
+		chromedp.Click(chromedp.CSS("#approve-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#notice")),
+		s.take("approved"),
+	)
+	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Approved: 5 lines posted") {
+		t.Errorf("approve notice: %q", got)
+	}
+	if got := textOf(t, ctx, "#count-status"); got != "Posted" {
+		t.Errorf("status after approval: %q", got)
+	}
+	if got := textOf(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[2].sku)); !strings.Contains(got, "Theft") {
+		t.Errorf("reason on the line: %q", got)
+	}
+
+	// Switch the language: Chinese labels.
+	run(t, ctx, "switch language",
+		chromedp.Click(chromedp.CSS("#lang-switch")),
+		chromedp.WaitReady(chromedp.CSS(`html[lang="zh-Hant"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		s.take("report-zh"),
+	)
+	if got := textOf(t, ctx, "#count-status"); got != "已過帳" {
+		t.Errorf("Chinese status: %q", got)
+	}
+	if got := textOf(t, ctx, "#lines thead"); !strings.Contains(got, "差異金額") || !strings.Contains(got, "貨號") {
+		t.Errorf("Chinese headers: %q", got)
+	}
+	// The language stays (cookie) on the role report, with its chart.
+	run(t, ctx, "role report",
+		chromedp.Click(chromedp.CSS("#nav-roles")),
+		chromedp.WaitVisible(chromedp.CSS("#line-chart svg")),
+		s.take("roles-zh"),
+	)
+	if got := textOf(t, ctx, "h1"); got != "按員工職位的盤點準確率" {
+		t.Errorf("role report title: %q", got)
+	}
+	points := eval[int](t, ctx, `document.querySelectorAll("#line-chart circle").length`)
+	if points < 6 {
+		t.Errorf("%d points in the weekly chart", points)
+	}
+	// Portrait tablet: the lines table scrolls sideways inside its box.
+	run(t, ctx, "portrait",
+		chromedp.EmulateViewport(800, 1280),
+		chromedp.Navigate(base+"/counts/"+id+"?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		s.take("report-portrait"),
+	)
+	overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`)
+	run(t, ctx, "sign out",
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+	)
+	if !overflow {
+		t.Error("the report page is wider than a portrait tablet")
+	}
+
+	// A counter: own lines, no forms, and a crafted approval is refused.
+	id2 := w.standardCount()
+	run(t, ctx, "counter",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.SendKeys(chromedp.CSS("#code"), "E009"),
+		chromedp.SendKeys(chromedp.CSS("#pin"), w.pins["E009"]),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#counts")),
+		chromedp.Navigate(base+"/counts/"+id2),
+		chromedp.WaitVisible(chromedp.CSS("#lines")),
+		s.take("counter-report"),
+	)
+	if exists(t, ctx, "#approve-form") || exists(t, ctx, "#recount-form") || exists(t, ctx, "#nav-roles") {
+		t.Error("a counter sees approve/recount forms or the role report")
+	}
+	if !exists(t, ctx, "#masked") || exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[2].sku)) || !exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[0].sku)) {
+		t.Error("a counter should see only their own lines, masked")
+	}
+	crafted := fmt.Sprintf(`(() => {
+		const f = document.createElement("form");
+		f.method = "post"; f.action = %q;
+		for (const [k, v] of [["csrf", document.querySelector("input[name=csrf]").value], ["reason:%s", "theft"]]) {
+			const i = document.createElement("input"); i.type = "hidden"; i.name = k; i.value = v; f.appendChild(i);
+		}
+		document.body.appendChild(f); f.submit(); return true;
+	})()`, "/review/counts/"+id2+"/approve", k[0].sku)
+	eval[bool](t, ctx, crafted)
+	run(t, ctx, "crafted approval",
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+		s.take("counter-approve-refused"),
+	)
+	if got := textOf(t, ctx, "#error"); !strings.Contains(got, "role counter may not approve") {
+		t.Errorf("crafted approval: %q", got)
+	}
+	cv, err := w.svc.Count(context.Background(), w.actor("E007"), id2)
+	if err != nil || cv.Status != stock.StatusReview {
+		t.Errorf("the counter's approval changed the count: %v %v", cv.Status, err)
+	}
+	t.Logf("browser test: %d screenshots in %s, %s", s.n, s.dir, time.Since(start).Round(time.Millisecond))
+}
