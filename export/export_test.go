@@ -7,8 +7,11 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -578,11 +581,48 @@ func TestLargeReport(t *testing.T) {
 	const n = 100_000
 	r := bigReport(n)
 	var buf bytes.Buffer
+	buf.Grow(8 << 20)
+	// The heap in use while writing, above the report itself, must stay
+	// bounded: the stream writer keeps at most a 16 MiB chunk of sheet XML
+	// in memory (the rest goes to a temporary file), and the zip goes to w.
+	// A low GC percent makes the heap in use follow what is live.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse + uint64(buf.Cap())
+	var peak atomic.Uint64
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peak.Load() {
+				peak.Store(ms.HeapInuse)
+			}
+		}
+	}()
 	start := time.Now()
-	if err := WriteCountReportXLSX(&buf, r, Options{}); err != nil {
+	err := WriteCountReportXLSX(&buf, r, Options{})
+	elapsed := time.Since(start)
+	close(done)
+	<-sampled
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d lines: %d bytes in %v", n, buf.Len(), time.Since(start))
+	over := int64(peak.Load()) - int64(base)
+	t.Logf("%d lines: %d bytes in %v, peak heap %d MiB above the report", n, buf.Len(), elapsed, over>>20)
+	if over > 96<<20 {
+		t.Errorf("writing took %d MiB of heap above the report, want less than 96 MiB", over>>20)
+	}
 	f := open(t, buf.Bytes())
 	if got, want := f.GetSheetList(), []string{SheetLines, SheetSummary, SheetUnresolved, SheetLots, SheetInfo}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("sheets %q, want %q", got, want)
