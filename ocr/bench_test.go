@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -146,6 +147,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 			continue
 		}
 		ppm := make(map[int]float64)
+		util := make(map[int]float64) // CPU cores the process actually got
 		for _, w := range []int{1, 2} {
 			e, err := ocr.NewEngine(ocr.Options{Workers: w, Languages: benchLangs()})
 			if err != nil {
@@ -159,6 +161,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 			}
 			wg.Wait()
 			jobs := make(chan image.Image)
+			cpu0 := cpuTime()
 			t0 := time.Now()
 			for k := 0; k < w; k++ {
 				wg.Add(1)
@@ -176,10 +179,13 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 			}
 			close(jobs)
 			wg.Wait()
-			ppm[w] = nd / time.Since(t0).Minutes()
+			wall := time.Since(t0)
+			ppm[w] = nd / wall.Minutes()
+			util[w] = (cpuTime() - cpu0).Seconds() / wall.Seconds()
 			e.Close()
 		}
-		fmt.Printf("throughput: 1 worker %.1f pages/min, 2 workers %.1f pages/min, speed-up %.2f×\n", ppm[1], ppm[2], ppm[2]/ppm[1])
+		fmt.Printf("throughput: 1 worker %.1f pages/min (%.2f cores used), 2 workers %.1f pages/min (%.2f cores used), speed-up %.2f×; load average %s\n",
+			ppm[1], util[1], ppm[2], util[2], ppm[2]/ppm[1], loadAvg())
 		b.ReportMetric(ppm[2]/ppm[1], "2-worker-speedup")
 	}
 }
@@ -191,6 +197,25 @@ func benchLangs() []string {
 		return strings.Split(l, "+")
 	}
 	return nil
+}
+
+// cpuTime is the user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// loadAvg is the 1-minute load average (other work on the machine caps the
+// 2-worker speed-up).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func yn(b bool) string {

@@ -6,96 +6,126 @@ import "strings"
 // capital letters.
 var letterConfusions = map[byte]byte{'0': 'O', '1': 'I', '2': 'Z', '5': 'S', '8': 'B', '6': 'G'}
 
-// codeClass is the character class of a code position: 'A' letter, '9'
-// digit, or the character itself for separators.
-func codeClass(c byte) byte {
+// isCodeSep reports characters that separate the segments of an item code;
+// OCR reads a printed dash as any of them.
+func isCodeSep(c byte) bool { return c == '-' || c == '.' || c == '_' || c == ',' || c == '/' }
+
+// codeSegments splits a code at its separators.
+func codeSegments(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r < 128 && isCodeSep(byte(r)) })
+}
+
+func charClass(c byte) byte {
 	switch {
 	case c >= 'A' && c <= 'Z':
 		return 'A'
 	case c >= '0' && c <= '9':
 		return '9'
-	case c == '.' || c == '_' || c == ',':
-		return '-' // read for a dash
 	}
 	return c
 }
 
 // harmoniseCodes checks every SKU against the pattern the document's codes
-// share (a supplier prints one format, e.g. "A9999-AA" or "AA-99999"). A
-// character of the wrong class is mapped to its look-alike (O↔0, S↔5, "." →
-// "-", …) and the line is flagged for review: the pattern makes the repair
-// likely, not certain. A code that cannot be made to fit, or an all-digit
-// code whose length differs from the document's barcodes, is flagged too.
+// share (a supplier prints one format, e.g. "A9999-AA" or "AA-99999"). The
+// pattern is learnt per segment (the parts between dashes),
+// segment length and position, where at least three codes reach the position
+// and 75% agree on letter or digit; only segments that mix letters and
+// digits are repaired. A character of the wrong class is mapped to its look-alike (O↔0,
+// S↔5, …), a dash read as "." or "_" is restored, and the line is flagged for
+// review: the pattern makes the repair likely, not certain. An all-digit
+// code among EAN-13 barcodes is flagged as a probable misread barcode.
 func harmoniseCodes(lines []Line) {
-	var codes []string
+	type key struct{ seg, n, pos int }
+	counts := map[key]map[byte]int{}
+	reach := map[key]int{}
+	var codes, seps int
+	dashes := 0
 	eans := 0
 	for _, l := range lines {
-		if l.SKU != "" {
-			codes = append(codes, l.SKU)
-		} else if l.Barcode != "" {
-			eans++
+		if l.SKU == "" {
+			if l.Barcode != "" {
+				eans++
+			}
+			continue
+		}
+		codes++
+		for i := 0; i < len(l.SKU); i++ {
+			if isCodeSep(l.SKU[i]) {
+				seps++
+				if l.SKU[i] == '-' {
+					dashes++
+				}
+			}
+		}
+		for si, seg := range codeSegments(l.SKU) {
+			for p := 0; p < len(seg); p++ {
+				k := key{si, len(seg), p}
+				if counts[k] == nil {
+					counts[k] = map[byte]int{}
+				}
+				counts[k][charClass(seg[p])]++
+				reach[k]++
+			}
 		}
 	}
-	// Majority class per position (left-aligned), where at least three codes
-	// reach the position and 75% agree.
-	var pattern []byte
-	for i := 0; ; i++ {
-		counts := map[byte]int{}
-		n := 0
-		for _, c := range codes {
-			if i < len(c) {
-				counts[codeClass(c[i])]++
-				n++
+	want := func(k key) byte {
+		n := reach[k]
+		if n < 3 {
+			return 0
+		}
+		for c, v := range counts[k] {
+			if v*4 >= n*3 {
+				return c
 			}
 		}
-		if n < 3 || n*2 < len(codes) {
-			break
-		}
-		best, bc := byte(0), 0
-		for k, v := range counts {
-			if v > bc {
-				best, bc = k, v
-			}
-		}
-		if bc*4 < n*3 {
-			best = 0 // no agreement
-		}
-		pattern = append(pattern, best)
+		return 0
 	}
 	for i := range lines {
 		l := &lines[i]
 		if l.SKU == "" {
 			continue
 		}
-		if eans > len(codes) && allDigits(l.SKU) {
+		if eans > codes && allDigits(l.SKU) {
 			l.NeedsReview = true
 			l.Problems = append(l.Problems, "all-digit code among EAN-13 barcodes: probably a misread barcode")
 			continue
 		}
 		b := []byte(l.SKU)
 		changed, misfit := false, false
-		for k := 0; k < len(b) && k < len(pattern); k++ {
-			want := pattern[k]
-			if want == 0 || codeClass(b[k]) == want {
-				if want == '-' && b[k] != '-' {
+		seg, pos := 0, 0
+		segs := codeSegments(string(b))
+		for k := 0; k < len(b); k++ {
+			if isCodeSep(b[k]) {
+				if b[k] != '-' && dashes*4 >= seps*3 && seps > 0 {
 					b[k], changed = '-', true
+				}
+				if pos > 0 {
+					seg, pos = seg+1, 0
 				}
 				continue
 			}
-			switch {
-			case want == '9':
+			if seg >= len(segs) {
+				break
+			}
+			w := want(key{seg, len(segs[seg]), pos})
+			pos++
+			// Only a segment that mixes letters and digits is repaired: a
+			// suffix like "02" among "BL", "RD" is a different code, not a
+			// misread.
+			if w == 0 || charClass(b[k]) == w || !mixed(segs[seg]) {
+				continue
+			}
+			if w == '9' {
 				if d, ok := digitConfusions[rune(b[k])]; ok {
 					b[k], changed = byte(d), true
 					continue
 				}
-			case want == 'A':
+			}
+			if w == 'A' {
 				if c, ok := letterConfusions[b[k]]; ok {
 					b[k], changed = c, true
 					continue
 				}
-			case want == '-' && strings.IndexByte(".,_", b[k]) >= 0:
-				b[k], changed = '-', true
-				continue
 			}
 			misfit = true
 		}
@@ -109,4 +139,10 @@ func harmoniseCodes(lines []Line) {
 			l.NeedsReview = true
 		}
 	}
+}
+
+// mixed reports whether s has both letters and digits.
+func mixed(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0 &&
+		strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' }) >= 0
 }

@@ -18,6 +18,11 @@ type Word struct {
 	Text string
 	Box  image.Rectangle
 	Conf float64
+	// Alt is a second reading of a word that looks like an item code, made
+	// by a separate single-line recogniser restricted to code characters;
+	// empty when the word was not re-read. Extract flags lines whose two
+	// readings disagree.
+	Alt string `json:",omitempty"`
 }
 
 // Page is the OCR result of one page: its words in Tesseract's reading order
@@ -40,10 +45,26 @@ type Options struct {
 // concurrent use; Close it when done.
 type Engine struct {
 	langs   []string
-	clients chan *gosseract.Client
-	all     []*gosseract.Client
+	clients chan *worker
+	all     []*worker
 	mu      sync.Mutex
 	closed  bool
+}
+
+// worker is one page's Tesseract state: the page client (languages, psm 6)
+// and a code client (eng, one line, codes' characters only) that gives the
+// item codes a second, independent reading.
+type worker struct {
+	page, code *gosseract.Client
+}
+
+func (w *worker) close() {
+	if w.page != nil {
+		w.page.Close()
+	}
+	if w.code != nil {
+		w.code.Close()
+	}
 }
 
 // ErrClosed is returned by an Engine used after Close.
@@ -75,29 +96,50 @@ func NewEngine(opt Options) (*Engine, error) {
 	if len(langs) == 0 {
 		langs = []string{"eng", "chi_tra"}
 	}
-	e := &Engine{langs: langs, clients: make(chan *gosseract.Client, n)}
+	e := &Engine{langs: langs, clients: make(chan *worker, n)}
 	for i := 0; i < n; i++ {
-		c := gosseract.NewClient()
-		if err := c.SetLanguage(langs...); err != nil {
-			c.Close()
+		w, err := newWorker(langs)
+		if err != nil {
 			e.Close()
-			return nil, fmt.Errorf("ocr: set languages: %w", err)
+			return nil, err
 		}
-		if err := c.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK); err != nil {
-			c.Close()
-			e.Close()
-			return nil, fmt.Errorf("ocr: set page segmentation: %w", err)
-		}
-		// Tesseract 5 re-recognises every low-confidence line inverted (white
-		// on black); the pages are flattened dark-on-white, so that only
-		// doubles the time spent on hard lines.
-		_ = c.SetVariable("tessedit_do_invert", "0")
-		// Keep the DPI fixed so Tesseract does not guess from missing metadata.
-		_ = c.SetVariable("user_defined_dpi", "200")
-		e.all = append(e.all, c)
-		e.clients <- c
+		e.all = append(e.all, w)
+		e.clients <- w
 	}
 	return e, nil
+}
+
+func newWorker(langs []string) (*worker, error) {
+	w := &worker{page: gosseract.NewClient(), code: gosseract.NewClient()}
+	fail := func(what string, err error) (*worker, error) {
+		w.close()
+		return nil, fmt.Errorf("ocr: %s: %w", what, err)
+	}
+	if err := w.page.SetLanguage(langs...); err != nil {
+		return fail("set languages", err)
+	}
+	if err := w.page.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK); err != nil {
+		return fail("set page segmentation", err)
+	}
+	if err := w.code.SetLanguage("eng"); err != nil {
+		return fail("set code language", err)
+	}
+	if err := w.code.SetPageSegMode(gosseract.PSM_SINGLE_LINE); err != nil {
+		return fail("set code segmentation", err)
+	}
+	if err := w.code.SetWhitelist(codeAlphabet); err != nil {
+		return fail("set code alphabet", err)
+	}
+	for _, c := range []*gosseract.Client{w.page, w.code} {
+		// Tesseract 5 re-recognises every low-confidence line inverted
+		// (white on black); the pages are flattened dark-on-white, so that
+		// only doubles the time spent on hard lines.
+		_ = c.SetVariable("tessedit_do_invert", "0")
+		// Keep the DPI fixed so Tesseract does not guess from missing
+		// metadata.
+		_ = c.SetVariable("user_defined_dpi", "200")
+	}
+	return w, nil
 }
 
 // Workers returns the pool size.
@@ -113,13 +155,13 @@ func (e *Engine) Close() error {
 	e.closed = true
 	e.mu.Unlock()
 	for range e.all {
-		c := <-e.clients
-		c.Close()
+		w := <-e.clients
+		w.close()
 	}
 	return nil
 }
 
-func (e *Engine) acquire(ctx context.Context) (*gosseract.Client, error) {
+func (e *Engine) acquire(ctx context.Context) (*worker, error) {
 	e.mu.Lock()
 	closed := e.closed
 	e.mu.Unlock()
@@ -152,20 +194,20 @@ func (e *Engine) ReadPage(ctx context.Context, img image.Image) (*Page, error) {
 }
 
 func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
-	c, err := e.acquire(ctx)
+	w, err := e.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { e.clients <- c }()
+	defer func() { e.clients <- w }()
 	// OpenMP settings are per OS thread: pin the goroutine so Tesseract's
 	// parallel regions run single-threaded (see ompSingleThread).
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	ompSingleThread()
-	if err := c.SetImageFromBytes(g.pgm()); err != nil {
+	if err := w.page.SetImageFromBytes(g.pgm()); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
-	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
+	boxes, err := w.page.GetBoundingBoxes(gosseract.RIL_WORD)
 	if err != nil {
 		return nil, fmt.Errorf("ocr: recognise: %w", err)
 	}
@@ -175,6 +217,12 @@ func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
 			continue
 		}
 		p.Words = append(p.Words, Word{Text: b.Word, Box: b.Box, Conf: b.Confidence})
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := secondReadings(w.code, g, p.Words); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

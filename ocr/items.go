@@ -98,6 +98,7 @@ type rawItem struct {
 	r      *row
 	id     itemID
 	idConf float64
+	idAlt  string // second reading of the code's word, see Word.Alt
 	nums   []numTok
 	desc   []string
 	unit   string
@@ -140,7 +141,7 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 	idIdx := -1
 	for i := 0; i < len(toks) && i < 3; i++ {
 		if id, ok := readIDToken(toks[i].s); ok {
-			it.id, it.idConf, idIdx = id, toks[i].w.Conf/100, i
+			it.id, it.idConf, it.idAlt, idIdx = id, toks[i].w.Conf/100, toks[i].w.Alt, i
 			break
 		}
 	}

@@ -125,6 +125,10 @@ func flatten(g *grayImg) {
 // two-pixel margin that holds their blurred edges. Gridded tables are
 // otherwise read as one block of noise.
 func removeRules(g *grayImg) {
+	// Measured on the 15 photos: ink < 150 gives line F1 0.978; a generous
+	// 200 (which also catches the light-gray remnants of blurred rules) erased
+	// parts of blurred receipt text and dashes in codes, F1 0.944, even with
+	// a thinness test on the runs.
 	const ink = 150
 	minRun := max(40, g.w/25)
 	mask := make([]bool, len(g.pix))
@@ -204,3 +208,4 @@ func removeRules(g *grayImg) {
 		}
 	}
 }
+

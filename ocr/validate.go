@@ -3,6 +3,7 @@ package ocr
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // solution is a reading of qty, unit price and amount (cents).
@@ -60,6 +61,23 @@ func buildLine(it *rawItem, cols columns) Line {
 	case it.id.repaired:
 		idConf = math.Min(idConf, 0.5)
 		l.Problems = append(l.Problems, "item code contains letters read as digits")
+	}
+
+	switch agree, alt := secondOpinion(it); {
+	case agree && it.idAlt != "" && !it.id.repaired && (!it.id.ean || it.id.eanValid):
+		// Two independent readings agree: Tesseract's word confidence is a
+		// poor guide for codes (correct barcodes often score 0).
+		idConf = math.Max(idConf, 0.9)
+	case agree:
+	case alt.ean && alt.eanValid && it.id.ean && !it.id.eanValid:
+		// The first reading fails the check digit, the second passes it.
+		l.Barcode = alt.text
+		idConf = 0.5
+		l.Problems = append(l.Problems, "barcode taken from the second reading")
+		l.NeedsReview = true
+	default:
+		idConf = math.Min(idConf, 0.3)
+		l.Problems = append(l.Problems, "second reading of the item code disagrees ("+it.idAlt+")")
 	}
 
 	var q, p, a *numTok
@@ -163,6 +181,34 @@ func buildLine(it *rawItem, cols columns) Line {
 		l.NeedsReview = true
 	}
 	return l
+}
+
+// secondOpinion compares the code as read on the page with the word's
+// second reading (Word.Alt). agree is true when they match on letters and
+// digits, allowing the second reading one or two extra leading characters
+// (a line number run into the code), or when there is no second reading.
+func secondOpinion(it *rawItem) (agree bool, alt itemID) {
+	if it.idAlt == "" {
+		return true, itemID{}
+	}
+	a, b := alnum(it.idAlt), alnum(it.id.text)
+	if a == b || (strings.HasSuffix(a, b) && len(a)-len(b) <= 2 && len(b) >= 5) {
+		return true, itemID{}
+	}
+	alt, _ = readIDToken(it.idAlt)
+	return false, alt
+}
+
+func alnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return -1
+	}, s)
 }
 
 // reviewBelow is the line confidence under which a line needs review.
