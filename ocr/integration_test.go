@@ -24,7 +24,7 @@ func TestPhotographedOrders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer e.Close()
+	t.Cleanup(func() { e.Close() }) // after the parallel subtests
 	for _, id := range []string{"po04", "po06"} {
 		tr := byID[id]
 		if tr == nil {

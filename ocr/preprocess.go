@@ -208,4 +208,3 @@ func removeRules(g *grayImg) {
 		}
 	}
 }
-
