@@ -121,9 +121,14 @@ type sheetWriter struct {
 	bold bool
 }
 
+// noFilter asks book.sheet for no filter buttons.
+const noFilter = -1
+
 // sheet adds a sheet with a frozen header row of cols and calls fill to
-// write its rows.
-func (b *book) sheet(name string, cols []column, fill func(s *sheetWriter) error) error {
+// write its rows. Unless filtered is noFilter, the header has filter
+// buttons for the first filtered rows under it (the rows to sort and
+// filter: a total row is left out).
+func (b *book) sheet(name string, cols []column, filtered int, fill func(s *sheetWriter) error) error {
 	if b.sheets == 0 {
 		if err := b.f.SetSheetName("Sheet1", name); err != nil {
 			return err
@@ -132,6 +137,17 @@ func (b *book) sheet(name string, cols []column, fill func(s *sheetWriter) error
 		return err
 	}
 	b.sheets++
+	if filtered != noFilter {
+		// Set on the worksheet before the stream writer takes it over: the
+		// writer writes it out when it is flushed.
+		last, err := excelize.CoordinatesToCellName(len(cols), 1+filtered)
+		if err != nil {
+			return err
+		}
+		if err := b.f.AutoFilter(name, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
 	sw, err := b.f.NewStreamWriter(name)
 	if err != nil {
 		return err

@@ -243,6 +243,17 @@ func (c checker) row(sheet string, n int, want ...any) {
 	}
 }
 
+// filters returns the ranges with filter buttons, by sheet.
+func filters(f *excelize.File) map[string]string {
+	m := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		if d.Name == "_xlnm._FilterDatabase" {
+			m[d.Scope] = d.RefersTo
+		}
+	}
+	return m
+}
+
 // header checks a sheet's header row, its bold font and its frozen pane,
 // and returns the number of rows of the sheet.
 func (c checker) header(sheet string, want ...string) int {
@@ -388,6 +399,15 @@ func TestCountReport(t *testing.T) {
 	c.row(SheetInfo, 7, "Group by", "role")
 	c.row(SheetInfo, 9, "Currency", "HKD")
 
+	if got, want := filters(f), map[string]string{
+		SheetLines:      "'Lines'!$A$1:$U$6",
+		SheetSummary:    "'Summary'!$A$1:$H$3", // not the total
+		SheetUnresolved: "'Unresolved'!$A$1:$C$3",
+		SheetLots:       "'Lots'!$A$1:$G$4",
+	}; !reflect.DeepEqual(got, want) {
+		t.Errorf("filters %q, want %q", got, want)
+	}
+
 	props, err := f.GetDocProps()
 	if err != nil || !strings.Contains(props.Title, "C-2026-11-0042") {
 		t.Errorf("doc title %q (%v)", props.Title, err)
@@ -424,6 +444,9 @@ func TestMaskedCountReport(t *testing.T) {
 	c.row(SheetSummary, 2, "counter", 5, 1)
 	c.row(SheetSummary, 3, "supervisor", 1, 0)
 	c.row(SheetSummary, 4, "Total", 6, 1)
+	if got := filters(f)[SheetLines]; got != "'Lines'!$A$1:$L$6" {
+		t.Errorf("masked Lines filter %q", got)
+	}
 	c.row(SheetInfo, 6, "Masked", true)
 	c.row(SheetInfo, 9, "Currency", "MOP")
 }
@@ -656,6 +679,7 @@ func TestLargeReport(t *testing.T) {
 	i := bytes.LastIndex(sheet, []byte(`<row r="`))
 	last := string(sheet[i:])
 	for _, want := range []string{
+		`<autoFilter ref="$A$1:$U$100001">`,
 		`<row r="100001">`,
 		`<c r="A100001" t="inlineStr"><is><t>` + l.SKU + `</t></is></c>`,
 		`<c r="G100001" s="`, // the counted qty, a number:

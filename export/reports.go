@@ -24,7 +24,7 @@ func WriteCountReportXLSX(w io.Writer, r stock.Report, opts Options) error {
 		return err
 	}
 	defer b.f.Close()
-	if err := b.sheet(SheetLines, lineColumns(r.Masked), func(s *sheetWriter) error {
+	if err := b.sheet(SheetLines, lineColumns(r.Masked), len(r.Lines), func(s *sheetWriter) error {
 		for i := range r.Lines {
 			addLine(s, &r.Lines[i], r.Masked)
 			if err := s.flush(); err != nil {
@@ -38,7 +38,7 @@ func WriteCountReportXLSX(w io.Writer, r stock.Report, opts Options) error {
 	if err := b.summary(r.GroupBy, r.Groups, r.Totals, r.Masked); err != nil {
 		return err
 	}
-	err = b.sheet(SheetUnresolved, []column{{hCode, kText, 18}, {hScans, kInt, 10}, {hQty, kInt, 10}}, func(s *sheetWriter) error {
+	err = b.sheet(SheetUnresolved, []column{{hCode, kText, 18}, {hScans, kInt, 10}, {hQty, kInt, 10}}, len(r.Unresolved), func(s *sheetWriter) error {
 		for _, u := range r.Unresolved {
 			s.add(text(u.Code))
 			s.add(integer(u.Scans))
@@ -209,7 +209,7 @@ func (b *book) summary(groupBy string, groups []stock.GroupSummary, total stock.
 			column{hAccuracy, kPct, 10},
 		)
 	}
-	return b.sheet(SheetSummary, cols, func(s *sheetWriter) error {
+	return b.sheet(SheetSummary, cols, len(groups), func(s *sheetWriter) error {
 		add := func(key string, g stock.GroupSummary) error {
 			s.add(text(key))
 			s.add(integer(int64(g.Lines)))
@@ -244,7 +244,7 @@ func (b *book) lots(lots []stock.LotLine) error {
 		{hExpiryStatus, kText, 13},
 		{hDaysLeft, kInt, 10},
 	}
-	return b.sheet(SheetLots, cols, func(s *sheetWriter) error {
+	return b.sheet(SheetLots, cols, len(lots), func(s *sheetWriter) error {
 		for _, l := range lots {
 			s.add(text(l.SKU))
 			s.add(text(l.Lot))
@@ -278,7 +278,7 @@ type timeCell struct{ t time.Time }
 
 // info adds the Info sheet.
 func (b *book) info(rows []infoRow) error {
-	return b.sheet(SheetInfo, []column{{hField, kText, 18}, {hValue, kText, 24}}, func(s *sheetWriter) error {
+	return b.sheet(SheetInfo, []column{{hField, kText, 18}, {hValue, kText, 24}}, noFilter, func(s *sheetWriter) error {
 		for _, r := range rows {
 			s.add(r.field.in(b.lang))
 			v := r.value
