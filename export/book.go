@@ -58,7 +58,8 @@ func newBook(w io.Writer, opts Options) (*book, error) {
 	}
 	f := excelize.NewFile()
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-	b := &book{f: f, lang: opts.Lang}
+	lang, _ := canonLang(opts.Lang)
+	b := &book{f: f, lang: lang}
 	money, _ := MoneyFormat(opts.Currency)
 	formats := [kDateTime + 1]excelize.Style{
 		kInt:      {NumFmt: 3}, // #,##0

@@ -467,7 +467,7 @@ func TestChineseHeadersAndMOP(t *testing.T) {
 		t.Errorf("column H width %v too narrow for its Chinese header", w)
 	}
 
-	f = open(t, write(t, r, Options{Lang: LangBilingual}))
+	f = open(t, write(t, r, Options{Lang: "Bilingual"}))
 	rows, _ = f.GetRows(SheetSummary)
 	if rows[0][0] != "Role 職位" || rows[3][0] != "Total 合計" {
 		t.Errorf("bilingual summary %q", rows)
@@ -552,7 +552,7 @@ func TestOptions(t *testing.T) {
 			t.Errorf("%+v: valid", o)
 		}
 	}
-	for _, o := range []Options{{}, {Currency: "HKD", Lang: "en"}, {Currency: "mop", Lang: LangChinese}, {Lang: LangBilingual}} {
+	for _, o := range []Options{{}, {Currency: "HKD", Lang: "en"}, {Currency: "mop", Lang: "ZH-hant"}, {Lang: LangBilingual}} {
 		if err := o.Validate(); err != nil {
 			t.Errorf("%+v: %v", o, err)
 		}

@@ -73,11 +73,11 @@ const (
 // English headers.
 type Options struct {
 	// Currency is the currency of the report's money amounts, CurrencyHKD
-	// (default when empty) or CurrencyMOP. It only sets the number format:
+	// (default when empty) or CurrencyMOP, in any case. It only sets the number format:
 	// amounts are not converted.
 	Currency string
 	// Lang is the language of column headers: LangEnglish (default when
-	// empty), LangChinese or LangBilingual.
+	// empty), LangChinese or LangBilingual, in any case.
 	Lang string
 }
 
@@ -88,8 +88,7 @@ func (o Options) Validate() error {
 	if _, err := MoneyFormat(o.Currency); err != nil {
 		return err
 	}
-	switch o.Lang {
-	case "", LangEnglish, LangChinese, LangBilingual:
+	if _, ok := canonLang(o.Lang); ok {
 		return nil
 	}
 	return fmt.Errorf("export: unknown language %q (want %s, %s or %s)", o.Lang, LangEnglish, LangChinese, LangBilingual)
@@ -111,6 +110,16 @@ func MoneyFormat(currency string) (string, error) {
 	}
 	pos := `"` + symbol + `"#,##0.00##`
 	return pos + ";-" + pos, nil
+}
+
+// canonLang returns the Lang constant that lang names, ignoring case.
+func canonLang(lang string) (string, bool) {
+	for _, l := range []string{LangEnglish, LangChinese, LangBilingual} {
+		if strings.EqualFold(lang, l) {
+			return l, true
+		}
+	}
+	return LangEnglish, lang == ""
 }
 
 // label is a column header in both languages.
