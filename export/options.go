@@ -73,8 +73,8 @@ const (
 // English headers.
 type Options struct {
 	// Currency is the currency of the report's money amounts, CurrencyHKD
-	// (default when empty) or CurrencyMOP, in any case. It only sets the number format:
-	// amounts are not converted.
+	// (default when empty) or CurrencyMOP, in any case. It only sets the
+	// number format: amounts are not converted.
 	Currency string
 	// Lang is the language of column headers: LangEnglish (default when
 	// empty), LangChinese or LangBilingual, in any case.
