@@ -100,7 +100,8 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 			a.close()
 			return nil, fmt.Errorf("OCR: %w", err)
 		}
-		docs.eng, reader = a.ocr, docs
+		docs.eng = a.ocr
+		reader = docs
 	}
 	svc.SetDocuments(a.files, docs, reader, stock.DocumentOptions{MaxBytes: cfg.MaxDocument})
 	if cfg.AdminCode != "" {
