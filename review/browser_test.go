@@ -111,6 +111,23 @@ func run(t *testing.T, ctx context.Context, step string, steps ...chromedp.Actio
 	}
 }
 
+// load runs steps that end in a navigation (a click on a link or a submit
+// button), waits until the new page has loaded and returns its HTTP status.
+func load(t *testing.T, ctx context.Context, step string, steps ...chromedp.Action[chromedp.Void]) int64 {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	resp, err := chromedp.RunResponse(sctx, steps...)
+	if err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		t.Fatalf("%s (at %s): %v", step, loc, err)
+	}
+	return resp.Status
+}
+
+// click clicks the first element that matches a CSS selector.
+func click(sel string) chromedp.Action[chromedp.Void] { return chromedp.Click(chromedp.CSS(sel)) }
+
 // textOf is the visible text of the first element that matches a CSS selector.
 func textOf(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
@@ -136,11 +153,10 @@ func exists(t *testing.T, ctx context.Context, sel string) bool {
 	return eval[bool](t, ctx, fmt.Sprintf(`document.querySelector(%q) !== null`, sel))
 }
 
-
 func TestBrowserReview(t *testing.T) {
 	start := time.Now()
 	w := newWorld(t, review.Options{})
-	// A count two weeks ago (approved) for the weekly chart, and the count
+	// An approved count two weeks ago (for the weekly chart), and the count
 	// to review: six lines scanned by three counters, the supervisor and
 	// the store manager, closed.
 	w.setNow(time.Now().AddDate(0, 0, -14))
@@ -158,68 +174,60 @@ func TestBrowserReview(t *testing.T) {
 	ctx := browser(t)
 	s := &shots{t: t, dir: artifactsDir(t)}
 	base := w.srv.URL + "/review"
+	line := func(i int) string { return fmt.Sprintf(`tr[data-sku=%q]`, k[i].sku) }
 
-	// Sign in as the store manager.
+	// Sign in as the store manager: the count list.
 	run(t, ctx, "sign-in page",
 		chromedp.Navigate(base+"/counts"),
 		chromedp.WaitVisible(chromedp.CSS("#login-form")),
 		s.take("signin"),
 		chromedp.SendKeys(chromedp.CSS("#code"), "E007"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), w.pins["E007"]),
-		chromedp.Click(chromedp.CSS("#signin")),
-		chromedp.WaitVisible(chromedp.CSS("#counts")),
-		s.take("counts"),
 	)
+	if st := load(t, ctx, "sign in", click("#signin")); st != 200 {
+		t.Fatalf("sign in: status %d", st)
+	}
+	run(t, ctx, "count list", chromedp.WaitVisible(chromedp.CSS("#counts")), s.take("counts"))
 	if u := textOf(t, ctx, "#user"); !strings.Contains(u, "E007") || !strings.Contains(u, "Store manager") {
 		t.Errorf("user: %q", u)
 	}
-	row := textOf(t, ctx, fmt.Sprintf(`tr[data-count=%q]`, id))
-	if !strings.Contains(row, "In review") || !strings.Contains(row, "HK$") {
+	if row := textOf(t, ctx, fmt.Sprintf(`tr[data-count=%q]`, id)); !strings.Contains(row, "In review") || !strings.Contains(row, "HK$") {
 		t.Errorf("count row: %q", row)
 	}
 
 	// The report, then filtered by role.
-	run(t, ctx, "open the report",
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-count=%q] a.count-link`, id))),
-		chromedp.WaitVisible(chromedp.CSS("#lines")),
-		s.take("report"),
-	)
+	load(t, ctx, "open the report", click(fmt.Sprintf(`tr[data-count=%q] a.count-link`, id)))
+	run(t, ctx, "report", chromedp.WaitVisible(chromedp.CSS("#lines")), s.take("report"))
 	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "6 of 6 lines shown") {
 		t.Errorf("shown: %q", got)
 	}
-	run(t, ctx, "filter by role",
+	load(t, ctx, "filter by role",
 		chromedp.SetValue(chromedp.CSS("#f-role"), "supervisor"),
-		chromedp.Click(chromedp.CSS("#apply-filters")),
-		chromedp.WaitReady(chromedp.CSS(`#f-role option[value="supervisor"][selected]`)),
-		chromedp.WaitVisible(chromedp.CSS("#lines")),
-		s.take("report-role-supervisor"),
+		click("#apply-filters"),
 	)
+	run(t, ctx, "filtered report", chromedp.WaitVisible(chromedp.CSS("#lines")), s.take("report-role-supervisor"))
 	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "1 of 6 lines shown") {
 		t.Errorf("filtered by supervisor: %q", got)
 	}
-	if !exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[4].sku)) || exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[0].sku)) {
-		t.Error("role filter shows the wrong lines")
+	if !exists(t, ctx, line(4)) || exists(t, ctx, line(0)) {
+		t.Error("the role filter shows the wrong lines")
 	}
 	// Drill down to the scans of the supervisor's line.
-	run(t, ctx, "drill down",
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-sku=%q] a.scans-link`, k[4].sku))),
-		chromedp.WaitVisible(chromedp.CSS("#scans")),
-		s.take("scans"),
-	)
+	load(t, ctx, "drill down", click(line(4)+" a.scans-link"))
+	run(t, ctx, "scans", chromedp.WaitVisible(chromedp.CSS("#scans")), s.take("scans"))
 	if got := textOf(t, ctx, "#scans"); !strings.Contains(got, "E008") || !strings.Contains(got, "TC52-E008") || !strings.Contains(got, "HK-TST-B01") {
 		t.Errorf("scans: %q", got)
 	}
 
 	// Order a recount of the first line for counter E010.
-	run(t, ctx, "order a recount",
-		chromedp.Click(chromedp.CSS("#back")),
+	load(t, ctx, "back to the report", click("#back"))
+	run(t, ctx, "recount form",
 		chromedp.WaitVisible(chromedp.CSS("#recount-form")),
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[form="recount-form"][value=%q]`, k[0].sku))),
+		click(fmt.Sprintf(`input[form="recount-form"][value=%q]`, k[0].sku)),
 		chromedp.SendKeys(chromedp.CSS("#assignee"), "E010"),
-		chromedp.Click(chromedp.CSS("#recount-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#notice")),
-		s.take("recount-ordered"),
 	)
+	load(t, ctx, "order a recount", click("#recount-submit"))
+	run(t, ctx, "recount ordered", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("recount-ordered"))
 	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Recount ordered: round 2") {
 		t.Errorf("recount notice: %q", got)
 	}
@@ -233,33 +241,28 @@ func TestBrowserReview(t *testing.T) {
 	}
 
 	// Approve with reason codes.
-	run(t, ctx, "approve",
-		chromedp.Reload(),
+	load(t, ctx, "reload", chromedp.Reload())
+	run(t, ctx, "approve form",
 		chromedp.WaitVisible(chromedp.CSS("#approve-form")),
 		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="reason:%s"]`, k[2].sku)), "theft"),
 		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="reason:%s"]`, k[0].sku)), "admin_error"),
 		s.take("approve-form"),
-		chromedp.Click(chromedp.CSS("#approve-submit")),
-		chromedp.WaitVisible(chromedp.CSS("#notice")),
-		s.take("approved"),
 	)
+	load(t, ctx, "approve", click("#approve-submit"))
+	run(t, ctx, "approved", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("approved"))
 	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Approved: 5 lines posted") {
 		t.Errorf("approve notice: %q", got)
 	}
 	if got := textOf(t, ctx, "#count-status"); got != "Posted" {
 		t.Errorf("status after approval: %q", got)
 	}
-	if got := textOf(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[2].sku)); !strings.Contains(got, "Theft") {
+	if got := textOf(t, ctx, line(2)); !strings.Contains(got, "Theft") {
 		t.Errorf("reason on the line: %q", got)
 	}
 
 	// Switch the language: Chinese labels.
-	run(t, ctx, "switch language",
-		chromedp.Click(chromedp.CSS("#lang-switch")),
-		chromedp.WaitReady(chromedp.CSS(`html[lang="zh-Hant"]`)),
-		chromedp.WaitVisible(chromedp.CSS("#lines")),
-		s.take("report-zh"),
-	)
+	load(t, ctx, "switch language", click("#lang-switch"))
+	run(t, ctx, "report in Chinese", chromedp.WaitVisible(chromedp.CSS("#lines")), s.take("report-zh"))
 	if got := textOf(t, ctx, "#count-status"); got != "已過帳" {
 		t.Errorf("Chinese status: %q", got)
 	}
@@ -267,41 +270,37 @@ func TestBrowserReview(t *testing.T) {
 		t.Errorf("Chinese headers: %q", got)
 	}
 	// The language stays (cookie) on the role report, with its chart.
-	run(t, ctx, "role report",
-		chromedp.Click(chromedp.CSS("#nav-roles")),
-		chromedp.WaitVisible(chromedp.CSS("#line-chart svg")),
-		s.take("roles-zh"),
-	)
+	load(t, ctx, "role report", click("#nav-roles"))
+	run(t, ctx, "role report chart", chromedp.WaitVisible(chromedp.CSS("#line-chart svg")), s.take("roles-zh"))
 	if got := textOf(t, ctx, "h1"); got != "按員工職位的盤點準確率" {
 		t.Errorf("role report title: %q", got)
 	}
-	points := eval[int](t, ctx, `document.querySelectorAll("#line-chart circle").length`)
-	if points < 6 {
+	if points := eval[int](t, ctx, `document.querySelectorAll("#line-chart circle").length`); points < 6 {
 		t.Errorf("%d points in the weekly chart", points)
 	}
-	// Portrait tablet: the lines table scrolls sideways inside its box.
+
+	// Portrait tablet: the page fits the width, the lines table scrolls
+	// sideways inside its box.
 	run(t, ctx, "portrait",
 		chromedp.EmulateViewport(800, 1280),
 		chromedp.Navigate(base+"/counts/"+id+"?lang=en"),
 		chromedp.WaitVisible(chromedp.CSS("#lines")),
 		s.take("report-portrait"),
 	)
-	overflow := eval[bool](t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`)
-	run(t, ctx, "sign out",
-		chromedp.Click(chromedp.CSS("#signout")),
-		chromedp.WaitVisible(chromedp.CSS("#login-form")),
-	)
-	if !overflow {
+	if !eval[bool](t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`) {
 		t.Error("the report page is wider than a portrait tablet")
 	}
+	load(t, ctx, "sign out", click("#signout"))
+	run(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS("#login-form")), chromedp.EmulateViewport(1280, 800))
 
 	// A counter: own lines, no forms, and a crafted approval is refused.
 	id2 := w.standardCount()
-	run(t, ctx, "counter",
-		chromedp.EmulateViewport(1280, 800),
+	run(t, ctx, "counter signs in",
 		chromedp.SendKeys(chromedp.CSS("#code"), "E009"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), w.pins["E009"]),
-		chromedp.Click(chromedp.CSS("#signin")),
+	)
+	load(t, ctx, "counter signs in", click("#signin"))
+	run(t, ctx, "counter report",
 		chromedp.WaitVisible(chromedp.CSS("#counts")),
 		chromedp.Navigate(base+"/counts/"+id2),
 		chromedp.WaitVisible(chromedp.CSS("#lines")),
@@ -310,7 +309,7 @@ func TestBrowserReview(t *testing.T) {
 	if exists(t, ctx, "#approve-form") || exists(t, ctx, "#recount-form") || exists(t, ctx, "#nav-roles") {
 		t.Error("a counter sees approve/recount forms or the role report")
 	}
-	if !exists(t, ctx, "#masked") || exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[2].sku)) || !exists(t, ctx, fmt.Sprintf(`tr[data-sku=%q]`, k[0].sku)) {
+	if !exists(t, ctx, "#masked") || exists(t, ctx, line(2)) || !exists(t, ctx, line(0)) {
 		t.Error("a counter should see only their own lines, masked")
 	}
 	crafted := fmt.Sprintf(`(() => {
@@ -321,13 +320,13 @@ func TestBrowserReview(t *testing.T) {
 		}
 		document.body.appendChild(f); f.submit(); return true;
 	})()`, "/review/counts/"+id2+"/approve", k[0].sku)
-	eval[bool](t, ctx, crafted)
-	run(t, ctx, "crafted approval",
-		chromedp.WaitVisible(chromedp.CSS("#error")),
-		s.take("counter-approve-refused"),
-	)
-	if got := textOf(t, ctx, "#error"); !strings.Contains(got, "role counter may not approve") {
-		t.Errorf("crafted approval: %q", got)
+	st := load(t, ctx, "crafted approval", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](crafted)(ctx, tg)
+		return err
+	}))
+	run(t, ctx, "refusal", chromedp.WaitVisible(chromedp.CSS("#error")), s.take("counter-approve-refused"))
+	if got := textOf(t, ctx, "#error"); st != 403 || !strings.Contains(got, "role counter may not approve") {
+		t.Errorf("crafted approval: %d %q", st, got)
 	}
 	cv, err := w.svc.Count(context.Background(), w.actor("E007"), id2)
 	if err != nil || cv.Status != stock.StatusReview {

@@ -391,6 +391,31 @@ type reportData struct {
 	CanApprove bool
 	XLSX       bool
 	Shown      stock.GroupSummary // totals of the shown lines
+	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
+}
+
+// lineTotals sums lines (not rounds) the way the domain's line summaries do.
+func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
+	g := stock.GroupSummary{Key: "total", Accuracy: 1}
+	for _, l := range lines {
+		if l.Status == stock.LineIgnored {
+			continue
+		}
+		g.Lines++
+		g.AbsVarianceQty += abs64(l.VarianceQty)
+		g.AbsVarianceValue += l.VarianceValue.Abs()
+		g.NetVarianceValue += l.VarianceValue
+		if l.WithinTolerance {
+			g.WithinTolerance++
+		}
+		if l.Recounted {
+			g.Recounted++
+		}
+	}
+	if g.Lines > 0 {
+		g.Accuracy = float64(g.WithinTolerance) / float64(g.Lines)
+	}
+	return g
 }
 
 // reportPage renders a count's report, with a refusal or notice.
@@ -445,11 +470,7 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 		}
 	}
 	d.Zones, d.Categories, d.RoleKeys, d.Employees, d.LotList = keys(zones), keys(cats), keys(roles), keys(emps), keys(lots)
-	for _, l := range d.Lines {
-		d.Shown.Lines++
-		d.Shown.AbsVarianceValue += l.VarianceValue.Abs()
-		d.Shown.NetVarianceValue += l.VarianceValue
-	}
+	d.Shown, d.Totals = lineTotals(d.Lines), lineTotals(rep.Lines)
 	p := h.newPage(q, q.L.Tf("report.title", cv.ID))
 	p.D, p.Notice, p.Error = d, notice, errMsg
 	if errMsg != "" {

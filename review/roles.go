@@ -151,7 +151,7 @@ func esc(s string) string { return template.HTMLEscapeString(s) }
 // lineChart draws accuracy per role per week as an inline SVG line chart
 // (weeks in which a role counted nothing have no point).
 func lineChart(l *loc, weeks []week, roles []string) template.HTML {
-	const W, H, left, right, top, bottom = 720.0, 300.0, 48.0, 16.0, 16.0, 64.0
+	const W, H, left, right, top, bottom = 720.0, 300.0, 48.0, 36.0, 16.0, 64.0
 	pw, ph := W-left-right, H-top-bottom
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %g %g" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg">`, W, H, esc(l.T("roles.chart")))
