@@ -3,11 +3,14 @@ package mobileapi
 import (
 	"bufio"
 	"encoding/csv"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"pandian/export"
 	"pandian/stock"
 )
 
@@ -98,4 +101,28 @@ func groupsCSV(groupBy string, groups []stock.GroupSummary, total stock.GroupSum
 		}
 		return nil
 	}
+}
+
+// xlsxOptions reads ?currency=HKD|MOP and ?lang=en|zh-Hant|bilingual.
+func xlsxOptions(c *fiber.Ctx) (export.Options, error) {
+	o := export.Options{Currency: c.Query("currency"), Lang: c.Query("lang")}
+	if err := o.Validate(); err != nil {
+		return o, stock.Errorf(stock.EInvalid, "%s", err.Error())
+	}
+	return o, nil
+}
+
+// streamXLSX streams a workbook written by write as an attachment. The
+// workbook is written straight into the response (excelize spills large
+// sheets to a temporary file, not to memory).
+func streamXLSX(c *fiber.Ctx, filename string, write func(io.Writer) error) error {
+	c.Set(fiber.HeaderContentType, export.ContentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := write(w); err != nil {
+			slog.Error("xlsx export", "file", filename, "err", err)
+		}
+		w.Flush()
+	})
+	return nil
 }

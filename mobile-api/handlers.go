@@ -1,12 +1,14 @@
 package mobileapi
 
 import (
+	"io"
 	"mime"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"pandian/export"
 	"pandian/stock"
 )
 
@@ -266,8 +268,12 @@ func (a *API) approve(c *fiber.Ctx) error {
 
 func (a *API) report(c *fiber.Ctx) error {
 	format := c.Query("format", "json")
-	if format != "json" && format != "csv" {
-		return stock.Errorf(stock.EInvalid, "format must be json or csv").With("field", "format")
+	if format != "json" && format != "csv" && format != "xlsx" {
+		return stock.Errorf(stock.EInvalid, "format must be json, csv or xlsx").With("field", "format")
+	}
+	xo, err := xlsxOptions(c)
+	if err != nil {
+		return err
 	}
 	var opts stock.ReportOptions
 	switch c.Query("lots") {
@@ -288,6 +294,12 @@ func (a *API) report(c *fiber.Ctx) error {
 	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
 	if err != nil {
 		return err
+	}
+	if format == "xlsx" {
+		if c.Query("currency") == "" && strings.HasPrefix(r.Location, "MO") {
+			xo.Currency = export.CurrencyMOP
+		}
+		return streamXLSX(c, "count-"+r.CountID+"-"+r.GroupBy+".xlsx", func(w io.Writer) error { return export.WriteCountReportXLSX(w, r, xo) })
 	}
 	if format == "csv" {
 		rows := c.Query("rows")
@@ -338,12 +350,19 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 		to = to.AddDate(0, 0, 1) // a date means the whole day
 	}
 	format := c.Query("format", "json")
-	if format != "json" && format != "csv" {
-		return stock.Errorf(stock.EInvalid, "format must be json or csv").With("field", "format")
+	if format != "json" && format != "csv" && format != "xlsx" {
+		return stock.Errorf(stock.EInvalid, "format must be json, csv or xlsx").With("field", "format")
+	}
+	xo, err := xlsxOptions(c)
+	if err != nil {
+		return err
 	}
 	r, err := a.svc.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
 	if err != nil {
 		return err
+	}
+	if format == "xlsx" {
+		return streamXLSX(c, "discrepancies-"+r.GroupBy+".xlsx", func(w io.Writer) error { return export.WriteCrossReportXLSX(w, r, xo) })
 	}
 	if format == "csv" {
 		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", groupsCSV(r.GroupBy, r.Groups, r.Totals, false))

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"pandian/export"
 	"pandian/stock"
 )
 
@@ -84,6 +87,12 @@ func TestReportsAndMovements(t *testing.T) {
 				t.Errorf("csv row %v differs from %+v", row, l)
 			}
 		}
+		// The XLSX export too, cell by cell, with numbers as numbers.
+		resp, body = s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=xlsx", mgr, "", nil)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != export.ContentType {
+			t.Fatalf("xlsx: %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), truncate(body))
+		}
+		checkXLSXLines(t, body, r)
 		// Groups as CSV, and the report across counts as CSV.
 		resp, body = s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=csv&group_by=zone", mgr, "", nil)
 		if resp.StatusCode != 200 || !bytes.Contains(body, []byte("HK-MK-Z2,1,0,4,")) {
@@ -156,5 +165,52 @@ func TestLotsAndExpiry(t *testing.T) {
 	resp, body := s.do("GET", "/v1/counts/"+cnt.ID+"/report?lots=maybe", mgr, nil)
 	if resp.StatusCode != 422 || errorCode(t, body) != "invalid" {
 		t.Fatalf("lots=maybe: %d %s", resp.StatusCode, body)
+	}
+}
+
+// checkXLSXLines opens an XLSX count report and compares its Lines sheet
+// with the JSON report, cell by cell.
+func checkXLSXLines(t *testing.T, body []byte, r stock.Report) {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatalf("xlsx does not open: %v", err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(export.SheetLines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if panes, err := f.GetPanes(export.SheetLines); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Fatalf("header row not frozen: %+v %v", panes, err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if len(rows)-1 != len(r.Lines) {
+		t.Fatalf("xlsx has %d lines, json %d", len(rows)-1, len(r.Lines))
+	}
+	for i, row := range rows[1:] {
+		l := lineOf(t, r, row[col["SKU"]])
+		cell := func(name string) string {
+			c, _ := excelize.CoordinatesToCellName(col[name]+1, i+2)
+			return c
+		}
+		for name, want := range map[string]float64{"Counted qty": float64(l.CountedQty), "Variance qty": float64(l.VarianceQty)} {
+			if typ, _ := f.GetCellType(export.SheetLines, cell(name)); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+				t.Errorf("%s of %s is not a number cell (%v)", name, l.SKU, typ)
+			}
+			if got, _ := strconv.ParseFloat(row[col[name]], 64); got != want {
+				t.Errorf("%s of %s: %s, json %v", name, l.SKU, row[col[name]], want)
+			}
+		}
+		m, err := stock.ParseMoney(row[col["Variance value"]])
+		if err != nil || m != l.VarianceValue {
+			t.Errorf("variance value of %s: %s, json %s", l.SKU, row[col["Variance value"]], l.VarianceValue)
+		}
+		if row[col["Chinese name"]] != l.NameZh {
+			t.Errorf("name of %s: %q, json %q", l.SKU, row[col["Chinese name"]], l.NameZh)
+		}
 	}
 }
