@@ -62,10 +62,11 @@ func freePort(t testing.TB) string {
 
 // startProcess runs the server binary with cfg's database and waits until
 // it is ready.
-func startProcess(t testing.TB, cfg config, addr string) *process {
+func startProcess(t testing.TB, cfg config, addr string, env ...string) *process {
 	t.Helper()
 	cmd := exec.Command(serverBinary(t))
-	cmd.Env = append(os.Environ(), "PANDIAN_ADDR="+addr, "PANDIAN_DATA_DIR="+cfg.DataDir, "PANDIAN_DATABASE_URL="+cfg.DatabaseURL,
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(cmd.Env, "PANDIAN_ADDR="+addr, "PANDIAN_DATA_DIR="+cfg.DataDir, "PANDIAN_DATABASE_URL="+cfg.DatabaseURL,
 		"PANDIAN_ADMIN_CODE=ADMIN", "PANDIAN_ADMIN_PIN=900001", "PANDIAN_DEMO=1", "PANDIAN_PIN_COST=4", "PANDIAN_LOG_LEVEL=warn", "PANDIAN_PPROF_ADDR="+os.Getenv("PANDIAN_BENCH_PPROF"))
 	logs := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	docfixtures "pandian/fixtures/documents"
+	"pandian/stock"
+)
+
+// TestCrashDuringOCR: a server killed (-9) while it reads a document loses
+// nothing it accepted: after a restart the persisted job is taken over
+// once its runner has been silent for PANDIAN_JOB_STALE, and the document
+// is read and filed.
+func TestCrashDuringOCR(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	addr := freePort(t)
+	env := []string{"PANDIAN_JOB_STALE=3s", "PANDIAN_OCR_WORKERS=1", "OMP_THREAD_LIMIT=1"}
+	p := startProcess(t, cfg, addr, env...)
+	tok := p.login(t, "A001")
+	photo, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc05.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("kind", "invoice")
+	w.WriteField("location", "MO-SMR")
+	fw, _ := w.CreateFormFile("file", "invoice.jpg")
+	fw.Write(photo)
+	w.Close()
+	req, _ := http.NewRequest("POST", p.url+"/v1/documents", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up stock.Document
+	json.NewDecoder(resp.Body).Decode(&up)
+	resp.Body.Close()
+	if resp.StatusCode != 202 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	// Kill it while the job runs (claimed, not finished).
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var d stock.Document
+		p.get("/v1/documents/"+up.ID, tok, &d)
+		var running int
+		db, err := sql.Open(driverOf(cfg), dsnOf(cfg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE status = 'running'`).Scan(&running)
+		db.Close()
+		if d.Status != stock.DocProcessing {
+			t.Skipf("the document was read before the kill could land (%s)", d.Status)
+		}
+		if running == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the job never started:\n%s", p.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Wait()
+	p = startProcess(t, cfg, addr, env...)
+	tok = p.login(t, "A001")
+	deadline = time.Now().Add(2 * time.Minute)
+	for {
+		var d stock.Document
+		if st := p.get("/v1/documents/"+up.ID, tok, &d); st != 200 {
+			t.Fatalf("document after the restart: %d", st)
+		}
+		if d.Status != stock.DocProcessing {
+			if d.Status == stock.DocFailed || len(d.Lines) == 0 {
+				t.Fatalf("after the restart: %s %q, %d lines", d.Status, d.Error, len(d.Lines))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("document still processing 2 min after the restart:\n%s", p.logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
