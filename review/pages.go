@@ -135,7 +135,7 @@ func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, l *loc, st
 		rand.Read(b[:])
 		pre = base64.RawURLEncoding.EncodeToString(b[:])
 		http.SetCookie(w, &http.Cookie{Name: preCookie, Value: pre, Path: h.cookiePath(), HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+			SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	d.Next = h.safeNext(d.Next)
@@ -182,7 +182,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.setSession(w, r, s)
-	http.SetCookie(w, &http.Cookie{Name: preCookie, Value: "", Path: h.cookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: preCookie, Value: "", Path: h.cookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 	http.Redirect(w, r, h.safeNext(d.Next), http.StatusSeeOther)
 }
 
@@ -392,6 +392,7 @@ type reportData struct {
 	XLSX       bool
 	Shown      stock.GroupSummary // totals of the shown lines
 	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
+	Truncated  int                // lines that matched when more than the page shows
 }
 
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
@@ -471,6 +472,9 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 	}
 	d.Zones, d.Categories, d.RoleKeys, d.Employees, d.LotList = keys(zones), keys(cats), keys(roles), keys(emps), keys(lots)
 	d.Shown, d.Totals = lineTotals(d.Lines), lineTotals(rep.Lines)
+	if len(d.Lines) > h.opts.MaxLines {
+		d.Truncated, d.Lines = len(d.Lines), d.Lines[:h.opts.MaxLines]
+	}
 	p := h.newPage(q, q.L.Tf("report.title", cv.ID))
 	p.D, p.Notice, p.Error = d, notice, errMsg
 	if errMsg != "" {

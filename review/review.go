@@ -35,6 +35,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -79,6 +80,14 @@ type Options struct {
 	// ListReports bounds how many counts of the list get their headline
 	// variance computed (a report each; default 50).
 	ListReports int
+	// MaxLines bounds the lines a report page shows after filtering and
+	// sorting (default 1000); the CSV download has them all.
+	MaxLines int
+	// SecureCookies marks the cookies Secure even on plain-HTTP requests,
+	// for a deployment behind a TLS-terminating proxy (or a fasthttp
+	// adaptor that does not fill Request.TLS). TLS requests always get
+	// Secure cookies.
+	SecureCookies bool
 	// Now returns the current time (tests); default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; default slog.Default().
@@ -119,6 +128,9 @@ func New(svc Service, opts Options) http.Handler {
 	if opts.ListReports <= 0 {
 		opts.ListReports = 50
 	}
+	if opts.MaxLines <= 0 {
+		opts.MaxLines = 1000
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -146,6 +158,10 @@ func New(svc Service, opts Options) http.Handler {
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/lines/{sku}", h.authed(h.scans))
 	h.mux.HandleFunc("POST "+p+"/counts/{id}/recount", h.authed(h.recount))
 	h.mux.HandleFunc("POST "+p+"/counts/{id}/approve", h.authed(h.approve))
+	// A GET of a form's address (a bookmark, or the language switch on a
+	// refusal page) goes to the report.
+	h.mux.HandleFunc("GET "+p+"/counts/{id}/recount", h.toReport)
+	h.mux.HandleFunc("GET "+p+"/counts/{id}/approve", h.toReport)
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.csv", h.authed(h.exportCSV))
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.xlsx", h.authed(h.exportXLSX))
 	h.mux.HandleFunc("GET "+p+"/reports/roles", h.authed(h.roles))
@@ -181,12 +197,15 @@ func (h *handler) lang(w http.ResponseWriter, r *http.Request) *loc {
 	lang, fromQuery := pickLang(r)
 	if fromQuery {
 		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: h.cookiePath(), MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+			SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
 	}
 	return newLoc(lang)
 }
 
 func (h *handler) cookiePath() string { return h.opts.Prefix + "/" }
+
+// secure reports whether cookies get the Secure attribute.
+func (h *handler) secure(r *http.Request) bool { return r.TLS != nil || h.opts.SecureCookies }
 
 // authed resolves the session cookie; GETs without a valid session are sent
 // to the sign-in page, other methods answer 401. POSTs must carry the
@@ -235,12 +254,12 @@ func (h *handler) csrf(kind, secret string) string {
 
 func (h *handler) setSession(w http.ResponseWriter, r *http.Request, s stock.SignIn) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Token, Path: h.cookiePath(), Expires: s.Expires,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 }
 
 func (h *handler) clearSession(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(), MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 }
 
 func (h *handler) static(w http.ResponseWriter, r *http.Request) {
@@ -252,6 +271,14 @@ func (h *handler) static(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(b)
+}
+
+func (h *handler) toReport(w http.ResponseWriter, r *http.Request) {
+	u := h.opts.Prefix + "/counts/" + url.PathEscape(r.PathValue("id"))
+	if r.URL.RawQuery != "" {
+		u += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
 func (h *handler) home(w http.ResponseWriter, r *http.Request) {

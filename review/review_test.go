@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -446,4 +448,90 @@ func TestRoleReport(t *testing.T) {
 	r = mo.get("/review/reports/roles")
 	contains(t, r.body, "MOP$", "1 counts closed", "Regional manager")
 	lacks(t, r.body, "HK$")
+}
+
+func TestSecureCookiesAndLimits(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	id := w.standardCount()
+	// Over TLS the cookies are Secure.
+	mux := http.NewServeMux()
+	mux.Handle("/review/", review.New(w.svc, review.Options{Prefix: "/review", MaxLines: 2}))
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+	jar, _ := cookiejar.New(nil)
+	hc := srv.Client()
+	hc.Jar = jar
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c := &client{t: t, base: srv.URL, hc: hc}
+	login := c.get("/review/login")
+	for _, ck := range login.Cookies() {
+		if !ck.Secure || !ck.HttpOnly {
+			t.Errorf("pre-session cookie over TLS: %+v", ck)
+		}
+	}
+	r := c.post("/review/login", url.Values{"csrf": {csrfOf(t, login.body)}, "code": {"E007"}, "pin": {w.pins["E007"]}})
+	found := false
+	for _, ck := range r.Cookies() {
+		if ck.Name == "pandian_review" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+				t.Errorf("session cookie over TLS: %+v", ck)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no session cookie: %d", r.StatusCode)
+	}
+	// The page shows MaxLines lines and says so; the CSV has them all.
+	r = c.get("/review/counts/" + id)
+	contains(t, r.body, `id="truncated"`, "first 2 of 6", "6 of 6 lines shown")
+	if n := strings.Count(r.body, `<tr data-sku=`); n != 2 {
+		t.Errorf("%d lines on the page", n)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.get("/review/counts/"+id+"/export.csv").body, "\ufeff"))).ReadAll()
+	if err != nil || len(rows) != 7 {
+		t.Errorf("csv: %d rows %v", len(rows), err)
+	}
+	// Security headers.
+	for k, want := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"} {
+		if got := r.Header.Get(k); got != want {
+			t.Errorf("%s: %q", k, got)
+		}
+	}
+	if !strings.Contains(r.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Errorf("CSP: %q", r.Header.Get("Content-Security-Policy"))
+	}
+	// A GET of a form address goes to the report.
+	if r = c.get("/review/counts/" + id + "/approve?lang=zh-Hant"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/review/counts/"+id+"?lang=zh-Hant" {
+		t.Errorf("GET approve: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+func TestPhotoScanInDrillDown(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	sup := w.actor("E008")
+	c0, err := w.svc.OpenCount(context.Background(), sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{w.skus[0].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a photo upload records: event ids derived from the photo.
+	cnt := w.actor("E009")
+	cnt.DeviceID = "phone-7"
+	if res, err := w.svc.IngestScans(context.Background(), cnt, c0.ID, []stock.ScanInput{
+		{EventID: "photo-0f1e2d3c4b5a69788796a5b4-0", Code: w.skus[0].barcode, Qty: 2, Bin: "HK-TST-A02", DeviceID: "phone-7"},
+		{EventID: "scan-1", Code: w.skus[0].barcode, Qty: 1, Bin: "HK-TST-A02"},
+	}); err != nil || res.Accepted != 2 {
+		t.Fatalf("scans: %+v %v", res, err)
+	}
+	c := w.client()
+	c.mustSignIn("E007", w.pins["E007"])
+	r := c.get("/review/counts/" + c0.ID + "/lines/" + w.skus[0].sku)
+	contains(t, r.body, "from photo", `title="0f1e2d3c4b5a69788796a5b4"`, "phone-7", "HK-TST-A02")
+	if n := strings.Count(r.body, "from photo"); n != 1 {
+		t.Errorf("%d photo scans shown, want 1", n)
+	}
+	// An open count has a live report and no forms.
+	r = c.get("/review/counts/" + c0.ID)
+	contains(t, r.body, "Counting", `data-sku="`+w.skus[0].sku+`"`)
+	lacks(t, r.body, `id="approve-form"`, `id="recount-form"`)
 }
