@@ -120,6 +120,8 @@ var messages = map[string][2]string{
 	"recount.done":          {"Recount ordered: round %d.", "已安排重點：第 %d 輪。"},
 	"approve.title":         {"Approve and post adjustments", "批核並過帳調整"},
 	"approve.help":          {"Choose a reason for each line with a variance (default: unknown), then approve. Every variance is posted to book stock.", "為每個有差異的項目選擇原因（預設：不明），然後批核。所有差異將過帳至帳面庫存。"},
+	"approve.value":         {"Value to post: %s", "過帳金額：%s"},
+	"approve.over":          {"This is above your approval limit: the approval will be refused, a regional manager must approve.", "金額超出你的批核上限：批核將被拒絕，須由區域經理批核。"},
 	"approve.submit":        {"Approve", "批核"},
 	"approve.done":          {"Approved: %d lines posted, %s.", "已批核：過帳 %d 項，%s。"},
 	"refused":               {"Refused", "已拒絕"},

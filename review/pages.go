@@ -393,6 +393,8 @@ type reportData struct {
 	Shown      stock.GroupSummary // totals of the shown lines
 	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
 	Truncated  int                // lines that matched when more than the page shows
+	ToPost     stock.Money        // what an approval would post (sum of absolute values)
+	OverLimit  bool               // ToPost is above the store manager's limit
 }
 
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
@@ -472,6 +474,12 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 	}
 	d.Zones, d.Categories, d.RoleKeys, d.Employees, d.LotList = keys(zones), keys(cats), keys(roles), keys(emps), keys(lots)
 	d.Shown, d.Totals = lineTotals(d.Lines), lineTotals(rep.Lines)
+	for _, l := range rep.Lines {
+		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+			d.ToPost += l.VarianceValue.Abs()
+		}
+	}
+	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
 	if len(d.Lines) > h.opts.MaxLines {
 		d.Truncated, d.Lines = len(d.Lines), d.Lines[:h.opts.MaxLines]
 	}
@@ -498,7 +506,7 @@ func (h *handler) report(q *req) {
 	notice := ""
 	switch q.r.URL.Query().Get("done") {
 	case "recount":
-		if cv, err := h.svc.Count(q.r.Context(), q.actor, id); err == nil {
+		if cv, err := h.svc.Count(q.r.Context(), q.actor, id); err == nil && cv.Status == stock.StatusRecount {
 			notice = q.L.Tf("recount.done", cv.Round)
 		}
 	case "approve":

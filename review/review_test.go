@@ -352,6 +352,7 @@ func TestRecountApproveAndLimit(t *testing.T) {
 	if _, err := w.svc.CloseCount(context.Background(), sup, big.ID); err != nil {
 		t.Fatal(err)
 	}
+	contains(t, c.get("/review/counts/"+big.ID).body, `id="over-limit"`, "Value to post: HK$")
 	r = c.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {tok}})
 	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "above your approval limit") {
 		t.Fatalf("over the limit: %d %.300s", r.StatusCode, r.body)
@@ -359,7 +360,7 @@ func TestRecountApproveAndLimit(t *testing.T) {
 	rm := w.client()
 	rm.mustSignIn("E001", w.pins["E001"])
 	p := rm.get("/review/counts/" + big.ID)
-	lacks(t, p.body, "Store approval limit")
+	lacks(t, p.body, "Store approval limit", `id="over-limit"`)
 	if r = rm.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {csrfOf(t, p.body)}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("regional manager approve: %d", r.StatusCode)
 	}
