@@ -80,9 +80,33 @@ func harmoniseCodes(lines []Line) {
 		}
 		return 0
 	}
+	// fits reports whether every segment of a code has a length seen in at
+	// least three codes and no character of the wrong class.
+	fits := func(code string) bool {
+		segs := codeSegments(code)
+		for si, seg := range segs {
+			if reach[key{si, len(seg), 0}] < 3 {
+				return false
+			}
+			for p := 0; p < len(seg); p++ {
+				if w := want(key{si, len(seg), p}); w != 0 && charClass(seg[p]) != w {
+					return false
+				}
+			}
+		}
+		return len(segs) > 0
+	}
 	for i := range lines {
 		l := &lines[i]
 		if l.SKU == "" {
+			continue
+		}
+		if l.altCode != "" && !fits(l.SKU) && fits(l.altCode) {
+			// The two readings disagree and only the second fits the
+			// document's pattern: take it (the line stays flagged).
+			l.Problems = append(l.Problems, "item code "+l.SKU+" replaced by the second reading, which fits the document's code pattern")
+			l.SKU = l.altCode
+			l.NeedsReview = true
 			continue
 		}
 		if eans > codes && allDigits(l.SKU) {

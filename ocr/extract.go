@@ -92,6 +92,7 @@ func Extract(pages []*Page) *Document {
 				prev = r
 				continue
 			}
+			it.discCol = hasDiscCol
 			if len(it.desc) == 0 && prev != nil {
 				// Thermal layout: the description is the line above.
 				if _, prevIsItem := parseItemRow(prev, maxNums); !prevIsItem {

@@ -238,3 +238,22 @@ func TestParseLabelledDate(t *testing.T) {
 		t.Error("no label, no date")
 	}
 }
+
+func TestExtractDiscountColumn(t *testing.T) {
+	p := page(
+		line(200, "貨號", "SKU", "品名", "數量", "Qty", "單價", "Price", "折扣", "Disc", "金額", "Amount"),
+		line(240, "507953", "香米", "Rice", "10", "68.50", "5%", "650.75"),
+		line(280, "976714", "蠔油", "Sauce", "3", "19.00", "0", "57.00"),
+		line(320, "总计", "TOTAL", "707.75"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc.Lines)
+	}
+	if l := doc.Lines[0]; l.Qty != 10 || l.UnitPrice != "68.50" || l.DiscountPct != "5" || l.Amount != "650.75" || l.NeedsReview {
+		t.Errorf("discounted line = %+v", l)
+	}
+	if l := doc.Lines[1]; l.DiscountPct != "0" || l.Amount != "57.00" || l.NeedsReview {
+		t.Errorf("undiscounted line = %+v", l)
+	}
+}

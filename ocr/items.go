@@ -99,9 +99,11 @@ type rawItem struct {
 	id     itemID
 	idConf float64
 	idAlt  string // second reading of the code's word, see Word.Alt
-	nums   []numTok
-	desc   []string
-	unit   string
+	// discCol is set when the table has a discount column.
+	discCol bool
+	nums    []numTok
+	desc    []string
+	unit    string
 }
 
 func isTimes(s string) bool {

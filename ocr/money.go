@@ -193,7 +193,7 @@ func qtyCandidates(s string) []candidate {
 // it has at least one digit and most of its characters are digits,
 // separators or confusable letters.
 func numericLike(s string) bool {
-	s = stripCurrency(s)
+	s = strings.TrimSuffix(stripCurrency(s), "%")
 	if s == "" {
 		return false
 	}
@@ -214,4 +214,24 @@ func numericLike(s string) bool {
 		}
 	}
 	return digits > 0 && ok == total && digits*2 >= total
+}
+
+// parsePercent reads a discount percentage ("5", "5%", "12.5%") in basis
+// points (1% = 100).
+func parsePercent(s string) (int64, bool) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), "%")
+	whole, frac, _ := strings.Cut(s, ".")
+	if !allDigits(whole) || len(whole) > 3 || len(frac) > 2 || (frac != "" && !allDigits(frac)) {
+		return 0, false
+	}
+	w, _ := strconv.ParseInt(whole, 10, 64)
+	f := int64(0)
+	if frac != "" {
+		f, _ = strconv.ParseInt(frac, 10, 64)
+		if len(frac) == 1 {
+			f *= 10
+		}
+	}
+	bp := w*100 + f
+	return bp, bp <= 10000
 }

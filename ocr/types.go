@@ -29,15 +29,23 @@ type Line struct {
 	Description  string
 	Unit         string
 	Qty          int64
-	// UnitPrice and Amount are decimal strings with two decimals.
+	// UnitPrice and Amount are decimal strings with two decimals; Amount is
+	// after any line discount.
 	UnitPrice, Amount string
-	// Confidence is 0–1: high when every field was read with good OCR
-	// confidence and qty × unit price = amount holds.
+	// DiscountPct is the line discount in percent as a decimal string ("5",
+	// "12.5"), empty when the table has no discount column.
+	DiscountPct string
+	// Confidence is 0–1, the lowest of Fields.
 	Confidence float64
+	// Fields holds the confidence of each field.
+	Fields FieldConfidence
 	// NeedsReview is true when a check failed or a field is missing; the
 	// line must be confirmed by a person. Problems says why.
 	NeedsReview bool
 	Problems    []string
+
+	// altCode is the disagreeing second reading of the code, if any.
+	altCode string
 }
 
 // Document is the extraction result for one (possibly multi-page) document.
@@ -49,4 +57,14 @@ type Document struct {
 	// reconcile with the lines.
 	NeedsReview bool
 	Warnings    []string
+}
+
+// FieldConfidence holds per-field confidences (0–1) of a line. The numbers
+// share one value because one check covers them: 0.99 when qty × unit price
+// = amount holds as read, 0.9 when it holds after a repair, 0.2 when it
+// fails, 0.1 when a field is missing (derived values). The code's value is
+// 0.99 for a barcode whose check digit and second reading agree, 0.9 for
+// codes whose two readings agree, lower otherwise.
+type FieldConfidence struct {
+	Code, Qty, UnitPrice, Amount float64
 }

@@ -37,6 +37,35 @@ func solve(qs, ps, as string) (solution, bool) {
 	return best, found
 }
 
+// solveDiscount is solve for tables with a discount column: amount =
+// qty × unit price × (1 − discount), rounded half up to the cent.
+func solveDiscount(qs, ps, ds, as string) (solution, int64, bool) {
+	bp, ok := parsePercent(ds)
+	if !ok {
+		return solution{}, 0, false
+	}
+	best := solution{cost: math.MaxInt}
+	found := false
+	for _, q := range qtyCandidates(qs) {
+		if q.v <= 0 {
+			continue
+		}
+		for _, p := range moneyCandidates(ps) {
+			gross := q.v * p.v
+			net := (gross*(10000-bp) + 5000) / 10000
+			for _, a := range moneyCandidates(as) {
+				if a.v != net {
+					continue
+				}
+				if c := q.cost + p.cost + a.cost; c < best.cost {
+					best, found = solution{q.v, p.v, a.v, c}, true
+				}
+			}
+		}
+	}
+	return best, bp, found
+}
+
 // buildLine validates a raw item row and turns it into a Line. cols, when
 // known, assigns numbers of incomplete rows to columns by position; extra
 // is a money token from a neighbouring row usable as the amount (thermal
@@ -78,10 +107,30 @@ func buildLine(it *rawItem, cols columns) Line {
 	default:
 		idConf = math.Min(idConf, 0.3)
 		l.Problems = append(l.Problems, "second reading of the item code disagrees ("+it.idAlt+")")
+		if alt.text != "" && !alt.ean {
+			l.altCode = alt.text
+		}
 	}
 
 	var q, p, a *numTok
 	nums := it.nums
+	if n := len(nums); it.discCol && n >= 4 {
+		if s, bp, ok := solveDiscount(nums[n-4].text, nums[n-3].text, nums[n-2].text, nums[n-1].text); ok {
+			l.Qty, l.UnitPrice, l.Amount = s.qty, formatCents(s.price), formatCents(s.amount)
+			l.DiscountPct = strings.TrimSuffix(strings.TrimSuffix(formatCents(bp), "0"), ".0")
+			numConf := 0.99
+			if s.cost > 0 {
+				numConf = 0.9
+				l.Problems = append(l.Problems, fmt.Sprintf("%d character(s) repaired (qty × price × (1 − discount) = amount confirms)", s.cost))
+			}
+			l.Fields = FieldConfidence{Code: idConf, Qty: numConf, UnitPrice: numConf, Amount: numConf}
+			l.Confidence = math.Min(idConf, numConf)
+			l.NeedsReview = l.NeedsReview || l.Confidence < reviewBelow || it.id.ean && !it.id.eanValid || it.id.repaired && !it.id.ean
+			return l
+		}
+		// Without a reconciling discount reading, treat the row as usual
+		// (the last three numbers) and let the checks flag it.
+	}
 	if n := len(nums); n > 3 {
 		// Prefer the window that reconciles: the last three, else the three
 		// before a trailing speck.
@@ -170,6 +219,7 @@ func buildLine(it *rawItem, cols columns) Line {
 		}
 		l.Problems = append(l.Problems, "quantity, unit price or amount missing; derived values unconfirmed")
 	}
+	l.Fields = FieldConfidence{Code: idConf, Qty: numConf, UnitPrice: numConf, Amount: numConf}
 	l.Confidence = math.Min(idConf, numConf)
 	if l.Confidence < reviewBelow || len(l.Problems) > 0 && numConf < 0.9 {
 		l.NeedsReview = true
