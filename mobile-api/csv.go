@@ -80,6 +80,25 @@ func linesCSV(lines []stock.ReportLine, masked bool) csvRows {
 	}
 }
 
+// lotsCSV writes the count by lot and expiry date.
+func lotsCSV(lots []stock.LotLine) csvRows {
+	return func(write func([]string) error) error {
+		if err := write([]string{"sku", "lot", "expiry", "counted_qty", "scans", "expiry_status", "days_left"}); err != nil {
+			return err
+		}
+		for _, l := range lots {
+			days := ""
+			if l.DaysLeft != nil {
+				days = strconv.Itoa(*l.DaysLeft)
+			}
+			if err := write([]string{l.SKU, l.Lot, l.Expiry, i64(l.CountedQty), i64(l.Scans), l.ExpiryStatus, days}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // groupsCSV writes group summaries and the total.
 func groupsCSV(groupBy string, groups []stock.GroupSummary, total stock.GroupSummary, masked bool) csvRows {
 	return func(write func([]string) error) error {

@@ -309,10 +309,16 @@ func (a *API) report(c *fiber.Ctx) error {
 				rows = "groups"
 			}
 		}
-		if rows != "lines" && rows != "groups" {
-			return stock.Errorf(stock.EInvalid, "rows must be lines or groups").With("field", "rows")
+		if rows != "lines" && rows != "groups" && rows != "lots" {
+			return stock.Errorf(stock.EInvalid, "rows must be lines, groups or lots").With("field", "rows")
+		}
+		if rows == "lots" && !opts.Lots {
+			return stock.Errorf(stock.EInvalid, "rows=lots needs lots=true").With("field", "rows")
 		}
 		name := "count-" + r.CountID + "-" + r.GroupBy + ".csv"
+		if rows == "lots" {
+			return streamCSV(c, "count-"+r.CountID+"-lots.csv", lotsCSV(r.Lots))
+		}
 		if rows == "groups" {
 			return streamCSV(c, name, groupsCSV(r.GroupBy, r.Groups, r.Totals, r.Masked))
 		}

@@ -162,7 +162,30 @@ func TestLotsAndExpiry(t *testing.T) {
 	if l := lineOf(t, r, a.SKU); l.CountedQty != 15 {
 		t.Fatalf("line counted %d, want 15", l.CountedQty)
 	}
-	resp, body := s.do("GET", "/v1/counts/"+cnt.ID+"/report?lots=maybe", mgr, nil)
+	// The same lots as CSV rows, and in the XLSX workbook's Lots sheet.
+	resp, body := s.raw("GET", "/v1/counts/"+cnt.ID+"/report?lots=true&near_days=14&format=csv&rows=lots", mgr, "", nil)
+	rows := readCSV(t, bytes.TrimPrefix(body, []byte("\ufeff")))
+	if resp.StatusCode != 200 || len(rows) != 1+len(r.Lots) || rows[0][1] != "lot" {
+		t.Fatalf("lots csv: %d %s", resp.StatusCode, body)
+	}
+	for _, row := range rows[1:] {
+		if got[row[1]] != row[3]+" "+row[5] {
+			t.Errorf("lots csv row %v, json %s", row, got[row[1]])
+		}
+	}
+	resp, body = s.raw("GET", "/v1/counts/"+cnt.ID+"/report?lots=true&near_days=14&format=xlsx", mgr, "", nil)
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("lots xlsx: %d %v", resp.StatusCode, err)
+	}
+	if lotRows, err := f.GetRows(export.SheetLots); err != nil || len(lotRows) != 1+len(r.Lots) {
+		t.Fatalf("xlsx Lots sheet: %d rows (%v), want %d", len(lotRows), err, 1+len(r.Lots))
+	}
+	f.Close()
+	if resp, body := s.do("GET", "/v1/counts/"+cnt.ID+"/report?format=csv&rows=lots", mgr, nil); resp.StatusCode != 422 {
+		t.Fatalf("rows=lots without lots=true: %d %s", resp.StatusCode, body)
+	}
+	resp, body = s.do("GET", "/v1/counts/"+cnt.ID+"/report?lots=maybe", mgr, nil)
 	if resp.StatusCode != 422 || errorCode(t, body) != "invalid" {
 		t.Fatalf("lots=maybe: %d %s", resp.StatusCode, body)
 	}
