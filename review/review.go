@@ -98,6 +98,16 @@ type Options struct {
 var funcs = template.FuncMap{
 	"photoID": PhotoID,
 	"list":    func(xs ...string) []string { return xs },
+	"shortID": shortID,
+}
+
+// shortID shortens a count id for lists ("cnt_…" + its last 8
+// characters); the full id is in the link.
+func shortID(id string) string {
+	if len(id) <= 16 {
+		return id
+	}
+	return id[:4] + "…" + id[len(id)-8:]
 }
 
 // Cookie names.
