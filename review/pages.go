@@ -248,8 +248,9 @@ func (h *handler) counts(q *req) {
 		if i < h.opts.ListReports {
 			rep, err := h.svc.Report(q.r.Context(), q.actor, c.ID, "sku", stock.ReportOptions{})
 			if err == nil {
+				tot := lineTotals(rep.Lines)
 				row.Headline, row.Masked, row.Lines = true, rep.Masked, len(rep.Lines)
-				row.AbsValue, row.NetValue = rep.Totals.AbsVarianceValue, rep.Totals.NetVarianceValue
+				row.AbsValue, row.NetValue = tot.AbsVarianceValue, tot.NetVarianceValue
 				for _, l := range rep.Lines {
 					if l.VarianceQty != 0 {
 						row.VarLines++

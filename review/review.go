@@ -229,12 +229,13 @@ func (h *handler) authed(fn func(*req)) http.HandlerFunc {
 			q.actor, err = h.svc.Authenticate(r.Context(), c.Value)
 		}
 		if err != nil {
-			if c != nil {
-				h.clearSession(w, r)
-			}
-			if stock.ErrorCode(err) != stock.EUnauthenticated && c != nil {
+			if c != nil && stock.ErrorCode(err) != stock.EUnauthenticated {
+				// The database is away (or a bug): keep the session.
 				h.renderError(w, r, q.L, 0, "", err)
 				return
+			}
+			if c != nil {
+				h.clearSession(w, r)
 			}
 			if r.Method == http.MethodGet {
 				next := r.URL.RequestURI()

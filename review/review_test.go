@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -535,4 +536,43 @@ func TestPhotoScanInDrillDown(t *testing.T) {
 	r = c.get("/review/counts/" + c0.ID)
 	contains(t, r.body, "Counting", `data-sku="`+w.skus[0].sku+`"`)
 	lacks(t, r.body, `id="approve-form"`, `id="recount-form"`)
+}
+
+// flaky is the domain with a database that can go away.
+type flaky struct {
+	*stock.Service
+	down atomic.Bool
+}
+
+func (f *flaky) Authenticate(ctx context.Context, token string) (stock.Actor, error) {
+	if f.down.Load() {
+		return stock.Actor{}, stock.Errorf(stock.EUnavailable, "the database is unavailable; retry shortly")
+	}
+	return f.Service.Authenticate(ctx, token)
+}
+
+func TestOutageKeepsTheSession(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	f := &flaky{Service: w.svc}
+	mux := http.NewServeMux()
+	mux.Handle("/review/", review.New(f, review.Options{Prefix: "/review"}))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	c := w.client()
+	c.base = srv.URL
+	c.mustSignIn("E007", w.pins["E007"])
+	f.down.Store(true)
+	r := c.get("/review/counts")
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(r.body, "database is unavailable") {
+		t.Fatalf("outage: %d", r.StatusCode)
+	}
+	for _, ck := range r.Cookies() {
+		if ck.Name == "pandian_review" {
+			t.Errorf("the outage cleared the session: %+v", ck)
+		}
+	}
+	f.down.Store(false)
+	if r = c.get("/review/counts"); r.StatusCode != 200 {
+		t.Fatalf("after the outage: %d", r.StatusCode)
+	}
 }
