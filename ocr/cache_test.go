@@ -84,6 +84,7 @@ func TestDebugCachedExtract(t *testing.T) {
 		t.Fatal(err)
 	}
 	var total potruth.Score
+	totalFlaggedRight := 0
 	for _, tr := range truths {
 		b, err := os.ReadFile(filepath.Join(dir, tr.ID+".json"))
 		if err != nil {
@@ -98,6 +99,22 @@ func TestDebugCachedExtract(t *testing.T) {
 		}
 		s := tr.ScoreLines(ls)
 		total.Add(s)
+		flaggedRight := 0
+		for _, l := range doc.Lines {
+			if !l.NeedsReview {
+				continue
+			}
+			for _, it := range tr.Items {
+				if it.SKU == l.SKU+l.Barcode && it.Qty == l.Qty && potruth.Money(it.UnitPrice) == l.UnitPrice {
+					flaggedRight++
+					if os.Getenv("OCR_VERBOSE") != "" {
+						fmt.Printf("   FLAGGED-RIGHT %s %v\n", l.SKU+l.Barcode, l.Problems)
+					}
+					break
+				}
+			}
+		}
+		totalFlaggedRight += flaggedRight
 		h := tr.ScoreHeader(doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
 		fmt.Printf("%s %s P %.2f R %.2f unflagged %d hdr %v %v %v | %s %s %s\n", tr.ID, tr.Render.Layout, s.Precision(), s.Recall(), s.WrongUnflagged,
 			h.DocNumber, h.Date, h.Total, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
@@ -127,5 +144,5 @@ func TestDebugCachedExtract(t *testing.T) {
 			}
 		}
 	}
-	fmt.Printf("TOTAL P %.3f R %.3f F1 %.3f unflagged %d\n", total.Precision(), total.Recall(), total.F1(), total.WrongUnflagged)
+	fmt.Printf("TOTAL P %.3f R %.3f F1 %.3f unflagged %d, right but flagged %d\n", total.Precision(), total.Recall(), total.F1(), total.WrongUnflagged, totalFlaggedRight)
 }

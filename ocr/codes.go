@@ -1,6 +1,9 @@
 package ocr
 
-import "strings"
+import (
+	"math"
+	"strings"
+)
 
 // letterConfusions maps digits and signs Tesseract reads in place of
 // capital letters.
@@ -80,6 +83,7 @@ func harmoniseCodes(lines []Line) {
 		}
 		return 0
 	}
+	havePattern := codes >= 3
 	// fits reports whether every segment of a code has a length seen in at
 	// least three codes and no character of the wrong class.
 	fits := func(code string) bool {
@@ -101,13 +105,23 @@ func harmoniseCodes(lines []Line) {
 		if l.SKU == "" {
 			continue
 		}
-		if l.altCode != "" && !fits(l.SKU) && fits(l.altCode) {
-			// The two readings disagree and only the second fits the
-			// document's pattern: take it (the line stays flagged).
-			l.Problems = append(l.Problems, "item code "+l.SKU+" replaced by the second reading, which fits the document's code pattern")
-			l.SKU = l.altCode
-			l.NeedsReview = true
-			continue
+		if l.altCode != "" {
+			switch {
+			case !fits(l.SKU) && fits(l.altCode):
+				// Only the second reading fits the document's pattern: take
+				// it (the line stays flagged).
+				l.Problems = append(l.Problems, "item code "+l.SKU+" replaced by the second reading, which fits the document's code pattern")
+				l.SKU = l.altCode
+				l.NeedsReview = true
+				continue
+			case fits(l.altCode) || !havePattern:
+				// Two plausible readings disagree.
+				l.Problems = append(l.Problems, "second reading of the item code disagrees ("+l.altCode+")")
+				l.NeedsReview = true
+				l.Confidence, l.Fields.Code = math.Min(l.Confidence, 0.3), 0.3
+			}
+			// A second reading that does not fit the pattern is a garbled
+			// crop: no evidence either way.
 		}
 		if eans > codes && allDigits(l.SKU) {
 			l.NeedsReview = true
@@ -157,6 +171,10 @@ func harmoniseCodes(lines []Line) {
 		case misfit:
 			l.NeedsReview = true
 			l.Problems = append(l.Problems, "item code does not match the document's code pattern")
+		case changed && l.altAgrees && alnum(l.SKU) == alnum(string(b)):
+			// Only separators changed and both readings agree on the rest.
+			l.Problems = append(l.Problems, "item code "+l.SKU+": dash restored")
+			l.SKU = string(b)
 		case changed:
 			l.Problems = append(l.Problems, "item code "+l.SKU+" repaired to the document's code pattern")
 			l.SKU = string(b)

@@ -8,9 +8,15 @@
 //	LoadImage / RasterizePDF  bounded decoding of untrusted files
 //	preprocess                paper detection and perspective rectification,
 //	                          illumination flattening, ruling-line removal
-//	Engine.ReadPage           Tesseract (eng+chi_tra) word boxes with confidences
-//	Extract                   table reconstruction, arithmetic and check-digit
-//	                          validation, confirmed repairs, review flags
+//	Engine.ReadPage           Tesseract (eng+chi_tra, psm 6) word boxes with
+//	                          confidences, plus a second, independent reading
+//	                          of every item-code-like word (eng, one line,
+//	                          code characters only)
+//	Extract                   rows from word positions, column titles found by
+//	                          bilingual keywords, qty × price = amount and
+//	                          EAN-13 checks, repairs only where a check
+//	                          confirms them, the document's code pattern,
+//	                          subtotal − discount = total, review flags
 //
 // Engine keeps one Tesseract client per worker, because a client is not safe
 // for concurrent use, and parallelises across pages. Tesseract's own OpenMP

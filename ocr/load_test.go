@@ -186,6 +186,10 @@ func TestRasterizePDFBombs(t *testing.T) {
 	if b := imgs[0].Bounds(); int64(b.Dx())*int64(b.Dy()) > 4_000_000 {
 		t.Errorf("page %v exceeds the pixel cap", b)
 	}
+	// Out of time: the error says so.
+	if _, err := RasterizePDF(ctx, bytes.NewReader(makePDF(1, 595, 842)), Limits{Timeout: time.Nanosecond}); !errors.Is(err, ErrTimeout) {
+		t.Errorf("timeout: got %v, want ErrTimeout", err)
+	}
 	// Not a PDF.
 	if _, err := RasterizePDF(ctx, bytes.NewReader(testJPEG(t)), DefaultLimits); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("JPEG as PDF: got %v", err)

@@ -44,8 +44,10 @@ type Line struct {
 	NeedsReview bool
 	Problems    []string
 
-	// altCode is the disagreeing second reading of the code, if any.
-	altCode string
+	// altCode is the disagreeing second reading of a SKU, if any;
+	// altChecked says a second reading was made, altAgrees that it matched.
+	altCode               string
+	altChecked, altAgrees bool
 }
 
 // Document is the extraction result for one (possibly multi-page) document.

@@ -77,40 +77,7 @@ func buildLine(it *rawItem, cols columns) Line {
 	} else {
 		l.SKU = it.id.text
 	}
-	idConf := it.idConf
-	switch {
-	case it.id.ean && it.id.eanValid && !it.id.repaired:
-		idConf = 0.99
-	case it.id.ean && it.id.eanValid:
-		idConf = 0.9
-		l.Problems = append(l.Problems, "barcode repaired (check digit confirms)")
-	case it.id.ean:
-		idConf = 0.2
-		l.Problems = append(l.Problems, "barcode check digit invalid")
-	case it.id.repaired:
-		idConf = math.Min(idConf, 0.5)
-		l.Problems = append(l.Problems, "item code contains letters read as digits")
-	}
-
-	switch agree, alt := secondOpinion(it); {
-	case agree && it.idAlt != "" && !it.id.repaired && (!it.id.ean || it.id.eanValid):
-		// Two independent readings agree: Tesseract's word confidence is a
-		// poor guide for codes (correct barcodes often score 0).
-		idConf = math.Max(idConf, 0.9)
-	case agree:
-	case alt.ean && alt.eanValid && it.id.ean && !it.id.eanValid:
-		// The first reading fails the check digit, the second passes it.
-		l.Barcode = alt.text
-		idConf = 0.5
-		l.Problems = append(l.Problems, "barcode taken from the second reading")
-		l.NeedsReview = true
-	default:
-		idConf = math.Min(idConf, 0.3)
-		l.Problems = append(l.Problems, "second reading of the item code disagrees ("+it.idAlt+")")
-		if alt.text != "" && !alt.ean {
-			l.altCode = alt.text
-		}
-	}
+	idConf := codeConfidence(it, &l)
 
 	var q, p, a *numTok
 	nums := it.nums
@@ -125,7 +92,7 @@ func buildLine(it *rawItem, cols columns) Line {
 			}
 			l.Fields = FieldConfidence{Code: idConf, Qty: numConf, UnitPrice: numConf, Amount: numConf}
 			l.Confidence = math.Min(idConf, numConf)
-			l.NeedsReview = l.NeedsReview || l.Confidence < reviewBelow || it.id.ean && !it.id.eanValid || it.id.repaired && !it.id.ean
+			l.NeedsReview = l.NeedsReview || l.Confidence < reviewBelow || it.id.ean && !it.id.eanValid
 			return l
 		}
 		// Without a reconciling discount reading, treat the row as usual
@@ -227,10 +194,67 @@ func buildLine(it *rawItem, cols columns) Line {
 	if it.id.ean && !it.id.eanValid {
 		l.NeedsReview = true
 	}
-	if it.id.repaired && !it.id.ean {
-		l.NeedsReview = true
-	}
 	return l
+}
+
+// codeConfidence judges the item code from its checks: the EAN-13 check
+// digit and the second reading (Word.Alt). A second reading only counts
+// against the first when it is itself plausible (a barcode with a valid
+// check digit); a garbled crop reading is no evidence. For SKUs the
+// decision whether a disagreement matters waits for the document's code
+// pattern (harmoniseCodes); the second reading is kept on the line.
+func codeConfidence(it *rawItem, l *Line) float64 {
+	agree, alt := secondOpinion(it)
+	checked := it.idAlt != ""
+	l.altChecked, l.altAgrees = checked, agree && checked
+	if it.id.ean {
+		switch {
+		case it.id.eanValid && agree:
+			if it.id.repaired {
+				l.Problems = append(l.Problems, "barcode repaired (check digit confirms)")
+				return 0.9
+			}
+			return 0.99
+		case it.id.eanValid && alt.ean && alt.eanValid:
+			l.Problems = append(l.Problems, "second reading is a different valid barcode ("+alt.text+")")
+			l.NeedsReview = true
+			return 0.3
+		case it.id.eanValid:
+			// The second reading is garbled: the check digit alone vouches.
+			return 0.8
+		case alt.ean && alt.eanValid:
+			l.Barcode = alt.text
+			l.Problems = append(l.Problems, "barcode check digit invalid; taken from the second reading")
+			l.NeedsReview = true
+			return 0.5
+		default:
+			l.Problems = append(l.Problems, "barcode check digit invalid")
+			l.NeedsReview = true
+			return 0.2
+		}
+	}
+	if !agree {
+		l.altCode = alt.text
+		if l.altCode == "" {
+			l.altCode = it.idAlt
+		}
+	}
+	switch {
+	case it.id.repaired && agree && checked:
+		l.Problems = append(l.Problems, "item code repaired (second reading confirms)")
+		return 0.9
+	case it.id.repaired:
+		l.Problems = append(l.Problems, "item code contains letters read as digits")
+		l.NeedsReview = true
+		return math.Min(it.idConf, 0.5)
+	case agree && checked:
+		// Two independent readings agree: Tesseract's word confidence is a
+		// poor guide for codes (correct barcodes often score 0).
+		return math.Max(it.idConf, 0.9)
+	case !checked:
+		return it.idConf
+	}
+	return math.Max(it.idConf, 0.6) // judged by harmoniseCodes
 }
 
 // secondOpinion compares the code as read on the page with the word's
