@@ -13,7 +13,7 @@ import (
 var csvHeader = []string{"count_id", "sku", "name", "name_zh", "category", "zones", "status", "book_qty", "counted_qty",
 	"variance_qty", "currency", "unit_cost", "variance_value", "variance_pct", "counted_by", "roles", "recounted", "reason_code", "posted"}
 
-// writeCSV writes the report's lines as RFC 4180 CSV, UTF-8 with a BOM (so
+// writeCSV writes the report's lines (money in currency, HKD or MOP) as RFC 4180 CSV, UTF-8 with a BOM (so
 // that Excel reads the Chinese names). Book-derived columns are empty in a
 // masked report. Text cells that a spreadsheet would read as a formula are
 // prefixed with an apostrophe.
@@ -30,10 +30,6 @@ func writeCSV(w io.Writer, r stock.Report, currency string) error {
 		bw.WriteString("\r\n")
 	}
 	row(csvHeader)
-	cur := strings.TrimSuffix(currency, "$")
-	if cur == "HK" {
-		cur = "HKD"
-	}
 	for _, l := range r.Lines {
 		roles := make([]string, len(l.Roles))
 		for i, x := range l.Roles {
@@ -49,7 +45,7 @@ func writeCSV(w io.Writer, r stock.Report, currency string) error {
 			}
 		}
 		row([]string{r.CountID, text(l.SKU), text(l.Name), text(l.NameZh), text(l.Category), text(strings.Join(l.Zones, "|")), l.Status,
-			book, strconv.FormatInt(l.CountedQty, 10), varQty, cur, l.UnitCost.String(), varValue, pct,
+			book, strconv.FormatInt(l.CountedQty, 10), varQty, currency, l.UnitCost.String(), varValue, pct,
 			text(strings.Join(l.CountedBy, "|")), strings.Join(roles, "|"), strconv.FormatBool(l.Recounted), l.ReasonCode, strconv.FormatBool(l.Posted)})
 	}
 	return bw.Flush()

@@ -227,6 +227,14 @@ type countsData struct {
 	Rows     []countRow
 }
 
+// currencyCode is the ISO 4217 code of a location path's currency.
+func currencyCode(path string) string {
+	if currencyOf(path) == "MOP$" {
+		return "MOP"
+	}
+	return "HKD"
+}
+
 // currencyOf is the currency symbol of a location path: MOP$ under Macau.
 func currencyOf(path string) string {
 	if strings.HasPrefix(path, "/MO/") || strings.Contains(path, "/MO/") {
@@ -437,7 +445,7 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 	}
 	f := parseFilters(q.r.URL.Query())
 	d := reportData{Count: cv, Report: rep, F: f, Lines: f.apply(rep), Currency: currencyOf(cv.LocationPath),
-		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil}
+		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
 	if h.locs != nil {
@@ -619,13 +627,13 @@ func (h *handler) exportCSV(q *req) {
 	}
 	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	q.w.Header().Set("Content-Disposition", `attachment; filename="count-`+safeFilename(c.ID)+`.csv"`)
-	if err := writeCSV(q.w, rep, currencyOf(c.LocationPath)); err != nil {
+	if err := writeCSV(q.w, rep, currencyCode(c.LocationPath)); err != nil {
 		h.opts.Logger.Warn("review csv", "count", c.ID, "err", err)
 	}
 }
 
 func (h *handler) exportXLSX(q *req) {
-	if h.opts.XLSX == nil {
+	if h.opts.XLSX == nil && h.opts.XLSXFor == nil {
 		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
 		return
 	}
@@ -634,7 +642,13 @@ func (h *handler) exportXLSX(q *req) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := h.opts.XLSX(&buf, rep); err != nil {
+	var err error
+	if h.opts.XLSXFor != nil {
+		err = h.opts.XLSXFor(&buf, rep, currencyCode(c.LocationPath), q.L.Lang)
+	} else {
+		err = h.opts.XLSX(&buf, rep)
+	}
+	if err != nil {
 		h.pageError(q, err)
 		return
 	}

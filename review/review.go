@@ -71,6 +71,10 @@ type Options struct {
 	// XLSX writes a report as an Excel workbook; nil hides the Excel links
 	// (and the route answers 404).
 	XLSX func(w io.Writer, r stock.Report) error
+	// XLSXFor is XLSX with the count's currency ("HKD" or "MOP") and the
+	// page's language ("en" or "zh-Hant"), for a writer that formats by
+	// them; when set it is used instead of XLSX.
+	XLSXFor func(w io.Writer, r stock.Report, currency, lang string) error
 	// CSRFKey signs the forms' CSRF tokens; empty: a random key per process
 	// (forms open across a restart are then refused once).
 	CSRFKey []byte

@@ -290,6 +290,28 @@ func TestDrillDownFiltersAndExports(t *testing.T) {
 	}
 	contains(t, c.get("/review/counts/"+id).body, `id="export-xlsx"`)
 
+	// XLSXFor gets the currency and the language: MOP for a Macau count.
+	var cur, lang string
+	w3 := newWorld(t, review.Options{XLSXFor: func(out io.Writer, r stock.Report, currency, l string) error {
+		cur, lang = currency, l
+		_, err := out.Write([]byte("PK"))
+		return err
+	}})
+	admin := w3.actor("A001")
+	mc, err := w3.svc.OpenCount(context.Background(), admin, stock.CountInput{Location: "MO-SMR", Scope: stock.CountScope{SKUs: []string{w3.skus[0].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3 := w3.client()
+	c3.mustSignIn("A001", w3.pins["A001"])
+	contains(t, c3.get("/review/counts/"+mc.ID).body, `id="export-xlsx"`)
+	if r := c3.get("/review/counts/" + mc.ID + "/export.xlsx?lang=zh-Hant"); r.StatusCode != 200 || cur != "MOP" || lang != "zh-Hant" {
+		t.Errorf("xlsx for Macau: %d %q %q", r.StatusCode, cur, lang)
+	}
+	if r := c3.get("/review/counts/" + mc.ID + "/export.csv"); !strings.Contains(r.body, ",MOP,") {
+		t.Errorf("csv for Macau lacks MOP")
+	}
+
 	// Without an XLSX writer, no link and no route.
 	w2 := newWorld(t, review.Options{})
 	id2 := w2.standardCount()
