@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -165,7 +169,27 @@ func TestDocumentsMinIO(t *testing.T) {
 	if resp.StatusCode != 200 || len(got) != len(pdf) {
 		t.Fatalf("MinIO presigned download: %d, %d bytes", resp.StatusCode, len(got))
 	}
-	m.Stop()
+	// MinIO stops half-way through an upload (17 MiB: more than one
+	// 16 MiB part), then the next upload finds it down.
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	stopped := make(chan struct{})
+	go func() {
+		mw.WriteField("kind", "contract")
+		fw, _ := mw.CreateFormFile("file", "big.pdf")
+		fw.Write([]byte("%PDF-1.4\n"))
+		fw.Write(bytes.Repeat([]byte("x"), 17<<20))
+		m.Stop()
+		close(stopped)
+		fw.Write(bytes.Repeat([]byte("y"), 1<<20))
+		mw.Close()
+		pw.Close()
+	}()
+	resp, got = s.rawUpload(pr, mw.FormDataContentType(), mgr)
+	<-stopped
+	if resp.StatusCode != 503 || errorCode(t, got) != "unavailable" || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("upload while MinIO stops: %d %s", resp.StatusCode, got)
+	}
 	code, b = s.uploadDoc(mgr, fields, "qc2.pdf", append([]byte("%PDF-1.4\n% another\n"), pdf[9:]...))
 	if code != 503 || errorCode(t, b) != "unavailable" {
 		t.Fatalf("upload with MinIO down: %d %s", code, b)
@@ -185,6 +209,21 @@ func TestDocumentsMinIO(t *testing.T) {
 		t.Fatalf("upload after MinIO is back: %d %s", code, b)
 	}
 	if blobs := s.objects("blobs/"); len(blobs) != 2 {
-		t.Fatalf("blobs: %v", blobs)
+		t.Fatalf("blobs (nothing of the interrupted upload may remain): %v", blobs)
 	}
+}
+
+// rawUpload posts a multipart body read from r to /v1/documents.
+func (s *testServer) rawUpload(r io.Reader, contentType, as string) (*http.Response, []byte) {
+	s.t.Helper()
+	req, _ := http.NewRequest("POST", s.URL+"/v1/documents", r)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+s.token(as))
+	resp, err := s.client.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
 }
