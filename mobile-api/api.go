@@ -76,6 +76,9 @@ type Options struct {
 	MaxPhoto, MaxDocument int64
 	// Files serves the local object store's download links (nil: none).
 	Files SignedFiles
+	// Alerts serves the alert rules and deliveries (nil: those routes
+	// answer 503).
+	Alerts AlertService
 }
 
 // API is the HTTP layer.
@@ -168,6 +171,14 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/documents/:id", a.getDocument)
 	v1.Post("/documents/:id/receive", a.receiveDocument)
 	v1.Get("/skus/:sku/documents", a.skuDocuments)
+	v1.Get("/alert-rules", a.listAlertRules)
+	v1.Get("/alert-rules/:id", a.getAlertRule)
+	v1.Put("/alert-rules/:id", a.putAlertRule)
+	v1.Delete("/alert-rules/:id", a.deleteAlertRule)
+	v1.Post("/alert-rules/:id/test", a.testAlertRule)
+	v1.Get("/alert-deliveries", a.listAlertDeliveries)
+	v1.Get("/alert-deliveries/:id", a.getAlertDelivery)
+	v1.Post("/alert-deliveries/:id/retry", a.retryAlertDelivery)
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
 	})

@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"pandian/alerts"
 	mobileapi "pandian/mobile-api"
 	"pandian/ocr"
 	"pandian/scan"
@@ -170,7 +171,7 @@ func serve(ctx context.Context, cfg config, a *app) error {
 
 // apiOptions configures the HTTP API.
 func (a *app) apiOptions(cfg config) mobileapi.Options {
-	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument}
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, Alerts: alerts.NewService(a.store, a.svc)}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
@@ -180,13 +181,36 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 // runJobs starts the background work of a process that runs jobs: CSV
 // imports and filing, documents to read (one runner per OCR worker; none
 // without OCR, so that such a process never takes a document it cannot
-// read) and the SKU folders in the object store.
+// read), the SKU folders in the object store, and the alerts: an
+// evaluator that enqueues them every PANDIAN_ALERT_EVERY (default 30 s)
+// and a dispatcher that sends them (PANDIAN_ALERT_BASE_DELAY and
+// PANDIAN_ALERT_POLL shorten its back-off and polling, for tests).
 func (a *app) runJobs(ctx context.Context, cfg config) {
 	poll := cmp.Or(cfg.JobPoll, time.Second)
 	go a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling)
 	for range cfg.OCRWorkers {
 		go a.svc.RunJobs(ctx, poll, stock.JobsDocuments)
 	}
+	// envDuration reads a positive duration from the environment; def
+	// when it is unset or not one (which is logged).
+	envDuration := func(name string, def time.Duration) time.Duration {
+		v := os.Getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			slog.Warn("ignoring a bad duration", "env", name, "value", v, "default", def)
+			return def
+		}
+		return d
+	}
+	every := envDuration("PANDIAN_ALERT_EVERY", 30*time.Second)
+	go alerts.NewEvaluator(a.store, a.svc).Run(ctx, every)
+	dispatcher := alerts.NewDispatcher(a.store)
+	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
+	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
+	go dispatcher.Run(ctx)
 	go func() {
 		for ctx.Err() == nil {
 			n, err := a.svc.SyncSKUFolders(ctx, 500)
