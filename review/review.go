@@ -250,6 +250,9 @@ func (h *handler) authed(fn func(*req)) http.HandlerFunc {
 			return
 		}
 		if r.Method == http.MethodPost {
+			// An approval form holds a reason per line: 2 MiB is room for
+			// tens of thousands of them.
+			r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
 			if err := r.ParseForm(); err != nil || !hmacEqual(r.PostForm.Get("csrf"), h.csrf("session", q.token)) {
 				h.renderError(w, r, q.L, http.StatusForbidden, q.L.T("csrf"))
 				return
