@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -95,5 +96,70 @@ func TestCrashDuringOCR(t *testing.T) {
 			t.Fatalf("document still processing 2 min after the restart:\n%s", p.logs)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestWorkerProcess: API replicas without OCR (PANDIAN_OCR_WORKERS=0) leave
+// documents to a separate `pandian worker` process on the same PostgreSQL
+// database, which reads them.
+func TestWorkerProcess(t *testing.T) {
+	cfg := testConfig(t, "postgres")
+	addr := freePort(t)
+	p := startProcess(t, cfg, addr, "PANDIAN_OCR_WORKERS=0")
+	tok := p.login(t, "A001")
+	photo, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc06.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("kind", "delivery_note")
+	w.WriteField("location", "HK-TST")
+	fw, _ := w.CreateFormFile("file", "dn.jpg")
+	fw.Write(photo)
+	w.Close()
+	req, _ := http.NewRequest("POST", p.url+"/v1/documents", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up stock.Document
+	json.NewDecoder(resp.Body).Decode(&up)
+	resp.Body.Close()
+	if resp.StatusCode != 202 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	var d stock.Document
+	if p.get("/v1/documents/"+up.ID, tok, &d); d.Status != stock.DocProcessing {
+		t.Fatalf("an API replica without OCR read the document: %s", d.Status)
+	}
+	worker := exec.Command(serverBinary(t), "worker")
+	worker.Env = append(os.Environ(), "PANDIAN_DATA_DIR="+cfg.DataDir, "PANDIAN_DATABASE_URL="+cfg.DatabaseURL,
+		"PANDIAN_OCR_WORKERS=1", "OMP_THREAD_LIMIT=1", "PANDIAN_LOG_LEVEL=info")
+	logs := &bytes.Buffer{}
+	worker.Stdout, worker.Stderr = logs, logs
+	if err := worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { worker.Process.Kill(); worker.Wait() })
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		p.get("/v1/documents/"+up.ID, tok, &d)
+		if d.Status != stock.DocProcessing {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker did not read the document:\n%s", logs)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if d.Status == stock.DocFailed || len(d.Lines) == 0 {
+		t.Fatalf("read by the worker: %s %q, %d lines", d.Status, d.Error, len(d.Lines))
+	}
+	if !bytes.Contains(logs.Bytes(), []byte("document read")) {
+		t.Fatalf("the worker's log does not show the reading:\n%s", logs)
 	}
 }
