@@ -31,26 +31,7 @@ func TestCrashDuringOCR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("kind", "invoice")
-	w.WriteField("location", "MO-SMR")
-	fw, _ := w.CreateFormFile("file", "invoice.jpg")
-	fw.Write(photo)
-	w.Close()
-	req, _ := http.NewRequest("POST", p.url+"/v1/documents", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var up stock.Document
-	json.NewDecoder(resp.Body).Decode(&up)
-	resp.Body.Close()
-	if resp.StatusCode != 202 {
-		t.Fatalf("upload: %d", resp.StatusCode)
-	}
+	up := p.uploadDoc(t, tok, "invoice", "MO-SMR", photo)
 	// Kill it while the job runs (claimed, not finished).
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -111,26 +92,7 @@ func TestWorkerProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	w.WriteField("kind", "delivery_note")
-	w.WriteField("location", "HK-TST")
-	fw, _ := w.CreateFormFile("file", "dn.jpg")
-	fw.Write(photo)
-	w.Close()
-	req, _ := http.NewRequest("POST", p.url+"/v1/documents", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var up stock.Document
-	json.NewDecoder(resp.Body).Decode(&up)
-	resp.Body.Close()
-	if resp.StatusCode != 202 {
-		t.Fatalf("upload: %d", resp.StatusCode)
-	}
+	up := p.uploadDoc(t, tok, "delivery_note", "HK-TST", photo)
 	time.Sleep(1500 * time.Millisecond)
 	var d stock.Document
 	if p.get("/v1/documents/"+up.ID, tok, &d); d.Status != stock.DocProcessing {
@@ -162,4 +124,31 @@ func TestWorkerProcess(t *testing.T) {
 	if !bytes.Contains(logs.Bytes(), []byte("document read")) {
 		t.Fatalf("the worker's log does not show the reading:\n%s", logs)
 	}
+}
+
+// uploadDoc uploads a photo as a document of kind for location and returns
+// the accepted document.
+func (p *process) uploadDoc(t *testing.T, tok, kind, location string, photo []byte) stock.Document {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("kind", kind)
+	w.WriteField("location", location)
+	fw, _ := w.CreateFormFile("file", "photo.jpg")
+	fw.Write(photo)
+	w.Close()
+	req, _ := http.NewRequest("POST", p.url+"/v1/documents", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var up stock.Document
+	json.NewDecoder(resp.Body).Decode(&up)
+	if resp.StatusCode != 202 {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	return up
 }
