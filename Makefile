@@ -14,7 +14,7 @@ MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
 export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
 
-.PHONY: all deps build run test vet unit fuzz postgres minio bench bench-deps clean
+.PHONY: all deps test-deps build run test vet unit fuzz postgres minio bench bench-deps clean
 
 all: build
 
@@ -29,6 +29,13 @@ deps:
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	  test -z "$$missing" || { echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 	$(GO) mod download
+
+# test-deps installs what only the tests need: Chromium for the browser
+# tests of the review pages.
+TEST_APT_PKGS := chromium
+test-deps:
+	@missing=$$(for p in $(TEST_APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  test -z "$$missing" || { echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }
 
 # minio builds the MinIO server that the object-store tests run (once, cached).
 minio:
@@ -55,7 +62,7 @@ vet: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 
-unit: deps postgres minio
+unit: deps test-deps postgres minio
 	$(GO) test -count=1 -timeout 30m ./...
 
 # fuzz runs each fuzz target briefly (longer locally: make fuzz FUZZTIME=2m).
