@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"encoding/json"
 	"image"
 	_ "image/jpeg"
 	"image/png"
@@ -66,3 +67,25 @@ func TestDebugDump(t *testing.T) {
 }
 
 const debugSharedDir = "../../shared/data/purchase-orders"
+
+// TestDebugBands lists the ink bands no cached word covers (OCR_CACHE,
+// OCR_BANDS=po12). Development aid only.
+func TestDebugBands(t *testing.T) {
+	names := os.Getenv("OCR_BANDS")
+	if names == "" {
+		t.Skip("OCR_BANDS not set")
+	}
+	for _, n := range strings.Split(names, ",") {
+		f, _ := os.Open(filepath.Join(debugSharedDir, n+".jpg"))
+		img, _, err := image.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := preprocess(img, defaultPrep)
+		b, _ := os.ReadFile(filepath.Join(os.Getenv("OCR_CACHE"), n+".json"))
+		var p Page
+		json.Unmarshal(b, &p)
+		t.Logf("%s bands %v", n, missedBands(g, p.Words))
+	}
+}

@@ -49,6 +49,8 @@ type Engine struct {
 	all     []*worker
 	mu      sync.Mutex
 	closed  bool
+	// skipSecondReading is for measuring the second reading's cost only.
+	skipSecondReading bool
 }
 
 // worker is one page's Tesseract state: the page client (languages, psm 6)
@@ -138,6 +140,9 @@ func newWorker(langs []string) (*worker, error) {
 		// Keep the DPI fixed so Tesseract does not guess from missing
 		// metadata.
 		_ = c.SetVariable("user_defined_dpi", "200")
+		// Tesseract's diagnostics ("Line cannot be recognized!!") would
+		// otherwise go to the server's stderr.
+		_ = c.SetVariable("debug_file", "/dev/null")
 	}
 	return w, nil
 }
@@ -221,8 +226,13 @@ func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := secondReadings(w.code, g, p.Words); err != nil {
+	if err := recoverBands(w.page, g, p); err != nil {
 		return nil, err
+	}
+	if !e.skipSecondReading {
+		if err := secondReadings(w.code, g, p.Words); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }

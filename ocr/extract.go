@@ -88,6 +88,9 @@ func Extract(pages []*Page) *Document {
 		for i := start; i < stop; i++ {
 			r := rows[i]
 			it, ok := parseItemRow(r, maxNums)
+			if !ok && start > 0 {
+				it, ok = parseCodelessRow(r, maxNums)
+			}
 			if !ok {
 				prev = r
 				continue

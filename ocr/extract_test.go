@@ -49,18 +49,20 @@ func TestExtractTable(t *testing.T) {
 		// The amount disagrees with qty × price and no repair fixes it.
 		line(360, "3", "840779", "原子筆", "Pen", "2", "7.00", "15.00"),
 		line(400, "4", "S18353", "牛肉麵", "Noodle", "200", "6.70", "1,340.00"),
-		line(460, "小", "計", "Subtotal", "1,478.00"),
-		line(500, "折扣", "Discount", "-29.56"),
-		line(540, "總", "計", "TOTAL", "HK$", "1,448.44"),
+		// The code is unreadable but the numbers reconcile: kept, flagged.
+		line(430, "Hl2_", "Fisi-s", "文件夾", "Folder", "1", "4.00", "4.00"),
+		line(460, "小", "計", "Subtotal", "1,482.00"),
+		line(500, "折扣", "Discount", "-29.64"),
+		line(540, "總", "計", "TOTAL", "HK$", "1,452.36"),
 	)
 	doc := Extract([]*Page{p})
-	if doc.Header.DocNumber != "PO/2023/4589" || doc.Header.Date != "2023-03-16" || doc.Header.Total != "1448.44" {
+	if doc.Header.DocNumber != "PO/2023/4589" || doc.Header.Date != "2023-03-16" || doc.Header.Total != "1452.36" {
 		t.Errorf("header = %+v", doc.Header)
 	}
 	if doc.Header.SupplierZH != "永昌貿易有限公司" || !strings.Contains(doc.Header.SupplierEN, "Wing Cheong") {
 		t.Errorf("supplier = %q / %q", doc.Header.SupplierZH, doc.Header.SupplierEN)
 	}
-	if len(doc.Lines) != 4 {
+	if len(doc.Lines) != 5 {
 		t.Fatalf("got %d lines: %+v", len(doc.Lines), doc.Lines)
 	}
 	l := doc.Lines[0]
@@ -78,6 +80,9 @@ func TestExtractTable(t *testing.T) {
 	}
 	if l := doc.Lines[3]; l.SKU != "518353" || !l.NeedsReview {
 		t.Errorf("letter in a digit SKU is unconfirmed, line 4 = %+v", l)
+	}
+	if l := doc.Lines[4]; l.SKU != "" || l.Barcode != "" || !l.NeedsReview || l.Amount != "4.00" || !strings.HasSuffix(l.Description, "文件夾 Folder") {
+		t.Errorf("codeless line 5 = %+v", l)
 	}
 	if !doc.NeedsReview {
 		t.Error("document with lines needing review must need review")

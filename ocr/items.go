@@ -99,6 +99,8 @@ type rawItem struct {
 	id     itemID
 	idConf float64
 	idAlt  string // second reading of the code's word, see Word.Alt
+	// noCode is set for a row whose code could not be read.
+	noCode bool
 	// discCol is set when the table has a discount column.
 	discCol bool
 	nums    []numTok
@@ -119,6 +121,26 @@ func isCJK(r rune) bool { return unicode.Is(unicode.Han, r) }
 // parseItemRow splits a row into identifier, description, unit and trailing
 // numbers. ok is false when the row has no item code.
 func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
+	return parseRow(r, maxNums, false)
+}
+
+// parseCodelessRow accepts an item row whose code is unreadable when its
+// numbers reconcile exactly as read (qty × unit price = amount): a line
+// that is surely there must not vanish silently. The line is flagged.
+func parseCodelessRow(r *row, maxNums int) (*rawItem, bool) {
+	it, ok := parseRow(r, maxNums, true)
+	if !ok || len(it.nums) < 3 {
+		return nil, false
+	}
+	n := len(it.nums)
+	s, ok := solve(it.nums[n-3].text, it.nums[n-2].text, it.nums[n-1].text)
+	if !ok || s.cost > 0 {
+		return nil, false
+	}
+	return it, true
+}
+
+func parseRow(r *row, maxNums int, codeless bool) (*rawItem, bool) {
 	type ct struct {
 		s string
 		w Word
@@ -147,9 +169,13 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 			break
 		}
 	}
-	if idIdx < 0 {
+	if idIdx < 0 && !codeless {
 		return nil, false
 	}
+	if idIdx >= 0 && codeless {
+		return nil, false
+	}
+	it.noCode = codeless
 	end := len(toks)
 	var nums []numTok
 	skipped := 0
@@ -180,11 +206,17 @@ func parseItemRow(r *row, maxNums int) (*rawItem, bool) {
 	}
 	// An item row has a barcode or at least two numbers; this keeps
 	// telephone numbers and document numbers out.
-	if !it.id.ean && len(nums) < 2 {
+	if !it.id.ean && len(nums) < 2 || codeless && len(nums) < 3 {
 		return nil, false
 	}
 	it.nums = nums
-	desc := toks[idIdx+1 : end]
+	desc := toks[max(idIdx+1, 0):end]
+	if codeless {
+		// Leading specks (line number, rule remnants) are not description.
+		for len(desc) > 0 && len([]rune(desc[0].s)) <= 4 && strings.IndexFunc(desc[0].s, isCJK) < 0 {
+			desc = desc[1:]
+		}
+	}
 	if n := len(desc); n > 0 {
 		last := []rune(desc[n-1].s)
 		if len(last) == 1 && isCJK(last[0]) {

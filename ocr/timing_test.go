@@ -44,6 +44,13 @@ func TestDebugTiming(t *testing.T) {
 		}
 		t2 := time.Now()
 		doc := Extract([]*Page{p})
-		t.Logf("%s %dx%d prep %v ocr %v words %d lines %d", n, g.w, g.h, t1.Sub(t0), t2.Sub(t1), len(p.Words), len(doc.Lines))
+		e.skipSecondReading = true
+		t3 := time.Now()
+		if _, err := e.recognise(context.Background(), g); err != nil {
+			t.Fatal(err)
+		}
+		t4 := time.Now()
+		e.skipSecondReading = false
+		t.Logf("%s %dx%d prep %v ocr %v (without second reading %v) words %d lines %d", n, g.w, g.h, t1.Sub(t0), t2.Sub(t1), t4.Sub(t3), len(p.Words), len(doc.Lines))
 	}
 }

@@ -204,6 +204,11 @@ func buildLine(it *rawItem, cols columns) Line {
 // decision whether a disagreement matters waits for the document's code
 // pattern (harmoniseCodes); the second reading is kept on the line.
 func codeConfidence(it *rawItem, l *Line) float64 {
+	if it.noCode {
+		l.Problems = append(l.Problems, "item code unreadable")
+		l.NeedsReview = true
+		return 0.1
+	}
 	agree, alt := secondOpinion(it)
 	checked := it.idAlt != ""
 	l.altChecked, l.altAgrees = checked, agree && checked
