@@ -12,11 +12,13 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"pandian/stock"
 )
@@ -76,6 +78,9 @@ type Options struct {
 	MaxPhoto, MaxDocument int64
 	// Files serves the local object store's download links (nil: none).
 	Files SignedFiles
+	// Pages are web pages served beside the API (net/http handlers that
+	// answer the full path), by path prefix: the review pages at /review/.
+	Pages map[string]http.Handler
 	// Alerts serves the alert rules and deliveries (nil: those routes
 	// answer 503).
 	Alerts AlertService
@@ -179,16 +184,14 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/alert-deliveries", a.listAlertDeliveries)
 	v1.Get("/alert-deliveries/:id", a.getAlertDelivery)
 	v1.Post("/alert-deliveries/:id/retry", a.retryAlertDelivery)
+	for prefix, h := range a.opts.Pages {
+		page := adaptor.HTTPHandler(h)
+		app.All(prefix, page)
+		app.All(prefix+"/*", page)
+	}
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
 	})
-}
-
-// notYet answers 501 for endpoints of later milestones.
-func notYet(what string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		return c.Status(fiber.StatusNotImplemented).JSON(errorBody("not_implemented", what+" are not available on this server yet", nil))
-	}
 }
 
 func (a *API) readyz(c *fiber.Ctx) error {

@@ -13,17 +13,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	_ "net/http/pprof" // served only when PANDIAN_PPROF_ADDR is set
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"pandian/alerts"
+	"pandian/export"
 	mobileapi "pandian/mobile-api"
 	"pandian/ocr"
+	"pandian/review"
 	"pandian/scan"
 	"pandian/stock"
 	"pandian/storage/sqlstore"
@@ -175,6 +179,17 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
+	// The review pages, in the same process: CSRF tokens are signed with
+	// the key of the download links, which every replica shares.
+	key, err := signingKey(cfg)
+	if err != nil {
+		slog.Warn("review pages: no persistent key; sessions end with the process", "err", err)
+	}
+	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: key,
+		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
+		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
+			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
+		}})}
 	return opts
 }
 

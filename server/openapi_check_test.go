@@ -178,14 +178,14 @@ func TestOpenAPIConformanceSmoke(t *testing.T) {
 	if resp, _ := s.rawToken("GET", "/v1/me", "", "", nil); resp.StatusCode != 401 {
 		t.Errorf("GET /v1/me without a token: %d", resp.StatusCode)
 	}
-	// A count with a JSON and a CSV report, and a 501.
+	// A count with a JSON and a CSV report, and a missing document.
 	var cnt struct{ ID string }
 	s.mustJSON("POST", "/v1/counts", "ADMIN", map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"beverage"}}}, 201, &cnt)
 	s.mustJSON("GET", "/v1/counts/"+cnt.ID+"/report?group_by=role", "ADMIN", nil, 200, nil)
 	if resp, b := s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=csv", "ADMIN", "", nil); resp.StatusCode != 200 || !bytes.HasPrefix(b, []byte("\ufeffsku,")) {
 		t.Errorf("CSV report: %d %s", resp.StatusCode, truncate(b))
 	}
-	if resp, _ := s.raw("GET", "/v1/documents/doc_1", "ADMIN", "", nil); resp.StatusCode != 501 {
+	if resp, _ := s.raw("GET", "/v1/documents/doc_1", "ADMIN", "", nil); resp.StatusCode != 404 {
 		t.Errorf("GET /v1/documents/doc_1: %d", resp.StatusCode)
 	}
 	// Answers the other end-to-end tests do not give: a replace (200), a
