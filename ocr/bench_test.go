@@ -157,11 +157,16 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		ppm := make(map[int]float64)
 		util := make(map[int]float64) // CPU cores the process actually got
 		cpuPerPage := make(map[int]float64)
+		// Other work on the shared machine makes a single pass noisy: the
+		// configurations alternate and each keeps its best of two passes.
+		engines := map[int]*ocr.Engine{}
 		for _, w := range []int{1, 2} {
 			e, err := ocr.NewEngine(ocr.Options{Workers: w, Languages: benchLangs()})
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer e.Close()
+			engines[w] = e
 			// Warm every client so model loading is not timed.
 			var wg sync.WaitGroup
 			for k := 0; k < w; k++ {
@@ -169,30 +174,39 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 				go func() { defer wg.Done(); e.ReadPage(ctx, imgs[k]) }()
 			}
 			wg.Wait()
-			jobs := make(chan image.Image)
-			cpu0 := cpuTime()
-			t0 := time.Now()
-			for k := 0; k < w; k++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for img := range jobs {
-						if _, err := e.ReadDocument(ctx, []image.Image{img}); err != nil {
-							b.Error(err)
+		}
+		for pass := 0; pass < 2; pass++ {
+			for _, w := range []int{1, 2} {
+				e := engines[w]
+				var wg sync.WaitGroup
+				jobs := make(chan image.Image)
+				cpu0 := cpuTime()
+				t0 := time.Now()
+				for k := 0; k < w; k++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for img := range jobs {
+							if _, err := e.ReadDocument(ctx, []image.Image{img}); err != nil {
+								b.Error(err)
+							}
 						}
-					}
-				}()
+					}()
+				}
+				for _, img := range imgs {
+					jobs <- img
+				}
+				close(jobs)
+				wg.Wait()
+				wall := time.Since(t0)
+				cpu := (cpuTime() - cpu0).Seconds()
+				fmt.Printf("pass %d, %d worker(s): %.1f pages/min, %.2f cores used\n", pass+1, w, nd/wall.Minutes(), cpu/wall.Seconds())
+				if r := nd / wall.Minutes(); r > ppm[w] {
+					ppm[w] = r
+					util[w] = cpu / wall.Seconds()
+					cpuPerPage[w] = cpu / nd
+				}
 			}
-			for _, img := range imgs {
-				jobs <- img
-			}
-			close(jobs)
-			wg.Wait()
-			wall := time.Since(t0)
-			ppm[w] = nd / wall.Minutes()
-			util[w] = (cpuTime() - cpu0).Seconds() / wall.Seconds()
-			cpuPerPage[w] = (cpuTime() - cpu0).Seconds() / nd
-			e.Close()
 		}
 		fmt.Printf("throughput: 1 worker %.1f pages/min (%.2f cores used), 2 workers %.1f pages/min (%.2f cores used), speed-up %.2f×; load average %s\n",
 			ppm[1], util[1], ppm[2], util[2], ppm[2]/ppm[1], loadAvg())
