@@ -144,6 +144,23 @@ func newWorker(langs []string) (*worker, error) {
 		// otherwise go to the server's stderr.
 		_ = c.SetVariable("debug_file", "/dev/null")
 	}
+	// Load the models now: a missing language surfaces here, not on the
+	// first request, and the first page is not slowed by ~1 s of loading.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ompSingleThread()
+	blank := newGray(64, 32)
+	for i := range blank.pix {
+		blank.pix[i] = 255
+	}
+	for _, c := range []*gosseract.Client{w.page, w.code} {
+		if err := c.SetImageFromBytes(blank.pgm()); err != nil {
+			return fail("load models", err)
+		}
+		if _, err := c.Text(); err != nil {
+			return fail("load models", err)
+		}
+	}
 	return w, nil
 }
 

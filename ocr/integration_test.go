@@ -93,3 +93,9 @@ func TestEngineCancelled(t *testing.T) {
 		t.Errorf("closed engine: got %v", err)
 	}
 }
+
+func TestEngineMissingLanguage(t *testing.T) {
+	if _, err := ocr.NewEngine(ocr.Options{Workers: 1, Languages: []string{"no_such_language"}}); err == nil {
+		t.Fatal("an engine with a missing language must fail at construction")
+	}
+}
