@@ -123,6 +123,44 @@ func TestDocumentsRead(t *testing.T) {
 	}
 }
 
+// TestDocumentsReadPDF: an emailed two-page purchase order (PDF) is
+// rasterised page by page and read whole: the lines of both pages.
+func TestDocumentsReadPDF(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.OCRWorkers = 2
+	s := startServerWith(t, cfg)
+	pdf, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc07.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := loadTruth(t, "doc07.json")
+	code, b := s.uploadDoc("A001", []docPart{{"kind", "purchase_order"}, {"location", "HK-KT"}}, "po.pdf", pdf)
+	if code != 202 {
+		t.Fatalf("upload: %d %s", code, b)
+	}
+	var up stock.Document
+	json.Unmarshal(b, &up)
+	d := s.waitDocument("A001", up.ID, 3*time.Minute)
+	if d.Pages != 2 || d.Status == stock.DocFailed {
+		t.Fatalf("PDF read: %s %q, %d pages", d.Status, d.Error, d.Pages)
+	}
+	want := map[string]string{}
+	for _, it := range truth.Items {
+		want[it.SKU] = strconv.FormatInt(it.Qty, 10) + "@" + strconv.FormatFloat(it.UnitPrice, 'f', 2, 64)
+	}
+	right := 0
+	for _, l := range d.Lines {
+		if want[l.SKU] == strconv.FormatInt(l.Qty, 10)+"@"+l.UnitPrice {
+			right++
+		} else if !l.NeedsReview {
+			t.Errorf("wrong line not flagged for review: %+v", l)
+		}
+	}
+	if right < len(truth.Items)*8/10 {
+		t.Fatalf("%d of %d lines right over two pages", right, len(truth.Items))
+	}
+}
+
 // bookQty is the book quantity of sku at location.
 func bookQty(s *testServer, as, location, sku string) int64 {
 	var levels struct {
