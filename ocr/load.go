@@ -2,8 +2,6 @@ package ocr
 
 import (
 	"bytes"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"image"
 	"image/gif"
@@ -13,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/image/webp"
+
+	"pandian/scan"
 )
 
 // Limits bound the resources spent on one untrusted input.
@@ -127,60 +127,9 @@ func LoadImage(r io.Reader, lim Limits) (image.Image, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrCorrupt, f.name, err)
 	}
 	if f.name == "jpeg" {
-		img = orient(img, exifOrientation(b))
+		img = orient(img, scan.JPEGOrientation(b)) // the barcode engine reads the tag
 	}
 	return img, nil
-}
-
-// exifOrientation returns the EXIF orientation tag (1–8) of a JPEG, or 1.
-func exifOrientation(b []byte) int {
-	i := 2
-	for i+4 <= len(b) && b[i] == 0xFF {
-		marker := b[i+1]
-		size := int(binary.BigEndian.Uint16(b[i+2:]))
-		if marker == 0xDA || size < 2 || i+2+size > len(b) {
-			return 1
-		}
-		seg := b[i+4 : i+2+size]
-		if marker == 0xE1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
-			if o, err := tiffOrientation(seg[6:]); err == nil {
-				return o
-			}
-			return 1
-		}
-		i += 2 + size
-	}
-	return 1
-}
-
-func tiffOrientation(t []byte) (int, error) {
-	var bo binary.ByteOrder
-	switch string(t[:2]) {
-	case "II":
-		bo = binary.LittleEndian
-	case "MM":
-		bo = binary.BigEndian
-	default:
-		return 1, errors.New("bad TIFF header")
-	}
-	off := int(bo.Uint32(t[4:]))
-	if off+2 > len(t) {
-		return 1, errors.New("bad IFD offset")
-	}
-	n := int(bo.Uint16(t[off:]))
-	for k := 0; k < n; k++ {
-		e := off + 2 + 12*k
-		if e+12 > len(t) {
-			break
-		}
-		if bo.Uint16(t[e:]) == 0x0112 {
-			o := int(bo.Uint16(t[e+8:]))
-			if o >= 1 && o <= 8 {
-				return o, nil
-			}
-		}
-	}
-	return 1, nil
 }
 
 // orient applies an EXIF orientation by producing an upright grayscale

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pandian/scan"
 )
 
 func testJPEG(t *testing.T) []byte {
@@ -105,8 +107,8 @@ func TestExifOrientation(t *testing.T) {
 	app1 := append([]byte("Exif\x00\x00"), tiff...)
 	seg := append([]byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}, app1...)
 	jpg := append(append([]byte{0xFF, 0xD8}, seg...), 0xFF, 0xDA, 0, 2)
-	if o := exifOrientation(jpg); o != 6 {
-		t.Errorf("exifOrientation = %d, want 6", o)
+	if o := scan.JPEGOrientation(jpg); o != 6 {
+		t.Errorf("JPEGOrientation = %d, want 6", o)
 	}
 }
 

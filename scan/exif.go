@@ -2,10 +2,10 @@ package scan
 
 import "encoding/binary"
 
-// jpegOrientation returns the EXIF orientation (1–8) stored in the APP1
+// JPEGOrientation returns the EXIF orientation (1–8) stored in the APP1
 // segment of a JPEG, or 1 when there is none or it cannot be read. It reads
 // only the segment headers before the first scan, never the image data.
-func jpegOrientation(b []byte) int {
+func JPEGOrientation(b []byte) int {
 	if len(b) < 4 || b[0] != 0xFF || b[1] != 0xD8 {
 		return 1
 	}

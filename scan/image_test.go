@@ -96,7 +96,7 @@ func TestEXIFOrientation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o := jpegOrientation(b); o != 6 {
+	if o := JPEGOrientation(b); o != 6 {
 		t.Fatalf("orientation %d, want 6", o)
 	}
 	g, err := loadGray(b, 40e6)

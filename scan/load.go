@@ -94,7 +94,7 @@ func loadGray(b []byte, maxPixels int64) (g *gray, err error) {
 	}
 	g = toGray(img)
 	if kind.name == kindJPEG.name {
-		g = g.orient(jpegOrientation(b))
+		g = g.orient(JPEGOrientation(b))
 	}
 	return g, nil
 }

@@ -99,5 +99,5 @@ func loadJPEGTurbo(b []byte, maxPixels int64) (*gray, error) {
 	if err != nil {
 		return nil, nil
 	}
-	return g.orient(jpegOrientation(b)), nil
+	return g.orient(JPEGOrientation(b)), nil
 }

@@ -55,7 +55,7 @@ func goGray(t testing.TB, b []byte) *gray {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return toGray(img).orient(jpegOrientation(b))
+	return toGray(img).orient(JPEGOrientation(b))
 }
 
 // TestTurboMatchesGo checks that TurboJPEG's luminance plane has the size
