@@ -69,6 +69,15 @@ func TestDocumentsRead(t *testing.T) {
 	if d.Header == nil || d.Header.PONumber != truth.DocNumber || d.Header.Date != truth.Date {
 		t.Errorf("header %+v, want number %s date %s", d.Header, truth.DocNumber, truth.Date)
 	}
+	if c := d.Header.Confidence["po_number"]; c <= 0 || c > 1 {
+		t.Errorf("header confidences %v", d.Header.Confidence)
+	}
+	for _, l := range d.Lines {
+		if len(l.FieldConfidence) != 4 || l.Confidence > l.FieldConfidence["qty"]+1e-9 {
+			t.Errorf("line confidences %v (line %v)", l.FieldConfidence, l.Confidence)
+			break
+		}
+	}
 	want := map[string]string{} // barcode → "qty@price"
 	for _, it := range truth.Items {
 		want[it.SKU] = strconv.FormatInt(it.Qty, 10) + "@" + strconv.FormatFloat(it.UnitPrice, 'f', 2, 64)

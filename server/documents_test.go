@@ -17,8 +17,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -257,7 +259,24 @@ func TestDocumentsRefused(t *testing.T) {
 		if time.Since(start) > 20*time.Second {
 			t.Errorf("2 GB upload took %s to refuse", time.Since(start))
 		}
-		// 2 GB streamed without a length: cut at the document limit.
+		// 2 GB streamed without a length: cut at the document limit, with
+		// the server's memory (it runs in this process) sampled meanwhile.
+		var peak atomic.Uint64
+		sampling := make(chan struct{})
+		go func() {
+			var ms runtime.MemStats
+			for {
+				select {
+				case <-sampling:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+			}
+		}()
 		pr, pw := io.Pipe()
 		mw := multipart.NewWriter(pw)
 		go func() {
@@ -279,6 +298,10 @@ func TestDocumentsRefused(t *testing.T) {
 			}
 		}
 		pr.CloseWithError(io.ErrClosedPipe)
+		close(sampling)
+		if peak.Load() > 256<<20 {
+			t.Errorf("heap in use reached %d MiB during a 2 GB upload", peak.Load()>>20)
+		}
 		s.mustJSON("GET", "/healthz", "", nil, 200, nil)
 		if keys := s.objects(""); len(keys) != 0 && !onlyFolders(keys) {
 			t.Fatalf("refused uploads left objects: %v", keys)

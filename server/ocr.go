@@ -106,10 +106,19 @@ func extraction(doc *ocr.Document) stock.Extraction {
 	h := doc.Header
 	ex := stock.Extraction{Pages: doc.Pages, NeedsReview: doc.NeedsReview, Warnings: doc.Warnings,
 		Header: stock.DocHeader{Supplier: strings.TrimSpace(h.SupplierZH + " " + h.SupplierEN), PONumber: h.DocNumber,
-			Date: h.Date, Total: h.Total, Currency: h.Currency}}
+			Date: h.Date, Total: h.Total, Currency: h.Currency, Confidence: map[string]float64{}}}
+	// The engine names the document number doc_number; the API po_number.
+	for k, v := range h.Confidence {
+		if k == "doc_number" {
+			k = "po_number"
+		}
+		ex.Header.Confidence[k] = v
+	}
 	for _, l := range doc.Lines {
+		f := l.Fields
 		ex.Lines = append(ex.Lines, stock.DocLine{SKU: l.SKU, Barcode: l.Barcode, Description: l.Description, Qty: l.Qty,
-			UnitPrice: l.UnitPrice, Amount: l.Amount, Confidence: l.Confidence, NeedsReview: l.NeedsReview, Problems: l.Problems})
+			UnitPrice: l.UnitPrice, Amount: l.Amount, Confidence: l.Confidence, NeedsReview: l.NeedsReview, Problems: l.Problems,
+			FieldConfidence: map[string]float64{"code": f.Code, "qty": f.Qty, "unit_price": f.UnitPrice, "amount": f.Amount}})
 	}
 	return ex
 }

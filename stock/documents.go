@@ -129,6 +129,8 @@ type DocHeader struct {
 	Date     string `json:"date"`
 	Total    string `json:"total"`
 	Currency string `json:"currency,omitempty"`
+	// Confidence per field ("supplier", "po_number", "date", "total"), 0–1.
+	Confidence map[string]float64 `json:"confidence,omitempty"`
 }
 
 // DocLine is one line item read from a document and matched to the catalog.
@@ -140,7 +142,10 @@ type DocLine struct {
 	UnitPrice   string  `json:"unit_price"`
 	Amount      string  `json:"amount"`
 	Confidence  float64 `json:"confidence"`
-	MatchedSKU  string  `json:"matched_sku"`
+	// FieldConfidence is the confidence (0–1) of each field read: code,
+	// qty, unit_price, amount. Confidence is the lowest of them.
+	FieldConfidence map[string]float64 `json:"field_confidence,omitempty"`
+	MatchedSKU      string             `json:"matched_sku"`
 	// MatchedBy says how: "barcode", "sku" or "description" ("" unmatched).
 	MatchedBy   string   `json:"matched_by,omitempty"`
 	NeedsReview bool     `json:"needs_review"`
