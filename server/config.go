@@ -35,6 +35,10 @@ type config struct {
 	OCRWorkers int
 	// MaxDocument bounds an uploaded document in bytes.
 	MaxDocument int64
+	// MaxUploads bounds the photo and document uploads in progress (more
+	// get 429); each holds at most 20 MiB (photos) or 16 MiB (documents to
+	// MinIO) of memory.
+	MaxUploads int
 	// JobPoll is how often idle job runners look for work (default 1 s).
 	JobPoll time.Duration
 	// JobStale is how long a job's runner may be silent before another
@@ -75,6 +79,7 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		FilesKey:         env("PANDIAN_FILES_KEY", ""),
 	}
 	c.PublicURL = env("PANDIAN_PUBLIC_URL", "http://"+localAddr(c.Addr))
+	c.MaxUploads, _ = strconv.Atoi(env("PANDIAN_MAX_UPLOADS", "16"))
 	c.MaxDocument, _ = strconv.ParseInt(env("PANDIAN_MAX_DOCUMENT_BYTES", strconv.Itoa(50<<20)), 10, 64)
 	c.OCRWorkers, _ = strconv.Atoi(env("PANDIAN_OCR_WORKERS", strconv.Itoa(runtime.GOMAXPROCS(0))))
 	c.PINCost, _ = strconv.Atoi(env("PANDIAN_PIN_COST", "10"))

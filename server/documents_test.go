@@ -327,3 +327,64 @@ func onlyFolders(keys []string) bool {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestUploadsBounded: with every upload place taken (PANDIAN_MAX_UPLOADS),
+// another photo or document upload answers 429 with Retry-After before its
+// body is read; once the place is free, uploads go through again.
+func TestUploadsBounded(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.MaxUploads = 1
+	s := startServerWith(t, cfg)
+	mgr := employeeWith(t, "store_manager", "HK-TST")
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	done := make(chan int)
+	tok := s.token(mgr)
+	go func() { // a slow upload holds the only place
+		req, _ := http.NewRequest("POST", s.URL+"/v1/documents", pr)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Authorization", "Bearer "+tok)
+		code := 0
+		if resp, err := s.client.Do(req); err == nil { // an error: the client gave up
+			code = resp.StatusCode
+			resp.Body.Close()
+		}
+		done <- code
+	}()
+	mw.WriteField("kind", "contract")
+	fw, _ := mw.CreateFormFile("file", "slow.pdf")
+	fw.Write([]byte("%PDF-1.4\n"))
+	fw.Write(bytes.Repeat([]byte(" "), 1<<20))
+	time.Sleep(300 * time.Millisecond)
+	pdf, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc07.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("kind", "contract")
+	f2, _ := w.CreateFormFile("file", "c.pdf")
+	f2.Write(pdf)
+	w.Close()
+	resp, b := s.rawUpload(bytes.NewReader(body.Bytes()), w.FormDataContentType(), mgr)
+	if resp.StatusCode != 429 || errorCode(t, b) != "rate_limited" || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("upload with no place free: %d %s", resp.StatusCode, b)
+	}
+	if code, b := s.upload(mgr, "none", "code128.png", nil); code != 429 {
+		t.Fatalf("photo upload with no place free: %d %s", code, b)
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF) // the slow client goes away
+	<-done
+	// The place is free once the server has seen the client go.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, b = s.rawUpload(bytes.NewReader(body.Bytes()), w.FormDataContentType(), mgr)
+		if resp.StatusCode == 202 {
+			break
+		}
+		if resp.StatusCode != 429 || time.Now().After(deadline) {
+			t.Fatalf("upload once the place is free: %d %s", resp.StatusCode, b)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
