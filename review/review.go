@@ -75,6 +75,9 @@ type Options struct {
 	// page's language ("en" or "zh-Hant"), for a writer that formats by
 	// them; when set it is used instead of XLSX.
 	XLSXFor func(w io.Writer, r stock.Report, currency, lang string) error
+	// CrossXLSXFor writes the report by role across counts as XLSX, with
+	// the currency ("HKD" or "MOP") and the language (nil: no link).
+	CrossXLSXFor func(w io.Writer, r stock.CrossReport, currency, lang string) error
 	// CSRFKey signs the forms' CSRF tokens; empty: a random key per process
 	// (forms open across a restart are then refused once).
 	CSRFKey []byte
@@ -179,6 +182,7 @@ func New(svc Service, opts Options) http.Handler {
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.csv", h.authed(h.exportCSV))
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.xlsx", h.authed(h.exportXLSX))
 	h.mux.HandleFunc("GET "+p+"/reports/roles", h.authed(h.roles))
+	h.mux.HandleFunc("GET "+p+"/reports/roles/export.xlsx", h.authed(h.rolesXLSX))
 	h.mux.HandleFunc("GET "+p+"/static/style.css", h.static)
 	return h
 }

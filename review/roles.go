@@ -1,8 +1,10 @@
 package review
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +35,7 @@ type rolesData struct {
 	Currency string
 	Chart    template.HTML
 	Bars     template.HTML
+	XLSX     bool // an Excel download of the summary is offered
 }
 
 // weekStart is the Monday 00:00 (Hong Kong time) of t's week.
@@ -45,23 +48,11 @@ func weekStart(t time.Time) time.Time {
 // roles is the cross-count report by employee role: the period's summary
 // and the accuracy per role per week (one Discrepancies call per week).
 func (h *handler) roles(q *req) {
-	v := q.r.URL.Query()
-	weeks, err := strconv.Atoi(v.Get("weeks"))
-	if err != nil || weeks < 1 {
-		weeks = 8
-	}
-	if weeks > 26 {
-		weeks = 26
-	}
-	d := rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: "HK$"}
-	d.To = weekStart(h.opts.Now()).AddDate(0, 0, 7)
-	d.From = d.To.AddDate(0, 0, -7*weeks)
-	ctx := q.r.Context()
-	d.Summary, err = h.svc.Discrepancies(ctx, q.actor, d.From, d.To, d.Location, "role")
-	if err != nil {
-		h.pageError(q, err)
+	d, ok := h.rolesSummary(q)
+	if !ok {
 		return
 	}
+	ctx := q.r.Context()
 	seen := map[string]bool{}
 	for _, g := range d.Summary.Groups {
 		seen[g.Key] = true
@@ -83,9 +74,56 @@ func (h *handler) roles(q *req) {
 	d.Currency = h.crossCurrency(q, d.Location)
 	d.Chart = lineChart(q.L, d.Series, d.RoleKeys)
 	d.Bars = barChart(q.L, d.Summary.Groups, d.Currency)
+	d.XLSX = h.opts.CrossXLSXFor != nil
 	p := h.newPage(q, q.L.T("roles.title"))
 	p.D = d
 	h.render(q.w, q.r, "roles", p)
+}
+
+// rolesSummary reads the period (weeks, location) of the role report from
+// the query and the summary by role over it.
+func (h *handler) rolesSummary(q *req) (rolesData, bool) {
+	v := q.r.URL.Query()
+	weeks, err := strconv.Atoi(v.Get("weeks"))
+	if err != nil || weeks < 1 {
+		weeks = 8
+	}
+	if weeks > 26 {
+		weeks = 26
+	}
+	d := rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: "HK$"}
+	d.To = weekStart(h.opts.Now()).AddDate(0, 0, 7)
+	d.From = d.To.AddDate(0, 0, -7*weeks)
+	d.Summary, err = h.svc.Discrepancies(q.r.Context(), q.actor, d.From, d.To, d.Location, "role")
+	if err != nil {
+		h.pageError(q, err)
+		return d, false
+	}
+	return d, true
+}
+
+// rolesXLSX downloads the role report's summary as an Excel workbook.
+func (h *handler) rolesXLSX(q *req) {
+	if h.opts.CrossXLSXFor == nil {
+		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
+		return
+	}
+	d, ok := h.rolesSummary(q)
+	if !ok {
+		return
+	}
+	currency := "HKD"
+	if h.crossCurrency(q, d.Location) == "MOP$" {
+		currency = "MOP"
+	}
+	var buf bytes.Buffer
+	if err := h.opts.CrossXLSXFor(&buf, d.Summary, currency, q.L.Lang); err != nil {
+		h.pageError(q, err)
+		return
+	}
+	q.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	q.w.Header().Set("Content-Disposition", `attachment; filename="roles-`+d.From.Format("20060102")+`.xlsx"`)
+	q.w.Write(buf.Bytes())
 }
 
 // crossCurrency is the currency of a cross-count report: Macau pataca

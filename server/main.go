@@ -189,6 +189,9 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
 			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
+		},
+		CrossXLSXFor: func(w io.Writer, r stock.CrossReport, currency, lang string) error {
+			return export.WriteCrossReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
 		}})}
 	return opts
 }

@@ -8,6 +8,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"pandian/export"
 )
 
 // TestReviewPagesServed: the server serves the review pages beside the API
@@ -41,6 +45,28 @@ func TestReviewPagesServed(t *testing.T) {
 	if !strings.Contains(page, "盤點") {
 		t.Fatalf("count list not in Chinese:\n%s", page)
 	}
+	// The role report links its Excel download, which opens.
+	resp, err = c.Get(s.URL + "/review/reports/roles?weeks=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = readAll(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(page, `id="export-roles-xlsx"`) {
+		t.Fatalf("role report: %d\n%s", resp.StatusCode, page)
+	}
+	resp, err = c.Get(s.URL + "/review/reports/roles/export.xlsx?weeks=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := readAll(t, resp)
+	f, err := excelize.OpenReader(strings.NewReader(book))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("role report xlsx: %d %v", resp.StatusCode, err)
+	}
+	if rows, err := f.GetRows(export.SheetSummary); err != nil || len(rows) < 1 {
+		t.Fatalf("role report xlsx Summary: %v %v", rows, err)
+	}
+	f.Close()
 	// The API's 404 still answers beside the pages.
 	if resp, _ := s.raw("GET", "/v1/nothing-here", "", "", nil); resp.StatusCode != 401 && resp.StatusCode != 404 {
 		t.Fatalf("unknown API path: %d", resp.StatusCode)
