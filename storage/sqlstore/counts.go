@@ -188,20 +188,10 @@ func (t *tx) Snapshot(countID string) ([]stock.SnapshotRow, error) {
 }
 
 func (t *tx) snapshotRows(q string, args ...any) ([]stock.SnapshotRow, error) {
-	rows, err := t.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []stock.SnapshotRow
-	for rows.Next() {
-		var r stock.SnapshotRow
-		if err := rows.Scan(&r.Location, &r.SKU, &r.Qty, &r.Version); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return queryAll(t, func(rows *sql.Rows) (r stock.SnapshotRow, err error) {
+		err = rows.Scan(&r.Location, &r.SKU, &r.Qty, &r.Version)
+		return r, err
+	}, q, args...)
 }
 
 // ChangesSince returns the movements under paths that a count's snapshot

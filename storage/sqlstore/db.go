@@ -362,3 +362,21 @@ func fromNullMicros(v sql.NullInt64) *time.Time {
 func notFound(what, key string) error {
 	return stock.Errorf(stock.ENotFound, "%s %s not found", what, key)
 }
+
+// queryAll runs q and returns one value per row, made by scan.
+func queryAll[T any](t *tx, scan func(*sql.Rows) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

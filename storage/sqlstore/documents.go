@@ -144,21 +144,12 @@ func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) ([]stock.Doc
 	cols := "d." + strings.Join(strings.Fields(strings.ReplaceAll(documentCols, ",", " ")), ", d.")
 	q := `SELECT ` + cols + ` FROM document_skus s JOIN documents d ON d.id = s.document_id
 		WHERE s.sku = ? AND ` + cond + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`
-	rows, err := t.query(q, append(append([]any{sku}, args...), limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []stock.Document
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, err
-		}
+	out, err := queryAll(t, func(r *sql.Rows) (stock.Document, error) {
+		d, err := scanDocument(r)
 		d.SKUs = []string{}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
+		return d, err
+	}, q, append(append([]any{sku}, args...), limit)...)
+	if err != nil {
 		return nil, err
 	}
 	return out, t.documentSKUs(out)
@@ -192,38 +183,18 @@ func (t *tx) documentSKUs(docs []stock.Document) error {
 // CatalogNames returns every SKU's code and names (for matching
 // descriptions).
 func (t *tx) CatalogNames() ([]stock.SKU, error) {
-	rows, err := t.query(`SELECT sku, name, name_zh FROM skus ORDER BY sku`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []stock.SKU
-	for rows.Next() {
-		var s stock.SKU
-		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
+		err = r.Scan(&s.SKU, &s.Name, &s.NameZh)
+		return s, err
+	}, `SELECT sku, name, name_zh FROM skus ORDER BY sku`)
 }
 
 // SKUsWithoutFolder returns up to limit SKUs whose folder is not made yet.
 func (t *tx) SKUsWithoutFolder(limit int) ([]stock.SKU, error) {
-	rows, err := t.query(`SELECT sku, name, name_zh, category FROM skus WHERE folder_at = 0 ORDER BY sku LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []stock.SKU
-	for rows.Next() {
-		var s stock.SKU
-		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
+		err = r.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category)
+		return s, err
+	}, `SELECT sku, name, name_zh, category FROM skus WHERE folder_at = 0 ORDER BY sku LIMIT ?`, limit)
 }
 
 // MarkSKUFolders records that the folders of skus exist.
