@@ -27,6 +27,7 @@ import (
 type Service interface {
 	Login(ctx context.Context, code, pin, deviceID string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
+	Logout(ctx context.Context, token string) error
 
 	PutLocation(ctx context.Context, a stock.Actor, code string, in stock.LocationInput) (stock.Location, bool, error)
 	Location(ctx context.Context, a stock.Actor, code string) (stock.Location, error)
@@ -149,6 +150,7 @@ func (a *API) routes(app *fiber.App) {
 
 	v1 := app.Group("/v1", a.authenticate)
 	v1.Get("/me", a.me)
+	v1.Post("/auth/logout", a.logout)
 	v1.Put("/locations/:code", a.putLocation)
 	v1.Get("/locations", a.listLocations)
 	v1.Get("/locations/:code", a.getLocation)

@@ -30,6 +30,15 @@ func (a *API) login(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
+// logout revokes the caller's token.
+func (a *API) logout(c *fiber.Ctx) error {
+	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	if err := a.svc.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (a *API) me(c *fiber.Ctx) error {
 	act := actorOf(c)
 	return c.JSON(fiber.Map{"employee": act.Employee, "device_id": act.DeviceID})

@@ -201,9 +201,11 @@ func (l *loc) duration(d time.Duration) string {
 	return fmt.Sprintf("%d min", m)
 }
 
-// logout forgets the session cookie. (The domain has no token revocation:
-// the token itself stays valid until it expires.)
+// logout revokes the session's token and forgets the cookie.
 func (h *handler) logout(q *req) {
+	if err := h.svc.Logout(q.r.Context(), q.token); err != nil {
+		h.opts.Logger.Warn("review logout", "err", err)
+	}
 	h.clearSession(q.w, q.r)
 	http.Redirect(q.w, q.r, h.opts.Prefix+"/login", http.StatusSeeOther)
 }

@@ -47,6 +47,7 @@ import (
 type Service interface {
 	Login(ctx context.Context, code, pin, deviceID string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
+	Logout(ctx context.Context, token string) error
 	Counts(ctx context.Context, actor stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
 	Count(ctx context.Context, actor stock.Actor, id string) (stock.CountView, error)
 	Report(ctx context.Context, actor stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)

@@ -93,6 +93,10 @@ func TestSignInFailures(t *testing.T) {
 	if r = c2.get("/review/counts"); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after sign-out: %d", r.StatusCode)
 	}
+	// ... and revokes its token: a copy of the cookie is worth nothing.
+	if _, err := w.svc.Authenticate(t.Context(), sess.Value); stock.ErrorCode(err) != stock.EUnauthenticated {
+		t.Fatalf("token after sign-out: %v", err)
+	}
 }
 
 func TestCSRF(t *testing.T) {

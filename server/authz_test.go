@@ -220,3 +220,28 @@ func allowed(r stock.Role, perm stock.Permission) bool {
 	}
 	return false
 }
+
+// TestLogout: a revoked token stops working at once; other tokens of the
+// same employee do not.
+func TestLogout(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		s := startServer(t, db)
+		mgr := employeeWith(t, "store_manager", "HK-TST")
+		var a, b struct{ Token string }
+		body := map[string]string{"employee_code": mgr, "pin": pinOf(t, mgr), "device_id": "TC52-1"}
+		s.mustJSON("POST", "/v1/auth/token", "", body, 200, &a)
+		s.mustJSON("POST", "/v1/auth/token", "", body, 200, &b)
+		if resp, body := s.rawToken("POST", "/v1/auth/logout", a.Token, "", nil); resp.StatusCode != 204 {
+			t.Fatalf("logout: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := s.rawToken("GET", "/v1/me", a.Token, "", nil); resp.StatusCode != 401 {
+			t.Fatalf("revoked token: %d", resp.StatusCode)
+		}
+		if resp, _ := s.rawToken("GET", "/v1/me", b.Token, "", nil); resp.StatusCode != 200 {
+			t.Fatalf("other token: %d", resp.StatusCode)
+		}
+		if resp, _ := s.rawToken("POST", "/v1/auth/logout", a.Token, "", nil); resp.StatusCode != 401 {
+			t.Fatalf("logout with a revoked token: %d", resp.StatusCode)
+		}
+	})
+}

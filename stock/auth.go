@@ -108,6 +108,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Actor, error)
 	return Actor{Employee: emp, DeviceID: sess.DeviceID}, nil
 }
 
+// Logout revokes a bearer token: it no longer authenticates anyone.
+// Revoking an unknown token is not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" || len(token) > 200 {
+		return Errorf(EUnauthenticated, "missing or malformed bearer token")
+	}
+	return s.store.Write(ctx, func(tx Tx) error { return tx.DeleteSession(hashToken(token)) })
+}
+
 func hashToken(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])

@@ -44,6 +44,7 @@ type Tx interface {
 	PutEmployee(e Employee, pinHash string) (created bool, err error)
 	SetLoginFailures(code string, failures int, lockedUntil time.Time) error
 	CreateSession(s Session) error
+	DeleteSession(tokenHash string) error
 	Session(tokenHash string) (Session, Employee, error)
 
 	// Book stock. ApplyMovements sets each movement's Version.

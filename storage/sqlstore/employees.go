@@ -68,6 +68,12 @@ func (t *tx) CreateSession(s stock.Session) error {
 	return err
 }
 
+// DeleteSession removes a session (sign-out).
+func (t *tx) DeleteSession(tokenHash string) error {
+	_, err := t.exec(`DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+	return err
+}
+
 // Session returns a session and its employee.
 func (t *tx) Session(tokenHash string) (stock.Session, stock.Employee, error) {
 	var s stock.Session
