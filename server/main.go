@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -68,10 +69,21 @@ type app struct {
 	svc   *stock.Service
 	files files
 	ocr   *ocr.Engine // nil when this process reads no documents
+	// jobs are the background goroutines of runJobs; close waits for them
+	// (they end with runJobs's context) before closing the database.
+	jobs sync.WaitGroup
 }
 
-// close releases what wire opened.
+// close releases what wire opened, once the background work has stopped
+// (at most 30 s: a job still running after that is taken over later).
 func (a *app) close() {
+	done := make(chan struct{})
+	go func() { a.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		slog.Warn("background jobs still running at shutdown")
+	}
 	if a.ocr != nil {
 		a.ocr.Close()
 	}
@@ -205,9 +217,9 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 // PANDIAN_ALERT_POLL shorten its back-off and polling, for tests).
 func (a *app) runJobs(ctx context.Context, cfg config) {
 	poll := cmp.Or(cfg.JobPoll, time.Second)
-	go a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling)
+	a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling) })
 	for range cfg.OCRWorkers {
-		go a.svc.RunJobs(ctx, poll, stock.JobsDocuments)
+		a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsDocuments) })
 	}
 	// envDuration reads a positive duration from the environment; def
 	// when it is unset or not one (which is logged).
@@ -224,12 +236,12 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 		return d
 	}
 	every := envDuration("PANDIAN_ALERT_EVERY", 30*time.Second)
-	go alerts.NewEvaluator(a.store, a.svc).Run(ctx, every)
+	a.jobs.Go(func() { alerts.NewEvaluator(a.store, a.svc).Run(ctx, every) })
 	dispatcher := alerts.NewDispatcher(a.store)
 	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
 	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
-	go dispatcher.Run(ctx)
-	go func() {
+	a.jobs.Go(func() { dispatcher.Run(ctx) })
+	a.jobs.Go(func() {
 		for ctx.Err() == nil {
 			n, err := a.svc.SyncSKUFolders(ctx, 500)
 			if err != nil && ctx.Err() == nil {
@@ -244,5 +256,5 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 			case <-time.After(30 * time.Second):
 			}
 		}
-	}()
+	})
 }
