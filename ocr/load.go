@@ -169,3 +169,18 @@ func orient(img image.Image, o int) image.Image {
 	}
 	return out
 }
+
+// Turn returns img turned clockwise by quarters quarter turns (1, 2 or 3;
+// other values return img), in gray: for pages photographed sideways or
+// upside down without an EXIF orientation.
+func Turn(img image.Image, quarters int) image.Image {
+	switch ((quarters % 4) + 4) % 4 {
+	case 1:
+		return orient(img, 6)
+	case 2:
+		return orient(img, 3)
+	case 3:
+		return orient(img, 8)
+	}
+	return img
+}

@@ -3,16 +3,20 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"image/jpeg"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	docfixtures "pandian/fixtures/documents"
+	"pandian/ocr"
 	"pandian/stock"
 	"pandian/storage/objstore/miniotest"
 )
@@ -273,4 +277,44 @@ func (s *testServer) rawUpload(r io.Reader, contentType, as string) (*http.Respo
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp, b
+}
+
+// TestDocumentsReadTurned: a delivery note photographed sideways, with no
+// EXIF orientation, is read turned upright.
+func TestDocumentsReadTurned(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.OCRWorkers = 1
+	s := startServerWith(t, cfg)
+	f, err := os.Open(filepath.Join(docfixtures.Dir(), "doc06.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := jpeg.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sideways bytes.Buffer
+	jpeg.Encode(&sideways, ocr.Turn(img, 3), &jpeg.Options{Quality: 90}) // a quarter turn anticlockwise, no EXIF
+	truth := loadTruth(t, "doc06.json")
+	code, b := s.uploadDoc("A001", []docPart{{"kind", "delivery_note"}, {"location", "HK-TST"}}, "dn.jpg", sideways.Bytes())
+	if code != 202 {
+		t.Fatalf("upload: %d %s", code, b)
+	}
+	var up stock.Document
+	json.Unmarshal(b, &up)
+	d := s.waitDocument("A001", up.ID, 3*time.Minute)
+	want := map[string]string{}
+	for _, it := range truth.Items {
+		want[it.SKU] = strconv.FormatInt(it.Qty, 10) + "@" + strconv.FormatFloat(it.UnitPrice, 'f', 2, 64)
+	}
+	right := 0
+	for _, l := range d.Lines {
+		if want[l.Barcode] == strconv.FormatInt(l.Qty, 10)+"@"+l.UnitPrice {
+			right++
+		}
+	}
+	if right < len(truth.Items)*7/10 || !slices.ContainsFunc(d.Warnings, func(w string) bool { return strings.Contains(w, "turned by 90°") }) {
+		t.Fatalf("sideways photo: %d of %d lines right, warnings %q, status %s", right, len(truth.Items), d.Warnings, d.Status)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -78,27 +79,56 @@ func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType stri
 		}
 		pages = []image.Image{img}
 	}
+	doc, err := d.readPages(ctx, pages, func(p float64) { progress(p * 0.9) })
+	if err != nil {
+		return stock.Extraction{}, err
+	}
+	// No table found: the pages may have been photographed sideways or
+	// upside down without an EXIF tag. Try them turned, upside down first
+	// (the commonest), and keep the first turn that finds line items.
+	for _, quarters := range []int{2, 1, 3} {
+		if len(doc.Lines) > 0 || ctx.Err() != nil {
+			break
+		}
+		turned := make([]image.Image, len(pages))
+		for i, p := range pages {
+			turned[i] = ocr.Turn(p, quarters)
+		}
+		t, err := d.readPages(ctx, turned, func(float64) {})
+		if err != nil {
+			return stock.Extraction{}, err
+		}
+		if len(t.Lines) > 0 {
+			t.Warnings = append(t.Warnings, "the pages were read turned by "+strconv.Itoa(90*quarters)+"°")
+			doc = t
+		}
+	}
+	progress(1)
+	return extraction(doc), nil
+}
+
+// readPages OCRs pages in parallel (the engine's pool bounds how many run
+// at once) and extracts the document, reporting progress per page.
+func (d documents) readPages(ctx context.Context, pages []image.Image, progress func(float64)) (*ocr.Document, error) {
 	read := make([]*ocr.Page, len(pages))
 	errs := make([]error, len(pages))
 	var mu sync.Mutex
 	done := 0
 	var wg sync.WaitGroup
 	for i, img := range pages {
-		wg.Add(1)
-		go func() { // the engine's pool bounds how many run at once
-			defer wg.Done()
+		wg.Go(func() {
 			read[i], errs[i] = d.eng.ReadPage(ctx, img)
 			mu.Lock()
 			done++
 			progress(float64(done) / float64(len(pages)))
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return stock.Extraction{}, ocrErr(err)
+		return nil, ocrErr(err)
 	}
-	return extraction(ocr.Extract(read)), nil
+	return ocr.Extract(read), nil
 }
 
 // extraction converts the engine's result to the domain's.
