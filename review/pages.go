@@ -576,6 +576,7 @@ type scansData struct {
 	CountID string
 	SKU     string
 	Scans   []stock.Scan
+	Photos  bool // photo scans link to their photo
 }
 
 func (h *handler) scans(q *req) {
@@ -586,8 +587,23 @@ func (h *handler) scans(q *req) {
 		return
 	}
 	p := h.newPage(q, q.L.Tf("scans.title", sku))
-	p.D = scansData{CountID: id, SKU: sku, Scans: scans}
+	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil}
 	h.render(q.w, q.r, "scans", p)
+}
+
+// photo sends the browser to the photo that a count's photo scans were
+// read from (a short-lived download link).
+func (h *handler) photo(q *req) {
+	if h.photos == nil {
+		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
+		return
+	}
+	u, err := h.photos.ScanPhoto(q.r.Context(), q.actor, q.r.PathValue("id"), q.r.PathValue("photo"))
+	if err != nil {
+		h.pageError(q, err)
+		return
+	}
+	http.Redirect(q.w, q.r, u, http.StatusSeeOther)
 }
 
 // PhotoID returns the photo a scan was read from ("" for a scanner scan):

@@ -57,6 +57,12 @@ type Service interface {
 	Discrepancies(ctx context.Context, actor stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 }
 
+// PhotoLinker is optional: when the Service also implements it (as
+// *stock.Service does), photo scans link to their photo.
+type PhotoLinker interface {
+	ScanPhoto(ctx context.Context, actor stock.Actor, countID, photoID string) (string, error)
+}
+
 // LocationReader is optional: when the Service also implements it (as
 // *stock.Service does), the pages show location names and the store's
 // approval limit, and pick the currency of a cross-count report's location.
@@ -129,12 +135,14 @@ const (
 var assets embed.FS
 
 type handler struct {
-	svc   Service
-	locs  LocationReader
-	opts  Options
-	key   []byte
-	mux   *http.ServeMux
-	pages map[string]*template.Template
+	svc  Service
+	locs LocationReader
+	// photos links scans to their photos (nil: no links).
+	photos PhotoLinker
+	opts   Options
+	key    []byte
+	mux    *http.ServeMux
+	pages  map[string]*template.Template
 }
 
 // New returns the review pages over svc.
@@ -163,6 +171,7 @@ func New(svc Service, opts Options) http.Handler {
 		}
 	}
 	h.locs, _ = svc.(LocationReader)
+	h.photos, _ = svc.(PhotoLinker)
 	for _, p := range []string{"login", "counts", "report", "scans", "roles", "error"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
@@ -174,6 +183,7 @@ func New(svc Service, opts Options) http.Handler {
 	h.mux.HandleFunc("GET "+p+"/counts", h.authed(h.counts))
 	h.mux.HandleFunc("GET "+p+"/counts/{id}", h.authed(h.report))
 	h.mux.HandleFunc("GET "+p+"/counts/{id}/lines/{sku}", h.authed(h.scans))
+	h.mux.HandleFunc("GET "+p+"/counts/{id}/photos/{photo}", h.authed(h.photo))
 	h.mux.HandleFunc("POST "+p+"/counts/{id}/recount", h.authed(h.recount))
 	h.mux.HandleFunc("POST "+p+"/counts/{id}/approve", h.authed(h.approve))
 	// A GET of a form's address (a bookmark, or the language switch on a
@@ -348,4 +358,5 @@ func (h *handler) errorText(r *http.Request, l *loc, err error) string {
 var (
 	_ Service        = (*stock.Service)(nil)
 	_ LocationReader = (*stock.Service)(nil)
+	_ PhotoLinker    = (*stock.Service)(nil)
 )

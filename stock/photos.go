@@ -1,11 +1,15 @@
 package stock
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"log/slog"
 	"sort"
+	"strings"
 )
 
 // PhotoBarcode is a barcode found in a photo, with the SKU it names.
@@ -63,7 +67,12 @@ func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, p
 		return res, err
 	}
 	h := sha256.New()
-	found, err := s.photos.DecodePhoto(ctx, io.TeeReader(photo, h))
+	var kept bytes.Buffer // the photo, kept for the reviewer when it is recorded
+	src := io.TeeReader(photo, h)
+	if record != nil && s.files != nil {
+		src = io.TeeReader(src, &kept)
+	}
+	found, err := s.photos.DecodePhoto(ctx, src)
 	if err != nil {
 		return res, err
 	}
@@ -102,6 +111,12 @@ func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, p
 		return res, nil
 	}
 	photoID := hex.EncodeToString(h.Sum(nil))[:24]
+	if kept.Len() > 0 {
+		// Best effort: the scans count even when the object store is away.
+		if err := s.files.PutBytes(ctx, scanPhotoKey(countID, photoID), kept.Bytes(), cmp.Or(SniffMedia(kept.Bytes()), "application/octet-stream")); err != nil {
+			slog.Warn("count photo not kept", "count", countID, "photo", photoID, "err", err)
+		}
+	}
 	scans := make([]ScanInput, len(found))
 	for i, b := range found {
 		scans[i] = ScanInput{EventID: "photo-" + photoID + "-" + itoa(int64(i)), Code: b.Raw, Qty: record.Qty, Bin: record.Bin, DeviceID: actor.DeviceID}
@@ -112,4 +127,29 @@ func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, p
 	}
 	res.Scans = &sr
 	return res, nil
+}
+
+// scanPhotoKey is where the photo of photo scans is kept.
+func scanPhotoKey(countID, photoID string) string { return "counts/" + countID + "/photos/" + photoID }
+
+// ScanPhoto returns a short-lived download link of the photo that scans of
+// a count were read from (photoID: the middle of their event ids
+// "photo-<id>-<n>"), for the reviewer of the count.
+func (s *Service) ScanPhoto(ctx context.Context, actor Actor, countID, photoID string) (string, error) {
+	if err := actor.Require(PermReadReports); err != nil {
+		return "", err
+	}
+	if len(photoID) != 24 || strings.Trim(photoID, "0123456789abcdef") != "" {
+		return "", Errorf(ENotFound, "photo %s not found", photoID)
+	}
+	if err := s.store.Read(ctx, func(tx Tx) error {
+		_, err := s.countInScope(tx, actor, countID, false)
+		return err
+	}); err != nil {
+		return "", err
+	}
+	if s.files == nil {
+		return "", Errorf(ENotFound, "photo %s not found", photoID)
+	}
+	return s.files.URL(ctx, scanPhotoKey(countID, photoID), s.docOpts.URLTTL, "photo-"+photoID)
 }
