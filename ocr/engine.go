@@ -257,6 +257,13 @@ func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
 // ReadDocument OCRs the pages in parallel across the pool and extracts the
 // document. The first error cancels the remaining pages.
 func (e *Engine) ReadDocument(ctx context.Context, pages []image.Image) (*Document, error) {
+	return e.ReadDocumentProgress(ctx, pages, nil)
+}
+
+// ReadDocumentProgress is ReadDocument that calls progress (when not nil)
+// after each page is read, with the pages done so far and their total;
+// the calls do not overlap.
+func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, progress func(done, total int)) (*Document, error) {
 	if len(pages) == 0 {
 		return nil, fmt.Errorf("%w: no pages", ErrCorrupt)
 	}
@@ -265,6 +272,8 @@ func (e *Engine) ReadDocument(ctx context.Context, pages []image.Image) (*Docume
 	out := make([]*Page, len(pages))
 	errs := make([]error, len(pages))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
 	sem := make(chan struct{}, e.Workers())
 	for i, img := range pages {
 		wg.Add(1)
@@ -284,6 +293,12 @@ func (e *Engine) ReadDocument(ctx context.Context, pages []image.Image) (*Docume
 				return
 			}
 			out[i] = p
+			if progress != nil {
+				mu.Lock()
+				done++
+				progress(done, len(pages))
+				mu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()

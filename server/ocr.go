@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"pandian/ocr"
 	"pandian/stock"
@@ -107,28 +106,14 @@ func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType stri
 	return extraction(doc), nil
 }
 
-// readPages OCRs pages in parallel (the engine's pool bounds how many run
-// at once) and extracts the document, reporting progress per page.
+// readPages OCRs pages on the engine's workers and extracts the document,
+// reporting progress per page.
 func (d documents) readPages(ctx context.Context, pages []image.Image, progress func(float64)) (*ocr.Document, error) {
-	read := make([]*ocr.Page, len(pages))
-	errs := make([]error, len(pages))
-	var mu sync.Mutex
-	done := 0
-	var wg sync.WaitGroup
-	for i, img := range pages {
-		wg.Go(func() {
-			read[i], errs[i] = d.eng.ReadPage(ctx, img)
-			mu.Lock()
-			done++
-			progress(float64(done) / float64(len(pages)))
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	doc, err := d.eng.ReadDocumentProgress(ctx, pages, func(done, total int) { progress(float64(done) / float64(total)) })
+	if err != nil {
 		return nil, ocrErr(err)
 	}
-	return ocr.Extract(read), nil
+	return doc, nil
 }
 
 // extraction converts the engine's result to the domain's.
