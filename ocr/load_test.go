@@ -3,10 +3,8 @@ package ocr
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -15,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"pandian/fixtures/hostile"
 	"pandian/scan"
 )
 
@@ -46,25 +45,9 @@ func TestLoadImageTruncatedJPEG(t *testing.T) {
 	}
 }
 
-// hugePNG is a valid PNG signature and header declaring w×h pixels, with no
-// pixel data at all.
-func hugePNG(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], w)
-	binary.BigEndian.PutUint32(ihdr[4:], h)
-	ihdr[8], ihdr[9] = 8, 0 // 8-bit grayscale
-	chunk := append([]byte("IHDR"), ihdr...)
-	binary.Write(&b, binary.BigEndian, uint32(13))
-	b.Write(chunk)
-	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
-	return b.Bytes()
-}
-
 func TestLoadImageDeclaredHuge(t *testing.T) {
 	start := time.Now()
-	_, err := LoadImage(bytes.NewReader(hugePNG(100000, 100000)), DefaultLimits)
+	_, err := LoadImage(bytes.NewReader(hostile.PNGDeclaring(100000, 100000)), DefaultLimits)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("huge PNG: got %v, want ErrTooLarge", err)
 	}

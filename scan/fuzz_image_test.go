@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"pandian/fixtures/hostile"
 )
 
 // FuzzDecodeImage feeds arbitrary bytes to the photo decoder: it must
@@ -18,7 +20,7 @@ func FuzzDecodeImage(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	f.Add(pngHeader(100000, 100000))
+	f.Add(hostile.PNGDeclaring(100000, 100000))
 	f.Add([]byte("\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08"))
 	d := NewDecoder(DecoderOptions{MaxPixels: 1 << 20, Timeout: 200 * time.Millisecond})
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -25,6 +23,7 @@ import (
 	"time"
 
 	docfixtures "pandian/fixtures/documents"
+	"pandian/fixtures/hostile"
 	"pandian/stock"
 	"pandian/storage/objstore"
 )
@@ -196,11 +195,7 @@ func TestDocumentsRefused(t *testing.T) {
 		}
 		po := []docPart{{"kind", "purchase_order"}}
 		// A PNG whose header declares 100000×100000 pixels.
-		var hugePNG bytes.Buffer
-		png.Encode(&hugePNG, image.NewGray(image.Rect(0, 0, 8, 8)))
-		declared := hugePNG.Bytes()
-		copy(declared[16:24], []byte{0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0})
-		binary.BigEndian.PutUint32(declared[29:33], crc32.ChecksumIEEE(declared[12:29])) // IHDR's CRC
+		declared := hostile.PNGDeclaring(100000, 100000)
 		// A PDF whose one page is 200 m square.
 		bomb := []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
 			"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 14400 14400]/UserUnit 40>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
