@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -659,20 +660,22 @@ func (h *handler) exportXLSX(q *req) {
 	if !ok {
 		return
 	}
-	var buf bytes.Buffer
-	var err error
-	if h.opts.XLSXFor != nil {
-		err = h.opts.XLSXFor(&buf, rep, currencyCode(c.LocationPath), q.L.Lang)
-	} else {
-		err = h.opts.XLSX(&buf, rep)
-	}
-	if err != nil {
-		h.pageError(q, err)
-		return
-	}
+	h.streamXLSX(q, "count-"+safeFilename(c.ID)+".xlsx", func(w io.Writer) error {
+		if h.opts.XLSXFor != nil {
+			return h.opts.XLSXFor(w, rep, currencyCode(c.LocationPath), q.L.Lang)
+		}
+		return h.opts.XLSX(w, rep)
+	})
+}
+
+// streamXLSX writes a workbook straight into the answer (large counts are
+// never held in memory); an error once it has started can only be logged.
+func (h *handler) streamXLSX(q *req, filename string, write func(io.Writer) error) {
 	q.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	q.w.Header().Set("Content-Disposition", `attachment; filename="count-`+safeFilename(c.ID)+`.xlsx"`)
-	q.w.Write(buf.Bytes())
+	q.w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	if err := write(q.w); err != nil {
+		h.opts.Logger.Warn("review xlsx", "file", filename, "err", err)
+	}
 }
 
 func safeFilename(s string) string {

@@ -1,9 +1,9 @@
 package review
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"sort"
 	"strconv"
@@ -116,14 +116,9 @@ func (h *handler) rolesXLSX(q *req) {
 	if h.crossCurrency(q, d.Location) == "MOP$" {
 		currency = "MOP"
 	}
-	var buf bytes.Buffer
-	if err := h.opts.CrossXLSXFor(&buf, d.Summary, currency, q.L.Lang); err != nil {
-		h.pageError(q, err)
-		return
-	}
-	q.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	q.w.Header().Set("Content-Disposition", `attachment; filename="roles-`+d.From.Format("20060102")+`.xlsx"`)
-	q.w.Write(buf.Bytes())
+	h.streamXLSX(q, "roles-"+d.From.Format("20060102")+".xlsx", func(w io.Writer) error {
+		return h.opts.CrossXLSXFor(w, d.Summary, currency, q.L.Lang)
+	})
 }
 
 // crossCurrency is the currency of a cross-count report: Macau pataca
