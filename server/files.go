@@ -24,8 +24,8 @@ type files struct {
 }
 
 // openFiles opens MinIO/S3 when configured, else the local store in the
-// data directory.
-func openFiles(ctx context.Context, cfg config) (files, error) {
+// data directory, whose download links key signs.
+func openFiles(ctx context.Context, cfg config, key []byte) (files, error) {
 	if cfg.S3Endpoint != "" {
 		s, err := objstore.NewS3(objstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
 			Bucket: cfg.S3Bucket, Secure: cfg.S3Secure, PublicEndpoint: cfg.S3PublicEndpoint})
@@ -36,10 +36,6 @@ func openFiles(ctx context.Context, cfg config) (files, error) {
 			return files{}, fmt.Errorf("object store: %w", err)
 		}
 		return files{s: s}, nil
-	}
-	key, err := signingKey(cfg)
-	if err != nil {
-		return files{}, err
 	}
 	l, err := objstore.NewLocal(filepath.Join(cfg.DataDir, "objects"), key, strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil {

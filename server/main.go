@@ -68,6 +68,7 @@ type app struct {
 	store *sqlstore.Store
 	svc   *stock.Service
 	files files
+	key   []byte      // signs local download links and review CSRF tokens
 	ocr   *ocr.Engine // nil when this process reads no documents
 	// jobs are the background goroutines of runJobs; close waits for them
 	// (they end with runJobs's context) before closing the database.
@@ -106,7 +107,13 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	// beyond it answers 429 rather than piling up images in memory.
 	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp})
 	a := &app{store: store, svc: svc}
-	if a.files, err = openFiles(ctx, cfg); err != nil {
+	// One key signs the local store's download links and the review
+	// pages' CSRF tokens; every replica sharing the data dir shares it.
+	if a.key, err = signingKey(cfg); err != nil {
+		store.Close()
+		return nil, err
+	}
+	if a.files, err = openFiles(ctx, cfg, a.key); err != nil {
 		store.Close()
 		return nil, err
 	}
@@ -191,13 +198,8 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
-	// The review pages, in the same process: CSRF tokens are signed with
-	// the key of the download links, which every replica shares.
-	key, err := signingKey(cfg)
-	if err != nil {
-		slog.Warn("review pages: no persistent key; sessions end with the process", "err", err)
-	}
-	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: key,
+	// The review pages, in the same process.
+	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: a.key,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
 			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
