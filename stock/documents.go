@@ -1,6 +1,7 @@
 package stock
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -263,7 +264,7 @@ func (s *Service) UploadDocument(ctx context.Context, actor Actor, in DocumentIn
 		}
 		return Document{}, Errorf(EUnsupported, "a %s must be a %s file (recognised from its content)", d.Kind, what).With("field", "file")
 	}
-	info, err := s.files.PutContent(ctx, io.MultiReader(strings.NewReader(string(head)), body), s.docOpts.MaxBytes, mt)
+	info, err := s.files.PutContent(ctx, io.MultiReader(bytes.NewReader(head), body), s.docOpts.MaxBytes, mt)
 	if err != nil {
 		return Document{}, err
 	}
@@ -481,13 +482,13 @@ func (s *Service) SyncSKUFolders(ctx context.Context, limit int) (int, error) {
 	done := make([]string, 0, len(skus))
 	for _, k := range skus {
 		b, _ := json.Marshal(map[string]any{"sku": k.SKU, "name": k.Name, "name_zh": k.NameZh, "category": k.Category})
-		if err := s.files.PutBytes(ctx, SKUFolderMarker(k.SKU), b, "application/json"); err != nil {
+		if err = s.files.PutBytes(ctx, SKUFolderMarker(k.SKU), b, "application/json"); err != nil {
 			break
 		}
 		done = append(done, k.SKU)
 	}
 	if len(done) == 0 {
-		return 0, Errorf(EUnavailable, "object store refused the SKU folders")
+		return 0, err
 	}
 	now := s.Now().UTC()
 	return len(done), s.store.Write(ctx, func(tx Tx) error { return tx.MarkSKUFolders(done, now) })
