@@ -27,12 +27,14 @@ func streamed(c *fiber.Ctx) bool {
 
 // drainBody runs after a streamed route: what the handler left of the body
 // (parts after the file, or the rest of a refused upload) is read if it is
-// short, else the connection is closed after the answer, so that leftover
-// bytes are never taken for the next request.
+// at most 8 MiB, so that a client still sending a refused photo gets the
+// answer rather than a reset connection; past that the connection is
+// closed after the answer, so that leftover bytes are never taken for the
+// next request.
 func drainBody(c *fiber.Ctx) error {
 	err := c.Next()
 	if c.Request().IsBodyStream() {
-		const most = 64 << 10
+		const most = 8 << 20
 		if n, _ := io.CopyN(io.Discard, c.Context().RequestBodyStream(), most); n == most {
 			c.Context().SetConnectionClose()
 		}
