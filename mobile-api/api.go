@@ -25,7 +25,7 @@ import (
 
 // Service is what the API needs of the domain; *stock.Service implements it.
 type Service interface {
-	Login(ctx context.Context, code, pin, deviceID string) (stock.SignIn, error)
+	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
 
@@ -35,6 +35,7 @@ type Service interface {
 	PutSKU(ctx context.Context, a stock.Actor, sku string, in stock.SKUInput) (stock.SKU, bool, error)
 	SKU(ctx context.Context, a stock.Actor, sku string) (stock.SKU, error)
 	PutEmployee(ctx context.Context, a stock.Actor, code string, in stock.EmployeeInput) (stock.Employee, bool, error)
+	UnlockEmployee(ctx context.Context, a stock.Actor, code string) (stock.UnlockResult, error)
 	Lookup(ctx context.Context, a stock.Actor, raw string) (stock.LookupResult, error)
 	Import(ctx context.Context, a stock.Actor, kind string, body []byte, progress func(float64)) (stock.ImportResult, error)
 	SubmitImport(ctx context.Context, a stock.Actor, kind string, body []byte) (stock.JobView, error)
@@ -157,6 +158,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Put("/skus/:sku", a.putSKU)
 	v1.Get("/skus/:sku", a.getSKU)
 	v1.Put("/employees/:code", a.putEmployee)
+	v1.Post("/employees/:code/unlock", a.unlockEmployee)
 	v1.Post("/imports/:kind", a.importCSV)
 	v1.Get("/jobs/:id", a.getJob)
 	v1.Get("/lookup", a.lookup)

@@ -23,7 +23,22 @@ func (a *API) login(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	res, err := a.svc.Login(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID)
+	// Attempts are throttled per employee and device, or per client
+	// address when the app sends no device ID.
+	source := "device:" + b.DeviceID
+	if b.DeviceID == "" {
+		source = "ip:" + c.IP()
+	}
+	res, err := a.svc.LoginFrom(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID, source)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+// unlockEmployee clears an employee's sign-in locks (admin).
+func (a *API) unlockEmployee(c *fiber.Ctx) error {
+	res, err := a.svc.UnlockEmployee(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
@@ -165,7 +166,9 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, l, http.StatusUnprocessableEntity, l.T("signin.required"), d)
 		return
 	}
-	s, err := h.svc.Login(r.Context(), d.Code, pin, h.opts.DeviceID)
+	// The pages share one device ID: attempts are throttled per client
+	// address instead.
+	s, err := h.svc.LoginFrom(r.Context(), d.Code, pin, h.opts.DeviceID, "web:"+clientHost(r))
 	if err != nil {
 		msg := h.errorText(r, l, err)
 		switch stock.ErrorCode(err) {
@@ -185,6 +188,14 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 	h.setSession(w, r, s)
 	http.SetCookie(w, &http.Cookie{Name: preCookie, Value: "", Path: h.cookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
 	http.Redirect(w, r, h.safeNext(d.Next), http.StatusSeeOther)
+}
+
+// clientHost is the address a request comes from, without its port.
+func clientHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
 }
 
 // duration formats a wait in minutes (or seconds below one).

@@ -14,7 +14,8 @@
 //
 //	mux.Handle("/review/", review.New(svc, review.Options{Prefix: "/review"}))
 //
-// Sessions: signing in calls Service.Login with the employee code and PIN;
+// Sessions: signing in calls Service.LoginFrom with the employee code and
+// PIN, throttled per client address;
 // the bearer token is kept in an HttpOnly, SameSite=Strict cookie (Secure
 // on TLS requests) and resolved with Service.Authenticate on every request.
 //
@@ -45,7 +46,7 @@ import (
 // Service is what the pages need of the domain; *stock.Service satisfies
 // it.
 type Service interface {
-	Login(ctx context.Context, code, pin, deviceID string) (stock.SignIn, error)
+	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
 	Counts(ctx context.Context, actor stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)

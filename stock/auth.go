@@ -18,13 +18,76 @@ type SignIn struct {
 	Employee Employee  `json:"employee"`
 }
 
-// dummyHash is compared against when the employee does not exist, so that
-// a wrong code costs as much time as a wrong PIN.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("000000"), bcrypt.MinCost)
+// AllSources is the throttle source that stands for every source that never
+// signed in as the employee: devices or addresses an attacker can vary.
+const AllSources = "*"
 
-// Login checks an employee's PIN and returns a bearer token. Repeated
-// failures lock the employee out for a while (answered rate_limited).
+// pruneEvery is how often a process forgets idle throttle sources, and
+// pruneAfter how long a source stays idle before it is forgotten (its lock
+// durations start again from the first).
+const (
+	pruneEvery = 10 * time.Minute
+	pruneAfter = 24 * time.Hour
+)
+
+// decoyHash is compared against when the employee does not exist: a hash of
+// a random PIN at the cost of real PINs, so that an unknown code costs what
+// a wrong PIN costs.
+func (s *Service) decoyHash() []byte {
+	s.decoyOnce.Do(func() {
+		var raw [16]byte
+		_, _ = rand.Read(raw[:])
+		cost := s.cfg.PINCost
+		if cost < bcrypt.MinCost {
+			cost = bcrypt.DefaultCost
+		}
+		s.decoy, _ = bcrypt.GenerateFromPassword([]byte(hex.EncodeToString(raw[:])), cost)
+	})
+	return s.decoy
+}
+
+// PINChecks returns how many PIN hash comparisons Login has made since the
+// service started: what a brute-force attempt actually got to test.
+func (s *Service) PINChecks() int64 { return s.pinChecks.Load() }
+
+// throttlePolicy is the service's sign-in throttle for one kind of source:
+// the employee's sources one by one, or all untrusted sources together.
+func (s *Service) throttlePolicy(all bool) ThrottlePolicy {
+	p := ThrottlePolicy{Limit: s.cfg.MaxLoginFailures, FirstLock: s.cfg.LockDuration, MaxLock: s.cfg.MaxLockDuration}
+	if p.Limit <= 0 {
+		p.Limit = 5
+	}
+	if p.FirstLock <= 0 {
+		p.FirstLock = time.Minute
+	}
+	if p.MaxLock < p.FirstLock {
+		p.MaxLock = p.FirstLock
+	}
+	if all {
+		p.Limit *= 2
+	}
+	return p
+}
+
+// Login is LoginFrom with the device as the throttle source.
 func (s *Service) Login(ctx context.Context, code, pin, deviceID string) (SignIn, error) {
+	return s.LoginFrom(ctx, code, pin, deviceID, "")
+}
+
+// LoginFrom checks an employee's PIN and returns a bearer token. source is
+// where the attempt comes from (a device or a client address; "" = the
+// device ID): attempts are throttled per (employee code, source). Every
+// attempt is counted in the database before the PIN is checked, so that
+// concurrent attempts on any replica cannot check more PINs than the limit:
+// MaxLoginFailures attempts per window, then the source is locked
+// (rate_limited) for LockDuration, doubling at each further lock up to
+// MaxLockDuration. A source that signed in successfully before is trusted:
+// it is throttled on its own. The other sources of the employee also share
+// one window of twice the limit, so that varying device IDs or addresses
+// does not buy more guesses; trusted sources are not locked by it. Unknown
+// employee codes are counted, locked and answered exactly like real ones,
+// and cost one PIN check at the same bcrypt cost.
+func (s *Service) LoginFrom(ctx context.Context, code, pin, deviceID, source string) (SignIn, error) {
 	fail := Errorf(EUnauthenticated, "wrong employee code or PIN")
 	if code == "" || pin == "" || len(pin) > 64 || len(code) > 64 {
 		return SignIn{}, fail
@@ -32,37 +95,93 @@ func (s *Service) Login(ctx context.Context, code, pin, deviceID string) (SignIn
 	if err := validText("device_id", deviceID, false, 100); err != nil {
 		return SignIn{}, err
 	}
+	if source == "" {
+		source = "device:" + deviceID
+	}
+	if source == AllSources {
+		source = "device:" + source
+	}
+	if len(source) > 200 {
+		h := sha256.Sum256([]byte(source))
+		source = "sha256:" + hex.EncodeToString(h[:])
+	}
+	decoy := s.decoyHash()
 	now := s.Now().UTC()
-	var emp EmployeeAuth
-	err := s.store.Read(ctx, func(tx Tx) error {
+	s.pruneSignIns(ctx, now)
+	one, all := s.throttlePolicy(false), s.throttlePolicy(true)
+	var (
+		emp     EmployeeAuth
+		known   bool
+		mine    SignInCount // the source's window
+		shared  SignInCount // the window of all untrusted sources
+		counted bool        // the attempt counted on the shared window
+	)
+	err := s.store.Write(ctx, func(tx Tx) error {
 		var err error
+		known, counted, shared = false, false, SignInCount{}
+		if mine, err = tx.CountSignIn(code, source, now, one); err != nil {
+			return err
+		}
+		if mine.Refused {
+			return lockedError(now, mine.LockedUntil)
+		}
+		if !mine.Trusted {
+			if shared, err = tx.CountSignIn(code, AllSources, now, all); err != nil {
+				return err
+			}
+			if shared.Refused {
+				// Rolled back: a refused attempt counts nowhere.
+				return lockedError(now, shared.LockedUntil)
+			}
+			counted = true
+		}
 		emp, err = tx.EmployeeAuth(code)
+		if ErrorCode(err) == ENotFound {
+			return nil
+		}
+		known = err == nil
 		return err
 	})
-	if ErrorCode(err) == ENotFound {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(pin))
-		return SignIn{}, fail
-	}
 	if err != nil {
 		return SignIn{}, err
 	}
-	if now.Before(emp.LockedUntil) {
-		wait := emp.LockedUntil.Sub(now).Round(time.Second)
-		return SignIn{}, Errorf(ERateLimited, "too many wrong PINs; try again in %s", wait).With("retry_after_seconds", int(wait.Seconds()))
+	hash := decoy
+	if known {
+		hash = []byte(emp.PINHash)
 	}
-	if bcrypt.CompareHashAndPassword([]byte(emp.PINHash), []byte(pin)) != nil {
-		failures := emp.Failures + 1
-		var until time.Time
-		if failures >= s.cfg.MaxLoginFailures {
-			until, failures = now.Add(s.cfg.LockDuration), 0
+	s.pinChecks.Add(1)
+	if bcrypt.CompareHashAndPassword(hash, []byte(pin)) != nil || !known {
+		left := one.Limit - mine.Failures
+		if counted && all.Limit-shared.Failures < left {
+			left = all.Limit - shared.Failures
 		}
-		if err := s.store.Write(ctx, func(tx Tx) error { return tx.SetLoginFailures(code, failures, until) }); err != nil {
+		if !mine.Locked && !shared.Locked {
+			return SignIn{}, fail.With("attempts_left", left)
+		}
+		until := mine.LockedUntil
+		if shared.Locked && shared.LockedUntil.After(until) {
+			until = shared.LockedUntil
+		}
+		err := s.store.Write(ctx, func(tx Tx) error {
+			for _, l := range []struct {
+				c      SignInCount
+				source string
+				limit  int
+			}{{mine, source, one.Limit}, {shared, AllSources, all.Limit}} {
+				if !l.c.Locked {
+					continue
+				}
+				if err := tx.Audit(AuditEntry{At: now, Actor: "system", Action: "signin.lock", Entity: "employee:" + code,
+					Details: map[string]any{"source": l.source, "failures": l.limit, "until": l.c.LockedUntil, "seconds": int(l.c.LockedUntil.Sub(now).Seconds())}}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
 			return SignIn{}, err
 		}
-		if !until.IsZero() {
-			return SignIn{}, Errorf(ERateLimited, "too many wrong PINs; locked for %s", s.cfg.LockDuration).With("retry_after_seconds", int(s.cfg.LockDuration.Seconds()))
-		}
-		return SignIn{}, fail.With("attempts_left", s.cfg.MaxLoginFailures-failures)
+		return SignIn{}, lockedError(now, until)
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -71,10 +190,8 @@ func (s *Service) Login(ctx context.Context, code, pin, deviceID string) (SignIn
 	token := base64.RawURLEncoding.EncodeToString(raw[:])
 	sess := Session{TokenHash: hashToken(token), Employee: code, DeviceID: deviceID, Created: now, Expires: now.Add(s.cfg.TokenTTL)}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if emp.Failures != 0 || !emp.LockedUntil.IsZero() {
-			if err := tx.SetLoginFailures(code, 0, time.Time{}); err != nil {
-				return err
-			}
+		if err := tx.SignInSucceeded(code, source, now, one, counted); err != nil {
+			return err
 		}
 		return tx.CreateSession(sess)
 	})
@@ -82,6 +199,58 @@ func (s *Service) Login(ctx context.Context, code, pin, deviceID string) (SignIn
 		return SignIn{}, err
 	}
 	return SignIn{Token: token, Expires: sess.Expires, Employee: emp.Employee}, nil
+}
+
+// lockedError is the answer to an attempt on a locked source.
+func lockedError(now, until time.Time) error {
+	secs := int((until.Sub(now) + time.Second - 1) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	wait := time.Duration(secs) * time.Second
+	return Errorf(ERateLimited, "too many wrong PINs; try again in %s", wait).With("retry_after_seconds", secs)
+}
+
+// pruneSignIns forgets idle throttle sources, at most every pruneEvery per
+// process; a failure is only logged by the next attempt's error, if any.
+func (s *Service) pruneSignIns(ctx context.Context, now time.Time) {
+	last := s.lastPrune.Load()
+	if now.UnixNano()-last < int64(pruneEvery) || !s.lastPrune.CompareAndSwap(last, now.UnixNano()) {
+		return
+	}
+	_ = s.store.Write(ctx, func(tx Tx) error {
+		_, err := tx.PruneSignIns(now.Add(-pruneAfter))
+		return err
+	})
+}
+
+// UnlockEmployee clears every sign-in lock and throttle window of an
+// employee (admin): each source gets its full allowance back and its lock
+// durations start again from the first. The unlock is audited with how
+// many sources were locked.
+func (s *Service) UnlockEmployee(ctx context.Context, actor Actor, code string) (UnlockResult, error) {
+	if err := actor.Require(PermMasterData); err != nil {
+		return UnlockResult{}, err
+	}
+	res := UnlockResult{Employee: code}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Employee(code); err != nil {
+			return err
+		}
+		n, err := tx.UnlockSignIn(code, s.Now().UTC(), s.throttlePolicy(false))
+		if err != nil {
+			return err
+		}
+		res.LockedSources = n
+		return s.audit(tx, actor, "employee.unlock", "employee:"+code, map[string]any{"locked_sources": n})
+	})
+	return res, err
+}
+
+// UnlockResult is the answer to an unlock.
+type UnlockResult struct {
+	Employee      string `json:"employee_code"`
+	LockedSources int    `json:"locked_sources"` // sources that were locked
 }
 
 // Authenticate resolves a bearer token to its actor.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -34,8 +36,9 @@ type CodeParser interface {
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
-	MaxLoginFailures     int           // failures before a lock-out
-	LockDuration         time.Duration // how long a lock-out lasts
+	MaxLoginFailures     int           // sign-in attempts per source before a lock-out
+	LockDuration         time.Duration // how long a source's first lock-out lasts
+	MaxLockDuration      time.Duration // the longest lock-out (each further one doubles)
 	DefaultApprovalLimit Money         // store managers' limit where a store sets none
 	MaxScansPerBatch     int           // scans in one request
 	MaxMovementsPerBatch int           // movements in one request
@@ -50,7 +53,8 @@ func DefaultConfig() Config {
 	return Config{
 		TokenTTL:             12 * time.Hour,
 		MaxLoginFailures:     5,
-		LockDuration:         15 * time.Minute,
+		LockDuration:         time.Minute,
+		MaxLockDuration:      time.Hour,
 		DefaultApprovalLimit: 10000 * moneyScale,
 		MaxScansPerBatch:     5000,
 		MaxMovementsPerBatch: 5000,
@@ -73,6 +77,12 @@ type Service struct {
 	docOpts DocumentOptions
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+	// Sign-in: the decoy hash of unknown codes, PIN checks made, last
+	// prune of the throttle (unix ns).
+	decoyOnce sync.Once
+	decoy     []byte
+	pinChecks atomic.Int64
+	lastPrune atomic.Int64
 }
 
 // NewService returns a Service over store, using codes to read barcodes.

@@ -42,7 +42,23 @@ type Tx interface {
 	Employee(code string) (Employee, error)
 	EmployeeAuth(code string) (EmployeeAuth, error)
 	PutEmployee(e Employee, pinHash string) (created bool, err error)
-	SetLoginFailures(code string, failures int, lockedUntil time.Time) error
+	// CountSignIn counts a sign-in attempt of (code, source) before its PIN
+	// is checked, atomically (concurrent attempts, on any replica, each get
+	// their own count). A source locked at now is not counted: the answer
+	// has Refused and its LockedUntil. The attempt that brings Failures to
+	// p.Limit locks the source (LockedUntil, Locked) for its next lock
+	// duration, which then doubles up to p.MaxLock, and starts a new window.
+	CountSignIn(code, source string, now time.Time, p ThrottlePolicy) (SignInCount, error)
+	// SignInSucceeded clears the window and lock of (code, source), resets
+	// its lock duration and marks it trusted; with alsoAll it clears the
+	// window and lock of (code, "*") too (keeping its lock duration).
+	SignInSucceeded(code, source string, now time.Time, p ThrottlePolicy, alsoAll bool) error
+	// UnlockSignIn clears every window and lock of code and resets their
+	// lock durations; it returns how many sources were locked at now.
+	UnlockSignIn(code string, now time.Time, p ThrottlePolicy) (int, error)
+	// PruneSignIns forgets the untrusted, unlocked sources without an
+	// attempt since before.
+	PruneSignIns(before time.Time) (int64, error)
 	CreateSession(s Session) error
 	DeleteSession(tokenHash string) error
 	Session(tokenHash string) (Session, Employee, error)
@@ -128,9 +144,24 @@ type Tx interface {
 // EmployeeAuth is an employee with its credentials state.
 type EmployeeAuth struct {
 	Employee
-	PINHash     string
-	Failures    int
-	LockedUntil time.Time
+	PINHash string
+}
+
+// ThrottlePolicy is how sign-in attempts are slowed down: Limit attempts
+// per window, then a lock of FirstLock that doubles at each further lock up
+// to MaxLock.
+type ThrottlePolicy struct {
+	Limit              int
+	FirstLock, MaxLock time.Duration
+}
+
+// SignInCount is the state of a throttle source after CountSignIn.
+type SignInCount struct {
+	Refused     bool      // the source was locked: the attempt was not counted
+	Locked      bool      // this attempt locked the source
+	LockedUntil time.Time // end of the lock (Refused or Locked)
+	Failures    int       // attempts of the window, this one included
+	Trusted     bool      // the source signed in successfully before
 }
 
 // Session is a signed-in device; only the token's hash is stored.

@@ -19,21 +19,20 @@ func (t *tx) Employee(code string) (stock.Employee, error) {
 func (t *tx) EmployeeAuth(code string) (stock.EmployeeAuth, error) {
 	var a stock.EmployeeAuth
 	var scope string
-	var locked int64
-	err := t.queryRow(`SELECT code, name, role, scope, pin_hash, failures, locked_until FROM employees WHERE code = ?`, code).
-		Scan(&a.Code, &a.Name, &a.Role, &scope, &a.PINHash, &a.Failures, &locked)
+	err := t.queryRow(`SELECT code, name, role, scope, pin_hash FROM employees WHERE code = ?`, code).
+		Scan(&a.Code, &a.Name, &a.Role, &scope, &a.PINHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("employee", code)
 	}
 	if err != nil {
 		return a, err
 	}
-	a.LockedUntil = fromMicros(locked)
 	err = json.Unmarshal([]byte(scope), &a.Scope)
 	return a, err
 }
 
-// PutEmployee inserts or updates an employee; an empty pinHash keeps the PIN.
+// PutEmployee inserts or updates an employee; an empty pinHash keeps the PIN,
+// a new one clears the employee's sign-in locks.
 func (t *tx) PutEmployee(e stock.Employee, pinHash string) (bool, error) {
 	scope, _ := json.Marshal(e.Scope)
 	now := time.Now().UnixMicro()
@@ -47,6 +46,11 @@ func (t *tx) PutEmployee(e stock.Employee, pinHash string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if pinHash != "" {
+		if _, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0 WHERE code = ?`, e.Code); err != nil {
+			return false, err
+		}
+	}
 	if n, _ := res.RowsAffected(); n > 0 {
 		return false, nil
 	}
@@ -55,10 +59,86 @@ func (t *tx) PutEmployee(e stock.Employee, pinHash string) (bool, error) {
 	return true, err
 }
 
-// SetLoginFailures records failed sign-ins and a lock-out.
-func (t *tx) SetLoginFailures(code string, failures int, lockedUntil time.Time) error {
-	_, err := t.exec(`UPDATE employees SET failures = ?, locked_until = ? WHERE code = ?`, failures, micros(lockedUntil), code)
+// CountSignIn counts a sign-in attempt: the row is created if missing,
+// then incremented by one UPDATE … RETURNING that skips a locked row, so
+// that concurrent attempts (on PostgreSQL, on any replica: the UPDATE waits
+// for the row lock and sees the committed count) each get their own number.
+func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePolicy) (stock.SignInCount, error) {
+	var c stock.SignInCount
+	at := now.UnixMicro()
+	if _, err := t.exec(`INSERT INTO signin_throttle (code, source, next_lock, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (code, source) DO NOTHING`, code, source, p.FirstLock.Microseconds(), at); err != nil {
+		return c, err
+	}
+	var next int64
+	var trusted int
+	err := t.queryRow(`UPDATE signin_throttle SET failures = failures + 1, updated_at = ?
+		WHERE code = ? AND source = ? AND locked_until <= ? RETURNING failures, next_lock, trusted`, at, code, source, at).
+		Scan(&c.Failures, &next, &trusted)
+	if errors.Is(err, sql.ErrNoRows) {
+		var until int64
+		err = t.queryRow(`SELECT locked_until, trusted FROM signin_throttle WHERE code = ? AND source = ?`, code, source).Scan(&until, &trusted)
+		c.Refused, c.LockedUntil, c.Trusted = true, fromMicros(until), trusted != 0
+		return c, err
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Trusted = trusted != 0
+	if c.Failures < p.Limit {
+		return c, nil
+	}
+	if next <= 0 {
+		next = p.FirstLock.Microseconds()
+	}
+	max := p.MaxLock.Microseconds()
+	if max < next {
+		max = next
+	}
+	doubled := next * 2
+	if doubled > max {
+		doubled = max
+	}
+	c.Locked, c.LockedUntil = true, fromMicros(at+next)
+	_, err = t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = ?, next_lock = ? WHERE code = ? AND source = ?`,
+		at+next, doubled, code, source)
+	return c, err
+}
+
+// SignInSucceeded clears (code, source), marks it trusted and, with alsoAll,
+// clears the window of (code, '*').
+func (t *tx) SignInSucceeded(code, source string, now time.Time, p stock.ThrottlePolicy, alsoAll bool) error {
+	at := now.UnixMicro()
+	if _, err := t.exec(`INSERT INTO signin_throttle (code, source, next_lock, trusted, updated_at) VALUES (?, ?, ?, 1, ?)
+		ON CONFLICT (code, source) DO UPDATE SET failures = 0, locked_until = 0, next_lock = excluded.next_lock, trusted = 1, updated_at = excluded.updated_at`,
+		code, source, p.FirstLock.Microseconds(), at); err != nil {
+		return err
+	}
+	if !alsoAll {
+		return nil
+	}
+	_, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, updated_at = ? WHERE code = ? AND source = '*'`, at, code)
 	return err
+}
+
+// UnlockSignIn clears every source of code.
+func (t *tx) UnlockSignIn(code string, now time.Time, p stock.ThrottlePolicy) (int, error) {
+	var n int
+	if err := t.queryRow(`SELECT COUNT(*) FROM signin_throttle WHERE code = ? AND locked_until > ?`, code, now.UnixMicro()).Scan(&n); err != nil {
+		return 0, err
+	}
+	_, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, next_lock = ? WHERE code = ?`, p.FirstLock.Microseconds(), code)
+	return n, err
+}
+
+// PruneSignIns deletes the untrusted, unlocked rows idle since before.
+func (t *tx) PruneSignIns(before time.Time) (int64, error) {
+	at := before.UnixMicro()
+	res, err := t.exec(`DELETE FROM signin_throttle WHERE trusted = 0 AND updated_at < ? AND locked_until < ?`, at, at)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // CreateSession stores a session by its token hash.
