@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -23,6 +24,11 @@ type config struct {
 	PINCost     int
 	TokenTTL    time.Duration
 	LogLevel    string
+	// Sign-in throttle: attempts per (employee, device or address) before
+	// a lock, the first lock and the longest (each further lock doubles);
+	// zero: the domain's defaults.
+	SignInAttempts            int
+	SignInLock, SignInLockMax time.Duration
 
 	// Object store: MinIO/S3 when S3Endpoint is set, else local files.
 	S3Endpoint, S3AccessKey, S3SecretKey, S3Bucket, S3PublicEndpoint string
@@ -90,6 +96,15 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	c.TokenTTL = ttl
 	if c.JobStale, err = time.ParseDuration(env("PANDIAN_JOB_STALE", "2m")); err != nil {
 		return c, err
+	}
+	if c.SignInAttempts, err = strconv.Atoi(env("PANDIAN_SIGNIN_ATTEMPTS", "5")); err != nil || c.SignInAttempts < 1 {
+		return c, fmt.Errorf("PANDIAN_SIGNIN_ATTEMPTS: want a positive number")
+	}
+	if c.SignInLock, err = time.ParseDuration(env("PANDIAN_SIGNIN_LOCK", "1m")); err != nil || c.SignInLock <= 0 {
+		return c, fmt.Errorf("PANDIAN_SIGNIN_LOCK: want a positive duration")
+	}
+	if c.SignInLockMax, err = time.ParseDuration(env("PANDIAN_SIGNIN_LOCK_MAX", "1h")); err != nil || c.SignInLockMax < c.SignInLock {
+		return c, fmt.Errorf("PANDIAN_SIGNIN_LOCK_MAX: want a duration of at least PANDIAN_SIGNIN_LOCK")
 	}
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PANDIAN_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory of the embedded defaults (PANDIAN_DATA_DIR)")

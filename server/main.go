@@ -101,6 +101,15 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	if cfg.JobStale > 0 {
 		sc.JobStale = cfg.JobStale
 	}
+	if cfg.SignInAttempts > 0 {
+		sc.MaxLoginFailures = cfg.SignInAttempts
+	}
+	if cfg.SignInLock > 0 {
+		sc.LockDuration = cfg.SignInLock
+	}
+	if cfg.SignInLockMax > 0 {
+		sc.MaxLockDuration = cfg.SignInLockMax
+	}
 	cp := codes{p: &scan.Parser{VariableMeasure: scan.DefaultVariableMeasure()}}
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst
