@@ -89,6 +89,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"PUT", "/v1/employees/AUTHZ-{role}", func(rc roleCase, _ bool) any {
 				return map[string]any{"name": "x", "role": "counter", "scope": []string{rc.inStore}, "pin": "4321"}
 			}, stock.PermMasterData, false, 201, "", false},
+			{"POST", "/v1/employees/" + employeeWith(t, "counter", "HK-MK") + "/unlock", none, stock.PermMasterData, false, 200, "", false},
 			{"POST", "/v1/imports/catalog", nil, stock.PermMasterData, false, 200, "", false},
 			{"GET", "/v1/jobs/" + jobID.Job.ID, none, stock.PermMasterData, false, 200, "", false},
 			{"GET", "/v1/lookup?code=" + item.EAN, none, "", false, 200, "", false},
