@@ -194,7 +194,9 @@ func serve(ctx context.Context, cfg config, a *app) error {
 
 // apiOptions configures the HTTP API.
 func (a *app) apiOptions(cfg config) mobileapi.Options {
-	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alerts.NewService(a.store, a.svc)}
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
+		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
+		PagesSession: review.SessionCookie, Alerts: alerts.NewService(a.store, a.svc)}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
