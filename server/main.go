@@ -117,7 +117,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 		store.Close()
 		return nil, err
 	}
-	docs := documents{lim: ocr.DefaultLimits}
+	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout}
 	var reader stock.DocumentReader
 	if cfg.OCRWorkers > 0 && (cmd == "serve" && cfg.Jobs || cmd == "worker") {
 		if a.ocr, err = ocr.NewEngine(ocr.Options{Workers: cfg.OCRWorkers}); err != nil {
