@@ -288,11 +288,14 @@ func (e badRequest) Error() string { return e.msg }
 func errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	var br badRequest
+	var sb slowBody
 	code, status := stock.ErrorCode(err), 0
 	msg, details := stock.ErrorMessage(err), stock.ErrorDetails(err)
 	switch {
 	case errors.As(err, &br):
 		code, status, msg = stock.EInvalid, fiber.StatusBadRequest, br.msg
+	case errors.As(err, &sb):
+		code, status, msg = codeTimeout, fiber.StatusRequestTimeout, sb.msg
 	case errors.As(err, &fe):
 		status, msg = fe.Code, fe.Message
 		switch {

@@ -42,6 +42,9 @@ const bodyKey = "pandian.body"
 // the minimum pace.
 var errSlowBody = errors.New("the request body arrives too slowly")
 
+// codeTimeout is the error code of a body that arrived too slowly (408).
+const codeTimeout = "timeout"
+
 // slowBody is the error answered 408 when the body was too slow.
 type slowBody struct{ msg string }
 
