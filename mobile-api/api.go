@@ -20,6 +20,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/valyala/fasthttp"
 
 	"pandian/stock"
 )
@@ -159,6 +160,19 @@ func New(svc Service, opts Options) *fiber.App {
 		JSONEncoder:                  json.Marshal,
 		JSONDecoder:                  json.Unmarshal,
 	})
+	if opts.UploadMinRate > 0 {
+		// fasthttp reads the first 8 KiB of a body with a length before
+		// any handler runs: that much must come within one window too,
+		// or an anonymous client could hold a connection for ReadTimeout
+		// by trickling it. Handlers then move the deadline as the body
+		// arrives (body.go).
+		app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if h.ContentLength() > 0 {
+				return fasthttp.RequestConfig{ReadTimeout: opts.UploadRateWindow}
+			}
+			return fasthttp.RequestConfig{}
+		}
+	}
 	app.Use(recoverer, logger, a.guard)
 	a.routes(app)
 	return app
@@ -305,6 +319,8 @@ func errorHandler(c *fiber.Ctx, err error) error {
 			code = stock.ENotFound
 		case fe.Code == fiber.StatusMethodNotAllowed:
 			code = "method_not_allowed"
+		case fe.Code == fiber.StatusRequestTimeout:
+			code = codeTimeout // the first bytes of a body came too slowly
 		case fe.Code < 500:
 			code = stock.EInvalid
 		default:

@@ -24,16 +24,27 @@ type trickled struct {
 }
 
 // trickle sends an upload to path as tok that opens its multipart file
-// part at once and then sends one byte every interval, without a length
-// (chunked), until the server answers or closes, or giveUp passes.
-func (s *testServer) trickle(path, tok string, every, giveUp time.Duration) trickled {
+// part at once and then sends one byte every interval, until the server
+// answers or closes, or giveUp passes. With declared > 0 the body has that
+// Content-Length, else it is sent chunked.
+func (s *testServer) trickle(path, tok string, declared int, every, giveUp time.Duration) trickled {
 	conn := s.rawConn()
 	start := time.Now()
 	conn.SetDeadline(start.Add(giveUp))
+	framing := "Transfer-Encoding: chunked"
+	if declared > 0 {
+		framing = fmt.Sprintf("Content-Length: %d", declared)
+	}
 	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: pandian\r\nAuthorization: Bearer %s\r\n"+
-		"Content-Type: multipart/form-data; boundary=BOUNDARY\r\nTransfer-Encoding: chunked\r\n\r\n", path, tok)
+		"Content-Type: multipart/form-data; boundary=BOUNDARY\r\n%s\r\n\r\n", path, tok, framing)
 	head := "--BOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8"
-	fmt.Fprintf(conn, "%x\r\n%s\r\n", len(head), head)
+	one := "\x00"
+	if declared > 0 {
+		io.WriteString(conn, head)
+	} else {
+		fmt.Fprintf(conn, "%x\r\n%s\r\n", len(head), head)
+		one = "1\r\n\x00\r\n"
+	}
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
@@ -43,7 +54,7 @@ func (s *testServer) trickle(path, tok string, every, giveUp time.Duration) tric
 				return
 			case <-time.After(every):
 			}
-			if _, err := io.WriteString(conn, "1\r\n\x00\r\n"); err != nil {
+			if _, err := io.WriteString(conn, one); err != nil {
 				return
 			}
 		}
@@ -75,7 +86,7 @@ func TestSlowUploadsCutOff(t *testing.T) {
 	tok := s.token(slow)
 	results := make(chan trickled, 16)
 	for range 16 {
-		go func() { results <- s.trickle("/v1/counts/"+cnt.ID+"/images", tok, 200*time.Millisecond, 15*time.Second) }()
+		go func() { results <- s.trickle("/v1/counts/"+cnt.ID+"/images", tok, 0, 200*time.Millisecond, 15*time.Second) }()
 	}
 	// The first answers are the refusals of the uploads past the four.
 	var refused, cut int
@@ -100,6 +111,14 @@ func TestSlowUploadsCutOff(t *testing.T) {
 		cut++
 	}
 	t.Logf("16 trickling uploads: %d refused at once, %d cut off", refused, cut)
+	// With a declared length, the first bytes must come at the pace too,
+	// signed in or not (the server reads them before any handler).
+	for _, as := range []string{tok, "nobody"} {
+		r := s.trickle("/v1/counts/"+cnt.ID+"/images", as, 1<<20, 200*time.Millisecond, 15*time.Second)
+		if (r.status != 408 && r.status != 0) || r.after > 6*time.Second {
+			t.Errorf("trickling upload of a declared 1 MiB (token %v): %+v, want 408 or closed within seconds", as == tok, r)
+		}
+	}
 	if code, b := s.upload(slow, cnt.ID, "code128.png", nil); code != 200 {
 		t.Errorf("the trickling counter's own photo afterwards: %d %s", code, truncate(b))
 	}
