@@ -163,8 +163,8 @@ func (p *paced) Read(b []byte) (int, error) {
 }
 
 // TestUploadsPerEmployee: an employee with their maximum of uploads in
-// progress gets 429 with Retry-After for another, before its body is read,
-// while a second employee uploads; once theirs end, they upload again.
+// progress gets 429 for another at once, before its body is read, while a
+// second employee uploads; once theirs end, they upload again.
 func TestUploadsPerEmployee(t *testing.T) {
 	cfg := testConfig(t, "sqlite")
 	cfg.MaxUploadsPerEmployee = 2
