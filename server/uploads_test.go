@@ -86,7 +86,9 @@ func TestSlowUploadsCutOff(t *testing.T) {
 	tok := s.token(slow)
 	results := make(chan trickled, 16)
 	for range 16 {
-		go func() { results <- s.trickle("/v1/counts/"+cnt.ID+"/images", tok, 0, 200*time.Millisecond, 15*time.Second) }()
+		go func() {
+			results <- s.trickle("/v1/counts/"+cnt.ID+"/images", tok, 0, 200*time.Millisecond, 15*time.Second)
+		}()
 	}
 	// The first answers are the refusals of the uploads past the four.
 	var refused, cut int
