@@ -15,10 +15,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/valyala/fasthttp"
 
 	"pandian/stock"
 )
@@ -67,15 +69,27 @@ type Service interface {
 type Options struct {
 	// Ready reports whether the server can serve (GET /readyz).
 	Ready func(ctx context.Context) error
-	// MaxBody bounds request bodies in bytes (imports are the largest).
+	// MaxBody bounds an import's body in bytes (read once the caller is
+	// known to be allowed to import).
 	MaxBody int
-	// MaxJSON bounds JSON request bodies in bytes.
+	// MaxJSON bounds the largest JSON bodies, batches of scans or
+	// movements, in bytes; other routes have smaller fixed limits
+	// (body.go).
 	MaxJSON int
 	// RequestTimeout bounds the work of one request.
 	RequestTimeout time.Duration
-	// MaxUploads bounds the photo and document uploads in progress; more
-	// get 429 before their body is read.
+	// MaxUploads bounds the photo and document uploads in progress; an
+	// upload takes a place once its body moves (upload.go); more get 429.
 	MaxUploads int
+	// MaxUploadsPerEmployee bounds one employee's uploads in progress;
+	// more get 429 before their body is read.
+	MaxUploadsPerEmployee int
+	// UploadMinRate (bytes per second) and UploadRateWindow: a request
+	// body must arrive at UploadMinRate or faster over every window of
+	// UploadRateWindow the server spends waiting for it; a slower one is
+	// cut off with 408. Zero rate: no minimum.
+	UploadMinRate    float64
+	UploadRateWindow time.Duration
 	// MaxPhoto bounds a barcode photo in bytes; MaxDocument a document.
 	MaxPhoto, MaxDocument int64
 	// Files serves the local object store's download links (nil: none).
@@ -83,6 +97,10 @@ type Options struct {
 	// Pages are web pages served beside the API (net/http handlers that
 	// answer the full path), by path prefix: the review pages at /review/.
 	Pages map[string]http.Handler
+	// PagesSession is the cookie of a signed-in session of the pages: a
+	// page request with a valid one may send a form of up to 2 MiB, other
+	// page requests 64 KiB.
+	PagesSession string
 	// Alerts serves the alert rules and deliveries (nil: those routes
 	// answer 503).
 	Alerts AlertService
@@ -93,6 +111,9 @@ type API struct {
 	svc     Service
 	opts    Options
 	uploads chan struct{} // a token per upload in progress
+
+	mu         sync.Mutex
+	inProgress map[string]int // uploads in progress per employee code
 }
 
 // New returns the Fiber app serving the API.
@@ -109,6 +130,12 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.MaxUploads <= 0 {
 		opts.MaxUploads = 16
 	}
+	if opts.MaxUploadsPerEmployee <= 0 {
+		opts.MaxUploadsPerEmployee = 4
+	}
+	if opts.UploadRateWindow <= 0 {
+		opts.UploadRateWindow = 10 * time.Second
+	}
 	if opts.MaxPhoto <= 0 {
 		opts.MaxPhoto = 20 << 20
 	}
@@ -118,12 +145,12 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.Ready == nil {
 		opts.Ready = func(context.Context) error { return nil }
 	}
-	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads)}
+	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}}
 	app := fiber.New(fiber.Config{
 		AppName:   "pandian",
 		BodyLimit: opts.MaxBody,
-		// Bodies are streamed: boundBody reads the ordinary ones, uploads
-		// are read part by part (upload.go).
+		// Bodies are streamed: each route reads its own, within its limit
+		// (body.go), uploads part by part (upload.go).
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 		ErrorHandler:                 errorHandler,
@@ -134,7 +161,20 @@ func New(svc Service, opts Options) *fiber.App {
 		JSONEncoder:                  json.Marshal,
 		JSONDecoder:                  json.Unmarshal,
 	})
-	app.Use(recoverer, logger, a.boundBody)
+	if opts.UploadMinRate > 0 {
+		// fasthttp reads the first 8 KiB of a body with a length before
+		// any handler runs: that much must come within one window too,
+		// or an anonymous client could hold a connection for ReadTimeout
+		// by trickling it. Handlers then move the deadline as the body
+		// arrives (body.go).
+		app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			if h.ContentLength() > 0 {
+				return fasthttp.RequestConfig{ReadTimeout: opts.UploadRateWindow}
+			}
+			return fasthttp.RequestConfig{}
+		}
+	}
+	app.Use(recoverer, logger, a.guard)
 	a.routes(app)
 	return app
 }
@@ -145,57 +185,83 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", a.readyz)
 	app.Get("/v1/openapi.json", openapi)
-	app.Post("/v1/auth/token", a.login)
+	app.Post("/v1/auth/token", limitBody(tinyBody), a.login)
 	// Download links carry their own signature instead of a token.
 	app.Get("/v1/files/*", a.downloadFile)
 
+	// Every other route authenticates the caller before reading a byte of
+	// the body, then reads at most its own limit (body.go).
 	v1 := app.Group("/v1", a.authenticate)
+	tiny, record, form, batch := limitBody(tinyBody), limitBody(recordBody), limitBody(formBody), limitBody(a.opts.MaxJSON)
 	v1.Get("/me", a.me)
-	v1.Post("/auth/logout", a.logout)
-	v1.Put("/locations/:code", a.putLocation)
+	v1.Post("/auth/logout", tiny, a.logout)
+	v1.Put("/locations/:code", record, a.putLocation)
 	v1.Get("/locations", a.listLocations)
 	v1.Get("/locations/:code", a.getLocation)
-	v1.Put("/skus/:sku", a.putSKU)
+	v1.Put("/skus/:sku", record, a.putSKU)
 	v1.Get("/skus/:sku", a.getSKU)
-	v1.Put("/employees/:code", a.putEmployee)
-	v1.Post("/employees/:code/unlock", a.unlockEmployee)
-	v1.Post("/imports/:kind", a.importCSV)
+	v1.Put("/employees/:code", record, a.putEmployee)
+	v1.Post("/employees/:code/unlock", tiny, a.unlockEmployee)
+	v1.Post("/imports/:kind", require(stock.PermMasterData), limitBody(a.opts.MaxBody), a.importCSV)
 	v1.Get("/jobs/:id", a.getJob)
 	v1.Get("/lookup", a.lookup)
 	v1.Get("/stock", a.stockLevels)
-	v1.Post("/stock/movements", a.postMovements)
-	v1.Post("/counts", a.openCount)
+	v1.Post("/stock/movements", batch, a.postMovements)
+	v1.Post("/counts", form, a.openCount)
 	v1.Get("/counts", a.listCounts)
 	v1.Get("/counts/:id", a.getCount)
-	v1.Post("/counts/:id/scans", a.postScans)
+	v1.Post("/counts/:id/scans", batch, a.postScans)
 	v1.Get("/counts/:id/scans", a.listScans)
 	v1.Post("/counts/:id/images", a.countPhoto)
-	v1.Post("/counts/:id/close", a.closeCount)
-	v1.Post("/counts/:id/recounts", a.recount)
-	v1.Post("/counts/:id/approve", a.approve)
+	v1.Post("/counts/:id/close", tiny, a.closeCount)
+	v1.Post("/counts/:id/recounts", form, a.recount)
+	v1.Post("/counts/:id/approve", form, a.approve)
 	v1.Get("/counts/:id/report", a.report)
 	v1.Get("/reports/discrepancies", a.discrepancies)
 	v1.Get("/audit", a.audit)
 	v1.Post("/documents", a.uploadDocument)
 	v1.Get("/documents/:id", a.getDocument)
-	v1.Post("/documents/:id/receive", a.receiveDocument)
+	v1.Post("/documents/:id/receive", form, a.receiveDocument)
 	v1.Get("/skus/:sku/documents", a.skuDocuments)
 	v1.Get("/alert-rules", a.listAlertRules)
 	v1.Get("/alert-rules/:id", a.getAlertRule)
-	v1.Put("/alert-rules/:id", a.putAlertRule)
+	v1.Put("/alert-rules/:id", record, a.putAlertRule)
 	v1.Delete("/alert-rules/:id", a.deleteAlertRule)
-	v1.Post("/alert-rules/:id/test", a.testAlertRule)
+	v1.Post("/alert-rules/:id/test", tiny, a.testAlertRule)
 	v1.Get("/alert-deliveries", a.listAlertDeliveries)
 	v1.Get("/alert-deliveries/:id", a.getAlertDelivery)
-	v1.Post("/alert-deliveries/:id/retry", a.retryAlertDelivery)
+	v1.Post("/alert-deliveries/:id/retry", tiny, a.retryAlertDelivery)
 	for prefix, h := range a.opts.Pages {
 		page := adaptor.HTTPHandler(h)
-		app.All(prefix, page)
-		app.All(prefix+"/*", page)
+		app.All(prefix, a.pageBody, page)
+		app.All(prefix+"/*", a.pageBody, page)
 	}
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
 	})
+}
+
+// require refuses a caller without perm before the body is read.
+func require(perm stock.Permission) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := actorOf(c).Require(perm); err != nil {
+			return err
+		}
+		return c.Next()
+	}
+}
+
+// pageBody reads the body of a page request (the pages read it whole):
+// 2 MiB with a signed-in session, 64 KiB without, so that an anonymous
+// client cannot make the server hold large forms.
+func (a *API) pageBody(c *fiber.Ctx) error {
+	limit := pageBody
+	if tok := c.Cookies(a.opts.PagesSession); tok != "" && a.opts.PagesSession != "" && !bodyOf(c).done {
+		if _, err := a.svc.Authenticate(c.UserContext(), tok); err == nil {
+			limit = formBody
+		}
+	}
+	return limitBody(limit)(c)
 }
 
 func (a *API) readyz(c *fiber.Ctx) error {
@@ -238,11 +304,14 @@ func (e badRequest) Error() string { return e.msg }
 func errorHandler(c *fiber.Ctx, err error) error {
 	var fe *fiber.Error
 	var br badRequest
+	var sb slowBody
 	code, status := stock.ErrorCode(err), 0
 	msg, details := stock.ErrorMessage(err), stock.ErrorDetails(err)
 	switch {
 	case errors.As(err, &br):
 		code, status, msg = stock.EInvalid, fiber.StatusBadRequest, br.msg
+	case errors.As(err, &sb):
+		code, status, msg = codeTimeout, fiber.StatusRequestTimeout, sb.msg
 	case errors.As(err, &fe):
 		status, msg = fe.Code, fe.Message
 		switch {
@@ -252,6 +321,8 @@ func errorHandler(c *fiber.Ctx, err error) error {
 			code = stock.ENotFound
 		case fe.Code == fiber.StatusMethodNotAllowed:
 			code = "method_not_allowed"
+		case fe.Code == fiber.StatusRequestTimeout:
+			code = codeTimeout // the first bytes of a body came too slowly
 		case fe.Code < 500:
 			code = stock.EInvalid
 		default:

@@ -3,6 +3,7 @@ package mobileapi
 import (
 	"context"
 	"io"
+	"mime/multipart"
 	"strconv"
 	"strings"
 
@@ -21,40 +22,46 @@ func (a *API) uploadDocument(c *fiber.Ctx) error {
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > a.opts.MaxDocument+maxField*8 {
 		return stock.Errorf(stock.ETooLarge, "a document may have at most %d bytes", a.opts.MaxDocument)
 	}
-	release, err := a.uploadSlot()
+	boundary, err := multipartBoundary(c, "document")
 	if err != nil {
 		return err
 	}
-	defer release()
-	mr, err := a.multipartBody(c, "document")
+	u, err := a.startUpload(c)
 	if err != nil {
 		return err
 	}
+	defer u.done()
+	d, err := a.readDocument(c, multipart.NewReader(u.body, boundary))
+	if err != nil {
+		return u.failed(err)
+	}
+	return c.Status(fiber.StatusAccepted).JSON(d)
+}
+
+// readDocument reads the fields of a document upload and files the
+// document as its file part arrives.
+func (a *API) readDocument(c *fiber.Ctx, mr *multipart.Reader) (stock.Document, error) {
 	var in stock.DocumentInput
 	for {
 		p, err := nextPart(mr)
 		if err == io.EOF {
-			return stock.Errorf(stock.EInvalid, "send the document in the file field").With("field", "file")
+			return stock.Document{}, stock.Errorf(stock.EInvalid, "send the document in the file field").With("field", "file")
 		}
 		if err != nil {
-			return err
+			return stock.Document{}, err
 		}
 		if p.FormName() == "file" {
 			if in.Kind == "" {
-				return stock.Errorf(stock.EInvalid, "send the kind field (and skus, location) before the file").With("field", "kind")
+				return stock.Document{}, stock.Errorf(stock.EInvalid, "send the kind field (and skus, location) before the file").With("field", "kind")
 			}
 			if in.Filename == "" {
 				in.Filename = p.FileName()
 			}
-			d, err := a.svc.UploadDocument(c.UserContext(), actorOf(c), in, p)
-			if err != nil {
-				return err
-			}
-			return c.Status(fiber.StatusAccepted).JSON(d)
+			return a.svc.UploadDocument(c.UserContext(), actorOf(c), in, p)
 		}
 		v, err := formValue(p)
 		if err != nil {
-			return err
+			return stock.Document{}, err
 		}
 		switch p.FormName() {
 		case "kind":

@@ -5,91 +5,99 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"pandian/stock"
 )
 
-// Request bodies are streamed (Fiber's StreamRequestBody): uploads of
-// photos and documents are read part by part as they arrive, never whole
-// in memory, and every other body is read here, up to MaxBody.
+// Uploads (photos, documents) are read part by part as they arrive. Each
+// holds one of the employee's MaxUploadsPerEmployee places from the start,
+// and one of the MaxUploads places of the server only once its body moves:
+// a client that opens uploads and trickles bytes is cut off by the pace
+// (body.go) before it takes a place from anyone else.
 
-// streamed reports whether the route reads its body as a stream.
-func streamed(c *fiber.Ctx) bool {
-	if c.Method() != fiber.MethodPost {
-		return false
-	}
-	p := c.Path()
-	return p == "/v1/documents" || (strings.HasPrefix(p, "/v1/counts/") && strings.HasSuffix(p, "/images"))
+// uploadWarm is how much of an upload's body must have arrived before it
+// takes one of the server's places.
+const uploadWarm = 16 << 10
+
+// upload is an upload in progress: its body (the first bytes read ahead,
+// then the rest as it arrives) and the places it holds.
+type upload struct {
+	body     io.Reader
+	raw      *body
+	releases []func()
 }
 
-// drainBody runs after a streamed route: what the handler left of the body
-// (parts after the file, or the rest of a refused upload) is read if it is
-// at most 8 MiB, so that a client still sending a refused photo gets the
-// answer rather than a reset connection; past that the connection is
-// closed after the answer, so that leftover bytes are never taken for the
-// next request.
-func drainBody(c *fiber.Ctx) error {
-	err := c.Next()
-	if c.Request().IsBodyStream() {
-		const most = 8 << 20
-		if n, _ := io.CopyN(io.Discard, c.Context().RequestBodyStream(), most); n == most {
-			c.Context().SetConnectionClose()
+// done gives the upload's places back.
+func (u *upload) done() {
+	for _, r := range u.releases {
+		r()
+	}
+}
+
+// startUpload takes the caller's own place (429 when they already have
+// MaxUploadsPerEmployee uploads in progress), waits for the first bytes of
+// the body at the minimum pace, then takes a place of the server (429
+// when none is free). On success the caller must call done.
+func (a *API) startUpload(c *fiber.Ctx) (*upload, error) {
+	u := &upload{raw: bodyOf(c)}
+	who := actorOf(c).Employee.Code
+	a.mu.Lock()
+	if a.inProgress[who] >= a.opts.MaxUploadsPerEmployee {
+		a.mu.Unlock()
+		return nil, stock.Errorf(stock.ERateLimited, "you already have %d uploads in progress; wait for one to finish", a.opts.MaxUploadsPerEmployee).
+			With("retry_after_seconds", 5)
+	}
+	a.inProgress[who]++
+	a.mu.Unlock()
+	u.releases = append(u.releases, func() {
+		a.mu.Lock()
+		if a.inProgress[who]--; a.inProgress[who] <= 0 {
+			delete(a.inProgress, who)
 		}
+		a.mu.Unlock()
+	})
+	head := make([]byte, 0, uploadWarm)
+	for len(head) < cap(head) {
+		n, err := u.raw.Read(head[len(head):cap(head)])
+		head = head[:len(head)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			u.done()
+			return nil, u.raw.problem("the upload")
+		}
+	}
+	select {
+	case a.uploads <- struct{}{}:
+		u.releases = append(u.releases, func() { <-a.uploads })
+	default:
+		u.done()
+		return nil, stock.Errorf(stock.ERateLimited, "too many uploads in progress; try again shortly").With("retry_after_seconds", 2)
+	}
+	u.body = io.MultiReader(bytes.NewReader(head), u.raw)
+	return u, nil
+}
+
+// failed is the error to answer for err from an upload: 408 when the
+// body was too slow, whatever the layer that saw the read fail says.
+func (u *upload) failed(err error) error {
+	if u.raw.slow {
+		return u.raw.problem("the upload")
 	}
 	return err
 }
 
-// boundBody reads the body of every route that does not stream, refusing
-// bodies over MaxBody with 413 before reading them when their length is
-// declared.
-func (a *API) boundBody(c *fiber.Ctx) error {
-	if streamed(c) {
-		return drainBody(c)
-	}
-	if n := c.Request().Header.ContentLength(); n > a.opts.MaxBody {
-		return stock.Errorf(stock.ETooLarge, "the body is larger than %d bytes", a.opts.MaxBody)
-	}
-	if c.Request().IsBodyStream() {
-		b, err := io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), int64(a.opts.MaxBody)+1))
-		if err != nil {
-			return badRequest{msg: "the body could not be read"}
-		}
-		if len(b) > a.opts.MaxBody {
-			return stock.Errorf(stock.ETooLarge, "the body is larger than %d bytes", a.opts.MaxBody)
-		}
-		c.Request().SetBodyRaw(b)
-	}
-	return c.Next()
-}
-
-// uploadSlot takes one of the MaxUploads places for uploads in progress,
-// answering 429 when none is free; release gives it back.
-func (a *API) uploadSlot() (release func(), err error) {
-	select {
-	case a.uploads <- struct{}{}:
-		return func() { <-a.uploads }, nil
-	default:
-		return nil, stock.Errorf(stock.ERateLimited, "too many uploads in progress; try again shortly").With("retry_after_seconds", 2)
-	}
-}
-
-// multipartBody returns a reader over the parts of a multipart/form-data
-// body as it arrives.
-func (a *API) multipartBody(c *fiber.Ctx, what string) (*multipart.Reader, error) {
+// multipartBoundary checks the media type of an upload before any of it is
+// read.
+func multipartBoundary(c *fiber.Ctx, what string) (string, error) {
 	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
-		return nil, stock.Errorf(stock.EUnsupported, "send the %s as multipart/form-data with a file field", what)
+		return "", stock.Errorf(stock.EUnsupported, "send the %s as multipart/form-data with a file field", what)
 	}
-	var body io.Reader
-	if c.Request().IsBodyStream() {
-		body = c.Context().RequestBodyStream()
-	} else {
-		body = bytes.NewReader(c.Body())
-	}
-	return multipart.NewReader(body, params["boundary"]), nil
+	return params["boundary"], nil
 }
 
 // maxField bounds a text field of a multipart form.

@@ -29,6 +29,10 @@ type Limits struct {
 	DPI int
 	// Timeout bounds rasterising one PDF.
 	Timeout time.Duration
+	// MaxDrawingBytes bounds the size of a PDF's streams other than images
+	// (drawing operators, fonts), inflated: what rendering costs, checked
+	// before any rendering.
+	MaxDrawingBytes int64
 }
 
 // DefaultLimits suit phone photos and short supplier PDFs.
@@ -38,6 +42,8 @@ var DefaultLimits = Limits{
 	MaxPages:  20,
 	DPI:       200,
 	Timeout:   60 * time.Second,
+	// Text and tables of 20 pages with their fonts take a few MiB.
+	MaxDrawingBytes: 32 << 20,
 }
 
 func (l Limits) orDefault() Limits {
@@ -56,6 +62,9 @@ func (l Limits) orDefault() Limits {
 	}
 	if l.Timeout > 0 {
 		d.Timeout = l.Timeout
+	}
+	if l.MaxDrawingBytes > 0 {
+		d.MaxDrawingBytes = l.MaxDrawingBytes
 	}
 	return d
 }

@@ -184,3 +184,35 @@ func TestRasterizePDFBombs(t *testing.T) {
 		t.Errorf("corrupt PDF: got %v", err)
 	}
 }
+
+// TestRasterizePDFDrawingBomb: a 2 MB PDF whose one page inflates to 1 GB
+// of drawing operators is refused before any rendering, in well under a
+// second of work, while ordinary PDFs (text, scanned pages) are far below
+// the limit; a page that costs ten million fills in a few hundred bytes of
+// content is stopped by the time limit.
+func TestRasterizePDFDrawingBomb(t *testing.T) {
+	needPoppler(t)
+	ctx := context.Background()
+	bomb := hostile.PDFDrawingBomb(1 << 30)
+	start := time.Now()
+	if _, err := RasterizePDF(ctx, bytes.NewReader(bomb), DefaultLimits); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("1 GB of drawing in %d KiB: got %v, want ErrTooLarge", len(bomb)>>10, err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("drawing bomb refused after %s", took)
+	}
+	// Under the limit it is rendered (it is a valid PDF).
+	if _, err := RasterizePDF(ctx, bytes.NewReader(hostile.PDFDrawingBomb(1<<20)), Limits{DPI: 40}); err != nil {
+		t.Errorf("1 MiB of drawing: %v", err)
+	}
+	if n := pdfDrawingBytes(makePDF(20, 595, 842), 1<<40); n > 64<<10 {
+		t.Errorf("a 20-page text PDF counts %d bytes of drawing", n)
+	}
+	start = time.Now()
+	if _, err := RasterizePDF(ctx, bytes.NewReader(hostile.PDFNestedForms(7, 10)), Limits{DPI: 40, Timeout: 2 * time.Second}); !errors.Is(err, ErrTimeout) {
+		t.Errorf("nested forms: got %v, want ErrTimeout", err)
+	}
+	if took := time.Since(start); took > 6*time.Second {
+		t.Errorf("nested forms stopped after %s", took)
+	}
+}

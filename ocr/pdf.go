@@ -32,7 +32,8 @@ var (
 // lim.DPI lowered per page so no page exceeds lim.MaxPixels (a page that
 // would need less than 36 DPI to fit fails with ErrTooLarge), runs every
 // poppler process under a virtual-memory cap, and gives up after
-// lim.Timeout (ErrTimeout). Errors wrap ErrTooLarge, ErrUnsupported,
+// lim.Timeout (ErrTimeout). Before any rendering it refuses a PDF whose
+// drawing content inflates past lim.MaxDrawingBytes (ErrTooLarge). Errors wrap ErrTooLarge, ErrUnsupported,
 // ErrCorrupt or ErrTimeout.
 func RasterizePDF(ctx context.Context, r io.Reader, lim Limits) ([]image.Image, error) {
 	lim = lim.orDefault()
@@ -43,6 +44,9 @@ func RasterizePDF(ctx context.Context, r io.Reader, lim Limits) ([]image.Image, 
 	head := b[:min(len(b), 1024)]
 	if !bytes.Contains(head, []byte("%PDF-")) {
 		return nil, fmt.Errorf("%w: not a PDF", ErrUnsupported)
+	}
+	if n := pdfDrawingBytes(b, lim.MaxDrawingBytes); n > lim.MaxDrawingBytes {
+		return nil, fmt.Errorf("%w: the PDF's drawing content inflates to more than %d MiB", ErrTooLarge, lim.MaxDrawingBytes>>20)
 	}
 	ctx, cancel := context.WithTimeout(ctx, lim.Timeout)
 	defer cancel()

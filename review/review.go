@@ -132,6 +132,10 @@ const (
 	langCookie    = "lang"
 )
 
+// SessionCookie is the cookie that holds a signed-in session's token (the
+// API gives requests that carry a valid one a larger form limit).
+const SessionCookie = sessionCookie
+
 //go:embed templates/*.html static/*
 var assets embed.FS
 

@@ -45,6 +45,14 @@ type config struct {
 	// get 429); each holds at most 20 MiB (photos) or 16 MiB (documents to
 	// MinIO) of memory.
 	MaxUploads int
+	// MaxUploadsPerEmployee bounds one employee's uploads in progress.
+	MaxUploadsPerEmployee int
+	// UploadMinRate (bytes/s) over UploadRateWindow: a request body that
+	// arrives slower is cut off (408).
+	UploadMinRate    int
+	UploadRateWindow time.Duration
+	// PDFCheckTimeout bounds the trial rendering of an uploaded PDF.
+	PDFCheckTimeout time.Duration
 	// JobPoll is how often idle job runners look for work (default 1 s).
 	JobPoll time.Duration
 	// JobStale is how long a job's runner may be silent before another
@@ -85,7 +93,16 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		FilesKey:         env("PANDIAN_FILES_KEY", ""),
 	}
 	c.PublicURL = env("PANDIAN_PUBLIC_URL", "http://"+localAddr(c.Addr))
+	var err error
 	c.MaxUploads, _ = strconv.Atoi(env("PANDIAN_MAX_UPLOADS", "16"))
+	c.MaxUploadsPerEmployee, _ = strconv.Atoi(env("PANDIAN_MAX_UPLOADS_PER_EMPLOYEE", "4"))
+	c.UploadMinRate, _ = strconv.Atoi(env("PANDIAN_UPLOAD_MIN_RATE", "8192"))
+	if c.UploadRateWindow, err = time.ParseDuration(env("PANDIAN_UPLOAD_RATE_WINDOW", "10s")); err != nil {
+		return c, err
+	}
+	if c.PDFCheckTimeout, err = time.ParseDuration(env("PANDIAN_PDF_CHECK_TIMEOUT", "10s")); err != nil {
+		return c, err
+	}
 	c.MaxDocument, _ = strconv.ParseInt(env("PANDIAN_MAX_DOCUMENT_BYTES", strconv.Itoa(50<<20)), 10, 64)
 	c.OCRWorkers, _ = strconv.Atoi(env("PANDIAN_OCR_WORKERS", strconv.Itoa(runtime.GOMAXPROCS(0))))
 	c.PINCost, _ = strconv.Atoi(env("PANDIAN_PIN_COST", "10"))

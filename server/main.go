@@ -126,7 +126,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 		store.Close()
 		return nil, err
 	}
-	docs := documents{lim: ocr.DefaultLimits}
+	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout}
 	var reader stock.DocumentReader
 	if cfg.OCRWorkers > 0 && (cmd == "serve" && cfg.Jobs || cmd == "worker") {
 		if a.ocr, err = ocr.NewEngine(ocr.Options{Workers: cfg.OCRWorkers}); err != nil {
@@ -203,7 +203,9 @@ func serve(ctx context.Context, cfg config, a *app) error {
 
 // apiOptions configures the HTTP API.
 func (a *app) apiOptions(cfg config) mobileapi.Options {
-	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alerts.NewService(a.store, a.svc)}
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
+		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
+		PagesSession: review.SessionCookie, Alerts: alerts.NewService(a.store, a.svc)}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"image"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"pandian/ocr"
 	"pandian/stock"
@@ -18,13 +20,19 @@ import (
 type documents struct {
 	eng *ocr.Engine // nil: checks only
 	lim ocr.Limits
+	// checkTimeout bounds the trial rendering of a PDF at upload (default
+	// 10 s), well under the reading's own limit: a page that takes longer
+	// at 40 DPI is refused rather than holding an upload place.
+	checkTimeout time.Duration
 }
 
-// checkLimits rasterise PDFs coarsely (40 DPI): enough to find page-count, page-size
-// and decoding bombs at upload, cheaply.
+// checkLimits rasterise PDFs coarsely (40 DPI) within checkTimeout: enough
+// to find page-count, page-size, drawing and decoding bombs at upload,
+// cheaply.
 func (d documents) checkLimits() ocr.Limits {
 	l := d.lim
 	l.DPI = 40
+	l.Timeout = cmp.Or(d.checkTimeout, 10*time.Second)
 	return l
 }
 
