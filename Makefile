@@ -26,9 +26,11 @@ all: build
 # deps installs what the build needs and is missing: the Go modules, a C
 # compiler for cgo (SQLite), libjpeg-turbo's TurboJPEG (photo decoding),
 # Tesseract with English and Traditional Chinese and Leptonica (OCR),
-# poppler (PDF pages) and the Noto CJK fonts (document fixtures). It uses
+# poppler (PDF pages) and the CJK fonts Debian ships: Noto CJK (document
+# fixtures), AR PL UMing/UKai and WenQuanYi Zen/Micro Hei (the layout
+# families of fixtures/documents/families). It uses
 # apt-get only when something is absent.
-APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils fonts-noto-cjk
+APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required: https://go.dev/dl/"; exit 1; }
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
