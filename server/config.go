@@ -2,12 +2,15 @@ package main
 
 import (
 	"flag"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
+
+	"pandian/storage/sqlstore"
 )
 
 // config is the server's configuration: environment variables, mirrored by
@@ -44,6 +47,8 @@ type config struct {
 	// JobStale is how long a job's runner may be silent before another
 	// takes the job over (default 2 min).
 	JobStale time.Duration
+	// DB configures this process's PostgreSQL connection pool.
+	DB sqlstore.Options
 }
 
 func env(name, def string) string {
@@ -51,6 +56,15 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envPositive reads a whole number of at least 1.
+func envPositive(name string, def int) (int, error) {
+	v, err := strconv.Atoi(env(name, strconv.Itoa(def)))
+	if err != nil || v < 1 {
+		return 0, fmt.Errorf("%s must be a whole number of at least 1", name)
+	}
+	return v, nil
 }
 
 func envBool(name string, def bool) bool {
@@ -90,6 +104,18 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	c.TokenTTL = ttl
 	if c.JobStale, err = time.ParseDuration(env("PANDIAN_JOB_STALE", "2m")); err != nil {
 		return c, err
+	}
+	if c.DB.MaxConns, err = envPositive("PANDIAN_DB_MAX_CONNS", sqlstore.DefaultMaxConns); err != nil {
+		return c, err
+	}
+	if c.DB.MaxIdleConns, err = envPositive("PANDIAN_DB_MAX_IDLE_CONNS", c.DB.MaxConns); err != nil {
+		return c, err
+	}
+	if c.DB.ConnMaxLifetime, err = time.ParseDuration(env("PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String())); err != nil {
+		return c, fmt.Errorf("PANDIAN_DB_CONN_MAX_LIFETIME: %w", err)
+	}
+	if c.DB.ConnMaxLifetime == 0 {
+		c.DB.ConnMaxLifetime = -1 // "0": connections live forever
 	}
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PANDIAN_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory of the embedded defaults (PANDIAN_DATA_DIR)")

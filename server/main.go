@@ -92,7 +92,7 @@ func (a *app) close() {
 }
 
 func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
-	store, err := sqlstore.Open(ctx, cfg.databaseURL())
+	store, err := sqlstore.OpenWith(ctx, cfg.databaseURL(), cfg.DB)
 	if err != nil {
 		return nil, err
 	}
