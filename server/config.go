@@ -4,12 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
 
+	"pandian/alerts"
 	"pandian/storage/sqlstore"
 )
 
@@ -49,6 +51,9 @@ type config struct {
 	JobStale time.Duration
 	// DB configures this process's PostgreSQL connection pool.
 	DB sqlstore.Options
+	// WebhookAllow are the address ranges alert webhooks may reach
+	// besides public addresses (PANDIAN_WEBHOOK_ALLOW_CIDRS).
+	WebhookAllow []netip.Prefix
 }
 
 func env(name, def string) string {
@@ -114,6 +119,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if c.DB.ConnMaxLifetime, err = time.ParseDuration(env("PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String())); err != nil {
 		return c, fmt.Errorf("PANDIAN_DB_CONN_MAX_LIFETIME: %w", err)
 	}
+	if c.WebhookAllow, err = alerts.ParseAllowList(env("PANDIAN_WEBHOOK_ALLOW_CIDRS", "")); err != nil {
+		return c, fmt.Errorf("PANDIAN_WEBHOOK_ALLOW_CIDRS: %w", err)
+	}
 	if c.DB.ConnMaxLifetime == 0 {
 		c.DB.ConnMaxLifetime = -1 // "0": connections live forever
 	}
@@ -129,6 +137,11 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// webhookPolicy is the address policy of alert webhooks.
+func (c config) webhookPolicy() *alerts.AddressPolicy {
+	return &alerts.AddressPolicy{Allow: c.WebhookAllow}
 }
 
 // databaseURL is PostgreSQL when configured, else SQLite in the data dir.

@@ -194,7 +194,9 @@ func serve(ctx context.Context, cfg config, a *app) error {
 
 // apiOptions configures the HTTP API.
 func (a *app) apiOptions(cfg config) mobileapi.Options {
-	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alerts.NewService(a.store, a.svc)}
+	alertsAPI := alerts.NewService(a.store, a.svc)
+	alertsAPI.Policy = cfg.webhookPolicy()
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alertsAPI}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
@@ -240,6 +242,7 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 	every := envDuration("PANDIAN_ALERT_EVERY", 30*time.Second)
 	a.jobs.Go(func() { alerts.NewEvaluator(a.store, a.svc).Run(ctx, every) })
 	dispatcher := alerts.NewDispatcher(a.store)
+	dispatcher.Policy = cfg.webhookPolicy()
 	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
 	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
 	a.jobs.Go(func() { dispatcher.Run(ctx) })
