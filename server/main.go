@@ -73,11 +73,17 @@ type app struct {
 	// jobs are the background goroutines of runJobs; close waits for them
 	// (they end with runJobs's context) before closing the database.
 	jobs sync.WaitGroup
+	// stopConnecting ends the background retries of an object store not
+	// reachable at start (nil: none).
+	stopConnecting context.CancelFunc
 }
 
 // close releases what wire opened, once the background work has stopped
 // (at most 30 s: a job still running after that is taken over later).
 func (a *app) close() {
+	if a.stopConnecting != nil {
+		a.stopConnecting()
+	}
 	done := make(chan struct{})
 	go func() { a.jobs.Wait(); close(done) }()
 	select {
@@ -116,6 +122,13 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	if a.files, err = openFiles(ctx, cfg, a.key); err != nil {
 		store.Close()
 		return nil, err
+	}
+	if a.files.connected != nil && !a.files.connected.Load() {
+		// MinIO/S3 is down: serve without it (counting does not need it;
+		// uploads answer 503) and connect when it comes back.
+		var cctx context.Context
+		cctx, a.stopConnecting = context.WithCancel(ctx)
+		a.jobs.Go(func() { a.files.keepConnecting(cctx) })
 	}
 	docs := documents{lim: ocr.DefaultLimits}
 	var reader stock.DocumentReader
@@ -196,7 +209,10 @@ func serve(ctx context.Context, cfg config, a *app) error {
 func (a *app) apiOptions(cfg config) mobileapi.Options {
 	alertsAPI := alerts.NewService(a.store, a.svc)
 	alertsAPI.Policy = cfg.webhookPolicy()
-	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alertsAPI}
+	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads, Alerts: alertsAPI,
+		// Reported by /readyz without failing it: counting goes on while
+		// the object store is down.
+		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
@@ -246,6 +262,28 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
 	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
 	a.jobs.Go(func() { dispatcher.Run(ctx) })
+	if a.files.s3 != nil {
+		// Temporary objects of uploads a crash interrupted: the bucket's
+		// lifecycle rule expires them after a day, this sooner (and also
+		// where the rule could not be set).
+		a.jobs.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Hour):
+				}
+				if a.files.usable() != nil {
+					continue
+				}
+				if n, err := a.files.s3.Sweep(ctx, 6*time.Hour); err != nil && ctx.Err() == nil {
+					slog.Warn("object store: sweeping temporary uploads", "err", err)
+				} else if n > 0 {
+					slog.Info("object store: temporary uploads removed", "count", n)
+				}
+			}
+		})
+	}
 	a.jobs.Go(func() {
 		for ctx.Err() == nil {
 			n, err := a.svc.SyncSKUFolders(ctx, 500)
