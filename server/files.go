@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,7 +27,22 @@ type files struct {
 	// connected is set once MinIO/S3 answered and its bucket is there;
 	// until then every operation answers 503 (nil: the local store).
 	connected *atomic.Bool
+	// health caches the object store's last ping for /readyz.
+	health *health
 }
+
+// health is the result of the last ping, reused for a few seconds so that
+// frequent readiness probes cost one ping, and answered at once (with the
+// previous result) while a ping is in flight.
+type health struct {
+	refresh sync.Mutex // held while pinging
+	mu      sync.Mutex
+	at      time.Time
+	err     error
+}
+
+// healthTTL is how long a ping result is reused.
+const healthTTL = 5 * time.Second
 
 // errNotConnected answers object-store operations before MinIO/S3 was
 // reached once.
@@ -44,8 +60,8 @@ func openFiles(ctx context.Context, cfg config, key []byte) (files, error) {
 		if err != nil {
 			return files{}, err
 		}
-		f := files{s: s, s3: s, connected: new(atomic.Bool)}
-		if err := f.connect(ctx); err != nil {
+		f := files{s: s, s3: s, connected: new(atomic.Bool), health: &health{}}
+		if err := f.connect(ctx, 5*time.Second); err != nil {
 			slog.Warn("object store not reachable; serving without it and retrying in the background", "endpoint", cfg.S3Endpoint, "bucket", cfg.S3Bucket, "err", err)
 		}
 		return f, nil
@@ -54,16 +70,16 @@ func openFiles(ctx context.Context, cfg config, key []byte) (files, error) {
 	if err != nil {
 		return files{}, err
 	}
-	return files{s: l, local: l}, nil
+	return files{s: l, local: l, health: &health{}}, nil
 }
 
 // connect makes sure of the bucket (and its lifecycle rule, whose failure
 // is only logged) and marks the store connected.
-func (f files) connect(ctx context.Context) error {
+func (f files) connect(ctx context.Context, timeout time.Duration) error {
 	if f.connected == nil || f.connected.Load() {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err := f.s3.EnsureBucket(ctx)
 	if errors.Is(err, objstore.ErrLifecycle) {
@@ -88,7 +104,7 @@ func (f files) keepConnecting(ctx context.Context) {
 			return
 		case <-time.After(wait):
 		}
-		if err := f.connect(ctx); err != nil {
+		if err := f.connect(ctx, 20*time.Second); err != nil {
 			if ctx.Err() == nil {
 				slog.Warn("object store still not reachable", "err", err, "retry_in", min(2*wait, 30*time.Second))
 			}
@@ -99,12 +115,27 @@ func (f files) keepConnecting(ctx context.Context) {
 	}
 }
 
-// ready reports whether the object store answers (GET /readyz).
+// ready reports whether the object store answers (GET /readyz), from a
+// ping at most healthTTL old; it waits for no ping another probe started.
 func (f files) ready(ctx context.Context) error {
-	if f.connected != nil && !f.connected.Load() {
-		return errNotConnected
+	if err := f.usable(); err != nil {
+		return err
 	}
-	return f.s.Ping(ctx)
+	h := f.health
+	h.mu.Lock()
+	fresh, err := time.Since(h.at) < healthTTL, h.err
+	h.mu.Unlock()
+	if fresh || !h.refresh.TryLock() {
+		return err
+	}
+	defer h.refresh.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	err = f.s.Ping(ctx)
+	h.mu.Lock()
+	h.at, h.err = time.Now(), err
+	h.mu.Unlock()
+	return err
 }
 
 // usable answers 503 until the object store was reached once.

@@ -62,9 +62,13 @@ func sameTmpRule(r lifecycle.Rule) bool {
 	if prefix == "" {
 		prefix = r.Prefix // the filter-less form of older configurations
 	}
+	// MinIO keeps no AbortIncompleteMultipartUpload (it expires stale
+	// multipart uploads by itself) and returns the rule without it:
+	// writing it again would not change that.
+	abort := r.AbortIncompleteMultipartUpload.DaysAfterInitiation
 	return r.ID == w.ID && r.Status == w.Status && prefix == tmpPrefix && r.RuleFilter.And.IsEmpty() && r.RuleFilter.Tag.IsEmpty() &&
 		r.Expiration.Days == w.Expiration.Days && r.Expiration.Date.IsZero() &&
-		r.AbortIncompleteMultipartUpload.DaysAfterInitiation == w.AbortIncompleteMultipartUpload.DaysAfterInitiation
+		(abort == 0 || abort == w.AbortIncompleteMultipartUpload.DaysAfterInitiation)
 }
 
 // ensureLifecycle writes the tmp/ rule when it is missing or different

@@ -52,7 +52,8 @@ func TestS3LifecycleOnce(t *testing.T) {
 		}
 	}
 	if n := trace.lifecycleWrites(); n != 0 {
-		t.Fatalf("EnsureBucket rewrote an unchanged lifecycle rule %d times", n)
+		cfg, _ := st.Client().GetBucketLifecycle(ctxT(t), st.Bucket())
+		t.Fatalf("EnsureBucket rewrote an unchanged lifecycle rule %d times: %+v", n, cfg.Rules)
 	}
 	// Someone changed our rule: it is put back, once.
 	ctx := ctxT(t)
@@ -103,6 +104,7 @@ func TestS3LifecycleOnce(t *testing.T) {
 	if !errors.Is(err, objstore.ErrLifecycle) || errors.Is(err, objstore.ErrUnavailable) {
 		t.Fatalf("EnsureBucket without lifecycle permission: %v, want ErrLifecycle", err)
 	}
+	t.Logf("without lifecycle permission: %v", err)
 	if err := ls.Ping(ctx); err != nil {
 		t.Fatalf("the bucket was not made: %v", err)
 	}
