@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	neturl "net/url"
 	"os"
 	"path/filepath"
@@ -111,11 +112,27 @@ func genericRule(id, url, secret string) alerts.Rule {
 		Targets: []alerts.Target{{ID: "hook", Kind: alerts.TargetGeneric, URL: url, Secret: secret}}}
 }
 
+// loopbackAllowed lets the tests' receivers on 127.0.0.1 be reached, as
+// an operator's PANDIAN_WEBHOOK_ALLOW_CIDRS=127.0.0.0/8 would.
+func loopbackAllowed() *alerts.AddressPolicy {
+	return &alerts.AddressPolicy{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
+}
+
+// testDispatcher is a dispatcher with short delays that may reach the
+// tests' receivers on loopback.
 func testDispatcher(s alerts.Store, base time.Duration) *alerts.Dispatcher {
 	d := alerts.NewDispatcher(s)
 	d.BaseDelay, d.MaxDelay, d.Poll = base, 10*base, 5*time.Millisecond
-	d.Client = &http.Client{Timeout: 2 * time.Second}
+	d.Client.Timeout = 2 * time.Second
+	d.Policy = loopbackAllowed()
 	return d
+}
+
+// testService is the admin API, allowing loopback targets.
+func testService(store alerts.Store, svc *stock.Service) *alerts.Service {
+	s := alerts.NewService(store, svc)
+	s.Policy = loopbackAllowed()
+	return s
 }
 
 // waitStatus waits until the delivery reaches status.
@@ -367,7 +384,7 @@ func TestDispatchCancelled(t *testing.T) {
 	}
 	// An admin retries it once the rule is back.
 	putRule(t, s, r)
-	svc := alerts.NewService(s, nil)
+	svc := testService(s, nil)
 	admin := stock.Actor{Employee: stock.Employee{Code: "A001", Role: stock.RoleAdmin}}
 	if _, err := svc.Retry(context.Background(), admin, ds[0].ID); err != nil {
 		t.Fatal(err)
@@ -384,7 +401,7 @@ func TestRuleTestMessage(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "pandian.db"))
 	rc := newReceiver(t, "k", 200)
 	putRule(t, s, genericRule("big", rc.srv.URL, "k"))
-	svc := alerts.NewService(s, nil)
+	svc := testService(s, nil)
 	admin := stock.Actor{Employee: stock.Employee{Code: "A001", Role: stock.RoleAdmin}}
 	ds, err := svc.Test(context.Background(), admin, "big")
 	if err != nil || len(ds) != 1 {

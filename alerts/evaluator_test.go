@@ -132,7 +132,7 @@ func outbox(t *testing.T, s alerts.Store) map[string]alerts.Delivery {
 func TestEvaluateRules(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	svc := alerts.NewService(w.store, w.svc)
+	svc := testService(w.store, w.svc)
 	hook := alerts.Target{ID: "hook", Kind: alerts.TargetGeneric, URL: "https://hooks.example.com/pandian", Secret: "whsec"}
 	robot := alerts.Target{ID: "robot", Kind: alerts.TargetDingTalk, URL: "https://oapi.dingtalk.com/robot/send?access_token=tok", Secret: "SECabc"}
 	for id, in := range map[string]alerts.RuleInput{
@@ -244,7 +244,7 @@ func TestEvaluateRules(t *testing.T) {
 func TestRuleAdmin(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
-	svc := alerts.NewService(w.store, w.svc)
+	svc := testService(w.store, w.svc)
 	in := alerts.RuleInput{Name: "big", Kind: alerts.KindCountVarianceValue, Threshold: "500", Location: "HK-TST",
 		Targets: []alerts.Target{{Kind: alerts.TargetDingTalk, URL: "https://oapi.dingtalk.com/robot/send?access_token=tok", Secret: "SECabc"}}}
 	if _, _, err := svc.PutRule(ctx, w.counter, "big", in); stock.ErrorCode(err) != stock.EForbidden {
@@ -286,7 +286,7 @@ func TestEvaluateAndDeliver(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	rc := newReceiver(t, "whsec", 200)
-	svc := alerts.NewService(w.store, w.svc)
+	svc := testService(w.store, w.svc)
 	if _, _, err := svc.PutRule(ctx, w.admin, "big", alerts.RuleInput{Name: "大額差異 big variance", Kind: alerts.KindCountVarianceValue, Threshold: "100",
 		Targets: []alerts.Target{{Kind: alerts.TargetGeneric, URL: rc.srv.URL, Secret: "whsec"}}}); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,10 @@ import (
 type Service struct {
 	store Store
 	svc   *stock.Service // checks rule locations; nil: unchecked
+	// Policy refuses target URLs whose host is an address literal (or
+	// localhost) that webhooks may not reach; nil: the default policy.
+	// Host names are checked when the dispatcher dials them.
+	Policy *AddressPolicy
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
@@ -96,6 +100,13 @@ func (s *Service) PutRule(ctx context.Context, actor stock.Actor, id string, in 
 	}
 	if err := r.validate(); err != nil {
 		return RuleView{}, false, err
+	}
+	for _, t := range r.Targets {
+		if err := s.Policy.CheckURL(t.URL); err != nil {
+			return RuleView{}, false, stock.Errorf(stock.EInvalid,
+				"target %s: %s is an address webhooks may not reach (loopback, private, link-local, metadata…); an operator may allow a range with PANDIAN_WEBHOOK_ALLOW_CIDRS",
+				t.ID, RedactURL(t.URL)).With("field", "targets")
+		}
 	}
 	if r.Location != "" && s.svc != nil {
 		if _, err := s.svc.Location(ctx, actor, r.Location); stock.ErrorCode(err) == stock.ENotFound {

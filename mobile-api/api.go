@@ -67,8 +67,14 @@ type Service interface {
 
 // Options configure the API.
 type Options struct {
-	// Ready reports whether the server can serve (GET /readyz).
+	// Ready reports whether the server can serve (GET /readyz): the
+	// database answers.
 	Ready func(ctx context.Context) error
+	// Components are further dependencies GET /readyz reports by name
+	// ("ok" or "unavailable") without failing: ones the server serves
+	// without, such as the object store (only uploads and downloads need
+	// it, and answer 503 while it is down).
+	Components map[string]func(ctx context.Context) error
 	// MaxBody bounds an import's body in bytes (read once the caller is
 	// known to be allowed to import).
 	MaxBody int
@@ -264,13 +270,38 @@ func (a *API) pageBody(c *fiber.Ctx) error {
 	return limitBody(limit)(c)
 }
 
+// readyz answers 200 when the database answers, whatever the components
+// (reported as "ok" or "unavailable"), else 503 with the same report in
+// the error's details. Components are checked concurrently, each within
+// 2 seconds.
 func (a *API) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := a.opts.Ready(ctx); err != nil {
-		return stock.Errorf(stock.EUnavailable, "not ready: %s", stock.ErrorMessage(err))
+	report := fiber.Map{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, check := range a.opts.Components {
+		wg.Go(func() {
+			state := "ok"
+			if err := check(ctx); err != nil {
+				state = "unavailable"
+			}
+			mu.Lock()
+			report[name] = state
+			mu.Unlock()
+		})
 	}
-	return c.JSON(fiber.Map{"status": "ready"})
+	dbErr := a.opts.Ready(ctx)
+	wg.Wait()
+	if dbErr != nil {
+		e := stock.Errorf(stock.EUnavailable, "not ready: %s", stock.ErrorMessage(dbErr)).With("database", "unavailable")
+		for k, v := range report {
+			e = e.With(k, v)
+		}
+		return e
+	}
+	report["status"], report["database"] = "ready", "ok"
+	return c.JSON(report)
 }
 
 // statusOf maps a domain error code to an HTTP status.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -146,7 +147,11 @@ func TestAlertsEndToEnd(t *testing.T) {
 		hang := newReceiver(t, `{"ok":true}`)
 		hang.hang = make(chan struct{})
 
-		s := startServer(t, db)
+		// The receivers listen on loopback, which webhooks may reach only
+		// when the operator allows it.
+		cfg := testConfig(t, db)
+		cfg.WebhookAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		s := startServerWith(t, cfg)
 		var release sync.Once
 		releaseHang := func() { release.Do(func() { close(hang.hang) }) }
 		t.Cleanup(releaseHang) // before the server and receivers stop

@@ -4,11 +4,15 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
+
+	"pandian/alerts"
+	"pandian/storage/sqlstore"
 )
 
 // config is the server's configuration: environment variables, mirrored by
@@ -58,6 +62,11 @@ type config struct {
 	// JobStale is how long a job's runner may be silent before another
 	// takes the job over (default 2 min).
 	JobStale time.Duration
+	// DB configures this process's PostgreSQL connection pool.
+	DB sqlstore.Options
+	// WebhookAllow are the address ranges alert webhooks may reach
+	// besides public addresses (PANDIAN_WEBHOOK_ALLOW_CIDRS).
+	WebhookAllow []netip.Prefix
 }
 
 func env(name, def string) string {
@@ -65,6 +74,15 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// envPositive reads a whole number of at least 1.
+func envPositive(name string, def int) (int, error) {
+	v, err := strconv.Atoi(env(name, strconv.Itoa(def)))
+	if err != nil || v < 1 {
+		return 0, fmt.Errorf("%s must be a whole number of at least 1", name)
+	}
+	return v, nil
 }
 
 func envBool(name string, def bool) bool {
@@ -123,6 +141,21 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if c.SignInLockMax, err = time.ParseDuration(env("PANDIAN_SIGNIN_LOCK_MAX", "1h")); err != nil || c.SignInLockMax < c.SignInLock {
 		return c, fmt.Errorf("PANDIAN_SIGNIN_LOCK_MAX: want a duration of at least PANDIAN_SIGNIN_LOCK")
 	}
+	if c.DB.MaxConns, err = envPositive("PANDIAN_DB_MAX_CONNS", sqlstore.DefaultMaxConns); err != nil {
+		return c, err
+	}
+	if c.DB.MaxIdleConns, err = envPositive("PANDIAN_DB_MAX_IDLE_CONNS", c.DB.MaxConns); err != nil {
+		return c, err
+	}
+	if c.DB.ConnMaxLifetime, err = time.ParseDuration(env("PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String())); err != nil {
+		return c, fmt.Errorf("PANDIAN_DB_CONN_MAX_LIFETIME: %w", err)
+	}
+	if c.WebhookAllow, err = alerts.ParseAllowList(env("PANDIAN_WEBHOOK_ALLOW_CIDRS", "")); err != nil {
+		return c, fmt.Errorf("PANDIAN_WEBHOOK_ALLOW_CIDRS: %w", err)
+	}
+	if c.DB.ConnMaxLifetime == 0 {
+		c.DB.ConnMaxLifetime = -1 // "0": connections live forever
+	}
 	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PANDIAN_ADDR)")
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory of the embedded defaults (PANDIAN_DATA_DIR)")
 	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "postgres://… URL; empty = SQLite in the data directory (PANDIAN_DATABASE_URL)")
@@ -135,6 +168,11 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 		return c, err
 	}
 	return c, nil
+}
+
+// webhookPolicy is the address policy of alert webhooks.
+func (c config) webhookPolicy() *alerts.AddressPolicy {
+	return &alerts.AddressPolicy{Allow: c.WebhookAllow}
 }
 
 // databaseURL is PostgreSQL when configured, else SQLite in the data dir.

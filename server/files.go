@@ -5,11 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"pandian/stock"
@@ -21,10 +23,36 @@ import (
 type files struct {
 	s     objstore.Store
 	local *objstore.Local // nil for S3
+	s3    *objstore.S3    // nil for the local store
+	// connected is set once MinIO/S3 answered and its bucket is there;
+	// until then every operation answers 503 (nil: the local store).
+	connected *atomic.Bool
+	// health caches the object store's last ping for /readyz.
+	health *health
 }
 
+// health is the result of the last ping, reused for a few seconds so that
+// frequent readiness probes cost one ping, and answered at once (with the
+// previous result) while a ping is in flight.
+type health struct {
+	refresh sync.Mutex // held while pinging
+	mu      sync.Mutex
+	at      time.Time
+	err     error
+}
+
+// healthTTL is how long a ping result is reused.
+const healthTTL = 5 * time.Second
+
+// errNotConnected answers object-store operations before MinIO/S3 was
+// reached once.
+var errNotConnected = stock.Errorf(stock.EUnavailable, "the object store is not reachable yet; try again shortly").With("retry_after_seconds", 5)
+
 // openFiles opens MinIO/S3 when configured, else the local store in the
-// data directory, whose download links key signs.
+// data directory, whose download links key signs. MinIO/S3 is contacted
+// once here (bucket and lifecycle rule): when it cannot be reached, the
+// store is returned not connected, and connect must be retried (see
+// keepConnecting); counting does not need it.
 func openFiles(ctx context.Context, cfg config, key []byte) (files, error) {
 	if cfg.S3Endpoint != "" {
 		s, err := objstore.NewS3(objstore.S3Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
@@ -32,16 +60,90 @@ func openFiles(ctx context.Context, cfg config, key []byte) (files, error) {
 		if err != nil {
 			return files{}, err
 		}
-		if err := s.EnsureBucket(ctx); err != nil {
-			return files{}, fmt.Errorf("object store: %w", err)
+		f := files{s: s, s3: s, connected: new(atomic.Bool), health: &health{}}
+		if err := f.connect(ctx, 5*time.Second); err != nil {
+			slog.Warn("object store not reachable; serving without it and retrying in the background", "endpoint", cfg.S3Endpoint, "bucket", cfg.S3Bucket, "err", err)
 		}
-		return files{s: s}, nil
+		return f, nil
 	}
 	l, err := objstore.NewLocal(filepath.Join(cfg.DataDir, "objects"), key, strings.TrimRight(cfg.PublicURL, "/"))
 	if err != nil {
 		return files{}, err
 	}
-	return files{s: l, local: l}, nil
+	return files{s: l, local: l, health: &health{}}, nil
+}
+
+// connect makes sure of the bucket (and its lifecycle rule, whose failure
+// is only logged) and marks the store connected.
+func (f files) connect(ctx context.Context, timeout time.Duration) error {
+	if f.connected == nil || f.connected.Load() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := f.s3.EnsureBucket(ctx)
+	if errors.Is(err, objstore.ErrLifecycle) {
+		slog.Warn("object store: the bucket's lifecycle rule for tmp/ could not be checked or set; temporary objects of crashed uploads are then only swept by the server",
+			"bucket", f.s3.Bucket(), "err", err)
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	f.connected.Store(true)
+	return nil
+}
+
+// keepConnecting retries connect until it succeeds or ctx ends, waiting
+// 1 s, then twice as long each time, at most 30 s.
+func (f files) keepConnecting(ctx context.Context) {
+	wait := time.Second
+	for f.connected != nil && !f.connected.Load() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		if err := f.connect(ctx, 20*time.Second); err != nil {
+			if ctx.Err() == nil {
+				slog.Warn("object store still not reachable", "err", err, "retry_in", min(2*wait, 30*time.Second))
+			}
+			wait = min(2*wait, 30*time.Second)
+			continue
+		}
+		slog.Info("object store connected", "bucket", f.s3.Bucket())
+	}
+}
+
+// ready reports whether the object store answers (GET /readyz), from a
+// ping at most healthTTL old; it waits for no ping another probe started.
+func (f files) ready(ctx context.Context) error {
+	if err := f.usable(); err != nil {
+		return err
+	}
+	h := f.health
+	h.mu.Lock()
+	fresh, err := time.Since(h.at) < healthTTL, h.err
+	h.mu.Unlock()
+	if fresh || !h.refresh.TryLock() {
+		return err
+	}
+	defer h.refresh.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	err = f.s.Ping(ctx)
+	h.mu.Lock()
+	h.at, h.err = time.Now(), err
+	h.mu.Unlock()
+	return err
+}
+
+// usable answers 503 until the object store was reached once.
+func (f files) usable() error {
+	if f.connected != nil && !f.connected.Load() {
+		return errNotConnected
+	}
+	return nil
 }
 
 // signingKey is PANDIAN_FILES_KEY, else a random key kept in the data
@@ -92,6 +194,9 @@ func domainErr(err error) error {
 
 // PutContent implements stock.Files.
 func (f files) PutContent(ctx context.Context, r io.Reader, maxBytes int64, contentType string) (stock.FileInfo, error) {
+	if err := f.usable(); err != nil {
+		return stock.FileInfo{}, err
+	}
 	info, err := objstore.PutContent(ctx, f.s, r, maxBytes, contentType)
 	if err != nil {
 		return stock.FileInfo{}, domainErr(err)
@@ -101,24 +206,38 @@ func (f files) PutContent(ctx context.Context, r io.Reader, maxBytes int64, cont
 
 // PutBytes implements stock.Files.
 func (f files) PutBytes(ctx context.Context, key string, b []byte, contentType string) error {
+	if err := f.usable(); err != nil {
+		return err
+	}
 	_, err := objstore.PutBytes(ctx, f.s, key, b, contentType)
 	return domainErr(err)
 }
 
 // Open implements stock.Files.
 func (f files) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	if err := f.usable(); err != nil {
+		return nil, err
+	}
 	r, _, err := f.s.Open(ctx, key)
 	return r, domainErr(err)
 }
 
 // URL implements stock.Files.
 func (f files) URL(ctx context.Context, key string, ttl time.Duration, filename string) (string, error) {
+	if err := f.usable(); err != nil {
+		return "", err
+	}
 	u, err := f.s.PresignGet(ctx, key, ttl, filename)
 	return u, domainErr(err)
 }
 
 // Delete implements stock.Files.
-func (f files) Delete(ctx context.Context, key string) error { return domainErr(f.s.Delete(ctx, key)) }
+func (f files) Delete(ctx context.Context, key string) error {
+	if err := f.usable(); err != nil {
+		return err
+	}
+	return domainErr(f.s.Delete(ctx, key))
+}
 
 // OpenSigned implements mobileapi.SignedFiles for the local store.
 func (f files) OpenSigned(ctx context.Context, key string, exp int64, sig, filename string) (io.ReadCloser, int64, string, string, error) {

@@ -73,11 +73,17 @@ type app struct {
 	// jobs are the background goroutines of runJobs; close waits for them
 	// (they end with runJobs's context) before closing the database.
 	jobs sync.WaitGroup
+	// stopConnecting ends the background retries of an object store not
+	// reachable at start (nil: none).
+	stopConnecting context.CancelFunc
 }
 
 // close releases what wire opened, once the background work has stopped
 // (at most 30 s: a job still running after that is taken over later).
 func (a *app) close() {
+	if a.stopConnecting != nil {
+		a.stopConnecting()
+	}
 	done := make(chan struct{})
 	go func() { a.jobs.Wait(); close(done) }()
 	select {
@@ -92,7 +98,7 @@ func (a *app) close() {
 }
 
 func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
-	store, err := sqlstore.Open(ctx, cfg.databaseURL())
+	store, err := sqlstore.OpenWith(ctx, cfg.databaseURL(), cfg.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -125,6 +131,13 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	if a.files, err = openFiles(ctx, cfg, a.key); err != nil {
 		store.Close()
 		return nil, err
+	}
+	if a.files.connected != nil && !a.files.connected.Load() {
+		// MinIO/S3 is down: serve without it (counting does not need it;
+		// uploads answer 503) and connect when it comes back.
+		var cctx context.Context
+		cctx, a.stopConnecting = context.WithCancel(ctx)
+		a.jobs.Go(func() { a.files.keepConnecting(cctx) })
 	}
 	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout}
 	var reader stock.DocumentReader
@@ -203,9 +216,14 @@ func serve(ctx context.Context, cfg config, a *app) error {
 
 // apiOptions configures the HTTP API.
 func (a *app) apiOptions(cfg config) mobileapi.Options {
+	alertsAPI := alerts.NewService(a.store, a.svc)
+	alertsAPI.Policy = cfg.webhookPolicy()
 	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
 		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
-		PagesSession: review.SessionCookie, Alerts: alerts.NewService(a.store, a.svc)}
+		PagesSession: review.SessionCookie, Alerts: alertsAPI,
+		// Reported by /readyz without failing it: counting goes on while
+		// the object store is down.
+		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}
 	if a.files.local != nil {
 		opts.Files = a.files
 	}
@@ -251,9 +269,32 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 	every := envDuration("PANDIAN_ALERT_EVERY", 30*time.Second)
 	a.jobs.Go(func() { alerts.NewEvaluator(a.store, a.svc).Run(ctx, every) })
 	dispatcher := alerts.NewDispatcher(a.store)
+	dispatcher.Policy = cfg.webhookPolicy()
 	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
 	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
 	a.jobs.Go(func() { dispatcher.Run(ctx) })
+	if a.files.s3 != nil {
+		// Temporary objects of uploads a crash interrupted: the bucket's
+		// lifecycle rule expires them after a day, this sooner (and also
+		// where the rule could not be set).
+		a.jobs.Go(func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Hour):
+				}
+				if a.files.usable() != nil {
+					continue
+				}
+				if n, err := a.files.s3.Sweep(ctx, 6*time.Hour); err != nil && ctx.Err() == nil {
+					slog.Warn("object store: sweeping temporary uploads", "err", err)
+				} else if n > 0 {
+					slog.Info("object store: temporary uploads removed", "count", n)
+				}
+			}
+		})
+	}
 	a.jobs.Go(func() {
 		for ctx.Err() == nil {
 			n, err := a.svc.SyncSKUFolders(ctx, 500)

@@ -23,9 +23,11 @@ type S3Config struct {
 	Endpoint  string // host:port of the S3 API, e.g. "127.0.0.1:9000" (a URL sets Secure by its scheme)
 	AccessKey string
 	SecretKey string
-	Bucket    string
-	Secure    bool   // HTTPS
-	Region    string // "" means "us-east-1" (MinIO's default)
+	// SessionToken goes with temporary credentials (STS); usually empty.
+	SessionToken string
+	Bucket       string
+	Secure       bool   // HTTPS
+	Region       string // "" means "us-east-1" (MinIO's default)
 
 	// PublicEndpoint, if set, is the host:port presigned URLs point at
 	// (when clients reach the service under another name than the server
@@ -95,7 +97,7 @@ func NewS3(cfg S3Config) (*S3, error) {
 		}
 		tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 		c, err := minio.New(endpoint, &minio.Options{
-			Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
+			Creds:      credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, cfg.SessionToken),
 			Secure:     secure,
 			Region:     cfg.Region,
 			Transport:  tr,

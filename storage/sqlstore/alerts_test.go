@@ -205,3 +205,61 @@ func TestAlertClaimConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// Migration 8 cuts what earlier versions logged of receivers' answers
+// (and resolved addresses) out of the delivery log.
+func TestAlertLogMigrationDropsAnswers(t *testing.T) {
+	forEachURL(t, func(t *testing.T, u string) {
+		ctx := context.Background()
+		s := openStore(t, u)
+		if _, err := s.PutAlertRule(ctx, alertRule("big")); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		old := []struct {
+			code      int
+			err, want string
+		}{
+			{500, `HTTP 500: {"db_password":"hunter2"}`, "HTTP 500"},
+			{403, "HTTP 403: <html>internal admin</html> (gave up after 8 attempts)", "HTTP 403"},
+			{200, "dingtalk errcode 310000: keywords not in content hunter2", "dingtalk: answer not kept"},
+			{0, `Post "http://hooks.internal/…": dial tcp 10.0.0.7:80: connect: connection refused`, "network error"},
+			{0, "timed out", "timed out"},
+			{0, "the rule was deleted", "the rule was deleted"},
+		}
+		var ids []string
+		for i, o := range old {
+			d := alertDelivery("big", fmt.Sprintf("count:C%d", i), now)
+			ids = append(ids, d.ID)
+			if _, err := s.EnqueueAlertDeliveries(ctx, []alerts.Delivery{d}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ClaimAlertDeliveries(ctx, "w", now, now.Add(time.Minute), 10); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d.ID, Attempt: 1, At: now, StatusCode: o.code, Error: o.err,
+				Outcome: alerts.StatusFailed, Worker: "w"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Run migration 8 again on these rows.
+		if _, err := s.DB().Exec(`DELETE FROM schema_migrations WHERE version = 8`); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		s = openStore(t, u)
+		for i, o := range old {
+			atts, err := s.AlertAttempts(ctx, ids[i])
+			if err != nil || len(atts) != 1 {
+				t.Fatalf("attempts %+v %v", atts, err)
+			}
+			d, err := s.AlertDelivery(ctx, ids[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if atts[0].Error != o.want || d.LastError != o.want {
+				t.Errorf("%q became %q (attempt) and %q (delivery), want %q", o.err, atts[0].Error, d.LastError, o.want)
+			}
+		}
+	})
+}

@@ -37,13 +37,62 @@ type Store struct {
 	group  *committer // SQLite: group commit of concurrent writes
 }
 
+// Options configure the PostgreSQL connection pool of one process (SQLite
+// always has one writer and eight readers). Zero values take the defaults.
+type Options struct {
+	// MaxConns bounds the open connections (default DefaultMaxConns).
+	// Every replica and worker holds up to this many: keep their sum
+	// under the server's max_connections (100 by default), or put
+	// PgBouncer in front.
+	MaxConns int
+	// MaxIdleConns bounds the idle connections kept open (default
+	// MaxConns; at most MaxConns).
+	MaxIdleConns int
+	// ConnMaxLifetime closes a connection this long after it was opened
+	// (default DefaultConnMaxLifetime; negative: never), so that a pool
+	// follows a fail-over or a PgBouncer restart.
+	ConnMaxLifetime time.Duration
+	// ConnMaxIdleTime closes a connection idle this long (default 5 min).
+	ConnMaxIdleTime time.Duration
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxConns        = 10
+	DefaultConnMaxLifetime = 30 * time.Minute
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.MaxIdleConns <= 0 || o.MaxIdleConns > o.MaxConns {
+		o.MaxIdleConns = o.MaxConns
+	}
+	if o.ConnMaxLifetime == 0 {
+		o.ConnMaxLifetime = DefaultConnMaxLifetime
+	} else if o.ConnMaxLifetime < 0 {
+		o.ConnMaxLifetime = 0
+	}
+	if o.ConnMaxIdleTime <= 0 {
+		o.ConnMaxIdleTime = 5 * time.Minute
+	}
+	return o
+}
+
 // Open opens (and migrates) the database at url: "postgres://…" for
-// PostgreSQL, otherwise a SQLite file path ("sqlite:" prefix optional).
+// PostgreSQL, otherwise a SQLite file path ("sqlite:" prefix optional),
+// with the default Options.
 func Open(ctx context.Context, url string) (*Store, error) {
+	return OpenWith(ctx, url, Options{})
+}
+
+// OpenWith is Open with a PostgreSQL pool configured by opts.
+func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
 	var s *Store
 	var err error
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
-		s, err = openPostgres(url)
+		s, err = openPostgres(url, opts)
 	} else {
 		s, err = openSQLite(strings.TrimPrefix(url, "sqlite:"))
 	}
@@ -87,14 +136,16 @@ func openSQLite(path string) (*Store, error) {
 	return &Store{d: sqliteDialect, writer: w, reader: r, group: newCommitter(w, sqliteDialect, 256)}, nil
 }
 
-func openPostgres(url string) (*Store, error) {
+func openPostgres(url string, opts Options) (*Store, error) {
 	db, err := sql.Open("pgx", url)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(32)
-	db.SetMaxIdleConns(32)
-	db.SetConnMaxIdleTime(5 * time.Minute)
+	opts = opts.withDefaults()
+	db.SetMaxOpenConns(opts.MaxConns)
+	db.SetMaxIdleConns(opts.MaxIdleConns)
+	db.SetConnMaxLifetime(opts.ConnMaxLifetime)
+	db.SetConnMaxIdleTime(opts.ConnMaxIdleTime)
 	return &Store{d: postgresDialect, writer: db, reader: db}, nil
 }
 
@@ -131,22 +182,31 @@ func (s *Store) Rebind(q string) string { return s.d.rebind(q) }
 const migrateLock = 0x70616e6469616e // "pandian"
 
 // migrate applies the migrations not applied yet, each in a transaction.
+//
+// On PostgreSQL, servers starting together on one database take turns:
+// every migration transaction first takes a transaction-scoped advisory
+// lock (without it both would apply the same migration and one would
+// fail). A transaction-scoped lock needs no connection besides the
+// transaction's own (a pool of one connection suffices) and is safe
+// behind PgBouncer in transaction mode, where a session lock could be
+// taken on one server connection and released on another. (SQLite's
+// immediate transactions already serialise them.)
 func (s *Store) migrate(ctx context.Context) error {
-	if s.d.name == "postgres" {
-		// Servers starting together on one database take turns: without
-		// the lock both would apply the same migration and one would fail.
-		// (SQLite's immediate transactions already serialise them.)
-		conn, err := s.writer.Conn(ctx)
-		if err != nil {
-			return fmt.Errorf("migrate: %w", mapErr(err))
+	lock := func(tx *sql.Tx) error {
+		if s.d.name != "postgres" {
+			return nil
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrateLock); err != nil {
-			return fmt.Errorf("migrate: %w", mapErr(err))
-		}
-		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrateLock)
+		_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateLock)
+		return err
 	}
-	if _, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+	err := s.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := lock(tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", mapErr(err))
 	}
 	entries, err := fs.Glob(migrations, "migrations/*.sql")
@@ -173,6 +233,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	sort.Slice(todo, func(i, j int) bool { return todo[i].version < todo[j].version })
 	for _, m := range todo {
 		err := s.writeTx(ctx, func(tx *sql.Tx) error {
+			if err := lock(tx); err != nil {
+				return err
+			}
 			var n int
 			if err := tx.QueryRowContext(ctx, s.d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), m.version).Scan(&n); err != nil {
 				return err

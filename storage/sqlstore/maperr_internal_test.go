@@ -69,7 +69,7 @@ func TestMapErr(t *testing.T) {
 // TestUnreachablePostgres uses a store whose database is on a closed port
 // (no migration, so that Read, Write and Ping themselves meet the refusal).
 func TestUnreachablePostgres(t *testing.T) {
-	s, err := openPostgres("postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=5")
+	s, err := openPostgres("postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=5", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
