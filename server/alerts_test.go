@@ -270,10 +270,11 @@ func TestAlertsEndToEnd(t *testing.T) {
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", manager, nil, 200, &cnt)
 
 		// The webhook gets one signed POST, the robot one signed message.
-		got := hook.waitRequests(t, 1, 15*time.Second)
-		dgot := ding.waitRequests(t, 1, 15*time.Second)
+		hook.waitRequests(t, 1, 15*time.Second)
+		ding.waitRequests(t, 1, 15*time.Second)
 		time.Sleep(time.Second) // several more evaluations: nothing more
-		if got, dgot = hook.requests(), ding.requests(); len(got) != 1 || len(dgot) != 1 {
+		got, dgot := hook.requests(), ding.requests()
+		if len(got) != 1 || len(dgot) != 1 {
 			t.Fatalf("the webhook got %d requests and the robot %d, want 1 each", len(got), len(dgot))
 		}
 		r := got[0]
