@@ -13,16 +13,6 @@ import (
 // and times in messages.
 var hkt = time.FixedZone("HKT", 8*3600)
 
-// currencyOf returns the currency of a location path: Macau ("/MO/…")
-// counts in patacas, the rest in Hong Kong dollars.
-func currencyOf(path string) string {
-	root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	if root == "MO" || strings.HasPrefix(root, "MO-") || root == "MAC" {
-		return "MOP"
-	}
-	return "HKD"
-}
-
 var roleNames = map[string]string{
 	string(stock.RoleCounter):         "盤點員 counter",
 	string(stock.RoleSupervisor):      "主管 supervisor",
