@@ -125,10 +125,6 @@ func (s *testServer) waitDelivery(t *testing.T, id string, want alerts.Status, w
 // log, a manual retry of a failed delivery, secrets that are never read
 // back, and a hanging receiver that does not hold up counting.
 func TestAlertsEndToEnd(t *testing.T) {
-	// Short evaluation, polling and back-off, read by runJobs.
-	t.Setenv("PANDIAN_ALERT_EVERY", "200ms")
-	t.Setenv("PANDIAN_ALERT_POLL", "100ms")
-	t.Setenv("PANDIAN_ALERT_BASE_DELAY", "100ms")
 	databases(t, func(t *testing.T, db string) {
 		const (
 			webhookSecret = "whsec-4f1d9a7c3e"
@@ -146,7 +142,10 @@ func TestAlertsEndToEnd(t *testing.T) {
 		hang := newReceiver(t, `{"ok":true}`)
 		hang.hang = make(chan struct{})
 
-		s := startServer(t, db)
+		// Short evaluation, polling and back-off.
+		cfg := testConfig(t, db)
+		cfg.AlertEvery, cfg.AlertPoll, cfg.AlertBaseDelay = 200*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
+		s := startServerWith(t, cfg)
 		var release sync.Once
 		releaseHang := func() { release.Do(func() { close(hang.hang) }) }
 		t.Cleanup(releaseHang) // before the server and receivers stop
