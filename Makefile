@@ -65,9 +65,18 @@ postgres:
 	    for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }; \
 	else echo "pg_isready not found: PostgreSQL tests will be skipped outside CI"; fi
 
+# staticcheck, pinned, installed once (from the Go module proxy) when missing.
+STATICCHECK_VERSION ?= v0.8.2
+STATICCHECK         ?= $(HOME)/.cache/pandian/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+
+# vet: gofmt, go vet, go.mod and go.sum tidy, staticcheck.
 vet: deps
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	@test -x $(STATICCHECK) || { echo "installing staticcheck $(STATICCHECK_VERSION)"; \
+	  GOBIN=$(abspath $(dir $(STATICCHECK))) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
+	$(STATICCHECK) ./...
 
 unit: deps test-deps postgres minio
 	$(GO) test -count=1 -timeout 30m ./...

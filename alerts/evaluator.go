@@ -187,7 +187,7 @@ func (c *cycle) alert(r Rule, subject string) Alert {
 
 func (c *cycle) countAlert(r Rule, cnt stock.Count) Alert {
 	a := c.alert(r, "count:"+cnt.ID)
-	a.CountID, a.Location, a.Currency = cnt.ID, cnt.Location, currencyOf(cnt.LocationPath)
+	a.CountID, a.Location, a.Currency = cnt.ID, cnt.Location, string(stock.CurrencyOf(cnt.LocationPath))
 	a.LocationName = c.location(cnt.Location).Name
 	return a
 }
@@ -305,7 +305,7 @@ func (c *cycle) roleAccuracy(r Rule) error {
 		a.Value = strconv.FormatFloat(math.Round(pct*100)/100, 'f', -1, 64)
 		if r.Location != "" {
 			l := c.location(r.Location)
-			a.Location, a.LocationName, a.Currency = r.Location, l.Name, currencyOf(l.Path)
+			a.Location, a.LocationName, a.Currency = r.Location, l.Name, string(l.Currency())
 		}
 		c.out = append(c.out, firing{r, a})
 	}

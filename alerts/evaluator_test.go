@@ -204,7 +204,7 @@ func TestEvaluateRules(t *testing.T) {
 	if o := got["open|count:"+open.ID+"|robot"].Alert; o.Value != "9" || !strings.Contains(o.Text, "Count open too long") {
 		t.Errorf("open alert %+v", o)
 	}
-	if r := got["accuracy|role:counter:"+day+"|robot"].Alert; r.Role != "counter" || !strings.Contains(r.Markdown, "盤點員 counter") {
+	if r := got["accuracy|role:counter:"+day+"|robot"].Alert; r.Role != "counter" || !strings.Contains(r.Markdown, "盤點員 Counter") {
 		t.Errorf("accuracy alert %+v", r)
 	}
 

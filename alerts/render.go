@@ -13,30 +13,13 @@ import (
 // and times in messages.
 var hkt = time.FixedZone("HKT", 8*3600)
 
-// currencyOf returns the currency of a location path: Macau ("/MO/…")
-// counts in patacas, the rest in Hong Kong dollars.
-func currencyOf(path string) string {
-	root, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	if root == "MO" || strings.HasPrefix(root, "MO-") || root == "MAC" {
-		return "MOP"
-	}
-	return "HKD"
-}
-
-var roleNames = map[string]string{
-	string(stock.RoleCounter):         "盤點員 counter",
-	string(stock.RoleSupervisor):      "主管 supervisor",
-	string(stock.RoleStoreManager):    "店長 store manager",
-	string(stock.RoleRegionalManager): "區域經理 regional manager",
-	string(stock.RoleAuditor):         "稽核 auditor",
-	string(stock.RoleAdmin):           "管理員 admin",
-}
-
+// roleName is a role's names, Chinese then English ("盤點員 Counter").
 func roleName(r string) string {
-	if n, ok := roleNames[r]; ok {
-		return n
+	en, zh := stock.Role(r).Names()
+	if en == zh {
+		return r
 	}
-	return r
+	return zh + " " + en
 }
 
 // clean keeps user text from breaking the markdown of a message.

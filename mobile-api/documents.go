@@ -67,9 +67,7 @@ func (a *API) readDocument(c *fiber.Ctx, mr *multipart.Reader) (stock.Document, 
 		case "kind":
 			in.Kind = stock.DocumentKind(strings.TrimSpace(v))
 		case "skus":
-			for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
-				in.SKUs = append(in.SKUs, s)
-			}
+			in.SKUs = append(in.SKUs, strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })...)
 		case "location":
 			in.Location = strings.TrimSpace(v)
 		case "filename":

@@ -320,8 +320,8 @@ func (a *API) report(c *fiber.Ctx) error {
 		return err
 	}
 	if format == "xlsx" {
-		if c.Query("currency") == "" && strings.HasPrefix(r.Location, "MO") {
-			xo.Currency = export.CurrencyMOP
+		if c.Query("currency") == "" {
+			xo.Currency = string(r.Currency)
 		}
 		return streamXLSX(c, "count-"+r.CountID+"-"+r.GroupBy+".xlsx", func(w io.Writer) error { return export.WriteCountReportXLSX(w, r, xo) })
 	}

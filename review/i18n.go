@@ -139,12 +139,6 @@ var messages = map[string][2]string{
 	"roles.value":           {"Variance value by role", "各職位差異金額"},
 	"roles.nodata":          {"No closed counts in this period.", "此期間沒有已結束的盤點。"},
 	"roles.note":            {"Accuracy: share of counted lines (and rounds) within the count's tolerance. A recounted round's error stays with whoever counted it first.", "準確率：在容差內的盤點項目（及輪次）比例。重點前的差異仍計入首次盤點的人。"},
-	"role.counter":          {"Counter", "盤點員"},
-	"role.supervisor":       {"Supervisor", "主管"},
-	"role.store_manager":    {"Store manager", "店長"},
-	"role.regional_manager": {"Regional manager", "區域經理"},
-	"role.auditor":          {"Auditor", "稽核員"},
-	"role.admin":            {"Administrator", "系統管理員"},
 	"role.(uncounted)":      {"(not counted)", "（未盤點）"},
 	"status.open":           {"Counting", "盤點中"},
 	"status.recount":        {"Recount", "重點中"},
@@ -225,8 +219,18 @@ func (l *loc) Opt(prefix, value string) string {
 	return value
 }
 
-// Role, Status, Reason and Cat translate enumerations.
-func (l *loc) Role(r any) string   { return l.Opt("role.", fmt.Sprint(r)) }
+// Role, Status, Reason and Cat translate enumerations; roles are named
+// by the domain (stock.Role.Names).
+func (l *loc) Role(r any) string {
+	if role := stock.Role(fmt.Sprint(r)); role.Valid() {
+		en, zh := role.Names()
+		if l.zh {
+			return zh
+		}
+		return en
+	}
+	return l.Opt("role.", fmt.Sprint(r))
+}
 func (l *loc) Status(s any) string { return l.Opt("status.", fmt.Sprint(s)) }
 func (l *loc) Reason(s string) string {
 	return l.Opt("reason.", s)

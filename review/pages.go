@@ -241,22 +241,6 @@ type countsData struct {
 	Rows     []countRow
 }
 
-// currencyCode is the ISO 4217 code of a location path's currency.
-func currencyCode(path string) string {
-	if currencyOf(path) == "MOP$" {
-		return "MOP"
-	}
-	return "HKD"
-}
-
-// currencyOf is the currency symbol of a location path: MOP$ under Macau.
-func currencyOf(path string) string {
-	if strings.HasPrefix(path, "/MO/") || strings.Contains(path, "/MO/") {
-		return "MOP$"
-	}
-	return "HK$"
-}
-
 func (h *handler) counts(q *req) {
 	status := stock.CountStatus(q.r.URL.Query().Get("status"))
 	cs, err := h.svc.Counts(q.r.Context(), q.actor, "", status)
@@ -266,7 +250,7 @@ func (h *handler) counts(q *req) {
 	}
 	d := countsData{Status: string(status), Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}}
 	for i, c := range cs {
-		row := countRow{Count: c, Currency: currencyOf(c.LocationPath)}
+		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol()}
 		if i < h.opts.ListReports {
 			rep, err := h.svc.Report(q.r.Context(), q.actor, c.ID, "sku", stock.ReportOptions{})
 			if err == nil {
@@ -458,7 +442,7 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 		return
 	}
 	f := parseFilters(q.r.URL.Query())
-	d := reportData{Count: cv, Report: rep, F: f, Lines: f.apply(rep), Currency: currencyOf(cv.LocationPath),
+	d := reportData{Count: cv, Report: rep, F: f, Lines: f.apply(rep), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
 		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
@@ -542,7 +526,7 @@ func (h *handler) report(q *req) {
 				}
 			}
 			cv, _ := h.svc.Count(q.r.Context(), q.actor, id)
-			notice = q.L.Tf("approve.done", n, q.L.Money(v, currencyOf(cv.LocationPath)))
+			notice = q.L.Tf("approve.done", n, q.L.Money(v, stock.CurrencyOf(cv.LocationPath).Symbol()))
 		}
 	}
 	h.reportPage(q, id, http.StatusOK, "", notice)
@@ -657,7 +641,7 @@ func (h *handler) exportCSV(q *req) {
 	}
 	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	q.w.Header().Set("Content-Disposition", `attachment; filename="count-`+safeFilename(c.ID)+`.csv"`)
-	if err := writeCSV(q.w, rep, currencyCode(c.LocationPath)); err != nil {
+	if err := writeCSV(q.w, rep, string(stock.CurrencyOf(c.LocationPath))); err != nil {
 		h.opts.Logger.Warn("review csv", "count", c.ID, "err", err)
 	}
 }
@@ -673,7 +657,7 @@ func (h *handler) exportXLSX(q *req) {
 	}
 	h.streamXLSX(q, "count-"+safeFilename(c.ID)+".xlsx", func(w io.Writer) error {
 		if h.opts.XLSXFor != nil {
-			return h.opts.XLSXFor(w, rep, currencyCode(c.LocationPath), q.L.Lang)
+			return h.opts.XLSXFor(w, rep, string(stock.CurrencyOf(c.LocationPath)), q.L.Lang)
 		}
 		return h.opts.XLSX(w, rep)
 	})

@@ -602,3 +602,38 @@ func TestOutageKeepsTheSession(t *testing.T) {
 		t.Fatalf("after the outage: %d", r.StatusCode)
 	}
 }
+
+// TestCurrencyUnderMAC: a store under a Macau region coded MAC (not MO)
+// shows its money in MOP$ and downloads in MOP, as its alerts do (the
+// rule is stock.CurrencyOf, tested in package stock).
+func TestCurrencyUnderMAC(t *testing.T) {
+	var cur string
+	w := newWorld(t, review.Options{XLSXFor: func(out io.Writer, r stock.Report, currency, l string) error {
+		cur = currency
+		_, err := out.Write([]byte("PK"))
+		return err
+	}})
+	ctx := context.Background()
+	admin := w.actor("A001")
+	for _, l := range []struct {
+		code string
+		in   stock.LocationInput
+	}{
+		{"MAC", stock.LocationInput{Name: "澳門 Macau", Kind: stock.KindRegion}},
+		{"TPA2", stock.LocationInput{Name: "氹仔二店 Taipa 2", Kind: stock.KindStore, Parent: "MAC"}},
+	} {
+		if _, _, err := w.svc.PutLocation(ctx, admin, l.code, l.in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := w.svc.OpenCount(ctx, admin, stock.CountInput{Location: "TPA2", Scope: stock.CountScope{SKUs: []string{w.skus[0].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ad := w.client()
+	ad.mustSignIn("A001", w.pins["A001"])
+	contains(t, ad.get("/review/counts/"+c.ID).body, "MOP$")
+	if r := ad.get("/review/counts/" + c.ID + "/export.xlsx"); r.StatusCode != 200 || cur != "MOP" {
+		t.Errorf("xlsx for a store under /MAC/: %d in %q, want MOP", r.StatusCode, cur)
+	}
+}

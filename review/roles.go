@@ -71,7 +71,7 @@ func (h *handler) roles(q *req) {
 		d.Series = append(d.Series, wk)
 	}
 	d.RoleKeys = roleOrder(seen)
-	d.Currency = h.crossCurrency(q, d.Location)
+	d.Currency = h.crossCurrency(q, d.Location).Symbol()
 	d.Chart = lineChart(q.L, d.Series, d.RoleKeys)
 	d.Bars = barChart(q.L, d.Summary.Groups, d.Currency)
 	d.XLSX = h.opts.CrossXLSXFor != nil
@@ -91,7 +91,7 @@ func (h *handler) rolesSummary(q *req) (rolesData, bool) {
 	if weeks > 26 {
 		weeks = 26
 	}
-	d := rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: "HK$"}
+	d := rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: stock.CurrencyHKD.Symbol()}
 	d.To = weekStart(h.opts.Now()).AddDate(0, 0, 7)
 	d.From = d.To.AddDate(0, 0, -7*weeks)
 	d.Summary, err = h.svc.Discrepancies(q.r.Context(), q.actor, d.From, d.To, d.Location, "role")
@@ -112,10 +112,7 @@ func (h *handler) rolesXLSX(q *req) {
 	if !ok {
 		return
 	}
-	currency := "HKD"
-	if h.crossCurrency(q, d.Location) == "MOP$" {
-		currency = "MOP"
-	}
+	currency := string(h.crossCurrency(q, d.Location))
 	h.streamXLSX(q, "roles-"+d.From.Format("20060102")+".xlsx", func(w io.Writer) error {
 		return h.opts.CrossXLSXFor(w, d.Summary, currency, q.L.Lang)
 	})
@@ -124,28 +121,26 @@ func (h *handler) rolesXLSX(q *req) {
 // crossCurrency is the currency of a cross-count report: Macau pataca
 // when the location (or, without one, the caller's whole scope) is under
 // Macau.
-func (h *handler) crossCurrency(q *req, location string) string {
+func (h *handler) crossCurrency(q *req, location string) stock.Currency {
 	codes := q.actor.Employee.Scope
 	if location != "" {
 		codes = []string{location}
 	}
 	if len(codes) == 0 {
-		return "HK$"
+		return stock.CurrencyHKD
 	}
 	for _, c := range codes {
-		path := "/" + c + "/"
+		path := "/" + c + "/" // the code alone when its path is unknown
 		if h.locs != nil {
 			if l, err := h.locs.Location(q.r.Context(), q.actor, c); err == nil {
 				path = l.Path
 			}
-		} else if strings.HasPrefix(c, "MO") {
-			path = "/MO/"
 		}
-		if currencyOf(path) != "MOP$" {
-			return "HK$"
+		if stock.CurrencyOf(path) != stock.CurrencyMOP {
+			return stock.CurrencyHKD
 		}
 	}
-	return "MOP$"
+	return stock.CurrencyMOP
 }
 
 // roleOrder sorts roles from the least to the most trusted, others after.

@@ -126,10 +126,6 @@ func (s *testServer) waitDelivery(t *testing.T, id string, want alerts.Status, w
 // log, a manual retry of a failed delivery, secrets that are never read
 // back, and a hanging receiver that does not hold up counting.
 func TestAlertsEndToEnd(t *testing.T) {
-	// Short evaluation, polling and back-off, read by runJobs.
-	t.Setenv("PANDIAN_ALERT_EVERY", "200ms")
-	t.Setenv("PANDIAN_ALERT_POLL", "100ms")
-	t.Setenv("PANDIAN_ALERT_BASE_DELAY", "100ms")
 	databases(t, func(t *testing.T, db string) {
 		const (
 			webhookSecret = "whsec-4f1d9a7c3e"
@@ -148,9 +144,10 @@ func TestAlertsEndToEnd(t *testing.T) {
 		hang.hang = make(chan struct{})
 
 		// The receivers listen on loopback, which webhooks may reach only
-		// when the operator allows it.
+		// when the operator allows it. Short evaluation, polling and back-off.
 		cfg := testConfig(t, db)
 		cfg.WebhookAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+		cfg.AlertEvery, cfg.AlertPoll, cfg.AlertBaseDelay = 200*time.Millisecond, 100*time.Millisecond, 100*time.Millisecond
 		s := startServerWith(t, cfg)
 		var release sync.Once
 		releaseHang := func() { release.Do(func() { close(hang.hang) }) }
@@ -275,10 +272,11 @@ func TestAlertsEndToEnd(t *testing.T) {
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", manager, nil, 200, &cnt)
 
 		// The webhook gets one signed POST, the robot one signed message.
-		got := hook.waitRequests(t, 1, 15*time.Second)
-		dgot := ding.waitRequests(t, 1, 15*time.Second)
+		hook.waitRequests(t, 1, 15*time.Second)
+		ding.waitRequests(t, 1, 15*time.Second)
 		time.Sleep(time.Second) // several more evaluations: nothing more
-		if got, dgot = hook.requests(), ding.requests(); len(got) != 1 || len(dgot) != 1 {
+		got, dgot := hook.requests(), ding.requests()
+		if len(got) != 1 || len(dgot) != 1 {
 			t.Fatalf("the webhook got %d requests and the robot %d, want 1 each", len(got), len(dgot))
 		}
 		r := got[0]

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"strings"
 
 	"pandian/scan"
 	"pandian/stock"
@@ -31,24 +30,15 @@ func (c codes) ParseCode(raw string) (stock.ParsedCode, error) {
 	return pc, nil
 }
 
-// Key is the lookup key of a catalog barcode: numeric codes of GTIN length
-// must carry a correct check digit.
+// Key is the lookup key of a catalog barcode (scan.CatalogKey: numeric
+// codes of GTIN length must carry a correct check digit).
 func (c codes) Key(code string) (string, error) {
-	code = strings.TrimSpace(code)
-	if isDigits(code) && (len(code) == 8 || len(code) == 12 || len(code) == 13 || len(code) == 14) && !scan.ValidGTIN(code) {
-		want := scan.CheckDigit(code[:len(code)-1])
-		return "", stock.Errorf(stock.EInvalid, "GTIN check digit is %c, expected %c", code[len(code)-1], want)
+	k, err := scan.CatalogKey(code)
+	var pe *scan.ParseError
+	if errors.As(err, &pe) {
+		return "", stock.Errorf(stock.EInvalid, "%s", pe.Reason)
 	}
-	return scan.Key(code), nil
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return k, err
 }
 
 func parseError(err error) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -16,7 +17,8 @@ import (
 )
 
 // config is the server's configuration: environment variables, mirrored by
-// flags (a flag wins).
+// some flags (a flag wins). Every variable is one entry of settings below,
+// and a row of the README's configuration table (a test checks both).
 type config struct {
 	Addr        string
 	DataDir     string
@@ -28,6 +30,8 @@ type config struct {
 	PINCost     int
 	TokenTTL    time.Duration
 	LogLevel    string
+	// PprofAddr serves Go profiling when set.
+	PprofAddr string
 	// Sign-in throttle: attempts per (employee, device or address) before
 	// a lock, the first lock and the longest (each further lock doubles);
 	// zero: the domain's defaults.
@@ -57,122 +61,178 @@ type config struct {
 	UploadRateWindow time.Duration
 	// PDFCheckTimeout bounds the trial rendering of an uploaded PDF.
 	PDFCheckTimeout time.Duration
-	// JobPoll is how often idle job runners look for work (default 1 s).
+	// JobPoll is how often idle job runners look for work (default 1 s;
+	// set by tests, not by the environment).
 	JobPoll time.Duration
 	// JobStale is how long a job's runner may be silent before another
 	// takes the job over (default 2 min).
 	JobStale time.Duration
 	// DB configures this process's PostgreSQL connection pool.
 	DB sqlstore.Options
-	// WebhookAllow are the address ranges alert webhooks may reach
-	// besides public addresses (PANDIAN_WEBHOOK_ALLOW_CIDRS).
-	WebhookAllow []netip.Prefix
+	// WebhookAllowCIDRs is PANDIAN_WEBHOOK_ALLOW_CIDRS as written;
+	// WebhookAllow, the address ranges alert webhooks may reach besides
+	// public addresses, parsed from it.
+	WebhookAllowCIDRs string
+	WebhookAllow      []netip.Prefix
+	// Alerts: how often rules are evaluated, how often the dispatcher
+	// looks for due deliveries, and its first retry delay (zero: the
+	// defaults of settings and of package alerts).
+	AlertEvery, AlertPoll, AlertBaseDelay time.Duration
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
+// setting is one environment variable of the configuration.
+type setting struct {
+	env   string // PANDIAN_…
+	def   string // default, parsed like a value; "" leaves the zero value
+	flag  string // flag of the same meaning, or ""
+	usage string // for the flag's help
+	// field returns the config field the value goes to: *string, *bool,
+	// *int, *int64 or *time.Duration. Numbers must be ≥ 0 and durations
+	// > 0; finer rules are in config.check.
+	field func(*config) any
+}
+
+// defaultAlertEvery is how often alert rules are evaluated by default.
+const defaultAlertEvery = 30 * time.Second
+
+// settings is every environment variable the server reads: adding one is
+// one entry here (plus its config field and its README row).
+var settings = []setting{
+	{"PANDIAN_ADDR", ":8080", "addr", "listen address", func(c *config) any { return &c.Addr }},
+	{"PANDIAN_DATA_DIR", "./data", "data", "data directory of the embedded defaults", func(c *config) any { return &c.DataDir }},
+	{"PANDIAN_DATABASE_URL", "", "db", "postgres://… URL; empty = SQLite in the data directory", func(c *config) any { return &c.DatabaseURL }},
+	{"PANDIAN_ADMIN_CODE", "", "admin-code", "create this admin employee if missing", func(c *config) any { return &c.AdminCode }},
+	{"PANDIAN_ADMIN_PIN", "", "admin-pin", "PIN of that admin", func(c *config) any { return &c.AdminPIN }},
+	{"PANDIAN_DEMO", "false", "demo", "load the demo data set into an empty database", func(c *config) any { return &c.Demo }},
+	{"PANDIAN_JOBS", "true", "jobs", "run background jobs in this process", func(c *config) any { return &c.Jobs }},
+	{"PANDIAN_TOKEN_TTL", "12h", "", "", func(c *config) any { return &c.TokenTTL }},
+	{"PANDIAN_PIN_COST", "10", "", "", func(c *config) any { return &c.PINCost }},
+	{"PANDIAN_SIGNIN_ATTEMPTS", "5", "", "", func(c *config) any { return &c.SignInAttempts }},
+	{"PANDIAN_SIGNIN_LOCK", "1m", "", "", func(c *config) any { return &c.SignInLock }},
+	{"PANDIAN_SIGNIN_LOCK_MAX", "1h", "", "", func(c *config) any { return &c.SignInLockMax }},
+	{"PANDIAN_LOG_LEVEL", "info", "", "", func(c *config) any { return &c.LogLevel }},
+	{"PANDIAN_PPROF_ADDR", "", "", "", func(c *config) any { return &c.PprofAddr }},
+	{"PANDIAN_S3_ENDPOINT", "", "", "", func(c *config) any { return &c.S3Endpoint }},
+	{"PANDIAN_S3_ACCESS_KEY", "", "", "", func(c *config) any { return &c.S3AccessKey }},
+	{"PANDIAN_S3_SECRET_KEY", "", "", "", func(c *config) any { return &c.S3SecretKey }},
+	{"PANDIAN_S3_BUCKET", "pandian", "", "", func(c *config) any { return &c.S3Bucket }},
+	{"PANDIAN_S3_SECURE", "false", "", "", func(c *config) any { return &c.S3Secure }},
+	{"PANDIAN_S3_PUBLIC_ENDPOINT", "", "", "", func(c *config) any { return &c.S3PublicEndpoint }},
+	{"PANDIAN_PUBLIC_URL", "", "", "", func(c *config) any { return &c.PublicURL }}, // empty: http:// + the listen address
+	{"PANDIAN_FILES_KEY", "", "", "", func(c *config) any { return &c.FilesKey }},
+	{"PANDIAN_OCR_WORKERS", strconv.Itoa(runtime.GOMAXPROCS(0)), "ocr-workers", "documents read at once by this process, 0 = none", func(c *config) any { return &c.OCRWorkers }},
+	{"PANDIAN_MAX_DOCUMENT_BYTES", strconv.Itoa(50 << 20), "", "", func(c *config) any { return &c.MaxDocument }},
+	{"PANDIAN_MAX_UPLOADS", "16", "", "", func(c *config) any { return &c.MaxUploads }},
+	{"PANDIAN_MAX_UPLOADS_PER_EMPLOYEE", "4", "", "", func(c *config) any { return &c.MaxUploadsPerEmployee }},
+	{"PANDIAN_UPLOAD_MIN_RATE", "8192", "", "", func(c *config) any { return &c.UploadMinRate }},
+	{"PANDIAN_UPLOAD_RATE_WINDOW", "10s", "", "", func(c *config) any { return &c.UploadRateWindow }},
+	{"PANDIAN_PDF_CHECK_TIMEOUT", "10s", "", "", func(c *config) any { return &c.PDFCheckTimeout }},
+	{"PANDIAN_JOB_STALE", "2m", "", "", func(c *config) any { return &c.JobStale }},
+	{"PANDIAN_DB_MAX_CONNS", strconv.Itoa(sqlstore.DefaultMaxConns), "", "", func(c *config) any { return &c.DB.MaxConns }},
+	{"PANDIAN_DB_MAX_IDLE_CONNS", "", "", "", func(c *config) any { return &c.DB.MaxIdleConns }}, // empty: PANDIAN_DB_MAX_CONNS
+	{"PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String(), "", "", func(c *config) any { return &c.DB.ConnMaxLifetime }},
+	{"PANDIAN_WEBHOOK_ALLOW_CIDRS", "", "", "", func(c *config) any { return &c.WebhookAllowCIDRs }},
+	{"PANDIAN_ALERT_EVERY", defaultAlertEvery.String(), "", "", func(c *config) any { return &c.AlertEvery }},
+	{"PANDIAN_ALERT_POLL", "", "", "", func(c *config) any { return &c.AlertPoll }},            // empty: alerts.Dispatcher's (1 s)
+	{"PANDIAN_ALERT_BASE_DELAY", "", "", "", func(c *config) any { return &c.AlertBaseDelay }}, // empty: alerts.Dispatcher's (10 s)
+}
+
+// set parses v into the setting's field of c.
+func (s setting) set(c *config, v string) error {
+	bad := func(want string) error { return fmt.Errorf("%s=%q: want %s", s.env, v, want) }
+	switch p := s.field(c).(type) {
+	case *string:
+		*p = v
+	case *bool:
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return bad("true or false")
+		}
+		*p = b
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return bad("a whole number ≥ 0")
+		}
+		*p = n
+	case *int64:
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return bad("a whole number ≥ 0")
+		}
+		*p = n
+	case *time.Duration:
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return bad(`a positive duration such as "30s" or "2m"`)
+		}
+		*p = d
+	default:
+		panic(fmt.Sprintf("setting %s: unsupported field type %T", s.env, p))
 	}
-	return def
+	return nil
 }
 
-// envPositive reads a whole number of at least 1.
-func envPositive(name string, def int) (int, error) {
-	v, err := strconv.Atoi(env(name, strconv.Itoa(def)))
-	if err != nil || v < 1 {
-		return 0, fmt.Errorf("%s must be a whole number of at least 1", name)
-	}
-	return v, nil
-}
-
-func envBool(name string, def bool) bool {
-	v, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
-	return err == nil && v || err != nil && def
-}
-
-// loadConfig reads the environment and then the flags of args.
+// loadConfig reads the environment (an empty variable is unset) and then
+// the flags of args.
 func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
-	c := config{
-		Addr:        env("PANDIAN_ADDR", ":8080"),
-		DataDir:     env("PANDIAN_DATA_DIR", "./data"),
-		DatabaseURL: env("PANDIAN_DATABASE_URL", ""),
-		AdminCode:   env("PANDIAN_ADMIN_CODE", ""),
-		AdminPIN:    env("PANDIAN_ADMIN_PIN", ""),
-		Demo:        envBool("PANDIAN_DEMO", false),
-		Jobs:        envBool("PANDIAN_JOBS", true),
-		LogLevel:    env("PANDIAN_LOG_LEVEL", "info"),
-
-		S3Endpoint:       env("PANDIAN_S3_ENDPOINT", ""),
-		S3AccessKey:      env("PANDIAN_S3_ACCESS_KEY", ""),
-		S3SecretKey:      env("PANDIAN_S3_SECRET_KEY", ""),
-		S3Bucket:         env("PANDIAN_S3_BUCKET", "pandian"),
-		S3PublicEndpoint: env("PANDIAN_S3_PUBLIC_ENDPOINT", ""),
-		S3Secure:         envBool("PANDIAN_S3_SECURE", false),
-		FilesKey:         env("PANDIAN_FILES_KEY", ""),
+	var c config
+	for _, s := range settings {
+		v := s.def
+		if e, ok := os.LookupEnv(s.env); ok && e != "" {
+			v = e
+		}
+		if v == "" {
+			continue
+		}
+		if err := s.set(&c, v); err != nil {
+			return c, err
+		}
 	}
-	c.PublicURL = env("PANDIAN_PUBLIC_URL", "http://"+localAddr(c.Addr))
-	var err error
-	c.MaxUploads, _ = strconv.Atoi(env("PANDIAN_MAX_UPLOADS", "16"))
-	c.MaxUploadsPerEmployee, _ = strconv.Atoi(env("PANDIAN_MAX_UPLOADS_PER_EMPLOYEE", "4"))
-	c.UploadMinRate, _ = strconv.Atoi(env("PANDIAN_UPLOAD_MIN_RATE", "8192"))
-	if c.UploadRateWindow, err = time.ParseDuration(env("PANDIAN_UPLOAD_RATE_WINDOW", "10s")); err != nil {
-		return c, err
+	for _, s := range settings {
+		if s.flag == "" {
+			continue
+		}
+		usage := fmt.Sprintf("%s (%s)", s.usage, s.env)
+		if s.def != "" {
+			usage = fmt.Sprintf("%s (%s, default %s)", s.usage, s.env, s.def)
+		}
+		set := func(v string) error { return s.set(&c, v) }
+		if _, isBool := s.field(&c).(*bool); isBool {
+			fs.BoolFunc(s.flag, usage, set)
+		} else {
+			fs.Func(s.flag, usage, set)
+		}
 	}
-	if c.PDFCheckTimeout, err = time.ParseDuration(env("PANDIAN_PDF_CHECK_TIMEOUT", "10s")); err != nil {
-		return c, err
-	}
-	c.MaxDocument, _ = strconv.ParseInt(env("PANDIAN_MAX_DOCUMENT_BYTES", strconv.Itoa(50<<20)), 10, 64)
-	c.OCRWorkers, _ = strconv.Atoi(env("PANDIAN_OCR_WORKERS", strconv.Itoa(runtime.GOMAXPROCS(0))))
-	c.PINCost, _ = strconv.Atoi(env("PANDIAN_PIN_COST", "10"))
-	ttl, err := time.ParseDuration(env("PANDIAN_TOKEN_TTL", "12h"))
-	if err != nil {
-		return c, err
-	}
-	c.TokenTTL = ttl
-	if c.JobStale, err = time.ParseDuration(env("PANDIAN_JOB_STALE", "2m")); err != nil {
-		return c, err
-	}
-	if c.SignInAttempts, err = strconv.Atoi(env("PANDIAN_SIGNIN_ATTEMPTS", "5")); err != nil || c.SignInAttempts < 1 {
-		return c, fmt.Errorf("PANDIAN_SIGNIN_ATTEMPTS: want a positive number")
-	}
-	if c.SignInLock, err = time.ParseDuration(env("PANDIAN_SIGNIN_LOCK", "1m")); err != nil || c.SignInLock <= 0 {
-		return c, fmt.Errorf("PANDIAN_SIGNIN_LOCK: want a positive duration")
-	}
-	if c.SignInLockMax, err = time.ParseDuration(env("PANDIAN_SIGNIN_LOCK_MAX", "1h")); err != nil || c.SignInLockMax < c.SignInLock {
-		return c, fmt.Errorf("PANDIAN_SIGNIN_LOCK_MAX: want a duration of at least PANDIAN_SIGNIN_LOCK")
-	}
-	if c.DB.MaxConns, err = envPositive("PANDIAN_DB_MAX_CONNS", sqlstore.DefaultMaxConns); err != nil {
-		return c, err
-	}
-	if c.DB.MaxIdleConns, err = envPositive("PANDIAN_DB_MAX_IDLE_CONNS", c.DB.MaxConns); err != nil {
-		return c, err
-	}
-	if c.DB.ConnMaxLifetime, err = time.ParseDuration(env("PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String())); err != nil {
-		return c, fmt.Errorf("PANDIAN_DB_CONN_MAX_LIFETIME: %w", err)
-	}
-	if c.WebhookAllow, err = alerts.ParseAllowList(env("PANDIAN_WEBHOOK_ALLOW_CIDRS", "")); err != nil {
-		return c, fmt.Errorf("PANDIAN_WEBHOOK_ALLOW_CIDRS: %w", err)
-	}
-	if c.DB.ConnMaxLifetime == 0 {
-		c.DB.ConnMaxLifetime = -1 // "0": connections live forever
-	}
-	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (PANDIAN_ADDR)")
-	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory of the embedded defaults (PANDIAN_DATA_DIR)")
-	fs.StringVar(&c.DatabaseURL, "db", c.DatabaseURL, "postgres://… URL; empty = SQLite in the data directory (PANDIAN_DATABASE_URL)")
-	fs.StringVar(&c.AdminCode, "admin-code", c.AdminCode, "create this admin employee if missing (PANDIAN_ADMIN_CODE)")
-	fs.StringVar(&c.AdminPIN, "admin-pin", c.AdminPIN, "PIN of that admin (PANDIAN_ADMIN_PIN)")
-	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo data set into an empty database (PANDIAN_DEMO)")
-	fs.BoolVar(&c.Jobs, "jobs", c.Jobs, "run background jobs in this process (PANDIAN_JOBS)")
-	fs.IntVar(&c.OCRWorkers, "ocr-workers", c.OCRWorkers, "documents read at once by this process, 0 = none (PANDIAN_OCR_WORKERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	return c, nil
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + localAddr(c.Addr)
+	}
+	if c.DB.MaxIdleConns == 0 {
+		c.DB.MaxIdleConns = c.DB.MaxConns
+	}
+	var err error
+	if c.WebhookAllow, err = alerts.ParseAllowList(c.WebhookAllowCIDRs); err != nil {
+		return c, fmt.Errorf("PANDIAN_WEBHOOK_ALLOW_CIDRS: %w", err)
+	}
+	return c, c.check()
 }
 
-// webhookPolicy is the address policy of alert webhooks.
-func (c config) webhookPolicy() *alerts.AddressPolicy {
-	return &alerts.AddressPolicy{Allow: c.WebhookAllow}
+// check enforces the rules that span settings or narrow one.
+func (c config) check() error {
+	switch {
+	case c.SignInAttempts < 1:
+		return errors.New("PANDIAN_SIGNIN_ATTEMPTS: want a positive number")
+	case c.SignInLockMax < c.SignInLock:
+		return errors.New("PANDIAN_SIGNIN_LOCK_MAX: want a duration of at least PANDIAN_SIGNIN_LOCK")
+	case c.MaxDocument < 1:
+		return errors.New("PANDIAN_MAX_DOCUMENT_BYTES: want a positive number")
+	case c.DB.MaxConns < 1:
+		return errors.New("PANDIAN_DB_MAX_CONNS: want a whole number of at least 1")
+	}
+	return nil
 }
 
 // databaseURL is PostgreSQL when configured, else SQLite in the data dir.
@@ -194,4 +254,9 @@ func localAddr(addr string) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// webhookPolicy is the address policy of alert webhooks.
+func (c config) webhookPolicy() *alerts.AddressPolicy {
+	return &alerts.AddressPolicy{Allow: c.WebhookAllow}
 }

@@ -195,9 +195,9 @@ func run(ctx context.Context, cmd string, cfg config) error {
 
 func serve(ctx context.Context, cfg config, a *app) error {
 	api := mobileapi.New(a.svc, a.apiOptions(cfg))
-	if addr := os.Getenv("PANDIAN_PPROF_ADDR"); addr != "" {
+	if cfg.PprofAddr != "" {
 		// Profiling for operators, on its own (loopback) address.
-		go func() { slog.Warn("pprof", "err", http.ListenAndServe(addr, nil)) }()
+		go func() { slog.Warn("pprof", "err", http.ListenAndServe(cfg.PprofAddr, nil)) }()
 	}
 	if cfg.Jobs {
 		a.runJobs(ctx, cfg)
@@ -243,35 +243,21 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 // imports and filing, documents to read (one runner per OCR worker; none
 // without OCR, so that such a process never takes a document it cannot
 // read), the SKU folders in the object store, and the alerts: an
-// evaluator that enqueues them every PANDIAN_ALERT_EVERY (default 30 s)
-// and a dispatcher that sends them (PANDIAN_ALERT_BASE_DELAY and
-// PANDIAN_ALERT_POLL shorten its back-off and polling, for tests).
+// evaluator that enqueues them every cfg.AlertEvery and a dispatcher that
+// sends them (cfg.AlertBaseDelay and cfg.AlertPoll set its back-off and
+// polling).
 func (a *app) runJobs(ctx context.Context, cfg config) {
 	poll := cmp.Or(cfg.JobPoll, time.Second)
 	a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling) })
 	for range cfg.OCRWorkers {
 		a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsDocuments) })
 	}
-	// envDuration reads a positive duration from the environment; def
-	// when it is unset or not one (which is logged).
-	envDuration := func(name string, def time.Duration) time.Duration {
-		v := os.Getenv(name)
-		if v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			slog.Warn("ignoring a bad duration", "env", name, "value", v, "default", def)
-			return def
-		}
-		return d
-	}
-	every := envDuration("PANDIAN_ALERT_EVERY", 30*time.Second)
+	every := cmp.Or(cfg.AlertEvery, defaultAlertEvery)
 	a.jobs.Go(func() { alerts.NewEvaluator(a.store, a.svc).Run(ctx, every) })
 	dispatcher := alerts.NewDispatcher(a.store)
 	dispatcher.Policy = cfg.webhookPolicy()
-	dispatcher.BaseDelay = envDuration("PANDIAN_ALERT_BASE_DELAY", dispatcher.BaseDelay)
-	dispatcher.Poll = envDuration("PANDIAN_ALERT_POLL", dispatcher.Poll)
+	dispatcher.BaseDelay = cmp.Or(cfg.AlertBaseDelay, dispatcher.BaseDelay)
+	dispatcher.Poll = cmp.Or(cfg.AlertPoll, dispatcher.Poll)
 	a.jobs.Go(func() { dispatcher.Run(ctx) })
 	if a.files.s3 != nil {
 		// Temporary objects of uploads a crash interrupted: the bucket's

@@ -237,3 +237,37 @@ func checkXLSXLines(t *testing.T, body []byte, r stock.Report) {
 		}
 	}
 }
+
+// TestReportXLSXCurrency: the API's workbook is in the currency of the
+// count's location (stock.CurrencyOf): MOP for a store under a Macau
+// region coded MAC, HKD for a Hong Kong store whose code starts with MO.
+func TestReportXLSXCurrency(t *testing.T) {
+	s := startServer(t, "sqlite")
+	s.mustJSON("PUT", "/v1/locations/MAC", "ADMIN", map[string]any{"name": "澳門 Macau", "kind": "region"}, 201, nil)
+	for code, parent := range map[string]string{"TPA2": "MAC", "MOK": "HK-KLN"} {
+		s.mustJSON("PUT", "/v1/locations/"+code, "ADMIN", map[string]any{"name": "店 " + code, "kind": "store", "parent": parent}, 201, nil)
+	}
+	for code, want := range map[string]string{"TPA2": "MOP", "MOK": "HKD", "MO-SMR": "MOP", "HK-TST": "HKD"} {
+		item := s.newSKUs("cur-"+code, code, 1, 3)[0]
+		cnt := s.openCount("ADMIN", map[string]any{"location": code, "scope": map[string]any{"skus": []string{item.SKU}}})
+		resp, body := s.raw("GET", "/v1/counts/"+cnt.ID+"/report?format=xlsx", "ADMIN", "", nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s xlsx: %d %s", code, resp.StatusCode, truncate(body))
+		}
+		f, err := excelize.OpenReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows(export.SheetInfo)
+		f.Close()
+		got := ""
+		for _, r := range rows {
+			if len(r) > 1 && r[0] == "Currency" {
+				got = r[1]
+			}
+		}
+		if got != want {
+			t.Errorf("the workbook of a count at %s is in %q, want %s", code, got, want)
+		}
+	}
+}

@@ -90,6 +90,7 @@ type GroupSummary struct {
 type Report struct {
 	CountID    string           `json:"count_id"`
 	Location   string           `json:"location"`
+	Currency   Currency         `json:"-"` // the location's (CurrencyOf its path)
 	Status     CountStatus      `json:"status"`
 	Blind      bool             `json:"blind"`
 	Masked     bool             `json:"masked"`

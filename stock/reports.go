@@ -54,6 +54,7 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string, o
 		markExpiry(r.Lots, s.Now(), opts.NearDays)
 	}
 	r.CountID, r.Location, r.Status, r.Blind, r.GroupBy = c.ID, c.Location, c.Status, c.Blind, groupBy
+	r.Currency = CurrencyOf(c.LocationPath)
 	if actor.Role() == RoleCounter {
 		mine := map[string]bool{}
 		own := r.Lines[:0]

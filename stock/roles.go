@@ -18,6 +18,26 @@ const (
 // Roles lists every role, from the least to the most trusted.
 var Roles = []Role{RoleCounter, RoleSupervisor, RoleStoreManager, RoleRegionalManager, RoleAuditor, RoleAdmin}
 
+// roleNames are the roles' display names: English, Traditional Chinese.
+var roleNames = map[Role][2]string{
+	RoleCounter:         {"Counter", "盤點員"},
+	RoleSupervisor:      {"Supervisor", "主管"},
+	RoleStoreManager:    {"Store manager", "店長"},
+	RoleRegionalManager: {"Regional manager", "區域經理"},
+	RoleAuditor:         {"Auditor", "稽核員"},
+	RoleAdmin:           {"Administrator", "系統管理員"},
+}
+
+// Names returns the role's display names in English and in Traditional
+// Chinese, as pages, workbooks and alerts show them; an unknown role's
+// names are its code.
+func (r Role) Names() (en, zh string) {
+	if n, ok := roleNames[r]; ok {
+		return n[0], n[1]
+	}
+	return string(r), string(r)
+}
+
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	for _, x := range Roles {

@@ -160,3 +160,24 @@ func TestInScope(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleNames: every role has an English and a Chinese name (the one
+// table pages, workbooks and alerts show); an unknown role is its code.
+func TestRoleNames(t *testing.T) {
+	seen := map[string]Role{}
+	for _, r := range Roles {
+		en, zh := r.Names()
+		if en == "" || zh == "" || en == string(r) || zh == string(r) || strings.ContainsFunc(zh, func(c rune) bool { return c < 0x2E80 }) {
+			t.Errorf("role %s: names %q, %q", r, en, zh)
+		}
+		for _, n := range []string{en, zh} {
+			if o, dup := seen[n]; dup {
+				t.Errorf("roles %s and %s share the name %q", o, r, n)
+			}
+			seen[n] = r
+		}
+	}
+	if en, zh := Role("intern").Names(); en != "intern" || zh != "intern" {
+		t.Errorf("unknown role: %q, %q", en, zh)
+	}
+}

@@ -291,8 +291,7 @@ func (s *Store) AlertAttempts(ctx context.Context, deliveryID string) ([]alerts.
 
 // RequeueAlertDelivery makes a failed or cancelled delivery pending again.
 func (s *Store) RequeueAlertDelivery(ctx context.Context, id string, now time.Time) error {
-	var err error
-	err = s.writeTx(ctx, func(t *sql.Tx) error {
+	err := s.writeTx(ctx, func(t *sql.Tx) error {
 		var status string
 		if err := t.QueryRowContext(ctx, s.d.rebind(`SELECT status FROM alert_deliveries WHERE id = ?`+s.d.forUpdate), id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
 			return notFound("alert delivery", id)
