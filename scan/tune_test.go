@@ -20,7 +20,8 @@ func threadCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestTuneStages (run with PHOTOS_TUNE=1) prints, for the ZXing photos,
+// TestTuneStages (run with PHOTOS_TUNE=1) prints, for the TUNE half of the
+// ZXing photos (never the held-out half: see splitHalves),
 // after which cascade stage each image first had a good read, how often
 // each stage ran and its total time: the numbers behind the stage order.
 func TestTuneStages(t *testing.T) {
@@ -37,7 +38,7 @@ func TestTuneStages(t *testing.T) {
 	first := map[int]int{}
 	var total [64]time.Duration
 	var runs [64]int
-	for _, p := range loadManifest(t) {
+	for _, p := range tunePhotos(t) {
 		b, err := os.ReadFile(p.path)
 		if err != nil {
 			t.Fatal(err)
@@ -85,11 +86,17 @@ func TestTuneStages(t *testing.T) {
 	}
 }
 
-// TestTuneOne (PHOTOS_FILE=set/name.png) prints every read of one photo.
+// TestTuneOne (PHOTOS_FILE=set/name.png) prints every read of one photo
+// of the TUNE half; it refuses a held-out photo.
 func TestTuneOne(t *testing.T) {
 	f := os.Getenv("PHOTOS_FILE")
 	if f == "" {
 		t.Skip("set PHOTOS_FILE=set/name.png to print the reads of one photo")
+	}
+	for _, p := range loadManifest(t) {
+		if p.heldOut && p.path == photosDir+"/"+f {
+			t.Fatalf("%s is in the held-out half: tune on the TUNE half only", f)
+		}
 	}
 	b, err := os.ReadFile(photosDir + "/" + f)
 	if err != nil {
