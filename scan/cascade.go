@@ -79,6 +79,10 @@ type run struct {
 	// of sharpened images, where short codes are misread too easily.
 	longOnly bool
 	attempt  int // number of scan1D calls so far
+	// late is set during the late, aggressive stages (enlarged and
+	// sharpened images, dense scans), whose scans need two agreeing lines
+	// for a weak 1D read to count (see verify.go).
+	late bool
 	// panicked is the value of a panic recovered from gozxing, "" if none.
 	panicked string
 	// firstGood is the index of the stage after which there was a good
@@ -223,6 +227,8 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	// orientations, 2D in tiles) run in full; the fallbacks after them only
 	// when the sweep found nothing.
 	const sweep = 8
+	// From the enlarged-image stages on, the stages are aggressive.
+	const late = sweep + 1
 	func() {
 		defer func() {
 			// gozxing should not panic on any image; if it does, keep the
@@ -235,6 +241,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if r.done() || (i >= sweep && r.col.anyAccepted()) {
 				break
 			}
+			r.late = i >= late
 			t0 := stageClock()
 			s()
 			r.stageTimes = append(r.stageTimes, stageClock()-t0)
@@ -292,6 +299,9 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	lineBuf := make([]int32, 0, v.g.w+1)
 	seen := map[*hit]bool{}
 	r.attempt++
+	if r.late {
+		r.col.late[r.attempt] = true
+	}
 	minGap := max(2, h/100, gap)
 	middle := h / 2
 	for i := 0; ; i++ {
@@ -339,8 +349,16 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed 
 				break
 			}
 			pts := res.GetResultPoints()
-			if f := res.GetBarcodeFormat(); r.longOnly && (f == gozxing.BarcodeFormat_EAN_8 || f == gozxing.BarcodeFormat_UPC_E) {
-				break
+			if f := res.GetBarcodeFormat(); short(f) {
+				if r.longOnly {
+					break
+				}
+				// A short code without clear quiet zones is a piece of
+				// something longer (or of a torn label): not a read.
+				if len(pts) < 2 || pts[0] == nil || pts[1] == nil ||
+					!quietZonesClear(f, v.g.pix[y*v.g.w:(y+1)*v.g.w], reversed, pts[0].GetX(), pts[1].GetX()) {
+					break
+				}
 			}
 			if reversed {
 				res = flipped(res, float64(row.GetSize()))

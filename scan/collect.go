@@ -43,9 +43,12 @@ type hit struct {
 type collector struct {
 	hits  map[hitKey]*hit
 	order []hitKey
+	// late marks the scans (attempt numbers) of the late, aggressive
+	// stages, where one line's read is not evidence.
+	late map[int]bool
 }
 
-func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}} }
+func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}, late: map[int]bool{}} }
 
 // add records one read of r seen in v.
 func (c *collector) add(v *view, r *gozxing.Result) *hit {
@@ -79,9 +82,11 @@ func weak1D(f gozxing.BarcodeFormat) bool {
 	return false
 }
 
-// accepted reports whether h is a good read: EAN/UPC must pass the GTIN
-// check digit, and weak symbologies need two agreeing reads.
-func (h *hit) accepted() bool {
+// accepted reports whether h is a good read on its own: EAN/UPC must pass
+// the GTIN check digit, and weak symbologies need two agreeing reads, where
+// a scan of a late (aggressive) stage counts only when two of its lines
+// agree (see verify.go).
+func (c *collector) accepted(h *hit) bool {
 	switch h.format {
 	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_A:
 		if !ValidGTIN(h.text) {
@@ -93,26 +98,41 @@ func (h *hit) accepted() bool {
 			return false
 		}
 	}
-	if weak1D(h.format) {
-		return h.reads >= 2
-	}
-	return true
-}
-
-// good reports whether h is accepted and not a part of a longer EAN/UPC
-// read: an EAN-8 or UPC-E found on the same bars as an EAN-13 or UPC-A (a
-// partial misread of it) is dropped.
-func (c *collector) good(h *hit) bool {
-	if !h.accepted() {
-		return false
-	}
-	if h.format != gozxing.BarcodeFormat_EAN_8 && h.format != gozxing.BarcodeFormat_UPC_E {
+	if !weak1D(h.format) {
 		return true
 	}
+	n := h.reads
+	for a, ls := range h.lines {
+		if c.late[a] && len(ls) < 2 {
+			n -= len(ls)
+		}
+	}
+	return n >= 2
+}
+
+// good reports whether h is accepted and not contradicted: an EAN-8 or
+// UPC-E found on the same bars as a longer 1D read (a partial misread of
+// it) is dropped, and two different retail codes accepted over the same
+// bars are both dropped.
+func (c *collector) good(h *hit) bool {
+	if !c.accepted(h) {
+		return false
+	}
+	if !retail(h.format) {
+		return true
+	}
+	mine := gtinOf(h.format, h.text)
 	for _, k := range c.order {
 		o := c.hits[k]
-		if (o.format == gozxing.BarcodeFormat_EAN_13 || o.format == gozxing.BarcodeFormat_UPC_A) && overlaps(h.points, o.points) {
-			return false
+		if o == h || len(o.lines) == 0 || !overlaps(h.points, o.points) {
+			continue
+		}
+		if short(h.format) && !short(o.format) {
+			return false // something longer over the same bars
+		}
+		// (a short code over a longer one is dropped, not a rival)
+		if retail(o.format) && (short(h.format) || !short(o.format)) && gtinOf(o.format, o.text) != mine && c.accepted(o) {
+			return false // two different products over the same bars
 		}
 	}
 	return true

@@ -36,6 +36,7 @@ func TestTuneStages(t *testing.T) {
 	defer func() { stageClock = old }()
 	stageClock = threadCPU
 	first := map[int]int{}
+	wrongs := 0
 	var total [64]time.Duration
 	var runs [64]int
 	for _, p := range tunePhotos(t) {
@@ -51,8 +52,13 @@ func TestTuneStages(t *testing.T) {
 		r := NewDecoder(DecoderOptions{}).cascade(ctx, g)
 		cancel()
 		ok := false
-		for _, bc := range r.col.barcodes() {
+		bcs := r.col.barcodes()
+		for _, bc := range bcs {
 			ok = ok || sameText(bc.Text, p.text, p.format)
+		}
+		if !ok && len(bcs) > 0 {
+			wrongs++
+			fmt.Printf("WRONG %s: %v want %q\n", p.path, describe(bcs), p.text)
 		}
 		if ok {
 			first[r.firstGood]++
@@ -78,7 +84,7 @@ func TestTuneStages(t *testing.T) {
 			fmt.Println()
 		}
 	}
-	fmt.Printf("no good read: %d\n", first[-1])
+	fmt.Printf("no good read: %d (of which wrong: %d)\n", first[-1], wrongs)
 	for i := range total {
 		if runs[i] > 0 {
 			fmt.Printf("stage %2d: first good read %3d  runs %3d  total %v\n", i, first[i], runs[i], total[i])
@@ -111,6 +117,6 @@ func TestTuneOne(t *testing.T) {
 	fmt.Println(f, time.Since(t0), "rows", r.rows, "first good after stage", r.firstGood)
 	for _, k := range r.col.order {
 		h := r.col.hits[k]
-		fmt.Printf("%s %q reads %d accepted %v\n", k.format, k.text, h.reads, r.col.good(h))
+		fmt.Printf("%s %q reads %d accepted %v points %.0f lines %v\n", k.format, k.text, h.reads, r.col.good(h), h.points, h.lines)
 	}
 }
