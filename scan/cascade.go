@@ -83,6 +83,9 @@ type run struct {
 	// sharpened images, dense scans), whose scans need two agreeing lines
 	// for a weak 1D read to count (see verify.go).
 	late bool
+	// quietOK and quietBad count the short-code row reads whose quiet
+	// zones were clear or not, for tuning.
+	quietOK, quietBad int
 	// panicked is the value of a panic recovered from gozxing, "" if none.
 	panicked string
 	// firstGood is the index of the stage after which there was a good
@@ -357,8 +360,10 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed 
 				// something longer (or of a torn label): not a read.
 				if len(pts) < 2 || pts[0] == nil || pts[1] == nil ||
 					!quietZonesClear(f, v.g.pix[y*v.g.w:(y+1)*v.g.w], reversed, pts[0].GetX(), pts[1].GetX()) {
+					r.quietBad++
 					break
 				}
+				r.quietOK++
 			}
 			if reversed {
 				res = flipped(res, float64(row.GetSize()))

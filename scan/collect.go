@@ -34,9 +34,40 @@ type hit struct {
 	format gozxing.BarcodeFormat
 	text   string
 	sym    string // AIM symbology identifier, e.g. "]C1"
+	raw    []byte // the first read's raw bytes (Data Matrix: data codewords)
 	points [][2]float64
 	reads  int
 	lines  map[int][]int // 1D: per attempt, the lines that read it
+	// box is the extent, in the upright image, of every read of it
+	// (x0, y0, x1, y1): for 1D codes the scan lines that read it.
+	box [4]float64
+}
+
+// grow extends h's box by the points p of one read.
+func (h *hit) grow(p [][2]float64) {
+	for i, q := range p {
+		if i >= 2 && h.format != gozxing.BarcodeFormat_QR_CODE && h.format != gozxing.BarcodeFormat_DATA_MATRIX {
+			break // 1D: further points are from add-on searches
+		}
+		if h.reads == 0 && i == 0 {
+			h.box = [4]float64{q[0], q[1], q[0], q[1]}
+		}
+		h.box = [4]float64{min(h.box[0], q[0]), min(h.box[1], q[1]), max(h.box[2], q[0]), max(h.box[3], q[1])}
+	}
+}
+
+// sameBars reports whether two 1D reads' boxes cover the same bars: their
+// x ranges overlap by at least half the shorter one, and their line
+// ranges meet or interleave, up to a tenth of the longer code's width
+// apart (a second code printed above or below another is not the same
+// bars; a misread on a line next to the good reads is).
+func sameBars(a, b [4]float64) bool {
+	ox := min(a[2], b[2]) - max(a[0], b[0])
+	if ox < 0.5*min(a[2]-a[0], b[2]-b[0]) {
+		return false
+	}
+	tol := 0.1 * max(a[2]-a[0], b[2]-b[0])
+	return a[1] <= b[3]+tol && b[1] <= a[3]+tol
 }
 
 // collector gathers reads across attempts, deduplicated by (format, text).
@@ -56,7 +87,7 @@ func (c *collector) add(v *view, r *gozxing.Result) *hit {
 	k := hitKey{r.GetBarcodeFormat(), normalText(sym, r.GetText())}
 	h := c.hits[k]
 	if h == nil {
-		h = &hit{format: k.format, text: k.text, sym: sym}
+		h = &hit{format: k.format, text: k.text, sym: sym, raw: r.GetRawBytes()}
 		for _, p := range r.GetResultPoints() {
 			if p != nil {
 				h.points = append(h.points, v.toImage(p.GetX(), p.GetY()))
@@ -65,6 +96,13 @@ func (c *collector) add(v *view, r *gozxing.Result) *hit {
 		c.hits[k] = h
 		c.order = append(c.order, k)
 	}
+	var pts [][2]float64
+	for _, p := range r.GetResultPoints() {
+		if p != nil {
+			pts = append(pts, v.toImage(p.GetX(), p.GetY()))
+		}
+	}
+	h.grow(pts)
 	h.reads++
 	return h
 }
@@ -124,14 +162,18 @@ func (c *collector) good(h *hit) bool {
 	mine := gtinOf(h.format, h.text)
 	for _, k := range c.order {
 		o := c.hits[k]
-		if o == h || len(o.lines) == 0 || !overlaps(h.points, o.points) {
+		if o == h || len(o.lines) == 0 {
 			continue
 		}
-		if short(h.format) && !short(o.format) {
-			return false // something longer over the same bars
+		// Something longer over the same bars: an EAN-13 or UPC-A read even
+		// once (the short code is then likely a piece of it), another
+		// symbology when it is a good read itself.
+		if short(h.format) && !short(o.format) && overlaps(h.points, o.points) && (retail(o.format) || c.accepted(o)) {
+			return false
 		}
 		// (a short code over a longer one is dropped, not a rival)
-		if retail(o.format) && (short(h.format) || !short(o.format)) && gtinOf(o.format, o.text) != mine && c.accepted(o) {
+		if retail(o.format) && (short(h.format) || !short(o.format)) && gtinOf(o.format, o.text) != mine &&
+			sameBars(h.box, o.box) && c.accepted(o) {
 			return false // two different products over the same bars
 		}
 	}
@@ -189,13 +231,13 @@ func (c *collector) barcodes() []Barcode {
 		if !c.good(h) {
 			continue
 		}
-		b := Barcode{Format: h.format.String(), Text: h.text, Points: h.points}
+		b := Barcode{Format: h.format.String(), Text: utf8Text(h.format, h.text, h.raw), Points: h.points}
 		if h.format == gozxing.BarcodeFormat_CODE_39 {
 			b.Text, _ = code39FullASCII(h.text)
 		}
-		if code, err := Parse(h.sym + h.text); err == nil {
+		if code, err := Parse(h.sym + b.Text); err == nil {
 			b.Code = code
-		} else if code, err := Parse(h.text); err == nil {
+		} else if code, err := Parse(b.Text); err == nil {
 			b.Code = code
 		}
 		out = append(out, b)

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/makiuchi-d/gozxing"
 
 	"pandian/fixtures/barcodes"
 )
@@ -68,13 +71,22 @@ var alsoPresent = map[string][]string{
 // the adversarial traps of fixtures/barcodes (an EAN-13 next to an EAN-8
 // of its own digits, a UPC-E crowding a UPC-A, an ISBN with its price
 // add-on, torn labels showing half a code), and fails on any EAN/UPC read
-// that is not a code of the photo: a wrong product is worse than none.
+// that is not a code of the photo (a wrong product is worse than none), on
+// more than 0.5% of the development photos read wrong, and on any text
+// that is not valid UTF-8.
 func TestNoWrongRetailRead(t *testing.T) {
 	d := apiDecoder()
 	decode := func(t *testing.T, name string, b []byte) []Barcode {
 		got, err := d.Decode(context.Background(), bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
+		}
+		// Every text is valid UTF-8, decoded by its symbology's rules
+		// (see utf8Text).
+		for _, bc := range got {
+			if !utf8.ValidString(bc.Text) {
+				t.Errorf("%s: %s text %q is not valid UTF-8", name, bc.Format, bc.Text)
+			}
 		}
 		return got
 	}
@@ -178,6 +190,33 @@ func TestTrapsReadable(t *testing.T) {
 	for kind, ok := range read {
 		if !ok {
 			t.Errorf("%s: the allowed code is read from none of its renderings", kind)
+		}
+	}
+}
+
+// TestUTF8Text pins the text rules of utf8Text on codeword streams as the
+// Data Matrix reader reports them.
+func TestUTF8Text(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		format gozxing.BarcodeFormat
+		text   string
+		raw    []byte
+		want   string
+	}{
+		{"code128 latin1", gozxing.BarcodeFormat_CODE_128, "\xf3\xf31234ab\xf3zz", nil, "óó1234abózz"},
+		{"code128 ascii", gozxing.BarcodeFormat_CODE_128, "PANDIAN-1", nil, "PANDIAN-1"},
+		// bytes that happen to be UTF-8 are still ISO-8859-1 in Code 128
+		{"code128 not utf8", gozxing.BarcodeFormat_CODE_128, "\xc3\xa9", nil, "Ã©"},
+		{"dm latin1", gozxing.BarcodeFormat_DATA_MATRIX, "Gr\xf6\xdfe", []byte{72, 115, 235, 119}, "Größe"},
+		{"dm eci utf8", gozxing.BarcodeFormat_DATA_MATRIX, "\x1a\xe7\x9b\xa4", []byte{241, 27, 235, 104}, "盤"},
+		{"dm eci shift_jis", gozxing.BarcodeFormat_DATA_MATRIX, "\x14\x93\xfa", []byte{241, 21, 235, 20}, "日"},
+		{"dm gs1 eci", gozxing.BarcodeFormat_DATA_MATRIX, "\x1d\x1a01", []byte{232, 241, 27, 131}, "\x1d01"},
+		{"qr invalid", gozxing.BarcodeFormat_QR_CODE, "caf\xe9", nil, "café"},
+		{"qr utf8", gozxing.BarcodeFormat_QR_CODE, "盤點", nil, "盤點"},
+	} {
+		if got := utf8Text(c.format, c.text, c.raw); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
 }
