@@ -225,6 +225,16 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+		// Data Matrix printed mirrored (seen through film, or the image
+		// flipped by a front camera): gozxing's reader, unlike its QR
+		// reader, does not try the mirror image itself.
+		func() {
+			m := &view{g: work.g.mirror(), scale: work.scale, mirrored: true}
+			r.decodeDM(m, nil)
+			if small {
+				r.decodeDM(m, pureBarcode)
+			}
+		},
 	}
 	// With All set, the first sweep stages (both binarizations, both
 	// orientations, 2D in tiles) run in full; the fallbacks after them only
@@ -462,6 +472,20 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		if depth < 3 {
 			r.around(v, src, x0, y0, res.GetResultPoints(), globalHistogram, hints, depth)
 		}
+	}
+}
+
+// decodeDM runs the Data Matrix reader alone on v.
+func (r *run) decodeDM(v *view, hints map[gozxing.DecodeHintType]interface{}) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	if err != nil {
+		return
+	}
+	if res, err := r.dm.Decode(bmp, hints); err == nil && res != nil {
+		r.col.add(v, res)
 	}
 }
 

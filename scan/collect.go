@@ -9,13 +9,17 @@ import (
 // of the source plane after undoing the 90° rotation (when rotated),
 // scaled by scale.
 type view struct {
-	g       *gray
-	scale   float64
-	rotated bool // g is the source rotated 90° counter-clockwise
+	g        *gray
+	scale    float64
+	rotated  bool // g is the source rotated 90° counter-clockwise
+	mirrored bool // g is the source flipped left to right
 }
 
 // toImage maps a point of the view to the upright image.
 func (v *view) toImage(x, y float64) [2]float64 {
+	if v.mirrored {
+		x = float64(v.g.w) - 1 - x
+	}
 	if v.rotated {
 		// rotate90 moved source (sx, sy) to (sy, srcW-1-sx)
 		srcW := float64(v.g.h)
