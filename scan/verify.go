@@ -58,12 +58,17 @@ func gtinOf(f gozxing.BarcodeFormat, text string) string {
 // 1010000, R3 1000010), so a short code read within one fails.
 const quietModules = 6
 
+// minQuietVisible is the width, in modules from the guard, of a quiet zone
+// that must be inside the photo.
+const minQuietVisible = 3
+
 // quietZonesClear reports whether the EAN-8 or UPC-E read on luminance
 // line lum (the view's row, mirrored when rev) between guard centres xs
 // (start guard) and xe (end guard), in line coordinates, has a light quiet
 // zone on both sides: no more than a tenth of its pixels darker than the
-// symbol's light level less 30% of its contrast, and all of it inside
-// the image (a code cut by the image edge or a tear is not verified).
+// symbol's light level less 30% of its contrast, and at least
+// minQuietVisible modules of each inside the photo (a code cut by the image
+// edge is not verified).
 func quietZonesClear(f gozxing.BarcodeFormat, lum []byte, rev bool, xs, xe float64) bool {
 	// guard centre to guard centre, and the end guard's half width, in
 	// modules: EAN-8 67 modules (3 + 28 + 5 + 28 + 3); UPC-E 51 (3 + 42 + 6).
@@ -85,7 +90,13 @@ func quietZonesClear(f gozxing.BarcodeFormat, lum []byte, rev bool, xs, xe float
 	}
 	zl0, zl1 := int(left-quietModules*m), int(left-m)
 	zr0, zr1 := int(right+m+0.999), int(right+quietModules*m+0.999)
-	if zl0 < 0 || zr1 >= w || zl1 <= zl0 || zr1 <= zr0 {
+	// A close-up may leave part of a quiet zone outside the photo: the
+	// part inside must be clear and at least minQuietVisible modules wide
+	// (what the reader itself checks). A short code inside a longer one
+	// still fails: the longer code's bars are inside the photo on the side
+	// away from the edge.
+	zl0, zr1 = max(zl0, 0), min(zr1, w)
+	if float64(zl1-zl0) < (minQuietVisible-1)*m || float64(zr1-zr0) < (minQuietVisible-1)*m {
 		return false
 	}
 	// Dark and light levels of the symbol: 5th and 95th percentile.

@@ -204,3 +204,39 @@ func TestUTF8Text(t *testing.T) {
 		}
 	}
 }
+
+// TestShortCodeCloseUps: a close-up of an EAN-8 or UPC-E whose quiet zones
+// run past the photo's edges (6 of their 10 modules inside) is still read:
+// the quiet-zone verification looks at what is inside the photo.
+func TestShortCodeCloseUps(t *testing.T) {
+	d := apiDecoder()
+	for _, name := range []string{"ean8", "upce"} {
+		s := barcodes.SymbolByName(name)
+		m, _, err := barcodes.Matrix(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mods := make([]bool, m.GetWidth())
+		for x := range mods {
+			mods[x] = m.Get(x, 0)
+		}
+		for _, module := range []int{3, 4} {
+			for blur := range 2 {
+				// the label's quiet zones are 10 modules; the photo is 8
+				// modules narrower than the label
+				tr := barcodes.Trap{W: (len(mods) + 12) * module, H: 200, Blur: blur, Noise: 3, Angle: 1, Module: module, Modules: mods}
+				var buf bytes.Buffer
+				if err := png.Encode(&buf, tr.Render(1)); err != nil {
+					t.Fatal(err)
+				}
+				got, err := d.Decode(context.Background(), &buf)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != 1 || got[0].Text != s.Text {
+					t.Errorf("%s, %d px per module, blur %d: read %s, want %q", name, module, blur, describe(got), s.Text)
+				}
+			}
+		}
+	}
+}
