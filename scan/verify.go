@@ -9,14 +9,14 @@ import "github.com/makiuchi-d/gozxing"
 //
 //   - EAN-8 and UPC-E (short, and found inside longer codes, DataBar
 //     finder patterns or torn labels) need clear quiet zones on both sides
-//     of the read on its own scan line (quietZonesClear), nothing longer read
-//     over the same bars (collector.good), and two agreeing reads on
-//     independent lines (hit.accepted);
+//     of the read on its own scan line (quietZonesClear; the part inside the
+//     photo), nothing longer read over the same bars (collector.good), and
+//     two agreeing reads on independent lines (collector.accepted);
 //   - in the cascade's late, aggressive stages (enlarged and sharpened
 //     images, dense scans) a retail code counts only when two lines of the
 //     same scan agree; a lone late read never adds to earlier evidence;
-//   - two different retail codes read over the same bars cancel out: the
-//     photo returns neither (collector.good).
+//   - two different retail codes, each accepted, read over the same bars
+//     (sameBars) cancel out: the photo returns neither (collector.good).
 
 // retail reports whether f is one of the EAN/UPC symbologies that name a
 // product.
