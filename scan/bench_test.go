@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -24,6 +25,9 @@ const photosDir = "../../shared/data/barcodes"
 // photo is one manifest row.
 type photo struct {
 	path, set, format, text string
+	// heldOut marks the half of its set that no tuning decision may look
+	// at (see splitHalves).
+	heldOut bool
 }
 
 func loadManifest(tb testing.TB) []photo {
@@ -48,6 +52,7 @@ func loadManifest(tb testing.TB) []photo {
 		}
 		out = append(out, photo{path: p, set: filepath.Dir(r[0]), format: r[1], text: string(want)})
 	}
+	splitHalves(out)
 	return out
 }
 
@@ -55,7 +60,14 @@ func loadManifest(tb testing.TB) []photo {
 type tally struct {
 	correct, wrong, failed int
 	wrongEANUPC            int
-	ms                     []float64
+	ms                     []float64 // wall time per image
+	cpu                    []float64 // CPU time per image
+}
+
+// addTimed counts r with both its times.
+func (t *tally) addTimed(r result, format string) {
+	t.add(r.o, r.wall, format)
+	t.cpu = append(t.cpu, r.cpu)
 }
 
 func (t *tally) add(o outcome, ms float64, format string) {
@@ -81,14 +93,18 @@ func (t *tally) merge(o *tally) {
 	t.failed += o.failed
 	t.wrongEANUPC += o.wrongEANUPC
 	t.ms = append(t.ms, o.ms...)
+	t.cpu = append(t.cpu, o.cpu...)
 }
 
 // quantile is the nearest-rank quantile of the times (0 when none).
-func (t *tally) quantile(p float64) float64 {
-	if len(t.ms) == 0 {
+func (t *tally) quantile(p float64) float64 { return quantile(t.ms, p) }
+
+// quantile is the nearest-rank quantile of ms (0 when empty).
+func quantile(ms []float64, p float64) float64 {
+	if len(ms) == 0 {
 		return 0
 	}
-	s := slices.Clone(t.ms)
+	s := slices.Clone(ms)
 	sort.Float64s(s)
 	return s[min(len(s)-1, int(p*float64(len(s))))]
 }
@@ -102,8 +118,12 @@ func (t *tally) String() string {
 	line := fmt.Sprintf("%3d/%3d %5.1f%%  wrong %2d (%d) failed %3d",
 		t.correct, n, pct, t.wrong, t.wrongEANUPC, t.failed)
 	if len(t.ms) > 0 {
-		line += fmt.Sprintf("   median %6.1f p95 %6.1f max %6.1f",
+		line += fmt.Sprintf("   %6.1f %6.1f %6.1f",
 			t.quantile(0.5), t.quantile(0.95), t.quantile(1))
+	}
+	if len(t.cpu) > 0 {
+		line += fmt.Sprintf(" | %6.1f %6.1f %6.1f",
+			quantile(t.cpu, 0.5), quantile(t.cpu, 0.95), quantile(t.cpu, 1))
 	}
 	return line
 }
@@ -181,23 +201,30 @@ func allDigits(s string) bool {
 // engine is one decoder under comparison.
 type engine struct {
 	name string
-	run  func(path string) []string
+	// run decodes one image: the texts read and the CPU time in ms.
+	run func(path string) ([]string, float64)
 	// crashed lists the images on which the tool's process was killed by a
 	// signal (ZXingReader 1.4.0 as packaged aborts on an assertion in
 	// Result::operator== for some DataBar photos); they count as failed.
 	crashed *[]string
 }
 
-// runTool runs one tool process on one image and returns its stdout. An
-// ordinary non-zero exit (zbarimg: 4 when nothing was found) is not an
-// error; death by a signal is recorded in crashed.
-func runTool(bin string, args []string, path string, crashed *[]string) []byte {
-	out, err := exec.Command(bin, append(slices.Clone(args), path)...).Output()
+// runTool runs one tool process on one image and returns its stdout and
+// the process's CPU time (user+sys) in ms. An ordinary non-zero exit
+// (zbarimg: 4 when nothing was found) is not an error; death by a signal
+// is recorded in crashed.
+func runTool(bin string, args []string, path string, crashed *[]string) ([]byte, float64) {
+	cmd := exec.Command(bin, append(slices.Clone(args), path)...)
+	out, err := cmd.Output()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == -1 {
 		*crashed = append(*crashed, path)
 	}
-	return out
+	cpu := 0.0
+	if ps := cmd.ProcessState; ps != nil {
+		cpu = float64((ps.UserTime() + ps.SystemTime()).Microseconds()) / 1000
+	}
+	return out, cpu
 }
 
 // Both tools run as one process per image with their settings for best
@@ -228,16 +255,18 @@ var zxArgs []string
 func externalEngines() (es []engine, missing []string) {
 	if p, err := exec.LookPath(zbarBin); err == nil {
 		crashed := new([]string)
-		es = append(es, engine{"zbar", func(path string) []string {
-			return zbarTexts(runTool(p, zbarArgs, path, crashed))
+		es = append(es, engine{"zbar", func(path string) ([]string, float64) {
+			out, cpu := runTool(p, zbarArgs, path, crashed)
+			return zbarTexts(out), cpu
 		}, crashed})
 	} else {
 		missing = append(missing, zbarBin)
 	}
 	if p, err := exec.LookPath(zxBin); err == nil {
 		crashed := new([]string)
-		es = append(es, engine{"zxing-cpp", func(path string) []string {
-			return zxingTexts(runTool(p, zxArgs, path, crashed))
+		es = append(es, engine{"zxing-cpp", func(path string) ([]string, float64) {
+			out, cpu := runTool(p, zxArgs, path, crashed)
+			return zxingTexts(out), cpu
 		}, crashed})
 	} else {
 		missing = append(missing, zxBin)
@@ -331,12 +360,22 @@ func spawnBaseline(b *testing.B, e engine) float64 {
 	return ms[len(ms)/2]
 }
 
-// BenchmarkPhotos decodes the ZXing black-box photos once and reports, per
-// set and overall, correct / wrong / failed and ms per image for this
-// decoder, zbarimg and ZXingReader (one process per image, wall time
-// including process start), plus their union, and checks the targets. It
-// skips without ../shared or without the tools (make bench-deps installs
-// them; PHOTOS_SELF_ONLY=1 reports this decoder alone).
+// result is one decoder's outcome on one photo: wall and CPU time in ms.
+type result struct {
+	o         outcome
+	wall, cpu float64
+}
+
+// BenchmarkPhotos decodes the ZXing black-box photos once with this
+// decoder, zbarimg and ZXingReader (one process per image) and reports
+// correct / wrong (EAN/UPC) / failed and the times per image, per set and
+// overall, for the TUNE half, the HELD-OUT half (the figure that counts:
+// see splitHalves) and all photos, plus the three decoders' union, and
+// checks the targets. Times are wall time (the tools' include process
+// start) and CPU time (this decoder: its thread's; the tools: the child
+// process's user+sys), the fair comparison on a busy machine. It skips
+// without ../shared or without the tools (make bench-deps installs them;
+// PHOTOS_SELF_ONLY=1 reports this decoder alone).
 func BenchmarkPhotos(b *testing.B) {
 	photos := loadManifest(b)
 	ext, missing := externalEngines()
@@ -347,102 +386,162 @@ func BenchmarkPhotos(b *testing.B) {
 	if selfOnly {
 		ext = nil
 	}
-	d := NewDecoder(DecoderOptions{})
-	engines := append([]engine{{name: "pandian", run: func(path string) []string {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil
-		}
-		bcs, err := d.Decode(context.Background(), bytes.NewReader(data))
-		if err != nil {
-			return nil
-		}
-		var texts []string
-		for _, bc := range bcs {
-			texts = append(texts, bc.Text)
-		}
-		return texts
-	}}}, ext...)
+	// This decoder runs twice: "pandian" as the server runs it (every
+	// barcode in the photo), "pandian-1st" stopping at the first good read.
+	// The deadline is wall time; on a busy machine it would cut the cascade
+	// short and measure the machine, not the decoder, so both get 10 s and
+	// the CPU time is checked instead (max ≤ 300 ms: within the server's 2
+	// s and the 250 ms default on a quiet machine).
+	self := func(name string, d *Decoder) engine {
+		return engine{name: name, run: func(path string) ([]string, float64) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return nil, 0
+			}
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			c0 := threadCPU()
+			bcs, err := d.Decode(context.Background(), bytes.NewReader(data))
+			cpu := float64((threadCPU() - c0).Microseconds()) / 1000
+			if err != nil {
+				return nil, cpu
+			}
+			var texts []string
+			for _, bc := range bcs {
+				texts = append(texts, bc.Text)
+			}
+			return texts, cpu
+		}, crashed: new([]string)}
+	}
+	engines := append([]engine{
+		self("pandian", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second})),
+		self("pandian-1st", NewDecoder(DecoderOptions{Timeout: 10 * time.Second})),
+	}, ext...)
 	verbose := os.Getenv("PHOTOS_VERBOSE")
 	for range b.N {
-		sets := map[string]map[string]*tally{}
-		union := map[string]*tally{}
-		var setNames []string
-		for _, p := range photos {
-			if sets[p.set] == nil {
-				sets[p.set] = map[string]*tally{}
-				union[p.set] = &tally{}
-				setNames = append(setNames, p.set)
-			}
-			best := failed
+		res := map[string][]result{}
+		for _, e := range engines {
+			res[e.name] = make([]result, len(photos))
+		}
+		for i, p := range photos {
 			for _, e := range engines {
 				t0 := time.Now()
-				texts := e.run(p.path)
-				ms := float64(time.Since(t0).Microseconds()) / 1000
+				texts, cpu := e.run(p.path)
+				wall := float64(time.Since(t0).Microseconds()) / 1000
 				o := judge(texts, p.text, p.format)
-				if sets[p.set][e.name] == nil {
-					sets[p.set][e.name] = &tally{}
-				}
-				sets[p.set][e.name].add(o, ms, p.format)
-				// PHOTOS_VERBOSE=1 prints this decoder's misses, =all
-				// every decoder's.
-				if o != correct && (verbose == "all" || verbose != "" && e.name == "pandian") {
-					fmt.Printf("%-10s %s %s: %q want %q (%.0f ms)\n", e.name, p.path, p.format, texts, p.text, ms)
-				}
-				if o == correct || (o == wrong && best == failed) {
-					best = o
-				}
-			}
-			union[p.set].add(best, -1, p.format)
-		}
-		total := map[string]*tally{}
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "%-14s %-10s %s\n", "set", "decoder", "correct/n     %  wrong (EAN/UPC) failed   ms per image")
-		for _, s := range setNames {
-			for _, e := range engines {
-				t := sets[s][e.name]
-				fmt.Fprintf(&sb, "%-14s %-10s %s\n", s, e.name, t)
-				if total[e.name] == nil {
-					total[e.name] = &tally{}
-				}
-				total[e.name].merge(t)
-			}
-			if len(engines) > 1 {
-				fmt.Fprintf(&sb, "%-14s %-10s %s\n", s, "union", union[s])
-			}
-		}
-		for _, e := range engines {
-			fmt.Fprintf(&sb, "%-14s %-10s %s\n", "OVERALL", e.name, total[e.name])
-		}
-		if len(engines) > 1 {
-			u := &tally{}
-			for _, s := range setNames {
-				u.merge(union[s])
-			}
-			fmt.Fprintf(&sb, "%-14s %-10s %s\n", "OVERALL", "union", u)
-			for _, e := range engines[1:] {
-				if len(*e.crashed) > 0 {
-					var names []string
-					for _, p := range *e.crashed {
-						rel, _ := filepath.Rel(photosDir, p)
-						names = append(names, rel)
+				res[e.name][i] = result{o, wall, cpu}
+				// PHOTOS_VERBOSE=1 prints this decoder's misses on the
+				// TUNE half, =all every decoder's on both halves (looking
+				// at the held-out misses spoils them for tuning).
+				if o != correct && (verbose == "all" || verbose != "" && strings.HasPrefix(e.name, "pandian") && !p.heldOut) {
+					half := "tune"
+					if p.heldOut {
+						half = "HELD"
 					}
-					fmt.Fprintf(&sb, "%-14s %-10s killed by a signal on %d images (counted as failed): %s\n", "crashed", e.name, len(names), strings.Join(names, " "))
+					fmt.Printf("%-10s %s %s %s: %q want %q (%.0f ms)\n", e.name, half, p.path, p.format, texts, p.text, wall)
 				}
 			}
-			for _, e := range engines[1:] {
-				fmt.Fprintf(&sb, "%-14s %-10s process start + 1×1 PNG: median %.1f ms (included in its times above)\n", "baseline", e.name, spawnBaseline(b, e))
+		}
+		var sb strings.Builder
+		for _, h := range []struct {
+			name string
+			in   func(photo) bool
+		}{
+			{"HELD-OUT half", func(p photo) bool { return p.heldOut }},
+			{"TUNE half", func(p photo) bool { return !p.heldOut }},
+			{"ALL photos", func(photo) bool { return true }},
+		} {
+			total := report(&sb, h.name, photos, h.in, engines, res)
+			sb.WriteString(targets(h.name, total))
+		}
+		for _, e := range engines[2:] {
+			if len(*e.crashed) > 0 {
+				var names []string
+				for _, p := range *e.crashed {
+					rel, _ := filepath.Rel(photosDir, p)
+					names = append(names, rel)
+				}
+				fmt.Fprintf(&sb, "%-14s %-10s killed by a signal on %d images (counted as failed): %s\n", "crashed", e.name, len(names), strings.Join(names, " "))
 			}
 		}
-		sb.WriteString(targets(total))
+		for _, e := range engines[2:] {
+			fmt.Fprintf(&sb, "%-14s %-10s process start + 1×1 PNG: median %.1f ms wall (included in its wall times)\n", "baseline", e.name, spawnBaseline(b, e))
+		}
 		fmt.Print(sb.String())
 	}
 }
 
-// targets checks the goals for this decoder: ≥ 88 % correct, no wrong
-// EAN/UPC read, ≤ 1 % wrong overall, median no slower than zbar's in the
-// same run, p95 ≤ 60 ms, max ≤ 300 ms.
-func targets(total map[string]*tally) string {
+// report writes the per-set and overall lines of the photos selected by in
+// and returns the overall tallies per decoder.
+func report(sb *strings.Builder, title string, photos []photo, in func(photo) bool, engines []engine, res map[string][]result) map[string]*tally {
+	sets := map[string]map[string]*tally{}
+	union := map[string]*tally{}
+	var setNames []string
+	for i, p := range photos {
+		if !in(p) {
+			continue
+		}
+		if sets[p.set] == nil {
+			sets[p.set] = map[string]*tally{}
+			union[p.set] = &tally{}
+			setNames = append(setNames, p.set)
+		}
+		best := failed
+		for _, e := range engines {
+			r := res[e.name][i]
+			if e.name == "pandian-1st" { // not a decoder of its own in the union
+				if sets[p.set][e.name] == nil {
+					sets[p.set][e.name] = &tally{}
+				}
+				sets[p.set][e.name].addTimed(r, p.format)
+				continue
+			}
+			if sets[p.set][e.name] == nil {
+				sets[p.set][e.name] = &tally{}
+			}
+			sets[p.set][e.name].addTimed(r, p.format)
+			if r.o == correct || (r.o == wrong && best == failed) {
+				best = r.o
+			}
+		}
+		union[p.set].add(best, -1, p.format)
+	}
+	total := map[string]*tally{}
+	fmt.Fprintf(sb, "== %s\n%-14s %-11s %s\n", title, "set", "decoder", "correct/n     %  wrong (EAN/UPC) failed   wall ms median p95 max | CPU ms median p95 max")
+	for _, s := range setNames {
+		for _, e := range engines {
+			t := sets[s][e.name]
+			fmt.Fprintf(sb, "%-14s %-11s %s\n", s, e.name, t)
+			if total[e.name] == nil {
+				total[e.name] = &tally{}
+			}
+			total[e.name].merge(t)
+		}
+		if len(engines) > 2 {
+			fmt.Fprintf(sb, "%-14s %-11s %s\n", s, "union", union[s])
+		}
+	}
+	for _, e := range engines {
+		fmt.Fprintf(sb, "%-14s %-11s %s\n", "OVERALL", e.name, total[e.name])
+	}
+	if len(engines) > 2 {
+		u := &tally{}
+		for _, s := range setNames {
+			u.merge(union[s])
+		}
+		fmt.Fprintf(sb, "%-14s %-11s %s\n", "OVERALL", "union", u)
+	}
+	return total
+}
+
+// targets checks the goals of issue 10 for this decoder on one half, as the
+// server runs it: ≥ 86% correct on the held-out half (≥ 90% on all
+// photos), no wrong EAN/UPC read, ≤ 0.5% wrong, max ≤ 300 ms of CPU time;
+// and stopping at the first good read (the speed measured before): no wrong
+// EAN/UPC, median CPU time no more than zbar's in the same run, p95 ≤ 60
+// ms (CPU time: the machine may be busy; the wall times are printed
+// beside).
+func targets(half string, total map[string]*tally) string {
 	t := total["pandian"]
 	n := float64(t.correct + t.wrong + t.failed)
 	var sb strings.Builder
@@ -451,18 +550,25 @@ func targets(total map[string]*tally) string {
 		if !ok {
 			verdict = "MISS"
 		}
-		fmt.Fprintf(&sb, "target %s %-22s %s\n", verdict, name, fmt.Sprintf(format, args...))
+		fmt.Fprintf(&sb, "target %-13s %s %-26s %s\n", half, verdict, name, fmt.Sprintf(format, args...))
 	}
-	check("correct >= 88%", float64(t.correct) >= 0.88*n, "%.1f%%", 100*float64(t.correct)/n)
+	goal := 0.86
+	if strings.HasPrefix(half, "ALL") {
+		goal = 0.90
+	}
+	check(fmt.Sprintf("correct >= %.0f%%", 100*goal), float64(t.correct) >= goal*n, "%.1f%% (%d/%.0f)", 100*float64(t.correct)/n, t.correct, n)
 	check("wrong EAN/UPC = 0", t.wrongEANUPC == 0, "%d", t.wrongEANUPC)
-	check("wrong <= 1%", float64(t.wrong) <= 0.01*n, "%.1f%% (%d)", 100*float64(t.wrong)/n, t.wrong)
-	if z := total["zbar"]; z != nil {
-		check("median <= zbar median", t.quantile(0.5) <= z.quantile(0.5), "%.1f ms vs %.1f ms", t.quantile(0.5), z.quantile(0.5))
-	} else {
-		check("median <= zbar median", false, "zbar not run")
+	check("wrong <= 0.5%", float64(t.wrong) <= 0.005*n, "%.1f%% (%d)", 100*float64(t.wrong)/n, t.wrong)
+	check("max CPU <= 300 ms", quantile(t.cpu, 1) <= 300, "%.1f ms (median %.1f, p95 %.1f)", quantile(t.cpu, 1), quantile(t.cpu, 0.5), quantile(t.cpu, 0.95))
+	// Speed, as before issue 10: the decoder stopping at its first good
+	// read.
+	if f := total["pandian-1st"]; f != nil {
+		check("1st: wrong EAN/UPC = 0", f.wrongEANUPC == 0, "%d (correct %d)", f.wrongEANUPC, f.correct)
+		if z := total["zbar"]; z != nil {
+			check("1st: median CPU <= zbar", quantile(f.cpu, 0.5) <= quantile(z.cpu, 0.5), "%.1f ms vs %.1f ms", quantile(f.cpu, 0.5), quantile(z.cpu, 0.5))
+		}
+		check("1st: p95 CPU <= 60 ms", quantile(f.cpu, 0.95) <= 60, "%.1f ms", quantile(f.cpu, 0.95))
 	}
-	check("p95 <= 60 ms", t.quantile(0.95) <= 60, "%.1f ms", t.quantile(0.95))
-	check("max <= 300 ms", t.quantile(1) <= 300, "%.1f ms", t.quantile(1))
 	return sb.String()
 }
 

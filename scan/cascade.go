@@ -79,6 +79,13 @@ type run struct {
 	// of sharpened images, where short codes are misread too easily.
 	longOnly bool
 	attempt  int // number of scan1D calls so far
+	// late is set during the late, aggressive stages (enlarged and
+	// sharpened images, dense scans), whose scans need two agreeing lines
+	// for a weak 1D read to count (see verify.go).
+	late bool
+	// quietOK and quietBad count the short-code row reads whose quiet
+	// zones were clear or not, for tuning.
+	quietOK, quietBad int
 	// panicked is the value of a panic recovered from gozxing, "" if none.
 	panicked string
 	// firstGood is the index of the stage after which there was a good
@@ -218,11 +225,23 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+		// Data Matrix printed mirrored (seen through film, or the image
+		// flipped by a front camera): gozxing's reader, unlike its QR
+		// reader, does not try the mirror image itself.
+		func() {
+			m := &view{g: work.g.mirror(), scale: work.scale, mirrored: true}
+			r.decodeDM(m, nil)
+			if small {
+				r.decodeDM(m, pureBarcode)
+			}
+		},
 	}
 	// With All set, the first sweep stages (both binarizations, both
 	// orientations, 2D in tiles) run in full; the fallbacks after them only
 	// when the sweep found nothing.
 	const sweep = 8
+	// From the enlarged-image stages on, the stages are aggressive.
+	const late = sweep + 1
 	func() {
 		defer func() {
 			// gozxing should not panic on any image; if it does, keep the
@@ -235,6 +254,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if r.done() || (i >= sweep && r.col.anyAccepted()) {
 				break
 			}
+			r.late = i >= late
 			t0 := stageClock()
 			s()
 			r.stageTimes = append(r.stageTimes, stageClock()-t0)
@@ -292,6 +312,9 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	lineBuf := make([]int32, 0, v.g.w+1)
 	seen := map[*hit]bool{}
 	r.attempt++
+	if r.late {
+		r.col.late[r.attempt] = true
+	}
 	minGap := max(2, h/100, gap)
 	middle := h / 2
 	for i := 0; ; i++ {
@@ -339,8 +362,18 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed 
 				break
 			}
 			pts := res.GetResultPoints()
-			if f := res.GetBarcodeFormat(); r.longOnly && (f == gozxing.BarcodeFormat_EAN_8 || f == gozxing.BarcodeFormat_UPC_E) {
-				break
+			if f := res.GetBarcodeFormat(); short(f) {
+				if r.longOnly {
+					break
+				}
+				// A short code without clear quiet zones is a piece of
+				// something longer (or of a torn label): not a read.
+				if len(pts) < 2 || pts[0] == nil || pts[1] == nil ||
+					!quietZonesClear(f, v.g.pix[y*v.g.w:(y+1)*v.g.w], reversed, pts[0].GetX(), pts[1].GetX()) {
+					r.quietBad++
+					break
+				}
+				r.quietOK++
 			}
 			if reversed {
 				res = flipped(res, float64(row.GetSize()))
@@ -439,6 +472,20 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		if depth < 3 {
 			r.around(v, src, x0, y0, res.GetResultPoints(), globalHistogram, hints, depth)
 		}
+	}
+}
+
+// decodeDM runs the Data Matrix reader alone on v.
+func (r *run) decodeDM(v *view, hints map[gozxing.DecodeHintType]interface{}) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	if err != nil {
+		return
+	}
+	if res, err := r.dm.Decode(bmp, hints); err == nil && res != nil {
+		r.col.add(v, res)
 	}
 }
 

@@ -9,13 +9,17 @@ import (
 // of the source plane after undoing the 90° rotation (when rotated),
 // scaled by scale.
 type view struct {
-	g       *gray
-	scale   float64
-	rotated bool // g is the source rotated 90° counter-clockwise
+	g        *gray
+	scale    float64
+	rotated  bool // g is the source rotated 90° counter-clockwise
+	mirrored bool // g is the source flipped left to right
 }
 
 // toImage maps a point of the view to the upright image.
 func (v *view) toImage(x, y float64) [2]float64 {
+	if v.mirrored {
+		x = float64(v.g.w) - 1 - x
+	}
 	if v.rotated {
 		// rotate90 moved source (sx, sy) to (sy, srcW-1-sx)
 		srcW := float64(v.g.h)
@@ -34,18 +38,52 @@ type hit struct {
 	format gozxing.BarcodeFormat
 	text   string
 	sym    string // AIM symbology identifier, e.g. "]C1"
+	raw    []byte // the first read's raw bytes (Data Matrix: data codewords)
 	points [][2]float64
 	reads  int
 	lines  map[int][]int // 1D: per attempt, the lines that read it
+	// box is the extent, in the upright image, of every read of it
+	// (x0, y0, x1, y1): for 1D codes the scan lines that read it.
+	box [4]float64
+}
+
+// grow extends h's box by the points p of one read.
+func (h *hit) grow(p [][2]float64) {
+	for i, q := range p {
+		if i >= 2 && h.format != gozxing.BarcodeFormat_QR_CODE && h.format != gozxing.BarcodeFormat_DATA_MATRIX {
+			break // 1D: further points are from add-on searches
+		}
+		if h.reads == 0 && i == 0 {
+			h.box = [4]float64{q[0], q[1], q[0], q[1]}
+		}
+		h.box = [4]float64{min(h.box[0], q[0]), min(h.box[1], q[1]), max(h.box[2], q[0]), max(h.box[3], q[1])}
+	}
+}
+
+// sameBars reports whether two 1D reads' boxes cover the same bars: their
+// x ranges overlap by at least half the shorter one, and their line
+// ranges meet or interleave, up to a tenth of the longer code's width
+// apart (a second code printed above or below another is not the same
+// bars; a misread on a line next to the good reads is).
+func sameBars(a, b [4]float64) bool {
+	ox := min(a[2], b[2]) - max(a[0], b[0])
+	if ox < 0.5*min(a[2]-a[0], b[2]-b[0]) {
+		return false
+	}
+	tol := 0.1 * max(a[2]-a[0], b[2]-b[0])
+	return a[1] <= b[3]+tol && b[1] <= a[3]+tol
 }
 
 // collector gathers reads across attempts, deduplicated by (format, text).
 type collector struct {
 	hits  map[hitKey]*hit
 	order []hitKey
+	// late marks the scans (attempt numbers) of the late, aggressive
+	// stages, where one line's read is not evidence.
+	late map[int]bool
 }
 
-func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}} }
+func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}, late: map[int]bool{}} }
 
 // add records one read of r seen in v.
 func (c *collector) add(v *view, r *gozxing.Result) *hit {
@@ -53,7 +91,7 @@ func (c *collector) add(v *view, r *gozxing.Result) *hit {
 	k := hitKey{r.GetBarcodeFormat(), normalText(sym, r.GetText())}
 	h := c.hits[k]
 	if h == nil {
-		h = &hit{format: k.format, text: k.text, sym: sym}
+		h = &hit{format: k.format, text: k.text, sym: sym, raw: r.GetRawBytes()}
 		for _, p := range r.GetResultPoints() {
 			if p != nil {
 				h.points = append(h.points, v.toImage(p.GetX(), p.GetY()))
@@ -62,6 +100,13 @@ func (c *collector) add(v *view, r *gozxing.Result) *hit {
 		c.hits[k] = h
 		c.order = append(c.order, k)
 	}
+	var pts [][2]float64
+	for _, p := range r.GetResultPoints() {
+		if p != nil {
+			pts = append(pts, v.toImage(p.GetX(), p.GetY()))
+		}
+	}
+	h.grow(pts)
 	h.reads++
 	return h
 }
@@ -79,9 +124,11 @@ func weak1D(f gozxing.BarcodeFormat) bool {
 	return false
 }
 
-// accepted reports whether h is a good read: EAN/UPC must pass the GTIN
-// check digit, and weak symbologies need two agreeing reads.
-func (h *hit) accepted() bool {
+// accepted reports whether h is a good read on its own: EAN/UPC must pass
+// the GTIN check digit, and weak symbologies need two agreeing reads, where
+// a scan of a late (aggressive) stage counts only when two of its lines
+// agree (see verify.go).
+func (c *collector) accepted(h *hit) bool {
 	switch h.format {
 	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_A:
 		if !ValidGTIN(h.text) {
@@ -93,26 +140,45 @@ func (h *hit) accepted() bool {
 			return false
 		}
 	}
-	if weak1D(h.format) {
-		return h.reads >= 2
-	}
-	return true
-}
-
-// good reports whether h is accepted and not a part of a longer EAN/UPC
-// read: an EAN-8 or UPC-E found on the same bars as an EAN-13 or UPC-A (a
-// partial misread of it) is dropped.
-func (c *collector) good(h *hit) bool {
-	if !h.accepted() {
-		return false
-	}
-	if h.format != gozxing.BarcodeFormat_EAN_8 && h.format != gozxing.BarcodeFormat_UPC_E {
+	if !weak1D(h.format) {
 		return true
 	}
+	n := h.reads
+	for a, ls := range h.lines {
+		if c.late[a] && len(ls) < 2 {
+			n -= len(ls)
+		}
+	}
+	return n >= 2
+}
+
+// good reports whether h is accepted and not contradicted: an EAN-8 or
+// UPC-E found on the same bars as a longer 1D read (a partial misread of
+// it) is dropped, and two different retail codes accepted over the same
+// bars are both dropped.
+func (c *collector) good(h *hit) bool {
+	if !c.accepted(h) {
+		return false
+	}
+	if !retail(h.format) {
+		return true
+	}
+	mine := gtinOf(h.format, h.text)
 	for _, k := range c.order {
 		o := c.hits[k]
-		if (o.format == gozxing.BarcodeFormat_EAN_13 || o.format == gozxing.BarcodeFormat_UPC_A) && overlaps(h.points, o.points) {
+		if o == h || len(o.lines) == 0 {
+			continue
+		}
+		// Something longer over the same bars: an EAN-13 or UPC-A read even
+		// once (the short code is then likely a piece of it), another
+		// symbology when it is a good read itself.
+		if short(h.format) && !short(o.format) && overlaps(h.points, o.points) && (retail(o.format) || c.accepted(o)) {
 			return false
+		}
+		// (a short code over a longer one is dropped, not a rival)
+		if retail(o.format) && (short(h.format) || !short(o.format)) && gtinOf(o.format, o.text) != mine &&
+			sameBars(h.box, o.box) && c.accepted(o) {
+			return false // two different products over the same bars
 		}
 	}
 	return true
@@ -169,13 +235,13 @@ func (c *collector) barcodes() []Barcode {
 		if !c.good(h) {
 			continue
 		}
-		b := Barcode{Format: h.format.String(), Text: h.text, Points: h.points}
+		b := Barcode{Format: h.format.String(), Text: utf8Text(h.format, h.text, h.raw), Points: h.points}
 		if h.format == gozxing.BarcodeFormat_CODE_39 {
 			b.Text, _ = code39FullASCII(h.text)
 		}
-		if code, err := Parse(h.sym + h.text); err == nil {
+		if code, err := Parse(h.sym + b.Text); err == nil {
 			b.Code = code
-		} else if code, err := Parse(h.text); err == nil {
+		} else if code, err := Parse(b.Text); err == nil {
 			b.Code = code
 		}
 		out = append(out, b)

@@ -213,6 +213,18 @@ func (g *gray) rotate90() *gray {
 	return out
 }
 
+// mirror returns g flipped left to right: pixel (x, y) moves to (w-1-x, y).
+func (g *gray) mirror() *gray {
+	out := &gray{w: g.w, h: g.h, pix: make([]byte, len(g.pix))}
+	for y := 0; y < g.h; y++ {
+		src, dst := g.pix[y*g.w:(y+1)*g.w], out.pix[y*g.w:(y+1)*g.w]
+		for x, v := range src {
+			dst[g.w-1-x] = v
+		}
+	}
+	return out
+}
+
 // grow2 returns g enlarged twice with bilinear interpolation, which helps
 // the 1D readers find bar edges in small photos with narrow modules.
 func (g *gray) grow2() *gray {

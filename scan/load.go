@@ -7,7 +7,6 @@ import (
 	"image/jpeg"
 	"image/png"
 	"io"
-	"net/http"
 
 	"golang.org/x/image/webp"
 )
@@ -45,13 +44,13 @@ func sniff(b []byte) (imageKind, bool) {
 func readLimited(r io.Reader, max int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return nil, imageErr(http.StatusBadRequest, "reading the image: %v", err)
+		return nil, imageErr(ImageUnreadable, "reading the image: %v", err)
 	}
 	if int64(len(b)) > max {
-		return nil, imageErr(http.StatusRequestEntityTooLarge, "image larger than %d bytes", max)
+		return nil, imageErr(ImageTooLarge, "image larger than %d bytes", max)
 	}
 	if len(b) == 0 {
-		return nil, imageErr(http.StatusBadRequest, "empty image")
+		return nil, imageErr(ImageUnreadable, "empty image")
 	}
 	return b, nil
 }
@@ -62,7 +61,7 @@ func readLimited(r io.Reader, max int64) ([]byte, error) {
 func loadGray(b []byte, maxPixels int64) (g *gray, err error) {
 	kind, ok := sniff(b)
 	if !ok {
-		return nil, imageErr(http.StatusUnsupportedMediaType, "not a JPEG, PNG, WebP or GIF image")
+		return nil, imageErr(ImageUnsupported, "not a JPEG, PNG, WebP or GIF image")
 	}
 	if kind.name == kindJPEG.name {
 		if g, err := loadJPEGTurbo(b, maxPixels); g != nil || err != nil {
@@ -71,26 +70,26 @@ func loadGray(b []byte, maxPixels int64) (g *gray, err error) {
 	}
 	defer func() { // the decoders should not panic; never let one take the server down
 		if p := recover(); p != nil {
-			g, err = nil, imageErr(http.StatusUnprocessableEntity, "corrupt %s image (%v)", kind.name, p)
+			g, err = nil, imageErr(ImageCorrupt, "corrupt %s image (%v)", kind.name, p)
 		}
 	}()
 	cfg, err := kind.config(bytes.NewReader(b))
 	if err != nil {
-		return nil, imageErr(http.StatusUnprocessableEntity, "corrupt %s header: %v", kind.name, err)
+		return nil, imageErr(ImageCorrupt, "corrupt %s header: %v", kind.name, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, imageErr(http.StatusUnprocessableEntity, "%s image has no pixels", kind.name)
+		return nil, imageErr(ImageCorrupt, "%s image has no pixels", kind.name)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > maxPixels {
-		return nil, imageErr(http.StatusRequestEntityTooLarge,
+		return nil, imageErr(ImageTooLarge,
 			"image of %d×%d pixels is larger than %d megapixels", cfg.Width, cfg.Height, maxPixels/1_000_000)
 	}
 	img, err := kind.decode(bytes.NewReader(b))
 	if err != nil {
-		return nil, imageErr(http.StatusUnprocessableEntity, "corrupt %s image: %v", kind.name, err)
+		return nil, imageErr(ImageCorrupt, "corrupt %s image: %v", kind.name, err)
 	}
 	if r := img.Bounds(); r.Dx() != cfg.Width || r.Dy() != cfg.Height {
-		return nil, imageErr(http.StatusUnprocessableEntity, "%s image size differs from its header", kind.name)
+		return nil, imageErr(ImageCorrupt, "%s image size differs from its header", kind.name)
 	}
 	g = toGray(img)
 	if kind.name == kindJPEG.name {

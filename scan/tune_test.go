@@ -20,7 +20,8 @@ func threadCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// TestTuneStages (run with PHOTOS_TUNE=1) prints, for the ZXing photos,
+// TestTuneStages (run with PHOTOS_TUNE=1) prints, for the TUNE half of the
+// ZXing photos (never the held-out half: see splitHalves),
 // after which cascade stage each image first had a good read, how often
 // each stage ran and its total time: the numbers behind the stage order.
 func TestTuneStages(t *testing.T) {
@@ -35,9 +36,10 @@ func TestTuneStages(t *testing.T) {
 	defer func() { stageClock = old }()
 	stageClock = threadCPU
 	first := map[int]int{}
+	wrongs := 0
 	var total [64]time.Duration
 	var runs [64]int
-	for _, p := range loadManifest(t) {
+	for _, p := range tunePhotos(t) {
 		b, err := os.ReadFile(p.path)
 		if err != nil {
 			t.Fatal(err)
@@ -47,11 +49,20 @@ func TestTuneStages(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		r := NewDecoder(DecoderOptions{}).cascade(ctx, g)
+		// PHOTOS_ALL=1: every barcode, as the server decodes.
+		r := NewDecoder(DecoderOptions{All: os.Getenv("PHOTOS_ALL") != ""}).cascade(ctx, g)
 		cancel()
+		if (p.format == "EAN_8" || p.format == "UPC_E") && os.Getenv("PHOTOS_TUNE") == "v" {
+			fmt.Printf("quiet zones %s: %d clear, %d not\n", p.path, r.quietOK, r.quietBad)
+		}
 		ok := false
-		for _, bc := range r.col.barcodes() {
+		bcs := r.col.barcodes()
+		for _, bc := range bcs {
 			ok = ok || sameText(bc.Text, p.text, p.format)
+		}
+		if !ok && len(bcs) > 0 {
+			wrongs++
+			fmt.Printf("WRONG %s: %v want %q\n", p.path, describe(bcs), p.text)
 		}
 		if ok {
 			first[r.firstGood]++
@@ -77,7 +88,7 @@ func TestTuneStages(t *testing.T) {
 			fmt.Println()
 		}
 	}
-	fmt.Printf("no good read: %d\n", first[-1])
+	fmt.Printf("no good read: %d (of which wrong: %d)\n", first[-1], wrongs)
 	for i := range total {
 		if runs[i] > 0 {
 			fmt.Printf("stage %2d: first good read %3d  runs %3d  total %v\n", i, first[i], runs[i], total[i])
@@ -85,11 +96,17 @@ func TestTuneStages(t *testing.T) {
 	}
 }
 
-// TestTuneOne (PHOTOS_FILE=set/name.png) prints every read of one photo.
+// TestTuneOne (PHOTOS_FILE=set/name.png) prints every read of one photo
+// of the TUNE half; it refuses a held-out photo.
 func TestTuneOne(t *testing.T) {
 	f := os.Getenv("PHOTOS_FILE")
 	if f == "" {
 		t.Skip("set PHOTOS_FILE=set/name.png to print the reads of one photo")
+	}
+	for _, p := range loadManifest(t) {
+		if p.heldOut && p.path == photosDir+"/"+f {
+			t.Fatalf("%s is in the held-out half: tune on the TUNE half only", f)
+		}
 	}
 	b, err := os.ReadFile(photosDir + "/" + f)
 	if err != nil {
@@ -104,6 +121,6 @@ func TestTuneOne(t *testing.T) {
 	fmt.Println(f, time.Since(t0), "rows", r.rows, "first good after stage", r.firstGood)
 	for _, k := range r.col.order {
 		h := r.col.hits[k]
-		fmt.Printf("%s %q reads %d accepted %v\n", k.format, k.text, h.reads, r.col.good(h))
+		fmt.Printf("%s %q reads %d accepted %v points %.0f lines %v\n", k.format, k.text, h.reads, r.col.good(h), h.points, h.lines)
 	}
 }

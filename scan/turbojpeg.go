@@ -9,7 +9,6 @@ import "C"
 
 import (
 	"errors"
-	"net/http"
 	"unsafe"
 )
 
@@ -93,7 +92,7 @@ func loadJPEGTurbo(b []byte, maxPixels int64) (*gray, error) {
 		return nil, nil
 	}
 	if px := int64(hd.w) * int64(hd.h); px > maxPixels {
-		return nil, imageErr(http.StatusRequestEntityTooLarge, "image of %d×%d pixels is larger than %d megapixels", hd.w, hd.h, maxPixels/1_000_000)
+		return nil, imageErr(ImageTooLarge, "image of %d×%d pixels is larger than %d megapixels", hd.w, hd.h, maxPixels/1_000_000)
 	}
 	g, err := d.decodeGray(b, hd)
 	if err != nil {

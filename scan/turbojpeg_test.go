@@ -110,20 +110,20 @@ func TestTurboErrors(t *testing.T) {
 		name      string
 		data      []byte
 		maxPixels int64
-		status    int
+		kind      ImageErrorKind
 	}{
-		{"12 MP truncated", photo[:len(photo)*2/3], 40e6, 422},
-		{"12 MP cut in the header", photo[:400], 40e6, 422},
-		{"12 MP over the pixel limit", photo, 10e6, 413},
-		{"12 MP scan data zeroed", append(append([]byte{}, photo[:len(photo)/2]...), make([]byte, len(photo)/2)...), 40e6, 422},
-		{"gray, over the pixel limit", gray.Bytes(), 50_000, 413},
+		{"12 MP truncated", photo[:len(photo)*2/3], 40e6, ImageCorrupt},
+		{"12 MP cut in the header", photo[:400], 40e6, ImageCorrupt},
+		{"12 MP over the pixel limit", photo, 10e6, ImageTooLarge},
+		{"12 MP scan data zeroed", append(append([]byte{}, photo[:len(photo)/2]...), make([]byte, len(photo)/2)...), 40e6, ImageCorrupt},
+		{"gray, over the pixel limit", gray.Bytes(), 50_000, ImageTooLarge},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := loadGray(c.data, c.maxPixels)
 			var ie *ImageError
-			if !errors.As(err, &ie) || ie.Status != c.status {
-				t.Fatalf("error %v, want *ImageError %d", err, c.status)
+			if !errors.As(err, &ie) || ie.Kind != c.kind {
+				t.Fatalf("error %v, want *ImageError %s", err, c.kind)
 			}
 		})
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
-	"net/http"
 
 	"pandian/scan"
 	"pandian/stock"
@@ -40,19 +40,25 @@ func (p photos) DecodePhoto(ctx context.Context, r io.Reader) ([]stock.PhotoBarc
 	return out, nil
 }
 
-// photoError gives a decoding error its domain code.
+// photoError gives a decoding error its domain code (the API maps the
+// codes to HTTP statuses: too large 413, unsupported 415, invalid 422,
+// rate limited 429, unavailable 503).
 func photoError(err error) error {
 	msg := err.Error()
-	switch scan.ImageStatus(err) {
-	case http.StatusRequestEntityTooLarge:
-		return stock.Errorf(stock.ETooLarge, "%s", msg)
-	case http.StatusUnsupportedMediaType:
-		return stock.Errorf(stock.EUnsupported, "%s", msg)
-	case http.StatusBadRequest, http.StatusUnprocessableEntity:
-		return stock.Errorf(stock.EInvalid, "%s", msg)
-	case http.StatusTooManyRequests:
+	var ie *scan.ImageError
+	switch {
+	case errors.As(err, &ie):
+		switch ie.Kind {
+		case scan.ImageTooLarge:
+			return stock.Errorf(stock.ETooLarge, "%s", msg)
+		case scan.ImageUnsupported:
+			return stock.Errorf(stock.EUnsupported, "%s", msg)
+		default: // unreadable, corrupt
+			return stock.Errorf(stock.EInvalid, "%s", msg)
+		}
+	case errors.Is(err, scan.ErrBusy):
 		return stock.Errorf(stock.ERateLimited, "photo decoding is busy; try again in a moment").With("retry_after_seconds", 1)
-	case http.StatusServiceUnavailable:
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return stock.Errorf(stock.EUnavailable, "the photo could not be decoded in time; try again")
 	}
 	return err

@@ -1,0 +1,136 @@
+package scan
+
+import "github.com/makiuchi-d/gozxing"
+
+// Verification of retail reads (EAN-13, UPC-A, EAN-8, UPC-E). A wrong
+// product read is worse than none, and the mod-10 check digit of these
+// codes catches too few misreads, so a read is returned only when it passes
+// rules of geometry and agreement, independent of any photo:
+//
+//   - EAN-8 and UPC-E (short, and found inside longer codes, DataBar
+//     finder patterns or torn labels) need clear quiet zones on both sides
+//     of the read on its own scan line (quietZonesClear; the part inside the
+//     photo), nothing longer read over the same bars (collector.good), and
+//     two agreeing reads on independent lines (collector.accepted);
+//   - in the cascade's late, aggressive stages (enlarged and sharpened
+//     images, dense scans) a retail code counts only when two lines of the
+//     same scan agree; a lone late read never adds to earlier evidence;
+//   - two different retail codes, each accepted, read over the same bars
+//     (sameBars) cancel out: the photo returns neither (collector.good).
+
+// retail reports whether f is one of the EAN/UPC symbologies that name a
+// product.
+func retail(f gozxing.BarcodeFormat) bool {
+	switch f {
+	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_UPC_A,
+		gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_E:
+		return true
+	}
+	return false
+}
+
+// short reports whether f is EAN-8 or UPC-E.
+func short(f gozxing.BarcodeFormat) bool {
+	return f == gozxing.BarcodeFormat_EAN_8 || f == gozxing.BarcodeFormat_UPC_E
+}
+
+// gtinOf returns the GTIN-14 a retail read names (UPC-E expanded), so that
+// the same product read as UPC-A and as EAN-13 counts as one code; "" when
+// the text is not a valid GTIN.
+func gtinOf(f gozxing.BarcodeFormat, text string) string {
+	if f == gozxing.BarcodeFormat_UPC_E {
+		full, err := ExpandUPCE(text)
+		if err != nil {
+			return ""
+		}
+		text = full
+	}
+	g, _ := ToGTIN14(text)
+	return g
+}
+
+// Quiet zone of a short code: the modules 1 to quietModules beyond each
+// guard must be light paper (the module next to the guard is not looked
+// at: blur spreads the guard bar into it). The standard asks for 7 (EAN-8)
+// or 9 and 7 (UPC-E), but photos are cropped tighter; 5 light modules are
+// enough to tell a real quiet zone from the inside of a longer EAN/UPC
+// symbol, whose spaces are at most 4 modules wide (G6 0000101, R6
+// 1010000, R3 1000010), so a short code read within one fails.
+const quietModules = 6
+
+// minQuietVisible is the width, in modules from the guard, of a quiet zone
+// that must be inside the photo.
+const minQuietVisible = 3
+
+// quietZonesClear reports whether the EAN-8 or UPC-E read on luminance
+// line lum (the view's row, mirrored when rev) between guard centres xs
+// (start guard) and xe (end guard), in line coordinates, has a light quiet
+// zone on both sides: no more than a tenth of its pixels darker than the
+// symbol's light level less 30% of its contrast, and at least
+// minQuietVisible modules of each inside the photo (a code cut by the image
+// edge is not verified).
+func quietZonesClear(f gozxing.BarcodeFormat, lum []byte, rev bool, xs, xe float64) bool {
+	// guard centre to guard centre, and the end guard's half width, in
+	// modules: EAN-8 67 modules (3 + 28 + 5 + 28 + 3); UPC-E 51 (3 + 42 + 6).
+	span, endHalf := 64.0, 1.5
+	if f == gozxing.BarcodeFormat_UPC_E {
+		span, endHalf = 46.5, 3
+	}
+	if xe <= xs {
+		return false
+	}
+	m := (xe - xs) / span
+	left, right := xs-1.5*m, xe+endHalf*m
+	w := len(lum)
+	px := func(x int) byte {
+		if rev {
+			return lum[w-1-x]
+		}
+		return lum[x]
+	}
+	zl0, zl1 := int(left-quietModules*m), int(left-m)
+	zr0, zr1 := int(right+m+0.999), int(right+quietModules*m+0.999)
+	// A close-up may leave part of a quiet zone outside the photo: the
+	// part inside must be clear and at least minQuietVisible modules wide
+	// (what the reader itself checks). A short code inside a longer one
+	// still fails: the longer code's bars are inside the photo on the side
+	// away from the edge.
+	zl0, zr1 = max(zl0, 0), min(zr1, w)
+	if float64(zl1-zl0) < (minQuietVisible-1)*m || float64(zr1-zr0) < (minQuietVisible-1)*m {
+		return false
+	}
+	// Dark and light levels of the symbol: 5th and 95th percentile.
+	var hist [256]int
+	n := 0
+	for x := int(left); x <= int(right) && x < w; x++ {
+		hist[px(x)]++
+		n++
+	}
+	dark, light := -1, -1
+	acc := 0
+	for v, c := range hist {
+		acc += c
+		if dark < 0 && acc*20 >= n {
+			dark = v
+		}
+		if light < 0 && acc*20 >= n*19 {
+			light = v
+		}
+	}
+	if light-dark < 16 {
+		return false
+	}
+	// Blur turns thin bars to mid-grays, so anything clearly below the
+	// paper counts as ink.
+	thr := byte(light - 3*(light-dark)/10)
+	clear := func(x0, x1 int) bool {
+		ink := 0
+		for x := x0; x < x1; x++ {
+			if px(x) < thr {
+				ink++
+			}
+		}
+		return ink*10 <= x1-x0
+	}
+	return clear(zl0, zl1) && clear(zr0, zr1)
+}
