@@ -39,21 +39,6 @@ func readers1D() []oned.RowDecoder {
 	}
 }
 
-// decodeWhole runs a whole-image reader (gozxing's own row scan with
-// TRY_HARDER, which also tries the image turned by 90°).
-func (r *run) decodeWhole(v *view, rd gozxing.Reader) {
-	if r.ctx.Err() != nil {
-		return
-	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
-	if err != nil {
-		return
-	}
-	if res, err := rd.Decode(bmp, tryHarder); err == nil && res != nil {
-		r.col.add(v, res)
-	}
-}
-
 // binarization selects how 1D scan lines are turned into bits.
 type binarization int
 

@@ -232,8 +232,7 @@ func (g *gray) grow2() *gray {
 	out := &gray{w: nw, h: nh, pix: make([]byte, nw*nh)}
 	for ny := 0; ny < nh; ny++ {
 		// source coordinate of the output pixel centre: (n+0.5)/2-0.5
-		sy := max(0, (ny-1)/2)
-		fy := 0 // weight of row sy+1, in quarters
+		var sy, fy int // source row and the weight of row sy+1, in quarters
 		if ny%2 == 0 {
 			fy = 3
 			if ny == 0 {
