@@ -14,8 +14,6 @@ type grayImg struct {
 
 func newGray(w, h int) *grayImg { return &grayImg{w: w, h: h, pix: make([]uint8, w*h)} }
 
-func (g *grayImg) at(x, y int) uint8 { return g.pix[y*g.w+x] }
-
 // toGray converts any image to a grayscale plane, using the luma plane of a
 // YCbCr JPEG directly (no colour conversion).
 func toGray(img image.Image) *grayImg {

@@ -9,7 +9,7 @@ import (
 
 // trimSet holds the characters stripped from both ends of a word: table
 // borders, quotes and punctuation Tesseract attaches to neighbouring words.
-const trimSet = "|[]{}()\"'“”‘’`~_;:!*»«—–,。、‘’=#"
+const trimSet = "|[]{}()\"'“”‘’`~_;:!*»«—–,。、=#"
 
 func cleanWord(s string) string { return strings.Trim(strings.TrimSpace(s), trimSet) }
 
