@@ -326,12 +326,14 @@ func (a *API) report(c *fiber.Ctx) error {
 		}
 		name := "count-" + r.CountID + "-" + r.GroupBy + ".csv"
 		if rows == "lots" {
-			return streamCSV(c, "count-"+r.CountID+"-lots.csv", lotsCSV(r.Lots))
+			return streamCSV(c, "count-"+r.CountID+"-lots.csv", func(cw *export.CSV) error { return export.WriteLotsCSV(cw, r.Lots) })
 		}
 		if rows == "groups" {
-			return streamCSV(c, name, groupsCSV(r.GroupBy, r.Groups, r.Totals, r.Masked))
+			return streamCSV(c, name, func(cw *export.CSV) error {
+				return export.WriteGroupsCSV(cw, r.GroupBy, r.Groups, r.Totals, r.Masked)
+			})
 		}
-		return streamCSV(c, name, linesCSV(r.Lines, r.Masked))
+		return streamCSV(c, name, func(cw *export.CSV) error { return export.WriteLinesCSV(cw, r.Lines, r.Masked) })
 	}
 	return streamReport(c, r)
 }
@@ -380,7 +382,9 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 		return streamXLSX(c, "discrepancies-"+r.GroupBy+".xlsx", func(w io.Writer) error { return export.WriteCrossReportXLSX(w, r, xo) })
 	}
 	if format == "csv" {
-		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", groupsCSV(r.GroupBy, r.Groups, r.Totals, false))
+		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", func(cw *export.CSV) error {
+			return export.WriteGroupsCSV(cw, r.GroupBy, r.Groups, r.Totals, false)
+		})
 	}
 	return c.JSON(r)
 }
