@@ -123,7 +123,9 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 	if err != nil || (mt != "text/csv" && mt != "application/csv") {
 		return stock.Errorf(stock.EUnsupported, "send the import as text/csv")
 	}
-	body := append([]byte(nil), c.Body()...)
+	// The body is used (parsed, or stored as a job) before the handler
+	// returns: no copy of it, whatever its size.
+	body := c.Body()
 	async := c.Query("async")
 	if async == "true" || (async != "false" && len(body) >= stock.AsyncImportBytes) {
 		j, err := a.svc.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
