@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -172,4 +173,66 @@ func TestImportGiantRecord(t *testing.T) {
 			t.Fatalf("%s: a refused import changed the book: %d", name, got)
 		}
 	}
+}
+
+// TestImportFailingEmployees: an employees file whose rows all fail (an
+// unknown role, a bad PIN) hashes no PIN: at the production bcrypt cost,
+// 100k rows are refused in seconds (before: one bcrypt per row, about an
+// hour on two cores), with the heap bounded and every error counted.
+func TestImportFailingEmployees(t *testing.T) {
+	cfg := testConfig(t, "sqlite")
+	cfg.PINCost = 10
+	s := startServerWith(t, cfg)
+	const rows = 100_000
+	var body bytes.Buffer
+	body.WriteString("code,name,role,scope,pin\n")
+	for i := 0; i < rows; i++ {
+		if i%2 == 0 {
+			fmt.Fprintf(&body, "BADEMP-%06d,Nobody %d,wizard,HK-TST,2468\n", i, i)
+		} else {
+			fmt.Fprintf(&body, "BADEMP-%06d,Nobody %d,counter,HK-TST,24x8\n", i, i)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	stop := heapPeak()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/v1/imports/employees?async=false", bytes.NewReader(body.Bytes()))
+	req.Header.Set("Authorization", "Bearer "+s.token("ADMIN"))
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatalf("import: %v after %s", err, time.Since(start).Round(time.Millisecond))
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	peak := stop()
+	if resp.StatusCode != 200 {
+		t.Fatalf("import: %d %s", resp.StatusCode, truncate(b))
+	}
+	var res stock.ImportResult
+	mustUnmarshal(t, b, &res)
+	if res.Rows != rows || res.ErrorCount != rows || len(res.Errors) != stock.MaxImportErrors || res.Created+res.Updated != 0 {
+		t.Fatalf("result: rows %d, error_count %d, %d listed, created %d", res.Rows, res.ErrorCount, len(res.Errors), res.Created)
+	}
+	if !strings.Contains(res.Errors[0].Message, "role") || !strings.Contains(res.Errors[1].Message, "pin") || res.Errors[1].Line != 3 {
+		t.Fatalf("errors %+v", res.Errors[:2])
+	}
+	growth := int64(peak) - int64(base)
+	t.Logf("%d failing employee rows in %s, heap peak +%d MiB", rows, time.Since(start).Round(time.Millisecond), growth>>20)
+	if growth > 150<<20 {
+		t.Fatalf("heap grew by %d MiB", growth>>20)
+	}
+	// A good row among them is still hashed and applied.
+	good := "code,name,role,scope,pin\nBADEMP-X,wrong,wizard,HK-TST,1234\nGOODEMP-1,陳大文,counter,HK-TST,97531\n"
+	resp, b = s.raw("POST", "/v1/imports/employees", "ADMIN", "text/csv", []byte(good))
+	mustUnmarshal(t, b, &res)
+	if resp.StatusCode != 200 || res.Created != 1 || res.ErrorCount != 1 {
+		t.Fatalf("mixed employees import: %d %s", resp.StatusCode, b)
+	}
+	s.mustJSON("POST", "/v1/auth/token", "", map[string]string{"employee_code": "GOODEMP-1", "pin": "97531"}, 200, nil)
 }

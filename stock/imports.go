@@ -285,7 +285,7 @@ func (s *Service) Import(ctx context.Context, actor Actor, kind string, body []b
 	case ImportStock:
 		err = s.importStock(ctx, actor, body, &res, progress)
 	case ImportEmployees:
-		err = s.importEmployees(ctx, actor, rr, &res, progress)
+		err = s.importEmployees(ctx, actor, body, &res, progress)
 	case ImportLocations:
 		err = s.importLocations(ctx, actor, body, &res, progress)
 	}
@@ -542,66 +542,115 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 	})
 }
 
-func (s *Service) importEmployees(ctx context.Context, actor Actor, rr *rowReader, res *ImportResult, progress func(float64)) error {
-	// The PINs are hashed before the transaction (deliberately slow, spread
-	// over the cores), so the rows are held: employee files are small.
-	var rows []csvRow
-	if err := rr.each(res, func(float64) {}, func(r csvRow) error {
-		rows = append(rows, r)
-		return nil
-	}); err != nil {
-		return err
-	}
-	rowErr := func(r csvRow, err error) { res.fail(r.line, err) }
-	hashes := make([]string, len(rows))
-	errs := make([]error, len(rows))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for w := 0; w < runtime.NumCPU(); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				if pin := rows[i].f["pin"]; pin != "" {
-					hashes[i], errs[i] = s.hashPIN(pin)
-				}
+// employeeRow reads an employee from an import row.
+func employeeRow(r csvRow) (code, pin string, in EmployeeInput) {
+	var scope []string
+	if sc := r.f["scope"]; sc != "" {
+		for _, c := range strings.Split(sc, "|") {
+			if c = strings.TrimSpace(c); c != "" {
+				scope = append(scope, c)
 			}
-		}()
-	}
-	for i := range rows {
-		work <- i
-		if i%50 == 0 {
-			progress(0.1 + 0.7*float64(i)/float64(len(rows)))
 		}
 	}
-	close(work)
-	wg.Wait()
-	restore := res.mark()
-	return s.store.Write(ctx, func(tx Tx) error {
-		restore()
-		seen := map[string]int{}
-		for i, r := range rows {
+	return r.f["code"], r.f["pin"], EmployeeInput{Name: r.f["name"], Role: Role(r.f["role"]), Scope: scope}
+}
+
+// validPIN checks a PIN's form (as hashPIN does) without hashing it.
+func validPIN(pin string) error {
+	if len(pin) < 4 || len(pin) > 12 || strings.Trim(pin, "0123456789") != "" {
+		return Errorf(EInvalid, "pin must be 4 to 12 digits").With("field", "pin")
+	}
+	return nil
+}
+
+// importEmployees reads the file twice. First, before the transaction,
+// the PINs of the rows that pass the checks needing no lookup are hashed
+// (deliberately slow: spread over the cores, a chunk at a time); only the
+// hashes are kept, so a file of failing rows costs neither memory nor
+// bcrypt time. Then the rows are applied in one transaction.
+func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte, res *ImportResult, progress func(float64)) error {
+	type job struct {
+		line int
+		pin  string
+	}
+	hashes := map[int]string{} // by line
+	chunk := make([]job, 0, 256)
+	hashChunk := func() error {
+		out := make([]string, len(chunk))
+		errs := make([]error, len(chunk))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < runtime.NumCPU(); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					out[i], errs[i] = s.hashPIN(chunk[i].pin)
+				}
+			}()
+		}
+		for i := range chunk {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, j := range chunk {
 			if errs[i] != nil {
-				rowErr(r, errs[i])
-				continue
+				return errs[i]
 			}
-			var scope []string
-			if sc := r.f["scope"]; sc != "" {
-				for _, c := range strings.Split(sc, "|") {
-					if c = strings.TrimSpace(c); c != "" {
-						scope = append(scope, c)
-					}
+			hashes[j.line] = out[i]
+		}
+		chunk = chunk[:0]
+		return ctx.Err()
+	}
+	rr, err := openCSV(ImportEmployees, body)
+	if err != nil {
+		return err
+	}
+	err = rr.each(&ImportResult{}, func(float64) {}, func(r csvRow) error {
+		code, pin, in := employeeRow(r)
+		if pin == "" || validPIN(pin) != nil {
+			return nil
+		}
+		if _, err := checkEmployee(code, in); err != nil {
+			return nil
+		}
+		chunk = append(chunk, job{line: r.line, pin: pin})
+		if len(chunk) == cap(chunk) {
+			progress(0.1 + 0.7*rr.done())
+			return hashChunk()
+		}
+		return nil
+	})
+	if err == nil {
+		err = hashChunk()
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		*res = ImportResult{Errors: []ImportError{}}
+		rr, err := openCSV(ImportEmployees, body)
+		if err != nil {
+			return err
+		}
+		seen := map[string]int{}
+		err = rr.each(res, func(p float64) { progress(0.8 + 0.1*p) }, func(r csvRow) error {
+			code, pin, in := employeeRow(r)
+			if pin != "" {
+				if err := validPIN(pin); err != nil {
+					res.fail(r.line, err)
+					return nil
 				}
 			}
-			in := EmployeeInput{Name: r.f["name"], Role: Role(r.f["role"]), Scope: scope}
-			e, err := s.validateEmployee(tx, r.f["code"], in)
+			e, err := s.validateEmployee(tx, code, in)
 			if err != nil {
-				rowErr(r, err)
-				continue
+				res.fail(r.line, err)
+				return nil
 			}
 			if line, dup := seen[e.Code]; dup {
-				rowErr(r, Errorf(EInvalid, "employee %s is already on line %d", e.Code, line))
-				continue
+				res.fail(r.line, Errorf(EInvalid, "employee %s is already on line %d", e.Code, line))
+				return nil
 			}
 			seen[e.Code] = r.line
 			_, getErr := tx.Employee(e.Code)
@@ -609,14 +658,19 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, rr *rowReade
 			if getErr != nil && ErrorCode(getErr) != ENotFound {
 				return getErr
 			}
-			if !exists && hashes[i] == "" {
-				rowErr(r, Errorf(EInvalid, "pin is required for a new employee"))
-				continue
+			hash := hashes[r.line]
+			if !exists && hash == "" {
+				res.fail(r.line, Errorf(EInvalid, "pin is required for a new employee"))
+				return nil
 			}
-			if _, err := tx.PutEmployee(e, hashes[i]); err != nil {
+			if _, err := tx.PutEmployee(e, hash); err != nil {
 				return err
 			}
 			res.tally(!exists)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return s.auditImport(tx, actor, ImportEmployees, res)
 	})
