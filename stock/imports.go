@@ -221,6 +221,11 @@ func (rr *rowReader) done() float64 {
 	return float64(rr.in.pos) / float64(len(rr.in.b))
 }
 
+// noProgress is the progress of work done inside a write transaction: a
+// job's progress is itself a write, which would wait for that transaction
+// (SQLite has one writer), so none is reported there.
+func noProgress(float64) {}
+
 // each calls fn for every data row, counting them in res.Rows and telling
 // progress (from 0.1 to 0.9) the share read.
 func (rr *rowReader) each(res *ImportResult, progress func(float64), fn func(csvRow) error) error {
@@ -283,11 +288,11 @@ func (s *Service) Import(ctx context.Context, actor Actor, kind string, body []b
 	case ImportCatalog:
 		err = s.importCatalog(ctx, actor, rr, &res, progress)
 	case ImportStock:
-		err = s.importStock(ctx, actor, body, &res, progress)
+		err = s.importStock(ctx, actor, body, &res)
 	case ImportEmployees:
 		err = s.importEmployees(ctx, actor, body, &res, progress)
 	case ImportLocations:
-		err = s.importLocations(ctx, actor, body, &res, progress)
+		err = s.importLocations(ctx, actor, body, &res)
 	}
 	if err != nil {
 		return ImportResult{Errors: []ImportError{}}, err
@@ -409,7 +414,7 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rr *rowReader,
 	})
 }
 
-func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res *ImportResult, progress func(float64)) error {
+func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res *ImportResult) error {
 	type set struct {
 		line     int
 		sku, loc string
@@ -517,7 +522,7 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			chunk = chunk[:0]
 			return tx.ApplyMovements(moves, hashes)
 		}
-		err = rr.each(res, progress, func(r csvRow) error {
+		err = rr.each(res, noProgress, func(r csvRow) error {
 			// Errors are listed in line order: a refused row waits in
 			// the chunk for the lookups of the rows before it.
 			st := set{line: r.line, sku: r.f["sku"], loc: r.f["location"]}
@@ -635,7 +640,7 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 			return err
 		}
 		seen := map[string]int{}
-		err = rr.each(res, func(p float64) { progress(0.8 + 0.1*p) }, func(r csvRow) error {
+		err = rr.each(res, noProgress, func(r csvRow) error {
 			code, pin, in := employeeRow(r)
 			if pin != "" {
 				if err := validPIN(pin); err != nil {
@@ -676,7 +681,7 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 	})
 }
 
-func (s *Service) importLocations(ctx context.Context, actor Actor, body []byte, res *ImportResult, progress func(float64)) error {
+func (s *Service) importLocations(ctx context.Context, actor Actor, body []byte, res *ImportResult) error {
 	return s.store.Write(ctx, func(tx Tx) error {
 		*res = ImportResult{Errors: []ImportError{}}
 		rr, err := openCSV(ImportLocations, body)
@@ -684,7 +689,7 @@ func (s *Service) importLocations(ctx context.Context, actor Actor, body []byte,
 			return err
 		}
 		rowErr := func(r csvRow, err error) { res.fail(r.line, err) }
-		err = rr.each(res, progress, func(r csvRow) error {
+		err = rr.each(res, noProgress, func(r csvRow) error {
 			in := LocationInput{Name: r.f["name"], Kind: LocationKind(r.f["kind"]), Parent: r.f["parent"]}
 			if v := r.f["approval_limit"]; v != "" {
 				m, err := ParseMoney(v)

@@ -120,7 +120,10 @@ type Tx interface {
 
 	// Jobs (long imports).
 	CreateJob(j Job) error
+	// Job returns a job without its Input (read only by ClaimJob).
 	Job(id string) (Job, error)
+	// UpdateJob saves a job's state; its Input is left as stored unless
+	// j.Input is nil, which clears it.
 	UpdateJob(j Job) error
 	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
 }
