@@ -54,6 +54,13 @@ func TestScanClockReset(t *testing.T) {
 				}
 			}
 		}
+		var view struct {
+			Progress stock.ScanStats `json:"progress"`
+		}
+		s.mustJSON("GET", "/v1/counts/"+cnt.ID, mgr, nil, 200, &view)
+		if view.Progress.ClockSuspect != 2 || view.Progress.Scans != 3 {
+			t.Fatalf("count progress %+v, want 2 clock-suspect scans of 3", view.Progress)
+		}
 		c, _ := s.reviewSignIn(t, mgr, "en")
 		resp, err := c.Get(s.URL + "/review/counts/" + cnt.ID + "/lines/" + a.SKU)
 		if err != nil {

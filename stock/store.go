@@ -179,6 +179,9 @@ type ScanStats struct {
 	Unknown  int64 `json:"unknown_scans"`
 	Late     int64 `json:"late_scans"`
 	Rejected int64 `json:"out_of_scope_scans"`
+	// ClockSuspect counts the scans whose device time cannot be true
+	// (Scan.ClockSuspect), for the reviewer.
+	ClockSuspect int64 `json:"clock_suspect_scans"`
 }
 
 // Job is a long piece of work (an import) that survives restarts.

@@ -313,18 +313,19 @@ func (t *tx) LotTotals(countID string) ([]stock.LotLine, error) {
 // ScanStats counts a count's scans by status and its counted lines.
 func (t *tx) ScanStats(countID string) (stock.ScanStats, error) {
 	var st stock.ScanStats
-	rows, err := t.query(`SELECT status, COUNT(*) FROM scans WHERE count_id = ? GROUP BY status`, countID)
+	rows, err := t.query(`SELECT status, COUNT(*), SUM(clock_suspect) FROM scans WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {
 		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var status string
-		var n int64
-		if err := rows.Scan(&status, &n); err != nil {
+		var n, suspect int64
+		if err := rows.Scan(&status, &n, &suspect); err != nil {
 			return st, err
 		}
 		st.Scans += n
+		st.ClockSuspect += suspect
 		switch stock.ScanStatus(status) {
 		case stock.ScanCounted:
 			st.Counted = n
