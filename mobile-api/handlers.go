@@ -138,7 +138,9 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 	if err != nil || (mt != "text/csv" && mt != "application/csv") {
 		return stock.Errorf(stock.EUnsupported, "send the import as text/csv")
 	}
-	body := append([]byte(nil), c.Body()...)
+	// The body is used (parsed, or stored as a job) before the handler
+	// returns: no copy of it, whatever its size.
+	body := c.Body()
 	async := c.Query("async")
 	if async == "true" || (async != "false" && len(body) >= stock.AsyncImportBytes) {
 		j, err := a.svc.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
@@ -341,12 +343,14 @@ func (a *API) report(c *fiber.Ctx) error {
 		}
 		name := "count-" + r.CountID + "-" + r.GroupBy + ".csv"
 		if rows == "lots" {
-			return streamCSV(c, "count-"+r.CountID+"-lots.csv", lotsCSV(r.Lots))
+			return streamCSV(c, "count-"+r.CountID+"-lots.csv", func(cw *export.CSV) error { return export.WriteLotsCSV(cw, r.Lots) })
 		}
 		if rows == "groups" {
-			return streamCSV(c, name, groupsCSV(r.GroupBy, r.Groups, r.Totals, r.Masked))
+			return streamCSV(c, name, func(cw *export.CSV) error {
+				return export.WriteGroupsCSV(cw, r.GroupBy, r.Groups, r.Totals, r.Masked)
+			})
 		}
-		return streamCSV(c, name, linesCSV(r.Lines, r.Masked))
+		return streamCSV(c, name, func(cw *export.CSV) error { return export.WriteLinesCSV(cw, r.Lines, r.Masked) })
 	}
 	return streamReport(c, r)
 }
@@ -395,7 +399,9 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 		return streamXLSX(c, "discrepancies-"+r.GroupBy+".xlsx", func(w io.Writer) error { return export.WriteCrossReportXLSX(w, r, xo) })
 	}
 	if format == "csv" {
-		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", groupsCSV(r.GroupBy, r.Groups, r.Totals, false))
+		return streamCSV(c, "discrepancies-"+r.GroupBy+".csv", func(cw *export.CSV) error {
+			return export.WriteGroupsCSV(cw, r.GroupBy, r.Groups, r.Totals, false)
+		})
 	}
 	return c.JSON(r)
 }

@@ -130,6 +130,8 @@ var messages = map[string][2]string{
 	"scans.title":           {"Scans of %s", "%s 的掃描記錄"},
 	"scans.none":            {"No scans.", "沒有掃描記錄。"},
 	"scans.fromphoto":       {"from photo", "來自相片"},
+	"scans.clock":           {"device clock wrong", "裝置時鐘有誤"},
+	"scans.clockhint":       {"The device's time is before the count opened or after the scan arrived; counted as received at", "裝置時間早於盤點開始或晚於收到時間；以收到時間計算："},
 	"back.report":           {"Back to the report", "返回報告"},
 	"roles.title":           {"Counting accuracy by employee role", "按員工職位的盤點準確率"},
 	"roles.weeks":           {"Weeks", "週數"},

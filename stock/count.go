@@ -150,7 +150,12 @@ type Scan struct {
 	ReceivedAt time.Time  `json:"received_at"`
 	Lat        *float64   `json:"lat,omitempty"`
 	Lon        *float64   `json:"lon,omitempty"`
-	Hash       string     `json:"-"`
+	// ClockSuspect flags a scan whose device time cannot be true: before
+	// its count opened or after the server received it (beyond
+	// Config.ClockSkew). ScannedAt keeps the time as sent; the movement
+	// rule places the scan at ReceivedAt instead. Shown to reviewers.
+	ClockSuspect bool   `json:"clock_suspect"`
+	Hash         string `json:"-"`
 }
 
 // scanHash is the payload identity of a scan: the same event_id with the

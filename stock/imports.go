@@ -37,12 +37,14 @@ type ImportError struct {
 }
 
 // ImportResult summarises an import. Rows with errors are skipped; the
-// others are applied together in one transaction.
+// others are applied together in one transaction. Errors lists the first
+// MaxImportErrors of them; ErrorCount counts them all.
 type ImportResult struct {
-	Rows    int           `json:"rows"`
-	Created int           `json:"created"`
-	Updated int           `json:"updated"`
-	Errors  []ImportError `json:"errors"`
+	Rows       int           `json:"rows"`
+	Created    int           `json:"created"`
+	Updated    int           `json:"updated"`
+	ErrorCount int           `json:"error_count"`
+	Errors     []ImportError `json:"errors"`
 }
 
 // tally counts a row as created or updated.
@@ -54,13 +56,39 @@ func (r *ImportResult) tally(created bool) {
 	}
 }
 
+// fail records a row that was not imported: counted always, listed while
+// fewer than MaxImportErrors are.
+func (r *ImportResult) fail(line int, err error) {
+	r.ErrorCount++
+	if len(r.Errors) < MaxImportErrors {
+		r.Errors = append(r.Errors, ImportError{Line: line, Message: ErrorMessage(err)})
+	}
+}
+
+// mark returns a function that puts the result back as it is now: a
+// transaction that is run again (a retry) must not count its rows twice.
+func (r *ImportResult) mark() func() {
+	rows, created, updated, count, listed := r.Rows, r.Created, r.Updated, r.ErrorCount, len(r.Errors)
+	return func() {
+		r.Rows, r.Created, r.Updated, r.ErrorCount, r.Errors = rows, created, updated, count, r.Errors[:listed]
+	}
+}
+
 // auditImport records an applied import in the audit log.
 func (s *Service) auditImport(tx Tx, actor Actor, kind string, res *ImportResult) error {
-	return s.audit(tx, actor, "import."+kind, kind, map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": len(res.Errors)})
+	return s.audit(tx, actor, "import."+kind, kind, map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": res.ErrorCount})
 }
 
 // MaxImportErrors bounds the errors listed in a result.
 const MaxImportErrors = 1000
+
+// MaxImportRecord bounds one CSV record (a line, or the lines of a quoted
+// field) of an import: a longer one is not master data, and refusing it
+// keeps memory bounded whatever the file holds.
+const MaxImportRecord = 64 << 10
+
+// importChunk is how many rows an import looks up in the database at once.
+const importChunk = 1000
 
 // csvRow is a parsed data row with its line number, fields by column name.
 type csvRow struct {
@@ -68,59 +96,155 @@ type csvRow struct {
 	f    map[string]string
 }
 
-// parseCSV checks encoding and header and returns the data rows. Any problem
-// here is fatal: nothing is imported.
-func parseCSV(kind string, body []byte) ([]csvRow, error) {
+// importInput hands an import's body to the CSV reader, checking on the
+// way that it is UTF-8 and that no record grows past MaxImportRecord.
+type importInput struct {
+	b       []byte
+	pos     int // bytes handed out
+	checked int // bytes checked as UTF-8
+	mark    int // offset of the end of the last record read
+	line    int // line of the last record read
+}
+
+func (in *importInput) Read(p []byte) (int, error) {
+	if in.pos >= len(in.b) {
+		return 0, io.EOF
+	}
+	// The CSV reader reads ahead by its buffer (4 KiB): past that, the
+	// bytes after the last record are one record that is too long.
+	if in.pos-in.mark > MaxImportRecord+8<<10 {
+		if in.line == 0 {
+			return 0, Errorf(EInvalid, "the header row is longer than %d KiB; check the file is an import CSV", MaxImportRecord>>10).With("line", 1)
+		}
+		return 0, Errorf(EInvalid, "the record after line %d is longer than %d KiB; check the file is an import CSV", in.line, MaxImportRecord>>10).With("line", in.line+1)
+	}
+	n := copy(p, in.b[in.pos:])
+	end := in.pos + n
+	for end < len(in.b) && end-in.pos-n < utf8.UTFMax && !utf8.RuneStart(in.b[end]) {
+		end++ // finish the rune the chunk cuts
+	}
+	if end > in.checked {
+		if chunk := in.b[in.checked:end]; !utf8.Valid(chunk) {
+			off := in.checked + firstInvalidUTF8(chunk)
+			line := bytes.Count(in.b[:off], []byte("\n")) + 1
+			return 0, Errorf(EInvalid, "the file is not UTF-8 (line %d); save it as CSV UTF-8", line).With("line", line)
+		}
+		in.checked = end
+	}
+	in.pos += n
+	return n, nil
+}
+
+// rowReader reads an import's data rows one at a time: a file of any
+// length is read in bounded memory.
+type rowReader struct {
+	cols  []string
+	index map[string]int
+	in    *importInput
+	r     *csv.Reader
+}
+
+// openCSV checks the header of an import. Any problem of the file (a bad
+// header, encoding or CSV syntax) is fatal: nothing is imported.
+func openCSV(kind string, body []byte) (*rowReader, error) {
 	cols, ok := importColumns[kind]
 	if !ok {
 		return nil, Errorf(ENotFound, "unknown import %q: use catalog, stock, employees or locations", kind)
 	}
-	body = bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(body) {
-		line := bytes.Count(body[:firstInvalidUTF8(body)], []byte("\n")) + 1
-		return nil, Errorf(EInvalid, "the file is not UTF-8 (line %d); save it as CSV UTF-8", line).With("line", line)
-	}
-	r := csv.NewReader(bytes.NewReader(body))
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
-	header, err := r.Read()
+	in := &importInput{b: bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))}
+	rr := &rowReader{cols: cols, index: map[string]int{}, in: in, r: csv.NewReader(in)}
+	rr.r.FieldsPerRecord = -1
+	rr.r.ReuseRecord = true
+	header, err := rr.read()
 	if err == io.EOF {
 		return nil, Errorf(EInvalid, "the file is empty; it needs a header row: %s", strings.Join(cols, ","))
 	}
 	if err != nil {
-		return nil, csvError(err)
+		return nil, err
 	}
-	index := map[string]int{}
 	for i, h := range header {
-		index[strings.ToLower(strings.TrimSpace(h))] = i
+		rr.index[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	for _, c := range cols {
-		if _, ok := index[c]; !ok {
+		if _, ok := rr.index[c]; !ok {
 			return nil, Errorf(EInvalid, "the header has no column %q; expected %s", c, strings.Join(cols, ",")).With("line", 1)
 		}
 	}
-	var rows []csvRow
+	return rr, nil
+}
+
+// read reads one record and notes where it ended.
+func (rr *rowReader) read() ([]string, error) {
+	rec, err := rr.r.Read()
+	if err == io.EOF {
+		return nil, err
+	}
+	if err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return nil, se
+		}
+		return nil, csvError(err)
+	}
+	rr.in.mark = int(rr.r.InputOffset())
+	rr.in.line, _ = rr.r.FieldPos(len(rec) - 1)
+	return rec, nil
+}
+
+// next returns the next data row (blank lines are skipped), io.EOF after
+// the last one.
+func (rr *rowReader) next() (csvRow, error) {
 	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
+		rec, err := rr.read()
 		if err != nil {
-			return nil, csvError(err)
+			return csvRow{}, err
 		}
-		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		f := make(map[string]string, len(cols))
-		for _, c := range cols {
-			if i := index[c]; i < len(rec) {
+		line, _ := rr.r.FieldPos(0)
+		f := make(map[string]string, len(rr.cols))
+		for _, c := range rr.cols {
+			if i := rr.index[c]; i < len(rec) {
 				f[c] = strings.TrimSpace(rec[i])
 			}
 		}
-		rows = append(rows, csvRow{line: line, f: f})
+		return csvRow{line: line, f: f}, nil
 	}
-	return rows, nil
+}
+
+// done is the share of the file read.
+func (rr *rowReader) done() float64 {
+	if len(rr.in.b) == 0 {
+		return 1
+	}
+	return float64(rr.in.pos) / float64(len(rr.in.b))
+}
+
+// noProgress is the progress of work done inside a write transaction: a
+// job's progress is itself a write, which would wait for that transaction
+// (SQLite has one writer), so none is reported there.
+func noProgress(float64) {}
+
+// each calls fn for every data row, counting them in res.Rows and telling
+// progress (from 0.1 to 0.9) the share read.
+func (rr *rowReader) each(res *ImportResult, progress func(float64), fn func(csvRow) error) error {
+	for {
+		r, err := rr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		res.Rows++
+		if res.Rows%10000 == 0 {
+			progress(0.1 + 0.8*rr.done())
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
 }
 
 func csvError(err error) error {
@@ -143,68 +267,65 @@ func firstInvalidUTF8(b []byte) int {
 }
 
 // Import applies a CSV import (admin). progress, when not nil, is told the
-// share of the work done.
+// share of the work done. The rows are read one at a time: memory grows
+// with the rows that are applied, not with the file (a file of failing
+// rows keeps only the first MaxImportErrors errors and their count).
 func (s *Service) Import(ctx context.Context, actor Actor, kind string, body []byte, progress func(float64)) (ImportResult, error) {
 	res := ImportResult{Errors: []ImportError{}}
 	if err := actor.Require(PermMasterData); err != nil {
 		return res, err
 	}
-	rows, err := parseCSV(kind, body)
+	rr, err := openCSV(kind, body)
 	if err != nil {
 		return res, err
 	}
-	res.Rows = len(rows)
 	if progress == nil {
 		progress = func(float64) {}
 	}
-	rowErr := func(r csvRow, err error) {
-		if len(res.Errors) < MaxImportErrors {
-			res.Errors = append(res.Errors, ImportError{Line: r.line, Message: ErrorMessage(err)})
-		}
-	}
 	progress(0.1)
-	slog.Info("import started", "kind", kind, "rows", len(rows), "actor", actor.Employee.Code)
+	slog.Info("import started", "kind", kind, "bytes", len(body), "actor", actor.Employee.Code)
 	switch kind {
 	case ImportCatalog:
-		err = s.importCatalog(ctx, actor, rows, &res, rowErr)
+		err = s.importCatalog(ctx, actor, rr, &res, progress)
 	case ImportStock:
-		err = s.importStock(ctx, actor, rows, &res, rowErr)
+		err = s.importStock(ctx, actor, body, &res)
 	case ImportEmployees:
-		err = s.importEmployees(ctx, actor, rows, &res, rowErr, progress)
+		err = s.importEmployees(ctx, actor, body, &res, progress)
 	case ImportLocations:
-		err = s.importLocations(ctx, actor, rows, &res, rowErr)
+		err = s.importLocations(ctx, actor, body, &res)
 	}
 	if err != nil {
 		return ImportResult{Errors: []ImportError{}}, err
 	}
-	slog.Info("import done", "kind", kind, "rows", res.Rows, "created", res.Created, "updated", res.Updated, "errors", len(res.Errors))
+	slog.Info("import done", "kind", kind, "rows", res.Rows, "created", res.Created, "updated", res.Updated, "errors", res.ErrorCount)
 	progress(1)
 	return res, nil
 }
 
-func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow, res *ImportResult, rowErr func(csvRow, error)) error {
+func (s *Service) importCatalog(ctx context.Context, actor Actor, rr *rowReader, res *ImportResult, progress func(float64)) error {
 	type item struct {
 		sku   SKU
 		keys  []string
-		rows  []csvRow
-		first csvRow
+		lines []int
+		first int
 	}
 	items := map[string]*item{}
 	var order []string
-	for _, r := range rows {
+	rowErr := func(r csvRow, err error) { res.fail(r.line, err) }
+	err := rr.each(res, progress, func(r csvRow) error {
 		pack := int64(1)
 		if p := r.f["pack_qty"]; p != "" {
 			n, err := strconv.ParseInt(p, 10, 64)
 			if err != nil {
 				rowErr(r, Errorf(EInvalid, "pack_qty %q is not a whole number", p))
-				continue
+				return nil
 			}
 			pack = n
 		}
 		cost, err := ParseMoney(r.f["unit_cost"])
 		if err != nil {
 			rowErr(r, err)
-			continue
+			return nil
 		}
 		in := SKUInput{Name: r.f["name"], NameZh: r.f["name_zh"], Category: r.f["category"], UnitCost: &cost}
 		if r.f["barcode"] != "" {
@@ -213,30 +334,35 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 		sku, keys, err := s.validateSKU(r.f["sku"], in)
 		if err != nil {
 			rowErr(r, err)
-			continue
+			return nil
 		}
 		it := items[sku.SKU]
 		if it == nil {
-			it = &item{sku: sku, first: r}
+			it = &item{sku: sku, first: r.line}
 			it.sku.Barcodes = nil
 			items[sku.SKU] = it
 			order = append(order, sku.SKU)
 		} else if it.sku.Name != sku.Name || it.sku.UnitCost != sku.UnitCost || it.sku.Category != sku.Category || it.sku.NameZh != sku.NameZh {
-			rowErr(r, Errorf(EInvalid, "SKU %s is listed with other name, category or cost on line %d", sku.SKU, it.first.line))
-			continue
+			rowErr(r, Errorf(EInvalid, "SKU %s is listed with other name, category or cost on line %d", sku.SKU, it.first))
+			return nil
 		}
 		if len(keys) == 1 {
 			if contains(it.keys, keys[0]) {
 				rowErr(r, Errorf(EInvalid, "barcode %s is listed twice for %s", sku.Barcodes[0].Code, sku.SKU))
-				continue
+				return nil
 			}
 			it.sku.Barcodes = append(it.sku.Barcodes, sku.Barcodes[0])
 			it.keys = append(it.keys, keys[0])
-			it.rows = append(it.rows, r)
+			it.lines = append(it.lines, r.line)
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
+	restore := res.mark()
 	return s.store.Write(ctx, func(tx Tx) error {
-		res.Created, res.Updated = 0, 0
+		restore()
 		existing, err := tx.SKUs(order)
 		if err != nil {
 			return err
@@ -246,7 +372,7 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 		for _, k := range order {
 			for i, key := range items[k].keys {
 				if o, ok := owner[key]; ok && o != k {
-					rowErr(items[k].rows[i], Errorf(EInvalid, "barcode %s is already given to %s in this file", items[k].sku.Barcodes[i].Code, o))
+					res.fail(items[k].lines[i], Errorf(EInvalid, "barcode %s is already given to %s in this file", items[k].sku.Barcodes[i].Code, o))
 					items[k].keys[i] = ""
 					continue
 				}
@@ -269,7 +395,7 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 					continue
 				}
 				if m, ok := taken[key]; ok && m.SKU != k {
-					rowErr(it.rows[i], Errorf(EInvalid, "barcode %s belongs to %s", it.sku.Barcodes[i].Code, m.SKU))
+					res.fail(it.lines[i], Errorf(EInvalid, "barcode %s belongs to %s", it.sku.Barcodes[i].Code, m.SKU))
 					continue
 				}
 				bcs = append(bcs, it.sku.Barcodes[i])
@@ -288,34 +414,20 @@ func (s *Service) importCatalog(ctx context.Context, actor Actor, rows []csvRow,
 	})
 }
 
-func (s *Service) importStock(ctx context.Context, actor Actor, rows []csvRow, res *ImportResult, rowErr func(csvRow, error)) error {
+func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res *ImportResult) error {
 	type set struct {
-		r        csvRow
+		line     int
 		sku, loc string
 		qty      int64
-	}
-	var sets []set
-	for _, r := range rows {
-		q, err := strconv.ParseInt(r.f["qty"], 10, 64)
-		if err != nil || q < 0 || q > 1_000_000_000 {
-			rowErr(r, Errorf(EInvalid, "qty %q must be a whole number from 0", r.f["qty"]))
-			continue
-		}
-		sets = append(sets, set{r: r, sku: r.f["sku"], loc: r.f["location"], qty: q})
+		bad      error // the row is refused as it is read
 	}
 	now := s.Now().UTC()
+	// The file is read inside the transaction, a chunk of rows at a time:
+	// only the rows being looked up and the book of the locations named
+	// so far are held.
 	return s.store.Write(ctx, func(tx Tx) error {
-		res.Created, res.Updated = 0, 0
-		var skuCodes, locCodes []string
-		for _, st := range sets {
-			skuCodes = append(skuCodes, st.sku)
-			locCodes = append(locCodes, st.loc)
-		}
-		skus, err := tx.SKUs(skuCodes)
-		if err != nil {
-			return err
-		}
-		locs, err := tx.LocationsByCode(locCodes)
+		*res = ImportResult{Errors: []ImportError{}}
+		rr, err := openCSV(ImportStock, body)
 		if err != nil {
 			return err
 		}
@@ -323,117 +435,227 @@ func (s *Service) importStock(ctx context.Context, actor Actor, rows []csvRow, r
 		if err != nil {
 			return err
 		}
-		var paths []string
-		for _, l := range locs {
-			paths = append(paths, l.Path)
-		}
+		locs := map[string]Location{}
 		current := map[[2]string]StockLevel{}
-		if len(paths) > 0 {
-			levels, err := tx.StockLevels(StockFilter{Paths: paths})
+		fetched := map[string]bool{} // location paths whose book is in current
+		seen := map[[2]string]int{}
+		chunk := make([]set, 0, importChunk)
+		apply := func() error {
+			var skuCodes, locCodes []string
+			for _, st := range chunk {
+				if st.bad != nil {
+					continue
+				}
+				skuCodes = append(skuCodes, st.sku)
+				if _, ok := locs[st.loc]; !ok {
+					locCodes = append(locCodes, st.loc)
+				}
+			}
+			skus, err := tx.SKUs(skuCodes)
 			if err != nil {
 				return err
 			}
-			for _, l := range levels {
-				current[[2]string{l.Location, l.SKU}] = l
+			found, err := tx.LocationsByCode(locCodes)
+			if err != nil {
+				return err
 			}
-		}
-		seen := map[[2]string]int{}
-		var moves []Movement
-		var hashes []string
-		for _, st := range sets {
-			sku, ok := skus[st.sku]
-			if !ok {
-				rowErr(st.r, Errorf(EInvalid, "SKU %s does not exist", st.sku))
-				continue
-			}
-			loc, ok := locs[st.loc]
-			if !ok {
-				rowErr(st.r, Errorf(EInvalid, "location %s does not exist", st.loc))
-				continue
-			}
-			key := [2]string{st.loc, st.sku}
-			if line, dup := seen[key]; dup {
-				rowErr(st.r, Errorf(EInvalid, "%s at %s is already set on line %d", st.sku, st.loc, line))
-				continue
-			}
-			seen[key] = st.r.line
-			blocked := false
-			for _, c := range frozen {
-				if c.covers(loc, sku) {
-					rowErr(st.r, Errorf(EConflict, "count %s freezes %s at %s", c.ID, st.sku, c.Location))
-					blocked = true
-					break
+			var paths []string
+			for code, l := range found {
+				locs[code] = l
+				if !fetched[l.Path] {
+					fetched[l.Path] = true
+					paths = append(paths, l.Path)
 				}
 			}
-			if blocked {
-				continue
+			if len(paths) > 0 {
+				levels, err := tx.StockLevels(StockFilter{Paths: paths})
+				if err != nil {
+					return err
+				}
+				for _, l := range levels {
+					current[[2]string{l.Location, l.SKU}] = l
+				}
 			}
-			cur, exists := current[key]
-			res.tally(!exists)
-			if exists && cur.Qty == st.qty {
-				continue
+			var moves []Movement
+			var hashes []string
+			for _, st := range chunk {
+				if st.bad != nil {
+					res.fail(st.line, st.bad)
+					continue
+				}
+				sku, ok := skus[st.sku]
+				if !ok {
+					res.fail(st.line, Errorf(EInvalid, "SKU %s does not exist", st.sku))
+					continue
+				}
+				loc, ok := locs[st.loc]
+				if !ok {
+					res.fail(st.line, Errorf(EInvalid, "location %s does not exist", st.loc))
+					continue
+				}
+				key := [2]string{st.loc, st.sku}
+				if line, dup := seen[key]; dup {
+					res.fail(st.line, Errorf(EInvalid, "%s at %s is already set on line %d", st.sku, st.loc, line))
+					continue
+				}
+				seen[key] = st.line
+				blocked := false
+				for _, c := range frozen {
+					if c.covers(loc, sku) {
+						res.fail(st.line, Errorf(EConflict, "count %s freezes %s at %s", c.ID, st.sku, c.Location))
+						blocked = true
+						break
+					}
+				}
+				if blocked {
+					continue
+				}
+				cur, exists := current[key]
+				res.tally(!exists)
+				if exists && cur.Qty == st.qty {
+					continue
+				}
+				m := setStock(cur, st.sku, st.loc, st.qty, now, actor.Employee.Code, "import")
+				moves = append(moves, m)
+				hashes = append(hashes, m.Hash())
 			}
-			m := setStock(cur, st.sku, st.loc, st.qty, now, actor.Employee.Code, "import")
-			moves = append(moves, m)
-			hashes = append(hashes, m.Hash())
+			chunk = chunk[:0]
+			return tx.ApplyMovements(moves, hashes)
 		}
-		if err := tx.ApplyMovements(moves, hashes); err != nil {
+		err = rr.each(res, noProgress, func(r csvRow) error {
+			// Errors are listed in line order: a refused row waits in
+			// the chunk for the lookups of the rows before it.
+			st := set{line: r.line, sku: r.f["sku"], loc: r.f["location"]}
+			q, err := strconv.ParseInt(r.f["qty"], 10, 64)
+			if err != nil || q < 0 || q > 1_000_000_000 {
+				st.bad = Errorf(EInvalid, "qty %q must be a whole number from 0", r.f["qty"])
+			}
+			st.qty = q
+			chunk = append(chunk, st)
+			if len(chunk) == importChunk {
+				return apply()
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := apply(); err != nil {
 			return err
 		}
 		return s.auditImport(tx, actor, ImportStock, res)
 	})
 }
 
-func (s *Service) importEmployees(ctx context.Context, actor Actor, rows []csvRow, res *ImportResult, rowErr func(csvRow, error), progress func(float64)) error {
-	// PIN hashing is deliberately slow: spread it over the cores first.
-	hashes := make([]string, len(rows))
-	errs := make([]error, len(rows))
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for w := 0; w < runtime.NumCPU(); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				if pin := rows[i].f["pin"]; pin != "" {
-					hashes[i], errs[i] = s.hashPIN(pin)
-				}
+// employeeRow reads an employee from an import row.
+func employeeRow(r csvRow) (code, pin string, in EmployeeInput) {
+	var scope []string
+	if sc := r.f["scope"]; sc != "" {
+		for _, c := range strings.Split(sc, "|") {
+			if c = strings.TrimSpace(c); c != "" {
+				scope = append(scope, c)
 			}
-		}()
-	}
-	for i := range rows {
-		work <- i
-		if i%50 == 0 {
-			progress(0.1 + 0.7*float64(i)/float64(len(rows)))
 		}
 	}
-	close(work)
-	wg.Wait()
-	return s.store.Write(ctx, func(tx Tx) error {
-		res.Created, res.Updated = 0, 0
-		seen := map[string]int{}
-		for i, r := range rows {
+	return r.f["code"], r.f["pin"], EmployeeInput{Name: r.f["name"], Role: Role(r.f["role"]), Scope: scope}
+}
+
+// validPIN checks a PIN's form (as hashPIN does) without hashing it.
+func validPIN(pin string) error {
+	if len(pin) < 4 || len(pin) > 12 || strings.Trim(pin, "0123456789") != "" {
+		return Errorf(EInvalid, "pin must be 4 to 12 digits").With("field", "pin")
+	}
+	return nil
+}
+
+// importEmployees reads the file twice. First, before the transaction,
+// the PINs of the rows that pass the checks needing no lookup are hashed
+// (deliberately slow: spread over the cores, a chunk at a time); only the
+// hashes are kept, so a file of failing rows costs neither memory nor
+// bcrypt time. Then the rows are applied in one transaction.
+func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte, res *ImportResult, progress func(float64)) error {
+	type job struct {
+		line int
+		pin  string
+	}
+	hashes := map[int]string{} // by line
+	chunk := make([]job, 0, 256)
+	hashChunk := func() error {
+		out := make([]string, len(chunk))
+		errs := make([]error, len(chunk))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < runtime.NumCPU(); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					out[i], errs[i] = s.hashPIN(chunk[i].pin)
+				}
+			}()
+		}
+		for i := range chunk {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, j := range chunk {
 			if errs[i] != nil {
-				rowErr(r, errs[i])
-				continue
+				return errs[i]
 			}
-			var scope []string
-			if sc := r.f["scope"]; sc != "" {
-				for _, c := range strings.Split(sc, "|") {
-					if c = strings.TrimSpace(c); c != "" {
-						scope = append(scope, c)
-					}
+			hashes[j.line] = out[i]
+		}
+		chunk = chunk[:0]
+		return ctx.Err()
+	}
+	rr, err := openCSV(ImportEmployees, body)
+	if err != nil {
+		return err
+	}
+	err = rr.each(&ImportResult{}, func(float64) {}, func(r csvRow) error {
+		code, pin, in := employeeRow(r)
+		if pin == "" || validPIN(pin) != nil {
+			return nil
+		}
+		if _, err := checkEmployee(code, in); err != nil {
+			return nil
+		}
+		chunk = append(chunk, job{line: r.line, pin: pin})
+		if len(chunk) == cap(chunk) {
+			progress(0.1 + 0.7*rr.done())
+			return hashChunk()
+		}
+		return nil
+	})
+	if err == nil {
+		err = hashChunk()
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.Write(ctx, func(tx Tx) error {
+		*res = ImportResult{Errors: []ImportError{}}
+		rr, err := openCSV(ImportEmployees, body)
+		if err != nil {
+			return err
+		}
+		seen := map[string]int{}
+		err = rr.each(res, noProgress, func(r csvRow) error {
+			code, pin, in := employeeRow(r)
+			if pin != "" {
+				if err := validPIN(pin); err != nil {
+					res.fail(r.line, err)
+					return nil
 				}
 			}
-			in := EmployeeInput{Name: r.f["name"], Role: Role(r.f["role"]), Scope: scope}
-			e, err := s.validateEmployee(tx, r.f["code"], in)
+			e, err := s.validateEmployee(tx, code, in)
 			if err != nil {
-				rowErr(r, err)
-				continue
+				res.fail(r.line, err)
+				return nil
 			}
 			if line, dup := seen[e.Code]; dup {
-				rowErr(r, Errorf(EInvalid, "employee %s is already on line %d", e.Code, line))
-				continue
+				res.fail(r.line, Errorf(EInvalid, "employee %s is already on line %d", e.Code, line))
+				return nil
 			}
 			seen[e.Code] = r.line
 			_, getErr := tx.Employee(e.Code)
@@ -441,40 +663,54 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, rows []csvRo
 			if getErr != nil && ErrorCode(getErr) != ENotFound {
 				return getErr
 			}
-			if !exists && hashes[i] == "" {
-				rowErr(r, Errorf(EInvalid, "pin is required for a new employee"))
-				continue
+			hash := hashes[r.line]
+			if !exists && hash == "" {
+				res.fail(r.line, Errorf(EInvalid, "pin is required for a new employee"))
+				return nil
 			}
-			if _, err := tx.PutEmployee(e, hashes[i]); err != nil {
+			if _, err := tx.PutEmployee(e, hash); err != nil {
 				return err
 			}
 			res.tally(!exists)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return s.auditImport(tx, actor, ImportEmployees, res)
 	})
 }
 
-func (s *Service) importLocations(ctx context.Context, actor Actor, rows []csvRow, res *ImportResult, rowErr func(csvRow, error)) error {
+func (s *Service) importLocations(ctx context.Context, actor Actor, body []byte, res *ImportResult) error {
 	return s.store.Write(ctx, func(tx Tx) error {
-		res.Created, res.Updated = 0, 0
-		for _, r := range rows {
+		*res = ImportResult{Errors: []ImportError{}}
+		rr, err := openCSV(ImportLocations, body)
+		if err != nil {
+			return err
+		}
+		rowErr := func(r csvRow, err error) { res.fail(r.line, err) }
+		err = rr.each(res, noProgress, func(r csvRow) error {
 			in := LocationInput{Name: r.f["name"], Kind: LocationKind(r.f["kind"]), Parent: r.f["parent"]}
 			if v := r.f["approval_limit"]; v != "" {
 				m, err := ParseMoney(v)
 				if err != nil {
 					rowErr(r, err)
-					continue
+					return nil
 				}
 				in.ApprovalLimit = &m
 			}
 			_, created, err := s.putLocation(tx, r.f["code"], in)
 			if ErrorCode(err) == EInvalid || ErrorCode(err) == EConflict {
 				rowErr(r, err)
-				continue
+				return nil
 			} else if err != nil {
 				return err
 			}
 			res.tally(created)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return s.auditImport(tx, actor, ImportLocations, res)
 	})

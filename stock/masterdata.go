@@ -265,23 +265,9 @@ type EmployeeInput struct {
 
 // validateEmployee checks an employee against the locations it names.
 func (s *Service) validateEmployee(tx Tx, code string, in EmployeeInput) (Employee, error) {
-	if err := validCode("employee", code); err != nil {
+	in, err := checkEmployee(code, in)
+	if err != nil {
 		return Employee{}, err
-	}
-	if err := validText("name", in.Name, true, 200); err != nil {
-		return Employee{}, err
-	}
-	if !in.Role.Valid() {
-		return Employee{}, Errorf(EInvalid, "role must be one of counter, supervisor, store_manager, regional_manager, auditor, admin").With("field", "role")
-	}
-	if in.Scope == nil {
-		in.Scope = []string{}
-	}
-	if len(in.Scope) == 0 && !in.Role.WholeCompany() {
-		return Employee{}, Errorf(EInvalid, "a %s needs a scope of at least one location", in.Role).With("field", "scope")
-	}
-	if len(in.Scope) > 200 {
-		return Employee{}, Errorf(EInvalid, "scope lists at most 200 locations").With("field", "scope")
 	}
 	found, err := tx.LocationsByCode(in.Scope)
 	if err != nil {
@@ -293,6 +279,29 @@ func (s *Service) validateEmployee(tx Tx, code string, in EmployeeInput) (Employ
 		}
 	}
 	return Employee{Code: code, Name: in.Name, Role: in.Role, Scope: in.Scope}, nil
+}
+
+// checkEmployee checks the fields of an employee that need no lookup.
+func checkEmployee(code string, in EmployeeInput) (EmployeeInput, error) {
+	if err := validCode("employee", code); err != nil {
+		return in, err
+	}
+	if err := validText("name", in.Name, true, 200); err != nil {
+		return in, err
+	}
+	if !in.Role.Valid() {
+		return in, Errorf(EInvalid, "role must be one of counter, supervisor, store_manager, regional_manager, auditor, admin").With("field", "role")
+	}
+	if in.Scope == nil {
+		in.Scope = []string{}
+	}
+	if len(in.Scope) == 0 && !in.Role.WholeCompany() {
+		return in, Errorf(EInvalid, "a %s needs a scope of at least one location", in.Role).With("field", "scope")
+	}
+	if len(in.Scope) > 200 {
+		return in, Errorf(EInvalid, "scope lists at most 200 locations").With("field", "scope")
+	}
+	return in, nil
 }
 
 // PutEmployee creates or replaces an employee (admin). The PIN is required

@@ -22,6 +22,14 @@ func (s *Service) StockLevels(ctx context.Context, actor Actor, location, sku st
 	return out, err
 }
 
+// The range a movement's time must fall in: a time outside it is a device
+// or system clock that is wrong, and would place the movement before or
+// after every count (see the snapshot_delta rule).
+var (
+	minMovementTime  = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxMovementAhead = 24 * time.Hour
+)
+
 // MovementResult answers a batch of movements.
 type MovementResult struct {
 	Applied    int `json:"applied"`
@@ -62,6 +70,9 @@ func (s *Service) PostMovements(ctx context.Context, actor Actor, ms []Movement)
 		}
 		if m.At.IsZero() {
 			m.At = now
+		}
+		if m.At.Before(minMovementTime) || m.At.After(now.Add(maxMovementAhead)) {
+			return res, bad("at must be between 2000-01-01 and a day from now")
 		}
 		m.Posted, m.By, m.Ref = now, actor.Employee.Code, ""
 	}

@@ -37,9 +37,9 @@ func (s *Service) validateScan(countID string, in ScanInput, now time.Time, devi
 		if err != nil {
 			return rej("scanned_at must be an RFC 3339 time")
 		}
-		if t.After(now.Add(24 * time.Hour)) {
-			return rej("scanned_at is more than a day in the future")
-		}
+		// A time far off (a clock reset to 1970, or set years ahead) is
+		// kept as sent and flagged in resolveScans, not refused: the
+		// count happened.
 		at = t.UTC()
 	}
 	for _, v := range []*float64{in.Lat, in.Lon} {
@@ -207,6 +207,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 			GTIN: p.parsed.GTIN, Lot: p.parsed.Lot, Expiry: p.parsed.Expiry, Qty: p.in.Qty, PackQty: 1,
 			Bin: p.in.Bin, Employee: actor.Employee.Code, Role: actor.Role(), DeviceID: p.in.DeviceID,
 			ScannedAt: p.at, ReceivedAt: now, Lat: p.in.Lat, Lon: p.in.Lon, Hash: p.hash}
+		sc.ClockSuspect = s.clockSuspect(c, p.at, now)
 		if sc.DeviceID == "" {
 			sc.DeviceID = actor.DeviceID
 		}
@@ -253,6 +254,17 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 		scans = append(scans, sc)
 	}
 	return scans, rejects, nil
+}
+
+// clockSuspect reports whether a scan's device time cannot be true: before
+// its count opened or after the server received it, beyond the allowed
+// skew. Such a time says nothing about when the shelf was seen.
+func (s *Service) clockSuspect(c Count, at, received time.Time) bool {
+	skew := s.cfg.ClockSkew
+	if !c.OpenedAt.IsZero() && at.Before(c.OpenedAt.Add(-skew)) {
+		return true
+	}
+	return at.After(received.Add(skew))
 }
 
 // binInScope reports whether a bin (or zone) belongs to the count.

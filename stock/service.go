@@ -46,6 +46,9 @@ type Config struct {
 	// JobStale is how long a running job may go without news (progress,
 	// heartbeat) before another runner takes it over: its runner died.
 	JobStale time.Duration
+	// ClockSkew is how far a device's clock may be off before its scan
+	// times are not trusted (see Scan.ClockSuspect).
+	ClockSkew time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -60,6 +63,7 @@ func DefaultConfig() Config {
 		MaxMovementsPerBatch: 5000,
 		PINCost:              10,
 		JobStale:             2 * time.Minute,
+		ClockSkew:            5 * time.Minute,
 	}
 }
 

@@ -136,7 +136,10 @@ type Tx interface {
 
 	// Jobs (long imports).
 	CreateJob(j Job) error
+	// Job returns a job without its Input (read only by ClaimJob).
 	Job(id string) (Job, error)
+	// UpdateJob saves a job's state; its Input is left as stored unless
+	// j.Input is nil, which clears it.
 	UpdateJob(j Job) error
 	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
 }
@@ -207,6 +210,9 @@ type ScanStats struct {
 	Unknown  int64 `json:"unknown_scans"`
 	Late     int64 `json:"late_scans"`
 	Rejected int64 `json:"out_of_scope_scans"`
+	// ClockSuspect counts the scans whose device time cannot be true
+	// (Scan.ClockSuspect), for the reviewer.
+	ClockSuspect int64 `json:"clock_suspect_scans"`
 }
 
 // Job is a long piece of work (an import) that survives restarts.

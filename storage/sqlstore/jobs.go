@@ -25,19 +25,26 @@ func (t *tx) CreateJob(j stock.Job) error {
 	return err
 }
 
-// Job returns one job.
+// Job returns one job, without its input (only the runner that claims a
+// job reads that): a client polling a large import's job reads a few
+// hundred bytes, not the file each time.
 func (t *tx) Job(id string) (stock.Job, error) {
-	j, err := scanJob(t.queryRow(`SELECT `+jobCols+` FROM jobs WHERE id = ?`, id))
+	j, err := scanJob(t.queryRow(`SELECT id, kind, status, progress, actor, NULL, result, error, created_at, updated_at FROM jobs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return j, notFound("job", id)
 	}
 	return j, err
 }
 
-// UpdateJob saves a job's state.
+// UpdateJob saves a job's state. A job's input is written once, when it
+// is created, and only ever cleared after (when j.Input is nil): an import
+// of tens of MiB is not sent again with every progress update.
 func (t *tx) UpdateJob(j stock.Job) error {
-	_, err := t.exec(`UPDATE jobs SET status = ?, progress = ?, input = ?, result = ?, error = ?, updated_at = ? WHERE id = ?`,
-		j.Status, j.Progress, j.Input, j.Result, j.Error, micros(j.Updated), j.ID)
+	q := `UPDATE jobs SET status = ?, progress = ?, result = ?, error = ?, updated_at = ?`
+	if j.Input == nil {
+		q += `, input = NULL`
+	}
+	_, err := t.exec(q+` WHERE id = ?`, j.Status, j.Progress, j.Result, j.Error, micros(j.Updated), j.ID)
 	return err
 }
 

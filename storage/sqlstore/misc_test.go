@@ -96,9 +96,12 @@ func TestJobs(t *testing.T) {
 			}
 			return nil
 		})
+		// Job reads a job without its input (only ClaimJob reads that).
 		got := get(t, s, func(tx stock.Tx) (stock.Job, error) { return tx.Job("J-1") })
-		if !reflect.DeepEqual(got, jobs[4]) {
-			t.Fatalf("Job = %+v, want %+v", got, jobs[4])
+		want := jobs[4]
+		want.Input = nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Job = %+v, want %+v", got, want)
 		}
 		err := s.Read(context.Background(), func(tx stock.Tx) error { _, err := tx.Job("nope"); return err })
 		wantCode(t, err, stock.ENotFound)
@@ -136,12 +139,32 @@ func TestJobs(t *testing.T) {
 			t.Fatalf("ClaimJob(stale) = %+v, %v; want J-running", j, ok)
 		}
 
-		// UpdateJob saves progress, result and error.
+		// UpdateJob saves progress, result and error; it leaves the
+		// stored input alone while the job carries one, and clears it when
+		// the job's input is nil.
+		input := func(id string) []byte {
+			t.Helper()
+			var b []byte
+			if err := s.DB().QueryRow(s.Rebind(`SELECT input FROM jobs WHERE id = ?`), id).Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
 		j = get(t, s, func(tx stock.Tx) (stock.Job, error) { return tx.Job("J-1") })
-		j.Status, j.Progress, j.Result, j.Error, j.Updated = "failed", 0.75, []byte(`{"rows":3}`), "line 4: bad qty", now.Add(time.Second)
+		j.Input = []byte("csv,1\n")
+		j.Status, j.Progress, j.Result, j.Error, j.Updated = "running", 0.75, []byte(`{"rows":3}`), "line 4: bad qty", now.Add(time.Second)
 		write(t, s, func(tx stock.Tx) error { return tx.UpdateJob(j) })
+		j.Input = nil
 		if got := get(t, s, func(tx stock.Tx) (stock.Job, error) { return tx.Job("J-1") }); !reflect.DeepEqual(got, j) {
 			t.Fatalf("after UpdateJob: %+v, want %+v", got, j)
+		}
+		if got := input("J-1"); string(got) != "csv,1\n" {
+			t.Fatalf("input after UpdateJob %q", got)
+		}
+		j.Status = "done"
+		write(t, s, func(tx stock.Tx) error { return tx.UpdateJob(j) })
+		if got := input("J-1"); got != nil {
+			t.Fatalf("input after UpdateJob of a done job %q, want NULL", got)
 		}
 		err = s.Write(context.Background(), func(tx stock.Tx) error { return tx.CreateJob(jobs[0]) })
 		wantCode(t, err, stock.EConflict)

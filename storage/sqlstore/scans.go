@@ -4,16 +4,17 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"time"
 
 	"pandian/stock"
 )
 
 // scanCols are the columns written per scan, in order.
 const scanCols = `event_id, count_id, round, actor, status, sku, applied_qty, scanned_at, qty, pack_qty,
-	code, gtin, lot, expiry, bin, device_id, received_at, pos, lat, lon, hash`
+	code, gtin, lot, expiry, bin, device_id, received_at, pos, lat, lon, hash, clock_suspect`
 
 // scanWidth is the number of columns written per scan.
-const scanWidth = 21
+const scanWidth = 22
 
 // ScanHashes returns the payload hashes of the scans already stored among
 // eventIDs.
@@ -75,7 +76,7 @@ func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
 			s := &part[i]
 			args = append(args, s.EventID, s.CountID, s.Round, actors[actorKey{s.Employee, string(s.Role), s.Zone}], string(s.Status), s.SKU,
 				s.AppliedQty, micros(s.ScannedAt), s.Qty, s.PackQty, s.Code, s.GTIN, s.Lot, s.Expiry, s.Bin, s.DeviceID,
-				micros(s.ReceivedAt), s.pos, nullFloat(s.Lat), nullFloat(s.Lon), s.Hash)
+				micros(s.ReceivedAt), s.pos, nullFloat(s.Lat), nullFloat(s.Lon), s.Hash, boolInt(s.ClockSuspect))
 		}
 		rows, err := t.query(`INSERT INTO scans (`+scanCols+`) VALUES `+rowsOf(len(part), scanWidth)+`
 			ON CONFLICT (event_id) DO NOTHING RETURNING event_id`, args...)
@@ -193,7 +194,9 @@ func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.Unre
 	if err := t.queryRow(`SELECT COUNT(*) FROM count_snapshot WHERE count_id = ?`, countID).Scan(&lines); err != nil {
 		return nil, nil, err
 	}
-	rows, err := t.query(`SELECT sku, round, actor, SUM(applied_qty), COUNT(*), MAX(scanned_at), MIN(applied_qty)
+	// A scan with a suspect clock is placed at its receipt time.
+	rows, err := t.query(`SELECT sku, round, actor, SUM(applied_qty), COUNT(*),
+		MAX(CASE WHEN clock_suspect <> 0 THEN received_at ELSE scanned_at END), MIN(applied_qty)
 		FROM scans WHERE count_id = ? AND status = 'counted' GROUP BY sku, round, actor`, countID)
 	if err != nil {
 		return nil, nil, err
@@ -243,7 +246,7 @@ func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.Unre
 // the order the device sent), for drill-down.
 func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 	q := `SELECT s.event_id, s.count_id, s.round, a.employee, a.role, a.zone, s.status, s.sku, s.applied_qty, s.scanned_at, s.qty, s.pack_qty,
-		s.code, s.gtin, s.lot, s.expiry, s.bin, s.device_id, s.received_at, s.lat, s.lon, s.hash
+		s.code, s.gtin, s.lot, s.expiry, s.bin, s.device_id, s.received_at, s.lat, s.lon, s.hash, s.clock_suspect
 		FROM scans s JOIN scan_actors a ON a.id = s.actor WHERE s.count_id = ?`
 	args := []any{f.CountID}
 	for _, c := range []struct{ col, v string }{{"s.sku", f.SKU}, {"s.status", string(f.Status)}, {"a.employee", f.Employee}} {
@@ -266,13 +269,15 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 	var out []stock.Scan
 	for rows.Next() {
 		var s stock.Scan
-		var scanned, received int64
+		var scanned, received, suspect int64
 		var lat, lon sql.NullFloat64
 		if err := rows.Scan(&s.EventID, &s.CountID, &s.Round, &s.Employee, &s.Role, &s.Zone, &s.Status, &s.SKU, &s.AppliedQty, &scanned,
-			&s.Qty, &s.PackQty, &s.Code, &s.GTIN, &s.Lot, &s.Expiry, &s.Bin, &s.DeviceID, &received, &lat, &lon, &s.Hash); err != nil {
+			&s.Qty, &s.PackQty, &s.Code, &s.GTIN, &s.Lot, &s.Expiry, &s.Bin, &s.DeviceID, &received, &lat, &lon, &s.Hash, &suspect); err != nil {
 			return nil, err
 		}
-		s.ScannedAt, s.ReceivedAt = fromMicros(scanned), fromMicros(received)
+		// scanned_at is never empty (the receipt time when none was sent):
+		// 0 is 1970-01-01, the time a reset device clock sends.
+		s.ScannedAt, s.ReceivedAt, s.ClockSuspect = time.UnixMicro(scanned).UTC(), fromMicros(received), suspect != 0
 		if lat.Valid {
 			s.Lat = &lat.Float64
 		}
@@ -308,18 +313,19 @@ func (t *tx) LotTotals(countID string) ([]stock.LotLine, error) {
 // ScanStats counts a count's scans by status and its counted lines.
 func (t *tx) ScanStats(countID string) (stock.ScanStats, error) {
 	var st stock.ScanStats
-	rows, err := t.query(`SELECT status, COUNT(*) FROM scans WHERE count_id = ? GROUP BY status`, countID)
+	rows, err := t.query(`SELECT status, COUNT(*), SUM(clock_suspect) FROM scans WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {
 		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var status string
-		var n int64
-		if err := rows.Scan(&status, &n); err != nil {
+		var n, suspect int64
+		if err := rows.Scan(&status, &n, &suspect); err != nil {
 			return st, err
 		}
 		st.Scans += n
+		st.ClockSuspect += suspect
 		switch stock.ScanStatus(status) {
 		case stock.ScanCounted:
 			st.Counted = n
@@ -336,4 +342,12 @@ func (t *tx) ScanStats(countID string) (stock.ScanStats, error) {
 	}
 	err = t.queryRow(`SELECT COUNT(DISTINCT sku) FROM scans WHERE count_id = ? AND status = 'counted'`, countID).Scan(&st.Lines)
 	return st, err
+}
+
+// boolInt stores a flag as 0 or 1 (portable to both databases).
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
