@@ -22,8 +22,13 @@ func streamCSV(c *fiber.Ctx, filename string, rows csvRows) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		cw := export.NewCSV(&flushing{w: w})
-		if err := rows(cw); err == nil {
+		err := rows(cw)
+		if err == nil {
 			err = cw.Flush()
+		}
+		if err != nil {
+			// The status is sent: the client sees a cut file.
+			slog.Error("csv export", "file", filename, "err", err)
 		}
 		w.Flush()
 	})
