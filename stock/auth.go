@@ -293,13 +293,8 @@ func hashToken(token string) string {
 
 // hashPIN validates and hashes a PIN: 4 to 12 digits.
 func (s *Service) hashPIN(pin string) (string, error) {
-	if len(pin) < 4 || len(pin) > 12 {
-		return "", Errorf(EInvalid, "pin must be 4 to 12 digits").With("field", "pin")
-	}
-	for _, c := range pin {
-		if c < '0' || c > '9' {
-			return "", Errorf(EInvalid, "pin must be 4 to 12 digits").With("field", "pin")
-		}
+	if err := validPIN(pin); err != nil {
+		return "", err
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pin), s.cfg.PINCost)
 	return string(h), err
