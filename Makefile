@@ -19,6 +19,9 @@ export PANDIAN_TEST_POSTGRES ?= $(PG_URL)
 MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
 export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
+# The attack campaign's cases whose fix is not merged yet (fix tags of
+# fixtures/hostile/campaign): remove a tag once its fix is in.
+export PANDIAN_CAMPAIGN_PENDING ?= auth,limits,data,ops
 
 .PHONY: all deps test-deps build run test vet unit fuzz postgres minio bench bench-deps soak clean
 
