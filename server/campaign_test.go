@@ -66,6 +66,9 @@ func TestCampaign(t *testing.T) {
 			r := startCampaign(t, db, length)
 			r.play(t, campaign.Cases())
 			t.Logf("%s: %d cases, peak RSS %d MiB (VmHWM %d MiB) at rest %d MiB", name, r.played, r.rss.overall.Load()>>20, r.hwm()>>20, r.restRSS>>20)
+			if testing.Verbose() {
+				fmt.Printf("| campaign (%s) | %s | %d cases | peak RSS %d MiB, VmHWM %d MiB, %d MiB at rest |\n", map[campaign.Length]string{campaign.Short: "short", campaign.Full: "full"}[length], name, r.played, r.rss.overall.Load()>>20, r.hwm()>>20, r.restRSS>>20)
+			}
 		})
 	}
 }
@@ -665,17 +668,23 @@ func (r *campaignRun) request(t *testing.T, c campaign.Case) {
 	start := time.Now()
 	var status int
 	var body []byte
-	if c.Announce > 0 {
+	var reqBody []byte
+	if c.Body != nil {
+		reqBody = c.Body(r.vars, r.length)
+	}
+	if c.Announce > 0 || len(reqBody) > 8<<20 {
+		// Headers, then the body (if any) while the answer is read: a
+		// server may answer a large body before reading it and close.
+		length := c.Announce
+		if length == 0 {
+			length = int64(len(reqBody))
+		}
 		var err error
-		status, body, err = r.announce(c.Method, path, header, c.Announce, within)
+		status, body, err = r.announce(c.Method, path, header, length, reqBody, within)
 		if err != nil {
-			t.Fatalf("no answer to %d bytes announced: %v", c.Announce, err)
+			t.Fatalf("no answer to a body of %d bytes: %v", length, err)
 		}
 	} else {
-		var reqBody []byte
-		if c.Body != nil {
-			reqBody = c.Body(r.vars, r.length)
-		}
 		req, err := http.NewRequest(c.Method, r.proc.url+path, bytes.NewReader(reqBody))
 		if err != nil {
 			t.Fatal(err)
@@ -730,9 +739,9 @@ func contractCode(b []byte) string {
 	return e.Error.Code
 }
 
-// announce sends a request's headers declaring length bytes of body, sends
-// none of it, and reads the answer.
-func (r *campaignRun) announce(method, path string, header http.Header, length int64, within time.Duration) (int, []byte, error) {
+// announce sends a request's headers declaring length bytes of body, then
+// body (nil: nothing) while it reads the answer.
+func (r *campaignRun) announce(method, path string, header http.Header, length int64, body []byte, within time.Duration) (int, []byte, error) {
 	conn, err := net.DialTimeout("tcp", strings.TrimPrefix(r.proc.url, "http://"), 5*time.Second)
 	if err != nil {
 		return 0, nil, err
@@ -746,13 +755,16 @@ func (r *campaignRun) announce(method, path string, header http.Header, length i
 	if _, err := conn.Write(b.Bytes()); err != nil {
 		return 0, nil, err
 	}
+	if body != nil {
+		go conn.Write(body) // fails once the server closes: the answer counts
+	}
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, body, nil
+	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, answer, nil
 }
 
 // scenario is a case that takes more than one request.
