@@ -103,7 +103,9 @@ bench: deps postgres bench-deps
 # with a kill -9 and a PostgreSQL cut (server/soak_test.go).
 SOAK ?= 10m
 soak: deps postgres minio
-	PANDIAN_CAMPAIGN_LENGTH=full PANDIAN_SOAK=$(SOAK) $(GO) test -count=1 -v -timeout 90m -run '^(TestCampaign|TestSoak)$$' ./server/ | tee soak.out | grep -E '^(---|===|ok|FAIL|PASS|\| soak)|campaign_test.go:[0-9]+: (sqlite|postgres)|soak_test.go'
+	@PANDIAN_CAMPAIGN_LENGTH=full PANDIAN_SOAK=$(SOAK) $(GO) test -count=1 -v -timeout 90m -run '^(TestCampaign|TestSoak)$$' ./server/ >soak.out 2>&1; \
+	  status=$$?; grep -E '^(--- |ok|FAIL|PASS|\| )|^ +--- FAIL|^ +campaign_(scenarios_)?test.go:[0-9]+: |^ +soak_test.go' soak.out | grep -vE 'pending|digest in|quiet in|peak RSS [0-9]+ MiB$$'; \
+	  echo "full log: soak.out"; exit $$status
 
 clean:
 	rm -rf bin data bench.out soak.out
