@@ -415,11 +415,7 @@ func (r *campaignRun) playOne(t *testing.T, c campaign.Case) {
 	}
 	var before string
 	if !changes {
-		d0 := time.Now()
 		before = r.digest(t)
-		if testing.Verbose() {
-			t.Logf("digest in %s", time.Since(d0))
-		}
 	}
 	r.rss.reset()
 	start := time.Now()
@@ -429,12 +425,8 @@ func (r *campaignRun) playOne(t *testing.T, c campaign.Case) {
 		r.request(t, c)
 	}
 	elapsed := time.Since(start)
-	c0 := time.Now()
 	r.alive(t)
 	r.waitQuiet(t)
-	if testing.Verbose() {
-		t.Logf("alive+quiet in %s", time.Since(c0))
-	}
 	peak := r.rss.reset()
 	if peak > rssLimit {
 		t.Errorf("RSS reached %d MiB (limit %d MiB)", peak>>20, rssLimit>>20)
