@@ -2,6 +2,7 @@
 #   make run    install what is missing, start the server on SQLite with demo data
 #   make test   everything CI runs (vet, unit, end-to-end on SQLite and PostgreSQL, fuzz smoke)
 #   make bench  the benchmarks behind BENCHMARKS.md
+#   make soak   the attack campaign at full length, then SOAK (10m) of mixed load with a kill -9 and a database cut
 
 GO        ?= go
 DATA_DIR  ?= ./data
@@ -19,7 +20,7 @@ MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
 export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
 
-.PHONY: all deps test-deps build run test vet unit fuzz postgres minio bench bench-deps clean
+.PHONY: all deps test-deps build run test vet unit fuzz postgres minio bench bench-deps soak clean
 
 all: build
 
@@ -105,5 +106,14 @@ bench-deps:
 bench: deps postgres bench-deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./server/ ./scan/ | tee bench.out
 
+# soak runs the attack campaign (server/campaign_test.go) with its slow
+# cases at full length, then SOAK of mixed load on PostgreSQL and MinIO
+# with a kill -9 and a PostgreSQL cut (server/soak_test.go).
+SOAK ?= 10m
+soak: deps postgres minio
+	@PANDIAN_CAMPAIGN_LENGTH=full PANDIAN_SOAK=$(SOAK) $(GO) test -count=1 -v -timeout 90m -run '^(TestCampaign|TestSoak)$$' ./server/ >soak.out 2>&1; \
+	  status=$$?; grep -E '^(--- |ok|FAIL|PASS|\| )|^ +--- FAIL|^ +campaign_(scenarios_)?test.go:[0-9]+: |^ +soak_test.go' soak.out | grep -vE 'pending|peak RSS [0-9]+ MiB$$'; \
+	  echo "full log: soak.out"; exit $$status
+
 clean:
-	rm -rf bin data bench.out
+	rm -rf bin data bench.out soak.out

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -12,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,27 +39,10 @@ type memWatch struct {
 	over              atomic.Bool
 }
 
-// procStatus returns a field of /proc/self/status in bytes (0 if absent).
-func procStatus(field string) uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 // watchMemory starts sampling; onOver runs once if resident memory passes
 // limit (to stop the load).
 func watchMemory(t testing.TB, limit uint64, onOver func()) *memWatch {
-	if procStatus("VmRSS") == 0 {
+	if uint64(procStatus(os.Getpid(), "VmRSS")) == 0 {
 		t.Skip("no /proc/self/status on this system")
 	}
 	runtime.GC()
@@ -77,7 +58,7 @@ func watchMemory(t testing.TB, limit uint64, onOver func()) *memWatch {
 				return
 			case <-time.After(10 * time.Millisecond):
 			}
-			rss := procStatus("VmRSS")
+			rss := uint64(procStatus(os.Getpid(), "VmRSS"))
 			if rss > m.peakRSS.Load() {
 				m.peakRSS.Store(rss)
 			}
@@ -101,7 +82,7 @@ func (m *memWatch) check(what string) {
 	peak := m.peakRSS.Load()
 	hwm := uint64(0)
 	if m.hwmReset {
-		hwm = procStatus("VmHWM")
+		hwm = uint64(procStatus(os.Getpid(), "VmHWM"))
 		peak = max(peak, hwm)
 	}
 	m.t.Logf("%s: peak resident memory %d MiB (VmHWM %d MiB, reset: %v), peak Go heap in use %d MiB",

@@ -360,6 +360,10 @@ func mapErr(err error) error {
 			return stock.Errorf(stock.EConflict, "the change conflicts with existing data")
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "57"), pe.Code == "40001", pe.Code == "40P01":
 			return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
+		case pe.Code == "22021", pe.Code == "22P05":
+			// Text PostgreSQL cannot hold (a NUL character): bad input,
+			// not a server error.
+			return stock.Errorf(stock.EInvalid, "the text holds a character that cannot be stored (NUL)")
 		}
 		return err
 	}
