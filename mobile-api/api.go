@@ -167,18 +167,25 @@ func New(svc Service, opts Options) *fiber.App {
 		JSONEncoder:                  json.Marshal,
 		JSONDecoder:                  json.Unmarshal,
 	})
-	if opts.UploadMinRate > 0 {
-		// fasthttp reads the first 8 KiB of a body with a length before
-		// any handler runs: that much must come within one window too,
-		// or an anonymous client could hold a connection for ReadTimeout
-		// by trickling it. Handlers then move the deadline as the body
-		// arrives (body.go).
-		app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-			if h.ContentLength() > 0 {
-				return fasthttp.RequestConfig{ReadTimeout: opts.UploadRateWindow}
-			}
+	// fasthttp reads the first 8 KiB of a body with a length before any
+	// handler runs. A body declared larger than anything its path accepts
+	// is refused before that (guard answers 413 at once, even to a client
+	// that announced 1 GiB and sends nothing); what is read must come
+	// within one pace window too, or an anonymous client could hold a
+	// connection for ReadTimeout by trickling it. Handlers then move the
+	// deadline as the body arrives (body.go).
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		h.Del(declaredHeader)
+		n := h.ContentLength()
+		if n > 0 && int64(n) > a.declaredMax(h.RequestURI()) {
+			h.Set(declaredHeader, strconv.Itoa(n))
+			h.SetContentLength(0)
 			return fasthttp.RequestConfig{}
 		}
+		if n > 0 && opts.UploadMinRate > 0 {
+			return fasthttp.RequestConfig{ReadTimeout: opts.UploadRateWindow}
+		}
+		return fasthttp.RequestConfig{}
 	}
 	app.Use(recoverer, logger, a.guard)
 	a.routes(app)

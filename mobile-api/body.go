@@ -139,6 +139,17 @@ func bodyOf(c *fiber.Ctx) *body {
 // after the handler makes sure an unread body is not taken for the next
 // request.
 func (a *API) guard(c *fiber.Ctx) error {
+	if n := c.Request().Header.Peek(declaredHeader); len(n) > 0 {
+		// Declared larger than its path accepts (HeaderReceived): answered
+		// without reading, and the connection closed after the answer.
+		c.Locals(bodyKey, &body{done: true})
+		lingerClose(c)
+		if compressed(c) {
+			return errCompressed(c)
+		}
+		limit := a.declaredMax(c.Request().Header.RequestURI())
+		return stock.Errorf(stock.ETooLarge, "the body is declared larger than %s", sizeText(limit)).With("limit_bytes", limit)
+	}
 	b := &body{}
 	if c.Request().IsBodyStream() && c.Request().Header.ContentLength() != 0 {
 		b.r = c.Context().RequestBodyStream()
@@ -153,8 +164,8 @@ func (a *API) guard(c *fiber.Ctx) error {
 	}
 	c.Locals(bodyKey, b)
 	var err error
-	if enc := strings.TrimSpace(c.Get(fiber.HeaderContentEncoding)); enc != "" && !strings.EqualFold(enc, "identity") {
-		err = stock.Errorf(stock.EUnsupported, "send the body without Content-Encoding (got %s)", enc)
+	if compressed(c) {
+		err = errCompressed(c)
 	} else {
 		err = c.Next()
 	}
@@ -207,6 +218,44 @@ func lingerClose(c *fiber.Ctx) {
 		raw.SetReadDeadline(time.Now().Add(lingerTime))
 		io.CopyN(io.Discard, conn, lingerBytes)
 	})
+}
+
+// compressed tells whether the body is sent with a Content-Encoding,
+// which is refused (Fiber would inflate it without limit).
+func compressed(c *fiber.Ctx) bool {
+	enc := strings.TrimSpace(c.Get(fiber.HeaderContentEncoding))
+	return enc != "" && !strings.EqualFold(enc, "identity")
+}
+
+func errCompressed(c *fiber.Ctx) error {
+	return stock.Errorf(stock.EUnsupported, "send the body without Content-Encoding (got %s)", strings.TrimSpace(c.Get(fiber.HeaderContentEncoding)))
+}
+
+// declaredHeader marks a request whose declared body is larger than its
+// path accepts (set by the server's HeaderReceived hook, which then
+// declares the body empty so that none of it is read; a client's own
+// header of that name is removed first).
+const declaredHeader = "X-Pandian-Declared-Too-Large"
+
+// declaredMax is the largest body any route under uri accepts: the
+// upper bound HeaderReceived checks a declared length against before a
+// byte is read. Each route's own, finer limit (limitBody, the upload
+// readers) applies as its body is read.
+func (a *API) declaredMax(uri []byte) int64 {
+	path, _, _ := strings.Cut(string(uri), "?")
+	switch {
+	case path == "/v1/auth/token":
+		return tinyBody
+	case strings.HasPrefix(path, "/v1/imports/"):
+		return int64(a.opts.MaxBody)
+	case path == "/v1/documents":
+		return a.opts.MaxDocument + maxField*8
+	case strings.HasPrefix(path, "/v1/counts/") && strings.HasSuffix(path, "/images"):
+		return a.opts.MaxPhoto + maxField*8
+	case strings.HasPrefix(path, "/review"):
+		return formBody
+	}
+	return int64(max(a.opts.MaxJSON, formBody))
 }
 
 // limitBody returns a handler that reads the body whole, at most limit
