@@ -9,9 +9,10 @@ package realtruth
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,7 +134,7 @@ func Load(dir string) ([]*Doc, error) {
 
 // Split assigns every document to Dev or HeldOut, deterministically and
 // stratified by set: within each set the documents are ordered by the
-// FNV-1a hash of their id and the first half (rounded up) is Dev.
+// SHA-256 of their id (FNV's last-byte weakness would keep id order) and the first half (rounded up) is Dev.
 func Split(docs []*Doc) {
 	bySet := map[string][]*Doc{}
 	for _, d := range docs {
@@ -157,9 +158,8 @@ func Split(docs []*Doc) {
 }
 
 func idHash(id string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	return h.Sum64()
+	h := sha256.Sum256([]byte(id))
+	return binary.BigEndian.Uint64(h[:8])
 }
 
 // Line is an extracted line item as scored. Money fields are two-decimal
