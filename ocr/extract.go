@@ -110,6 +110,15 @@ func Extract(pages []*Page) *Document {
 			prev = r
 		}
 	}
+	if len(items) == 0 {
+		// No item codes: find the items from the amounts' column.
+		extractReceipt(pages, doc)
+		if len(doc.Lines) == 0 {
+			doc.NeedsReview = true
+			doc.Warnings = append(doc.Warnings, "no line items found")
+		}
+		return doc
+	}
 	cols := learnColumns(items)
 	var sum int64
 	sumOK := true

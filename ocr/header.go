@@ -71,9 +71,12 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 		if h.Date == "" {
-			if iso, m, ok := ParseDate(r.text()); ok {
-				h.Date, h.DatePrinted = iso, m
+			if d, ok := findDate(r.text(), true); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = minConf(r.words) / 100
+				if d.ambiguous {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
+				}
 			} else if iso, ok := parseLabelledDate(r.text()); ok {
 				h.Date = iso
 				h.Confidence["date"] = 0.3
@@ -83,6 +86,75 @@ func readHeader(h *Header, rows, all []*row) {
 			readSupplier(h, r)
 		}
 	}
+	if h.Date == "" {
+		// Receipts print the date anywhere, often under the items.
+		for _, r := range all {
+			if d, ok := findDate(r.text(), true); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = min(minConf(r.words)/100, 0.8)
+				if d.ambiguous {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
+				}
+				break
+			}
+		}
+	}
+	if h.Supplier == "" {
+		h.Supplier = letterhead(all)
+	}
+}
+
+// letterhead reads the supplier's name from the top of the page: among
+// the rows above the first amount, date or telephone number, the words of
+// the row printed largest that reads as a name (mostly letters, read with
+// confidence). Company words are not needed.
+func letterhead(rows []*row) string {
+	best, bestH := "", 0
+	for i, r := range rows {
+		if i >= 10 {
+			break
+		}
+		u := compactUpper(r)
+		if strings.Contains(u, "TEL") || strings.Contains(u, "PHONE") || strings.Contains(u, "電話") || strings.Contains(u, "FAX") {
+			continue
+		}
+		if _, ok := findDate(r.text(), true); ok {
+			break
+		}
+		var ws []string
+		var hs []int
+		letters, chars := 0, 0
+		for _, w := range r.words {
+			s := cleanWord(w.Text)
+			n := letterCount(s)
+			if s == "" || w.Conf < 45 || n == 0 {
+				continue
+			}
+			letters += n
+			chars += len([]rune(s))
+			ws = append(ws, s)
+			hs = append(hs, w.Box.Dy())
+		}
+		if letters < 3 || letters*10 < chars*6 {
+			continue
+		}
+		if hasMoneyWord(r) {
+			break
+		}
+		if h := median(hs); h > bestH*11/10 {
+			best, bestH = joinText(ws), h
+		}
+	}
+	return best
+}
+
+func hasMoneyWord(r *row) bool {
+	for _, w := range r.words {
+		if _, ok := parseAmount(cleanWord(w.Text)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func minConf(ws []Word) float64 {

@@ -14,6 +14,11 @@ type prepOptions struct {
 	sheetWidth, receiptWidth int
 	// removeRules erases long horizontal and vertical ruling lines.
 	removeRules bool
+	// lineHeight, when not 0, replaces the fixed widths: the page is
+	// scaled so that its text lines (measured on the photo) become
+	// lineHeight pixels high, within maxScale of the photo's size.
+	lineHeight int
+	maxScale   float64
 }
 
 var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true}
@@ -30,6 +35,12 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	outW := opt.sheetWidth
 	if pw/ph < 0.55 {
 		outW = opt.receiptWidth
+	}
+	if opt.lineHeight > 0 {
+		if lh := textLineHeight(g); lh > 0 {
+			scale := math.Min(math.Max(float64(opt.lineHeight)/lh, 0.4), opt.maxScale)
+			outW = int(math.Round(pw * scale))
+		}
 	}
 	outH := int(math.Round(float64(outW) * ph / pw))
 	// Keep the output within 4× the source and a sane size.
@@ -207,4 +218,41 @@ func removeRules(g *grayImg) {
 			}
 		}
 	}
+}
+
+// textLineHeight estimates the height in pixels of the text lines of a
+// photo or scan from its horizontal ink profile: the median height of runs
+// of rows holding ink, ignoring runs too thin for text and runs as tall as
+// a tenth of the page (pictures, dark background). 0 when unknown.
+func textLineHeight(g *grayImg) float64 {
+	thr := otsu(g.pix)
+	minInk := max(2, g.w/200)
+	var runs []int
+	start := -1
+	for y := 0; y <= g.h; y++ {
+		inky := false
+		if y < g.h {
+			n := 0
+			row := g.pix[y*g.w : (y+1)*g.w]
+			for _, v := range row {
+				if v < thr {
+					n++
+				}
+			}
+			inky = n >= minInk && n < g.w*2/3
+		}
+		if inky && start < 0 {
+			start = y
+		}
+		if !inky && start >= 0 {
+			if h := y - start; h >= 4 && h < g.h/10 {
+				runs = append(runs, h)
+			}
+			start = -1
+		}
+	}
+	if len(runs) < 3 {
+		return 0
+	}
+	return float64(median(runs))
 }

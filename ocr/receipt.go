@@ -1,0 +1,493 @@
+package ocr
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// This file finds line items on pages that have no item codes: receipts,
+// invoices and delivery notes in any layout. Nothing here knows a layout:
+// a row is an item when it ends in an amount that lines up with the other
+// rows' amounts (the amount column, found from the right edges of the
+// page's money), it names no total, tax or payment, and it lies above the
+// totals. Quantities and unit prices come from the numbers between the
+// description and the amount, and are checked (qty × price = amount);
+// the lines' sum is checked against the subtotal or total.
+
+// summaryWords name rows that are not items: totals, taxes, payments.
+var summaryWords = []string{
+	"TOTAL", "SUBTOTAL", "SUB-TOTAL", "TAX", "GST", "VAT", "SST", "HST", "PST",
+	"CASH", "CHANGE", "TENDER", "VISA", "MASTER", "AMEX", "CARD", "DEBIT", "CREDIT",
+	"BALANCE", "DUE", "PAYMENT", "PAID", "TIP", "GRATUITY", "ROUNDING", "ROUND",
+	"SAVING", "DISCOUNT", "DEPOSIT", "AMOUNT", "NETT", "SERVICE", "SERV.",
+	"合計", "總計", "總額", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
+}
+
+// totalLabels name the amount payable, strongest first; each with the
+// words that disqualify it (a total of something else).
+var totalLabels = []struct {
+	label string
+	rank  int
+}{
+	{"GRANDTOTAL", 5}, {"TOTALDUE", 5}, {"AMOUNTDUE", 5}, {"BALANCEDUE", 5}, {"AMOUNTPAYABLE", 5},
+	{"TOTALPAYABLE", 5}, {"NETTOTAL", 4}, {"TOTALAMOUNT", 4}, {"TOTALAMT", 4}, {"總計", 4}, {"總額", 4}, {"應付", 4}, {"實收", 3},
+	{"合計", 3}, {"TOTAL", 3}, {"BALANCE", 2}, {"NETT", 2}, {"AMOUNT", 1},
+}
+
+// notTotal: a row naming these is not the amount payable even if it says
+// "total".
+var notTotal = []string{"SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
+	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
+
+func isSummary(s string) bool {
+	for _, k := range summaryWords {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// rtok is a classified word of a receipt row.
+type rtok struct {
+	s     string
+	w     Word
+	money bool
+	cents int64
+	int   bool // a bare integer (1–4 digits)
+}
+
+var reQtyUnit = regexp.MustCompile(`^(\d{1,4})(?:\s*)(KG|G|PCS|PC|EA|X|箱|打|件|包|支|瓶|個|盒|條|罐|斤|磅|LB|L|ML|M)?$`)
+
+func classify(r *row) []rtok {
+	var out []rtok
+	for _, w := range r.words {
+		s := strings.Trim(strings.TrimSpace(w.Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		if s == "" {
+			continue
+		}
+		t := rtok{s: s, w: w}
+		if v, ok := parseAmount(s); ok {
+			t.money, t.cents = true, v
+		} else if allDigits(s) && len(s) <= 4 {
+			t.int = true
+		}
+		out = append(out, t)
+	}
+	// A currency mark read as its own word joins the amount after it.
+	return out
+}
+
+// amountColumn finds the right edge shared by most money amounts on the
+// page (the amount column) and a tolerance; ok is false when fewer than
+// two amounts line up.
+func amountColumn(rows []*row, width int) (x, tol int, ok bool) {
+	var xs []int
+	for _, r := range rows {
+		toks := classify(r)
+		for i := len(toks) - 1; i >= 0; i-- {
+			if toks[i].money {
+				xs = append(xs, toks[i].w.Box.Max.X)
+				break
+			}
+		}
+	}
+	tol = max(width/25, 12)
+	best, bestN := 0, 0
+	for _, a := range xs {
+		n := 0
+		for _, b := range xs {
+			if abs(a-b) <= tol {
+				n++
+			}
+		}
+		if n > bestN || n == bestN && a > best {
+			best, bestN = a, n
+		}
+	}
+	if bestN < 2 {
+		return 0, tol, false
+	}
+	var near []int
+	for _, b := range xs {
+		if abs(best-b) <= tol {
+			near = append(near, b)
+		}
+	}
+	return median(near), tol * 3 / 2, true
+}
+
+// receiptItem is an item row found by the generic finder.
+type receiptItem struct {
+	r         *row
+	desc      []string
+	qty       int64
+	hasQty    bool
+	price     int64
+	hasPrice  bool
+	amount    int64
+	unit      string
+	continued bool // description taken from the row above
+}
+
+func hasLetters(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) }) >= 0
+}
+
+// letterCount counts letters (any script).
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// parseReceiptRow reads an item from a row: the rightmost amount near
+// the amount column, numbers before it (quantity, unit price, discount),
+// the description to their left. ok is false for rows without an amount
+// in the column.
+func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
+	toks := classify(r)
+	ai := -1
+	for i := len(toks) - 1; i >= 0; i-- {
+		if toks[i].money {
+			ai = i
+			break
+		}
+		// Tax codes and specks right of the amount ("T", "A", "*").
+		if len([]rune(toks[i].s)) > 2 {
+			break
+		}
+	}
+	if ai < 0 {
+		return nil, false
+	}
+	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > tol {
+		return nil, false
+	}
+	it := &receiptItem{r: r, amount: toks[ai].cents}
+	// Numbers before the amount, right to left, until the description.
+	j := ai - 1
+	var nums []rtok
+	for ; j >= 0; j-- {
+		t := toks[j]
+		if t.money || t.int || isTimes(t.s) || isCurrencyMark(t.s) || strings.HasSuffix(t.s, "%") && numericLike(strings.TrimSuffix(t.s, "%")) {
+			if !isTimes(t.s) && !isCurrencyMark(t.s) {
+				nums = append([]rtok{t}, nums...)
+			}
+			continue
+		}
+		if m := reQtyUnit.FindStringSubmatch(strings.ToUpper(t.s)); m != nil && m[2] != "" {
+			nums = append([]rtok{{s: m[1], w: t.w, int: true}}, nums...)
+			it.unit = strings.ToLower(m[2])
+			continue
+		}
+		break
+	}
+	desc := toks[:j+1]
+	// A leading quantity ("1 Bacon Tky Bravo Sdw", "2x Coffee").
+	if len(desc) > 1 {
+		s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(desc[0].s), "x"), "×")
+		if q, ok := parseQty(s); ok && q > 0 && q < 1000 && len(s) <= 3 && hasLetters(joinTokens(desc[1:])) {
+			it.qty, it.hasQty = q, true
+			desc = desc[1:]
+			if len(desc) > 1 && isTimes(desc[0].s) {
+				desc = desc[1:]
+			}
+		}
+	}
+	for _, d := range desc {
+		it.desc = append(it.desc, d.s)
+	}
+	// Assign the numbers: money is the unit price (the last money before
+	// the amount), an integer the quantity; a percentage is a discount.
+	for k := len(nums) - 1; k >= 0; k-- {
+		n := nums[k]
+		switch {
+		case n.money && !it.hasPrice:
+			it.price, it.hasPrice = n.cents, true
+		case n.int && !it.hasQty:
+			q, _ := parseQty(n.s)
+			it.qty, it.hasQty = q, true
+		}
+	}
+	return it, true
+}
+
+func joinTokens(ts []rtok) string {
+	var ss []string
+	for _, t := range ts {
+		ss = append(ss, t.s)
+	}
+	return strings.Join(ss, " ")
+}
+
+// receiptLines finds the item rows of a page without item codes. stop is
+// the index of the first totals row (items lie above it).
+func receiptLines(rows []*row, width int) []*receiptItem {
+	colX, tol, haveCol := amountColumn(rows, width)
+	stop := len(rows)
+	for i, r := range rows {
+		s := compactUpper(r)
+		if isTotalRow(s) || isSubtotalRow(s) {
+			// A "total" in the first rows is a heading, not the totals.
+			if i > 2 {
+				stop = i
+				break
+			}
+		}
+	}
+	var items []*receiptItem
+	for i := 0; i < stop; i++ {
+		r := rows[i]
+		s := compactUpper(r)
+		if isSummary(s) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+			continue
+		}
+		it, ok := parseReceiptRow(r, colX, tol, haveCol)
+		if !ok {
+			continue
+		}
+		if letterCount(strings.Join(it.desc, "")) < 2 && i > 0 {
+			// Numbers only: the description is on the row above when that
+			// row has words and no amount (two-line items).
+			prev := rows[i-1]
+			if _, isItem := parseReceiptRow(prev, colX, tol, haveCol); !isItem && !isSummary(compactUpper(prev)) {
+				var d []string
+				for _, t := range classify(prev) {
+					d = append(d, t.s)
+				}
+				if letterCount(strings.Join(d, "")) >= 2 {
+					if len(it.desc) > 0 && !it.hasQty {
+						if q, ok := parseQty(it.desc[0]); ok {
+							it.qty, it.hasQty = q, true
+						}
+					}
+					it.desc, it.continued = d, true
+				}
+			}
+		}
+		if letterCount(strings.Join(it.desc, "")) < 2 {
+			continue
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// receiptLine turns a found item into a Line with its checks.
+func receiptLine(it *receiptItem) Line {
+	l := Line{Description: joinText(it.desc), Unit: it.unit, Amount: formatCents(it.amount)}
+	conf := 0.7 // an amount alone: confirmed only by the document's sum
+	switch {
+	case it.hasPrice && it.hasQty:
+		l.Qty, l.UnitPrice = it.qty, formatCents(it.price)
+		if it.qty*it.price == it.amount {
+			conf = 0.99
+		} else {
+			conf = 0.2
+			l.Problems = append(l.Problems, "qty × unit price does not equal amount")
+		}
+	case it.hasPrice:
+		l.UnitPrice = formatCents(it.price)
+		if it.price != 0 && it.amount%it.price == 0 && it.amount/it.price > 0 && it.amount/it.price < 1000 {
+			l.Qty = it.amount / it.price
+			conf = 0.9
+		} else {
+			conf = 0.2
+			l.Problems = append(l.Problems, "unit price does not divide the amount")
+		}
+	case it.hasQty:
+		l.Qty = it.qty
+		if it.qty > 0 && it.amount%it.qty == 0 {
+			l.UnitPrice = formatCents(it.amount / it.qty)
+		}
+	default:
+		l.Qty = 1
+		l.UnitPrice = l.Amount
+	}
+	l.Fields = FieldConfidence{Code: 0, Qty: conf, UnitPrice: conf, Amount: conf}
+	l.Confidence = conf
+	if conf < reviewBelow {
+		l.NeedsReview = true
+	}
+	return l
+}
+
+// receiptTotals reads the labelled summary amounts of a page: the
+// candidates for the total (with their label's rank), the subtotal, the
+// taxes and discounts.
+type summary struct {
+	totals   []totalCand
+	subtotal int64
+	hasSub   bool
+	taxes    []int64
+}
+
+type totalCand struct {
+	v    int64
+	rank int
+	row  int
+}
+
+// rowAmount is the last amount of a row, or of the next row when the row
+// holds only the label (the amount printed further down or read as a row
+// of its own).
+func rowAmount(rows []*row, i int) (int64, bool) {
+	toks := classify(rows[i])
+	for k := len(toks) - 1; k >= 0; k-- {
+		if toks[k].money {
+			return toks[k].cents, true
+		}
+	}
+	if i+1 < len(rows) {
+		next := classify(rows[i+1])
+		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money {
+			return next[len(next)-1].cents, true
+		}
+	}
+	return 0, false
+}
+
+func readSummary(rows []*row) summary {
+	var s summary
+	for i, r := range rows {
+		u := compactUpper(r)
+		if isSubtotalRow(u) && !s.hasSub {
+			if v, ok := rowAmount(rows, i); ok {
+				s.subtotal, s.hasSub = v, true
+			}
+			continue
+		}
+		if (strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅")) && !strings.Contains(u, "TOTAL") {
+			if v, ok := rowAmount(rows, i); ok {
+				s.taxes = append(s.taxes, v)
+			}
+			continue
+		}
+		excluded := false
+		for _, k := range notTotal {
+			if strings.Contains(u, k) {
+				excluded = true
+			}
+		}
+		if excluded {
+			continue
+		}
+		for _, tl := range totalLabels {
+			if strings.Contains(u, tl.label) {
+				if v, ok := rowAmount(rows, i); ok && v > 0 {
+					s.totals = append(s.totals, totalCand{v, tl.rank, i})
+				}
+				break
+			}
+		}
+	}
+	return s
+}
+
+// chooseTotal picks the amount payable: a labelled total confirmed by
+// the lines (their sum, or the subtotal, plus taxes) first, else the
+// strongest label, the later and larger on ties. conf says how it was
+// confirmed.
+func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
+	if len(s.totals) == 0 {
+		if s.hasSub && len(s.taxes) == 0 {
+			return s.subtotal, 0.3, true
+		}
+		return 0, 0, false
+	}
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	base := []int64{}
+	if haveLines {
+		base = append(base, lineSum)
+	}
+	if s.hasSub {
+		base = append(base, s.subtotal)
+	}
+	for _, c := range s.totals {
+		for _, b := range base {
+			if c.v == b || c.v == b+tax {
+				return c.v, 0.95, true
+			}
+		}
+	}
+	best := s.totals[0]
+	for _, c := range s.totals[1:] {
+		if c.rank > best.rank || c.rank == best.rank && c.v >= best.v {
+			best = c
+		}
+	}
+	return best.v, 0.6, true
+}
+
+// extractReceipt builds a document's lines and totals with the generic
+// finder, for pages on which the item-code table found nothing.
+func extractReceipt(pages []*Page, doc *Document) {
+	var items []*receiptItem
+	var sum summary
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		rows := groupRows(p.Words)
+		items = append(items, receiptLines(rows, p.Width)...)
+		s := readSummary(rows)
+		sum.totals = append(sum.totals, s.totals...)
+		sum.taxes = append(sum.taxes, s.taxes...)
+		if s.hasSub && !sum.hasSub {
+			sum.subtotal, sum.hasSub = s.subtotal, true
+		}
+	}
+	var lineSum int64
+	for _, it := range items {
+		l := receiptLine(it)
+		lineSum += it.amount
+		doc.Lines = append(doc.Lines, l)
+	}
+	h := &doc.Header
+	tot, conf, ok := chooseTotal(sum, lineSum, len(items) > 0)
+	if ok {
+		h.Total = formatCents(tot)
+		h.Confidence["total"] = conf
+	}
+	if sum.hasSub {
+		h.Subtotal = formatCents(sum.subtotal)
+	}
+	// The checks: the lines reconcile when their sum is the subtotal, or
+	// the total with or without the taxes. Reconciled lines are confirmed;
+	// otherwise every line read from an amount alone is flagged.
+	var tax int64
+	for _, t := range sum.taxes {
+		tax += t
+	}
+	reconciled := len(items) > 0 && (sum.hasSub && lineSum == sum.subtotal || ok && (lineSum == tot || lineSum+tax == tot))
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		switch {
+		case reconciled && l.Confidence >= 0.7:
+			l.Confidence = max(l.Confidence, 0.95)
+			l.Fields = FieldConfidence{Qty: l.Confidence, UnitPrice: l.Confidence, Amount: l.Confidence}
+		case !reconciled && l.Confidence < 0.9:
+			l.NeedsReview = true
+			l.Problems = append(l.Problems, "amount not confirmed: the lines do not add up to the total")
+		}
+		if l.NeedsReview {
+			doc.NeedsReview = true
+		}
+	}
+	if !reconciled {
+		doc.NeedsReview = true
+		if len(items) > 0 && ok {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("line amounts add up to %s, total is %s", formatCents(lineSum), h.Total))
+		}
+	}
+}
