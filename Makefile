@@ -28,7 +28,7 @@ all: build
 # Tesseract with English and Traditional Chinese and Leptonica (OCR),
 # poppler (PDF pages) and the Noto CJK fonts (document fixtures). It uses
 # apt-get only when something is absent.
-APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils fonts-noto-cjk
+APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra tesseract-ocr-osd poppler-utils fonts-noto-cjk
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required: https://go.dev/dl/"; exit 1; }
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -56,10 +56,10 @@ func TestDebugRealScale(t *testing.T) {
 			}
 			tl.Add(d, r)
 			s := d.ScoreLines(r.Lines)
-			fmt.Printf("lh %d %s %dx%d lines %d/%d got %d total %v %.2fs\\n", lh, d.ID, g.w, g.h, s.Right, s.Truth, s.Got, d.TotalMatches(r.Total), c.Seconds())
+			fmt.Printf("lh %d %s %dx%d lines %d/%d got %d total %v %.2fs\n", lh, d.ID, g.w, g.h, s.Right, s.Truth, s.Got, d.TotalMatches(r.Total), c.Seconds())
 		}
 		s := tl.Lines
-		fmt.Printf("LH %d: P %.3f R %.3f F1 %.3f total %d/%d, CPU %.1fs\\n", lh, s.Precision(), s.Recall(), s.F1(), tl.Totals, tl.TotalDocs, cpu.Seconds())
+		fmt.Printf("LH %d: P %.3f R %.3f F1 %.3f total %d/%d, CPU %.1fs\n", lh, s.Precision(), s.Recall(), s.F1(), tl.Totals, tl.TotalDocs, cpu.Seconds())
 	}
 }
 

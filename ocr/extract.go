@@ -42,6 +42,11 @@ func isDiscountRow(s string) bool {
 // column titles (when present) and the totals, then the cross-checks.
 func Extract(pages []*Page) *Document {
 	doc := &Document{Pages: len(pages), Header: Header{Confidence: map[string]float64{}}}
+	for i, p := range pages {
+		if p != nil && p.Turned != 0 {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d was read turned by %d°", i+1, 90*p.Turned))
+		}
+	}
 	var items []*rawItem
 	var sums totals
 	hasDiscCol := false

@@ -21,7 +21,11 @@ type prepOptions struct {
 	maxScale   float64
 }
 
-var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true}
+// The line height is the median character height in pixels; 18 was the
+// best of 18 and 26 on the real receipts' development half (line F1 0.59
+// against 0.39 at the fixed widths, and less CPU time), and the generated
+// purchase orders read at 18–24 at the fixed widths, which it keeps.
+var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 18, maxScale: 3}
 
 // preprocess turns a photo or scan into the grayscale plane given to
 // Tesseract: rectified, flattened and with table rules removed.
@@ -37,9 +41,14 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		outW = opt.receiptWidth
 	}
 	if opt.lineHeight > 0 {
+		// Characters far from the size Tesseract reads best at the fixed
+		// width (small photos blown up, large scans): scale by text size.
 		if lh := textLineHeight(g); lh > 0 {
-			scale := math.Min(math.Max(float64(opt.lineHeight)/lh, 0.4), opt.maxScale)
-			outW = int(math.Round(pw * scale))
+			atFixed := lh * float64(outW) / pw
+			if lo, hi := 0.6*float64(opt.lineHeight), 1.6*float64(opt.lineHeight); atFixed < lo || atFixed > hi {
+				scale := math.Min(math.Max(float64(opt.lineHeight)/lh, 0.25), opt.maxScale)
+				outW = int(math.Round(pw * scale))
+			}
 		}
 	}
 	outH := int(math.Round(float64(outW) * ph / pw))
@@ -220,39 +229,49 @@ func removeRules(g *grayImg) {
 	}
 }
 
-// textLineHeight estimates the height in pixels of the text lines of a
-// photo or scan from its horizontal ink profile: the median height of runs
-// of rows holding ink, ignoring runs too thin for text and runs as tall as
-// a tenth of the page (pictures, dark background). 0 when unknown.
+// textLineHeight estimates the height in pixels of the characters of a
+// photo or scan: the median height of the dark connected components of
+// character size, on a copy reduced to at most 1600 pixels. 0 when there
+// are too few components to tell.
 func textLineHeight(g *grayImg) float64 {
-	thr := otsu(g.pix)
-	minInk := max(2, g.w/200)
-	var runs []int
-	start := -1
-	for y := 0; y <= g.h; y++ {
-		inky := false
-		if y < g.h {
-			n := 0
-			row := g.pix[y*g.w : (y+1)*g.w]
-			for _, v := range row {
-				if v < thr {
-					n++
+	f := max(1, (max(g.w, g.h)+1599)/1600)
+	d := downsample(g, f)
+	thr := otsu(d.pix)
+	n := d.w * d.h
+	seen := make([]bool, n)
+	stack := make([]int32, 0, 256)
+	var hs []int
+	for i := 0; i < n; i++ {
+		if seen[i] || d.pix[i] > thr {
+			continue
+		}
+		seen[i] = true
+		stack = append(stack[:0], int32(i))
+		x0, x1, y0, y1, area := d.w, 0, d.h, 0, 0
+		for len(stack) > 0 {
+			p := int(stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+			area++
+			x, y := p%d.w, p/d.w
+			x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+			for _, nb := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+				if nb[0] < 0 || nb[1] < 0 || nb[0] >= d.w || nb[1] >= d.h {
+					continue
+				}
+				j := nb[1]*d.w + nb[0]
+				if !seen[j] && d.pix[j] <= thr {
+					seen[j] = true
+					stack = append(stack, int32(j))
 				}
 			}
-			inky = n >= minInk && n < g.w*2/3
 		}
-		if inky && start < 0 {
-			start = y
-		}
-		if !inky && start >= 0 {
-			if h := y - start; h >= 4 && h < g.h/10 {
-				runs = append(runs, h)
-			}
-			start = -1
+		h, w := y1-y0+1, x1-x0+1
+		if h >= 3 && h <= d.h/20 && w <= 3*h && area >= 6 {
+			hs = append(hs, h)
 		}
 	}
-	if len(runs) < 3 {
+	if len(hs) < 20 {
 		return 0
 	}
-	return float64(median(runs))
+	return float64(median(hs) * f)
 }
