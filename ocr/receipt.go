@@ -128,6 +128,7 @@ type receiptItem struct {
 	price     int64
 	hasPrice  bool
 	amount    int64
+	amountTxt string // the amount as read, for repairs the total confirms
 	unit      string
 	continued bool // description taken from the row above
 }
@@ -170,7 +171,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > tol {
 		return nil, false
 	}
-	it := &receiptItem{r: r, amount: toks[ai].cents}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s}
 	// Numbers before the amount, right to left, until the description.
 	j := ai - 1
 	var nums []rtok
@@ -449,7 +450,15 @@ func extractReceipt(pages []*Page, doc *Document) {
 	}
 	var lineSum int64
 	for _, it := range items {
+		lineSum += it.amount
+	}
+	repaired := repairBySum(items, sum, lineSum)
+	lineSum = 0
+	for i, it := range items {
 		l := receiptLine(it)
+		if repaired[i] {
+			l.Problems = append(l.Problems, "amount repaired: the total confirms it")
+		}
 		lineSum += it.amount
 		doc.Lines = append(doc.Lines, l)
 	}
@@ -490,4 +499,95 @@ func extractReceipt(pages []*Page, doc *Document) {
 			doc.Warnings = append(doc.Warnings, fmt.Sprintf("line amounts add up to %s, total is %s", formatCents(lineSum), h.Total))
 		}
 	}
+}
+
+// amountRepairs lists other readings of an amount as read: OCR confusions
+// (O/0, l/1, S/5, …) and a currency mark read as a leading digit ("£2.00"
+// read "62.00").
+func amountRepairs(txt string, v int64) []int64 {
+	var out []int64
+	for _, c := range moneyCandidates(stripMark(txt)) {
+		if c.v != v && c.cost > 0 {
+			out = append(out, c.v)
+		}
+	}
+	if len(txt) > 4 && strings.ContainsRune("68$S5EfF£€", rune(txt[0])) {
+		if w, ok := parseAmount(txt[1:]); ok && w != v && w >= 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// repairBySum repairs at most two amounts when exactly one choice of
+// repairs makes the lines add up to the subtotal or the total (with or
+// without the taxes): the check that confirms an OCR repair. It returns
+// which items were repaired.
+func repairBySum(items []*receiptItem, s summary, lineSum int64) map[int]bool {
+	var targets []int64
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	if s.hasSub {
+		targets = append(targets, s.subtotal)
+	}
+	for _, c := range s.totals {
+		targets = append(targets, c.v, c.v-tax)
+	}
+	if len(targets) == 0 || len(items) == 0 {
+		return nil
+	}
+	for _, t := range targets {
+		if t == lineSum {
+			return nil // already reconciled
+		}
+	}
+	type fix struct {
+		i int
+		v int64
+	}
+	var alts []fix
+	for i, it := range items {
+		for _, v := range amountRepairs(it.amountTxt, it.amount) {
+			alts = append(alts, fix{i, v})
+		}
+	}
+	var found [][]fix
+	hit := func(sum int64) bool {
+		for _, t := range targets {
+			if t == sum {
+				return true
+			}
+		}
+		return false
+	}
+	for a := range alts {
+		fa := alts[a]
+		if hit(lineSum - items[fa.i].amount + fa.v) {
+			found = append(found, []fix{fa})
+		}
+	}
+	if len(found) == 0 {
+		for a := range alts {
+			for b := a + 1; b < len(alts); b++ {
+				fa, fb := alts[a], alts[b]
+				if fa.i == fb.i {
+					continue
+				}
+				if hit(lineSum - items[fa.i].amount + fa.v - items[fb.i].amount + fb.v) {
+					found = append(found, []fix{fa, fb})
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return nil // none, or ambiguous: nothing is repaired
+	}
+	out := map[int]bool{}
+	for _, f := range found[0] {
+		items[f.i].amount = f.v
+		out[f.i] = true
+	}
+	return out
 }

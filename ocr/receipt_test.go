@@ -161,3 +161,25 @@ func TestDateForms(t *testing.T) {
 		t.Error("no date in a telephone number")
 	}
 }
+
+// A pound sign read as a 6 ("£2.00" → "62.00") is repaired only because the
+// total confirms it.
+func TestReceiptRepairConfirmedBySum(t *testing.T) {
+	rows := func(total string) *Page {
+		return receiptPage(
+			line(20, "The", "Real", "Greek"),
+			right(100, "1", "Petit", "Papillon", "Rose", "£17.50"),
+			right(130, "1", "Flat", "Bread", "62.00"),
+			right(160, "1", "Rice", "£2.95"),
+			right(200, "TOTAL", total),
+		)
+	}
+	doc := Extract([]*Page{rows("£22.45")})
+	if doc.Lines[1].Amount != "2.00" || doc.NeedsReview {
+		t.Errorf("confirmed repair: %+v, review %v", doc.Lines[1], doc.NeedsReview)
+	}
+	doc = Extract([]*Page{rows("£30.00")})
+	if doc.Lines[1].Amount != "62.00" || !doc.Lines[1].NeedsReview {
+		t.Errorf("unconfirmed repair applied or line not flagged: %+v", doc.Lines[1])
+	}
+}
