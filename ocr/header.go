@@ -99,54 +99,72 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
+	if h.Date == "" {
+		// "Date:02/08/201 6": a space read inside the date after its label.
+		for _, r := range all {
+			if d, ok := labelledDateCompact(r.text()); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.4
+				break
+			}
+		}
+	}
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
 	}
 }
 
-// letterhead reads the supplier's name from the top of the page: among
-// the rows above the first amount, date or telephone number, the words of
-// the row printed largest that reads as a name (mostly letters, read with
-// confidence). Company words are not needed.
+// letterhead reads the supplier's name from the top of the page: the
+// first of the top rows (above the first amount or date) that reads as a
+// name: mostly letters, no telephone, read with confidence (60 on
+// average; 30 when it names a company form such as Ltd, Sdn Bhd or
+// 有限公司, which is a bonus, not a requirement). Logos read as noise are
+// skipped.
 func letterhead(rows []*row) string {
-	best, bestH := "", 0
 	for i, r := range rows {
 		if i >= 10 {
 			break
 		}
 		u := compactUpper(r)
+		if _, ok := findDate(r.text(), true); ok || hasMoneyWord(r) {
+			break
+		}
 		if strings.Contains(u, "TEL") || strings.Contains(u, "PHONE") || strings.Contains(u, "電話") || strings.Contains(u, "FAX") {
 			continue
 		}
-		if _, ok := findDate(r.text(), true); ok {
-			break
-		}
 		var ws []string
-		var hs []int
-		letters, chars := 0, 0
+		letters, chars, digits := 0, 0, 0
+		confSum := 0.0
 		for _, w := range r.words {
 			s := cleanWord(w.Text)
-			n := letterCount(s)
-			if s == "" || w.Conf < 45 || n == 0 {
+			if s == "" {
 				continue
 			}
-			letters += n
+			letters += letterCount(s)
+			digits += countDigits(s)
 			chars += len([]rune(s))
-			ws = append(ws, s)
-			hs = append(hs, w.Box.Dy())
+			confSum += w.Conf
+			if w.Conf >= 30 {
+				ws = append(ws, s)
+			}
 		}
-		if letters < 3 || letters*10 < chars*6 {
+		if len(ws) == 0 || letters < 3 || letters*10 < chars*7 || digits*4 > chars {
 			continue
 		}
-		if hasMoneyWord(r) {
-			break
+		name := joinText(ws)
+		minConf := 60.0
+		if reCompanyEN.MatchString(name) || reCompanyWords.MatchString(name) {
+			minConf = 30
 		}
-		if h := median(hs); h > bestH*11/10 {
-			best, bestH = joinText(ws), h
+		if confSum/float64(len(r.words)) < minConf {
+			continue
 		}
+		return name
 	}
-	return best
+	return ""
 }
+
+var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\bS\.?L\.?\b|\bPTE\b|\bPLC\b|有限公司|公司|商行|集團)`)
 
 func hasMoneyWord(r *row) bool {
 	for _, w := range r.words {
@@ -205,4 +223,34 @@ func readSupplier(h *Header, r *row) {
 			h.SupplierEN = strings.Trim(en, trimSet+" ")
 		}
 	}
+}
+
+// labelledDateCompact reads the ten characters of digits and separators
+// after a Date/日期 label with the spaces removed.
+func labelledDateCompact(s string) (dateFound, bool) {
+	u := strings.ToUpper(s)
+	i := strings.Index(u, "DATE")
+	n := 4
+	if i < 0 {
+		i, n = strings.Index(s, "日期"), len("日期")
+	}
+	if i < 0 {
+		return dateFound{}, false
+	}
+	var b strings.Builder
+	for _, r := range s[i+n:] {
+		switch {
+		case r >= '0' && r <= '9' || r == '/' || r == '-' || r == '.':
+			b.WriteRune(r)
+		case r == ' ' || r == ':' && b.Len() == 0:
+		default:
+			if b.Len() > 0 {
+				return findDate(b.String(), true)
+			}
+		}
+		if b.Len() == 10 {
+			break
+		}
+	}
+	return findDate(b.String(), true)
 }

@@ -38,7 +38,7 @@ var totalLabels = []struct {
 
 // notTotal: a row naming these is not the amount payable even if it says
 // "total".
-var notTotal = []string{"SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
+var notTotal = []string{"TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
 	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
 
 func isSummary(s string) bool {
@@ -58,6 +58,8 @@ type rtok struct {
 	cents int64
 	int   bool // a bare integer (1–4 digits)
 }
+
+var reQtyPrefix = regexp.MustCompile(`^(\d{1,3})[-xX×*]([A-Za-z\p{Han}].*)$`)
 
 var reQtyUnit = regexp.MustCompile(`^(\d{1,4})(?:\s*)(KG|G|PCS|PC|EA|X|箱|打|件|包|支|瓶|個|盒|條|罐|斤|磅|LB|L|ML|M)?$`)
 
@@ -191,10 +193,22 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 		break
 	}
 	desc := toks[:j+1]
+	// "2-Onion Rings", "3xCoffee": a quantity run into the description.
+	if len(desc) > 0 {
+		if m := reQtyPrefix.FindStringSubmatch(desc[0].s); m != nil {
+			q, _ := parseQty(m[1])
+			if q > 0 && q < 1000 {
+				it.qty, it.hasQty = q, true
+				d0 := desc[0]
+				d0.s = m[2]
+				desc = append([]rtok{d0}, desc[1:]...)
+			}
+		}
+	}
 	// A leading quantity ("1 Bacon Tky Bravo Sdw", "2x Coffee").
 	if len(desc) > 1 {
 		s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(desc[0].s), "x"), "×")
-		if q, ok := parseQty(s); ok && q > 0 && q < 1000 && len(s) <= 3 && hasLetters(joinTokens(desc[1:])) {
+		if q, ok := parseQty(s); ok && !it.hasQty && q > 0 && q < 1000 && len(s) <= 3 && hasLetters(joinTokens(desc[1:])) {
 			it.qty, it.hasQty = q, true
 			desc = desc[1:]
 			if len(desc) > 1 && isTimes(desc[0].s) {
@@ -244,33 +258,63 @@ func receiptLines(rows []*row, width int) []*receiptItem {
 		}
 	}
 	var items []*receiptItem
+	used := map[int]bool{} // text rows taken as another row's description
+	descRow := func(j int) ([]string, bool) {
+		if j < 0 || j >= stop || used[j] {
+			return nil, false
+		}
+		r := rows[j]
+		if _, isItem := parseReceiptRow(r, colX, tol, haveCol); isItem || isSummary(compactUpper(r)) || hasMoneyWord(r) {
+			return nil, false
+		}
+		var d []string
+		for _, t := range classify(r) {
+			d = append(d, t.s)
+		}
+		return d, letterCount(strings.Join(d, "")) >= 2
+	}
 	for i := 0; i < stop; i++ {
 		r := rows[i]
 		s := compactUpper(r)
-		if isSummary(s) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+		if used[i] || isSummary(s) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
 			continue
 		}
 		it, ok := parseReceiptRow(r, colX, tol, haveCol)
 		if !ok {
 			continue
 		}
-		if letterCount(strings.Join(it.desc, "")) < 2 && i > 0 {
-			// Numbers only: the description is on the row above when that
-			// row has words and no amount (two-line items).
-			prev := rows[i-1]
-			if _, isItem := parseReceiptRow(prev, colX, tol, haveCol); !isItem && !isSummary(compactUpper(prev)) {
-				var d []string
-				for _, t := range classify(prev) {
-					d = append(d, t.s)
+		if letterCount(strings.Join(it.desc, "")) < 2 {
+			// Numbers only: the description is on the nearer adjacent row
+			// that has words and no amount (two-line items), the row above
+			// on a tie.
+			pick, best := -1, 1<<30
+			for _, j := range []int{i - 1, i + 1} {
+				if _, ok := descRow(j); !ok {
+					continue
 				}
-				if letterCount(strings.Join(d, "")) >= 2 {
-					if len(it.desc) > 0 && !it.hasQty {
-						if q, ok := parseQty(it.desc[0]); ok {
-							it.qty, it.hasQty = q, true
-						}
+				d := abs(rows[j].midY() - r.midY())
+				if j > i {
+					d = d * 5 / 4
+				}
+				if d < best && d <= 3*(r.bot-r.top+1) {
+					pick, best = j, d
+				}
+			}
+			if pick >= 0 {
+				d, _ := descRow(pick)
+				used[pick] = true
+				if len(it.desc) > 0 && !it.hasQty {
+					if q, ok := parseQty(it.desc[0]); ok {
+						it.qty, it.hasQty = q, true
 					}
-					it.desc, it.continued = d, true
 				}
+				if len(d) > 1 && !it.hasQty {
+					if q, ok := parseQty(d[0]); ok && q > 0 && q < 1000 {
+						it.qty, it.hasQty = q, true
+						d = d[1:]
+					}
+				}
+				it.desc, it.continued = d, true
 			}
 		}
 		if letterCount(strings.Join(it.desc, "")) < 2 {
@@ -327,7 +371,12 @@ type summary struct {
 	totals   []totalCand
 	subtotal int64
 	hasSub   bool
-	taxes    []int64
+	// taxes holds taxes, service charges and rounding adjustments.
+	taxes []int64
+	// cash and change, when both printed, give the total as their
+	// difference.
+	cash, change       int64
+	hasCash, hasChange bool
 }
 
 type totalCand struct {
@@ -336,9 +385,10 @@ type totalCand struct {
 	row  int
 }
 
-// rowAmount is the last amount of a row, or of the next row when the row
-// holds only the label (the amount printed further down or read as a row
-// of its own).
+// rowAmount is the last amount of a row or, when the row holds only the
+// label, of the nearer of the rows just above and below that hold only an
+// amount (an amount printed a little higher or lower than its label is
+// grouped as a row of its own).
 func rowAmount(rows []*row, i int) (int64, bool) {
 	toks := classify(rows[i])
 	for k := len(toks) - 1; k >= 0; k-- {
@@ -346,28 +396,61 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 			return toks[k].cents, true
 		}
 	}
-	if i+1 < len(rows) {
+	best, bestD, found := int64(0), 1<<30, false
+	for _, j := range []int{i - 1, i + 1} {
+		if j < 0 || j >= len(rows) {
+			continue
+		}
+		nt := classify(rows[j])
+		if len(nt) == 0 || len(nt) > 2 || !nt[len(nt)-1].money || letterCount(rows[j].text()) > 1 {
+			continue
+		}
+		if d := abs(rows[j].midY() - rows[i].midY()); d < bestD && d <= 2*(rows[i].bot-rows[i].top+1) {
+			best, bestD, found = nt[len(nt)-1].cents, d, true
+		}
+	}
+	if !found && i+1 < len(rows) {
+		// "Amount Due" over "Credit 17.45": the payment line below.
 		next := classify(rows[i+1])
 		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money {
 			return next[len(next)-1].cents, true
 		}
 	}
-	return 0, false
+	return best, found
 }
 
 func readSummary(rows []*row) summary {
 	var s summary
 	for i, r := range rows {
 		u := compactUpper(r)
+		if strings.Contains(u, "SUMMARY") || strings.Contains(u, "ANALYSIS") {
+			// A tax summary table follows the totals; its "Total" is the
+			// tax table's.
+			break
+		}
 		if isSubtotalRow(u) && !s.hasSub {
 			if v, ok := rowAmount(rows, i); ok {
-				s.subtotal, s.hasSub = v, true
+				s.subtotal, s.hasSub = abs64(v), true
 			}
 			continue
 		}
-		if (strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅")) && !strings.Contains(u, "TOTAL") {
+		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
+		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
+			strings.Contains(u, "ROUND") {
 			if v, ok := rowAmount(rows, i); ok {
 				s.taxes = append(s.taxes, v)
+			}
+			continue
+		}
+		if strings.Contains(u, "CHANGE") || strings.Contains(u, "找續") || strings.Contains(u, "找零") {
+			if v, ok := rowAmount(rows, i); ok && !s.hasChange {
+				s.change, s.hasChange = abs64(v), true
+			}
+			continue
+		}
+		if strings.Contains(u, "CASH") || strings.Contains(u, "TENDER") || strings.Contains(u, "現金") {
+			if v, ok := rowAmount(rows, i); ok && !s.hasCash {
+				s.cash, s.hasCash = abs64(v), true
 			}
 			continue
 		}
@@ -382,8 +465,9 @@ func readSummary(rows []*row) summary {
 		}
 		for _, tl := range totalLabels {
 			if strings.Contains(u, tl.label) {
-				if v, ok := rowAmount(rows, i); ok && v > 0 {
-					s.totals = append(s.totals, totalCand{v, tl.rank, i})
+				// "( 47.70)": brackets round a total are decoration.
+				if v, ok := rowAmount(rows, i); ok {
+					s.totals = append(s.totals, totalCand{abs64(v), tl.rank, i})
 				}
 				break
 			}
@@ -392,10 +476,10 @@ func readSummary(rows []*row) summary {
 	return s
 }
 
-// chooseTotal picks the amount payable: a labelled total confirmed by
-// the lines (their sum, or the subtotal, plus taxes) first, else the
-// strongest label, the later and larger on ties. conf says how it was
-// confirmed.
+// chooseTotal picks the amount payable: among the labelled totals, those
+// confirmed by arithmetic (the lines' sum or the subtotal, with or without
+// taxes and rounding; cash less change) first, then the strongest label,
+// the topmost on ties. conf says how it was confirmed.
 func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
 	if len(s.totals) == 0 {
 		if s.hasSub && len(s.taxes) == 0 {
@@ -407,27 +491,42 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	for _, t := range s.taxes {
 		tax += t
 	}
-	base := []int64{}
+	var checks []int64
 	if haveLines {
-		base = append(base, lineSum)
+		checks = append(checks, lineSum, lineSum+tax)
 	}
 	if s.hasSub {
-		base = append(base, s.subtotal)
+		checks = append(checks, s.subtotal, s.subtotal+tax)
 	}
-	for _, c := range s.totals {
-		for _, b := range base {
-			if c.v == b || c.v == b+tax {
-				return c.v, 0.95, true
+	if s.hasCash && s.hasChange && s.cash >= s.change {
+		checks = append(checks, s.cash-s.change)
+	}
+	better := func(a, b totalCand) bool { return a.rank > b.rank || a.rank == b.rank && a.row < b.row }
+	var conf *totalCand
+	for i, c := range s.totals {
+		for _, v := range checks {
+			if c.v == v && (conf == nil || better(c, *conf)) {
+				conf = &s.totals[i]
 			}
 		}
 	}
+	if conf != nil {
+		return conf.v, 0.95, true
+	}
 	best := s.totals[0]
 	for _, c := range s.totals[1:] {
-		if c.rank > best.rank || c.rank == best.rank && c.v >= best.v {
+		if better(c, best) {
 			best = c
 		}
 	}
 	return best.v, 0.6, true
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
 }
 
 // extractReceipt builds a document's lines and totals with the generic

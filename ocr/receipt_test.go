@@ -183,3 +183,29 @@ func TestReceiptRepairConfirmedBySum(t *testing.T) {
 		t.Errorf("unconfirmed repair applied or line not flagged: %+v", doc.Lines[1])
 	}
 }
+
+func TestLetterhead(t *testing.T) {
+	noisy := []Word{{Text: "oso", Box: image.Rect(20, 10, 80, 70), Conf: 50}, {Text: "257", Box: image.Rect(90, 10, 150, 50), Conf: 62}}
+	p := receiptPage(
+		noisy,
+		line(80, "@35:GARDENIA", "@40:BAKERIES", "@45:(KL)", "@49:SDN", "@30:BHD"),
+		line(110, "Lot", "3,", "Jalan", "Pelabur", "23/1"),
+		line(140, "Date:02/08/201", "6", "15:59"),
+		right(200, "Bread", "2.40"),
+	)
+	doc := Extract([]*Page{p})
+	if doc.Header.Supplier != "GARDENIA BAKERIES KL SDN BHD" {
+		t.Errorf("supplier %q", doc.Header.Supplier)
+	}
+	if doc.Header.Date != "2016-08-02" || !doc.Header.DateAmbiguous {
+		t.Errorf("date %q (ambiguous %v): a space inside the year after the label", doc.Header.Date, doc.Header.DateAmbiguous)
+	}
+	p = receiptPage(
+		line(20, "@20:even", "@18:of"),
+		line(50, "The", "Real", "Greek", "Hoxton"),
+		line(80, "Tel", "0207", "739", "8212"),
+	)
+	if s := Extract([]*Page{p}).Header.Supplier; s != "The Real Greek Hoxton" {
+		t.Errorf("supplier %q: a logo read as noise is not the name", s)
+	}
+}
