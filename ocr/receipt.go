@@ -21,7 +21,10 @@ var summaryWords = []string{
 	"TOTAL", "SUBTOTAL", "SUB-TOTAL", "TAX", "GST", "VAT", "SST", "HST", "PST",
 	"CASH", "CHANGE", "TENDER", "VISA", "MASTER", "AMEX", "CARD", "DEBIT", "CREDIT",
 	"BALANCE", "DUE", "PAYMENT", "PAID", "TIP", "GRATUITY", "ROUNDING", "ROUND",
-	"SAVING", "DISCOUNT", "DEPOSIT", "AMOUNT", "NETT", "SERVICE", "SERV.",
+	"SAVING", "DISCOUNT", "DEPOSIT", "AMOUNT", "NETT", "SERVICE", "SERV.", "ITEMS", "ITEMCOUNT",
+	// The same in the other Latin-script languages receipts come in.
+	"EFECTIVO", "CAMBIO", "IMPORTE", "PROPINA", "IVA", "TVA", "MWST", "SUMME", "GESAMT", "BAR", "RUECKGELD",
+	"ESPECES", "MONTANT", "RENDU", "CONTANTI", "RESTO", "TOTALE",
 	"合計", "總計", "總額", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
 }
 
@@ -48,6 +51,48 @@ func isSummary(s string) bool {
 		}
 	}
 	return false
+}
+
+// isSummaryRow is isSummary on a row, also catching a long keyword
+// misread in one letter ("Subtota)", "T0TAL").
+func isSummaryRow(r *row) bool {
+	if isSummary(compactUpper(r)) {
+		return true
+	}
+	for _, w := range r.words {
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet))
+		if len(u) < 5 {
+			continue
+		}
+		for _, k := range summaryWords {
+			if len(k) >= 5 && len(k) <= 10 && editDistance(u, k) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
 }
 
 // rtok is a classified word of a receipt row.
@@ -157,20 +202,25 @@ func letterCount(s string) int {
 func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	toks := classify(r)
 	ai := -1
-	for i := len(toks) - 1; i >= 0; i-- {
+	for i, skipped := len(toks)-1, 0; i >= 0 && skipped <= 3; i, skipped = i-1, skipped+1 {
 		if toks[i].money {
 			ai = i
 			break
 		}
-		// Tax codes and specks right of the amount ("T", "A", "*").
-		if len([]rune(toks[i].s)) > 2 {
+		// Tax codes, specks and the background right of the amount ("T",
+		// "A", "*", words read with little confidence or beyond the
+		// amounts' column).
+		t := toks[i]
+		if len([]rune(t.s)) > 2 && t.w.Conf >= 40 && (!haveCol || t.w.Box.Min.X < colX) {
 			break
 		}
 	}
 	if ai < 0 {
 		return nil, false
 	}
-	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > tol {
+	// The column bends on a curled receipt or a tilted photo: an amount a
+	// little off the column still counts.
+	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
 		return nil, false
 	}
 	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s}
@@ -228,7 +278,11 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 			it.price, it.hasPrice = n.cents, true
 		case n.int && !it.hasQty:
 			q, _ := parseQty(n.s)
-			it.qty, it.hasQty = q, true
+			// A quantity of 100 or more is taken only when qty × price
+			// = amount confirms it (a misread price is not a quantity).
+			if q > 0 && (q < 100 || it.hasPrice && q*it.price == it.amount) {
+				it.qty, it.hasQty = q, true
+			}
 		}
 	}
 	return it, true
@@ -244,7 +298,7 @@ func joinTokens(ts []rtok) string {
 
 // receiptLines finds the item rows of a page without item codes. stop is
 // the index of the first totals row (items lie above it).
-func receiptLines(rows []*row, width int) []*receiptItem {
+func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int64) {
 	colX, tol, haveCol := amountColumn(rows, width)
 	stop := len(rows)
 	for i, r := range rows {
@@ -257,14 +311,13 @@ func receiptLines(rows []*row, width int) []*receiptItem {
 			}
 		}
 	}
-	var items []*receiptItem
 	used := map[int]bool{} // text rows taken as another row's description
 	descRow := func(j int) ([]string, bool) {
 		if j < 0 || j >= stop || used[j] {
 			return nil, false
 		}
 		r := rows[j]
-		if _, isItem := parseReceiptRow(r, colX, tol, haveCol); isItem || isSummary(compactUpper(r)) || hasMoneyWord(r) {
+		if _, isItem := parseReceiptRow(r, colX, tol, haveCol); isItem || isSummaryRow(r) || hasMoneyWord(r) {
 			return nil, false
 		}
 		var d []string
@@ -276,7 +329,7 @@ func receiptLines(rows []*row, width int) []*receiptItem {
 	for i := 0; i < stop; i++ {
 		r := rows[i]
 		s := compactUpper(r)
-		if used[i] || isSummary(s) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+		if used[i] || isSummaryRow(r) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
 			continue
 		}
 		it, ok := parseReceiptRow(r, colX, tol, haveCol)
@@ -304,7 +357,7 @@ func receiptLines(rows []*row, width int) []*receiptItem {
 				d, _ := descRow(pick)
 				used[pick] = true
 				if len(it.desc) > 0 && !it.hasQty {
-					if q, ok := parseQty(it.desc[0]); ok {
+					if q, ok := parseQty(it.desc[0]); ok && q > 0 && q < 100 {
 						it.qty, it.hasQty = q, true
 					}
 				}
@@ -320,9 +373,15 @@ func receiptLines(rows []*row, width int) []*receiptItem {
 		if letterCount(strings.Join(it.desc, "")) < 2 {
 			continue
 		}
+		if it.amount < 0 {
+			// A negative amount is a discount: it counts in the sum, it is
+			// not an item.
+			discounts = append(discounts, it.amount)
+			continue
+		}
 		items = append(items, it)
 	}
-	return items
+	return items, discounts
 }
 
 // receiptLine turns a found item into a Line with its checks.
@@ -539,8 +598,11 @@ func extractReceipt(pages []*Page, doc *Document) {
 			continue
 		}
 		rows := groupRows(p.Words)
-		items = append(items, receiptLines(rows, p.Width)...)
+		its, discs := receiptLines(rows, p.Width)
+		items = append(items, its...)
 		s := readSummary(rows)
+		// Discounts count like taxes: negative adjustments of the sum.
+		s.taxes = append(s.taxes, discs...)
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		if s.hasSub && !sum.hasSub {
@@ -610,7 +672,7 @@ func amountRepairs(txt string, v int64) []int64 {
 			out = append(out, c.v)
 		}
 	}
-	if len(txt) > 4 && strings.ContainsRune("68$S5EfF£€", rune(txt[0])) {
+	if len(txt) > 4 && strings.ContainsRune("268$S5EfF£€", rune(txt[0])) {
 		if w, ok := parseAmount(txt[1:]); ok && w != v && w >= 0 {
 			out = append(out, w)
 		}
