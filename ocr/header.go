@@ -132,31 +132,39 @@ func letterhead(rows []*row) string {
 		if strings.Contains(u, "TEL") || strings.Contains(u, "PHONE") || strings.Contains(u, "電話") || strings.Contains(u, "FAX") {
 			continue
 		}
+		// Words read with little confidence are noise (a logo, the
+		// background); the name is what is left.
+		keep := 45.0
+		if t := r.text(); reCompanyWords.MatchString(t) || reCompanyEN.MatchString(t) {
+			keep = 15 // a company form vouches for the row
+		}
 		var ws []string
-		letters, chars, digits := 0, 0, 0
+		letters, chars, digits, keptChars := 0, 0, 0, 0
 		confSum := 0.0
 		for _, w := range r.words {
 			s := cleanWord(w.Text)
 			if s == "" {
 				continue
 			}
+			chars += len([]rune(s))
+			if w.Conf < keep {
+				continue
+			}
 			letters += letterCount(s)
 			digits += countDigits(s)
-			chars += len([]rune(s))
+			keptChars += len([]rune(s))
 			confSum += w.Conf
-			if w.Conf >= 30 {
-				ws = append(ws, s)
-			}
+			ws = append(ws, s)
 		}
-		if len(ws) == 0 || letters < 3 || letters*10 < chars*7 || digits*4 > chars {
+		if len(ws) == 0 || letters < 3 || letters*10 < keptChars*7 || digits*4 > keptChars || keptChars*2 < chars {
 			continue
 		}
 		name := joinText(ws)
-		minConf := 60.0
+		minConf := 65.0
 		if reCompanyEN.MatchString(name) || reCompanyWords.MatchString(name) {
 			minConf = 30
 		}
-		if confSum/float64(len(r.words)) < minConf {
+		if confSum/float64(len(ws)) < minConf {
 			continue
 		}
 		return name
