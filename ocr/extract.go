@@ -115,14 +115,23 @@ func Extract(pages []*Page) *Document {
 			prev = r
 		}
 	}
-	if len(items) == 0 {
-		// No item codes: find the items from the amounts' column.
-		extractReceipt(pages, doc)
-		if len(doc.Lines) == 0 {
-			doc.NeedsReview = true
-			doc.Warnings = append(doc.Warnings, "no line items found")
+	if len(items) == 0 || len(items) == 1 && !confirmedRow(items[0]) {
+		// No item codes (one unconfirmed code-like word is no table): find
+		// the items from the amounts' column, unless that finds nothing
+		// either.
+		r := &Document{Pages: doc.Pages, Header: doc.Header, Warnings: doc.Warnings}
+		r.Header.Confidence = map[string]float64{}
+		for k, v := range doc.Header.Confidence {
+			r.Header.Confidence[k] = v
 		}
-		return doc
+		extractReceipt(pages, r)
+		if len(r.Lines) > 0 || len(items) == 0 {
+			if len(r.Lines) == 0 {
+				r.NeedsReview = true
+				r.Warnings = append(r.Warnings, "no line items found")
+			}
+			return r
+		}
 	}
 	cols := learnColumns(items)
 	var sum int64
@@ -250,4 +259,18 @@ func (t *totals) reconcile(h *Header, lineSum int64, sumKnown bool, doc *Documen
 	if !sumKnown {
 		doc.NeedsReview = true
 	}
+}
+
+// confirmedRow reports whether an item row's last three numbers satisfy
+// qty × price = amount as read, or its code is a valid EAN-13.
+func confirmedRow(it *rawItem) bool {
+	if it.id.ean && it.id.eanValid {
+		return true
+	}
+	n := len(it.nums)
+	if n < 3 {
+		return false
+	}
+	s, ok := solve(it.nums[n-3].text, it.nums[n-2].text, it.nums[n-1].text)
+	return ok && s.cost == 0
 }

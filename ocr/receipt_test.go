@@ -209,3 +209,19 @@ func TestLetterhead(t *testing.T) {
 		t.Errorf("supplier %q: a logo read as noise is not the name", s)
 	}
 }
+
+// One code-like word on a receipt is no item table: the receipt's lines
+// are still found from the amounts.
+func TestStrayCodeIsNoTable(t *testing.T) {
+	p := receiptPage(
+		line(20, "PJ'S", "PET", "EXPRESS"),
+		right(100, "Dog", "Food", "Adult", "49.99"),
+		line(130, "ITEM", "CODE", "PG50014", "4", "9.99"),
+		right(160, "Cat", "Litter", "10.01"),
+		right(200, "TOTAL", "60.00"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 2 || doc.Lines[0].Amount != "49.99" || doc.Lines[1].Amount != "10.01" || doc.Header.Total != "60.00" {
+		t.Errorf("lines %+v total %q", doc.Lines, doc.Header.Total)
+	}
+}
