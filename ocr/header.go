@@ -86,6 +86,15 @@ func readHeader(h *Header, rows, all []*row) {
 			readSupplier(h, r)
 		}
 	}
+	if h.DocNumber == "" {
+		for _, r := range all {
+			if n, ok := labelledDocNumber(r); ok {
+				h.DocNumber = n
+				h.Confidence["doc_number"] = 0.7
+				break
+			}
+		}
+	}
 	if h.Date == "" {
 		// Receipts print the date anywhere, often under the items.
 		for _, r := range all {
@@ -261,4 +270,60 @@ func labelledDateCompact(s string) (dateFound, bool) {
 		}
 	}
 	return findDate(b.String(), true)
+}
+
+// docLabels name a document number; the number is the next word with
+// digits, whatever its prefix.
+var docLabels = []string{"PONO", "P.O.NO", "ORDERNO", "ORDER#", "INVOICENO", "INVNO", "INVOICE#", "RECEIPTNO", "RECEIPT#",
+	"BILLNO", "BILL#", "DOCNO", "DOCUMENTNO", "DNNO", "DELIVERYNOTENO", "CHECKNO", "CHECK#", "CHK#", "TRANSNO", "TRANS#", "NO.",
+	"單號", "編號", "訂單號", "發票號碼", "發票號", "單據號碼"}
+
+// labelledDocNumber reads the document number after its label on a row:
+// the first following word of three or more characters holding at least
+// two digits (and no date or amount).
+func labelledDocNumber(r *row) (string, bool) {
+	for i, w := range r.words {
+		// The label may span words ("Invoice No.:"): test the text so far.
+		var b strings.Builder
+		for _, x := range r.words[max(0, i-2) : i+1] {
+			b.WriteString(strings.ToUpper(x.Text))
+		}
+		lbl := strings.TrimRight(b.String(), ":：")
+		found := false
+		for _, l := range docLabels {
+			if strings.HasSuffix(lbl, l) || strings.HasSuffix(lbl, strings.TrimSuffix(l, ".")) && l != "NO." {
+				found = true
+				break
+			}
+		}
+		if !found && i+1 < len(r.words) {
+			continue
+		}
+		// The number may be glued to the label ("No.:7724F717").
+		cands := []string{}
+		if k := strings.LastIndexAny(w.Text, ":：#"); k >= 0 && k+1 < len(w.Text) {
+			cands = append(cands, w.Text[k+1:])
+		}
+		if !found {
+			continue
+		}
+		for _, x := range r.words[i+1:] {
+			cands = append(cands, x.Text)
+		}
+		for _, c := range cands {
+			c = strings.Trim(c, trimSet+".")
+			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
+				continue
+			}
+			if _, ok := parseAmount(c); ok {
+				continue
+			}
+			if _, ok := findDate(c, true); ok {
+				continue
+			}
+			return c, true
+		}
+		return "", false
+	}
+	return "", false
 }

@@ -225,3 +225,27 @@ func TestStrayCodeIsNoTable(t *testing.T) {
 		t.Errorf("lines %+v total %q", doc.Lines, doc.Header.Total)
 	}
 }
+
+func TestLabelledDocNumber(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"Invoice", "No.:", "2473532"}, "2473532"},
+		{[]string{"Cash", "Inv", "No.:", "7724F717"}, "7724F717"},
+		{[]string{"發票號碼", "AB-20240305-17"}, "AB-20240305-17"},
+		{[]string{"Check", "#:", "57767-8018"}, "57767-8018"},
+		{[]string{"Order", "No:", "SO/24/0917"}, "SO/24/0917"},
+		{[]string{"Table", "No.", "13"}, ""},
+		{[]string{"Tel", "2345", "6789"}, ""},
+	} {
+		r := &row{}
+		for _, w := range line(10, c.words...) {
+			r.words = append(r.words, w)
+		}
+		got, _ := labelledDocNumber(r)
+		if got != c.want {
+			t.Errorf("%q: got %q, want %q", c.words, got, c.want)
+		}
+	}
+}
