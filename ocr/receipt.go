@@ -522,6 +522,13 @@ func readSummary(rows []*row) summary {
 		if excluded {
 			continue
 		}
+		if fuzzyTotal(r) {
+			// "Tota)", "T0TAL": the label misread in one letter.
+			if v, ok := rowAmount(rows, i); ok {
+				s.totals = append(s.totals, totalCand{abs64(v), 2, i})
+			}
+			continue
+		}
 		for _, tl := range totalLabels {
 			if strings.Contains(u, tl.label) {
 				// "( 47.70)": brackets round a total are decoration.
@@ -541,8 +548,11 @@ func readSummary(rows []*row) summary {
 // the topmost on ties. conf says how it was confirmed.
 func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
 	if len(s.totals) == 0 {
-		if s.hasSub && len(s.taxes) == 0 {
+		switch {
+		case s.hasSub && len(s.taxes) == 0:
 			return s.subtotal, 0.3, true
+		case s.hasCash && s.hasChange && s.cash >= s.change:
+			return s.cash - s.change, 0.3, true
 		}
 		return 0, 0, false
 	}
@@ -751,4 +761,19 @@ func repairBySum(items []*receiptItem, s summary, lineSum int64) map[int]bool {
 		out[f.i] = true
 	}
 	return out
+}
+
+// fuzzyTotal reports a row whose words include "TOTAL" misread in one
+// letter, and no exact label (those rows are read by their label).
+func fuzzyTotal(r *row) bool {
+	if strings.Contains(compactUpper(r), "TOTAL") {
+		return false
+	}
+	for _, w := range r.words {
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet+"."))
+		if len(u) >= 4 && len(u) <= 6 && editDistance(u, "TOTAL") <= 1 {
+			return true
+		}
+	}
+	return false
 }

@@ -249,3 +249,16 @@ func TestLabelledDocNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestTotalLabelMisread(t *testing.T) {
+	p := receiptPage(
+		line(20, "Windmill", "Family"),
+		right(100, "Soft", "Drink", "2.09"),
+		right(130, "Crab", "Cake", "8.75"),
+		right(170, "Tota)", "10.84"),
+	)
+	doc := Extract([]*Page{p})
+	if doc.Header.Total != "10.84" || doc.NeedsReview {
+		t.Errorf("total %q, review %v", doc.Header.Total, doc.NeedsReview)
+	}
+}
