@@ -56,7 +56,7 @@ func isSummary(s string) bool {
 // isSummaryRow is isSummary on a row, also catching a long keyword
 // misread in one letter ("Subtota)", "T0TAL").
 func isSummaryRow(r *row) bool {
-	if isSummary(compactUpper(r)) {
+	if isSummary(compactUpper(r)) || fuzzyTotal(r) {
 		return true
 	}
 	for _, w := range r.words {
@@ -303,7 +303,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 	stop := len(rows)
 	for i, r := range rows {
 		s := compactUpper(r)
-		if isTotalRow(s) || isSubtotalRow(s) {
+		if isTotalRow(s) || isSubtotalRow(s) || fuzzyTotal(r) {
 			// A "total" in the first rows is a heading, not the totals.
 			if i > 2 {
 				stop = i
