@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -170,6 +171,11 @@ func BenchmarkRealDocuments(b *testing.B) {
 		e.Close()
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
+			// OCR_THROUGHPUT_N limits the throughput pass to the first N
+			// images (it reads them twice more).
+			if n, err := strconv.Atoi(os.Getenv("OCR_THROUGHPUT_N")); err == nil && n > 0 && n < len(imgs) {
+				imgs = imgs[:n]
+			}
 			realThroughput(b, imgs)
 		}
 	}
