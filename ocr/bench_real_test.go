@@ -224,3 +224,21 @@ func realThroughput(b *testing.B, imgs []image.Image) {
 	b.ReportMetric(ppm[2]/ppm[1], "2-worker-speedup")
 	b.ReportMetric(2*cpuPage[1]/cpuPage[2], "2-worker-cpu-speedup")
 }
+
+// BenchmarkRealThroughput reads the first OCR_THROUGHPUT_N (default 12)
+// real documents with one and with two workers: pages per minute and CPU
+// time per page (see realThroughput). Run with -benchtime=1x.
+func BenchmarkRealThroughput(b *testing.B) {
+	docs := loadReal(b)
+	n := 12
+	if v, err := strconv.Atoi(os.Getenv("OCR_THROUGHPUT_N")); err == nil && v > 0 {
+		n = v
+	}
+	var imgs []image.Image
+	for _, d := range docs[:min(n, len(docs))] {
+		imgs = append(imgs, loadPhoto(b, d.Image))
+	}
+	for i := 0; i < b.N; i++ {
+		realThroughput(b, imgs)
+	}
+}
