@@ -9,6 +9,8 @@ import (
 var headerKeywords = []string{
 	"貨號", "編號", "SKU", "ITEM", "條碼", "BARCODE", "品名", "名稱", "DESCRIPTION",
 	"數量", "QTY", "單價", "PRICE", "金額", "AMOUNT", "單位", "UNIT", "折扣", "DISC",
+	// Simplified Chinese.
+	"货号", "编号", "条码", "名称", "数量", "单价", "金额", "单位",
 }
 
 func compactUpper(r *row) string {
@@ -26,11 +28,11 @@ func keywordCount(s string) int {
 }
 
 func isSubtotalRow(s string) bool {
-	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計")
+	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計") || strings.Contains(s, "小计")
 }
 
 func isTotalRow(s string) bool {
-	return !isSubtotalRow(s) && (strings.Contains(s, "TOTAL") || strings.Contains(s, "總計") || strings.Contains(s, "合計"))
+	return !isSubtotalRow(s) && (strings.Contains(s, "TOTAL") || strings.Contains(s, "總計") || strings.Contains(s, "合計") || strings.Contains(s, "总计") || strings.Contains(s, "合计"))
 }
 
 func isDiscountRow(s string) bool {

@@ -276,7 +276,7 @@ func labelledDateCompact(s string) (dateFound, bool) {
 // digits, whatever its prefix.
 var docLabels = []string{"PONO", "P.O.NO", "ORDERNO", "ORDER#", "INVOICENO", "INVNO", "INVOICE#", "RECEIPTNO", "RECEIPT#",
 	"BILLNO", "BILL#", "DOCNO", "DOCUMENTNO", "DNNO", "DELIVERYNOTENO", "CHECKNO", "CHECK#", "CHK#", "TRANSNO", "TRANS#", "NO.",
-	"單號", "編號", "訂單號", "發票號碼", "發票號", "單據號碼"}
+	"單號", "編號", "訂單號", "發票號碼", "發票號", "單據號碼", "单号", "编号", "订单号", "发票号码"}
 
 // labelledDocNumber reads the document number after its label on a row:
 // the first following word of three or more characters holding at least

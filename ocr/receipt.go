@@ -26,6 +26,7 @@ var summaryWords = []string{
 	"EFECTIVO", "CAMBIO", "IMPORTE", "PROPINA", "IVA", "TVA", "MWST", "SUMME", "GESAMT", "BAR", "RUECKGELD",
 	"ESPECES", "MONTANT", "RENDU", "CONTANTI", "RESTO", "TOTALE",
 	"合計", "總計", "總額", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
+	"合计", "总计", "总额", "小计", "应付", "实收", "现金", "税", "服务费", "收银",
 }
 
 // totalLabels name the amount payable, strongest first; each with the
@@ -36,12 +37,12 @@ var totalLabels = []struct {
 }{
 	{"GRANDTOTAL", 5}, {"TOTALDUE", 5}, {"AMOUNTDUE", 5}, {"BALANCEDUE", 5}, {"AMOUNTPAYABLE", 5},
 	{"TOTALPAYABLE", 5}, {"NETTOTAL", 4}, {"TOTALAMOUNT", 4}, {"TOTALAMT", 4}, {"總計", 4}, {"總額", 4}, {"應付", 4}, {"實收", 3},
-	{"合計", 3}, {"TOTAL", 3}, {"BALANCE", 2}, {"NETT", 2}, {"AMOUNT", 1},
+	{"总计", 4}, {"总额", 4}, {"应付", 4}, {"实收", 3}, {"合计", 3}, {"合計", 3}, {"TOTAL", 3}, {"BALANCE", 2}, {"NETT", 2}, {"AMOUNT", 1},
 }
 
 // notTotal: a row naming these is not the amount payable even if it says
 // "total".
-var notTotal = []string{"TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
+var notTotal = []string{"小计", "TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
 	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
 
 func isSummary(s string) bool {
@@ -493,7 +494,7 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
-		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
+		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
 		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
 			strings.Contains(u, "ROUND") {
 			if v, ok := rowAmount(rows, i); ok {
@@ -507,7 +508,7 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
-		if strings.Contains(u, "CASH") || strings.Contains(u, "TENDER") || strings.Contains(u, "現金") {
+		if strings.Contains(u, "CASH") || strings.Contains(u, "TENDER") || strings.Contains(u, "現金") || strings.Contains(u, "现金") {
 			if v, ok := rowAmount(rows, i); ok && !s.hasCash {
 				s.cash, s.hasCash = abs64(v), true
 			}

@@ -262,3 +262,21 @@ func TestTotalLabelMisread(t *testing.T) {
 		t.Errorf("total %q, review %v", doc.Header.Total, doc.NeedsReview)
 	}
 }
+
+// A simplified-Chinese receipt: its summary words end the items and name
+// the total.
+func TestReceiptSimplifiedChinese(t *testing.T) {
+	p := receiptPage(
+		line(20, "永辉", "超市"),
+		right(100, "鸡蛋", "2", "x", "6.50", "13.00"),
+		right(130, "牛奶", "8.00"),
+		right(170, "小计", "21.00"),
+		right(200, "合计", "¥21.00"),
+		right(230, "现金", "50.00"),
+		right(260, "找零", "29.00"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 2 || doc.Header.Total != "21.00" || doc.NeedsReview || doc.Lines[0].Qty != 2 {
+		t.Errorf("lines %+v total %q review %v %v", doc.Lines, doc.Header.Total, doc.NeedsReview, doc.Warnings)
+	}
+}
