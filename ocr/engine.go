@@ -257,10 +257,17 @@ func (e *Engine) ReadPage(ctx context.Context, img image.Image) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	return betterReading(upright, turned), nil
+}
+
+// betterReading keeps the upright reading unless the turned one reads
+// more words with confidence: an upright reading is never replaced by a
+// worse one.
+func betterReading(upright, turned *Page) *Page {
 	if readingQuality(upright) >= readingQuality(turned) {
-		return upright, nil
+		return upright
 	}
-	return turned, nil
+	return turned
 }
 
 // detect runs the orientation detector on the worker's thread.
