@@ -15,7 +15,7 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags "-s -w" -o /out/pandian ./server
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        ca-certificates tzdata libtesseract5 liblept5 libturbojpeg0 tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils \
+        ca-certificates tzdata libtesseract5 liblept5 libturbojpeg0 tesseract-ocr-eng tesseract-ocr-chi-tra tesseract-ocr-osd poppler-utils \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin pandian \
     && mkdir -p /data && chown pandian:pandian /data

@@ -31,7 +31,7 @@ all: build
 # fixtures), AR PL UMing/UKai and WenQuanYi Zen/Micro Hei (the layout
 # families of fixtures/documents/families). It uses
 # apt-get only when something is absent.
-APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra poppler-utils fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei
+APT_PKGS := gcc libc6-dev libturbojpeg0-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-tra tesseract-ocr-osd poppler-utils fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei fonts-wqy-microhei
 deps:
 	@command -v $(GO) >/dev/null || { echo "Go is required: https://go.dev/dl/"; exit 1; }
 	@missing=$$(for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

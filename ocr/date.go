@@ -8,47 +8,88 @@ import (
 	"time"
 )
 
+const monthRe = `(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[A-Z]*\.?`
+
 var (
 	reDateCJK = regexp.MustCompile(`(\d{4})年(\d{1,2})月(\d{1,2})日`)
 	reDateYMD = regexp.MustCompile(`(?:^|\D)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\D|$)`)
-	reDateDMY = regexp.MustCompile(`(?:^|\D)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\D|$)`)
+	reDateDMY = regexp.MustCompile(`(?:^|[^\d.,])(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[^\d.,]|[.,]\D|[.,]?$)`)
+	// 05-MAR-24, 19 APR 2018, 02Feb'15, 5th March 2024.
+	reDateDMonY = regexp.MustCompile(`(?i)(?:^|[^\d])(\d{1,2})(?:ST|ND|RD|TH)?[\s\-/.]*` + monthRe + `[\s\-/.,']*(\d{4}|\d{2})(?:\D|$)`)
+	// Mar 5, 2024; Feb11.2012; MARCH 5 2024.
+	reDateMonDY = regexp.MustCompile(`(?i)(?:^|[^A-Z])` + monthRe + `[\s\-/.]*(\d{1,2})(?:ST|ND|RD|TH)?[\s,.\-/']+(\d{4}|\d{2})(?:\D|$)`)
 )
+
+var monthNum = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+
+// dateFound is a date read from a text.
+type dateFound struct {
+	iso, text string
+	// ambiguous: numeric day and month both 12 or under and different, so
+	// the other order is also a valid date.
+	ambiguous bool
+}
 
 // ParseDate finds a date in s and returns it in ISO form (yyyy-mm-dd)
 // together with the matched text (spaces removed). It understands
-// yyyy年m月d日 (spaces between the parts are ignored), yyyy-mm-dd, yyyy/mm/dd
-// and dd-mm-yyyy or dd/mm/yyyy. Day-first is preferred, as in Hong Kong and
-// Macau; month-first is used only when the second number exceeds 12.
+// yyyy年m月d日 (spaces between the parts are ignored), yyyy-mm-dd,
+// yyyy/mm/dd, dd/mm/yyyy, dd-mm-yy, dd.mm.yyyy, 05-MAR-24, 19 Apr 2018,
+// Mar 5, 2024 and Feb11.2012. Numeric dates are read day first, as in
+// Hong Kong and Macau, unless only month first is valid.
 func ParseDate(s string) (iso, matched string, ok bool) {
-	for _, re := range []*regexp.Regexp{reDateCJK, reDateYMD, reDateDMY} {
-		// The CJK form is matched with spaces removed (Tesseract spaces the
-		// characters out); numeric forms on the text as read, where a space
-		// ends the number.
-		compact := s
-		if re == reDateCJK {
-			compact = strings.Join(strings.Fields(s), "")
-		}
-		m := re.FindStringSubmatchIndex(compact)
-		if m == nil {
-			continue
-		}
-		a, b, c := compact[m[2]:m[3]], compact[m[4]:m[5]], compact[m[6]:m[7]]
-		text := compact[m[2]:m[7]]
-		if re == reDateCJK {
-			text = compact[m[0]:m[1]]
-		}
-		y, mo, d := a, b, c
-		if re == reDateDMY {
-			y, mo, d = c, b, a
-			if n, _ := strconv.Atoi(mo); n > 12 {
-				mo, d = d, mo
-			}
-		}
-		if iso, ok := isoDate(y, mo, d); ok {
-			return iso, text, true
+	d, ok := findDate(s, true)
+	return d.iso, d.text, ok
+}
+
+// findDate is ParseDate with the order of numeric dates chosen by
+// dayFirst, reporting whether the other order would also be valid.
+func findDate(s string, dayFirst bool) (dateFound, bool) {
+	compact := strings.Join(strings.Fields(s), "")
+	if m := reDateCJK.FindStringSubmatch(compact); m != nil {
+		if iso, ok := isoDate(m[1], m[2], m[3]); ok {
+			return dateFound{iso: iso, text: m[0]}, true
 		}
 	}
-	return "", "", false
+	if m := reDateYMD.FindStringSubmatch(s); m != nil {
+		if iso, ok := isoDate(m[1], m[2], m[3]); ok {
+			return dateFound{iso: iso, text: m[1] + "-" + m[2] + "-" + m[3]}, true
+		}
+	}
+	if m := reDateDMonY.FindStringSubmatch(s); m != nil {
+		if iso, ok := isoDate(fullYear(m[3]), strconv.Itoa(monthNum[strings.ToUpper(m[2])]), m[1]); ok {
+			return dateFound{iso: iso, text: strings.TrimSpace(m[0])}, true
+		}
+	}
+	if m := reDateMonDY.FindStringSubmatch(s); m != nil {
+		if iso, ok := isoDate(fullYear(m[3]), strconv.Itoa(monthNum[strings.ToUpper(m[1])]), m[2]); ok {
+			return dateFound{iso: iso, text: strings.TrimSpace(m[0])}, true
+		}
+	}
+	for _, m := range reDateDMY.FindAllStringSubmatch(s, -1) {
+		a, b, y := m[1], m[2], fullYear(m[3])
+		first, second := b, a // month, day when day first
+		if !dayFirst {
+			first, second = a, b
+		}
+		isoA, okA := isoDate(y, first, second)
+		isoB, okB := isoDate(y, second, first)
+		text := a + "/" + b + "/" + m[3]
+		switch {
+		case okA:
+			return dateFound{iso: isoA, text: text, ambiguous: okB && isoA != isoB}, true
+		case okB:
+			return dateFound{iso: isoB, text: text}, true
+		}
+	}
+	return dateFound{}, false
+}
+
+// fullYear reads a two-digit year as 20yy.
+func fullYear(y string) string {
+	if len(y) == 2 {
+		return "20" + y
+	}
+	return y
 }
 
 func isoDate(y, m, d string) (string, bool) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"unicode"
 
 	"github.com/otiai10/gosseract/v2"
 )
@@ -30,6 +31,9 @@ type Word struct {
 type Page struct {
 	Words         []Word
 	Width, Height int
+	// Turned is the number of clockwise quarter turns the page was read
+	// turned by (orientation detection), 0 when read as it came.
+	Turned int `json:",omitempty"`
 }
 
 // Options configures an Engine; the zero value gives the defaults.
@@ -58,9 +62,11 @@ type Engine struct {
 // item codes a second, independent reading.
 type worker struct {
 	page, code *gosseract.Client
+	osd        *osd
 }
 
 func (w *worker) close() {
+	w.osd.close()
 	if w.page != nil {
 		w.page.Close()
 	}
@@ -117,6 +123,11 @@ func newWorker(langs []string) (*worker, error) {
 		w.close()
 		return nil, fmt.Errorf("ocr: %s: %w", what, err)
 	}
+	o, err := newOSD()
+	if err != nil {
+		return fail("orientation detection", err)
+	}
+	w.osd = o
 	if err := w.page.SetLanguage(langs...); err != nil {
 		return fail("set languages", err)
 	}
@@ -198,9 +209,20 @@ func (e *Engine) acquire(ctx context.Context) (*worker, error) {
 	}
 }
 
-// ReadPage preprocesses one page image and OCRs it. Cancellation is checked
-// between preprocessing and recognition (Tesseract itself is not
-// interruptible; one page takes a second or two).
+// Orientation detection thresholds: below osdMinConf the detector's
+// opinion is ignored and the page is read as it came; between osdMinConf
+// and osdSureConf the page is read both ways and the better reading kept
+// (an upright reading is never replaced by a worse one).
+const (
+	osdMinConf  = 1.5
+	osdSureConf = 5
+)
+
+// ReadPage preprocesses one page image and OCRs it. Tesseract's
+// orientation detection runs once first; the page is read turned only
+// when the detector says so. Cancellation is checked between
+// preprocessing and recognition (Tesseract itself is not interruptible;
+// one page takes a second or two).
 func (e *Engine) ReadPage(ctx context.Context, img image.Image) (*Page, error) {
 	if img == nil || img.Bounds().Empty() {
 		return nil, fmt.Errorf("%w: empty image", ErrCorrupt)
@@ -212,7 +234,69 @@ func (e *Engine) ReadPage(ctx context.Context, img image.Image) (*Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return e.recognise(ctx, g)
+	w, err := e.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { e.clients <- w }()
+	q, conf, ok := e.detect(w, g)
+	if !ok || q == 0 || conf < osdMinConf {
+		return e.read(ctx, w, g)
+	}
+	// Preprocess the turned photo again: the sheet's width and scale
+	// depend on which side is up.
+	turned, err := e.read(ctx, w, preprocess(Turn(img, q), defaultPrep))
+	if err != nil {
+		return nil, err
+	}
+	turned.Turned = q
+	if conf >= osdSureConf {
+		return turned, nil
+	}
+	upright, err := e.read(ctx, w, g)
+	if err != nil {
+		return nil, err
+	}
+	return betterReading(upright, turned), nil
+}
+
+// betterReading keeps the upright reading unless the turned one reads
+// more words with confidence: an upright reading is never replaced by a
+// worse one.
+func betterReading(upright, turned *Page) *Page {
+	if readingQuality(upright) >= readingQuality(turned) {
+		return upright
+	}
+	return turned
+}
+
+// detect runs the orientation detector on the worker's thread.
+func (e *Engine) detect(w *worker, g *grayImg) (int, float64, bool) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ompSingleThread()
+	return w.osd.orientation(g)
+}
+
+// readingQuality counts the words read with confidence that hold three
+// letters or digits: a page read the wrong way up gives few.
+func readingQuality(p *Page) int {
+	n := 0
+	for _, w := range p.Words {
+		if w.Conf < 70 {
+			continue
+		}
+		k := 0
+		for _, r := range w.Text {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				k++
+			}
+		}
+		if k >= 3 {
+			n++
+		}
+	}
+	return n
 }
 
 func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
@@ -221,6 +305,11 @@ func (e *Engine) recognise(ctx context.Context, g *grayImg) (*Page, error) {
 		return nil, err
 	}
 	defer func() { e.clients <- w }()
+	return e.read(ctx, w, g)
+}
+
+// read OCRs a preprocessed page with a worker's clients.
+func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error) {
 	// OpenMP settings are per OS thread: pin the goroutine so Tesseract's
 	// parallel regions run single-threaded (see ompSingleThread).
 	runtime.LockOSThread()

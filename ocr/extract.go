@@ -9,6 +9,8 @@ import (
 var headerKeywords = []string{
 	"貨號", "編號", "SKU", "ITEM", "條碼", "BARCODE", "品名", "名稱", "DESCRIPTION",
 	"數量", "QTY", "單價", "PRICE", "金額", "AMOUNT", "單位", "UNIT", "折扣", "DISC",
+	// Simplified Chinese.
+	"货号", "编号", "条码", "名称", "数量", "单价", "金额", "单位",
 }
 
 func compactUpper(r *row) string {
@@ -26,11 +28,11 @@ func keywordCount(s string) int {
 }
 
 func isSubtotalRow(s string) bool {
-	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計")
+	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計") || strings.Contains(s, "小计")
 }
 
 func isTotalRow(s string) bool {
-	return !isSubtotalRow(s) && (strings.Contains(s, "TOTAL") || strings.Contains(s, "總計") || strings.Contains(s, "合計"))
+	return !isSubtotalRow(s) && (strings.Contains(s, "TOTAL") || strings.Contains(s, "總計") || strings.Contains(s, "合計") || strings.Contains(s, "总计") || strings.Contains(s, "合计"))
 }
 
 func isDiscountRow(s string) bool {
@@ -42,6 +44,11 @@ func isDiscountRow(s string) bool {
 // column titles (when present) and the totals, then the cross-checks.
 func Extract(pages []*Page) *Document {
 	doc := &Document{Pages: len(pages), Header: Header{Confidence: map[string]float64{}}}
+	for i, p := range pages {
+		if p != nil && p.Turned != 0 {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d was read turned by %d°", i+1, 90*p.Turned))
+		}
+	}
 	var items []*rawItem
 	var sums totals
 	hasDiscCol := false
@@ -108,6 +115,24 @@ func Extract(pages []*Page) *Document {
 			}
 			items = append(items, it)
 			prev = r
+		}
+	}
+	if len(items) == 0 || len(items) == 1 && !confirmedRow(items[0]) {
+		// No item codes (one unconfirmed code-like word is no table): find
+		// the items from the amounts' column, unless that finds nothing
+		// either.
+		r := &Document{Pages: doc.Pages, Header: doc.Header, Warnings: doc.Warnings}
+		r.Header.Confidence = map[string]float64{}
+		for k, v := range doc.Header.Confidence {
+			r.Header.Confidence[k] = v
+		}
+		extractReceipt(pages, r)
+		if len(r.Lines) > 0 || len(items) == 0 {
+			if len(r.Lines) == 0 {
+				r.NeedsReview = true
+				r.Warnings = append(r.Warnings, "no line items found")
+			}
+			return r
 		}
 	}
 	cols := learnColumns(items)
@@ -236,4 +261,18 @@ func (t *totals) reconcile(h *Header, lineSum int64, sumKnown bool, doc *Documen
 	if !sumKnown {
 		doc.NeedsReview = true
 	}
+}
+
+// confirmedRow reports whether an item row's last three numbers satisfy
+// qty × price = amount as read, or its code is a valid EAN-13.
+func confirmedRow(it *rawItem) bool {
+	if it.id.ean && it.id.eanValid {
+		return true
+	}
+	n := len(it.nums)
+	if n < 3 {
+		return false
+	}
+	s, ok := solve(it.nums[n-3].text, it.nums[n-2].text, it.nums[n-1].text)
+	return ok && s.cost == 0
 }

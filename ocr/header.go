@@ -71,9 +71,12 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 		if h.Date == "" {
-			if iso, m, ok := ParseDate(r.text()); ok {
-				h.Date, h.DatePrinted = iso, m
+			if d, ok := findDate(r.text(), true); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = minConf(r.words) / 100
+				if d.ambiguous {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
+				}
 			} else if iso, ok := parseLabelledDate(r.text()); ok {
 				h.Date = iso
 				h.Confidence["date"] = 0.3
@@ -83,6 +86,110 @@ func readHeader(h *Header, rows, all []*row) {
 			readSupplier(h, r)
 		}
 	}
+	if h.DocNumber == "" {
+		for _, r := range all {
+			if n, ok := labelledDocNumber(r); ok {
+				h.DocNumber = n
+				h.Confidence["doc_number"] = 0.7
+				break
+			}
+		}
+	}
+	if h.Date == "" {
+		// Receipts print the date anywhere, often under the items.
+		for _, r := range all {
+			if d, ok := findDate(r.text(), true); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = min(minConf(r.words)/100, 0.8)
+				if d.ambiguous {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
+				}
+				break
+			}
+		}
+	}
+	if h.Date == "" {
+		// "Date:02/08/201 6": a space read inside the date after its label.
+		for _, r := range all {
+			if d, ok := labelledDateCompact(r.text()); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.4
+				break
+			}
+		}
+	}
+	if h.Supplier == "" {
+		h.Supplier = letterhead(all)
+	}
+}
+
+// letterhead reads the supplier's name from the top of the page: the
+// first of the top rows (above the first amount or date) that reads as a
+// name: mostly letters, no telephone, read with confidence (60 on
+// average; 30 when it names a company form such as Ltd, Sdn Bhd or
+// 有限公司, which is a bonus, not a requirement). Logos read as noise are
+// skipped.
+func letterhead(rows []*row) string {
+	for i, r := range rows {
+		if i >= 10 {
+			break
+		}
+		u := compactUpper(r)
+		if _, ok := findDate(r.text(), true); ok || hasMoneyWord(r) {
+			break
+		}
+		if strings.Contains(u, "TEL") || strings.Contains(u, "PHONE") || strings.Contains(u, "電話") || strings.Contains(u, "FAX") {
+			continue
+		}
+		// Words read with little confidence are noise (a logo, the
+		// background); the name is what is left.
+		keep := 45.0
+		if t := r.text(); reCompanyWords.MatchString(t) || reCompanyEN.MatchString(t) {
+			keep = 15 // a company form vouches for the row
+		}
+		var ws []string
+		letters, chars, digits, keptChars := 0, 0, 0, 0
+		confSum := 0.0
+		for _, w := range r.words {
+			s := cleanWord(w.Text)
+			if s == "" {
+				continue
+			}
+			chars += len([]rune(s))
+			if w.Conf < keep {
+				continue
+			}
+			letters += letterCount(s)
+			digits += countDigits(s)
+			keptChars += len([]rune(s))
+			confSum += w.Conf
+			ws = append(ws, s)
+		}
+		if len(ws) == 0 || letters < 3 || letters*10 < keptChars*7 || digits*4 > keptChars || keptChars*2 < chars {
+			continue
+		}
+		name := joinText(ws)
+		minConf := 65.0
+		if reCompanyEN.MatchString(name) || reCompanyWords.MatchString(name) {
+			minConf = 30
+		}
+		if confSum/float64(len(ws)) < minConf {
+			continue
+		}
+		return name
+	}
+	return ""
+}
+
+var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\bS\.?L\.?\b|\bPTE\b|\bPLC\b|有限公司|公司|商行|集團)`)
+
+func hasMoneyWord(r *row) bool {
+	for _, w := range r.words {
+		if _, ok := parseAmount(cleanWord(w.Text)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func minConf(ws []Word) float64 {
@@ -133,4 +240,90 @@ func readSupplier(h *Header, r *row) {
 			h.SupplierEN = strings.Trim(en, trimSet+" ")
 		}
 	}
+}
+
+// labelledDateCompact reads the ten characters of digits and separators
+// after a Date/日期 label with the spaces removed.
+func labelledDateCompact(s string) (dateFound, bool) {
+	u := strings.ToUpper(s)
+	i := strings.Index(u, "DATE")
+	n := 4
+	if i < 0 {
+		i, n = strings.Index(s, "日期"), len("日期")
+	}
+	if i < 0 {
+		return dateFound{}, false
+	}
+	var b strings.Builder
+	for _, r := range s[i+n:] {
+		switch {
+		case r >= '0' && r <= '9' || r == '/' || r == '-' || r == '.':
+			b.WriteRune(r)
+		case r == ' ' || r == ':' && b.Len() == 0:
+		default:
+			if b.Len() > 0 {
+				return findDate(b.String(), true)
+			}
+		}
+		if b.Len() == 10 {
+			break
+		}
+	}
+	return findDate(b.String(), true)
+}
+
+// docLabels name a document number; the number is the next word with
+// digits, whatever its prefix.
+var docLabels = []string{"PONO", "P.O.NO", "ORDERNO", "ORDER#", "INVOICENO", "INVNO", "INVOICE#", "RECEIPTNO", "RECEIPT#",
+	"BILLNO", "BILL#", "DOCNO", "DOCUMENTNO", "DNNO", "DELIVERYNOTENO", "CHECKNO", "CHECK#", "CHK#", "TRANSNO", "TRANS#", "NO.",
+	"單號", "編號", "訂單號", "發票號碼", "發票號", "單據號碼", "单号", "编号", "订单号", "发票号码"}
+
+// labelledDocNumber reads the document number after its label on a row:
+// the first following word of three or more characters holding at least
+// two digits (and no date or amount).
+func labelledDocNumber(r *row) (string, bool) {
+	for i, w := range r.words {
+		// The label may span words ("Invoice No.:"): test the text so far.
+		var b strings.Builder
+		for _, x := range r.words[max(0, i-2) : i+1] {
+			b.WriteString(strings.ToUpper(x.Text))
+		}
+		lbl := strings.TrimRight(b.String(), ":：")
+		found := false
+		for _, l := range docLabels {
+			if strings.HasSuffix(lbl, l) || strings.HasSuffix(lbl, strings.TrimSuffix(l, ".")) && l != "NO." {
+				found = true
+				break
+			}
+		}
+		if !found && i+1 < len(r.words) {
+			continue
+		}
+		// The number may be glued to the label ("No.:7724F717").
+		cands := []string{}
+		if k := strings.LastIndexAny(w.Text, ":：#"); k >= 0 && k+1 < len(w.Text) {
+			cands = append(cands, w.Text[k+1:])
+		}
+		if !found {
+			continue
+		}
+		for _, x := range r.words[i+1:] {
+			cands = append(cands, x.Text)
+		}
+		for _, c := range cands {
+			c = strings.Trim(c, trimSet+".")
+			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
+				continue
+			}
+			if _, ok := parseAmount(c); ok {
+				continue
+			}
+			if _, ok := findDate(c, true); ok {
+				continue
+			}
+			return c, true
+		}
+		return "", false
+	}
+	return "", false
 }

@@ -14,9 +14,19 @@ type prepOptions struct {
 	sheetWidth, receiptWidth int
 	// removeRules erases long horizontal and vertical ruling lines.
 	removeRules bool
+	// lineHeight, when not 0, replaces the fixed widths: the page is
+	// scaled so that its text lines (measured on the photo) become
+	// lineHeight pixels high, within maxScale of the photo's size.
+	lineHeight int
+	maxScale   float64
 }
 
-var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true}
+// The line height is the median character height in pixels; on the real
+// receipts' development half, line F1 was 0.79 at 15, 0.70 at 18, 0.63 at
+// 22 (0.39 at the fixed widths alone), with about the same CPU time. The
+// generated purchase orders read at 18–24 at the fixed widths, inside the
+// band that keeps them.
+var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 15, maxScale: 3}
 
 // preprocess turns a photo or scan into the grayscale plane given to
 // Tesseract: rectified, flattened and with table rules removed.
@@ -30,6 +40,17 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	outW := opt.sheetWidth
 	if pw/ph < 0.55 {
 		outW = opt.receiptWidth
+	}
+	if opt.lineHeight > 0 {
+		// Characters far from the size Tesseract reads best at the fixed
+		// width (small photos blown up, large scans): scale by text size.
+		if lh := textLineHeight(g); lh > 0 {
+			atFixed := lh * float64(outW) / pw
+			if lo, hi := 0.6*float64(opt.lineHeight), 1.6*float64(opt.lineHeight); atFixed < lo || atFixed > hi {
+				scale := math.Min(math.Max(float64(opt.lineHeight)/lh, 0.25), opt.maxScale)
+				outW = int(math.Round(pw * scale))
+			}
+		}
 	}
 	outH := int(math.Round(float64(outW) * ph / pw))
 	// Keep the output within 4× the source and a sane size.
@@ -207,4 +228,51 @@ func removeRules(g *grayImg) {
 			}
 		}
 	}
+}
+
+// textLineHeight estimates the height in pixels of the characters of a
+// photo or scan: the median height of the dark connected components of
+// character size, on a copy reduced to at most 1600 pixels. 0 when there
+// are too few components to tell.
+func textLineHeight(g *grayImg) float64 {
+	f := max(1, (max(g.w, g.h)+1599)/1600)
+	d := downsample(g, f)
+	thr := otsu(d.pix)
+	n := d.w * d.h
+	seen := make([]bool, n)
+	stack := make([]int32, 0, 256)
+	var hs []int
+	for i := 0; i < n; i++ {
+		if seen[i] || d.pix[i] > thr {
+			continue
+		}
+		seen[i] = true
+		stack = append(stack[:0], int32(i))
+		x0, x1, y0, y1, area := d.w, 0, d.h, 0, 0
+		for len(stack) > 0 {
+			p := int(stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+			area++
+			x, y := p%d.w, p/d.w
+			x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+			for _, nb := range [4][2]int{{x - 1, y}, {x + 1, y}, {x, y - 1}, {x, y + 1}} {
+				if nb[0] < 0 || nb[1] < 0 || nb[0] >= d.w || nb[1] >= d.h {
+					continue
+				}
+				j := nb[1]*d.w + nb[0]
+				if !seen[j] && d.pix[j] <= thr {
+					seen[j] = true
+					stack = append(stack, int32(j))
+				}
+			}
+		}
+		h, w := y1-y0+1, x1-x0+1
+		if h >= 3 && h <= d.h/20 && w <= 3*h && area >= 6 {
+			hs = append(hs, h)
+		}
+	}
+	if len(hs) < 20 {
+		return 0
+	}
+	return float64(median(hs) * f)
 }

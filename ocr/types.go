@@ -1,10 +1,16 @@
 package ocr
 
+import "strings"
+
 // Header holds the document-level fields.
 type Header struct {
 	// DocType is PO (purchase order), DN (delivery note), RC (invoice or
 	// receipt) or empty when unknown.
-	DocType    string
+	DocType string
+	// Supplier is the supplier's name from the letterhead, as printed (any
+	// language); SupplierZH and SupplierEN are its Chinese and English
+	// company names when recognised by company words.
+	Supplier   string
 	SupplierZH string
 	SupplierEN string
 	// DocNumber is the document number as printed, e.g. "PO/2024/3073".
@@ -13,12 +19,25 @@ type Header struct {
 	// text it was read from.
 	Date        string
 	DatePrinted string
-	Currency    string
+	// DateAmbiguous is set when the printed date is numeric and reads as a
+	// valid date with day and month either way round; Date then follows the
+	// location's default (day first in Hong Kong and Macau).
+	DateAmbiguous bool
+	Currency      string
 	// Subtotal, Discount and Total are decimal strings with two decimals, or
 	// empty when not found.
 	Subtotal, Discount, Total string
 	// Confidence per field name ("doc_number", "date", "total", ...), 0–1.
 	Confidence map[string]float64
+}
+
+// SupplierName is the supplier as one string: the company names when
+// recognised, else the letterhead.
+func (h Header) SupplierName() string {
+	if n := strings.TrimSpace(h.SupplierZH + " " + h.SupplierEN); n != "" {
+		return n
+	}
+	return h.Supplier
 }
 
 // Line is one line item.

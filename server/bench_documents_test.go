@@ -10,10 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"pandian/ocr/potruth"
+	"pandian/ocr/realtruth"
 	"pandian/stock"
 )
 
@@ -198,4 +200,118 @@ func bareTesseract(b *testing.B, truths []*potruth.Truth) float64 {
 		}
 	}
 	return time.Since(start).Seconds() / float64(len(truths))
+}
+
+// realDocumentsDir holds the real receipts with ground truth.
+const realDocumentsDir = "../../shared/data/real-documents"
+
+// BenchmarkRealDocumentsAPI runs the real receipts of
+// shared/data/real-documents through the HTTP API (upload as an invoice at
+// HK-TST, OCR job with one worker, GET the document) and, in the same run,
+// bare `tesseract --psm 6` with the naive row rule (realtruth.Naive) on the
+// same images. Header fields (total, date, supplier) and line items are
+// scored per half: dev (tuned on) and held-out (the figure that counts).
+// Time per page: upload to done against the tesseract process, wall and
+// CPU (the server runs in this process, so its CPU time is this process's).
+func BenchmarkRealDocumentsAPI(b *testing.B) {
+	docs, err := realtruth.Load(realDocumentsDir)
+	if err != nil {
+		b.Skipf("no real documents in %s: %v", realDocumentsDir, err)
+	}
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		b.Skip("tesseract CLI not installed")
+	}
+	cfg := testConfig(b, "sqlite")
+	cfg.OCRWorkers = 1
+	s := startServerWith(b, cfg)
+	type half struct {
+		ours, bare                     realtruth.Tally
+		oursCPU, bareCPU, oursW, bareW float64
+		done, pages                    int
+	}
+	halves := map[string]*half{}
+	for _, d := range docs {
+		img, err := os.ReadFile(d.Image)
+		if err != nil {
+			b.Fatal(err)
+		}
+		c0, t0 := processCPU(), time.Now()
+		code, body := s.uploadDoc("A001", []docPart{{"kind", "invoice"}, {"location", "HK-TST"}}, filepath.Base(d.Image), img)
+		if code != 202 {
+			b.Fatalf("upload %s: %d %s", d.ID, code, body)
+		}
+		var up stock.Document
+		json.Unmarshal(body, &up)
+		got := s.waitDocument("A001", up.ID, 10*time.Minute)
+		wall, cpu := time.Since(t0).Seconds(), (processCPU() - c0).Seconds()
+		var r realtruth.Result
+		if got.Header != nil {
+			r = realtruth.Result{Total: got.Header.Total, Date: got.Header.Date, Supplier: got.Header.Supplier}
+		}
+		for _, l := range got.Lines {
+			r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
+		}
+		cmd := exec.Command("tesseract", d.Image, "-", "--psm", "6", "-l", "eng+chi_tra")
+		cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
+		bt0 := time.Now()
+		out, err := cmd.Output()
+		if err != nil {
+			b.Fatalf("tesseract %s: %v", d.ID, err)
+		}
+		bw := time.Since(bt0).Seconds()
+		bc := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+		bare := realtruth.Naive(string(out))
+		h := halves[d.Half]
+		if h == nil {
+			h = &half{}
+			halves[d.Half] = h
+		}
+		h.ours.Add(d, r)
+		h.bare.Add(d, bare)
+		h.oursCPU, h.oursW, h.bareCPU, h.bareW = h.oursCPU+cpu, h.oursW+wall, h.bareCPU+bc, h.bareW+bw
+		h.pages++
+		if got.Status == stock.DocDone {
+			h.done++
+		}
+		so, sb := d.ScoreLines(r.Lines), d.ScoreLines(bare.Lines)
+		fmt.Printf("%-9s %-8s lines %d/%d (got %d) bare %d/%d (got %d)  total %v/%v date %v/%v supplier %v/%v  %s  %.1f s CPU, bare %.1f s\n",
+			d.ID, d.Half, so.Right, so.Truth, so.Got, sb.Right, sb.Truth, sb.Got,
+			d.TotalMatches(r.Total), d.TotalMatches(bare.Total), d.DateMatches(r.Date), d.DateMatches(bare.Date),
+			realtruth.SupplierMatches(r.Supplier, d.Company), realtruth.SupplierMatches(bare.Supplier, d.Company), got.Status, cpu, bc)
+	}
+	for _, name := range []string{realtruth.Dev, realtruth.HeldOut} {
+		h := halves[name]
+		if h == nil {
+			continue
+		}
+		fmt.Printf("== %s: %d documents, %d done\n", name, h.pages, h.done)
+		for _, x := range []struct {
+			who string
+			t   realtruth.Tally
+		}{{"API", h.ours}, {"bare+regex", h.bare}} {
+			l := x.t.Lines
+			fmt.Printf("%-10s lines P %.3f R %.3f F1 %.3f (%d/%d, read %d, wrong unflagged %d); total %d/%d date %d/%d supplier %d/%d\n", x.who,
+				l.Precision(), l.Recall(), l.F1(), l.Right, l.Truth, l.Got, l.WrongUnflagged,
+				x.t.Totals, x.t.TotalDocs, x.t.Dates, x.t.DateDocs, x.t.Suppliers, x.t.SupplierDocs)
+		}
+		n := float64(h.pages)
+		fmt.Printf("seconds per page: API %.2f wall / %.2f CPU, bare %.2f wall / %.2f CPU: %.2f× wall, %.2f× CPU; F1 %.2f× the baseline's\n",
+			h.oursW/n, h.oursCPU/n, h.bareW/n, h.bareCPU/n, h.oursW/h.bareW, h.oursCPU/h.bareCPU, h.ours.Lines.F1()/max(h.bare.Lines.F1(), 1e-9))
+		p := strings.ReplaceAll(name, "-", "")
+		b.ReportMetric(h.ours.Lines.F1(), p+"-F1")
+		b.ReportMetric(h.bare.Lines.F1(), p+"-F1-bare")
+		b.ReportMetric(realtruth.Frac(h.ours.Totals, h.ours.TotalDocs), p+"-total")
+		b.ReportMetric(realtruth.Frac(h.ours.Dates, h.ours.DateDocs), p+"-date")
+		b.ReportMetric(realtruth.Frac(h.ours.Suppliers, h.ours.SupplierDocs), p+"-supplier")
+		b.ReportMetric(h.oursCPU/h.bareCPU, p+"-cpu-x-bare")
+	}
+}
+
+// processCPU is this process's user+system CPU time.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

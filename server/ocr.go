@@ -6,7 +6,6 @@ import (
 	"errors"
 	"image"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,26 +89,8 @@ func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType stri
 	if err != nil {
 		return stock.Extraction{}, err
 	}
-	// No table found: the pages may have been photographed sideways or
-	// upside down without an EXIF tag. Try them turned, upside down first
-	// (the commonest), and keep the first turn that finds line items.
-	for _, quarters := range []int{2, 1, 3} {
-		if len(doc.Lines) > 0 || ctx.Err() != nil {
-			break
-		}
-		turned := make([]image.Image, len(pages))
-		for i, p := range pages {
-			turned[i] = ocr.Turn(p, quarters)
-		}
-		t, err := d.readPages(ctx, turned, func(float64) {})
-		if err != nil {
-			return stock.Extraction{}, err
-		}
-		if len(t.Lines) > 0 {
-			t.Warnings = append(t.Warnings, "the pages were read turned by "+strconv.Itoa(90*quarters)+"°")
-			doc = t
-		}
-	}
+	// Pages photographed sideways or upside down are turned by the
+	// engine's orientation detection, once, before reading.
 	progress(1)
 	return extraction(doc), nil
 }
@@ -128,7 +109,7 @@ func (d documents) readPages(ctx context.Context, pages []image.Image, progress 
 func extraction(doc *ocr.Document) stock.Extraction {
 	h := doc.Header
 	ex := stock.Extraction{Pages: doc.Pages, NeedsReview: doc.NeedsReview, Warnings: doc.Warnings,
-		Header: stock.DocHeader{Supplier: strings.TrimSpace(h.SupplierZH + " " + h.SupplierEN), PONumber: h.DocNumber,
+		Header: stock.DocHeader{Supplier: h.SupplierName(), PONumber: h.DocNumber,
 			Date: h.Date, Total: h.Total, Currency: h.Currency, Confidence: map[string]float64{}}}
 	// The engine names the document number doc_number; the API po_number.
 	for k, v := range h.Confidence {

@@ -1,0 +1,780 @@
+package ocr
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// This file finds line items on pages that have no item codes: receipts,
+// invoices and delivery notes in any layout. Nothing here knows a layout:
+// a row is an item when it ends in an amount that lines up with the other
+// rows' amounts (the amount column, found from the right edges of the
+// page's money), it names no total, tax or payment, and it lies above the
+// totals. Quantities and unit prices come from the numbers between the
+// description and the amount, and are checked (qty × price = amount);
+// the lines' sum is checked against the subtotal or total.
+
+// summaryWords name rows that are not items: totals, taxes, payments.
+var summaryWords = []string{
+	"TOTAL", "SUBTOTAL", "SUB-TOTAL", "TAX", "GST", "VAT", "SST", "HST", "PST",
+	"CASH", "CHANGE", "TENDER", "VISA", "MASTER", "AMEX", "CARD", "DEBIT", "CREDIT",
+	"BALANCE", "DUE", "PAYMENT", "PAID", "TIP", "GRATUITY", "ROUNDING", "ROUND",
+	"SAVING", "DISCOUNT", "DEPOSIT", "AMOUNT", "NETT", "SERVICE", "SERV.", "ITEMS", "ITEMCOUNT",
+	// The same in the other Latin-script languages receipts come in.
+	"EFECTIVO", "CAMBIO", "IMPORTE", "PROPINA", "IVA", "TVA", "MWST", "SUMME", "GESAMT", "BAR", "RUECKGELD",
+	"ESPECES", "MONTANT", "RENDU", "CONTANTI", "RESTO", "TOTALE",
+	"合計", "總計", "總額", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
+	"合计", "总计", "总额", "小计", "应付", "实收", "现金", "税", "服务费", "收银",
+}
+
+// totalLabels name the amount payable, strongest first; each with the
+// words that disqualify it (a total of something else).
+var totalLabels = []struct {
+	label string
+	rank  int
+}{
+	{"GRANDTOTAL", 5}, {"TOTALDUE", 5}, {"AMOUNTDUE", 5}, {"BALANCEDUE", 5}, {"AMOUNTPAYABLE", 5},
+	{"TOTALPAYABLE", 5}, {"NETTOTAL", 4}, {"TOTALAMOUNT", 4}, {"TOTALAMT", 4}, {"總計", 4}, {"總額", 4}, {"應付", 4}, {"實收", 3},
+	{"总计", 4}, {"总额", 4}, {"应付", 4}, {"实收", 3}, {"合计", 3}, {"合計", 3}, {"TOTAL", 3}, {"BALANCE", 2}, {"NETT", 2}, {"AMOUNT", 1},
+}
+
+// notTotal: a row naming these is not the amount payable even if it says
+// "total".
+var notTotal = []string{"小计", "TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
+	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
+
+func isSummary(s string) bool {
+	for _, k := range summaryWords {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSummaryRow is isSummary on a row, also catching a long keyword
+// misread in one letter ("Subtota)", "T0TAL").
+func isSummaryRow(r *row) bool {
+	if isSummary(compactUpper(r)) || fuzzyTotal(r) {
+		return true
+	}
+	for _, w := range r.words {
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet))
+		if len(u) < 5 {
+			continue
+		}
+		for _, k := range summaryWords {
+			if len(k) >= 5 && len(k) <= 10 && editDistance(u, k) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// editDistance is the Levenshtein distance of two short strings.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := 1
+			if ra[i-1] == rb[j-1] {
+				c = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// rtok is a classified word of a receipt row.
+type rtok struct {
+	s     string
+	w     Word
+	money bool
+	cents int64
+	int   bool // a bare integer (1–4 digits)
+}
+
+var reQtyPrefix = regexp.MustCompile(`^(\d{1,3})[-xX×*]([A-Za-z\p{Han}].*)$`)
+
+var reQtyUnit = regexp.MustCompile(`^(\d{1,4})(?:\s*)(KG|G|PCS|PC|EA|X|箱|打|件|包|支|瓶|個|盒|條|罐|斤|磅|LB|L|ML|M)?$`)
+
+func classify(r *row) []rtok {
+	var out []rtok
+	for _, w := range r.words {
+		s := strings.Trim(strings.TrimSpace(w.Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		if s == "" {
+			continue
+		}
+		t := rtok{s: s, w: w}
+		if v, ok := parseAmount(s); ok {
+			t.money, t.cents = true, v
+		} else if allDigits(s) && len(s) <= 4 {
+			t.int = true
+		}
+		out = append(out, t)
+	}
+	// A currency mark read as its own word joins the amount after it.
+	return out
+}
+
+// amountColumn finds the right edge shared by most money amounts on the
+// page (the amount column) and a tolerance; ok is false when fewer than
+// two amounts line up.
+func amountColumn(rows []*row, width int) (x, tol int, ok bool) {
+	var xs []int
+	for _, r := range rows {
+		toks := classify(r)
+		for i := len(toks) - 1; i >= 0; i-- {
+			if toks[i].money {
+				xs = append(xs, toks[i].w.Box.Max.X)
+				break
+			}
+		}
+	}
+	tol = max(width/25, 12)
+	best, bestN := 0, 0
+	for _, a := range xs {
+		n := 0
+		for _, b := range xs {
+			if abs(a-b) <= tol {
+				n++
+			}
+		}
+		if n > bestN || n == bestN && a > best {
+			best, bestN = a, n
+		}
+	}
+	if bestN < 2 {
+		return 0, tol, false
+	}
+	var near []int
+	for _, b := range xs {
+		if abs(best-b) <= tol {
+			near = append(near, b)
+		}
+	}
+	return median(near), tol * 3 / 2, true
+}
+
+// receiptItem is an item row found by the generic finder.
+type receiptItem struct {
+	r         *row
+	desc      []string
+	qty       int64
+	hasQty    bool
+	price     int64
+	hasPrice  bool
+	amount    int64
+	amountTxt string // the amount as read, for repairs the total confirms
+	unit      string
+	continued bool // description taken from the row above
+}
+
+func hasLetters(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) }) >= 0
+}
+
+// letterCount counts letters (any script).
+func letterCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// parseReceiptRow reads an item from a row: the rightmost amount near
+// the amount column, numbers before it (quantity, unit price, discount),
+// the description to their left. ok is false for rows without an amount
+// in the column.
+func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
+	toks := classify(r)
+	ai := -1
+	for i, skipped := len(toks)-1, 0; i >= 0 && skipped <= 3; i, skipped = i-1, skipped+1 {
+		if toks[i].money {
+			ai = i
+			break
+		}
+		// Tax codes, specks and the background right of the amount ("T",
+		// "A", "*", words read with little confidence or beyond the
+		// amounts' column).
+		t := toks[i]
+		if len([]rune(t.s)) > 2 && t.w.Conf >= 40 && (!haveCol || t.w.Box.Min.X < colX) {
+			break
+		}
+	}
+	if ai < 0 {
+		return nil, false
+	}
+	// The column bends on a curled receipt or a tilted photo: an amount a
+	// little off the column still counts.
+	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
+		return nil, false
+	}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s}
+	// Numbers before the amount, right to left, until the description.
+	j := ai - 1
+	var nums []rtok
+	for ; j >= 0; j-- {
+		t := toks[j]
+		if t.money || t.int || isTimes(t.s) || isCurrencyMark(t.s) || strings.HasSuffix(t.s, "%") && numericLike(strings.TrimSuffix(t.s, "%")) {
+			if !isTimes(t.s) && !isCurrencyMark(t.s) {
+				nums = append([]rtok{t}, nums...)
+			}
+			continue
+		}
+		if m := reQtyUnit.FindStringSubmatch(strings.ToUpper(t.s)); m != nil && m[2] != "" {
+			nums = append([]rtok{{s: m[1], w: t.w, int: true}}, nums...)
+			it.unit = strings.ToLower(m[2])
+			continue
+		}
+		break
+	}
+	desc := toks[:j+1]
+	// "2-Onion Rings", "3xCoffee": a quantity run into the description.
+	if len(desc) > 0 {
+		if m := reQtyPrefix.FindStringSubmatch(desc[0].s); m != nil {
+			q, _ := parseQty(m[1])
+			if q > 0 && q < 1000 {
+				it.qty, it.hasQty = q, true
+				d0 := desc[0]
+				d0.s = m[2]
+				desc = append([]rtok{d0}, desc[1:]...)
+			}
+		}
+	}
+	// A leading quantity ("1 Bacon Tky Bravo Sdw", "2x Coffee").
+	if len(desc) > 1 {
+		s := strings.TrimSuffix(strings.TrimSuffix(strings.ToLower(desc[0].s), "x"), "×")
+		if q, ok := parseQty(s); ok && !it.hasQty && q > 0 && q < 1000 && len(s) <= 3 && hasLetters(joinTokens(desc[1:])) {
+			it.qty, it.hasQty = q, true
+			desc = desc[1:]
+			if len(desc) > 1 && isTimes(desc[0].s) {
+				desc = desc[1:]
+			}
+		}
+	}
+	for _, d := range desc {
+		it.desc = append(it.desc, d.s)
+	}
+	// Assign the numbers: money is the unit price (the last money before
+	// the amount), an integer the quantity; a percentage is a discount.
+	for k := len(nums) - 1; k >= 0; k-- {
+		n := nums[k]
+		switch {
+		case n.money && !it.hasPrice:
+			it.price, it.hasPrice = n.cents, true
+		case n.int && !it.hasQty:
+			q, _ := parseQty(n.s)
+			// A quantity of 100 or more is taken only when qty × price
+			// = amount confirms it (a misread price is not a quantity).
+			if q > 0 && (q < 100 || it.hasPrice && q*it.price == it.amount) {
+				it.qty, it.hasQty = q, true
+			}
+		}
+	}
+	return it, true
+}
+
+func joinTokens(ts []rtok) string {
+	var ss []string
+	for _, t := range ts {
+		ss = append(ss, t.s)
+	}
+	return strings.Join(ss, " ")
+}
+
+// receiptLines finds the item rows of a page without item codes. stop is
+// the index of the first totals row (items lie above it).
+func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int64) {
+	colX, tol, haveCol := amountColumn(rows, width)
+	stop := len(rows)
+	for i, r := range rows {
+		s := compactUpper(r)
+		if isTotalRow(s) || isSubtotalRow(s) || fuzzyTotal(r) {
+			// A "total" in the first rows is a heading, not the totals.
+			if i > 2 {
+				stop = i
+				break
+			}
+		}
+	}
+	used := map[int]bool{} // text rows taken as another row's description
+	descRow := func(j int) ([]string, bool) {
+		if j < 0 || j >= stop || used[j] {
+			return nil, false
+		}
+		r := rows[j]
+		if _, isItem := parseReceiptRow(r, colX, tol, haveCol); isItem || isSummaryRow(r) || hasMoneyWord(r) {
+			return nil, false
+		}
+		var d []string
+		for _, t := range classify(r) {
+			d = append(d, t.s)
+		}
+		return d, letterCount(strings.Join(d, "")) >= 2
+	}
+	for i := 0; i < stop; i++ {
+		r := rows[i]
+		s := compactUpper(r)
+		if used[i] || isSummaryRow(r) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+			continue
+		}
+		it, ok := parseReceiptRow(r, colX, tol, haveCol)
+		if !ok {
+			continue
+		}
+		if letterCount(strings.Join(it.desc, "")) < 2 {
+			// Numbers only: the description is on the nearer adjacent row
+			// that has words and no amount (two-line items), the row above
+			// on a tie.
+			pick, best := -1, 1<<30
+			for _, j := range []int{i - 1, i + 1} {
+				if _, ok := descRow(j); !ok {
+					continue
+				}
+				d := abs(rows[j].midY() - r.midY())
+				if j > i {
+					d = d * 5 / 4
+				}
+				if d < best && d <= 3*(r.bot-r.top+1) {
+					pick, best = j, d
+				}
+			}
+			if pick >= 0 {
+				d, _ := descRow(pick)
+				used[pick] = true
+				if len(it.desc) > 0 && !it.hasQty {
+					if q, ok := parseQty(it.desc[0]); ok && q > 0 && q < 100 {
+						it.qty, it.hasQty = q, true
+					}
+				}
+				if len(d) > 1 && !it.hasQty {
+					if q, ok := parseQty(d[0]); ok && q > 0 && q < 1000 {
+						it.qty, it.hasQty = q, true
+						d = d[1:]
+					}
+				}
+				it.desc, it.continued = d, true
+			}
+		}
+		if letterCount(strings.Join(it.desc, "")) < 2 {
+			continue
+		}
+		if it.amount < 0 {
+			// A negative amount is a discount: it counts in the sum, it is
+			// not an item.
+			discounts = append(discounts, it.amount)
+			continue
+		}
+		items = append(items, it)
+	}
+	return items, discounts
+}
+
+// receiptLine turns a found item into a Line with its checks.
+func receiptLine(it *receiptItem) Line {
+	l := Line{Description: joinText(it.desc), Unit: it.unit, Amount: formatCents(it.amount)}
+	conf := 0.7 // an amount alone: confirmed only by the document's sum
+	switch {
+	case it.hasPrice && it.hasQty:
+		l.Qty, l.UnitPrice = it.qty, formatCents(it.price)
+		if it.qty*it.price == it.amount {
+			conf = 0.99
+		} else {
+			conf = 0.2
+			l.Problems = append(l.Problems, "qty × unit price does not equal amount")
+		}
+	case it.hasPrice:
+		l.UnitPrice = formatCents(it.price)
+		if it.price != 0 && it.amount%it.price == 0 && it.amount/it.price > 0 && it.amount/it.price < 1000 {
+			l.Qty = it.amount / it.price
+			conf = 0.9
+		} else {
+			conf = 0.2
+			l.Problems = append(l.Problems, "unit price does not divide the amount")
+		}
+	case it.hasQty:
+		l.Qty = it.qty
+		if it.qty > 0 && it.amount%it.qty == 0 {
+			l.UnitPrice = formatCents(it.amount / it.qty)
+		}
+	default:
+		l.Qty = 1
+		l.UnitPrice = l.Amount
+	}
+	l.Fields = FieldConfidence{Code: 0, Qty: conf, UnitPrice: conf, Amount: conf}
+	l.Confidence = conf
+	if conf < reviewBelow {
+		l.NeedsReview = true
+	}
+	return l
+}
+
+// receiptTotals reads the labelled summary amounts of a page: the
+// candidates for the total (with their label's rank), the subtotal, the
+// taxes and discounts.
+type summary struct {
+	totals   []totalCand
+	subtotal int64
+	hasSub   bool
+	// taxes holds taxes, service charges and rounding adjustments.
+	taxes []int64
+	// cash and change, when both printed, give the total as their
+	// difference.
+	cash, change       int64
+	hasCash, hasChange bool
+}
+
+type totalCand struct {
+	v    int64
+	rank int
+	row  int
+}
+
+// rowAmount is the last amount of a row or, when the row holds only the
+// label, of the nearer of the rows just above and below that hold only an
+// amount (an amount printed a little higher or lower than its label is
+// grouped as a row of its own).
+func rowAmount(rows []*row, i int) (int64, bool) {
+	toks := classify(rows[i])
+	for k := len(toks) - 1; k >= 0; k-- {
+		if toks[k].money {
+			return toks[k].cents, true
+		}
+	}
+	best, bestD, found := int64(0), 1<<30, false
+	for _, j := range []int{i - 1, i + 1} {
+		if j < 0 || j >= len(rows) {
+			continue
+		}
+		nt := classify(rows[j])
+		if len(nt) == 0 || len(nt) > 2 || !nt[len(nt)-1].money || letterCount(rows[j].text()) > 1 {
+			continue
+		}
+		if d := abs(rows[j].midY() - rows[i].midY()); d < bestD && d <= 2*(rows[i].bot-rows[i].top+1) {
+			best, bestD, found = nt[len(nt)-1].cents, d, true
+		}
+	}
+	if !found && i+1 < len(rows) {
+		// "Amount Due" over "Credit 17.45": the payment line below.
+		next := classify(rows[i+1])
+		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money {
+			return next[len(next)-1].cents, true
+		}
+	}
+	return best, found
+}
+
+func readSummary(rows []*row) summary {
+	var s summary
+	for i, r := range rows {
+		u := compactUpper(r)
+		if strings.Contains(u, "SUMMARY") || strings.Contains(u, "ANALYSIS") {
+			// A tax summary table follows the totals; its "Total" is the
+			// tax table's.
+			break
+		}
+		if isSubtotalRow(u) && !s.hasSub {
+			if v, ok := rowAmount(rows, i); ok {
+				s.subtotal, s.hasSub = abs64(v), true
+			}
+			continue
+		}
+		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
+		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
+			strings.Contains(u, "ROUND") {
+			if v, ok := rowAmount(rows, i); ok {
+				s.taxes = append(s.taxes, v)
+			}
+			continue
+		}
+		if strings.Contains(u, "CHANGE") || strings.Contains(u, "找續") || strings.Contains(u, "找零") {
+			if v, ok := rowAmount(rows, i); ok && !s.hasChange {
+				s.change, s.hasChange = abs64(v), true
+			}
+			continue
+		}
+		if strings.Contains(u, "CASH") || strings.Contains(u, "TENDER") || strings.Contains(u, "現金") || strings.Contains(u, "现金") {
+			if v, ok := rowAmount(rows, i); ok && !s.hasCash {
+				s.cash, s.hasCash = abs64(v), true
+			}
+			continue
+		}
+		excluded := false
+		for _, k := range notTotal {
+			if strings.Contains(u, k) {
+				excluded = true
+			}
+		}
+		if excluded {
+			continue
+		}
+		if fuzzyTotal(r) {
+			// "Tota)", "T0TAL": the label misread in one letter.
+			if v, ok := rowAmount(rows, i); ok {
+				s.totals = append(s.totals, totalCand{abs64(v), 2, i})
+			}
+			continue
+		}
+		for _, tl := range totalLabels {
+			if strings.Contains(u, tl.label) {
+				// "( 47.70)": brackets round a total are decoration.
+				if v, ok := rowAmount(rows, i); ok {
+					s.totals = append(s.totals, totalCand{abs64(v), tl.rank, i})
+				}
+				break
+			}
+		}
+	}
+	return s
+}
+
+// chooseTotal picks the amount payable: among the labelled totals, those
+// confirmed by arithmetic (the lines' sum or the subtotal, with or without
+// taxes and rounding; cash less change) first, then the strongest label,
+// the topmost on ties. conf says how it was confirmed.
+func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
+	if len(s.totals) == 0 {
+		switch {
+		case s.hasSub && len(s.taxes) == 0:
+			return s.subtotal, 0.3, true
+		case s.hasCash && s.hasChange && s.cash >= s.change:
+			return s.cash - s.change, 0.3, true
+		}
+		return 0, 0, false
+	}
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	var checks []int64
+	if haveLines {
+		checks = append(checks, lineSum, lineSum+tax)
+	}
+	if s.hasSub {
+		checks = append(checks, s.subtotal, s.subtotal+tax)
+	}
+	if s.hasCash && s.hasChange && s.cash >= s.change {
+		checks = append(checks, s.cash-s.change)
+	}
+	better := func(a, b totalCand) bool { return a.rank > b.rank || a.rank == b.rank && a.row < b.row }
+	var conf *totalCand
+	for i, c := range s.totals {
+		for _, v := range checks {
+			if c.v == v && (conf == nil || better(c, *conf)) {
+				conf = &s.totals[i]
+			}
+		}
+	}
+	if conf != nil {
+		return conf.v, 0.95, true
+	}
+	best := s.totals[0]
+	for _, c := range s.totals[1:] {
+		if better(c, best) {
+			best = c
+		}
+	}
+	return best.v, 0.6, true
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// extractReceipt builds a document's lines and totals with the generic
+// finder, for pages on which the item-code table found nothing.
+func extractReceipt(pages []*Page, doc *Document) {
+	var items []*receiptItem
+	var sum summary
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		rows := groupRows(p.Words)
+		its, discs := receiptLines(rows, p.Width)
+		items = append(items, its...)
+		s := readSummary(rows)
+		// Discounts count like taxes: negative adjustments of the sum.
+		s.taxes = append(s.taxes, discs...)
+		sum.totals = append(sum.totals, s.totals...)
+		sum.taxes = append(sum.taxes, s.taxes...)
+		if s.hasSub && !sum.hasSub {
+			sum.subtotal, sum.hasSub = s.subtotal, true
+		}
+	}
+	var lineSum int64
+	for _, it := range items {
+		lineSum += it.amount
+	}
+	repaired := repairBySum(items, sum, lineSum)
+	lineSum = 0
+	for i, it := range items {
+		l := receiptLine(it)
+		if repaired[i] {
+			l.Problems = append(l.Problems, "amount repaired: the total confirms it")
+		}
+		lineSum += it.amount
+		doc.Lines = append(doc.Lines, l)
+	}
+	h := &doc.Header
+	tot, conf, ok := chooseTotal(sum, lineSum, len(items) > 0)
+	if ok {
+		h.Total = formatCents(tot)
+		h.Confidence["total"] = conf
+	}
+	if sum.hasSub {
+		h.Subtotal = formatCents(sum.subtotal)
+	}
+	// The checks: the lines reconcile when their sum is the subtotal, or
+	// the total with or without the taxes. Reconciled lines are confirmed;
+	// otherwise every line read from an amount alone is flagged.
+	var tax int64
+	for _, t := range sum.taxes {
+		tax += t
+	}
+	reconciled := len(items) > 0 && (sum.hasSub && lineSum == sum.subtotal || ok && (lineSum == tot || lineSum+tax == tot))
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		switch {
+		case reconciled && l.Confidence >= 0.7:
+			l.Confidence = max(l.Confidence, 0.95)
+			l.Fields = FieldConfidence{Qty: l.Confidence, UnitPrice: l.Confidence, Amount: l.Confidence}
+		case !reconciled && l.Confidence < 0.9:
+			l.NeedsReview = true
+			l.Problems = append(l.Problems, "amount not confirmed: the lines do not add up to the total")
+		}
+		if l.NeedsReview {
+			doc.NeedsReview = true
+		}
+	}
+	if !reconciled {
+		doc.NeedsReview = true
+		if len(items) > 0 && ok {
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("line amounts add up to %s, total is %s", formatCents(lineSum), h.Total))
+		}
+	}
+}
+
+// amountRepairs lists other readings of an amount as read: OCR confusions
+// (O/0, l/1, S/5, …) and a currency mark read as a leading digit ("£2.00"
+// read "62.00").
+func amountRepairs(txt string, v int64) []int64 {
+	var out []int64
+	for _, c := range moneyCandidates(stripMark(txt)) {
+		if c.v != v && c.cost > 0 {
+			out = append(out, c.v)
+		}
+	}
+	if len(txt) > 4 && strings.ContainsRune("268$S5EfF£€", rune(txt[0])) {
+		if w, ok := parseAmount(txt[1:]); ok && w != v && w >= 0 {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// repairBySum repairs at most two amounts when exactly one choice of
+// repairs makes the lines add up to the subtotal or the total (with or
+// without the taxes): the check that confirms an OCR repair. It returns
+// which items were repaired.
+func repairBySum(items []*receiptItem, s summary, lineSum int64) map[int]bool {
+	var targets []int64
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	if s.hasSub {
+		targets = append(targets, s.subtotal)
+	}
+	for _, c := range s.totals {
+		targets = append(targets, c.v, c.v-tax)
+	}
+	if len(targets) == 0 || len(items) == 0 {
+		return nil
+	}
+	for _, t := range targets {
+		if t == lineSum {
+			return nil // already reconciled
+		}
+	}
+	type fix struct {
+		i int
+		v int64
+	}
+	var alts []fix
+	for i, it := range items {
+		for _, v := range amountRepairs(it.amountTxt, it.amount) {
+			alts = append(alts, fix{i, v})
+		}
+	}
+	var found [][]fix
+	hit := func(sum int64) bool {
+		for _, t := range targets {
+			if t == sum {
+				return true
+			}
+		}
+		return false
+	}
+	for a := range alts {
+		fa := alts[a]
+		if hit(lineSum - items[fa.i].amount + fa.v) {
+			found = append(found, []fix{fa})
+		}
+	}
+	if len(found) == 0 {
+		for a := range alts {
+			for b := a + 1; b < len(alts); b++ {
+				fa, fb := alts[a], alts[b]
+				if fa.i == fb.i {
+					continue
+				}
+				if hit(lineSum - items[fa.i].amount + fa.v - items[fb.i].amount + fb.v) {
+					found = append(found, []fix{fa, fb})
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return nil // none, or ambiguous: nothing is repaired
+	}
+	out := map[int]bool{}
+	for _, f := range found[0] {
+		items[f.i].amount = f.v
+		out[f.i] = true
+	}
+	return out
+}
+
+// fuzzyTotal reports a row whose words include "TOTAL" misread in one
+// letter, and no exact label (those rows are read by their label).
+func fuzzyTotal(r *row) bool {
+	if strings.Contains(compactUpper(r), "TOTAL") {
+		return false
+	}
+	for _, w := range r.words {
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet+"."))
+		if len(u) >= 4 && len(u) <= 6 && editDistance(u, "TOTAL") <= 1 {
+			return true
+		}
+	}
+	return false
+}
