@@ -83,9 +83,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // OpenWith is Open with a PostgreSQL pool configured by opts.
-func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
+func OpenWith(ctx context.Context, url string, opts Options) (_ *Store, err error) {
+	defer wrapOp(&err, "Open")
 	var s *Store
-	var err error
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		s, err = openPostgres(url, opts)
 	} else {

@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 
-	"pandian/storage/sqlstore"
 	"pandian/stock"
+	"pandian/storage/sqlstore"
 )
 
 // TestConstraintViolation: a real duplicate insert is a conflict that

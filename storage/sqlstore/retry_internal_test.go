@@ -4,7 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +56,63 @@ func TestWriteTxRetryStopsOnCancel(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("writeTx still waits to retry 5 s after its context was cancelled")
+	}
+}
+
+// TestEveryMethodNamesItself: every exported method of the store and of
+// its transactions that returns an error starts with
+// defer wrapOp(&err, "<its name>"), so that a new method cannot forget it.
+// (Read, Write and Ping return the domain's or the caller's errors.)
+func TestEveryMethodNamesItself(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	n := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Recv == nil || !fd.Name.IsExported() || fd.Type.Results == nil {
+				continue
+			}
+			star, ok := fd.Recv.List[0].Type.(*ast.StarExpr)
+			if !ok {
+				continue
+			}
+			recv, _ := star.X.(*ast.Ident)
+			res := fd.Type.Results.List
+			last, _ := res[len(res)-1].Type.(*ast.Ident)
+			if recv == nil || (recv.Name != "tx" && recv.Name != "Store") || last == nil || last.Name != "error" {
+				continue
+			}
+			switch fd.Name.Name {
+			case "Read", "Write", "Ping", "Close":
+				continue
+			}
+			n++
+			want := fmt.Sprintf("defer wrapOp(&err, %q)", fd.Name.Name)
+			got := ""
+			if len(fd.Body.List) > 0 {
+				if ds, ok := fd.Body.List[0].(*ast.DeferStmt); ok {
+					var b strings.Builder
+					printer.Fprint(&b, fset, ds)
+					got = b.String()
+				}
+			}
+			if got != want {
+				t.Errorf("%s: (*%s).%s starts with %q, want %q", fset.Position(fd.Pos()), recv.Name, fd.Name.Name, got, want)
+			}
+		}
+	}
+	if n < 60 {
+		t.Errorf("only %d methods checked", n)
 	}
 }
