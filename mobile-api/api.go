@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -376,6 +377,12 @@ func errorHandler(c *fiber.Ctx, err error) error {
 		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
 		msg = "internal error"
 	}
+	if kind, ok := details["kind"]; ok && code == stock.EConflict {
+		// A database constraint said no: the domain's own checks did not
+		// catch it (a race, or a rule only the schema knows), so log which.
+		slog.Warn("constraint violation", "method", c.Method(), "path", c.Path(), "kind", kind,
+			"constraint", details["constraint"], "table", details["table"], "err", err)
+	}
 	if d, ok := details["retry_after_seconds"]; ok {
 		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(d))
 	} else if status == fiber.StatusServiceUnavailable {
@@ -384,11 +391,12 @@ func errorHandler(c *fiber.Ctx, err error) error {
 	return c.Status(status).JSON(errorBody(code, msg, details))
 }
 
-// recoverer turns a panic into a 500 without a stack trace in the answer.
+// recoverer turns a panic into a 500 without a stack trace in the answer;
+// the log gets the stack.
 func recoverer(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			slog.Error("panic", "method", c.Method(), "path", c.Path(), "panic", r)
+			slog.Error("panic", "method", c.Method(), "path", c.Path(), "panic", r, "stack", string(debug.Stack()))
 			err = stock.Errorf(stock.EInternal, "internal error")
 		}
 	}()

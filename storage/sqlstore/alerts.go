@@ -40,7 +40,8 @@ func scanRule(row interface{ Scan(...any) error }) (alerts.Rule, error) {
 }
 
 // AlertRules returns every rule, by id.
-func (s *Store) AlertRules(ctx context.Context) ([]alerts.Rule, error) {
+func (s *Store) AlertRules(ctx context.Context) (_ []alerts.Rule, err error) {
+	defer wrapOp(&err, "AlertRules")
 	rows, err := s.readQuery(ctx, `SELECT `+ruleCols+` FROM alert_rules ORDER BY id`)
 	if err != nil {
 		return nil, mapErr(err)
@@ -58,7 +59,8 @@ func (s *Store) AlertRules(ctx context.Context) ([]alerts.Rule, error) {
 }
 
 // AlertRule returns one rule.
-func (s *Store) AlertRule(ctx context.Context, id string) (alerts.Rule, error) {
+func (s *Store) AlertRule(ctx context.Context, id string) (_ alerts.Rule, err error) {
+	defer wrapOp(&err, "AlertRule")
 	r, err := scanRule(s.reader.QueryRowContext(ctx, s.d.rebind(`SELECT `+ruleCols+` FROM alert_rules WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound("alert rule", id)
@@ -67,7 +69,8 @@ func (s *Store) AlertRule(ctx context.Context, id string) (alerts.Rule, error) {
 }
 
 // PutAlertRule creates or replaces a rule (keeping its creation time).
-func (s *Store) PutAlertRule(ctx context.Context, r alerts.Rule) (bool, error) {
+func (s *Store) PutAlertRule(ctx context.Context, r alerts.Rule) (_ bool, err error) {
+	defer wrapOp(&err, "PutAlertRule")
 	targets, err := json.Marshal(r.Targets)
 	if err != nil {
 		return false, err
@@ -99,7 +102,8 @@ func (s *Store) PutAlertRule(ctx context.Context, r alerts.Rule) (bool, error) {
 }
 
 // DeleteAlertRule deletes a rule; its deliveries stay.
-func (s *Store) DeleteAlertRule(ctx context.Context, id string) error {
+func (s *Store) DeleteAlertRule(ctx context.Context, id string) (err error) {
+	defer wrapOp(&err, "DeleteAlertRule")
 	res, err := s.writer.ExecContext(ctx, s.d.rebind(`DELETE FROM alert_rules WHERE id = ?`), id)
 	if err != nil {
 		return mapErr(err)
@@ -145,9 +149,10 @@ func deliveries(rows *sql.Rows, err error) ([]alerts.Delivery, error) {
 }
 
 // EnqueueAlertDeliveries inserts the deliveries whose dedup key is new.
-func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery) (int, error) {
+func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery) (_ int, err error) {
+	defer wrapOp(&err, "EnqueueAlertDeliveries")
 	n := 0
-	err := s.writeTx(ctx, func(t *sql.Tx) error {
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
 		n = 0
 		return chunks(ds, 200, func(part []alerts.Delivery) error {
 			args := make([]any, 0, len(part)*deliveryWidth)
@@ -179,12 +184,13 @@ func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery
 // ClaimAlertDeliveries leases due pending deliveries to owner. On
 // PostgreSQL, concurrent claimers skip each other's locked rows (SKIP
 // LOCKED); on SQLite writers take turns.
-func (s *Store) ClaimAlertDeliveries(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]alerts.Delivery, error) {
+func (s *Store) ClaimAlertDeliveries(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) (_ []alerts.Delivery, err error) {
+	defer wrapOp(&err, "ClaimAlertDeliveries")
 	if limit <= 0 {
 		return nil, nil
 	}
 	var out []alerts.Delivery
-	err := s.writeTx(ctx, func(t *sql.Tx) error {
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
 		var err error
 		out, err = deliveries(t.QueryContext(ctx, s.d.rebind(`UPDATE alert_deliveries
 			SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
@@ -198,10 +204,11 @@ func (s *Store) ClaimAlertDeliveries(ctx context.Context, owner string, now, lea
 }
 
 // FinishAlertAttempt logs an attempt and moves its delivery on.
-func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt) (bool, error) {
+func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt) (_ bool, err error) {
+	defer wrapOp(&err, "FinishAlertAttempt")
 	changed := false
 	now := micros(a.At.Add(a.Duration))
-	err := s.writeTx(ctx, func(t *sql.Tx) error {
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
 		if _, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_attempts (delivery_id, attempt, at, duration_us, status_code, error, outcome, worker)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 			a.DeliveryID, a.Attempt, micros(a.At), a.Duration.Microseconds(), a.StatusCode, a.Error, string(a.Outcome), a.Worker); err != nil {
@@ -235,7 +242,8 @@ func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt) (bool,
 }
 
 // AlertDeliveries lists deliveries, newest first.
-func (s *Store) AlertDeliveries(ctx context.Context, f alerts.DeliveryFilter) ([]alerts.Delivery, error) {
+func (s *Store) AlertDeliveries(ctx context.Context, f alerts.DeliveryFilter) (_ []alerts.Delivery, err error) {
+	defer wrapOp(&err, "AlertDeliveries")
 	q := `SELECT ` + deliveryCols + ` FROM alert_deliveries WHERE 1=1`
 	var args []any
 	if f.Status != "" {
@@ -259,7 +267,8 @@ func (s *Store) AlertDeliveries(ctx context.Context, f alerts.DeliveryFilter) ([
 }
 
 // AlertDelivery returns one delivery.
-func (s *Store) AlertDelivery(ctx context.Context, id string) (alerts.Delivery, error) {
+func (s *Store) AlertDelivery(ctx context.Context, id string) (_ alerts.Delivery, err error) {
+	defer wrapOp(&err, "AlertDelivery")
 	d, err := scanDelivery(s.reader.QueryRowContext(ctx, s.d.rebind(`SELECT `+deliveryCols+` FROM alert_deliveries WHERE id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, notFound("alert delivery", id)
@@ -268,7 +277,8 @@ func (s *Store) AlertDelivery(ctx context.Context, id string) (alerts.Delivery, 
 }
 
 // AlertAttempts returns a delivery's attempts, oldest first.
-func (s *Store) AlertAttempts(ctx context.Context, deliveryID string) ([]alerts.Attempt, error) {
+func (s *Store) AlertAttempts(ctx context.Context, deliveryID string) (_ []alerts.Attempt, err error) {
+	defer wrapOp(&err, "AlertAttempts")
 	rows, err := s.readQuery(ctx, `SELECT delivery_id, attempt, at, duration_us, status_code, error, outcome, worker
 		FROM alert_attempts WHERE delivery_id = ? ORDER BY id`, deliveryID)
 	if err != nil {
@@ -290,8 +300,9 @@ func (s *Store) AlertAttempts(ctx context.Context, deliveryID string) ([]alerts.
 }
 
 // RequeueAlertDelivery makes a failed or cancelled delivery pending again.
-func (s *Store) RequeueAlertDelivery(ctx context.Context, id string, now time.Time) error {
-	err := s.writeTx(ctx, func(t *sql.Tx) error {
+func (s *Store) RequeueAlertDelivery(ctx context.Context, id string, now time.Time) (err error) {
+	defer wrapOp(&err, "RequeueAlertDelivery")
+	err = s.writeTx(ctx, func(t *sql.Tx) error {
 		var status string
 		if err := t.QueryRowContext(ctx, s.d.rebind(`SELECT status FROM alert_deliveries WHERE id = ?`+s.d.forUpdate), id).Scan(&status); errors.Is(err, sql.ErrNoRows) {
 			return notFound("alert delivery", id)

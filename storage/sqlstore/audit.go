@@ -8,7 +8,8 @@ import (
 
 // Audit appends an entry to the audit log (the table refuses updates and
 // deletes).
-func (t *tx) Audit(e stock.AuditEntry) error {
+func (t *tx) Audit(e stock.AuditEntry) (err error) {
+	defer wrapOp(&err, "Audit")
 	details, err := json.Marshal(e.Details)
 	if err != nil {
 		return err
@@ -19,7 +20,8 @@ func (t *tx) Audit(e stock.AuditEntry) error {
 }
 
 // AuditLog returns the newest entries about entity (all when empty).
-func (t *tx) AuditLog(entity string, limit int) ([]stock.AuditEntry, error) {
+func (t *tx) AuditLog(entity string, limit int) (_ []stock.AuditEntry, err error) {
+	defer wrapOp(&err, "AuditLog")
 	q := `SELECT at, actor, action, entity, details FROM audit_log`
 	args := []any{}
 	if entity != "" {

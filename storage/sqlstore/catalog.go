@@ -7,7 +7,8 @@ import (
 )
 
 // SKU returns one SKU with its barcodes.
-func (t *tx) SKU(sku string) (stock.SKU, error) {
+func (t *tx) SKU(sku string) (_ stock.SKU, err error) {
+	defer wrapOp(&err, "SKU")
 	m, err := t.SKUs([]string{sku})
 	if err != nil {
 		return stock.SKU{}, err
@@ -20,12 +21,14 @@ func (t *tx) SKU(sku string) (stock.SKU, error) {
 }
 
 // SKUInfo returns the SKUs that exist among codes, without barcodes.
-func (t *tx) SKUInfo(codes []string) (map[string]stock.SKU, error) {
+func (t *tx) SKUInfo(codes []string) (_ map[string]stock.SKU, err error) {
+	defer wrapOp(&err, "SKUInfo")
 	return t.skus(codes, false)
 }
 
 // SnapshotSKUs returns the SKUs of a count's snapshot, without barcodes.
-func (t *tx) SnapshotSKUs(countID string) (map[string]stock.SKU, error) {
+func (t *tx) SnapshotSKUs(countID string) (_ map[string]stock.SKU, err error) {
+	defer wrapOp(&err, "SnapshotSKUs")
 	rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost FROM skus
 		WHERE sku IN (SELECT sku FROM count_snapshot WHERE count_id = ?)`, countID)
 	if err != nil {
@@ -44,7 +47,8 @@ func (t *tx) SnapshotSKUs(countID string) (map[string]stock.SKU, error) {
 }
 
 // SKUs returns the SKUs that exist among codes, with their barcodes.
-func (t *tx) SKUs(codes []string) (map[string]stock.SKU, error) {
+func (t *tx) SKUs(codes []string) (_ map[string]stock.SKU, err error) {
+	defer wrapOp(&err, "SKUs")
 	return t.skus(codes, true)
 }
 
@@ -91,7 +95,8 @@ func (t *tx) skus(codes []string, barcodes bool) (map[string]stock.SKU, error) {
 // PutSKU inserts or updates a SKU; with replaceBarcodes its barcodes become
 // exactly s.Barcodes, otherwise they are added. A barcode that belongs to
 // another SKU is a conflict.
-func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (bool, error) {
+func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (_ bool, err error) {
+	defer wrapOp(&err, "PutSKU")
 	now := time.Now().UnixMicro()
 	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ? WHERE sku = ?`,
 		s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, s.SKU)
@@ -132,9 +137,10 @@ func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (bool, err
 }
 
 // LookupBarcodes returns the catalog barcodes found among keys.
-func (t *tx) LookupBarcodes(keys []string) (map[string]stock.BarcodeMatch, error) {
+func (t *tx) LookupBarcodes(keys []string) (_ map[string]stock.BarcodeMatch, err error) {
+	defer wrapOp(&err, "LookupBarcodes")
 	out := map[string]stock.BarcodeMatch{}
-	err := chunks(uniq(keys), 500, func(part []string) error {
+	err = chunks(uniq(keys), 500, func(part []string) error {
 		rows, err := t.query(`SELECT b.key, b.code, b.sku, b.pack_qty, s.category FROM barcodes b JOIN skus s ON s.sku = b.sku
 			WHERE b.key IN (`+placeholders(len(part))+`)`, anys(part)...)
 		if err != nil {
@@ -154,9 +160,10 @@ func (t *tx) LookupBarcodes(keys []string) (map[string]stock.BarcodeMatch, error
 }
 
 // PutSKUs upserts SKUs and adds their barcodes with multi-row statements.
-func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) error {
+func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) (err error) {
+	defer wrapOp(&err, "PutSKUs")
 	now := time.Now().UnixMicro()
-	err := chunks(skus, 500, func(part []stock.SKU) error {
+	err = chunks(skus, 500, func(part []stock.SKU) error {
 		args := make([]any, 0, 6*len(part))
 		for _, s := range part {
 			args = append(args, s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now)

@@ -45,16 +45,18 @@ const countOpeningLock = 0x70616e6469616f
 
 // SerializeCountOpening holds a transaction-scoped lock that count openings
 // take in turn (PostgreSQL); SQLite's writes are serial already.
-func (t *tx) SerializeCountOpening() error {
+func (t *tx) SerializeCountOpening() (err error) {
+	defer wrapOp(&err, "SerializeCountOpening")
 	if t.d.name != "postgres" {
 		return nil
 	}
-	_, err := t.exec(`SELECT pg_advisory_xact_lock(?)`, countOpeningLock)
+	_, err = t.exec(`SELECT pg_advisory_xact_lock(?)`, countOpeningLock)
 	return err
 }
 
 // CreateCount stores a new count and its snapshot.
-func (t *tx) CreateCount(c stock.Count, snapshot []stock.SnapshotRow) error {
+func (t *tx) CreateCount(c stock.Count, snapshot []stock.SnapshotRow) (err error) {
+	defer wrapOp(&err, "CreateCount")
 	if _, err := t.exec(`INSERT INTO counts (`+countCols+`) VALUES (`+placeholders(15)+`)`, countArgs(c)...); err != nil {
 		return err
 	}
@@ -70,7 +72,8 @@ func (t *tx) CreateCount(c stock.Count, snapshot []stock.SnapshotRow) error {
 
 // Count returns a count; forUpdate locks its row until the transaction
 // ends (PostgreSQL; SQLite transactions are serial anyway).
-func (t *tx) Count(id string, forUpdate bool) (stock.Count, error) {
+func (t *tx) Count(id string, forUpdate bool) (_ stock.Count, err error) {
+	defer wrapOp(&err, "Count")
 	q := `SELECT ` + countCols + ` FROM counts WHERE id = ?`
 	if forUpdate {
 		q += t.d.forUpdate
@@ -85,7 +88,8 @@ func (t *tx) Count(id string, forUpdate bool) (stock.Count, error) {
 // CountForScans reads a count for an ingest: on PostgreSQL it takes a
 // shared row lock, so ingests of one count run side by side while close,
 // recount and approve (FOR UPDATE) wait for them.
-func (t *tx) CountForScans(id string) (stock.Count, error) {
+func (t *tx) CountForScans(id string) (_ stock.Count, err error) {
+	defer wrapOp(&err, "CountForScans")
 	q := `SELECT ` + countCols + ` FROM counts WHERE id = ?`
 	if t.d.name == "postgres" {
 		q += ` FOR SHARE`
@@ -98,7 +102,8 @@ func (t *tx) CountForScans(id string) (stock.Count, error) {
 }
 
 // Counts lists counts, newest first.
-func (t *tx) Counts(f stock.CountFilter) ([]stock.Count, error) {
+func (t *tx) Counts(f stock.CountFilter) (_ []stock.Count, err error) {
+	defer wrapOp(&err, "Counts")
 	var where []string
 	var args []any
 	if f.Paths != nil {
@@ -147,26 +152,30 @@ func (t *tx) counts(q string, args ...any) ([]stock.Count, error) {
 }
 
 // UpdateCount saves a count's state.
-func (t *tx) UpdateCount(c stock.Count) error {
+func (t *tx) UpdateCount(c stock.Count) (err error) {
+	defer wrapOp(&err, "UpdateCount")
 	a := countArgs(c)
-	_, err := t.exec(`UPDATE counts SET status = ?, round = ?, closed_at = ?, posted_at = ?, approved_by = ? WHERE id = ?`,
+	_, err = t.exec(`UPDATE counts SET status = ?, round = ?, closed_at = ?, posted_at = ?, approved_by = ? WHERE id = ?`,
 		a[8], a[9], a[12], a[13], a[14], c.ID)
 	return err
 }
 
 // OpenCounts returns the counts that still take scans under a policy.
-func (t *tx) OpenCounts(policy stock.MovementPolicy) ([]stock.Count, error) {
+func (t *tx) OpenCounts(policy stock.MovementPolicy) (_ []stock.Count, err error) {
+	defer wrapOp(&err, "OpenCounts")
 	return t.counts(`SELECT `+countCols+` FROM counts WHERE status IN ('open', 'recount') AND policy = ?`, string(policy))
 }
 
 // ActiveCounts returns the counts that are not posted yet.
-func (t *tx) ActiveCounts() ([]stock.Count, error) {
+func (t *tx) ActiveCounts() (_ []stock.Count, err error) {
+	defer wrapOp(&err, "ActiveCounts")
 	return t.counts(`SELECT ` + countCols + ` FROM counts WHERE status <> 'posted'`)
 }
 
 // SnapshotBook reads the book quantities under paths that the scope's SKU
 // and category filters admit.
-func (t *tx) SnapshotBook(paths []string, scope stock.CountScope) ([]stock.SnapshotRow, error) {
+func (t *tx) SnapshotBook(paths []string, scope stock.CountScope) (_ []stock.SnapshotRow, err error) {
+	defer wrapOp(&err, "SnapshotBook")
 	cond, args := underAny("l.path", paths)
 	q := `SELECT s.location, s.sku, s.qty, s.version FROM stock_levels s
 		JOIN locations l ON l.code = s.location
@@ -183,7 +192,8 @@ func (t *tx) SnapshotBook(paths []string, scope stock.CountScope) ([]stock.Snaps
 }
 
 // Snapshot returns a count's snapshot.
-func (t *tx) Snapshot(countID string) ([]stock.SnapshotRow, error) {
+func (t *tx) Snapshot(countID string) (_ []stock.SnapshotRow, err error) {
+	defer wrapOp(&err, "Snapshot")
 	return t.snapshotRows(`SELECT location, sku, qty, version FROM count_snapshot WHERE count_id = ?`, countID)
 }
 
@@ -198,7 +208,8 @@ func (t *tx) snapshotRows(q string, args ...any) ([]stock.SnapshotRow, error) {
 // does not include: on a snapshotted level, those with a later version; on
 // a level the snapshot does not have, those posted after the count opened.
 // The count's own adjustments are left out.
-func (t *tx) ChangesSince(countID string, paths []string, until time.Time) ([]stock.StockChange, error) {
+func (t *tx) ChangesSince(countID string, paths []string, until time.Time) (_ []stock.StockChange, err error) {
+	defer wrapOp(&err, "ChangesSince")
 	var opened int64
 	if err := t.queryRow(`SELECT opened_at FROM counts WHERE id = ?`, countID).Scan(&opened); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -242,7 +253,8 @@ func (t *tx) ChangesSince(countID string, paths []string, until time.Time) ([]st
 const maxTxAge = 10 * time.Minute
 
 // AddRecounts stores the lines reopened in a round.
-func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) error {
+func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) (err error) {
+	defer wrapOp(&err, "AddRecounts")
 	return chunks(lines, 500, func(part []stock.RecountLine) error {
 		args := make([]any, 0, 4*len(part))
 		for _, l := range part {
@@ -254,7 +266,8 @@ func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) error {
 }
 
 // Recounts returns every recount line of a count.
-func (t *tx) Recounts(countID string) ([]stock.RecountLine, error) {
+func (t *tx) Recounts(countID string) (_ []stock.RecountLine, err error) {
+	defer wrapOp(&err, "Recounts")
 	rows, err := t.query(`SELECT sku, round, assignee FROM recounts WHERE count_id = ? ORDER BY round, sku`, countID)
 	if err != nil {
 		return nil, err

@@ -7,21 +7,16 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
-	"github.com/mattn/go-sqlite3"
 
 	"pandian/stock"
 )
@@ -88,9 +83,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 }
 
 // OpenWith is Open with a PostgreSQL pool configured by opts.
-func OpenWith(ctx context.Context, url string, opts Options) (*Store, error) {
+func OpenWith(ctx context.Context, url string, opts Options) (_ *Store, err error) {
+	defer wrapOp(&err, "Open")
 	var s *Store
-	var err error
 	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
 		s, err = openPostgres(url, opts)
 	} else {
@@ -260,8 +255,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
+// retryBackoff is how long writeTx waits before its attempt+1st retry.
+var retryBackoff = func(attempt int) time.Duration { return time.Duration(attempt+1) * 10 * time.Millisecond }
+
 // writeTx runs fn in a read-write transaction on the writer, retrying
-// PostgreSQL serialization failures and deadlocks.
+// PostgreSQL serialization failures and deadlocks (up to 4 times). It
+// stops waiting as soon as ctx ends.
 func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	for attempt := 0; ; attempt++ {
 		tx, err := s.writer.BeginTx(ctx, nil)
@@ -275,7 +274,13 @@ func (s *Store) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 			tx.Rollback()
 		}
 		if err != nil && retryable(err) && attempt < 4 {
-			time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+			t := time.NewTimer(retryBackoff(attempt))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return mapErr(fmt.Errorf("%w (while retrying after: %w)", ctx.Err(), err))
+			case <-t.C:
+			}
 			continue
 		}
 		return err
@@ -322,59 +327,6 @@ func (s *Store) Read(ctx context.Context, fn func(stock.Tx) error) error {
 	}
 	defer t.Rollback()
 	return mapErr(fn(&tx{ctx: ctx, t: t, d: s.d}))
-}
-
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
-}
-
-// mapErr turns driver errors into domain errors: constraint violations are
-// conflicts, an unreachable or busy database is unavailable. Domain errors
-// pass through unchanged.
-func mapErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	var de *stock.Error
-	if errors.As(err, &de) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &stock.Error{Code: stock.EUnavailable, Message: "the request was cancelled or timed out"}
-	}
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.Code {
-		case sqlite3.ErrConstraint:
-			return stock.Errorf(stock.EConflict, "the change conflicts with existing data")
-		case sqlite3.ErrBusy, sqlite3.ErrLocked, sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrCantOpen:
-			return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
-		}
-		return err
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch {
-		case strings.HasPrefix(pe.Code, "23"):
-			return stock.Errorf(stock.EConflict, "the change conflicts with existing data")
-		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "57"), pe.Code == "40001", pe.Code == "40P01":
-			return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
-		case pe.Code == "22021", pe.Code == "22P05":
-			// Text PostgreSQL cannot hold (a NUL character): bad input,
-			// not a server error.
-			return stock.Errorf(stock.EInvalid, "the text holds a character that cannot be stored (NUL)")
-		}
-		return err
-	}
-	var ne net.Error
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.Is(err, sql.ErrConnDone) || errors.Is(err, driverBadConn) || strings.Contains(err.Error(), "conn closed") ||
-		strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "unexpected EOF") {
-		return stock.Errorf(stock.EUnavailable, "the database is unavailable; try again")
-	}
-	return err
 }
 
 // tx implements stock.Tx over one SQL transaction.

@@ -62,7 +62,8 @@ func scanDocument(row interface{ Scan(...any) error }) (stock.Document, error) {
 }
 
 // CreateDocument stores a new document and the SKUs it concerns.
-func (t *tx) CreateDocument(d stock.Document) error {
+func (t *tx) CreateDocument(d stock.Document) (err error) {
+	defer wrapOp(&err, "CreateDocument")
 	args, err := documentRow(d)
 	if err != nil {
 		return err
@@ -85,7 +86,8 @@ func (t *tx) addDocumentSKUs(d stock.Document) error {
 }
 
 // Document returns one document with its SKUs.
-func (t *tx) Document(id string) (stock.Document, error) {
+func (t *tx) Document(id string) (_ stock.Document, err error) {
+	defer wrapOp(&err, "Document")
 	d, err := scanDocument(t.queryRow(`SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, notFound("document", id)
@@ -110,7 +112,8 @@ func (t *tx) Document(id string) (stock.Document, error) {
 }
 
 // UpdateDocument saves a document's state and adds its new SKUs.
-func (t *tx) UpdateDocument(d stock.Document) error {
+func (t *tx) UpdateDocument(d stock.Document) (err error) {
+	defer wrapOp(&err, "UpdateDocument")
 	args, err := documentRow(d)
 	if err != nil {
 		return err
@@ -128,14 +131,16 @@ func (t *tx) UpdateDocument(d stock.Document) error {
 }
 
 // SetDocumentProgress records how far reading a document has got.
-func (t *tx) SetDocumentProgress(id string, p float64, at time.Time) error {
-	_, err := t.exec(`UPDATE documents SET progress = ?, updated_at = ? WHERE id = ?`, p, micros(at), id)
+func (t *tx) SetDocumentProgress(id string, p float64, at time.Time) (err error) {
+	defer wrapOp(&err, "SetDocumentProgress")
+	_, err = t.exec(`UPDATE documents SET progress = ?, updated_at = ? WHERE id = ?`, p, micros(at), id)
 	return err
 }
 
 // DocumentsForSKU returns the newest documents concerning sku that are
 // company-wide or under one of paths (nil: all).
-func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) ([]stock.Document, error) {
+func (t *tx) DocumentsForSKU(sku string, paths []string, limit int) (_ []stock.Document, err error) {
+	defer wrapOp(&err, "DocumentsForSKU")
 	cond, args := "1=1", []any{}
 	if paths != nil {
 		c, a := underAny("d.location_path", paths)
@@ -182,7 +187,8 @@ func (t *tx) documentSKUs(docs []stock.Document) error {
 
 // CatalogNames returns every SKU's code and names (for matching
 // descriptions).
-func (t *tx) CatalogNames() ([]stock.SKU, error) {
+func (t *tx) CatalogNames() (_ []stock.SKU, err error) {
+	defer wrapOp(&err, "CatalogNames")
 	return queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
 		err = r.Scan(&s.SKU, &s.Name, &s.NameZh)
 		return s, err
@@ -190,7 +196,8 @@ func (t *tx) CatalogNames() ([]stock.SKU, error) {
 }
 
 // SKUsWithoutFolder returns up to limit SKUs whose folder is not made yet.
-func (t *tx) SKUsWithoutFolder(limit int) ([]stock.SKU, error) {
+func (t *tx) SKUsWithoutFolder(limit int) (_ []stock.SKU, err error) {
+	defer wrapOp(&err, "SKUsWithoutFolder")
 	return queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
 		err = r.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category)
 		return s, err
@@ -198,7 +205,8 @@ func (t *tx) SKUsWithoutFolder(limit int) ([]stock.SKU, error) {
 }
 
 // MarkSKUFolders records that the folders of skus exist.
-func (t *tx) MarkSKUFolders(skus []string, at time.Time) error {
+func (t *tx) MarkSKUFolders(skus []string, at time.Time) (err error) {
+	defer wrapOp(&err, "MarkSKUFolders")
 	return chunks(skus, 500, func(part []string) error {
 		_, err := t.exec(`UPDATE skus SET folder_at = ? WHERE sku IN (`+placeholders(len(part))+`)`, append([]any{micros(at)}, anys(part)...)...)
 		return err
@@ -206,8 +214,9 @@ func (t *tx) MarkSKUFolders(skus []string, at time.Time) error {
 }
 
 // DocumentWithContent reports whether a document has the given SHA-256.
-func (t *tx) DocumentWithContent(sha256 string) (bool, error) {
+func (t *tx) DocumentWithContent(sha256 string) (_ bool, err error) {
+	defer wrapOp(&err, "DocumentWithContent")
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM documents WHERE sha256 = ?`, sha256).Scan(&n)
+	err = t.queryRow(`SELECT COUNT(*) FROM documents WHERE sha256 = ?`, sha256).Scan(&n)
 	return n > 0, err
 }

@@ -10,16 +10,18 @@ import (
 )
 
 // Employee returns one employee.
-func (t *tx) Employee(code string) (stock.Employee, error) {
+func (t *tx) Employee(code string) (_ stock.Employee, err error) {
+	defer wrapOp(&err, "Employee")
 	a, err := t.EmployeeAuth(code)
 	return a.Employee, err
 }
 
 // EmployeeAuth returns an employee with its credentials state.
-func (t *tx) EmployeeAuth(code string) (stock.EmployeeAuth, error) {
+func (t *tx) EmployeeAuth(code string) (_ stock.EmployeeAuth, err error) {
+	defer wrapOp(&err, "EmployeeAuth")
 	var a stock.EmployeeAuth
 	var scope string
-	err := t.queryRow(`SELECT code, name, role, scope, pin_hash FROM employees WHERE code = ?`, code).
+	err = t.queryRow(`SELECT code, name, role, scope, pin_hash FROM employees WHERE code = ?`, code).
 		Scan(&a.Code, &a.Name, &a.Role, &scope, &a.PINHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, notFound("employee", code)
@@ -33,7 +35,8 @@ func (t *tx) EmployeeAuth(code string) (stock.EmployeeAuth, error) {
 
 // PutEmployee inserts or updates an employee; an empty pinHash keeps the PIN,
 // a new one clears the employee's sign-in locks.
-func (t *tx) PutEmployee(e stock.Employee, pinHash string) (bool, error) {
+func (t *tx) PutEmployee(e stock.Employee, pinHash string) (_ bool, err error) {
+	defer wrapOp(&err, "PutEmployee")
 	scope, _ := json.Marshal(e.Scope)
 	now := time.Now().UnixMicro()
 	q := `UPDATE employees SET name = ?, role = ?, scope = ?, updated_at = ? WHERE code = ?`
@@ -63,7 +66,8 @@ func (t *tx) PutEmployee(e stock.Employee, pinHash string) (bool, error) {
 // then incremented by one UPDATE … RETURNING that skips a locked row, so
 // that concurrent attempts (on PostgreSQL, on any replica: the UPDATE waits
 // for the row lock and sees the committed count) each get their own number.
-func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePolicy) (stock.SignInCount, error) {
+func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePolicy) (_ stock.SignInCount, err error) {
+	defer wrapOp(&err, "CountSignIn")
 	var c stock.SignInCount
 	at := now.UnixMicro()
 	if _, err := t.exec(`INSERT INTO signin_throttle (code, source, next_lock, updated_at) VALUES (?, ?, ?, ?)
@@ -72,7 +76,7 @@ func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePol
 	}
 	var next int64
 	var trusted int
-	err := t.queryRow(`UPDATE signin_throttle SET failures = failures + 1, updated_at = ?
+	err = t.queryRow(`UPDATE signin_throttle SET failures = failures + 1, updated_at = ?
 		WHERE code = ? AND source = ? AND locked_until <= ? RETURNING failures, next_lock, trusted`, at, code, source, at).
 		Scan(&c.Failures, &next, &trusted)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -107,7 +111,8 @@ func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePol
 
 // SignInSucceeded clears (code, source), marks it trusted and, with alsoAll,
 // clears the window of (code, '*').
-func (t *tx) SignInSucceeded(code, source string, now time.Time, p stock.ThrottlePolicy, alsoAll bool) error {
+func (t *tx) SignInSucceeded(code, source string, now time.Time, p stock.ThrottlePolicy, alsoAll bool) (err error) {
+	defer wrapOp(&err, "SignInSucceeded")
 	at := now.UnixMicro()
 	if _, err := t.exec(`INSERT INTO signin_throttle (code, source, next_lock, trusted, updated_at) VALUES (?, ?, ?, 1, ?)
 		ON CONFLICT (code, source) DO UPDATE SET failures = 0, locked_until = 0, next_lock = excluded.next_lock, trusted = 1, updated_at = excluded.updated_at`,
@@ -117,22 +122,24 @@ func (t *tx) SignInSucceeded(code, source string, now time.Time, p stock.Throttl
 	if !alsoAll {
 		return nil
 	}
-	_, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, updated_at = ? WHERE code = ? AND source = '*'`, at, code)
+	_, err = t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, updated_at = ? WHERE code = ? AND source = '*'`, at, code)
 	return err
 }
 
 // UnlockSignIn clears every source of code.
-func (t *tx) UnlockSignIn(code string, now time.Time, p stock.ThrottlePolicy) (int, error) {
+func (t *tx) UnlockSignIn(code string, now time.Time, p stock.ThrottlePolicy) (_ int, err error) {
+	defer wrapOp(&err, "UnlockSignIn")
 	var n int
 	if err := t.queryRow(`SELECT COUNT(*) FROM signin_throttle WHERE code = ? AND locked_until > ?`, code, now.UnixMicro()).Scan(&n); err != nil {
 		return 0, err
 	}
-	_, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, next_lock = ? WHERE code = ?`, p.FirstLock.Microseconds(), code)
+	_, err = t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, next_lock = ? WHERE code = ?`, p.FirstLock.Microseconds(), code)
 	return n, err
 }
 
 // PruneSignIns deletes the untrusted, unlocked rows idle since before.
-func (t *tx) PruneSignIns(before time.Time) (int64, error) {
+func (t *tx) PruneSignIns(before time.Time) (_ int64, err error) {
+	defer wrapOp(&err, "PruneSignIns")
 	at := before.UnixMicro()
 	res, err := t.exec(`DELETE FROM signin_throttle WHERE trusted = 0 AND updated_at < ? AND locked_until < ?`, at, at)
 	if err != nil {
@@ -142,25 +149,28 @@ func (t *tx) PruneSignIns(before time.Time) (int64, error) {
 }
 
 // CreateSession stores a session by its token hash.
-func (t *tx) CreateSession(s stock.Session) error {
-	_, err := t.exec(`INSERT INTO sessions (token_hash, employee, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+func (t *tx) CreateSession(s stock.Session) (err error) {
+	defer wrapOp(&err, "CreateSession")
+	_, err = t.exec(`INSERT INTO sessions (token_hash, employee, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 		s.TokenHash, s.Employee, s.DeviceID, micros(s.Created), micros(s.Expires))
 	return err
 }
 
 // DeleteSession removes a session (sign-out).
-func (t *tx) DeleteSession(tokenHash string) error {
-	_, err := t.exec(`DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
+func (t *tx) DeleteSession(tokenHash string) (err error) {
+	defer wrapOp(&err, "DeleteSession")
+	_, err = t.exec(`DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
 	return err
 }
 
 // Session returns a session and its employee.
-func (t *tx) Session(tokenHash string) (stock.Session, stock.Employee, error) {
+func (t *tx) Session(tokenHash string) (_ stock.Session, _ stock.Employee, err error) {
+	defer wrapOp(&err, "Session")
 	var s stock.Session
 	var e stock.Employee
 	var scope string
 	var created, expires int64
-	err := t.queryRow(`SELECT s.token_hash, s.employee, s.device_id, s.created_at, s.expires_at, e.code, e.name, e.role, e.scope
+	err = t.queryRow(`SELECT s.token_hash, s.employee, s.device_id, s.created_at, s.expires_at, e.code, e.name, e.role, e.scope
 		FROM sessions s JOIN employees e ON e.code = s.employee WHERE s.token_hash = ?`, tokenHash).
 		Scan(&s.TokenHash, &s.Employee, &s.DeviceID, &created, &expires, &e.Code, &e.Name, &e.Role, &scope)
 	if errors.Is(err, sql.ErrNoRows) {

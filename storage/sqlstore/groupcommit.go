@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"pandian/stock"
 )
@@ -32,7 +34,16 @@ type writeReq struct {
 	fn    func(stock.Tx) error
 	done  chan error
 	panic any // what fn panicked with, raised again in the caller
+	state atomic.Int32
 }
+
+// States of a writeReq: queued, taken by the committer (its caller waits
+// for the answer), or left by its caller before that (skipped).
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqLeft
+)
 
 func newCommitter(db *sql.DB, d dialect, max int) *committer {
 	c := &committer{db: db, d: d, reqs: make(chan *writeReq), quit: make(chan struct{}), max: max}
@@ -53,9 +64,20 @@ func (c *committer) do(ctx context.Context, fn func(stock.Tx) error) error {
 	case <-c.quit:
 		return stock.Errorf(stock.EUnavailable, "the database is closing")
 	}
-	// Once queued the function runs (or is skipped if ctx ends first), so
-	// wait for the answer rather than guess.
-	err := <-r.done
+	// A caller whose ctx ends before its function is taken leaves at once
+	// (the committer may be waiting on a busy database: SQLite's busy
+	// handler retries for up to _busy_timeout and does not see ctx). Once
+	// taken, the function runs and may commit, so wait for the answer
+	// rather than guess.
+	var err error
+	select {
+	case err = <-r.done:
+	case <-ctx.Done():
+		if r.state.CompareAndSwap(reqQueued, reqLeft) {
+			return mapErr(ctx.Err())
+		}
+		err = <-r.done
+	}
 	if r.panic != nil {
 		panic(r.panic)
 	}
@@ -100,6 +122,9 @@ func (c *committer) run(group []*writeReq) {
 			errs[i] = broken
 			continue
 		}
+		if !r.state.CompareAndSwap(reqQueued, reqTaken) {
+			continue // its caller left
+		}
 		if err := r.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
@@ -143,7 +168,7 @@ func (c *committer) run(group []*writeReq) {
 func (c *committer) call(r *writeReq, t *sql.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			slog.Error("panic in a write transaction", "panic", p)
+			slog.Error("panic in a write transaction", "panic", p, "stack", string(debug.Stack()))
 			r.panic = p
 			err = fmt.Errorf("panic: %v", p)
 		}

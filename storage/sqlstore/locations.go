@@ -21,7 +21,8 @@ func scanLocation(row interface{ Scan(...any) error }) (stock.Location, error) {
 }
 
 // Location returns one location.
-func (t *tx) Location(code string) (stock.Location, error) {
+func (t *tx) Location(code string) (_ stock.Location, err error) {
+	defer wrapOp(&err, "Location")
 	l, err := scanLocation(t.queryRow(`SELECT `+locationCols+` FROM locations WHERE code = ?`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, notFound("location", code)
@@ -30,9 +31,10 @@ func (t *tx) Location(code string) (stock.Location, error) {
 }
 
 // LocationsByCode returns the locations that exist among codes.
-func (t *tx) LocationsByCode(codes []string) (map[string]stock.Location, error) {
+func (t *tx) LocationsByCode(codes []string) (_ map[string]stock.Location, err error) {
+	defer wrapOp(&err, "LocationsByCode")
 	out := map[string]stock.Location{}
-	err := chunks(uniq(codes), 500, func(part []string) error {
+	err = chunks(uniq(codes), 500, func(part []string) error {
 		rows, err := t.query(`SELECT `+locationCols+` FROM locations WHERE code IN (`+placeholders(len(part))+`)`, anys(part)...)
 		if err != nil {
 			return err
@@ -51,7 +53,8 @@ func (t *tx) LocationsByCode(codes []string) (map[string]stock.Location, error) 
 }
 
 // LocationsUnder returns path's location and all below it, by path.
-func (t *tx) LocationsUnder(path string) ([]stock.Location, error) {
+func (t *tx) LocationsUnder(path string) (_ []stock.Location, err error) {
+	defer wrapOp(&err, "LocationsUnder")
 	cond, args := underAny("path", []string{path})
 	if path == "/" {
 		cond, args = "1=1", nil
@@ -73,7 +76,8 @@ func (t *tx) LocationsUnder(path string) ([]stock.Location, error) {
 }
 
 // PutLocation inserts or replaces a location.
-func (t *tx) PutLocation(l stock.Location) (bool, error) {
+func (t *tx) PutLocation(l stock.Location) (_ bool, err error) {
+	defer wrapOp(&err, "PutLocation")
 	var limit any
 	if l.ApprovalLimit != nil {
 		limit = int64(*l.ApprovalLimit)
@@ -92,13 +96,14 @@ func (t *tx) PutLocation(l stock.Location) (bool, error) {
 
 // RepathLocations moves every location below oldPrefix to newPrefix, and
 // the counts held there.
-func (t *tx) RepathLocations(oldPrefix, newPrefix string) error {
+func (t *tx) RepathLocations(oldPrefix, newPrefix string) (err error) {
+	defer wrapOp(&err, "RepathLocations")
 	cond, args := underAny("path", []string{oldPrefix})
 	q := `UPDATE locations SET path = ? || substr(path, ?) WHERE ` + cond
 	if _, err := t.exec(q, append([]any{newPrefix, len(oldPrefix) + 1}, args...)...); err != nil {
 		return err
 	}
 	cond, args = underAny("location_path", []string{oldPrefix})
-	_, err := t.exec(`UPDATE counts SET location_path = ? || substr(location_path, ?) WHERE `+cond, append([]any{newPrefix, len(oldPrefix) + 1}, args...)...)
+	_, err = t.exec(`UPDATE counts SET location_path = ? || substr(location_path, ?) WHERE `+cond, append([]any{newPrefix, len(oldPrefix) + 1}, args...)...)
 	return err
 }

@@ -88,3 +88,33 @@ func TestUnreachablePostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestMapErrDetails: a constraint violation keeps the constraint's name,
+// its kind and the table, from the driver's error codes and fields.
+func TestMapErrDetails(t *testing.T) {
+	for _, c := range []struct {
+		name                    string
+		err                     error
+		kind, constraint, table string
+	}{
+		{"pg unique", &pgconn.PgError{Code: "23505", ConstraintName: "scans_event_id_key", TableName: "scans"}, "unique", "scans_event_id_key", "scans"},
+		{"pg fk", &pgconn.PgError{Code: "23503", ConstraintName: "scans_count_id_fkey", TableName: "scans"}, "foreign_key", "scans_count_id_fkey", "scans"},
+		{"pg check", &pgconn.PgError{Code: "23514", ConstraintName: "counts_status_check", TableName: "counts"}, "check", "counts_status_check", "counts"},
+		{"pg not null", &pgconn.PgError{Code: "23502", TableName: "skus", ColumnName: "name"}, "not_null", "skus.name", "skus"},
+		{"sqlite fk", sqlite3.Error{Code: sqlite3.ErrConstraint, ExtendedCode: sqlite3.ErrConstraintForeignKey}, "foreign_key", "", ""},
+		{"sqlite trigger", sqlite3.Error{Code: sqlite3.ErrConstraint, ExtendedCode: sqlite3.ErrConstraintTrigger}, "trigger", "", ""},
+	} {
+		err := mapErr(fmt.Errorf("sqlstore: X: %w", c.err))
+		d := stock.ErrorDetails(err)
+		if stock.ErrorCode(err) != stock.EConflict || d["kind"] != c.kind || (c.constraint != "" && d["constraint"] != c.constraint) ||
+			(c.table != "" && d["table"] != c.table) {
+			t.Errorf("%s: %v details %v", c.name, err, d)
+		}
+		if !errors.Is(err, c.err) && !errors.As(err, new(sqlite3.Error)) {
+			t.Errorf("%s: the driver's error is lost", c.name)
+		}
+	}
+	if code := stock.ErrorCode(mapErr(fmt.Errorf("x: %w", pgconn.ErrConnClosed))); code != stock.EUnavailable {
+		t.Errorf("conn closed: %q", code)
+	}
+}

@@ -7,7 +7,8 @@ import (
 )
 
 // SavePostings records what an approval did per line.
-func (t *tx) SavePostings(countID string, ps []stock.Posting) error {
+func (t *tx) SavePostings(countID string, ps []stock.Posting) (err error) {
+	defer wrapOp(&err, "SavePostings")
 	return chunks(ps, 500, func(part []stock.Posting) error {
 		args := make([]any, 0, 6*len(part))
 		for _, p := range part {
@@ -23,7 +24,8 @@ func (t *tx) SavePostings(countID string, ps []stock.Posting) error {
 }
 
 // Postings returns what the approval of a count did per line.
-func (t *tx) Postings(countID string) ([]stock.Posting, error) {
+func (t *tx) Postings(countID string) (_ []stock.Posting, err error) {
+	defer wrapOp(&err, "Postings")
 	rows, err := t.query(`SELECT sku, qty, reason, location, recount_required FROM count_postings WHERE count_id = ? ORDER BY sku`, countID)
 	if err != nil {
 		return nil, err
@@ -44,7 +46,8 @@ func (t *tx) Postings(countID string) ([]stock.Posting, error) {
 
 // ClosedCounts lists the counts in review or posted that closed in
 // [from, to) under paths.
-func (t *tx) ClosedCounts(from, to time.Time, paths []string) ([]stock.Count, error) {
+func (t *tx) ClosedCounts(from, to time.Time, paths []string) (_ []stock.Count, err error) {
+	defer wrapOp(&err, "ClosedCounts")
 	cond, args := underAny("location_path", paths)
 	if len(paths) == 1 && paths[0] == "/" {
 		cond, args = "1=1", nil

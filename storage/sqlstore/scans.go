@@ -18,15 +18,17 @@ const scanWidth = 22
 
 // ScanHashes returns the payload hashes of the scans already stored among
 // eventIDs.
-func (t *tx) ScanHashes(eventIDs []string) (map[string]string, error) {
+func (t *tx) ScanHashes(eventIDs []string) (_ map[string]string, err error) {
+	defer wrapOp(&err, "ScanHashes")
 	return t.hashes(`SELECT event_id, hash FROM scans WHERE event_id IN (`, eventIDs)
 }
 
 // ScanDeltas returns the applied quantities of the counted scans of skus,
 // in arrival order.
-func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error) {
+func (t *tx) ScanDeltas(countID string, skus []string) (_ []stock.ScanDelta, err error) {
+	defer wrapOp(&err, "ScanDeltas")
 	var out []stock.ScanDelta
-	err := chunks(uniq(skus), 500, func(part []string) error {
+	err = chunks(uniq(skus), 500, func(part []string) error {
 		rows, err := t.query(`SELECT sku, round, applied_qty FROM scans WHERE count_id = ? AND status = 'counted'
 			AND sku IN (`+placeholders(len(part))+`) ORDER BY received_at, pos, seq`, append([]any{countID}, anys(part)...)...)
 		if err != nil {
@@ -48,7 +50,8 @@ func (t *tx) ScanDeltas(countID string, skus []string) ([]stock.ScanDelta, error
 // InsertScans stores scans with multi-row inserts. A scan whose event_id a
 // concurrent transaction stored first is skipped (PostgreSQL waits for
 // that transaction, then leaves the row alone) and returned.
-func (t *tx) InsertScans(scans []stock.Scan) ([]string, error) {
+func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
+	defer wrapOp(&err, "InsertScans")
 	actors, err := t.actorIDs(scans)
 	if err != nil {
 		return nil, err
@@ -188,7 +191,8 @@ func (t *tx) actors(ids []int64) (map[int64]actorKey, error) {
 
 // ScanAggregates sums a count's counted scans by SKU, round and actor
 // (employee, role, zone) in one pass, and its unknown codes by code.
-func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.UnresolvedCode, error) {
+func (t *tx) ScanAggregates(countID string) (_ []stock.ScanAggregate, _ []stock.UnresolvedCode, err error) {
+	defer wrapOp(&err, "ScanAggregates")
 	// About one aggregate per snapshot line: size the slices once.
 	var lines int
 	if err := t.queryRow(`SELECT COUNT(*) FROM count_snapshot WHERE count_id = ?`, countID).Scan(&lines); err != nil {
@@ -244,7 +248,8 @@ func (t *tx) ScanAggregates(countID string) ([]stock.ScanAggregate, []stock.Unre
 
 // Scans lists a count's scans in arrival order (request by request, each in
 // the order the device sent), for drill-down.
-func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
+func (t *tx) Scans(f stock.ScanFilter) (_ []stock.Scan, err error) {
+	defer wrapOp(&err, "Scans")
 	q := `SELECT s.event_id, s.count_id, s.round, a.employee, a.role, a.zone, s.status, s.sku, s.applied_qty, s.scanned_at, s.qty, s.pack_qty,
 		s.code, s.gtin, s.lot, s.expiry, s.bin, s.device_id, s.received_at, s.lat, s.lon, s.hash, s.clock_suspect
 		FROM scans s JOIN scan_actors a ON a.id = s.actor WHERE s.count_id = ?`
@@ -291,7 +296,8 @@ func (t *tx) Scans(f stock.ScanFilter) ([]stock.Scan, error) {
 
 // LotTotals sums a count's counted scans that carry a lot or an expiry
 // date, by SKU, lot and expiry.
-func (t *tx) LotTotals(countID string) ([]stock.LotLine, error) {
+func (t *tx) LotTotals(countID string) (_ []stock.LotLine, err error) {
+	defer wrapOp(&err, "LotTotals")
 	rows, err := t.query(`SELECT sku, lot, expiry, SUM(applied_qty), COUNT(*) FROM scans
 		WHERE count_id = ? AND status = 'counted' AND (lot <> '' OR expiry <> '')
 		GROUP BY sku, lot, expiry ORDER BY sku, expiry, lot`, countID)
@@ -311,7 +317,8 @@ func (t *tx) LotTotals(countID string) ([]stock.LotLine, error) {
 }
 
 // ScanStats counts a count's scans by status and its counted lines.
-func (t *tx) ScanStats(countID string) (stock.ScanStats, error) {
+func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
+	defer wrapOp(&err, "ScanStats")
 	var st stock.ScanStats
 	rows, err := t.query(`SELECT status, COUNT(*), SUM(clock_suspect) FROM scans WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {

@@ -8,7 +8,8 @@ import (
 
 // StockLevels returns book quantities at locations under f.Paths (all when
 // nil), optionally for one SKU.
-func (t *tx) StockLevels(f stock.StockFilter) ([]stock.StockLevel, error) {
+func (t *tx) StockLevels(f stock.StockFilter) (_ []stock.StockLevel, err error) {
+	defer wrapOp(&err, "StockLevels")
 	q := `SELECT s.location, s.sku, s.qty, s.version, s.updated_at FROM stock_levels s`
 	var where []string
 	var args []any
@@ -54,7 +55,8 @@ func (t *tx) StockLevels(f stock.StockFilter) ([]stock.StockLevel, error) {
 
 // MovementHashes returns the payload hashes of the movements already posted
 // among ids.
-func (t *tx) MovementHashes(ids []string) (map[string]string, error) {
+func (t *tx) MovementHashes(ids []string) (_ map[string]string, err error) {
+	defer wrapOp(&err, "MovementHashes")
 	return t.hashes(`SELECT movement_id, hash FROM movements WHERE movement_id IN (`, ids)
 }
 
@@ -83,7 +85,8 @@ func (t *tx) hashes(prefix string, ids []string) (map[string]string, error) {
 // version, and records it with that version. Rows are written in multi-row
 // statements; a level moved twice in one call is handled in passes so that
 // no statement touches a row twice.
-func (t *tx) ApplyMovements(ms []stock.Movement, hashes []string) error {
+func (t *tx) ApplyMovements(ms []stock.Movement, hashes []string) (err error) {
+	defer wrapOp(&err, "ApplyMovements")
 	now := time.Now().UnixMicro()
 	pending := make([]int, len(ms))
 	for i := range ms {
