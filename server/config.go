@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
 	"os"
@@ -30,6 +31,9 @@ type config struct {
 	PINCost     int
 	TokenTTL    time.Duration
 	LogLevel    string
+	// LogFormat is "json" (one JSON object a line, default) or "text"
+	// (slog's key=value lines, for developers).
+	LogFormat string
 	// PprofAddr serves Go profiling when set.
 	PprofAddr string
 	// Sign-in throttle: attempts per (employee, device or address) before
@@ -111,6 +115,7 @@ var settings = []setting{
 	{"PANDIAN_SIGNIN_LOCK", "1m", "", "", func(c *config) any { return &c.SignInLock }},
 	{"PANDIAN_SIGNIN_LOCK_MAX", "1h", "", "", func(c *config) any { return &c.SignInLockMax }},
 	{"PANDIAN_LOG_LEVEL", "info", "", "", func(c *config) any { return &c.LogLevel }},
+	{"PANDIAN_LOG_FORMAT", "json", "", "", func(c *config) any { return &c.LogFormat }},
 	{"PANDIAN_PPROF_ADDR", "", "", "", func(c *config) any { return &c.PprofAddr }},
 	{"PANDIAN_S3_ENDPOINT", "", "", "", func(c *config) any { return &c.S3Endpoint }},
 	{"PANDIAN_S3_ACCESS_KEY", "", "", "", func(c *config) any { return &c.S3AccessKey }},
@@ -231,6 +236,12 @@ func (c config) check() error {
 		return errors.New("PANDIAN_MAX_DOCUMENT_BYTES: want a positive number")
 	case c.DB.MaxConns < 1:
 		return errors.New("PANDIAN_DB_MAX_CONNS: want a whole number of at least 1")
+	case c.LogFormat != "json" && c.LogFormat != "text":
+		return fmt.Errorf("PANDIAN_LOG_FORMAT=%q: want json or text", c.LogFormat)
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("PANDIAN_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
 	return nil
 }

@@ -135,7 +135,7 @@ func TestLoadConfig(t *testing.T) {
 		}
 		if c.Addr != ":8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.Demo || !c.Jobs || c.PINCost != 10 ||
 			c.TokenTTL != 12*time.Hour || c.SignInAttempts != 5 || c.SignInLock != time.Minute || c.SignInLockMax != time.Hour ||
-			c.LogLevel != "info" || c.PprofAddr != "" || c.S3Bucket != "pandian" || c.S3Secure || c.PublicURL != "http://127.0.0.1:8080" ||
+			c.LogLevel != "info" || c.LogFormat != "json" || c.PprofAddr != "" || c.S3Bucket != "pandian" || c.S3Secure || c.PublicURL != "http://127.0.0.1:8080" ||
 			c.OCRWorkers < 1 || c.MaxDocument != 50<<20 || c.MaxUploads != 16 || c.JobStale != 2*time.Minute ||
 			c.AlertEvery != 30*time.Second || c.AlertPoll != 0 || c.AlertBaseDelay != 0 {
 			t.Errorf("defaults: %+v", c)
@@ -166,6 +166,8 @@ func TestLoadConfig(t *testing.T) {
 		"PANDIAN_SIGNIN_ATTEMPTS":    "0",
 		"PANDIAN_SIGNIN_LOCK_MAX":    "30s",
 		"PANDIAN_MAX_DOCUMENT_BYTES": "0",
+		"PANDIAN_LOG_FORMAT":         "xml",
+		"PANDIAN_LOG_LEVEL":          "loud",
 	} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := load(t, map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), env) {

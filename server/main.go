@@ -46,7 +46,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "config:", err)
 		os.Exit(2)
 	}
-	setupLogging(cfg.LogLevel)
+	slog.SetDefault(newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cmd, cfg); err != nil {
@@ -55,12 +55,18 @@ func main() {
 	}
 }
 
-func setupLogging(level string) {
+// newLogger returns the server's logger: JSON lines on w (format "json")
+// or slog's text lines ("text"), from level up (loadConfig checked both).
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // app is the wired server.

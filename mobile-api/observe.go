@@ -1,0 +1,166 @@
+package mobileapi
+
+import (
+	"crypto/rand"
+	hexenc "encoding/hex"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// HeaderRequestID carries a request's id: accepted from the client when
+// sane (requestID), else generated, and echoed back in the answer.
+const HeaderRequestID = "X-Request-Id"
+
+// requestIDKey is where the logger leaves the request's id.
+const requestIDKey = "request_id"
+
+// maxRequestID bounds an id accepted from a client.
+const maxRequestID = 128
+
+// requestID returns the client's id when it is 1 to 128 printable ASCII
+// characters, else a new random one (32 hex digits).
+func requestID(given string) string {
+	if n := len(given); n > 0 && n <= maxRequestID && strings.IndexFunc(given, func(r rune) bool { return r <= ' ' || r > '~' }) < 0 {
+		return given
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	return hexenc.EncodeToString(b[:])
+}
+
+// requestIDOf returns the id of the request c.
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDKey).(string)
+	return id
+}
+
+// route is one registered route: its method and pattern, split at "/".
+type route struct {
+	method, pattern string
+	segs            []string
+}
+
+// routeTable finds the pattern a request's path matches, as Fiber's
+// router does (case-insensitive, a trailing slash ignored), for the log
+// and for 405's Allow header.
+type routeTable []route
+
+// newRouteTable collects the routes of app (not middleware).
+func newRouteTable(app *fiber.App) routeTable {
+	var t routeTable
+	for _, r := range app.GetRoutes(true) {
+		t = append(t, route{method: r.Method, pattern: r.Path, segs: splitPath(r.Path)})
+	}
+	return t
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(strings.ToLower(p), "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// matches reports whether the path's segments fit the route's pattern: a
+// ":param" is one non-empty segment, a final "*" the rest (or nothing).
+func (r route) matches(segs []string) bool {
+	for i, p := range r.segs {
+		if p == "*" && i == len(r.segs)-1 {
+			return true
+		}
+		if i >= len(segs) {
+			return false
+		}
+		if strings.HasPrefix(p, ":") {
+			if segs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if p != segs[i] {
+			return false
+		}
+	}
+	return len(segs) == len(r.segs)
+}
+
+// match returns the pattern of the route that serves method on path (""
+// when none), and the methods the path's routes accept (sorted).
+func (t routeTable) match(method, path string) (pattern string, allow []string) {
+	segs := splitPath(path)
+	anyPattern := ""
+	for _, r := range t {
+		if !r.matches(segs) {
+			continue
+		}
+		if r.method == method && pattern == "" {
+			pattern = r.pattern
+		}
+		if anyPattern == "" {
+			anyPattern = r.pattern
+		}
+		if !slices.Contains(allow, r.method) {
+			allow = append(allow, r.method)
+		}
+	}
+	slices.Sort(allow)
+	if pattern == "" {
+		pattern = anyPattern
+	}
+	return pattern, allow
+}
+
+// logRequest gives the request its id (header X-Request-Id both ways) and
+// logs one line per request once answered: id, method, route pattern,
+// status, latency, bytes sent, and the employee and device when signed in.
+func (a *API) logRequest(c *fiber.Ctx) error {
+	start := time.Now()
+	id := requestID(c.Get(HeaderRequestID))
+	c.Locals(requestIDKey, id)
+	c.Set(HeaderRequestID, id)
+	err := c.Next()
+	if err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			return herr
+		}
+		err = nil
+	}
+	elapsed := time.Since(start)
+	status := c.Response().StatusCode()
+	method := c.Method()
+	pattern, _ := a.table.match(method, c.Path())
+	size := c.Response().Header.ContentLength()
+	if size < 0 || !c.Response().IsBodyStream() {
+		size = len(c.Response().Body())
+	}
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs,
+		slog.String("request_id", id),
+		slog.String("method", method),
+		slog.String("route", pattern))
+	if pattern == "" {
+		attrs = append(attrs, slog.String("path", c.Path()))
+	}
+	attrs = append(attrs,
+		slog.Int("status", status),
+		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
+		slog.Int("bytes", size))
+	if actor := actorOf(c); actor.Employee.Code != "" {
+		attrs = append(attrs, slog.String("employee", actor.Employee.Code))
+		if actor.DeviceID != "" {
+			attrs = append(attrs, slog.String("device", actor.DeviceID))
+		}
+	}
+	level := slog.LevelInfo
+	if status >= http.StatusInternalServerError {
+		level = slog.LevelError
+	}
+	a.log.LogAttrs(c.UserContext(), level, "request", attrs...)
+	return err
+}
