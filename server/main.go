@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	_ "net/http/pprof" // served only when PANDIAN_PPROF_ADDR is set
 	"os"
@@ -170,6 +171,17 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 }
 
 func run(ctx context.Context, cmd string, cfg config) error {
+	var ln net.Listener
+	if cmd == "serve" {
+		// Bind first: a taken address fails at once, before the database
+		// is opened or the demo data loaded; connections that arrive in
+		// the meantime wait in the listen queue.
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("cannot listen on %s (PANDIAN_ADDR): %w", cfg.Addr, err)
+		}
+		defer ln.Close()
+	}
 	a, err := wire(ctx, cmd, cfg)
 	if err != nil {
 		return err
@@ -182,7 +194,7 @@ func run(ctx context.Context, cmd string, cfg config) error {
 				return fmt.Errorf("demo data: %w", err)
 			}
 		}
-		return serve(ctx, cfg, a)
+		return serve(ctx, cfg, a, ln)
 	case "admin":
 		if cfg.AdminCode == "" {
 			return errors.New("admin needs -admin-code and -admin-pin")
@@ -199,7 +211,8 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	return fmt.Errorf("unknown command %q (serve, admin, seed, worker)", cmd)
 }
 
-func serve(ctx context.Context, cfg config, a *app) error {
+// serve answers on ln (bound by run) until ctx ends.
+func serve(ctx context.Context, cfg config, a *app, ln net.Listener) error {
 	api := mobileapi.New(a.svc, a.apiOptions(cfg))
 	if cfg.PprofAddr != "" {
 		// Profiling for operators, on its own (loopback) address.
@@ -209,8 +222,8 @@ func serve(ctx context.Context, cfg config, a *app) error {
 		a.runJobs(ctx, cfg)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- api.Listen(cfg.Addr) }()
-	slog.Info("pandian listening", "addr", cfg.Addr, "db", a.store.Dialect(), "data", cfg.DataDir)
+	go func() { errc <- api.Listener(ln) }()
+	slog.Info("pandian listening", "addr", ln.Addr().String(), "db", a.store.Dialect(), "data", cfg.DataDir)
 	select {
 	case err := <-errc:
 		return err

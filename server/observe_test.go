@@ -5,9 +5,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -189,5 +193,63 @@ func TestRequestLog(t *testing.T) {
 	// The sign-in itself is a line too (without the PIN).
 	if !strings.Contains(logs.String(), `"route":"/v1/auth/token"`) || strings.Contains(logs.String(), pinOf(t, "E001")+`"`) {
 		t.Errorf("sign-in line missing or leaking:\n%s", logs.String())
+	}
+}
+
+// TestServeTakenPort: a taken address stops the server at once with an
+// error naming it, before the database is opened or the demo data loaded
+// (and so before anything logs "listening").
+func TestServeTakenPort(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	cfg := testConfig(t, "sqlite")
+	cfg.Addr, cfg.Demo = taken.Addr().String(), true
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	err = run(ctx, "serve", cfg)
+	if err == nil || !strings.Contains(err.Error(), cfg.Addr) || !strings.Contains(err.Error(), "address already in use") {
+		t.Fatalf("run on a taken address: %v, want an error naming %s and the cause", err, cfg.Addr)
+	}
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, "pandian.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the database was opened before the bind failed (stat: %v)", err)
+	}
+	t.Logf("failed after %v: %v", time.Since(start), err)
+}
+
+// TestServeListens: run binds its address and answers on it.
+func TestServeListens(t *testing.T) {
+	probe, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := probe.Addr().String()
+	probe.Close()
+	cfg := testConfig(t, "sqlite")
+	cfg.Addr, cfg.PublicURL = addr, "http://"+addr
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, "serve", cfg) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("healthz: %d", resp.StatusCode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer on %s: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("run after shutdown: %v", err)
 	}
 }
