@@ -190,7 +190,7 @@ func New(svc Service, opts Options) *fiber.App {
 	}
 	// The request log is outermost: it sees every answer, panics
 	// included (recoverer turns them into errors).
-	app.Use(a.logRequest, recoverer, a.guard)
+	app.Use(a.logRequest, recoverer, a.guard, a.methodAllowed)
 	a.routes(app)
 	a.table = newRouteTable(app)
 	return app

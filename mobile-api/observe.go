@@ -3,6 +3,7 @@ package mobileapi
 import (
 	"crypto/rand"
 	hexenc "encoding/hex"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -163,4 +164,16 @@ func (a *API) logRequest(c *fiber.Ctx) error {
 	}
 	a.log.LogAttrs(c.UserContext(), level, "request", attrs...)
 	return err
+}
+
+// methodAllowed answers 405 with an Allow header, before authentication,
+// when no route serves the request's method on its path but some route
+// serves another method there.
+func (a *API) methodAllowed(c *fiber.Ctx) error {
+	pattern, allow := a.table.match(c.Method(), c.Path())
+	if len(allow) == 0 || slices.Contains(allow, c.Method()) {
+		return c.Next()
+	}
+	c.Set(fiber.HeaderAllow, strings.Join(allow, ", "))
+	return fiber.NewError(fiber.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s (allowed: %s)", c.Method(), pattern, strings.Join(allow, ", ")))
 }
