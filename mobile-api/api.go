@@ -112,6 +112,9 @@ type Options struct {
 	Alerts AlertService
 	// Logger receives a line per request (nil: slog.Default()).
 	Logger *slog.Logger
+	// CORSOrigins are the web origins ("https://app.example.com") whose
+	// pages may call the API from a browser (none: no CORS headers).
+	CORSOrigins []string
 }
 
 // API is the HTTP layer.
@@ -123,8 +126,9 @@ type API struct {
 	mu         sync.Mutex
 	inProgress map[string]int // uploads in progress per employee code
 
-	log   *slog.Logger
-	table routeTable // the routes, for the log's route patterns and 405
+	log         *slog.Logger
+	table       routeTable      // the routes, for the log's route patterns and 405
+	corsOrigins map[string]bool // Options.CORSOrigins, in lower case
 }
 
 // New returns the Fiber app serving the API.
@@ -190,7 +194,11 @@ func New(svc Service, opts Options) *fiber.App {
 	}
 	// The request log is outermost: it sees every answer, panics
 	// included (recoverer turns them into errors).
-	app.Use(a.logRequest, recoverer, a.guard, a.methodAllowed)
+	a.corsOrigins = map[string]bool{}
+	for _, o := range opts.CORSOrigins {
+		a.corsOrigins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+	}
+	app.Use(a.logRequest, recoverer, a.guard, a.cors, a.methodAllowed)
 	a.routes(app)
 	a.table = newRouteTable(app)
 	return app

@@ -5,7 +5,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/gofiber/fiber/v2"
 )
 
 // TestMethodNotAllowed: a known path with a method it does not serve
@@ -75,5 +78,78 @@ func TestRouteTable(t *testing.T) {
 	}
 	if _, allow := table.match(http.MethodGet, "/v1/me"); len(allow) != 2 {
 		t.Errorf("GET /v1/me: allow %v", allow)
+	}
+}
+
+// TestCORS: a preflight from an allowed origin is answered before
+// authentication with the path's methods, the headers and a max-age; its
+// requests (errors included) carry Access-Control-Allow-Origin; other
+// origins, and every origin without an allow-list, get no CORS header.
+func TestCORS(t *testing.T) {
+	allowed, other := "https://app.example.com", "https://evil.example.net"
+	with := New(nil, Options{CORSOrigins: []string{"https://App.Example.com/", "capacitor://localhost"}})
+	without := New(nil, Options{})
+	send := func(app *fiber.App, method, path string, h map[string]string) (*http.Response, string) {
+		t.Helper()
+		req := httptest.NewRequest(method, path, nil)
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	corsHeaders := func(resp *http.Response) []string {
+		var hs []string
+		for k := range resp.Header {
+			if strings.HasPrefix(k, "Access-Control-") {
+				hs = append(hs, k)
+			}
+		}
+		return hs
+	}
+	preflight := func(origin string) map[string]string {
+		return map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type,x-request-id"}
+	}
+
+	resp, body := send(with, "OPTIONS", "/v1/counts/C-1/scans", preflight(allowed))
+	h := resp.Header
+	if resp.StatusCode != 204 || h.Get("Access-Control-Allow-Origin") != allowed || h.Get("Access-Control-Allow-Methods") != "GET, HEAD, POST" ||
+		h.Get("Access-Control-Max-Age") == "" || !strings.Contains(h.Get("Vary"), "Origin") {
+		t.Errorf("preflight from an allowed origin: %d %v %s", resp.StatusCode, h, body)
+	}
+	for _, want := range []string{"Authorization", "Content-Type", "X-Request-Id"} {
+		if !strings.Contains(h.Get("Access-Control-Allow-Headers"), want) {
+			t.Errorf("preflight: Access-Control-Allow-Headers %q lacks %s", h.Get("Access-Control-Allow-Headers"), want)
+		}
+	}
+	if resp, _ := send(with, "OPTIONS", "/v1/me", preflight("capacitor://localhost")); resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "capacitor://localhost" {
+		t.Errorf("preflight from capacitor://localhost: %d %v", resp.StatusCode, resp.Header)
+	}
+	// The request itself: the answer (here an error) is readable by the page.
+	resp, body = send(with, "POST", "/v1/counts/C-1/scans", map[string]string{"Origin": allowed})
+	if resp.StatusCode != 401 || resp.Header.Get("Access-Control-Allow-Origin") != allowed || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id") {
+		t.Errorf("request from an allowed origin: %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	if resp, _ := send(with, "GET", "/healthz", map[string]string{"Origin": allowed}); resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != allowed {
+		t.Errorf("GET /healthz from an allowed origin: %d %v", resp.StatusCode, resp.Header)
+	}
+	// Other origins, and no allow-list: no CORS header, the preflight is not answered.
+	for name, app := range map[string]*fiber.App{"other origin": with, "no allow-list": without} {
+		origin := other
+		if app == without {
+			origin = allowed
+		}
+		resp, _ := send(app, "OPTIONS", "/v1/counts/C-1/scans", preflight(origin))
+		if resp.StatusCode == 204 || resp.StatusCode < 400 || len(corsHeaders(resp)) > 0 {
+			t.Errorf("%s: preflight answered %d with %v", name, resp.StatusCode, corsHeaders(resp))
+		}
+		resp, _ = send(app, "GET", "/healthz", map[string]string{"Origin": origin})
+		if resp.StatusCode != 200 || len(corsHeaders(resp)) > 0 {
+			t.Errorf("%s: GET /healthz answered %d with %v", name, resp.StatusCode, corsHeaders(resp))
+		}
 	}
 }

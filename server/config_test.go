@@ -145,6 +145,7 @@ func TestLoadConfig(t *testing.T) {
 		c, err := load(t, map[string]string{
 			"PANDIAN_ADDR": "127.0.0.1:9000", "PANDIAN_DEMO": "1", "PANDIAN_JOBS": "false", "PANDIAN_PIN_COST": "4",
 			"PANDIAN_PPROF_ADDR": "127.0.0.1:6060", "PANDIAN_ALERT_EVERY": "200ms", "PANDIAN_ALERT_POLL": "100ms",
+			"PANDIAN_CORS_ORIGINS":     "https://App.example.com/, capacitor://localhost",
 			"PANDIAN_ALERT_BASE_DELAY": "1s", "PANDIAN_MAX_DOCUMENT_BYTES": "1000", "PANDIAN_OCR_WORKERS": "3", "PANDIAN_S3_SECURE": "true",
 		}, "-addr", ":9100", "-ocr-workers", "0", "-demo=false", "-jobs", "-db", "postgres://x")
 		if err != nil {
@@ -152,7 +153,8 @@ func TestLoadConfig(t *testing.T) {
 		}
 		if c.Addr != ":9100" || c.Demo || !c.Jobs || c.PINCost != 4 || c.PprofAddr != "127.0.0.1:6060" || c.AlertEvery != 200*time.Millisecond ||
 			c.AlertPoll != 100*time.Millisecond || c.AlertBaseDelay != time.Second || c.MaxDocument != 1000 || c.OCRWorkers != 0 ||
-			!c.S3Secure || c.DatabaseURL != "postgres://x" || c.PublicURL != "http://127.0.0.1:9100" {
+			!c.S3Secure || c.DatabaseURL != "postgres://x" || c.PublicURL != "http://127.0.0.1:9100" ||
+			!slices.Equal(c.CORSOrigins, []string{"https://app.example.com", "capacitor://localhost"}) {
 			t.Errorf("environment and flags: %+v", c)
 		}
 	})
@@ -168,6 +170,7 @@ func TestLoadConfig(t *testing.T) {
 		"PANDIAN_MAX_DOCUMENT_BYTES": "0",
 		"PANDIAN_LOG_FORMAT":         "xml",
 		"PANDIAN_LOG_LEVEL":          "loud",
+		"PANDIAN_CORS_ORIGINS":       "https://app.example.com/path",
 	} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := load(t, map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), env) {
