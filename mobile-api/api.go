@@ -193,12 +193,13 @@ func New(svc Service, opts Options) *fiber.App {
 		}
 	}
 	// The request log is outermost: it sees every answer, panics
-	// included (recoverer turns them into errors).
+	// included (recoverer turns them into errors), and its bytes as sent
+	// (compress is next).
 	a.corsOrigins = map[string]bool{}
 	for _, o := range opts.CORSOrigins {
 		a.corsOrigins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
 	}
-	app.Use(a.logRequest, recoverer, a.guard, a.cors, a.methodAllowed)
+	app.Use(a.logRequest, a.compress, recoverer, a.guard, a.cors, a.methodAllowed)
 	a.routes(app)
 	a.table = newRouteTable(app)
 	return app

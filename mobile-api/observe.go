@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // HeaderRequestID carries a request's id: accepted from the client when
@@ -136,8 +137,12 @@ func (a *API) logRequest(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	method := c.Method()
 	pattern, _ := a.table.match(method, c.Path())
-	size := c.Response().Header.ContentLength()
-	if size < 0 || !c.Response().IsBodyStream() {
+	// A streamed body's length is its Content-Length when it has one
+	// (Body() would read the stream into memory): unknown when chunked.
+	var size int
+	if c.Response().IsBodyStream() {
+		size = c.Response().Header.ContentLength()
+	} else {
 		size = len(c.Response().Body())
 	}
 	attrs := make([]slog.Attr, 0, 10)
@@ -150,8 +155,10 @@ func (a *API) logRequest(c *fiber.Ctx) error {
 	}
 	attrs = append(attrs,
 		slog.Int("status", status),
-		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000),
-		slog.Int("bytes", size))
+		slog.Float64("latency_ms", float64(elapsed.Microseconds())/1000))
+	if size >= 0 {
+		attrs = append(attrs, slog.Int("bytes", size))
+	}
 	if actor := actorOf(c); actor.Employee.Code != "" {
 		attrs = append(attrs, slog.String("employee", actor.Employee.Code))
 		if actor.DeviceID != "" {
@@ -215,4 +222,34 @@ func (a *API) cors(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderAccessControlExposeHeaders, corsExposeHeaders)
 	return c.Next()
+}
+
+// compressor compresses a response in place for the request's
+// Accept-Encoding: br, else gzip, else deflate (fasthttp's encoders, from
+// github.com/klauspost/compress and github.com/andybalholm/brotli);
+// bodies under 200 bytes stay as they are, streamed ones are compressed
+// as they stream.
+var compressor = fasthttp.CompressHandlerBrotliLevel(func(*fasthttp.RequestCtx) {},
+	fasthttp.CompressBrotliDefaultCompression, fasthttp.CompressDefaultCompression)
+
+// compress compresses JSON and CSV answers when the client accepts it.
+// Other media types (images, PDFs, XLSX, which are compressed already,
+// and the review pages) and the stored files of /v1/files/ are sent as
+// they are.
+func (a *API) compress(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return err // the error's answer is small
+	}
+	h := &c.Response().Header
+	if len(h.ContentEncoding()) > 0 || strings.HasPrefix(c.Path(), "/v1/files/") {
+		return nil
+	}
+	mt, _, _ := strings.Cut(string(h.ContentType()), ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json") && mt != "text/csv" {
+		return nil
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	compressor(c.Context())
+	return nil
 }

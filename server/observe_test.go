@@ -71,7 +71,7 @@ func startServerLogging(t *testing.T, cfg config, w io.Writer, opts func(*mobile
 		a.close()
 	})
 	return &testServer{URL: "http://" + ln.Addr().String(), DB: "sqlite", app: a, t: t, tokens: map[string]string{},
-		client: &http.Client{Timeout: time.Minute}}
+		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableCompression: true}}}
 }
 
 // send makes a request with the given headers and returns the answer.
