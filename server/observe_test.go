@@ -253,3 +253,19 @@ func TestServeListens(t *testing.T) {
 		t.Errorf("run after shutdown: %v", err)
 	}
 }
+
+// TestNewLogger: PANDIAN_LOG_FORMAT picks JSON or text lines and
+// PANDIAN_LOG_LEVEL the lowest level written.
+func TestNewLogger(t *testing.T) {
+	var js, text bytes.Buffer
+	newLogger(&js, "warn", "json").Info("dropped")
+	newLogger(&js, "warn", "json").Warn("kept", "employee", "E001")
+	newLogger(&text, "debug", "text").Debug("shown", "employee", "E001")
+	var m map[string]any
+	if err := json.Unmarshal(js.Bytes(), &m); err != nil || m["msg"] != "kept" || m["level"] != "WARN" || m["employee"] != "E001" {
+		t.Errorf("json at warn: %q (%v)", js.String(), err)
+	}
+	if !strings.Contains(text.String(), "level=DEBUG msg=shown employee=E001") {
+		t.Errorf("text at debug: %q", text.String())
+	}
+}
