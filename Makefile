@@ -6,7 +6,9 @@
 
 GO        ?= go
 DATA_DIR  ?= ./data
-ADDR      ?= :8080
+# make run listens on loopback only (the README publishes demo PINs);
+# ADDR=:8080 for every interface.
+ADDR      ?= 127.0.0.1:8080
 PG_URL    ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 # An execution count, not a duration: Go 1.26's fuzz coordinator can fail a
 # run with a bare "context deadline exceeded" when a -fuzztime duration

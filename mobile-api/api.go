@@ -111,6 +111,11 @@ type Options struct {
 	// Alerts serves the alert rules and deliveries (nil: those routes
 	// answer 503).
 	Alerts AlertService
+	// Logger receives a line per request (nil: slog.Default()).
+	Logger *slog.Logger
+	// CORSOrigins are the web origins ("https://app.example.com") whose
+	// pages may call the API from a browser (none: no CORS headers).
+	CORSOrigins []string
 }
 
 // API is the HTTP layer.
@@ -121,6 +126,10 @@ type API struct {
 
 	mu         sync.Mutex
 	inProgress map[string]int // uploads in progress per employee code
+
+	log         *slog.Logger
+	table       routeTable      // the routes, for the log's route patterns and 405
+	corsOrigins map[string]bool // Options.CORSOrigins, in lower case
 }
 
 // New returns the Fiber app serving the API.
@@ -152,7 +161,10 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.Ready == nil {
 		opts.Ready = func(context.Context) error { return nil }
 	}
-	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
 	app := fiber.New(fiber.Config{
 		AppName:   "pandian",
 		BodyLimit: opts.MaxBody,
@@ -188,8 +200,16 @@ func New(svc Service, opts Options) *fiber.App {
 		}
 		return fasthttp.RequestConfig{}
 	}
-	app.Use(recoverer, logger, a.guard)
+	// The request log is outermost: it sees every answer, panics
+	// included (recoverer turns them into errors), and its bytes as sent
+	// (compress is next).
+	a.corsOrigins = map[string]bool{}
+	for _, o := range opts.CORSOrigins {
+		a.corsOrigins[strings.ToLower(strings.TrimSuffix(o, "/"))] = true
+	}
+	app.Use(a.logRequest, a.compress, recoverer, a.guard, a.cors, a.methodAllowed)
 	a.routes(app)
+	a.table = newRouteTable(app)
 	return app
 }
 
@@ -374,7 +394,7 @@ func errorHandler(c *fiber.Ctx, err error) error {
 		status = fiber.StatusInternalServerError
 	}
 	if status >= 500 && code == stock.EInternal {
-		slog.Error("request failed", "method", c.Method(), "path", c.Path(), "err", err)
+		slog.Error("request failed", "request_id", requestIDOf(c), "method", c.Method(), "path", c.Path(), "err", err)
 		msg = "internal error"
 	}
 	if kind, ok := details["kind"]; ok && code == stock.EConflict {
@@ -401,23 +421,6 @@ func recoverer(c *fiber.Ctx) (err error) {
 		}
 	}()
 	return c.Next()
-}
-
-// logger logs each request with its status and duration.
-func logger(c *fiber.Ctx) error {
-	start := time.Now()
-	err := c.Next()
-	if err != nil {
-		if herr := c.App().ErrorHandler(c, err); herr != nil {
-			return herr
-		}
-		err = nil
-	}
-	status := c.Response().StatusCode()
-	if status >= 400 || time.Since(start) > time.Second {
-		slog.Info("http", "method", c.Method(), "path", c.Path(), "status", status, "ms", time.Since(start).Milliseconds())
-	}
-	return err
 }
 
 // actorKey is where authenticate leaves the caller.

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"pandian/alerts"
@@ -30,6 +33,9 @@ type config struct {
 	PINCost     int
 	TokenTTL    time.Duration
 	LogLevel    string
+	// LogFormat is "json" (one JSON object a line, default) or "text"
+	// (slog's key=value lines, for developers).
+	LogFormat string
 	// PprofAddr serves Go profiling when set.
 	PprofAddr string
 	// Sign-in throttle: attempts per (employee, device or address) before
@@ -74,6 +80,10 @@ type config struct {
 	// public addresses, parsed from it.
 	WebhookAllowCIDRs string
 	WebhookAllow      []netip.Prefix
+	// CORSOriginList is PANDIAN_CORS_ORIGINS as written; CORSOrigins,
+	// the web origins whose pages may call the API, parsed from it.
+	CORSOriginList string
+	CORSOrigins    []string
 	// Alerts: how often rules are evaluated, how often the dispatcher
 	// looks for due deliveries, and its first retry delay (zero: the
 	// defaults of settings and of package alerts).
@@ -111,6 +121,7 @@ var settings = []setting{
 	{"PANDIAN_SIGNIN_LOCK", "1m", "", "", func(c *config) any { return &c.SignInLock }},
 	{"PANDIAN_SIGNIN_LOCK_MAX", "1h", "", "", func(c *config) any { return &c.SignInLockMax }},
 	{"PANDIAN_LOG_LEVEL", "info", "", "", func(c *config) any { return &c.LogLevel }},
+	{"PANDIAN_LOG_FORMAT", "json", "", "", func(c *config) any { return &c.LogFormat }},
 	{"PANDIAN_PPROF_ADDR", "", "", "", func(c *config) any { return &c.PprofAddr }},
 	{"PANDIAN_S3_ENDPOINT", "", "", "", func(c *config) any { return &c.S3Endpoint }},
 	{"PANDIAN_S3_ACCESS_KEY", "", "", "", func(c *config) any { return &c.S3AccessKey }},
@@ -132,6 +143,7 @@ var settings = []setting{
 	{"PANDIAN_DB_MAX_IDLE_CONNS", "", "", "", func(c *config) any { return &c.DB.MaxIdleConns }}, // empty: PANDIAN_DB_MAX_CONNS
 	{"PANDIAN_DB_CONN_MAX_LIFETIME", sqlstore.DefaultConnMaxLifetime.String(), "", "", func(c *config) any { return &c.DB.ConnMaxLifetime }},
 	{"PANDIAN_WEBHOOK_ALLOW_CIDRS", "", "", "", func(c *config) any { return &c.WebhookAllowCIDRs }},
+	{"PANDIAN_CORS_ORIGINS", "", "", "", func(c *config) any { return &c.CORSOriginList }},
 	{"PANDIAN_ALERT_EVERY", defaultAlertEvery.String(), "", "", func(c *config) any { return &c.AlertEvery }},
 	{"PANDIAN_ALERT_POLL", "", "", "", func(c *config) any { return &c.AlertPoll }},            // empty: alerts.Dispatcher's (1 s)
 	{"PANDIAN_ALERT_BASE_DELAY", "", "", "", func(c *config) any { return &c.AlertBaseDelay }}, // empty: alerts.Dispatcher's (10 s)
@@ -217,6 +229,9 @@ func loadConfig(fs *flag.FlagSet, args []string) (config, error) {
 	if c.WebhookAllow, err = alerts.ParseAllowList(c.WebhookAllowCIDRs); err != nil {
 		return c, fmt.Errorf("PANDIAN_WEBHOOK_ALLOW_CIDRS: %w", err)
 	}
+	if c.CORSOrigins, err = parseOrigins(c.CORSOriginList); err != nil {
+		return c, fmt.Errorf("PANDIAN_CORS_ORIGINS: %w", err)
+	}
 	return c, c.check()
 }
 
@@ -231,6 +246,12 @@ func (c config) check() error {
 		return errors.New("PANDIAN_MAX_DOCUMENT_BYTES: want a positive number")
 	case c.DB.MaxConns < 1:
 		return errors.New("PANDIAN_DB_MAX_CONNS: want a whole number of at least 1")
+	case c.LogFormat != "json" && c.LogFormat != "text":
+		return fmt.Errorf("PANDIAN_LOG_FORMAT=%q: want json or text", c.LogFormat)
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("PANDIAN_LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)
 	}
 	return nil
 }
@@ -259,4 +280,23 @@ func localAddr(addr string) string {
 // webhookPolicy is the address policy of alert webhooks.
 func (c config) webhookPolicy() *alerts.AddressPolicy {
 	return &alerts.AddressPolicy{Allow: c.WebhookAllow}
+}
+
+// parseOrigins reads a comma-separated list of web origins, each a scheme
+// and a host with an optional port ("https://app.example.com",
+// "capacitor://localhost", "http://localhost:5173"), nothing else.
+func parseOrigins(list string) ([]string, error) {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || strings.TrimSuffix(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" || o == "*" {
+			return nil, fmt.Errorf("%q is not an origin: want scheme://host[:port], such as https://app.example.com", o)
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out, nil
 }

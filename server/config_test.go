@@ -135,7 +135,7 @@ func TestLoadConfig(t *testing.T) {
 		}
 		if c.Addr != ":8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.Demo || !c.Jobs || c.PINCost != 10 ||
 			c.TokenTTL != 12*time.Hour || c.SignInAttempts != 5 || c.SignInLock != time.Minute || c.SignInLockMax != time.Hour ||
-			c.LogLevel != "info" || c.PprofAddr != "" || c.S3Bucket != "pandian" || c.S3Secure || c.PublicURL != "http://127.0.0.1:8080" ||
+			c.LogLevel != "info" || c.LogFormat != "json" || c.PprofAddr != "" || c.S3Bucket != "pandian" || c.S3Secure || c.PublicURL != "http://127.0.0.1:8080" ||
 			c.OCRWorkers < 1 || c.MaxDocument != 50<<20 || c.MaxUploads != 16 || c.JobStale != 2*time.Minute ||
 			c.AlertEvery != 30*time.Second || c.AlertPoll != 0 || c.AlertBaseDelay != 0 {
 			t.Errorf("defaults: %+v", c)
@@ -145,6 +145,7 @@ func TestLoadConfig(t *testing.T) {
 		c, err := load(t, map[string]string{
 			"PANDIAN_ADDR": "127.0.0.1:9000", "PANDIAN_DEMO": "1", "PANDIAN_JOBS": "false", "PANDIAN_PIN_COST": "4",
 			"PANDIAN_PPROF_ADDR": "127.0.0.1:6060", "PANDIAN_ALERT_EVERY": "200ms", "PANDIAN_ALERT_POLL": "100ms",
+			"PANDIAN_CORS_ORIGINS":     "https://App.example.com/, capacitor://localhost",
 			"PANDIAN_ALERT_BASE_DELAY": "1s", "PANDIAN_MAX_DOCUMENT_BYTES": "1000", "PANDIAN_OCR_WORKERS": "3", "PANDIAN_S3_SECURE": "true",
 		}, "-addr", ":9100", "-ocr-workers", "0", "-demo=false", "-jobs", "-db", "postgres://x")
 		if err != nil {
@@ -152,7 +153,8 @@ func TestLoadConfig(t *testing.T) {
 		}
 		if c.Addr != ":9100" || c.Demo || !c.Jobs || c.PINCost != 4 || c.PprofAddr != "127.0.0.1:6060" || c.AlertEvery != 200*time.Millisecond ||
 			c.AlertPoll != 100*time.Millisecond || c.AlertBaseDelay != time.Second || c.MaxDocument != 1000 || c.OCRWorkers != 0 ||
-			!c.S3Secure || c.DatabaseURL != "postgres://x" || c.PublicURL != "http://127.0.0.1:9100" {
+			!c.S3Secure || c.DatabaseURL != "postgres://x" || c.PublicURL != "http://127.0.0.1:9100" ||
+			!slices.Equal(c.CORSOrigins, []string{"https://app.example.com", "capacitor://localhost"}) {
 			t.Errorf("environment and flags: %+v", c)
 		}
 	})
@@ -166,6 +168,9 @@ func TestLoadConfig(t *testing.T) {
 		"PANDIAN_SIGNIN_ATTEMPTS":    "0",
 		"PANDIAN_SIGNIN_LOCK_MAX":    "30s",
 		"PANDIAN_MAX_DOCUMENT_BYTES": "0",
+		"PANDIAN_LOG_FORMAT":         "xml",
+		"PANDIAN_LOG_LEVEL":          "loud",
+		"PANDIAN_CORS_ORIGINS":       "https://app.example.com/path",
 	} {
 		t.Run(env, func(t *testing.T) {
 			if _, err := load(t, map[string]string{env: value}); err == nil || !strings.Contains(err.Error(), env) {

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	_ "net/http/pprof" // served only when PANDIAN_PPROF_ADDR is set
 	"os"
@@ -46,7 +47,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "config:", err)
 		os.Exit(2)
 	}
-	setupLogging(cfg.LogLevel)
+	slog.SetDefault(newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, cmd, cfg); err != nil {
@@ -55,12 +56,18 @@ func main() {
 	}
 }
 
-func setupLogging(level string) {
+// newLogger returns the server's logger: JSON lines on w (format "json")
+// or slog's text lines ("text"), from level up (loadConfig checked both).
+func newLogger(w io.Writer, level, format string) *slog.Logger {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		l = slog.LevelInfo
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
 // app is the wired server.
@@ -164,6 +171,17 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 }
 
 func run(ctx context.Context, cmd string, cfg config) error {
+	var ln net.Listener
+	if cmd == "serve" {
+		// Bind first: a taken address fails at once, before the database
+		// is opened or the demo data loaded; connections that arrive in
+		// the meantime wait in the listen queue.
+		var err error
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("cannot listen on %s (PANDIAN_ADDR): %w", cfg.Addr, err)
+		}
+		defer ln.Close()
+	}
 	a, err := wire(ctx, cmd, cfg)
 	if err != nil {
 		return err
@@ -176,7 +194,7 @@ func run(ctx context.Context, cmd string, cfg config) error {
 				return fmt.Errorf("demo data: %w", err)
 			}
 		}
-		return serve(ctx, cfg, a)
+		return serve(ctx, cfg, a, ln)
 	case "admin":
 		if cfg.AdminCode == "" {
 			return errors.New("admin needs -admin-code and -admin-pin")
@@ -193,7 +211,8 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	return fmt.Errorf("unknown command %q (serve, admin, seed, worker)", cmd)
 }
 
-func serve(ctx context.Context, cfg config, a *app) error {
+// serve answers on ln (bound by run) until ctx ends.
+func serve(ctx context.Context, cfg config, a *app, ln net.Listener) error {
 	api := mobileapi.New(a.svc, a.apiOptions(cfg))
 	if cfg.PprofAddr != "" {
 		// Profiling for operators, on its own (loopback) address.
@@ -203,8 +222,8 @@ func serve(ctx context.Context, cfg config, a *app) error {
 		a.runJobs(ctx, cfg)
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- api.Listen(cfg.Addr) }()
-	slog.Info("pandian listening", "addr", cfg.Addr, "db", a.store.Dialect(), "data", cfg.DataDir)
+	go func() { errc <- api.Listener(ln) }()
+	slog.Info("pandian listening", "addr", ln.Addr().String(), "db", a.store.Dialect(), "data", cfg.DataDir)
 	select {
 	case err := <-errc:
 		return err
@@ -220,7 +239,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	alertsAPI.Policy = cfg.webhookPolicy()
 	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
 		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
-		PagesSession: review.SessionCookie, Alerts: alertsAPI,
+		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins,
 		// Reported by /readyz without failing it: counting goes on while
 		// the object store is down.
 		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}
