@@ -174,7 +174,9 @@ type famTally struct {
 // header fields (number, date, total) for TUNING and HELD-OUT renders
 // separately (held-out: family or font held out; the figure that counts),
 // and CPU and wall time per page against bare Tesseract. Skipped when a
-// font is not installed. Run with -benchtime=1x.
+// font is not installed. OCR_FAMILIES_ONLY=<substring> keeps the renders
+// whose id contains it; OCR_FAMILIES_VERBOSE=1 prints each render's truth
+// and the engine's lines. Run with -benchtime=1x.
 func BenchmarkFamilies(b *testing.B) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		b.Skip("tesseract CLI not installed")
@@ -184,6 +186,7 @@ func BenchmarkFamilies(b *testing.B) {
 		per = v
 	}
 	cases := familySample(per)
+	only, verbose := os.Getenv("OCR_FAMILIES_ONLY"), os.Getenv("OCR_FAMILIES_VERBOSE") != ""
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {
@@ -196,6 +199,9 @@ func BenchmarkFamilies(b *testing.B) {
 		fmt.Printf("%-42s %-5s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s | %6s %6s\n",
 			"render", "split", "truth", "got", "right", "no", "dat", "tot", "b-got", "b-rgt", "dat", "tot", "cpu s", "bare s")
 		for _, c := range cases {
+			if only != "" && !strings.Contains(families.ID(c.Family, c.Font, c.Seed), only) {
+				continue
+			}
 			r, err := families.Render(c.Family, c.Font, c.Seed)
 			if families.IsFontMissing(err) {
 				b.Skip(err)
@@ -259,6 +265,15 @@ func BenchmarkFamilies(b *testing.B) {
 			}
 			pf[0].Add(so)
 			pf[1].Add(sb)
+			if verbose {
+				fmt.Printf("  truth: number %q date %s total %s; engine: number %q date %s total %s\n", tr.DocNumber, tr.Date, total, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
+				for _, it := range tr.Items {
+					fmt.Printf("  truth  %-14s %4d %10s %10s %s\n", it.SKU, it.Qty, centsStr(int64(it.UnitPrice)), centsStr(int64(it.Amount)), it.Description)
+				}
+				for _, l := range ours {
+					fmt.Printf("  engine %-14s %4d %10s %10s %s (review %v)\n", l.Code, l.Qty, l.UnitPrice, l.Amount, l.Desc, l.NeedsReview)
+				}
+			}
 			fmt.Printf("%-42s %-5s %5d %5d %5d  %-3s %-3s %-3s | %5d %5d  %-3s %-3s | %6.2f %6.2f\n",
 				r.Truth.ID, splitName(c.HeldOut)[:4], so.Truth, so.Got, so.Right, yn(hn), yn(hd), yn(ht),
 				sb.Got, sb.Right, yn(bd), yn(bt), cpu.Seconds(), bc.Seconds())
