@@ -121,11 +121,13 @@ func BenchmarkDebugCachedExtract(b *testing.B) {
 func cachedExtract(b *testing.B, dir string, truths []*potruth.Truth, show bool) {
 	var total potruth.Score
 	totalFlaggedRight := 0
+	read := 0
 	for _, tr := range truths {
 		data, err := os.ReadFile(filepath.Join(dir, tr.ID+".json"))
 		if err != nil {
 			continue
 		}
+		read++
 		var p Page
 		if err := json.Unmarshal(data, &p); err != nil {
 			b.Fatalf("%s: %v", tr.ID, err)
@@ -184,6 +186,9 @@ func cachedExtract(b *testing.B, dir string, truths []*potruth.Truth, show bool)
 				fmt.Printf("   MISSING %s %d %.2f %.2f\n", it.SKU, it.Qty, it.UnitPrice, it.Amount)
 			}
 		}
+	}
+	if read == 0 {
+		b.Fatalf("no cached page in %s: build them with BenchmarkDebugCachePages", dir)
 	}
 	if show {
 		fmt.Printf("TOTAL P %.3f R %.3f F1 %.3f unflagged %d, right but flagged %d\n", total.Precision(), total.Recall(), total.F1(), total.WrongUnflagged, totalFlaggedRight)

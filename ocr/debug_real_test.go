@@ -129,11 +129,13 @@ func BenchmarkDebugRealExtract(b *testing.B) {
 // realExtract is one pass of BenchmarkDebugRealExtract.
 func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) realtruth.Tally {
 	var tl realtruth.Tally
+	read := 0
 	for _, d := range docs {
 		data, err := os.ReadFile(filepath.Join(dir, d.ID+".json"))
 		if err != nil {
 			continue
 		}
+		read++
 		var p Page
 		if err := json.Unmarshal(data, &p); err != nil {
 			b.Fatalf("%s: %v", d.ID, err)
@@ -168,6 +170,9 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 				fmt.Printf("     | %s\n", r.text())
 			}
 		}
+	}
+	if read == 0 {
+		b.Fatalf("no cached page in %s: build them with BenchmarkDebugRealCache", dir)
 	}
 	if !show {
 		return tl
