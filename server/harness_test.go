@@ -49,6 +49,21 @@ type testServer struct {
 	tokens map[string]string
 }
 
+// waitUntil polls cond every 20 ms until it holds, and fails the test
+// naming what it waited for when it still does not after timeout: the wait
+// for a state, where a fixed sleep is too short on a busy machine and too
+// long on an idle one.
+func waitUntil(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", timeout, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // databases runs fn once per database as a subtest.
 func databases(t *testing.T, fn func(t *testing.T, db string)) {
 	for _, db := range []string{"sqlite", "postgres"} {
