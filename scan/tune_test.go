@@ -27,8 +27,9 @@ func threadCPU() time.Duration {
 //
 //	go test -run '^$' -bench TuneStages -benchtime 1x ./scan/
 //
-// PHOTOS_TUNE=v also prints every image's stage times and the quiet zones
-// of EAN-8/UPC-E reads; PHOTOS_ALL=1 decodes every barcode, as the server
+// (`make bench` runs it too.) PHOTOS_TUNE=1 prints the misses and the
+// per-stage table, PHOTOS_TUNE=v also every image's stage times and the
+// quiet zones of EAN-8/UPC-E reads; PHOTOS_ALL=1 decodes every barcode, as the server
 // does. Metrics: photos without a good read (no-read), wrong reads (wrong),
 // and per stage its first good reads (sN-first) and CPU ms per photo
 // (sN-ms/photo).
@@ -42,9 +43,10 @@ func BenchmarkTuneStages(b *testing.B) {
 	defer func() { stageClock = old }()
 	stageClock = threadCPU
 	verbose := os.Getenv("PHOTOS_TUNE") == "v"
+	show := os.Getenv("PHOTOS_TUNE") != ""
 	printed := false
 	for b.Loop() {
-		tuneStages(b, photos, verbose && !printed, !printed)
+		tuneStages(b, photos, verbose && !printed, show && !printed)
 		printed = true
 	}
 }
