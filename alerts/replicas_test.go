@@ -2,52 +2,17 @@ package alerts_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"pandian/alerts"
+	"pandian/storage/pgtest"
 )
-
-// freshPostgres creates an empty database on PANDIAN_TEST_POSTGRES and
-// returns its URL (skipped without PostgreSQL, except in CI).
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	admin := os.Getenv("PANDIAN_TEST_POSTGRES")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	db, err := sql.Open("pgx", admin)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("PostgreSQL not reachable at %s (%v)", admin, err)
-	}
-	name := fmt.Sprintf("pandian_alerts_%d_%d", os.Getpid(), time.Now().UnixNano())
-	if _, err := db.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
-		db.Close()
-	})
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	return u.String()
-}
 
 // Three replicas (each its own store and dispatcher) on one database send
 // every delivery exactly once, through a receiver that fails now and then.
@@ -56,7 +21,7 @@ func TestReplicasDeliverOnce(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			u := filepath.Join(t.TempDir(), "pandian.db")
 			if db == "postgres" {
-				u = freshPostgres(t)
+				u = pgtest.Fresh(t)
 			}
 			var mu sync.Mutex
 			success := map[string]int{}

@@ -8,23 +8,32 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"pandian/ocr/potruth"
 )
 
-// TestDebugCachePages OCRs every shared photo once and stores the pages as
-// JSON in OCR_CACHE, so TestDebugCachedExtract can iterate on extraction
-// without re-running Tesseract. Development aid only.
-func TestDebugCachePages(t *testing.T) {
+// BenchmarkDebugCachePages OCRs every shared photo and stores the pages as
+// JSON in OCR_CACHE, so BenchmarkDebugCachedExtract can iterate on
+// extraction without re-running Tesseract; it reports the words per page.
+// A development aid:
+//
+//	OCR_CACHE=/tmp/ocrcache OCR_CACHE_BUILD=1 go test -run '^$' -bench DebugCachePages -benchtime 1x ./ocr/
+//
+// OCR_LANGS=eng+chi_tra chooses the languages, OCR_CLEAN=1 reads the clean
+// renderings instead of the photos.
+func BenchmarkDebugCachePages(b *testing.B) {
 	dir := os.Getenv("OCR_CACHE")
 	if dir == "" || os.Getenv("OCR_CACHE_BUILD") == "" {
-		t.Skip("OCR_CACHE and OCR_CACHE_BUILD not set")
+		b.Skip("OCR_CACHE and OCR_CACHE_BUILD not set")
 	}
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
 	truths, err := potruth.LoadDir(debugSharedDir)
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
 	var langs []string
 	if l := os.Getenv("OCR_LANGS"); l != "" {
@@ -32,7 +41,7 @@ func TestDebugCachePages(t *testing.T) {
 	}
 	e, err := NewEngine(Options{Workers: 2, Languages: langs})
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
 	defer e.Close()
 	src := func(tr *potruth.Truth) string {
@@ -41,6 +50,16 @@ func TestDebugCachePages(t *testing.T) {
 		}
 		return tr.Photo
 	}
+	var words atomic.Int64
+	for b.Loop() {
+		words.Store(0)
+		cachePages(b, e, truths, src, dir, &words)
+	}
+	b.ReportMetric(float64(words.Load())/float64(len(truths)), "words/page")
+}
+
+// cachePages is one pass of BenchmarkDebugCachePages.
+func cachePages(b *testing.B, e *Engine, truths []*potruth.Truth, src func(*potruth.Truth) string, dir string, words *atomic.Int64) {
 	sem := make(chan struct{}, 2)
 	done := make(chan struct{})
 	for _, tr := range truths {
@@ -49,22 +68,25 @@ func TestDebugCachePages(t *testing.T) {
 			defer func() { <-sem; done <- struct{}{} }()
 			f, err := os.Open(src(tr))
 			if err != nil {
-				t.Error(err)
+				b.Error(err)
 				return
 			}
 			img, _, err := image.Decode(f)
 			f.Close()
 			if err != nil {
-				t.Error(err)
+				b.Error(err)
 				return
 			}
 			p, err := e.ReadPage(context.Background(), img)
 			if err != nil {
-				t.Error(err)
+				b.Error(err)
 				return
 			}
-			b, _ := json.Marshal(p)
-			os.WriteFile(filepath.Join(dir, tr.ID+".json"), b, 0o644)
+			words.Add(int64(len(p.Words)))
+			data, _ := json.Marshal(p)
+			if err := os.WriteFile(filepath.Join(dir, tr.ID+".json"), data, 0o644); err != nil {
+				b.Error(err)
+			}
 		}()
 	}
 	for range truths {
@@ -72,26 +94,44 @@ func TestDebugCachePages(t *testing.T) {
 	}
 }
 
-// TestDebugCachedExtract scores Extract on the cached pages and prints every
-// wrong or missing line.
-func TestDebugCachedExtract(t *testing.T) {
+// BenchmarkDebugCachedExtract scores Extract on the pages cached by
+// BenchmarkDebugCachePages, prints each photo's score (and with
+// OCR_VERBOSE=1 every wrong or missing line) and reports the line
+// precision, recall and F1, the wrong lines not flagged for review and the
+// right lines flagged. A development aid:
+//
+//	OCR_CACHE=/tmp/ocrcache go test -run '^$' -bench DebugCachedExtract -benchtime 1x ./ocr/
+func BenchmarkDebugCachedExtract(b *testing.B) {
 	dir := os.Getenv("OCR_CACHE")
 	if dir == "" {
-		t.Skip("OCR_CACHE not set")
+		b.Skip("OCR_CACHE not set")
 	}
 	truths, err := potruth.LoadDir(debugSharedDir)
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
+	show := true
+	for b.Loop() {
+		cachedExtract(b, dir, truths, show)
+		show = false
+	}
+}
+
+// cachedExtract is one pass of BenchmarkDebugCachedExtract.
+func cachedExtract(b *testing.B, dir string, truths []*potruth.Truth, show bool) {
 	var total potruth.Score
 	totalFlaggedRight := 0
+	read := 0
 	for _, tr := range truths {
-		b, err := os.ReadFile(filepath.Join(dir, tr.ID+".json"))
+		data, err := os.ReadFile(filepath.Join(dir, tr.ID+".json"))
 		if err != nil {
 			continue
 		}
+		read++
 		var p Page
-		json.Unmarshal(b, &p)
+		if err := json.Unmarshal(data, &p); err != nil {
+			b.Fatalf("%s: %v", tr.ID, err)
+		}
 		doc := Extract([]*Page{&p})
 		var ls []potruth.Line
 		for _, l := range doc.Lines {
@@ -107,7 +147,7 @@ func TestDebugCachedExtract(t *testing.T) {
 			for _, it := range tr.Items {
 				if it.SKU == l.SKU+l.Barcode && it.Qty == l.Qty && potruth.Money(it.UnitPrice) == l.UnitPrice {
 					flaggedRight++
-					if os.Getenv("OCR_VERBOSE") != "" {
+					if show && os.Getenv("OCR_VERBOSE") != "" {
 						fmt.Printf("   FLAGGED-RIGHT %s %v\n", l.SKU+l.Barcode, l.Problems)
 					}
 					break
@@ -116,6 +156,9 @@ func TestDebugCachedExtract(t *testing.T) {
 		}
 		totalFlaggedRight += flaggedRight
 		h := tr.ScoreHeader(doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
+		if !show {
+			continue
+		}
 		fmt.Printf("%s %s P %.2f R %.2f unflagged %d hdr %v %v %v | %s %s %s\n", tr.ID, tr.Render.Layout, s.Precision(), s.Recall(), s.WrongUnflagged,
 			h.DocNumber, h.Date, h.Total, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total)
 		if os.Getenv("OCR_VERBOSE") == "" {
@@ -144,5 +187,15 @@ func TestDebugCachedExtract(t *testing.T) {
 			}
 		}
 	}
-	fmt.Printf("TOTAL P %.3f R %.3f F1 %.3f unflagged %d, right but flagged %d\n", total.Precision(), total.Recall(), total.F1(), total.WrongUnflagged, totalFlaggedRight)
+	if read == 0 {
+		b.Fatalf("no cached page in %s: build them with BenchmarkDebugCachePages", dir)
+	}
+	if show {
+		fmt.Printf("TOTAL P %.3f R %.3f F1 %.3f unflagged %d, right but flagged %d\n", total.Precision(), total.Recall(), total.F1(), total.WrongUnflagged, totalFlaggedRight)
+	}
+	b.ReportMetric(total.Precision(), "P")
+	b.ReportMetric(total.Recall(), "R")
+	b.ReportMetric(total.F1(), "F1")
+	b.ReportMetric(float64(total.WrongUnflagged), "wrong-unflagged")
+	b.ReportMetric(float64(totalFlaggedRight), "right-flagged")
 }

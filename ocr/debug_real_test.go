@@ -16,10 +16,10 @@ const debugRealDir = "../../shared/data/real-documents"
 // debugRealDocs lists the real documents of the half in OCR_REAL_HALF
 // (default dev: development aids never look at the held-out half unless
 // asked).
-func debugRealDocs(t *testing.T) []*realtruth.Doc {
+func debugRealDocs(tb testing.TB) []*realtruth.Doc {
 	docs, err := realtruth.Load(debugRealDir)
 	if err != nil {
-		t.Skip(err)
+		tb.Skip(err)
 	}
 	half := os.Getenv("OCR_REAL_HALF")
 	if half == "" {
@@ -34,65 +34,121 @@ func debugRealDocs(t *testing.T) []*realtruth.Doc {
 	return out
 }
 
-// TestDebugRealCache OCRs the real documents once and stores their pages as
-// JSON in OCR_REAL_CACHE, so TestDebugRealExtract can iterate on extraction
-// without re-running Tesseract. Development aid only.
-func TestDebugRealCache(t *testing.T) {
+// BenchmarkDebugRealCache OCRs the real documents of the half in
+// OCR_REAL_HALF (default dev) not cached yet and stores their pages as JSON
+// in OCR_REAL_CACHE, so BenchmarkDebugRealExtract can iterate on extraction
+// without re-running Tesseract; it reports the pages read and their words
+// per page. A development aid:
+//
+//	OCR_REAL_CACHE=/tmp/realcache OCR_CACHE_BUILD=1 go test -run '^$' -bench DebugRealCache -benchtime 1x ./ocr/
+func BenchmarkDebugRealCache(b *testing.B) {
 	dir := os.Getenv("OCR_REAL_CACHE")
 	if dir == "" || os.Getenv("OCR_CACHE_BUILD") == "" {
-		t.Skip("OCR_REAL_CACHE and OCR_CACHE_BUILD not set")
+		b.Skip("OCR_REAL_CACHE and OCR_CACHE_BUILD not set")
 	}
-	os.MkdirAll(dir, 0o755)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
 	e, err := NewEngine(Options{Workers: 1})
 	if err != nil {
-		t.Fatal(err)
+		b.Fatal(err)
 	}
 	defer e.Close()
-	for _, d := range debugRealDocs(t) {
+	docs := debugRealDocs(b)
+	pages, words := 0, 0
+	for b.Loop() {
+		pages, words = realCache(b, e, docs, dir)
+	}
+	b.ReportMetric(float64(pages), "pages")
+	if pages > 0 {
+		b.ReportMetric(float64(words)/float64(pages), "words/page")
+	}
+}
+
+// realCache is one pass of BenchmarkDebugRealCache: it reads the documents
+// not in dir yet.
+func realCache(b *testing.B, e *Engine, docs []*realtruth.Doc, dir string) (pages, words int) {
+	for _, d := range docs {
 		out := filepath.Join(dir, d.ID+".json")
 		if _, err := os.Stat(out); err == nil {
 			continue
 		}
 		f, err := os.Open(d.Image)
 		if err != nil {
-			t.Fatal(err)
+			b.Fatal(err)
 		}
 		img, err := LoadImage(f, DefaultLimits)
 		f.Close()
 		if err != nil {
-			t.Fatal(err)
+			b.Fatal(err)
 		}
 		p, err := e.ReadPage(context.Background(), img)
 		if err != nil {
-			t.Fatal(err)
+			b.Fatal(err)
 		}
-		b, _ := json.Marshal(p)
-		os.WriteFile(out, b, 0o644)
-		t.Logf("%s: %d words", d.ID, len(p.Words))
+		data, _ := json.Marshal(p)
+		if err := os.WriteFile(out, data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("%s: %d words", d.ID, len(p.Words))
+		pages++
+		words += len(p.Words)
 	}
+	return pages, words
 }
 
-// TestDebugRealExtract scores Extract on the cached pages and prints what
-// was read against the truth.
-func TestDebugRealExtract(t *testing.T) {
+// BenchmarkDebugRealExtract scores Extract on the pages cached by
+// BenchmarkDebugRealCache, prints what was read against the truth
+// (OCR_VERBOSE=1: every line, 2: and the OCR rows) and reports the line
+// precision, recall and F1 and the documents whose total, date and
+// supplier were right. A development aid; the half is OCR_REAL_HALF
+// (default dev: tune on dev, report held-out):
+//
+//	OCR_REAL_CACHE=/tmp/realcache go test -run '^$' -bench DebugRealExtract -benchtime 1x ./ocr/
+func BenchmarkDebugRealExtract(b *testing.B) {
 	dir := os.Getenv("OCR_REAL_CACHE")
 	if dir == "" {
-		t.Skip("OCR_REAL_CACHE not set")
+		b.Skip("OCR_REAL_CACHE not set")
 	}
+	docs := debugRealDocs(b)
 	var tl realtruth.Tally
-	for _, d := range debugRealDocs(t) {
-		b, err := os.ReadFile(filepath.Join(dir, d.ID+".json"))
+	show := true
+	for b.Loop() {
+		tl = realExtract(b, docs, dir, show)
+		show = false
+	}
+	s := tl.Lines
+	b.ReportMetric(s.Precision(), "P")
+	b.ReportMetric(s.Recall(), "R")
+	b.ReportMetric(s.F1(), "F1")
+	b.ReportMetric(float64(tl.Totals), "totals")
+	b.ReportMetric(float64(tl.Dates), "dates")
+	b.ReportMetric(float64(tl.Suppliers), "suppliers")
+}
+
+// realExtract is one pass of BenchmarkDebugRealExtract.
+func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) realtruth.Tally {
+	var tl realtruth.Tally
+	read := 0
+	for _, d := range docs {
+		data, err := os.ReadFile(filepath.Join(dir, d.ID+".json"))
 		if err != nil {
 			continue
 		}
+		read++
 		var p Page
-		json.Unmarshal(b, &p)
+		if err := json.Unmarshal(data, &p); err != nil {
+			b.Fatalf("%s: %v", d.ID, err)
+		}
 		doc := Extract([]*Page{&p})
 		r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
 		for _, l := range doc.Lines {
 			r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
 		}
 		tl.Add(d, r)
+		if !show {
+			continue
+		}
 		s := d.ScoreLines(r.Lines)
 		fmt.Printf("%s lines %d/%d got %d | total %q %v (%s) | date %q %v (%s) | supplier %q %v (%s)\n", d.ID, s.Right, s.Truth, s.Got,
 			r.Total, d.TotalMatches(r.Total), d.Total, r.Date, d.DateMatches(r.Date), d.DateText, r.Supplier, realtruth.SupplierMatches(r.Supplier, d.Company), d.Company)
@@ -115,7 +171,14 @@ func TestDebugRealExtract(t *testing.T) {
 			}
 		}
 	}
+	if read == 0 {
+		b.Fatalf("no cached page in %s: build them with BenchmarkDebugRealCache", dir)
+	}
+	if !show {
+		return tl
+	}
 	s := tl.Lines
 	fmt.Printf("TOTAL lines P %.3f R %.3f F1 %.3f (%d/%d, got %d); total %d/%d date %d/%d supplier %d/%d\n", s.Precision(), s.Recall(), s.F1(), s.Right, s.Truth, s.Got,
 		tl.Totals, tl.TotalDocs, tl.Dates, tl.DateDocs, tl.Suppliers, tl.SupplierDocs)
+	return tl
 }

@@ -29,6 +29,7 @@ import (
 	"pandian/fixtures/hostile/campaign"
 	"pandian/storage/objstore"
 	"pandian/storage/objstore/miniotest"
+	"pandian/storage/pgtest"
 )
 
 // The standing attack campaign (issue 9): every case of
@@ -272,7 +273,7 @@ func startCampaign(t *testing.T, db string, length campaign.Length) *campaignRun
 		client: &http.Client{Timeout: 5 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	r.cfg = config{DataDir: r.dirs.data}
 	if db == "postgres" {
-		r.cfg.DatabaseURL = freshPostgres(t)
+		r.cfg.DatabaseURL = pgtest.Fresh(t)
 		r.minio = miniotest.Start(t)
 		mc := r.minio.Config()
 		r.cfg.S3Endpoint, r.cfg.S3AccessKey, r.cfg.S3SecretKey, r.cfg.S3Bucket = mc.Endpoint, mc.AccessKey, mc.SecretKey, "pandian-campaign"

@@ -190,7 +190,13 @@ func TestCrashDuringIngest(t *testing.T) {
 				}
 			}(d)
 		}
-		time.Sleep(1500 * time.Millisecond)
+		// Kill once some batches are acknowledged, while the devices keep
+		// sending (a fixed pause left none acknowledged on a busy machine).
+		waitUntil(t, time.Minute, "a few scan batches acknowledged", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(acked) >= 4*50
+		})
 		if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"pandian/storage/pgtest"
 )
 
 // PANDIAN_DB_MAX_CONNS reaches the pool, bad values are refused, and a
@@ -44,7 +46,7 @@ func TestDBMaxConns(t *testing.T) {
 		dbName = dbName[:i]
 	}
 	// Sampled from the admin database, so that the sampler is not counted.
-	adm, err := sql.Open("pgx", postgresAdminURL())
+	adm, err := sql.Open("pgx", pgtest.AdminURL())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -21,12 +18,14 @@ import (
 
 	"pandian/fixtures"
 	mobileapi "pandian/mobile-api"
+	"pandian/storage/pgtest"
 )
 
 // The end-to-end tests run a real server (domain + SQL store + Fiber) on a
 // loopback port and talk HTTP to it, once per database: SQLite in a temp
-// dir, and PostgreSQL in a fresh database on PANDIAN_TEST_POSTGRES
-// (default postgres://postgres@127.0.0.1:5432/postgres). Without a
+// dir, and PostgreSQL in a fresh database from storage/pgtest (on
+// PANDIAN_TEST_POSTGRES, default postgres://postgres@127.0.0.1:5432/postgres,
+// ICU "en-US" collation). Without a
 // reachable PostgreSQL the PostgreSQL variants are skipped, except in CI
 // (CI=true), where they fail.
 
@@ -50,40 +49,19 @@ type testServer struct {
 	tokens map[string]string
 }
 
-func postgresAdminURL() string {
-	if u := os.Getenv("PANDIAN_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
-
-// freshPostgres creates an empty database and returns its URL; it is
-// dropped when the test ends.
-func freshPostgres(t testing.TB) string {
+// waitUntil polls cond every 20 ms until it holds, and fails the test
+// naming what it waited for when it still does not after timeout: the wait
+// for a state, where a fixed sleep is too short on a busy machine and too
+// long on an idle one.
+func waitUntil(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	admin, err := sql.Open("pgx", postgresAdminURL())
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for %s", timeout, what)
 		}
-		t.Skipf("PostgreSQL not reachable at %s (%v); set PANDIAN_TEST_POSTGRES", postgresAdminURL(), err)
+		time.Sleep(20 * time.Millisecond)
 	}
-	name := fmt.Sprintf("pandian_test_%d_%d", os.Getpid(), time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE DATABASE ` + name); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`)
-		admin.Close()
-	})
-	u, _ := url.Parse(postgresAdminURL())
-	u.Path = "/" + name
-	return u.String()
 }
 
 // databases runs fn once per database as a subtest.
@@ -97,7 +75,7 @@ func databases(t *testing.T, fn func(t *testing.T, db string)) {
 func testConfig(t testing.TB, db string) config {
 	cfg := config{DataDir: t.TempDir(), AdminCode: "ADMIN", AdminPIN: "900001", PINCost: 4, TokenTTL: time.Hour, Jobs: true}
 	if db == "postgres" {
-		cfg.DatabaseURL = freshPostgres(t)
+		cfg.DatabaseURL = pgtest.Fresh(t)
 	}
 	return cfg
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"pandian/storage/pgtest"
 	"pandian/storage/sqlstore"
 )
 
@@ -114,7 +115,7 @@ func TestReplicasBehindPgBouncer(t *testing.T) {
 	cfg.DB = sqlstore.Options{MaxConns: 12}
 	dbName := strings.TrimPrefix(bu.Path, "/")
 
-	adm, err := sql.Open("pgx", postgresAdminURL())
+	adm, err := sql.Open("pgx", pgtest.AdminURL())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"pandian/fixtures/hostile"
 	"pandian/stock"
 	"pandian/storage/objstore/miniotest"
+	"pandian/storage/pgtest"
 )
 
 // TestSoak is the mixed load of `make soak` (issue 9): for PANDIAN_SOAK
@@ -38,7 +39,7 @@ func TestSoak(t *testing.T) {
 		t.Fatalf("PANDIAN_SOAK=%q: want a duration of at least 30s", spec)
 	}
 	dirs := newCampaignDirs(t)
-	cfg := config{DataDir: dirs.data, DatabaseURL: freshPostgres(t)}
+	cfg := config{DataDir: dirs.data, DatabaseURL: pgtest.Fresh(t)}
 	u, _ := url.Parse(cfg.DatabaseURL)
 	proxy := newProxy(t, u.Host)
 	u.Host = proxy.addr

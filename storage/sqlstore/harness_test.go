@@ -6,98 +6,24 @@ package sqlstore_test
 // Without a reachable PostgreSQL the PostgreSQL variants are skipped, except
 // when CI is set, where they fail.
 //
-// The PostgreSQL databases are created with an ICU "en-US" collation where
-// the server supports it (PostgreSQL 15+): production databases rarely use
-// the C collation, and path range queries are only correct when they
-// compare bytes (the schema's COLLATE "C"). Without ICU the server default
-// is used.
+// The PostgreSQL databases come from storage/pgtest, with an ICU "en-US"
+// collation: production databases rarely use the C collation, and path
+// range queries are only correct when they compare bytes (the schema's
+// COLLATE "C").
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
-	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"pandian/stock"
+	"pandian/storage/pgtest"
 	"pandian/storage/sqlstore"
 )
-
-func postgresAdminURL() string {
-	if u := os.Getenv("PANDIAN_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-}
-
-var pgAdmin struct {
-	once sync.Once
-	db   *sql.DB
-	err  error
-}
-
-// adminDB returns the pool on the PostgreSQL admin database, or skips (fails
-// in CI) when PostgreSQL is not reachable.
-func adminDB(t *testing.T) *sql.DB {
-	t.Helper()
-	pgAdmin.once.Do(func() {
-		db, err := sql.Open("pgx", postgresAdminURL())
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err = db.PingContext(ctx)
-			cancel()
-		}
-		if err != nil {
-			if db != nil {
-				db.Close()
-			}
-			pgAdmin.err = err
-			return
-		}
-		db.SetMaxOpenConns(4)
-		pgAdmin.db = db
-	})
-	if pgAdmin.err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", pgAdmin.err)
-		}
-		t.Skipf("PostgreSQL not reachable at %s (%v); set PANDIAN_TEST_POSTGRES", postgresAdminURL(), pgAdmin.err)
-	}
-	return pgAdmin.db
-}
-
-// freshPostgres creates an empty database for this test and returns its
-// URL; the database is dropped when the test ends.
-func freshPostgres(t *testing.T) string {
-	t.Helper()
-	admin := adminDB(t)
-	name := fmt.Sprintf("pandian_st_%d_%d", os.Getpid(), time.Now().UnixNano())
-	_, err := admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`)
-	if err != nil {
-		_, err = admin.Exec(`CREATE DATABASE ` + name)
-	}
-	if err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP DATABASE IF EXISTS ` + name + ` WITH (FORCE)`); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(postgresAdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Path = "/" + name
-	return u.String()
-}
 
 // forEachURL runs fn as a subtest per database, with the URL of a fresh,
 // empty database.
@@ -109,7 +35,7 @@ func forEachURL(t *testing.T, fn func(t *testing.T, dbURL string)) {
 			if db == "sqlite" {
 				u = filepath.Join(t.TempDir(), "pandian.db")
 			} else {
-				u = freshPostgres(t)
+				u = pgtest.Fresh(t)
 			}
 			fn(t, u)
 		})

@@ -2,12 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"pandian/storage/pgtest"
 	"pandian/storage/sqlstore"
 )
 
@@ -15,12 +15,9 @@ import (
 // process never holds more connections than it, as PostgreSQL itself
 // counts them (pg_stat_activity of the test database).
 func TestPostgresPoolBound(t *testing.T) {
-	admin := adminDB(t)
-	u := freshPostgres(t)
-	dbName := u[strings.LastIndex(u, "/")+1:]
-	if i := strings.IndexByte(dbName, '?'); i >= 0 {
-		dbName = dbName[:i]
-	}
+	admin := pgtest.Admin(t)
+	u := pgtest.Fresh(t)
+	dbName := pgtest.Name(u)
 
 	// A pool of one connection opens (and migrates) a fresh database:
 	// migrating needs no second connection.
