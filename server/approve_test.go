@@ -4,23 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"testing"
 
 	"pandian/stock"
 )
-
-// levelsAt sums the book of every SKU under location.
-func (s *testServer) levelsAt(location string) map[string]int64 {
-	s.t.Helper()
-	var res struct{ Levels []stock.StockLevel }
-	s.mustJSON("GET", "/v1/stock?location="+url.QueryEscape(location), "ADMIN", nil, 200, &res)
-	m := map[string]int64{}
-	for _, l := range res.Levels {
-		m[l.SKU] += l.Qty
-	}
-	return m
-}
 
 // approveErr is the contract error of a refused approval.
 type approveErr struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -12,6 +13,18 @@ import (
 
 	"pandian/stock"
 )
+
+// levelsAt sums the book of every SKU under location.
+func (s *testServer) levelsAt(location string) map[string]int64 {
+	s.t.Helper()
+	var res struct{ Levels []stock.StockLevel }
+	s.mustJSON("GET", "/v1/stock?location="+url.QueryEscape(location), "ADMIN", nil, 200, &res)
+	m := map[string]int64{}
+	for _, l := range res.Levels {
+		m[l.SKU] += l.Qty
+	}
+	return m
+}
 
 // TestReadmeWalkthrough runs the README's "A count from open to posted"
 // as written: its curl requests in order, with its employees and PINs, on a
