@@ -1,6 +1,7 @@
 package mobileapi
 
 import (
+	"context"
 	"io"
 	"mime"
 	"strings"
@@ -278,12 +279,39 @@ func (a *API) recount(c *fiber.Ctx) error {
 	return c.JSON(v)
 }
 
+// approvalPreviewer is the part of the Service that previews approvals
+// (stock.Service has it; kept out of Service so that the interface in
+// api.go is unchanged).
+type approvalPreviewer interface {
+	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
+}
+
+// approve posts a count's adjustments, or with dry_run=true previews them.
 func (a *API) approve(c *fiber.Ctx) error {
 	var b stock.ApproveInput
 	if len(c.Body()) > 0 {
 		if err := a.readJSON(c, &b); err != nil {
 			return err
 		}
+	}
+	if b.IfMatch == "" {
+		b.IfMatch = strings.Trim(strings.TrimPrefix(strings.TrimSpace(c.Get("If-Match")), "W/"), `"`)
+	}
+	switch c.Query("dry_run") {
+	case "", "false":
+	case "true":
+		pv, ok := a.svc.(approvalPreviewer)
+		if !ok {
+			return stock.Errorf(stock.EInvalid, "this server cannot preview approvals").With("field", "dry_run")
+		}
+		p, err := pv.PreviewApproval(c.UserContext(), actorOf(c), c.Params("id"), b)
+		if err != nil {
+			return err
+		}
+		c.Set("ETag", `"`+p.Fingerprint+`"`)
+		return c.JSON(p)
+	default:
+		return stock.Errorf(stock.EInvalid, "dry_run must be true or false").With("field", "dry_run")
 	}
 	res, err := a.svc.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
 	if err != nil {

@@ -290,6 +290,43 @@ func TestBrowserReview(t *testing.T) {
 	if !eval[bool](t, ctx, `document.documentElement.scrollWidth <= window.innerWidth`) {
 		t.Error("the report page is wider than a portrait tablet")
 	}
+
+	// A count nobody scanned: the approve form asks about the lines never
+	// scanned, with their number and value; the browser does not send it
+	// without an answer; "hold" posts nothing and leaves the book alone.
+	sup := w.actor("E008")
+	empty, err := w.svc.OpenCount(context.Background(), sup, stock.CountInput{Location: "HK-TST"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.CloseCount(context.Background(), sup, empty.ID); err != nil {
+		t.Fatal(err)
+	}
+	run(t, ctx, "uncounted choice",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(base+"/counts/"+empty.ID+"?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#uncounted-choice")),
+		s.take("approve-uncounted"),
+	)
+	if got := textOf(t, ctx, "#uncounted-choice legend"); !strings.Contains(got, "lines were never scanned") || !strings.Contains(got, "HK$") {
+		t.Errorf("uncounted question: %q", got)
+	}
+	run(t, ctx, "approve without an answer", click("#approve-submit"))
+	if eval[bool](t, ctx, `document.querySelector("#uncounted-zero").validity.valid`) {
+		t.Error("the approve form is valid without an answer about the lines never scanned")
+	}
+	if cv, err := w.svc.Count(context.Background(), sup, empty.ID); err != nil || cv.Status != stock.StatusReview {
+		t.Fatalf("count after an unanswered approve: %v %v", cv.Status, err)
+	}
+	run(t, ctx, "hold them back", click("#uncounted-hold"))
+	load(t, ctx, "approve holding them back", click("#approve-submit"))
+	run(t, ctx, "approved holding back", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("approved-hold"))
+	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Approved: 0 lines posted") {
+		t.Errorf("approve notice (hold): %q", got)
+	}
+	if got := textOf(t, ctx, "#count-status"); got != "Posted" {
+		t.Errorf("status after approval (hold): %q", got)
+	}
 	load(t, ctx, "sign out", click("#signout"))
 	run(t, ctx, "signed out", chromedp.WaitVisible(chromedp.CSS("#login-form")), chromedp.EmulateViewport(1280, 800))
 

@@ -402,6 +402,10 @@ type reportData struct {
 	Truncated  int                // lines that matched when more than the page shows
 	ToPost     stock.Money        // what an approval would post (sum of absolute values)
 	OverLimit  bool               // ToPost is above the store manager's limit
+	// UncountedLines lines nobody scanned (worth UncountedValue) would be
+	// set to 0: the approve form asks whether to (stock.ApproveInput.Uncounted).
+	UncountedLines int
+	UncountedValue stock.Money
 }
 
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
@@ -484,6 +488,10 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 	for _, l := range rep.Lines {
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
 			d.ToPost += l.VarianceValue.Abs()
+			if l.Status == stock.LineUncounted {
+				d.UncountedLines++
+				d.UncountedValue += l.VarianceValue.Abs()
+			}
 		}
 	}
 	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
@@ -553,7 +561,7 @@ func (h *handler) recount(q *req) {
 
 func (h *handler) approve(q *req) {
 	id := q.r.PathValue("id")
-	in := stock.ApproveInput{ReasonCodes: map[string]string{}}
+	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.r.PostForm.Get("uncounted")}
 	for k, vs := range q.r.PostForm {
 		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
 			in.ReasonCodes[sku] = vs[0]

@@ -379,8 +379,16 @@ func TestRecountApproveAndLimit(t *testing.T) {
 	if _, err := w.svc.CloseCount(context.Background(), sup, big.ID); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, c.get("/review/counts/"+big.ID).body, `id="over-limit"`, "Value to post: HK$")
+	contains(t, c.get("/review/counts/"+big.ID).body, `id="over-limit"`, "Value to post: HK$", `id="uncounted-choice"`, "lines were never scanned", `name="uncounted" value="zero"`, `name="uncounted" value="hold"`)
+	// Without the choice the approval is refused (409) and nothing posts.
 	r = c.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {tok}})
+	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "never scanned") {
+		t.Fatalf("approve without the uncounted choice: %d %.300s", r.StatusCode, r.body)
+	}
+	if cv, err := w.svc.Count(context.Background(), sup, big.ID); err != nil || cv.Status != stock.StatusReview {
+		t.Fatalf("count after a refused approval: %v %v", cv.Status, err)
+	}
+	r = c.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {tok}, "uncounted": {"zero"}})
 	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "above your approval limit") {
 		t.Fatalf("over the limit: %d %.300s", r.StatusCode, r.body)
 	}
@@ -388,7 +396,7 @@ func TestRecountApproveAndLimit(t *testing.T) {
 	rm.mustSignIn("E001", w.pins["E001"])
 	p := rm.get("/review/counts/" + big.ID)
 	lacks(t, p.body, "Store approval limit", `id="over-limit"`)
-	if r = rm.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {csrfOf(t, p.body)}}); r.StatusCode != http.StatusSeeOther {
+	if r = rm.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {csrfOf(t, p.body)}, "uncounted": {"zero"}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("regional manager approve: %d", r.StatusCode)
 	}
 }

@@ -119,7 +119,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				}
 				return map[string]any{"skus": []string{item.SKU}, "assignee": assignee}
 			}, stock.PermManageCount, true, 200, "review", false},
-			{"POST", "/v1/counts/{count}/approve", func(roleCase, bool) any { return map[string]any{} }, stock.PermApprove, true, 200, "review", false},
+			{"POST", "/v1/counts/{count}/approve", func(roleCase, bool) any { return map[string]any{"uncounted": "zero"} }, stock.PermApprove, true, 200, "review", false},
 			{"GET", "/v1/reports/discrepancies?location={store}", none, "cross_report", true, 200, "", false},
 			{"GET", "/v1/audit", none, "audit", false, 200, "", false},
 		}

@@ -280,7 +280,7 @@ func scenario1970(r *campaignRun, t *testing.T) {
 	}
 	s.scans(mgr, cnt.ID, scanIn{Code: item.EAN, Qty: 9367, ScannedAt: "1970-01-01T00:00:00Z", DeviceID: "flat-battery"})
 	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
-	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, nil)
+	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, nil)
 	if got := s.book(zone, item.SKU); got != 9367 {
 		t.Errorf("book after approval %d, want the shelf's 9367", got)
 	}
@@ -321,7 +321,7 @@ func scenarioCSVFormulas(r *campaignRun, t *testing.T) {
 			paths = append(paths, "/v1/counts/"+cnt.ID+"/report?format=csv&group_by="+g+"&rows="+rows)
 		}
 	}
-	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, nil)
+	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, nil)
 	for _, g := range []string{"category", "role", "employee", "store", "sku"} {
 		paths = append(paths, "/v1/reports/discrepancies?format=csv&location=HK-TST&group_by="+g)
 	}
@@ -768,7 +768,7 @@ func (r *campaignRun) reviewCount(t *testing.T, closeIt bool) (string, string, t
 // answer 200, and the count is posted once.
 func scenarioConcurrentApprovals(r *campaignRun, t *testing.T) {
 	id, zone, item := r.reviewCount(t, true)
-	got := r.concurrently(4, "POST", "/v1/counts/"+id+"/approve", r.actors["manager"], []byte(`{}`))
+	got := r.concurrently(4, "POST", "/v1/counts/"+id+"/approve", r.actors["manager"], []byte(`{"uncounted":"zero"}`))
 	if !slices.Equal(got, []int{200, 200, 200, 200}) {
 		t.Errorf("concurrent approvals: %v", got)
 	}

@@ -349,7 +349,7 @@ func (r *campaignRun) fixtures(t *testing.T) {
 	approved := s.openCount(mgr, map[string]any{"location": zone2, "scope": map[string]any{"categories": []string{"campaign-done"}}})
 	s.scans(mgr, approved.ID, scanIn{Code: done[0].EAN, Qty: 10})
 	s.mustJSON("POST", "/v1/counts/"+approved.ID+"/close", mgr, nil, 200, nil)
-	s.mustJSON("POST", "/v1/counts/"+approved.ID+"/approve", mgr, map[string]any{}, 200, nil)
+	s.mustJSON("POST", "/v1/counts/"+approved.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, nil)
 	body, ct := hostile.Multipart([][2]string{{"kind", "purchase_order"}}, "po.png", hostile.SmallPNG())
 	resp, b := s.raw("POST", "/v1/documents", other, ct, body)
 	if resp.StatusCode != 202 {

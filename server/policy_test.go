@@ -41,7 +41,7 @@ func TestMovementPolicies(t *testing.T) {
 			if lb.Status != stock.LineUncounted || lb.BookQty != 46 || lb.VarianceQty != -46 {
 				t.Fatalf("b: %+v", lb)
 			}
-			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, nil)
+			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, nil)
 			// Approval adds the variance to the current book: the sale after
 			// the scan is not lost. a: 50-5-3-1 = 41.
 			if got := s.book("HK-MK", a.SKU); got != 41 {
@@ -74,7 +74,7 @@ func TestMovementPolicies(t *testing.T) {
 			if st, body := s.move(mgr, sale("f3", a.SKU, "HK-CWB", 1, time.Now())); st != 200 {
 				t.Fatalf("sale after close: %d %s", st, body)
 			}
-			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, nil)
+			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, nil)
 			if got := s.book("HK-CWB", a.SKU); got != 17 {
 				t.Fatalf("book after approval %d, want 20-1-2 = 17", got)
 			}
@@ -90,7 +90,7 @@ func TestMovementPolicies(t *testing.T) {
 			}
 			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
 			var ap stock.ApproveResult
-			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{}, 200, &ap)
+			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, &ap)
 			if len(ap.RecountRequired) != 1 || ap.RecountRequired[0] != a.SKU || ap.PostedLines != 1 {
 				t.Fatalf("approve %+v", ap)
 			}
@@ -121,7 +121,7 @@ func TestApprovalLimits(t *testing.T) {
 		cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"limit"}}})
 		s.scans(mgr, cnt.ID, scanIn{Code: items[0].EAN, Qty: 1000})
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
-		resp, body := s.do("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{})
+		resp, body := s.do("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"})
 		if resp.StatusCode != 403 || errorCode(t, body) != "forbidden" {
 			t.Fatalf("over-limit approval: %d %s", resp.StatusCode, body)
 		}
@@ -129,12 +129,12 @@ func TestApprovalLimits(t *testing.T) {
 			t.Fatalf("refused approval changed the book: %d", got)
 		}
 		// A supervisor may not approve at all; a regional manager may.
-		resp, body = s.do("POST", "/v1/counts/"+cnt.ID+"/approve", employeeWith(t, "supervisor", "HK-TST"), map[string]any{})
+		resp, body = s.do("POST", "/v1/counts/"+cnt.ID+"/approve", employeeWith(t, "supervisor", "HK-TST"), map[string]any{"uncounted": "zero"})
 		if resp.StatusCode != 403 {
 			t.Fatalf("supervisor approval: %d %s", resp.StatusCode, body)
 		}
 		var ap stock.ApproveResult
-		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", regional, map[string]any{"reason_codes": map[string]string{items[1].SKU: "theft"}}, 200, &ap)
+		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", regional, map[string]any{"uncounted": "zero", "reason_codes": map[string]string{items[1].SKU: "theft"}}, 200, &ap)
 		if ap.PostedLines != 9 || ap.PostedValue != stock.Money(9*1000*25000) {
 			t.Fatalf("regional approval %+v", ap)
 		}
@@ -144,7 +144,7 @@ func TestApprovalLimits(t *testing.T) {
 		// A bad reason code is refused before anything is posted.
 		cnt2 := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"skus": []string{items[0].SKU}}})
 		s.mustJSON("POST", "/v1/counts/"+cnt2.ID+"/close", mgr, nil, 200, nil)
-		resp, body = s.do("POST", "/v1/counts/"+cnt2.ID+"/approve", mgr, map[string]any{"reason_codes": map[string]string{items[0].SKU: "aliens"}})
+		resp, body = s.do("POST", "/v1/counts/"+cnt2.ID+"/approve", mgr, map[string]any{"uncounted": "zero", "reason_codes": map[string]string{items[0].SKU: "aliens"}})
 		if resp.StatusCode != 422 || errorCode(t, body) != "invalid" {
 			t.Fatalf("bad reason code: %d %s", resp.StatusCode, body)
 		}
