@@ -106,7 +106,6 @@ type ApprovalPreview struct {
 type approvalPlan struct {
 	preview  ApprovalPreview
 	lines    []ReportLine
-	moves    []Movement
 	postings []Posting
 }
 
