@@ -174,11 +174,15 @@ func New(svc Service, opts Options) *fiber.App {
 		DisablePreParseMultipartForm: true,
 		ErrorHandler:                 errorHandler,
 		DisableStartupMessage:        true,
-		ReadTimeout:                  2 * time.Minute,
-		WriteTimeout:                 5 * time.Minute,
-		IdleTimeout:                  2 * time.Minute,
-		JSONEncoder:                  json.Marshal,
-		JSONDecoder:                  json.Unmarshal,
+		// Request line and headers up to 16 KiB (fasthttp's default is
+		// 4 KiB): GS1 Digital Link codes in a lookup URL and long tokens
+		// fit. A larger head is answered 431 and the connection closed.
+		ReadBufferSize: 16 << 10,
+		ReadTimeout:    2 * time.Minute,
+		WriteTimeout:   5 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		JSONEncoder:    json.Marshal,
+		JSONDecoder:    json.Unmarshal,
 	})
 	// fasthttp reads the first 8 KiB of a body with a length before any
 	// handler runs. A body declared larger than anything its path accepts

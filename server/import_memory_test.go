@@ -155,8 +155,12 @@ func TestImportMillionFailingRows(t *testing.T) {
 		}
 		growth = int64(peak) - int64(base)
 		t.Logf("%s: as a job in %s; heap peak +%d MiB", db, time.Since(start).Round(time.Millisecond), growth>>20)
-		if growth > 150<<20 {
-			t.Fatalf("heap grew by %d MiB during the import job (limit 150 MiB)", growth>>20)
+		// A job's input is the whole file (bounded by the 64 MiB import
+		// body limit), held by the request, the database driver and the
+		// runner in turn: more room than the direct import, still bounded
+		// by the body limit and not by the rows' errors.
+		if growth > 256<<20 {
+			t.Fatalf("heap grew by %d MiB during the import job (limit 256 MiB)", growth>>20)
 		}
 		// Nothing was applied.
 		if got := s.book("HK-TST", "NOSKU-0000001"); got != 0 {
