@@ -18,6 +18,8 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+
+	"pandian/ocr/potruth"
 )
 
 // Halves of the set. Tune on Dev; the figure that counts is HeldOut's.
@@ -292,45 +294,9 @@ func ambiguousText(s string) bool {
 	return true
 }
 
-// Score counts line items for precision and recall.
-type Score struct {
-	Truth, Got, Right int
-	// WrongUnflagged counts wrong lines not marked for review.
-	WrongUnflagged int
-}
-
-// Add accumulates another score.
-func (s *Score) Add(o Score) {
-	s.Truth += o.Truth
-	s.Got += o.Got
-	s.Right += o.Right
-	s.WrongUnflagged += o.WrongUnflagged
-}
-
-// Precision is right / extracted (1 when nothing was extracted).
-func (s Score) Precision() float64 {
-	if s.Got == 0 {
-		return 1
-	}
-	return float64(s.Right) / float64(s.Got)
-}
-
-// Recall is right / truth.
-func (s Score) Recall() float64 {
-	if s.Truth == 0 {
-		return 1
-	}
-	return float64(s.Right) / float64(s.Truth)
-}
-
-// F1 is the harmonic mean of precision and recall.
-func (s Score) F1() float64 {
-	p, r := s.Precision(), s.Recall()
-	if p+r == 0 {
-		return 0
-	}
-	return 2 * p * r / (p + r)
-}
+// Score counts line items for precision and recall: the same counts as
+// the generated documents' (potruth.Score).
+type Score = potruth.Score
 
 // LineMatches reports whether an extracted line finds a truth item: its
 // money matches (unit price and quantity when the truth has a unit price,
