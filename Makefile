@@ -41,8 +41,9 @@ deps:
 	$(GO) mod download
 
 # test-deps installs what only the tests need: Chromium for the browser
-# tests of the review pages.
-TEST_APT_PKGS := chromium
+# tests of the review pages, PgBouncer for the replicas-behind-PgBouncer
+# test (server/pgbouncer_test.go; the package's own service is not started).
+TEST_APT_PKGS := chromium pgbouncer
 test-deps:
 	@missing=$$(for p in $(TEST_APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	  test -z "$$missing" || { echo "installing $$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; }

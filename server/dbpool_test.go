@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"flag"
 	"strings"
 	"sync"
@@ -45,29 +44,7 @@ func TestDBMaxConns(t *testing.T) {
 	if i := strings.IndexByte(dbName, '?'); i >= 0 {
 		dbName = dbName[:i]
 	}
-	// Sampled from the admin database, so that the sampler is not counted.
-	adm, err := sql.Open("pgx", pgtest.AdminURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer adm.Close()
-
-	var peak atomic.Int64
-	stop, sampled := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			var c int64
-			if err := adm.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1`, dbName).Scan(&c); err == nil && c > peak.Load() {
-				peak.Store(c)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(3 * time.Millisecond):
-			}
-		}
-	}()
+	peakConns := pgtest.PeakConnections(t, dbName)
 	s.token("ADMIN")
 	var wg sync.WaitGroup
 	var bad atomic.Int64
@@ -83,13 +60,12 @@ func TestDBMaxConns(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
-	t.Logf("peak connections of the server: %d (PANDIAN_DB_MAX_CONNS=4); %d waits for a connection", peak.Load(), s.app.store.DB().Stats().WaitCount)
+	peak := peakConns()
+	t.Logf("peak connections of the server: %d (PANDIAN_DB_MAX_CONNS=4); %d waits for a connection", peak, s.app.store.DB().Stats().WaitCount)
 	if bad.Load() > 0 {
 		t.Errorf("%d requests failed", bad.Load())
 	}
-	if peak.Load() > 4 {
-		t.Errorf("PostgreSQL saw %d connections from the server, the setting is 4", peak.Load())
+	if peak > 4 {
+		t.Errorf("PostgreSQL saw %d connections from the server, the setting is 4", peak)
 	}
 }

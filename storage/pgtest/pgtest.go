@@ -134,3 +134,35 @@ func Name(dbURL string) string {
 	}
 	return strings.TrimPrefix(u.Path, "/")
 }
+
+// PeakConnections samples, every few milliseconds and from the admin pool
+// (so that the sampler is not counted), how many connections PostgreSQL
+// holds to the database dbName, until the returned stop is called; stop
+// returns the most it saw.
+func PeakConnections(t testing.TB, dbName string) (stop func() int64) {
+	t.Helper()
+	adm := Admin(t)
+	var peak atomic.Int64
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			var c int64
+			if err := adm.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1`, dbName).Scan(&c); err == nil && c > peak.Load() {
+				peak.Store(c)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(3 * time.Millisecond):
+			}
+		}
+	}()
+	var once sync.Once
+	stop = func() int64 {
+		once.Do(func() { close(done); <-sampled })
+		return peak.Load()
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}

@@ -15,7 +15,6 @@ import (
 // process never holds more connections than it, as PostgreSQL itself
 // counts them (pg_stat_activity of the test database).
 func TestPostgresPoolBound(t *testing.T) {
-	admin := pgtest.Admin(t)
 	u := pgtest.Fresh(t)
 	dbName := pgtest.Name(u)
 
@@ -50,23 +49,7 @@ func TestPostgresPoolBound(t *testing.T) {
 
 	// 24 goroutines keep the pool busy with slow queries and store
 	// transactions while the admin connection samples the server's view.
-	var peak atomic.Int64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			var c int64
-			if err := admin.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = $1`, dbName).Scan(&c); err == nil && c > peak.Load() {
-				peak.Store(c)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(3 * time.Millisecond):
-			}
-		}
-	}()
+	peakConns := pgtest.PeakConnections(t, dbName)
 	var wg sync.WaitGroup
 	var failed atomic.Int64
 	for g := range 24 {
@@ -88,17 +71,16 @@ func TestPostgresPoolBound(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	close(stop)
-	<-sampled
+	peak := peakConns()
 	if failed.Load() > 0 {
 		t.Errorf("%d queries failed", failed.Load())
 	}
-	t.Logf("peak connections from the process: %d (pool of %d)", peak.Load(), n)
-	if peak.Load() > n {
-		t.Errorf("PostgreSQL saw %d connections from one process, pool is %d", peak.Load(), n)
+	t.Logf("peak connections from the process: %d (pool of %d)", peak, n)
+	if peak > n {
+		t.Errorf("PostgreSQL saw %d connections from one process, pool is %d", peak, n)
 	}
-	if peak.Load() < n {
-		t.Errorf("PostgreSQL saw at most %d connections: the load did not fill the pool of %d, the test proves nothing", peak.Load(), n)
+	if peak < n {
+		t.Errorf("PostgreSQL saw at most %d connections: the load did not fill the pool of %d, the test proves nothing", peak, n)
 	}
 	if w := s.DB().Stats().WaitCount; w == 0 {
 		t.Errorf("no query waited for a connection: the pool was not busy")
