@@ -22,12 +22,7 @@ const realDir = "../../shared/data/real-documents"
 
 func loadReal(tb testing.TB) []*realtruth.Doc {
 	tb.Helper()
-	if _, err := os.Stat(realDir); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared data missing in CI: %v", err)
-		}
-		tb.Skipf("shared real documents not present (%v)", err)
-	}
+	needShared(tb, realDir)
 	docs, err := realtruth.Load(realDir)
 	if err != nil {
 		tb.Fatal(err)

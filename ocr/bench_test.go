@@ -16,17 +16,24 @@ import (
 	"pandian/ocr/potruth"
 )
 
+// needShared skips the test when the shared data set dir is absent (it
+// fails it in CI, where ../shared is always laid beside the checkout).
+func needShared(tb testing.TB, dir string) {
+	tb.Helper()
+	if _, err := os.Stat(dir); err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("shared data missing in CI: %v", err)
+		}
+		tb.Skipf("shared data not present (%v)", err)
+	}
+}
+
 // sharedDir holds the photographed purchase orders with ground truth.
 const sharedDir = "../../shared/data/purchase-orders"
 
 func loadTruths(tb testing.TB) []*potruth.Truth {
 	tb.Helper()
-	if _, err := os.Stat(sharedDir); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared data missing in CI: %v", err)
-		}
-		tb.Skipf("shared purchase orders not present (%v)", err)
-	}
+	needShared(tb, sharedDir)
 	ts, err := potruth.LoadDir(sharedDir)
 	if err != nil {
 		tb.Fatal(err)

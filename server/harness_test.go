@@ -90,6 +90,16 @@ func startServer(t testing.TB, db string) *testServer {
 // startServerWith is startServer with a given configuration.
 func startServerWith(t testing.TB, cfg config) *testServer {
 	t.Helper()
+	s := serveTest(t, cfg, true, nil)
+	s.client = &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}
+	return s
+}
+
+// serveTest wires a server on cfg's database, loads the demo data set,
+// runs the job runners when jobs is set, applies opts to the API's options
+// and listens on a loopback port until the test ends.
+func serveTest(t testing.TB, cfg config, jobs bool, opts func(*mobileapi.Options)) *testServer {
+	t.Helper()
 	db := "sqlite"
 	if cfg.DatabaseURL != "" {
 		db = "postgres"
@@ -111,17 +121,22 @@ func startServerWith(t testing.TB, cfg config) *testServer {
 		cancel()
 		t.Fatalf("seed: %v", err)
 	}
-	api := mobileapi.New(a.svc, a.apiOptions(cfg))
+	o := a.apiOptions(cfg)
+	if opts != nil {
+		opts(&o)
+	}
+	api := mobileapi.New(a.svc, o)
 	go api.Listener(ln)
-	cfg.JobPoll = 50 * time.Millisecond
-	a.runJobs(ctx, cfg)
+	if jobs {
+		cfg.JobPoll = 50 * time.Millisecond
+		a.runJobs(ctx, cfg)
+	}
 	t.Cleanup(func() {
 		cancel()
 		api.ShutdownWithTimeout(5 * time.Second)
 		a.close()
 	})
-	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, app: a, t: t, tokens: map[string]string{},
-		client: &http.Client{Timeout: 2 * time.Minute, Transport: &http.Transport{MaxIdleConnsPerHost: 128}}}
+	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, app: a, t: t, tokens: map[string]string{}}
 }
 
 // demoPINs are the PINs of the demo employees used by the tests (from

@@ -43,35 +43,14 @@ func (b *syncBuffer) String() string {
 // API's options.
 func startServerLogging(t *testing.T, cfg config, w io.Writer, opts func(*mobileapi.Options)) *testServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PublicURL = "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	a, err := wire(ctx, "serve", cfg)
-	if err != nil {
-		cancel()
-		t.Fatalf("wire: %v", err)
-	}
-	if err := seedDemo(ctx, a.svc, false); err != nil {
-		cancel()
-		t.Fatalf("seed: %v", err)
-	}
-	o := a.apiOptions(cfg)
-	o.Logger = newLogger(w, "info", "json")
-	if opts != nil {
-		opts(&o)
-	}
-	api := mobileapi.New(a.svc, o)
-	go api.Listener(ln)
-	t.Cleanup(func() {
-		cancel()
-		api.ShutdownWithTimeout(5 * time.Second)
-		a.close()
+	s := serveTest(t, cfg, false, func(o *mobileapi.Options) {
+		o.Logger = newLogger(w, "info", "json")
+		if opts != nil {
+			opts(o)
+		}
 	})
-	return &testServer{URL: "http://" + ln.Addr().String(), DB: "sqlite", app: a, t: t, tokens: map[string]string{},
-		client: &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableCompression: true}}}
+	s.client = &http.Client{Timeout: time.Minute, Transport: &http.Transport{DisableCompression: true}}
+	return s
 }
 
 // send makes a request with the given headers and returns the answer.
