@@ -198,10 +198,13 @@ func (a *API) finish(c *fiber.Ctx, b *body) {
 // Lingering close: the answer is sent, the sending side of the connection
 // shut (the client sees the end of the answer), then what the client is
 // still sending is read and thrown away for a moment before the connection
-// is closed, so that the client reads the answer instead of a reset.
+// is closed, so that the client reads the answer instead of a reset: a
+// body declared up to twice the largest JSON limit (16 MiB) is drained
+// whole, so that a client that writes it all before reading still sees
+// the 413.
 const (
 	lingerTime  = 2 * time.Second
-	lingerBytes = 8 << 20
+	lingerBytes = 16 << 20
 )
 
 func lingerClose(c *fiber.Ctx) {

@@ -272,7 +272,7 @@ func TestBodyLimitsPerRoute(t *testing.T) {
 
 	// An employee who may not import gets 403 before the body is read.
 	// The body (sent chunked) stays under what the server discards after
-	// an answer (lingerBytes, 8 MiB): a larger one is cut off by the
+	// an answer (lingerBytes, 16 MiB): a larger one is cut off by the
 	// closing connection, which can reach this client as a broken pipe
 	// before it reads the 403.
 	counter := employeeWith(t, "counter", "HK-TST")
