@@ -239,7 +239,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	alertsAPI.Policy = cfg.webhookPolicy()
 	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
 		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
-		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins,
+		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins, PublicURL: cfg.PublicURL,
 		// Reported by /readyz without failing it: counting goes on while
 		// the object store is down.
 		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}
