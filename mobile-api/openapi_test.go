@@ -334,3 +334,60 @@ func TestOpenAPIFor(t *testing.T) {
 		t.Error("no public address: not the document as written")
 	}
 }
+
+// TestOpenAPIExamples: every operation shows a client its main request and
+// its answers: an example on each request body and on each 2xx JSON
+// answer, and each JSON example is valid against its schema (the examples
+// were taken from exchanges with a real server, then shortened).
+func TestOpenAPIExamples(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for name, op := range documentedOperations(doc) {
+		if op.RequestBody != nil {
+			for ct, mt := range op.RequestBody.Value.Content {
+				checkExample(t, name+" request "+ct, ct, mt)
+			}
+		}
+		for status, ref := range op.Responses.Map() {
+			if !strings.HasPrefix(status, "2") || ref.Ref != "" {
+				continue
+			}
+			for ct, mt := range ref.Value.Content {
+				if strings.HasPrefix(ct, "application/json") {
+					checkExample(t, name+" "+status+" "+ct, ct, mt)
+				}
+			}
+		}
+	}
+}
+
+func checkExample(t *testing.T, where, ct string, mt *openapi3.MediaType) {
+	t.Helper()
+	if mt.Example == nil && len(mt.Examples) == 0 {
+		t.Errorf("%s: no example", where)
+		return
+	}
+	if !strings.HasPrefix(ct, "application/json") || mt.Schema == nil {
+		return
+	}
+	// Round-trip through JSON so that numbers are float64 as VisitJSON
+	// expects.
+	b, err := json.Marshal(mt.Example)
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	if err := mt.Schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("%s: the example does not match the schema: %s", where, shortErr(err))
+	}
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 400 {
+		s = s[:400] + "…"
+	}
+	return s
+}
