@@ -113,6 +113,8 @@ type Options struct {
 	Alerts AlertService
 	// Logger receives a line per request (nil: slog.Default()).
 	Logger *slog.Logger
+	// Observer receives the API's measurements (nil: none), for metrics.
+	Observer Observer
 	// CORSOrigins are the web origins ("https://app.example.com") whose
 	// pages may call the API from a browser (none: no CORS headers).
 	CORSOrigins []string

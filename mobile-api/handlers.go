@@ -236,6 +236,9 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if a.opts.Observer != nil {
+		a.opts.Observer.Scans(res)
+	}
 	return c.JSON(res)
 }
 
