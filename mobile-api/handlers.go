@@ -402,7 +402,7 @@ func parseTime(c *fiber.Ctx, name string, def time.Time) (time.Time, error) {
 }
 
 func (a *API) discrepancies(c *fiber.Ctx) error {
-	now := time.Now().UTC()
+	now := stock.Now()
 	from, err := parseTime(c, "from", now.AddDate(0, 0, -30))
 	if err != nil {
 		return err
