@@ -220,8 +220,8 @@ type LookupResult struct {
 	Code    string     `json:"code"`
 	GTIN    string     `json:"gtin,omitempty"`
 	Parsed  ParsedCode `json:"-"`
-	GS1     any        `json:"gs1,omitempty"`
-	Measure any        `json:"measure,omitempty"`
+	GS1     *GS1       `json:"gs1,omitempty"`
+	Measure *Measure   `json:"measure,omitempty"`
 	Format  string     `json:"format,omitempty"`
 }
 

@@ -12,27 +12,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// ParsedCode is what the barcode engine understood of a raw scan.
-type ParsedCode struct {
-	Text      string   // data after any symbology prefix
-	Symbology string   // AIM identifier, "" if none
-	Format    string   // symbology name when known
-	Keys      []string // catalog lookup keys, best first
-	GTIN      string   // GTIN-14 when the code carries one
-	Lot       string   // GS1 AI 10
-	Expiry    string   // GS1 AI 17, "2006-01-02"
-	GS1       any      // the parsed GS1 data, for lookup answers
-	Measure   any      // variable-measure data (price or weight), for lookup answers
-}
-
-// CodeParser turns raw scans and catalog codes into lookup keys. The
-// barcode engine (package scan) implements it; server wires it in.
-type CodeParser interface {
-	ParseCode(raw string) (ParsedCode, error)
-	// Key is the lookup key of a barcode as the catalog lists it.
-	Key(code string) (string, error)
-}
-
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
