@@ -126,7 +126,7 @@ func validRawCode(code string) error {
 }
 
 // audit appends an entry to the audit log inside tx.
-func (s *Service) audit(tx Tx, actor Actor, action, entity string, details map[string]any) error {
+func (s *Service) audit(tx AuditStore, actor Actor, action, entity string, details map[string]any) error {
 	return tx.Audit(AuditEntry{At: s.Now().UTC(), Actor: actor.Employee.Code, Action: action, Entity: entity, Details: details})
 }
 
@@ -149,7 +149,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, entity string, limi
 
 // scopePaths returns the location-path prefixes the actor may see, nil for
 // the whole company.
-func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
+func (s *Service) scopePaths(tx LocationStore, actor Actor) ([]string, error) {
 	if actor.Role().WholeCompany() {
 		return nil, nil
 	}
@@ -167,7 +167,7 @@ func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
 // pathsUnder returns the location paths a listing covers: the location's
 // (not found outside the actor's scope) or, without one, the actor's whole
 // scope ("/" for the whole company).
-func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, error) {
+func (s *Service) pathsUnder(tx LocationStore, actor Actor, location string) ([]string, error) {
 	if location != "" {
 		l, err := s.locationInScope(tx, actor, location)
 		if err != nil {
@@ -184,7 +184,7 @@ func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, err
 
 // locationInScope loads a location and answers not found when it is
 // outside the actor's scope, so that scope does not leak what exists.
-func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, error) {
+func (s *Service) locationInScope(tx LocationStore, actor Actor, code string) (Location, error) {
 	l, err := tx.Location(code)
 	if err != nil {
 		return l, err
