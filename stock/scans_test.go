@@ -19,9 +19,9 @@ func TestCountSumsScansAgainstBook(t *testing.T) {
 	w.advance(time.Minute)
 	res := w.ingest("C001", c.ID,
 		w.scan("4890000000011", 4), w.scan("4890000000011", 5), // SKU-A: 9 of 10
-		w.scan("14890000000032", 2),                            // SKU-C: 2 cases of 12 = 24
-		w.scan("4890000000028", 21),                            // SKU-B: 21 of 20
-		w.scan("9999999999999", 3),                             // unknown
+		w.scan("14890000000032", 2), // SKU-C: 2 cases of 12 = 24
+		w.scan("4890000000028", 21), // SKU-B: 21 of 20
+		w.scan("9999999999999", 3),  // unknown
 	)
 	if res.Accepted != 4 || res.Duplicates != 0 || len(res.Rejected) != 1 || res.Rejected[0].Code != "unknown_code" {
 		t.Fatalf("ingest: %+v", res)
