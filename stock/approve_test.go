@@ -354,7 +354,7 @@ func TestOpenCountRules(t *testing.T) {
 		t.Errorf("conflict does not name the open count: %v", err)
 	}
 	for _, in := range []stock.CountInput{
-		{Location: "HK"},                             // a region
+		{Location: "HK"}, // a region
 		{Location: "HK-MK", MovementPolicy: "later"}, // unknown policy
 		{Location: "HK-MK", Uncounted: "skip"},
 		{Location: "HK-MK", ToleranceQty: -1},
