@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -107,6 +109,11 @@ type world struct {
 }
 
 var ctx = context.Background()
+
+func init() {
+	// Tests log warnings and errors only.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
