@@ -23,17 +23,22 @@ import (
 	"pandian/storage/sqlstore"
 )
 
-// codes is a minimal barcode reader: a code is its own lookup key;
-// "code|lot|expiry" stands for a code that carries GS1 AIs 10 and 17.
+// codes is a minimal barcode reader: a code (after any AIM symbology
+// identifier "]E0") is its own lookup key; "code|lot|expiry" stands for a
+// code that carries GS1 AIs 10 and 17.
 type codes struct{}
 
 func (codes) ParseCode(raw string) (stock.ParsedCode, error) {
 	raw = strings.TrimSpace(raw)
+	symbology := ""
+	if len(raw) > 3 && raw[0] == ']' {
+		symbology, raw = raw[1:3], raw[3:]
+	}
 	code, rest, hasGS1 := strings.Cut(raw, "|")
 	if code == "" {
 		return stock.ParsedCode{}, stock.Errorf(stock.EInvalid, "empty code")
 	}
-	p := stock.ParsedCode{Text: code, Keys: []string{code}}
+	p := stock.ParsedCode{Text: code, Symbology: symbology, Keys: []string{code}}
 	if hasGS1 {
 		p.Lot, p.Expiry, _ = strings.Cut(rest, "|")
 		p.GTIN = code

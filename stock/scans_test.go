@@ -1,6 +1,9 @@
 package stock_test
 
 import (
+	"context"
+	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -212,4 +215,72 @@ func TestClockSuspectAndLots(t *testing.T) {
 	if res, err := w.svc.Lookup(ctx, w.actor("C001"), "4890000000011|L9|2027-01-31"); err != nil || res.SKU != "SKU-A" || res.GS1 == nil || res.GS1.Lot != "L9" {
 		t.Errorf("lookup with GS1: %+v %v", res, err)
 	}
+}
+
+// textPhotos "decodes" a photo that is a PNG signature followed by one
+// barcode text a line, as the barcode engine's pool would report them.
+type textPhotos struct{}
+
+func (textPhotos) DecodePhoto(ctx context.Context, photo io.Reader) ([]stock.PhotoBarcode, error) {
+	b, err := io.ReadAll(photo)
+	if err != nil {
+		return nil, err
+	}
+	var out []stock.PhotoBarcode
+	for _, line := range strings.Fields(strings.TrimPrefix(string(b), pngMagic)) {
+		p, err := codes{}.ParseCode(line)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stock.PhotoBarcode{Format: "EAN_13", Text: line, Raw: "]E0" + line, Parsed: p})
+	}
+	return out, nil
+}
+
+// A photo's barcodes are looked up; recorded, each becomes a scan whose
+// event id derives from the photo, so uploading the same photo again (an
+// offline re-send) counts nothing twice. The photo is kept for the
+// reviewer.
+func TestCountPhotoCountsOnce(t *testing.T) {
+	w := newWorld(t)
+	c := w.open(stock.CountInput{})
+	_, err := w.svc.CountPhoto(ctx, w.actor("C001"), c.ID, doc("4890000000011"), nil)
+	wantCode(t, err, stock.EUnavailable)
+	w.withDocuments()
+	w.svc.SetPhotoDecoder(textPhotos{})
+	shelf := []string{"4890000000028", "4890000000011", "9999999999999"}
+	look, err := w.svc.CountPhoto(ctx, w.actor("C001"), c.ID, doc(shelf...), nil)
+	if err != nil || look.Scans != nil || len(look.Barcodes) != 3 || look.Barcodes[0].SKU != "SKU-A" || look.Barcodes[1].SKU != "SKU-B" || look.Barcodes[2].SKU != "" {
+		t.Fatalf("photo lookup: %+v %v", look, err)
+	}
+	if _, lines := w.report(c.ID); lines["SKU-A"].CountedQty != 0 {
+		t.Fatal("a photo looked at was counted")
+	}
+	first, err := w.svc.CountPhoto(ctx, w.actor("C001"), c.ID, doc(shelf...), &stock.PhotoScan{Qty: 2})
+	if err != nil || first.Scans == nil || first.Scans.Accepted != 2 || len(first.Scans.Rejected) != 1 {
+		t.Fatalf("recorded photo: %+v %v", first.Scans, err)
+	}
+	again, err := w.svc.CountPhoto(ctx, w.actor("C001"), c.ID, doc(shelf...), &stock.PhotoScan{Qty: 2})
+	if err != nil || again.Scans.Accepted != 0 || again.Scans.Duplicates != 3 {
+		t.Fatalf("the same photo again: %+v %v", again.Scans, err)
+	}
+	if _, lines := w.report(c.ID); lines["SKU-A"].CountedQty != 2 || lines["SKU-B"].CountedQty != 2 {
+		t.Errorf("counted A %d B %d, want 2 2", lines["SKU-A"].CountedQty, lines["SKU-B"].CountedQty)
+	}
+	scans, err := w.svc.CountScans(ctx, w.actor("M001"), c.ID, stock.ScanFilter{SKU: "SKU-A"})
+	if err != nil || len(scans) != 1 || !strings.HasPrefix(scans[0].EventID, "photo-") {
+		t.Fatalf("photo scans %+v %v", scans, err)
+	}
+	photoID := strings.Split(scans[0].EventID, "-")[1]
+	url, err := w.svc.ScanPhoto(ctx, w.actor("M001"), c.ID, photoID)
+	if err != nil || url == "" {
+		t.Errorf("photo link: %q %v", url, err)
+	}
+	if _, _, err := w.objs.Open(ctx, "counts/"+c.ID+"/photos/"+photoID); err != nil {
+		t.Errorf("photo not kept: %v", err)
+	}
+	_, err = w.svc.ScanPhoto(ctx, w.actor("M001"), c.ID, "not-hex")
+	wantCode(t, err, stock.ENotFound)
+	_, err = w.svc.CountPhoto(ctx, w.actor("C003"), c.ID, doc(shelf...), nil)
+	wantCode(t, err, stock.ENotFound)
 }
