@@ -106,29 +106,6 @@ func (a *API) testAlertRule(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"deliveries": ds})
 }
 
-func (a *API) listAlertDeliveries(c *fiber.Ctx) error {
-	al, err := a.alertsOf()
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit", 100)
-	if err != nil {
-		return err
-	}
-	if limit < 1 || limit > 1000 {
-		return stock.Errorf(stock.EInvalid, "limit must be 1 to 1000").With("field", "limit")
-	}
-	f := alerts.DeliveryFilter{Status: alerts.Status(c.Query("status")), RuleID: c.Query("rule"), Before: c.Query("before"), Limit: limit}
-	ds, err := al.Deliveries(c.UserContext(), actorOf(c), f)
-	if err != nil {
-		return err
-	}
-	if ds == nil {
-		ds = []alerts.Delivery{}
-	}
-	return c.JSON(fiber.Map{"deliveries": ds})
-}
-
 func (a *API) getAlertDelivery(c *fiber.Ctx) error {
 	al, err := a.alertsOf()
 	if err != nil {

@@ -49,6 +49,9 @@ type Admin interface {
 	PutEmployee(ctx context.Context, a stock.Actor, code string, in stock.EmployeeInput) (stock.Employee, bool, error)
 	UnlockEmployee(ctx context.Context, a stock.Actor, code string) (stock.UnlockResult, error)
 	Lookup(ctx context.Context, a stock.Actor, raw string) (stock.LookupResult, error)
+	LocationsPage(ctx context.Context, a stock.Actor, under string, p stock.PageRequest) (stock.Page[stock.Location], error)
+	EmployeesPage(ctx context.Context, a stock.Actor, p stock.PageRequest) (stock.Page[stock.Employee], error)
+	CatalogPage(ctx context.Context, a stock.Actor, p stock.PageRequest) (stock.Page[stock.SKU], string, error)
 }
 
 // Imports loads master data and book stock from files, at once or as a
@@ -63,6 +66,7 @@ type Imports interface {
 type Book interface {
 	StockLevels(ctx context.Context, a stock.Actor, location, sku string) ([]stock.StockLevel, error)
 	PostMovements(ctx context.Context, a stock.Actor, ms []stock.Movement) (stock.MovementResult, error)
+	StockPage(ctx context.Context, a stock.Actor, location, sku string, p stock.PageRequest) (stock.Page[stock.StockLevel], error)
 }
 
 // Counts is a count's life: opening, scans (typed and photographed),
@@ -74,6 +78,8 @@ type Counts interface {
 	IngestScans(ctx context.Context, a stock.Actor, countID string, scans []stock.ScanInput) (stock.ScanResult, error)
 	CountPhoto(ctx context.Context, a stock.Actor, countID string, photo io.Reader, record *stock.PhotoScan) (stock.PhotoResult, error)
 	CountScans(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
+	CountsPage(ctx context.Context, a stock.Actor, q stock.CountQuery, p stock.PageRequest) (stock.Page[stock.Count], error)
+	CountScansPage(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter, p stock.PageRequest) (stock.Page[stock.Scan], error)
 	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
 	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
 	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
@@ -86,6 +92,7 @@ type Reports interface {
 	Report(ctx context.Context, a stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
+	AuditPage(ctx context.Context, a stock.Actor, entity string, p stock.PageRequest) (stock.Page[stock.AuditEntry], error)
 }
 
 // Documents stores photographed documents and receives goods against them.
@@ -93,6 +100,7 @@ type Documents interface {
 	UploadDocument(ctx context.Context, a stock.Actor, in stock.DocumentInput, body io.Reader) (stock.Document, error)
 	Document(ctx context.Context, a stock.Actor, id string) (stock.Document, error)
 	SKUDocuments(ctx context.Context, a stock.Actor, sku string, limit int) ([]stock.Document, error)
+	DocumentsPage(ctx context.Context, a stock.Actor, q stock.DocumentQuery, p stock.PageRequest) (stock.Page[stock.Document], error)
 	ReceiveDocument(ctx context.Context, a stock.Actor, id string, in stock.ReceiveInput) (stock.Receipt, error)
 }
 
@@ -297,7 +305,9 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/locations", a.listLocations)
 	v1.Get("/locations/:code", a.getLocation)
 	v1.Put("/skus/:sku", record, a.putSKU)
+	v1.Get("/skus", a.listSKUs)
 	v1.Get("/skus/:sku", a.getSKU)
+	v1.Get("/employees", a.listEmployees)
 	v1.Put("/employees/:code", record, a.putEmployee)
 	v1.Post("/employees/:code/unlock", tiny, a.unlockEmployee)
 	v1.Post("/imports/:kind", require(stock.PermMasterData), limitBody(a.opts.MaxBody), a.importCSV)
@@ -318,6 +328,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/reports/discrepancies", a.discrepancies)
 	v1.Get("/audit", a.audit)
 	v1.Post("/documents", a.uploadDocument)
+	v1.Get("/documents", a.listDocuments)
 	v1.Get("/documents/:id", a.getDocument)
 	v1.Post("/documents/:id/receive", form, a.receiveDocument)
 	v1.Get("/skus/:sku/documents", a.skuDocuments)

@@ -84,21 +84,6 @@ func (a *API) getDocument(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
-func (a *API) skuDocuments(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 100)
-	if err != nil {
-		return err
-	}
-	if limit < 1 || limit > 500 {
-		return stock.Errorf(stock.EInvalid, "limit must be 1 to 500").With("field", "limit")
-	}
-	docs, err := a.documents.SKUDocuments(c.UserContext(), actorOf(c), c.Params("sku"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"sku": c.Params("sku"), "documents": docs})
-}
-
 func (a *API) receiveDocument(c *fiber.Ctx) error {
 	var in stock.ReceiveInput
 	if err := a.readJSON(c, &in); err != nil {

@@ -87,14 +87,6 @@ func (a *API) getLocation(c *fiber.Ctx) error {
 	return c.JSON(l)
 }
 
-func (a *API) listLocations(c *fiber.Ctx) error {
-	ls, err := a.admin.Locations(c.UserContext(), actorOf(c), c.Query("under"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"locations": ls})
-}
-
 func (a *API) putSKU(c *fiber.Ctx) error {
 	var b stock.SKUInput
 	if err := a.readJSON(c, &b); err != nil {
@@ -173,14 +165,6 @@ func (a *API) lookup(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (a *API) stockLevels(c *fiber.Ctx) error {
-	ls, err := a.book.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"levels": ls})
-}
-
 func (a *API) postMovements(c *fiber.Ctx) error {
 	var ms []stock.Movement
 	if err := a.readJSON(c, &ms); err != nil {
@@ -204,14 +188,6 @@ func (a *API) openCount(c *fiber.Ctx) error {
 	}
 	c.Location("/v1/counts/" + cnt.ID)
 	return c.Status(fiber.StatusCreated).JSON(cnt)
-}
-
-func (a *API) listCounts(c *fiber.Ctx) error {
-	cs, err := a.counts.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"counts": cs})
 }
 
 func (a *API) getCount(c *fiber.Ctx) error {
@@ -239,26 +215,6 @@ func (a *API) postScans(c *fiber.Ctx) error {
 		a.opts.Observer.Scans(res)
 	}
 	return c.JSON(res)
-}
-
-func (a *API) listScans(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 1000)
-	if err != nil {
-		return err
-	}
-	if limit < 1 || limit > 5000 {
-		return stock.Errorf(stock.EInvalid, "limit must be 1 to 5000").With("field", "limit")
-	}
-	f := stock.ScanFilter{SKU: c.Query("sku"), Status: stock.ScanStatus(c.Query("status")), After: c.Query("after"), Limit: limit}
-	scans, err := a.counts.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if len(scans) == limit && limit > 0 {
-		next = scans[len(scans)-1].EventID
-	}
-	return c.JSON(fiber.Map{"scans": scans, "next_after": next})
 }
 
 func (a *API) closeCount(c *fiber.Ctx) error {
@@ -423,16 +379,4 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 		})
 	}
 	return c.JSON(r)
-}
-
-func (a *API) audit(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 200)
-	if err != nil {
-		return err
-	}
-	es, err := a.reports.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"entries": es})
 }

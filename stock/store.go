@@ -49,6 +49,9 @@ type LocationStore interface {
 	LocationsUnder(path string) ([]Location, error)
 	// PutLocation inserts or updates l by code.
 	PutLocation(l Location) (created bool, err error)
+	// LocationsPage returns up to f.Limit locations under any of f.Paths
+	// (nil: all) by path and code, after (f.AfterPath, f.AfterCode).
+	LocationsPage(f LocationFilter) ([]Location, error)
 	// RepathLocations rewrites the path prefix oldPrefix of every location
 	// and count under it to newPrefix.
 	RepathLocations(oldPrefix, newPrefix string) error
@@ -75,6 +78,9 @@ type CatalogStore interface {
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
 	// CatalogNames returns every SKU's code and names.
 	CatalogNames() ([]SKU, error)
+	// CatalogChanges returns, with their barcodes, up to limit SKUs in
+	// change order (ChangeSeq, then code) after (afterSeq, afterSKU).
+	CatalogChanges(afterSeq int64, afterSKU string, limit int) ([]SKU, error)
 }
 
 // AuthStore keeps employees, their sign-in throttle and their sessions.
@@ -102,6 +108,8 @@ type AuthStore interface {
 	// PruneSignIns forgets the untrusted, unlocked sources without an
 	// attempt since before.
 	PruneSignIns(before time.Time) (int64, error)
+	// Employees returns up to limit employees by code after afterCode.
+	Employees(afterCode string, limit int) ([]Employee, error)
 	CreateSession(s Session) error
 	DeleteSession(tokenHash string) error
 	// Session returns a session and its employee; ENotFound if no session
@@ -190,6 +198,9 @@ type AuditStore interface {
 	Audit(e AuditEntry) error
 	// AuditLog returns the newest limit entries about entity.
 	AuditLog(entity string, limit int) ([]AuditEntry, error)
+	// AuditPage returns up to f.Limit entries, newest first, before
+	// f.BeforeSeq (0: from the newest).
+	AuditPage(f AuditFilter) ([]AuditEntry, error)
 }
 
 // DocumentStore keeps photographed documents (purchase orders, receipts)
@@ -207,6 +218,9 @@ type DocumentStore interface {
 	// DocumentsForSKU returns the newest documents of sku that are
 	// company-wide or under one of paths (nil: all).
 	DocumentsForSKU(sku string, paths []string, limit int) ([]Document, error)
+	// Documents returns up to f.Limit documents, newest first (created_at,
+	// id), that f selects.
+	Documents(f DocumentFilter) ([]Document, error)
 }
 
 // JobStore is the background work that survives restarts: the queue of
@@ -266,6 +280,35 @@ type StockFilter struct {
 	Paths []string
 	SKU   string
 	Limit int
+	// AfterLocation and AfterSKU continue after that level (by location,
+	// then SKU); unused when AfterLocation is empty.
+	AfterLocation, AfterSKU string
+}
+
+// LocationFilter pages locations under any of Paths (nil: all).
+type LocationFilter struct {
+	Paths                []string
+	AfterPath, AfterCode string
+	Limit                int
+}
+
+// AuditFilter pages the audit log, newest first.
+type AuditFilter struct {
+	Entity    string
+	BeforeSeq int64 // 0: from the newest
+	Limit     int
+}
+
+// DocumentFilter selects documents: concerning SKU, of Status and Kind,
+// of Location (code), company-wide or under any of Paths (nil: all).
+// AfterCreated/AfterID continue after a document (newest first); unused
+// when AfterID is empty.
+type DocumentFilter struct {
+	SKU, Status, Kind, Location string
+	Paths                       []string
+	AfterCreated                time.Time
+	AfterID                     string
+	Limit                       int
 }
 
 // CountFilter selects counts: under any of Paths (nil = all), at Location,
@@ -275,6 +318,12 @@ type CountFilter struct {
 	Location string
 	Status   CountStatus
 	Limit    int
+	// Since and Until bound opened_at: [Since, Until) (zero: unbounded).
+	Since, Until time.Time
+	// AfterOpened and AfterID continue after that count (newest first);
+	// unused when AfterID is empty.
+	AfterOpened time.Time
+	AfterID     string
 }
 
 // ScanFilter selects scans of a count for drill-down.

@@ -51,6 +51,9 @@ type SKU struct {
 	Category string    `json:"category"`
 	UnitCost Money     `json:"unit_cost"`
 	Barcodes []Barcode `json:"barcodes"`
+	// ChangeSeq is the catalog change that last touched the SKU (catalog
+	// sync orders by it).
+	ChangeSeq int64 `json:"-"`
 }
 
 // BarcodeMatch is a catalog barcode found for a lookup key.
@@ -132,4 +135,6 @@ type AuditEntry struct {
 	Action  string         `json:"action"`
 	Entity  string         `json:"entity"`
 	Details map[string]any `json:"details,omitempty"`
+	// Seq orders the log (paging).
+	Seq int64 `json:"-"`
 }

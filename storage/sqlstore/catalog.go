@@ -98,16 +98,20 @@ func (t *tx) skus(codes []string, barcodes bool) (map[string]stock.SKU, error) {
 func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (_ bool, err error) {
 	defer wrapOp(&err, "PutSKU")
 	now := time.Now().UnixMicro()
-	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ? WHERE sku = ?`,
-		s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, s.SKU)
+	seq, err := t.catalogChange()
+	if err != nil {
+		return false, err
+	}
+	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ?, change_seq = ? WHERE sku = ?`,
+		s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, seq, s.SKU)
 	if err != nil {
 		return false, err
 	}
 	created := false
 	if n, _ := res.RowsAffected(); n == 0 {
 		created = true
-		if _, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now); err != nil {
+		if _, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at, change_seq) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, seq); err != nil {
 			return false, err
 		}
 	}
@@ -163,14 +167,18 @@ func (t *tx) LookupBarcodes(keys []string) (_ map[string]stock.BarcodeMatch, err
 func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) (err error) {
 	defer wrapOp(&err, "PutSKUs")
 	now := time.Now().UnixMicro()
+	seq, err := t.catalogChange()
+	if err != nil {
+		return err
+	}
 	err = chunks(skus, 500, func(part []stock.SKU) error {
-		args := make([]any, 0, 6*len(part))
+		args := make([]any, 0, 7*len(part))
 		for _, s := range part {
-			args = append(args, s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now)
+			args = append(args, s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, seq)
 		}
-		_, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at) VALUES `+rowsOf(len(part), 6)+`
+		_, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at, change_seq) VALUES `+rowsOf(len(part), 7)+`
 			ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, category = excluded.category,
-			unit_cost = excluded.unit_cost, updated_at = excluded.updated_at`, args...)
+			unit_cost = excluded.unit_cost, updated_at = excluded.updated_at, change_seq = excluded.change_seq`, args...)
 		return err
 	})
 	if err != nil {

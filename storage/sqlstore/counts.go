@@ -122,6 +122,19 @@ func (t *tx) Counts(f stock.CountFilter) (_ []stock.Count, err error) {
 		where = append(where, "status = ?")
 		args = append(args, string(f.Status))
 	}
+	if !f.Since.IsZero() {
+		where = append(where, "opened_at >= ?")
+		args = append(args, micros(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where = append(where, "opened_at < ?")
+		args = append(args, micros(f.Until))
+	}
+	if f.AfterID != "" {
+		at := micros(f.AfterOpened)
+		where = append(where, "(opened_at < ? OR (opened_at = ? AND id < ?))")
+		args = append(args, at, at, f.AfterID)
+	}
 	q := `SELECT ` + countCols + ` FROM counts`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")

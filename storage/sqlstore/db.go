@@ -343,6 +343,9 @@ type tx struct {
 	ctx context.Context
 	t   *sql.Tx
 	d   dialect
+	// catalogSeq is the catalog change number this transaction took (0:
+	// none yet), see catalogChange.
+	catalogSeq int64
 }
 
 func (t *tx) exec(q string, args ...any) (sql.Result, error) {
