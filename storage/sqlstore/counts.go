@@ -132,8 +132,8 @@ func (t *tx) Counts(f stock.CountFilter) (_ []stock.Count, err error) {
 	}
 	if f.AfterID != "" {
 		at := micros(f.AfterOpened)
-		where = append(where, "(opened_at < ? OR (opened_at = ? AND id < ?))")
-		args = append(args, at, at, f.AfterID)
+		where = append(where, "(opened_at, id) < (?, ?)")
+		args = append(args, at, f.AfterID)
 	}
 	q := `SELECT ` + countCols + ` FROM counts`
 	if len(where) > 0 {

@@ -31,8 +31,8 @@ func (t *tx) LocationsPage(f stock.LocationFilter) (_ []stock.Location, err erro
 		where, args = append(where, c), append(args, a...)
 	}
 	if f.AfterPath != "" {
-		where = append(where, "(path > ? OR (path = ? AND code > ?))")
-		args = append(args, f.AfterPath, f.AfterPath, f.AfterCode)
+		where = append(where, "(path, code) > (?, ?)")
+		args = append(args, f.AfterPath, f.AfterCode)
 	}
 	q := `SELECT ` + locationCols + ` FROM locations WHERE ` + strings.Join(where, " AND ") + ` ORDER BY path, code LIMIT ?`
 	return queryAll(t, func(r *sql.Rows) (stock.Location, error) { return scanLocation(r) }, q, append(args, f.Limit)...)
@@ -98,8 +98,8 @@ func (t *tx) Documents(f stock.DocumentFilter) (_ []stock.Document, err error) {
 	}
 	if f.AfterID != "" {
 		at := micros(f.AfterCreated)
-		where = append(where, "(d.created_at < ? OR (d.created_at = ? AND d.id < ?))")
-		args = append(args, at, at, f.AfterID)
+		where = append(where, "(d.created_at, d.id) < (?, ?)")
+		args = append(args, at, f.AfterID)
 	}
 	cols := "d." + strings.Join(strings.Fields(strings.ReplaceAll(documentCols, ",", " ")), ", d.")
 	q := `SELECT ` + cols + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + ` ORDER BY d.created_at DESC, d.id DESC LIMIT ?`
@@ -114,41 +114,37 @@ func (t *tx) Documents(f stock.DocumentFilter) (_ []stock.Document, err error) {
 	return out, t.documentSKUs(out)
 }
 
-// CatalogChanges lists SKUs in change order with their barcodes: one range
-// scan of skus_change, then the barcodes of the page.
+// CatalogChanges lists SKUs in change order with their barcodes, in one
+// query: the page of skus (a range of skus_change) joined to its barcodes.
 func (t *tx) CatalogChanges(afterSeq int64, afterSKU string, limit int) (_ []stock.SKU, err error) {
 	defer wrapOp(&err, "CatalogChanges")
-	out, err := queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
-		err = r.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost, &s.ChangeSeq)
-		s.Barcodes = []stock.Barcode{}
-		return s, err
-	}, `SELECT sku, name, name_zh, category, unit_cost, change_seq FROM skus
-		WHERE change_seq > ? OR (change_seq = ? AND sku > ?) ORDER BY change_seq, sku LIMIT ?`, afterSeq, afterSeq, afterSKU, limit)
-	if err != nil || len(out) == 0 {
-		return out, err
+	rows, err := t.query(`SELECT s.sku, s.name, s.name_zh, s.category, s.unit_cost, s.change_seq, b.code, b.pack_qty
+		FROM (SELECT sku, name, name_zh, category, unit_cost, change_seq FROM skus
+			WHERE (change_seq, sku) > (?, ?) ORDER BY change_seq, sku LIMIT ?) s
+		LEFT JOIN barcodes b ON b.sku = s.sku
+		ORDER BY s.change_seq, s.sku, b.pack_qty, b.code`, afterSeq, afterSKU, limit)
+	if err != nil {
+		return nil, err
 	}
-	at := make(map[string]int, len(out))
-	codes := make([]string, len(out))
-	for i, s := range out {
-		at[s.SKU], codes[i] = i, s.SKU
+	defer rows.Close()
+	out := []stock.SKU{}
+	for rows.Next() {
+		var s stock.SKU
+		var code sql.NullString
+		var pack sql.NullInt64
+		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost, &s.ChangeSeq, &code, &pack); err != nil {
+			return nil, err
+		}
+		if n := len(out); n == 0 || out[n-1].SKU != s.SKU {
+			s.Barcodes = []stock.Barcode{}
+			out = append(out, s)
+		}
+		if code.Valid {
+			last := &out[len(out)-1]
+			last.Barcodes = append(last.Barcodes, stock.Barcode{Code: code.String, PackQty: pack.Int64})
+		}
 	}
-	err = chunks(codes, 500, func(part []string) error {
-		rows, err := t.query(`SELECT sku, code, pack_qty FROM barcodes WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku, pack_qty, code`, anys(part)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sku string
-			var b stock.Barcode
-			if err := rows.Scan(&sku, &b.Code, &b.PackQty); err != nil {
-				return err
-			}
-			out[at[sku]].Barcodes = append(out[at[sku]].Barcodes, b)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return out, rows.Err()
 }
 
 // catalogChange takes the next catalog change number, once per

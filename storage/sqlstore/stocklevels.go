@@ -24,8 +24,8 @@ func (t *tx) StockLevels(f stock.StockFilter) (_ []stock.StockLevel, err error) 
 		args = append(args, f.SKU)
 	}
 	if f.AfterLocation != "" {
-		where = append(where, "(s.location > ? OR (s.location = ? AND s.sku > ?))")
-		args = append(args, f.AfterLocation, f.AfterLocation, f.AfterSKU)
+		where = append(where, "(s.location, s.sku) > (?, ?)")
+		args = append(args, f.AfterLocation, f.AfterSKU)
 	}
 	for i, w := range where {
 		if i == 0 {
