@@ -62,7 +62,6 @@ func cursorTime(s string) (time.Time, error) {
 	return time.UnixMicro(n).UTC(), err
 }
 
-
 func timeKey(t time.Time) string { return itoa(t.UnixMicro()) }
 
 // pageOf trims items fetched with limit+1 to a page: a further item means
