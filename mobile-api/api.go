@@ -37,6 +37,8 @@ type Auth interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
+	Refresh(ctx context.Context, refreshToken, deviceID string) (stock.SignIn, error)
+	LogoutEverywhere(ctx context.Context, a stock.Actor, code string) (stock.LogoutResult, error)
 }
 
 // Admin is master data: locations, SKUs, employees, barcode lookup.
@@ -284,6 +286,7 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/readyz", a.readyz)
 	app.Get("/v1/openapi.json", a.openapiDocument)
 	app.Post("/v1/auth/token", limitBody(tinyBody), a.login)
+	app.Post("/v1/auth/refresh", limitBody(tinyBody), a.refresh)
 	// Download links carry their own signature instead of a token.
 	app.Get("/v1/files/*", a.downloadFile)
 

@@ -45,8 +45,44 @@ func (a *API) unlockEmployee(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// logout revokes the caller's token.
+type refreshBody struct {
+	RefreshToken string `json:"refresh_token"`
+	DeviceID     string `json:"device_id"`
+}
+
+// refresh trades a refresh token for new tokens.
+func (a *API) refresh(c *fiber.Ctx) error {
+	var b refreshBody
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	res, err := a.auth.Refresh(c.UserContext(), b.RefreshToken, b.DeviceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+type logoutBody struct {
+	EmployeeCode string `json:"employee_code"`
+}
+
+// logout revokes the caller's token, or with an employee code every
+// session of that employee.
 func (a *API) logout(c *fiber.Ctx) error {
+	if len(c.Body()) > 0 {
+		var b logoutBody
+		if err := a.readJSON(c, &b); err != nil {
+			return err
+		}
+		if b.EmployeeCode != "" {
+			res, err := a.auth.LogoutEverywhere(c.UserContext(), actorOf(c), b.EmployeeCode)
+			if err != nil {
+				return err
+			}
+			return c.JSON(res)
+		}
+	}
 	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	if err := a.auth.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
 		return err

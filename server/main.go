@@ -114,6 +114,9 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	}
 	sc := stock.DefaultConfig()
 	sc.PINCost, sc.TokenTTL = cfg.PINCost, cfg.TokenTTL
+	if cfg.RefreshTTL > 0 {
+		sc.RefreshTTL = cfg.RefreshTTL
+	}
 	if cfg.JobStale > 0 {
 		sc.JobStale = cfg.JobStale
 	}

@@ -15,6 +15,7 @@ import (
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
+	RefreshTTL           time.Duration // lifetime of a refresh token (0: refresh tokens off)
 	MaxLoginFailures     int           // sign-in attempts per source before a lock-out
 	LockDuration         time.Duration // how long a source's first lock-out lasts
 	MaxLockDuration      time.Duration // the longest lock-out (each further one doubles)
@@ -34,6 +35,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		TokenTTL:             12 * time.Hour,
+		RefreshTTL:           30 * 24 * time.Hour,
 		MaxLoginFailures:     5,
 		LockDuration:         time.Minute,
 		MaxLockDuration:      time.Hour,

@@ -100,13 +100,29 @@ type AuthStore interface {
 	// lock durations; it returns how many sources were locked at now.
 	UnlockSignIn(code string, now time.Time, p ThrottlePolicy) (int, error)
 	// PruneSignIns forgets the untrusted, unlocked sources without an
-	// attempt since before.
+	// attempt since before, and the sessions and refresh tokens expired
+	// before.
 	PruneSignIns(before time.Time) (int64, error)
 	CreateSession(s Session) error
 	DeleteSession(tokenHash string) error
 	// Session returns a session and its employee; ENotFound if no session
 	// has tokenHash.
 	Session(tokenHash string) (Session, Employee, error)
+	// CreateRefresh stores a refresh token.
+	CreateRefresh(r RefreshToken) error
+	// UseRefresh marks the refresh token with tokenHash used at now and
+	// returns it as it was: Used is zero when this call used it, else the
+	// time of the earlier use. ENotFound if there is none (revoked).
+	UseRefresh(tokenHash string, now time.Time) (RefreshToken, error)
+	// EndFamilySessions deletes the sessions of family (its access tokens),
+	// keeping its refresh tokens (used ones are kept to catch a reuse).
+	EndFamilySessions(family string) error
+	// RevokeFamily deletes the sessions and refresh tokens of family and
+	// returns how many sessions ended.
+	RevokeFamily(family string) (int, error)
+	// RevokeEmployee deletes every session and refresh token of employee
+	// code and returns how many sessions ended.
+	RevokeEmployee(code string) (int, error)
 }
 
 // MovementStore keeps book stock: levels and the movements that change
@@ -259,6 +275,21 @@ type Session struct {
 	DeviceID  string
 	Created   time.Time
 	Expires   time.Time
+	// Family ties the sessions and refresh tokens of one sign-in and its
+	// refreshes (empty for sessions from before refresh tokens).
+	Family string
+}
+
+// RefreshToken is the long-lived token of a sign-in, bound to its device,
+// that gets a new access token once; only its hash is stored.
+type RefreshToken struct {
+	TokenHash string
+	Family    string
+	Employee  string
+	DeviceID  string
+	Created   time.Time
+	Expires   time.Time
+	Used      time.Time // zero until used
 }
 
 // StockFilter selects stock levels: Paths (location paths, any of), SKU.
