@@ -125,7 +125,9 @@ func TestSessions(t *testing.T) {
 			t.Errorf("the manager's own session ended")
 		}
 
-		var audit struct{ Entries []struct{ Action, Actor string } }
+		var audit struct {
+			Entries []struct{ Action, Actor string }
+		}
 		s.mustJSON("GET", "/v1/audit?entity=employee:"+counter+"&limit=100", "ADMIN", nil, 200, &audit)
 		seen := map[string]bool{}
 		for _, e := range audit.Entries {
