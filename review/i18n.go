@@ -3,7 +3,6 @@ package review
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -381,18 +380,17 @@ func (l *loc) ShortDate(v time.Time) string {
 	return v.Format("2 Jan")
 }
 
-// pickLang decides the page language: ?lang= wins (and is remembered in a
-// cookie by the caller), then the lang cookie, then Accept-Language.
-func pickLang(r *http.Request) (lang string, fromQuery bool) {
-	if q := normLang(r.URL.Query().Get("lang")); q != "" {
+// pickLang decides the page language from the query's lang, the lang
+// cookie and the Accept-Language header: ?lang= wins (and is remembered in
+// a cookie by the caller), then the cookie, then Accept-Language.
+func pickLang(query, cookie, accept string) (lang string, fromQuery bool) {
+	if q := normLang(query); q != "" {
 		return q, true
 	}
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l := normLang(c.Value); l != "" {
-			return l, false
-		}
+	if l := normLang(cookie); l != "" {
+		return l, false
 	}
-	return acceptLang(r.Header.Get("Accept-Language")), false
+	return acceptLang(accept), false
 }
 
 // normLang maps a language tag to a supported language, "" if none.

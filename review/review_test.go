@@ -490,15 +490,16 @@ func TestSecureCookiesAndLimits(t *testing.T) {
 	w := newWorld(t, review.Options{})
 	id := w.standardCount()
 	// Over TLS the cookies are Secure.
-	mux := http.NewServeMux()
-	mux.Handle("/review/", review.New(w.svc, review.Options{Prefix: "/review", MaxLines: 2}))
-	srv := httptest.NewTLSServer(mux)
-	defer srv.Close()
+	// (httptest's TLS server lends its certificate and a client that
+	// trusts it.)
+	certs := httptest.NewTLSServer(http.NotFoundHandler())
+	defer certs.Close()
+	base := serve(t, review.New(w.svc, review.Options{Prefix: "/review", MaxLines: 2}), certs.TLS)
 	jar, _ := cookiejar.New(nil)
-	hc := srv.Client()
+	hc := certs.Client()
 	hc.Jar = jar
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c := &client{t: t, base: srv.URL, hc: hc}
+	c := &client{t: t, base: base, hc: hc}
 	login := c.get("/review/login")
 	for _, ck := range login.Cookies() {
 		if !ck.Secure || !ck.HttpOnly {
@@ -588,12 +589,8 @@ func (f *flaky) Authenticate(ctx context.Context, token string) (stock.Actor, er
 func TestOutageKeepsTheSession(t *testing.T) {
 	w := newWorld(t, review.Options{})
 	f := &flaky{Service: w.svc}
-	mux := http.NewServeMux()
-	mux.Handle("/review/", review.New(f, review.Options{Prefix: "/review"}))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
 	c := w.client()
-	c.base = srv.URL
+	c.base = serve(t, review.New(f, review.Options{Prefix: "/review"}), nil)
 	c.mustSignIn("E007", w.pins["E007"])
 	f.down.Store(true)
 	r := c.get("/review/counts")

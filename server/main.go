@@ -247,7 +247,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 		opts.Files = a.files
 	}
 	// The review pages, in the same process.
-	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: a.key,
+	opts.Pages = map[string]mobileapi.Mounter{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: a.key,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
 			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
