@@ -189,6 +189,7 @@ var messages = map[string][2]string{
 	"status.429":            {"Too many attempts", "嘗試次數過多"},
 	"status.503":            {"Temporarily unavailable", "暫時無法使用"},
 	"status.500":            {"Internal error", "內部錯誤"},
+	"timeout":               {"This page took too long to prepare. Try again, or narrow it down (filters, fewer weeks).", "此頁準備時間過長。請再試，或收窄範圍（篩選條件、較少週數）。"},
 }
 
 // loc renders strings, numbers, money and times in one language.

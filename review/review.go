@@ -37,6 +37,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"io"
 	"log/slog"
@@ -416,8 +417,12 @@ func (h *Pages) home(c *fiber.Ctx) error {
 	return c.Redirect(h.opts.Prefix+"/counts", http.StatusSeeOther)
 }
 
-// statusOf maps a domain error to an HTTP status, as the API does.
+// statusOf maps a domain error to an HTTP status, as the API does; a page
+// whose deadline passed answers 503.
 func statusOf(err error) int {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable
+	}
 	switch stock.ErrorCode(err) {
 	case stock.EInvalid:
 		return http.StatusUnprocessableEntity
@@ -442,6 +447,10 @@ func statusOf(err error) int {
 // errorText is what a page shows of a domain error: the domain's message
 // (internal errors are logged and shown as a generic message).
 func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		h.opts.Logger.Warn("review page deadline", "path", c.Path(), "timeout", h.opts.Timeout, "err", err)
+		return l.T("timeout")
+	}
 	if stock.ErrorCode(err) == stock.EInternal {
 		h.opts.Logger.Error("review page", "path", c.Path(), "err", err)
 		return l.T("status.500")

@@ -642,3 +642,35 @@ func TestCurrencyUnderMAC(t *testing.T) {
 		t.Errorf("xlsx for a store under /MAC/: %d in %q, want MOP", r.StatusCode, cur)
 	}
 }
+
+// stalled is the domain with a count list that never comes back by
+// itself: it waits for the request's context.
+type stalled struct{ *stock.Service }
+
+func (s stalled) Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestPageDeadline: a page's work runs under Options.Timeout; a page the
+// domain cannot answer in time gets a 503 page saying so, with the
+// session kept, instead of holding the connection.
+func TestPageDeadline(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	c := w.client()
+	c.base = serve(t, review.New(stalled{w.svc}, review.Options{Prefix: "/review", Timeout: 300 * time.Millisecond}), nil)
+	c.mustSignIn("E007", w.pins["E007"])
+	start := time.Now()
+	r := c.get("/review/counts")
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(r.body, "took too long") {
+		t.Fatalf("stalled page: %d after %v: %.300s", r.StatusCode, time.Since(start), r.body)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the stalled page answered after %v, with a 300 ms deadline", d)
+	}
+	contains(t, r.body, `id="signout"`) // still signed in
+	// Pages that do not stall still answer.
+	if r = c.get("/review/reports/roles"); r.StatusCode != 200 {
+		t.Errorf("role report: %d", r.StatusCode)
+	}
+}
