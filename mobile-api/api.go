@@ -112,9 +112,15 @@ type Options struct {
 	Alerts AlertService
 	// Logger receives a line per request (nil: slog.Default()).
 	Logger *slog.Logger
+	// Observer receives the API's measurements (nil: none), for metrics.
+	Observer Observer
 	// CORSOrigins are the web origins ("https://app.example.com") whose
 	// pages may call the API from a browser (none: no CORS headers).
 	CORSOrigins []string
+	// PublicURL is this server as clients reach it
+	// ("https://pandian.example.com"): the served OpenAPI document's
+	// `servers` entry (empty: "/", the server that serves the document).
+	PublicURL string
 }
 
 // Mounter registers web pages on a Fiber router at their prefix
@@ -135,6 +141,7 @@ type API struct {
 	log         *slog.Logger
 	table       routeTable      // the routes, for the log's route patterns and 405
 	corsOrigins map[string]bool // Options.CORSOrigins, in lower case
+	openapi     []byte          // OpenAPI with Options.PublicURL as its server
 }
 
 // New returns the Fiber app serving the API.
@@ -170,6 +177,10 @@ func New(svc Service, opts Options) *fiber.App {
 		opts.Logger = slog.Default()
 	}
 	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
+	var err error
+	if a.openapi, err = OpenAPIFor(opts.PublicURL); err != nil {
+		a.openapi = OpenAPI // TestOpenAPIFor keeps this from happening
+	}
 	app := fiber.New(fiber.Config{
 		AppName:   "pandian",
 		BodyLimit: opts.MaxBody,
@@ -227,7 +238,7 @@ func New(svc Service, opts Options) *fiber.App {
 func (a *API) routes(app *fiber.App) {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", a.readyz)
-	app.Get("/v1/openapi.json", openapi)
+	app.Get("/v1/openapi.json", a.openapiDocument)
 	app.Post("/v1/auth/token", limitBody(tinyBody), a.login)
 	// Download links carry their own signature instead of a token.
 	app.Get("/v1/files/*", a.downloadFile)

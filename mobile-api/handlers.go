@@ -236,6 +236,9 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if a.opts.Observer != nil {
+		a.opts.Observer.Scans(res)
+	}
 	return c.JSON(res)
 }
 
@@ -399,7 +402,7 @@ func parseTime(c *fiber.Ctx, name string, def time.Time) (time.Time, error) {
 }
 
 func (a *API) discrepancies(c *fiber.Ctx) error {
-	now := time.Now().UTC()
+	now := stock.Now()
 	from, err := parseTime(c, "from", now.AddDate(0, 0, -30))
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ func (a *API) countPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return u.failed(err)
 	}
+	if res.Scans != nil && a.opts.Observer != nil {
+		a.opts.Observer.Scans(*res.Scans)
+	}
 	return c.JSON(res)
 }
 

@@ -38,6 +38,8 @@ type config struct {
 	LogFormat string
 	// PprofAddr serves Go profiling when set.
 	PprofAddr string
+	// MetricsAddr serves Prometheus /metrics when set.
+	MetricsAddr string
 	// Sign-in throttle: attempts per (employee, device or address) before
 	// a lock, the first lock and the longest (each further lock doubles);
 	// zero: the domain's defaults.
@@ -123,6 +125,7 @@ var settings = []setting{
 	{"PANDIAN_LOG_LEVEL", "info", "", "", func(c *config) any { return &c.LogLevel }},
 	{"PANDIAN_LOG_FORMAT", "json", "", "", func(c *config) any { return &c.LogFormat }},
 	{"PANDIAN_PPROF_ADDR", "", "", "", func(c *config) any { return &c.PprofAddr }},
+	{"PANDIAN_METRICS_ADDR", "", "", "", func(c *config) any { return &c.MetricsAddr }},
 	{"PANDIAN_S3_ENDPOINT", "", "", "", func(c *config) any { return &c.S3Endpoint }},
 	{"PANDIAN_S3_ACCESS_KEY", "", "", "", func(c *config) any { return &c.S3AccessKey }},
 	{"PANDIAN_S3_SECRET_KEY", "", "", "", func(c *config) any { return &c.S3SecretKey }},

@@ -77,6 +77,9 @@ type app struct {
 	files files
 	key   []byte      // signs local download links and review CSRF tokens
 	ocr   *ocr.Engine // nil when this process reads no documents
+	// metrics are this process's Prometheus metrics (served when
+	// PANDIAN_METRICS_ADDR is set).
+	metrics *metrics
 	// jobs are the background goroutines of runJobs; close waits for them
 	// (they end with runJobs's context) before closing the database.
 	jobs sync.WaitGroup
@@ -127,8 +130,9 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst
 	// beyond it answers 429 rather than piling up images in memory.
-	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp})
-	a := &app{store: store, svc: svc}
+	m := newMetrics(store.Pools())
+	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp, metrics: m})
+	a := &app{store: store, svc: svc, metrics: m}
 	// One key signs the local store's download links and the review
 	// pages' CSRF tokens; every replica sharing the data dir shares it.
 	if a.key, err = signingKey(cfg); err != nil {
@@ -146,7 +150,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 		cctx, a.stopConnecting = context.WithCancel(ctx)
 		a.jobs.Go(func() { a.files.keepConnecting(cctx) })
 	}
-	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout}
+	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout, metrics: m}
 	var reader stock.DocumentReader
 	if cfg.OCRWorkers > 0 && (cmd == "serve" && cfg.Jobs || cmd == "worker") {
 		if a.ocr, err = ocr.NewEngine(ocr.Options{Workers: cfg.OCRWorkers}); err != nil {
@@ -203,6 +207,11 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	case "seed":
 		return seedDemo(ctx, a.svc, true)
 	case "worker":
+		if cfg.MetricsAddr != "" {
+			if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {
+				return fmt.Errorf("PANDIAN_METRICS_ADDR: %w", err)
+			}
+		}
 		slog.Info("job worker started", "db", a.store.Dialect(), "ocr_workers", cfg.OCRWorkers)
 		a.runJobs(ctx, cfg)
 		<-ctx.Done()
@@ -214,6 +223,11 @@ func run(ctx context.Context, cmd string, cfg config) error {
 // serve answers on ln (bound by run) until ctx ends.
 func serve(ctx context.Context, cfg config, a *app, ln net.Listener) error {
 	api := mobileapi.New(a.svc, a.apiOptions(cfg))
+	if cfg.MetricsAddr != "" {
+		if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("PANDIAN_METRICS_ADDR: %w", err)
+		}
+	}
 	if cfg.PprofAddr != "" {
 		// Profiling for operators, on its own (loopback) address.
 		go func() { slog.Warn("pprof", "err", http.ListenAndServe(cfg.PprofAddr, nil)) }()
@@ -239,7 +253,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	alertsAPI.Policy = cfg.webhookPolicy()
 	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
 		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
-		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins,
+		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins, PublicURL: cfg.PublicURL, Observer: a.metrics,
 		// Reported by /readyz without failing it: counting goes on while
 		// the object store is down.
 		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}

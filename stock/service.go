@@ -79,7 +79,8 @@ type Service struct {
 	checker DocumentChecker
 	reader  DocumentReader
 	docOpts DocumentOptions
-	// Now returns the current time; tests may replace it.
+	// Now returns the current time (the package's Now); tests may replace
+	// it.
 	Now func() time.Time
 	// Sign-in: the decoy hash of unknown codes, PIN checks made, last
 	// prune of the throttle (unix ns).
@@ -91,7 +92,7 @@ type Service struct {
 
 // NewService returns a Service over store, using codes to read barcodes.
 func NewService(store Store, codes CodeParser, cfg Config) *Service {
-	return &Service{store: store, codes: codes, cfg: cfg, Now: time.Now}
+	return &Service{store: store, codes: codes, cfg: cfg, Now: Now}
 }
 
 // SetPhotoDecoder sets what decodes barcode photos (nil: photo uploads
@@ -215,3 +216,8 @@ func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, er
 	}
 	return l, nil
 }
+
+// Now is the current time as the domain stamps it: UTC, to the microsecond,
+// the precision the store keeps, so that a resource reads back with the
+// very timestamps its creation answered.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
