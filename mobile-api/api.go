@@ -1,5 +1,6 @@
 // Package mobileapi serves the mobile API v1 (../shared/mobile-api.md) over
-// Fiber v2. It talks to the domain through the Service interface and knows
+// Fiber v2. It talks to the domain through one small interface per area
+// (Auth, Admin, Imports, Book, Counts, Reports, Documents) and knows
 // nothing of storage.
 package mobileapi
 
@@ -24,12 +25,20 @@ import (
 	"pandian/stock"
 )
 
-// Service is what the API needs of the domain; *stock.Service implements it.
-type Service interface {
+// The API depends on the domain through one small interface per area,
+// each holding the use cases its routes call; *stock.Service implements
+// them all. A test double implements only the area it exercises (embed
+// Service for the rest).
+
+// Auth signs employees in and out and authenticates every other request.
+type Auth interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
+}
 
+// Admin is master data: locations, SKUs, employees, barcode lookup.
+type Admin interface {
 	PutLocation(ctx context.Context, a stock.Actor, code string, in stock.LocationInput) (stock.Location, bool, error)
 	Location(ctx context.Context, a stock.Actor, code string) (stock.Location, error)
 	Locations(ctx context.Context, a stock.Actor, under string) ([]stock.Location, error)
@@ -38,13 +47,25 @@ type Service interface {
 	PutEmployee(ctx context.Context, a stock.Actor, code string, in stock.EmployeeInput) (stock.Employee, bool, error)
 	UnlockEmployee(ctx context.Context, a stock.Actor, code string) (stock.UnlockResult, error)
 	Lookup(ctx context.Context, a stock.Actor, raw string) (stock.LookupResult, error)
+}
+
+// Imports loads master data and book stock from files, at once or as a
+// job.
+type Imports interface {
 	Import(ctx context.Context, a stock.Actor, kind string, body []byte, progress func(float64)) (stock.ImportResult, error)
 	SubmitImport(ctx context.Context, a stock.Actor, kind string, body []byte) (stock.JobView, error)
 	GetJob(ctx context.Context, a stock.Actor, id string) (stock.JobView, error)
+}
 
+// Book is book stock: levels and movements.
+type Book interface {
 	StockLevels(ctx context.Context, a stock.Actor, location, sku string) ([]stock.StockLevel, error)
 	PostMovements(ctx context.Context, a stock.Actor, ms []stock.Movement) (stock.MovementResult, error)
+}
 
+// Counts is a count's life: opening, scans (typed and photographed),
+// closing, recounts, approval and its dry run.
+type Counts interface {
 	OpenCount(ctx context.Context, a stock.Actor, in stock.CountInput) (stock.Count, error)
 	Count(ctx context.Context, a stock.Actor, id string) (stock.CountView, error)
 	Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
@@ -53,15 +74,35 @@ type Service interface {
 	CountScans(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
 	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
+	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
 	Approve(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
+}
+
+// Reports reads a count's report, the cross-count discrepancies and the
+// audit log.
+type Reports interface {
 	Report(ctx context.Context, a stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
+}
 
+// Documents stores photographed documents and receives goods against them.
+type Documents interface {
 	UploadDocument(ctx context.Context, a stock.Actor, in stock.DocumentInput, body io.Reader) (stock.Document, error)
 	Document(ctx context.Context, a stock.Actor, id string) (stock.Document, error)
 	SKUDocuments(ctx context.Context, a stock.Actor, sku string, limit int) ([]stock.Document, error)
 	ReceiveDocument(ctx context.Context, a stock.Actor, id string, in stock.ReceiveInput) (stock.Receipt, error)
+}
+
+// Service is every area together, what New takes.
+type Service interface {
+	Auth
+	Admin
+	Imports
+	Book
+	Counts
+	Reports
+	Documents
 }
 
 // Options configure the API.
@@ -131,7 +172,15 @@ type Mounter interface {
 
 // API is the HTTP layer.
 type API struct {
-	svc     Service
+	// The domain, by area (all the same *stock.Service in production).
+	auth      Auth
+	admin     Admin
+	imports   Imports
+	book      Book
+	counts    Counts
+	reports   Reports
+	documents Documents
+
 	opts    Options
 	uploads chan struct{} // a token per upload in progress
 
@@ -176,7 +225,7 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
+	a := &API{auth: svc, admin: svc, imports: svc, book: svc, counts: svc, reports: svc, documents: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
 	var err error
 	if a.openapi, err = OpenAPIFor(opts.PublicURL); err != nil {
 		a.openapi = OpenAPI // TestOpenAPIFor keeps this from happening
@@ -309,7 +358,7 @@ func require(perm stock.Permission) fiber.Handler {
 func (a *API) pageBody(c *fiber.Ctx) error {
 	limit := pageBody
 	if tok := c.Cookies(a.opts.PagesSession); tok != "" && a.opts.PagesSession != "" && !bodyOf(c).done {
-		if _, err := a.svc.Authenticate(c.UserContext(), tok); err == nil {
+		if _, err := a.auth.Authenticate(c.UserContext(), tok); err == nil {
 			limit = formBody
 		}
 	}
@@ -450,7 +499,7 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	if !ok {
 		return stock.Errorf(stock.EUnauthenticated, "missing Authorization: Bearer <token>")
 	}
-	actor, err := a.svc.Authenticate(c.UserContext(), strings.TrimSpace(token))
+	actor, err := a.auth.Authenticate(c.UserContext(), strings.TrimSpace(token))
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,6 @@
 package mobileapi
 
 import (
-	"context"
 	"io"
 	"mime"
 	"strings"
@@ -30,7 +29,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	if b.DeviceID == "" {
 		source = "ip:" + c.IP()
 	}
-	res, err := a.svc.LoginFrom(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID, source)
+	res, err := a.auth.LoginFrom(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID, source)
 	if err != nil {
 		return err
 	}
@@ -39,7 +38,7 @@ func (a *API) login(c *fiber.Ctx) error {
 
 // unlockEmployee clears an employee's sign-in locks (admin).
 func (a *API) unlockEmployee(c *fiber.Ctx) error {
-	res, err := a.svc.UnlockEmployee(c.UserContext(), actorOf(c), c.Params("code"))
+	res, err := a.admin.UnlockEmployee(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
@@ -49,7 +48,7 @@ func (a *API) unlockEmployee(c *fiber.Ctx) error {
 // logout revokes the caller's token.
 func (a *API) logout(c *fiber.Ctx) error {
 	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if err := a.svc.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
+	if err := a.auth.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -73,7 +72,7 @@ func (a *API) putLocation(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	l, isNew, err := a.svc.PutLocation(c.UserContext(), actorOf(c), c.Params("code"), b)
+	l, isNew, err := a.admin.PutLocation(c.UserContext(), actorOf(c), c.Params("code"), b)
 	if err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func (a *API) putLocation(c *fiber.Ctx) error {
 }
 
 func (a *API) getLocation(c *fiber.Ctx) error {
-	l, err := a.svc.Location(c.UserContext(), actorOf(c), c.Params("code"))
+	l, err := a.admin.Location(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +88,7 @@ func (a *API) getLocation(c *fiber.Ctx) error {
 }
 
 func (a *API) listLocations(c *fiber.Ctx) error {
-	ls, err := a.svc.Locations(c.UserContext(), actorOf(c), c.Query("under"))
+	ls, err := a.admin.Locations(c.UserContext(), actorOf(c), c.Query("under"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +100,7 @@ func (a *API) putSKU(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	s, isNew, err := a.svc.PutSKU(c.UserContext(), actorOf(c), c.Params("sku"), b)
+	s, isNew, err := a.admin.PutSKU(c.UserContext(), actorOf(c), c.Params("sku"), b)
 	if err != nil {
 		return err
 	}
@@ -109,7 +108,7 @@ func (a *API) putSKU(c *fiber.Ctx) error {
 }
 
 func (a *API) getSKU(c *fiber.Ctx) error {
-	s, err := a.svc.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
+	s, err := a.admin.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
 	if err != nil {
 		return err
 	}
@@ -121,7 +120,7 @@ func (a *API) putEmployee(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	e, isNew, err := a.svc.PutEmployee(c.UserContext(), actorOf(c), c.Params("code"), b)
+	e, isNew, err := a.admin.PutEmployee(c.UserContext(), actorOf(c), c.Params("code"), b)
 	if err != nil {
 		return err
 	}
@@ -144,14 +143,14 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 	body := c.Body()
 	async := c.Query("async")
 	if async == "true" || (async != "false" && len(body) >= stock.AsyncImportBytes) {
-		j, err := a.svc.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
+		j, err := a.imports.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
 		if err != nil {
 			return err
 		}
 		c.Location("/v1/jobs/" + j.ID)
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"job": j})
 	}
-	res, err := a.svc.Import(c.UserContext(), act, c.Params("kind"), body, nil)
+	res, err := a.imports.Import(c.UserContext(), act, c.Params("kind"), body, nil)
 	if err != nil {
 		return err
 	}
@@ -159,7 +158,7 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 }
 
 func (a *API) getJob(c *fiber.Ctx) error {
-	j, err := a.svc.GetJob(c.UserContext(), actorOf(c), c.Params("id"))
+	j, err := a.imports.GetJob(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -167,7 +166,7 @@ func (a *API) getJob(c *fiber.Ctx) error {
 }
 
 func (a *API) lookup(c *fiber.Ctx) error {
-	res, err := a.svc.Lookup(c.UserContext(), actorOf(c), c.Query("code"))
+	res, err := a.admin.Lookup(c.UserContext(), actorOf(c), c.Query("code"))
 	if err != nil {
 		return err
 	}
@@ -175,7 +174,7 @@ func (a *API) lookup(c *fiber.Ctx) error {
 }
 
 func (a *API) stockLevels(c *fiber.Ctx) error {
-	ls, err := a.svc.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
+	ls, err := a.book.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +186,7 @@ func (a *API) postMovements(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &ms); err != nil {
 		return err
 	}
-	res, err := a.svc.PostMovements(c.UserContext(), actorOf(c), ms)
+	res, err := a.book.PostMovements(c.UserContext(), actorOf(c), ms)
 	if err != nil {
 		return err
 	}
@@ -199,7 +198,7 @@ func (a *API) openCount(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	cnt, err := a.svc.OpenCount(c.UserContext(), actorOf(c), b)
+	cnt, err := a.counts.OpenCount(c.UserContext(), actorOf(c), b)
 	if err != nil {
 		return err
 	}
@@ -208,7 +207,7 @@ func (a *API) openCount(c *fiber.Ctx) error {
 }
 
 func (a *API) listCounts(c *fiber.Ctx) error {
-	cs, err := a.svc.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
+	cs, err := a.counts.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
 	if err != nil {
 		return err
 	}
@@ -216,7 +215,7 @@ func (a *API) listCounts(c *fiber.Ctx) error {
 }
 
 func (a *API) getCount(c *fiber.Ctx) error {
-	v, err := a.svc.Count(c.UserContext(), actorOf(c), c.Params("id"))
+	v, err := a.counts.Count(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -232,7 +231,7 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	res, err := a.svc.IngestScans(c.UserContext(), actorOf(c), c.Params("id"), b.Scans)
+	res, err := a.counts.IngestScans(c.UserContext(), actorOf(c), c.Params("id"), b.Scans)
 	if err != nil {
 		return err
 	}
@@ -251,7 +250,7 @@ func (a *API) listScans(c *fiber.Ctx) error {
 		return stock.Errorf(stock.EInvalid, "limit must be 1 to 5000").With("field", "limit")
 	}
 	f := stock.ScanFilter{SKU: c.Query("sku"), Status: stock.ScanStatus(c.Query("status")), After: c.Query("after"), Limit: limit}
-	scans, err := a.svc.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
+	scans, err := a.counts.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
 	if err != nil {
 		return err
 	}
@@ -263,7 +262,7 @@ func (a *API) listScans(c *fiber.Ctx) error {
 }
 
 func (a *API) closeCount(c *fiber.Ctx) error {
-	cnt, err := a.svc.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
+	cnt, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -275,18 +274,11 @@ func (a *API) recount(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	v, err := a.svc.OrderRecount(c.UserContext(), actorOf(c), c.Params("id"), b)
+	v, err := a.counts.OrderRecount(c.UserContext(), actorOf(c), c.Params("id"), b)
 	if err != nil {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// approvalPreviewer is the part of the Service that previews approvals
-// (stock.Service has it; kept out of Service so that the interface in
-// api.go is unchanged).
-type approvalPreviewer interface {
-	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
 }
 
 // approve posts a count's adjustments, or with dry_run=true previews them.
@@ -303,11 +295,7 @@ func (a *API) approve(c *fiber.Ctx) error {
 	switch c.Query("dry_run") {
 	case "", "false":
 	case "true":
-		pv, ok := a.svc.(approvalPreviewer)
-		if !ok {
-			return stock.Errorf(stock.EInvalid, "this server cannot preview approvals").With("field", "dry_run")
-		}
-		p, err := pv.PreviewApproval(c.UserContext(), actorOf(c), c.Params("id"), b)
+		p, err := a.counts.PreviewApproval(c.UserContext(), actorOf(c), c.Params("id"), b)
 		if err != nil {
 			return err
 		}
@@ -316,7 +304,7 @@ func (a *API) approve(c *fiber.Ctx) error {
 	default:
 		return stock.Errorf(stock.EInvalid, "dry_run must be true or false").With("field", "dry_run")
 	}
-	res, err := a.svc.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
+	res, err := a.counts.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
 	if err != nil {
 		return err
 	}
@@ -348,7 +336,7 @@ func (a *API) report(c *fiber.Ctx) error {
 		return stock.Errorf(stock.EInvalid, "near_days must be 0 to 3650").With("field", "near_days")
 	}
 	opts.NearDays = near
-	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
+	r, err := a.reports.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
 	if err != nil {
 		return err
 	}
@@ -422,7 +410,7 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.svc.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
+	r, err := a.reports.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
 	if err != nil {
 		return err
 	}
@@ -442,7 +430,7 @@ func (a *API) audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	es, err := a.svc.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
+	es, err := a.reports.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
 	if err != nil {
 		return err
 	}

@@ -83,5 +83,5 @@ func (a *API) readCountPhoto(c *fiber.Ctx, mr *multipart.Reader) (stock.PhotoRes
 		}
 		record = &stock.PhotoScan{Qty: qty, Bin: strings.TrimSpace(bin)}
 	}
-	return a.svc.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), bytes.NewReader(photo), record)
+	return a.counts.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), bytes.NewReader(photo), record)
 }

@@ -87,14 +87,14 @@ func TestMetrics(t *testing.T) {
 
 	moved := func(key string) float64 { return after[key] - before[key] }
 	for key, want := range map[string]float64{
-		`pandian_http_requests_total{method="POST",route="/v1/counts/:id/scans",status="200"}`: 2,
-		`pandian_http_requests_total{method="POST",route="/v1/counts/:id/images",status="200"}`: 1,
+		`pandian_http_requests_total{method="POST",route="/v1/counts/:id/scans",status="200"}`:    2,
+		`pandian_http_requests_total{method="POST",route="/v1/counts/:id/images",status="200"}`:   1,
 		`pandian_http_request_duration_seconds{method="POST",route="/v1/counts/:id/scans"}_count`: 2,
-		`pandian_scans_total{reason="",result="accepted"}`:                                  2,
-		`pandian_scans_total{reason="",result="duplicate"}`:                                 1,
-		`pandian_scans_total{reason="` + reason + `",result="rejected"}`:                    1,
-		`pandian_photos_decoded_total{result="read"}`:                                       1,
-		`pandian_photo_decode_seconds_count`:                                                1,
+		`pandian_scans_total{reason="",result="accepted"}`:                                        2,
+		`pandian_scans_total{reason="",result="duplicate"}`:                                       1,
+		`pandian_scans_total{reason="` + reason + `",result="rejected"}`:                          1,
+		`pandian_photos_decoded_total{result="read"}`:                                             1,
+		`pandian_photo_decode_seconds_count`:                                                      1,
 	} {
 		if got := moved(key); got != want {
 			t.Errorf("%s moved by %v, want %v", key, got, want)

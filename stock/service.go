@@ -12,27 +12,6 @@ import (
 	"github.com/google/uuid"
 )
 
-// ParsedCode is what the barcode engine understood of a raw scan.
-type ParsedCode struct {
-	Text      string   // data after any symbology prefix
-	Symbology string   // AIM identifier, "" if none
-	Format    string   // symbology name when known
-	Keys      []string // catalog lookup keys, best first
-	GTIN      string   // GTIN-14 when the code carries one
-	Lot       string   // GS1 AI 10
-	Expiry    string   // GS1 AI 17, "2006-01-02"
-	GS1       any      // the parsed GS1 data, for lookup answers
-	Measure   any      // variable-measure data (price or weight), for lookup answers
-}
-
-// CodeParser turns raw scans and catalog codes into lookup keys. The
-// barcode engine (package scan) implements it; server wires it in.
-type CodeParser interface {
-	ParseCode(raw string) (ParsedCode, error)
-	// Key is the lookup key of a barcode as the catalog lists it.
-	Key(code string) (string, error)
-}
-
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
@@ -148,7 +127,7 @@ func validRawCode(code string) error {
 }
 
 // audit appends an entry to the audit log inside tx.
-func (s *Service) audit(tx Tx, actor Actor, action, entity string, details map[string]any) error {
+func (s *Service) audit(tx AuditStore, actor Actor, action, entity string, details map[string]any) error {
 	return tx.Audit(AuditEntry{At: s.Now().UTC(), Actor: actor.Employee.Code, Action: action, Entity: entity, Details: details})
 }
 
@@ -171,7 +150,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, entity string, limi
 
 // scopePaths returns the location-path prefixes the actor may see, nil for
 // the whole company.
-func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
+func (s *Service) scopePaths(tx LocationStore, actor Actor) ([]string, error) {
 	if actor.Role().WholeCompany() {
 		return nil, nil
 	}
@@ -189,7 +168,7 @@ func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
 // pathsUnder returns the location paths a listing covers: the location's
 // (not found outside the actor's scope) or, without one, the actor's whole
 // scope ("/" for the whole company).
-func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, error) {
+func (s *Service) pathsUnder(tx LocationStore, actor Actor, location string) ([]string, error) {
 	if location != "" {
 		l, err := s.locationInScope(tx, actor, location)
 		if err != nil {
@@ -206,7 +185,7 @@ func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, err
 
 // locationInScope loads a location and answers not found when it is
 // outside the actor's scope, so that scope does not leak what exists.
-func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, error) {
+func (s *Service) locationInScope(tx LocationStore, actor Actor, code string) (Location, error) {
 	l, err := tx.Location(code)
 	if err != nil {
 		return l, err
