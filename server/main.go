@@ -264,15 +264,21 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 		opts.Files = a.files
 	}
 	// The review pages, in the same process.
-	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: a.key,
+	opts.Pages = map[string]mobileapi.Mounter{"/review": a.reviewPages(a.svc, cfg)}
+	return opts
+}
+
+// reviewPages are the review pages over svc (the domain service; tests
+// wrap it), with the Excel downloads of the export package.
+func (a *app) reviewPages(svc review.Service, cfg config) *review.Pages {
+	return review.New(svc, review.Options{Prefix: "/review", CSRFKey: a.key,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
 			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
 		},
 		CrossXLSXFor: func(w io.Writer, r stock.CrossReport, currency, lang string) error {
 			return export.WriteCrossReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
-		}})}
-	return opts
+		}})
 }
 
 // runJobs starts the background work of a process that runs jobs: CSV
