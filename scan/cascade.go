@@ -210,6 +210,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+		func() { r.resampleQR(work) },
 		// Data Matrix printed mirrored (seen through film, or the image
 		// flipped by a front camera): gozxing's reader, unlike its QR
 		// reader, does not try the mirror image itself.
