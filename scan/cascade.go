@@ -210,6 +210,8 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+		// QR Codes found but sampled wrong (few pixels a module, a bent
+		// label): grey levels on a grid fitted to the alignment patterns.
 		func() { r.resampleQR(work) },
 		// Data Matrix printed mirrored (seen through film, or the image
 		// flipped by a front camera): gozxing's reader, unlike its QR

@@ -11,14 +11,19 @@ import (
 )
 
 // resampleQR reads a QR Code whose finder patterns gozxing finds but
-// whose modules it samples wrong: at a few pixels per module, or in
-// perspective, one binarized pixel at each module's centre misses too
-// often. Here each module is the grey level at its centre (bilinear),
-// compared with the modules around it, and since the fourth corner is
-// the least sure point of the grid (an alignment pattern found a little
-// off, or guessed from the other three), the grid is tried with that
+// whose modules it samples wrong: at a few pixels per module, or on a
+// label that is not flat, one binarized pixel at each module's centre of
+// one perspective grid misses too often. Here each module is the grey
+// level at its centre (bilinear), compared with the modules around it
+// (and with the symbol's overall midpoint); the grid is fitted locally to
+// the alignment patterns where they are seen (version 7 and up have
+// several, see qrGrid), and since the fourth corner is the least sure
+// point of the grid (an alignment pattern found a little off, or guessed
+// from the other three), the perspective grid is also tried with that
 // corner moved by up to a module. Reed-Solomon decides: a wrong grid does
-// not decode. Nothing runs unless the finder patterns are there.
+// not decode. Nothing runs unless the finder patterns are there, and
+// large symbols (over version 11) get the unmoved grid only, to bound the
+// time.
 func (r *run) resampleQR(v *view) {
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
 	if err != nil {
@@ -60,6 +65,9 @@ func (r *run) resampleQR(v *view) {
 		return
 	}
 	steps := []float64{0, -0.5, 0.5, -1, 1}
+	if dim > 61 {
+		steps = steps[:1]
+	}
 	for _, sy := range steps {
 		for _, sx := range steps {
 			if r.ctx.Err() != nil {
