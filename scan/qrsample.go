@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"math"
 	"sort"
 	"strconv"
 
@@ -35,13 +36,78 @@ func (r *run) resampleQR(v *view) {
 	}
 	det, err := detector.NewDetector(m).Detect(tryHarder)
 	if err != nil {
-		return
+		if det, err = detectTurned(m); err != nil {
+			return
+		}
 	}
 	pts := det.GetPoints()
 	if len(pts) < 3 {
 		return
 	}
-	dim := det.GetBits().GetWidth()
+	// Seen at a slant, the size of the symbol in modules is estimated
+	// from finder patterns of different sizes, and may be one version
+	// off: the neighbouring sizes are tried after it.
+	d := det.GetBits().GetWidth()
+	for _, dim := range []int{d, d - 4, d + 4} {
+		if dim >= 21 && r.resampleQRAt(v, pts, dim) {
+			return
+		}
+	}
+}
+
+// detectTurned finds a QR Code seen at a slant: gozxing's detector
+// rejects three finder patterns whose module sizes differ by more than
+// 1.4 times, which is what a symbol turned away by some 30° shows. Here
+// the candidates it found are combined again with up to 2 times, and
+// the most right-angled, isosceles triangle wins.
+func detectTurned(m *gozxing.BitMatrix) (*common.DetectorResult, error) {
+	f := detector.NewFinderPatternFinder(m, nil)
+	f.Find(tryHarder) // fills the candidates even when it finds no triple
+	cs := f.GetPossibleCenters()
+	if len(cs) < 3 {
+		return nil, gozxing.NewNotFoundException("%d finder patterns", len(cs))
+	}
+	if len(cs) > 12 {
+		cs = cs[:12]
+	}
+	best := math.MaxFloat64
+	var b [3]*detector.FinderPattern
+	sq := func(a, b *detector.FinderPattern) float64 {
+		dx, dy := a.GetX()-b.GetX(), a.GetY()-b.GetY()
+		return dx*dx + dy*dy
+	}
+	for i := range cs {
+		for j := i + 1; j < len(cs); j++ {
+			for k := j + 1; k < len(cs); k++ {
+				ms := []float64{cs[i].GetEstimatedModuleSize(), cs[j].GetEstimatedModuleSize(), cs[k].GetEstimatedModuleSize()}
+				if max(ms[0], ms[1], ms[2]) > 2*min(ms[0], ms[1], ms[2]) {
+					continue
+				}
+				s := []float64{sq(cs[i], cs[j]), sq(cs[j], cs[k]), sq(cs[i], cs[k])}
+				sort.Float64s(s)
+				a, bb, c := s[0], s[1], s[2]
+				// far enough apart to be one symbol's corners: at least
+				// seven modules (a finder pattern) between any two
+				if a < 49*min(ms[0], ms[1], ms[2])*min(ms[0], ms[1], ms[2]) {
+					continue
+				}
+				if dist := (math.Abs(c-2*bb) + math.Abs(c-2*a)) / c; dist < best {
+					best, b = dist, [3]*detector.FinderPattern{cs[i], cs[j], cs[k]}
+				}
+			}
+		}
+	}
+	if b[0] == nil || best > 0.5 {
+		return nil, gozxing.NewNotFoundException("no triple")
+	}
+	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(b[0], b[1], b[2])
+	info := detector.NewFinderPatternInfo(bl.(*detector.FinderPattern), tl.(*detector.FinderPattern), tr.(*detector.FinderPattern))
+	return detector.NewDetector(m).ProcessFinderPatternInfo(info)
+}
+
+// resampleQRAt tries the grids of a dim×dim symbol on the finder
+// patterns (and alignment pattern) pts; true when one decoded.
+func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int) bool {
 	bl, tl, tr := pts[0], pts[1], pts[2]
 	// The fourth point and where it sits on the grid.
 	var brX, brY, brAt float64
@@ -56,13 +122,13 @@ func (r *run) resampleQR(v *view) {
 	mx := [2]float64{(tr.GetX() - tl.GetX()) / n, (tr.GetY() - tl.GetY()) / n}
 	my := [2]float64{(bl.GetX() - tl.GetX()) / n, (bl.GetY() - tl.GetY()) / n}
 	if mx[0]*mx[0]+mx[1]*mx[1] < 1.5*1.5 && my[0]*my[0]+my[1]*my[1] < 1.5*1.5 {
-		return // under 1.5 pixels a module: nothing to sample
+		return false // under 1.5 pixels a module: nothing to sample
 	}
 	vals := make([]float64, dim*dim)
 	dec := qrdecoder.NewDecoder()
 	ver, err := qrdecoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
-		return
+		return false
 	}
 	steps := []float64{0, -0.5, 0.5, -1, 1}
 	if dim > 61 {
@@ -71,7 +137,7 @@ func (r *run) resampleQR(v *view) {
 	for _, sy := range steps {
 		for _, sx := range steps {
 			if r.ctx.Err() != nil {
-				return
+				return false
 			}
 			x := brX + sx*mx[0] + sy*my[0]
 			y := brY + sx*mx[1] + sy*my[1]
@@ -103,11 +169,12 @@ func (r *run) resampleQR(v *view) {
 					}
 					out.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]Q"+strconv.Itoa(res.GetSymbologyModifier()))
 					r.col.add(v, out)
-					return
+					return true
 				}
 			}
 		}
 	}
+	return false
 }
 
 // qrGrid maps module coordinates of a QR Code into the image: a
