@@ -21,10 +21,10 @@ import (
 // several, see qrGrid), and since the fourth corner is the least sure
 // point of the grid (an alignment pattern found a little off, or guessed
 // from the other three), the perspective grid is also tried with that
-// corner moved by up to a module. Reed-Solomon decides: a wrong grid does
-// not decode. Nothing runs unless the finder patterns are there, and
-// large symbols (over version 11) get the unmoved grid only, to bound the
-// time.
+// corner moved by up to a module, nearest first. Reed-Solomon decides: a
+// wrong grid does not decode. Nothing runs unless the finder patterns
+// are there, at most qrGrids grids are sampled, and large symbols (over
+// version 11) get the unmoved grid only, to bound the time.
 func (r *run) resampleQR(v *view) {
 	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
 	if err != nil {
@@ -35,10 +35,12 @@ func (r *run) resampleQR(v *view) {
 		return
 	}
 	det, err := detector.NewDetector(m).Detect(tryHarder)
+	turned := false
 	if err != nil {
 		if det, err = detectTurned(m); err != nil {
 			return
 		}
+		turned = true
 	}
 	pts := det.GetPoints()
 	if len(pts) < 3 {
@@ -48,12 +50,22 @@ func (r *run) resampleQR(v *view) {
 	// from finder patterns of different sizes, and may be one version
 	// off: the neighbouring sizes are tried after it.
 	d := det.GetBits().GetWidth()
-	for _, dim := range []int{d, d - 4, d + 4} {
-		if dim >= 21 && r.resampleQRAt(v, pts, dim) {
+	dims := []int{d}
+	if turned {
+		dims = append(dims, d-4, d+4)
+	}
+	// A symbol no grid reads costs every grid: at most qrGrids of them
+	// (some 10 ms on a busy machine), the most likely first.
+	budget := qrGrids
+	for _, dim := range dims {
+		if dim >= 21 && r.resampleQRAt(v, pts, dim, &budget) {
 			return
 		}
 	}
 }
+
+// qrGrids bounds the grids resampleQR samples for one symbol.
+const qrGrids = 16
 
 // detectTurned finds a QR Code seen at a slant: gozxing's detector
 // rejects three finder patterns whose module sizes differ by more than
@@ -107,7 +119,7 @@ func detectTurned(m *gozxing.BitMatrix) (*common.DetectorResult, error) {
 
 // resampleQRAt tries the grids of a dim×dim symbol on the finder
 // patterns (and alignment pattern) pts; true when one decoded.
-func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int) bool {
+func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int, budget *int) bool {
 	bl, tl, tr := pts[0], pts[1], pts[2]
 	// The fourth point and where it sits on the grid.
 	var brX, brY, brAt float64
@@ -134,8 +146,19 @@ func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int) bool {
 	if dim > 61 {
 		steps = steps[:1]
 	}
+	type move struct{ sx, sy float64 }
+	var moves []move // nearest first
 	for _, sy := range steps {
 		for _, sx := range steps {
+			moves = append(moves, move{sx, sy})
+		}
+	}
+	sort.SliceStable(moves, func(i, j int) bool {
+		return moves[i].sx*moves[i].sx+moves[i].sy*moves[i].sy < moves[j].sx*moves[j].sx+moves[j].sy*moves[j].sy
+	})
+	for _, mv := range moves {
+		sx, sy := mv.sx, mv.sy
+		{
 			if r.ctx.Err() != nil {
 				return false
 			}
@@ -151,6 +174,10 @@ func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int) bool {
 				if local && (sx != 0 || sy != 0 || !g.refine()) {
 					break
 				}
+				if *budget <= 0 {
+					return false
+				}
+				*budget--
 				if !g.sample(vals) {
 					continue
 				}
