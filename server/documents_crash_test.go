@@ -42,7 +42,7 @@ func TestCrashDuringOCR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE status = 'running'`).Scan(&running)
+		db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE status = 'running' AND kind = 'document.read'`).Scan(&running)
 		db.Close()
 		if d.Status != stock.DocProcessing {
 			t.Skipf("the document was read before the kill could land (%s)", d.Status)

@@ -3,6 +3,8 @@ package stock
 import (
 	"context"
 	"time"
+
+	"pandian/jobs"
 )
 
 // Store is the persistence the domain needs. Read runs fn on a consistent
@@ -134,14 +136,17 @@ type Tx interface {
 	SKUsWithoutFolder(limit int) ([]SKU, error)
 	MarkSKUFolders(skus []string, at time.Time) error
 
-	// Jobs (long imports).
+	// Jobs (the queue of package jobs: long imports, documents). Claims,
+	// lease renewals and outcomes without other writes go through
+	// jobs.Queue; these are the writes a domain transaction makes.
 	CreateJob(j Job) error
-	// Job returns a job without its Input (read only by ClaimJob).
+	// Job returns a job without its Input (read only by the runner's claim).
 	Job(id string) (Job, error)
-	// UpdateJob saves a job's state; its Input is left as stored unless
-	// j.Input is nil, which clears it.
-	UpdateJob(j Job) error
-	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
+	// SetJobProgress and FinishJob write under the lease l of a job being
+	// run, and return jobs.ErrLeaseLost (the caller's transaction must
+	// roll back) when another runner took the job over.
+	SetJobProgress(l jobs.Lease, progress float64, at time.Time) error
+	FinishJob(l jobs.Lease, o jobs.Outcome) error
 }
 
 // EmployeeAuth is an employee with its credentials state.
@@ -215,11 +220,12 @@ type ScanStats struct {
 	ClockSuspect int64 `json:"clock_suspect_scans"`
 }
 
-// Job is a long piece of work (an import) that survives restarts.
+// Job is a long piece of work (an import, a document) that survives
+// restarts; package jobs runs it.
 type Job struct {
 	ID       string    `json:"id"`
 	Kind     string    `json:"kind"`
-	Status   string    `json:"status"` // queued|running|done|failed
+	Status   string    `json:"status"` // queued|running|retry|done|failed
 	Progress float64   `json:"progress"`
 	Actor    string    `json:"actor"`
 	Input    []byte    `json:"-"`
