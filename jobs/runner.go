@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -91,17 +90,6 @@ func (r *Runner) Handle(name string, opts Options, h Handler) {
 		}
 	}
 	r.kinds = append(r.kinds, &kind{name: name, opts: opts, handler: h})
-}
-
-// HandleJSON registers a handler whose payload is the JSON of a T.
-func HandleJSON[T any](r *Runner, name string, opts Options, h func(ctx context.Context, run *Run, p T) error) {
-	r.Handle(name, opts, func(ctx context.Context, run *Run) error {
-		var p T
-		if err := json.Unmarshal(run.Payload, &p); err != nil {
-			return Permanent(fmt.Errorf("%s: payload: %w", name, err))
-		}
-		return h(ctx, run, p)
-	})
 }
 
 func (r *Runner) now() time.Time {
@@ -269,6 +257,10 @@ func (r *Runner) run(ctx context.Context, k *kind, j Job) {
 		}
 		log.Warn("job failed", "err", err)
 		r.finish(log, run, Outcome{Status: StatusFailed, Error: msg})
+	case ctx.Err() != nil:
+		// The runner is stopping (shutdown): the job is free for another at once.
+		log.Info("job interrupted; released", "err", err)
+		r.finish(log, run, Outcome{Status: StatusRetry, Error: "interrupted: " + err.Error(), NextAt: r.now()})
 	default:
 		wait := k.backoff(j.Attempts)
 		if errors.As(err, &ra) {
