@@ -132,6 +132,49 @@ func (s *Service) RunImportJob(ctx context.Context, run *jobs.Run) error {
 		return err
 	}
 	run.Finished()
-	slog.Info("job done", "job", j.ID, "rows", res.Rows)
 	return nil
+}
+
+// JobHandler returns the domain's handler of a job kind (an import kind,
+// JobsDocuments, JobsFiling, JobsSKUFolders), nil for another kind.
+func (s *Service) JobHandler(kind string) jobs.Handler {
+	switch {
+	case kind == JobsDocuments || kind == JobsFiling:
+		return s.RunDocumentJob
+	case kind == JobsSKUFolders:
+		return s.RunSKUFolderJob(30 * time.Second)
+	case strings.HasPrefix(kind, JobsImports) && slices.Contains(ImportJobKinds(), kind):
+		return s.RunImportJob
+	}
+	return nil
+}
+
+// RunOneJob claims one due job of the given kinds (none: the imports) and
+// runs it in this goroutine, as a queue runner would (clock: s.Now); it
+// reports whether there was one. For tests and tools: servers run a
+// jobs.Runner (server/main.go). The store must implement jobs.Queue
+// (storage/sqlstore does).
+func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) {
+	q, ok := s.store.(jobs.Queue)
+	if !ok {
+		return false, Errorf(EUnavailable, "the store has no job queue")
+	}
+	if len(kinds) == 0 {
+		kinds = ImportJobKinds()
+	}
+	r := jobs.NewRunner(q)
+	r.Now = s.Now
+	for _, k := range kinds {
+		h := s.JobHandler(k)
+		if h == nil {
+			return false, Errorf(EInvalid, "no handler for job kind %q", k)
+		}
+		r.Handle(k, jobs.Options{BaseDelay: DocumentRetry}, h)
+	}
+	for _, k := range kinds {
+		if n, err := r.RunDue(ctx, k, 1); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
 }
