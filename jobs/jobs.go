@@ -76,13 +76,14 @@ type New struct {
 
 // Queue is the persistence of the queue.
 type Queue interface {
-	// ClaimJobs leases to owner, until now+lease, up to limit jobs of kind
-	// that are due at now (queued or retry with next_at <= now, or running
+	// ClaimJobs leases to owner, until now+lease, up to limit jobs of the
+	// kinds that are due at now (queued or retry with next_at <= now, or running
 	// with an expired lease), oldest due first. Each claim counts an
 	// attempt and increments the job's fencing token. Concurrent claimers
 	// never get the same job while its lease holds (SKIP LOCKED on
 	// PostgreSQL, one writer at a time on SQLite).
-	ClaimJobs(ctx context.Context, kind, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error)
+	// It is cheap when nothing is due: no write transaction.
+	ClaimJobs(ctx context.Context, kinds []string, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error)
 	// ExtendJobLease renews a lease until until; ErrLeaseLost when l no
 	// longer holds the job.
 	ExtendJobLease(ctx context.Context, l Lease, until time.Time) error

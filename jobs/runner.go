@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -53,7 +55,7 @@ type Run struct {
 func (r *Run) Finished() { r.finished = true }
 
 type kind struct {
-	name    string
+	names   []string
 	opts    Options
 	handler Handler
 }
@@ -66,7 +68,7 @@ type Runner struct {
 	Owner string
 	// Now is the clock (default time.Now); tests inject theirs.
 	Now Clock
-	// Poll is how often an idle worker looks for due jobs (default 1 s).
+	// Poll is how often an idle registration looks for due jobs (default 1 s).
 	Poll time.Duration
 	Log  *slog.Logger
 
@@ -82,14 +84,28 @@ func NewRunner(q Queue) *Runner {
 
 // Handle registers the handler of a kind (an exact name, not a prefix).
 func (r *Runner) Handle(name string, opts Options, h Handler) {
+	r.HandleKinds([]string{name}, opts, h)
+}
+
+// HandleKinds registers one handler for several kinds (the imports: one
+// kind per import), which share opts.Workers and one poller.
+func (r *Runner) HandleKinds(names []string, opts Options, h Handler) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, k := range r.kinds {
-		if k.name == name {
-			panic("jobs: kind " + name + " registered twice")
+		for _, n := range names {
+			if slices.Contains(k.names, n) {
+				panic("jobs: kind " + n + " registered twice")
+			}
 		}
 	}
-	r.kinds = append(r.kinds, &kind{name: name, opts: opts, handler: h})
+	r.kinds = append(r.kinds, &kind{names: slices.Clone(names), opts: opts, handler: h})
+}
+
+func (r *Runner) registered() []*kind {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.kinds)
 }
 
 func (r *Runner) now() time.Time {
@@ -106,57 +122,74 @@ func (k *kind) lease() time.Duration {
 	return 2 * time.Minute
 }
 
-// Run runs the registered kinds' workers until ctx ends, then waits for the
+func (r *Runner) claim(ctx context.Context, k *kind, names []string, n int) ([]Job, error) {
+	return r.Queue.ClaimJobs(ctx, names, r.Owner, r.now(), k.lease(), n)
+}
+
+// Run runs the registered kinds until ctx ends, then waits for the
 // attempts in flight to finish and be recorded.
 func (r *Runner) Run(ctx context.Context) {
-	r.mu.Lock()
-	kinds := append([]*kind(nil), r.kinds...)
-	r.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, k := range kinds {
-		for range max(k.opts.Workers, 1) {
-			wg.Go(func() { r.work(ctx, k) })
-		}
+	for _, k := range r.registered() {
+		wg.Go(func() { r.work(ctx, k) })
 	}
 	wg.Wait()
 }
 
+// work is the poller of one registration: it claims as many due jobs as
+// it has free workers, in one query, runs them, and looks again when one
+// ends or every Poll.
 func (r *Runner) work(ctx context.Context, k *kind) {
-	poll := k.opts.Poll
-	if poll <= 0 {
-		poll = r.Poll
-	}
-	if poll <= 0 {
-		poll = time.Second
-	}
+	poll := cmp.Or(k.opts.Poll, r.Poll, time.Second)
+	workers := max(k.opts.Workers, 1)
+	busy := make(chan struct{}, workers)
+	freed := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	for ctx.Err() == nil {
-		ran, err := r.runOne(ctx, k)
-		if err != nil && ctx.Err() == nil {
-			r.Log.Warn("jobs: claim", "kind", k.name, "err", err)
+		free := workers - len(busy)
+		var js []Job
+		if free > 0 {
+			var err error
+			if js, err = r.claim(ctx, k, k.names, free); err != nil && ctx.Err() == nil {
+				r.Log.Warn("jobs: claim", "kinds", k.names, "err", err)
+			}
 		}
-		if ran {
-			continue
+		for _, j := range js {
+			busy <- struct{}{}
+			wg.Go(func() {
+				defer func() {
+					<-busy
+					select {
+					case freed <- struct{}{}:
+					default:
+					}
+				}()
+				r.run(ctx, k, j)
+			})
+		}
+		if free > 0 && len(js) == free {
+			continue // there may be more due now
 		}
 		select {
 		case <-ctx.Done():
+		case <-freed: // a job ended: more may be due
 		case <-time.After(poll):
 		}
 	}
 }
 
-// RunOnce claims and runs at most one due job of each registered kind and
-// returns how many it ran. For tests and tools.
+// RunOnce claims and runs at most one due job of each registration, one
+// after the other, and returns how many it ran. For tests and tools.
 func (r *Runner) RunOnce(ctx context.Context) (int, error) {
-	r.mu.Lock()
-	kinds := append([]*kind(nil), r.kinds...)
-	r.mu.Unlock()
 	n := 0
-	for _, k := range kinds {
-		ran, err := r.runOne(ctx, k)
+	for _, k := range r.registered() {
+		js, err := r.claim(ctx, k, k.names, 1)
 		if err != nil {
 			return n, err
 		}
-		if ran {
+		for _, j := range js {
+			r.run(ctx, k, j)
 			n++
 		}
 	}
@@ -166,18 +199,16 @@ func (r *Runner) RunOnce(ctx context.Context) (int, error) {
 // RunDue claims up to n due jobs of the registered kind name, runs them
 // concurrently and returns how many it ran. For tests and tools.
 func (r *Runner) RunDue(ctx context.Context, name string, n int) (int, error) {
-	r.mu.Lock()
 	var k *kind
-	for _, x := range r.kinds {
-		if x.name == name {
+	for _, x := range r.registered() {
+		if slices.Contains(x.names, name) {
 			k = x
 		}
 	}
-	r.mu.Unlock()
 	if k == nil {
 		return 0, fmt.Errorf("jobs: no handler for kind %q", name)
 	}
-	js, err := r.Queue.ClaimJobs(ctx, k.name, r.Owner, r.now(), k.lease(), n)
+	js, err := r.claim(ctx, k, []string{name}, n)
 	if err != nil {
 		return 0, err
 	}
@@ -187,16 +218,6 @@ func (r *Runner) RunDue(ctx context.Context, name string, n int) (int, error) {
 	}
 	wg.Wait()
 	return len(js), nil
-}
-
-// runOne claims one job of k and runs it; it reports whether there was one.
-func (r *Runner) runOne(ctx context.Context, k *kind) (bool, error) {
-	js, err := r.Queue.ClaimJobs(ctx, k.name, r.Owner, r.now(), k.lease(), 1)
-	if err != nil || len(js) == 0 {
-		return false, err
-	}
-	r.run(ctx, k, js[0])
-	return true, nil
 }
 
 // run makes one attempt of j and records its outcome (even when ctx ends
@@ -276,7 +297,7 @@ func (r *Runner) run(ctx context.Context, k *kind, j Job) {
 func (r *Runner) call(ctx context.Context, k *kind, run *Run) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.Log.Error("jobs: handler panicked", "job", run.ID, "kind", k.name, "panic", p, "stack", string(debug.Stack()))
+			r.Log.Error("jobs: handler panicked", "job", run.ID, "kind", run.Kind, "panic", p, "stack", string(debug.Stack()))
 			err = Permanent(fmt.Errorf("the job's handler panicked: %v", p))
 		}
 	}()

@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -208,7 +209,7 @@ func TestDeadRunner(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The runner that dies: it claims and is never heard of again.
-		if js, err := s.ClaimJobs(ctx, "work", "dead", c.Now(), time.Minute, 1); err != nil || len(js) != 1 {
+		if js, err := s.ClaimJobs(ctx, []string{"work"}, "dead", c.Now(), time.Minute, 1); err != nil || len(js) != 1 {
 			t.Fatalf("claim %v %v", js, err)
 		}
 		var ran atomic.Int32
@@ -249,4 +250,79 @@ func TestRecurring(t *testing.T) {
 			t.Fatalf("%d ticks, want 2", ticks.Load())
 		}
 	})
+}
+
+// TestReplicasRunEachJobOnce: three runners (two of them on a second
+// connection pool to the same database, as replicas are) with several
+// workers each run every job exactly once.
+func TestReplicasRunEachJobOnce(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			u := filepath.Join(t.TempDir(), "pandian.db")
+			if db == "postgres" {
+				u = pgtest.Fresh(t)
+			}
+			var stores []*sqlstore.Store
+			for range 2 {
+				s, err := sqlstore.Open(context.Background(), u)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				stores = append(stores, s)
+			}
+			const n = 40
+			var news []jobs.New
+			for i := range n {
+				news = append(news, jobs.New{ID: fmt.Sprintf("J-%02d", i), Kind: "work", At: time.Now()})
+			}
+			if _, err := stores[0].EnqueueJobs(context.Background(), news); err != nil {
+				t.Fatal(err)
+			}
+			var mu sync.Mutex
+			runs := map[string]int{}
+			ctx, cancel := context.WithCancel(context.Background())
+			var wg sync.WaitGroup
+			for i := range 3 {
+				r := jobs.NewRunner(stores[i%2])
+				r.Owner, r.Poll = fmt.Sprintf("replica-%d", i), 10*time.Millisecond
+				r.Handle("work", jobs.Options{Workers: 3}, func(ctx context.Context, run *jobs.Run) error {
+					mu.Lock()
+					runs[run.ID]++
+					mu.Unlock()
+					time.Sleep(2 * time.Millisecond) // a little work, so that claims overlap
+					return nil
+				})
+				wg.Go(func() { r.Run(ctx) })
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				done := 0
+				for i := range n {
+					if job(t, stores[0], fmt.Sprintf("J-%02d", i)).Status == jobs.StatusDone {
+						done++
+					}
+				}
+				if done == n {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d of %d jobs done after 30 s", done, n)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			cancel()
+			wg.Wait()
+			mu.Lock()
+			defer mu.Unlock()
+			for id, k := range runs {
+				if k != 1 {
+					t.Errorf("%s ran %d times", id, k)
+				}
+			}
+			if len(runs) != n {
+				t.Errorf("%d jobs ran, want %d", len(runs), n)
+			}
+		})
+	}
 }

@@ -257,7 +257,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 }
 
 // runJobs starts the background work of a process that runs jobs: one
-// queue runner (package jobs) with a typed handler per job kind: CSV
+// queue runner (package jobs) with a handler per job kind: CSV
 // imports, filing documents, reading them (one worker per OCR worker; no
 // handler without OCR, so that such a process never takes a document it
 // cannot read), the recurring job that makes the SKU folders in the object
@@ -306,9 +306,7 @@ func (a *app) jobRunner(cfg config) *jobs.Runner {
 	r := jobs.NewRunner(a.store)
 	r.Poll = cmp.Or(cfg.JobPoll, time.Second)
 	lease := cmp.Or(cfg.JobStale, 2*time.Minute)
-	for _, kind := range stock.ImportJobKinds() {
-		r.Handle(kind, jobs.Options{Lease: lease}, a.svc.RunImportJob)
-	}
+	r.HandleKinds(stock.ImportJobKinds(), jobs.Options{Lease: lease}, a.svc.RunImportJob)
 	docs := jobs.Options{Lease: lease, BaseDelay: stock.DocumentRetry, MaxDelay: 10 * time.Minute}
 	r.Handle(stock.JobsFiling, docs, a.svc.RunDocumentJob)
 	if a.ocr != nil {

@@ -36,7 +36,7 @@ func TestImportJobTakenOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A runner claims it and dies.
-	dead, err := store.ClaimJobs(ctx, "import:catalog", "dead", now, time.Minute, 1)
+	dead, err := store.ClaimJobs(ctx, []string{"import:catalog"}, "dead", now, time.Minute, 1)
 	if err != nil || len(dead) != 1 || dead[0].ID != j.ID {
 		t.Fatalf("claim %+v %v", dead, err)
 	}

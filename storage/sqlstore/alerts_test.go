@@ -28,7 +28,7 @@ func alertDelivery(rule, subject string, now time.Time) alerts.Delivery {
 
 // claimAlerts claims due alert deliveries' jobs for a minute.
 func claimAlerts(s *sqlstore.Store, owner string, now time.Time, n int) ([]jobs.Job, error) {
-	return s.ClaimJobs(context.Background(), alerts.KindDeliver, owner, now, time.Minute, n)
+	return s.ClaimJobs(context.Background(), []string{alerts.KindDeliver}, owner, now, time.Minute, n)
 }
 
 func TestAlertRules(t *testing.T) {
@@ -197,7 +197,7 @@ func TestAlertClaimConcurrent(t *testing.T) {
 				}
 				owner := fmt.Sprintf("w%d", w)
 				for {
-					got, err := st.ClaimJobs(ctx, alerts.KindDeliver, owner, now, time.Minute, 3)
+					got, err := st.ClaimJobs(ctx, []string{alerts.KindDeliver}, owner, now, time.Minute, 3)
 					if err != nil {
 						t.Errorf("claim: %v", err)
 						return

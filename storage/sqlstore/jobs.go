@@ -93,23 +93,41 @@ func (t *tx) FinishJob(l jobs.Lease, o jobs.Outcome) (err error) {
 	return fenced(res, err)
 }
 
-// ClaimJobs implements jobs.Queue. On PostgreSQL, concurrent claimers skip
-// each other's locked rows (SKIP LOCKED); on SQLite writers take turns.
-func (s *Store) ClaimJobs(ctx context.Context, kind, owner string, now time.Time, lease time.Duration, limit int) (_ []jobs.Job, err error) {
+// dueJobs is the condition of the jobs a claim at now may take.
+const dueJobs = `((status IN ('queued', 'retry') AND next_at <= ?) OR (status = 'running' AND lease_until <= ?))`
+
+// ClaimJobs implements jobs.Queue. It looks on the reader first, so that an
+// idle runner's polls take no write transaction (SQLite has one writer).
+// On PostgreSQL, concurrent claimers skip each other's locked rows (SKIP
+// LOCKED); on SQLite writers take turns.
+func (s *Store) ClaimJobs(ctx context.Context, kinds []string, owner string, now time.Time, lease time.Duration, limit int) (_ []jobs.Job, err error) {
 	defer wrapOp(&err, "ClaimJobs")
-	if limit <= 0 {
+	if limit <= 0 || len(kinds) == 0 {
 		return nil, nil
+	}
+	inKinds := `kind IN (` + placeholders(len(kinds)) + `)`
+	args := make([]any, 0, len(kinds)+3)
+	for _, k := range kinds {
+		args = append(args, k)
+	}
+	args = append(args, micros(now), micros(now))
+	var one int
+	err = s.reader.QueryRowContext(ctx, s.d.rebind(`SELECT 1 FROM jobs WHERE `+inKinds+` AND `+dueJobs+` LIMIT 1`), args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err)
 	}
 	var out []jobs.Job
 	err = s.writeTx(ctx, func(t *sql.Tx) error {
 		out = out[:0]
 		rows, err := t.QueryContext(ctx, s.d.rebind(`UPDATE jobs
 			SET status = 'running', lease_owner = ?, lease_token = lease_token + 1, lease_until = ?, attempts = attempts + 1, updated_at = ?
-			WHERE id IN (SELECT id FROM jobs
-				WHERE kind = ? AND ((status IN ('queued', 'retry') AND next_at <= ?) OR (status = 'running' AND lease_until <= ?))
+			WHERE id IN (SELECT id FROM jobs WHERE `+inKinds+` AND `+dueJobs+`
 				ORDER BY next_at, created_at, id LIMIT ?`+s.d.skipLock+`)
 			RETURNING id, kind, input, attempts, lease_owner, lease_token, lease_until`),
-			owner, micros(now.Add(lease)), micros(now), kind, micros(now), micros(now), limit)
+			append(append([]any{owner, micros(now.Add(lease)), micros(now)}, args...), limit)...)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ func TestJobQueue(t *testing.T) {
 
 		claim := func(kind, owner string, at time.Time) []jobs.Job {
 			t.Helper()
-			js, err := s.ClaimJobs(ctx, kind, owner, at, time.Minute, 1)
+			js, err := s.ClaimJobs(ctx, []string{kind}, owner, at, time.Minute, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestJobClaimReplicas(t *testing.T) {
 				}
 				owner := fmt.Sprintf("w%d", w)
 				for {
-					got, err := st.ClaimJobs(ctx, "import:stock", owner, now, time.Minute, 3)
+					got, err := st.ClaimJobs(ctx, []string{"import:stock"}, owner, now, time.Minute, 3)
 					if err != nil {
 						t.Errorf("claim: %v", err)
 						return
@@ -267,7 +267,7 @@ func TestJobMigration(t *testing.T) {
 		s = openStore(t, u)
 		claimAt := func(kind string, at time.Duration) []string {
 			t.Helper()
-			js, err := s.ClaimJobs(ctx, kind, "w", now.Add(at), time.Minute, 10)
+			js, err := s.ClaimJobs(ctx, []string{kind}, "w", now.Add(at), time.Minute, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
