@@ -1,6 +1,6 @@
 # pandian — stock counting backend.
 #   make run    install what is missing, start the server on SQLite with demo data
-#   make test   everything CI runs (vet, unit, end-to-end on SQLite and PostgreSQL, fuzz smoke)
+#   make test   everything CI runs (vet, OpenAPI lint, unit, end-to-end on SQLite and PostgreSQL, fuzz smoke)
 #   make bench  the benchmarks behind BENCHMARKS.md
 #   make soak   the attack campaign at full length, then SOAK (10m) of mixed load with a kill -9 and a database cut
 
@@ -22,7 +22,7 @@ MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
 export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
 
-.PHONY: all deps test-deps build run test vet unit fuzz postgres minio bench bench-deps soak clean
+.PHONY: all deps test-deps build run test vet openapi-lint unit fuzz postgres minio bench bench-deps soak clean
 
 all: build
 
@@ -96,7 +96,15 @@ fuzz: deps
 	  done; \
 	done
 
-test: vet unit fuzz
+# openapi-lint runs Spectral (spectral:oas) and Redocly (recommended) over
+# the OpenAPI document: any error or warning fails. Node.js and npm are
+# needed; the linters come from the npm registry at the versions pinned in
+# tools/openapi-lint (installed once into ~/.cache/pandian).
+openapi-lint:
+	@command -v npm >/dev/null || { echo "installing Node.js and npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	tools/openapi-lint/lint.sh mobile-api/openapi.json
+
+test: vet openapi-lint unit fuzz
 
 # bench-deps installs the decoders BenchmarkPhotos compares against (zbarimg
 # from zbar-tools, ZXingReader from zxing-cpp-tools) with apt-get, only when

@@ -78,7 +78,7 @@ func NewDispatcher(store Store) *Dispatcher {
 		BaseDelay:   10 * time.Second,
 		MaxDelay:    30 * time.Minute,
 		Poll:        time.Second,
-		Now:         time.Now,
+		Now:         stock.Now,
 		Log:         slog.Default(),
 	}
 	// The dialer reads d.Policy at every connection, so that it may be set

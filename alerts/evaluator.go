@@ -46,7 +46,7 @@ type Evaluator struct {
 // NewEvaluator returns an Evaluator reading through svc and enqueueing into store.
 func NewEvaluator(store Store, svc *stock.Service) *Evaluator {
 	return &Evaluator{store: store, svc: svc, Actor: SystemActor, Lookback: 24 * time.Hour, SlowEvery: 10 * time.Minute,
-		MaxLines: 10, Now: time.Now, Log: slog.Default(), judged: map[string]bool{}, slow: map[string]time.Time{}}
+		MaxLines: 10, Now: stock.Now, Log: slog.Default(), judged: map[string]bool{}, slow: map[string]time.Time{}}
 }
 
 // Run evaluates every interval until ctx ends (the server runs it in a

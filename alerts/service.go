@@ -23,7 +23,7 @@ type Service struct {
 // NewService returns the admin API over store; svc (may be nil) checks
 // that a rule's location exists.
 func NewService(store Store, svc *stock.Service) *Service {
-	return &Service{store: store, svc: svc, Now: time.Now}
+	return &Service{store: store, svc: svc, Now: stock.Now}
 }
 
 func canRead(actor stock.Actor) error {

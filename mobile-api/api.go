@@ -1,5 +1,6 @@
 // Package mobileapi serves the mobile API v1 (../shared/mobile-api.md) over
-// Fiber v2. It talks to the domain through the Service interface and knows
+// Fiber v2. It talks to the domain through one small interface per area
+// (Auth, Admin, Imports, Book, Counts, Reports, Documents) and knows
 // nothing of storage.
 package mobileapi
 
@@ -12,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -20,18 +20,27 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/valyala/fasthttp"
 
 	"pandian/stock"
 )
 
-// Service is what the API needs of the domain; *stock.Service implements it.
-type Service interface {
+// The API depends on the domain through one small interface per area,
+// each holding the use cases its routes call; *stock.Service implements
+// them all. A test double implements only the area it exercises (embed
+// Service for the rest).
+
+// Auth signs employees in and out and authenticates every other request.
+type Auth interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
+	Refresh(ctx context.Context, refreshToken, deviceID string) (stock.SignIn, error)
+	LogoutEverywhere(ctx context.Context, a stock.Actor, code string) (stock.LogoutResult, error)
+}
 
+// Admin is master data: locations, SKUs, employees, barcode lookup.
+type Admin interface {
 	PutLocation(ctx context.Context, a stock.Actor, code string, in stock.LocationInput) (stock.Location, bool, error)
 	Location(ctx context.Context, a stock.Actor, code string) (stock.Location, error)
 	Locations(ctx context.Context, a stock.Actor, under string) ([]stock.Location, error)
@@ -40,13 +49,25 @@ type Service interface {
 	PutEmployee(ctx context.Context, a stock.Actor, code string, in stock.EmployeeInput) (stock.Employee, bool, error)
 	UnlockEmployee(ctx context.Context, a stock.Actor, code string) (stock.UnlockResult, error)
 	Lookup(ctx context.Context, a stock.Actor, raw string) (stock.LookupResult, error)
+}
+
+// Imports loads master data and book stock from files, at once or as a
+// job.
+type Imports interface {
 	Import(ctx context.Context, a stock.Actor, kind string, body []byte, progress func(float64)) (stock.ImportResult, error)
 	SubmitImport(ctx context.Context, a stock.Actor, kind string, body []byte) (stock.JobView, error)
 	GetJob(ctx context.Context, a stock.Actor, id string) (stock.JobView, error)
+}
 
+// Book is book stock: levels and movements.
+type Book interface {
 	StockLevels(ctx context.Context, a stock.Actor, location, sku string) ([]stock.StockLevel, error)
 	PostMovements(ctx context.Context, a stock.Actor, ms []stock.Movement) (stock.MovementResult, error)
+}
 
+// Counts is a count's life: opening, scans (typed and photographed),
+// closing, recounts, approval and its dry run.
+type Counts interface {
 	OpenCount(ctx context.Context, a stock.Actor, in stock.CountInput) (stock.Count, error)
 	Count(ctx context.Context, a stock.Actor, id string) (stock.CountView, error)
 	Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
@@ -55,15 +76,35 @@ type Service interface {
 	CountScans(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
 	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
+	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
 	Approve(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
+}
+
+// Reports reads a count's report, the cross-count discrepancies and the
+// audit log.
+type Reports interface {
 	Report(ctx context.Context, a stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	Discrepancies(ctx context.Context, a stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 	AuditLog(ctx context.Context, a stock.Actor, entity string, limit int) ([]stock.AuditEntry, error)
+}
 
+// Documents stores photographed documents and receives goods against them.
+type Documents interface {
 	UploadDocument(ctx context.Context, a stock.Actor, in stock.DocumentInput, body io.Reader) (stock.Document, error)
 	Document(ctx context.Context, a stock.Actor, id string) (stock.Document, error)
 	SKUDocuments(ctx context.Context, a stock.Actor, sku string, limit int) ([]stock.Document, error)
 	ReceiveDocument(ctx context.Context, a stock.Actor, id string, in stock.ReceiveInput) (stock.Receipt, error)
+}
+
+// Service is every area together, what New takes.
+type Service interface {
+	Auth
+	Admin
+	Imports
+	Book
+	Counts
+	Reports
+	Documents
 }
 
 // Options configure the API.
@@ -101,9 +142,10 @@ type Options struct {
 	MaxPhoto, MaxDocument int64
 	// Files serves the local object store's download links (nil: none).
 	Files SignedFiles
-	// Pages are web pages served beside the API (net/http handlers that
-	// answer the full path), by path prefix: the review pages at /review/.
-	Pages map[string]http.Handler
+	// Pages are web pages served beside the API, by path prefix: the
+	// review pages at /review/. Each is mounted on a group at its prefix
+	// whose body limit is PagesSession's.
+	Pages map[string]Mounter
 	// PagesSession is the cookie of a signed-in session of the pages: a
 	// page request with a valid one may send a form of up to 2 MiB, other
 	// page requests 64 KiB.
@@ -113,14 +155,34 @@ type Options struct {
 	Alerts AlertService
 	// Logger receives a line per request (nil: slog.Default()).
 	Logger *slog.Logger
+	// Observer receives the API's measurements (nil: none), for metrics.
+	Observer Observer
 	// CORSOrigins are the web origins ("https://app.example.com") whose
 	// pages may call the API from a browser (none: no CORS headers).
 	CORSOrigins []string
+	// PublicURL is this server as clients reach it
+	// ("https://pandian.example.com"): the served OpenAPI document's
+	// `servers` entry (empty: "/", the server that serves the document).
+	PublicURL string
+}
+
+// Mounter registers web pages on a Fiber router at their prefix
+// (*review.Pages is one).
+type Mounter interface {
+	Mount(r fiber.Router)
 }
 
 // API is the HTTP layer.
 type API struct {
-	svc     Service
+	// The domain, by area (all the same *stock.Service in production).
+	auth      Auth
+	admin     Admin
+	imports   Imports
+	book      Book
+	counts    Counts
+	reports   Reports
+	documents Documents
+
 	opts    Options
 	uploads chan struct{} // a token per upload in progress
 
@@ -130,6 +192,7 @@ type API struct {
 	log         *slog.Logger
 	table       routeTable      // the routes, for the log's route patterns and 405
 	corsOrigins map[string]bool // Options.CORSOrigins, in lower case
+	openapi     []byte          // OpenAPI with Options.PublicURL as its server
 }
 
 // New returns the Fiber app serving the API.
@@ -164,7 +227,11 @@ func New(svc Service, opts Options) *fiber.App {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	a := &API{svc: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
+	a := &API{auth: svc, admin: svc, imports: svc, book: svc, counts: svc, reports: svc, documents: svc, opts: opts, uploads: make(chan struct{}, opts.MaxUploads), inProgress: map[string]int{}, log: opts.Logger}
+	var err error
+	if a.openapi, err = OpenAPIFor(opts.PublicURL); err != nil {
+		a.openapi = OpenAPI // TestOpenAPIFor keeps this from happening
+	}
 	app := fiber.New(fiber.Config{
 		AppName:   "pandian",
 		BodyLimit: opts.MaxBody,
@@ -222,8 +289,9 @@ func New(svc Service, opts Options) *fiber.App {
 func (a *API) routes(app *fiber.App) {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", a.readyz)
-	app.Get("/v1/openapi.json", openapi)
+	app.Get("/v1/openapi.json", a.openapiDocument)
 	app.Post("/v1/auth/token", limitBody(tinyBody), a.login)
+	app.Post("/v1/auth/refresh", limitBody(tinyBody), a.refresh)
 	// Download links carry their own signature instead of a token.
 	app.Get("/v1/files/*", a.downloadFile)
 
@@ -269,10 +337,8 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/alert-deliveries", a.listAlertDeliveries)
 	v1.Get("/alert-deliveries/:id", a.getAlertDelivery)
 	v1.Post("/alert-deliveries/:id/retry", tiny, a.retryAlertDelivery)
-	for prefix, h := range a.opts.Pages {
-		page := adaptor.HTTPHandler(h)
-		app.All(prefix, a.pageBody, page)
-		app.All(prefix+"/*", a.pageBody, page)
+	for prefix, pages := range a.opts.Pages {
+		pages.Mount(app.Group(prefix, a.pageBody))
 	}
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())
@@ -295,7 +361,7 @@ func require(perm stock.Permission) fiber.Handler {
 func (a *API) pageBody(c *fiber.Ctx) error {
 	limit := pageBody
 	if tok := c.Cookies(a.opts.PagesSession); tok != "" && a.opts.PagesSession != "" && !bodyOf(c).done {
-		if _, err := a.svc.Authenticate(c.UserContext(), tok); err == nil {
+		if _, err := a.auth.Authenticate(c.UserContext(), tok); err == nil {
 			limit = formBody
 		}
 	}
@@ -436,7 +502,7 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	if !ok {
 		return stock.Errorf(stock.EUnauthenticated, "missing Authorization: Bearer <token>")
 	}
-	actor, err := a.svc.Authenticate(c.UserContext(), strings.TrimSpace(token))
+	actor, err := a.auth.Authenticate(c.UserContext(), strings.TrimSpace(token))
 	if err != nil {
 		return err
 	}

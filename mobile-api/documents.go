@@ -57,7 +57,7 @@ func (a *API) readDocument(c *fiber.Ctx, mr *multipart.Reader) (stock.Document, 
 			if in.Filename == "" {
 				in.Filename = p.FileName()
 			}
-			return a.svc.UploadDocument(c.UserContext(), actorOf(c), in, p)
+			return a.documents.UploadDocument(c.UserContext(), actorOf(c), in, p)
 		}
 		v, err := formValue(p)
 		if err != nil {
@@ -77,7 +77,7 @@ func (a *API) readDocument(c *fiber.Ctx, mr *multipart.Reader) (stock.Document, 
 }
 
 func (a *API) getDocument(c *fiber.Ctx) error {
-	d, err := a.svc.Document(c.UserContext(), actorOf(c), c.Params("id"))
+	d, err := a.documents.Document(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (a *API) skuDocuments(c *fiber.Ctx) error {
 	if limit < 1 || limit > 500 {
 		return stock.Errorf(stock.EInvalid, "limit must be 1 to 500").With("field", "limit")
 	}
-	docs, err := a.svc.SKUDocuments(c.UserContext(), actorOf(c), c.Params("sku"), limit)
+	docs, err := a.documents.SKUDocuments(c.UserContext(), actorOf(c), c.Params("sku"), limit)
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func (a *API) receiveDocument(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := a.svc.ReceiveDocument(c.UserContext(), actorOf(c), c.Params("id"), in)
+	r, err := a.documents.ReceiveDocument(c.UserContext(), actorOf(c), c.Params("id"), in)
 	if err != nil {
 		return err
 	}

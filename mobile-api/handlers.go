@@ -1,7 +1,6 @@
 package mobileapi
 
 import (
-	"context"
 	"io"
 	"mime"
 	"strings"
@@ -30,7 +29,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	if b.DeviceID == "" {
 		source = "ip:" + c.IP()
 	}
-	res, err := a.svc.LoginFrom(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID, source)
+	res, err := a.auth.LoginFrom(c.UserContext(), b.EmployeeCode, b.PIN, b.DeviceID, source)
 	if err != nil {
 		return err
 	}
@@ -39,17 +38,53 @@ func (a *API) login(c *fiber.Ctx) error {
 
 // unlockEmployee clears an employee's sign-in locks (admin).
 func (a *API) unlockEmployee(c *fiber.Ctx) error {
-	res, err := a.svc.UnlockEmployee(c.UserContext(), actorOf(c), c.Params("code"))
+	res, err := a.admin.UnlockEmployee(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
 }
 
-// logout revokes the caller's token.
+type refreshBody struct {
+	RefreshToken string `json:"refresh_token"`
+	DeviceID     string `json:"device_id"`
+}
+
+// refresh trades a refresh token for new tokens.
+func (a *API) refresh(c *fiber.Ctx) error {
+	var b refreshBody
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	res, err := a.auth.Refresh(c.UserContext(), b.RefreshToken, b.DeviceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+type logoutBody struct {
+	EmployeeCode string `json:"employee_code"`
+}
+
+// logout revokes the caller's token, or with an employee code every
+// session of that employee.
 func (a *API) logout(c *fiber.Ctx) error {
+	if len(c.Body()) > 0 {
+		var b logoutBody
+		if err := a.readJSON(c, &b); err != nil {
+			return err
+		}
+		if b.EmployeeCode != "" {
+			res, err := a.auth.LogoutEverywhere(c.UserContext(), actorOf(c), b.EmployeeCode)
+			if err != nil {
+				return err
+			}
+			return c.JSON(res)
+		}
+	}
 	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
-	if err := a.svc.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
+	if err := a.auth.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -73,7 +108,7 @@ func (a *API) putLocation(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	l, isNew, err := a.svc.PutLocation(c.UserContext(), actorOf(c), c.Params("code"), b)
+	l, isNew, err := a.admin.PutLocation(c.UserContext(), actorOf(c), c.Params("code"), b)
 	if err != nil {
 		return err
 	}
@@ -81,7 +116,7 @@ func (a *API) putLocation(c *fiber.Ctx) error {
 }
 
 func (a *API) getLocation(c *fiber.Ctx) error {
-	l, err := a.svc.Location(c.UserContext(), actorOf(c), c.Params("code"))
+	l, err := a.admin.Location(c.UserContext(), actorOf(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
@@ -89,7 +124,7 @@ func (a *API) getLocation(c *fiber.Ctx) error {
 }
 
 func (a *API) listLocations(c *fiber.Ctx) error {
-	ls, err := a.svc.Locations(c.UserContext(), actorOf(c), c.Query("under"))
+	ls, err := a.admin.Locations(c.UserContext(), actorOf(c), c.Query("under"))
 	if err != nil {
 		return err
 	}
@@ -101,7 +136,7 @@ func (a *API) putSKU(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	s, isNew, err := a.svc.PutSKU(c.UserContext(), actorOf(c), c.Params("sku"), b)
+	s, isNew, err := a.admin.PutSKU(c.UserContext(), actorOf(c), c.Params("sku"), b)
 	if err != nil {
 		return err
 	}
@@ -109,7 +144,7 @@ func (a *API) putSKU(c *fiber.Ctx) error {
 }
 
 func (a *API) getSKU(c *fiber.Ctx) error {
-	s, err := a.svc.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
+	s, err := a.admin.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
 	if err != nil {
 		return err
 	}
@@ -121,7 +156,7 @@ func (a *API) putEmployee(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	e, isNew, err := a.svc.PutEmployee(c.UserContext(), actorOf(c), c.Params("code"), b)
+	e, isNew, err := a.admin.PutEmployee(c.UserContext(), actorOf(c), c.Params("code"), b)
 	if err != nil {
 		return err
 	}
@@ -144,14 +179,14 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 	body := c.Body()
 	async := c.Query("async")
 	if async == "true" || (async != "false" && len(body) >= stock.AsyncImportBytes) {
-		j, err := a.svc.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
+		j, err := a.imports.SubmitImport(c.UserContext(), act, c.Params("kind"), body)
 		if err != nil {
 			return err
 		}
 		c.Location("/v1/jobs/" + j.ID)
 		return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"job": j})
 	}
-	res, err := a.svc.Import(c.UserContext(), act, c.Params("kind"), body, nil)
+	res, err := a.imports.Import(c.UserContext(), act, c.Params("kind"), body, nil)
 	if err != nil {
 		return err
 	}
@@ -159,7 +194,7 @@ func (a *API) importCSV(c *fiber.Ctx) error {
 }
 
 func (a *API) getJob(c *fiber.Ctx) error {
-	j, err := a.svc.GetJob(c.UserContext(), actorOf(c), c.Params("id"))
+	j, err := a.imports.GetJob(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -167,7 +202,7 @@ func (a *API) getJob(c *fiber.Ctx) error {
 }
 
 func (a *API) lookup(c *fiber.Ctx) error {
-	res, err := a.svc.Lookup(c.UserContext(), actorOf(c), c.Query("code"))
+	res, err := a.admin.Lookup(c.UserContext(), actorOf(c), c.Query("code"))
 	if err != nil {
 		return err
 	}
@@ -175,7 +210,7 @@ func (a *API) lookup(c *fiber.Ctx) error {
 }
 
 func (a *API) stockLevels(c *fiber.Ctx) error {
-	ls, err := a.svc.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
+	ls, err := a.book.StockLevels(c.UserContext(), actorOf(c), c.Query("location"), c.Query("sku"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +222,7 @@ func (a *API) postMovements(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &ms); err != nil {
 		return err
 	}
-	res, err := a.svc.PostMovements(c.UserContext(), actorOf(c), ms)
+	res, err := a.book.PostMovements(c.UserContext(), actorOf(c), ms)
 	if err != nil {
 		return err
 	}
@@ -199,7 +234,7 @@ func (a *API) openCount(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	cnt, err := a.svc.OpenCount(c.UserContext(), actorOf(c), b)
+	cnt, err := a.counts.OpenCount(c.UserContext(), actorOf(c), b)
 	if err != nil {
 		return err
 	}
@@ -208,7 +243,7 @@ func (a *API) openCount(c *fiber.Ctx) error {
 }
 
 func (a *API) listCounts(c *fiber.Ctx) error {
-	cs, err := a.svc.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
+	cs, err := a.counts.Counts(c.UserContext(), actorOf(c), c.Query("location"), stock.CountStatus(c.Query("status")))
 	if err != nil {
 		return err
 	}
@@ -216,7 +251,7 @@ func (a *API) listCounts(c *fiber.Ctx) error {
 }
 
 func (a *API) getCount(c *fiber.Ctx) error {
-	v, err := a.svc.Count(c.UserContext(), actorOf(c), c.Params("id"))
+	v, err := a.counts.Count(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -232,9 +267,12 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	res, err := a.svc.IngestScans(c.UserContext(), actorOf(c), c.Params("id"), b.Scans)
+	res, err := a.counts.IngestScans(c.UserContext(), actorOf(c), c.Params("id"), b.Scans)
 	if err != nil {
 		return err
+	}
+	if a.opts.Observer != nil {
+		a.opts.Observer.Scans(res)
 	}
 	return c.JSON(res)
 }
@@ -248,7 +286,7 @@ func (a *API) listScans(c *fiber.Ctx) error {
 		return stock.Errorf(stock.EInvalid, "limit must be 1 to 5000").With("field", "limit")
 	}
 	f := stock.ScanFilter{SKU: c.Query("sku"), Status: stock.ScanStatus(c.Query("status")), After: c.Query("after"), Limit: limit}
-	scans, err := a.svc.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
+	scans, err := a.counts.CountScans(c.UserContext(), actorOf(c), c.Params("id"), f)
 	if err != nil {
 		return err
 	}
@@ -260,7 +298,7 @@ func (a *API) listScans(c *fiber.Ctx) error {
 }
 
 func (a *API) closeCount(c *fiber.Ctx) error {
-	cnt, err := a.svc.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
+	cnt, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -272,18 +310,11 @@ func (a *API) recount(c *fiber.Ctx) error {
 	if err := a.readJSON(c, &b); err != nil {
 		return err
 	}
-	v, err := a.svc.OrderRecount(c.UserContext(), actorOf(c), c.Params("id"), b)
+	v, err := a.counts.OrderRecount(c.UserContext(), actorOf(c), c.Params("id"), b)
 	if err != nil {
 		return err
 	}
 	return c.JSON(v)
-}
-
-// approvalPreviewer is the part of the Service that previews approvals
-// (stock.Service has it; kept out of Service so that the interface in
-// api.go is unchanged).
-type approvalPreviewer interface {
-	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
 }
 
 // approve posts a count's adjustments, or with dry_run=true previews them.
@@ -300,11 +331,7 @@ func (a *API) approve(c *fiber.Ctx) error {
 	switch c.Query("dry_run") {
 	case "", "false":
 	case "true":
-		pv, ok := a.svc.(approvalPreviewer)
-		if !ok {
-			return stock.Errorf(stock.EInvalid, "this server cannot preview approvals").With("field", "dry_run")
-		}
-		p, err := pv.PreviewApproval(c.UserContext(), actorOf(c), c.Params("id"), b)
+		p, err := a.counts.PreviewApproval(c.UserContext(), actorOf(c), c.Params("id"), b)
 		if err != nil {
 			return err
 		}
@@ -313,7 +340,7 @@ func (a *API) approve(c *fiber.Ctx) error {
 	default:
 		return stock.Errorf(stock.EInvalid, "dry_run must be true or false").With("field", "dry_run")
 	}
-	res, err := a.svc.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
+	res, err := a.counts.Approve(c.UserContext(), actorOf(c), c.Params("id"), b)
 	if err != nil {
 		return err
 	}
@@ -345,7 +372,7 @@ func (a *API) report(c *fiber.Ctx) error {
 		return stock.Errorf(stock.EInvalid, "near_days must be 0 to 3650").With("field", "near_days")
 	}
 	opts.NearDays = near
-	r, err := a.svc.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
+	r, err := a.reports.Report(c.UserContext(), actorOf(c), c.Params("id"), c.Query("group_by", "sku"), opts)
 	if err != nil {
 		return err
 	}
@@ -399,7 +426,7 @@ func parseTime(c *fiber.Ctx, name string, def time.Time) (time.Time, error) {
 }
 
 func (a *API) discrepancies(c *fiber.Ctx) error {
-	now := time.Now().UTC()
+	now := stock.Now()
 	from, err := parseTime(c, "from", now.AddDate(0, 0, -30))
 	if err != nil {
 		return err
@@ -419,7 +446,7 @@ func (a *API) discrepancies(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := a.svc.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
+	r, err := a.reports.Discrepancies(c.UserContext(), actorOf(c), from, to, c.Query("location"), c.Query("group_by", "role"))
 	if err != nil {
 		return err
 	}
@@ -439,7 +466,7 @@ func (a *API) audit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	es, err := a.svc.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
+	es, err := a.reports.AuditLog(c.UserContext(), actorOf(c), c.Query("entity"), limit)
 	if err != nil {
 		return err
 	}

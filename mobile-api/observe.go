@@ -12,7 +12,22 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
+
+	"pandian/stock"
 )
+
+// Observer receives what the API measures, for an operator's metrics. Its
+// methods are called on the request's goroutine and must not block.
+type Observer interface {
+	// Request: one answered request, by route pattern ("" when no route
+	// matched), method and status.
+	Request(route, method string, status int, elapsed time.Duration)
+	// Scans: the outcome of a batch of scans (or a photo's scans).
+	Scans(r stock.ScanResult)
+	// Uploads: the number of photo and document uploads in progress
+	// changed to n.
+	Uploads(n int)
+}
 
 // HeaderRequestID carries a request's id: accepted from the client when
 // sane (requestID), else generated, and echoed back in the answer.
@@ -170,6 +185,9 @@ func (a *API) logRequest(c *fiber.Ctx) error {
 		level = slog.LevelError
 	}
 	a.log.LogAttrs(c.UserContext(), level, "request", attrs...)
+	if a.opts.Observer != nil {
+		a.opts.Observer.Request(pattern, method, status, elapsed)
+	}
 	return err
 }
 

@@ -3,6 +3,7 @@ package mobileapi
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -108,10 +109,12 @@ func TestOpenAPIRoutes(t *testing.T) {
 
 // public are the operations that need no token (the contract's list).
 var public = map[string]bool{
-	"POST /v1/auth/token":  true,
-	"GET /healthz":         true,
-	"GET /readyz":          true,
-	"GET /v1/openapi.json": true,
+	"POST /v1/auth/token": true,
+	// The refresh token is the credential.
+	"POST /v1/auth/refresh": true,
+	"GET /healthz":          true,
+	"GET /readyz":           true,
+	"GET /v1/openapi.json":  true,
 	// Signed download links carry their own signature.
 	"GET /v1/files/{key}": true,
 }
@@ -252,7 +255,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 		}
 	}
 	shared := map[int]string{400: "BadRequest", 401: "Unauthenticated", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-		413: "TooLarge", 415: "UnsupportedMedia", 422: "Unprocessable", 429: "RateLimited", 500: "Internal", 501: "NotImplemented", 503: "Unavailable"}
+		413: "TooLarge", 415: "UnsupportedMedia", 422: "Unprocessable", 429: "RateLimited", 500: "Internal", 503: "Unavailable"}
 	for code, status := range statusOf {
 		if !enum[code] {
 			t.Errorf("error code %s is not in ErrorCode", code)
@@ -282,5 +285,111 @@ func TestOpenAPIServed(t *testing.T) {
 		if path == "/v1/openapi.json" && !bytes.Equal(b, OpenAPI) {
 			t.Errorf("GET /v1/openapi.json does not serve the embedded document")
 		}
+		// The 4xx the document gives the public probes: a compressed body
+		// (415) and a body larger than the path takes (413).
+		req := httptest.NewRequest(http.MethodGet, path, strings.NewReader("x"))
+		req.Header.Set("Content-Encoding", "gzip")
+		if resp, err := app.Test(req); err != nil || resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("GET %s with a compressed body: %v %v", path, resp.StatusCode, err)
+		}
+		req = httptest.NewRequest(http.MethodGet, path, strings.NewReader(strings.Repeat("x", 9<<20)))
+		if resp, err := app.Test(req); err != nil || resp.StatusCode != http.StatusRequestEntityTooLarge {
+			t.Errorf("GET %s with a 9 MiB body: %v %v", path, resp.StatusCode, err)
+		}
 	}
+	app = New(nil, Options{PublicURL: "http://10.0.0.7:8080"})
+	resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/v1/openapi.json", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct{ Servers []struct{ URL string } }
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || len(doc.Servers) != 1 || doc.Servers[0].URL != "http://10.0.0.7:8080" {
+		t.Errorf("served with a public address: %+v %v", doc.Servers, err)
+	}
+}
+
+// TestOpenAPIFor: the served document names the configured public address
+// as its server, and stays the same document otherwise.
+func TestOpenAPIFor(t *testing.T) {
+	b, err := OpenAPIFor("https://pandian.example.com/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Servers []struct{ URL string }
+		Paths   map[string]any
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != "https://pandian.example.com" {
+		t.Errorf("servers: %+v", doc.Servers)
+	}
+	var orig struct{ Paths map[string]any }
+	if err := json.Unmarshal(OpenAPI, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Paths) != len(orig.Paths) {
+		t.Errorf("%d paths, want %d", len(doc.Paths), len(orig.Paths))
+	}
+	if same, _ := OpenAPIFor(""); !bytes.Equal(same, OpenAPI) {
+		t.Error("no public address: not the document as written")
+	}
+}
+
+// TestOpenAPIExamples: every operation shows a client its main request and
+// its answers: an example on each request body and on each 2xx JSON
+// answer, and each JSON example is valid against its schema (the examples
+// were taken from exchanges with a real server, then shortened).
+func TestOpenAPIExamples(t *testing.T) {
+	doc := loadOpenAPI(t)
+	for name, op := range documentedOperations(doc) {
+		if op.RequestBody != nil {
+			for ct, mt := range op.RequestBody.Value.Content {
+				checkExample(t, name+" request "+ct, ct, mt)
+			}
+		}
+		for status, ref := range op.Responses.Map() {
+			if !strings.HasPrefix(status, "2") || ref.Ref != "" {
+				continue
+			}
+			for ct, mt := range ref.Value.Content {
+				if strings.HasPrefix(ct, "application/json") {
+					checkExample(t, name+" "+status+" "+ct, ct, mt)
+				}
+			}
+		}
+	}
+}
+
+func checkExample(t *testing.T, where, ct string, mt *openapi3.MediaType) {
+	t.Helper()
+	if mt.Example == nil && len(mt.Examples) == 0 {
+		t.Errorf("%s: no example", where)
+		return
+	}
+	if !strings.HasPrefix(ct, "application/json") || mt.Schema == nil {
+		return
+	}
+	// Round-trip through JSON so that numbers are float64 as VisitJSON
+	// expects.
+	b, err := json.Marshal(mt.Example)
+	if err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	if err := mt.Schema.Value.VisitJSON(v); err != nil {
+		t.Errorf("%s: the example does not match the schema: %s", where, shortErr(err))
+	}
+}
+
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 400 {
+		s = s[:400] + "…"
+	}
+	return s
 }

@@ -29,6 +29,9 @@ func (a *API) countPhoto(c *fiber.Ctx) error {
 	if err != nil {
 		return u.failed(err)
 	}
+	if res.Scans != nil && a.opts.Observer != nil {
+		a.opts.Observer.Scans(*res.Scans)
+	}
 	return c.JSON(res)
 }
 
@@ -80,5 +83,5 @@ func (a *API) readCountPhoto(c *fiber.Ctx, mr *multipart.Reader) (stock.PhotoRes
 		}
 		record = &stock.PhotoScan{Qty: qty, Bin: strings.TrimSpace(bin)}
 	}
-	return a.svc.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), bytes.NewReader(photo), record)
+	return a.counts.CountPhoto(c.UserContext(), actorOf(c), c.Params("id"), bytes.NewReader(photo), record)
 }

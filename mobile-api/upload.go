@@ -72,7 +72,8 @@ func (a *API) startUpload(c *fiber.Ctx) (*upload, error) {
 	}
 	select {
 	case a.uploads <- struct{}{}:
-		u.releases = append(u.releases, func() { <-a.uploads })
+		a.observeUploads()
+		u.releases = append(u.releases, func() { <-a.uploads; a.observeUploads() })
 	default:
 		u.done()
 		return nil, stock.Errorf(stock.ERateLimited, "too many uploads in progress; try again shortly").With("retry_after_seconds", 2)
@@ -125,4 +126,11 @@ func nextPart(mr *multipart.Reader) (*multipart.Part, error) {
 		return nil, badRequest{msg: "malformed multipart body"}
 	}
 	return p, nil
+}
+
+// observeUploads reports the uploads in progress to the observer.
+func (a *API) observeUploads() {
+	if a.opts.Observer != nil {
+		a.opts.Observer.Uploads(len(a.uploads))
+	}
 }

@@ -32,12 +32,15 @@ type config struct {
 	Jobs        bool
 	PINCost     int
 	TokenTTL    time.Duration
+	RefreshTTL  time.Duration
 	LogLevel    string
 	// LogFormat is "json" (one JSON object a line, default) or "text"
 	// (slog's key=value lines, for developers).
 	LogFormat string
 	// PprofAddr serves Go profiling when set.
 	PprofAddr string
+	// MetricsAddr serves Prometheus /metrics when set.
+	MetricsAddr string
 	// Sign-in throttle: attempts per (employee, device or address) before
 	// a lock, the first lock and the longest (each further lock doubles);
 	// zero: the domain's defaults.
@@ -116,6 +119,7 @@ var settings = []setting{
 	{"PANDIAN_DEMO", "false", "demo", "load the demo data set into an empty database", func(c *config) any { return &c.Demo }},
 	{"PANDIAN_JOBS", "true", "jobs", "run background jobs in this process", func(c *config) any { return &c.Jobs }},
 	{"PANDIAN_TOKEN_TTL", "12h", "", "", func(c *config) any { return &c.TokenTTL }},
+	{"PANDIAN_REFRESH_TTL", "720h", "", "", func(c *config) any { return &c.RefreshTTL }},
 	{"PANDIAN_PIN_COST", "10", "", "", func(c *config) any { return &c.PINCost }},
 	{"PANDIAN_SIGNIN_ATTEMPTS", "5", "", "", func(c *config) any { return &c.SignInAttempts }},
 	{"PANDIAN_SIGNIN_LOCK", "1m", "", "", func(c *config) any { return &c.SignInLock }},
@@ -123,6 +127,7 @@ var settings = []setting{
 	{"PANDIAN_LOG_LEVEL", "info", "", "", func(c *config) any { return &c.LogLevel }},
 	{"PANDIAN_LOG_FORMAT", "json", "", "", func(c *config) any { return &c.LogFormat }},
 	{"PANDIAN_PPROF_ADDR", "", "", "", func(c *config) any { return &c.PprofAddr }},
+	{"PANDIAN_METRICS_ADDR", "", "", "", func(c *config) any { return &c.MetricsAddr }},
 	{"PANDIAN_S3_ENDPOINT", "", "", "", func(c *config) any { return &c.S3Endpoint }},
 	{"PANDIAN_S3_ACCESS_KEY", "", "", "", func(c *config) any { return &c.S3AccessKey }},
 	{"PANDIAN_S3_SECRET_KEY", "", "", "", func(c *config) any { return &c.S3SecretKey }},

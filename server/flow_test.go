@@ -307,3 +307,21 @@ func TestFullCount(t *testing.T) {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
+
+// TestTimestampPrecision: a resource reads back with the very timestamps
+// its creation answered (one precision, the microsecond, everywhere).
+func TestTimestampPrecision(t *testing.T) {
+	s := startServer(t, "sqlite")
+	var created, read map[string]any
+	s.mustJSON("POST", "/v1/counts", "ADMIN", map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"beverage"}}}, 201, &created)
+	s.mustJSON("GET", "/v1/counts/"+created["id"].(string), "ADMIN", nil, 200, &read)
+	for _, k := range []string{"opened_at"} {
+		c, _ := created[k].(string)
+		if c == "" || c != read[k] {
+			t.Errorf("%s: created %q, read %q", k, c, read[k])
+		}
+		if at, err := time.Parse(time.RFC3339Nano, c); err != nil || at.Nanosecond()%1000 != 0 {
+			t.Errorf("%s %q is not to the microsecond", k, c)
+		}
+	}
+}

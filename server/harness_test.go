@@ -100,6 +100,16 @@ func startServerWith(t testing.TB, cfg config) *testServer {
 // and listens on a loopback port until the test ends.
 func serveTest(t testing.TB, cfg config, jobs bool, opts func(*mobileapi.Options)) *testServer {
 	t.Helper()
+	return serveTestApp(t, cfg, jobs, func(_ *app, o *mobileapi.Options) {
+		if opts != nil {
+			opts(o)
+		}
+	})
+}
+
+// serveTestApp is serveTest with options that may use the wired app.
+func serveTestApp(t testing.TB, cfg config, jobs bool, opts func(*app, *mobileapi.Options)) *testServer {
+	t.Helper()
 	db := "sqlite"
 	if cfg.DatabaseURL != "" {
 		db = "postgres"
@@ -123,7 +133,7 @@ func serveTest(t testing.TB, cfg config, jobs bool, opts func(*mobileapi.Options
 	}
 	o := a.apiOptions(cfg)
 	if opts != nil {
-		opts(&o)
+		opts(a, &o)
 	}
 	api := mobileapi.New(a.svc, o)
 	go api.Listener(ln)

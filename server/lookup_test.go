@@ -41,8 +41,7 @@ func TestLookup(t *testing.T) {
 		if res.SKU != c.sku || res.PackQty != c.pack {
 			t.Errorf("%s: %+v, want %s × %d", c.name, res, c.sku, c.pack)
 		}
-		gs1, _ := res.GS1.(map[string]any)
-		if c.lot != "" && (gs1["lot"] != c.lot || gs1["expiry"] != c.expiry) {
+		if c.lot != "" && (res.GS1 == nil || res.GS1.Lot != c.lot || res.GS1.Expiry != c.expiry) {
 			t.Errorf("%s: gs1 %v, want lot %s expiry %s", c.name, res.GS1, c.lot, c.expiry)
 		}
 	}

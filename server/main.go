@@ -78,6 +78,9 @@ type app struct {
 	files files
 	key   []byte      // signs local download links and review CSRF tokens
 	ocr   *ocr.Engine // nil when this process reads no documents
+	// metrics are this process's Prometheus metrics (served when
+	// PANDIAN_METRICS_ADDR is set).
+	metrics *metrics
 	// jobs are the background goroutines of runJobs; close waits for them
 	// (they end with runJobs's context) before closing the database.
 	jobs sync.WaitGroup
@@ -112,6 +115,9 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	}
 	sc := stock.DefaultConfig()
 	sc.PINCost, sc.TokenTTL = cfg.PINCost, cfg.TokenTTL
+	if cfg.RefreshTTL > 0 {
+		sc.RefreshTTL = cfg.RefreshTTL
+	}
 	if cfg.SignInAttempts > 0 {
 		sc.MaxLoginFailures = cfg.SignInAttempts
 	}
@@ -125,8 +131,9 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst
 	// beyond it answers 429 rather than piling up images in memory.
-	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp})
-	a := &app{store: store, svc: svc}
+	m := newMetrics(store.Pools())
+	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp, metrics: m})
+	a := &app{store: store, svc: svc, metrics: m}
 	// One key signs the local store's download links and the review
 	// pages' CSRF tokens; every replica sharing the data dir shares it.
 	if a.key, err = signingKey(cfg); err != nil {
@@ -144,7 +151,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 		cctx, a.stopConnecting = context.WithCancel(ctx)
 		a.jobs.Go(func() { a.files.keepConnecting(cctx) })
 	}
-	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout}
+	docs := documents{lim: ocr.DefaultLimits, checkTimeout: cfg.PDFCheckTimeout, metrics: m}
 	var reader stock.DocumentReader
 	if cfg.OCRWorkers > 0 && (cmd == "serve" && cfg.Jobs || cmd == "worker") {
 		if a.ocr, err = ocr.NewEngine(ocr.Options{Workers: cfg.OCRWorkers}); err != nil {
@@ -201,6 +208,11 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	case "seed":
 		return seedDemo(ctx, a.svc, true)
 	case "worker":
+		if cfg.MetricsAddr != "" {
+			if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {
+				return fmt.Errorf("PANDIAN_METRICS_ADDR: %w", err)
+			}
+		}
 		slog.Info("job worker started", "db", a.store.Dialect(), "ocr_workers", cfg.OCRWorkers)
 		a.runJobs(ctx, cfg)
 		<-ctx.Done()
@@ -212,6 +224,11 @@ func run(ctx context.Context, cmd string, cfg config) error {
 // serve answers on ln (bound by run) until ctx ends.
 func serve(ctx context.Context, cfg config, a *app, ln net.Listener) error {
 	api := mobileapi.New(a.svc, a.apiOptions(cfg))
+	if cfg.MetricsAddr != "" {
+		if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {
+			return fmt.Errorf("PANDIAN_METRICS_ADDR: %w", err)
+		}
+	}
 	if cfg.PprofAddr != "" {
 		// Profiling for operators, on its own (loopback) address.
 		go func() { slog.Warn("pprof", "err", http.ListenAndServe(cfg.PprofAddr, nil)) }()
@@ -237,7 +254,7 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 	alertsAPI.Policy = cfg.webhookPolicy()
 	opts := mobileapi.Options{Ready: a.store.Ping, MaxDocument: cfg.MaxDocument, MaxUploads: cfg.MaxUploads,
 		MaxUploadsPerEmployee: cfg.MaxUploadsPerEmployee, UploadMinRate: float64(cfg.UploadMinRate), UploadRateWindow: cfg.UploadRateWindow,
-		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins,
+		PagesSession: review.SessionCookie, Alerts: alertsAPI, CORSOrigins: cfg.CORSOrigins, PublicURL: cfg.PublicURL, Observer: a.metrics,
 		// Reported by /readyz without failing it: counting goes on while
 		// the object store is down.
 		Components: map[string]func(context.Context) error{"object_store": a.files.ready}}
@@ -245,15 +262,21 @@ func (a *app) apiOptions(cfg config) mobileapi.Options {
 		opts.Files = a.files
 	}
 	// The review pages, in the same process.
-	opts.Pages = map[string]http.Handler{"/review": review.New(a.svc, review.Options{Prefix: "/review", CSRFKey: a.key,
+	opts.Pages = map[string]mobileapi.Mounter{"/review": a.reviewPages(a.svc, cfg)}
+	return opts
+}
+
+// reviewPages are the review pages over svc (the domain service; tests
+// wrap it), with the Excel downloads of the export package.
+func (a *app) reviewPages(svc review.Service, cfg config) *review.Pages {
+	return review.New(svc, review.Options{Prefix: "/review", CSRFKey: a.key,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"),
 		XLSXFor: func(w io.Writer, r stock.Report, currency, lang string) error {
 			return export.WriteCountReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
 		},
 		CrossXLSXFor: func(w io.Writer, r stock.CrossReport, currency, lang string) error {
 			return export.WriteCrossReportXLSX(w, r, export.Options{Currency: currency, Lang: lang})
-		}})}
-	return opts
+		}})
 }
 
 // runJobs starts the background work of a process that runs jobs: one

@@ -23,6 +23,8 @@ type documents struct {
 	// 10 s), well under the reading's own limit: a page that takes longer
 	// at 40 DPI is refused rather than holding an upload place.
 	checkTimeout time.Duration
+	// metrics (nil: none) time the documents read.
+	metrics *metrics
 }
 
 // checkLimits rasterise PDFs coarsely (40 DPI) within checkTimeout: enough
@@ -68,7 +70,11 @@ func ocrErr(err error) error {
 
 // ReadDocument implements stock.DocumentReader: pages are OCR'd in
 // parallel across the engine's workers, progress reported per page.
-func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType string, progress func(float64)) (stock.Extraction, error) {
+func (d documents) ReadDocument(ctx context.Context, r io.Reader, mediaType string, progress func(float64)) (_ stock.Extraction, err error) {
+	if d.metrics != nil {
+		start := time.Now()
+		defer func() { d.metrics.document(time.Since(start), err) }()
+	}
 	if d.eng == nil {
 		return stock.Extraction{}, stock.Errorf(stock.EUnavailable, "this process has no OCR engine")
 	}

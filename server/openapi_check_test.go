@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -126,6 +127,9 @@ func validateExchange(method, path string, reqHeader http.Header, reqBody []byte
 		}
 		opts = &openapi3filter.Options{AuthenticationFunc: opts.AuthenticationFunc, IncludeResponseStatus: true, ExcludeResponseBody: true}
 	}
+	if status >= 200 && status < 300 {
+		recordExample(route.Operation.OperationID, status, reqHeader.Get("Content-Type"), reqBody, ct, respBody)
+	}
 	err = openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: in,
 		Status:                 status,
@@ -136,6 +140,35 @@ func validateExchange(method, path string, reqHeader http.Header, reqBody []byte
 	openapiChecked.Add(1)
 	return err
 }
+
+// recordExample appends a successful exchange to the file named by
+// PANDIAN_OPENAPI_RECORD (one JSON object per line), from which the
+// document's examples are taken: examples that a real server answered.
+// Nothing is recorded without it.
+func recordExample(operation string, status int, reqType string, reqBody []byte, respType string, respBody []byte) {
+	file := os.Getenv("PANDIAN_OPENAPI_RECORD")
+	if file == "" {
+		return
+	}
+	line, err := json.Marshal(map[string]any{
+		"operation": operation, "status": status,
+		"request_type": reqType, "request": string(reqBody),
+		"response_type": respType, "response": string(respBody),
+	})
+	if err != nil {
+		return
+	}
+	recordMu.Lock()
+	defer recordMu.Unlock()
+	f, err := os.OpenFile(file, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	f.Write(append(line, '\n'))
+}
+
+var recordMu sync.Mutex
 
 func shorten(s string, n int) string {
 	if len(s) > n {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"pandian/scan"
 	"pandian/stock"
@@ -13,12 +14,18 @@ import (
 type photos struct {
 	pool  *scan.Pool
 	codes codes
+	// metrics (nil: none) count decoded photos.
+	metrics *metrics
 }
 
 // DecodePhoto decodes every barcode in a photo and parses each as a scan
 // of it would be.
 func (p photos) DecodePhoto(ctx context.Context, r io.Reader) ([]stock.PhotoBarcode, error) {
+	start := time.Now()
 	found, err := p.pool.Decode(ctx, r)
+	if p.metrics != nil {
+		p.metrics.photo(time.Since(start), len(found), err)
+	}
 	if err != nil {
 		return nil, photoError(err)
 	}

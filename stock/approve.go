@@ -358,7 +358,7 @@ func summarizePosting(c Count, lines []ReportLine) ApproveResult {
 }
 
 // approvalLimit is the limit of the store that holds the count.
-func (s *Service) approvalLimit(tx Tx, c Count) (Money, error) {
+func (s *Service) approvalLimit(tx LocationStore, c Count) (Money, error) {
 	loc, err := tx.Location(c.Location)
 	if err != nil {
 		return 0, err

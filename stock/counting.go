@@ -118,7 +118,7 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 }
 
 // countInScope loads a count and answers not found outside the actor's scope.
-func (s *Service) countInScope(tx Tx, actor Actor, id string, forUpdate bool) (Count, error) {
+func (s *Service) countInScope(tx CountStore, actor Actor, id string, forUpdate bool) (Count, error) {
 	c, err := tx.Count(id, forUpdate)
 	if err != nil {
 		return c, err
@@ -234,7 +234,7 @@ func (s *Service) bookInputs(tx Tx, in *reportInput) error {
 
 // scanInputs sums the scans and works out the floor at zero where
 // corrections were scanned.
-func (s *Service) scanInputs(tx Tx, in *reportInput) error {
+func (s *Service) scanInputs(tx ScanStore, in *reportInput) error {
 	var err error
 	if in.aggregates, in.unresolved, err = tx.ScanAggregates(in.count.ID); err != nil {
 		return err
@@ -301,7 +301,7 @@ func (s *Service) finishInputs(tx Tx, in *reportInput) error {
 }
 
 // countPaths returns the location paths whose stock a count covers.
-func (s *Service) countPaths(tx Tx, c Count) ([]string, error) {
+func (s *Service) countPaths(tx LocationStore, c Count) ([]string, error) {
 	if len(c.Scope.Zones) == 0 {
 		return []string{c.LocationPath}, nil
 	}

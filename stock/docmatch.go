@@ -8,7 +8,7 @@ import (
 // matchLines matches each line to a catalog SKU: by barcode, then by SKU
 // code, then by description. A line matched by description only, or not at
 // all, needs review.
-func (s *Service) matchLines(tx Tx, lines []DocLine) error {
+func (s *Service) matchLines(tx CatalogStore, lines []DocLine) error {
 	var names []SKU // loaded when a description is needed
 	for i := range lines {
 		l := &lines[i]
@@ -59,7 +59,7 @@ func (s *Service) matchLines(tx Tx, lines []DocLine) error {
 }
 
 // matchCode finds the SKU of a barcode ("" or unknown: false).
-func (s *Service) matchCode(tx Tx, code string) (string, bool, error) {
+func (s *Service) matchCode(tx CatalogStore, code string) (string, bool, error) {
 	if code == "" || s.codes == nil {
 		return "", false, nil
 	}

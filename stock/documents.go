@@ -372,7 +372,7 @@ func (s *Service) Document(ctx context.Context, actor Actor, id string) (Documen
 
 // documentInScope loads a document, not found when it belongs to a store
 // outside the actor's scope.
-func (s *Service) documentInScope(tx Tx, actor Actor, id string) (Document, error) {
+func (s *Service) documentInScope(tx DocumentStore, actor Actor, id string) (Document, error) {
 	d, err := tx.Document(id)
 	if err != nil {
 		return d, err

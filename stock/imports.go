@@ -75,7 +75,7 @@ func (r *ImportResult) mark() func() {
 }
 
 // auditImport records an applied import in the audit log.
-func (s *Service) auditImport(tx Tx, actor Actor, kind string, res *ImportResult) error {
+func (s *Service) auditImport(tx AuditStore, actor Actor, kind string, res *ImportResult) error {
 	return s.audit(tx, actor, "import."+kind, kind, map[string]any{"rows": res.Rows, "created": res.Created, "updated": res.Updated, "errors": res.ErrorCount})
 }
 

@@ -36,7 +36,7 @@ func (s *Service) PutLocation(ctx context.Context, actor Actor, code string, in 
 	return loc, created, err
 }
 
-func (s *Service) putLocation(tx Tx, code string, in LocationInput) (Location, bool, error) {
+func (s *Service) putLocation(tx LocationStore, code string, in LocationInput) (Location, bool, error) {
 	if err := validCode("location", code); err != nil {
 		return Location{}, false, err
 	}
@@ -220,8 +220,8 @@ type LookupResult struct {
 	Code    string     `json:"code"`
 	GTIN    string     `json:"gtin,omitempty"`
 	Parsed  ParsedCode `json:"-"`
-	GS1     any        `json:"gs1,omitempty"`
-	Measure any        `json:"measure,omitempty"`
+	GS1     *GS1       `json:"gs1,omitempty"`
+	Measure *Measure   `json:"measure,omitempty"`
 	Format  string     `json:"format,omitempty"`
 }
 
@@ -264,7 +264,7 @@ type EmployeeInput struct {
 }
 
 // validateEmployee checks an employee against the locations it names.
-func (s *Service) validateEmployee(tx Tx, code string, in EmployeeInput) (Employee, error) {
+func (s *Service) validateEmployee(tx LocationStore, code string, in EmployeeInput) (Employee, error) {
 	in, err := checkEmployee(code, in)
 	if err != nil {
 		return Employee{}, err

@@ -99,7 +99,7 @@ func (s *Service) PostMovements(ctx context.Context, actor Actor, ms []Movement)
 }
 
 // freshMovements drops replays and refuses conflicting reuse of an id.
-func (s *Service) freshMovements(tx Tx, ms []Movement) (fresh []Movement, hashes []string, dups int, err error) {
+func (s *Service) freshMovements(tx MovementStore, ms []Movement) (fresh []Movement, hashes []string, dups int, err error) {
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.MovementID

@@ -20,7 +20,7 @@ type PhotoBarcode struct {
 	SKU     string       `json:"sku,omitempty"`
 	PackQty int64        `json:"pack_qty,omitempty"`
 	GTIN    string       `json:"gtin,omitempty"`
-	GS1     any          `json:"gs1,omitempty"`
+	GS1     *GS1         `json:"gs1,omitempty"`
 	// Raw is the code as a scanner would send it (with its AIM symbology
 	// identifier), what a scan of this barcode records.
 	Raw    string     `json:"-"`

@@ -100,7 +100,7 @@ func (s *Service) Report(ctx context.Context, actor Actor, id, groupBy string, o
 }
 
 // storeOf returns the store a count belongs to.
-func (s *Service) storeOf(tx Tx, c Count) (string, error) {
+func (s *Service) storeOf(tx LocationStore, c Count) (string, error) {
 	loc, err := tx.Location(c.Location)
 	if err != nil {
 		return "", err

@@ -12,30 +12,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// ParsedCode is what the barcode engine understood of a raw scan.
-type ParsedCode struct {
-	Text      string   // data after any symbology prefix
-	Symbology string   // AIM identifier, "" if none
-	Format    string   // symbology name when known
-	Keys      []string // catalog lookup keys, best first
-	GTIN      string   // GTIN-14 when the code carries one
-	Lot       string   // GS1 AI 10
-	Expiry    string   // GS1 AI 17, "2006-01-02"
-	GS1       any      // the parsed GS1 data, for lookup answers
-	Measure   any      // variable-measure data (price or weight), for lookup answers
-}
-
-// CodeParser turns raw scans and catalog codes into lookup keys. The
-// barcode engine (package scan) implements it; server wires it in.
-type CodeParser interface {
-	ParseCode(raw string) (ParsedCode, error)
-	// Key is the lookup key of a barcode as the catalog lists it.
-	Key(code string) (string, error)
-}
-
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
+	RefreshTTL           time.Duration // lifetime of a refresh token (0: refresh tokens off)
 	MaxLoginFailures     int           // sign-in attempts per source before a lock-out
 	LockDuration         time.Duration // how long a source's first lock-out lasts
 	MaxLockDuration      time.Duration // the longest lock-out (each further one doubles)
@@ -52,6 +32,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		TokenTTL:             12 * time.Hour,
+		RefreshTTL:           30 * 24 * time.Hour,
 		MaxLoginFailures:     5,
 		LockDuration:         time.Minute,
 		MaxLockDuration:      time.Hour,
@@ -75,7 +56,8 @@ type Service struct {
 	checker DocumentChecker
 	reader  DocumentReader
 	docOpts DocumentOptions
-	// Now returns the current time; tests may replace it.
+	// Now returns the current time (the package's Now); tests may replace
+	// it.
 	Now func() time.Time
 	// Sign-in: the decoy hash of unknown codes, PIN checks made, last
 	// prune of the throttle (unix ns).
@@ -87,7 +69,7 @@ type Service struct {
 
 // NewService returns a Service over store, using codes to read barcodes.
 func NewService(store Store, codes CodeParser, cfg Config) *Service {
-	return &Service{store: store, codes: codes, cfg: cfg, Now: time.Now}
+	return &Service{store: store, codes: codes, cfg: cfg, Now: Now}
 }
 
 // SetPhotoDecoder sets what decodes barcode photos (nil: photo uploads
@@ -143,7 +125,7 @@ func validRawCode(code string) error {
 }
 
 // audit appends an entry to the audit log inside tx.
-func (s *Service) audit(tx Tx, actor Actor, action, entity string, details map[string]any) error {
+func (s *Service) audit(tx AuditStore, actor Actor, action, entity string, details map[string]any) error {
 	return tx.Audit(AuditEntry{At: s.Now().UTC(), Actor: actor.Employee.Code, Action: action, Entity: entity, Details: details})
 }
 
@@ -166,7 +148,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Actor, entity string, limi
 
 // scopePaths returns the location-path prefixes the actor may see, nil for
 // the whole company.
-func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
+func (s *Service) scopePaths(tx LocationStore, actor Actor) ([]string, error) {
 	if actor.Role().WholeCompany() {
 		return nil, nil
 	}
@@ -184,7 +166,7 @@ func (s *Service) scopePaths(tx Tx, actor Actor) ([]string, error) {
 // pathsUnder returns the location paths a listing covers: the location's
 // (not found outside the actor's scope) or, without one, the actor's whole
 // scope ("/" for the whole company).
-func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, error) {
+func (s *Service) pathsUnder(tx LocationStore, actor Actor, location string) ([]string, error) {
 	if location != "" {
 		l, err := s.locationInScope(tx, actor, location)
 		if err != nil {
@@ -201,7 +183,7 @@ func (s *Service) pathsUnder(tx Tx, actor Actor, location string) ([]string, err
 
 // locationInScope loads a location and answers not found when it is
 // outside the actor's scope, so that scope does not leak what exists.
-func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, error) {
+func (s *Service) locationInScope(tx LocationStore, actor Actor, code string) (Location, error) {
 	l, err := tx.Location(code)
 	if err != nil {
 		return l, err
@@ -211,3 +193,8 @@ func (s *Service) locationInScope(tx Tx, actor Actor, code string) (Location, er
 	}
 	return l, nil
 }
+
+// Now is the current time as the domain stamps it: UTC, to the microsecond,
+// the precision the store keeps, so that a resource reads back with the
+// very timestamps its creation answered.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

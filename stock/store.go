@@ -11,38 +11,81 @@ import (
 // read-only view; Write runs fn in a read-write transaction that commits
 // durably when fn returns nil and rolls back otherwise. Implementations:
 // storage/sqlstore on SQLite and PostgreSQL.
+//
+// Errors: fn's own error comes back unchanged. Besides the codes each
+// method lists below, any method, Read and Write may return EUnavailable
+// (the database is unreachable, busy or shutting down, or the request was
+// cancelled), EConflict (a constraint was violated; details "constraint"
+// and "kind" name it) and EInvalid (text that cannot be stored, such as a
+// NUL); anything else is a bug (EInternal at the edge).
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error
 }
 
-// Tx is what one transaction can do. Methods that find nothing return an
-// *Error with code ENotFound. Batch methods take and return slices so that
-// one round trip serves a whole request.
+// Tx is what one transaction can do: the persistence of every aggregate,
+// composed. Batch methods take and return slices so that one round trip
+// serves a whole request. A use case that needs one aggregate can take the
+// small interface instead of Tx.
 type Tx interface {
-	// Locations.
-	Location(code string) (Location, error)
-	LocationsByCode(codes []string) (map[string]Location, error)
-	LocationsUnder(path string) ([]Location, error)
-	PutLocation(l Location) (created bool, err error)
-	RepathLocations(oldPrefix, newPrefix string) error
+	LocationStore
+	CatalogStore
+	AuthStore
+	MovementStore
+	CountStore
+	ScanStore
+	ReviewStore
+	AuditStore
+	DocumentStore
+	JobStore
+}
 
-	// Catalog. keys[i] is the normalised lookup key of s.Barcodes[i].
+// LocationStore keeps the location tree (a location's Path is its place in
+// the tree).
+type LocationStore interface {
+	// Location returns ENotFound if no location has code.
+	Location(code string) (Location, error)
+	// LocationsByCode leaves out the codes it does not know (no error).
+	LocationsByCode(codes []string) (map[string]Location, error)
+	// LocationsUnder returns the locations whose path starts with path.
+	LocationsUnder(path string) ([]Location, error)
+	// PutLocation inserts or updates l by code.
+	PutLocation(l Location) (created bool, err error)
+	// RepathLocations rewrites the path prefix oldPrefix of every location
+	// and count under it to newPrefix.
+	RepathLocations(oldPrefix, newPrefix string) error
+}
+
+// CatalogStore keeps the SKUs and their barcodes. keys[i] is the normalised
+// lookup key of s.Barcodes[i].
+type CatalogStore interface {
+	// SKU returns a SKU with its barcodes; ENotFound if there is none.
 	SKU(sku string) (SKU, error)
+	// SKUs, SKUInfo and SnapshotSKUs leave out what they do not know.
 	SKUs(skus []string) (map[string]SKU, error)
 	// SKUInfo is SKUs without the barcodes.
 	SKUInfo(skus []string) (map[string]SKU, error)
 	// SnapshotSKUs returns, without barcodes, the SKUs of a count's snapshot.
 	SnapshotSKUs(countID string) (map[string]SKU, error)
+	// PutSKU upserts s and adds (replaceBarcodes: sets) its barcodes;
+	// EConflict (details "sku") if a barcode belongs to another SKU.
 	PutSKU(s SKU, keys []string, replaceBarcodes bool) (created bool, err error)
 	// PutSKUs upserts many SKUs and adds their barcodes (keys[i][j] is the
 	// key of skus[i].Barcodes[j]); the caller has checked barcode owners.
 	PutSKUs(skus []SKU, keys [][]string) error
+	// LookupBarcodes returns the barcodes of keys it knows, by key.
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
+	// CatalogNames returns every SKU's code and names.
+	CatalogNames() ([]SKU, error)
+}
 
-	// Employees and sessions.
+// AuthStore keeps employees, their sign-in throttle and their sessions.
+type AuthStore interface {
+	// Employee and EmployeeAuth return ENotFound for an unknown code.
 	Employee(code string) (Employee, error)
 	EmployeeAuth(code string) (EmployeeAuth, error)
+	// PutEmployee upserts e; a non-empty pinHash sets the PIN (and clears
+	// the employee's failures), an empty one keeps the stored PIN.
 	PutEmployee(e Employee, pinHash string) (created bool, err error)
 	// CountSignIn counts a sign-in attempt of (code, source) before its PIN
 	// is checked, atomically (concurrent attempts, on any replica, each get
@@ -59,38 +102,81 @@ type Tx interface {
 	// lock durations; it returns how many sources were locked at now.
 	UnlockSignIn(code string, now time.Time, p ThrottlePolicy) (int, error)
 	// PruneSignIns forgets the untrusted, unlocked sources without an
-	// attempt since before.
+	// attempt since before, and the sessions and refresh tokens expired
+	// before.
 	PruneSignIns(before time.Time) (int64, error)
 	CreateSession(s Session) error
 	DeleteSession(tokenHash string) error
+	// Session returns a session and its employee; ENotFound if no session
+	// has tokenHash.
 	Session(tokenHash string) (Session, Employee, error)
+	// CreateRefresh stores a refresh token.
+	CreateRefresh(r RefreshToken) error
+	// UseRefresh marks the refresh token with tokenHash used at now and
+	// returns it as it was: Used is zero when this call used it, else the
+	// time of the earlier use. ENotFound if there is none (revoked).
+	UseRefresh(tokenHash string, now time.Time) (RefreshToken, error)
+	// EndFamilySessions deletes the sessions of family (its access tokens),
+	// keeping its refresh tokens (used ones are kept to catch a reuse).
+	EndFamilySessions(family string) error
+	// RevokeFamily deletes the sessions and refresh tokens of family and
+	// returns how many sessions ended.
+	RevokeFamily(family string) (int, error)
+	// RevokeEmployee deletes every session and refresh token of employee
+	// code and returns how many sessions ended.
+	RevokeEmployee(code string) (int, error)
+}
 
-	// Book stock. ApplyMovements sets each movement's Version.
+// MovementStore keeps book stock: levels and the movements that change
+// them.
+type MovementStore interface {
 	StockLevels(f StockFilter) ([]StockLevel, error)
+	// MovementHashes returns the content hashes of the movements of ids
+	// already stored (the others are absent), for idempotent re-sends.
 	MovementHashes(ids []string) (map[string]string, error)
+	// ApplyMovements stores ms (hashes[i] is the hash of ms[i]), moves
+	// their levels and sets each movement's Version.
 	ApplyMovements(ms []Movement, hashes []string) error
+}
 
-	// Counts. SerializeCountOpening makes count openings take turns until
-	// the transaction ends, so that two cannot both see "no active count".
+// CountStore keeps counts and their snapshot of book stock.
+type CountStore interface {
+	// SerializeCountOpening makes count openings take turns until the
+	// transaction ends, so that two cannot both see "no active count".
 	SerializeCountOpening() error
 	CreateCount(c Count, snapshot []SnapshotRow) error
+	// Count returns ENotFound for an unknown id; forUpdate locks the count
+	// until the transaction ends.
 	Count(id string, forUpdate bool) (Count, error)
 	// CountForScans reads a count and keeps it from changing state (close,
 	// recount, approve) until the transaction ends, while other ingests of
-	// the same count go on (PostgreSQL: FOR SHARE).
+	// the same count go on (PostgreSQL: FOR SHARE). ENotFound for an
+	// unknown id.
 	CountForScans(id string) (Count, error)
 	Counts(f CountFilter) ([]Count, error)
 	UpdateCount(c Count) error
+	// OpenCounts returns the counts open or in recount whose movement
+	// policy is policy.
 	OpenCounts(policy MovementPolicy) ([]Count, error)
 	// ActiveCounts returns the counts not posted yet.
 	ActiveCounts() ([]Count, error)
+	// ClosedCounts lists counts closed in [from, to) under paths.
+	ClosedCounts(from, to time.Time, paths []string) ([]Count, error)
+	// SnapshotBook reads the book quantities under paths that the scope's
+	// SKU and category filters admit, for a count's snapshot.
 	SnapshotBook(paths []string, scope CountScope) ([]SnapshotRow, error)
 	Snapshot(countID string) ([]SnapshotRow, error)
 	// ChangesSince returns the movements under paths that the count's
-	// snapshot does not include, posted up to until.
+	// snapshot does not include, posted up to until; ENotFound for an
+	// unknown count.
 	ChangesSince(countID string, paths []string, until time.Time) ([]StockChange, error)
+}
 
-	// Scans.
+// ScanStore keeps the scans of counts. Scans are keyed by event_id, so an
+// offline device that sends a batch again stores nothing twice.
+type ScanStore interface {
+	// ScanHashes returns the content hashes of the scans of eventIDs
+	// already stored (the others are absent).
 	ScanHashes(eventIDs []string) (map[string]string, error)
 	// ScanDeltas returns the applied quantities of the counted scans of skus
 	// in arrival order, for the floor at zero.
@@ -106,47 +192,59 @@ type Tx interface {
 	// LotTotals sums a count's counted scans that carry a lot or an expiry
 	// date by SKU, lot and expiry.
 	LotTotals(countID string) ([]LotLine, error)
+}
 
-	// Recounts and reports.
+// ReviewStore keeps what review decides on a count: recounts ordered and
+// the postings of its approval.
+type ReviewStore interface {
 	AddRecounts(countID string, lines []RecountLine) error
 	Recounts(countID string) ([]RecountLine, error)
 	SavePostings(countID string, ps []Posting) error
 	Postings(countID string) ([]Posting, error)
-	// ClosedCounts lists counts closed in [from, to) under paths.
-	ClosedCounts(from, to time.Time, paths []string) ([]Count, error)
+}
 
-	// Audit log (append-only).
+// AuditStore is the audit log (append-only).
+type AuditStore interface {
 	Audit(e AuditEntry) error
+	// AuditLog returns the newest limit entries about entity.
 	AuditLog(entity string, limit int) ([]AuditEntry, error)
+}
 
-	// Documents.
+// DocumentStore keeps photographed documents (purchase orders, receipts)
+// and the SKUs they concern.
+type DocumentStore interface {
 	CreateDocument(d Document) error
-	// Document returns a document with every SKU it concerns.
+	// Document returns a document with every SKU it concerns; ENotFound
+	// for an unknown id.
 	Document(id string) (Document, error)
-	// UpdateDocument saves a document and adds the SKUs it does not list yet.
+	// UpdateDocument saves a document and adds the SKUs it does not list
+	// yet; ENotFound for an unknown id.
 	UpdateDocument(d Document) error
-	SetDocumentProgress(id string, progress float64, at time.Time) error
 	// DocumentWithContent reports whether a document has the given SHA-256.
 	DocumentWithContent(sha256 string) (bool, error)
 	// DocumentsForSKU returns the newest documents of sku that are
 	// company-wide or under one of paths (nil: all).
 	DocumentsForSKU(sku string, paths []string, limit int) ([]Document, error)
-	// CatalogNames returns every SKU's code and names.
-	CatalogNames() ([]SKU, error)
-	SKUsWithoutFolder(limit int) ([]SKU, error)
-	MarkSKUFolders(skus []string, at time.Time) error
+}
 
-	// Jobs (the queue of package jobs: long imports, documents). Claims,
-	// lease renewals and outcomes without other writes go through
-	// jobs.Queue; these are the writes a domain transaction makes.
+// JobStore is the background work that survives restarts: the jobs of
+// the queue (package jobs: imports, documents, SKU folders, alert
+// deliveries) as a domain transaction writes them, a document's progress
+// while it is read, and the SKU-folder sync's bookkeeping. Claims, lease
+// renewals and outcomes without other writes go through jobs.Queue.
+type JobStore interface {
 	CreateJob(j Job) error
-	// Job returns a job without its Input (read only by the runner's claim).
+	// Job returns a job without its Input (read only by the runner's
+	// claim); ENotFound for an unknown id.
 	Job(id string) (Job, error)
 	// SetJobProgress and FinishJob write under the lease l of a job being
 	// run, and return jobs.ErrLeaseLost (the caller's transaction must
 	// roll back) when another runner took the job over.
 	SetJobProgress(l jobs.Lease, progress float64, at time.Time) error
 	FinishJob(l jobs.Lease, o jobs.Outcome) error
+	SetDocumentProgress(id string, progress float64, at time.Time) error
+	SKUsWithoutFolder(limit int) ([]SKU, error)
+	MarkSKUFolders(skus []string, at time.Time) error
 }
 
 // EmployeeAuth is an employee with its credentials state.
@@ -179,6 +277,21 @@ type Session struct {
 	DeviceID  string
 	Created   time.Time
 	Expires   time.Time
+	// Family ties the sessions and refresh tokens of one sign-in and its
+	// refreshes (empty for sessions from before refresh tokens).
+	Family string
+}
+
+// RefreshToken is the long-lived token of a sign-in, bound to its device,
+// that gets a new access token once; only its hash is stored.
+type RefreshToken struct {
+	TokenHash string
+	Family    string
+	Employee  string
+	DeviceID  string
+	Created   time.Time
+	Expires   time.Time
+	Used      time.Time // zero until used
 }
 
 // StockFilter selects stock levels: Paths (location paths, any of), SKU.

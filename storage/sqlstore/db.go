@@ -167,6 +167,15 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Pools returns the connection pools by name, for metrics: SQLite's
+// "writer" and "reader", PostgreSQL's one "pool".
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.reader == s.writer {
+		return map[string]*sql.DB{"pool": s.writer}
+	}
+	return map[string]*sql.DB{"writer": s.writer, "reader": s.reader}
+}
+
 // DB returns the writer pool, for benchmarks that compare with raw SQL.
 func (s *Store) DB() *sql.DB { return s.writer }
 
