@@ -131,7 +131,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst
 	// beyond it answers 429 rather than piling up images in memory.
-	m := newMetrics(store.Pools())
+	m := newMetrics(store)
 	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp, metrics: m})
 	a := &app{store: store, svc: svc, metrics: m}
 	// One key signs the local store's download links and the review

@@ -197,3 +197,38 @@ func enqueueJob(ctx context.Context, t *sql.Tx, d dialect, j jobs.New) (int, err
 }
 
 var _ jobs.Queue = (*Store)(nil)
+
+// JobQueueStat is what the queue holds of one kind of job.
+type JobQueueStat struct {
+	Kind    string
+	Waiting int           // queued or due for a retry
+	Running int           // claimed by a runner
+	Oldest  time.Duration // age of the oldest job waiting or running (0: none)
+}
+
+// JobQueueStats reads the queue's depth and age by kind, for metrics.
+func (s *Store) JobQueueStats(ctx context.Context, now time.Time) (_ []JobQueueStat, err error) {
+	defer wrapOp(&err, "JobQueueStats")
+	rows, err := s.readQuery(ctx, `SELECT kind,
+		SUM(CASE WHEN status = 'running' THEN 0 ELSE 1 END),
+		SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END),
+		MIN(created_at)
+		FROM jobs WHERE status IN ('queued', 'retry', 'running') GROUP BY kind ORDER BY kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []JobQueueStat
+	for rows.Next() {
+		var st JobQueueStat
+		var oldest int64
+		if err := rows.Scan(&st.Kind, &st.Waiting, &st.Running, &oldest); err != nil {
+			return nil, err
+		}
+		if age := now.Sub(fromMicros(oldest)); age > 0 {
+			st.Oldest = age
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
