@@ -124,7 +124,11 @@ func newQueueCollector(read func(context.Context, time.Time) ([]sqlstore.JobQueu
 }
 
 // Describe implements prometheus.Collector.
-func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.jobs; ch <- c.oldest; ch <- c.up }
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.jobs
+	ch <- c.oldest
+	ch <- c.up
+}
 
 // Collect implements prometheus.Collector.
 func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
