@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -21,7 +20,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/valyala/fasthttp"
 
 	"pandian/stock"
@@ -37,6 +35,8 @@ type Auth interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
+	Refresh(ctx context.Context, refreshToken, deviceID string) (stock.SignIn, error)
+	LogoutEverywhere(ctx context.Context, a stock.Actor, code string) (stock.LogoutResult, error)
 }
 
 // Admin is master data: locations, SKUs, employees, barcode lookup.
@@ -150,9 +150,10 @@ type Options struct {
 	MaxPhoto, MaxDocument int64
 	// Files serves the local object store's download links (nil: none).
 	Files SignedFiles
-	// Pages are web pages served beside the API (net/http handlers that
-	// answer the full path), by path prefix: the review pages at /review/.
-	Pages map[string]http.Handler
+	// Pages are web pages served beside the API, by path prefix: the
+	// review pages at /review/. Each is mounted on a group at its prefix
+	// whose body limit is PagesSession's.
+	Pages map[string]Mounter
 	// PagesSession is the cookie of a signed-in session of the pages: a
 	// page request with a valid one may send a form of up to 2 MiB, other
 	// page requests 64 KiB.
@@ -171,6 +172,12 @@ type Options struct {
 	// ("https://pandian.example.com"): the served OpenAPI document's
 	// `servers` entry (empty: "/", the server that serves the document).
 	PublicURL string
+}
+
+// Mounter registers web pages on a Fiber router at their prefix
+// (*review.Pages is one).
+type Mounter interface {
+	Mount(r fiber.Router)
 }
 
 // API is the HTTP layer.
@@ -292,6 +299,7 @@ func (a *API) routes(app *fiber.App) {
 	app.Get("/readyz", a.readyz)
 	app.Get("/v1/openapi.json", a.openapiDocument)
 	app.Post("/v1/auth/token", limitBody(tinyBody), a.login)
+	app.Post("/v1/auth/refresh", limitBody(tinyBody), a.refresh)
 	// Download links carry their own signature instead of a token.
 	app.Get("/v1/files/*", a.downloadFile)
 
@@ -340,10 +348,8 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/alert-deliveries", a.listAlertDeliveries)
 	v1.Get("/alert-deliveries/:id", a.getAlertDelivery)
 	v1.Post("/alert-deliveries/:id/retry", tiny, a.retryAlertDelivery)
-	for prefix, h := range a.opts.Pages {
-		page := adaptor.HTTPHandler(h)
-		app.All(prefix, a.pageBody, page)
-		app.All(prefix+"/*", a.pageBody, page)
+	for prefix, pages := range a.opts.Pages {
+		pages.Mount(app.Group(prefix, a.pageBody))
 	}
 	app.Use(func(c *fiber.Ctx) error {
 		return stock.Errorf(stock.ENotFound, "no endpoint %s %s", c.Method(), c.Path())

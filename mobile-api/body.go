@@ -247,7 +247,7 @@ const declaredHeader = "X-Pandian-Declared-Too-Large"
 func (a *API) declaredMax(uri []byte) int64 {
 	path, _, _ := strings.Cut(string(uri), "?")
 	switch {
-	case path == "/v1/auth/token":
+	case path == "/v1/auth/token", path == "/v1/auth/refresh":
 		return tinyBody
 	case strings.HasPrefix(path, "/v1/imports/"):
 		return int64(a.opts.MaxBody)

@@ -45,8 +45,44 @@ func (a *API) unlockEmployee(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// logout revokes the caller's token.
+type refreshBody struct {
+	RefreshToken string `json:"refresh_token"`
+	DeviceID     string `json:"device_id"`
+}
+
+// refresh trades a refresh token for new tokens.
+func (a *API) refresh(c *fiber.Ctx) error {
+	var b refreshBody
+	if err := a.readJSON(c, &b); err != nil {
+		return err
+	}
+	res, err := a.auth.Refresh(c.UserContext(), b.RefreshToken, b.DeviceID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+type logoutBody struct {
+	EmployeeCode string `json:"employee_code"`
+}
+
+// logout revokes the caller's token, or with an employee code every
+// session of that employee.
 func (a *API) logout(c *fiber.Ctx) error {
+	if len(c.Body()) > 0 {
+		var b logoutBody
+		if err := a.readJSON(c, &b); err != nil {
+			return err
+		}
+		if b.EmployeeCode != "" {
+			res, err := a.auth.LogoutEverywhere(c.UserContext(), actorOf(c), b.EmployeeCode)
+			if err != nil {
+				return err
+			}
+			return c.JSON(res)
+		}
+	}
 	token, _ := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
 	if err := a.auth.Logout(c.UserContext(), strings.TrimSpace(token)); err != nil {
 		return err
@@ -217,12 +253,25 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
+// closeCount answers the count view, as every count action does.
 func (a *API) closeCount(c *fiber.Ctx) error {
-	cnt, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
-	if err != nil {
+	if _, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id")); err != nil {
 		return err
 	}
-	return c.JSON(cnt)
+	return a.getCount(c)
+}
+
+// approvedView is the answer to an approval: the count view (as
+// GET /v1/counts/{id}) and what the approval posted.
+type approvedView struct {
+	stock.CountView
+	Approval approval `json:"approval"`
+}
+
+type approval struct {
+	PostedLines     int         `json:"posted_lines"`
+	PostedValue     stock.Money `json:"posted_value"`
+	RecountRequired []string    `json:"recount_required"`
 }
 
 func (a *API) recount(c *fiber.Ctx) error {
@@ -264,7 +313,11 @@ func (a *API) approve(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	v, err := a.counts.Count(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(approvedView{CountView: v, Approval: approval{PostedLines: res.PostedLines, PostedValue: res.PostedValue, RecountRequired: res.RecountRequired}})
 }
 
 func (a *API) report(c *fiber.Ctx) error {

@@ -109,10 +109,12 @@ func TestOpenAPIRoutes(t *testing.T) {
 
 // public are the operations that need no token (the contract's list).
 var public = map[string]bool{
-	"POST /v1/auth/token":  true,
-	"GET /healthz":         true,
-	"GET /readyz":          true,
-	"GET /v1/openapi.json": true,
+	"POST /v1/auth/token": true,
+	// The refresh token is the credential.
+	"POST /v1/auth/refresh": true,
+	"GET /healthz":          true,
+	"GET /readyz":           true,
+	"GET /v1/openapi.json":  true,
 	// Signed download links carry their own signature.
 	"GET /v1/files/{key}": true,
 }

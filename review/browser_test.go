@@ -173,7 +173,7 @@ func TestBrowserReview(t *testing.T) {
 	id := w.standardCount()
 	ctx := browser(t)
 	s := &shots{t: t, dir: artifactsDir(t)}
-	base := w.srv.URL + "/review"
+	base := w.url + "/review"
 	line := func(i int) string { return fmt.Sprintf(`tr[data-sku=%q]`, k[i].sku) }
 
 	// Sign in as the store manager: the count list.

@@ -3,13 +3,14 @@ package review_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -19,6 +20,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"pandian/fixtures"
 	"pandian/review"
@@ -45,7 +48,7 @@ func (codes) Key(code string) (string, error) { return strings.TrimSpace(code), 
 type world struct {
 	t    testing.TB
 	svc  *stock.Service
-	srv  *httptest.Server
+	url  string // the pages' server
 	pins map[string]string
 	// skus are beverage SKUs with book stock at HK-TST, in catalog order.
 	skus []skuInfo
@@ -118,11 +121,27 @@ func newWorld(t testing.TB, opts review.Options) *world {
 		t.Fatalf("only %d beverage SKUs stocked at HK-TST", len(w.skus))
 	}
 	opts.Prefix = "/review"
-	mux := http.NewServeMux()
-	mux.Handle("/review/", review.New(w.svc, opts))
-	w.srv = httptest.NewServer(mux)
-	t.Cleanup(w.srv.Close)
+	w.url = serve(t, review.New(w.svc, opts), nil)
 	return w
+}
+
+// serve serves the pages under /review/ on a loopback Fiber server (with
+// TLS when cfg is set) until the test ends, and returns its base URL.
+func serve(t testing.TB, pages *review.Pages, cfg *tls.Config) string {
+	t.Helper()
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	pages.Mount(app.Group("/review"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scheme := "http"
+	if cfg != nil {
+		ln, scheme = tls.NewListener(ln, cfg), "https"
+	}
+	go app.Listener(ln)
+	t.Cleanup(func() { app.ShutdownWithTimeout(5 * time.Second) })
+	return scheme + "://" + ln.Addr().String()
 }
 
 func (w *world) clock() time.Time {
@@ -246,7 +265,7 @@ type client struct {
 
 func (w *world) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{t: w.t, base: w.srv.URL, hc: &http.Client{Jar: jar, Timeout: time.Minute,
+	return &client{t: w.t, base: w.url, hc: &http.Client{Jar: jar, Timeout: time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 

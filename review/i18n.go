@@ -3,7 +3,6 @@ package review
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -190,6 +189,7 @@ var messages = map[string][2]string{
 	"status.429":            {"Too many attempts", "嘗試次數過多"},
 	"status.503":            {"Temporarily unavailable", "暫時無法使用"},
 	"status.500":            {"Internal error", "內部錯誤"},
+	"timeout":               {"This page took too long to prepare. Try again, or narrow it down (filters, fewer weeks).", "此頁準備時間過長。請再試，或收窄範圍（篩選條件、較少週數）。"},
 }
 
 // loc renders strings, numbers, money and times in one language.
@@ -381,18 +381,17 @@ func (l *loc) ShortDate(v time.Time) string {
 	return v.Format("2 Jan")
 }
 
-// pickLang decides the page language: ?lang= wins (and is remembered in a
-// cookie by the caller), then the lang cookie, then Accept-Language.
-func pickLang(r *http.Request) (lang string, fromQuery bool) {
-	if q := normLang(r.URL.Query().Get("lang")); q != "" {
+// pickLang decides the page language from the query's lang, the lang
+// cookie and the Accept-Language header: ?lang= wins (and is remembered in
+// a cookie by the caller), then the cookie, then Accept-Language.
+func pickLang(query, cookie, accept string) (lang string, fromQuery bool) {
+	if q := normLang(query); q != "" {
 		return q, true
 	}
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l := normLang(c.Value); l != "" {
-			return l, false
-		}
+	if l := normLang(cookie); l != "" {
+		return l, false
 	}
-	return acceptLang(r.Header.Get("Accept-Language")), false
+	return acceptLang(accept), false
 }
 
 // normLang maps a language tag to a supported language, "" if none.

@@ -1,20 +1,24 @@
 package review
 
 import (
+	"bufio"
 	"bytes"
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
+	"pandian/export"
 	"pandian/stock"
 )
 
@@ -36,18 +40,18 @@ type page struct {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // otherLangURL is the current URL with lang switched.
-func otherLangURL(r *http.Request, l *loc) string {
-	q := r.URL.Query()
+func otherLangURL(c *fiber.Ctx, l *loc) string {
+	q := query(c)
 	if l.zh {
 		q.Set("lang", langEN)
 	} else {
 		q.Set("lang", langZH)
 	}
-	return r.URL.Path + "?" + q.Encode()
+	return c.Path() + "?" + q.Encode()
 }
 
-func (h *handler) newPage(q *req, title string) *page {
-	p := &page{L: q.L, P: h.opts.Prefix, Title: title, LangURL: otherLangURL(q.r, q.L), Status: http.StatusOK}
+func (h *Pages) newPage(q *req, title string) *page {
+	p := &page{L: q.L, P: h.opts.Prefix, Title: title, LangURL: otherLangURL(q.c, q.L), Status: http.StatusOK}
 	if q.token != "" {
 		a := q.actor
 		p.Actor = &a
@@ -56,47 +60,46 @@ func (h *handler) newPage(q *req, title string) *page {
 	return p
 }
 
-// render writes a page with its status.
-func (h *handler) render(w http.ResponseWriter, r *http.Request, name string, p *page) {
+// render answers a page with its status.
+func (h *Pages) render(c *fiber.Ctx, name string, p *page) error {
 	var buf bytes.Buffer
 	if err := h.pages[name].Execute(&buf, p); err != nil {
 		h.opts.Logger.Error("review template", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+		return c.Status(http.StatusInternalServerError).SendString("internal error")
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
 	if p.Status == 0 {
 		p.Status = http.StatusOK
 	}
-	w.WriteHeader(p.Status)
-	w.Write(buf.Bytes())
+	return c.Status(p.Status).Send(buf.Bytes())
 }
 
 // renderError answers an error page: with err, its status and message come
 // from the domain error.
-func (h *handler) renderError(w http.ResponseWriter, r *http.Request, l *loc, status int, msg string, errs ...error) {
+func (h *Pages) renderError(c *fiber.Ctx, l *loc, status int, msg string, errs ...error) error {
 	if l == nil {
-		l = h.lang(w, r)
+		l = h.lang(c)
 	}
 	if len(errs) > 0 && errs[0] != nil {
-		status, msg = statusOf(errs[0]), h.errorText(r, l, errs[0])
+		status, msg = statusOf(errs[0]), h.errorText(c, l, errs[0])
 	}
 	if msg == "" {
 		msg = l.T("notfound")
 	}
-	p := &page{L: l, P: h.opts.Prefix, Title: l.T("status." + strconv.Itoa(status)), LangURL: otherLangURL(r, l), Error: msg, Status: status}
+	p := &page{L: l, P: h.opts.Prefix, Title: l.T("status." + strconv.Itoa(status)), LangURL: otherLangURL(c, l), Error: msg, Status: status}
 	p.ErrorTitle = p.Title
-	h.render(w, r, "error", p)
+	return h.render(c, "error", p)
 }
 
 // pageError renders the error page for a domain error while signed in (the
 // header keeps the user's name and sign-out).
-func (h *handler) pageError(q *req, err error) {
+func (h *Pages) pageError(q *req, err error) error {
 	p := h.newPage(q, "")
-	p.Status, p.Error = statusOf(err), h.errorText(q.r, q.L, err)
+	p.Status, p.Error = statusOf(err), h.errorText(q.c, q.L, err)
 	p.Title = q.L.T("status." + strconv.Itoa(p.Status))
 	p.ErrorTitle = p.Title
-	h.render(q.w, q.r, "error", p)
+	return h.render(q.c, "error", p)
 }
 
 // --- sign-in ---------------------------------------------------------------
@@ -107,7 +110,7 @@ type loginData struct {
 }
 
 // safeNext keeps a post-sign-in redirect inside the pages.
-func (h *handler) safeNext(next string) string {
+func (h *Pages) safeNext(next string) string {
 	if strings.HasPrefix(next, h.opts.Prefix+"/") && !strings.HasPrefix(next, "//") && !strings.Contains(next, `\`) &&
 		!strings.HasPrefix(next, h.opts.Prefix+"/login") {
 		return next
@@ -115,62 +118,57 @@ func (h *handler) safeNext(next string) string {
 	return h.opts.Prefix + "/counts"
 }
 
-func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
-	l := h.lang(w, r)
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if _, err := h.svc.Authenticate(r.Context(), c.Value); err == nil {
-			http.Redirect(w, r, h.safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-			return
+func (h *Pages) loginForm(c *fiber.Ctx) error {
+	l := h.lang(c)
+	next := query(c).Get("next")
+	if tok := c.Cookies(sessionCookie); tok != "" {
+		if _, err := h.svc.Authenticate(c.UserContext(), tok); err == nil {
+			return c.Redirect(h.safeNext(next), http.StatusSeeOther)
 		}
 	}
-	h.renderLogin(w, r, l, http.StatusOK, "", loginData{Next: r.URL.Query().Get("next")})
+	return h.renderLogin(c, l, http.StatusOK, "", loginData{Next: next})
 }
 
 // renderLogin shows the sign-in form with a CSRF token bound to the
 // pre-session cookie (set when missing).
-func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, l *loc, status int, msg string, d loginData) {
-	pre := ""
-	if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 20 {
-		pre = c.Value
-	} else {
+func (h *Pages) renderLogin(c *fiber.Ctx, l *loc, status int, msg string, d loginData) error {
+	pre := c.Cookies(preCookie)
+	if len(pre) < 20 {
 		var b [18]byte
 		rand.Read(b[:])
 		pre = base64.RawURLEncoding.EncodeToString(b[:])
-		http.SetCookie(w, &http.Cookie{Name: preCookie, Value: pre, Path: h.cookiePath(), HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
+		c.Cookie(&fiber.Cookie{Name: preCookie, Value: pre, Path: h.cookiePath(), HTTPOnly: true,
+			SameSite: fiber.CookieSameSiteStrictMode, Secure: h.secure(c)})
 	}
-	w.Header().Set("Cache-Control", "no-store")
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	d.Next = h.safeNext(d.Next)
-	p := &page{L: l, P: h.opts.Prefix, Title: l.T("signin"), LangURL: otherLangURL(r, l), CSRF: h.csrf("login", pre), Status: status, Error: msg, D: d}
+	p := &page{L: l, P: h.opts.Prefix, Title: l.T("signin"), LangURL: otherLangURL(c, l), CSRF: h.csrf("login", pre), Status: status, Error: msg, D: d}
 	if msg != "" {
 		p.ErrorTitle = l.T("status." + strconv.Itoa(status))
 	}
-	h.render(w, r, "login", p)
+	return h.render(c, "login", p)
 }
 
-func (h *handler) login(w http.ResponseWriter, r *http.Request) {
-	l := h.lang(w, r)
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		h.renderLogin(w, r, l, http.StatusBadRequest, l.T("signin.required"), loginData{})
-		return
+func (h *Pages) login(c *fiber.Ctx) error {
+	l := h.lang(c)
+	form, err := readForm(c, 64<<10)
+	if err != nil {
+		return h.renderLogin(c, l, http.StatusBadRequest, l.T("signin.required"), loginData{})
 	}
-	d := loginData{Next: r.PostForm.Get("next"), Code: strings.TrimSpace(r.PostForm.Get("code"))}
-	pre, err := r.Cookie(preCookie)
-	if err != nil || !hmacEqual(r.PostForm.Get("csrf"), h.csrf("login", pre.Value)) {
-		h.renderLogin(w, r, l, http.StatusForbidden, l.T("csrf"), d)
-		return
+	d := loginData{Next: form.Get("next"), Code: strings.TrimSpace(form.Get("code"))}
+	pre := c.Cookies(preCookie)
+	if pre == "" || !hmacEqual(form.Get("csrf"), h.csrf("login", pre)) {
+		return h.renderLogin(c, l, http.StatusForbidden, l.T("csrf"), d)
 	}
-	pin := r.PostForm.Get("pin")
+	pin := form.Get("pin")
 	if d.Code == "" || pin == "" {
-		h.renderLogin(w, r, l, http.StatusUnprocessableEntity, l.T("signin.required"), d)
-		return
+		return h.renderLogin(c, l, http.StatusUnprocessableEntity, l.T("signin.required"), d)
 	}
 	// The pages share one device ID: attempts are throttled per client
 	// address instead.
-	s, err := h.svc.LoginFrom(r.Context(), d.Code, pin, h.opts.DeviceID, "web:"+clientHost(r))
+	s, err := h.svc.LoginFrom(c.UserContext(), d.Code, pin, h.opts.DeviceID, "web:"+c.IP())
 	if err != nil {
-		msg := h.errorText(r, l, err)
+		msg := h.errorText(c, l, err)
 		switch stock.ErrorCode(err) {
 		case stock.EUnauthenticated:
 			msg = l.T("signin.wrong")
@@ -180,22 +178,13 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		case stock.ERateLimited:
 			secs, _ := stock.ErrorDetails(err)["retry_after_seconds"].(int)
 			msg = l.Tf("signin.locked", l.duration(time.Duration(secs)*time.Second))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
 		}
-		h.renderLogin(w, r, l, statusOf(err), msg, d)
-		return
+		return h.renderLogin(c, l, statusOf(err), msg, d)
 	}
-	h.setSession(w, r, s)
-	http.SetCookie(w, &http.Cookie{Name: preCookie, Value: "", Path: h.cookiePath(), MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
-	http.Redirect(w, r, h.safeNext(d.Next), http.StatusSeeOther)
-}
-
-// clientHost is the address a request comes from, without its port.
-func clientHost(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
+	h.setSession(c, s)
+	h.forget(c, preCookie)
+	return c.Redirect(h.safeNext(d.Next), http.StatusSeeOther)
 }
 
 // duration formats a wait in minutes (or seconds below one).
@@ -214,12 +203,12 @@ func (l *loc) duration(d time.Duration) string {
 }
 
 // logout revokes the session's token and forgets the cookie.
-func (h *handler) logout(q *req) {
-	if err := h.svc.Logout(q.r.Context(), q.token); err != nil {
+func (h *Pages) logout(q *req) error {
+	if err := h.svc.Logout(q.ctx, q.token); err != nil {
 		h.opts.Logger.Warn("review logout", "err", err)
 	}
-	h.clearSession(q.w, q.r)
-	http.Redirect(q.w, q.r, h.opts.Prefix+"/login", http.StatusSeeOther)
+	h.clearSession(q.c)
+	return q.c.Redirect(h.opts.Prefix+"/login", http.StatusSeeOther)
 }
 
 // --- count list ----------------------------------------------------------
@@ -241,18 +230,17 @@ type countsData struct {
 	Rows     []countRow
 }
 
-func (h *handler) counts(q *req) {
-	status := stock.CountStatus(q.r.URL.Query().Get("status"))
-	cs, err := h.svc.Counts(q.r.Context(), q.actor, "", status)
+func (h *Pages) counts(q *req) error {
+	status := stock.CountStatus(query(q.c).Get("status"))
+	cs, err := h.svc.Counts(q.ctx, q.actor, "", status)
 	if err != nil {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
 	d := countsData{Status: string(status), Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}}
 	for i, c := range cs {
 		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol()}
 		if i < h.opts.ListReports {
-			rep, err := h.svc.Report(q.r.Context(), q.actor, c.ID, "sku", stock.ReportOptions{})
+			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "sku", stock.ReportOptions{})
 			if err == nil {
 				tot := lineTotals(rep.Lines)
 				row.Headline, row.Masked, row.Lines = true, rep.Masked, len(rep.Lines)
@@ -268,7 +256,7 @@ func (h *handler) counts(q *req) {
 	}
 	p := h.newPage(q, q.L.T("counts.title"))
 	p.D = d
-	h.render(q.w, q.r, "counts", p)
+	return h.render(q.c, "counts", p)
 }
 
 // --- a count's report ----------------------------------------------------
@@ -314,8 +302,15 @@ func (f filters) Active() bool {
 	return f.Zone != "" || f.Category != "" || f.Role != "" || f.Employee != "" || f.Lot != "" || f.Expiry != "" || f.Variance
 }
 
-// apply filters and sorts the lines of r.
+// apply filters and sorts the lines of r into a new slice.
 func (f filters) apply(r stock.Report) []stock.ReportLine {
+	return f.filter(r, []stock.ReportLine{})
+}
+
+// filter appends the lines of r that pass the filters to out, sorted, and
+// returns it. out may be r.Lines[:0]: the lines are then filtered and
+// sorted in place.
+func (f filters) filter(r stock.Report, out []stock.ReportLine) []stock.ReportLine {
 	var lotSKUs map[string]bool
 	if f.Lot != "" || f.Expiry != "" {
 		lotSKUs = map[string]bool{}
@@ -325,8 +320,8 @@ func (f filters) apply(r stock.Report) []stock.ReportLine {
 			}
 		}
 	}
-	out := []stock.ReportLine{}
-	for _, l := range r.Lines {
+	for i := range r.Lines {
+		l := &r.Lines[i]
 		switch {
 		case f.Zone != "" && !has(l.Zones, f.Zone),
 			f.Category != "" && l.Category != f.Category,
@@ -336,21 +331,20 @@ func (f filters) apply(r stock.Report) []stock.ReportLine {
 			f.Variance && l.VarianceQty == 0 && !r.Masked:
 			continue
 		}
-		out = append(out, l)
+		out = append(out, *l)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	slices.SortStableFunc(out, func(a, b stock.ReportLine) int {
 		switch f.Sort {
 		case "qty":
-			if x, y := abs64(a.VarianceQty), abs64(b.VarianceQty); x != y {
-				return x > y
+			if c := cmp.Compare(abs64(b.VarianceQty), abs64(a.VarianceQty)); c != 0 {
+				return c
 			}
 		case "abs":
-			if x, y := a.VarianceValue.Abs(), b.VarianceValue.Abs(); x != y {
-				return x > y
+			if c := cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()); c != 0 {
+				return c
 			}
 		}
-		return a.SKU < b.SKU
+		return strings.Compare(a.SKU, b.SKU)
 	})
 	return out
 }
@@ -433,19 +427,17 @@ func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 }
 
 // reportPage renders a count's report, with a refusal or notice.
-func (h *handler) reportPage(q *req, id string, status int, errMsg, notice string) {
-	ctx := q.r.Context()
+func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string) error {
+	ctx := q.ctx
 	cv, err := h.svc.Count(ctx, q.actor, id)
 	if err != nil {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
 	rep, err := h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true})
 	if err != nil {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
-	f := parseFilters(q.r.URL.Query())
+	f := parseFilters(query(q.c))
 	d := reportData{Count: cv, Report: rep, F: f, Lines: f.apply(rep), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
 		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
@@ -504,7 +496,7 @@ func (h *handler) reportPage(q *req, id string, status int, errMsg, notice strin
 		p.Status = status
 		p.ErrorTitle = q.L.T("refused")
 	}
-	h.render(q.w, q.r, "report", p)
+	return h.render(q.c, "report", p)
 }
 
 func keys(m map[string]bool) []string {
@@ -516,16 +508,16 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-func (h *handler) report(q *req) {
-	id := q.r.PathValue("id")
+func (h *Pages) report(q *req) error {
+	id := param(q.c, "id")
 	notice := ""
-	switch q.r.URL.Query().Get("done") {
+	switch query(q.c).Get("done") {
 	case "recount":
-		if cv, err := h.svc.Count(q.r.Context(), q.actor, id); err == nil && cv.Status == stock.StatusRecount {
+		if cv, err := h.svc.Count(q.ctx, q.actor, id); err == nil && cv.Status == stock.StatusRecount {
 			notice = q.L.Tf("recount.done", cv.Round)
 		}
 	case "approve":
-		if rep, err := h.svc.Report(q.r.Context(), q.actor, id, "sku", stock.ReportOptions{}); err == nil {
+		if rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{}); err == nil {
 			n, v := 0, stock.Money(0)
 			for _, l := range rep.Lines {
 				if l.Posted {
@@ -533,45 +525,42 @@ func (h *handler) report(q *req) {
 					v += l.VarianceValue.Abs()
 				}
 			}
-			cv, _ := h.svc.Count(q.r.Context(), q.actor, id)
+			cv, _ := h.svc.Count(q.ctx, q.actor, id)
 			notice = q.L.Tf("approve.done", n, q.L.Money(v, stock.CurrencyOf(cv.LocationPath).Symbol()))
 		}
 	}
-	h.reportPage(q, id, http.StatusOK, "", notice)
+	return h.reportPage(q, id, http.StatusOK, "", notice)
 }
 
 // refuse re-renders the report with the domain's refusal and its status.
-func (h *handler) refuse(q *req, id string, err error) {
+func (h *Pages) refuse(q *req, id string, err error) error {
 	if stock.ErrorCode(err) == stock.ENotFound {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
-	h.reportPage(q, id, statusOf(err), h.errorText(q.r, q.L, err), "")
+	return h.reportPage(q, id, statusOf(err), h.errorText(q.c, q.L, err), "")
 }
 
-func (h *handler) recount(q *req) {
-	id := q.r.PathValue("id")
-	in := stock.RecountInput{SKUs: q.r.PostForm["sku"], Assignee: strings.TrimSpace(q.r.PostForm.Get("assignee"))}
-	if _, err := h.svc.OrderRecount(q.r.Context(), q.actor, id, in); err != nil {
-		h.refuse(q, id, err)
-		return
+func (h *Pages) recount(q *req) error {
+	id := param(q.c, "id")
+	in := stock.RecountInput{SKUs: q.form["sku"], Assignee: strings.TrimSpace(q.form.Get("assignee"))}
+	if _, err := h.svc.OrderRecount(q.ctx, q.actor, id, in); err != nil {
+		return h.refuse(q, id, err)
 	}
-	http.Redirect(q.w, q.r, h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=recount", http.StatusSeeOther)
+	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=recount", http.StatusSeeOther)
 }
 
-func (h *handler) approve(q *req) {
-	id := q.r.PathValue("id")
-	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.r.PostForm.Get("uncounted")}
-	for k, vs := range q.r.PostForm {
+func (h *Pages) approve(q *req) error {
+	id := param(q.c, "id")
+	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted")}
+	for k, vs := range q.form {
 		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
 			in.ReasonCodes[sku] = vs[0]
 		}
 	}
-	if _, err := h.svc.Approve(q.r.Context(), q.actor, id, in); err != nil {
-		h.refuse(q, id, err)
-		return
+	if _, err := h.svc.Approve(q.ctx, q.actor, id, in); err != nil {
+		return h.refuse(q, id, err)
 	}
-	http.Redirect(q.w, q.r, h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=approve", http.StatusSeeOther)
+	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=approve", http.StatusSeeOther)
 }
 
 // --- drill-down ----------------------------------------------------------
@@ -583,31 +572,28 @@ type scansData struct {
 	Photos  bool // photo scans link to their photo
 }
 
-func (h *handler) scans(q *req) {
-	id, sku := q.r.PathValue("id"), q.r.PathValue("sku")
-	scans, err := h.svc.CountScans(q.r.Context(), q.actor, id, stock.ScanFilter{SKU: sku, Limit: 2000})
+func (h *Pages) scans(q *req) error {
+	id, sku := param(q.c, "id"), param(q.c, "sku")
+	scans, err := h.svc.CountScans(q.ctx, q.actor, id, stock.ScanFilter{SKU: sku, Limit: 2000})
 	if err != nil {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
 	p := h.newPage(q, q.L.Tf("scans.title", sku))
 	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil}
-	h.render(q.w, q.r, "scans", p)
+	return h.render(q.c, "scans", p)
 }
 
 // photo sends the browser to the photo that a count's photo scans were
 // read from (a short-lived download link).
-func (h *handler) photo(q *req) {
+func (h *Pages) photo(q *req) error {
 	if h.photos == nil {
-		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
-		return
+		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	u, err := h.photos.ScanPhoto(q.r.Context(), q.actor, q.r.PathValue("id"), q.r.PathValue("photo"))
+	u, err := h.photos.ScanPhoto(q.ctx, q.actor, param(q.c, "id"), param(q.c, "photo"))
 	if err != nil {
-		h.pageError(q, err)
-		return
+		return h.pageError(q, err)
 	}
-	http.Redirect(q.w, q.r, u, http.StatusSeeOther)
+	return q.c.Redirect(u, http.StatusSeeOther)
 }
 
 // PhotoID returns the photo a scan was read from ("" for a scanner scan):
@@ -625,60 +611,79 @@ func PhotoID(s stock.Scan) string {
 
 // --- exports -------------------------------------------------------------
 
-// filteredReport is the report of a count with the page's filters applied.
-func (h *handler) filteredReport(q *req) (stock.Report, stock.Count, bool) {
-	id := q.r.PathValue("id")
-	cv, err := h.svc.Count(q.r.Context(), q.actor, id)
+// filteredReport is the report of a count with the page's filters applied
+// (in place: the report is this request's own, and a 100k-line count is
+// not copied); ok is false when an error page was answered.
+func (h *Pages) filteredReport(q *req) (rep stock.Report, c stock.Count, ok bool, err error) {
+	id := param(q.c, "id")
+	cv, err := h.svc.Count(q.ctx, q.actor, id)
 	if err != nil {
-		h.pageError(q, err)
-		return stock.Report{}, stock.Count{}, false
+		return rep, c, false, h.pageError(q, err)
 	}
-	rep, err := h.svc.Report(q.r.Context(), q.actor, id, "sku", stock.ReportOptions{Lots: true})
+	rep, err = h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{Lots: true})
 	if err != nil {
-		h.pageError(q, err)
-		return rep, cv.Count, false
+		return rep, cv.Count, false, h.pageError(q, err)
 	}
-	rep.Lines = parseFilters(q.r.URL.Query()).apply(rep)
-	return rep, cv.Count, true
+	rep.Lines = parseFilters(query(q.c)).filter(rep, rep.Lines[:0])
+	return rep, cv.Count, true, nil
 }
 
-func (h *handler) exportCSV(q *req) {
-	rep, c, ok := h.filteredReport(q)
+func (h *Pages) exportCSV(q *req) error {
+	rep, c, ok, err := h.filteredReport(q)
 	if !ok {
-		return
+		return err
 	}
-	q.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	q.w.Header().Set("Content-Disposition", `attachment; filename="count-`+safeFilename(c.ID)+`.csv"`)
-	if err := writeCSV(q.w, rep, string(stock.CurrencyOf(c.LocationPath))); err != nil {
-		h.opts.Logger.Warn("review csv", "count", c.ID, "err", err)
-	}
+	currency := string(stock.CurrencyOf(c.LocationPath))
+	return h.stream(q, export.CSVContentType, "count-"+safeFilename(c.ID)+".csv", func(w *bufio.Writer) error {
+		return writeCSV(&flushing{w: w}, rep, currency)
+	})
 }
 
-func (h *handler) exportXLSX(q *req) {
+func (h *Pages) exportXLSX(q *req) error {
 	if h.opts.XLSX == nil && h.opts.XLSXFor == nil {
-		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
-		return
+		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	rep, c, ok := h.filteredReport(q)
+	rep, c, ok, err := h.filteredReport(q)
 	if !ok {
-		return
+		return err
 	}
-	h.streamXLSX(q, "count-"+safeFilename(c.ID)+".xlsx", func(w io.Writer) error {
+	currency, lang := string(stock.CurrencyOf(c.LocationPath)), q.L.Lang
+	return h.stream(q, export.ContentType, "count-"+safeFilename(c.ID)+".xlsx", func(w *bufio.Writer) error {
 		if h.opts.XLSXFor != nil {
-			return h.opts.XLSXFor(w, rep, string(stock.CurrencyOf(c.LocationPath)), q.L.Lang)
+			return h.opts.XLSXFor(w, rep, currency, lang)
 		}
 		return h.opts.XLSX(w, rep)
 	})
 }
 
-// streamXLSX writes a workbook straight into the answer (large counts are
-// never held in memory); an error once it has started can only be logged.
-func (h *handler) streamXLSX(q *req, filename string, write func(io.Writer) error) {
-	q.w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	q.w.Header().Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	if err := write(q.w); err != nil {
-		h.opts.Logger.Warn("review xlsx", "file", filename, "err", err)
+// stream answers a download written by write as the client reads it
+// (fasthttp's body stream writer: chunked, the writer blocks while the
+// client is slow, nothing is held whole in memory). write runs after the
+// handler has returned, so it must use nothing of the request (Fiber's
+// strings are reused): its inputs are computed before. An error once the
+// answer has started can only be logged; the client sees a cut file.
+func (h *Pages) stream(q *req, contentType, filename string, write func(*bufio.Writer) error) error {
+	q.c.Set(fiber.HeaderContentType, contentType)
+	q.c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
+	log := h.opts.Logger
+	q.c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		if err := write(w); err != nil {
+			log.Warn("review download", "file", filename, "err", err)
+		}
+		w.Flush()
+	})
+	return nil
+}
+
+// flushing passes the CSV writer's blocks on to the client at once.
+type flushing struct{ w *bufio.Writer }
+
+func (f *flushing) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil {
+		err = f.w.Flush()
 	}
+	return n, err
 }
 
 func safeFilename(s string) string {

@@ -5,14 +5,19 @@
 // by employee role with a chart, and CSV (and, when plugged in, XLSX)
 // downloads. Traditional Chinese and English.
 //
-// The pages are plain server-rendered HTML (net/http, html/template,
+// The pages are plain server-rendered HTML (Fiber handlers, html/template,
 // embedded templates and one style sheet); they work without JavaScript
-// and on a 10" tablet.
+// and on a 10" tablet. Downloads are streamed with fasthttp's body stream
+// writer: a 100k-line CSV or workbook goes to the client as it is written,
+// never whole in memory.
 //
-// Mounting: New answers the paths under Options.Prefix itself (it does not
-// strip the prefix), so mount it on that prefix with a trailing slash:
+// Mounting: Mount registers the pages on a Fiber router at Options.Prefix:
 //
-//	mux.Handle("/review/", review.New(svc, review.Options{Prefix: "/review"}))
+//	pages := review.New(svc, review.Options{Prefix: "/review"})
+//	pages.Mount(app.Group("/review"))
+//
+// Every page's work runs under a deadline (Options.Timeout): the domain
+// calls get a context that ends with it.
 //
 // Sessions: signing in calls Service.LoginFrom with the employee code and
 // PIN, throttled per client address;
@@ -32,13 +37,18 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"html/template"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"pandian/stock"
 )
@@ -73,7 +83,7 @@ type LocationReader interface {
 
 // Options configure the pages.
 type Options struct {
-	// Prefix is the path the handler is mounted under, without a trailing
+	// Prefix is the path the pages are mounted under, without a trailing
 	// slash ("/review"); "" serves from the root.
 	Prefix string
 	// XLSX writes a report as an Excel workbook; nil hides the Excel links
@@ -99,10 +109,13 @@ type Options struct {
 	// sorting (default 1000); the CSV download has them all.
 	MaxLines int
 	// SecureCookies marks the cookies Secure even on plain-HTTP requests,
-	// for a deployment behind a TLS-terminating proxy (or a fasthttp
-	// adaptor that does not fill Request.TLS). TLS requests always get
-	// Secure cookies.
+	// for a deployment behind a TLS-terminating proxy. TLS requests always
+	// get Secure cookies.
 	SecureCookies bool
+	// Timeout bounds the work of one page (the domain calls, the report
+	// computed for a download; not the client's reading of a download):
+	// default 2 minutes.
+	Timeout time.Duration
 	// Now returns the current time (tests); default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; default slog.Default().
@@ -139,19 +152,19 @@ const SessionCookie = sessionCookie
 //go:embed templates/*.html static/*
 var assets embed.FS
 
-type handler struct {
+// Pages are the review pages over a domain service; Mount serves them.
+type Pages struct {
 	svc  Service
 	locs LocationReader
 	// photos links scans to their photos (nil: no links).
 	photos PhotoLinker
 	opts   Options
 	key    []byte
-	mux    *http.ServeMux
 	pages  map[string]*template.Template
 }
 
 // New returns the review pages over svc.
-func New(svc Service, opts Options) http.Handler {
+func New(svc Service, opts Options) *Pages {
 	opts.Prefix = strings.TrimRight(opts.Prefix, "/")
 	if opts.DeviceID == "" {
 		opts.DeviceID = "review-web"
@@ -162,13 +175,16 @@ func New(svc Service, opts Options) http.Handler {
 	if opts.MaxLines <= 0 {
 		opts.MaxLines = 1000
 	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 2 * time.Minute
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	h := &handler{svc: svc, opts: opts, key: opts.CSRFKey, mux: http.NewServeMux(), pages: map[string]*template.Template{}}
+	h := &Pages{svc: svc, opts: opts, key: opts.CSRFKey, pages: map[string]*template.Template{}}
 	if len(h.key) == 0 {
 		h.key = make([]byte, 32)
 		if _, err := rand.Read(h.key); err != nil {
@@ -180,151 +196,233 @@ func New(svc Service, opts Options) http.Handler {
 	for _, p := range []string{"login", "counts", "report", "scans", "roles", "error"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
-	p := opts.Prefix
-	h.mux.HandleFunc("GET "+p+"/{$}", h.home)
-	h.mux.HandleFunc("GET "+p+"/login", h.loginForm)
-	h.mux.HandleFunc("POST "+p+"/login", h.login)
-	h.mux.HandleFunc("POST "+p+"/logout", h.authed(h.logout))
-	h.mux.HandleFunc("GET "+p+"/counts", h.authed(h.counts))
-	h.mux.HandleFunc("GET "+p+"/counts/{id}", h.authed(h.report))
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/lines/{sku}", h.authed(h.scans))
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/photos/{photo}", h.authed(h.photo))
-	h.mux.HandleFunc("POST "+p+"/counts/{id}/recount", h.authed(h.recount))
-	h.mux.HandleFunc("POST "+p+"/counts/{id}/approve", h.authed(h.approve))
-	// A GET of a form's address (a bookmark, or the language switch on a
-	// refusal page) goes to the report.
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/recount", h.toReport)
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/approve", h.toReport)
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.csv", h.authed(h.exportCSV))
-	h.mux.HandleFunc("GET "+p+"/counts/{id}/export.xlsx", h.authed(h.exportXLSX))
-	h.mux.HandleFunc("GET "+p+"/reports/roles", h.authed(h.roles))
-	h.mux.HandleFunc("GET "+p+"/reports/roles/export.xlsx", h.authed(h.rolesXLSX))
-	h.mux.HandleFunc("GET "+p+"/static/style.css", h.static)
 	return h
 }
 
-// ServeHTTP sets the security headers every answer carries and routes.
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	hd := w.Header()
-	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("X-Frame-Options", "DENY")
-	hd.Set("Referrer-Policy", "same-origin")
-	if _, pattern := h.mux.Handler(r); pattern == "" {
-		h.renderError(w, r, nil, http.StatusNotFound, "")
-		return
+// Mount registers the pages on r, a router at Options.Prefix
+// (app.Group(prefix), with whatever middleware the application puts in
+// front: the server's bounds the body of a page request). Paths under the
+// prefix that no page serves answer the pages' 404.
+func (h *Pages) Mount(r fiber.Router) {
+	r.Use(h.begin)
+	r.Get("/", h.home)
+	r.Get("/login", h.loginForm)
+	r.Post("/login", h.login)
+	r.Post("/logout", h.authed(h.logout))
+	r.Get("/counts", h.authed(h.counts))
+	r.Get("/counts/:id", h.authed(h.report))
+	r.Get("/counts/:id/lines/:sku", h.authed(h.scans))
+	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
+	r.Post("/counts/:id/recount", h.authed(h.recount))
+	r.Post("/counts/:id/approve", h.authed(h.approve))
+	// A GET of a form's address (a bookmark, or the language switch on a
+	// refusal page) goes to the report.
+	r.Get("/counts/:id/recount", h.toReport)
+	r.Get("/counts/:id/approve", h.toReport)
+	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
+	r.Get("/counts/:id/export.xlsx", h.authed(h.exportXLSX))
+	r.Get("/reports/roles", h.authed(h.roles))
+	r.Get("/reports/roles/export.xlsx", h.authed(h.rolesXLSX))
+	r.Get("/static/style.css", h.static)
+	r.Use(h.notFound)
+}
+
+// securityHeaders are on every answer of the pages.
+var securityHeaders = [][2]string{
+	{"Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"},
+	{"X-Content-Type-Options", "nosniff"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "same-origin"},
+}
+
+// begin runs first on every page request: it sets the security headers
+// and the request's deadline. (A router's prefix also matches longer
+// names, "/reviewer": those are left to the application.)
+func (h *Pages) begin(c *fiber.Ctx) error {
+	if !h.under(c.Path()) {
+		return c.Next()
 	}
-	h.mux.ServeHTTP(w, r)
+	for _, kv := range securityHeaders {
+		c.Set(kv[0], kv[1])
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), h.opts.Timeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// under reports whether path is the prefix or below it.
+func (h *Pages) under(path string) bool {
+	p := strings.ToLower(path)
+	pre := strings.ToLower(h.opts.Prefix)
+	return pre == "" || p == pre || strings.HasPrefix(p, pre+"/")
+}
+
+// notFound answers the paths under the prefix that no page serves.
+func (h *Pages) notFound(c *fiber.Ctx) error {
+	if !h.under(c.Path()) {
+		return c.Next()
+	}
+	return h.renderError(c, nil, http.StatusNotFound, "")
 }
 
 // req is one request's context for the pages.
 type req struct {
-	w     http.ResponseWriter
-	r     *http.Request
+	c     *fiber.Ctx
+	ctx   context.Context // ends with the page's deadline
 	L     *loc
 	actor stock.Actor
 	token string
+	form  url.Values // a POST's form
 }
 
+// param is a path parameter, unescaped (Fiber gives them as sent), and
+// copied: Fiber's strings are only valid during the request.
+func param(c *fiber.Ctx, name string) string {
+	v := c.Params(name)
+	if u, err := url.PathUnescape(v); err == nil {
+		return u
+	}
+	return strings.Clone(v)
+}
+
+// query is the request's query string, parsed (copied).
+func query(c *fiber.Ctx) url.Values {
+	v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return v
+}
+
+// readForm reads a POSTed form of at most limit bytes (a form is only read
+// when sent as application/x-www-form-urlencoded; other bodies give an
+// empty form, as net/http's ParseForm does).
+func readForm(c *fiber.Ctx, limit int) (url.Values, error) {
+	mt, _, _ := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if mt != "application/x-www-form-urlencoded" {
+		return url.Values{}, nil
+	}
+	var body []byte
+	if c.Request().IsBodyStream() {
+		// Not read yet (the application mounted the pages on a streaming
+		// server without reading the body first): at most limit+1 bytes.
+		b, err := io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), int64(limit)+1))
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	} else {
+		body = c.Body()
+	}
+	if len(body) > limit {
+		return nil, errFormTooLarge
+	}
+	return url.ParseQuery(string(body))
+}
+
+var errFormTooLarge = stock.Errorf(stock.ETooLarge, "the form is too large")
+
 // lang decides the request's language and remembers a ?lang= choice.
-func (h *handler) lang(w http.ResponseWriter, r *http.Request) *loc {
-	lang, fromQuery := pickLang(r)
+func (h *Pages) lang(c *fiber.Ctx) *loc {
+	lang, fromQuery := pickLang(c.Query("lang"), c.Cookies(langCookie), c.Get(fiber.HeaderAcceptLanguage))
 	if fromQuery {
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: h.cookiePath(), MaxAge: 365 * 24 * 3600,
-			SameSite: http.SameSiteLaxMode, Secure: h.secure(r)})
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: h.cookiePath(), MaxAge: 365 * 24 * 3600,
+			SameSite: fiber.CookieSameSiteLaxMode, Secure: h.secure(c)})
 	}
 	return newLoc(lang)
 }
 
-func (h *handler) cookiePath() string { return h.opts.Prefix + "/" }
+func (h *Pages) cookiePath() string { return h.opts.Prefix + "/" }
 
 // secure reports whether cookies get the Secure attribute.
-func (h *handler) secure(r *http.Request) bool { return r.TLS != nil || h.opts.SecureCookies }
+func (h *Pages) secure(c *fiber.Ctx) bool { return c.Context().IsTLS() || h.opts.SecureCookies }
 
 // authed resolves the session cookie; GETs without a valid session are sent
 // to the sign-in page, other methods answer 401. POSTs must carry the
 // session's CSRF token.
-func (h *handler) authed(fn func(*req)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		q := &req{w: w, r: r, L: h.lang(w, r)}
-		c, err := r.Cookie(sessionCookie)
-		if err == nil {
-			q.token = c.Value
-			q.actor, err = h.svc.Authenticate(r.Context(), c.Value)
+func (h *Pages) authed(fn func(*req) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		q := &req{c: c, ctx: c.UserContext(), L: h.lang(c)}
+		tok := strings.Clone(c.Cookies(sessionCookie))
+		var err error = stock.Errorf(stock.EUnauthenticated, "no session")
+		if tok != "" {
+			q.token = tok
+			q.actor, err = h.svc.Authenticate(q.ctx, tok)
 		}
 		if err != nil {
-			if c != nil && stock.ErrorCode(err) != stock.EUnauthenticated {
+			if tok != "" && stock.ErrorCode(err) != stock.EUnauthenticated {
 				// The database is away (or a bug): keep the session.
-				h.renderError(w, r, q.L, 0, "", err)
-				return
+				return h.renderError(c, q.L, 0, "", err)
 			}
-			if c != nil {
-				h.clearSession(w, r)
+			if tok != "" {
+				h.clearSession(c)
 			}
-			if r.Method == http.MethodGet {
-				next := r.URL.RequestURI()
-				http.Redirect(w, r, h.opts.Prefix+"/login?next="+urlQueryEscape(next), http.StatusSeeOther)
-				return
+			if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+				return c.Redirect(h.opts.Prefix+"/login?next="+urlQueryEscape(c.OriginalURL()), http.StatusSeeOther)
 			}
-			h.renderError(w, r, q.L, http.StatusUnauthorized, q.L.T("signin.expired"))
-			return
+			return h.renderError(c, q.L, http.StatusUnauthorized, q.L.T("signin.expired"))
 		}
-		if r.Method == http.MethodPost {
+		if c.Method() == fiber.MethodPost {
 			// An approval form holds a reason per line: 2 MiB is room for
 			// tens of thousands of them.
-			r.Body = http.MaxBytesReader(w, r.Body, 2<<20)
-			if err := r.ParseForm(); err != nil || !hmacEqual(r.PostForm.Get("csrf"), h.csrf("session", q.token)) {
-				h.renderError(w, r, q.L, http.StatusForbidden, q.L.T("csrf"))
-				return
+			form, err := readForm(c, 2<<20)
+			if err != nil || !hmacEqual(form.Get("csrf"), h.csrf("session", q.token)) {
+				return h.renderError(c, q.L, http.StatusForbidden, q.L.T("csrf"))
 			}
+			q.form = form
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		fn(q)
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return fn(q)
 	}
 }
 
 // csrf is the form token bound to a session (or pre-session) secret.
-func (h *handler) csrf(kind, secret string) string {
+func (h *Pages) csrf(kind, secret string) string {
 	m := hmac.New(sha256.New, h.key)
 	m.Write([]byte("pandian-review:" + kind + ":" + secret))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func (h *handler) setSession(w http.ResponseWriter, r *http.Request, s stock.SignIn) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Token, Path: h.cookiePath(), Expires: s.Expires,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
+func (h *Pages) setSession(c *fiber.Ctx, s stock.SignIn) {
+	c.Cookie(&fiber.Cookie{Name: sessionCookie, Value: s.Token, Path: h.cookiePath(), Expires: s.Expires,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: h.secure(c)})
 }
 
-func (h *handler) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: h.cookiePath(), MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secure(r)})
+// forget deletes a cookie (an expiry in the past: fasthttp writes no
+// negative Max-Age).
+func (h *Pages) forget(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: h.cookiePath(), Expires: fasthttp.CookieExpireDelete,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: h.secure(c)})
 }
 
-func (h *handler) static(w http.ResponseWriter, r *http.Request) {
+func (h *Pages) clearSession(c *fiber.Ctx) { h.forget(c, sessionCookie) }
+
+func (h *Pages) static(c *fiber.Ctx) error {
 	b, err := assets.ReadFile("static/style.css")
 	if err != nil {
-		http.NotFound(w, r)
-		return
+		return h.renderError(c, nil, http.StatusNotFound, "")
 	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write(b)
+	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(b)
 }
 
-func (h *handler) toReport(w http.ResponseWriter, r *http.Request) {
-	u := h.opts.Prefix + "/counts/" + url.PathEscape(r.PathValue("id"))
-	if r.URL.RawQuery != "" {
-		u += "?" + r.URL.RawQuery
+func (h *Pages) toReport(c *fiber.Ctx) error {
+	u := h.opts.Prefix + "/counts/" + url.PathEscape(param(c, "id"))
+	if qs := c.Request().URI().QueryString(); len(qs) > 0 {
+		u += "?" + string(qs)
 	}
-	http.Redirect(w, r, u, http.StatusSeeOther)
+	return c.Redirect(u, http.StatusSeeOther)
 }
 
-func (h *handler) home(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, h.opts.Prefix+"/counts", http.StatusSeeOther)
+func (h *Pages) home(c *fiber.Ctx) error {
+	return c.Redirect(h.opts.Prefix+"/counts", http.StatusSeeOther)
 }
 
-// statusOf maps a domain error to an HTTP status, as the API does.
+// statusOf maps a domain error to an HTTP status, as the API does; a page
+// whose deadline passed answers 503.
 func statusOf(err error) int {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return http.StatusServiceUnavailable
+	}
 	switch stock.ErrorCode(err) {
 	case stock.EInvalid:
 		return http.StatusUnprocessableEntity
@@ -348,9 +446,13 @@ func statusOf(err error) int {
 
 // errorText is what a page shows of a domain error: the domain's message
 // (internal errors are logged and shown as a generic message).
-func (h *handler) errorText(r *http.Request, l *loc, err error) string {
+func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		h.opts.Logger.Warn("review page deadline", "path", c.Path(), "timeout", h.opts.Timeout, "err", err)
+		return l.T("timeout")
+	}
 	if stock.ErrorCode(err) == stock.EInternal {
-		h.opts.Logger.Error("review page", "path", r.URL.Path, "err", err)
+		h.opts.Logger.Error("review page", "path", c.Path(), "err", err)
 		return l.T("status.500")
 	}
 	if stock.ErrorCode(err) == stock.ENotFound {

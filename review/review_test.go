@@ -490,15 +490,16 @@ func TestSecureCookiesAndLimits(t *testing.T) {
 	w := newWorld(t, review.Options{})
 	id := w.standardCount()
 	// Over TLS the cookies are Secure.
-	mux := http.NewServeMux()
-	mux.Handle("/review/", review.New(w.svc, review.Options{Prefix: "/review", MaxLines: 2}))
-	srv := httptest.NewTLSServer(mux)
-	defer srv.Close()
+	// (httptest's TLS server lends its certificate and a client that
+	// trusts it.)
+	certs := httptest.NewTLSServer(http.NotFoundHandler())
+	defer certs.Close()
+	base := serve(t, review.New(w.svc, review.Options{Prefix: "/review", MaxLines: 2}), certs.TLS)
 	jar, _ := cookiejar.New(nil)
-	hc := srv.Client()
+	hc := certs.Client()
 	hc.Jar = jar
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c := &client{t: t, base: srv.URL, hc: hc}
+	c := &client{t: t, base: base, hc: hc}
 	login := c.get("/review/login")
 	for _, ck := range login.Cookies() {
 		if !ck.Secure || !ck.HttpOnly {
@@ -588,12 +589,8 @@ func (f *flaky) Authenticate(ctx context.Context, token string) (stock.Actor, er
 func TestOutageKeepsTheSession(t *testing.T) {
 	w := newWorld(t, review.Options{})
 	f := &flaky{Service: w.svc}
-	mux := http.NewServeMux()
-	mux.Handle("/review/", review.New(f, review.Options{Prefix: "/review"}))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
 	c := w.client()
-	c.base = srv.URL
+	c.base = serve(t, review.New(f, review.Options{Prefix: "/review"}), nil)
 	c.mustSignIn("E007", w.pins["E007"])
 	f.down.Store(true)
 	r := c.get("/review/counts")
@@ -643,5 +640,37 @@ func TestCurrencyUnderMAC(t *testing.T) {
 	contains(t, ad.get("/review/counts/"+c.ID).body, "MOP$")
 	if r := ad.get("/review/counts/" + c.ID + "/export.xlsx"); r.StatusCode != 200 || cur != "MOP" {
 		t.Errorf("xlsx for a store under /MAC/: %d in %q, want MOP", r.StatusCode, cur)
+	}
+}
+
+// stalled is the domain with a count list that never comes back by
+// itself: it waits for the request's context.
+type stalled struct{ *stock.Service }
+
+func (s stalled) Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestPageDeadline: a page's work runs under Options.Timeout; a page the
+// domain cannot answer in time gets a 503 page saying so, with the
+// session kept, instead of holding the connection.
+func TestPageDeadline(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	c := w.client()
+	c.base = serve(t, review.New(stalled{w.svc}, review.Options{Prefix: "/review", Timeout: 300 * time.Millisecond}), nil)
+	c.mustSignIn("E007", w.pins["E007"])
+	start := time.Now()
+	r := c.get("/review/counts")
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(r.body, "took too long") {
+		t.Fatalf("stalled page: %d after %v: %.300s", r.StatusCode, time.Since(start), r.body)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the stalled page answered after %v, with a 300 ms deadline", d)
+	}
+	contains(t, r.body, `id="signout"`) // still signed in
+	// Pages that do not stall still answer.
+	if r = c.get("/review/reports/roles"); r.StatusCode != 200 {
+		t.Errorf("role report: %d", r.StatusCode)
 	}
 }

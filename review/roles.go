@@ -1,15 +1,16 @@
 package review
 
 import (
+	"bufio"
 	"fmt"
 	"html/template"
-	"io"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"pandian/export"
 	"pandian/stock"
 )
 
@@ -47,12 +48,12 @@ func weekStart(t time.Time) time.Time {
 
 // roles is the cross-count report by employee role: the period's summary
 // and the accuracy per role per week (one Discrepancies call per week).
-func (h *handler) roles(q *req) {
-	d, ok := h.rolesSummary(q)
+func (h *Pages) roles(q *req) error {
+	d, ok, err := h.rolesSummary(q)
 	if !ok {
-		return
+		return err
 	}
-	ctx := q.r.Context()
+	ctx := q.ctx
 	seen := map[string]bool{}
 	for _, g := range d.Summary.Groups {
 		seen[g.Key] = true
@@ -60,8 +61,7 @@ func (h *handler) roles(q *req) {
 	for ws := d.From; ws.Before(d.To); ws = ws.AddDate(0, 0, 7) {
 		cr, err := h.svc.Discrepancies(ctx, q.actor, ws, ws.AddDate(0, 0, 7), d.Location, "role")
 		if err != nil {
-			h.pageError(q, err)
-			return
+			return h.pageError(q, err)
 		}
 		wk := week{Start: ws, Counts: cr.Counts, Roles: map[string]weekPoint{}}
 		for _, g := range cr.Groups {
@@ -77,13 +77,14 @@ func (h *handler) roles(q *req) {
 	d.XLSX = h.opts.CrossXLSXFor != nil
 	p := h.newPage(q, q.L.T("roles.title"))
 	p.D = d
-	h.render(q.w, q.r, "roles", p)
+	return h.render(q.c, "roles", p)
 }
 
 // rolesSummary reads the period (weeks, location) of the role report from
-// the query and the summary by role over it.
-func (h *handler) rolesSummary(q *req) (rolesData, bool) {
-	v := q.r.URL.Query()
+// the query and the summary by role over it; ok is false when an error
+// page was answered.
+func (h *Pages) rolesSummary(q *req) (d rolesData, ok bool, err error) {
+	v := query(q.c)
 	weeks, err := strconv.Atoi(v.Get("weeks"))
 	if err != nil || weeks < 1 {
 		weeks = 8
@@ -91,37 +92,35 @@ func (h *handler) rolesSummary(q *req) (rolesData, bool) {
 	if weeks > 26 {
 		weeks = 26
 	}
-	d := rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: stock.CurrencyHKD.Symbol()}
+	d = rolesData{Weeks: weeks, Location: strings.TrimSpace(v.Get("location")), Currency: stock.CurrencyHKD.Symbol()}
 	d.To = weekStart(h.opts.Now()).AddDate(0, 0, 7)
 	d.From = d.To.AddDate(0, 0, -7*weeks)
-	d.Summary, err = h.svc.Discrepancies(q.r.Context(), q.actor, d.From, d.To, d.Location, "role")
+	d.Summary, err = h.svc.Discrepancies(q.ctx, q.actor, d.From, d.To, d.Location, "role")
 	if err != nil {
-		h.pageError(q, err)
-		return d, false
+		return d, false, h.pageError(q, err)
 	}
-	return d, true
+	return d, true, nil
 }
 
 // rolesXLSX downloads the role report's summary as an Excel workbook.
-func (h *handler) rolesXLSX(q *req) {
+func (h *Pages) rolesXLSX(q *req) error {
 	if h.opts.CrossXLSXFor == nil {
-		h.renderError(q.w, q.r, q.L, http.StatusNotFound, "")
-		return
+		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	d, ok := h.rolesSummary(q)
+	d, ok, err := h.rolesSummary(q)
 	if !ok {
-		return
+		return err
 	}
-	currency := string(h.crossCurrency(q, d.Location))
-	h.streamXLSX(q, "roles-"+d.From.Format("20060102")+".xlsx", func(w io.Writer) error {
-		return h.opts.CrossXLSXFor(w, d.Summary, currency, q.L.Lang)
+	currency, lang := string(h.crossCurrency(q, d.Location)), q.L.Lang
+	return h.stream(q, export.ContentType, "roles-"+d.From.Format("20060102")+".xlsx", func(w *bufio.Writer) error {
+		return h.opts.CrossXLSXFor(w, d.Summary, currency, lang)
 	})
 }
 
 // crossCurrency is the currency of a cross-count report: Macau pataca
 // when the location (or, without one, the caller's whole scope) is under
 // Macau.
-func (h *handler) crossCurrency(q *req, location string) stock.Currency {
+func (h *Pages) crossCurrency(q *req, location string) stock.Currency {
 	codes := q.actor.Employee.Scope
 	if location != "" {
 		codes = []string{location}
@@ -132,7 +131,7 @@ func (h *handler) crossCurrency(q *req, location string) stock.Currency {
 	for _, c := range codes {
 		path := "/" + c + "/" // the code alone when its path is unknown
 		if h.locs != nil {
-			if l, err := h.locs.Location(q.r.Context(), q.actor, c); err == nil {
+			if l, err := h.locs.Location(q.ctx, q.actor, c); err == nil {
 				path = l.Path
 			}
 		}

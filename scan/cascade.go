@@ -130,8 +130,8 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		func() { r.scan1D(work, rowHistogram, 48) },
 		func() { r.decode2D(work, false, nil) },
 		func() {
-			if small { // the symbol may be all there is
-				r.decode2D(work, false, pureBarcode)
+			if small { // the symbol may be all there is (so no tiles)
+				r.decode2DWhole(work, false, pureBarcode)
 			}
 		},
 		func() { r.scan1D(work, localBlocks, 48) },
@@ -161,8 +161,13 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		},
 		func() {
 			if small {
-				r.decode2D(grown(), false, nil)
-				r.decode2D(grown(), true, nil)
+				// The whole enlarged image only, not its tiles: this is
+				// a fallback for photos where nothing was read yet, and
+				// the tiles of a 4× larger image cost the most of any
+				// stage (the first-read mode, which never tiles, reads
+				// as much).
+				r.decode2DWhole(grown(), false, nil)
+				r.decode2DWhole(grown(), true, nil)
 			}
 		},
 		func() {
@@ -210,6 +215,9 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
 		func() { r.scan1D(rotated(), rowAdaptive, 48) },
+		// QR Codes found but sampled wrong (few pixels a module, a bent
+		// label): grey levels on a grid fitted to the alignment patterns.
+		func() { r.resampleQR(work) },
 		// Data Matrix printed mirrored (seen through film, or the image
 		// flipped by a front camera): gozxing's reader, unlike its QR
 		// reader, does not try the mirror image itself.
@@ -425,6 +433,12 @@ func (r *run) decode2D(v *view, globalHistogram bool, hints map[gozxing.DecodeHi
 			}
 		}
 	}
+}
+
+// decode2DWhole is decode2D without the tiles: the whole of v and, with
+// All set, the parts around each symbol found.
+func (r *run) decode2DWhole(v *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+	r.decode2DIn(v, newLumSource(v.g), 0, 0, globalHistogram, hints, 0)
 }
 
 // decode2DIn runs the 2D readers on src, a window at (x0, y0) of v.

@@ -32,6 +32,7 @@ type config struct {
 	Jobs        bool
 	PINCost     int
 	TokenTTL    time.Duration
+	RefreshTTL  time.Duration
 	LogLevel    string
 	// LogFormat is "json" (one JSON object a line, default) or "text"
 	// (slog's key=value lines, for developers).
@@ -118,6 +119,7 @@ var settings = []setting{
 	{"PANDIAN_DEMO", "false", "demo", "load the demo data set into an empty database", func(c *config) any { return &c.Demo }},
 	{"PANDIAN_JOBS", "true", "jobs", "run background jobs in this process", func(c *config) any { return &c.Jobs }},
 	{"PANDIAN_TOKEN_TTL", "12h", "", "", func(c *config) any { return &c.TokenTTL }},
+	{"PANDIAN_REFRESH_TTL", "720h", "", "", func(c *config) any { return &c.RefreshTTL }},
 	{"PANDIAN_PIN_COST", "10", "", "", func(c *config) any { return &c.PINCost }},
 	{"PANDIAN_SIGNIN_ATTEMPTS", "5", "", "", func(c *config) any { return &c.SignInAttempts }},
 	{"PANDIAN_SIGNIN_LOCK", "1m", "", "", func(c *config) any { return &c.SignInLock }},

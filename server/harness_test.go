@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"pandian/stock"
 	"sync"
 	"testing"
 	"time"
@@ -100,6 +101,16 @@ func startServerWith(t testing.TB, cfg config) *testServer {
 // and listens on a loopback port until the test ends.
 func serveTest(t testing.TB, cfg config, jobs bool, opts func(*mobileapi.Options)) *testServer {
 	t.Helper()
+	return serveTestApp(t, cfg, jobs, func(_ *app, o *mobileapi.Options) {
+		if opts != nil {
+			opts(o)
+		}
+	})
+}
+
+// serveTestApp is serveTest with options that may use the wired app.
+func serveTestApp(t testing.TB, cfg config, jobs bool, opts func(*app, *mobileapi.Options)) *testServer {
+	t.Helper()
 	db := "sqlite"
 	if cfg.DatabaseURL != "" {
 		db = "postgres"
@@ -123,7 +134,7 @@ func serveTest(t testing.TB, cfg config, jobs bool, opts func(*mobileapi.Options
 	}
 	o := a.apiOptions(cfg)
 	if opts != nil {
-		opts(&o)
+		opts(a, &o)
 	}
 	api := mobileapi.New(a.svc, o)
 	go api.Listener(ln)
@@ -298,4 +309,15 @@ func readCSV(t testing.TB, data []byte) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// approved is the API's answer to an approval: the count view and what
+// was posted.
+type approved struct {
+	stock.CountView
+	Approval struct {
+		PostedLines     int         `json:"posted_lines"`
+		PostedValue     stock.Money `json:"posted_value"`
+		RecountRequired []string    `json:"recount_required"`
+	} `json:"approval"`
 }

@@ -11,11 +11,20 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// SignIn is the answer to a successful login.
+// SignIn is the answer to a successful login or refresh: an access token
+// and, unless refresh tokens are off, a refresh token bound to the device.
 type SignIn struct {
-	Token    string    `json:"token"`
-	Expires  time.Time `json:"expires_at"`
-	Employee Employee  `json:"employee"`
+	Token          string    `json:"token"`
+	Expires        time.Time `json:"expires_at"`
+	RefreshToken   string    `json:"refresh_token,omitempty"`
+	RefreshExpires time.Time `json:"refresh_expires_at,omitzero"`
+	Employee       Employee  `json:"employee"`
+}
+
+// LogoutResult is the answer to logging an employee out everywhere.
+type LogoutResult struct {
+	Employee string `json:"employee_code"`
+	Sessions int    `json:"sessions_revoked"`
 }
 
 // AllSources is the throttle source that stands for every source that never
@@ -183,22 +192,147 @@ func (s *Service) LoginFrom(ctx context.Context, code, pin, deviceID, source str
 		}
 		return SignIn{}, lockedError(now, until)
 	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
-		return SignIn{}, err
-	}
-	token := base64.RawURLEncoding.EncodeToString(raw[:])
-	sess := Session{TokenHash: hashToken(token), Employee: code, DeviceID: deviceID, Created: now, Expires: now.Add(s.cfg.TokenTTL)}
+	var res SignIn
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.SignInSucceeded(code, source, now, one, counted); err != nil {
 			return err
 		}
-		return tx.CreateSession(sess)
+		var err error
+		res, err = s.issue(tx, emp.Employee, deviceID, newToken(), now)
+		return err
+	})
+	return res, err
+}
+
+// newToken returns 256 random bits, base64url: a token or a family id.
+func newToken() string {
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		panic(err) // crypto/rand does not fail on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(raw[:])
+}
+
+// issue stores an access token and (unless off) a refresh token of family
+// for emp on deviceID.
+func (s *Service) issue(tx Tx, emp Employee, deviceID, family string, now time.Time) (SignIn, error) {
+	token := newToken()
+	sess := Session{TokenHash: hashToken(token), Employee: emp.Code, DeviceID: deviceID, Created: now, Expires: now.Add(s.cfg.TokenTTL), Family: family}
+	if err := tx.CreateSession(sess); err != nil {
+		return SignIn{}, err
+	}
+	res := SignIn{Token: token, Expires: sess.Expires, Employee: emp}
+	if s.cfg.RefreshTTL > 0 {
+		refresh := newToken()
+		r := RefreshToken{TokenHash: hashToken(refresh), Family: family, Employee: emp.Code, DeviceID: deviceID, Created: now, Expires: now.Add(s.cfg.RefreshTTL)}
+		if err := tx.CreateRefresh(r); err != nil {
+			return SignIn{}, err
+		}
+		res.RefreshToken, res.RefreshExpires = refresh, r.Expires
+	}
+	return res, nil
+}
+
+// Refresh trades a refresh token for a new access token and a new refresh
+// token (rotation), on the device it was issued to; the access tokens
+// issued before in the same sign-in end. A refresh token is good once: one
+// presented again (a copy, or a replay) ends the whole sign-in, so a
+// stolen token stops working for both holders. Every refresh is audited.
+func (s *Service) Refresh(ctx context.Context, refreshToken, deviceID string) (SignIn, error) {
+	fail := Errorf(EUnauthenticated, "unknown, used or expired refresh token; sign in again")
+	if refreshToken == "" || len(refreshToken) > 200 {
+		return SignIn{}, fail
+	}
+	now := s.Now()
+	var res SignIn
+	var reused bool
+	err := s.store.Write(ctx, func(tx Tx) error {
+		r, err := tx.UseRefresh(hashToken(refreshToken), now)
+		if ErrorCode(err) == ENotFound {
+			return fail
+		}
+		if err != nil {
+			return err
+		}
+		if !r.Used.IsZero() {
+			n, err := tx.RevokeFamily(r.Family)
+			if err != nil {
+				return err
+			}
+			reused = true
+			return tx.Audit(AuditEntry{At: now, Actor: "system", Action: "session.refresh_reused", Entity: "employee:" + r.Employee,
+				Details: map[string]any{"device_id": r.DeviceID, "sessions_revoked": n, "first_used": r.Used}})
+		}
+		if r.DeviceID != deviceID {
+			return Errorf(EUnauthenticated, "this refresh token belongs to another device; sign in again")
+		}
+		if !now.Before(r.Expires) {
+			return fail
+		}
+		emp, err := tx.Employee(r.Employee)
+		if err != nil {
+			return err
+		}
+		if err := tx.EndFamilySessions(r.Family); err != nil { // the old access token
+			return err
+		}
+		if res, err = s.issue(tx, emp, deviceID, r.Family, now); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{At: now, Actor: emp.Code, Action: "session.refresh", Entity: "employee:" + emp.Code,
+			Details: map[string]any{"device_id": deviceID}})
 	})
 	if err != nil {
 		return SignIn{}, err
 	}
-	return SignIn{Token: token, Expires: sess.Expires, Employee: emp.Employee}, nil
+	if reused {
+		return SignIn{}, fail
+	}
+	return res, nil
+}
+
+// LogoutEverywhere ends every session and refresh token of employee code,
+// on all devices: the employee themself, an admin, or a manager whose
+// scope holds the employee's whole scope (for a lost or stolen device).
+// Audited.
+func (s *Service) LogoutEverywhere(ctx context.Context, actor Actor, code string) (LogoutResult, error) {
+	res := LogoutResult{Employee: code}
+	err := s.store.Write(ctx, func(tx Tx) error {
+		emp, err := tx.Employee(code)
+		if err != nil {
+			return err
+		}
+		if err := s.mayLogOut(tx, actor, emp); err != nil {
+			return err
+		}
+		if res.Sessions, err = tx.RevokeEmployee(code); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{At: s.Now(), Actor: actor.Employee.Code, Action: "session.logout_all", Entity: "employee:" + code,
+			Details: map[string]any{"sessions_revoked": res.Sessions}})
+	})
+	return res, err
+}
+
+// mayLogOut: oneself; admins anyone; store and regional managers the
+// employees all of whose scope is inside theirs, other than admins and
+// auditors (404 outside their scope, as for any resource).
+func (s *Service) mayLogOut(tx Tx, actor Actor, emp Employee) error {
+	switch {
+	case actor.Employee.Code == emp.Code, actor.Role() == RoleAdmin:
+		return nil
+	case actor.Role() != RoleStoreManager && actor.Role() != RoleRegionalManager:
+		return Errorf(EForbidden, "role %s may not log other employees out", actor.Role())
+	case emp.Role.WholeCompany() || len(emp.Scope) == 0:
+		return Errorf(EForbidden, "only an admin may log out a company-wide employee")
+	}
+	for _, code := range emp.Scope {
+		loc, err := tx.Location(code)
+		if err != nil || !actor.InScope(loc) {
+			return Errorf(ENotFound, "employee %s not found", emp.Code)
+		}
+	}
+	return nil
 }
 
 // lockedError is the answer to an attempt on a locked source.
@@ -283,7 +417,21 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if token == "" || len(token) > 200 {
 		return Errorf(EUnauthenticated, "missing or malformed bearer token")
 	}
-	return s.store.Write(ctx, func(tx Tx) error { return tx.DeleteSession(hashToken(token)) })
+	return s.store.Write(ctx, func(tx Tx) error {
+		// The sign-in's refresh token ends with it.
+		sess, _, err := tx.Session(hashToken(token))
+		if ErrorCode(err) == ENotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if sess.Family != "" {
+			_, err = tx.RevokeFamily(sess.Family)
+			return err
+		}
+		return tx.DeleteSession(sess.TokenHash)
+	})
 }
 
 func hashToken(token string) string {

@@ -15,6 +15,7 @@ import (
 // Config holds the tunables of the domain.
 type Config struct {
 	TokenTTL             time.Duration // lifetime of a sign-in token
+	RefreshTTL           time.Duration // lifetime of a refresh token (0: refresh tokens off)
 	MaxLoginFailures     int           // sign-in attempts per source before a lock-out
 	LockDuration         time.Duration // how long a source's first lock-out lasts
 	MaxLockDuration      time.Duration // the longest lock-out (each further one doubles)
@@ -22,9 +23,6 @@ type Config struct {
 	MaxScansPerBatch     int           // scans in one request
 	MaxMovementsPerBatch int           // movements in one request
 	PINCost              int           // bcrypt cost of PIN hashes
-	// JobStale is how long a running job may go without news (progress,
-	// heartbeat) before another runner takes it over: its runner died.
-	JobStale time.Duration
 	// ClockSkew is how far a device's clock may be off before its scan
 	// times are not trusted (see Scan.ClockSuspect).
 	ClockSkew time.Duration
@@ -34,6 +32,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		TokenTTL:             12 * time.Hour,
+		RefreshTTL:           30 * 24 * time.Hour,
 		MaxLoginFailures:     5,
 		LockDuration:         time.Minute,
 		MaxLockDuration:      time.Hour,
@@ -41,7 +40,6 @@ func DefaultConfig() Config {
 		MaxScansPerBatch:     5000,
 		MaxMovementsPerBatch: 5000,
 		PINCost:              10,
-		JobStale:             2 * time.Minute,
 		ClockSkew:            5 * time.Minute,
 	}
 }

@@ -3,6 +3,8 @@ package stock
 import (
 	"context"
 	"time"
+
+	"pandian/jobs"
 )
 
 // Store is the persistence the domain needs. Read runs fn on a consistent
@@ -106,7 +108,8 @@ type AuthStore interface {
 	// lock durations; it returns how many sources were locked at now.
 	UnlockSignIn(code string, now time.Time, p ThrottlePolicy) (int, error)
 	// PruneSignIns forgets the untrusted, unlocked sources without an
-	// attempt since before.
+	// attempt since before, and the sessions and refresh tokens expired
+	// before.
 	PruneSignIns(before time.Time) (int64, error)
 	// Employees returns up to limit employees by code after afterCode.
 	Employees(afterCode string, limit int) ([]Employee, error)
@@ -115,6 +118,21 @@ type AuthStore interface {
 	// Session returns a session and its employee; ENotFound if no session
 	// has tokenHash.
 	Session(tokenHash string) (Session, Employee, error)
+	// CreateRefresh stores a refresh token.
+	CreateRefresh(r RefreshToken) error
+	// UseRefresh marks the refresh token with tokenHash used at now and
+	// returns it as it was: Used is zero when this call used it, else the
+	// time of the earlier use. ENotFound if there is none (revoked).
+	UseRefresh(tokenHash string, now time.Time) (RefreshToken, error)
+	// EndFamilySessions deletes the sessions of family (its access tokens),
+	// keeping its refresh tokens (used ones are kept to catch a reuse).
+	EndFamilySessions(family string) error
+	// RevokeFamily deletes the sessions and refresh tokens of family and
+	// returns how many sessions ended.
+	RevokeFamily(family string) (int, error)
+	// RevokeEmployee deletes every session and refresh token of employee
+	// code and returns how many sessions ended.
+	RevokeEmployee(code string) (int, error)
 }
 
 // MovementStore keeps book stock: levels and the movements that change
@@ -223,21 +241,21 @@ type DocumentStore interface {
 	Documents(f DocumentFilter) ([]Document, error)
 }
 
-// JobStore is the background work that survives restarts: the queue of
-// long imports and document reads, a document's progress while it is read,
-// and the SKU-folder sync's bookkeeping.
+// JobStore is the background work that survives restarts: the jobs of
+// the queue (package jobs: imports, documents, SKU folders, alert
+// deliveries) as a domain transaction writes them, a document's progress
+// while it is read, and the SKU-folder sync's bookkeeping. Claims, lease
+// renewals and outcomes without other writes go through jobs.Queue.
 type JobStore interface {
 	CreateJob(j Job) error
-	// Job returns a job without its Input (read only by ClaimJob);
-	// ENotFound for an unknown id.
+	// Job returns a job without its Input (read only by the runner's
+	// claim); ENotFound for an unknown id.
 	Job(id string) (Job, error)
-	// UpdateJob saves a job's state; its Input is left as stored unless
-	// j.Input is nil, which clears it.
-	UpdateJob(j Job) error
-	// ClaimJob takes, as running, the oldest job whose kind starts with
-	// kind that is queued, or running without news since staleBefore;
-	// false when there is none.
-	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
+	// SetJobProgress and FinishJob write under the lease l of a job being
+	// run, and return jobs.ErrLeaseLost (the caller's transaction must
+	// roll back) when another runner took the job over.
+	SetJobProgress(l jobs.Lease, progress float64, at time.Time) error
+	FinishJob(l jobs.Lease, o jobs.Outcome) error
 	SetDocumentProgress(id string, progress float64, at time.Time) error
 	SKUsWithoutFolder(limit int) ([]SKU, error)
 	MarkSKUFolders(skus []string, at time.Time) error
@@ -273,6 +291,21 @@ type Session struct {
 	DeviceID  string
 	Created   time.Time
 	Expires   time.Time
+	// Family ties the sessions and refresh tokens of one sign-in and its
+	// refreshes (empty for sessions from before refresh tokens).
+	Family string
+}
+
+// RefreshToken is the long-lived token of a sign-in, bound to its device,
+// that gets a new access token once; only its hash is stored.
+type RefreshToken struct {
+	TokenHash string
+	Family    string
+	Employee  string
+	DeviceID  string
+	Created   time.Time
+	Expires   time.Time
+	Used      time.Time // zero until used
 }
 
 // StockFilter selects stock levels: Paths (location paths, any of), SKU.
@@ -349,11 +382,12 @@ type ScanStats struct {
 	ClockSuspect int64 `json:"clock_suspect_scans"`
 }
 
-// Job is a long piece of work (an import) that survives restarts.
+// Job is a long piece of work (an import, a document) that survives
+// restarts; package jobs runs it.
 type Job struct {
 	ID       string    `json:"id"`
 	Kind     string    `json:"kind"`
-	Status   string    `json:"status"` // queued|running|done|failed
+	Status   string    `json:"status"` // queued|running|retry|done|failed
 	Progress float64   `json:"progress"`
 	Actor    string    `json:"actor"`
 	Input    []byte    `json:"-"`

@@ -145,15 +145,103 @@ func (t *tx) PruneSignIns(before time.Time) (_ int64, err error) {
 	if err != nil {
 		return 0, err
 	}
+	// Tokens expired since before: nothing can use them any more.
+	if _, err := t.exec(`DELETE FROM sessions WHERE expires_at < ?`, at); err != nil {
+		return 0, err
+	}
+	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE expires_at < ?`, at); err != nil {
+		return 0, err
+	}
 	return res.RowsAffected()
+}
+
+// EndFamilySessions deletes the sessions (access tokens) of a sign-in's
+// family, keeping its refresh tokens.
+func (t *tx) EndFamilySessions(family string) (err error) {
+	defer wrapOp(&err, "EndFamilySessions")
+	_, err = t.exec(`DELETE FROM sessions WHERE family = ?`, family)
+	return err
 }
 
 // CreateSession stores a session by its token hash.
 func (t *tx) CreateSession(s stock.Session) (err error) {
 	defer wrapOp(&err, "CreateSession")
-	_, err = t.exec(`INSERT INTO sessions (token_hash, employee, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		s.TokenHash, s.Employee, s.DeviceID, micros(s.Created), micros(s.Expires))
+	_, err = t.exec(`INSERT INTO sessions (token_hash, employee, device_id, created_at, expires_at, family) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.TokenHash, s.Employee, s.DeviceID, micros(s.Created), micros(s.Expires), s.Family)
 	return err
+}
+
+// CreateRefresh stores a refresh token by its hash.
+func (t *tx) CreateRefresh(r stock.RefreshToken) (err error) {
+	defer wrapOp(&err, "CreateRefresh")
+	_, err = t.exec(`INSERT INTO refresh_tokens (token_hash, family, employee, device_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.TokenHash, r.Family, r.Employee, r.DeviceID, micros(r.Created), micros(r.Expires))
+	return err
+}
+
+// UseRefresh marks a refresh token used at now and returns it as it was
+// before (Used zero the first time).
+func (t *tx) UseRefresh(tokenHash string, now time.Time) (_ stock.RefreshToken, err error) {
+	defer wrapOp(&err, "UseRefresh")
+	var r stock.RefreshToken
+	var created, expires, used int64
+	err = t.queryRow(`SELECT token_hash, family, employee, device_id, created_at, expires_at, used_at FROM refresh_tokens WHERE token_hash = ?`, tokenHash).
+		Scan(&r.TokenHash, &r.Family, &r.Employee, &r.DeviceID, &created, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, notFound("refresh token", "")
+	}
+	if err != nil {
+		return r, err
+	}
+	r.Created, r.Expires = fromMicros(created), fromMicros(expires)
+	if used != 0 {
+		r.Used = fromMicros(used)
+		return r, nil
+	}
+	// Only one of two concurrent uses finds it unused.
+	res, err := t.exec(`UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, micros(now), tokenHash)
+	if err != nil {
+		return r, err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return r, err
+	} else if n == 0 {
+		r.Used = now
+	}
+	return r, nil
+}
+
+// RevokeFamily deletes the sessions and refresh tokens of a sign-in's
+// family; it returns how many sessions it ended.
+func (t *tx) RevokeFamily(family string) (_ int, err error) {
+	defer wrapOp(&err, "RevokeFamily")
+	if family == "" {
+		return 0, nil
+	}
+	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE family = ?`, family); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(`DELETE FROM sessions WHERE family = ?`, family)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// RevokeEmployee deletes every session and refresh token of an employee;
+// it returns how many sessions it ended.
+func (t *tx) RevokeEmployee(code string) (_ int, err error) {
+	defer wrapOp(&err, "RevokeEmployee")
+	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE employee = ?`, code); err != nil {
+		return 0, err
+	}
+	res, err := t.exec(`DELETE FROM sessions WHERE employee = ?`, code)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // DeleteSession removes a session (sign-out).
@@ -170,9 +258,9 @@ func (t *tx) Session(tokenHash string) (_ stock.Session, _ stock.Employee, err e
 	var e stock.Employee
 	var scope string
 	var created, expires int64
-	err = t.queryRow(`SELECT s.token_hash, s.employee, s.device_id, s.created_at, s.expires_at, e.code, e.name, e.role, e.scope
+	err = t.queryRow(`SELECT s.token_hash, s.employee, s.device_id, s.created_at, s.expires_at, s.family, e.code, e.name, e.role, e.scope
 		FROM sessions s JOIN employees e ON e.code = s.employee WHERE s.token_hash = ?`, tokenHash).
-		Scan(&s.TokenHash, &s.Employee, &s.DeviceID, &created, &expires, &e.Code, &e.Name, &e.Role, &scope)
+		Scan(&s.TokenHash, &s.Employee, &s.DeviceID, &created, &expires, &s.Family, &e.Code, &e.Name, &e.Role, &scope)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, e, notFound("session", "")
 	}
