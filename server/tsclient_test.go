@@ -10,8 +10,9 @@ import (
 
 // TestTypedClient: TypeScript types generated from the served
 // /v1/openapi.json (openapi-typescript) compile with a small client
-// (tools/ts-client/client.ts: sign in, look a code up, open a count, post
-// scans twice, read the report), and the client works against the server.
+// (tools/ts-client/client.ts: sign in, sync the catalog page by page and
+// then its changes, open a count, post scans twice, read the report, page
+// the audit log to its end), and the client works against the server.
 // Needs Node.js and npm (the tools come from the npm registry, pinned);
 // skipped without them outside CI.
 func TestTypedClient(t *testing.T) {
@@ -22,8 +23,7 @@ func TestTypedClient(t *testing.T) {
 		t.Skip("npm is missing (Node.js): the typed-client test needs it")
 	}
 	s := startServer(t, "sqlite")
-	mgr := employeeWith(t, "store_manager", "HK-TST")
-	cmd := exec.Command("../tools/ts-client/run.sh", s.URL, mgr, pinOf(t, mgr))
+	cmd := exec.Command("../tools/ts-client/run.sh", s.URL, "ADMIN", pinOf(t, "ADMIN"))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -34,12 +34,28 @@ func TestTypedClient(t *testing.T) {
 		Employee, SKU, Count string
 		Accepted, Duplicates int
 		Counted              *int64
+		Catalog              int    `json:"catalog"`
+		CatalogPages         int    `json:"catalog_pages"`
+		Changed              int    `json:"changed_since_sync"`
+		OfflineSKU           string `json:"offline_sku"`
+		AuditEntries         int    `json:"audit_entries"`
+		AuditPages           int    `json:"audit_pages"`
 	}
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("typed client printed %q: %v\n%s", out, err, stderr.String())
 	}
-	if got.Employee != mgr || got.SKU != "SKU-000001" || got.Accepted != 2 || got.Duplicates != 2 || got.Counted == nil || *got.Counted != 5 {
+	if got.Employee != "ADMIN" || got.SKU != "SKU-000001" || got.Accepted != 2 || got.Duplicates != 2 || got.Counted == nil || *got.Counted != 5 {
 		t.Errorf("typed client saw %+v (counted %v)", got, got.Counted)
+	}
+	var catalog struct {
+		SKUs []struct{ SKU string } `json:"skus"`
+	}
+	s.mustJSON("GET", "/v1/skus?limit=1000", "ADMIN", nil, 200, &catalog)
+	if got.Catalog < 500 || got.Catalog != len(catalog.SKUs) || got.CatalogPages < 2 || got.Changed != 0 || got.OfflineSKU != "SKU-000001" {
+		t.Errorf("catalog sync: %d SKUs in %d pages (the server has %d), %d changed since, offline %q", got.Catalog, got.CatalogPages, len(catalog.SKUs), got.Changed, got.OfflineSKU)
+	}
+	if got.AuditEntries < 3 || got.AuditPages < 1 {
+		t.Errorf("audit: %d entries in %d pages", got.AuditEntries, got.AuditPages)
 	}
 	var c struct{ Location string }
 	s.mustJSON("GET", "/v1/counts/"+got.Count, "ADMIN", nil, 200, &c)

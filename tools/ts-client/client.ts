@@ -37,8 +37,27 @@ const me = await api.GET("/v1/me");
 if (!me.data) fail("me", me.error, me.response.status);
 const store = me.data.employee.scope[0] ?? "HK-TST";
 
-// What a handheld resolves offline: the products of the codes it scans.
-const lookup = await api.GET("/v1/lookup", { params: { query: { code: "4894033001501" } } });
+// Catalog sync: the whole catalog page by page, then only what changed.
+const catalog = new Map<string, components["schemas"]["SKU"]>();
+let cursor: string | undefined;
+let syncCursor = "";
+let pages = 0;
+for (;;) {
+  const page = await api.GET("/v1/skus", { params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } } });
+  if (!page.data) fail("catalog", page.error, page.response.status);
+  for (const sku of page.data.skus) catalog.set(sku.sku, sku);
+  syncCursor = page.data.sync_cursor;
+  pages++;
+  if (!page.data.next_cursor) break;
+  cursor = page.data.next_cursor;
+}
+const changed = await api.GET("/v1/skus", { params: { query: { cursor: syncCursor } } });
+if (!changed.data) fail("catalog changes", changed.error, changed.response.status);
+
+// What a handheld resolves offline: the product of the code it scans.
+const scanned = "4894033001501";
+const offline = [...catalog.values()].find((s) => s.barcodes.some((b) => b.code === scanned));
+const lookup = await api.GET("/v1/lookup", { params: { query: { code: scanned } } });
 if (!lookup.data) fail("lookup", lookup.error, lookup.response.status);
 
 const opened = await api.POST("/v1/counts", {
@@ -73,7 +92,26 @@ if (typeof report.data === "string") throw new Error("report: not JSON");
 const sku = lookup.data.sku;
 const line = report.data.lines.find((l) => l.sku === sku);
 
+// The audit log, page by page, to its end.
+let auditEntries = 0;
+let auditPages = 0;
+let auditCursor: string | undefined;
+for (;;) {
+  const page = await api.GET("/v1/audit", { params: { query: { limit: 50, ...(auditCursor ? { cursor: auditCursor } : {}) } } });
+  if (!page.data) fail("audit", page.error, page.response.status);
+  auditEntries += page.data.entries.length;
+  auditPages++;
+  if (!page.data.next_cursor) break;
+  auditCursor = page.data.next_cursor;
+}
+
 console.log(JSON.stringify({
+  catalog: catalog.size,
+  catalog_pages: pages,
+  changed_since_sync: changed.data.skus.length,
+  offline_sku: offline?.sku ?? null,
+  audit_entries: auditEntries,
+  audit_pages: auditPages,
   employee: me.data.employee.code,
   sku: lookup.data.sku,
   count: countId,
