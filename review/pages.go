@@ -216,38 +216,240 @@ func (h *Pages) logout(q *req) error {
 type countRow struct {
 	stock.Count
 	Currency string
-	Headline bool // the variance below was computed
+	Title    string // store · scope ("尖沙咀店 · 飲品")
+	Opener   string // the opener's name ("" when unknown)
+	Headline bool   // the variance below was computed
 	Masked   bool
-	Lines    int
+	Lines    int // lines in the count (in scope, and any counted outside the snapshot)
+	Counted  int // lines scanned
 	VarLines int
 	AbsValue stock.Money
 	NetValue stock.Money
 }
 
+// option is one choice of a picker.
+type option struct{ Value, Label string }
+
 type countsData struct {
 	Status   string
 	Statuses []stock.CountStatus
+	Store    string
+	Stores   []option // the caller's stores
+	From, To string   // opened between (YYYY-MM-DD, Hong Kong time), inclusive
 	Rows     []countRow
+	Page     int // 1-based
+	Pages    int
+	Total    int // counts that match
+	First    int // 1-based position of the first row shown
+	Prev     string
+	Next     string
+	Capped   bool // the domain answered its maximum: older counts are not listed
+}
+
+// countListMax is what stock.Service.Counts answers at most.
+const countListMax = 500
+
+// dateParam parses a YYYY-MM-DD date as the start of that day in Hong Kong
+// time.
+func dateParam(s string) (time.Time, error) { return time.ParseInLocation("2006-01-02", s, hkt) }
+
+// locationIndex is the caller's locations by code ("" when the service
+// cannot list them).
+func (h *Pages) locationIndex(q *req) map[string]stock.Location {
+	out := map[string]stock.Location{}
+	if h.dir == nil {
+		return out
+	}
+	ls, err := h.dir.Locations(q.ctx, q.actor, "")
+	if err != nil {
+		h.opts.Logger.Warn("review locations", "err", err)
+		return out
+	}
+	for _, l := range ls {
+		out[l.Code] = l
+	}
+	return out
+}
+
+// storeOf is the store a location belongs to (itself when it is one; the
+// location itself when no store is above it).
+func storeOf(locs map[string]stock.Location, code string) stock.Location {
+	l, ok := locs[code]
+	if !ok {
+		return stock.Location{Code: code}
+	}
+	for cur := l; ; {
+		if cur.Kind == stock.KindStore {
+			return cur
+		}
+		p, ok := locs[cur.Parent]
+		if !ok || cur.Parent == "" {
+			return l
+		}
+		cur = p
+	}
+}
+
+// locName is a location's name, or its code when unknown.
+func locName(locs map[string]stock.Location, code string) string {
+	if l, ok := locs[code]; ok && l.Name != "" {
+		return l.Name
+	}
+	return code
+}
+
+// countTitle names a count by its store and scope: "尖沙咀店 · 飲品",
+// "尖沙咀店 · 零食區", "尖沙咀店 · 6 SKUs", "尖沙咀店 · Whole store".
+func countTitle(l *loc, c stock.Count, locs map[string]stock.Location) string {
+	st := storeOf(locs, c.Location)
+	title := locName(locs, st.Code)
+	var parts []string
+	if c.Location != st.Code {
+		parts = append(parts, locName(locs, c.Location))
+	}
+	for _, z := range c.Scope.Zones {
+		parts = append(parts, locName(locs, z))
+	}
+	for _, cat := range c.Scope.Categories {
+		parts = append(parts, l.Cat(cat))
+	}
+	if n := len(c.Scope.SKUs); n > 0 {
+		parts = append(parts, l.Tf("scope.skus", n))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, l.T("scope.all"))
+	}
+	sep := ", "
+	if l.zh {
+		sep = "、"
+	}
+	return title + " · " + strings.Join(parts, sep)
+}
+
+// names looks employees' names up (an empty map when the service cannot).
+func (h *Pages) names(q *req, codes []string) map[string]string {
+	if h.dir == nil || len(codes) == 0 {
+		return map[string]string{}
+	}
+	m, err := h.dir.EmployeeNames(q.ctx, q.actor, codes)
+	if err != nil {
+		h.opts.Logger.Warn("review employee names", "err", err)
+		return map[string]string{}
+	}
+	return m
 }
 
 func (h *Pages) counts(q *req) error {
-	status := stock.CountStatus(query(q.c).Get("status"))
-	cs, err := h.svc.Counts(q.ctx, q.actor, "", status)
+	v := query(q.c)
+	d := countsData{Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}, Page: 1}
+	var bad []string // messages about filter values that were ignored
+	if s := stock.CountStatus(v.Get("status")); s != "" {
+		if slices.Contains(d.Statuses, s) {
+			d.Status = string(s)
+		} else {
+			bad = append(bad, q.L.Tf("filter.bad.status", v.Get("status")))
+		}
+	}
+	locs := h.locationIndex(q)
+	for _, l := range locs {
+		if l.Kind == stock.KindStore {
+			d.Stores = append(d.Stores, option{l.Code, l.Name + " (" + l.Code + ")"})
+		}
+	}
+	slices.SortFunc(d.Stores, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	if st := v.Get("store"); st != "" {
+		if slices.ContainsFunc(d.Stores, func(o option) bool { return o.Value == st }) {
+			d.Store = st
+		} else {
+			bad = append(bad, q.L.Tf("filter.bad.store", st))
+		}
+	}
+	var from, to time.Time
+	if s := v.Get("from"); s != "" {
+		t, err := dateParam(s)
+		if err != nil {
+			bad = append(bad, q.L.Tf("filter.bad.date", s))
+		} else {
+			from, d.From = t, s
+		}
+	}
+	if s := v.Get("to"); s != "" {
+		t, err := dateParam(s)
+		if err != nil {
+			bad = append(bad, q.L.Tf("filter.bad.date", s))
+		} else {
+			to, d.To = t.AddDate(0, 0, 1), s
+		}
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			bad = append(bad, q.L.Tf("filter.bad.page", s))
+		} else {
+			d.Page = n
+		}
+	}
+	cs, err := h.svc.Counts(q.ctx, q.actor, d.Store, stock.CountStatus(d.Status))
 	if err != nil {
 		return h.pageError(q, err)
 	}
-	d := countsData{Status: string(status), Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}}
-	for i, c := range cs {
-		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol()}
+	d.Capped = len(cs) >= countListMax
+	matched := cs[:0]
+	for _, c := range cs {
+		if (!from.IsZero() && c.OpenedAt.Before(from)) || (!to.IsZero() && !c.OpenedAt.Before(to)) {
+			continue
+		}
+		matched = append(matched, c)
+	}
+	// Newest first (the domain's order, made sure of).
+	slices.SortStableFunc(matched, func(a, b stock.Count) int { return b.OpenedAt.Compare(a.OpenedAt) })
+	size := h.opts.PageSize
+	d.Total = len(matched)
+	d.Pages = max(1, (d.Total+size-1)/size)
+	d.Page = min(d.Page, d.Pages)
+	lo := (d.Page - 1) * size
+	shown := matched[lo:min(lo+size, d.Total)]
+	d.First = lo + 1
+	link := func(page int) string {
+		u := url.Values{}
+		for k, s := range map[string]string{"status": d.Status, "store": d.Store, "from": d.From, "to": d.To} {
+			if s != "" {
+				u.Set(k, s)
+			}
+		}
+		if page > 1 {
+			u.Set("page", strconv.Itoa(page))
+		}
+		if len(u) == 0 {
+			return h.opts.Prefix + "/counts"
+		}
+		return h.opts.Prefix + "/counts?" + u.Encode()
+	}
+	if d.Page > 1 {
+		d.Prev = link(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.Next = link(d.Page + 1)
+	}
+	var openers []string
+	for _, c := range shown {
+		openers = append(openers, c.OpenedBy)
+	}
+	who := h.names(q, openers)
+	for i, c := range shown {
+		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol(), Title: countTitle(q.L, c, locs), Opener: who[c.OpenedBy]}
 		if i < h.opts.ListReports {
 			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "sku", stock.ReportOptions{})
 			if err == nil {
 				tot := lineTotals(rep.Lines)
-				row.Headline, row.Masked, row.Lines = true, rep.Masked, len(rep.Lines)
+				row.Headline, row.Masked, row.Lines = true, rep.Masked, tot.Lines
 				row.AbsValue, row.NetValue = tot.AbsVarianceValue, tot.NetVarianceValue
 				for _, l := range rep.Lines {
 					if l.VarianceQty != 0 {
 						row.VarLines++
+					}
+					if l.Status == stock.LineCounted {
+						row.Counted++
 					}
 				}
 			}
@@ -256,6 +458,9 @@ func (h *Pages) counts(q *req) error {
 	}
 	p := h.newPage(q, q.L.T("counts.title"))
 	p.D = d
+	if len(bad) > 0 {
+		p.Status, p.ErrorTitle, p.Error = http.StatusBadRequest, q.L.T("filter.bad"), strings.Join(bad, " ")
+	}
 	return h.render(q.c, "counts", p)
 }
 

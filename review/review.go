@@ -81,6 +81,15 @@ type LocationReader interface {
 	Location(ctx context.Context, actor stock.Actor, code string) (stock.Location, error)
 }
 
+// Directory is optional: when the Service also implements it (as
+// *stock.Service does), the pages show employees' names beside their codes
+// ("陳大文 (E008)"), name the stores and zones of counts, and offer the
+// caller's stores as a filter.
+type Directory interface {
+	EmployeeNames(ctx context.Context, actor stock.Actor, codes []string) (map[string]string, error)
+	Locations(ctx context.Context, actor stock.Actor, under string) ([]stock.Location, error)
+}
+
 // Options configure the pages.
 type Options struct {
 	// Prefix is the path the pages are mounted under, without a trailing
@@ -105,6 +114,11 @@ type Options struct {
 	// ListReports bounds how many counts of the list get their headline
 	// variance computed (a report each; default 50).
 	ListReports int
+	// PageSize is how many counts a page of the list shows (default 50).
+	PageSize int
+	// LinesPerPage is how many lines a page of a report shows (default
+	// 100).
+	LinesPerPage int
 	// MaxLines bounds the lines a report page shows after filtering and
 	// sorting (default 1000); the CSV download has them all.
 	MaxLines int
@@ -127,6 +141,13 @@ var funcs = template.FuncMap{
 	"photoID": PhotoID,
 	"list":    func(xs ...string) []string { return xs },
 	"shortID": shortID,
+	"add": func(xs ...int) int {
+		n := 0
+		for _, x := range xs {
+			n += x
+		}
+		return n
+	},
 }
 
 // shortID shortens a count id for lists ("cnt_…" + its last 8
@@ -156,6 +177,7 @@ var assets embed.FS
 type Pages struct {
 	svc  Service
 	locs LocationReader
+	dir  Directory // nil: codes only
 	// photos links scans to their photos (nil: no links).
 	photos PhotoLinker
 	opts   Options
@@ -171,6 +193,12 @@ func New(svc Service, opts Options) *Pages {
 	}
 	if opts.ListReports <= 0 {
 		opts.ListReports = 50
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 50
+	}
+	if opts.LinesPerPage <= 0 {
+		opts.LinesPerPage = 100
 	}
 	if opts.MaxLines <= 0 {
 		opts.MaxLines = 1000
@@ -193,6 +221,7 @@ func New(svc Service, opts Options) *Pages {
 	}
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
+	h.dir, _ = svc.(Directory)
 	for _, p := range []string{"login", "counts", "report", "scans", "roles", "error"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
@@ -466,4 +495,5 @@ var (
 	_ Service        = (*stock.Service)(nil)
 	_ LocationReader = (*stock.Service)(nil)
 	_ PhotoLinker    = (*stock.Service)(nil)
+	_ Directory      = (*stock.Service)(nil)
 )
