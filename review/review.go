@@ -90,6 +90,26 @@ type Directory interface {
 	Locations(ctx context.Context, actor stock.Actor, under string) ([]stock.Location, error)
 }
 
+// BarcodeLookup is optional: when the Service also implements it (as
+// *stock.Service does), a report's search finds a line by its barcode.
+type BarcodeLookup interface {
+	Lookup(ctx context.Context, actor stock.Actor, raw string) (stock.LookupResult, error)
+}
+
+// Previewer is optional: when the Service also implements it (as
+// *stock.Service does), approving goes through a review step that shows
+// what the approval will post before it posts.
+type Previewer interface {
+	PreviewApproval(ctx context.Context, actor stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
+}
+
+// AssigneeLister is optional: when the Service also implements it (as
+// *stock.Service does), the recount assignee is picked from the employees
+// who may count the count (else from those who counted it).
+type AssigneeLister interface {
+	Assignees(ctx context.Context, actor stock.Actor, id string) ([]stock.Employee, error)
+}
+
 // Options configure the pages.
 type Options struct {
 	// Prefix is the path the pages are mounted under, without a trailing
@@ -119,8 +139,8 @@ type Options struct {
 	// LinesPerPage is how many lines a page of a report shows (default
 	// 100).
 	LinesPerPage int
-	// MaxLines bounds the lines a report page shows after filtering and
-	// sorting (default 1000); the CSV download has them all.
+	// MaxLines is the old name of LinesPerPage (used when LinesPerPage is
+	// not set).
 	MaxLines int
 	// SecureCookies marks the cookies Secure even on plain-HTTP requests,
 	// for a deployment behind a TLS-terminating proxy. TLS requests always
@@ -141,6 +161,8 @@ var funcs = template.FuncMap{
 	"photoID": PhotoID,
 	"list":    func(xs ...string) []string { return xs },
 	"shortID": shortID,
+	"neg":  func(n int64) int64 { return -n },
+	"negm": func(m stock.Money) stock.Money { return -m },
 	"add": func(xs ...int) int {
 		n := 0
 		for _, x := range xs {
@@ -198,10 +220,10 @@ func New(svc Service, opts Options) *Pages {
 		opts.PageSize = 50
 	}
 	if opts.LinesPerPage <= 0 {
-		opts.LinesPerPage = 100
+		opts.LinesPerPage = opts.MaxLines
 	}
-	if opts.MaxLines <= 0 {
-		opts.MaxLines = 1000
+	if opts.LinesPerPage <= 0 {
+		opts.LinesPerPage = 100
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 2 * time.Minute
@@ -222,7 +244,7 @@ func New(svc Service, opts Options) *Pages {
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
 	h.dir, _ = svc.(Directory)
-	for _, p := range []string{"login", "counts", "report", "scans", "roles", "error"} {
+	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return h
@@ -244,10 +266,12 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
 	r.Post("/counts/:id/recount", h.authed(h.recount))
 	r.Post("/counts/:id/approve", h.authed(h.approve))
+	r.Post("/counts/:id/approve/review", h.authed(h.approveReview))
 	// A GET of a form's address (a bookmark, or the language switch on a
 	// refusal page) goes to the report.
 	r.Get("/counts/:id/recount", h.toReport)
 	r.Get("/counts/:id/approve", h.toReport)
+	r.Get("/counts/:id/approve/review", h.toReport)
 	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
 	r.Get("/counts/:id/export.xlsx", h.authed(h.exportXLSX))
 	r.Get("/reports/roles", h.authed(h.roles))
@@ -496,4 +520,7 @@ var (
 	_ LocationReader = (*stock.Service)(nil)
 	_ PhotoLinker    = (*stock.Service)(nil)
 	_ Directory      = (*stock.Service)(nil)
+	_ BarcodeLookup  = (*stock.Service)(nil)
+	_ Previewer      = (*stock.Service)(nil)
+	_ AssigneeLister = (*stock.Service)(nil)
 )

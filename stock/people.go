@@ -45,3 +45,51 @@ func (s *Service) EmployeeNames(ctx context.Context, actor Actor, codes []string
 	})
 	return out, err
 }
+
+// Assignees returns the employees a recount of count id may be given to
+// (OrderRecount's rule: in the count's scope and allowed to scan), by
+// role (counters first) and name. For those who order recounts.
+func (s *Service) Assignees(ctx context.Context, actor Actor, id string) (out []Employee, err error) {
+	if err := actor.Require(PermManageCount); err != nil {
+		return nil, err
+	}
+	out = []Employee{}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		c, err := s.countInScope(tx, actor, id, false)
+		if err != nil {
+			return err
+		}
+		at := Location{Path: c.LocationPath}
+		for after := ""; ; {
+			es, err := tx.Employees(after, 500)
+			if err != nil {
+				return err
+			}
+			for _, e := range es {
+				if e.Role.Can(PermScan) && (Actor{Employee: e}).InScope(at) {
+					out = append(out, e)
+				}
+			}
+			if len(es) < 500 {
+				return nil
+			}
+			after = es[len(es)-1].Code
+		}
+	})
+	rank := map[Role]int{RoleCounter: 0, RoleSupervisor: 1, RoleStoreManager: 2, RoleRegionalManager: 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		ri, okI := rank[out[i].Role]
+		rj, okJ := rank[out[j].Role]
+		if !okI {
+			ri = 9
+		}
+		if !okJ {
+			rj = 9
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
+}

@@ -103,6 +103,8 @@ type AuthStore interface {
 	// attempt since before, and the sessions and refresh tokens expired
 	// before.
 	PruneSignIns(before time.Time) (int64, error)
+	// Employees returns up to limit employees by code after afterCode.
+	Employees(afterCode string, limit int) ([]Employee, error)
 	CreateSession(s Session) error
 	DeleteSession(tokenHash string) error
 	// Session returns a session and its employee; ENotFound if no session
