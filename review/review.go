@@ -161,8 +161,8 @@ var funcs = template.FuncMap{
 	"photoID": PhotoID,
 	"list":    func(xs ...string) []string { return xs },
 	"shortID": shortID,
-	"neg":  func(n int64) int64 { return -n },
-	"negm": func(m stock.Money) stock.Money { return -m },
+	"neg":     func(n int64) int64 { return -n },
+	"negm":    func(m stock.Money) stock.Money { return -m },
 	"add": func(xs ...int) int {
 		n := 0
 		for _, x := range xs {
