@@ -373,7 +373,7 @@ func TestBrowserReview(t *testing.T) {
 		return err
 	}))
 	run(t, ctx, "refusal", chromedp.WaitVisible(chromedp.CSS("#error")), s.take("counter-approve-refused"))
-	if got := textOf(t, ctx, "#error"); st != 403 || !strings.Contains(got, "role counter may not approve") {
+	if got := textOf(t, ctx, "#error"); st != 403 || !strings.Contains(got, "Your role (Counter) may not do this.") {
 		t.Errorf("crafted approval: %d %q", st, got)
 	}
 	cv, err := w.svc.Count(context.Background(), w.actor("E007"), id2)

@@ -145,6 +145,10 @@ func (h *Pages) renderLogin(c *fiber.Ctx, l *loc, status int, msg string, d logi
 	p := &page{L: l, P: h.opts.Prefix, Title: l.T("signin"), LangURL: otherLangURL(c, l), CSRF: h.csrf("login", pre), Status: status, Error: msg, D: d}
 	if msg != "" {
 		p.ErrorTitle = l.T("status." + strconv.Itoa(status))
+		if status == http.StatusUnauthorized {
+			// A wrong PIN: not "signed out".
+			p.ErrorTitle = l.T("signin.failed")
+		}
 	}
 	return h.render(c, "login", p)
 }
@@ -915,7 +919,11 @@ func (h *Pages) refuse(q *req, id string, err error) error {
 	if stock.ErrorCode(err) == stock.ENotFound {
 		return h.pageError(q, err)
 	}
-	return h.reportPage(q, id, statusOf(err), h.errorText(q.c, q.L, err), "")
+	cur := "HK$"
+	if cv, e := h.svc.Count(q.ctx, q.actor, id); e == nil {
+		cur = stock.CurrencyOf(cv.LocationPath).Symbol()
+	}
+	return h.reportPage(q, id, statusOf(err), h.errorText(q.c, q.L, err, cur), "")
 }
 
 func (h *Pages) recount(q *req) error {
@@ -1083,6 +1091,24 @@ type scansData struct {
 	SKU     string
 	Scans   []stock.Scan
 	Photos  bool // photo scans link to their photo
+	Names   map[string]string
+	Locs    map[string]stock.Location
+}
+
+// Who is "name (code)" for an employee code, or the code.
+func (d scansData) Who(code string) string {
+	if n := d.Names[code]; n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
+}
+
+// Loc is "name (code)" for a location code, or the code.
+func (d scansData) Loc(code string) string {
+	if l, ok := d.Locs[code]; ok && l.Name != "" {
+		return l.Name + " (" + code + ")"
+	}
+	return code
 }
 
 func (h *Pages) scans(q *req) error {
@@ -1092,7 +1118,11 @@ func (h *Pages) scans(q *req) error {
 		return h.pageError(q, err)
 	}
 	p := h.newPage(q, q.L.Tf("scans.title", sku))
-	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil}
+	var codes []string
+	for _, sc := range scans {
+		codes = append(codes, sc.Employee)
+	}
+	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Names: h.names(q, codes), Locs: h.locationIndex(q)}
 	return h.render(q.c, "scans", p)
 }
 

@@ -497,9 +497,11 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// errorText is what a page shows of a domain error: the domain's message
-// (internal errors are logged and shown as a generic message).
-func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
+// errorText is what a page shows of a domain error: in the page's
+// language where the message table has the refusal (localError), money in
+// currency (default HK$); else the domain's message. Internal errors are
+// logged and shown as a generic message.
+func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error, currency ...string) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.opts.Logger.Warn("review page deadline", "path", c.Path(), "timeout", h.opts.Timeout, "err", err)
 		return l.T("timeout")
@@ -511,7 +513,11 @@ func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
 	if stock.ErrorCode(err) == stock.ENotFound {
 		return l.T("notfound")
 	}
-	return stock.ErrorMessage(err)
+	cur := "HK$"
+	if len(currency) > 0 {
+		cur = currency[0]
+	}
+	return localError(l, err, cur)
 }
 
 // The domain service is what the pages run on.

@@ -31,7 +31,8 @@ func TestSignInFailures(t *testing.T) {
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong PIN: status %d", r.StatusCode)
 	}
-	contains(t, r.body, "Wrong employee code or PIN.", "4 attempts left")
+	contains(t, r.body, "Sign-in failed", "Wrong employee code or PIN.", "4 attempts left")
+	lacks(t, r.body, "Signed out")
 	r = c.signIn("NOBODY", "1234")
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unknown code: status %d", r.StatusCode)
@@ -191,7 +192,7 @@ func TestScopeAndRoles(t *testing.T) {
 	lacks(t, rep.body, w.skus[2].sku, `id="approve-form"`, `id="recount-form"`, `id="total-abs"`)
 	tok := csrfOf(t, rep.body)
 	r = cnt.post("/review/counts/"+id+"/approve", url.Values{"csrf": {tok}, "reason:" + w.skus[0].sku: {"theft"}})
-	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "role counter may not approve") {
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "Your role (Counter) may not do this.") {
 		t.Errorf("counter approve: %d %.300s", r.StatusCode, r.body)
 	}
 	r = cnt.post("/review/counts/"+id+"/recount", url.Values{"csrf": {tok}, "sku": {w.skus[0].sku}, "assignee": {"E009"}})
@@ -238,7 +239,7 @@ func TestDrillDownFiltersAndExports(t *testing.T) {
 
 	// Drill-down: who, device, bin, zone, lot.
 	r := c.get("/review/counts/" + id + "/lines/" + w.skus[0].sku)
-	contains(t, r.body, "E009", "TC52-E009", "HK-TST-A01", "HK-TST-Z1", "L2401", "2020-01-31", "Counter")
+	contains(t, r.body, "麥強卓 Mak Keung Cheuk (E009)", "TC52-E009", "飲品區 A01 (HK-TST-A01)", "飲品區 (HK-TST-Z1)", "L2401", "2020-01-31", "Counter")
 
 	// Filters: role, employee, zone, lot/expiry; sorted by |value|.
 	r = c.get("/review/counts/" + id + "?role=supervisor")
