@@ -35,6 +35,12 @@ func artifactsDir(t *testing.T) string {
 // profile), with a 10" tablet's landscape window.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 75*time.Second)
+}
+
+// browserFor is browser with the whole test's browser steps bounded by d.
+func browserFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("Chromium is required in CI: %v", err)
@@ -75,7 +81,7 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 75*time.Second)
+	tctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(cancelTimeout)
 	return tctx
 }

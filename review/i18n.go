@@ -165,7 +165,7 @@ var messages = map[string][2]string{
 	"export.xlsx":             {"Download Excel", "下載 Excel"},
 	"recount.title":           {"Order a recount", "安排重點"},
 	"recount.help":            {"Tick the lines to recount in the table, choose who counts them, and send.", "在表中勾選要重點的項目，選擇盤點人，然後送出。"},
-	"recount.assignee":        {"Assignee (employee code)", "負責員工編號"},
+	"recount.assignee":        {"Recount the ticked lines: who counts them", "重點已勾選項目：負責員工"},
 	"recount.submit":          {"Order recount", "安排重點"},
 	"recount.done":            {"Recount ordered: round %d.", "已安排重點：第 %d 輪。"},
 	"approve.title":           {"Approve and post adjustments", "批核並過帳調整"},
