@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"pandian/jobs"
 	"pandian/stock"
 )
 
@@ -235,8 +236,6 @@ type Delivery struct {
 	Status      Status     `json:"status"`
 	Attempts    int        `json:"attempts"`
 	NextAt      time.Time  `json:"next_attempt_at"`
-	LeaseOwner  string     `json:"-"`
-	LeaseUntil  time.Time  `json:"-"`
 	LastStatus  int        `json:"last_status_code,omitempty"`
 	LastError   string     `json:"last_error,omitempty"`
 	Created     time.Time  `json:"created_at"`
@@ -280,21 +279,21 @@ type Store interface {
 	// EnqueueAlertDeliveries inserts the deliveries whose dedup key is not
 	// in the outbox yet and returns how many it inserted.
 	EnqueueAlertDeliveries(ctx context.Context, ds []Delivery) (int, error)
-	// ClaimAlertDeliveries leases up to limit pending deliveries due at now
-	// whose lease (if any) has expired to owner until leaseUntil, counts
-	// the attempt, and returns them. Concurrent claimers never get the
-	// same delivery while its lease holds.
-	ClaimAlertDeliveries(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) ([]Delivery, error)
+	// The deliveries are scheduled by the job queue (package jobs): each
+	// delivery is a job of kind KindDeliver with the delivery's id, which
+	// EnqueueAlertDeliveries adds with it.
+	jobs.Queue
 	// FinishAlertAttempt logs a and moves the delivery to a.Outcome
-	// (pending: due again at a.NextAt). Unless the outcome is delivered, it
-	// changes nothing but the log when a.Worker no longer holds the lease;
-	// it reports whether the delivery changed.
-	FinishAlertAttempt(ctx context.Context, a Attempt) (bool, error)
+	// (pending: due again at a.NextAt), and ends the attempt of its job
+	// made under l. Unless the outcome is delivered, it changes nothing but
+	// the log when l no longer holds the job; it reports whether the
+	// delivery changed.
+	FinishAlertAttempt(ctx context.Context, a Attempt, l jobs.Lease) (bool, error)
 	AlertDeliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error)
 	AlertDelivery(ctx context.Context, id string) (Delivery, error)
 	AlertAttempts(ctx context.Context, deliveryID string) ([]Attempt, error)
 	// RequeueAlertDelivery makes a failed or cancelled delivery pending
-	// again, due at now, with its attempts reset.
+	// again, due at now, with its attempts (and its job's) reset.
 	RequeueAlertDelivery(ctx context.Context, id string, now time.Time) error
 }
 

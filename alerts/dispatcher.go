@@ -8,26 +8,31 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
+	"pandian/jobs"
 	"pandian/stock"
 )
 
-// Dispatcher sends the deliveries of the outbox. Several dispatchers (one
-// per server replica) may share a database: each claims deliveries with a
-// lease, so that a delivery is sent by one of them at a time. A delivery
-// is sent at least once: one marked delivered is never sent again, but a
-// dispatcher that dies between the receiver's answer and recording it
-// leaves the delivery to be sent again when its lease expires, with the
-// same X-Pandian-Delivery id (receivers deduplicate on it).
+// KindDeliver is the job kind of the alert deliveries (package jobs): the
+// job's id is the delivery's.
+const KindDeliver = "alert.deliver"
+
+// Dispatcher sends the deliveries of the outbox; it is the handler of the
+// KindDeliver jobs (Handle), and Run runs a queue runner of its own for
+// tools and tests. Several dispatchers (one per server replica) may share
+// a database: each delivery's job is leased to one runner at a time. A
+// delivery is sent at least once: one marked delivered is never sent
+// again, but a dispatcher that dies between the receiver's answer and
+// recording it leaves the delivery to be sent again when its lease
+// expires, with the same X-Pandian-Delivery id (receivers deduplicate on
+// it).
 type Dispatcher struct {
 	store Store
 	// Client sends the requests (default: 10 s timeout, no redirects, no
@@ -44,7 +49,7 @@ type Dispatcher struct {
 	Worker string
 	// Concurrency bounds the deliveries in flight (default 4): a slow or
 	// failing endpoint holds at most its own deliveries' slots, for at most
-	// the client timeout each, and retries wait in the outbox, not here.
+	// the client timeout each, and retries wait in the queue, not here.
 	Concurrency int
 	// MaxAttempts is the number of attempts before a delivery fails (default 8).
 	MaxAttempts int
@@ -97,81 +102,55 @@ func (d *Dispatcher) lease() time.Duration {
 	return 2*t + 30*time.Second
 }
 
+// Options are the queue settings of the KindDeliver jobs. The attempts and
+// back-off are the dispatcher's own (it records them in the delivery log),
+// so the queue neither limits nor delays them.
+func (d *Dispatcher) Options() jobs.Options {
+	return jobs.Options{Workers: max(d.Concurrency, 1), Lease: d.lease(), Poll: d.Poll}
+}
+
+// runner is a queue runner of the KindDeliver jobs alone.
+func (d *Dispatcher) runner() *jobs.Runner {
+	r := jobs.NewRunner(d.store)
+	r.Owner, r.Now, r.Log = d.Worker, d.Now, d.Log
+	r.Handle(KindDeliver, d.Options(), d.Handle)
+	return r
+}
+
 // Run sends due deliveries until ctx ends, then waits for the attempts in
 // flight to finish and be recorded (bounded by the client timeout).
-func (d *Dispatcher) Run(ctx context.Context) {
-	conc := max(d.Concurrency, 1)
-	slots := make(chan struct{}, conc)
-	freed := make(chan struct{}, 1)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for ctx.Err() == nil {
-		free := conc - len(slots)
-		var claimed []Delivery
-		if free > 0 {
-			var err error
-			claimed, err = d.claim(ctx, free)
-			if err != nil && ctx.Err() == nil {
-				d.Log.Warn("alerts: claim deliveries", "err", err)
-			}
-		}
-		for _, del := range claimed {
-			slots <- struct{}{}
-			wg.Add(1)
-			go func() {
-				defer func() {
-					<-slots
-					wg.Done()
-					select {
-					case freed <- struct{}{}:
-					default:
-					}
-				}()
-				d.attempt(del)
-			}()
-		}
-		if free > 0 && len(claimed) == free {
-			continue // there may be more due right now
-		}
-		var wake <-chan struct{}
-		if len(slots) == conc {
-			wake = freed // full: claim again as soon as a slot frees
-		}
-		select {
-		case <-ctx.Done():
-		case <-wake:
-		case <-time.After(d.Poll):
-		}
-	}
-}
+func (d *Dispatcher) Run(ctx context.Context) { d.runner().Run(ctx) }
 
 // RunOnce claims up to Concurrency due deliveries, attempts them
 // concurrently and returns how many it attempted. For tests and tools.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	claimed, err := d.claim(ctx, max(d.Concurrency, 1))
+	return d.runner().RunDue(ctx, KindDeliver, max(d.Concurrency, 1))
+}
+
+// Handle is the handler of a KindDeliver job: it attempts the delivery and
+// records the outcome, with the job's, under the run's lease. It does not
+// depend on ctx: an attempt begun is finished and recorded.
+func (d *Dispatcher) Handle(ctx context.Context, run *jobs.Run) error {
+	del, err := d.store.AlertDelivery(ctx, run.ID)
+	if stock.ErrorCode(err) == stock.ENotFound {
+		return jobs.Permanent(err)
+	}
 	if err != nil {
-		return 0, err
+		return err
 	}
-	var wg sync.WaitGroup
-	for _, del := range claimed {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			d.attempt(del)
-		}()
+	if del.Status != StatusPending {
+		return nil // recorded before (a job taken over after a crash)
 	}
-	wg.Wait()
-	return len(claimed), nil
+	del.Attempts = run.Attempts
+	if err := d.attempt(del, run.Lease); err != nil {
+		return err
+	}
+	run.Finished()
+	return nil
 }
 
-func (d *Dispatcher) claim(ctx context.Context, n int) ([]Delivery, error) {
-	now := d.Now().UTC()
-	return d.store.ClaimAlertDeliveries(ctx, d.Worker, now, now.Add(d.lease()), n)
-}
-
-// attempt sends one claimed delivery and records the outcome. It does not
-// depend on the Run context: an attempt begun is finished and recorded.
-func (d *Dispatcher) attempt(del Delivery) {
+// attempt sends one claimed delivery and records the outcome.
+func (d *Dispatcher) attempt(del Delivery, l jobs.Lease) error {
 	ctx, cancel := context.WithTimeout(context.Background(), d.lease())
 	defer cancel()
 	a := Attempt{DeliveryID: del.ID, Attempt: del.Attempts, Worker: d.Worker, At: d.Now().UTC()}
@@ -203,12 +182,14 @@ func (d *Dispatcher) attempt(del Delivery) {
 	// Record even when the dispatcher is stopping.
 	rctx, rcancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer rcancel()
-	if _, err := d.store.FinishAlertAttempt(rctx, a); err != nil {
+	if _, err := d.store.FinishAlertAttempt(rctx, a, l); err != nil {
 		d.Log.Error("alerts: record attempt", "delivery", del.ID, "outcome", a.Outcome, "err", err)
+		return err
 	}
 	if a.Outcome == StatusFailed {
 		d.Log.Warn("alerts: delivery failed", "delivery", del.ID, "rule", del.RuleID, "target", del.TargetID, "err", a.Error)
 	}
+	return nil
 }
 
 // target finds the delivery's target in its rule; a deleted or disabled
@@ -235,21 +216,7 @@ func (d *Dispatcher) target(ctx context.Context, del Delivery) (Target, string, 
 // backoff returns the wait before attempt n+1: base × 2^(n-1), capped at
 // MaxDelay, times a random factor in [0.5, 1].
 func (d *Dispatcher) backoff(n int) time.Duration {
-	base := d.BaseDelay
-	if base <= 0 {
-		base = 10 * time.Second
-	}
-	limit := d.MaxDelay
-	if limit <= 0 {
-		limit = 30 * time.Minute
-	}
-	wait := base
-	for i := 1; i < n && wait < limit; i++ {
-		wait *= 2
-	}
-	wait = min(wait, limit)
-	half := wait / 2
-	return half + time.Duration(rand.Int64N(int64(half)+1))
+	return jobs.Backoff(d.BaseDelay, d.MaxDelay, n)
 }
 
 // permanentError is a failure that retrying will not fix.

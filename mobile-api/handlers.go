@@ -297,12 +297,25 @@ func (a *API) listScans(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"scans": scans, "next_after": next})
 }
 
+// closeCount answers the count view, as every count action does.
 func (a *API) closeCount(c *fiber.Ctx) error {
-	cnt, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
-	if err != nil {
+	if _, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id")); err != nil {
 		return err
 	}
-	return c.JSON(cnt)
+	return a.getCount(c)
+}
+
+// approvedView is the answer to an approval: the count view (as
+// GET /v1/counts/{id}) and what the approval posted.
+type approvedView struct {
+	stock.CountView
+	Approval approval `json:"approval"`
+}
+
+type approval struct {
+	PostedLines     int         `json:"posted_lines"`
+	PostedValue     stock.Money `json:"posted_value"`
+	RecountRequired []string    `json:"recount_required"`
 }
 
 func (a *API) recount(c *fiber.Ctx) error {
@@ -344,7 +357,11 @@ func (a *API) approve(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	v, err := a.counts.Count(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(approvedView{CountView: v, Approval: approval{PostedLines: res.PostedLines, PostedValue: res.PostedValue, RecountRequired: res.RecountRequired}})
 }
 
 func (a *API) report(c *fiber.Ctx) error {

@@ -274,7 +274,15 @@ func TestAlertsEndToEnd(t *testing.T) {
 		// The webhook gets one signed POST, the robot one signed message.
 		hook.waitRequests(t, 1, 15*time.Second)
 		ding.waitRequests(t, 1, 15*time.Second)
-		time.Sleep(time.Second) // several more evaluations: nothing more
+		// Evaluating again enqueues nothing more (the outbox deduplicates);
+		// once both deliveries are delivered with one attempt each (below),
+		// nothing more can be sent.
+		ev := alerts.NewEvaluator(s.app.store, s.app.svc)
+		for range 3 {
+			if n, err := ev.EvaluateOnce(t.Context()); err != nil || n != 0 {
+				t.Fatalf("evaluating again enqueued %d deliveries (%v)", n, err)
+			}
+		}
 		got, dgot := hook.requests(), ding.requests()
 		if len(got) != 1 || len(dgot) != 1 {
 			t.Fatalf("the webhook got %d requests and the robot %d, want 1 each", len(got), len(dgot))
@@ -326,6 +334,9 @@ func TestAlertsEndToEnd(t *testing.T) {
 			t.Errorf("DingTalk delivery %+v", dv)
 		}
 		get("/v1/alert-deliveries?status=delivered", auditor, 200, &dl)
+		if n, dn := len(hook.requests()), len(ding.requests()); n != 1 || dn != 1 {
+			t.Fatalf("the webhook got %d requests and the robot %d, want 1 each", n, dn)
+		}
 		if len(dl.Deliveries) != 2 {
 			t.Errorf("%d delivered, want 2: %+v", len(dl.Deliveries), dl.Deliveries)
 		}

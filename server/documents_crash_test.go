@@ -42,7 +42,7 @@ func TestCrashDuringOCR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE status = 'running'`).Scan(&running)
+		db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE status = 'running' AND kind = 'document.read'`).Scan(&running)
 		db.Close()
 		if d.Status != stock.DocProcessing {
 			t.Skipf("the document was read before the kill could land (%s)", d.Status)
@@ -93,8 +93,33 @@ func TestWorkerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	up := p.uploadDoc(t, tok, "delivery_note", "HK-TST", photo)
-	time.Sleep(1500 * time.Millisecond)
+	// The replica runs the jobs it has handlers for: a photo uploaded after
+	// the delivery note is filed (polled with a deadline), while the
+	// delivery note's job was never claimed.
+	snap, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc05.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filed := p.uploadDoc(t, tok, "photo", "HK-TST", snap)
 	var d stock.Document
+	deadline := time.Now().Add(30 * time.Second)
+	for p.get("/v1/documents/"+filed.ID, tok, &d); d.Status == stock.DocProcessing; p.get("/v1/documents/"+filed.ID, tok, &d) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the API replica did not file a photo in 30 s:\n%s", p.logs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	db, err := sql.Open(driverOf(cfg), dsnOf(cfg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attempts int
+	var owner string
+	err = db.QueryRow(`SELECT attempts, lease_owner FROM jobs WHERE kind = 'document.read' AND input = $1`, []byte(up.ID)).Scan(&attempts, &owner)
+	db.Close()
+	if err != nil || attempts != 0 || owner != "" {
+		t.Fatalf("the delivery note's job: %d attempts, lease owner %q (%v); want never claimed", attempts, owner, err)
+	}
 	if p.get("/v1/documents/"+up.ID, tok, &d); d.Status != stock.DocProcessing {
 		t.Fatalf("an API replica without OCR read the document: %s", d.Status)
 	}
@@ -107,7 +132,7 @@ func TestWorkerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { worker.Process.Kill(); worker.Wait() })
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline = time.Now().Add(2 * time.Minute)
 	for {
 		p.get("/v1/documents/"+up.ID, tok, &d)
 		if d.Status != stock.DocProcessing {

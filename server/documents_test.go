@@ -148,9 +148,20 @@ func TestDocumentsFiled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(2100 * time.Millisecond)
-		if resp, _ := s.get(t, expired); resp.StatusCode != 403 {
-			t.Fatalf("expired link: %d, want 403", resp.StatusCode)
+		// Valid for its second, then refused: polled with a deadline.
+		if resp, _ := s.get(t, expired); resp.StatusCode != 200 {
+			t.Fatalf("fresh link: %d, want 200", resp.StatusCode)
+		}
+		deadline = time.Now().Add(5 * time.Second)
+		for {
+			resp, _ := s.get(t, expired)
+			if resp.StatusCode == 403 {
+				break
+			}
+			if resp.StatusCode != 200 || time.Now().After(deadline) {
+				t.Fatalf("link 5 s after its expiry: %d, want 403", resp.StatusCode)
+			}
+			time.Sleep(100 * time.Millisecond)
 		}
 		// Scope: a store manager elsewhere sees neither the document nor
 		// the store's documents of the SKU; an auditor sees, but may not
@@ -350,7 +361,20 @@ func TestUploadsBounded(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "slow.pdf")
 	fw.Write([]byte("%PDF-1.4\n"))
 	fw.Write(bytes.Repeat([]byte(" "), 1<<20))
-	time.Sleep(300 * time.Millisecond)
+	// Wait (with a deadline) until the slow upload holds the place: a
+	// photo upload for no count answers 429 from then on (404 before,
+	// storing nothing).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, b := s.upload(mgr, "none", "code128.png", nil)
+		if code == 429 {
+			break
+		}
+		if code != 404 || time.Now().After(deadline) {
+			t.Fatalf("photo upload while the slow upload starts: %d %s", code, b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	pdf, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc07.pdf"))
 	if err != nil {
 		t.Fatal(err)
@@ -371,7 +395,7 @@ func TestUploadsBounded(t *testing.T) {
 	pw.CloseWithError(io.ErrUnexpectedEOF) // the slow client goes away
 	<-done
 	// The place is free once the server has seen the client go.
-	deadline := time.Now().Add(10 * time.Second)
+	deadline = time.Now().Add(10 * time.Second)
 	for {
 		resp, b = s.rawUpload(bytes.NewReader(body.Bytes()), w.FormDataContentType(), mgr)
 		if resp.StatusCode == 202 {

@@ -265,9 +265,9 @@ func TestFullCount(t *testing.T) {
 
 		// Approval: variance value 50 × 2.50 = 125.00, within the limit.
 		bookA := s.book("HK-TST", a.SKU)
-		var ap stock.ApproveResult
+		var ap approved
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", manager, map[string]any{"uncounted": "zero", "reason_codes": map[string]string{d.SKU: "theft", a.SKU: "damage"}}, 200, &ap)
-		if ap.Count.Status != stock.StatusPosted || ap.PostedLines != 2 || ap.PostedValue != stock.Money(30*25000) {
+		if ap.Status != stock.StatusPosted || ap.Approval.PostedLines != 2 || ap.Approval.PostedValue != stock.Money(30*25000) {
 			t.Fatalf("approve %+v", ap)
 		}
 		if got := s.book("HK-TST", a.SKU); got != bookA-2 {
@@ -278,7 +278,7 @@ func TestFullCount(t *testing.T) {
 		}
 		// Approving again posts nothing more.
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", manager, map[string]any{"uncounted": "zero"}, 200, &ap)
-		if got := s.book("HK-TST", d.SKU); got != 2 || ap.PostedLines != 2 {
+		if got := s.book("HK-TST", d.SKU); got != 2 || ap.Approval.PostedLines != 2 {
 			t.Fatalf("second approval changed the book: %d %+v", got, ap)
 		}
 		r = s.report(manager, cnt.ID, "sku")

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"pandian/stock"
 	"sync"
 	"testing"
 	"time"
@@ -308,4 +309,15 @@ func readCSV(t testing.TB, data []byte) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// approved is the API's answer to an approval: the count view and what
+// was posted.
+type approved struct {
+	stock.CountView
+	Approval struct {
+		PostedLines     int         `json:"posted_lines"`
+		PostedValue     stock.Money `json:"posted_value"`
+		RecountRequired []string    `json:"recount_required"`
+	} `json:"approval"`
 }

@@ -27,6 +27,7 @@ import (
 
 	"pandian/alerts"
 	"pandian/export"
+	"pandian/jobs"
 	mobileapi "pandian/mobile-api"
 	"pandian/ocr"
 	"pandian/review"
@@ -117,9 +118,6 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	if cfg.RefreshTTL > 0 {
 		sc.RefreshTTL = cfg.RefreshTTL
 	}
-	if cfg.JobStale > 0 {
-		sc.JobStale = cfg.JobStale
-	}
 	if cfg.SignInAttempts > 0 {
 		sc.MaxLoginFailures = cfg.SignInAttempts
 	}
@@ -133,7 +131,7 @@ func wire(ctx context.Context, cmd string, cfg config) (*app, error) {
 	svc := stock.NewService(store, cp, sc)
 	// Photos are decoded on one worker per core with a short queue; a burst
 	// beyond it answers 429 rather than piling up images in memory.
-	m := newMetrics(store.Pools())
+	m := newMetrics(store)
 	svc.SetPhotoDecoder(photos{pool: scan.NewPoolWith(scan.NewDecoder(scan.DecoderOptions{All: true, Timeout: 2 * time.Second}), 0, 8), codes: cp, metrics: m})
 	a := &app{store: store, svc: svc, metrics: m}
 	// One key signs the local store's download links and the review
@@ -281,26 +279,25 @@ func (a *app) reviewPages(svc review.Service, cfg config) *review.Pages {
 		}})
 }
 
-// runJobs starts the background work of a process that runs jobs: CSV
-// imports and filing, documents to read (one runner per OCR worker; none
-// without OCR, so that such a process never takes a document it cannot
-// read), the SKU folders in the object store, and the alerts: an
-// evaluator that enqueues them every cfg.AlertEvery and a dispatcher that
-// sends them (cfg.AlertBaseDelay and cfg.AlertPoll set its back-off and
-// polling).
+// runJobs starts the background work of a process that runs jobs: one
+// queue runner (package jobs) with a handler per job kind: CSV
+// imports, filing documents, reading them (one worker per OCR worker; no
+// handler without OCR, so that such a process never takes a document it
+// cannot read), the recurring job that makes the SKU folders in the object
+// store, and the alert deliveries; beside it, the alert evaluator that
+// enqueues deliveries every cfg.AlertEvery (cfg.AlertBaseDelay and
+// cfg.AlertPoll set the deliveries' back-off and polling) and the sweep of
+// crashed uploads' temporary objects.
 func (a *app) runJobs(ctx context.Context, cfg config) {
-	poll := cmp.Or(cfg.JobPoll, time.Second)
-	a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsImports, stock.JobsFiling) })
-	for range cfg.OCRWorkers {
-		a.jobs.Go(func() { a.svc.RunJobs(ctx, poll, stock.JobsDocuments) })
+	r := a.jobRunner(cfg)
+	// The SKU folder job is enqueued once for all replicas (its key), and
+	// requeues itself.
+	if _, err := a.store.EnqueueJobs(ctx, []jobs.New{{ID: "job_skus_folders", Kind: stock.JobsSKUFolders, Key: stock.JobsSKUFolders, At: time.Now()}}); err != nil {
+		slog.Warn("jobs: enqueueing the SKU folder job", "err", err)
 	}
+	a.jobs.Go(func() { r.Run(ctx) })
 	every := cmp.Or(cfg.AlertEvery, defaultAlertEvery)
 	a.jobs.Go(func() { alerts.NewEvaluator(a.store, a.svc).Run(ctx, every) })
-	dispatcher := alerts.NewDispatcher(a.store)
-	dispatcher.Policy = cfg.webhookPolicy()
-	dispatcher.BaseDelay = cmp.Or(cfg.AlertBaseDelay, dispatcher.BaseDelay)
-	dispatcher.Poll = cmp.Or(cfg.AlertPoll, dispatcher.Poll)
-	a.jobs.Go(func() { dispatcher.Run(ctx) })
 	if a.files.s3 != nil {
 		// Temporary objects of uploads a crash interrupted: the bucket's
 		// lifecycle rule expires them after a day, this sooner (and also
@@ -323,20 +320,28 @@ func (a *app) runJobs(ctx context.Context, cfg config) {
 			}
 		})
 	}
-	a.jobs.Go(func() {
-		for ctx.Err() == nil {
-			n, err := a.svc.SyncSKUFolders(ctx, 500)
-			if err != nil && ctx.Err() == nil {
-				slog.Warn("SKU folders", "err", err)
-			}
-			if n > 0 {
-				slog.Info("SKU folders made", "count", n)
-				continue
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(30 * time.Second):
-			}
-		}
-	})
+}
+
+// jobRunner is the queue runner of this process, with the handlers of the
+// kinds it runs. A job runner silent for cfg.JobStale (its lease) is taken
+// over by another.
+func (a *app) jobRunner(cfg config) *jobs.Runner {
+	r := jobs.NewRunner(a.store)
+	r.Poll = cmp.Or(cfg.JobPoll, time.Second)
+	lease := cmp.Or(cfg.JobStale, 2*time.Minute)
+	r.HandleKinds(stock.ImportJobKinds(), jobs.Options{Lease: lease}, a.svc.RunImportJob)
+	docs := jobs.Options{Lease: lease, BaseDelay: stock.DocumentRetry, MaxDelay: 10 * time.Minute}
+	r.Handle(stock.JobsFiling, docs, a.svc.RunDocumentJob)
+	if a.ocr != nil {
+		docs.Workers = cfg.OCRWorkers
+		r.Handle(stock.JobsDocuments, docs, a.svc.RunDocumentJob)
+	}
+	r.Handle(stock.JobsSKUFolders, jobs.Options{Lease: lease, BaseDelay: 30 * time.Second, MaxDelay: 10 * time.Minute}, a.svc.RunSKUFolderJob(30*time.Second))
+	dispatcher := alerts.NewDispatcher(a.store)
+	dispatcher.Policy = cfg.webhookPolicy()
+	dispatcher.BaseDelay = cmp.Or(cfg.AlertBaseDelay, dispatcher.BaseDelay)
+	dispatcher.Poll = cmp.Or(cfg.AlertPoll, dispatcher.Poll)
+	dispatcher.Worker = r.Owner
+	r.Handle(alerts.KindDeliver, dispatcher.Options(), dispatcher.Handle)
+	return r
 }

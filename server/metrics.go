@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"net"
@@ -16,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"pandian/stock"
+	"pandian/storage/sqlstore"
 )
 
 // metrics are the Prometheus metrics of one process, served on their own
@@ -35,8 +35,9 @@ type metrics struct {
 }
 
 // newMetrics registers the metrics, the Go runtime's and the process's,
-// and one collector per database pool.
-func newMetrics(pools map[string]*sql.DB) *metrics {
+// one collector per database pool and the job queue's.
+func newMetrics(store *sqlstore.Store) *metrics {
+	pools := store.Pools()
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "pandian_http_requests_total",
 		Help: "HTTP requests answered, by route pattern (empty: no route), method and status."}, []string{"route", "method", "status"})
@@ -56,6 +57,7 @@ func newMetrics(pools map[string]*sql.DB) *metrics {
 		Help: "Time to read a document by OCR, all its pages.", Buckets: []float64{.5, 1, 2, 5, 10, 20, 40, 80, 160}})
 	m.reg.MustRegister(m.requests, m.latency, m.scans, m.uploads, m.photos, m.photoDur, m.ocrDocs, m.ocrDur,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(newQueueCollector(store.JobQueueStats))
 	for name, db := range pools {
 		m.reg.MustRegister(prometheus.WrapCollectorWith(prometheus.Labels{"pool": name}, collectors.NewDBStatsCollector(db, "pandian")))
 	}
@@ -106,19 +108,44 @@ func (m *metrics) document(elapsed time.Duration, err error) {
 	m.ocrDur.Observe(elapsed.Seconds())
 }
 
-// gaugeFunc registers a gauge read at each scrape from the database
-// (queue depths): a failed read is logged and reports -1.
-func (m *metrics) gaugeFunc(name, help string, read func(context.Context) (float64, error)) {
-	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		v, err := read(ctx)
-		if err != nil {
-			slog.Warn("metrics", "gauge", name, "err", err)
-			return -1
-		}
-		return v
-	}))
+// queueCollector reports the job queue at each scrape: jobs waiting and
+// running by kind (the OCR queue is kind document.read, the alert outbox
+// alert.deliver) and the age of the oldest.
+type queueCollector struct {
+	read             func(context.Context, time.Time) ([]sqlstore.JobQueueStat, error)
+	jobs, oldest, up *prometheus.Desc
+}
+
+func newQueueCollector(read func(context.Context, time.Time) ([]sqlstore.JobQueueStat, error)) *queueCollector {
+	return &queueCollector{read: read,
+		jobs:   prometheus.NewDesc("pandian_jobs", "Jobs in the queue, by kind and state (waiting: queued or due for a retry; running: claimed).", []string{"kind", "state"}, nil),
+		oldest: prometheus.NewDesc("pandian_job_oldest_seconds", "Age of the oldest job waiting or running, by kind.", []string{"kind"}, nil),
+		up:     prometheus.NewDesc("pandian_jobs_readable", "1 when the last scrape could read the queue, 0 when the database did not answer.", nil, nil)}
+}
+
+// Describe implements prometheus.Collector.
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.jobs
+	ch <- c.oldest
+	ch <- c.up
+}
+
+// Collect implements prometheus.Collector.
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	stats, err := c.read(ctx, time.Now())
+	if err != nil {
+		slog.Warn("metrics: job queue", "err", err)
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 0)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, 1)
+	for _, st := range stats {
+		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(st.Waiting), st.Kind, "waiting")
+		ch <- prometheus.MustNewConstMetric(c.jobs, prometheus.GaugeValue, float64(st.Running), st.Kind, "running")
+		ch <- prometheus.MustNewConstMetric(c.oldest, prometheus.GaugeValue, st.Oldest.Seconds(), st.Kind)
+	}
 }
 
 // serve serves /metrics on addr until ctx ends; the address is bound

@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"pandian/jobs"
 )
 
 // scrape reads every sample of addr's /metrics, keyed by the metric's name
@@ -83,6 +86,10 @@ func TestMetrics(t *testing.T) {
 	if status, b := s.upload(mgr, cnt.ID, "ean13.png", nil); status != 200 {
 		t.Fatalf("photo: %d %s", status, b)
 	}
+	// A job of a kind no runner handles waits in the queue.
+	if _, err := s.app.store.EnqueueJobs(ctx, []jobs.New{{ID: "job_metrics_1", Kind: "metrics.test", At: time.Now().Add(-time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
 	after := scrape(t, addr.String())
 
 	moved := func(key string) float64 { return after[key] - before[key] }
@@ -102,6 +109,10 @@ func TestMetrics(t *testing.T) {
 	}
 	if n := moved(`pandian_http_requests_total{method="GET",route="",status="404"}`) + moved(`pandian_http_requests_total{method="GET",route="/v1/counts/:id",status="404"}`); n < 1 {
 		t.Errorf("the 404 was not counted: %v", n)
+	}
+	if after[`pandian_jobs_readable`] != 1 || after[`pandian_jobs{kind="metrics.test",state="waiting"}`] != 1 || after[`pandian_job_oldest_seconds{kind="metrics.test"}`] <= 0 {
+		t.Errorf("the queue's metrics: readable %v, waiting %v, oldest %v", after[`pandian_jobs_readable`],
+			after[`pandian_jobs{kind="metrics.test",state="waiting"}`], after[`pandian_job_oldest_seconds{kind="metrics.test"}`])
 	}
 	if after[`pandian_uploads_in_progress`] != 0 {
 		t.Errorf("uploads in progress after the upload: %v", after[`pandian_uploads_in_progress`])

@@ -89,9 +89,9 @@ func TestMovementPolicies(t *testing.T) {
 				t.Fatalf("sale: %d %s", st, body)
 			}
 			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", mgr, nil, 200, nil)
-			var ap stock.ApproveResult
+			var ap approved
 			s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", mgr, map[string]any{"uncounted": "zero"}, 200, &ap)
-			if len(ap.RecountRequired) != 1 || ap.RecountRequired[0] != a.SKU || ap.PostedLines != 1 {
+			if len(ap.Approval.RecountRequired) != 1 || ap.Approval.RecountRequired[0] != a.SKU || ap.Approval.PostedLines != 1 {
 				t.Fatalf("approve %+v", ap)
 			}
 			if got := s.book("HK-CEN", a.SKU); got != 8 {
@@ -133,9 +133,9 @@ func TestApprovalLimits(t *testing.T) {
 		if resp.StatusCode != 403 {
 			t.Fatalf("supervisor approval: %d %s", resp.StatusCode, body)
 		}
-		var ap stock.ApproveResult
+		var ap approved
 		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/approve", regional, map[string]any{"uncounted": "zero", "reason_codes": map[string]string{items[1].SKU: "theft"}}, 200, &ap)
-		if ap.PostedLines != 9 || ap.PostedValue != stock.Money(9*1000*25000) {
+		if ap.Approval.PostedLines != 9 || ap.Approval.PostedValue != stock.Money(9*1000*25000) {
 			t.Fatalf("regional approval %+v", ap)
 		}
 		if got := s.book("HK-TST", items[1].SKU); got != 0 {

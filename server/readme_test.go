@@ -133,8 +133,8 @@ func TestReadmeWalkthrough(t *testing.T) {
 		if requests < 8 || approvals != 1 {
 			t.Fatalf("%d requests, %d approvals", requests, approvals)
 		}
-		var res stock.ApproveResult
-		if err := json.Unmarshal(last, &res); err != nil || res.Count.Status != stock.StatusPosted || res.Count.ApprovedBy != "E007" {
+		var res approved
+		if err := json.Unmarshal(last, &res); err != nil || res.Status != stock.StatusPosted || res.ApprovedBy != "E007" {
 			t.Fatalf("the walk-through ends with %s", truncate(last))
 		}
 		after := s.levelsAt("HK-TST")

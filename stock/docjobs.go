@@ -2,29 +2,47 @@ package stock
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
+
+	"pandian/jobs"
 )
 
-// The job kinds RunJobs can claim: CSV imports, reading and filing the
-// documents that are read (purchase orders, delivery notes, invoices: only
-// processes with an OCR engine should claim them), and filing the others.
+// The job kinds of the domain (package jobs runs them; server registers
+// their handlers): CSV imports (JobsImports + the import's kind), reading
+// and filing the documents that are read (purchase orders, delivery notes,
+// invoices: only processes with an OCR engine handle them), filing the
+// others, and making the SKU folders of the object store (recurring).
 const (
-	JobsImports   = "import:"
-	JobsDocuments = "doc:"
-	JobsFiling    = "file:"
+	JobsImports    = "import:"
+	JobsDocuments  = "document.read"
+	JobsFiling     = "document.file"
+	JobsSKUFolders = "skus.folders"
 )
 
-// jobRetry is how long a job that failed on an outage (object store or
-// database) waits before it is tried again.
-const jobRetry = 15 * time.Second
+// DocumentRetry is the first wait before a document job that failed on an
+// outage (object store or database) is tried again (it doubles after).
+const DocumentRetry = 15 * time.Second
 
-// runDocumentJob reads (when its kind is read), matches and files the
-// document of job j. A failure of the object store leaves the job for a
-// retry; a document that cannot be read ends failed.
-func (s *Service) runDocumentJob(ctx context.Context, j Job, heartbeat func()) (retry bool, err error) {
-	id := string(j.Input)
+// RunDocumentJob is the handler of the document jobs (package jobs): it
+// reads (when its kind is read), matches and files the document whose id
+// is the job's payload. The document's result and the job's end are
+// written in one transaction under the run's lease: a runner that was
+// taken over cannot overwrite them. A failure of the object store or the
+// database returns an error (the job is retried); a document that cannot
+// be read ends failed.
+func (s *Service) RunDocumentJob(ctx context.Context, run *jobs.Run) error {
+	retry, err := s.runDocumentJob(ctx, run)
+	if err != nil && !retry {
+		return jobs.Permanent(err)
+	}
+	return err
+}
+
+func (s *Service) runDocumentJob(ctx context.Context, run *jobs.Run) (retry bool, err error) {
+	id := string(run.Payload)
 	var d Document
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
@@ -43,7 +61,7 @@ func (s *Service) runDocumentJob(ctx context.Context, j Job, heartbeat func()) (
 		if s.reader == nil {
 			return true, Errorf(EUnavailable, "this process cannot read documents")
 		}
-		ex, err := s.readDocument(ctx, d, heartbeat)
+		ex, err := s.readDocument(ctx, d, run.Lease)
 		if err != nil {
 			if c := ErrorCode(err); c == EUnavailable || ctx.Err() != nil {
 				return true, err
@@ -63,12 +81,25 @@ func (s *Service) runDocumentJob(ctx context.Context, j Job, heartbeat func()) (
 			d.Status = DocNeedsReview
 		}
 	}
-	d.Progress, d.Updated, d.Filed = 1, s.Now().UTC(), s.Now().UTC()
-	return true, s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateDocument(d) })
+	now := s.Now().UTC()
+	d.Progress, d.Updated, d.Filed = 1, now, now
+	err = s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
+		if err := tx.FinishJob(run.Lease, jobs.Outcome{Status: jobs.StatusDone, At: now}); err != nil {
+			return err
+		}
+		return tx.UpdateDocument(d)
+	})
+	if errors.Is(err, jobs.ErrLeaseLost) {
+		return true, err
+	}
+	if err == nil {
+		run.Finished()
+	}
+	return true, err
 }
 
 // readDocument runs the reader over the original, saving progress.
-func (s *Service) readDocument(ctx context.Context, d Document, heartbeat func()) (Extraction, error) {
+func (s *Service) readDocument(ctx context.Context, d Document, l jobs.Lease) (Extraction, error) {
 	f, err := s.files.Open(ctx, d.BlobKey)
 	if err != nil {
 		return Extraction{}, err
@@ -76,13 +107,17 @@ func (s *Service) readDocument(ctx context.Context, d Document, heartbeat func()
 	defer f.Close()
 	last := time.Time{}
 	progress := func(p float64) {
-		heartbeat()
 		if time.Since(last) < time.Second || p >= 1 {
 			return
 		}
 		last = time.Now()
 		slog.Info("document progress", "document", d.ID, "progress", p)
-		err := s.store.Write(ctx, func(tx Tx) error { return tx.SetDocumentProgress(d.ID, p, s.Now().UTC()) })
+		err := s.store.Write(ctx, func(tx Tx) error {
+			if err := tx.SetJobProgress(l, p, s.Now().UTC()); err != nil {
+				return err // taken over: the other runner reports progress
+			}
+			return tx.SetDocumentProgress(d.ID, p, s.Now().UTC())
+		})
 		if err != nil {
 			slog.Warn("document progress", "document", d.ID, "err", err)
 		}

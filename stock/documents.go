@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"pandian/jobs"
 )
 
 // DocumentKind says what a document is; purchase orders, delivery notes and
@@ -280,7 +282,7 @@ func (s *Service) UploadDocument(ctx context.Context, actor Actor, in DocumentIn
 		if d.Kind.Read() {
 			kind = JobsDocuments
 		}
-		j := Job{ID: newID("job_"), Kind: kind + d.ID, Status: "queued", Actor: actor.Employee.Code, Input: []byte(d.ID), Created: d.Created, Updated: d.Created}
+		j := Job{ID: newID("job_"), Kind: kind, Status: "queued", Actor: actor.Employee.Code, Input: []byte(d.ID), Created: d.Created, Updated: d.Created}
 		if err := tx.CreateJob(j); err != nil {
 			return err
 		}
@@ -462,6 +464,25 @@ func (s *Service) fileDocument(ctx context.Context, d Document) error {
 		}
 	}
 	return nil
+}
+
+// RunSKUFolderJob is the handler of the recurring job that makes the SKU
+// folders (JobsSKUFolders): 500 at a time, again at once while there are
+// more, else in every.
+func (s *Service) RunSKUFolderJob(every time.Duration) func(ctx context.Context, run *jobs.Run) error {
+	return func(ctx context.Context, run *jobs.Run) error {
+		n, err := s.SyncSKUFolders(ctx, 500)
+		if n > 0 {
+			slog.Info("SKU folders made", "count", n)
+		}
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return jobs.Again(0)
+		}
+		return jobs.Again(every)
+	}
 }
 
 // SyncSKUFolders creates the folder marker of every SKU that has none yet,

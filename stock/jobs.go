@@ -3,9 +3,13 @@ package stock
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
+
+	"pandian/jobs"
 )
 
 // AsyncImportBytes is the body size from which an import runs as a job.
@@ -60,87 +64,45 @@ func (s *Service) GetJob(ctx context.Context, actor Actor, id string) (JobView, 
 	return v, nil
 }
 
-// RunJobs runs queued jobs of the given kinds (JobsImports, JobsDocuments,
-// JobsFiling; none: imports only) until ctx ends, polling every poll. Several runners
-// (in several processes) may run against the same database.
-func (s *Service) RunJobs(ctx context.Context, poll time.Duration, kinds ...string) {
-	for ctx.Err() == nil {
-		ran, err := s.RunOneJob(ctx, kinds...)
-		if err != nil && ctx.Err() == nil {
-			slog.Error("job runner", "err", err)
-		}
-		if !ran {
-			select {
-			case <-ctx.Done():
-			case <-time.After(poll):
-			}
-		}
+// ImportJobKinds are the job kinds of the imports (one per import kind,
+// "import:catalog"…), for registering their handler.
+func ImportJobKinds() []string {
+	out := make([]string, 0, len(importColumns))
+	for k := range importColumns {
+		out = append(out, JobsImports+k)
 	}
+	slices.Sort(out)
+	return out
 }
 
-// RunOneJob claims and runs one job of the given kinds (none: imports); it
-// reports whether there was one.
-func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) {
-	if len(kinds) == 0 {
-		kinds = []string{JobsImports}
-	}
+type submitterError struct{ error }
+
+func (e *submitterError) Unwrap() error { return e.error }
+
+// RunImportJob is the handler of the import jobs (package jobs): it runs
+// the import as its submitter and records the result and the job's end in
+// one transaction under the run's lease, so that a runner that was taken
+// over cannot overwrite the result of the one that took over. An import
+// that fails fails the job (retrying would fail the same way).
+func (s *Service) RunImportJob(ctx context.Context, run *jobs.Run) error {
 	var j Job
-	var ok bool
-	err := s.store.Write(ctx, func(tx Tx) error {
-		for _, k := range kinds {
-			var err error
-			if j, ok, err = tx.ClaimJob(k, s.Now().Add(-s.cfg.JobStale)); err != nil || ok {
-				return err
-			}
+	var emp Employee
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if j, err = tx.Job(run.ID); err != nil {
+			return err
+		}
+		if emp, err = tx.Employee(j.Actor); err != nil {
+			return &submitterError{err}
 		}
 		return nil
 	})
-	if err != nil || !ok {
-		return false, err
-	}
-	slog.Info("job started", "job", j.ID, "kind", j.Kind, "bytes", len(j.Input))
-	update := func(mut func(*Job)) {
-		mut(&j)
-		j.Updated = s.Now().UTC()
-		if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateJob(j) }); err != nil {
-			slog.Error("job update", "job", j.ID, "err", err)
-		}
-	}
-	if strings.HasPrefix(j.Kind, JobsDocuments) || strings.HasPrefix(j.Kind, JobsFiling) {
-		beat := time.Now()
-		heartbeat := func() {
-			if time.Since(beat) > s.cfg.JobStale/10 {
-				beat = time.Now()
-				update(func(*Job) {})
-			}
-		}
-		retry, err := s.runDocumentJob(ctx, j, heartbeat)
-		switch {
-		case err != nil && retry:
-			slog.Warn("job will be retried", "job", j.ID, "err", err, "in", jobRetry)
-			// A job to retry becomes stale, and so claimable, after jobRetry.
-			update(func(j *Job) { j.Status, j.Error = "retry", ErrorMessage(err) })
-			j.Updated = s.Now().UTC().Add(jobRetry - s.cfg.JobStale)
-			if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.UpdateJob(j) }); err != nil {
-				slog.Error("job update", "job", j.ID, "err", err)
-			}
-		case err != nil:
-			update(func(j *Job) { j.Status, j.Error = "failed", ErrorMessage(err) })
-		default:
-			update(func(j *Job) { j.Status, j.Progress, j.Error = "done", 1, "" })
-			slog.Info("job done", "job", j.ID)
-		}
-		return true, nil
-	}
-	var emp Employee
-	err = s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		emp, err = tx.Employee(j.Actor)
+	var se *submitterError
+	switch {
+	case errors.As(err, &se) && ErrorCode(err) != EUnavailable:
+		return jobs.Permanent(errors.New("submitter: " + ErrorMessage(se.error)))
+	case err != nil:
 		return err
-	})
-	if err != nil {
-		update(func(j *Job) { j.Status, j.Error = "failed", "submitter: "+ErrorMessage(err) })
-		return true, nil
 	}
 	last := time.Time{}
 	progress := func(p float64) {
@@ -149,17 +111,70 @@ func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) 
 		}
 		last = time.Now()
 		slog.Info("job progress", "job", j.ID, "progress", p)
-		update(func(j *Job) { j.Progress = p })
+		err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.SetJobProgress(run.Lease, p, s.Now().UTC()) })
+		if err != nil {
+			slog.Warn("job progress", "job", j.ID, "err", err)
+		}
 	}
-	kind := j.Kind[len(JobsImports):]
-	res, err := s.Import(ctx, Actor{Employee: emp}, kind, j.Input, progress)
+	kind := strings.TrimPrefix(run.Kind, JobsImports)
+	res, err := s.Import(ctx, Actor{Employee: emp}, kind, run.Payload, progress)
 	if err != nil {
-		slog.Warn("job failed", "job", j.ID, "err", err)
-		update(func(j *Job) { j.Status, j.Error = "failed", ErrorMessage(err) })
-		return true, nil
+		if ctx.Err() != nil {
+			return err // stopping, or taken over: the job runs again
+		}
+		return jobs.Permanent(errors.New(ErrorMessage(err)))
 	}
 	b, _ := json.Marshal(res)
-	update(func(j *Job) { j.Status, j.Progress, j.Result, j.Input = "done", 1, b, nil })
-	slog.Info("job done", "job", j.ID, "rows", res.Rows)
-	return true, nil
+	err = s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
+		return tx.FinishJob(run.Lease, jobs.Outcome{Status: jobs.StatusDone, Result: b, At: s.Now().UTC()})
+	})
+	if err != nil {
+		return err
+	}
+	run.Finished()
+	return nil
+}
+
+// JobHandler returns the domain's handler of a job kind (an import kind,
+// JobsDocuments, JobsFiling, JobsSKUFolders), nil for another kind.
+func (s *Service) JobHandler(kind string) jobs.Handler {
+	switch {
+	case kind == JobsDocuments || kind == JobsFiling:
+		return s.RunDocumentJob
+	case kind == JobsSKUFolders:
+		return s.RunSKUFolderJob(30 * time.Second)
+	case strings.HasPrefix(kind, JobsImports) && slices.Contains(ImportJobKinds(), kind):
+		return s.RunImportJob
+	}
+	return nil
+}
+
+// RunOneJob claims one due job of the given kinds (none: the imports) and
+// runs it in this goroutine, as a queue runner would (clock: s.Now); it
+// reports whether there was one. For tests and tools: servers run a
+// jobs.Runner (server/main.go). The store must implement jobs.Queue
+// (storage/sqlstore does).
+func (s *Service) RunOneJob(ctx context.Context, kinds ...string) (bool, error) {
+	q, ok := s.store.(jobs.Queue)
+	if !ok {
+		return false, Errorf(EUnavailable, "the store has no job queue")
+	}
+	if len(kinds) == 0 {
+		kinds = ImportJobKinds()
+	}
+	r := jobs.NewRunner(q)
+	r.Now = s.Now
+	for _, k := range kinds {
+		h := s.JobHandler(k)
+		if h == nil {
+			return false, Errorf(EInvalid, "no handler for job kind %q", k)
+		}
+		r.Handle(k, jobs.Options{BaseDelay: DocumentRetry}, h)
+	}
+	for _, k := range kinds {
+		if n, err := r.RunDue(ctx, k, 1); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
 }

@@ -38,11 +38,15 @@ func (l ReceiptLine) sku() string { return strings.TrimSpace(cmp.Or(l.MatchedSKU
 
 // Receipt is a posted goods receipt.
 type Receipt struct {
-	Location  string        `json:"location"`
-	Lines     []ReceiptLine `json:"lines"`
-	Movements int           `json:"movements"`
-	By        string        `json:"by"`
-	At        time.Time     `json:"at"`
+	// ID names the receipt: "rcp_" and its document's id without "doc_"
+	// (a document is received once).
+	ID         string        `json:"id"`
+	DocumentID string        `json:"document_id"`
+	Location   string        `json:"location"`
+	Lines      []ReceiptLine `json:"lines"`
+	Movements  int           `json:"movements"`
+	By         string        `json:"by"`
+	At         time.Time     `json:"at"`
 	// Duplicate is set when this answer repeats an earlier identical
 	// receipt (nothing was posted again).
 	Duplicate bool `json:"duplicate,omitempty"`
@@ -98,6 +102,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 				return Errorf(EConflict, "document %s was received before with other lines", id)
 			}
 			rec = *d.Receipt
+			rec.ID, rec.DocumentID = receiptID(d.ID), d.ID
 			rec.Duplicate = true
 			return nil
 		}
@@ -131,7 +136,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 		for i, l := range in.Lines {
 			lines[i] = ReceiptLine{SKU: l.sku(), Qty: l.Qty, UnitPrice: l.UnitPrice}
 		}
-		rec = Receipt{Location: loc.Code, Lines: lines, Movements: len(ms), By: actor.Employee.Code, At: now, Hash: hash}
+		rec = Receipt{ID: receiptID(d.ID), DocumentID: d.ID, Location: loc.Code, Lines: lines, Movements: len(ms), By: actor.Employee.Code, At: now, Hash: hash}
 		d.Receipt, d.Updated = &rec, now
 		if err := tx.UpdateDocument(d); err != nil {
 			return err
@@ -140,3 +145,6 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 	})
 	return rec, err
 }
+
+// receiptID is the id of the receipt of document docID.
+func receiptID(docID string) string { return "rcp_" + strings.TrimPrefix(docID, "doc_") }

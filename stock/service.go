@@ -23,9 +23,6 @@ type Config struct {
 	MaxScansPerBatch     int           // scans in one request
 	MaxMovementsPerBatch int           // movements in one request
 	PINCost              int           // bcrypt cost of PIN hashes
-	// JobStale is how long a running job may go without news (progress,
-	// heartbeat) before another runner takes it over: its runner died.
-	JobStale time.Duration
 	// ClockSkew is how far a device's clock may be off before its scan
 	// times are not trusted (see Scan.ClockSuspect).
 	ClockSkew time.Duration
@@ -43,7 +40,6 @@ func DefaultConfig() Config {
 		MaxScansPerBatch:     5000,
 		MaxMovementsPerBatch: 5000,
 		PINCost:              10,
-		JobStale:             2 * time.Minute,
 		ClockSkew:            5 * time.Minute,
 	}
 }

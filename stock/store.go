@@ -3,6 +3,8 @@ package stock
 import (
 	"context"
 	"time"
+
+	"pandian/jobs"
 )
 
 // Store is the persistence the domain needs. Read runs fn on a consistent
@@ -227,21 +229,21 @@ type DocumentStore interface {
 	DocumentsForSKU(sku string, paths []string, limit int) ([]Document, error)
 }
 
-// JobStore is the background work that survives restarts: the queue of
-// long imports and document reads, a document's progress while it is read,
-// and the SKU-folder sync's bookkeeping.
+// JobStore is the background work that survives restarts: the jobs of
+// the queue (package jobs: imports, documents, SKU folders, alert
+// deliveries) as a domain transaction writes them, a document's progress
+// while it is read, and the SKU-folder sync's bookkeeping. Claims, lease
+// renewals and outcomes without other writes go through jobs.Queue.
 type JobStore interface {
 	CreateJob(j Job) error
-	// Job returns a job without its Input (read only by ClaimJob);
-	// ENotFound for an unknown id.
+	// Job returns a job without its Input (read only by the runner's
+	// claim); ENotFound for an unknown id.
 	Job(id string) (Job, error)
-	// UpdateJob saves a job's state; its Input is left as stored unless
-	// j.Input is nil, which clears it.
-	UpdateJob(j Job) error
-	// ClaimJob takes, as running, the oldest job whose kind starts with
-	// kind that is queued, or running without news since staleBefore;
-	// false when there is none.
-	ClaimJob(kind string, staleBefore time.Time) (Job, bool, error)
+	// SetJobProgress and FinishJob write under the lease l of a job being
+	// run, and return jobs.ErrLeaseLost (the caller's transaction must
+	// roll back) when another runner took the job over.
+	SetJobProgress(l jobs.Lease, progress float64, at time.Time) error
+	FinishJob(l jobs.Lease, o jobs.Outcome) error
 	SetDocumentProgress(id string, progress float64, at time.Time) error
 	SKUsWithoutFolder(limit int) ([]SKU, error)
 	MarkSKUFolders(skus []string, at time.Time) error
@@ -333,11 +335,12 @@ type ScanStats struct {
 	ClockSuspect int64 `json:"clock_suspect_scans"`
 }
 
-// Job is a long piece of work (an import) that survives restarts.
+// Job is a long piece of work (an import, a document) that survives
+// restarts; package jobs runs it.
 type Job struct {
 	ID       string    `json:"id"`
 	Kind     string    `json:"kind"`
-	Status   string    `json:"status"` // queued|running|done|failed
+	Status   string    `json:"status"` // queued|running|retry|done|failed
 	Progress float64   `json:"progress"`
 	Actor    string    `json:"actor"`
 	Input    []byte    `json:"-"`

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pandian/alerts"
+	"pandian/jobs"
 	"pandian/stock"
 )
 
@@ -114,21 +115,23 @@ func (s *Store) DeleteAlertRule(ctx context.Context, id string) (err error) {
 	return nil
 }
 
-const deliveryCols = `id, dedup_key, rule_id, target_id, target_kind, subject, payload, status, attempts, next_at, lease_owner, lease_until,
+// The columns lease_owner and lease_until of alert_deliveries are no longer
+// used: the deliveries' jobs hold the leases (migration 0009).
+const deliveryCols = `id, dedup_key, rule_id, target_id, target_kind, subject, payload, status, attempts, next_at,
 	last_status, last_error, created_at, updated_at, delivered_at`
 
-const deliveryWidth = 17
+const deliveryWidth = 15
 
 func scanDelivery(row interface{ Scan(...any) error }) (alerts.Delivery, error) {
 	var d alerts.Delivery
 	var payload string
-	var next, lease, created, updated, delivered int64
+	var next, created, updated, delivered int64
 	err := row.Scan(&d.ID, &d.DedupKey, &d.RuleID, &d.TargetID, &d.TargetKind, &d.Subject, &payload, &d.Status, &d.Attempts,
-		&next, &d.LeaseOwner, &lease, &d.LastStatus, &d.LastError, &created, &updated, &delivered)
+		&next, &d.LastStatus, &d.LastError, &created, &updated, &delivered)
 	if err != nil {
 		return d, err
 	}
-	d.NextAt, d.LeaseUntil, d.Created, d.Updated, d.DeliveredAt = fromMicros(next), fromMicros(lease), fromMicros(created), fromMicros(updated), fromMicros(delivered)
+	d.NextAt, d.Created, d.Updated, d.DeliveredAt = fromMicros(next), fromMicros(created), fromMicros(updated), fromMicros(delivered)
 	return d, json.Unmarshal([]byte(payload), &d.Alert)
 }
 
@@ -148,7 +151,9 @@ func deliveries(rows *sql.Rows, err error) ([]alerts.Delivery, error) {
 	return out, mapErr(rows.Err())
 }
 
-// EnqueueAlertDeliveries inserts the deliveries whose dedup key is new.
+// EnqueueAlertDeliveries inserts the deliveries whose dedup key is new,
+// each with its job (alerts.KindDeliver, the delivery's id), due at its
+// NextAt.
 func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery) (_ int, err error) {
 	defer wrapOp(&err, "EnqueueAlertDeliveries")
 	n := 0
@@ -156,6 +161,7 @@ func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery
 		n = 0
 		return chunks(ds, 200, func(part []alerts.Delivery) error {
 			args := make([]any, 0, len(part)*deliveryWidth)
+			due := make(map[string]alerts.Delivery, len(part))
 			for _, d := range part {
 				payload, err := json.Marshal(d.Alert)
 				if err != nil {
@@ -165,71 +171,96 @@ func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery
 				if status == "" {
 					status = alerts.StatusPending
 				}
+				due[d.ID] = d
 				args = append(args, d.ID, d.DedupKey, d.RuleID, d.TargetID, string(d.TargetKind), d.Subject, string(payload), string(status),
-					d.Attempts, micros(d.NextAt), "", 0, 0, "", micros(d.Created), micros(d.Updated), 0)
+					d.Attempts, micros(d.NextAt), 0, "", micros(d.Created), micros(d.Updated), 0)
 			}
-			res, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_deliveries (`+deliveryCols+`) VALUES `+rowsOf(len(part), deliveryWidth)+`
-				ON CONFLICT (dedup_key) DO NOTHING`), args...)
+			rows, err := t.QueryContext(ctx, s.d.rebind(`INSERT INTO alert_deliveries (`+deliveryCols+`) VALUES `+rowsOf(len(part), deliveryWidth)+`
+				ON CONFLICT (dedup_key) DO NOTHING RETURNING id`), args...)
 			if err != nil {
 				return err
 			}
-			k, _ := res.RowsAffected()
-			n += int(k)
+			var added []string
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				added = append(added, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, id := range added {
+				d := due[id]
+				if d.Status != "" && d.Status != alerts.StatusPending {
+					continue
+				}
+				if _, err := enqueueJob(ctx, t, s.d, jobs.New{ID: id, Kind: alerts.KindDeliver, Key: "alert:" + id, At: d.NextAt}); err != nil {
+					return err
+				}
+			}
+			n += len(added)
 			return nil
 		})
 	})
 	return n, mapErr(err)
 }
 
-// ClaimAlertDeliveries leases due pending deliveries to owner. On
-// PostgreSQL, concurrent claimers skip each other's locked rows (SKIP
-// LOCKED); on SQLite writers take turns.
-func (s *Store) ClaimAlertDeliveries(ctx context.Context, owner string, now, leaseUntil time.Time, limit int) (_ []alerts.Delivery, err error) {
-	defer wrapOp(&err, "ClaimAlertDeliveries")
-	if limit <= 0 {
-		return nil, nil
-	}
-	var out []alerts.Delivery
-	err = s.writeTx(ctx, func(t *sql.Tx) error {
-		var err error
-		out, err = deliveries(t.QueryContext(ctx, s.d.rebind(`UPDATE alert_deliveries
-			SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-			WHERE id IN (SELECT id FROM alert_deliveries
-				WHERE status = 'pending' AND next_at <= ? AND lease_until <= ?
-				ORDER BY next_at, id LIMIT ?`+s.d.skipLock+`)
-			RETURNING `+deliveryCols), owner, micros(leaseUntil), micros(now), micros(now), micros(now), limit))
-		return err
-	})
-	return out, mapErr(err)
-}
-
-// FinishAlertAttempt logs an attempt and moves its delivery on.
-func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt) (_ bool, err error) {
+// FinishAlertAttempt logs an attempt, moves its delivery on and ends the
+// attempt of its job made under l.
+func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt, l jobs.Lease) (_ bool, err error) {
 	defer wrapOp(&err, "FinishAlertAttempt")
 	changed := false
 	now := micros(a.At.Add(a.Duration))
 	err = s.writeTx(ctx, func(t *sql.Tx) error {
+		changed = false
 		if _, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_attempts (delivery_id, attempt, at, duration_us, status_code, error, outcome, worker)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 			a.DeliveryID, a.Attempt, micros(a.At), a.Duration.Microseconds(), a.StatusCode, a.Error, string(a.Outcome), a.Worker); err != nil {
 			return err
 		}
-		var res sql.Result
-		var err error
-		switch a.Outcome {
-		case alerts.StatusDelivered:
+		jt := &tx{ctx: ctx, t: t, d: s.d}
+		if a.Outcome == alerts.StatusDelivered {
 			// Sent: recorded whoever holds the lease, so it is never sent again.
-			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, lease_owner = '', lease_until = 0,
+			res, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, attempts = ?,
 				last_status = ?, last_error = '', updated_at = ? WHERE id = ? AND status <> 'delivered'`),
-				now, a.StatusCode, now, a.DeliveryID)
+				now, a.Attempt, a.StatusCode, now, a.DeliveryID)
+			if err != nil {
+				return err
+			}
+			k, _ := res.RowsAffected()
+			changed = k > 0
+			_, err = t.ExecContext(ctx, s.d.rebind(`UPDATE jobs SET status = 'done', error = '', lease_until = 0, updated_at = ? WHERE id = ?`), now, a.DeliveryID)
+			return err
+		}
+		// Otherwise only under the lease: the job first (fenced), then the
+		// delivery.
+		o := jobs.Outcome{Status: jobs.StatusDone, At: fromMicros(now)}
+		switch a.Outcome {
 		case alerts.StatusPending:
-			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET next_at = ?, lease_owner = '', lease_until = 0,
-				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`),
-				micros(a.NextAt), a.StatusCode, a.Error, now, a.DeliveryID, a.Worker)
-		default:
-			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = ?, lease_owner = '', lease_until = 0,
-				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`),
-				string(a.Outcome), a.StatusCode, a.Error, now, a.DeliveryID, a.Worker)
+			o = jobs.Outcome{Status: jobs.StatusRetry, NextAt: a.NextAt, Error: a.Error, At: fromMicros(now)}
+		case alerts.StatusFailed:
+			o = jobs.Outcome{Status: jobs.StatusFailed, Error: a.Error, At: fromMicros(now)}
+		}
+		err := jt.FinishJob(l, o)
+		if errors.Is(err, jobs.ErrLeaseLost) {
+			return nil // logged only
+		}
+		if err != nil {
+			return err
+		}
+		var res sql.Result
+		if a.Outcome == alerts.StatusPending {
+			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET next_at = ?, attempts = ?,
+				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
+				micros(a.NextAt), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
+		} else {
+			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = ?, attempts = ?,
+				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
+				string(a.Outcome), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
 		}
 		if err != nil {
 			return err
@@ -312,8 +343,15 @@ func (s *Store) RequeueAlertDelivery(ctx context.Context, id string, now time.Ti
 		if status != string(alerts.StatusFailed) && status != string(alerts.StatusCancelled) {
 			return stock.Errorf(stock.EConflict, "delivery %s is %s; only failed or cancelled deliveries are retried", id, status)
 		}
-		_, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'pending', attempts = 0, next_at = ?, lease_owner = '', lease_until = 0,
-			updated_at = ? WHERE id = ?`), micros(now), micros(now), id)
+		if _, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'pending', attempts = 0, next_at = ?,
+			updated_at = ? WHERE id = ?`), micros(now), micros(now), id); err != nil {
+			return err
+		}
+		// Its job (none for deliveries that ended before migration 0009).
+		_, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO jobs (id, kind, status, progress, actor, error, created_at, updated_at, next_at, dedup_key)
+			VALUES (?, ?, 'queued', 0, '', '', ?, ?, ?, ?)
+			ON CONFLICT (dedup_key) DO UPDATE SET status = 'queued', attempts = 0, error = '', next_at = excluded.next_at, lease_until = 0, updated_at = excluded.updated_at`),
+			id, alerts.KindDeliver, micros(now), micros(now), micros(now), "alert:"+id)
 		return err
 	})
 	return mapErr(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"pandian/alerts"
+	"pandian/jobs"
 	"pandian/stock"
 	"pandian/storage/sqlstore"
 )
@@ -23,6 +24,11 @@ func alertDelivery(rule, subject string, now time.Time) alerts.Delivery {
 	return alerts.Delivery{ID: alerts.NewID("dl_"), DedupKey: rule + "|" + subject + "|t1", RuleID: rule, TargetID: "t1", TargetKind: alerts.TargetDingTalk,
 		Subject: subject, Alert: alerts.Alert{RuleID: rule, Subject: subject, Value: "812.50", Currency: "HKD", Title: "盤點差異 variance"},
 		Status: alerts.StatusPending, NextAt: now, Created: now, Updated: now}
+}
+
+// claimAlerts claims due alert deliveries' jobs for a minute.
+func claimAlerts(s *sqlstore.Store, owner string, now time.Time, n int) ([]jobs.Job, error) {
+	return s.ClaimJobs(context.Background(), []string{alerts.KindDeliver}, owner, now, time.Minute, n)
 }
 
 func TestAlertRules(t *testing.T) {
@@ -75,49 +81,60 @@ func TestAlertOutbox(t *testing.T) {
 			t.Fatalf("enqueue again: %d %v", n, err)
 		}
 		// Only d1 is due.
-		got, err := s.ClaimAlertDeliveries(ctx, "w1", now, now.Add(time.Minute), 10)
-		if err != nil || len(got) != 1 || got[0].ID != d1.ID || got[0].Attempts != 1 || got[0].LeaseOwner != "w1" || got[0].Alert.Value != "812.50" {
+		got, err := claimAlerts(s, "w1", now, 10)
+		if err != nil || len(got) != 1 || got[0].ID != d1.ID || got[0].Attempts != 1 || got[0].Lease.Owner != "w1" {
 			t.Fatalf("claim: %+v %v", got, err)
+		}
+		if d, err := s.AlertDelivery(ctx, d1.ID); err != nil || d.Alert.Value != "812.50" {
+			t.Fatalf("d1 %+v %v", d, err)
 		}
 		// Leased: nobody else gets it, even once d2 is due.
 		later := now.Add(2 * time.Second)
-		got2, err := s.ClaimAlertDeliveries(ctx, "w2", later, later.Add(time.Minute), 10)
+		got2, err := claimAlerts(s, "w2", later, 10)
 		if err != nil || len(got2) != 1 || got2[0].ID != d2.ID {
 			t.Fatalf("claim 2: %+v %v", got2, err)
 		}
 		// A retry of d1 by its owner.
 		changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d1.ID, Attempt: 1, At: now, Duration: 3 * time.Millisecond, StatusCode: 500,
-			Error: "HTTP 500", Outcome: alerts.StatusPending, Worker: "w1", NextAt: now.Add(10 * time.Second)})
+			Error: "HTTP 500", Outcome: alerts.StatusPending, Worker: "w1", NextAt: now.Add(10 * time.Second)}, got[0].Lease)
 		if err != nil || !changed {
 			t.Fatalf("finish retry: %v %v", changed, err)
 		}
 		// A worker without the lease cannot fail it.
-		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d2.ID, Attempt: 1, At: now, Outcome: alerts.StatusFailed, Worker: "w1"}); err != nil || changed {
+		stranger := jobs.Lease{JobID: d2.ID, Owner: "w1", Token: got2[0].Lease.Token}
+		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d2.ID, Attempt: 1, At: now, Outcome: alerts.StatusFailed, Worker: "w1"}, stranger); err != nil || changed {
 			t.Fatalf("finish by a stranger: %v %v", changed, err)
 		}
 		// Not due yet.
-		if got, err := s.ClaimAlertDeliveries(ctx, "w3", later, later.Add(time.Minute), 10); err != nil || len(got) != 0 {
+		if got, err := claimAlerts(s, "w3", later, 10); err != nil || len(got) != 0 {
 			t.Fatalf("claim before due: %+v %v", got, err)
 		}
 		due := now.Add(11 * time.Second)
-		got, err = s.ClaimAlertDeliveries(ctx, "w3", due, due.Add(time.Minute), 10)
-		if err != nil || len(got) != 1 || got[0].ID != d1.ID || got[0].Attempts != 2 || got[0].LastStatus != 500 {
+		got, err = claimAlerts(s, "w3", due, 10)
+		if err != nil || len(got) != 1 || got[0].ID != d1.ID || got[0].Attempts != 2 {
 			t.Fatalf("claim after back-off: %+v %v", got, err)
 		}
-		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d1.ID, Attempt: 2, At: due, StatusCode: 200, Outcome: alerts.StatusDelivered, Worker: "w3"}); err != nil || !changed {
+		if d, err := s.AlertDelivery(ctx, d1.ID); err != nil || d.LastStatus != 500 || d.Attempts != 1 || !d.NextAt.Equal(now.Add(10*time.Second)) {
+			t.Fatalf("d1 after its first attempt %+v %v", d, err)
+		}
+		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d1.ID, Attempt: 2, At: due, StatusCode: 200, Outcome: alerts.StatusDelivered, Worker: "w3"}, got[0].Lease); err != nil || !changed {
 			t.Fatalf("finish delivered: %v %v", changed, err)
 		}
 		// d2's lease expires: claimed again; delivered ones never.
 		exp := now.Add(5 * time.Minute)
-		got, err = s.ClaimAlertDeliveries(ctx, "w4", exp, exp.Add(time.Minute), 10)
+		got, err = claimAlerts(s, "w4", exp, 10)
 		if err != nil || len(got) != 1 || got[0].ID != d2.ID || got[0].Attempts != 2 {
 			t.Fatalf("claim expired lease: %+v %v", got, err)
 		}
-		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d2.ID, Attempt: 2, At: exp, StatusCode: 404, Error: "HTTP 404", Outcome: alerts.StatusFailed, Worker: "w4"}); err != nil || !changed {
+		// The first claimer of d2, late, cannot fail it either.
+		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d2.ID, Attempt: 1, At: exp, Outcome: alerts.StatusFailed, Worker: "w2"}, got2[0].Lease); err != nil || changed {
+			t.Fatalf("finish by the taken-over claimer: %v %v", changed, err)
+		}
+		if changed, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d2.ID, Attempt: 2, At: exp, StatusCode: 404, Error: "HTTP 404", Outcome: alerts.StatusFailed, Worker: "w4"}, got[0].Lease); err != nil || !changed {
 			t.Fatalf("finish failed: %v %v", changed, err)
 		}
 		d, err := s.AlertDelivery(ctx, d1.ID)
-		if err != nil || d.Status != alerts.StatusDelivered || d.DeliveredAt.IsZero() || d.LeaseOwner != "" {
+		if err != nil || d.Status != alerts.StatusDelivered || d.DeliveredAt.IsZero() || d.Attempts != 2 {
 			t.Fatalf("d1 %+v %v", d, err)
 		}
 		atts, err := s.AlertAttempts(ctx, d1.ID)
@@ -143,7 +160,7 @@ func TestAlertOutbox(t *testing.T) {
 		if err := s.RequeueAlertDelivery(ctx, d2.ID, exp); err != nil {
 			t.Fatal(err)
 		}
-		got, err = s.ClaimAlertDeliveries(ctx, "w5", exp, exp.Add(time.Minute), 10)
+		got, err = claimAlerts(s, "w5", exp, 10)
 		if err != nil || len(got) != 1 || got[0].ID != d2.ID || got[0].Attempts != 1 {
 			t.Fatalf("claim requeued: %+v %v", got, err)
 		}
@@ -180,7 +197,7 @@ func TestAlertClaimConcurrent(t *testing.T) {
 				}
 				owner := fmt.Sprintf("w%d", w)
 				for {
-					got, err := st.ClaimAlertDeliveries(ctx, owner, now, now.Add(time.Minute), 3)
+					got, err := st.ClaimJobs(ctx, []string{alerts.KindDeliver}, owner, now, time.Minute, 3)
 					if err != nil {
 						t.Errorf("claim: %v", err)
 						return
@@ -234,11 +251,12 @@ func TestAlertLogMigrationDropsAnswers(t *testing.T) {
 			if _, err := s.EnqueueAlertDeliveries(ctx, []alerts.Delivery{d}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.ClaimAlertDeliveries(ctx, "w", now, now.Add(time.Minute), 10); err != nil {
-				t.Fatal(err)
+			claimed, err := claimAlerts(s, "w", now, 10)
+			if err != nil || len(claimed) != 1 {
+				t.Fatal(claimed, err)
 			}
 			if _, err := s.FinishAlertAttempt(ctx, alerts.Attempt{DeliveryID: d.ID, Attempt: 1, At: now, StatusCode: o.code, Error: o.err,
-				Outcome: alerts.StatusFailed, Worker: "w"}); err != nil {
+				Outcome: alerts.StatusFailed, Worker: "w"}, claimed[0].Lease); err != nil {
 				t.Fatal(err)
 			}
 		}
