@@ -35,6 +35,12 @@ func artifactsDir(t *testing.T) string {
 // profile), with a 10" tablet's landscape window.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserFor(t, 75*time.Second)
+}
+
+// browserFor is browser with the whole test's browser steps bounded by d.
+func browserFor(t *testing.T, d time.Duration) context.Context {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("Chromium is required in CI: %v", err)
@@ -75,7 +81,7 @@ func browser(t *testing.T) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 75*time.Second)
+	tctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(cancelTimeout)
 	return tctx
 }
@@ -198,7 +204,7 @@ func TestBrowserReview(t *testing.T) {
 	// The report, then filtered by role.
 	load(t, ctx, "open the report", click(fmt.Sprintf(`tr[data-count=%q] a.count-link`, id)))
 	run(t, ctx, "report", chromedp.WaitVisible(chromedp.CSS("#lines")), s.take("report"))
-	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "6 of 6 lines shown") {
+	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "6 of 6 lines match") {
 		t.Errorf("shown: %q", got)
 	}
 	load(t, ctx, "filter by role",
@@ -206,7 +212,7 @@ func TestBrowserReview(t *testing.T) {
 		click("#apply-filters"),
 	)
 	run(t, ctx, "filtered report", chromedp.WaitVisible(chromedp.CSS("#lines")), s.take("report-role-supervisor"))
-	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "1 of 6 lines shown") {
+	if got := textOf(t, ctx, "#shown"); !strings.Contains(got, "1 of 6 lines match") {
 		t.Errorf("filtered by supervisor: %q", got)
 	}
 	if !exists(t, ctx, line(4)) || exists(t, ctx, line(0)) {
@@ -224,7 +230,7 @@ func TestBrowserReview(t *testing.T) {
 	run(t, ctx, "recount form",
 		chromedp.WaitVisible(chromedp.CSS("#recount-form")),
 		click(fmt.Sprintf(`input[form="recount-form"][value=%q]`, k[0].sku)),
-		chromedp.SendKeys(chromedp.CSS("#assignee"), "E010"),
+		chromedp.SetValue(chromedp.CSS("#assignee"), "E010"),
 	)
 	load(t, ctx, "order a recount", click("#recount-submit"))
 	run(t, ctx, "recount ordered", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("recount-ordered"))
@@ -248,7 +254,12 @@ func TestBrowserReview(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name="reason:%s"]`, k[0].sku)), "admin_error"),
 		s.take("approve-form"),
 	)
-	load(t, ctx, "approve", click("#approve-submit"))
+	load(t, ctx, "review the approval", click("#approve-submit"))
+	run(t, ctx, "approval summary", chromedp.WaitVisible(chromedp.CSS("#confirm-form")), s.take("approve-review"))
+	if got := textOf(t, ctx, "#by-reason"); !strings.Contains(got, "Theft") || !strings.Contains(got, "Unknown") {
+		t.Errorf("summary by reason: %q", got)
+	}
+	load(t, ctx, "confirm the approval", click("#confirm-submit"))
 	run(t, ctx, "approved", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("approved"))
 	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Approved: 5 lines posted") {
 		t.Errorf("approve notice: %q", got)
@@ -302,24 +313,30 @@ func TestBrowserReview(t *testing.T) {
 	if _, err := w.svc.CloseCount(context.Background(), sup, empty.ID); err != nil {
 		t.Fatal(err)
 	}
-	run(t, ctx, "uncounted choice",
+	run(t, ctx, "uncounted note",
 		chromedp.EmulateViewport(1280, 800),
 		chromedp.Navigate(base+"/counts/"+empty.ID+"?lang=en"),
-		chromedp.WaitVisible(chromedp.CSS("#uncounted-choice")),
-		s.take("approve-uncounted"),
+		chromedp.WaitVisible(chromedp.CSS("#approve-form")),
 	)
-	if got := textOf(t, ctx, "#uncounted-choice legend"); !strings.Contains(got, "lines were never scanned") || !strings.Contains(got, "HK$") {
+	load(t, ctx, "review the approval of an empty count", click("#approve-submit"))
+	run(t, ctx, "uncounted choice", chromedp.WaitVisible(chromedp.CSS("#uncounted-choice")), s.take("approve-uncounted"))
+	if got := textOf(t, ctx, "#uncounted h2"); !strings.Contains(got, "lines were never scanned") || !strings.Contains(got, "HK$") {
 		t.Errorf("uncounted question: %q", got)
 	}
-	run(t, ctx, "approve without an answer", click("#approve-submit"))
+	if exists(t, ctx, "#confirm-form") {
+		t.Error("a confirm button before the lines never scanned are decided")
+	}
+	run(t, ctx, "review without an answer", click("#uncounted-submit"))
 	if eval[bool](t, ctx, `document.querySelector("#uncounted-zero").validity.valid`) {
-		t.Error("the approve form is valid without an answer about the lines never scanned")
+		t.Error("the form is valid without an answer about the lines never scanned")
 	}
 	if cv, err := w.svc.Count(context.Background(), sup, empty.ID); err != nil || cv.Status != stock.StatusReview {
 		t.Fatalf("count after an unanswered approve: %v %v", cv.Status, err)
 	}
 	run(t, ctx, "hold them back", click("#uncounted-hold"))
-	load(t, ctx, "approve holding them back", click("#approve-submit"))
+	load(t, ctx, "review holding them back", click("#uncounted-submit"))
+	run(t, ctx, "summary holding back", chromedp.WaitVisible(chromedp.CSS("#confirm-form")))
+	load(t, ctx, "approve holding them back", click("#confirm-submit"))
 	run(t, ctx, "approved holding back", chromedp.WaitVisible(chromedp.CSS("#notice")), s.take("approved-hold"))
 	if got := textOf(t, ctx, "#notice"); !strings.Contains(got, "Approved: 0 lines posted") {
 		t.Errorf("approve notice (hold): %q", got)
@@ -362,7 +379,7 @@ func TestBrowserReview(t *testing.T) {
 		return err
 	}))
 	run(t, ctx, "refusal", chromedp.WaitVisible(chromedp.CSS("#error")), s.take("counter-approve-refused"))
-	if got := textOf(t, ctx, "#error"); st != 403 || !strings.Contains(got, "role counter may not approve") {
+	if got := textOf(t, ctx, "#error"); st != 403 || !strings.Contains(got, "Your role (Counter) may not do this.") {
 		t.Errorf("crafted approval: %d %q", st, got)
 	}
 	cv, err := w.svc.Count(context.Background(), w.actor("E007"), id2)

@@ -145,6 +145,10 @@ func (h *Pages) renderLogin(c *fiber.Ctx, l *loc, status int, msg string, d logi
 	p := &page{L: l, P: h.opts.Prefix, Title: l.T("signin"), LangURL: otherLangURL(c, l), CSRF: h.csrf("login", pre), Status: status, Error: msg, D: d}
 	if msg != "" {
 		p.ErrorTitle = l.T("status." + strconv.Itoa(status))
+		if status == http.StatusUnauthorized {
+			// A wrong PIN: not "signed out".
+			p.ErrorTitle = l.T("signin.failed")
+		}
 	}
 	return h.render(c, "login", p)
 }
@@ -216,38 +220,240 @@ func (h *Pages) logout(q *req) error {
 type countRow struct {
 	stock.Count
 	Currency string
-	Headline bool // the variance below was computed
+	Title    string // store · scope ("尖沙咀店 · 飲品")
+	Opener   string // the opener's name ("" when unknown)
+	Headline bool   // the variance below was computed
 	Masked   bool
-	Lines    int
+	Lines    int // lines in the count (in scope, and any counted outside the snapshot)
+	Counted  int // lines scanned
 	VarLines int
 	AbsValue stock.Money
 	NetValue stock.Money
 }
 
+// option is one choice of a picker.
+type option struct{ Value, Label string }
+
 type countsData struct {
 	Status   string
 	Statuses []stock.CountStatus
+	Store    string
+	Stores   []option // the caller's stores
+	From, To string   // opened between (YYYY-MM-DD, Hong Kong time), inclusive
 	Rows     []countRow
+	Page     int // 1-based
+	Pages    int
+	Total    int // counts that match
+	First    int // 1-based position of the first row shown
+	Prev     string
+	Next     string
+	Capped   bool // the domain answered its maximum: older counts are not listed
+}
+
+// countListMax is what stock.Service.Counts answers at most.
+const countListMax = 500
+
+// dateParam parses a YYYY-MM-DD date as the start of that day in Hong Kong
+// time.
+func dateParam(s string) (time.Time, error) { return time.ParseInLocation("2006-01-02", s, hkt) }
+
+// locationIndex is the caller's locations by code ("" when the service
+// cannot list them).
+func (h *Pages) locationIndex(q *req) map[string]stock.Location {
+	out := map[string]stock.Location{}
+	if h.dir == nil {
+		return out
+	}
+	ls, err := h.dir.Locations(q.ctx, q.actor, "")
+	if err != nil {
+		h.opts.Logger.Warn("review locations", "err", err)
+		return out
+	}
+	for _, l := range ls {
+		out[l.Code] = l
+	}
+	return out
+}
+
+// storeOf is the store a location belongs to (itself when it is one; the
+// location itself when no store is above it).
+func storeOf(locs map[string]stock.Location, code string) stock.Location {
+	l, ok := locs[code]
+	if !ok {
+		return stock.Location{Code: code}
+	}
+	for cur := l; ; {
+		if cur.Kind == stock.KindStore {
+			return cur
+		}
+		p, ok := locs[cur.Parent]
+		if !ok || cur.Parent == "" {
+			return l
+		}
+		cur = p
+	}
+}
+
+// locName is a location's name, or its code when unknown.
+func locName(locs map[string]stock.Location, code string) string {
+	if l, ok := locs[code]; ok && l.Name != "" {
+		return l.Name
+	}
+	return code
+}
+
+// countTitle names a count by its store and scope: "尖沙咀店 · 飲品",
+// "尖沙咀店 · 零食區", "尖沙咀店 · 6 SKUs", "尖沙咀店 · Whole store".
+func countTitle(l *loc, c stock.Count, locs map[string]stock.Location) string {
+	st := storeOf(locs, c.Location)
+	title := locName(locs, st.Code)
+	var parts []string
+	if c.Location != st.Code {
+		parts = append(parts, locName(locs, c.Location))
+	}
+	for _, z := range c.Scope.Zones {
+		parts = append(parts, locName(locs, z))
+	}
+	for _, cat := range c.Scope.Categories {
+		parts = append(parts, l.Cat(cat))
+	}
+	if n := len(c.Scope.SKUs); n > 0 {
+		parts = append(parts, l.Tf("scope.skus", n))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, l.T("scope.all"))
+	}
+	sep := ", "
+	if l.zh {
+		sep = "、"
+	}
+	return title + " · " + strings.Join(parts, sep)
+}
+
+// names looks employees' names up (an empty map when the service cannot).
+func (h *Pages) names(q *req, codes []string) map[string]string {
+	if h.dir == nil || len(codes) == 0 {
+		return map[string]string{}
+	}
+	m, err := h.dir.EmployeeNames(q.ctx, q.actor, codes)
+	if err != nil {
+		h.opts.Logger.Warn("review employee names", "err", err)
+		return map[string]string{}
+	}
+	return m
 }
 
 func (h *Pages) counts(q *req) error {
-	status := stock.CountStatus(query(q.c).Get("status"))
-	cs, err := h.svc.Counts(q.ctx, q.actor, "", status)
+	v := query(q.c)
+	d := countsData{Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}, Page: 1}
+	var bad []string // messages about filter values that were ignored
+	if s := stock.CountStatus(v.Get("status")); s != "" {
+		if slices.Contains(d.Statuses, s) {
+			d.Status = string(s)
+		} else {
+			bad = append(bad, q.L.Tf("filter.bad.status", v.Get("status")))
+		}
+	}
+	locs := h.locationIndex(q)
+	for _, l := range locs {
+		if l.Kind == stock.KindStore {
+			d.Stores = append(d.Stores, option{l.Code, l.Name + " (" + l.Code + ")"})
+		}
+	}
+	slices.SortFunc(d.Stores, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	if st := v.Get("store"); st != "" {
+		if slices.ContainsFunc(d.Stores, func(o option) bool { return o.Value == st }) {
+			d.Store = st
+		} else {
+			bad = append(bad, q.L.Tf("filter.bad.store", st))
+		}
+	}
+	var from, to time.Time
+	if s := v.Get("from"); s != "" {
+		t, err := dateParam(s)
+		if err != nil {
+			bad = append(bad, q.L.Tf("filter.bad.date", s))
+		} else {
+			from, d.From = t, s
+		}
+	}
+	if s := v.Get("to"); s != "" {
+		t, err := dateParam(s)
+		if err != nil {
+			bad = append(bad, q.L.Tf("filter.bad.date", s))
+		} else {
+			to, d.To = t.AddDate(0, 0, 1), s
+		}
+	}
+	if s := v.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			bad = append(bad, q.L.Tf("filter.bad.page", s))
+		} else {
+			d.Page = n
+		}
+	}
+	cs, err := h.svc.Counts(q.ctx, q.actor, d.Store, stock.CountStatus(d.Status))
 	if err != nil {
 		return h.pageError(q, err)
 	}
-	d := countsData{Status: string(status), Statuses: []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted}}
-	for i, c := range cs {
-		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol()}
+	d.Capped = len(cs) >= countListMax
+	matched := cs[:0]
+	for _, c := range cs {
+		if (!from.IsZero() && c.OpenedAt.Before(from)) || (!to.IsZero() && !c.OpenedAt.Before(to)) {
+			continue
+		}
+		matched = append(matched, c)
+	}
+	// Newest first (the domain's order, made sure of).
+	slices.SortStableFunc(matched, func(a, b stock.Count) int { return b.OpenedAt.Compare(a.OpenedAt) })
+	size := h.opts.PageSize
+	d.Total = len(matched)
+	d.Pages = max(1, (d.Total+size-1)/size)
+	d.Page = min(d.Page, d.Pages)
+	lo := (d.Page - 1) * size
+	shown := matched[lo:min(lo+size, d.Total)]
+	d.First = lo + 1
+	link := func(page int) string {
+		u := url.Values{}
+		for k, s := range map[string]string{"status": d.Status, "store": d.Store, "from": d.From, "to": d.To} {
+			if s != "" {
+				u.Set(k, s)
+			}
+		}
+		if page > 1 {
+			u.Set("page", strconv.Itoa(page))
+		}
+		if len(u) == 0 {
+			return h.opts.Prefix + "/counts"
+		}
+		return h.opts.Prefix + "/counts?" + u.Encode()
+	}
+	if d.Page > 1 {
+		d.Prev = link(d.Page - 1)
+	}
+	if d.Page < d.Pages {
+		d.Next = link(d.Page + 1)
+	}
+	var openers []string
+	for _, c := range shown {
+		openers = append(openers, c.OpenedBy)
+	}
+	who := h.names(q, openers)
+	for i, c := range shown {
+		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol(), Title: countTitle(q.L, c, locs), Opener: who[c.OpenedBy]}
 		if i < h.opts.ListReports {
 			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "sku", stock.ReportOptions{})
 			if err == nil {
 				tot := lineTotals(rep.Lines)
-				row.Headline, row.Masked, row.Lines = true, rep.Masked, len(rep.Lines)
+				row.Headline, row.Masked, row.Lines = true, rep.Masked, tot.Lines
 				row.AbsValue, row.NetValue = tot.AbsVarianceValue, tot.NetVarianceValue
 				for _, l := range rep.Lines {
 					if l.VarianceQty != 0 {
 						row.VarLines++
+					}
+					if l.Status == stock.LineCounted {
+						row.Counted++
 					}
 				}
 			}
@@ -256,6 +462,9 @@ func (h *Pages) counts(q *req) error {
 	}
 	p := h.newPage(q, q.L.T("counts.title"))
 	p.D = d
+	if len(bad) > 0 {
+		p.Status, p.ErrorTitle, p.Error = http.StatusBadRequest, q.L.T("filter.bad"), strings.Join(bad, " ")
+	}
 	return h.render(q.c, "counts", p)
 }
 
@@ -266,21 +475,39 @@ type filters struct {
 	Zone, Category, Role, Employee, Lot, Expiry string
 	Variance                                    bool
 	Sort                                        string
+	// Q searches lines by SKU, name or barcode (the catalog's lookup of Q
+	// gives QSKU).
+	Q    string
+	QSKU string
+	// Unscanned is what happens to the lines nobody scanned: "" folds them
+	// into one summary row, "show" lists them, "only" lists only them.
+	Unscanned string
+	Page      int // 1-based page of lines
 }
 
 func parseFilters(v url.Values) filters {
 	f := filters{Zone: v.Get("zone"), Category: v.Get("category"), Role: v.Get("role"), Employee: v.Get("employee"),
-		Lot: strings.TrimSpace(v.Get("lot")), Expiry: v.Get("expiry"), Variance: v.Get("variance") == "1", Sort: v.Get("sort")}
+		Lot: strings.TrimSpace(v.Get("lot")), Expiry: v.Get("expiry"), Variance: v.Get("variance") == "1", Sort: v.Get("sort"),
+		Q: strings.TrimSpace(v.Get("q")), Unscanned: v.Get("unscanned"), Page: 1}
+	if len(f.Q) > 100 {
+		f.Q = f.Q[:100]
+	}
 	if f.Sort != "sku" && f.Sort != "qty" {
 		f.Sort = "abs"
+	}
+	if f.Unscanned != "show" && f.Unscanned != "only" {
+		f.Unscanned = ""
+	}
+	if n, err := strconv.Atoi(v.Get("page")); err == nil && n > 1 {
+		f.Page = n
 	}
 	return f
 }
 
-// Query is the filters as a query string (for export links).
-func (f filters) Query() string {
+// values is the filters as query values (without the page).
+func (f filters) values() url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"zone": f.Zone, "category": f.Category, "role": f.Role, "employee": f.Employee, "lot": f.Lot, "expiry": f.Expiry} {
+	for k, s := range map[string]string{"zone": f.Zone, "category": f.Category, "role": f.Role, "employee": f.Employee, "lot": f.Lot, "expiry": f.Expiry, "q": f.Q, "unscanned": f.Unscanned} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -291,15 +518,73 @@ func (f filters) Query() string {
 	if f.Sort != "abs" {
 		v.Set("sort", f.Sort)
 	}
+	return v
+}
+
+// Query is the filters as a query string (for export links).
+func (f filters) Query() string {
+	v := f.values()
 	if len(v) == 0 {
 		return ""
 	}
 	return "?" + v.Encode()
 }
 
+// With is the filters' query string with one value changed ("" removes
+// it) and the page reset, for links that change one thing.
+func (f filters) With(key, value string) string {
+	v := f.values()
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	if len(v) == 0 {
+		return "?"
+	}
+	return "?" + v.Encode()
+}
+
+// PageQuery is the filters' query string at page n.
+func (f filters) PageQuery(n int) string {
+	v := f.values()
+	if n > 1 {
+		v.Set("page", strconv.Itoa(n))
+	}
+	if len(v) == 0 {
+		return "?"
+	}
+	return "?" + v.Encode()
+}
+
 // Active reports whether any filter is set.
 func (f filters) Active() bool {
-	return f.Zone != "" || f.Category != "" || f.Role != "" || f.Employee != "" || f.Lot != "" || f.Expiry != "" || f.Variance
+	return f.Zone != "" || f.Category != "" || f.Role != "" || f.Employee != "" || f.Lot != "" || f.Expiry != "" || f.Variance || f.Q != "" || f.Unscanned != ""
+}
+
+// matches reports whether a line matches the search.
+func (f filters) matches(l *stock.ReportLine) bool {
+	if f.Q == "" {
+		return true
+	}
+	if l.SKU == f.QSKU {
+		return true
+	}
+	q := strings.ToLower(f.Q)
+	return strings.Contains(strings.ToLower(l.SKU), q) || strings.Contains(strings.ToLower(l.Name), q) || strings.Contains(l.NameZh, f.Q)
+}
+
+// search resolves the search text as a barcode (the catalog's lookup),
+// when the service can look codes up.
+func (h *Pages) search(q *req, f *filters) {
+	if f.Q == "" {
+		return
+	}
+	if lk, ok := h.svc.(BarcodeLookup); ok {
+		if r, err := lk.Lookup(q.ctx, q.actor, f.Q); err == nil {
+			f.QSKU = r.SKU
+		}
+	}
 }
 
 // apply filters and sorts the lines of r into a new slice.
@@ -309,7 +594,8 @@ func (f filters) apply(r stock.Report) []stock.ReportLine {
 
 // filter appends the lines of r that pass the filters to out, sorted, and
 // returns it. out may be r.Lines[:0]: the lines are then filtered and
-// sorted in place.
+// sorted in place. (Folding the unscanned lines is the page's: the
+// downloads have them.)
 func (f filters) filter(r stock.Report, out []stock.ReportLine) []stock.ReportLine {
 	var lotSKUs map[string]bool
 	if f.Lot != "" || f.Expiry != "" {
@@ -328,7 +614,9 @@ func (f filters) filter(r stock.Report, out []stock.ReportLine) []stock.ReportLi
 			f.Role != "" && !hasRole(l.Roles, f.Role),
 			f.Employee != "" && !has(l.CountedBy, f.Employee),
 			lotSKUs != nil && !lotSKUs[l.SKU],
-			f.Variance && l.VarianceQty == 0 && !r.Masked:
+			f.Variance && l.VarianceQty == 0 && !r.Masked,
+			f.Unscanned == "only" && l.Status != stock.LineUncounted,
+			!f.matches(l):
 			continue
 		}
 		out = append(out, *l)
@@ -377,29 +665,58 @@ func abs64(n int64) int64 {
 type reportData struct {
 	Count      stock.CountView
 	Report     stock.Report
+	Title      string // store · scope
 	Lines      []stock.ReportLine
 	F          filters
 	Currency   string
 	StoreName  string
 	Limit      *stock.Money
-	Zones      []string
+	Zones      []option // code, name
 	Categories []string
 	RoleKeys   []string
-	Employees  []string
+	Employees  []option // who counted: code, "name (code)"
+	Assignees  []option // who may be given a recount
+	Names      map[string]string
+	ZoneNames  map[string]string
 	LotList    []string
 	Reasons    []string
 	CanRecount bool
 	CanApprove bool
+	Review     bool // approving goes through the review step
 	XLSX       bool
-	Shown      stock.GroupSummary // totals of the shown lines
+	Shown      stock.GroupSummary // totals of the lines that match the filters
 	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
-	Truncated  int                // lines that matched when more than the page shows
-	ToPost     stock.Money        // what an approval would post (sum of absolute values)
-	OverLimit  bool               // ToPost is above the store manager's limit
+	// Matched lines match the filters (Folded of them, never scanned, are
+	// folded into one row); the page shows lines First..Last of them.
+	Matched     int
+	Folded      int
+	FoldedValue stock.Money
+	Page, Pages int
+	First, Last int
+	Prev, Next  string
+	ToPost      stock.Money // what an approval would post (sum of absolute values)
+	OverLimit   bool        // ToPost is above the store manager's limit
 	// UncountedLines lines nobody scanned (worth UncountedValue) would be
 	// set to 0: the approve form asks whether to (stock.ApproveInput.Uncounted).
 	UncountedLines int
 	UncountedValue stock.Money
+	PostLines      int // lines with a variance an approval acts on
+}
+
+// Who is "name (code)" for an employee code, or the code.
+func (d reportData) Who(code string) string {
+	if n := d.Names[code]; n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
+}
+
+// Zone is "name (code)" for a zone code, or the code.
+func (d reportData) Zone(code string) string {
+	if n := d.ZoneNames[code]; n != "" && n != code {
+		return n + " (" + code + ")"
+	}
+	return code
 }
 
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
@@ -438,10 +755,14 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		return h.pageError(q, err)
 	}
 	f := parseFilters(query(q.c))
-	d := reportData{Count: cv, Report: rep, F: f, Lines: f.apply(rep), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
-		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil}
+	h.search(q, &f)
+	_, review := h.svc.(Previewer)
+	d := reportData{Count: cv, Report: rep, F: f, Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
+		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
+	locs := h.locationIndex(q)
+	d.Title = countTitle(q.L, cv.Count, locs)
 	if h.locs != nil {
 		if loc, err := h.locs.Location(ctx, q.actor, cv.Location); err == nil {
 			if loc.Kind == stock.KindZone && loc.Parent != "" {
@@ -475,10 +796,28 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 			lots[l.Lot] = true
 		}
 	}
-	d.Zones, d.Categories, d.RoleKeys, d.Employees, d.LotList = keys(zones), keys(cats), keys(roles), keys(emps), keys(lots)
-	d.Shown, d.Totals = lineTotals(d.Lines), lineTotals(rep.Lines)
+	codes := append(keys(emps), cv.OpenedBy, cv.ApprovedBy)
+	for _, r := range cv.Recounts {
+		codes = append(codes, r.Assignee)
+	}
+	d.Names = h.names(q, codes)
+	d.ZoneNames = map[string]string{}
+	for z := range zones {
+		d.ZoneNames[z] = locName(locs, z)
+		d.Zones = append(d.Zones, option{z, d.Zone(z)})
+	}
+	slices.SortFunc(d.Zones, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	for _, e := range keys(emps) {
+		d.Employees = append(d.Employees, option{e, d.Who(e)})
+	}
+	if d.CanRecount {
+		d.Assignees = h.assignees(q, cv.Count, d)
+	}
+	d.Categories, d.RoleKeys, d.LotList = keys(cats), keys(roles), keys(lots)
+	d.Totals = lineTotals(rep.Lines)
 	for _, l := range rep.Lines {
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+			d.PostLines++
 			d.ToPost += l.VarianceValue.Abs()
 			if l.Status == stock.LineUncounted {
 				d.UncountedLines++
@@ -487,16 +826,59 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		}
 	}
 	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
-	if len(d.Lines) > h.opts.MaxLines {
-		d.Truncated, d.Lines = len(d.Lines), d.Lines[:h.opts.MaxLines]
+	matched := f.apply(rep)
+	d.Matched, d.Shown = len(matched), lineTotals(matched)
+	lines := matched
+	if f.Unscanned == "" {
+		// The lines nobody scanned fold into one row.
+		lines = make([]stock.ReportLine, 0, len(matched))
+		for _, l := range matched {
+			if l.Status == stock.LineUncounted {
+				d.Folded++
+				d.FoldedValue += l.VarianceValue
+				continue
+			}
+			lines = append(lines, l)
+		}
 	}
-	p := h.newPage(q, q.L.Tf("report.title", cv.ID))
+	size := h.opts.LinesPerPage
+	d.Pages = max(1, (len(lines)+size-1)/size)
+	d.Page = min(f.Page, d.Pages)
+	lo := (d.Page - 1) * size
+	d.Lines = lines[lo:min(lo+size, len(lines))]
+	d.First, d.Last = lo+1, lo+len(d.Lines)
+	base := h.opts.Prefix + "/counts/" + url.PathEscape(cv.ID)
+	if d.Page > 1 {
+		d.Prev = base + f.PageQuery(d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.Next = base + f.PageQuery(d.Page+1)
+	}
+	p := h.newPage(q, d.Title)
 	p.D, p.Notice, p.Error = d, notice, errMsg
 	if errMsg != "" {
 		p.Status = status
 		p.ErrorTitle = q.L.T("refused")
 	}
 	return h.render(q.c, "report", p)
+}
+
+// assignees are the employees a recount may be given to: with a
+// Directory, every employee in the count's scope who may scan; else those
+// who counted it.
+func (h *Pages) assignees(q *req, c stock.Count, d reportData) []option {
+	if al, ok := h.svc.(AssigneeLister); ok {
+		es, err := al.Assignees(q.ctx, q.actor, c.ID)
+		if err == nil {
+			out := make([]option, 0, len(es))
+			for _, e := range es {
+				out = append(out, option{e.Code, e.Name + " (" + e.Code + ")"})
+			}
+			return out
+		}
+		h.opts.Logger.Warn("review assignees", "err", err)
+	}
+	return d.Employees
 }
 
 func keys(m map[string]bool) []string {
@@ -537,7 +919,11 @@ func (h *Pages) refuse(q *req, id string, err error) error {
 	if stock.ErrorCode(err) == stock.ENotFound {
 		return h.pageError(q, err)
 	}
-	return h.reportPage(q, id, statusOf(err), h.errorText(q.c, q.L, err), "")
+	cur := "HK$"
+	if cv, e := h.svc.Count(q.ctx, q.actor, id); e == nil {
+		cur = stock.CurrencyOf(cv.LocationPath).Symbol()
+	}
+	return h.reportPage(q, id, statusOf(err), h.errorText(q.c, q.L, err, cur), "")
 }
 
 func (h *Pages) recount(q *req) error {
@@ -549,18 +935,153 @@ func (h *Pages) recount(q *req) error {
 	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=recount", http.StatusSeeOther)
 }
 
-func (h *Pages) approve(q *req) error {
-	id := param(q.c, "id")
-	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted")}
+// approveInput reads an approval form: the reasons chosen per line
+// ("reason:{SKU}"), the reason for every line left without one
+// ("default_reason": the domain's preview names those lines), the
+// decision on the lines nobody scanned ("uncounted") and the fingerprint
+// of the reviewed preview ("if_match").
+func (h *Pages) approveInput(q *req, id string) (stock.ApproveInput, error) {
+	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted"), IfMatch: q.form.Get("if_match")}
 	for k, vs := range q.form {
 		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
 			in.ReasonCodes[sku] = vs[0]
 		}
 	}
-	if _, err := h.svc.Approve(q.ctx, q.actor, id, in); err != nil {
+	def := q.form.Get("default_reason")
+	if def == "" {
+		return in, nil
+	}
+	if !slices.Contains(stock.ReasonCodes, def) {
+		return in, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", def, strings.Join(stock.ReasonCodes, ", ")).With("field", "default_reason")
+	}
+	pv, ok := h.svc.(Previewer)
+	if !ok {
+		return in, nil
+	}
+	p, err := pv.PreviewApproval(q.ctx, q.actor, id, stock.ApproveInput{ReasonCodes: in.ReasonCodes, Uncounted: in.Uncounted})
+	if err != nil {
+		return in, err
+	}
+	for _, l := range p.Lines {
+		if !l.ReasonSet {
+			in.ReasonCodes[l.SKU] = def
+		}
+	}
+	return in, nil
+}
+
+// approve posts an approval (the confirm button of the review step, or a
+// plain form) and redirects to the report, so that a refresh posts
+// nothing.
+func (h *Pages) approve(q *req) error {
+	id := param(q.c, "id")
+	in, err := h.approveInput(q, id)
+	if err == nil {
+		_, err = h.svc.Approve(q.ctx, q.actor, id, in)
+	}
+	if err != nil && stock.ErrorCode(err) == stock.EConflict {
+		// Sent again (a refresh of the confirmation, a double tap) after
+		// the count posted: show what posted.
+		if cv, e := h.svc.Count(q.ctx, q.actor, id); e == nil && cv.Status == stock.StatusPosted {
+			err = nil
+		}
+	}
+	if err != nil {
 		return h.refuse(q, id, err)
 	}
 	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=approve", http.StatusSeeOther)
+}
+
+// reasonSum is the lines an approval posts with one reason.
+type reasonSum struct {
+	Reason string
+	Lines  int
+	Value  stock.Money // sum of absolute values
+	Unset  int         // of them, lines whose reason nobody chose
+}
+
+type approveData struct {
+	Count     stock.CountView
+	Title     string
+	Currency  string
+	P         stock.ApprovalPreview
+	Reasons   []string
+	Explicit  map[string]string // the reasons chosen per line (carried by the forms)
+	Default   string
+	Decision  string // the uncounted decision given
+	AllLines  int    // lines of the count
+	ByReason  []reasonSum
+	Lines     []stock.PlannedLine // the largest, for the table
+	More      int                 // lines to post not in the table
+	HeldWhy   map[string]int
+	HeldValue stock.Money
+}
+
+// approveReview is the review step: what an approval with the form's
+// choices would post (the domain's preview), with a confirm form that
+// carries the preview's fingerprint.
+func (h *Pages) approveReview(q *req) error {
+	id := param(q.c, "id")
+	pv, ok := h.svc.(Previewer)
+	if !ok {
+		return h.renderError(q.c, q.L, http.StatusNotFound, "")
+	}
+	in, err := h.approveInput(q, id)
+	if err != nil {
+		return h.refuse(q, id, err)
+	}
+	explicit := map[string]string{}
+	for k, vs := range q.form {
+		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
+			explicit[sku] = vs[0]
+		}
+	}
+	in.IfMatch = ""
+	p, err := pv.PreviewApproval(q.ctx, q.actor, id, in)
+	if err != nil {
+		return h.refuse(q, id, err)
+	}
+	cv, err := h.svc.Count(q.ctx, q.actor, id)
+	if err != nil {
+		return h.pageError(q, err)
+	}
+	d := approveData{Count: cv, Title: countTitle(q.L, cv.Count, h.locationIndex(q)), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
+		P: p, Reasons: stock.ReasonCodes, Explicit: explicit, Default: q.form.Get("default_reason"), Decision: in.Uncounted, HeldWhy: map[string]int{}}
+	if rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{}); err == nil {
+		d.AllLines = len(rep.Lines)
+	}
+	sums := map[string]*reasonSum{}
+	for _, l := range p.Lines {
+		r := sums[l.ReasonCode]
+		if r == nil {
+			r = &reasonSum{Reason: l.ReasonCode}
+			sums[l.ReasonCode] = r
+		}
+		r.Lines++
+		r.Value += l.VarianceValue.Abs()
+		if !l.ReasonSet {
+			r.Unset++
+		}
+	}
+	for _, code := range stock.ReasonCodes {
+		if r := sums[code]; r != nil {
+			d.ByReason = append(d.ByReason, *r)
+		}
+	}
+	for _, l := range p.Held {
+		d.HeldWhy[l.Why]++
+		d.HeldValue += l.VarianceValue.Abs()
+	}
+	lines := slices.Clone(p.Lines)
+	slices.SortStableFunc(lines, func(a, b stock.PlannedLine) int { return cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()) })
+	const shown = 100
+	if len(lines) > shown {
+		d.More, lines = len(lines)-shown, lines[:shown]
+	}
+	d.Lines = lines
+	page := h.newPage(q, q.L.Tf("approve.review.title", d.Title))
+	page.D = d
+	return h.render(q.c, "approve", page)
 }
 
 // --- drill-down ----------------------------------------------------------
@@ -570,6 +1091,24 @@ type scansData struct {
 	SKU     string
 	Scans   []stock.Scan
 	Photos  bool // photo scans link to their photo
+	Names   map[string]string
+	Locs    map[string]stock.Location
+}
+
+// Who is "name (code)" for an employee code, or the code.
+func (d scansData) Who(code string) string {
+	if n := d.Names[code]; n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
+}
+
+// Loc is "name (code)" for a location code, or the code.
+func (d scansData) Loc(code string) string {
+	if l, ok := d.Locs[code]; ok && l.Name != "" {
+		return l.Name + " (" + code + ")"
+	}
+	return code
 }
 
 func (h *Pages) scans(q *req) error {
@@ -579,7 +1118,11 @@ func (h *Pages) scans(q *req) error {
 		return h.pageError(q, err)
 	}
 	p := h.newPage(q, q.L.Tf("scans.title", sku))
-	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil}
+	var codes []string
+	for _, sc := range scans {
+		codes = append(codes, sc.Employee)
+	}
+	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Names: h.names(q, codes), Locs: h.locationIndex(q)}
 	return h.render(q.c, "scans", p)
 }
 

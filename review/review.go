@@ -81,6 +81,35 @@ type LocationReader interface {
 	Location(ctx context.Context, actor stock.Actor, code string) (stock.Location, error)
 }
 
+// Directory is optional: when the Service also implements it (as
+// *stock.Service does), the pages show employees' names beside their codes
+// ("陳大文 (E008)"), name the stores and zones of counts, and offer the
+// caller's stores as a filter.
+type Directory interface {
+	EmployeeNames(ctx context.Context, actor stock.Actor, codes []string) (map[string]string, error)
+	Locations(ctx context.Context, actor stock.Actor, under string) ([]stock.Location, error)
+}
+
+// BarcodeLookup is optional: when the Service also implements it (as
+// *stock.Service does), a report's search finds a line by its barcode.
+type BarcodeLookup interface {
+	Lookup(ctx context.Context, actor stock.Actor, raw string) (stock.LookupResult, error)
+}
+
+// Previewer is optional: when the Service also implements it (as
+// *stock.Service does), approving goes through a review step that shows
+// what the approval will post before it posts.
+type Previewer interface {
+	PreviewApproval(ctx context.Context, actor stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
+}
+
+// AssigneeLister is optional: when the Service also implements it (as
+// *stock.Service does), the recount assignee is picked from the employees
+// who may count the count (else from those who counted it).
+type AssigneeLister interface {
+	Assignees(ctx context.Context, actor stock.Actor, id string) ([]stock.Employee, error)
+}
+
 // Options configure the pages.
 type Options struct {
 	// Prefix is the path the pages are mounted under, without a trailing
@@ -105,8 +134,13 @@ type Options struct {
 	// ListReports bounds how many counts of the list get their headline
 	// variance computed (a report each; default 50).
 	ListReports int
-	// MaxLines bounds the lines a report page shows after filtering and
-	// sorting (default 1000); the CSV download has them all.
+	// PageSize is how many counts a page of the list shows (default 50).
+	PageSize int
+	// LinesPerPage is how many lines a page of a report shows (default
+	// 100).
+	LinesPerPage int
+	// MaxLines is the old name of LinesPerPage (used when LinesPerPage is
+	// not set).
 	MaxLines int
 	// SecureCookies marks the cookies Secure even on plain-HTTP requests,
 	// for a deployment behind a TLS-terminating proxy. TLS requests always
@@ -127,6 +161,15 @@ var funcs = template.FuncMap{
 	"photoID": PhotoID,
 	"list":    func(xs ...string) []string { return xs },
 	"shortID": shortID,
+	"neg":     func(n int64) int64 { return -n },
+	"negm":    func(m stock.Money) stock.Money { return -m },
+	"add": func(xs ...int) int {
+		n := 0
+		for _, x := range xs {
+			n += x
+		}
+		return n
+	},
 }
 
 // shortID shortens a count id for lists ("cnt_…" + its last 8
@@ -156,6 +199,7 @@ var assets embed.FS
 type Pages struct {
 	svc  Service
 	locs LocationReader
+	dir  Directory // nil: codes only
 	// photos links scans to their photos (nil: no links).
 	photos PhotoLinker
 	opts   Options
@@ -172,8 +216,14 @@ func New(svc Service, opts Options) *Pages {
 	if opts.ListReports <= 0 {
 		opts.ListReports = 50
 	}
-	if opts.MaxLines <= 0 {
-		opts.MaxLines = 1000
+	if opts.PageSize <= 0 {
+		opts.PageSize = 50
+	}
+	if opts.LinesPerPage <= 0 {
+		opts.LinesPerPage = opts.MaxLines
+	}
+	if opts.LinesPerPage <= 0 {
+		opts.LinesPerPage = 100
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 2 * time.Minute
@@ -193,7 +243,8 @@ func New(svc Service, opts Options) *Pages {
 	}
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
-	for _, p := range []string{"login", "counts", "report", "scans", "roles", "error"} {
+	h.dir, _ = svc.(Directory)
+	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return h
@@ -215,10 +266,12 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
 	r.Post("/counts/:id/recount", h.authed(h.recount))
 	r.Post("/counts/:id/approve", h.authed(h.approve))
+	r.Post("/counts/:id/approve/review", h.authed(h.approveReview))
 	// A GET of a form's address (a bookmark, or the language switch on a
 	// refusal page) goes to the report.
 	r.Get("/counts/:id/recount", h.toReport)
 	r.Get("/counts/:id/approve", h.toReport)
+	r.Get("/counts/:id/approve/review", h.toReport)
 	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
 	r.Get("/counts/:id/export.xlsx", h.authed(h.exportXLSX))
 	r.Get("/reports/roles", h.authed(h.roles))
@@ -444,9 +497,11 @@ func statusOf(err error) int {
 	return http.StatusInternalServerError
 }
 
-// errorText is what a page shows of a domain error: the domain's message
-// (internal errors are logged and shown as a generic message).
-func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
+// errorText is what a page shows of a domain error: in the page's
+// language where the message table has the refusal (localError), money in
+// currency (default HK$); else the domain's message. Internal errors are
+// logged and shown as a generic message.
+func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error, currency ...string) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.opts.Logger.Warn("review page deadline", "path", c.Path(), "timeout", h.opts.Timeout, "err", err)
 		return l.T("timeout")
@@ -458,7 +513,11 @@ func (h *Pages) errorText(c *fiber.Ctx, l *loc, err error) string {
 	if stock.ErrorCode(err) == stock.ENotFound {
 		return l.T("notfound")
 	}
-	return stock.ErrorMessage(err)
+	cur := "HK$"
+	if len(currency) > 0 {
+		cur = currency[0]
+	}
+	return localError(l, err, cur)
 }
 
 // The domain service is what the pages run on.
@@ -466,4 +525,8 @@ var (
 	_ Service        = (*stock.Service)(nil)
 	_ LocationReader = (*stock.Service)(nil)
 	_ PhotoLinker    = (*stock.Service)(nil)
+	_ Directory      = (*stock.Service)(nil)
+	_ BarcodeLookup  = (*stock.Service)(nil)
+	_ Previewer      = (*stock.Service)(nil)
+	_ AssigneeLister = (*stock.Service)(nil)
 )

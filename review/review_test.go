@@ -31,7 +31,8 @@ func TestSignInFailures(t *testing.T) {
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong PIN: status %d", r.StatusCode)
 	}
-	contains(t, r.body, "Wrong employee code or PIN.", "4 attempts left")
+	contains(t, r.body, "Sign-in failed", "Wrong employee code or PIN.", "4 attempts left")
+	lacks(t, r.body, "Signed out")
 	r = c.signIn("NOBODY", "1234")
 	if r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("unknown code: status %d", r.StatusCode)
@@ -191,7 +192,7 @@ func TestScopeAndRoles(t *testing.T) {
 	lacks(t, rep.body, w.skus[2].sku, `id="approve-form"`, `id="recount-form"`, `id="total-abs"`)
 	tok := csrfOf(t, rep.body)
 	r = cnt.post("/review/counts/"+id+"/approve", url.Values{"csrf": {tok}, "reason:" + w.skus[0].sku: {"theft"}})
-	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "role counter may not approve") {
+	if r.StatusCode != http.StatusForbidden || !strings.Contains(r.body, "Your role (Counter) may not do this.") {
 		t.Errorf("counter approve: %d %.300s", r.StatusCode, r.body)
 	}
 	r = cnt.post("/review/counts/"+id+"/recount", url.Values{"csrf": {tok}, "sku": {w.skus[0].sku}, "assignee": {"E009"}})
@@ -238,22 +239,22 @@ func TestDrillDownFiltersAndExports(t *testing.T) {
 
 	// Drill-down: who, device, bin, zone, lot.
 	r := c.get("/review/counts/" + id + "/lines/" + w.skus[0].sku)
-	contains(t, r.body, "E009", "TC52-E009", "HK-TST-A01", "HK-TST-Z1", "L2401", "2020-01-31", "Counter")
+	contains(t, r.body, "麥強卓 Mak Keung Cheuk (E009)", "TC52-E009", "飲品區 A01 (HK-TST-A01)", "飲品區 (HK-TST-Z1)", "L2401", "2020-01-31", "Counter")
 
 	// Filters: role, employee, zone, lot/expiry; sorted by |value|.
 	r = c.get("/review/counts/" + id + "?role=supervisor")
-	contains(t, r.body, w.skus[4].sku, "1 of 6 lines shown")
+	contains(t, r.body, w.skus[4].sku, "1 of 6 lines match")
 	lacks(t, r.body, `data-sku="`+w.skus[0].sku+`"`)
 	r = c.get("/review/counts/" + id + "?employee=E010")
-	contains(t, r.body, "2 of 6 lines shown")
+	contains(t, r.body, "2 of 6 lines match")
 	r = c.get("/review/counts/" + id + "?zone=HK-TST-Z2")
-	contains(t, r.body, "1 of 6 lines shown", `data-sku="`+w.skus[4].sku+`"`)
+	contains(t, r.body, "1 of 6 lines match", `data-sku="`+w.skus[4].sku+`"`)
 	r = c.get("/review/counts/" + id + "?expiry=expired")
-	contains(t, r.body, "1 of 6 lines shown", `data-sku="`+w.skus[0].sku+`"`, "Expired")
+	contains(t, r.body, "1 of 6 lines match", `data-sku="`+w.skus[0].sku+`"`, "Expired")
 	r = c.get("/review/counts/" + id + "?lot=L2409")
-	contains(t, r.body, "1 of 6 lines shown", `data-sku="`+w.skus[2].sku+`"`)
+	contains(t, r.body, "1 of 6 lines match", `data-sku="`+w.skus[2].sku+`"`)
 	r = c.get("/review/counts/" + id + "?variance=1")
-	contains(t, r.body, "5 of 6 lines shown")
+	contains(t, r.body, "5 of 6 lines match")
 	// Sorting: the largest absolute variance value first.
 	r = c.get("/review/counts/" + id)
 	order := []int{}
@@ -379,7 +380,13 @@ func TestRecountApproveAndLimit(t *testing.T) {
 	if _, err := w.svc.CloseCount(context.Background(), sup, big.ID); err != nil {
 		t.Fatal(err)
 	}
-	contains(t, c.get("/review/counts/"+big.ID).body, `id="over-limit"`, "Value to post: HK$", `id="uncounted-choice"`, "lines were never scanned", `name="uncounted" value="zero"`, `name="uncounted" value="hold"`)
+	bigPage := c.get("/review/counts/" + big.ID)
+	contains(t, bigPage.body, `id="over-limit"`, "Approval acts on the whole count", "to post, not only the lines shown", "of them were never scanned", `id="unscanned-row"`)
+	// The review step asks about the lines nobody scanned and offers no
+	// confirmation before they are decided.
+	rv := c.post("/review/counts/"+big.ID+"/approve/review", url.Values{"csrf": {tok}})
+	contains(t, rv.body, `id="uncounted-choice"`, "lines were never scanned", `name="uncounted" value="zero"`, `name="uncounted" value="hold"`, `id="confirm-needs"`)
+	lacks(t, rv.body, `id="confirm-form"`)
 	// Without the choice the approval is refused (409) and nothing posts.
 	r = c.post("/review/counts/"+big.ID+"/approve", url.Values{"csrf": {tok}})
 	if r.StatusCode != http.StatusConflict || !strings.Contains(r.body, "never scanned") {
@@ -521,7 +528,7 @@ func TestSecureCookiesAndLimits(t *testing.T) {
 	}
 	// The page shows MaxLines lines and says so; the CSV has them all.
 	r = c.get("/review/counts/" + id)
-	contains(t, r.body, `id="truncated"`, "first 2 of 6", "6 of 6 lines shown")
+	contains(t, r.body, `id="page-next"`, "Page 1 of 3", "6 of 6 lines match", "lines 1–2 on this page")
 	if n := strings.Count(r.body, `<tr data-sku=`); n != 2 {
 		t.Errorf("%d lines on the page", n)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"pandian/export"
+	"pandian/stock"
 )
 
 // TestReviewPagesServed: the server serves the review pages beside the API
@@ -130,5 +131,70 @@ func TestReviewScanPhoto(t *testing.T) {
 	oc, _ := s.reviewSignIn(t, other, "en")
 	if resp, err := oc.Get(s.URL + m[1]); err != nil || resp.StatusCode != 404 {
 		t.Fatalf("photo out of scope: %v %v", resp.StatusCode, err)
+	}
+}
+
+// TestReviewCountFlowThroughServer: on the real server, a count the API
+// opened is listed by store and scope with its opener's name; its report
+// folds the lines nobody scanned and names who counted; approving as the
+// store manager goes through the review step (the never-scanned lines
+// asked about, reasons left unset shown as Unknown) and the confirmation
+// redirects to the posted count, in Chinese.
+func TestReviewCountFlowThroughServer(t *testing.T) {
+	s := startServer(t, "sqlite")
+	var cnt stock.Count
+	s.mustJSON("POST", "/v1/counts", "E008", map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"beverage"}}, "blind": true}, 201, &cnt)
+	if res := s.scans("E009", cnt.ID, scanIn{Code: "]E04894033001501", Qty: 3, Bin: "HK-TST-A01"}); res.Accepted != 1 {
+		t.Fatalf("scan %+v", res)
+	}
+	s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", "E008", nil, 200, nil)
+	c, page := s.reviewSignIn(t, "E007", "zh-Hant")
+	for _, want := range []string{"尖沙咀店 · 飲品", "區慧強 Au Wai Keung", "1 / ", `<option value="HK-TST">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("count list lacks %q", want)
+		}
+	}
+	get := func(path string) string {
+		resp, err := c.Get(s.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readAll(t, resp)
+	}
+	rep := get("/review/counts/" + cnt.ID)
+	for _, want := range []string{`id="unscanned-row"`, "項從未掃描（當 0 計）", "麥強卓 Mak Keung Cheuk (E009)", `id="actionbar"`, "批核適用於整次盤點"} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	tok := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(rep)[1]
+	post := func(path string, f url.Values) (*http.Response, string) {
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		defer func() { c.CheckRedirect = nil }()
+		resp, err := c.PostForm(s.URL+path, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, readAll(t, resp)
+	}
+	f := url.Values{"csrf": {tok}}
+	_, sum := post("/review/counts/"+cnt.ID+"/approve/review", f)
+	if !strings.Contains(sum, `id="uncounted-choice"`) || strings.Contains(sum, `id="confirm-form"`) {
+		t.Fatalf("review step without a decision:\n%.2000s", sum)
+	}
+	f.Set("uncounted", "hold")
+	_, sum = post("/review/counts/"+cnt.ID+"/approve/review", f)
+	for _, want := range []string{`id="reasons-unset"`, "1 項未選擇原因", `data-reason="unknown"`, `id="confirm-form"`} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("review step lacks %q", want)
+		}
+	}
+	f.Set("if_match", regexp.MustCompile(`name="if_match" value="([^"]+)"`).FindStringSubmatch(sum)[1])
+	resp, _ := post("/review/counts/"+cnt.ID+"/approve", f)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", resp.StatusCode)
+	}
+	if done := get(resp.Header.Get("Location")); !strings.Contains(done, "已批核：過帳 1 項") || !strings.Contains(done, "已過帳") {
+		t.Errorf("after the confirmation:\n%.1500s", done)
 	}
 }
