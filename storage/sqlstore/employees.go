@@ -271,17 +271,3 @@ func (t *tx) Session(tokenHash string) (_ stock.Session, _ stock.Employee, err e
 	err = json.Unmarshal([]byte(scope), &e.Scope)
 	return s, e, err
 }
-
-// Employees lists employees by code, without their PINs.
-func (t *tx) Employees(afterCode string, limit int) (_ []stock.Employee, err error) {
-	defer wrapOp(&err, "Employees")
-	return queryAll(t, func(r *sql.Rows) (stock.Employee, error) {
-		var e stock.Employee
-		var scope string
-		if err := r.Scan(&e.Code, &e.Name, &e.Role, &scope); err != nil {
-			return e, err
-		}
-		err := json.Unmarshal([]byte(scope), &e.Scope)
-		return e, err
-	}, `SELECT code, name, role, scope FROM employees WHERE code > ? ORDER BY code LIMIT ?`, afterCode, limit)
-}
