@@ -185,7 +185,7 @@ var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\
 
 func hasMoneyWord(r *row) bool {
 	for _, w := range r.words {
-		if _, ok := parseAmount(cleanWord(w.Text)); ok {
+		if _, ok := parseMoney(cleanWord(w.Text)); ok {
 			return true
 		}
 	}
@@ -315,7 +315,7 @@ func labelledDocNumber(r *row) (string, bool) {
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
 				continue
 			}
-			if _, ok := parseAmount(c); ok {
+			if _, ok := parseMoney(c); ok {
 				continue
 			}
 			if _, ok := findDate(c, true); ok {

@@ -117,7 +117,7 @@ func classify(r *row) []rtok {
 			continue
 		}
 		t := rtok{s: s, w: w}
-		if v, ok := parseAmount(s); ok {
+		if v, ok := parseMoney(s); ok {
 			t.money, t.cents = true, v
 		} else if allDigits(s) && len(s) <= 4 {
 			t.int = true
@@ -684,7 +684,7 @@ func amountRepairs(txt string, v int64) []int64 {
 		}
 	}
 	if len(txt) > 4 && strings.ContainsRune("268$S5EfF£€", rune(txt[0])) {
-		if w, ok := parseAmount(txt[1:]); ok && w != v && w >= 0 {
+		if w, ok := parseMoney(txt[1:]); ok && w != v && w >= 0 {
 			out = append(out, w)
 		}
 	}

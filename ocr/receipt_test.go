@@ -115,19 +115,19 @@ func TestTotalLabels(t *testing.T) {
 	}
 }
 
-func TestParseAmountLocales(t *testing.T) {
+func TestParseMoneyLocales(t *testing.T) {
 	for s, want := range map[string]int64{
 		"1,254.00": 125400, "1.254,00": 125400, "€ 2.321,00": 232100, "€2.321,00": 232100, "12,50": 1250,
 		"HK$12.50": 1250, "MOP$1,000.00": 100000, "RM9.90": 990, "£17.50": 1750, "¥3,280.00": 328000, "$5.64": 564,
 		"(12.50)": -1250, "12.50-": -1250, "-12.50": -1250, "2.50€": 250,
 	} {
-		if got, ok := parseAmount(s); !ok || got != want {
-			t.Errorf("parseAmount(%q) = %d %v, want %d", s, got, ok, want)
+		if got, ok := parseMoney(s); !ok || got != want {
+			t.Errorf("parseMoney(%q) = %d %v, want %d", s, got, ok, want)
 		}
 	}
 	for _, s := range []string{"12.5", "1,25.00", "760-895-6948", "6:15:42", "1/3/2016", "12,5000", "abc"} {
-		if v, ok := parseAmount(s); ok {
-			t.Errorf("parseAmount(%q) = %d, want no amount", s, v)
+		if v, ok := parseMoney(s); ok {
+			t.Errorf("parseMoney(%q) = %d, want no amount", s, v)
 		}
 	}
 }
