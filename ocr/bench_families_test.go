@@ -225,12 +225,12 @@ func BenchmarkFamilies(b *testing.B) {
 				b.Fatal(err)
 			}
 			c0, t0 := cpuTime(), time.Now()
-			doc, cached, err := familyRead(ctx, e, img, cache, r.Truth.ID)
+			doc, err := familyRead(ctx, e, img, cache, r.Truth.ID)
 			if err != nil {
 				b.Fatalf("%s: %v", r.Truth.ID, err)
 			}
 			wall, cpu := time.Since(t0), cpuTime()-c0
-			text, bw, bc := familyBare(b, path, cache, r.Truth.ID, cached)
+			text, bw, bc := familyBare(b, path, cache, r.Truth.ID)
 			os.Remove(path)
 
 			var ours, bare []famLine
@@ -330,41 +330,41 @@ func BenchmarkFamilies(b *testing.B) {
 // development aid: OCR_FAMILIES_CACHE) the page Tesseract read is kept as
 // JSON and later runs only extract from it (their times are then not
 // Tesseract's).
-func familyRead(ctx context.Context, e *ocr.Engine, img image.Image, cache, id string) (*ocr.Document, bool, error) {
+func familyRead(ctx context.Context, e *ocr.Engine, img image.Image, cache, id string) (*ocr.Document, error) {
 	if cache == "" {
-		doc, err := e.ReadDocument(ctx, []image.Image{img})
-		return doc, false, err
+		return e.ReadDocument(ctx, []image.Image{img})
 	}
 	file := filepath.Join(cache, id+".json")
 	if data, err := os.ReadFile(file); err == nil {
 		var p ocr.Page
 		if err := json.Unmarshal(data, &p); err != nil {
-			return nil, false, err
+			return nil, err
 		}
-		return ocr.Extract([]*ocr.Page{&p}), true, nil
+		return ocr.Extract([]*ocr.Page{&p}), nil
 	}
 	p, err := e.ReadPage(ctx, img)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := os.MkdirAll(cache, 0o755); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	data, _ := json.Marshal(p)
 	if err := os.WriteFile(file, data, 0o644); err != nil {
-		return nil, false, err
+		return nil, err
 	}
-	return ocr.Extract([]*ocr.Page{p}), false, nil
+	return ocr.Extract([]*ocr.Page{p}), nil
 }
 
 // familyBare is bareText, kept in the cache directory beside the page when
-// there is one.
-func familyBare(tb testing.TB, path, cache, id string, cached bool) (string, time.Duration, time.Duration) {
+// there is one (it does not depend on the engine: kept across engine
+// changes, its time is then 0).
+func familyBare(tb testing.TB, path, cache, id string) (string, time.Duration, time.Duration) {
 	if cache == "" {
 		return bareText(tb, path)
 	}
 	file := filepath.Join(cache, id+".bare.txt")
-	if data, err := os.ReadFile(file); err == nil && cached {
+	if data, err := os.ReadFile(file); err == nil {
 		return string(data), 0, 0
 	}
 	text, w, c := bareText(tb, path)

@@ -117,17 +117,19 @@ func Extract(pages []*Page) *Document {
 			prev = r
 		}
 	}
-	if len(items) == 0 || len(items) == 1 && !confirmedRow(items[0]) {
-		// No item codes (one unconfirmed code-like word is no table): find
-		// the items from the amounts' column, unless that finds nothing
-		// either.
+	if len(items) < 16 {
+		// No item codes (one unconfirmed code-like word is no table), or
+		// codes read on only a few of the rows the amounts' column finds
+		// (codes misread in a blurred or gridded table): the items are
+		// found from the amounts' column, unless that finds nothing either.
 		r := &Document{Pages: doc.Pages, Header: doc.Header, Warnings: doc.Warnings}
 		r.Header.Confidence = map[string]float64{}
 		for k, v := range doc.Header.Confidence {
 			r.Header.Confidence[k] = v
 		}
 		extractReceipt(pages, r)
-		if len(r.Lines) > 0 || len(items) == 0 {
+		noCodes := len(items) == 0 || len(items) == 1 && !confirmedRow(items[0])
+		if noCodes && (len(r.Lines) > 0 || len(items) == 0) || len(r.Lines) >= len(items)+2 && 2*len(r.Lines) >= 3*len(items) {
 			if len(r.Lines) == 0 {
 				r.NeedsReview = true
 				r.Warnings = append(r.Warnings, "no line items found")
