@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -27,6 +28,11 @@ var currencyMarks = []string{"HK$", "MOP$", "US$", "NT$", "RM", "HKD", "MOP", "R
 
 // stripMark removes a currency mark from the front or the back of s.
 func stripMark(s string) string {
+	// Any letters and a "$" before the digits, also a mark misread
+	// ("MOPS$", "HKS$").
+	if m := reMisreadMark.FindStringIndex(s); m != nil && m[1] < len(s) {
+		return s[m[1]:]
+	}
 	u := strings.ToUpper(s)
 	for _, p := range currencyMarks {
 		if strings.HasPrefix(u, p) && len(s) > len(p) {
@@ -40,6 +46,8 @@ func stripMark(s string) string {
 	}
 	return s
 }
+
+var reMisreadMark = regexp.MustCompile(`^[A-Za-z]{1,4}\$\s*`)
 
 // isCurrencyMark reports whether a word is a currency mark alone.
 func isCurrencyMark(s string) bool {

@@ -542,6 +542,14 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
+		if isDiscountRow(u) && !strings.Contains(u, "TOTALDISC") {
+			// A discount on the whole document: a negative adjustment of
+			// the lines' sum, however it is printed ("(698.06)", "131.95-").
+			if v, ok := rowAmount(rows, i); ok {
+				s.taxes = append(s.taxes, -abs64(v))
+			}
+			continue
+		}
 		if strings.Contains(u, "CHANGE") || strings.Contains(u, "找續") || strings.Contains(u, "找零") {
 			if v, ok := rowAmount(rows, i); ok && !s.hasChange {
 				s.change, s.hasChange = abs64(v), true
