@@ -71,16 +71,20 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
+	if opt.removeRules {
+		removeRules(r)
+	}
 	// A sheet not told apart from its background (a light, striped table
 	// top) is warped as the whole photo and stays skewed: measured on the
-	// flattened page, where only ink is dark, a remaining tilt is undone.
+	// flattened page without its rules, where only text is dark, a
+	// remaining tilt is undone (and the rules, straight now, erased).
 	if a := skewAngle(r); math.Abs(a) >= residualSkew {
 		if hm, ok := quadHomography(rotationQuad(r.w, r.h, a), float64(r.w), float64(r.h)); ok {
 			r = warp(r, hm, r.w, r.h)
+			if opt.removeRules {
+				removeRules(r)
+			}
 		}
-	}
-	if opt.removeRules {
-		removeRules(r)
 	}
 	return r
 }
@@ -167,8 +171,8 @@ func removeRules(g *grayImg) {
 	// than about 150 (a grid photographed a little out of focus) are caught
 	// at 200 only when they run at least 300 pixels: no text does.
 	mask := make([]bool, len(g.pix))
-	markRuns(g, mask, 150, max(40, g.w/25), max(40, g.h/40), 1)
-	markRuns(g, mask, 200, max(300, g.w/6), max(300, g.h/10), 2)
+	markRuns(g, mask, 150, max(40, g.w/25), max(40, g.h/40), 1, 0)
+	markRuns(g, mask, 200, max(300, g.w/6), max(300, g.h/10), 2, 4)
 	const margin = 2
 	for y := 0; y < g.h; y++ {
 		for x := 0; x < g.w; x++ {
@@ -240,8 +244,24 @@ func textLineHeight(g *grayImg) float64 {
 
 // markRuns marks in mask the horizontal runs of pixels darker than ink at
 // least minRun long and the vertical ones at least minVRun long, tolerating
-// gaps of up to maxGap pixels.
-func markRuns(g *grayImg, mask []bool, ink uint8, minRun, minVRun, maxGap int) {
+// gaps of up to maxGap pixels. With thin > 0 a run counts only when, along
+// most of it, the pixels thin away across it are light (a rule, not the
+// edge of a dark region such as a shadow or the table top).
+func markRuns(g *grayImg, mask []bool, ink uint8, minRun, minVRun, maxGap, thin int) {
+	light := func(x, y int) bool { return x < 0 || y < 0 || x >= g.w || y >= g.h || g.pix[y*g.w+x] >= ink }
+	isThin := func(start, end int, at func(i int) (x0, y0, x1, y1 int)) bool {
+		if thin == 0 {
+			return true
+		}
+		n := 0
+		for i := start; i < end; i++ {
+			x0, y0, x1, y1 := at(i)
+			if light(x0, y0) && light(x1, y1) {
+				n++
+			}
+		}
+		return n*5 >= (end-start)*4
+	}
 	// Horizontal runs.
 	for y := 0; y < g.h; y++ {
 		row := g.pix[y*g.w : (y+1)*g.w]
@@ -261,7 +281,7 @@ func markRuns(g *grayImg, mask []bool, ink uint8, minRun, minVRun, maxGap int) {
 			}
 			if start >= 0 {
 				end := x - gap
-				if end-start >= minRun {
+				if end-start >= minRun && isThin(start, end, func(i int) (int, int, int, int) { return i, y - thin, i, y + thin }) {
 					for i := start; i < end; i++ {
 						mask[y*g.w+i] = true
 					}
@@ -287,7 +307,7 @@ func markRuns(g *grayImg, mask []bool, ink uint8, minRun, minVRun, maxGap int) {
 			}
 			if start >= 0 {
 				end := y - gap
-				if end-start >= minVRun {
+				if end-start >= minVRun && isThin(start, end, func(i int) (int, int, int, int) { return x - thin, i, x + thin, i }) {
 					for i := start; i < end; i++ {
 						mask[i*g.w+x] = true
 					}
