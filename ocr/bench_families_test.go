@@ -3,6 +3,7 @@ package ocr_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -176,7 +177,9 @@ type famTally struct {
 // and CPU and wall time per page against bare Tesseract. Skipped when a
 // font is not installed. OCR_FAMILIES_ONLY=<substring> keeps the renders
 // whose id contains it; OCR_FAMILIES_VERBOSE=1 prints each render's truth
-// and the engine's lines. Run with -benchtime=1x.
+// and the engine's lines; OCR_FAMILIES_HALF=tuning (or held-out) keeps one
+// side of the split; OCR_FAMILIES_CACHE=<dir> keeps the pages read (a
+// development aid, see familyRead). Run with -benchtime=1x.
 func BenchmarkFamilies(b *testing.B) {
 	if _, err := exec.LookPath("tesseract"); err != nil {
 		b.Skip("tesseract CLI not installed")
@@ -187,6 +190,7 @@ func BenchmarkFamilies(b *testing.B) {
 	}
 	cases := familySample(per)
 	only, verbose := os.Getenv("OCR_FAMILIES_ONLY"), os.Getenv("OCR_FAMILIES_VERBOSE") != ""
+	half, cache := os.Getenv("OCR_FAMILIES_HALF"), os.Getenv("OCR_FAMILIES_CACHE")
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {
@@ -200,6 +204,9 @@ func BenchmarkFamilies(b *testing.B) {
 			"render", "split", "truth", "got", "right", "no", "dat", "tot", "b-got", "b-rgt", "dat", "tot", "cpu s", "bare s")
 		for _, c := range cases {
 			if only != "" && !strings.Contains(families.ID(c.Family, c.Font, c.Seed), only) {
+				continue
+			}
+			if half != "" && half != splitName(c.HeldOut) {
 				continue
 			}
 			r, err := families.Render(c.Family, c.Font, c.Seed)
@@ -218,12 +225,12 @@ func BenchmarkFamilies(b *testing.B) {
 				b.Fatal(err)
 			}
 			c0, t0 := cpuTime(), time.Now()
-			doc, err := e.ReadDocument(ctx, []image.Image{img})
+			doc, err := familyRead(ctx, e, img, cache, r.Truth.ID)
 			if err != nil {
 				b.Fatalf("%s: %v", r.Truth.ID, err)
 			}
 			wall, cpu := time.Since(t0), cpuTime()-c0
-			text, bw, bc := bareText(b, path)
+			text, bw, bc := familyBare(b, path, cache, r.Truth.ID)
 			os.Remove(path)
 
 			var ours, bare []famLine
@@ -317,6 +324,54 @@ func BenchmarkFamilies(b *testing.B) {
 			b.ReportMetric(sumDur(t.oursCPU).Seconds()/sumDur(t.bareCPU).Seconds(), p+"-cpu-x-bare")
 		}
 	}
+}
+
+// familyRead reads a render with the engine. With a cache directory (a
+// development aid: OCR_FAMILIES_CACHE) the page Tesseract read is kept as
+// JSON and later runs only extract from it (their times are then not
+// Tesseract's).
+func familyRead(ctx context.Context, e *ocr.Engine, img image.Image, cache, id string) (*ocr.Document, error) {
+	if cache == "" {
+		return e.ReadDocument(ctx, []image.Image{img})
+	}
+	file := filepath.Join(cache, id+".json")
+	if data, err := os.ReadFile(file); err == nil {
+		var p ocr.Page
+		if err := json.Unmarshal(data, &p); err != nil {
+			return nil, err
+		}
+		return ocr.Extract([]*ocr.Page{&p}), nil
+	}
+	p, err := e.ReadPage(ctx, img)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return nil, err
+	}
+	data, _ := json.Marshal(p)
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		return nil, err
+	}
+	return ocr.Extract([]*ocr.Page{p}), nil
+}
+
+// familyBare is bareText, kept in the cache directory beside the page when
+// there is one (it does not depend on the engine: kept across engine
+// changes, its time is then 0).
+func familyBare(tb testing.TB, path, cache, id string) (string, time.Duration, time.Duration) {
+	if cache == "" {
+		return bareText(tb, path)
+	}
+	file := filepath.Join(cache, id+".bare.txt")
+	if data, err := os.ReadFile(file); err == nil {
+		return string(data), 0, 0
+	}
+	text, w, c := bareText(tb, path)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return text, w, c
 }
 
 func splitName(held bool) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"pandian/ocr/realtruth"
@@ -181,4 +182,32 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 	fmt.Printf("TOTAL lines P %.3f R %.3f F1 %.3f (%d/%d, got %d); total %d/%d date %d/%d supplier %d/%d\n", s.Precision(), s.Recall(), s.F1(), s.Right, s.Truth, s.Got,
 		tl.Totals, tl.TotalDocs, tl.Dates, tl.DateDocs, tl.Suppliers, tl.SupplierDocs)
 	return tl
+}
+
+// TestDebugRows prints the rows of the cached pages named in OCR_ROWS
+// (JSON files written by the page caches, comma-separated) with each
+// word's box and confidence. A development aid.
+func TestDebugRows(t *testing.T) {
+	names := os.Getenv("OCR_ROWS")
+	if names == "" {
+		t.Skip("OCR_ROWS not set")
+	}
+	for _, n := range strings.Split(names, ",") {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p Page
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("== %s (%dx%d)\n", n, p.Width, p.Height)
+		for _, r := range groupRows(p.Words) {
+			var b strings.Builder
+			for _, w := range r.words {
+				fmt.Fprintf(&b, " %s[%d-%d %.0f]", w.Text, w.Box.Min.X, w.Box.Max.X, w.Conf)
+			}
+			fmt.Printf("%4d:%s\n", r.top, b.String())
+		}
+	}
 }

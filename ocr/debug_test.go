@@ -49,6 +49,9 @@ func debugDump(b *testing.B, e *Engine, names, dir string) (words, rows, photos 
 		if strings.HasPrefix(n, "clean/") {
 			path = filepath.Join(debugSharedDir, n+".png")
 		}
+		if filepath.IsAbs(n) {
+			path, n = n, strings.TrimSuffix(filepath.Base(n), filepath.Ext(n))
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			b.Fatal(err)

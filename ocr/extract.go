@@ -51,6 +51,7 @@ func Extract(pages []*Page) *Document {
 	}
 	var items []*rawItem
 	var sums totals
+	var labelled summary // the labelled totals in both languages (receipt.go)
 	hasDiscCol := false
 	for pi, p := range pages {
 		if p == nil {
@@ -87,6 +88,12 @@ func Extract(pages []*Page) *Document {
 			readHeader(&doc.Header, headerRows, rows)
 		}
 		sums.read(rows[min(stop, len(rows)):])
+		ps := readSummary(rows)
+		labelled.totals = append(labelled.totals, ps.totals...)
+		labelled.taxes = append(labelled.taxes, ps.taxes...)
+		if ps.hasSub && !labelled.hasSub {
+			labelled.subtotal, labelled.hasSub = ps.subtotal, true
+		}
 		maxNums := 3
 		if hasDiscCol {
 			maxNums = 4
@@ -117,17 +124,19 @@ func Extract(pages []*Page) *Document {
 			prev = r
 		}
 	}
-	if len(items) == 0 || len(items) == 1 && !confirmedRow(items[0]) {
-		// No item codes (one unconfirmed code-like word is no table): find
-		// the items from the amounts' column, unless that finds nothing
-		// either.
+	if len(items) < 16 {
+		// No item codes (one unconfirmed code-like word is no table), or
+		// codes read on only a few of the rows the amounts' column finds
+		// (codes misread in a blurred or gridded table): the items are
+		// found from the amounts' column, unless that finds nothing either.
 		r := &Document{Pages: doc.Pages, Header: doc.Header, Warnings: doc.Warnings}
 		r.Header.Confidence = map[string]float64{}
 		for k, v := range doc.Header.Confidence {
 			r.Header.Confidence[k] = v
 		}
 		extractReceipt(pages, r)
-		if len(r.Lines) > 0 || len(items) == 0 {
+		noCodes := len(items) == 0 || len(items) == 1 && !confirmedRow(items[0])
+		if noCodes && (len(r.Lines) > 0 || len(items) == 0) || len(r.Lines) >= len(items)+2 && 2*len(r.Lines) >= 3*len(items) {
 			if len(r.Lines) == 0 {
 				r.NeedsReview = true
 				r.Warnings = append(r.Warnings, "no line items found")
@@ -157,6 +166,15 @@ func Extract(pages []*Page) *Document {
 		}
 	}
 	sums.reconcile(&doc.Header, sum, sumOK && len(doc.Lines) > 0, doc)
+	if doc.Header.Confidence["total"] < 0.9 {
+		// Subtotal − discount = total did not confirm a total: the labelled
+		// totals (Amount Due, Balance, 總額, 應付…) checked against the
+		// lines, the subtotal and the adjustments.
+		if v, conf, ok := chooseTotal(labelled, sum, sumOK && len(doc.Lines) > 0); ok && conf > doc.Header.Confidence["total"] {
+			doc.Header.Total = formatCents(v)
+			doc.Header.Confidence["total"] = conf
+		}
+	}
 	if len(doc.Lines) == 0 {
 		doc.NeedsReview = true
 		doc.Warnings = append(doc.Warnings, "no line items found")

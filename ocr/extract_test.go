@@ -162,14 +162,24 @@ func TestParseDate(t *testing.T) {
 }
 
 func TestMoney(t *testing.T) {
-	for in, want := range map[string]int64{"1,254.00": 125400, "68.50": 6850, "-438.47": -43847, "HK$21,485.13": 2148513} {
+	for in, want := range map[string]int64{"1,254.00": 125400, "68.50": 6850, "-438.47": -43847, "HK$21,485.13": 2148513, "7,50": 750} {
 		if got, ok := parseMoney(in); !ok || got != want {
 			t.Errorf("parseMoney(%q) = %d, %v", in, got, ok)
 		}
 	}
-	for _, in := range []string{"12.5", "1,25.00", "abc", "7,50", "12"} {
+	for _, in := range []string{"12.5", "1,25.00", "abc", "12"} {
 		if _, ok := parseMoney(in); ok {
 			t.Errorf("parseMoney(%q) accepted", in)
+		}
+	}
+	for in, want := range map[string]int64{"12": 12, "1,200": 1200} {
+		if got, ok := parseQty(in); !ok || got != want {
+			t.Errorf("parseQty(%q) = %d, %v", in, got, ok)
+		}
+	}
+	for _, in := range []string{"17,00", "1,2", ",100", "12.5"} {
+		if v, ok := parseQty(in); ok {
+			t.Errorf("parseQty(%q) = %d, want no quantity", in, v)
 		}
 	}
 	if formatCents(125400) != "1254.00" || formatCents(-5) != "-0.05" || formatCents(7) != "0.07" {
@@ -183,7 +193,7 @@ func TestMoney(t *testing.T) {
 		}
 		return false
 	}
-	if !has(moneyCandidates("7,50"), 750) || !has(moneyCandidates("1O4.00"), 10400) || !has(moneyCandidates("125400"), 125400) {
+	if !has(moneyCandidates("7,50"), 750) || !has(moneyCandidates("1.254.00"), 125400) || !has(moneyCandidates("1O4.00"), 10400) || !has(moneyCandidates("125400"), 125400) {
 		t.Error("moneyCandidates misses a repair")
 	}
 }

@@ -2,7 +2,9 @@ package ocr
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 )
 
 var reDocNumber = regexp.MustCompile(`^(PO|DN|INV|RC)([-/]?)([0-9][0-9/-]{3,14}[0-9])$`)
@@ -71,7 +73,7 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 		if h.Date == "" {
-			if d, ok := findDate(r.text(), true); ok {
+			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = minConf(r.words) / 100
 				if d.ambiguous {
@@ -98,7 +100,7 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.Date == "" {
 		// Receipts print the date anywhere, often under the items.
 		for _, r := range all {
-			if d, ok := findDate(r.text(), true); ok {
+			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = min(minConf(r.words)/100, 0.8)
 				if d.ambiguous {
@@ -114,6 +116,20 @@ func readHeader(h *Header, rows, all []*row) {
 			if d, ok := labelledDateCompact(r.text()); ok {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = 0.4
+				if !plausibleDate(d.iso) {
+					h.Confidence["date"] = 0.2
+				}
+				break
+			}
+		}
+	}
+	if h.Date == "" {
+		// Only an implausible date (a year misread into the future): it is
+		// kept, with a confidence that sends it to review.
+		for _, r := range all {
+			if d, ok := findDate(r.text(), true); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.2
 				break
 			}
 		}
@@ -121,6 +137,14 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
 	}
+}
+
+// plausibleDate: a document's date is not more than a year ahead of today
+// nor before 2000 (a year misread, "2078" for "2018", fails the check and
+// another date on the page is preferred).
+func plausibleDate(iso string) bool {
+	y, err := strconv.Atoi(iso[:4])
+	return err == nil && y >= 2000 && y <= time.Now().Year()+1
 }
 
 // letterhead reads the supplier's name from the top of the page: the
@@ -185,7 +209,7 @@ var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\
 
 func hasMoneyWord(r *row) bool {
 	for _, w := range r.words {
-		if _, ok := parseAmount(cleanWord(w.Text)); ok {
+		if _, ok := parseMoney(cleanWord(w.Text)); ok {
 			return true
 		}
 	}
@@ -315,7 +339,7 @@ func labelledDocNumber(r *row) (string, bool) {
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
 				continue
 			}
-			if _, ok := parseAmount(c); ok {
+			if _, ok := parseMoney(c); ok {
 				continue
 			}
 			if _, ok := findDate(c, true); ok {

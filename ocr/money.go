@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -22,37 +23,89 @@ func twoDigits(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// stripCurrency removes a currency prefix such as HK$, MOP$, $ or HKD.
-func stripCurrency(s string) string {
+// currencyMarks are stripped from the front of an amount (longest first).
+var currencyMarks = []string{"HK$", "MOP$", "US$", "NT$", "RM", "HKD", "MOP", "RMB", "USD", "EUR", "GBP", "MYR", "HKS", "$", "€", "£", "¥", "￥", "元"}
+
+// stripMark removes a currency mark from the front or the back of s.
+func stripMark(s string) string {
+	// Any letters and a "$" before the digits, also a mark misread
+	// ("MOPS$", "HKS$").
+	if m := reMisreadMark.FindStringIndex(s); m != nil && m[1] < len(s) {
+		return s[m[1]:]
+	}
 	u := strings.ToUpper(s)
-	for _, p := range []string{"HK$", "MOP$", "HKD", "MOP", "RMB", "US$", "HKS", "$"} {
+	for _, p := range currencyMarks {
 		if strings.HasPrefix(u, p) && len(s) > len(p) {
-			return s[len(p):]
+			return strings.TrimSpace(s[len(p):])
+		}
+	}
+	for _, p := range []string{"€", "元", "$"} {
+		if strings.HasSuffix(s, p) && len(s) > len(p) {
+			return strings.TrimSpace(s[:len(s)-len(p)])
 		}
 	}
 	return s
 }
 
-// parseMoney reads an amount printed with exactly two decimals and optional
-// thousands separators ("1,254.00", "-438.47"). It accepts no OCR repairs;
-// see moneyCandidates for those.
+var reMisreadMark = regexp.MustCompile(`^[A-Za-z]{1,4}\$\s*`)
+
+// isCurrencyMark reports whether a word is a currency mark alone.
+func isCurrencyMark(s string) bool {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	for _, p := range currencyMarks {
+		if u == p {
+			return true
+		}
+	}
+	return false
+}
+
+// parseMoney reads a money amount as printed in the common locales:
+// a currency mark before or after (HK$ $ MOP RM ¥ € £), thousands
+// separators "," or "." or a space-free apostrophe, a decimal point or a
+// decimal comma with exactly two decimals ("1,254.00", "1.254,00",
+// "2.321,00", "12,50"), a negative sign in front, a trailing minus
+// ("12.50-") or parentheses ("(12.50)"). It applies no OCR repair: see
+// moneyCandidates for those. It is the one money parser of the package
+// (purchase orders, receipts, totals).
 func parseMoney(s string) (int64, bool) {
-	s = stripCurrency(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
 	neg := false
-	if strings.HasPrefix(s, "-") {
+	if strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") {
+		neg, s = true, s[1:len(s)-1]
+	}
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "-") {
+		neg, s = true, strings.TrimSpace(s[:len(s)-1])
+	}
+	if strings.HasPrefix(s, "-") || strings.HasPrefix(s, "−") {
+		neg = true
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "−")
+	}
+	s = stripMark(s)
+	if strings.HasPrefix(s, "-") && !neg {
 		neg, s = true, s[1:]
 	}
-	dot := strings.LastIndexByte(s, '.')
-	if dot < 1 || len(s)-dot != 3 {
+	if len(s) < 4 {
 		return 0, false
 	}
-	intPart, frac := s[:dot], s[dot+1:]
-	if !allDigits(frac) {
+	sep := s[len(s)-3]
+	if sep != '.' && sep != ',' {
 		return 0, false
 	}
-	if strings.Contains(intPart, ",") {
-		groups := strings.Split(intPart, ",")
-		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+	intPart, frac := s[:len(s)-3], s[len(s)-2:]
+	if !allDigits(frac) || intPart == "" {
+		return 0, false
+	}
+	// Thousands separator: the other mark (or an apostrophe), in groups of
+	// three.
+	thou := byte(',')
+	if sep == ',' {
+		thou = '.'
+	}
+	if strings.ContainsAny(intPart, string(thou)+"'") {
+		groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == rune(thou) || r == '\'' })
+		if len(groups) < 2 || len(groups[0]) == 0 || len(groups[0]) > 3 || strings.HasSuffix(intPart, string(thou)) {
 			return 0, false
 		}
 		for _, g := range groups[1:] {
@@ -74,9 +127,21 @@ func parseMoney(s string) (int64, bool) {
 	return c, true
 }
 
-// parseQty reads a plain non-negative integer quantity.
+// parseQty reads a plain non-negative integer quantity, with commas only
+// as thousands separators ("1,200"): "17,00" is a decimal comma, not 1700.
 func parseQty(s string) (int64, bool) {
-	s = strings.ReplaceAll(s, ",", "")
+	if strings.Contains(s, ",") {
+		groups := strings.Split(s, ",")
+		if len(groups[0]) == 0 || len(groups[0]) > 3 {
+			return 0, false
+		}
+		for _, g := range groups[1:] {
+			if len(g) != 3 {
+				return 0, false
+			}
+		}
+		s = strings.Join(groups, "")
+	}
 	if !allDigits(s) || len(s) > 9 {
 		return 0, false
 	}
@@ -147,14 +212,21 @@ func moneyCandidates(s string) []candidate {
 		}
 		out = append(out, candidate{v, cost})
 	}
+	// A decimal comma ("7,50") is read as such but costs one: on a page
+	// printed with decimal points it is a misread point, and the caller's
+	// check must confirm it.
+	comma := 0
+	if i := strings.LastIndexAny(s, ",."); i >= 0 && s[i] == ',' {
+		comma = 1
+	}
 	if v, ok := parseMoney(s); ok {
-		add(v, 0)
+		add(v, comma)
 	}
 	// Map confusions on the text as read: a "$" may be a misread "5".
 	m, n := mapConfusions(s)
 	if n > 0 {
 		if v, ok := parseMoney(m); ok {
-			add(v, n)
+			add(v, n+comma)
 		}
 	}
 	// "7,50" for "7.50"; "1.254.00" for "1,254.00".
@@ -193,7 +265,7 @@ func qtyCandidates(s string) []candidate {
 // it has at least one digit and most of its characters are digits,
 // separators or confusable letters.
 func numericLike(s string) bool {
-	s = strings.TrimSuffix(stripCurrency(s), "%")
+	s = strings.TrimSuffix(stripMark(s), "%")
 	if s == "" {
 		return false
 	}

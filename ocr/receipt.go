@@ -25,8 +25,8 @@ var summaryWords = []string{
 	// The same in the other Latin-script languages receipts come in.
 	"EFECTIVO", "CAMBIO", "IMPORTE", "PROPINA", "IVA", "TVA", "MWST", "SUMME", "GESAMT", "BAR", "RUECKGELD",
 	"ESPECES", "MONTANT", "RENDU", "CONTANTI", "RESTO", "TOTALE",
-	"合計", "總計", "總額", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
-	"合计", "总计", "总额", "小计", "应付", "实收", "现金", "税", "服务费", "收银",
+	"合計", "總計", "總額", "總值", "小計", "應付", "實收", "現金", "找續", "找零", "稅", "折扣", "服務費", "收銀", "付款",
+	"合计", "总计", "总额", "总值", "小计", "应付", "实收", "现金", "税", "服务费", "收银",
 }
 
 // totalLabels name the amount payable, strongest first; each with the
@@ -117,7 +117,7 @@ func classify(r *row) []rtok {
 			continue
 		}
 		t := rtok{s: s, w: w}
-		if v, ok := parseAmount(s); ok {
+		if v, ok := parseMoney(s); ok {
 			t.money, t.cents = true, v
 		} else if allDigits(s) && len(s) <= 4 {
 			t.int = true
@@ -241,6 +241,12 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 			it.unit = strings.ToLower(m[2])
 			continue
 		}
+		// A unit printed in a column of its own ("144 包 2.70"), after
+		// a quantity.
+		if isUnitWord(t.s) && j > 0 && toks[j-1].int && it.unit == "" {
+			it.unit = strings.ToLower(t.s)
+			continue
+		}
 		break
 	}
 	desc := toks[:j+1]
@@ -270,6 +276,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	for _, d := range desc {
 		it.desc = append(it.desc, d.s)
 	}
+	lead := it.hasQty
 	// Assign the numbers: money is the unit price (the last money before
 	// the amount), an integer the quantity; a percentage is a discount.
 	for k := len(nums) - 1; k >= 0; k-- {
@@ -277,6 +284,13 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 		switch {
 		case n.money && !it.hasPrice:
 			it.price, it.hasPrice = n.cents, true
+		case n.int && lead:
+			// A leading number (a row number, a speck) gives way to a
+			// quantity in the numbers' columns, unless only it checks.
+			lead = false
+			if q, _ := parseQty(n.s); q > 0 && q < 10000 && (!it.hasPrice || q*it.price == it.amount || it.qty*it.price != it.amount) {
+				it.qty = q
+			}
 		case n.int && !it.hasQty:
 			q, _ := parseQty(n.s)
 			// A quantity of 100 or more is taken only when qty × price
@@ -287,6 +301,20 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 		}
 	}
 	return it, true
+}
+
+// unitWords are units printed as words of their own.
+var unitWords = []string{"KG", "G", "PCS", "PC", "EA", "BTL", "CAN", "PK", "PKT", "BOX", "CTN", "BAG", "DOZ", "SET", "L", "ML",
+	"箱", "打", "件", "包", "支", "瓶", "個", "盒", "條", "罐", "斤", "磅", "排", "袋", "包裝", "套", "對", "張", "本", "只"}
+
+func isUnitWord(s string) bool {
+	u := strings.ToUpper(s)
+	for _, w := range unitWords {
+		if u == w {
+			return true
+		}
+	}
+	return false
 }
 
 func joinTokens(ts []rtok) string {
@@ -381,6 +409,18 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 			continue
 		}
 		items = append(items, it)
+	}
+	// A last "item" whose amount is the sum of all the items above it is
+	// their subtotal under a label misread beyond recognition: the
+	// arithmetic says what it is.
+	if n := len(items); n >= 3 {
+		var sum int64
+		for _, it := range items[:n-1] {
+			sum += it.amount
+		}
+		if sum == items[n-1].amount && !items[n-1].hasQty {
+			items = items[:n-1]
+		}
 	}
 	return items, discounts
 }
@@ -499,6 +539,14 @@ func readSummary(rows []*row) summary {
 			strings.Contains(u, "ROUND") {
 			if v, ok := rowAmount(rows, i); ok {
 				s.taxes = append(s.taxes, v)
+			}
+			continue
+		}
+		if isDiscountRow(u) && !strings.Contains(u, "TOTALDISC") {
+			// A discount on the whole document: a negative adjustment of
+			// the lines' sum, however it is printed ("(698.06)", "131.95-").
+			if v, ok := rowAmount(rows, i); ok {
+				s.taxes = append(s.taxes, -abs64(v))
 			}
 			continue
 		}
@@ -684,7 +732,7 @@ func amountRepairs(txt string, v int64) []int64 {
 		}
 	}
 	if len(txt) > 4 && strings.ContainsRune("268$S5EfF£€", rune(txt[0])) {
-		if w, ok := parseAmount(txt[1:]); ok && w != v && w >= 0 {
+		if w, ok := parseMoney(txt[1:]); ok && w != v && w >= 0 {
 			out = append(out, w)
 		}
 	}

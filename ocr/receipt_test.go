@@ -115,19 +115,19 @@ func TestTotalLabels(t *testing.T) {
 	}
 }
 
-func TestParseAmountLocales(t *testing.T) {
+func TestParseMoneyLocales(t *testing.T) {
 	for s, want := range map[string]int64{
 		"1,254.00": 125400, "1.254,00": 125400, "€ 2.321,00": 232100, "€2.321,00": 232100, "12,50": 1250,
 		"HK$12.50": 1250, "MOP$1,000.00": 100000, "RM9.90": 990, "£17.50": 1750, "¥3,280.00": 328000, "$5.64": 564,
 		"(12.50)": -1250, "12.50-": -1250, "-12.50": -1250, "2.50€": 250,
 	} {
-		if got, ok := parseAmount(s); !ok || got != want {
-			t.Errorf("parseAmount(%q) = %d %v, want %d", s, got, ok, want)
+		if got, ok := parseMoney(s); !ok || got != want {
+			t.Errorf("parseMoney(%q) = %d %v, want %d", s, got, ok, want)
 		}
 	}
 	for _, s := range []string{"12.5", "1,25.00", "760-895-6948", "6:15:42", "1/3/2016", "12,5000", "abc"} {
-		if v, ok := parseAmount(s); ok {
-			t.Errorf("parseAmount(%q) = %d, want no amount", s, v)
+		if v, ok := parseMoney(s); ok {
+			t.Errorf("parseMoney(%q) = %d, want no amount", s, v)
 		}
 	}
 }
@@ -275,5 +275,74 @@ func TestReceiptSimplifiedChinese(t *testing.T) {
 	doc := Extract([]*Page{p})
 	if len(doc.Lines) != 2 || doc.Header.Total != "21.00" || doc.NeedsReview || doc.Lines[0].Qty != 2 {
 		t.Errorf("lines %+v total %q review %v %v", doc.Lines, doc.Header.Total, doc.NeedsReview, doc.Warnings)
+	}
+}
+
+// A table whose codes are misread on most rows, a unit in a column of its
+// own, a row number before the description, a discount under the goods
+// total and the total under another label: the amounts' column finds the
+// rows, the discount and the labelled total are checked against the lines.
+func TestReceiptGridUnitsDiscount(t *testing.T) {
+	p := receiptPage(
+		line(20, "Syarikat", "Maju", "Sdn", "Bhd"),
+		line(50, "Invoice", "No.:", "RC/2026/2820"),
+		line(80, "Date", "Oct", "13,", "2026"),
+		right(130, "1", "SKU-000359", "Miso", "Ramen", "8", "包", "11.81", "94.48"),
+		right(160, "2", "|sxv-ooorsr", "Milk", "Candy", "24", "罐", "23.20", "556.80"),
+		right(190, "3", "sxv-oo0as9", "Formula", "4", "罐", "252.40", "1,009.60"),
+		right(220, "4", "[sxv-ooozes", "Noodles", "144", "包", "2.70", "388,80"),
+		right(260, "Goods", "Total", "2,049.68"),
+		right(290, "Discount", "(49.68)"),
+		right(320, "Balance", "Due", "MOPS$2,000.00"),
+		line(360, "Received", "by"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 4 {
+		t.Fatalf("lines = %+v", doc.Lines)
+	}
+	want := []struct {
+		qty          int64
+		unit, amount string
+	}{{8, "包", "94.48"}, {24, "罐", "556.80"}, {4, "罐", "1009.60"}, {144, "包", "388.80"}}
+	for i, w := range want {
+		l := doc.Lines[i]
+		if l.Qty != w.qty || l.Unit != w.unit || l.Amount != w.amount || l.NeedsReview {
+			t.Errorf("line %d = %+v, want qty %d unit %s amount %s unflagged", i, l, w.qty, w.unit, w.amount)
+		}
+	}
+	if doc.Header.Total != "2000.00" || doc.Header.Confidence["total"] < 0.9 {
+		t.Errorf("total %q (confidence %.2f), want 2000.00 confirmed", doc.Header.Total, doc.Header.Confidence["total"])
+	}
+}
+
+// A last row whose amount is the sum of the items above, under a label
+// misread beyond recognition, is their subtotal, not an item.
+func TestReceiptSubtotalByArithmetic(t *testing.T) {
+	p := receiptPage(
+		right(100, "Apples", "3.00"),
+		right(130, "Pears", "4.50"),
+		right(160, "Plums", "2.50"),
+		right(200, "貨品總什", "10.00"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 3 {
+		t.Errorf("lines = %+v", doc.Lines)
+	}
+}
+
+func TestImplausibleDateYear(t *testing.T) {
+	p := receiptPage(
+		line(20, "Date:", "06/03/2078"),
+		right(100, "Apples", "3.00"),
+		line(400, "Printed", "06/03/2018", "10:02"),
+	)
+	h := Extract([]*Page{p}).Header
+	if h.Date != "2018-03-06" {
+		t.Errorf("date %q, want the plausible 2018-03-06", h.Date)
+	}
+	p = receiptPage(line(20, "Date:", "06/03/2078"), right(100, "Apples", "3.00"))
+	h = Extract([]*Page{p}).Header
+	if h.Date != "2078-03-06" || h.Confidence["date"] > 0.3 {
+		t.Errorf("date %q (confidence %.2f): an implausible date alone is kept, for review", h.Date, h.Confidence["date"])
 	}
 }
