@@ -184,10 +184,11 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 	return tl
 }
 
-// TestDebugRows prints the rows of the cached pages named in OCR_ROWS
+// BenchmarkDebugRows prints the rows of the cached pages named in OCR_ROWS
 // (JSON files written by the page caches, comma-separated) with each
-// word's box and confidence. A development aid.
-func TestDebugRows(t *testing.T) {
+// word's box and confidence. A development aid, not a test: run it with
+// go test -run '^$' -bench DebugRows ./ocr.
+func BenchmarkDebugRows(t *testing.B) {
 	names := os.Getenv("OCR_ROWS")
 	if names == "" {
 		t.Skip("OCR_ROWS not set")
