@@ -81,8 +81,9 @@ stop_dockerd() {
 		for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
 		kill -9 "$pid" 2>/dev/null || true
 	fi
-	umount "$RUN"/exec/* 2>/dev/null || true
-	rm -rf "$RUN"
+	# dockerd leaves its network namespace mounted under the exec root.
+	awk -v run="$RUN" 'index($2, run) == 1 {print $2}' /proc/mounts | sort -r | xargs -r umount 2>/dev/null || true
+	rm -rf "$RUN" 2>/dev/null || true
 }
 trap stop_dockerd EXIT
 nice -n "$NICE" dockerd --bridge none --iptables=false --ip6tables=false \

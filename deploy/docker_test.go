@@ -674,7 +674,16 @@ wait:
 	for range 40 {
 		post()
 	}
-	t.Logf("%d scans acknowledged through the load balancer (%d while api1 stopped, 40 after), %d retries", len(acked), during, retries)
+	t.Logf("%d scans acknowledged through the load balancer (%d while api1 was stopping, 40 after it stopped), %d retries", len(acked), during, retries)
+	// Both replicas took scans (their JSON request lines say so).
+	for _, s := range []string{"api1", "api2"} {
+		logs := run(t, nil, "docker", "logs", "pandiantest_"+s+"_1")
+		if n := strings.Count(logs, `"route":"/v1/counts/:id/scans"`); n == 0 {
+			t.Errorf("%s logged no scan request:\n%s", s, tail(logs, 2000))
+		} else {
+			t.Logf("%s answered %d scan requests", s, n)
+		}
+	}
 
 	c.call("POST", "/v1/counts/"+cnt.ID+"/close", sup, nil, 200, nil)
 	got := c.report(mgr, cnt.ID)
