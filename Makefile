@@ -1,6 +1,7 @@
 # pandian — stock counting backend.
 #   make run    install what is missing, start the server on SQLite with demo data
-#   make test   everything CI runs (vet, OpenAPI lint, unit, end-to-end on SQLite and PostgreSQL, fuzz smoke)
+#   make test   everything CI runs (vet, OpenAPI lint, unit, end-to-end on SQLite and PostgreSQL, fuzz smoke; in CI the Docker image and compose.yaml too)
+#   make docker-test  build the Docker image and run it, alone and as compose.yaml's topology
 #   make bench  the benchmarks behind BENCHMARKS.md
 #   make soak   the attack campaign at full length, then SOAK (10m) of mixed load with a kill -9 and a database cut
 
@@ -22,7 +23,7 @@ MINIO_VERSION ?= v0.0.0-20260212201848-7aac2a2c5b7c
 MINIO_BIN     ?= $(HOME)/.cache/pandian/bin/minio
 export PANDIAN_MINIO_BIN ?= $(MINIO_BIN)
 
-.PHONY: all deps test-deps build run test vet openapi-lint unit fuzz postgres minio bench bench-deps soak clean
+.PHONY: all deps test-deps build run test vet openapi-lint unit fuzz postgres minio bench bench-deps soak clean docker-test docker-test-note
 
 all: build
 
@@ -104,7 +105,19 @@ openapi-lint:
 	@command -v npm >/dev/null || { echo "installing Node.js and npm"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 	tools/openapi-lint/lint.sh mobile-api/openapi.json
 
-test: vet openapi-lint unit fuzz
+# docker-test builds the Dockerfile and runs the image for real, alone and
+# as compose.yaml's topology (PostgreSQL, MinIO, two replicas behind
+# HAProxy, an OCR worker), with a private dockerd and stand-in base images
+# (no registry is reachable): see deploy/docker-test.sh. Debian's docker.io,
+# debootstrap and docker-compose are installed when missing. Cold (base
+# images made, about 15 minutes) once; then cached in ~/.cache/pandian/docker.
+docker-test: minio
+	PANDIAN_MINIO_BIN=$(MINIO_BIN) GO=$(GO) deploy/docker-test.sh
+
+docker-test-note:
+	@echo "make test: the Docker checks run in CI (CI=true) or with make docker-test"
+
+test: vet openapi-lint unit fuzz $(if $(filter true,$(CI)),docker-test,docker-test-note)
 
 # bench-deps installs the decoders BenchmarkPhotos compares against (zbarimg
 # from zbar-tools, ZXingReader from zxing-cpp-tools) with apt-get, only when
