@@ -253,12 +253,15 @@ func (a *API) postScans(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-// closeCount answers the count view, as every count action does.
+// closeCount answers the count without its progress: a count view would
+// cost a pass over every scan of the count (1.1 s at a million scans),
+// where closing only freezes it (BenchmarkCloseReport).
 func (a *API) closeCount(c *fiber.Ctx) error {
-	if _, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id")); err != nil {
+	cnt, err := a.counts.CloseCount(c.UserContext(), actorOf(c), c.Params("id"))
+	if err != nil {
 		return err
 	}
-	return a.getCount(c)
+	return c.JSON(cnt)
 }
 
 // approvedView is the answer to an approval: the count view (as
