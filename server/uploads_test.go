@@ -14,6 +14,8 @@ import (
 
 	docfixtures "pandian/fixtures/documents"
 	"pandian/fixtures/hostile"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // trickled is what became of a trickling upload.
@@ -195,7 +197,8 @@ func TestUploadsPerEmployee(t *testing.T) {
 		fw, _ := mw.CreateFormFile("file", "big.jpg")
 		fw.Write(bytes.Repeat([]byte{0xff}, 64<<10))
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Both are in progress (past their first 16 KiB) before the third.
+	waitUntil(t, 10*time.Second, "two uploads in progress", func() bool { return testutil.ToFloat64(s.app.metrics.uploads) == 2 })
 	start := time.Now()
 	code, b := s.upload(busy, cnt.ID, "code128.png", nil)
 	if code != 429 || errorCode(t, b) != "rate_limited" || time.Since(start) > 3*time.Second {
