@@ -233,3 +233,18 @@ func FormulaCell(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
 	return err != nil || s[0] != '-'
 }
+
+// Flushing returns a writer that passes each write on to w's destination
+// at once (a streamed download sends the CSV writer's blocks as they come,
+// rather than when w's buffer fills).
+func Flushing(w *bufio.Writer) io.Writer { return flushing{w} }
+
+type flushing struct{ w *bufio.Writer }
+
+func (f flushing) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil {
+		err = f.w.Flush()
+	}
+	return n, err
+}

@@ -21,7 +21,7 @@ func streamCSV(c *fiber.Ctx, filename string, rows csvRows) error {
 	c.Set(fiber.HeaderContentType, export.CSVContentType)
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		cw := export.NewCSV(&flushing{w: w})
+		cw := export.NewCSV(export.Flushing(w))
 		err := rows(cw)
 		if err == nil {
 			err = cw.Flush()
@@ -33,17 +33,6 @@ func streamCSV(c *fiber.Ctx, filename string, rows csvRows) error {
 		w.Flush()
 	})
 	return nil
-}
-
-// flushing passes the CSV writer's 32 KiB blocks on to the client at once.
-type flushing struct{ w *bufio.Writer }
-
-func (f *flushing) Write(p []byte) (int, error) {
-	n, err := f.w.Write(p)
-	if err == nil {
-		err = f.w.Flush()
-	}
-	return n, err
 }
 
 // xlsxOptions reads ?currency=HKD|MOP and ?lang=en|zh-Hant|bilingual.

@@ -1178,7 +1178,7 @@ func (h *Pages) exportCSV(q *req) error {
 	}
 	currency := string(stock.CurrencyOf(c.LocationPath))
 	return h.stream(q, export.CSVContentType, "count-"+safeFilename(c.ID)+".csv", func(w *bufio.Writer) error {
-		return writeCSV(&flushing{w: w}, rep, currency)
+		return writeCSV(export.Flushing(w), rep, currency)
 	})
 }
 
@@ -1216,17 +1216,6 @@ func (h *Pages) stream(q *req, contentType, filename string, write func(*bufio.W
 		w.Flush()
 	})
 	return nil
-}
-
-// flushing passes the CSV writer's blocks on to the client at once.
-type flushing struct{ w *bufio.Writer }
-
-func (f *flushing) Write(p []byte) (int, error) {
-	n, err := f.w.Write(p)
-	if err == nil {
-		err = f.w.Flush()
-	}
-	return n, err
 }
 
 func safeFilename(s string) string {
