@@ -218,6 +218,13 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// QR Codes found but sampled wrong (few pixels a module, a bent
 		// label): grey levels on a grid fitted to the alignment patterns.
 		func() { r.resampleQR(work) },
+		// EAN-13 / UPC-A blurred beyond binarization: the symbol's model
+		// fitted to grey profiles (blurean.go).
+		func() {
+			if small {
+				r.blurEAN(work)
+			}
+		},
 		// Data Matrix printed mirrored (seen through film, or the image
 		// flipped by a front camera): gozxing's reader, unlike its QR
 		// reader, does not try the mirror image itself.

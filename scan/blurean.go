@@ -1,0 +1,923 @@
+package scan
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Reading blurred EAN-13 / UPC-A by fitting the symbol's model to a grey
+// profile. A row reader binarizes first and then measures bar widths; when
+// the blur is wider than a module (a fixed-focus camera too close, a
+// photo of 2 pixels a module), thin bars never reach the black level and
+// binarization loses them. Here nothing is binarized: for a guess of where
+// the symbol starts and ends and how wide the blur is, every digit's seven
+// modules are rendered as the camera would see them (each module a box,
+// blurred by a Gaussian, integrated over the pixel) and compared, by least
+// squares with its own brightness and contrast, with the profile under
+// that digit. The geometry that explains the profile best is kept, and the
+// 13 digits are chosen together: the parity pattern of the left half and
+// the check digit constrain them, and the best code must beat the second
+// best by a margin (see blurAccept) before the cascade sees it.
+
+// EAN layout in modules: 3 guard, 6×7 left digits, 5 centre, 6×7 right, 3 guard.
+const (
+	eanModules  = 95
+	eanLeftAt   = 3
+	eanRightAt  = 50
+	eanQuietPad = 9 // modules of quiet zone rendered on each side
+)
+
+// eanL are the L-code patterns (bar = 1) of the digits; G codes are the
+// L codes reversed and inverted... no: G(d) is R(d) reversed, R(d) is L(d)
+// inverted.
+var eanL = [10][7]float64{
+	{0, 0, 0, 1, 1, 0, 1}, {0, 0, 1, 1, 0, 0, 1}, {0, 0, 1, 0, 0, 1, 1}, {0, 1, 1, 1, 1, 0, 1},
+	{0, 1, 0, 0, 0, 1, 1}, {0, 1, 1, 0, 0, 0, 1}, {0, 1, 0, 1, 1, 1, 1}, {0, 1, 1, 1, 0, 1, 1},
+	{0, 1, 1, 0, 1, 1, 1}, {0, 0, 0, 1, 0, 1, 1},
+}
+
+// eanParity lists, per first digit, which of the six left digits use G
+// codes (bit 5 = first digit of the left half).
+var eanParity = [10]int{0x00, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A}
+
+// eanPattern returns the modules of digit d in code set c (0 L, 1 G, 2 R).
+func eanPattern(c, d int) [7]float64 {
+	l := eanL[d]
+	var p [7]float64
+	for i := range p {
+		switch c {
+		case 0:
+			p[i] = l[i]
+		case 1: // G: R reversed
+			p[i] = 1 - l[6-i]
+		default: // R: L inverted
+			p[i] = 1 - l[i]
+		}
+	}
+	return p
+}
+
+var eanPatterns = func() (t [3][10][7]float64) {
+	for c := range 3 {
+		for d := range 10 {
+			t[c][d] = eanPattern(c, d)
+		}
+	}
+	return t
+}()
+
+// normCDF is Φ, tabulated: Φ(t) for t in [-6, 6] at 1/64 steps.
+var normCDFTable = func() []float64 {
+	t := make([]float64, 12*64+1)
+	for i := range t {
+		x := float64(i)/64 - 6
+		t[i] = 0.5 * math.Erfc(-x/math.Sqrt2)
+	}
+	return t
+}()
+
+func normCDF(x float64) float64 {
+	if x <= -6 {
+		return 0
+	}
+	if x >= 6 {
+		return 1
+	}
+	f := (x + 6) * 64
+	i := int(f)
+	fr := f - float64(i)
+	return normCDFTable[i]*(1-fr) + normCDFTable[i+1]*fr
+}
+
+// eanGeom is one guess of where the symbol lies on a profile: the left
+// edge of its first guard bar x0, its module width m (pixels) and the
+// blur's standard deviation sigma (pixels).
+type eanGeom struct {
+	x0, m, sigma float64
+	disk         bool // defocus: the line spread of a disk of radius 2σ, not a Gaussian
+}
+
+// diskCDF is the integral of the line spread function of a uniform disk
+// of radius 1 (a defocused lens) up to t, for t in [-1, 1].
+func diskCDF(t float64) float64 {
+	if t <= -1 {
+		return 0
+	}
+	if t >= 1 {
+		return 1
+	}
+	return 0.5 + (t*math.Sqrt(1-t*t)+math.Asin(t))/math.Pi
+}
+
+// diskCDFTable is diskCDF tabulated at 1/256 steps over [-1, 1].
+var diskCDFTable = func() []float64 {
+	t := make([]float64, 2*256+1)
+	for i := range t {
+		t[i] = diskCDF(float64(i)/256 - 1)
+	}
+	return t
+}()
+
+// diskCDFFast is diskCDF from the table.
+func diskCDFFast(x float64) float64 {
+	if x <= -1 {
+		return 0
+	}
+	if x >= 1 {
+		return 1
+	}
+	f := (x + 1) * 256
+	i := int(f)
+	fr := f - float64(i)
+	return diskCDFTable[i]*(1-fr) + diskCDFTable[i+1]*fr
+}
+
+// eanFit holds the rendering of one geometry on a profile; its buffers
+// are reused from one geometry to the next (reset).
+type eanFit struct {
+	p      []float64 // the profile: darkness (255 - luminance)
+	g      eanGeom
+	first  int       // first pixel rendered
+	n      int       // pixels rendered
+	stride int       // weights per pixel
+	k0     []int     // per pixel, the first module with weight
+	w      []float64 // per pixel, stride weights of modules k0, k0+1, ...
+	// base holds the module values the slot being fitted does not change:
+	// quiet zone 0, guards, the known first and last modules of each
+	// digit, and 0.5 (or the current best guess) for unknown modules.
+	base [eanModules + 2*eanQuietPad]float64
+	// slotVar is the variance of the profile under each digit slot.
+	slotVar [12]float64
+	lastVar float64 // variance under the last slot fitted
+	slotW   []float64
+	o, m    []float64
+	costs   [12][]float64
+}
+
+func newEANFit(p []float64, g eanGeom) *eanFit {
+	f := &eanFit{}
+	f.reset(p, g)
+	return f
+}
+
+// reset renders geometry g on profile p.
+func (f *eanFit) reset(p []float64, g eanGeom) {
+	f.p, f.g = p, g
+	s := math.Sqrt(g.sigma*g.sigma + 1.0/12)
+	reach := 3.5 * s
+	if g.disk {
+		reach = 2*s + 1
+	}
+	lo := int(math.Floor(g.x0 - eanQuietPad*g.m))
+	hi := int(math.Ceil(g.x0 + (eanModules+eanQuietPad)*g.m))
+	lo, hi = max(lo, 0), min(hi, len(p))
+	f.first, f.n = lo, max(0, hi-lo)
+	f.stride = int(math.Ceil(2*reach/g.m)) + 2
+	if cap(f.k0) < f.n {
+		f.k0 = make([]int, f.n)
+	}
+	f.k0 = f.k0[:f.n]
+	if cap(f.w) < f.n*f.stride {
+		f.w = make([]float64, f.n*f.stride)
+	}
+	f.w = f.w[:f.n*f.stride]
+	clear(f.w)
+	const nk = eanModules + 2*eanQuietPad
+	for i := range f.n {
+		c := float64(lo+i) + 0.5
+		// modules whose box [x0+k m, x0+(k+1)m) lies within reach of c
+		ka := max(int(math.Floor((c-reach-g.x0)/g.m))+eanQuietPad, 0)
+		kb := min(int(math.Floor((c+reach-g.x0)/g.m))+eanQuietPad, nk-1, ka+f.stride-1)
+		f.k0[i] = ka
+		ws := f.w[i*f.stride : (i+1)*f.stride]
+		for k := ka; k <= kb; k++ {
+			a := g.x0 + float64(k-eanQuietPad)*g.m
+			if g.disk {
+				ws[k-ka] = diskCDFFast((a+g.m-c)/(2*s)) - diskCDFFast((a-c)/(2*s))
+			} else {
+				ws[k-ka] = normCDF((a+g.m-c)/s) - normCDF((a-c)/s)
+			}
+		}
+	}
+	// fixed modules
+	for i := range f.base {
+		f.base[i] = 0.5
+	}
+	for k := range eanQuietPad {
+		f.base[k] = 0
+		f.base[eanQuietPad+eanModules+k] = 0
+	}
+	set := func(at int, v ...float64) {
+		for i, b := range v {
+			f.base[eanQuietPad+at+i] = b
+		}
+	}
+	set(0, 1, 0, 1)
+	set(45, 0, 1, 0, 1, 0)
+	set(92, 1, 0, 1)
+	for j := range 6 {
+		set(eanLeftAt+7*j, 0)
+		set(eanLeftAt+7*j+6, 1)
+		set(eanRightAt+7*j, 1)
+		set(eanRightAt+7*j+6, 0)
+	}
+}
+
+// pixels returns the pixel range [a, b) whose centres lie in modules
+// [ma, mb) of the symbol.
+func (f *eanFit) pixels(ma, mb float64) (int, int) {
+	a := int(math.Ceil(f.g.x0 + ma*f.g.m - 0.5))
+	b := int(math.Ceil(f.g.x0 + mb*f.g.m - 0.5))
+	return max(a, f.first), min(b, f.first+f.n)
+}
+
+// render returns the model value at pixel x with modules b (indexed with
+// the quiet padding).
+func (f *eanFit) render(x int, b *[eanModules + 2*eanQuietPad]float64) float64 {
+	i := x - f.first
+	ws := f.w[i*f.stride : (i+1)*f.stride]
+	k0 := f.k0[i]
+	bs := b[k0:]
+	v := 0.0
+	for j, w := range ws {
+		if j >= len(bs) {
+			break
+		}
+		v += w * bs[j]
+	}
+	return v
+}
+
+// lsq returns the residual sum of squares of o ≈ α + β·m (β > 0; with
+// β ≤ 0 the whole variance of o) and the number of samples.
+func lsq(o, m []float64) float64 {
+	r, _ := lsqVar(o, m)
+	return r
+}
+
+// lsqVar is lsq that also returns the variance (sum of squares about the
+// mean) of o.
+func lsqVar(o, m []float64) (float64, float64) {
+	n := float64(len(o))
+	if n < 3 {
+		return math.Inf(1), 0
+	}
+	var so, sm, soo, smm, som float64
+	for i := range o {
+		so += o[i]
+		sm += m[i]
+		soo += o[i] * o[i]
+		smm += m[i] * m[i]
+		som += o[i] * m[i]
+	}
+	vo := soo - so*so/n
+	vm := smm - sm*sm/n
+	cov := som - so*sm/n
+	if vm <= 1e-9 || cov <= 0 {
+		return vo, vo
+	}
+	return max(0, vo-cov*cov/vm), vo
+}
+
+// slotCosts returns, for the digit slot at module at (code set c: 0 left
+// half, L and G patterns, 20 entries; 2 right half, R patterns, 10
+// entries), the residual of each pattern over the pixels of the slot and
+// half a module either side, and the variance of those pixels.
+func (f *eanFit) slotCosts(at int, right bool, o, m []float64, out []float64) []float64 {
+	a, b := f.pixels(float64(at)-0.5, float64(at)+7.5)
+	out = out[:0]
+	if b-a < 4 {
+		return out
+	}
+	n := b - a
+	var so, soo float64
+	for x := a; x < b; x++ {
+		so += f.p[x]
+		soo += f.p[x] * f.p[x]
+	}
+	nf := float64(n)
+	vo := soo - so*so/nf
+	f.lastVar = vo
+	// The model is F + Σ pat_i W_i over the five modules a digit's
+	// patterns differ in (the first and last are fixed): F renders the
+	// slot with those modules white, W_i is module i's weight.
+	bm := f.base
+	for i := 1; i < 6; i++ {
+		bm[eanQuietPad+at+i] = 0
+	}
+	if cap(f.slotW) < 6*n {
+		f.slotW = make([]float64, 6*n)
+	}
+	fw := f.slotW[:6*n]
+	for x := a; x < b; x++ {
+		i := x - a
+		fw[i] = f.render(x, &bm)
+		px := x - f.first
+		k0 := f.k0[px]
+		ws := f.w[px*f.stride : (px+1)*f.stride]
+		for mi := 1; mi < 6; mi++ {
+			k := eanQuietPad + at + mi - k0
+			w := 0.0
+			if k >= 0 && k < len(ws) {
+				w = ws[k]
+			}
+			fw[mi*n+i] = w
+		}
+	}
+	sets := []int{0, 1}
+	if right {
+		sets = []int{2}
+	}
+	for _, c := range sets {
+		for d := range 10 {
+			pat := &eanPatterns[c][d]
+			var sm, smm, som float64
+			for i := range n {
+				v := fw[i]
+				for mi := 1; mi < 6; mi++ {
+					if pat[mi] != 0 {
+						v += fw[mi*n+i]
+					}
+				}
+				ov := f.p[a+i]
+				sm += v
+				smm += v * v
+				som += ov * v
+			}
+			vm := smm - sm*sm/nf
+			cov := som - so*sm/nf
+			r := vo
+			if vm > 1e-9 && cov > 0 {
+				r = max(0, vo-cov*cov/vm)
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// guardCost is the residual over the fixed parts (quiet zones, guards).
+func (f *eanFit) guardCost(o, m []float64) (float64, float64) {
+	total, vs := 0.0, 0.0
+	for _, r := range [][2]float64{{-4, 3.5}, {44.5, 50.5}, {91.5, 99}} {
+		a, b := f.pixels(r[0], r[1])
+		if b-a < 3 {
+			continue
+		}
+		o, m = o[:0], m[:0]
+		for x := a; x < b; x++ {
+			o = append(o, f.p[x])
+			m = append(m, f.render(x, &f.base))
+		}
+		r, v := lsqVar(o, m)
+		total += r
+		vs += v
+	}
+	return total, vs
+}
+
+// eanRead is the outcome of fitting one geometry.
+type eanRead struct {
+	g       eanGeom
+	digits  [13]int
+	cost    float64 // residual of the best valid code
+	second  float64 // residual of the second-best valid code
+	free    float64 // residual of the best patterns, check digit ignored
+	varSum  float64 // variance of the profile over the symbol
+	npix    int     // pixels fitted
+	winVar  float64 // sum of the variances of the fitted windows
+	ok      bool
+	slotMin [12]float64
+}
+
+// decode fits every slot and picks the best and second-best valid EAN-13.
+// Two passes: the second renders each slot's neighbours as the first
+// pass's best patterns instead of grey.
+func (f *eanFit) decode() eanRead {
+	return f.fit(false)
+}
+
+// quick is the score of the coarse search: one pass, each slot's best
+// pattern, no check digit; the residual over the variance of the fitted
+// windows (+Inf when the geometry does not fit the profile).
+func (f *eanFit) quick() float64 {
+	rd := f.fit(true)
+	if !rd.ok || rd.winVar <= 0 {
+		return math.Inf(1)
+	}
+	return rd.free / rd.winVar
+}
+
+// fit fits every slot and (unless quick) picks the best and second-best
+// valid EAN-13.
+func (f *eanFit) fit(quick bool) eanRead {
+	costs := &f.costs
+	if cap(f.o) < 256 {
+		f.o, f.m = make([]float64, 0, 256), make([]float64, 0, 256)
+	}
+	o, m := f.o[:0], f.m[:0]
+	var rd eanRead
+	rd.g = f.g
+	for pass := range 2 {
+		for j := range 12 {
+			at, right := eanLeftAt+7*(j%6), j >= 6
+			if right {
+				at = eanRightAt + 7*(j-6)
+			}
+			costs[j] = f.slotCosts(at, right, o, m, costs[j])
+			f.slotVar[j] = f.lastVar
+			if len(costs[j]) == 0 {
+				return rd
+			}
+		}
+		if pass == 1 || quick {
+			break
+		}
+		// neighbours: the best pattern of each slot
+		for j := range 12 {
+			at, right := eanLeftAt+7*(j%6), j >= 6
+			if right {
+				at = eanRightAt + 7*(j-6)
+			}
+			best := 0
+			for i, c := range costs[j] {
+				if c < costs[j][best] {
+					best = i
+				}
+			}
+			c, d := best/10, best%10
+			if right {
+				c = 2
+			}
+			pat := eanPatterns[c][d]
+			for i := range 7 {
+				f.base[eanQuietPad+at+i] = pat[i]
+			}
+		}
+	}
+	var guardVar float64
+	rd.free, guardVar = f.guardCost(o, m)
+	guard := rd.free
+	rd.winVar = guardVar
+	for j := range 12 {
+		rd.winVar += f.slotVar[j]
+	}
+	for j := range 12 {
+		best := math.Inf(1)
+		for _, c := range costs[j] {
+			best = min(best, c)
+		}
+		rd.slotMin[j] = best
+		rd.free += best
+	}
+	if quick {
+		rd.ok = !math.IsInf(rd.free, 1)
+		return rd
+	}
+	// Valid codes: for each first digit (parity pattern), the digits with
+	// the check: sum of w_i d_i ≡ 0 (mod 10) over the 13 digits, w = 1, 3,
+	// 1, ... (d1 weight 1; d2..d7 the left half, d8..d13 the right).
+	// Dynamic programming over the 12 slots keeping, per sum, the best
+	// cost (with a back pointer) and the second-best cost.
+	inf := math.Inf(1)
+	best1, best2 := inf, inf
+	var c1, c2, n1, n2 [10]float64
+	var back [12][10]int8 // digit chosen to reach the state
+	var bestBack [12][10]int8
+	for first := range 10 {
+		par := eanParity[first]
+		for s := range 10 {
+			c1[s], c2[s] = inf, inf
+		}
+		c1[first] = 0
+		for j := range 12 {
+			for s := range 10 {
+				n1[s], n2[s] = inf, inf
+			}
+			w := 3
+			if j%2 == 1 {
+				w = 1
+			}
+			off := 0
+			if j < 6 && par&(1<<(5-j)) != 0 {
+				off = 10
+			}
+			cj := costs[j][off : off+10]
+			for s := range 10 {
+				a1, a2 := c1[s], c2[s]
+				if a1 == inf {
+					continue
+				}
+				for d, cd := range cj {
+					ns := (s + w*d) % 10
+					v1, v2 := a1+cd, a2+cd
+					if v1 < n1[ns] {
+						n2[ns] = min(n1[ns], v2)
+						n1[ns] = v1
+						back[j][ns] = int8(d)
+					} else {
+						n2[ns] = min(n2[ns], v1)
+					}
+				}
+			}
+			c1, c2 = n1, n2
+		}
+		switch {
+		case c1[0] < best1:
+			best2 = min(best1, c2[0])
+			best1 = c1[0]
+			bestBack = back
+			rd.digits[0] = first
+		default:
+			best2 = min(best2, c1[0])
+		}
+	}
+	if best1 < inf {
+		// follow the back pointers from sum 0
+		st := 0
+		for j := 11; j >= 0; j-- {
+			d := int(bestBack[j][st])
+			rd.digits[j+1] = d
+			w := 3
+			if j%2 == 1 {
+				w = 1
+			}
+			st = ((st-w*d)%10 + 10) % 10
+		}
+	}
+	best1c, best2c := best1, best2
+	rd.cost = best1c + guard
+	rd.second = best2c + guard
+	a, b := f.pixels(-1, eanModules+1)
+	var s, ss float64
+	for x := a; x < b; x++ {
+		s += f.p[x]
+		ss += f.p[x] * f.p[x]
+	}
+	if n := float64(b - a); n > 0 {
+		rd.varSum = ss - s*s/n
+	}
+	a, b = f.pixels(-4, eanModules+4)
+	rd.npix = b - a
+	rd.ok = !math.IsInf(rd.cost, 1)
+	return rd
+}
+
+// text returns the 13 digits.
+func (rd eanRead) text() string {
+	b := make([]byte, 13)
+	for i, d := range rd.digits {
+		b[i] = byte('0' + d)
+	}
+	return string(b)
+}
+
+// blurActivity finds the stretch of profile p with bars: where the
+// smoothed absolute slope stays above a third of its maximum (gaps of a
+// few pixels bridged). It returns the longest such stretch.
+func blurActivity(p []float64) (int, int) {
+	n := len(p)
+	if n < 16 {
+		return 0, 0
+	}
+	d := make([]float64, n)
+	for x := 1; x < n-1; x++ {
+		d[x] = math.Abs(p[x+1] - p[x-1])
+	}
+	r := max(2, n/40)
+	s := make([]float64, n)
+	acc := 0.0
+	for x := 0; x < n+r; x++ {
+		if x < n {
+			acc += d[x]
+		}
+		if x-2*r-1 >= 0 {
+			acc -= d[x-2*r-1]
+		}
+		if c := x - r; c >= 0 && c < n {
+			s[c] = acc
+		}
+	}
+	top := 0.0
+	for _, v := range s {
+		top = max(top, v)
+	}
+	thr := top / 5
+	bestA, bestB := 0, 0
+	a := -1
+	gap := 0
+	for x := 0; x <= n; x++ {
+		on := x < n && s[x] >= thr
+		switch {
+		case on && a < 0:
+			a, gap = x, 0
+		case on:
+			gap = 0
+		case a >= 0:
+			gap++
+			if gap > max(4, n/24) || x == n {
+				b := x - gap + 1
+				if b-a > bestB-bestA {
+					bestA, bestB = a, b
+				}
+				a = -1
+			}
+		}
+	}
+	// Tighten the ends to where the raw slope first reaches a third of
+	// the stretch's largest: the smoothing widened them.
+	if bestB-bestA > 2 {
+		top := 0.0
+		for x := bestA; x < bestB; x++ {
+			top = max(top, d[x])
+		}
+		for bestA < bestB-1 && d[bestA] < top/3 {
+			bestA++
+		}
+		for bestB > bestA+1 && d[bestB-1] < top/3 {
+			bestB--
+		}
+	}
+	return bestA, bestB
+}
+
+// readBlurredEAN fits EAN-13 geometries around the stretch of bars of p
+// within [lo, hi) and returns the best fit's read: a coarse search, in
+// steps of two pixels, for the symbol's two ends with a middling blur of
+// either kind (quick scores), then, from the two best, a descent over the ends
+// and the blur width by half and quarter pixels with full fits.
+func readBlurredEAN(p []float64, lo, hi int) eanRead {
+	lo, hi = max(lo, 0), min(hi, len(p))
+	s, e := blurActivity(p[lo:hi])
+	s, e = s+lo, e+lo
+	var best eanRead
+	if e-s < 40 {
+		return best
+	}
+	type cand struct {
+		score float64
+		g     eanGeom
+	}
+	var top [2]cand
+	for i := range top {
+		top[i].score = math.Inf(1)
+	}
+	f := &eanFit{}
+	for x0 := s - 4; x0 <= s+4; x0 += 2 {
+		for xe := e - 4; xe <= e+4; xe += 2 {
+			m := float64(xe-x0) / eanModules
+			if m < 0.8 {
+				continue
+			}
+			for _, disk := range []bool{false, true} {
+				g := eanGeom{x0: float64(x0), m: m, sigma: 1.1 * m, disk: disk}
+				f.reset(p, g)
+				sc := f.quick()
+				for i := range top {
+					if sc < top[i].score {
+						copy(top[i+1:], top[i:len(top)-1])
+						top[i] = cand{sc, g}
+						break
+					}
+				}
+			}
+		}
+	}
+	full := false // score by the best valid code, not the free fit
+	score := func(g eanGeom) float64 {
+		if g.m < 0.8 || g.sigma < 0.3*g.m || g.sigma > 2*g.m {
+			return math.Inf(1)
+		}
+		f.reset(p, g)
+		if !full {
+			return f.quick()
+		}
+		rd := f.decode()
+		if !rd.ok || rd.winVar <= 0 {
+			return math.Inf(1)
+		}
+		return rd.cost / rd.winVar
+	}
+	bestScore := math.Inf(1)
+	for _, c := range top {
+		if math.IsInf(c.score, 1) {
+			continue
+		}
+		x0, xe, k := c.g.x0, c.g.x0+eanModules*c.g.m, c.g.sigma/c.g.m
+		geom := func(x0, xe, k float64) eanGeom {
+			m := (xe - x0) / eanModules
+			return eanGeom{x0: x0, m: m, sigma: k * m, disk: c.g.disk}
+		}
+		full = false
+		sc := score(geom(x0, xe, k))
+		for _, step := range []float64{1, 0.5, 0.25} {
+			if step < 1 && !full {
+				full = true
+				sc = score(geom(x0, xe, k))
+			}
+			for moved := true; moved; {
+				moved = false
+				for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
+					if s2 := score(geom(x0+d[0], xe+d[1], k+d[2])); s2 < sc {
+						sc = s2
+						x0, xe, k = x0+d[0], xe+d[1], k+d[2]
+						moved = true
+					}
+				}
+			}
+		}
+		if sc < bestScore {
+			f.reset(p, geom(x0, xe, k))
+			bestScore, best = sc, f.decode()
+		}
+	}
+	return best
+}
+
+// barRegion finds the largest area of g that looks like upright bars:
+// blocks where the horizontal slope of the luminance is strong and more
+// than twice the vertical one (text, edges and texture have both). It
+// returns the region's box in pixels (x0, y0, x1, y1) and false when
+// there is none.
+func barRegion(g *gray) ([4]int, bool) {
+	b := max(4, max(g.w, g.h)/40)
+	bw, bh := g.w/b, g.h/b
+	if bw < 4 || bh < 2 {
+		return [4]int{}, false
+	}
+	gx := make([]float64, bw*bh)
+	gy := make([]float64, bw*bh)
+	for y := 1; y < bh*b-1 && y < g.h-1; y++ {
+		row := g.pix[y*g.w:]
+		up, dn := g.pix[(y-1)*g.w:], g.pix[(y+1)*g.w:]
+		by := y / b
+		for x := 1; x < bw*b && x < g.w-1; x++ {
+			dx := int(row[x+1]) - int(row[x-1])
+			dy := int(dn[x]) - int(up[x])
+			i := by*bw + x/b
+			gx[i] += math.Abs(float64(dx))
+			gy[i] += math.Abs(float64(dy))
+		}
+	}
+	top := 0.0
+	for _, v := range gx {
+		top = max(top, v)
+	}
+	if top == 0 {
+		return [4]int{}, false
+	}
+	on := make([]bool, bw*bh)
+	for i := range on {
+		on[i] = gx[i] > 0.1*top && gx[i] > 1.5*gy[i]
+	}
+	// largest 4-connected component
+	comp := make([]int, bw*bh)
+	best, bestN := 0, 0
+	var bestBox [4]int
+	id := 0
+	stack := []int{}
+	for i := range on {
+		if !on[i] || comp[i] != 0 {
+			continue
+		}
+		id++
+		comp[i] = id
+		stack = append(stack[:0], i)
+		n := 0
+		box := [4]int{bw, bh, -1, -1}
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			n++
+			cx, cy := c%bw, c/bw
+			box = [4]int{min(box[0], cx), min(box[1], cy), max(box[2], cx), max(box[3], cy)}
+			for _, d := range [][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				nx, ny := cx+d[0], cy+d[1]
+				if nx < 0 || ny < 0 || nx >= bw || ny >= bh {
+					continue
+				}
+				j := ny*bw + nx
+				if on[j] && comp[j] == 0 {
+					comp[j] = id
+					stack = append(stack, j)
+				}
+			}
+		}
+		if n > bestN {
+			best, bestN, bestBox = id, n, box
+		}
+	}
+	_ = best
+	if bestN < 4 || bestBox[2]-bestBox[0] < 3 {
+		return [4]int{}, false
+	}
+	return [4]int{bestBox[0] * b, bestBox[1] * b, (bestBox[2] + 1) * b, (bestBox[3] + 1) * b}, true
+}
+
+// Acceptance of a blurred read: the fit explains the profile (residual at
+// most blurMaxFit of its variance), the best valid code beats the second
+// best by blurMinMargin of its residual, and at least two bands of the
+// symbol, apart, agree on it.
+const (
+	blurMaxFit    = 0.1
+	blurMinMargin = 0.03
+	blurBands     = 5
+)
+
+// blurBandRead is one band's read of a blurred EAN-13/UPC-A.
+type blurBandRead struct {
+	y    int // the band's middle line
+	read eanRead
+}
+
+// readBlurredBands localises the bars of g (barRegion), averages bands of
+// lines across them into profiles and fits each (readBlurredEAN). It
+// returns the text read by most bands that pass the fit and margin rules
+// ("" when fewer than two bands agree) and the bands that read it.
+func readBlurredBands(g *gray) (string, []blurBandRead) {
+	box, ok := barRegion(g)
+	if !ok {
+		return "", nil
+	}
+	hb := max(1, g.h/80)
+	prof := make([]float64, g.w)
+	votes := map[string][]blurBandRead{}
+	bestText := ""
+	passed := 0
+	for n, i := range [blurBands]int{2, 1, 3, 0, 4} {
+		if n == 3 && (passed == 0 || len(votes[bestText]) >= 2 && len(votes) == 1) {
+			break // three bands without a fit, or two of three agree and none differs
+		}
+		y := box[1] + (2*i+1)*(box[3]-box[1])/(2*blurBands)
+		if y-hb < 0 || y+hb >= g.h {
+			continue
+		}
+		clear(prof)
+		for yy := y - hb; yy <= y+hb; yy++ {
+			row := g.pix[yy*g.w : (yy+1)*g.w]
+			for x, v := range row {
+				prof[x] += 255 - float64(v)
+			}
+		}
+		for x := range prof {
+			prof[x] /= float64(2*hb + 1)
+		}
+		rd := readBlurredEAN(prof, box[0]-g.w/20, box[2]+g.w/20)
+		if !rd.ok || rd.winVar <= 0 || rd.cost <= 0 {
+			continue
+		}
+		if rd.cost/rd.winVar > blurMaxFit || (rd.second-rd.cost)/rd.cost < blurMinMargin {
+			continue
+		}
+		passed++
+		t := rd.text()
+		votes[t] = append(votes[t], blurBandRead{y, rd})
+		if len(votes[t]) > len(votes[bestText]) {
+			bestText = t
+		}
+	}
+	if len(votes[bestText]) < 2 {
+		return "", nil
+	}
+	// Two different codes passing in one symbol: neither.
+	for t, v := range votes {
+		if t != bestText && len(v) > 0 {
+			return "", nil
+		}
+	}
+	return bestText, votes[bestText]
+}
+
+// blurEAN is the cascade's stage for blurred EAN-13 and UPC-A: the bands
+// of v that agree (readBlurredBands) are recorded as the lines of one late
+// scan, so that the collector's rules apply to them as to any row read
+// (two agreeing lines, no rival retail code over the same bars).
+func (r *run) blurEAN(v *view) {
+	if r.ctx.Err() != nil {
+		return
+	}
+	text, bands := readBlurredBands(v.g)
+	if text == "" {
+		return
+	}
+	format := gozxing.BarcodeFormat_EAN_13
+	if text[0] == '0' {
+		format, text = gozxing.BarcodeFormat_UPC_A, text[1:]
+	}
+	r.attempt++
+	r.col.late[r.attempt] = true
+	seen := map[*hit]bool{}
+	for _, b := range bands {
+		y := float64(b.y)
+		g := b.read.g
+		pts := []gozxing.ResultPoint{
+			gozxing.NewResultPoint(g.x0+1.5*g.m, y),
+			gozxing.NewResultPoint(g.x0+(eanModules-1.5)*g.m, y),
+		}
+		res := gozxing.NewResult(text, nil, pts, format)
+		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]E0")
+		clear(seen)
+		r.col.addRow(v, res, r.attempt, b.y, 1, seen)
+	}
+}
