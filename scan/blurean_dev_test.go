@@ -42,8 +42,8 @@ func TestBlurDev(t *testing.T) {
 				prof[x] /= float64(2*hb + 1)
 			}
 			rd := readBlurredEAN(prof, box[0]-g.w/20, box[2]+g.w/20)
-			fmt.Printf("%s y=%.2f got %s want %s ok=%v fit=%.3f margin=%.3f g=%+v\n", p.path[len(photosDir)+1:], fy, rd.text(), p.text, sameText(rd.text(), p.text, p.format),
-				rd.free/rd.winVar, (rd.second-rd.cost)/rd.cost, rd.g)
+			fmt.Printf("%s y=%.2f got %s want %s ok=%v fit=%.3f margin=%.3f worst=%.3f g=%+v\n", p.path[len(photosDir)+1:], fy, rd.text(), p.text, sameText(rd.text(), p.text, p.format),
+				rd.cost/rd.winVar, (rd.second-rd.cost)/rd.cost, rd.worst, rd.g)
 		}
 	}
 }

@@ -78,6 +78,8 @@ type run struct {
 	// for tuning the cascade.
 	firstGood  int
 	stageTimes []time.Duration
+	// blurReads counts the bands the blurred EAN stage recorded.
+	blurReads int
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good

@@ -1,0 +1,183 @@
+package scan
+
+import (
+	"context"
+
+	"math"
+	"math/rand"
+	"testing"
+)
+
+// eanModulesOf returns the 95 modules (bar = 1) of an EAN-13 text.
+func eanModulesOf(text string) []float64 {
+	d := make([]int, 13)
+	for i := range d {
+		d[i] = int(text[i] - '0')
+	}
+	out := []float64{1, 0, 1}
+	par := eanParity[d[0]]
+	for j := range 6 {
+		c := 0
+		if par&(1<<(5-j)) != 0 {
+			c = 1
+		}
+		p := eanPatterns[c][d[1+j]]
+		out = append(out, p[:]...)
+	}
+	out = append(out, 0, 1, 0, 1, 0)
+	for j := range 6 {
+		p := eanPatterns[2][d[7+j]]
+		out = append(out, p[:]...)
+	}
+	return append(out, 1, 0, 1)
+}
+
+// blurredEANImage renders modules as a photo of w×h pixels: bars from
+// x0, m pixels a module, rows top to bottom of the image's middle 60%,
+// blurred by a Gaussian of sigma pixels (box-integrated over each pixel),
+// paper 200 with a brightness slope, ink 50, pixel noise of sd noise.
+func blurredEANImage(mods []float64, w, h int, x0, m, sigma, noise float64, rng *rand.Rand) *gray {
+	g := &gray{w: w, h: h, pix: make([]byte, w*h)}
+	line := make([]float64, w)
+	s := math.Sqrt(sigma*sigma + 1.0/12)
+	for x := range line {
+		c := float64(x) + 0.5
+		v := 0.0
+		for k, b := range mods {
+			if b != 0 {
+				a := x0 + float64(k)*m
+				v += normCDF((a+m-c)/s) - normCDF((a-c)/s)
+			}
+		}
+		line[x] = v
+	}
+	for y := range h {
+		for x := range w {
+			paper := 200 - 30*float64(x)/float64(w)
+			v := paper
+			if y > h/5 && y < 4*h/5 {
+				v = paper - (paper-50)*line[x]
+			}
+			v += noise * rng.NormFloat64()
+			g.pix[y*w+x] = byte(max(0, min(255, math.Round(v))))
+		}
+	}
+	return g
+}
+
+// randomEAN returns a random valid EAN-13.
+func randomEAN(rng *rand.Rand) string {
+	b := make([]byte, 12)
+	for i := range b {
+		b[i] = byte('0' + rng.Intn(10))
+	}
+	return withEANCheck(string(b))
+}
+
+func withEANCheck(s string) string {
+	sum := 0
+	for i, c := range s {
+		w := 1
+		if i%2 == 1 {
+			w = 3
+		}
+		sum += w * int(c-'0')
+	}
+	return s + string(byte('0'+(10-sum%10)%10))
+}
+
+// TestBlurredEAN: EAN-13 and UPC-A blurred by more than a module, which
+// no binarizing stage reads, are read by the model fit, through the whole
+// cascade as the server decodes.
+func TestBlurredEAN(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for _, c := range []struct {
+		text            string
+		m, sigma, noise float64
+	}{
+		{"9780446579803", 2, 2.4, 2},
+		{"0073333531084", 1.6, 2.0, 2},
+		{"4006381333931", 1.5, 1.8, 3},
+	} {
+		g := blurredEANImage(eanModulesOf(c.text), 240, 160, 40.3, c.m, c.sigma, c.noise, rng)
+		text, bands := readBlurredBands(g)
+		if text != c.text || len(bands) < 2 {
+			t.Errorf("%s at %.1f px a module, blur %.1f px: read %q on %d bands", c.text, c.m, c.sigma, text, len(bands))
+		}
+		r := apiDecoder().cascade(context.Background(), g)
+		bcs := r.col.barcodes()
+		want := c.text
+		if want[0] == '0' {
+			want = want[1:]
+		}
+		if len(bcs) != 1 || bcs[0].Text != want {
+			t.Errorf("%s: cascade read %s", c.text, describe(bcs))
+		}
+		if r.blurReads == 0 {
+			t.Errorf("%s: read before the blurred EAN stage (the test image is not blurred enough)", c.text)
+		}
+	}
+}
+
+// TestBlurredEANNeverWrong renders random EAN-13 codes over a range of
+// module widths, blurs and noise (some beyond reading) and requires every
+// read to be the code printed; half of those blurred by up to a module
+// must be read.
+func TestBlurredEANNeverWrong(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	n, read, mild, mildRead := 0, 0, 0, 0
+	for i := range 200 {
+		text := randomEAN(rng)
+		m := 1.2 + rng.Float64()*1.2
+		k := 0.6 + rng.Float64()*1.4 // blur in modules
+		noise := 2 + rng.Float64()*8
+		x0 := 10 + rng.Float64()*(230-95*m-10)
+		if x0 < 10 {
+			continue
+		}
+		g := blurredEANImage(eanModulesOf(text), 240, 120, x0, m, k*m, noise, rng)
+		got, _ := readBlurredBands(g)
+		n++
+		if got != "" && got != text {
+			t.Errorf("case %d: %s (%.2f px a module, blur %.2f modules, noise %.1f) read as %s", i, text, m, k, noise, got)
+		}
+		if got == text {
+			read++
+		}
+		if k <= 1 {
+			mild++
+			if got == text {
+				mildRead++
+			}
+		}
+	}
+	t.Logf("%d of %d read; blur up to a module: %d of %d", read, n, mildRead, mild)
+	if mildRead*2 < mild {
+		t.Errorf("blur up to a module: only %d of %d read", mildRead, mild)
+	}
+}
+
+// TestBlurredEANRefuses: no read from pictures without an EAN: noise,
+// a blurred Code 128-like pattern of random bars, and an EAN-13 whose
+// right half is torn off.
+func TestBlurredEANRefuses(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	for i := range 20 {
+		var mods []float64
+		switch i % 3 {
+		case 0: // random bars
+			for range 95 {
+				mods = append(mods, float64(rng.Intn(2)))
+			}
+		case 1: // torn: left half of an EAN-13, then paper
+			mods = eanModulesOf(randomEAN(rng))[:50]
+			mods = append(mods, make([]float64, 45)...)
+		case 2: // noise only
+			mods = make([]float64, 95)
+		}
+		g := blurredEANImage(mods, 240, 120, 30, 1.8, 2.2, 6, rng)
+		if text, _ := readBlurredBands(g); text != "" {
+			t.Errorf("case %d: read %s from a picture without a whole EAN-13", i, text)
+		}
+	}
+}
