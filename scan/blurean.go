@@ -833,13 +833,15 @@ func barRegion(g *gray) ([4]int, bool) {
 // blurMaxWorst of its variance left: a geometry that is slightly off
 // still finds a valid code, but some digit then fits poorly), the best
 // valid code beats the second best by blurMinMargin of its residual, and
-// at least two bands of the symbol, apart, agree on it. The thresholds
+// at least three of five bands across the symbol agree on it, and no
+// band reads another code. The thresholds
 // come from generated symbols (TestBlurredEANNeverWrong), not photos.
 const (
 	blurMaxFit    = 0.1
 	blurMaxWorst  = 0.15
 	blurMinMargin = 0.03
 	blurBands     = 5
+	blurAgree     = 3 // bands that must agree
 )
 
 // blurBandRead is one band's read of a blurred EAN-13/UPC-A.
@@ -851,20 +853,21 @@ type blurBandRead struct {
 // readBlurredBands localises the bars of g (barRegion), averages bands of
 // lines across them into profiles and fits each (readBlurredEAN). It
 // returns the text read by most bands that pass the fit and margin rules
-// ("" when fewer than two bands agree) and the bands that read it.
+// ("" when fewer than blurAgree bands agree, or a band reads another
+// code) and the bands that read it.
 func readBlurredBands(g *gray) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
 		return "", nil
 	}
-	hb := max(1, g.h/80)
+	hb := max(1, g.h/48)
 	prof := make([]float64, g.w)
 	votes := map[string][]blurBandRead{}
 	bestText := ""
 	passed := 0
 	for n, i := range [blurBands]int{2, 1, 3, 0, 4} {
-		if n == 3 && (passed == 0 || len(votes[bestText]) >= 2 && len(votes) == 1) {
-			break // three bands without a fit, or two of three agree and none differs
+		if n == 3 && passed == 0 {
+			break // three bands without a fit
 		}
 		y := box[1] + (2*i+1)*(box[3]-box[1])/(2*blurBands)
 		if y-hb < 0 || y+hb >= g.h {
@@ -894,7 +897,7 @@ func readBlurredBands(g *gray) (string, []blurBandRead) {
 			bestText = t
 		}
 	}
-	if len(votes[bestText]) < 2 {
+	if len(votes[bestText]) < blurAgree {
 		return "", nil
 	}
 	// Two different codes passing in one symbol: neither.
