@@ -844,6 +844,15 @@ const (
 	blurAgree     = 3 // bands that must agree
 )
 
+// blurLinear maps a pixel value to darkness in linear light: blur mixes
+// light, and photos store it gamma-encoded (sRGB, about 2.2).
+var blurLinear = func() (t [256]float64) {
+	for v := range t {
+		t[v] = 255 * (1 - math.Pow(float64(v)/255, 2.2))
+	}
+	return t
+}()
+
 // blurBandRead is one band's read of a blurred EAN-13/UPC-A.
 type blurBandRead struct {
 	y    int // the band's middle line
@@ -877,7 +886,7 @@ func readBlurredBands(g *gray) (string, []blurBandRead) {
 		for yy := y - hb; yy <= y+hb; yy++ {
 			row := g.pix[yy*g.w : (yy+1)*g.w]
 			for x, v := range row {
-				prof[x] += 255 - float64(v)
+				prof[x] += blurLinear[v]
 			}
 		}
 		for x := range prof {
