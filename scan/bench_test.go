@@ -417,6 +417,18 @@ func BenchmarkPhotos(b *testing.B) {
 		self("pandian", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second})),
 		self("pandian-1st", NewDecoder(DecoderOptions{Timeout: 10 * time.Second})),
 	}, ext...)
+	// PHOTOS_NOBLUR=1 adds the server mode without the blurred EAN stage,
+	// last, to measure that stage's cost and reads in the same run.
+	if os.Getenv("PHOTOS_NOBLUR") != "" {
+		nb := self("pandian-noblur", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
+		run := nb.run
+		nb.run = func(path string) ([]string, float64) {
+			skipBlurEAN = true
+			defer func() { skipBlurEAN = false }()
+			return run(path)
+		}
+		engines = append(engines, nb)
+	}
 	verbose := os.Getenv("PHOTOS_VERBOSE")
 	for range b.N {
 		res := map[string][]result{}
@@ -455,7 +467,7 @@ func BenchmarkPhotos(b *testing.B) {
 			sb.WriteString(targets(h.name, total))
 		}
 		for _, e := range engines[2:] {
-			if len(*e.crashed) > 0 {
+			if len(*e.crashed) > 0 && !strings.HasPrefix(e.name, "pandian") {
 				var names []string
 				for _, p := range *e.crashed {
 					rel, _ := filepath.Rel(photosDir, p)
@@ -465,6 +477,9 @@ func BenchmarkPhotos(b *testing.B) {
 			}
 		}
 		for _, e := range engines[2:] {
+			if strings.HasPrefix(e.name, "pandian") {
+				continue
+			}
 			fmt.Fprintf(&sb, "%-14s %-10s process start + 1×1 PNG: median %.1f ms wall (included in its wall times)\n", "baseline", e.name, spawnBaseline(b, e))
 		}
 		fmt.Print(sb.String())
@@ -489,7 +504,7 @@ func report(sb *strings.Builder, title string, photos []photo, in func(photo) bo
 		best := failed
 		for _, e := range engines {
 			r := res[e.name][i]
-			if e.name == "pandian-1st" { // not a decoder of its own in the union
+			if e.name == "pandian-1st" || e.name == "pandian-noblur" { // not decoders of their own in the union
 				if sets[p.set][e.name] == nil {
 					sets[p.set][e.name] = &tally{}
 				}

@@ -873,10 +873,9 @@ func readBlurredBands(g *gray) (string, []blurBandRead) {
 	prof := make([]float64, g.w)
 	votes := map[string][]blurBandRead{}
 	bestText := ""
-	passed := 0
 	for n, i := range [blurBands]int{2, 1, 3, 0, 4} {
-		if n == 3 && passed == 0 {
-			break // three bands without a fit
+		if len(votes[bestText])+blurBands-n < blurAgree {
+			break // the bands left cannot make an agreement
 		}
 		y := box[1] + (2*i+1)*(box[3]-box[1])/(2*blurBands)
 		if y-hb < 0 || y+hb >= g.h {
@@ -899,7 +898,6 @@ func readBlurredBands(g *gray) (string, []blurBandRead) {
 		if rd.cost/rd.winVar > blurMaxFit || rd.worst > blurMaxWorst || (rd.second-rd.cost)/rd.cost < blurMinMargin {
 			continue
 		}
-		passed++
 		t := rd.text()
 		votes[t] = append(votes[t], blurBandRead{y, rd})
 		if len(votes[t]) > len(votes[bestText]) {

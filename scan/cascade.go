@@ -223,7 +223,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// EAN-13 / UPC-A blurred beyond binarization: the symbol's model
 		// fitted to grey profiles (blurean.go).
 		func() {
-			if small {
+			if small && !skipBlurEAN {
 				r.blurEAN(work)
 			}
 		},
@@ -275,6 +275,10 @@ func (r *run) with(readers []oned.RowDecoder, fn func()) {
 	defer func() { r.r1D = all }()
 	fn()
 }
+
+// skipBlurEAN leaves out the blurred EAN stage: for benchmarks that
+// measure its cost against the cascade without it, in the same run.
+var skipBlurEAN = false
 
 // stageClock measures the stages for tuning: wall time here, the thread's
 // CPU time in the tuning test (which stays right on a busy machine).
