@@ -13,12 +13,14 @@ import (
 // binarization loses them. Here nothing is binarized: for a guess of where
 // the symbol starts and ends and how wide the blur is, every digit's seven
 // modules are rendered as the camera would see them (each module a box,
-// blurred by a Gaussian, integrated over the pixel) and compared, by least
-// squares with its own brightness and contrast, with the profile under
-// that digit. The geometry that explains the profile best is kept, and the
-// 13 digits are chosen together: the parity pattern of the left half and
-// the check digit constrain them, and the best code must beat the second
-// best by a margin (see blurAccept) before the cascade sees it.
+// blurred by a Gaussian or by a defocused lens's disk, integrated over the
+// pixel, in linear light) and compared, by least squares with its own
+// brightness and contrast, with the profile under that digit. The
+// geometry that explains the profile best is kept, and the 13 digits are
+// chosen together: the parity pattern of the left half and the check digit
+// constrain them. A read must fit well, digit by digit, beat the second
+// best valid code by a margin, and be found on three of five bands across
+// the symbol (readBlurredBands) before the cascade sees it.
 
 // EAN layout in modules: 3 guard, 6×7 left digits, 5 centre, 6×7 right, 3 guard.
 const (
@@ -28,9 +30,8 @@ const (
 	eanQuietPad = 9 // modules of quiet zone rendered on each side
 )
 
-// eanL are the L-code patterns (bar = 1) of the digits; G codes are the
-// L codes reversed and inverted... no: G(d) is R(d) reversed, R(d) is L(d)
-// inverted.
+// eanL are the L-code patterns (bar = 1) of the digits; R(d) is L(d)
+// inverted and G(d) is R(d) reversed.
 var eanL = [10][7]float64{
 	{0, 0, 0, 1, 1, 0, 1}, {0, 0, 1, 1, 0, 0, 1}, {0, 0, 1, 0, 0, 1, 1}, {0, 1, 1, 1, 1, 0, 1},
 	{0, 1, 0, 0, 0, 1, 1}, {0, 1, 1, 0, 0, 0, 1}, {0, 1, 0, 1, 1, 1, 1}, {0, 1, 1, 1, 0, 1, 1},
@@ -155,12 +156,6 @@ type eanFit struct {
 	costs   [12][]float64
 }
 
-func newEANFit(p []float64, g eanGeom) *eanFit {
-	f := &eanFit{}
-	f.reset(p, g)
-	return f
-}
-
 // reset renders geometry g on profile p.
 func (f *eanFit) reset(p []float64, g eanGeom) {
 	f.p, f.g = p, g
@@ -249,15 +244,9 @@ func (f *eanFit) render(x int, b *[eanModules + 2*eanQuietPad]float64) float64 {
 	return v
 }
 
-// lsq returns the residual sum of squares of o ≈ α + β·m (β > 0; with
-// β ≤ 0 the whole variance of o) and the number of samples.
-func lsq(o, m []float64) float64 {
-	r, _ := lsqVar(o, m)
-	return r
-}
-
-// lsqVar is lsq that also returns the variance (sum of squares about the
-// mean) of o.
+// lsqVar returns the residual sum of squares of o ≈ α + β·m (β > 0; with
+// β ≤ 0 the whole variance of o) and the variance (sum of squares about
+// the mean) of o.
 func lsqVar(o, m []float64) (float64, float64) {
 	n := float64(len(o))
 	if n < 3 {
@@ -384,8 +373,6 @@ type eanRead struct {
 	cost    float64 // residual of the best valid code
 	second  float64 // residual of the second-best valid code
 	free    float64 // residual of the best patterns, check digit ignored
-	varSum  float64 // variance of the profile over the symbol
-	npix    int     // pixels fitted
 	worst   float64 // the largest share of a digit's variance the code leaves unexplained
 	winVar  float64 // sum of the variances of the fitted windows
 	ok      bool
@@ -562,17 +549,6 @@ func (f *eanFit) fit(quick bool) eanRead {
 	}
 	rd.cost = best1c + guard
 	rd.second = best2c + guard
-	a, b := f.pixels(-1, eanModules+1)
-	var s, ss float64
-	for x := a; x < b; x++ {
-		s += f.p[x]
-		ss += f.p[x] * f.p[x]
-	}
-	if n := float64(b - a); n > 0 {
-		rd.varSum = ss - s*s/n
-	}
-	a, b = f.pixels(-4, eanModules+4)
-	rd.npix = b - a
 	rd.ok = !math.IsInf(rd.cost, 1)
 	return rd
 }
