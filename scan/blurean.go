@@ -634,7 +634,7 @@ func blurActivity(p []float64) (int, int) {
 // readBlurredEAN fits EAN-13 geometries around the stretch of bars of p
 // within [lo, hi) and returns the best fit's read: a coarse search, in
 // steps of two pixels, for the symbol's two ends with a middling blur of
-// either kind (quick scores), then, from the two best, a descent over the ends
+// either kind (quick scores), then, from the best, a descent over the ends
 // and the blur width by half and quarter pixels with full fits.
 func readBlurredEAN(p []float64, lo, hi int) eanRead {
 	lo, hi = max(lo, 0), min(hi, len(p))
@@ -648,7 +648,7 @@ func readBlurredEAN(p []float64, lo, hi int) eanRead {
 		score float64
 		g     eanGeom
 	}
-	var top [2]cand
+	var top [1]cand
 	for i := range top {
 		top[i].score = math.Inf(1)
 	}
