@@ -102,8 +102,9 @@ func (w *world) withDocuments(t *testing.T) *docDesk {
 // po01 is the sample purchase order doc01 (a photographed PO of the
 // Tsim Sha Tsui store, fixtures/documents) as read: its lines from the
 // ground truth, with the SKU code of line 2 (Lager Beer 330ml Can) not
-// read, so that only its description can match it.
-func po01(t *testing.T) (photo []byte, ex stock.Extraction) {
+// read, so that only its description can match it; misread also reads
+// its size wrong (500ml), so that the guess is the wrong SKU.
+func po01(t *testing.T, misread ...bool) (photo []byte, ex stock.Extraction) {
 	t.Helper()
 	dir := docfixtures.Dir()
 	photo, err := os.ReadFile(filepath.Join(dir, "doc01.jpg"))
@@ -136,6 +137,9 @@ func po01(t *testing.T) (photo []byte, ex stock.Extraction) {
 		l := stock.DocLine{SKU: it.SKU, Description: it.Description, Qty: it.Qty, UnitPrice: money(it.UnitPrice), Amount: money(it.Amount), Confidence: 0.93}
 		if i == 1 {
 			l.SKU = ""
+			if len(misread) > 0 && misread[0] {
+				l.Description = "拉格啤酒 500毫升 罐裝 Lager Beer 500ml Can"
+			}
 		}
 		ex.Lines = append(ex.Lines, l)
 	}
