@@ -316,6 +316,7 @@ type documentData struct {
 	TotalOK    bool
 	TotalText  string
 	Pick       *pickData
+	L          *loc
 	CanReceive bool
 	CanMatch   bool
 	Received   string
@@ -326,6 +327,23 @@ type pickData struct {
 	Query    string
 	Results  []stock.SKU
 	Searched bool
+}
+
+// Fmt formats an amount as read ("" or unreadable: shown as read, or —)
+// in the document's currency.
+func (d documentData) Fmt(s string) string { return fmtAmount(d.L, s, d.Currency) }
+
+// Fmt formats an amount of the receipt.
+func (d receiveData) Fmt(s string) string { return fmtAmount(d.L, s, d.Currency) }
+
+func fmtAmount(l *loc, s, cur string) string {
+	if m, ok := money(s); ok {
+		return l.Money(m, cur)
+	}
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
 }
 
 // money parses a document's amount ("" or unreadable: false).
@@ -344,7 +362,7 @@ func (h *Pages) documentView(q *req, desk DocumentDesk, id string) (documentData
 		return documentData{}, err
 	}
 	locs := h.locationIndex(q)
-	d := documentData{Doc: doc, Title: docTitle(q.L, doc), Currency: stock.CurrencyOf(doc.LocationPath).Symbol(),
+	d := documentData{Doc: doc, L: q.L, Title: docTitle(q.L, doc), Currency: stock.CurrencyOf(doc.LocationPath).Symbol(),
 		Image: strings.HasPrefix(doc.ContentType, "image/"), FileURL: h.opts.Prefix + "/documents/" + url.PathEscape(doc.ID) + "/file"}
 	if doc.Location != "" {
 		d.Store = locName(locs, doc.Location) + " (" + doc.Location + ")"
@@ -523,6 +541,7 @@ type receiptLine struct {
 }
 
 type receiveData struct {
+	L        *loc
 	Doc      stock.Document
 	Title    string
 	Store    string
@@ -588,7 +607,7 @@ func (h *Pages) receiveReview(q *req) error {
 		pe := err.(pageErr)
 		return h.documentPage(q, pe.status, pe.msg, "")
 	}
-	rd := receiveData{Doc: d.Doc, Title: d.Title, Store: d.Store, Currency: d.Currency, Lines: lines}
+	rd := receiveData{L: q.L, Doc: d.Doc, Title: d.Title, Store: d.Store, Currency: d.Currency, Lines: lines}
 	for _, l := range lines {
 		rd.Units += l.Qty
 		rd.Value += l.Value

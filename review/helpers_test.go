@@ -50,7 +50,7 @@ type world struct {
 	svc   *stock.Service
 	store *sqlstore.Store
 	url   string // the pages' server
-	pins map[string]string
+	pins  map[string]string
 	// skus are beverage SKUs with book stock at HK-TST, in catalog order.
 	skus []skuInfo
 	mu   sync.Mutex
