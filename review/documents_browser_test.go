@@ -64,6 +64,11 @@ func TestBrowserDocuments(t *testing.T) {
 			if len(small) > 0 {
 				t.Errorf("%s: %d touch targets under 44 px: %q", shot, len(small), small)
 			}
+			if vp.w < 600 {
+				if hh := eval[float64](t, ctx, `document.querySelector("header.top").getBoundingClientRect().height / window.innerHeight`); hh > 0.08 {
+					t.Errorf("%s: the header takes %.0f%% of the screen", shot, hh*100)
+				}
+			}
 			if vp.w == 1280 {
 				axeCheck(t, ctx, axe, shot)
 			}

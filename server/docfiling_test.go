@@ -45,6 +45,7 @@ func (tr *transcripts) ReadDocument(_ context.Context, r io.Reader, _ string, _ 
 	if !ok {
 		return stock.Extraction{}, stock.Errorf(stock.EInvalid, "no transcript for this file")
 	}
+	ex.Lines = slices.Clone(ex.Lines) // each reading its own lines, as the engine's
 	return ex, nil
 }
 
