@@ -517,6 +517,9 @@ func (h *Pages) documentFile(q *req) error {
 		return h.pageError(q, err)
 	}
 	q.c.Set(fiber.HeaderContentType, doc.ContentType)
+	// The browser's own viewer shows the file (a PDF's viewer is refused
+	// under the pages' policy); nothing of it is framed elsewhere.
+	q.c.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	q.c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(safeFilename(doc.Filename)))
 	q.c.Set(fiber.HeaderCacheControl, "private, max-age=300")
 	q.c.Response().SetBodyStream(r, int(doc.Size))
