@@ -128,7 +128,7 @@ func TestBrowserDocuments(t *testing.T) {
 		}
 		// Receive: the first three lines, line 2 short by 8 cans.
 		slow(t, ctx, lang+" receipt form", chromedp.WaitVisible(chromedp.CSS("#include-1")))
-		eval[bool](t, ctx, `document.querySelectorAll("#receive-form input[type=checkbox]").forEach((c, i) => { c.checked = i < 3 }); true`)
+		eval[bool](t, ctx, `document.querySelectorAll('input[type=checkbox][form="receive-form"]').forEach((c, i) => { c.checked = i < 3 }); true`)
 		slow(t, ctx, lang+" quantity", chromedp.SetValue(chromedp.CSS("#qty-1"), "40"))
 		load(t, ctx, lang+" review the receipt", click("#receive-review"))
 		layout("receive-review-"+lang, "#receive-confirm")
