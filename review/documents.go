@@ -36,6 +36,7 @@ var _ DocumentDesk = (*stock.Service)(nil)
 
 // docMessages are the documents pages' strings (merged into messages).
 var docMessages = map[string][2]string{
+	"nav.roles.short":                     {"Accuracy", "準確率"},
 	"nav.documents":                       {"Documents", "單據"},
 	"docs.title":                          {"Documents", "單據"},
 	"docs.none":                           {"No documents match.", "沒有符合的單據。"},
@@ -94,8 +95,8 @@ var docMessages = map[string][2]string{
 	"doc.check.none":                      {"not read", "未讀取"},
 	"doc.total.ok":                        {"The lines add up to the total.", "各項合計與總額相符。"},
 	"doc.total.bad":                       {"The lines add up to %s but the total reads %s.", "各項合計為 %s，但總額讀得 %s。"},
-	"doc.flagged":                         {"%s of %s lines are flagged for review.", "%s 項（共 %s 項）需要覆核。"},
-	"doc.toconfirm":                       {"%s lines have a match that waits for you: confirm or correct them before receiving.", "%s 項的對應貨品有待確認：收貨前請確認或更正。"},
+	"doc.flagged":                         {"Lines flagged for review: %s of %s.", "需要覆核的項目：%s 項（共 %s 項）。"},
+	"doc.toconfirm":                       {"Matches waiting for you: %s. Confirm or correct them before receiving those lines.", "有待確認的對應貨品：%s 項。收取這些項目前請先確認或更正。"},
 	"doc.warnings":                        {"Reading noted", "讀取備註"},
 	"match.barcode":                       {"by barcode", "按條碼"},
 	"match.sku":                           {"by SKU code", "按貨號"},

@@ -65,6 +65,9 @@ func TestBrowserDocuments(t *testing.T) {
 				t.Errorf("%s: %d touch targets under 44 px: %q", shot, len(small), small)
 			}
 			if vp.w < 600 {
+				if !eval[bool](t, ctx, `(() => { const r = document.querySelector("#signout").getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth; })()`) {
+					t.Errorf("%s: the sign-out button is off the screen", shot)
+				}
 				if hh := eval[float64](t, ctx, `document.querySelector("header.top").getBoundingClientRect().height / window.innerHeight`); hh > 0.08 {
 					t.Errorf("%s: the header takes %.0f%% of the screen", shot, hh*100)
 				}
