@@ -100,6 +100,9 @@ func TestDocumentPages(t *testing.T) {
 	if l := got.Lines[1]; !l.MatchConfirmed || l.MatchedSKU != "SKU-000033" || l.ConfirmedBy != "E007" {
 		t.Fatalf("line 2 after the pick: %+v", l)
 	}
+	if got.Status != stock.DocNeedsReview {
+		t.Errorf("every match confirmed but the lines do not add up to the total: status %s, want needs_review", got.Status)
+	}
 
 	// A counter reads but neither confirms nor receives.
 	cc := w.client()

@@ -87,6 +87,9 @@ func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line
 		}
 		d.SKUs = documentSKUs(d, line, from, wasConfirmed)
 		d.NeedsReview = len(d.Lines) == 0 || slices.ContainsFunc(d.Lines, func(l DocLine) bool { return l.NeedsReview })
+		if !linesAddUp(d) {
+			d.NeedsReview = true
+		}
 		if d.Status == DocNeedsReview && !d.NeedsReview && len(d.Warnings) == 0 {
 			d.Status = DocDone
 		}
@@ -120,6 +123,27 @@ func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line
 		return Document{}, err
 	}
 	return d, s.withURL(ctx, &d)
+}
+
+// linesAddUp reports whether a document's lines' amounts add up to the
+// total read from it (a document is done only then).
+func linesAddUp(d Document) bool {
+	if d.Header == nil {
+		return false
+	}
+	total, err := ParseMoney(d.Header.Total)
+	if err != nil {
+		return false
+	}
+	var sum Money
+	for _, l := range d.Lines {
+		m, err := ParseMoney(l.Amount)
+		if err != nil {
+			return false
+		}
+		sum += m
+	}
+	return sum == total
 }
 
 // documentSKUs is the SKUs a document concerns after line's match went
