@@ -161,7 +161,7 @@ func (d *docDesk) upload(t *testing.T, who string, kind stock.DocumentKind, phot
 	d.tr.mu.Unlock()
 	ctx := context.Background()
 	a := d.w.actor(who)
-	doc, err := d.w.svc.UploadDocument(ctx, a, stock.DocumentInput{Kind: kind, Location: "HK-TST", Filename: "po-" + strconv.Itoa(variant) + ".jpg"}, bytes.NewReader(photo))
+	doc, err := d.w.svc.UploadDocument(ctx, a, stock.DocumentInput{Kind: kind, Location: "HK-TST", Filename: string(kind) + "-" + strconv.Itoa(variant)}, bytes.NewReader(photo))
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	docfixtures "pandian/fixtures/documents"
 	"pandian/review"
 	"pandian/stock"
 )
@@ -160,4 +163,21 @@ func TestDocumentPages(t *testing.T) {
 		t.Errorf("match after the receipt: %d", r.StatusCode)
 	}
 	contains(t, r.body, "This document was received: its matches can no longer change.")
+
+	// A contract (PDF): filed as it is, the PDF opened in the browser.
+	pdf, err := os.ReadFile(filepath.Join(docfixtures.Dir(), "doc07.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	con := desk.upload(t, "E007", stock.DocContract, pdf, stock.Extraction{}, 0)
+	r = c.get("/review/documents/" + con.ID + "?lang=en")
+	contains(t, r.body, `id="doc-pdf"`, "Documents of this kind are filed as they are")
+	lacks(t, r.body, `id="receive-review"`, `id="doc-photo"`)
+	f = c.get("/review/documents/" + con.ID + "/file")
+	if f.StatusCode != 200 || f.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(f.Header.Get("Content-Disposition"), "inline") || len(f.body) != len(pdf) {
+		t.Errorf("the PDF: %d %q %q", f.StatusCode, f.Header.Get("Content-Type"), f.Header.Get("Content-Disposition"))
+	}
+	if r := c.get("/review/documents?kind=contract&lang=en"); !strings.Contains(r.body, `data-document="`+con.ID+`"`) || strings.Contains(r.body, `data-document="`+doc.ID+`"`) {
+		t.Errorf("kind=contract lists the wrong documents")
+	}
 }
