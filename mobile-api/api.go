@@ -102,6 +102,7 @@ type Documents interface {
 	SKUDocuments(ctx context.Context, a stock.Actor, sku string, limit int) ([]stock.Document, error)
 	DocumentsPage(ctx context.Context, a stock.Actor, q stock.DocumentQuery, p stock.PageRequest) (stock.Page[stock.Document], error)
 	ReceiveDocument(ctx context.Context, a stock.Actor, id string, in stock.ReceiveInput) (stock.Receipt, error)
+	ConfirmMatch(ctx context.Context, a stock.Actor, id string, line int, in stock.MatchInput) (stock.Document, error)
 }
 
 // Service is every area together, what New takes.
@@ -339,6 +340,7 @@ func (a *API) routes(app *fiber.App) {
 	v1.Get("/documents", a.listDocuments)
 	v1.Get("/documents/:id", a.getDocument)
 	v1.Post("/documents/:id/receive", form, a.receiveDocument)
+	v1.Post("/documents/:id/lines/:line/match", form, a.matchLine)
 	v1.Get("/skus/:sku/documents", a.skuDocuments)
 	v1.Get("/alert-rules", a.listAlertRules)
 	v1.Get("/alert-rules/:id", a.getAlertRule)

@@ -96,6 +96,24 @@ func (a *API) receiveDocument(c *fiber.Ctx) error {
 	return c.JSON(r)
 }
 
+// matchLine confirms or corrects the catalog match of a document's line
+// (0-based index in the path).
+func (a *API) matchLine(c *fiber.Ctx) error {
+	line, err := strconv.Atoi(c.Params("line"))
+	if err != nil || line < 0 {
+		return stock.Errorf(stock.EInvalid, "line must be a line's index (0, 1, …)").With("field", "line")
+	}
+	var in stock.MatchInput
+	if err := a.readJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := a.documents.ConfirmMatch(c.UserContext(), actorOf(c), c.Params("id"), line, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
 // SignedFiles serves the download links of an object store that signs its
 // own (the local one); links of S3 stores point at the store itself.
 type SignedFiles interface {

@@ -184,6 +184,12 @@ func (a *API) listDocuments(c *fiber.Ctx) error {
 		return err
 	}
 	q := stock.DocumentQuery{Status: c.Query("status"), Kind: c.Query("kind"), Location: c.Query("location"), SKU: c.Query("sku")}
+	if q.Since, err = parseTime(c, "created_since", q.Since); err != nil {
+		return err
+	}
+	if q.Until, err = parseTime(c, "created_until", q.Until); err != nil {
+		return err
+	}
 	page, err := a.documents.DocumentsPage(c.UserContext(), actorOf(c), q, p)
 	if err != nil {
 		return err

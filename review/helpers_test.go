@@ -46,10 +46,11 @@ func (codes) Key(code string) (string, error) { return strings.TrimSpace(code), 
 // world is a real domain service on SQLite with the demo data set, and the
 // review pages over it on a loopback server.
 type world struct {
-	t    testing.TB
-	svc  *stock.Service
-	url  string // the pages' server
-	pins map[string]string
+	t     testing.TB
+	svc   *stock.Service
+	store *sqlstore.Store
+	url   string // the pages' server
+	pins  map[string]string
 	// skus are beverage SKUs with book stock at HK-TST, in catalog order.
 	skus []skuInfo
 	mu   sync.Mutex
@@ -81,7 +82,7 @@ func newWorld(t testing.TB, opts review.Options) *world {
 	t.Cleanup(func() { store.Close() })
 	cfg := stock.DefaultConfig()
 	cfg.PINCost = 4
-	w := &world{t: t, svc: stock.NewService(store, codes{}, cfg), pins: map[string]string{}}
+	w := &world{t: t, svc: stock.NewService(store, codes{}, cfg), store: store, pins: map[string]string{}}
 	w.svc.Now = w.clock
 	for _, f := range []struct {
 		kind string

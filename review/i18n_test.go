@@ -31,7 +31,7 @@ func TestMessageTable(t *testing.T) {
 		}
 		return nil
 	})
-	for _, f := range []string{"review.go", "pages.go", "roles.go"} {
+	for _, f := range []string{"review.go", "pages.go", "roles.go", "documents.go"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -67,6 +67,16 @@ func TestMessageTable(t *testing.T) {
 	for _, code := range []string{"400", "401", "403", "413", "404", "409", "422", "429", "500", "503"} {
 		if _, ok := messages["status."+code]; !ok {
 			t.Errorf("status %s untranslated", code)
+		}
+	}
+	for _, k := range stock.DocumentKinds {
+		if _, ok := messages["kind."+string(k)]; !ok {
+			t.Errorf("document kind %s untranslated", k)
+		}
+	}
+	for _, s := range stock.DocumentStatuses {
+		if _, ok := messages["docstatus."+s]; !ok {
+			t.Errorf("document status %s untranslated", s)
 		}
 	}
 	for _, s := range []stock.CountStatus{stock.StatusOpen, stock.StatusRecount, stock.StatusReview, stock.StatusPosted} {

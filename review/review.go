@@ -244,7 +244,7 @@ func New(svc Service, opts Options) *Pages {
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
 	h.dir, _ = svc.(Directory)
-	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error"} {
+	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error", "documents", "document", "docreceive"} {
 		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
 	}
 	return h
@@ -274,6 +274,15 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id/approve/review", h.toReport)
 	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
 	r.Get("/counts/:id/export.xlsx", h.authed(h.exportXLSX))
+	r.Get("/documents", h.authed(h.documents))
+	r.Get("/documents/:id", h.authed(h.document))
+	r.Get("/documents/:id/file", h.authed(h.documentFile))
+	r.Post("/documents/:id/lines/:line/match", h.authed(h.matchLine))
+	r.Post("/documents/:id/receive/review", h.authed(h.receiveReview))
+	r.Post("/documents/:id/receive", h.authed(h.receive))
+	r.Get("/documents/:id/lines/:line/match", h.toDocument)
+	r.Get("/documents/:id/receive/review", h.toDocument)
+	r.Get("/documents/:id/receive", h.toDocument)
 	r.Get("/reports/roles", h.authed(h.roles))
 	r.Get("/reports/roles/export.xlsx", h.authed(h.rolesXLSX))
 	r.Get("/static/style.css", h.static)

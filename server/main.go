@@ -332,6 +332,7 @@ func (a *app) jobRunner(cfg config) *jobs.Runner {
 	r.HandleKinds(stock.ImportJobKinds(), jobs.Options{Lease: lease}, a.svc.RunImportJob)
 	docs := jobs.Options{Lease: lease, BaseDelay: stock.DocumentRetry, MaxDelay: 10 * time.Minute}
 	r.Handle(stock.JobsFiling, docs, a.svc.RunDocumentJob)
+	r.Handle(stock.JobsRefile, docs, a.svc.RunRefileJob)
 	if a.ocr != nil {
 		docs.Workers = cfg.OCRWorkers
 		r.Handle(stock.JobsDocuments, docs, a.svc.RunDocumentJob)

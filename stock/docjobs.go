@@ -143,7 +143,10 @@ func (s *Service) matchDocument(ctx context.Context, d *Document, ex Extraction)
 	d.NeedsReview = ex.NeedsReview
 	for _, l := range lines {
 		d.NeedsReview = d.NeedsReview || l.NeedsReview
-		if l.MatchedSKU != "" && !slices.Contains(d.SKUs, l.MatchedSKU) {
+		// Only confirmed matches (barcode, SKU code) make the document
+		// one of the SKU's, filed in its folder: a description-only guess
+		// waits for a person (ConfirmMatch).
+		if l.MatchConfirmed && l.MatchedSKU != "" && !slices.Contains(d.SKUs, l.MatchedSKU) {
 			d.SKUs = append(d.SKUs, l.MatchedSKU)
 		}
 	}

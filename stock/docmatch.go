@@ -15,7 +15,7 @@ func (s *Service) matchLines(tx CatalogStore, lines []DocLine) error {
 		if sku, ok, err := s.matchCode(tx, l.Barcode); err != nil {
 			return err
 		} else if ok {
-			l.MatchedSKU, l.MatchedBy = sku, "barcode"
+			l.MatchedSKU, l.MatchedBy, l.MatchConfirmed = sku, "barcode", true
 			continue
 		}
 		if l.SKU != "" {
@@ -24,14 +24,14 @@ func (s *Service) matchLines(tx CatalogStore, lines []DocLine) error {
 				return err
 			}
 			if _, ok := m[l.SKU]; ok {
-				l.MatchedSKU, l.MatchedBy = l.SKU, "sku"
+				l.MatchedSKU, l.MatchedBy, l.MatchConfirmed = l.SKU, "sku", true
 				continue
 			}
 			// Some suppliers key their lines by barcode in the code column.
 			if sku, ok, err := s.matchCode(tx, l.SKU); err != nil {
 				return err
 			} else if ok {
-				l.MatchedSKU, l.MatchedBy = sku, "barcode"
+				l.MatchedSKU, l.MatchedBy, l.MatchConfirmed = sku, "barcode", true
 				continue
 			}
 		}

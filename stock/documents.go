@@ -149,10 +149,18 @@ type DocLine struct {
 	// qty, unit_price, amount. Confidence is the lowest of them.
 	FieldConfidence map[string]float64 `json:"field_confidence,omitempty"`
 	MatchedSKU      string             `json:"matched_sku"`
-	// MatchedBy says how: "barcode", "sku" or "description" ("" unmatched).
-	MatchedBy   string   `json:"matched_by,omitempty"`
-	NeedsReview bool     `json:"needs_review"`
-	Problems    []string `json:"problems,omitempty"`
+	// MatchedBy says how: "barcode", "sku" or "description" ("" unmatched),
+	// or "person" once someone confirmed or corrected the match.
+	MatchedBy string `json:"matched_by,omitempty"`
+	// MatchConfirmed is set when the match may be relied on: a barcode or
+	// SKU-code match, or one a person confirmed or corrected. Only
+	// confirmed matches file the document in the SKU's folder; a
+	// description-only guess waits for a person (ConfirmMatch).
+	MatchConfirmed bool       `json:"match_confirmed"`
+	ConfirmedBy    string     `json:"confirmed_by,omitempty"`
+	ConfirmedAt    *time.Time `json:"confirmed_at,omitempty"`
+	NeedsReview    bool       `json:"needs_review"`
+	Problems       []string   `json:"problems,omitempty"`
 }
 
 // Extraction is what the OCR engine read from a document, before catalog

@@ -16,7 +16,7 @@ func (w *world) runDocJobs() int {
 	w.t.Helper()
 	n := 0
 	for ; n < 50; n++ {
-		ran, err := w.svc.RunOneJob(ctx, stock.JobsDocuments, stock.JobsFiling)
+		ran, err := w.svc.RunOneJob(ctx, stock.JobsDocuments, stock.JobsFiling, stock.JobsRefile)
 		if err != nil {
 			w.t.Fatalf("run document job: %v", err)
 		}
@@ -29,8 +29,9 @@ func (w *world) runDocJobs() int {
 }
 
 // A purchase order is stored, read into line items matched to the catalog
-// (by barcode, SKU code, or description, which needs review), filed in its
-// SKUs' folders, and received into book stock exactly once.
+// (by barcode, SKU code, or description, which needs review), filed in the
+// folders of its confirmed matches (a description-only guess once a person
+// confirmed it), and received into book stock exactly once.
 func TestDocumentReadMatchedAndReceived(t *testing.T) {
 	w := newWorld(t)
 	w.withDocuments()
@@ -67,8 +68,28 @@ func TestDocumentReadMatchedAndReceived(t *testing.T) {
 			t.Errorf("line %d: %+v, want %s by %q", i, l, x.sku, x.by)
 		}
 	}
-	if strings.Join(got.SKUs, ",") != "SKU-A,SKU-B,SKU-E" {
-		t.Errorf("document SKUs %v", got.SKUs)
+	if strings.Join(got.SKUs, ",") != "SKU-A,SKU-B" {
+		t.Errorf("document SKUs %v: not the guess SKU-E", got.SKUs)
+	}
+	if rc, _, err := w.objs.Open(ctx, "skus/SKU-E/documents/"+d.ID+".json"); err == nil {
+		rc.Close()
+		t.Errorf("filed under the guess SKU-E before anyone confirmed it")
+	}
+	if docs, err := w.svc.SKUDocuments(ctx, w.actor("C001"), "SKU-E", 0); err != nil || len(docs) != 0 {
+		t.Errorf("SKU-E's documents before the confirmation: %d %v", len(docs), err)
+	}
+	_, err = w.svc.ConfirmMatch(ctx, w.actor("C001"), d.ID, 2, stock.MatchInput{SKU: "SKU-E"})
+	wantCode(t, err, stock.EForbidden)
+	if _, err := w.svc.ConfirmMatch(ctx, m, d.ID, 2, stock.MatchInput{SKU: "SKU-E"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := w.runDocJobs(); n != 1 {
+		t.Fatalf("%d jobs ran after the confirmation, want 1 (filing)", n)
+	}
+	if rc, _, err := w.objs.Open(ctx, "skus/SKU-E/documents/"+d.ID+".json"); err != nil {
+		t.Errorf("not filed under SKU-E once confirmed: %v", err)
+	} else {
+		rc.Close()
 	}
 	// Filed in each SKU's folder: a note pointing at the original.
 	rc, _, err := w.objs.Open(ctx, "skus/SKU-B/documents/"+d.ID+".json")

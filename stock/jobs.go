@@ -141,6 +141,8 @@ func (s *Service) JobHandler(kind string) jobs.Handler {
 	switch {
 	case kind == JobsDocuments || kind == JobsFiling:
 		return s.RunDocumentJob
+	case kind == JobsRefile:
+		return s.RunRefileJob
 	case kind == JobsSKUFolders:
 		return s.RunSKUFolderJob(30 * time.Second)
 	case strings.HasPrefix(kind, JobsImports) && slices.Contains(ImportJobKinds(), kind):

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -287,10 +289,15 @@ func (s *Service) EmployeesPage(ctx context.Context, actor Actor, p PageRequest)
 	return pageOf(out, limit, func(e Employee) string { return EncodeCursor(e.Code) }), err
 }
 
-// DocumentQuery selects documents: of SKU, Status, Kind, Location (code).
+// DocumentQuery selects documents: of SKU, Status, Kind, Location (code),
+// uploaded in [Since, Until) (zero: unbounded).
 type DocumentQuery struct {
 	SKU, Status, Kind, Location string
+	Since, Until                time.Time
 }
+
+// DocumentStatuses lists the statuses a document may have.
+var DocumentStatuses = []string{DocProcessing, DocNeedsReview, DocDone, DocFailed}
 
 // DocumentsPage lists the documents in the actor's scope (company-wide
 // ones included), newest first, with download links.
@@ -302,7 +309,13 @@ func (s *Service) DocumentsPage(ctx context.Context, actor Actor, q DocumentQuer
 	if err != nil {
 		return Page[Document]{}, err
 	}
-	f := DocumentFilter{SKU: q.SKU, Status: q.Status, Kind: q.Kind, Location: q.Location, Limit: limit + 1}
+	if q.Status != "" && !slices.Contains(DocumentStatuses, q.Status) {
+		return Page[Document]{}, Errorf(EInvalid, "status must be one of %s", strings.Join(DocumentStatuses, ", ")).With("field", "status")
+	}
+	if q.Kind != "" && !DocumentKind(q.Kind).Valid() {
+		return Page[Document]{}, Errorf(EInvalid, "kind must be one of purchase_order, delivery_note, invoice, contract, inspection_report, photo").With("field", "kind")
+	}
+	f := DocumentFilter{SKU: q.SKU, Status: q.Status, Kind: q.Kind, Location: q.Location, Since: q.Since, Until: q.Until, Limit: limit + 1}
 	if p.Cursor != "" {
 		k, err := DecodeCursor(p.Cursor, 2)
 		if err != nil {

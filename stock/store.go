@@ -80,6 +80,10 @@ type CatalogStore interface {
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
 	// CatalogNames returns every SKU's code and names.
 	CatalogNames() ([]SKU, error)
+	// SearchSKUs returns, without barcodes, up to limit SKUs whose code
+	// starts with q or whose English or Chinese name contains it (case
+	// folded), by code.
+	SearchSKUs(q string, limit int) ([]SKU, error)
 	// CatalogChanges returns, with their barcodes, up to limit SKUs in
 	// change order (ChangeSeq, then code) after (afterSeq, afterSKU).
 	CatalogChanges(afterSeq int64, afterSKU string, limit int) ([]SKU, error)
@@ -239,6 +243,8 @@ type DocumentStore interface {
 	// Documents returns up to f.Limit documents, newest first (created_at,
 	// id), that f selects.
 	Documents(f DocumentFilter) ([]Document, error)
+	// RemoveDocumentSKUs forgets that a document concerns skus.
+	RemoveDocumentSKUs(id string, skus []string) error
 }
 
 // JobStore is the background work that survives restarts: the jobs of
@@ -333,15 +339,18 @@ type AuditFilter struct {
 }
 
 // DocumentFilter selects documents: concerning SKU, of Status and Kind,
-// of Location (code), company-wide or under any of Paths (nil: all).
+// of Location (code), company-wide or under any of Paths (nil: all),
+// uploaded in [Since, Until).
 // AfterCreated/AfterID continue after a document (newest first); unused
 // when AfterID is empty.
 type DocumentFilter struct {
 	SKU, Status, Kind, Location string
 	Paths                       []string
-	AfterCreated                time.Time
-	AfterID                     string
-	Limit                       int
+	// Since, Until bound the upload time: [Since, Until); zero unbounded.
+	Since, Until time.Time
+	AfterCreated time.Time
+	AfterID      string
+	Limit        int
 }
 
 // CountFilter selects counts: under any of Paths (nil = all), at Location,

@@ -50,6 +50,13 @@ func scanDocument(row interface{ Scan(...any) error }) (stock.Document, error) {
 	if d.Lines == nil {
 		d.Lines = []stock.DocLine{}
 	}
+	for i, l := range d.Lines {
+		// Read before matches were confirmed: barcode and SKU-code
+		// matches always counted as confirmed.
+		if l.MatchedBy == "barcode" || l.MatchedBy == "sku" {
+			d.Lines[i].MatchConfirmed = true
+		}
+	}
 	if receipt != "" {
 		var r stock.Receipt
 		if err := json.Unmarshal([]byte(receipt), &r); err != nil {
@@ -219,4 +226,26 @@ func (t *tx) DocumentWithContent(sha256 string) (_ bool, err error) {
 	var n int
 	err = t.queryRow(`SELECT COUNT(*) FROM documents WHERE sha256 = ?`, sha256).Scan(&n)
 	return n > 0, err
+}
+
+// RemoveDocumentSKUs forgets that a document concerns skus.
+func (t *tx) RemoveDocumentSKUs(id string, skus []string) (err error) {
+	defer wrapOp(&err, "RemoveDocumentSKUs")
+	return chunks(skus, 500, func(part []string) error {
+		_, err := t.exec(`DELETE FROM document_skus WHERE document_id = ? AND sku IN (`+placeholders(len(part))+`)`, append([]any{id}, anys(part)...)...)
+		return err
+	})
+}
+
+// SearchSKUs returns up to limit SKUs whose code starts with q or whose
+// names contain it (case folded), by code.
+func (t *tx) SearchSKUs(q string, limit int) (_ []stock.SKU, err error) {
+	defer wrapOp(&err, "SearchSKUs")
+	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(q))
+	return queryAll(t, func(r *sql.Rows) (s stock.SKU, err error) {
+		err = r.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost)
+		return s, err
+	}, `SELECT sku, name, name_zh, category, unit_cost FROM skus
+		WHERE LOWER(sku) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\' OR LOWER(name_zh) LIKE ? ESCAPE '\'
+		ORDER BY sku LIMIT ?`, esc+"%", "%"+esc+"%", "%"+esc+"%", limit)
 }

@@ -96,6 +96,12 @@ func (t *tx) Documents(f stock.DocumentFilter) (_ []stock.Document, err error) {
 			where, args = append(where, c.col+" = ?"), append(args, c.v)
 		}
 	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "d.created_at >= ?"), append(args, micros(f.Since))
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "d.created_at < ?"), append(args, micros(f.Until))
+	}
 	if f.AfterID != "" {
 		at := micros(f.AfterCreated)
 		where = append(where, "(d.created_at, d.id) < (?, ?)")
