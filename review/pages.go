@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -682,7 +683,24 @@ type reportData struct {
 	Reasons    []string
 	CanRecount bool
 	CanApprove bool
+	CanClose   bool // the count is open (or recounting) and the caller may close it
 	Review     bool // approving goes through the review step
+	// BulkLines is how many lines with a variance match the filters: a
+	// bulk reason applies to them.
+	BulkLines int
+	// Side are the scans kept for the reviewer but not counted: late
+	// (after the count closed) and out of scope, the newest sideMax of
+	// each; Late and OutOfScope are how many there are.
+	Side            []stock.Scan
+	Late, OutOfScope int64
+	SideMore        bool
+	Photos          bool // photo scans link to their photo
+	// RoleLines and RoleAbs are the by-role table's totals; RecountNote
+	// says why they differ from the headline (rounds, several roles).
+	RoleLines   int
+	RoleAbs     stock.Money
+	RecountNote bool
+	Recounted   int // lines recounted
 	XLSX       bool
 	Shown      stock.GroupSummary // totals of the lines that match the filters
 	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
@@ -761,8 +779,11 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
+	d.CanClose = q.actor.Role().Can(stock.PermManageCount) && (cv.Status == stock.StatusOpen || cv.Status == stock.StatusRecount)
+	d.Photos = h.photos != nil
 	locs := h.locationIndex(q)
 	d.Title = countTitle(q.L, cv.Count, locs)
+	h.sideScans(q, cv, &d)
 	if h.locs != nil {
 		if loc, err := h.locs.Location(ctx, q.actor, cv.Location); err == nil {
 			if loc.Kind == stock.KindZone && loc.Parent != "" {
@@ -800,6 +821,9 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 	for _, r := range cv.Recounts {
 		codes = append(codes, r.Assignee)
 	}
+	for _, s := range d.Side {
+		codes = append(codes, s.Employee)
+	}
 	d.Names = h.names(q, codes)
 	d.ZoneNames = map[string]string{}
 	for z := range zones {
@@ -826,8 +850,19 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		}
 	}
 	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
+	d.Recounted = d.Totals.Recounted
+	for _, g := range rep.Groups {
+		d.RoleLines += g.Lines
+		d.RoleAbs += g.AbsVarianceValue
+	}
+	d.RecountNote = len(rep.Groups) > 0 && (d.Recounted > 0 || d.RoleLines != d.Totals.Lines || d.RoleAbs != d.Totals.AbsVarianceValue)
 	matched := f.apply(rep)
 	d.Matched, d.Shown = len(matched), lineTotals(matched)
+	for _, l := range matched {
+		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+			d.BulkLines++
+		}
+	}
 	lines := matched
 	if f.Unscanned == "" {
 		// The lines nobody scanned fold into one row.
@@ -863,6 +898,45 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 	return h.render(q.c, "report", p)
 }
 
+// sideMax is how many late and out-of-scope scans of each kind the report
+// lists (the newest; the drill-down and the API have them all).
+const sideMax = 50
+
+// sideScans reads the scans the count kept for the reviewer but did not
+// count: late ones and those out of its scope.
+func (h *Pages) sideScans(q *req, cv stock.CountView, d *reportData) {
+	d.Late, d.OutOfScope = cv.Stats.Late, cv.Stats.Rejected
+	for _, st := range []stock.ScanStatus{stock.ScanLate, stock.ScanOutOfScope} {
+		n := d.Late
+		if st == stock.ScanOutOfScope {
+			n = d.OutOfScope
+		}
+		if n == 0 {
+			continue
+		}
+		ss, err := h.svc.CountScans(q.ctx, q.actor, cv.ID, stock.ScanFilter{Status: st, Limit: sideMax})
+		if err != nil {
+			h.opts.Logger.Warn("review side scans", "count", cv.ID, "err", err)
+			continue
+		}
+		if int64(len(ss)) < n {
+			d.SideMore = true
+		}
+		d.Side = append(d.Side, ss...)
+	}
+	slices.SortStableFunc(d.Side, func(a, b stock.Scan) int { return b.ReceivedAt.Compare(a.ReceivedAt) })
+}
+
+// closeCount ends the counting of an open count (or a recount round): it
+// goes to review; scans sent after are kept as late.
+func (h *Pages) closeCount(q *req) error {
+	id := param(q.c, "id")
+	if _, err := h.svc.CloseCount(q.ctx, q.actor, id); err != nil {
+		return h.refuse(q, id, err)
+	}
+	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=close", http.StatusSeeOther)
+}
+
 // assignees are the employees a recount may be given to: with a
 // Directory, every employee in the count's scope who may scan; else those
 // who counted it.
@@ -894,6 +968,10 @@ func (h *Pages) report(q *req) error {
 	id := param(q.c, "id")
 	notice := ""
 	switch query(q.c).Get("done") {
+	case "close":
+		if cv, err := h.svc.Count(q.ctx, q.actor, id); err == nil && cv.Status == stock.StatusReview {
+			notice = q.L.T("close.done")
+		}
 	case "recount":
 		if cv, err := h.svc.Count(q.ctx, q.actor, id); err == nil && cv.Status == stock.StatusRecount {
 			notice = q.L.Tf("recount.done", cv.Round)
@@ -936,38 +1014,74 @@ func (h *Pages) recount(q *req) error {
 }
 
 // approveInput reads an approval form: the reasons chosen per line
-// ("reason:{SKU}"), the reason for every line left without one
-// ("default_reason": the domain's preview names those lines), the
-// decision on the lines nobody scanned ("uncounted") and the fingerprint
-// of the reviewed preview ("if_match").
-func (h *Pages) approveInput(q *req, id string) (stock.ApproveInput, error) {
-	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted"), IfMatch: q.form.Get("if_match")}
+// ("reason:{SKU}"), reasons given in bulk to the lines that match a
+// filter of the report ("bulk" = "{reason}?{filter query}", repeated, and
+// the report page's "bulk_reason" with "bulk_filter"; a line's own
+// reason wins, a later bulk over an earlier one), the reason for every
+// line still without one ("default_reason": the domain's preview names
+// those lines), the decision on the lines nobody scanned ("uncounted")
+// and the fingerprint of the reviewed preview ("if_match"). bulks is the
+// bulk choices, to carry to the next form.
+func (h *Pages) approveInput(q *req, id string) (in stock.ApproveInput, bulks []string, err error) {
+	in = stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted"), IfMatch: q.form.Get("if_match")}
+	explicit := map[string]string{}
 	for k, vs := range q.form {
 		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
-			in.ReasonCodes[sku] = vs[0]
+			explicit[sku] = vs[0]
 		}
 	}
+	bulks = slices.Clone(q.form["bulk"])
+	if r := q.form.Get("bulk_reason"); r != "" {
+		bulks = append(bulks, r+"?"+strings.TrimPrefix(q.form.Get("bulk_filter"), "?"))
+	}
+	if len(bulks) > 20 {
+		bulks = bulks[len(bulks)-20:]
+	}
+	if len(bulks) > 0 {
+		rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{Lots: true})
+		if err != nil {
+			return in, nil, err
+		}
+		for _, b := range bulks {
+			reason, filter, _ := strings.Cut(b, "?")
+			if !slices.Contains(stock.ReasonCodes, reason) {
+				return in, nil, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", reason, strings.Join(stock.ReasonCodes, ", ")).With("field", "bulk_reason")
+			}
+			v, err := url.ParseQuery(filter)
+			if err != nil {
+				return in, nil, stock.Errorf(stock.EInvalid, "bulk filter %q is malformed", filter).With("field", "bulk_filter")
+			}
+			f := parseFilters(v)
+			h.search(q, &f)
+			for _, l := range f.apply(rep) {
+				if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+					in.ReasonCodes[l.SKU] = reason
+				}
+			}
+		}
+	}
+	maps.Copy(in.ReasonCodes, explicit)
 	def := q.form.Get("default_reason")
 	if def == "" {
-		return in, nil
+		return in, bulks, nil
 	}
 	if !slices.Contains(stock.ReasonCodes, def) {
-		return in, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", def, strings.Join(stock.ReasonCodes, ", ")).With("field", "default_reason")
+		return in, nil, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", def, strings.Join(stock.ReasonCodes, ", ")).With("field", "default_reason")
 	}
 	pv, ok := h.svc.(Previewer)
 	if !ok {
-		return in, nil
+		return in, bulks, nil
 	}
 	p, err := pv.PreviewApproval(q.ctx, q.actor, id, stock.ApproveInput{ReasonCodes: in.ReasonCodes, Uncounted: in.Uncounted})
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	for _, l := range p.Lines {
 		if !l.ReasonSet {
 			in.ReasonCodes[l.SKU] = def
 		}
 	}
-	return in, nil
+	return in, bulks, nil
 }
 
 // approve posts an approval (the confirm button of the review step, or a
@@ -975,7 +1089,7 @@ func (h *Pages) approveInput(q *req, id string) (stock.ApproveInput, error) {
 // nothing.
 func (h *Pages) approve(q *req) error {
 	id := param(q.c, "id")
-	in, err := h.approveInput(q, id)
+	in, _, err := h.approveInput(q, id)
 	if err == nil {
 		_, err = h.svc.Approve(q.ctx, q.actor, id, in)
 	}
@@ -1000,6 +1114,57 @@ type reasonSum struct {
 	Unset  int         // of them, lines whose reason nobody chose
 }
 
+// bulkSum is a reason given in bulk, with its filter in words.
+type bulkSum struct {
+	Reason string
+	Filter string
+}
+
+// describeFilter says which lines a report filter selects, in the page's
+// language ("search “cola”, zone 飲品區 (HK-TST-Z1)"; "all lines").
+func (h *Pages) describeFilter(q *req, filter string) string {
+	v, _ := url.ParseQuery(filter)
+	f := parseFilters(v)
+	var parts []string
+	add := func(key, val string) {
+		if val != "" {
+			parts = append(parts, q.L.T(key)+" "+val)
+		}
+	}
+	if f.Q != "" {
+		add("filter.search", "“"+f.Q+"”")
+	}
+	add("filter.zone", f.Zone)
+	if f.Category != "" {
+		add("filter.category", q.L.Cat(f.Category))
+	}
+	if f.Role != "" {
+		add("filter.role", q.L.Role(f.Role))
+	}
+	if f.Employee != "" {
+		who := f.Employee
+		if n := h.names(q, []string{f.Employee})[f.Employee]; n != "" {
+			who = n + " (" + f.Employee + ")"
+		}
+		add("filter.employee", who)
+	}
+	add("filter.lot", f.Lot)
+	if f.Expiry != "" {
+		add("filter.expiry", q.L.Opt("expiry.", f.Expiry))
+	}
+	if f.Unscanned == "only" {
+		parts = append(parts, q.L.T("unscanned.only.desc"))
+	}
+	if len(parts) == 0 {
+		return q.L.T("bulk.all")
+	}
+	sep := ", "
+	if q.L.zh {
+		sep = "、"
+	}
+	return strings.Join(parts, sep)
+}
+
 type approveData struct {
 	Count     stock.CountView
 	Title     string
@@ -1007,6 +1172,8 @@ type approveData struct {
 	P         stock.ApprovalPreview
 	Reasons   []string
 	Explicit  map[string]string // the reasons chosen per line (carried by the forms)
+	Bulks     []string          // the reasons given in bulk, "{reason}?{filter}" (carried by the forms)
+	BulkSums  []bulkSum         // the bulk choices, readable
 	Default   string
 	Decision  string // the uncounted decision given
 	AllLines  int    // lines of the count
@@ -1026,7 +1193,7 @@ func (h *Pages) approveReview(q *req) error {
 	if !ok {
 		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	in, err := h.approveInput(q, id)
+	in, bulks, err := h.approveInput(q, id)
 	if err != nil {
 		return h.refuse(q, id, err)
 	}
@@ -1046,9 +1213,13 @@ func (h *Pages) approveReview(q *req) error {
 		return h.pageError(q, err)
 	}
 	d := approveData{Count: cv, Title: countTitle(q.L, cv.Count, h.locationIndex(q)), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
-		P: p, Reasons: stock.ReasonCodes, Explicit: explicit, Default: q.form.Get("default_reason"), Decision: in.Uncounted, HeldWhy: map[string]int{}}
+		P: p, Reasons: stock.ReasonCodes, Explicit: explicit, Bulks: bulks, Default: q.form.Get("default_reason"), Decision: in.Uncounted, HeldWhy: map[string]int{}}
 	if rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{}); err == nil {
 		d.AllLines = len(rep.Lines)
+	}
+	for _, b := range bulks {
+		reason, filter, _ := strings.Cut(b, "?")
+		d.BulkSums = append(d.BulkSums, bulkSum{Reason: reason, Filter: h.describeFilter(q, filter)})
 	}
 	sums := map[string]*reasonSum{}
 	for _, l := range p.Lines {

@@ -64,6 +64,7 @@ type Service interface {
 	Report(ctx context.Context, actor stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	CountScans(ctx context.Context, actor stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	OrderRecount(ctx context.Context, actor stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
+	CloseCount(ctx context.Context, actor stock.Actor, id string) (stock.Count, error)
 	Approve(ctx context.Context, actor stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
 	Discrepancies(ctx context.Context, actor stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 }
@@ -265,11 +266,13 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id/lines/:sku", h.authed(h.scans))
 	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
 	r.Post("/counts/:id/recount", h.authed(h.recount))
+	r.Post("/counts/:id/close", h.authed(h.closeCount))
 	r.Post("/counts/:id/approve", h.authed(h.approve))
 	r.Post("/counts/:id/approve/review", h.authed(h.approveReview))
 	// A GET of a form's address (a bookmark, or the language switch on a
 	// refusal page) goes to the report.
 	r.Get("/counts/:id/recount", h.toReport)
+	r.Get("/counts/:id/close", h.toReport)
 	r.Get("/counts/:id/approve", h.toReport)
 	r.Get("/counts/:id/approve/review", h.toReport)
 	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
