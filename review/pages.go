@@ -691,19 +691,19 @@ type reportData struct {
 	// Side are the scans kept for the reviewer but not counted: late
 	// (after the count closed) and out of scope, the newest sideMax of
 	// each; Late and OutOfScope are how many there are.
-	Side            []stock.Scan
+	Side             []stock.Scan
 	Late, OutOfScope int64
-	SideMore        bool
-	Photos          bool // photo scans link to their photo
+	SideMore         bool
+	Photos           bool // photo scans link to their photo
 	// RoleLines and RoleAbs are the by-role table's totals; RecountNote
 	// says why they differ from the headline (rounds, several roles).
 	RoleLines   int
 	RoleAbs     stock.Money
 	RecountNote bool
 	Recounted   int // lines recounted
-	XLSX       bool
-	Shown      stock.GroupSummary // totals of the lines that match the filters
-	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
+	XLSX        bool
+	Shown       stock.GroupSummary // totals of the lines that match the filters
+	Totals      stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
 	// Matched lines match the filters (Folded of them, never scanned, are
 	// folded into one row); the page shows lines First..Last of them.
 	Matched     int
