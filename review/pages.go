@@ -1261,7 +1261,8 @@ type scansData struct {
 	CountID string
 	SKU     string
 	Scans   []stock.Scan
-	Photos  bool // photo scans link to their photo
+	Photos  bool        // photo scans link to their photo
+	Inline  []photoView // the photos the scans were read from, with their barcodes
 	Names   map[string]string
 	Locs    map[string]stock.Location
 }
@@ -1293,21 +1294,8 @@ func (h *Pages) scans(q *req) error {
 	for _, sc := range scans {
 		codes = append(codes, sc.Employee)
 	}
-	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Names: h.names(q, codes), Locs: h.locationIndex(q)}
+	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Inline: h.photoViews(q, id, scans), Names: h.names(q, codes), Locs: h.locationIndex(q)}
 	return h.render(q.c, "scans", p)
-}
-
-// photo sends the browser to the photo that a count's photo scans were
-// read from (a short-lived download link).
-func (h *Pages) photo(q *req) error {
-	if h.photos == nil {
-		return h.renderError(q.c, q.L, http.StatusNotFound, "")
-	}
-	u, err := h.photos.ScanPhoto(q.ctx, q.actor, param(q.c, "id"), param(q.c, "photo"))
-	if err != nil {
-		return h.pageError(q, err)
-	}
-	return q.c.Redirect(u, http.StatusSeeOther)
 }
 
 // PhotoID returns the photo a scan was read from ("" for a scanner scan):

@@ -159,11 +159,12 @@ type Options struct {
 
 // funcs are the template helpers that do not depend on the language.
 var funcs = template.FuncMap{
-	"photoID": PhotoID,
-	"list":    func(xs ...string) []string { return xs },
-	"shortID": shortID,
-	"neg":     func(n int64) int64 { return -n },
-	"negm":    func(m stock.Money) stock.Money { return -m },
+	"photoID":   PhotoID,
+	"photoArgs": func(l *loc, v photoView) map[string]any { return map[string]any{"L": l, "V": v} },
+	"list":      func(xs ...string) []string { return xs },
+	"shortID":   shortID,
+	"neg":       func(n int64) int64 { return -n },
+	"negm":      func(m stock.Money) stock.Money { return -m },
 	"add": func(xs ...int) int {
 		n := 0
 		for _, x := range xs {
@@ -245,8 +246,8 @@ func New(svc Service, opts Options) *Pages {
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
 	h.dir, _ = svc.(Directory)
-	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error"} {
-		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
+	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error", "photo"} {
+		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/photofig.html", "templates/"+p+".html"))
 	}
 	return h
 }
@@ -265,6 +266,7 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id", h.authed(h.report))
 	r.Get("/counts/:id/lines/:sku", h.authed(h.scans))
 	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
+	r.Get("/counts/:id/photos/:photo/image", h.authed(h.photoImage))
 	r.Post("/counts/:id/recount", h.authed(h.recount))
 	r.Post("/counts/:id/close", h.authed(h.closeCount))
 	r.Post("/counts/:id/approve", h.authed(h.approve))
@@ -532,4 +534,5 @@ var (
 	_ BarcodeLookup  = (*stock.Service)(nil)
 	_ Previewer      = (*stock.Service)(nil)
 	_ AssigneeLister = (*stock.Service)(nil)
+	_ PhotoViewer    = (*stock.Service)(nil)
 )
