@@ -247,20 +247,17 @@ func (s *Service) ScanPhotoInfo(ctx context.Context, actor Actor, countID, photo
 // a count were read from (photoID: the middle of their event ids
 // "photo-<id>-<n>"), for the reviewer of the count.
 func (s *Service) ScanPhoto(ctx context.Context, actor Actor, countID, photoID string) (string, error) {
-	if err := actor.Require(PermReadReports); err != nil {
+	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
 		return "", err
 	}
-	if len(photoID) != 24 || strings.Trim(photoID, "0123456789abcdef") != "" {
-		return "", Errorf(ENotFound, "photo %s not found", photoID)
+	// The file name has the photo's extension when its kind was kept.
+	name := "photo-" + photoID
+	if r, err := s.files.Open(ctx, scanPhotoKey(countID, photoID)+".json"); err == nil {
+		var kept ScanPhotoInfo
+		if json.NewDecoder(io.LimitReader(r, 4<<20)).Decode(&kept) == nil {
+			name += map[string]string{MediaJPEG: ".jpg", MediaPNG: ".png", MediaWebP: ".webp"}[kept.MediaType]
+		}
+		r.Close()
 	}
-	if err := s.store.Read(ctx, func(tx Tx) error {
-		_, err := s.countInScope(tx, actor, countID, false)
-		return err
-	}); err != nil {
-		return "", err
-	}
-	if s.files == nil {
-		return "", Errorf(ENotFound, "photo %s not found", photoID)
-	}
-	return s.files.URL(ctx, scanPhotoKey(countID, photoID), s.docOpts.URLTTL, "photo-"+photoID)
+	return s.files.URL(ctx, scanPhotoKey(countID, photoID), s.docOpts.URLTTL, name)
 }
