@@ -243,16 +243,15 @@ type countsData struct {
 	From, To string   // opened between (YYYY-MM-DD, Hong Kong time), inclusive
 	Rows     []countRow
 	Page     int // 1-based
-	Pages    int
-	Total    int // counts that match
 	First    int // 1-based position of the first row shown
 	Prev     string
+	Newest   string // the first page, when this is not it
 	Next     string
-	Capped   bool // the domain answered its maximum: older counts are not listed
 }
 
-// countListMax is what stock.Service.Counts answers at most.
-const countListMax = 500
+// maxBack is how many earlier pages' cursors a list link carries (for
+// its Previous link; further back, Previous goes to the newest page).
+const maxBack = 20
 
 // dateParam parses a YYYY-MM-DD date as the start of that day in Hong Kong
 // time.
@@ -386,55 +385,61 @@ func (h *Pages) counts(q *req) error {
 			to, d.To = t.AddDate(0, 0, 1), s
 		}
 	}
-	if s := v.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			bad = append(bad, q.L.Tf("filter.bad.page", s))
-		} else {
-			d.Page = n
-		}
+	// Cursor paging through the domain (newest first): the cursor of
+	// this page, those of the pages before it (for Previous) and the
+	// page's number (for the positions shown).
+	cursor, back := v.Get("cursor"), v["back"]
+	if len(back) > maxBack {
+		back = back[len(back)-maxBack:]
 	}
-	cs, err := h.svc.Counts(q.ctx, q.actor, d.Store, stock.CountStatus(d.Status))
+	if n, err := strconv.Atoi(v.Get("n")); err == nil && n > 1 && cursor != "" {
+		d.Page = n
+	}
+	pq := stock.CountQuery{Location: d.Store, Status: stock.CountStatus(d.Status), Since: from, Until: to}
+	size := h.opts.PageSize
+	pg, err := h.svc.CountsPage(q.ctx, q.actor, pq, stock.PageRequest{Cursor: cursor, Limit: size})
+	if err != nil && stock.ErrorCode(err) == stock.EInvalid && cursor != "" {
+		// A link from an older version, or edited: the newest page.
+		bad = append(bad, q.L.T("filter.bad.cursor"))
+		cursor, back, d.Page = "", nil, 1
+		pg, err = h.svc.CountsPage(q.ctx, q.actor, pq, stock.PageRequest{Limit: size})
+	}
 	if err != nil {
 		return h.pageError(q, err)
 	}
-	d.Capped = len(cs) >= countListMax
-	matched := cs[:0]
-	for _, c := range cs {
-		if (!from.IsZero() && c.OpenedAt.Before(from)) || (!to.IsZero() && !c.OpenedAt.Before(to)) {
-			continue
-		}
-		matched = append(matched, c)
-	}
-	// Newest first (the domain's order, made sure of).
-	slices.SortStableFunc(matched, func(a, b stock.Count) int { return b.OpenedAt.Compare(a.OpenedAt) })
-	size := h.opts.PageSize
-	d.Total = len(matched)
-	d.Pages = max(1, (d.Total+size-1)/size)
-	d.Page = min(d.Page, d.Pages)
-	lo := (d.Page - 1) * size
-	shown := matched[lo:min(lo+size, d.Total)]
-	d.First = lo + 1
-	link := func(page int) string {
+	shown := pg.Items
+	d.First = (d.Page-1)*size + 1
+	link := func(cur string, back []string, page int) string {
 		u := url.Values{}
 		for k, s := range map[string]string{"status": d.Status, "store": d.Store, "from": d.From, "to": d.To} {
 			if s != "" {
 				u.Set(k, s)
 			}
 		}
-		if page > 1 {
-			u.Set("page", strconv.Itoa(page))
+		if cur != "" {
+			u.Set("cursor", cur)
+			u["back"] = back
+			u.Set("n", strconv.Itoa(page))
 		}
 		if len(u) == 0 {
 			return h.opts.Prefix + "/counts"
 		}
 		return h.opts.Prefix + "/counts?" + u.Encode()
 	}
-	if d.Page > 1 {
-		d.Prev = link(d.Page - 1)
+	if cursor != "" {
+		d.Newest = link("", nil, 1)
+		if len(back) > 0 {
+			d.Prev = link(back[len(back)-1], back[:len(back)-1], d.Page-1)
+		} else if d.Page == 2 {
+			d.Prev = d.Newest
+		}
 	}
-	if d.Page < d.Pages {
-		d.Next = link(d.Page + 1)
+	if pg.Next != "" {
+		nb := back
+		if cursor != "" {
+			nb = append(slices.Clone(back), cursor)
+		}
+		d.Next = link(pg.Next, nb, d.Page+1)
 	}
 	var openers []string
 	for _, c := range shown {

@@ -59,7 +59,7 @@ type Service interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
-	Counts(ctx context.Context, actor stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
+	CountsPage(ctx context.Context, actor stock.Actor, q stock.CountQuery, p stock.PageRequest) (stock.Page[stock.Count], error)
 	Count(ctx context.Context, actor stock.Actor, id string) (stock.CountView, error)
 	Report(ctx context.Context, actor stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	CountScans(ctx context.Context, actor stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
