@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +143,42 @@ func TestPhotoInline(t *testing.T) {
 	o.mustSignIn("E014", w.pins["E014"])
 	if r := o.get(src[1]); r.StatusCode != 404 {
 		t.Errorf("out of scope: %d", r.StatusCode)
+	}
+}
+
+// TestPhotoBoxesShelf: the boxes, checked by geometry: a 1D barcode's box is a
+// band round its scan line only (not the add-on search beyond it); a QR
+// code's is its corners.
+func TestPhotoBoxesShelf(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	w.withPhotos()
+	id := w.photoCount()
+	m := w.client()
+	m.mustSignIn("E007", w.pins["E007"])
+	r := m.get("/review/counts/" + id + "/lines/PHOTO-EAN13")
+	// fixtures/barcodes/shelf.jpg (1600×900): the EAN-13's scan line runs
+	// from x 163.5 to 439 at y 342.5 (the engine's further points, to
+	// x 749.5, are its add-on search).
+	boxes := regexp.MustCompile(`<polygon class="box" points="([^"]+)"`).FindAllStringSubmatch(r.body, -1)
+	contains(t, r.body, `<svg viewBox="0 0 1600 900"`)
+	found := false
+	for _, b := range boxes {
+		var xs []float64
+		for _, xy := range strings.Fields(b[1]) {
+			var x, y float64
+			if _, err := fmt.Sscanf(xy, "%f,%f", &x, &y); err != nil {
+				t.Fatal(err)
+			}
+			xs = append(xs, x)
+		}
+		if slices.Min(xs) > 140 && slices.Min(xs) < 163.5 {
+			found = true
+			if slices.Max(xs) > 470 {
+				t.Errorf("the EAN-13's box reaches x %v: past its scan line", slices.Max(xs))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no box starts at the EAN-13: %v", boxes)
 	}
 }

@@ -44,11 +44,19 @@ type photoView struct {
 // photoMaxInline is how many photos a drill-down shows inline.
 const photoMaxInline = 6
 
-// outline turns the points where a barcode was found into a polygon: two
-// points (the ends of a 1D scan line) into a band across the bars, three
-// (a QR code's finder patterns) into the square they span, one into a
-// small square; more as they are.
-func outline(pts [][2]float64, w, h int) [][2]float64 {
+// twoD are the 2D symbologies: their points are corners (or finder
+// patterns); a 1D barcode's first two points are the ends of its scan
+// line (further ones come from the search for an add-on).
+var twoD = map[string]bool{"QR_CODE": true, "DATA_MATRIX": true, "AZTEC": true, "PDF_417": true, "MAXICODE": true}
+
+// outline turns the points where a barcode of format was found into a
+// polygon: a 1D barcode's scan line into a band across its bars, three
+// points (a QR code's finder patterns) into the square they span, one into
+// a small square; more as they are.
+func outline(format string, pts [][2]float64, w, h int) [][2]float64 {
+	if !twoD[format] && len(pts) > 2 {
+		pts = pts[:2]
+	}
 	side := float64(max(w, h))
 	switch len(pts) {
 	case 0:
@@ -62,7 +70,7 @@ func outline(pts [][2]float64, w, h int) [][2]float64 {
 		dx, dy := b[0]-a[0], b[1]-a[1]
 		l := math.Hypot(dx, dy)
 		if l == 0 {
-			return outline(pts[:1], w, h)
+			return outline(format, pts[:1], w, h)
 		}
 		// Bars are across the scan line: a band a third of the code's
 		// length high, and a little longer than the line.
@@ -84,7 +92,7 @@ func newPhotoView(prefix, countID string, info stock.ScanPhotoInfo) photoView {
 	side := float64(max(info.Width, info.Height))
 	v.Font, v.Stroke = math.Round(math.Max(side/40, 12)), math.Round(math.Max(side/300, 2))
 	for i, b := range info.Barcodes {
-		poly := outline(b.Points, info.Width, info.Height)
+		poly := outline(b.Format, b.Points, info.Width, info.Height)
 		box := photoBox{N: i + 1, Text: b.Text, Format: b.Format, SKU: b.SKU}
 		if len(poly) > 0 && info.Width > 0 && info.Height > 0 {
 			var sb strings.Builder
