@@ -183,3 +183,39 @@ func TestRecountExplanation(t *testing.T) {
 	r = m.get("/review/counts/" + id + "?lang=zh-Hant")
 	contains(t, r.body, "1 項曾經重點。", "按職位共 3 個點數結果")
 }
+
+// TestReportCache: the report of a large count is kept for the next pages
+// (said on the page, with its time) and forgotten when the pages act on
+// the count; a small count's is computed every time.
+func TestReportCache(t *testing.T) {
+	w := newWorld(t, review.Options{CacheLines: 10, LinesPerPage: 5})
+	id := w.beverageCount() // the whole beverage category: dozens of lines
+	small := w.client()
+	small.mustSignIn("E007", w.pins["E007"])
+	r := small.get("/review/counts/" + id)
+	lacks(t, r.body, `id="cached"`)
+	r = small.get("/review/counts/" + id + "?page=2")
+	contains(t, r.body, `id="cached"`, "Figures as of")
+	// A scan arriving meanwhile (late) is not in the kept report...
+	ctx := context.Background()
+	if _, err := w.svc.IngestScans(ctx, w.actor("E009"), id, []stock.ScanInput{{EventID: "late-cache", Code: w.skus[0].barcode, Qty: 1, DeviceID: "d"}}); err != nil {
+		t.Fatal(err)
+	}
+	lacks(t, small.get("/review/counts/"+id).body, `id="side-scans"`)
+	// ...until the pages act on the count: a recount ordered through them.
+	p := small.post("/review/counts/"+id+"/recount", url.Values{"csrf": {csrfOf(t, r.body)}, "sku": {w.skus[0].sku}, "assignee": {"E010"}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("recount: %d", p.StatusCode)
+	}
+	r = small.get("/review/counts/" + id)
+	lacks(t, r.body, `id="cached"`)
+	contains(t, r.body, `id="side-scans"`, `data-event="late-cache"`)
+
+	// Below the threshold: never kept.
+	w2 := newWorld(t, review.Options{})
+	id2 := w2.beverageCount()
+	c2 := w2.client()
+	c2.mustSignIn("E007", w2.pins["E007"])
+	c2.get("/review/counts/" + id2)
+	lacks(t, c2.get("/review/counts/"+id2+"?page=2").body, `id="cached"`)
+}

@@ -63,6 +63,7 @@ var messages = map[string][2]string{
 	"photo.nomatch":           {"no catalog match", "目錄中沒有此貨品"},
 	"photo.noboxes":           {"Where the barcodes were found was not kept for this photo.", "此相片沒有保存條碼的位置。"},
 	"photo.open":              {"Open the photo alone", "單獨開啟相片"},
+	"report.cached":           {"Figures as of %s: a large count's report is kept for a few seconds while you page, search and filter it.", "數字截至 %s：大型盤點的報告會暫存片刻，方便你翻頁、搜尋及篩選。"},
 	"close.submit":            {"Close count", "結束盤點"},
 	"close.hint":              {"%s of %s lines scanned. Closing ends the counting: the count goes to review, and scans sent after it are kept as late but not counted.", "已掃描 %s 項（共 %s 項）。結束後不再接受點數：盤點轉為待審核，之後送來的掃描會保留為逾時，但不計算。"},
 	"close.done":              {"Count closed: it is now in review.", "盤點已結束，現為待審核。"},

@@ -690,6 +690,9 @@ type reportData struct {
 	CanApprove bool
 	CanClose   bool // the count is open (or recounting) and the caller may close it
 	Review     bool // approving goes through the review step
+	// CachedAt is when the report shown was computed, when it was kept
+	// from an earlier page (a large count); zero when computed now.
+	CachedAt time.Time
 	// BulkLines is how many lines with a variance match the filters: a
 	// bulk reason applies to them.
 	BulkLines int
@@ -769,18 +772,29 @@ func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 // reportPage renders a count's report, with a refusal or notice.
 func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string) error {
 	ctx := q.ctx
-	cv, err := h.svc.Count(ctx, q.actor, id)
-	if err != nil {
-		return h.pageError(q, err)
-	}
-	rep, err := h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true})
-	if err != nil {
-		return h.pageError(q, err)
+	now := h.opts.Now()
+	kept, cached := h.cache.get(q.actor, id, now)
+	cv, rep := kept.cv, kept.rep
+	if !cached {
+		var err error
+		if cv, err = h.svc.Count(ctx, q.actor, id); err != nil {
+			return h.pageError(q, err)
+		}
+		if rep, err = h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true}); err != nil {
+			return h.pageError(q, err)
+		}
+		h.cache.put(q.actor, id, cachedReport{at: now, cv: cv, rep: rep})
 	}
 	f := parseFilters(query(q.c))
 	h.search(q, &f)
 	_, review := h.svc.(Previewer)
 	d := reportData{Count: cv, Report: rep, F: f, Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
+		CachedAt: func() time.Time {
+			if cached {
+				return kept.at
+			}
+			return time.Time{}
+		}(),
 		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
@@ -936,6 +950,7 @@ func (h *Pages) sideScans(q *req, cv stock.CountView, d *reportData) {
 // goes to review; scans sent after are kept as late.
 func (h *Pages) closeCount(q *req) error {
 	id := param(q.c, "id")
+	h.cache.forget(id)
 	if _, err := h.svc.CloseCount(q.ctx, q.actor, id); err != nil {
 		return h.refuse(q, id, err)
 	}
@@ -1011,6 +1026,7 @@ func (h *Pages) refuse(q *req, id string, err error) error {
 
 func (h *Pages) recount(q *req) error {
 	id := param(q.c, "id")
+	h.cache.forget(id)
 	in := stock.RecountInput{SKUs: q.form["sku"], Assignee: strings.TrimSpace(q.form.Get("assignee"))}
 	if _, err := h.svc.OrderRecount(q.ctx, q.actor, id, in); err != nil {
 		return h.refuse(q, id, err)
@@ -1094,6 +1110,7 @@ func (h *Pages) approveInput(q *req, id string) (in stock.ApproveInput, bulks []
 // nothing.
 func (h *Pages) approve(q *req) error {
 	id := param(q.c, "id")
+	h.cache.forget(id)
 	in, _, err := h.approveInput(q, id)
 	if err == nil {
 		_, err = h.svc.Approve(q.ctx, q.actor, id, in)

@@ -79,7 +79,7 @@ func (w *world) withPhotos() {
 	}
 	w.svc.SetDocuments(photoFiles{l}, nil, nil, stock.DocumentOptions{})
 	w.svc.SetPhotoDecoder(photoDecoder{engine.NewDecoder(engine.DecoderOptions{All: true, Timeout: 5 * time.Second})})
-	cost := stock.Money(350)
+	cost, _ := stock.ParseMoney("3.50")
 	for sku, code := range shelfSKUs {
 		if _, _, err := w.svc.PutSKU(context.Background(), system, sku, stock.SKUInput{Name: "Shelf item " + sku, NameZh: "貨架貨品", Category: "photo",
 			UnitCost: &cost, Barcodes: []stock.Barcode{{Code: code, PackQty: 1}}}); err != nil {

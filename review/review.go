@@ -151,6 +151,12 @@ type Options struct {
 	// computed for a download; not the client's reading of a download):
 	// default 2 minutes.
 	Timeout time.Duration
+	// CacheTTL is how long the report of a large count is kept for the
+	// next pages (paging, search, filters): default 30 s; negative: never
+	// kept. CacheLines is how many lines make a count large (default
+	// 5,000): smaller ones are computed for every page.
+	CacheTTL   time.Duration
+	CacheLines int
 	// Now returns the current time (tests); default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; default slog.Default().
@@ -204,6 +210,7 @@ type Pages struct {
 	dir  Directory // nil: codes only
 	// photos links scans to their photos (nil: no links).
 	photos PhotoLinker
+	cache  *reportCache // nil: none
 	opts   Options
 	key    []byte
 	pages  map[string]*template.Template
@@ -242,6 +249,15 @@ func New(svc Service, opts Options) *Pages {
 		if _, err := rand.Read(h.key); err != nil {
 			panic(err)
 		}
+	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = 30 * time.Second
+	}
+	if opts.CacheLines <= 0 {
+		opts.CacheLines = 5000
+	}
+	if opts.CacheTTL > 0 {
+		h.cache = &reportCache{ttl: opts.CacheTTL, lines: opts.CacheLines, max: 4, items: map[string]cachedReport{}}
 	}
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
