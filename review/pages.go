@@ -593,9 +593,50 @@ func (h *Pages) search(q *req, f *filters) {
 	}
 }
 
-// apply filters and sorts the lines of r into a new slice.
-func (f filters) apply(r stock.Report) []stock.ReportLine {
-	return f.filter(r, []stock.ReportLine{})
+// lotSKUs are the SKUs with a lot that passes the lot and expiry filters
+// (nil when neither is set).
+func (f filters) lotSKUs(r stock.Report) map[string]bool {
+	if f.Lot == "" && f.Expiry == "" {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, l := range r.Lots {
+		if (f.Lot == "" || strings.EqualFold(l.Lot, f.Lot)) && (f.Expiry == "" || l.ExpiryStatus == f.Expiry) {
+			out[l.SKU] = true
+		}
+	}
+	return out
+}
+
+// keep reports whether a line passes the filters.
+func (f filters) keep(r *stock.Report, l *stock.ReportLine, lotSKUs map[string]bool) bool {
+	switch {
+	case f.Zone != "" && !has(l.Zones, f.Zone),
+		f.Category != "" && l.Category != f.Category,
+		f.Role != "" && !hasRole(l.Roles, f.Role),
+		f.Employee != "" && !has(l.CountedBy, f.Employee),
+		lotSKUs != nil && !lotSKUs[l.SKU],
+		f.Variance && l.VarianceQty == 0 && !r.Masked,
+		f.Unscanned == "only" && l.Status != stock.LineUncounted,
+		!f.matches(l):
+		return false
+	}
+	return true
+}
+
+// compare orders lines by the chosen sort, then SKU.
+func (f filters) compare(a, b *stock.ReportLine) int {
+	switch f.Sort {
+	case "qty":
+		if c := cmp.Compare(abs64(b.VarianceQty), abs64(a.VarianceQty)); c != 0 {
+			return c
+		}
+	case "abs":
+		if c := cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.SKU, b.SKU)
 }
 
 // filter appends the lines of r that pass the filters to out, sorted, and
@@ -603,43 +644,30 @@ func (f filters) apply(r stock.Report) []stock.ReportLine {
 // sorted in place. (Folding the unscanned lines is the page's: the
 // downloads have them.)
 func (f filters) filter(r stock.Report, out []stock.ReportLine) []stock.ReportLine {
-	var lotSKUs map[string]bool
-	if f.Lot != "" || f.Expiry != "" {
-		lotSKUs = map[string]bool{}
-		for _, l := range r.Lots {
-			if (f.Lot == "" || strings.EqualFold(l.Lot, f.Lot)) && (f.Expiry == "" || l.ExpiryStatus == f.Expiry) {
-				lotSKUs[l.SKU] = true
-			}
-		}
-	}
+	lots := f.lotSKUs(r)
 	for i := range r.Lines {
-		l := &r.Lines[i]
-		switch {
-		case f.Zone != "" && !has(l.Zones, f.Zone),
-			f.Category != "" && l.Category != f.Category,
-			f.Role != "" && !hasRole(l.Roles, f.Role),
-			f.Employee != "" && !has(l.CountedBy, f.Employee),
-			lotSKUs != nil && !lotSKUs[l.SKU],
-			f.Variance && l.VarianceQty == 0 && !r.Masked,
-			f.Unscanned == "only" && l.Status != stock.LineUncounted,
-			!f.matches(l):
-			continue
+		if f.keep(&r, &r.Lines[i], lots) {
+			out = append(out, r.Lines[i])
 		}
-		out = append(out, *l)
 	}
-	slices.SortStableFunc(out, func(a, b stock.ReportLine) int {
-		switch f.Sort {
-		case "qty":
-			if c := cmp.Compare(abs64(b.VarianceQty), abs64(a.VarianceQty)); c != 0 {
-				return c
-			}
-		case "abs":
-			if c := cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()); c != 0 {
-				return c
-			}
+	slices.SortStableFunc(out, func(a, b stock.ReportLine) int { return f.compare(&a, &b) })
+	return out
+}
+
+// indices are the positions in r.Lines of the lines that pass the
+// filters, sorted: the page's way, which copies no line.
+func (f filters) indices(r stock.Report) []int32 {
+	lots := f.lotSKUs(r)
+	out := make([]int32, 0, len(r.Lines))
+	for i := range r.Lines {
+		if f.keep(&r, &r.Lines[i], lots) {
+			out = append(out, int32(i))
 		}
-		return strings.Compare(a.SKU, b.SKU)
-	})
+	}
+	// The domain's lines come sorted by SKU: a sort by SKU is done.
+	if f.Sort != "sku" || !slices.IsSortedFunc(out, func(a, b int32) int { return strings.Compare(r.Lines[a].SKU, r.Lines[b].SKU) }) {
+		slices.SortStableFunc(out, func(a, b int32) int { return f.compare(&r.Lines[a], &r.Lines[b]) })
+	}
 	return out
 }
 
@@ -748,25 +776,35 @@ func (d reportData) Zone(code string) string {
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
 func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 	g := stock.GroupSummary{Key: "total", Accuracy: 1}
-	for _, l := range lines {
-		if l.Status == stock.LineIgnored {
-			continue
-		}
-		g.Lines++
-		g.AbsVarianceQty += abs64(l.VarianceQty)
-		g.AbsVarianceValue += l.VarianceValue.Abs()
-		g.NetVarianceValue += l.VarianceValue
-		if l.WithinTolerance {
-			g.WithinTolerance++
-		}
-		if l.Recounted {
-			g.Recounted++
-		}
+	for i := range lines {
+		addTotals(&g, &lines[i])
 	}
+	finishTotals(&g)
+	return g
+}
+
+// addTotals adds a line to a line summary.
+func addTotals(g *stock.GroupSummary, l *stock.ReportLine) {
+	if l.Status == stock.LineIgnored {
+		return
+	}
+	g.Lines++
+	g.AbsVarianceQty += abs64(l.VarianceQty)
+	g.AbsVarianceValue += l.VarianceValue.Abs()
+	g.NetVarianceValue += l.VarianceValue
+	if l.WithinTolerance {
+		g.WithinTolerance++
+	}
+	if l.Recounted {
+		g.Recounted++
+	}
+}
+
+// finishTotals computes a line summary's accuracy.
+func finishTotals(g *stock.GroupSummary) {
 	if g.Lines > 0 {
 		g.Accuracy = float64(g.WithinTolerance) / float64(g.Lines)
 	}
-	return g
 }
 
 // reportPage renders a count's report, with a refusal or notice.
@@ -875,31 +913,42 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		d.RoleAbs += g.AbsVarianceValue
 	}
 	d.RecountNote = len(rep.Groups) > 0 && (d.Recounted > 0 || d.RoleLines != d.Totals.Lines || d.RoleAbs != d.Totals.AbsVarianceValue)
-	matched := f.apply(rep)
-	d.Matched, d.Shown = len(matched), lineTotals(matched)
-	for _, l := range matched {
+	// The lines are picked and sorted by index (a 100k-line count is not
+	// copied); only the page's lines are.
+	matched := f.indices(rep)
+	d.Matched = len(matched)
+	d.Shown = stock.GroupSummary{Key: "total", Accuracy: 1}
+	lines := matched[:0:0]
+	if f.Unscanned == "" {
+		lines = make([]int32, 0, len(matched))
+	}
+	for _, i := range matched {
+		l := &rep.Lines[i]
+		addTotals(&d.Shown, l)
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
 			d.BulkLines++
 		}
-	}
-	lines := matched
-	if f.Unscanned == "" {
-		// The lines nobody scanned fold into one row.
-		lines = make([]stock.ReportLine, 0, len(matched))
-		for _, l := range matched {
+		if f.Unscanned == "" {
+			// The lines nobody scanned fold into one row.
 			if l.Status == stock.LineUncounted {
 				d.Folded++
 				d.FoldedValue += l.VarianceValue
 				continue
 			}
-			lines = append(lines, l)
+			lines = append(lines, i)
 		}
 	}
+	if f.Unscanned != "" {
+		lines = matched
+	}
+	finishTotals(&d.Shown)
 	size := h.opts.LinesPerPage
 	d.Pages = max(1, (len(lines)+size-1)/size)
 	d.Page = min(f.Page, d.Pages)
 	lo := (d.Page - 1) * size
-	d.Lines = lines[lo:min(lo+size, len(lines))]
+	for _, i := range lines[lo:min(lo+size, len(lines))] {
+		d.Lines = append(d.Lines, rep.Lines[i])
+	}
 	d.First, d.Last = lo+1, lo+len(d.Lines)
 	base := h.opts.Prefix + "/counts/" + url.PathEscape(cv.ID)
 	if d.Page > 1 {
@@ -1074,7 +1123,8 @@ func (h *Pages) approveInput(q *req, id string) (in stock.ApproveInput, bulks []
 			}
 			f := parseFilters(v)
 			h.search(q, &f)
-			for _, l := range f.apply(rep) {
+			for _, i := range f.indices(rep) {
+				l := &rep.Lines[i]
 				if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
 					in.ReasonCodes[l.SKU] = reason
 				}
