@@ -87,8 +87,10 @@ func seedDemoHistory(ctx context.Context, svc *stock.Service, now time.Time) err
 	n := 0
 	for w := demoWeeks; w >= 1; w-- {
 		for i, st := range demoStores {
-			// Tuesday evening, a store an hour after the other.
-			day := now.AddDate(0, 0, -7*w).Truncate(24 * time.Hour).Add(time.Duration(13+i) * time.Hour)
+			// Evening (Hong Kong time: 13:00 UTC is 21:00), a store an
+			// hour after the other; the oldest within the last eight
+			// weeks, the newest six days ago.
+			day := now.AddDate(0, 0, -7*w+1).Truncate(24 * time.Hour).Add(time.Duration(13+i) * time.Hour)
 			keep := w == 1 && st.code == "HK-MK"
 			if err := demoCount(ctx, svc, rng, staff[st.code], barcode, st.code, st.categories[(demoWeeks-w)%len(st.categories)], day, demoWeeks-w, keep); err != nil {
 				return fmt.Errorf("demo count at %s, week -%d: %w", st.code, w, err)
