@@ -228,6 +228,8 @@ func New(svc Service, opts Options) *Pages {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 50
 	}
+	// The domain's list pages hold at most stock.MaxPage counts.
+	opts.PageSize = min(opts.PageSize, stock.MaxPage)
 	if opts.LinesPerPage <= 0 {
 		opts.LinesPerPage = opts.MaxLines
 	}
