@@ -196,6 +196,12 @@ func TestReportCache(t *testing.T) {
 	lacks(t, r.body, `id="cached"`)
 	r = small.get("/review/counts/" + id + "?page=2")
 	contains(t, r.body, `id="cached"`, "Figures as of")
+	// The list computes the reports of the counts it shows: a large one
+	// is kept for its page.
+	other := w.client()
+	other.mustSignIn("E008", w.pins["E008"])
+	other.get("/review/counts")
+	contains(t, other.get("/review/counts/"+id).body, `id="cached"`)
 	// A scan arriving meanwhile (late) is not in the kept report...
 	ctx := context.Background()
 	if _, err := w.svc.IngestScans(ctx, w.actor("E009"), id, []stock.ScanInput{{EventID: "late-cache", Code: w.skus[0].barcode, Qty: 1, DeviceID: "d"}}); err != nil {

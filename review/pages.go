@@ -449,7 +449,14 @@ func (h *Pages) counts(q *req) error {
 	for i, c := range shown {
 		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol(), Title: countTitle(q.L, c, locs), Opener: who[c.OpenedBy]}
 		if i < h.opts.ListReports {
-			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "sku", stock.ReportOptions{})
+			// The report as the count's page computes it: a large one is
+			// kept for it, so that opening the count from the list is quick.
+			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "role", stock.ReportOptions{Lots: true})
+			if err == nil && h.cache != nil && len(rep.Lines) >= h.cache.lines {
+				if cv, err := h.svc.Count(q.ctx, q.actor, c.ID); err == nil {
+					h.cache.put(q.actor, c.ID, cachedReport{at: h.opts.Now(), cv: cv, rep: rep})
+				}
+			}
 			if err == nil {
 				tot := lineTotals(rep.Lines)
 				row.Headline, row.Masked, row.Lines = true, rep.Masked, tot.Lines
