@@ -49,6 +49,8 @@ func localError(l *loc, err error, cur string) string {
 		return l.Tf("err.approve.status", status())
 	case code == stock.EConflict && strings.Contains(msg, "only a count in review"):
 		return l.Tf("err.approve.status", status())
+	case code == stock.EConflict && strings.HasSuffix(msg, "is already posted"):
+		return l.T("err.close.posted")
 	case code == stock.EConflict && strings.HasPrefix(msg, "recounts are ordered"):
 		return l.Tf("err.recount.status", status())
 	case code == stock.EInvalid && field == "assignee":
@@ -58,7 +60,7 @@ func localError(l *loc, err error, cur string) string {
 			}
 			return l.Tf("err.assignee.none", m[1])
 		}
-	case code == stock.EInvalid && (field == "reason_codes" || field == "default_reason"):
+	case code == stock.EInvalid && (field == "reason_codes" || field == "default_reason" || field == "bulk_reason"):
 		if m := reasonCodeMsgRE.FindStringSubmatch(msg); m != nil {
 			return l.Tf("err.reason", m[1])
 		}

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -242,16 +243,15 @@ type countsData struct {
 	From, To string   // opened between (YYYY-MM-DD, Hong Kong time), inclusive
 	Rows     []countRow
 	Page     int // 1-based
-	Pages    int
-	Total    int // counts that match
 	First    int // 1-based position of the first row shown
 	Prev     string
+	Newest   string // the first page, when this is not it
 	Next     string
-	Capped   bool // the domain answered its maximum: older counts are not listed
 }
 
-// countListMax is what stock.Service.Counts answers at most.
-const countListMax = 500
+// maxBack is how many earlier pages' cursors a list link carries (for
+// its Previous link; further back, Previous goes to the newest page).
+const maxBack = 20
 
 // dateParam parses a YYYY-MM-DD date as the start of that day in Hong Kong
 // time.
@@ -385,55 +385,61 @@ func (h *Pages) counts(q *req) error {
 			to, d.To = t.AddDate(0, 0, 1), s
 		}
 	}
-	if s := v.Get("page"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			bad = append(bad, q.L.Tf("filter.bad.page", s))
-		} else {
-			d.Page = n
-		}
+	// Cursor paging through the domain (newest first): the cursor of
+	// this page, those of the pages before it (for Previous) and the
+	// page's number (for the positions shown).
+	cursor, back := v.Get("cursor"), v["back"]
+	if len(back) > maxBack {
+		back = back[len(back)-maxBack:]
 	}
-	cs, err := h.svc.Counts(q.ctx, q.actor, d.Store, stock.CountStatus(d.Status))
+	if n, err := strconv.Atoi(v.Get("n")); err == nil && n > 1 && cursor != "" {
+		d.Page = n
+	}
+	pq := stock.CountQuery{Location: d.Store, Status: stock.CountStatus(d.Status), Since: from, Until: to}
+	size := h.opts.PageSize
+	pg, err := h.svc.CountsPage(q.ctx, q.actor, pq, stock.PageRequest{Cursor: cursor, Limit: size})
+	if err != nil && stock.ErrorCode(err) == stock.EInvalid && cursor != "" {
+		// A link from an older version, or edited: the newest page.
+		bad = append(bad, q.L.T("filter.bad.cursor"))
+		cursor, back, d.Page = "", nil, 1
+		pg, err = h.svc.CountsPage(q.ctx, q.actor, pq, stock.PageRequest{Limit: size})
+	}
 	if err != nil {
 		return h.pageError(q, err)
 	}
-	d.Capped = len(cs) >= countListMax
-	matched := cs[:0]
-	for _, c := range cs {
-		if (!from.IsZero() && c.OpenedAt.Before(from)) || (!to.IsZero() && !c.OpenedAt.Before(to)) {
-			continue
-		}
-		matched = append(matched, c)
-	}
-	// Newest first (the domain's order, made sure of).
-	slices.SortStableFunc(matched, func(a, b stock.Count) int { return b.OpenedAt.Compare(a.OpenedAt) })
-	size := h.opts.PageSize
-	d.Total = len(matched)
-	d.Pages = max(1, (d.Total+size-1)/size)
-	d.Page = min(d.Page, d.Pages)
-	lo := (d.Page - 1) * size
-	shown := matched[lo:min(lo+size, d.Total)]
-	d.First = lo + 1
-	link := func(page int) string {
+	shown := pg.Items
+	d.First = (d.Page-1)*size + 1
+	link := func(cur string, back []string, page int) string {
 		u := url.Values{}
 		for k, s := range map[string]string{"status": d.Status, "store": d.Store, "from": d.From, "to": d.To} {
 			if s != "" {
 				u.Set(k, s)
 			}
 		}
-		if page > 1 {
-			u.Set("page", strconv.Itoa(page))
+		if cur != "" {
+			u.Set("cursor", cur)
+			u["back"] = back
+			u.Set("n", strconv.Itoa(page))
 		}
 		if len(u) == 0 {
 			return h.opts.Prefix + "/counts"
 		}
 		return h.opts.Prefix + "/counts?" + u.Encode()
 	}
-	if d.Page > 1 {
-		d.Prev = link(d.Page - 1)
+	if cursor != "" {
+		d.Newest = link("", nil, 1)
+		if len(back) > 0 {
+			d.Prev = link(back[len(back)-1], back[:len(back)-1], d.Page-1)
+		} else if d.Page == 2 {
+			d.Prev = d.Newest
+		}
 	}
-	if d.Page < d.Pages {
-		d.Next = link(d.Page + 1)
+	if pg.Next != "" {
+		nb := back
+		if cursor != "" {
+			nb = append(slices.Clone(back), cursor)
+		}
+		d.Next = link(pg.Next, nb, d.Page+1)
 	}
 	var openers []string
 	for _, c := range shown {
@@ -443,7 +449,14 @@ func (h *Pages) counts(q *req) error {
 	for i, c := range shown {
 		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol(), Title: countTitle(q.L, c, locs), Opener: who[c.OpenedBy]}
 		if i < h.opts.ListReports {
-			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "sku", stock.ReportOptions{})
+			// The report as the count's page computes it: a large one is
+			// kept for it, so that opening the count from the list is quick.
+			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "role", stock.ReportOptions{Lots: true})
+			if err == nil && h.cache != nil && len(rep.Lines) >= h.cache.lines {
+				if cv, err := h.svc.Count(q.ctx, q.actor, c.ID); err == nil {
+					h.cache.put(q.actor, c.ID, cachedReport{at: h.opts.Now(), cv: cv, rep: rep})
+				}
+			}
 			if err == nil {
 				tot := lineTotals(rep.Lines)
 				row.Headline, row.Masked, row.Lines = true, rep.Masked, tot.Lines
@@ -587,9 +600,50 @@ func (h *Pages) search(q *req, f *filters) {
 	}
 }
 
-// apply filters and sorts the lines of r into a new slice.
-func (f filters) apply(r stock.Report) []stock.ReportLine {
-	return f.filter(r, []stock.ReportLine{})
+// lotSKUs are the SKUs with a lot that passes the lot and expiry filters
+// (nil when neither is set).
+func (f filters) lotSKUs(r stock.Report) map[string]bool {
+	if f.Lot == "" && f.Expiry == "" {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, l := range r.Lots {
+		if (f.Lot == "" || strings.EqualFold(l.Lot, f.Lot)) && (f.Expiry == "" || l.ExpiryStatus == f.Expiry) {
+			out[l.SKU] = true
+		}
+	}
+	return out
+}
+
+// keep reports whether a line passes the filters.
+func (f filters) keep(r *stock.Report, l *stock.ReportLine, lotSKUs map[string]bool) bool {
+	switch {
+	case f.Zone != "" && !has(l.Zones, f.Zone),
+		f.Category != "" && l.Category != f.Category,
+		f.Role != "" && !hasRole(l.Roles, f.Role),
+		f.Employee != "" && !has(l.CountedBy, f.Employee),
+		lotSKUs != nil && !lotSKUs[l.SKU],
+		f.Variance && l.VarianceQty == 0 && !r.Masked,
+		f.Unscanned == "only" && l.Status != stock.LineUncounted,
+		!f.matches(l):
+		return false
+	}
+	return true
+}
+
+// compare orders lines by the chosen sort, then SKU.
+func (f filters) compare(a, b *stock.ReportLine) int {
+	switch f.Sort {
+	case "qty":
+		if c := cmp.Compare(abs64(b.VarianceQty), abs64(a.VarianceQty)); c != 0 {
+			return c
+		}
+	case "abs":
+		if c := cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()); c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.SKU, b.SKU)
 }
 
 // filter appends the lines of r that pass the filters to out, sorted, and
@@ -597,43 +651,30 @@ func (f filters) apply(r stock.Report) []stock.ReportLine {
 // sorted in place. (Folding the unscanned lines is the page's: the
 // downloads have them.)
 func (f filters) filter(r stock.Report, out []stock.ReportLine) []stock.ReportLine {
-	var lotSKUs map[string]bool
-	if f.Lot != "" || f.Expiry != "" {
-		lotSKUs = map[string]bool{}
-		for _, l := range r.Lots {
-			if (f.Lot == "" || strings.EqualFold(l.Lot, f.Lot)) && (f.Expiry == "" || l.ExpiryStatus == f.Expiry) {
-				lotSKUs[l.SKU] = true
-			}
-		}
-	}
+	lots := f.lotSKUs(r)
 	for i := range r.Lines {
-		l := &r.Lines[i]
-		switch {
-		case f.Zone != "" && !has(l.Zones, f.Zone),
-			f.Category != "" && l.Category != f.Category,
-			f.Role != "" && !hasRole(l.Roles, f.Role),
-			f.Employee != "" && !has(l.CountedBy, f.Employee),
-			lotSKUs != nil && !lotSKUs[l.SKU],
-			f.Variance && l.VarianceQty == 0 && !r.Masked,
-			f.Unscanned == "only" && l.Status != stock.LineUncounted,
-			!f.matches(l):
-			continue
+		if f.keep(&r, &r.Lines[i], lots) {
+			out = append(out, r.Lines[i])
 		}
-		out = append(out, *l)
 	}
-	slices.SortStableFunc(out, func(a, b stock.ReportLine) int {
-		switch f.Sort {
-		case "qty":
-			if c := cmp.Compare(abs64(b.VarianceQty), abs64(a.VarianceQty)); c != 0 {
-				return c
-			}
-		case "abs":
-			if c := cmp.Compare(b.VarianceValue.Abs(), a.VarianceValue.Abs()); c != 0 {
-				return c
-			}
+	slices.SortStableFunc(out, func(a, b stock.ReportLine) int { return f.compare(&a, &b) })
+	return out
+}
+
+// indices are the positions in r.Lines of the lines that pass the
+// filters, sorted: the page's way, which copies no line.
+func (f filters) indices(r stock.Report) []int32 {
+	lots := f.lotSKUs(r)
+	out := make([]int32, 0, len(r.Lines))
+	for i := range r.Lines {
+		if f.keep(&r, &r.Lines[i], lots) {
+			out = append(out, int32(i))
 		}
-		return strings.Compare(a.SKU, b.SKU)
-	})
+	}
+	// The domain's lines come sorted by SKU: a sort by SKU is done.
+	if f.Sort != "sku" || !slices.IsSortedFunc(out, func(a, b int32) int { return strings.Compare(r.Lines[a].SKU, r.Lines[b].SKU) }) {
+		slices.SortStableFunc(out, func(a, b int32) int { return f.compare(&r.Lines[a], &r.Lines[b]) })
+	}
 	return out
 }
 
@@ -682,10 +723,30 @@ type reportData struct {
 	Reasons    []string
 	CanRecount bool
 	CanApprove bool
+	CanClose   bool // the count is open (or recounting) and the caller may close it
 	Review     bool // approving goes through the review step
-	XLSX       bool
-	Shown      stock.GroupSummary // totals of the lines that match the filters
-	Totals     stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
+	// CachedAt is when the report shown was computed, when it was kept
+	// from an earlier page (a large count); zero when computed now.
+	CachedAt time.Time
+	// BulkLines is how many lines with a variance match the filters: a
+	// bulk reason applies to them.
+	BulkLines int
+	// Side are the scans kept for the reviewer but not counted: late
+	// (after the count closed) and out of scope, the newest sideMax of
+	// each; Late and OutOfScope are how many there are.
+	Side             []stock.Scan
+	Late, OutOfScope int64
+	SideMore         bool
+	Photos           bool // photo scans link to their photo
+	// RoleLines and RoleAbs are the by-role table's totals; RecountNote
+	// says why they differ from the headline (rounds, several roles).
+	RoleLines   int
+	RoleAbs     stock.Money
+	RecountNote bool
+	Recounted   int // lines recounted
+	XLSX        bool
+	Shown       stock.GroupSummary // totals of the lines that match the filters
+	Totals      stock.GroupSummary // totals of all lines (the report's own are by role: rounds)
 	// Matched lines match the filters (Folded of them, never scanned, are
 	// folded into one row); the page shows lines First..Last of them.
 	Matched     int
@@ -722,47 +783,71 @@ func (d reportData) Zone(code string) string {
 // lineTotals sums lines (not rounds) the way the domain's line summaries do.
 func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 	g := stock.GroupSummary{Key: "total", Accuracy: 1}
-	for _, l := range lines {
-		if l.Status == stock.LineIgnored {
-			continue
-		}
-		g.Lines++
-		g.AbsVarianceQty += abs64(l.VarianceQty)
-		g.AbsVarianceValue += l.VarianceValue.Abs()
-		g.NetVarianceValue += l.VarianceValue
-		if l.WithinTolerance {
-			g.WithinTolerance++
-		}
-		if l.Recounted {
-			g.Recounted++
-		}
+	for i := range lines {
+		addTotals(&g, &lines[i])
 	}
+	finishTotals(&g)
+	return g
+}
+
+// addTotals adds a line to a line summary.
+func addTotals(g *stock.GroupSummary, l *stock.ReportLine) {
+	if l.Status == stock.LineIgnored {
+		return
+	}
+	g.Lines++
+	g.AbsVarianceQty += abs64(l.VarianceQty)
+	g.AbsVarianceValue += l.VarianceValue.Abs()
+	g.NetVarianceValue += l.VarianceValue
+	if l.WithinTolerance {
+		g.WithinTolerance++
+	}
+	if l.Recounted {
+		g.Recounted++
+	}
+}
+
+// finishTotals computes a line summary's accuracy.
+func finishTotals(g *stock.GroupSummary) {
 	if g.Lines > 0 {
 		g.Accuracy = float64(g.WithinTolerance) / float64(g.Lines)
 	}
-	return g
 }
 
 // reportPage renders a count's report, with a refusal or notice.
 func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string) error {
 	ctx := q.ctx
-	cv, err := h.svc.Count(ctx, q.actor, id)
-	if err != nil {
-		return h.pageError(q, err)
-	}
-	rep, err := h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true})
-	if err != nil {
-		return h.pageError(q, err)
+	now := h.opts.Now()
+	kept, cached := h.cache.get(q.actor, id, now)
+	cv, rep := kept.cv, kept.rep
+	if !cached {
+		var err error
+		if cv, err = h.svc.Count(ctx, q.actor, id); err != nil {
+			return h.pageError(q, err)
+		}
+		if rep, err = h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true}); err != nil {
+			return h.pageError(q, err)
+		}
+		h.cache.put(q.actor, id, cachedReport{at: now, cv: cv, rep: rep})
 	}
 	f := parseFilters(query(q.c))
 	h.search(q, &f)
 	_, review := h.svc.(Previewer)
 	d := reportData{Count: cv, Report: rep, F: f, Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
+		CachedAt: func() time.Time {
+			if cached {
+				return kept.at
+			}
+			return time.Time{}
+		}(),
 		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
+	d.CanClose = q.actor.Role().Can(stock.PermManageCount) && (cv.Status == stock.StatusOpen || cv.Status == stock.StatusRecount)
+	d.Photos = h.photos != nil
 	locs := h.locationIndex(q)
 	d.Title = countTitle(q.L, cv.Count, locs)
+	h.sideScans(q, cv, &d)
 	if h.locs != nil {
 		if loc, err := h.locs.Location(ctx, q.actor, cv.Location); err == nil {
 			if loc.Kind == stock.KindZone && loc.Parent != "" {
@@ -800,6 +885,9 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 	for _, r := range cv.Recounts {
 		codes = append(codes, r.Assignee)
 	}
+	for _, s := range d.Side {
+		codes = append(codes, s.Employee)
+	}
 	d.Names = h.names(q, codes)
 	d.ZoneNames = map[string]string{}
 	for z := range zones {
@@ -826,26 +914,48 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		}
 	}
 	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
-	matched := f.apply(rep)
-	d.Matched, d.Shown = len(matched), lineTotals(matched)
-	lines := matched
+	d.Recounted = d.Totals.Recounted
+	for _, g := range rep.Groups {
+		d.RoleLines += g.Lines
+		d.RoleAbs += g.AbsVarianceValue
+	}
+	d.RecountNote = len(rep.Groups) > 0 && (d.Recounted > 0 || d.RoleLines != d.Totals.Lines || d.RoleAbs != d.Totals.AbsVarianceValue)
+	// The lines are picked and sorted by index (a 100k-line count is not
+	// copied); only the page's lines are.
+	matched := f.indices(rep)
+	d.Matched = len(matched)
+	d.Shown = stock.GroupSummary{Key: "total", Accuracy: 1}
+	lines := matched[:0:0]
 	if f.Unscanned == "" {
-		// The lines nobody scanned fold into one row.
-		lines = make([]stock.ReportLine, 0, len(matched))
-		for _, l := range matched {
+		lines = make([]int32, 0, len(matched))
+	}
+	for _, i := range matched {
+		l := &rep.Lines[i]
+		addTotals(&d.Shown, l)
+		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+			d.BulkLines++
+		}
+		if f.Unscanned == "" {
+			// The lines nobody scanned fold into one row.
 			if l.Status == stock.LineUncounted {
 				d.Folded++
 				d.FoldedValue += l.VarianceValue
 				continue
 			}
-			lines = append(lines, l)
+			lines = append(lines, i)
 		}
 	}
+	if f.Unscanned != "" {
+		lines = matched
+	}
+	finishTotals(&d.Shown)
 	size := h.opts.LinesPerPage
 	d.Pages = max(1, (len(lines)+size-1)/size)
 	d.Page = min(f.Page, d.Pages)
 	lo := (d.Page - 1) * size
-	d.Lines = lines[lo:min(lo+size, len(lines))]
+	for _, i := range lines[lo:min(lo+size, len(lines))] {
+		d.Lines = append(d.Lines, rep.Lines[i])
+	}
 	d.First, d.Last = lo+1, lo+len(d.Lines)
 	base := h.opts.Prefix + "/counts/" + url.PathEscape(cv.ID)
 	if d.Page > 1 {
@@ -861,6 +971,46 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 		p.ErrorTitle = q.L.T("refused")
 	}
 	return h.render(q.c, "report", p)
+}
+
+// sideMax is how many late and out-of-scope scans of each kind the report
+// lists (the newest; the drill-down and the API have them all).
+const sideMax = 50
+
+// sideScans reads the scans the count kept for the reviewer but did not
+// count: late ones and those out of its scope.
+func (h *Pages) sideScans(q *req, cv stock.CountView, d *reportData) {
+	d.Late, d.OutOfScope = cv.Stats.Late, cv.Stats.Rejected
+	for _, st := range []stock.ScanStatus{stock.ScanLate, stock.ScanOutOfScope} {
+		n := d.Late
+		if st == stock.ScanOutOfScope {
+			n = d.OutOfScope
+		}
+		if n == 0 {
+			continue
+		}
+		ss, err := h.svc.CountScans(q.ctx, q.actor, cv.ID, stock.ScanFilter{Status: st, Limit: sideMax})
+		if err != nil {
+			h.opts.Logger.Warn("review side scans", "count", cv.ID, "err", err)
+			continue
+		}
+		if int64(len(ss)) < n {
+			d.SideMore = true
+		}
+		d.Side = append(d.Side, ss...)
+	}
+	slices.SortStableFunc(d.Side, func(a, b stock.Scan) int { return b.ReceivedAt.Compare(a.ReceivedAt) })
+}
+
+// closeCount ends the counting of an open count (or a recount round): it
+// goes to review; scans sent after are kept as late.
+func (h *Pages) closeCount(q *req) error {
+	id := param(q.c, "id")
+	h.cache.forget(id)
+	if _, err := h.svc.CloseCount(q.ctx, q.actor, id); err != nil {
+		return h.refuse(q, id, err)
+	}
+	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=close", http.StatusSeeOther)
 }
 
 // assignees are the employees a recount may be given to: with a
@@ -894,6 +1044,10 @@ func (h *Pages) report(q *req) error {
 	id := param(q.c, "id")
 	notice := ""
 	switch query(q.c).Get("done") {
+	case "close":
+		if cv, err := h.svc.Count(q.ctx, q.actor, id); err == nil && cv.Status == stock.StatusReview {
+			notice = q.L.T("close.done")
+		}
 	case "recount":
 		if cv, err := h.svc.Count(q.ctx, q.actor, id); err == nil && cv.Status == stock.StatusRecount {
 			notice = q.L.Tf("recount.done", cv.Round)
@@ -928,6 +1082,7 @@ func (h *Pages) refuse(q *req, id string, err error) error {
 
 func (h *Pages) recount(q *req) error {
 	id := param(q.c, "id")
+	h.cache.forget(id)
 	in := stock.RecountInput{SKUs: q.form["sku"], Assignee: strings.TrimSpace(q.form.Get("assignee"))}
 	if _, err := h.svc.OrderRecount(q.ctx, q.actor, id, in); err != nil {
 		return h.refuse(q, id, err)
@@ -936,38 +1091,75 @@ func (h *Pages) recount(q *req) error {
 }
 
 // approveInput reads an approval form: the reasons chosen per line
-// ("reason:{SKU}"), the reason for every line left without one
-// ("default_reason": the domain's preview names those lines), the
-// decision on the lines nobody scanned ("uncounted") and the fingerprint
-// of the reviewed preview ("if_match").
-func (h *Pages) approveInput(q *req, id string) (stock.ApproveInput, error) {
-	in := stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted"), IfMatch: q.form.Get("if_match")}
+// ("reason:{SKU}"), reasons given in bulk to the lines that match a
+// filter of the report ("bulk" = "{reason}?{filter query}", repeated, and
+// the report page's "bulk_reason" with "bulk_filter"; a line's own
+// reason wins, a later bulk over an earlier one), the reason for every
+// line still without one ("default_reason": the domain's preview names
+// those lines), the decision on the lines nobody scanned ("uncounted")
+// and the fingerprint of the reviewed preview ("if_match"). bulks is the
+// bulk choices, to carry to the next form.
+func (h *Pages) approveInput(q *req, id string) (in stock.ApproveInput, bulks []string, err error) {
+	in = stock.ApproveInput{ReasonCodes: map[string]string{}, Uncounted: q.form.Get("uncounted"), IfMatch: q.form.Get("if_match")}
+	explicit := map[string]string{}
 	for k, vs := range q.form {
 		if sku, ok := strings.CutPrefix(k, "reason:"); ok && len(vs) > 0 && vs[0] != "" {
-			in.ReasonCodes[sku] = vs[0]
+			explicit[sku] = vs[0]
 		}
 	}
+	bulks = slices.Clone(q.form["bulk"])
+	if r := q.form.Get("bulk_reason"); r != "" {
+		bulks = append(bulks, r+"?"+strings.TrimPrefix(q.form.Get("bulk_filter"), "?"))
+	}
+	if len(bulks) > 20 {
+		bulks = bulks[len(bulks)-20:]
+	}
+	if len(bulks) > 0 {
+		rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{Lots: true})
+		if err != nil {
+			return in, nil, err
+		}
+		for _, b := range bulks {
+			reason, filter, _ := strings.Cut(b, "?")
+			if !slices.Contains(stock.ReasonCodes, reason) {
+				return in, nil, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", reason, strings.Join(stock.ReasonCodes, ", ")).With("field", "bulk_reason")
+			}
+			v, err := url.ParseQuery(filter)
+			if err != nil {
+				return in, nil, stock.Errorf(stock.EInvalid, "bulk filter %q is malformed", filter).With("field", "bulk_filter")
+			}
+			f := parseFilters(v)
+			h.search(q, &f)
+			for _, i := range f.indices(rep) {
+				l := &rep.Lines[i]
+				if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+					in.ReasonCodes[l.SKU] = reason
+				}
+			}
+		}
+	}
+	maps.Copy(in.ReasonCodes, explicit)
 	def := q.form.Get("default_reason")
 	if def == "" {
-		return in, nil
+		return in, bulks, nil
 	}
 	if !slices.Contains(stock.ReasonCodes, def) {
-		return in, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", def, strings.Join(stock.ReasonCodes, ", ")).With("field", "default_reason")
+		return in, nil, stock.Errorf(stock.EInvalid, "reason code %q must be one of %s", def, strings.Join(stock.ReasonCodes, ", ")).With("field", "default_reason")
 	}
 	pv, ok := h.svc.(Previewer)
 	if !ok {
-		return in, nil
+		return in, bulks, nil
 	}
 	p, err := pv.PreviewApproval(q.ctx, q.actor, id, stock.ApproveInput{ReasonCodes: in.ReasonCodes, Uncounted: in.Uncounted})
 	if err != nil {
-		return in, err
+		return in, nil, err
 	}
 	for _, l := range p.Lines {
 		if !l.ReasonSet {
 			in.ReasonCodes[l.SKU] = def
 		}
 	}
-	return in, nil
+	return in, bulks, nil
 }
 
 // approve posts an approval (the confirm button of the review step, or a
@@ -975,7 +1167,8 @@ func (h *Pages) approveInput(q *req, id string) (stock.ApproveInput, error) {
 // nothing.
 func (h *Pages) approve(q *req) error {
 	id := param(q.c, "id")
-	in, err := h.approveInput(q, id)
+	h.cache.forget(id)
+	in, _, err := h.approveInput(q, id)
 	if err == nil {
 		_, err = h.svc.Approve(q.ctx, q.actor, id, in)
 	}
@@ -1000,6 +1193,57 @@ type reasonSum struct {
 	Unset  int         // of them, lines whose reason nobody chose
 }
 
+// bulkSum is a reason given in bulk, with its filter in words.
+type bulkSum struct {
+	Reason string
+	Filter string
+}
+
+// describeFilter says which lines a report filter selects, in the page's
+// language ("search “cola”, zone 飲品區 (HK-TST-Z1)"; "all lines").
+func (h *Pages) describeFilter(q *req, filter string) string {
+	v, _ := url.ParseQuery(filter)
+	f := parseFilters(v)
+	var parts []string
+	add := func(key, val string) {
+		if val != "" {
+			parts = append(parts, q.L.T(key)+" "+val)
+		}
+	}
+	if f.Q != "" {
+		add("filter.search", "“"+f.Q+"”")
+	}
+	add("filter.zone", f.Zone)
+	if f.Category != "" {
+		add("filter.category", q.L.Cat(f.Category))
+	}
+	if f.Role != "" {
+		add("filter.role", q.L.Role(f.Role))
+	}
+	if f.Employee != "" {
+		who := f.Employee
+		if n := h.names(q, []string{f.Employee})[f.Employee]; n != "" {
+			who = n + " (" + f.Employee + ")"
+		}
+		add("filter.employee", who)
+	}
+	add("filter.lot", f.Lot)
+	if f.Expiry != "" {
+		add("filter.expiry", q.L.Opt("expiry.", f.Expiry))
+	}
+	if f.Unscanned == "only" {
+		parts = append(parts, q.L.T("unscanned.only.desc"))
+	}
+	if len(parts) == 0 {
+		return q.L.T("bulk.all")
+	}
+	sep := ", "
+	if q.L.zh {
+		sep = "、"
+	}
+	return strings.Join(parts, sep)
+}
+
 type approveData struct {
 	Count     stock.CountView
 	Title     string
@@ -1007,6 +1251,8 @@ type approveData struct {
 	P         stock.ApprovalPreview
 	Reasons   []string
 	Explicit  map[string]string // the reasons chosen per line (carried by the forms)
+	Bulks     []string          // the reasons given in bulk, "{reason}?{filter}" (carried by the forms)
+	BulkSums  []bulkSum         // the bulk choices, readable
 	Default   string
 	Decision  string // the uncounted decision given
 	AllLines  int    // lines of the count
@@ -1026,7 +1272,7 @@ func (h *Pages) approveReview(q *req) error {
 	if !ok {
 		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	in, err := h.approveInput(q, id)
+	in, bulks, err := h.approveInput(q, id)
 	if err != nil {
 		return h.refuse(q, id, err)
 	}
@@ -1046,9 +1292,13 @@ func (h *Pages) approveReview(q *req) error {
 		return h.pageError(q, err)
 	}
 	d := approveData{Count: cv, Title: countTitle(q.L, cv.Count, h.locationIndex(q)), Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
-		P: p, Reasons: stock.ReasonCodes, Explicit: explicit, Default: q.form.Get("default_reason"), Decision: in.Uncounted, HeldWhy: map[string]int{}}
+		P: p, Reasons: stock.ReasonCodes, Explicit: explicit, Bulks: bulks, Default: q.form.Get("default_reason"), Decision: in.Uncounted, HeldWhy: map[string]int{}}
 	if rep, err := h.svc.Report(q.ctx, q.actor, id, "sku", stock.ReportOptions{}); err == nil {
 		d.AllLines = len(rep.Lines)
+	}
+	for _, b := range bulks {
+		reason, filter, _ := strings.Cut(b, "?")
+		d.BulkSums = append(d.BulkSums, bulkSum{Reason: reason, Filter: h.describeFilter(q, filter)})
 	}
 	sums := map[string]*reasonSum{}
 	for _, l := range p.Lines {
@@ -1090,7 +1340,8 @@ type scansData struct {
 	CountID string
 	SKU     string
 	Scans   []stock.Scan
-	Photos  bool // photo scans link to their photo
+	Photos  bool        // photo scans link to their photo
+	Inline  []photoView // the photos the scans were read from, with their barcodes
 	Names   map[string]string
 	Locs    map[string]stock.Location
 }
@@ -1122,21 +1373,8 @@ func (h *Pages) scans(q *req) error {
 	for _, sc := range scans {
 		codes = append(codes, sc.Employee)
 	}
-	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Names: h.names(q, codes), Locs: h.locationIndex(q)}
+	p.D = scansData{CountID: id, SKU: sku, Scans: scans, Photos: h.photos != nil, Inline: h.photoViews(q, id, scans), Names: h.names(q, codes), Locs: h.locationIndex(q)}
 	return h.render(q.c, "scans", p)
-}
-
-// photo sends the browser to the photo that a count's photo scans were
-// read from (a short-lived download link).
-func (h *Pages) photo(q *req) error {
-	if h.photos == nil {
-		return h.renderError(q.c, q.L, http.StatusNotFound, "")
-	}
-	u, err := h.photos.ScanPhoto(q.ctx, q.actor, param(q.c, "id"), param(q.c, "photo"))
-	if err != nil {
-		return h.pageError(q, err)
-	}
-	return q.c.Redirect(u, http.StatusSeeOther)
 }
 
 // PhotoID returns the photo a scan was read from ("" for a scanner scan):

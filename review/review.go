@@ -59,11 +59,12 @@ type Service interface {
 	LoginFrom(ctx context.Context, code, pin, deviceID, source string) (stock.SignIn, error)
 	Authenticate(ctx context.Context, token string) (stock.Actor, error)
 	Logout(ctx context.Context, token string) error
-	Counts(ctx context.Context, actor stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error)
+	CountsPage(ctx context.Context, actor stock.Actor, q stock.CountQuery, p stock.PageRequest) (stock.Page[stock.Count], error)
 	Count(ctx context.Context, actor stock.Actor, id string) (stock.CountView, error)
 	Report(ctx context.Context, actor stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	CountScans(ctx context.Context, actor stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	OrderRecount(ctx context.Context, actor stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
+	CloseCount(ctx context.Context, actor stock.Actor, id string) (stock.Count, error)
 	Approve(ctx context.Context, actor stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
 	Discrepancies(ctx context.Context, actor stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 }
@@ -150,6 +151,12 @@ type Options struct {
 	// computed for a download; not the client's reading of a download):
 	// default 2 minutes.
 	Timeout time.Duration
+	// CacheTTL is how long the report of a large count is kept for the
+	// next pages (paging, search, filters): default 30 s; negative: never
+	// kept. CacheLines is how many lines make a count large (default
+	// 5,000): smaller ones are computed for every page.
+	CacheTTL   time.Duration
+	CacheLines int
 	// Now returns the current time (tests); default time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; default slog.Default().
@@ -158,11 +165,12 @@ type Options struct {
 
 // funcs are the template helpers that do not depend on the language.
 var funcs = template.FuncMap{
-	"photoID": PhotoID,
-	"list":    func(xs ...string) []string { return xs },
-	"shortID": shortID,
-	"neg":     func(n int64) int64 { return -n },
-	"negm":    func(m stock.Money) stock.Money { return -m },
+	"photoID":   PhotoID,
+	"photoArgs": func(l *loc, v photoView) map[string]any { return map[string]any{"L": l, "V": v} },
+	"list":      func(xs ...string) []string { return xs },
+	"shortID":   shortID,
+	"neg":       func(n int64) int64 { return -n },
+	"negm":      func(m stock.Money) stock.Money { return -m },
 	"add": func(xs ...int) int {
 		n := 0
 		for _, x := range xs {
@@ -202,6 +210,7 @@ type Pages struct {
 	dir  Directory // nil: codes only
 	// photos links scans to their photos (nil: no links).
 	photos PhotoLinker
+	cache  *reportCache // nil: none
 	opts   Options
 	key    []byte
 	pages  map[string]*template.Template
@@ -219,6 +228,8 @@ func New(svc Service, opts Options) *Pages {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 50
 	}
+	// The domain's list pages hold at most stock.MaxPage counts.
+	opts.PageSize = min(opts.PageSize, stock.MaxPage)
 	if opts.LinesPerPage <= 0 {
 		opts.LinesPerPage = opts.MaxLines
 	}
@@ -241,11 +252,20 @@ func New(svc Service, opts Options) *Pages {
 			panic(err)
 		}
 	}
+	if opts.CacheTTL == 0 {
+		opts.CacheTTL = 30 * time.Second
+	}
+	if opts.CacheLines <= 0 {
+		opts.CacheLines = 5000
+	}
+	if opts.CacheTTL > 0 {
+		h.cache = &reportCache{ttl: opts.CacheTTL, lines: opts.CacheLines, max: 4, items: map[string]cachedReport{}}
+	}
 	h.locs, _ = svc.(LocationReader)
 	h.photos, _ = svc.(PhotoLinker)
 	h.dir, _ = svc.(Directory)
-	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error", "documents", "document", "docreceive"} {
-		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/"+p+".html"))
+	for _, p := range []string{"login", "counts", "report", "approve", "scans", "roles", "error", "photo", "documents", "document", "docreceive"} {
+		h.pages[p] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/photofig.html", "templates/"+p+".html"))
 	}
 	return h
 }
@@ -264,12 +284,15 @@ func (h *Pages) Mount(r fiber.Router) {
 	r.Get("/counts/:id", h.authed(h.report))
 	r.Get("/counts/:id/lines/:sku", h.authed(h.scans))
 	r.Get("/counts/:id/photos/:photo", h.authed(h.photo))
+	r.Get("/counts/:id/photos/:photo/image", h.authed(h.photoImage))
 	r.Post("/counts/:id/recount", h.authed(h.recount))
+	r.Post("/counts/:id/close", h.authed(h.closeCount))
 	r.Post("/counts/:id/approve", h.authed(h.approve))
 	r.Post("/counts/:id/approve/review", h.authed(h.approveReview))
 	// A GET of a form's address (a bookmark, or the language switch on a
 	// refusal page) goes to the report.
 	r.Get("/counts/:id/recount", h.toReport)
+	r.Get("/counts/:id/close", h.toReport)
 	r.Get("/counts/:id/approve", h.toReport)
 	r.Get("/counts/:id/approve/review", h.toReport)
 	r.Get("/counts/:id/export.csv", h.authed(h.exportCSV))
@@ -538,4 +561,5 @@ var (
 	_ BarcodeLookup  = (*stock.Service)(nil)
 	_ Previewer      = (*stock.Service)(nil)
 	_ AssigneeLister = (*stock.Service)(nil)
+	_ PhotoViewer    = (*stock.Service)(nil)
 )

@@ -654,9 +654,9 @@ func TestCurrencyUnderMAC(t *testing.T) {
 // itself: it waits for the request's context.
 type stalled struct{ *stock.Service }
 
-func (s stalled) Counts(ctx context.Context, a stock.Actor, location string, status stock.CountStatus) ([]stock.Count, error) {
+func (s stalled) CountsPage(ctx context.Context, a stock.Actor, q stock.CountQuery, p stock.PageRequest) (stock.Page[stock.Count], error) {
 	<-ctx.Done()
-	return nil, ctx.Err()
+	return stock.Page[stock.Count]{}, ctx.Err()
 }
 
 // TestPageDeadline: a page's work runs under Options.Timeout; a page the

@@ -97,3 +97,24 @@ func loadGray(b []byte, maxPixels int64) (g *gray, err error) {
 	}
 	return g, nil
 }
+
+// UprightSize returns the size in pixels of an encoded image shown upright
+// (a JPEG's EXIF orientation applied): the frame of Barcode.Points. Only
+// the header is read.
+func UprightSize(b []byte) (width, height int, err error) {
+	k, ok := sniff(b)
+	if !ok {
+		return 0, 0, imageErr(ImageUnsupported, "not a JPEG, PNG, GIF or WebP image")
+	}
+	cfg, err := k.config(bytes.NewReader(b))
+	if err != nil {
+		return 0, 0, imageErr(ImageUnreadable, "reading the %s header: %v", k.name, err)
+	}
+	w, h := cfg.Width, cfg.Height
+	if k.name == kindJPEG.name {
+		if o := JPEGOrientation(b); o >= 5 && o <= 8 {
+			w, h = h, w
+		}
+	}
+	return w, h, nil
+}

@@ -198,6 +198,9 @@ func run(ctx context.Context, cmd string, cfg config) error {
 			if err := seedDemo(ctx, a.svc, false); err != nil {
 				return fmt.Errorf("demo data: %w", err)
 			}
+			if err := seedDemoHistory(ctx, a.svc, time.Now()); err != nil {
+				return fmt.Errorf("demo history: %w", err)
+			}
 		}
 		return serve(ctx, cfg, a, ln)
 	case "admin":
@@ -206,7 +209,10 @@ func run(ctx context.Context, cmd string, cfg config) error {
 		}
 		return nil // wire created it
 	case "seed":
-		return seedDemo(ctx, a.svc, true)
+		if err := seedDemo(ctx, a.svc, true); err != nil {
+			return err
+		}
+		return seedDemoHistory(ctx, a.svc, time.Now())
 	case "worker":
 		if cfg.MetricsAddr != "" {
 			if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {

@@ -70,3 +70,7 @@ func photoError(err error) error {
 	}
 	return err
 }
+
+// PhotoSize implements stock.PhotoSizer: the frame of the barcodes'
+// points.
+func (p photos) PhotoSize(photo []byte) (int, int, error) { return scan.UprightSize(photo) }

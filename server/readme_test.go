@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,7 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	mobileapi "pandian/mobile-api"
 	"pandian/stock"
 )
 
@@ -43,7 +46,13 @@ func TestReadmeWalkthrough(t *testing.T) {
 	block, _, _ = strings.Cut(block, "```")
 	block = strings.ReplaceAll(block, "\\\n", " ")
 	databases(t, func(t *testing.T, db string) {
-		s := startServer(t, db)
+		// As make run serves it: with the demo's count history.
+		s := serveTestApp(t, testConfig(t, db), true, func(a *app, _ *mobileapi.Options) {
+			if err := seedDemoHistory(context.Background(), a.svc, time.Now()); err != nil {
+				t.Fatalf("demo history: %v", err)
+			}
+		})
+		s.client = &http.Client{Timeout: 2 * time.Minute}
 		vars := map[string]string{"api": s.URL}
 		tokRe := regexp.MustCompile(`(\w+)=\$\(tok (\w+) (\w+)\)`)
 		answerRe := regexp.MustCompile(`^(\w+)=\.\.\.\s+# the "(\w+)" it answered`)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -95,7 +96,9 @@ func (s *testServer) reviewSignIn(t *testing.T, code, lang string) (*http.Client
 }
 
 // TestReviewScanPhoto: a photo whose barcodes were recorded as scans is
-// kept, and the reviewer's drill-down links each photo scan to it.
+// kept with where its barcodes were found; the reviewer's drill-down
+// shows it inline with a box drawn round each barcode, and serves the
+// image inline with its media type.
 func TestReviewScanPhoto(t *testing.T) {
 	s := startServer(t, "sqlite")
 	mgr := employeeWith(t, "store_manager", "HK-TST")
@@ -115,22 +118,64 @@ func TestReviewScanPhoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := readAll(t, resp)
-	m := regexp.MustCompile(`href="(/review/counts/[^"]+/photos/[0-9a-f]{24})"`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`href="(/review/counts/[^"]+/photos/[0-9a-f]{24})[#"]`).FindStringSubmatch(page)
 	if resp.StatusCode != 200 || m == nil {
 		t.Fatalf("drill-down without a photo link: %d\n%s", resp.StatusCode, page)
 	}
+	// The drill-down shows the photo inline, each barcode outlined where
+	// the engine found it.
+	for _, want := range []string{`id="photos"`, `<svg viewBox="0 0 `, `<polygon class="box" points="`, `<image href="` + m[1] + `/image"`, "4891234567898", "PHOTO-2"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("drill-down lacks %q", want)
+		}
+	}
+	size := regexp.MustCompile(`<svg viewBox="0 0 (\d+) (\d+)"`).FindStringSubmatch(page)
+	if size == nil || size[1] == "0" {
+		t.Fatalf("no photo size: %v", size)
+	}
+	// The polygons are inside the photo.
+	w, _ := strconv.ParseFloat(size[1], 64)
+	h, _ := strconv.ParseFloat(size[2], 64)
+	boxes := regexp.MustCompile(`<polygon class="box" points="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(boxes) < 2 {
+		t.Errorf("%d boxes, want one per barcode (2)", len(boxes))
+	}
+	for _, b := range boxes {
+		for _, xy := range strings.Fields(b[1]) {
+			x, y, _ := strings.Cut(xy, ",")
+			fx, _ := strconv.ParseFloat(x, 64)
+			fy, _ := strconv.ParseFloat(y, 64)
+			if fx < 0 || fy < 0 || fx > w || fy > h {
+				t.Errorf("box point %s outside the %vx%v photo", xy, w, h)
+			}
+		}
+	}
+	// The photo's own page: the same figure.
 	resp, err = c.Get(s.URL + m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, resp); resp.StatusCode != 200 || !strings.Contains(got, `<polygon class="box"`) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("photo page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// The image: the bytes uploaded, as an image shown inline.
+	resp, err = c.Get(s.URL + m[1] + "/image")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := readAll(t, resp); resp.StatusCode != 200 || got != string(photo) {
 		t.Fatalf("photo: %d, %d bytes, want the %d bytes uploaded", resp.StatusCode, len(got), len(photo))
 	}
+	if ct, cd := resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"); ct != "image/png" || !strings.HasPrefix(cd, "inline;") || !strings.Contains(cd, ".png") {
+		t.Errorf("photo served as %q, %q", ct, cd)
+	}
 	// Another store's manager gets nothing.
 	other := employeeWith(t, "store_manager", "HK-MK")
 	oc, _ := s.reviewSignIn(t, other, "en")
-	if resp, err := oc.Get(s.URL + m[1]); err != nil || resp.StatusCode != 404 {
-		t.Fatalf("photo out of scope: %v %v", resp.StatusCode, err)
+	for _, u := range []string{m[1], m[1] + "/image"} {
+		if resp, err := oc.Get(s.URL + u); err != nil || resp.StatusCode != 404 {
+			t.Fatalf("photo out of scope %s: %v %v", u, resp.StatusCode, err)
+		}
 	}
 }
 

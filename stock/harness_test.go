@@ -275,6 +275,9 @@ func (f files) PutBytes(ctx context.Context, key string, b []byte, contentType s
 
 func (f files) Open(ctx context.Context, key string) (io.ReadCloser, error) {
 	rc, _, err := f.l.Open(ctx, key)
+	if errors.Is(err, objstore.ErrNotFound) {
+		return nil, stock.Errorf(stock.ENotFound, "file not found")
+	}
 	return rc, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"sort"
@@ -32,6 +33,25 @@ type PhotoBarcode struct {
 // codes: invalid, too_large, unsupported_media, rate_limited.
 type PhotoDecoder interface {
 	DecodePhoto(ctx context.Context, photo io.Reader) ([]PhotoBarcode, error)
+}
+
+// PhotoSizer is optional on a PhotoDecoder: the size in pixels of a
+// photo upright (after its EXIF orientation), the frame the points of its
+// barcodes are in.
+type PhotoSizer interface {
+	PhotoSize(photo []byte) (width, height int, err error)
+}
+
+// ScanPhotoInfo describes a kept photo of photo scans: its media type,
+// its upright size (0 when unknown) and the barcodes found in it, with
+// the points where each was found (PhotoBarcode.Points, in pixels of
+// that size).
+type ScanPhotoInfo struct {
+	ID        string         `json:"id"`
+	MediaType string         `json:"media_type"`
+	Width     int            `json:"width"`
+	Height    int            `json:"height"`
+	Barcodes  []PhotoBarcode `json:"barcodes"`
 }
 
 // PhotoResult answers a photo upload: the barcodes, and with a quantity
@@ -113,8 +133,20 @@ func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, p
 	photoID := hex.EncodeToString(h.Sum(nil))[:24]
 	if kept.Len() > 0 {
 		// Best effort: the scans count even when the object store is away.
-		if err := s.files.PutBytes(ctx, scanPhotoKey(countID, photoID), kept.Bytes(), cmp.Or(SniffMedia(kept.Bytes()), "application/octet-stream")); err != nil {
+		media := cmp.Or(SniffMedia(kept.Bytes()), "application/octet-stream")
+		if err := s.files.PutBytes(ctx, scanPhotoKey(countID, photoID), kept.Bytes(), media); err != nil {
 			slog.Warn("count photo not kept", "count", countID, "photo", photoID, "err", err)
+		} else {
+			// Beside it, where its barcodes were found, for the reviewer.
+			info := ScanPhotoInfo{ID: photoID, MediaType: media, Barcodes: found}
+			if sz, ok := s.photos.(PhotoSizer); ok {
+				info.Width, info.Height, _ = sz.PhotoSize(kept.Bytes())
+			}
+			if b, err := json.Marshal(info); err == nil {
+				if err := s.files.PutBytes(ctx, scanPhotoKey(countID, photoID)+".json", b, "application/json"); err != nil {
+					slog.Warn("count photo's barcodes not kept", "count", countID, "photo", photoID, "err", err)
+				}
+			}
 		}
 	}
 	scans := make([]ScanInput, len(found))
@@ -132,24 +164,100 @@ func (s *Service) CountPhoto(ctx context.Context, actor Actor, countID string, p
 // scanPhotoKey is where the photo of photo scans is kept.
 func scanPhotoKey(countID, photoID string) string { return "counts/" + countID + "/photos/" + photoID }
 
-// ScanPhoto returns a short-lived download link of the photo that scans of
-// a count were read from (photoID: the middle of their event ids
-// "photo-<id>-<n>"), for the reviewer of the count.
-func (s *Service) ScanPhoto(ctx context.Context, actor Actor, countID, photoID string) (string, error) {
+// scanPhotoCheck checks that the actor may see the photos of a count and
+// that photoID names one.
+func (s *Service) scanPhotoCheck(ctx context.Context, actor Actor, countID, photoID string) error {
 	if err := actor.Require(PermReadReports); err != nil {
-		return "", err
+		return err
 	}
 	if len(photoID) != 24 || strings.Trim(photoID, "0123456789abcdef") != "" {
-		return "", Errorf(ENotFound, "photo %s not found", photoID)
+		return Errorf(ENotFound, "photo %s not found", photoID)
 	}
 	if err := s.store.Read(ctx, func(tx Tx) error {
 		_, err := s.countInScope(tx, actor, countID, false)
 		return err
 	}); err != nil {
-		return "", err
+		return err
 	}
 	if s.files == nil {
-		return "", Errorf(ENotFound, "photo %s not found", photoID)
+		return Errorf(ENotFound, "photo %s not found", photoID)
 	}
-	return s.files.URL(ctx, scanPhotoKey(countID, photoID), s.docOpts.URLTTL, "photo-"+photoID)
+	return nil
+}
+
+// maxScanPhoto bounds a kept photo read back for the reviewer.
+const maxScanPhoto = 32 << 20
+
+// ScanPhotoImage returns the bytes and media type of the photo that scans
+// of a count were read from, for the reviewer of the count to see inline.
+func (s *Service) ScanPhotoImage(ctx context.Context, actor Actor, countID, photoID string) ([]byte, string, error) {
+	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
+		return nil, "", err
+	}
+	r, err := s.files.Open(ctx, scanPhotoKey(countID, photoID))
+	if err != nil {
+		return nil, "", err
+	}
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, maxScanPhoto+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if len(b) > maxScanPhoto {
+		return nil, "", Errorf(ETooLarge, "photo %s is larger than %d bytes", photoID, maxScanPhoto)
+	}
+	return b, cmp.Or(SniffMedia(b), "application/octet-stream"), nil
+}
+
+// ScanPhotoInfo describes the photo that scans of a count were read from:
+// its size and the barcodes found in it, with where (kept beside the
+// photo when it was recorded; a photo kept before that has its size, when
+// the decoder can tell it, and no barcodes).
+func (s *Service) ScanPhotoInfo(ctx context.Context, actor Actor, countID, photoID string) (ScanPhotoInfo, error) {
+	info := ScanPhotoInfo{ID: photoID, Barcodes: []PhotoBarcode{}}
+	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
+		return info, err
+	}
+	if r, err := s.files.Open(ctx, scanPhotoKey(countID, photoID)+".json"); err == nil {
+		defer r.Close()
+		var kept ScanPhotoInfo
+		b, err := io.ReadAll(io.LimitReader(r, 4<<20))
+		if err == nil && json.Unmarshal(b, &kept) == nil {
+			kept.ID = photoID
+			if kept.Barcodes == nil {
+				kept.Barcodes = []PhotoBarcode{}
+			}
+			return kept, nil
+		}
+	} else if ErrorCode(err) != ENotFound {
+		return info, err
+	}
+	b, media, err := s.ScanPhotoImage(ctx, actor, countID, photoID)
+	if err != nil {
+		return info, err
+	}
+	info.MediaType = media
+	if sz, ok := s.photos.(PhotoSizer); ok {
+		info.Width, info.Height, _ = sz.PhotoSize(b)
+	}
+	return info, nil
+}
+
+// ScanPhoto returns a short-lived download link of the photo that scans of
+// a count were read from (photoID: the middle of their event ids
+// "photo-<id>-<n>"), for the reviewer of the count.
+func (s *Service) ScanPhoto(ctx context.Context, actor Actor, countID, photoID string) (string, error) {
+	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
+		return "", err
+	}
+	// The file name has the photo's extension when its kind was kept.
+	name := "photo-" + photoID
+	if r, err := s.files.Open(ctx, scanPhotoKey(countID, photoID)+".json"); err == nil {
+		var kept ScanPhotoInfo
+		if json.NewDecoder(io.LimitReader(r, 4<<20)).Decode(&kept) == nil {
+			name += map[string]string{MediaJPEG: ".jpg", MediaPNG: ".png", MediaWebP: ".webp"}[kept.MediaType]
+		}
+		r.Close()
+	}
+	return s.files.URL(ctx, scanPhotoKey(countID, photoID), s.docOpts.URLTTL, name)
 }

@@ -232,10 +232,15 @@ func (textPhotos) DecodePhoto(ctx context.Context, photo io.Reader) ([]stock.Pho
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, stock.PhotoBarcode{Format: "EAN_13", Text: line, Raw: "]E0" + line, Parsed: p})
+		i := float64(len(out))
+		out = append(out, stock.PhotoBarcode{Format: "EAN_13", Text: line, Raw: "]E0" + line, Parsed: p,
+			Points: [][2]float64{{10, 20 + 30*i}, {90, 20 + 30*i}}})
 	}
 	return out, nil
 }
+
+// PhotoSize: the test photos are 100 × 200.
+func (textPhotos) PhotoSize([]byte) (int, int, error) { return 100, 200, nil }
 
 // A photo's barcodes are looked up; recorded, each becomes a scan whose
 // event id derives from the photo, so uploading the same photo again (an
@@ -279,6 +284,21 @@ func TestCountPhotoCountsOnce(t *testing.T) {
 	if _, _, err := w.objs.Open(ctx, "counts/"+c.ID+"/photos/"+photoID); err != nil {
 		t.Errorf("photo not kept: %v", err)
 	}
+	// Kept beside it: its size and where each barcode was found, for the
+	// reviewer to see inline; the image with its media type.
+	info, err := w.svc.ScanPhotoInfo(ctx, w.actor("M001"), c.ID, photoID)
+	if err != nil || info.Width != 100 || info.Height != 200 || info.MediaType != stock.MediaPNG || len(info.Barcodes) != 3 ||
+		info.Barcodes[0].Text != "4890000000011" || info.Barcodes[0].SKU != "SKU-A" || len(info.Barcodes[0].Points) != 2 || info.Barcodes[0].Points[0] != [2]float64{10, 50} {
+		t.Errorf("photo info: %+v %v", info, err)
+	}
+	img, media, err := w.svc.ScanPhotoImage(ctx, w.actor("M001"), c.ID, photoID)
+	if err != nil || media != stock.MediaPNG || !strings.HasPrefix(string(img), pngMagic) {
+		t.Errorf("photo image: %q %d bytes %v", media, len(img), err)
+	}
+	_, err = w.svc.ScanPhotoInfo(ctx, w.actor("C003"), c.ID, photoID)
+	wantCode(t, err, stock.ENotFound)
+	_, _, err = w.svc.ScanPhotoImage(ctx, w.actor("M001"), c.ID, "0123456789abcdef01234567")
+	wantCode(t, err, stock.ENotFound)
 	_, err = w.svc.ScanPhoto(ctx, w.actor("M001"), c.ID, "not-hex")
 	wantCode(t, err, stock.ENotFound)
 	_, err = w.svc.CountPhoto(ctx, w.actor("C003"), c.ID, doc(shelf...), nil)

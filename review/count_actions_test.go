@@ -1,0 +1,227 @@
+package review_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"pandian/review"
+	"pandian/stock"
+)
+
+// TestCloseFromReport: a manager closes an open count from its report
+// (POST, then 303 to the report with a notice); the button is only there
+// while the count is open and for those who may close it; scans sent
+// after are late and shown in their own section, as are scans outside
+// the count's scope.
+func TestCloseFromReport(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	ctx := context.Background()
+	sup := w.actor("E008")
+	k := w.skus
+	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
+	// A scan of a SKU outside the scope is kept, not counted.
+	counter := w.actor("E010")
+	res, err := w.svc.IngestScans(ctx, counter, c.ID, []stock.ScanInput{{EventID: "oos-1", Code: k[5].barcode, Qty: 4, Bin: "HK-TST-A02", DeviceID: "TC52-E010"}})
+	if err != nil || len(res.Rejected) != 1 {
+		t.Fatalf("out-of-scope scan: %+v %v", res, err)
+	}
+
+	// A counter sees no Close button and may not close.
+	cc := w.client()
+	cc.mustSignIn("E009", w.pins["E009"])
+	r := cc.get("/review/counts/" + c.ID)
+	lacks(t, r.body, `id="close-form"`)
+	if r := cc.post("/review/counts/"+c.ID+"/close", url.Values{"csrf": {csrfOf(t, r.body)}}); r.StatusCode != http.StatusForbidden {
+		t.Errorf("counter close: %d", r.StatusCode)
+	}
+
+	m := w.client()
+	m.lang = "zh-HK"
+	m.mustSignIn("E007", w.pins["E007"])
+	r = m.get("/review/counts/" + c.ID)
+	contains(t, r.body, `id="close-form"`, "結束盤點", "已掃描 1 項（共 2 項）", `id="side-scans"`, "範圍外", k[5].barcode)
+	lacks(t, r.body, `id="approve-form"`)
+	p := m.post("/review/counts/"+c.ID+"/close", url.Values{"csrf": {csrfOf(t, r.body)}})
+	if p.StatusCode != http.StatusSeeOther || !strings.HasSuffix(p.Header.Get("Location"), "/review/counts/"+c.ID+"?done=close") {
+		t.Fatalf("close: %d %q %.300s", p.StatusCode, p.Header.Get("Location"), p.body)
+	}
+	cv, err := w.svc.Count(ctx, sup, c.ID)
+	if err != nil || cv.Status != stock.StatusReview {
+		t.Fatalf("after close: %v %v", cv.Status, err)
+	}
+	r = m.get(p.Header.Get("Location"))
+	contains(t, r.body, "盤點已結束，現為待審核。", `id="approve-form"`)
+	lacks(t, r.body, `id="close-form"`)
+	// A GET of the form's address goes to the report.
+	if g := m.get("/review/counts/" + c.ID + "/close"); g.StatusCode != http.StatusSeeOther {
+		t.Errorf("GET close: %d", g.StatusCode)
+	}
+
+	// A scan after the close is late: kept and listed, not counted.
+	res, err = w.svc.IngestScans(ctx, counter, c.ID, []stock.ScanInput{{EventID: "late-1", Code: k[1].barcode, Qty: 7, Bin: "HK-TST-A01", DeviceID: "TC52-E010"}})
+	if err != nil || len(res.Rejected) != 1 {
+		t.Fatalf("late scan: %+v %v", res, err)
+	}
+	m.lang = "en"
+	r = m.get("/review/counts/" + c.ID + "?lang=en")
+	contains(t, r.body, "Late and out-of-scope scans", "1 scans arrived after the count closed (late) and 1 were outside its scope",
+		`data-event="late-1"`, `data-event="oos-1"`, "曾達珊 Tsang Tat Shan (E010)", ">late<", ">out of scope<")
+	rep, err := w.svc.Report(ctx, sup, c.ID, "sku", stock.ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range rep.Lines {
+		if l.SKU == k[1].sku && l.CountedQty != 0 {
+			t.Errorf("the late scan was counted: %+v", l)
+		}
+	}
+}
+
+// TestBulkReasons: a reason given in bulk to the lines that match a
+// filter (on every page) reaches the review step and the approval; a
+// reason chosen on a line wins over it; the rest stay unknown unless a
+// default is given.
+func TestBulkReasons(t *testing.T) {
+	w := newWorld(t, review.Options{LinesPerPage: 2})
+	id := w.beverageCount()
+	ctx := context.Background()
+	k := w.skus
+	m := w.client()
+	m.mustSignIn("E007", w.pins["E007"])
+	// Lines with a variance: 0 (-3), 1 (+2), 2 (-5), 4 (-1), 6 (-2).
+	r := m.get("/review/counts/" + id)
+	contains(t, r.body, `id="bulk-reason"`, "Reason for all ", " lines with a variance")
+	r = m.get("/review/counts/" + id + "?employee=E009")
+	contains(t, r.body, "Reason for the 2 lines with a variance that match these filters", `name="bulk_filter" value="?employee=E009"`)
+	csrf := csrfOf(t, r.body)
+
+	// Damage for E009's lines (0 and 1), but theft chosen on line 1.
+	form := url.Values{"csrf": {csrf}, "bulk_reason": {"damage"}, "bulk_filter": {"?employee=E009"}, "reason:" + k[1].sku: {"theft"}, "uncounted": {"hold"}}
+	rv := m.post("/review/counts/"+id+"/approve/review", form)
+	if rv.StatusCode != 200 {
+		t.Fatalf("review: %d %.500s", rv.StatusCode, rv.body)
+	}
+	contains(t, rv.body, `id="bulk-reasons"`, "Damage for the lines that match: Employee 麥強卓 Mak Keung Cheuk (E009)", `name="bulk" value="damage?employee=E009"`)
+	p, err := w.svc.PreviewApproval(ctx, w.actor("E007"), id, stock.ApproveInput{Uncounted: "hold",
+		ReasonCodes: map[string]string{k[0].sku: "damage", k[1].sku: "theft"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := fingerprintRE.FindStringSubmatch(rv.body)
+	if fp == nil || fp[1] != p.Fingerprint {
+		t.Fatalf("the review's fingerprint is not the domain's preview with those reasons: %v vs %s", fp, p.Fingerprint)
+	}
+
+	// A second bulk (admin error for the lines that match a search) on
+	// top of the first, carried back by the review's forms; a line's own
+	// reason wins over both.
+	form = url.Values{"csrf": {csrf}, "bulk": {"damage?employee=E009"}, "bulk_reason": {"admin_error"}, "bulk_filter": {"?q=" + url.QueryEscape(k[2].sku)},
+		"reason:" + k[1].sku: {"theft"}, "uncounted": {"hold"}}
+	rv = m.post("/review/counts/"+id+"/approve/review", form)
+	fp = fingerprintRE.FindStringSubmatch(rv.body)
+	if fp == nil {
+		t.Fatalf("no confirm form: %.800s", rv.body)
+	}
+	conf := url.Values{"csrf": {csrf}, "if_match": {fp[1]}, "uncounted": {"hold"}, "reason:" + k[1].sku: {"theft"},
+		"bulk": {"damage?employee=E009", "admin_error?q=" + url.QueryEscape(k[2].sku)}}
+	a := m.post("/review/counts/"+id+"/approve", conf)
+	if a.StatusCode != http.StatusSeeOther {
+		t.Fatalf("approve: %d %.600s", a.StatusCode, a.body)
+	}
+	rep, err := w.svc.Report(ctx, w.actor("E007"), id, "sku", stock.ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{k[0].sku: "damage", k[1].sku: "theft", k[2].sku: "admin_error", k[4].sku: "unknown", k[6].sku: "unknown"}
+	for _, l := range rep.Lines {
+		if r, ok := want[l.SKU]; ok && (l.ReasonCode != r || !l.Posted) {
+			t.Errorf("%s: reason %q posted %v, want %q", l.SKU, l.ReasonCode, l.Posted, r)
+		}
+	}
+
+	// A bad bulk reason is refused in the page's language.
+	id2 := w.beverageCount()
+	r = m.get("/review/counts/" + id2 + "?lang=zh-Hant")
+	bad := m.post("/review/counts/"+id2+"/approve/review", url.Values{"csrf": {csrfOf(t, r.body)}, "bulk_reason": {"stolen"}})
+	msg := regexp.MustCompile(`(?s)<div class="alert error" role="alert" id="error">.*?</div>`).FindString(bad.body)
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, "stolen") || !strings.Contains(msg, "無效") {
+		t.Errorf("bad bulk reason: %d %s", bad.StatusCode, msg)
+	}
+}
+
+// TestRecountExplanation: after a recount, the report says in words why
+// the by-role totals differ from the headline.
+func TestRecountExplanation(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	ctx := context.Background()
+	k := w.skus
+	id := w.countWith([]int{0, 1}, []scan{
+		{who: "E009", sku: 0, qty: k[0].book - 4, bin: "HK-TST-A01"},
+		{who: "E010", sku: 1, qty: k[1].book, bin: "HK-TST-A02"},
+	})
+	m := w.client()
+	m.mustSignIn("E007", w.pins["E007"])
+	lacks(t, m.get("/review/counts/"+id).body, `id="recount-note"`)
+	if _, err := w.svc.OrderRecount(ctx, w.actor("E007"), id, stock.RecountInput{SKUs: []string{k[0].sku}, Assignee: "E011"}); err != nil {
+		t.Fatal(err)
+	}
+	w.post(id, 2, []scan{{who: "E011", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
+	if _, err := w.svc.CloseCount(ctx, w.actor("E008"), id); err != nil {
+		t.Fatal(err)
+	}
+	r := m.get("/review/counts/" + id)
+	contains(t, r.body, `id="recount-note"`, "1 lines were recounted.", "a round that was recounted is charged with the difference",
+		"Here: 3 round results worth")
+	r = m.get("/review/counts/" + id + "?lang=zh-Hant")
+	contains(t, r.body, "1 項曾經重點。", "按職位共 3 個點數結果")
+}
+
+// TestReportCache: the report of a large count is kept for the next pages
+// (said on the page, with its time) and forgotten when the pages act on
+// the count; a small count's is computed every time.
+func TestReportCache(t *testing.T) {
+	w := newWorld(t, review.Options{CacheLines: 10, LinesPerPage: 5})
+	id := w.beverageCount() // the whole beverage category: dozens of lines
+	small := w.client()
+	small.mustSignIn("E007", w.pins["E007"])
+	r := small.get("/review/counts/" + id)
+	lacks(t, r.body, `id="cached"`)
+	r = small.get("/review/counts/" + id + "?page=2")
+	contains(t, r.body, `id="cached"`, "Figures as of")
+	// The list computes the reports of the counts it shows: a large one
+	// is kept for its page.
+	other := w.client()
+	other.mustSignIn("E008", w.pins["E008"])
+	other.get("/review/counts")
+	contains(t, other.get("/review/counts/"+id).body, `id="cached"`)
+	// A scan arriving meanwhile (late) is not in the kept report...
+	ctx := context.Background()
+	if _, err := w.svc.IngestScans(ctx, w.actor("E009"), id, []stock.ScanInput{{EventID: "late-cache", Code: w.skus[0].barcode, Qty: 1, DeviceID: "d"}}); err != nil {
+		t.Fatal(err)
+	}
+	lacks(t, small.get("/review/counts/"+id).body, `id="side-scans"`)
+	// ...until the pages act on the count: a recount ordered through them.
+	p := small.post("/review/counts/"+id+"/recount", url.Values{"csrf": {csrfOf(t, r.body)}, "sku": {w.skus[0].sku}, "assignee": {"E010"}})
+	if p.StatusCode != http.StatusSeeOther {
+		t.Fatalf("recount: %d", p.StatusCode)
+	}
+	r = small.get("/review/counts/" + id)
+	lacks(t, r.body, `id="cached"`)
+	contains(t, r.body, `id="side-scans"`, `data-event="late-cache"`)
+
+	// Below the threshold: never kept.
+	w2 := newWorld(t, review.Options{})
+	id2 := w2.beverageCount()
+	c2 := w2.client()
+	c2.mustSignIn("E007", w2.pins["E007"])
+	c2.get("/review/counts/" + id2)
+	lacks(t, c2.get("/review/counts/"+id2+"?page=2").body, `id="cached"`)
+}
