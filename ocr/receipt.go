@@ -45,19 +45,11 @@ var totalLabels = []struct {
 var notTotal = []string{"小计", "TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
 	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
 
-func isSummary(s string) bool {
-	for _, k := range summaryWords {
-		if strings.Contains(s, k) {
-			return true
-		}
-	}
-	return false
-}
-
-// isSummaryRow is isSummary on a row, also catching a long keyword
-// misread in one letter ("Subtota)", "T0TAL").
+// isSummaryRow reports a row naming a summary word as a word
+// (hasKeywordWord), also catching a long keyword misread in one letter
+// ("Subtota)", "T0TAL").
 func isSummaryRow(r *row) bool {
-	if isSummary(compactUpper(r)) || fuzzyTotal(r) {
+	if hasKeywordWord(r, summaryWords) || fuzzyTotal(r) {
 		return true
 	}
 	for _, w := range r.words {
@@ -66,7 +58,9 @@ func isSummaryRow(r *row) bool {
 			continue
 		}
 		for _, k := range summaryWords {
-			if len(k) >= 5 && len(k) <= 10 && editDistance(u, k) <= 1 {
+			// A word holding the keyword whole ("GROUND", "TENDERLOIN") was
+			// judged by hasKeywordWord: it is not a misreading of it.
+			if len(k) >= 5 && len(k) <= 10 && !strings.Contains(u, k) && editDistance(u, k) <= 1 {
 				return true
 			}
 		}
@@ -357,8 +351,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 	}
 	for i := 0; i < stop; i++ {
 		r := rows[i]
-		s := compactUpper(r)
-		if used[i] || isSummaryRow(r) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+		if used[i] || isSummaryRow(r) || hasKeywordWord(r, contactWords) {
 			continue
 		}
 		it, ok := parseReceiptRow(r, colX, tol, haveCol)

@@ -1,0 +1,91 @@
+package ocr
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Summary keywords were matched anywhere in a row's text with its spaces
+// removed, so an item named "Tenderloin" (TENDER), "Fondue" (DUE),
+// "Ground beef" (ROUND) or "Multipack" (TIP) was taken for a payment or
+// total row and lost. Latin-script keywords now count only as words: a
+// word (or two adjacent words run together, "Item count") that is made
+// of keywords and the glue below ("SUBTOTAL", "TOTALDUE", "TAXES",
+// "Tendered"). CJK keywords have no word boundaries and still match
+// anywhere.
+
+// keywordGlue may join keywords into one word without making it another
+// word.
+var keywordGlue = []string{"SUB", "GRAND", "NET", "S", "ES", "ED", "ING", "SALES", "DUE", "AMT", "PAYABLE", "INCL", "EXCL", "NO", "TIME"}
+
+// hasKeywordWord reports whether row r names one of keys as a word (see
+// above). Keys holding non-ASCII letters match anywhere in the row.
+func hasKeywordWord(r *row, keys []string) bool {
+	var words []string
+	compact := compactUpper(r)
+	for _, k := range keys {
+		if !isASCII(k) && strings.Contains(compact, k) {
+			return true
+		}
+	}
+	for _, w := range r.words {
+		if l := latinLetters(w.Text); l != "" {
+			words = append(words, l)
+		}
+	}
+	for i, w := range words {
+		if madeOfKeywords(w, keys) || i+1 < len(words) && madeOfKeywords(w+words[i+1], keys) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
+}
+
+// latinLetters is the ASCII letters of a word, upper case.
+func latinLetters(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// madeOfKeywords reports whether w is a sequence of keys and glue pieces
+// with at least one key.
+func madeOfKeywords(w string, keys []string) bool {
+	// reach[i]: 0 not reachable, 1 reachable with glue only, 2 with a key.
+	reach := make([]int8, len(w)+1)
+	reach[0] = 1
+	for i := 0; i < len(w); i++ {
+		if reach[i] == 0 {
+			continue
+		}
+		for _, k := range keys {
+			k = strings.TrimRight(k, ".")
+			if k != "" && isASCII(k) && strings.HasPrefix(w[i:], k) {
+				reach[i+len(k)] = 2
+			}
+		}
+		for _, g := range keywordGlue {
+			if strings.HasPrefix(w[i:], g) && reach[i+len(g)] < reach[i] {
+				reach[i+len(g)] = reach[i]
+			}
+		}
+	}
+	return reach[len(w)] == 2
+}
+
+// contactWords mark a row of the letterhead or the header (telephone,
+// date), not an item.
+var contactWords = []string{"TEL", "TELEPHONE", "PHONE", "DATE", "日期", "電話"}
