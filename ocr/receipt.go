@@ -594,6 +594,9 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 		case s.hasSub && len(s.taxes) == 0:
 			return s.subtotal, 0.3, true
 		case s.hasCash && s.hasChange && s.cash >= s.change:
+			if v, ok := derivedTotal(s, lineSum, haveLines); ok {
+				return v, 0.9, true
+			}
 			return s.cash - s.change, 0.3, true
 		}
 		return 0, 0, false
@@ -623,6 +626,12 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	}
 	if conf != nil {
 		return conf.v, 0.95, true
+	}
+	if v, ok := derivedTotal(s, lineSum, haveLines); ok {
+		// No labelled total is confirmed (its amount misread, or the
+		// label read next to another row's amount) but two independent
+		// sums agree on the amount payable.
+		return v, 0.9, true
 	}
 	best := s.totals[0]
 	for _, c := range s.totals[1:] {
@@ -659,6 +668,9 @@ func extractReceipt(pages []*Page, doc *Document) {
 		sum.taxes = append(sum.taxes, s.taxes...)
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
+		}
+		if s.hasCash && s.hasChange && !sum.hasCash {
+			sum.cash, sum.change, sum.hasCash, sum.hasChange = s.cash, s.change, true, true
 		}
 	}
 	var lineSum int64

@@ -89,3 +89,31 @@ func madeOfKeywords(w string, keys []string) bool {
 // contactWords mark a row of the letterhead or the header (telephone,
 // date), not an item.
 var contactWords = []string{"TEL", "TELEPHONE", "PHONE", "DATE", "日期", "電話"}
+
+// derivedTotal is the amount payable when two independent sums agree on
+// it: the cash tendered less the change against the subtotal or the
+// lines' sum, with or without the taxes and adjustments. Neither sum
+// alone is trusted (a misread cash amount, a line missed).
+func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
+	if !s.hasCash || !s.hasChange || s.cash <= s.change || s.change == 0 {
+		return 0, false
+	}
+	paid := s.cash - s.change
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	var sums []int64
+	if s.hasSub {
+		sums = append(sums, s.subtotal, s.subtotal+tax)
+	}
+	if haveLines {
+		sums = append(sums, lineSum, lineSum+tax)
+	}
+	for _, v := range sums {
+		if v == paid {
+			return paid, true
+		}
+	}
+	return 0, false
+}

@@ -44,3 +44,33 @@ func TestSummaryKeywordsAsWords(t *testing.T) {
 		t.Errorf("subtotal %q, line %+v: the lines add up to the subtotal", doc.Header.Subtotal, doc.Lines[1])
 	}
 }
+
+// A total whose amount was misread ("Total 14:25") and whose label was
+// paired with the cash line below: the cash less the change agrees with
+// the subtotal and the taxes, and that sum is the total, confirmed.
+func TestCashLessChangeConfirmsTotal(t *testing.T) {
+	p := receiptPage(
+		line(20, "CHIPOTLE"),
+		right(160, "Carnitas", "Bowl", "8.27"),
+		right(190, "Guacamole", "2.07"),
+		right(230, "Subtotal", "10.34"),
+		right(260, "Tax", "0,92"),
+		right(290, "Round", "-0.01"),
+		line(320, "TAKE", "OUT", "Total", "14:25"),
+		right(350, "Cash", "20.00"),
+		right(380, "Change", "8.75"),
+	)
+	doc := Extract([]*Page{p})
+	if doc.Header.Total != "11.25" || doc.Header.Confidence["total"] < 0.9 {
+		t.Fatalf("total %q (confidence %.2f), want 11.25 confirmed", doc.Header.Total, doc.Header.Confidence["total"])
+	}
+	// One sum alone is no confirmation: without the subtotal and the
+	// lines agreeing, cash less change stays a guess.
+	s := summary{cash: 2000, change: 875, hasCash: true, hasChange: true, subtotal: 1500, hasSub: true}
+	if _, ok := derivedTotal(s, 1034, true); ok {
+		t.Error("derivedTotal confirmed 11.25 with nothing agreeing")
+	}
+	if v, ok := derivedTotal(s, 1125, true); !ok || v != 1125 {
+		t.Errorf("derivedTotal = %d %v, want 1125 (the lines agree)", v, ok)
+	}
+}
