@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"pandian/ocr/realtruth"
@@ -71,5 +72,31 @@ func BenchmarkDebugRealCompare(b *testing.B) {
 			fmt.Printf("%-8s P %.3f R %.3f F1 %.3f (%d/%d got %d) total %d/%d date %d/%d supplier %d/%d\n", x.n, s.Precision(), s.Recall(), s.F1(), s.Right, s.Truth, s.Got,
 				x.t.Totals, x.t.TotalDocs, x.t.Dates, x.t.DateDocs, x.t.Suppliers, x.t.SupplierDocs)
 		}
+	}
+}
+
+// BenchmarkDebugRealCacheScale is BenchmarkDebugRealCache with the pages
+// scaled to the line height in OCR_LINE_HEIGHT (instead of
+// defaultPrep's), to compare readings at another scale. A development aid.
+func BenchmarkDebugRealCacheScale(b *testing.B) {
+	dir := os.Getenv("OCR_REAL_CACHE")
+	lh, _ := strconv.Atoi(os.Getenv("OCR_LINE_HEIGHT"))
+	if dir == "" || lh <= 0 {
+		b.Skip("OCR_REAL_CACHE and OCR_LINE_HEIGHT not set")
+	}
+	saved := defaultPrep
+	defer func() { defaultPrep = saved }()
+	defaultPrep.lineHeight = lh
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	e, err := NewEngine(Options{Workers: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	docs := debugRealDocs(b)
+	for b.Loop() {
+		realCache(b, e, docs, dir)
 	}
 }

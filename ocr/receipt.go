@@ -113,6 +113,8 @@ func classify(r *row) []rtok {
 		t := rtok{s: s, w: w}
 		if v, ok := parseMoney(s); ok {
 			t.money, t.cents = true, v
+		} else if v, ok := parseMoney(trimSpeck(s)); ok {
+			t.s, t.money, t.cents = trimSpeck(s), true, v
 		} else if allDigits(s) && len(s) <= 4 {
 			t.int = true
 		}
@@ -173,6 +175,9 @@ type receiptItem struct {
 	amountTxt string // the amount as read, for repairs the total confirms
 	unit      string
 	continued bool // description taken from the row above
+	// fromPrice: the amount was misread and is taken from the unit price
+	// it repeats (repeatPrice).
+	fromPrice bool
 }
 
 func hasLetters(s string) bool {
@@ -195,7 +200,7 @@ func letterCount(s string) int {
 // the description to their left. ok is false for rows without an amount
 // in the column.
 func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
-	toks := classify(r)
+	toks, fromPrice := repeatPrice(classify(r))
 	ai := -1
 	for i, skipped := len(toks)-1, 0; i >= 0 && skipped <= 3; i, skipped = i-1, skipped+1 {
 		if toks[i].money {
@@ -218,7 +223,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
 		return nil, false
 	}
-	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, fromPrice: fromPrice && ai == len(toks)-1}
 	// Numbers before the amount, right to left, until the description.
 	j := ai - 1
 	var nums []rtok
@@ -681,6 +686,11 @@ func extractReceipt(pages []*Page, doc *Document) {
 	lineSum = 0
 	for i, it := range items {
 		l := receiptLine(it)
+		if it.fromPrice {
+			l.Problems = append(l.Problems, "amount misread: taken from the unit price it repeats")
+			l.Confidence = min(l.Confidence, 0.7)
+			l.Fields.Amount = min(l.Fields.Amount, 0.7)
+		}
 		if repaired[i] {
 			l.Problems = append(l.Problems, "amount repaired: the total confirms it")
 		}

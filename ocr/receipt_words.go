@@ -117,3 +117,45 @@ func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
 	}
 	return 0, false
 }
+
+// trimSpeck removes one speck read as a period or comma after an amount
+// ("0.00.", "12.50,").
+func trimSpeck(s string) string {
+	if len(s) > 4 && (s[len(s)-1] == '.' || s[len(s)-1] == ',') {
+		return s[:len(s)-1]
+	}
+	return s
+}
+
+// repeatPrice repairs a row's last word when it is a misreading of the
+// amount just before it, the unit price of a quantity-one line repeated
+// in the amount column ("9.19 9-19", "8.75 8,7"): no letters, at least
+// two digits, and its digits the price's digits or their start. The
+// price's reading stands for the amount (the line is flagged); ok reports
+// a repair.
+func repeatPrice(toks []rtok) ([]rtok, bool) {
+	n := len(toks)
+	if n < 2 || toks[n-1].money || !toks[n-2].money || toks[n-2].cents <= 0 {
+		return toks, false
+	}
+	last := toks[n-1].s
+	if hasLetters(last) || len(last) > len(toks[n-2].s)+1 {
+		return toks, false
+	}
+	digits := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	d, p := digits(last), digits(toks[n-2].s)
+	if len(d) < 2 || len(d) < len(p)-1 || !strings.HasPrefix(p, d) || !strings.ContainsAny(last, ".,-:;") {
+		return toks, false
+	}
+	out := append([]rtok(nil), toks...)
+	out[n-1].s, out[n-1].money, out[n-1].cents, out[n-1].int = toks[n-2].s, true, toks[n-2].cents, false
+	return out, true
+}

@@ -74,3 +74,72 @@ func TestCashLessChangeConfirmsTotal(t *testing.T) {
 		t.Errorf("derivedTotal = %d %v, want 1125 (the lines agree)", v, ok)
 	}
 }
+
+// A speck after an amount ("0.00.") does not hide it.
+func TestSpeckAfterAmount(t *testing.T) {
+	p := receiptPage(
+		line(20, "ALL", "SEASONS", "CAR", "WASH"),
+		right(160, "1", "Owners", "Wash", "0.00."),
+		right(190, "Wax", "12.50,"),
+		right(230, "Subtotal", "12.50"),
+		right(260, "Total", "12.50"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 2 || doc.Lines[0].Amount != "0.00" || doc.Lines[1].Amount != "12.50" {
+		t.Fatalf("lines = %+v", doc.Lines)
+	}
+	if doc.Header.Total != "12.50" {
+		t.Errorf("total %q", doc.Header.Total)
+	}
+}
+
+// The amount column repeating a quantity-one line's unit price, misread
+// ("9-19" for 9.19, "8,7" for 8.75), is taken from the price and flagged;
+// a last word that is not the price's reading is not.
+func TestGarbledRepeatedPrice(t *testing.T) {
+	p := receiptPage(
+		line(20, "WINDMILL", "FAMILY", "RESTAURANT"),
+		right(160, "1", "SOFT", "DRINK", "2.09", "2.09"),
+		right(190, "9.19", "9-19"),
+		line(210, "1", "HOT", "TURK", "SAND/MP"),
+		right(240, "8.75", "8,7"),
+		line(260, "1", "CRAB", "CAKE", "SND/FF"),
+		right(300, "Sub", "Total", "20.03"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 3 {
+		t.Fatalf("lines = %+v", doc.Lines)
+	}
+	for i, w := range []struct{ desc, amount string }{{"SOFT DRINK", "2.09"}, {"HOT TURK SAND/MP", "9.19"}, {"CRAB CAKE SND/FF", "8.75"}} {
+		l := doc.Lines[i]
+		if l.Description != w.desc || l.Amount != w.amount || l.Qty != 1 {
+			t.Errorf("line %d = %q %s qty %d, want %q %s qty 1", i, l.Description, l.Amount, l.Qty, w.desc, w.amount)
+		}
+	}
+	// The subtotal confirms the repairs; the repair is still recorded.
+	if len(doc.Lines[1].Problems) == 0 || doc.Lines[1].NeedsReview {
+		t.Errorf("repaired line: %+v", doc.Lines[1])
+	}
+	// Unconfirmed by the sum, the repaired line goes to review.
+	p.Words = p.Words[:len(p.Words)-3]
+	p.Words = append(p.Words, right(300, "Sub", "Total", "21.03")...)
+	doc = Extract([]*Page{p})
+	if len(doc.Lines) != 3 || !doc.Lines[1].NeedsReview {
+		t.Errorf("unconfirmed repair not flagged: %+v", doc.Lines)
+	}
+	for _, c := range []struct {
+		words []string
+		ok    bool
+	}{
+		{[]string{"9.19", "9-19"}, true},
+		{[]string{"8.75", "8,7"}, true},
+		{[]string{"9.19", "7-42"}, false}, // other digits: another amount
+		{[]string{"9.19", "919"}, false},  // no separator: a quantity or a code
+		{[]string{"9.19", "9-1A"}, false},
+	} {
+		_, ok := repeatPrice(classify(groupRows(line(100, c.words...))[0]))
+		if ok != c.ok {
+			t.Errorf("repeatPrice(%q) = %v, want %v", c.words, ok, c.ok)
+		}
+	}
+}
