@@ -663,7 +663,7 @@ func extractReceipt(pages []*Page, doc *Document) {
 		if p == nil {
 			continue
 		}
-		rows := groupRows(p.Words)
+		rows := groupRows(wholeUnitWords(p.Words))
 		its, discs := receiptLines(rows, p.Width)
 		items = append(items, its...)
 		s := readSummary(rows)

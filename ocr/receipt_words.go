@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -158,4 +159,37 @@ func repeatPrice(toks []rtok) ([]rtok, bool) {
 	out := append([]rtok(nil), toks...)
 	out[n-1].s, out[n-1].money, out[n-1].cents, out[n-1].int = toks[n-2].s, true, toks[n-2].cents, false
 	return out, true
+}
+
+// reWholeUnits is an amount printed without decimals in thousands groups
+// ("25.000", "Rp 125,000", "¥1,200"): currencies without cents.
+var reWholeUnits = regexp.MustCompile(`^(?:[A-Za-z]{1,3}\.?|[$€£¥￥₫₩])?(\d{1,3}(?:[.,]\d{3})+)$`)
+
+// wholeUnitWords rewrites a page's amounts printed in whole currency units
+// as amounts with two decimals ("25.000" -> "25000.00") when the page
+// prints no amount with decimals at all and at least two grouped amounts:
+// a currency without cents (rupiah, dong, yen, won). Pages with any
+// two-decimal amount are returned unchanged.
+func wholeUnitWords(words []Word) []Word {
+	grouped := 0
+	for _, w := range words {
+		s := cleanWord(w.Text)
+		if _, ok := parseMoney(s); ok {
+			return words
+		}
+		if reWholeUnits.MatchString(s) {
+			grouped++
+		}
+	}
+	if grouped < 2 {
+		return words
+	}
+	out := make([]Word, len(words))
+	copy(out, words)
+	for i, w := range out {
+		if m := reWholeUnits.FindStringSubmatch(cleanWord(w.Text)); m != nil {
+			out[i].Text = strings.NewReplacer(".", "", ",", "").Replace(m[1]) + ".00"
+		}
+	}
+	return out
 }

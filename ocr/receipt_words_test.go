@@ -143,3 +143,28 @@ func TestGarbledRepeatedPrice(t *testing.T) {
 		}
 	}
 }
+
+// A receipt in a currency without cents prints amounts in thousands
+// groups and no decimals; they are read as whole units. One two-decimal
+// amount on the page keeps "25.000" what it is (not money).
+func TestWholeUnitAmounts(t *testing.T) {
+	p := receiptPage(
+		line(20, "WARUNG", "SARI", "RASA"),
+		right(160, "Nasi", "Goreng", "25.000"),
+		right(190, "2", "Es", "Teh", "10.000"),
+		right(230, "TOTAL", "Rp35.000"),
+	)
+	doc := Extract([]*Page{p})
+	if len(doc.Lines) != 2 || doc.Lines[0].Amount != "25000.00" || doc.Lines[1].Amount != "10000.00" || doc.Lines[1].Qty != 2 {
+		t.Fatalf("lines = %+v", doc.Lines)
+	}
+	if doc.Header.Total != "35000.00" || doc.Lines[0].NeedsReview {
+		t.Errorf("total %q, line %+v", doc.Header.Total, doc.Lines[0])
+	}
+	ws := wholeUnitWords(append(line(20, "Tomatoes", "1.200", "kg"), line(50, "Apples", "1.000", "3.50")...))
+	for _, w := range ws {
+		if w.Text == "1200.00" || w.Text == "1000.00" {
+			t.Errorf("rewrote %q on a page with decimals", w.Text)
+		}
+	}
+}
