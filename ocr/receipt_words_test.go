@@ -168,3 +168,17 @@ func TestWholeUnitAmounts(t *testing.T) {
 		}
 	}
 }
+
+// "1,128,00": comma thousands with the decimal point misread as a comma.
+func TestSeparatorMisreadComma(t *testing.T) {
+	for s, want := range map[string]int64{"1,128,00": 112800, "12,345,67": 1234567, "HK$1,128,00": 112800, "1.128,00": 112800, "12,50": 1250} {
+		if got, ok := parseMoney(s); !ok || got != want {
+			t.Errorf("parseMoney(%q) = %d %v, want %d", s, got, ok, want)
+		}
+	}
+	for _, s := range []string{"1,12,00", "1,128.5,00", "11,28,00"} {
+		if v, ok := parseMoney(s); ok {
+			t.Errorf("parseMoney(%q) = %d, want no amount", s, v)
+		}
+	}
+}
