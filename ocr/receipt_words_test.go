@@ -182,3 +182,24 @@ func TestSeparatorMisreadComma(t *testing.T) {
 		}
 	}
 }
+
+// A date with letters read for digits is read when no date reads as
+// printed, with a low confidence.
+func TestNoisyDate(t *testing.T) {
+	for s, want := range map[string]string{"Date:O2/08/2016": "2016-08-02", "l2/O5/2O17 13:45": "2017-05-12", "@8/10/2017": "2017-10-08", "25-O3-2018.": "2018-03-25"} {
+		d, ok := noisyDate(s)
+		if !ok || d.iso != want {
+			t.Errorf("noisyDate(%q) = %q %v, want %s", s, d.iso, ok, want)
+		}
+	}
+	for _, s := range []string{"Tel 905-303-6621", "SOLD/BY/ME", "Table: 0051", "Oxnard, CA"} {
+		if d, ok := noisyDate(s); ok {
+			t.Errorf("noisyDate(%q) = %q, want no date", s, d.iso)
+		}
+	}
+	p := receiptPage(line(20, "PJ'S", "PET", "EXPRESS"), line(60, "Date:", "O2/08/2016"), right(160, "Dog", "Food", "49.99"))
+	doc := Extract([]*Page{p})
+	if doc.Header.Date != "2016-08-02" || doc.Header.Confidence["date"] > 0.5 {
+		t.Errorf("date %q (confidence %.2f), want 2016-08-02 unconfirmed", doc.Header.Date, doc.Header.Confidence["date"])
+	}
+}
