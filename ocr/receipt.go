@@ -481,6 +481,9 @@ type totalCand struct {
 	v    int64
 	rank int
 	row  int
+	// check: read through a repair (pointMisread), kept only when a sum
+	// confirms it.
+	check bool
 }
 
 // rowAmount is the last amount of a row or, when the row holds only the
@@ -572,16 +575,18 @@ func readSummary(rows []*row) summary {
 		if fuzzyTotal(r) {
 			// "Tota)", "T0TAL": the label misread in one letter.
 			if v, ok := rowAmount(rows, i); ok {
-				s.totals = append(s.totals, totalCand{abs64(v), 2, i})
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i})
 			}
+			s.totals = append(s.totals, pointMisread(r, 2, i)...)
 			continue
 		}
 		for _, tl := range totalLabels {
 			if strings.Contains(u, tl.label) {
 				// "( 47.70)": brackets round a total are decoration.
 				if v, ok := rowAmount(rows, i); ok {
-					s.totals = append(s.totals, totalCand{abs64(v), tl.rank, i})
+					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i})
 				}
+				s.totals = append(s.totals, pointMisread(r, tl.rank, i)...)
 				break
 			}
 		}
@@ -638,11 +643,17 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 		// sums agree on the amount payable.
 		return v, 0.9, true
 	}
-	best := s.totals[0]
-	for _, c := range s.totals[1:] {
-		if better(c, best) {
-			best = c
+	var best *totalCand
+	for i, c := range s.totals {
+		if !c.check && (best == nil || better(c, *best)) {
+			best = &s.totals[i]
 		}
+	}
+	if best == nil {
+		// Only repaired readings, none confirmed: as if no total were
+		// labelled.
+		s.totals = nil
+		return chooseTotal(s, lineSum, haveLines)
 	}
 	return best.v, 0.6, true
 }

@@ -193,3 +193,27 @@ func wholeUnitWords(words []Word) []Word {
 	}
 	return out
 }
+
+// rePointMisread is an amount whose decimal point was read as a hyphen,
+// a colon or a space-free dash ("47-70", "11:25").
+var rePointMisread = regexp.MustCompile(`^(\d{1,6})[-:–—](\d{2})$`)
+
+// pointMisread reads the last word of a total row as an amount with its
+// decimal point misread ("Total 47-70"). The candidate counts only when a
+// sum confirms it (chooseTotal), as a time or a reference could read the
+// same.
+func pointMisread(r *row, rank, i int) []totalCand {
+	toks := classify(r)
+	if len(toks) == 0 || toks[len(toks)-1].money {
+		return nil
+	}
+	m := rePointMisread.FindStringSubmatch(toks[len(toks)-1].s)
+	if m == nil {
+		return nil
+	}
+	v, ok := parseMoney(m[1] + "." + m[2])
+	if !ok {
+		return nil
+	}
+	return []totalCand{{v: v, rank: rank, row: i, check: true}}
+}

@@ -203,3 +203,24 @@ func TestNoisyDate(t *testing.T) {
 		t.Errorf("date %q (confidence %.2f), want 2016-08-02 unconfirmed", doc.Header.Date, doc.Header.Confidence["date"])
 	}
 }
+
+// A total whose decimal point was read as a hyphen ("Total 47-70") is
+// taken when the lines confirm it, never on its own.
+func TestTotalPointMisread(t *testing.T) {
+	page := func(total string) *Page {
+		return receiptPage(
+			line(20, "KEDAI", "RUNCIT", "SDN", "BHD"),
+			right(160, "Sugar", "1kg", "2.90"),
+			right(190, "Flour", "44.80"),
+			line(230, "Total", "Amt:", total),
+		)
+	}
+	doc := Extract([]*Page{page("47-70")})
+	if doc.Header.Total != "47.70" || doc.Header.Confidence["total"] < 0.9 {
+		t.Errorf("total %q (%.2f), want 47.70 confirmed by the lines", doc.Header.Total, doc.Header.Confidence["total"])
+	}
+	doc = Extract([]*Page{page("12:30")})
+	if doc.Header.Total == "12.30" {
+		t.Errorf("total %q read from a time no sum confirms", doc.Header.Total)
+	}
+}
