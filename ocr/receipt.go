@@ -591,6 +591,7 @@ func readSummary(rows []*row) summary {
 			}
 		}
 	}
+	tenderAboveChange(rows, &s)
 	return s
 }
 

@@ -217,3 +217,39 @@ func pointMisread(r *row, rank, i int) []totalCand {
 	}
 	return []totalCand{{v: v, rank: rank, row: i, check: true}}
 }
+
+// tenderAboveChange reads the amount tendered when its label was misread
+// ("Gash $10.00" over "Change $4.36"): receipts print the payment just
+// above the change, so the row above the change row, holding one amount
+// not less than the change and at most a short label (its own row when
+// printed a little higher) naming no total, tax or other summary word, is
+// the payment. Used only when no cash or tender
+// row was read.
+func tenderAboveChange(rows []*row, s *summary) {
+	if s.hasCash || !s.hasChange {
+		return
+	}
+	for i, r := range rows {
+		u := compactUpper(r)
+		if !strings.Contains(u, "CHANGE") && !strings.Contains(u, "找續") && !strings.Contains(u, "找零") {
+			continue
+		}
+		if i == 0 {
+			return
+		}
+		above := rows[i-1]
+		toks := classify(above)
+		if len(toks) < 1 || len(toks) > 3 || !toks[len(toks)-1].money || isSummaryRow(above) {
+			return
+		}
+		for _, t := range toks[:len(toks)-1] {
+			if t.money || !hasLetters(t.s) {
+				return
+			}
+		}
+		if v := abs64(toks[len(toks)-1].cents); v >= s.change && v > 0 {
+			s.cash, s.hasCash = v, true
+		}
+		return
+	}
+}

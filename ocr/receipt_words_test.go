@@ -224,3 +224,30 @@ func TestTotalPointMisread(t *testing.T) {
 		t.Errorf("total %q read from a time no sum confirms", doc.Header.Total)
 	}
 }
+
+// The payment printed just above the change, its label misread ("Gash"
+// on a row of its own), gives the total as cash less change when no
+// total is labelled; a total or tax row above the change is no payment.
+func TestTenderAboveChange(t *testing.T) {
+	rows := func(above ...[]Word) []*row {
+		ws := append(line(20, "PJ'S", "PET", "EXPRESS"), right(160, "Dog", "Food", "49.99")...)
+		for _, a := range above {
+			ws = append(ws, a...)
+		}
+		ws = append(ws, right(300, "Change", "$4.36")...)
+		return groupRows(ws)
+	}
+	s := readSummary(rows(line(230, "Gash"), right(260, "$10.00")))
+	if !s.hasCash || s.cash != 1000 {
+		t.Fatalf("summary %+v: want the payment 10.00", s)
+	}
+	if v, _, ok := chooseTotal(s, 4999, true); !ok || v != 564 {
+		t.Errorf("total %d %v, want 5.64 (cash less change)", v, ok)
+	}
+	for _, above := range [][]Word{right(260, "HST", "$4.99"), right(260, "Total", "$10.00"), right(260, "$1.00")} {
+		s := readSummary(rows(above))
+		if s.cash == 1000 || s.cash == 499 || s.cash == 100 {
+			t.Errorf("above %q: payment %d read", above[0].Text, s.cash)
+		}
+	}
+}
