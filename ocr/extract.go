@@ -94,6 +94,9 @@ func Extract(pages []*Page) *Document {
 		if ps.hasSub && !labelled.hasSub {
 			labelled.subtotal, labelled.hasSub = ps.subtotal, true
 		}
+		if ps.hasCash && ps.hasChange && !labelled.hasCash {
+			labelled.cash, labelled.change, labelled.hasCash, labelled.hasChange = ps.cash, ps.change, true, true
+		}
 		maxNums := 3
 		if hasDiscCol {
 			maxNums = 4

@@ -124,6 +124,16 @@ func readHeader(h *Header, rows, all []*row) {
 		}
 	}
 	if h.Date == "" {
+		// Letters read for digits ("O2/08/2016"): unconfirmed.
+		for _, r := range all {
+			if d, ok := noisyDate(r.text()); ok {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.3
+				break
+			}
+		}
+	}
+	if h.Date == "" {
 		// Only an implausible date (a year misread into the future): it is
 		// kept, with a confidence that sends it to review.
 		for _, r := range all {

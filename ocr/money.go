@@ -102,6 +102,11 @@ func parseMoney(s string) (int64, bool) {
 	thou := byte(',')
 	if sep == ',' {
 		thou = '.'
+		if strings.Contains(intPart, ",") && !strings.Contains(intPart, ".") {
+			// "1,128,00": comma thousands, the decimal point misread as a
+			// comma (the groups of three are checked below).
+			thou = ','
+		}
 	}
 	if strings.ContainsAny(intPart, string(thou)+"'") {
 		groups := strings.FieldsFunc(intPart, func(r rune) bool { return r == rune(thou) || r == '\'' })

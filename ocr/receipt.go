@@ -45,19 +45,11 @@ var totalLabels = []struct {
 var notTotal = []string{"小计", "TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL", "SUB-TOTAL", "SUBTTL", "小計", "TOTALTAX", "TAXTOTAL", "TOTALQTY", "TOTALITEM", "TOTALSAV",
 	"TOTALDISC", "TOTALNUMBER", "TOTALQUANTITY", "ITEMS", "QTY", "CHANGE", "TENDER", "CASH", "EXCL", "GSTSUMMARY", "TAXABLE", "ROUND", "POINTS"}
 
-func isSummary(s string) bool {
-	for _, k := range summaryWords {
-		if strings.Contains(s, k) {
-			return true
-		}
-	}
-	return false
-}
-
-// isSummaryRow is isSummary on a row, also catching a long keyword
-// misread in one letter ("Subtota)", "T0TAL").
+// isSummaryRow reports a row naming a summary word as a word
+// (hasKeywordWord), also catching a long keyword misread in one letter
+// ("Subtota)", "T0TAL").
 func isSummaryRow(r *row) bool {
-	if isSummary(compactUpper(r)) || fuzzyTotal(r) {
+	if hasKeywordWord(r, summaryWords) || fuzzyTotal(r) {
 		return true
 	}
 	for _, w := range r.words {
@@ -66,7 +58,9 @@ func isSummaryRow(r *row) bool {
 			continue
 		}
 		for _, k := range summaryWords {
-			if len(k) >= 5 && len(k) <= 10 && editDistance(u, k) <= 1 {
+			// A word holding the keyword whole ("GROUND", "TENDERLOIN") was
+			// judged by hasKeywordWord: it is not a misreading of it.
+			if len(k) >= 5 && len(k) <= 10 && !strings.Contains(u, k) && editDistance(u, k) <= 1 {
 				return true
 			}
 		}
@@ -119,6 +113,8 @@ func classify(r *row) []rtok {
 		t := rtok{s: s, w: w}
 		if v, ok := parseMoney(s); ok {
 			t.money, t.cents = true, v
+		} else if v, ok := parseMoney(trimSpeck(s)); ok {
+			t.s, t.money, t.cents = trimSpeck(s), true, v
 		} else if allDigits(s) && len(s) <= 4 {
 			t.int = true
 		}
@@ -179,6 +175,9 @@ type receiptItem struct {
 	amountTxt string // the amount as read, for repairs the total confirms
 	unit      string
 	continued bool // description taken from the row above
+	// fromPrice: the amount was misread and is taken from the unit price
+	// it repeats (repeatPrice).
+	fromPrice bool
 }
 
 func hasLetters(s string) bool {
@@ -201,7 +200,7 @@ func letterCount(s string) int {
 // the description to their left. ok is false for rows without an amount
 // in the column.
 func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
-	toks := classify(r)
+	toks, fromPrice := repeatPrice(classify(r))
 	ai := -1
 	for i, skipped := len(toks)-1, 0; i >= 0 && skipped <= 3; i, skipped = i-1, skipped+1 {
 		if toks[i].money {
@@ -224,7 +223,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
 		return nil, false
 	}
-	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, fromPrice: fromPrice && ai == len(toks)-1}
 	// Numbers before the amount, right to left, until the description.
 	j := ai - 1
 	var nums []rtok
@@ -357,8 +356,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 	}
 	for i := 0; i < stop; i++ {
 		r := rows[i]
-		s := compactUpper(r)
-		if used[i] || isSummaryRow(r) || strings.Contains(s, "TEL") || strings.Contains(s, "PHONE") || strings.Contains(s, "DATE") || strings.Contains(s, "日期") || strings.Contains(s, "電話") {
+		if used[i] || isSummaryRow(r) || hasKeywordWord(r, contactWords) {
 			continue
 		}
 		it, ok := parseReceiptRow(r, colX, tol, haveCol)
@@ -483,6 +481,9 @@ type totalCand struct {
 	v    int64
 	rank int
 	row  int
+	// check: read through a repair (pointMisread), kept only when a sum
+	// confirms it.
+	check bool
 }
 
 // rowAmount is the last amount of a row or, when the row holds only the
@@ -574,20 +575,23 @@ func readSummary(rows []*row) summary {
 		if fuzzyTotal(r) {
 			// "Tota)", "T0TAL": the label misread in one letter.
 			if v, ok := rowAmount(rows, i); ok {
-				s.totals = append(s.totals, totalCand{abs64(v), 2, i})
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i})
 			}
+			s.totals = append(s.totals, pointMisread(r, 2, i)...)
 			continue
 		}
 		for _, tl := range totalLabels {
 			if strings.Contains(u, tl.label) {
 				// "( 47.70)": brackets round a total are decoration.
 				if v, ok := rowAmount(rows, i); ok {
-					s.totals = append(s.totals, totalCand{abs64(v), tl.rank, i})
+					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i})
 				}
+				s.totals = append(s.totals, pointMisread(r, tl.rank, i)...)
 				break
 			}
 		}
 	}
+	tenderAboveChange(rows, &s)
 	return s
 }
 
@@ -601,6 +605,9 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 		case s.hasSub && len(s.taxes) == 0:
 			return s.subtotal, 0.3, true
 		case s.hasCash && s.hasChange && s.cash >= s.change:
+			if v, ok := derivedTotal(s, lineSum, haveLines); ok {
+				return v, 0.9, true
+			}
 			return s.cash - s.change, 0.3, true
 		}
 		return 0, 0, false
@@ -631,11 +638,23 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if conf != nil {
 		return conf.v, 0.95, true
 	}
-	best := s.totals[0]
-	for _, c := range s.totals[1:] {
-		if better(c, best) {
-			best = c
+	if v, ok := derivedTotal(s, lineSum, haveLines); ok {
+		// No labelled total is confirmed (its amount misread, or the
+		// label read next to another row's amount) but two independent
+		// sums agree on the amount payable.
+		return v, 0.9, true
+	}
+	var best *totalCand
+	for i, c := range s.totals {
+		if !c.check && (best == nil || better(c, *best)) {
+			best = &s.totals[i]
 		}
+	}
+	if best == nil {
+		// Only repaired readings, none confirmed: as if no total were
+		// labelled.
+		s.totals = nil
+		return chooseTotal(s, lineSum, haveLines)
 	}
 	return best.v, 0.6, true
 }
@@ -656,7 +675,7 @@ func extractReceipt(pages []*Page, doc *Document) {
 		if p == nil {
 			continue
 		}
-		rows := groupRows(p.Words)
+		rows := groupRows(wholeUnitWords(p.Words))
 		its, discs := receiptLines(rows, p.Width)
 		items = append(items, its...)
 		s := readSummary(rows)
@@ -667,6 +686,9 @@ func extractReceipt(pages []*Page, doc *Document) {
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}
+		if s.hasCash && s.hasChange && !sum.hasCash {
+			sum.cash, sum.change, sum.hasCash, sum.hasChange = s.cash, s.change, true, true
+		}
 	}
 	var lineSum int64
 	for _, it := range items {
@@ -676,6 +698,11 @@ func extractReceipt(pages []*Page, doc *Document) {
 	lineSum = 0
 	for i, it := range items {
 		l := receiptLine(it)
+		if it.fromPrice {
+			l.Problems = append(l.Problems, "amount misread: taken from the unit price it repeats")
+			l.Confidence = min(l.Confidence, 0.7)
+			l.Fields.Amount = min(l.Fields.Amount, 0.7)
+		}
 		if repaired[i] {
 			l.Problems = append(l.Problems, "amount repaired: the total confirms it")
 		}
