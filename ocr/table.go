@@ -190,6 +190,7 @@ type tableRow struct {
 	r      *row
 	desc   []string
 	code   string
+	codeW  Word // the code's word (its confidence and second reading)
 	unit   string
 	nums   map[colKind]string
 	hasNum bool
@@ -232,10 +233,21 @@ func splitRow(r *row, cols []tableCol) tableRow {
 		}
 		return bc, bd, found
 	}
+	// The table's extent: specks and the page's edge left of the first
+	// title or right of the last (the background, a stamp's rim) are not
+	// the row's words.
+	lo, hi := cols[0].left, cols[0].right
+	for _, c := range cols {
+		lo, hi = min(lo, c.left), max(hi, c.right)
+	}
 	for i, w := range words {
-		s := cleanWord(w.Text)
+		s := strings.TrimRight(cleanWord(w.Text), "°º")
 		texts[i] = s
 		if s == "" || isCurrencyMark(s) {
+			continue
+		}
+		if h := 2 * w.Box.Dy(); w.Box.Max.X < lo-h || w.Box.Min.X > hi+h {
+			texts[i] = ""
 			continue
 		}
 		// The column whose title lies nearest, of any kind.
@@ -267,8 +279,15 @@ func splitRow(r *row, cols []tableCol) tableRow {
 		switch any.kind {
 		case colCode:
 			if _, ok := readIDToken(s); ok && tr.code == "" {
-				tr.code = s
+				tr.code, tr.codeW = s, w
 				kindOf[i] = colCode
+				continue
+			}
+		case colQty:
+			if tr.unit == "" && isUnitWord(s) {
+				// "72 支": the unit printed after the quantity.
+				tr.unit = s
+				kindOf[i] = colUnit
 				continue
 			}
 		case colUnit:
@@ -294,7 +313,7 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			// No code column: a code leading the description ("WC-10607
 			// Jasmine Rice") is the item's code.
 			if id, ok := readIDToken(s); ok && (strings.Contains(s, "-") || id.ean) {
-				tr.code = s
+				tr.code, tr.codeW = s, words[i]
 				continue
 			}
 		}
@@ -311,10 +330,11 @@ func splitRow(r *row, cols []tableCol) tableRow {
 
 // tableItem is an item read from a titled table.
 type tableItem struct {
-	desc []string
-	code string
-	unit string
-	nums map[colKind]string
+	desc  []string
+	code  string
+	codeW Word
+	unit  string
+	nums  map[colKind]string
 }
 
 // tableItems reads the items between the header (rows[start-1]) and the
@@ -328,7 +348,7 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 		for _, p := range pending {
 			into.desc = append(into.desc, p.desc...)
 			if into.code == "" {
-				into.code = p.code
+				into.code, into.codeW = p.code, p.codeW
 			}
 		}
 		pending = nil
@@ -351,13 +371,20 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 				ok = true
 			}
 			if !ok || tr.nums[colPrice] == "" {
+				if tr.code != "" && len(pending) == 0 && len(items) > 0 && letterCount(strings.Join(tr.desc, "")) >= 2 && hasCode(items[len(items)-1]) && !numbersOnly(rows, i+1, cols) {
+					// A row with its own code and description but no
+					// amount read (a stamp over the numbers): an item of
+					// its own, returned flagged, not another item's words.
+					items = append(items, &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums})
+					continue
+				}
 				if letterCount(strings.Join(tr.desc, "")) >= 2 || tr.code != "" {
 					pending = append(pending, tr)
 				}
 				continue
 			}
 		}
-		it := &tableItem{desc: tr.desc, code: tr.code, unit: tr.unit, nums: tr.nums}
+		it := &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums}
 		if letterCount(strings.Join(it.desc, "")) < 2 && len(pending) > 0 {
 			// Two-line item: the words were on the line above.
 			it.desc = nil
@@ -375,21 +402,32 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 	return items
 }
 
+func hasCode(it *tableItem) bool { return it.code != "" }
+
+// numbersOnly reports whether rows[i] has an amount and no words of its
+// own: the second line of a two-line item.
+func numbersOnly(rows []*row, i int, cols []tableCol) bool {
+	if i >= len(rows) {
+		return false
+	}
+	tr := splitRow(rows[i], cols)
+	_, ok := tr.nums[colAmount]
+	return ok && letterCount(strings.Join(tr.desc, "")) < 2
+}
+
 // tableLine checks an item and turns it into a Line.
 func tableLine(it *tableItem) Line {
 	l := Line{Description: joinText(it.desc), Unit: it.unit}
-	if it.code != "" {
-		if id, ok := readIDToken(it.code); ok {
-			if id.ean {
-				l.Barcode = id.text
-				if !id.eanValid {
-					l.NeedsReview = true
-					l.Problems = append(l.Problems, "barcode check digit invalid")
-				}
-			} else {
-				l.SKU = id.text
-			}
+	// The code is judged as in the coded tables: the EAN-13 check digit
+	// and the word's second reading (codeConfidence).
+	idConf := 1.0
+	if id, ok := readIDToken(it.code); ok && it.code != "" {
+		if id.ean {
+			l.Barcode = id.text
+		} else {
+			l.SKU = id.text
 		}
+		idConf = codeConfidence(&rawItem{id: id, idConf: it.codeW.Conf / 100, idAlt: it.codeW.Alt}, &l)
 	}
 	qs, ps, as, ds := it.nums[colQty], it.nums[colPrice], it.nums[colAmount], it.nums[colDisc]
 	q, hasQ := parseTableQty(qs)
@@ -452,9 +490,9 @@ func tableLine(it *tableItem) Line {
 	if hasD {
 		l.DiscountPct = strings.TrimSuffix(strings.TrimSuffix(formatCents(d), "0"), ".0")
 	}
-	l.Confidence = conf
-	l.Fields = FieldConfidence{Code: conf, Qty: conf, UnitPrice: conf, Amount: conf}
-	if conf < reviewBelow {
+	l.Confidence = min(conf, idConf)
+	l.Fields = FieldConfidence{Code: min(idConf, 0.99), Qty: conf, UnitPrice: conf, Amount: conf}
+	if l.Confidence < reviewBelow {
 		l.NeedsReview = true
 	}
 	return l
@@ -512,7 +550,7 @@ func extractTable(pages []*Page, header Header) *Document {
 			doc.Lines = append(doc.Lines, tableLine(it))
 			found = true
 		}
-		s := readSummary(rows)
+		s := readSummary(splitLabelRuns(rows))
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		if s.hasSub && !sum.hasSub {
@@ -522,6 +560,7 @@ func extractTable(pages []*Page, header Header) *Document {
 	if !found {
 		return nil
 	}
+	harmoniseCodes(doc.Lines)
 	var lineSum int64
 	for _, l := range doc.Lines {
 		v, _ := parseMoney(l.Amount)
@@ -544,10 +583,11 @@ func extractTable(pages []*Page, header Header) *Document {
 	for i := range doc.Lines {
 		l := &doc.Lines[i]
 		switch {
-		case reconciled && l.Confidence >= 0.7:
-			l.Confidence = max(l.Confidence, 0.95)
-			l.Fields = FieldConfidence{Code: l.Confidence, Qty: l.Confidence, UnitPrice: l.Confidence, Amount: l.Confidence}
-		case !reconciled && l.Confidence < 0.9:
+		case reconciled && l.Fields.Amount >= 0.7 && !l.NeedsReview:
+			v := max(l.Fields.Amount, 0.95)
+			l.Fields.Qty, l.Fields.UnitPrice, l.Fields.Amount = v, v, v
+			l.Confidence = min(v, l.Fields.Code)
+		case !reconciled && l.Fields.Amount < 0.9:
 			l.NeedsReview = true
 			l.Problems = append(l.Problems, "amount not confirmed: the lines do not add up to the total")
 		}
@@ -577,8 +617,44 @@ func confirmedLines(d *Document) int {
 // lines than the other reading, else the other.
 func preferTable(other *Document, pages []*Page) *Document {
 	t := extractTable(pages, other.Header)
-	if t == nil || confirmedLines(t) <= confirmedLines(other) {
+	if t == nil {
+		return other
+	}
+	if confirmedLines(t) <= confirmedLines(other) {
+		// The other reading stays; its total only when the labelled
+		// totals beside the titled table are not more certain.
+		if t.Header.Total != "" && t.Header.Confidence["total"] > other.Header.Confidence["total"] {
+			if other.Header.Confidence == nil {
+				other.Header.Confidence = map[string]float64{}
+			}
+			other.Header.Total = t.Header.Total
+			other.Header.Confidence["total"] = t.Header.Confidence["total"]
+		}
 		return other
 	}
 	return t
+}
+
+// splitLabelRuns splits rows that hold two labelled values side by side
+// ("Total Qty: 289 … TOTAL $5,119.52") into one row per label and value:
+// a row is cut after a number that is followed, a wide gap further, by
+// words. The summary then reads each label with its own value.
+func splitLabelRuns(rows []*row) []*row {
+	var out []*row
+	for _, r := range rows {
+		cur := &row{top: r.top, bot: r.bot, left: r.left, rite: r.rite}
+		for i, w := range r.words {
+			if i > 0 && len(cur.words) > 1 {
+				prev := r.words[i-1]
+				s := cleanWord(w.Text)
+				if numericLike(cleanWord(prev.Text)) && !numericLike(s) && hasLetters(s) && w.Box.Min.X-prev.Box.Max.X > 3*max(w.Box.Dy(), 1) {
+					out = append(out, cur)
+					cur = &row{top: r.top, bot: r.bot, left: w.Box.Min.X, rite: r.rite}
+				}
+			}
+			cur.words = append(cur.words, w)
+		}
+		out = append(out, cur)
+	}
+	return out
 }
