@@ -107,7 +107,7 @@ func (c tableCol) centre() int { return (c.left + c.right) / 2 }
 func headerColumns(rs []*row) []tableCol {
 	var cols []tableCol
 	for _, r := range rs {
-		ws := r.words
+		ws := joinCJKChars(r.words)
 		for i := 0; i < len(ws); i++ {
 			w := ws[i]
 			k := titleKind(w.Text)
@@ -139,6 +139,43 @@ func headerColumns(rs []*row) []tableCol {
 	}
 	sort.Slice(cols, func(i, j int) bool { return cols[i].left < cols[j].left })
 	return cols
+}
+
+// joinCJKChars joins Chinese characters Tesseract read as words of their
+// own ("品 名", "數 量") when they touch or nearly touch: a title is matched
+// whole.
+func joinCJKChars(ws []Word) []Word {
+	var out []Word
+	for _, w := range ws {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			pr, wr := []rune(p.Text), []rune(w.Text)
+			if len(pr) > 0 && len(wr) > 0 && isCJK(pr[len(pr)-1]) && isCJK(wr[0]) && w.Box.Min.X-p.Box.Max.X < w.Box.Dy()/2 {
+				p.Text += w.Text
+				p.Box = p.Box.Union(w.Box)
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// withAmountColumn adds the amount column when its title was not read
+// (a misread 金額): the numbers right of the last numeric title are the
+// amounts, as they are in every table that prints them.
+func withAmountColumn(cols []tableCol, width int) []tableCol {
+	right := -1
+	for _, c := range cols {
+		if c.kind == colAmount {
+			return cols
+		}
+		right = max(right, c.right)
+	}
+	if right < 0 || right >= width {
+		return cols
+	}
+	return append(cols, tableCol{colAmount, right + 1, max(width, right+2)})
 }
 
 // usableHeader reports whether the columns make an item table: an amount
@@ -546,6 +583,7 @@ func extractTable(pages []*Page, header Header) *Document {
 		if !ok {
 			continue
 		}
+		cols = withAmountColumn(cols, p.Width)
 		for _, it := range tableItems(rows, start, cols) {
 			doc.Lines = append(doc.Lines, tableLine(it))
 			found = true
@@ -568,16 +606,21 @@ func extractTable(pages []*Page, header Header) *Document {
 	}
 	h := &doc.Header
 	tot, conf, ok := chooseTotal(sum, lineSum, true)
+	var tax int64
+	for _, t := range sum.taxes {
+		tax += t
+	}
+	if !ok && sum.hasSub && lineSum == sum.subtotal {
+		// The total's label unread: the subtotal the lines confirm, with
+		// the discounts and taxes printed under it.
+		tot, conf, ok = sum.subtotal+tax, 0.6, true
+	}
 	if ok {
 		h.Total = formatCents(tot)
 		h.Confidence["total"] = conf
 	}
 	if sum.hasSub {
 		h.Subtotal = formatCents(sum.subtotal)
-	}
-	var tax int64
-	for _, t := range sum.taxes {
-		tax += t
 	}
 	reconciled := sum.hasSub && lineSum == sum.subtotal || ok && (lineSum == tot || lineSum+tax == tot)
 	for i := range doc.Lines {
