@@ -73,7 +73,7 @@ var titleWords = []struct {
 // titleKind returns the kind a header word names, colNone when none.
 // Exact matches only for short Latin words (so "NO" is not "NOTE").
 func titleKind(s string) colKind {
-	u := strings.ToUpper(strings.Trim(s, trimSet+"()（）:："))
+	u := strings.ToUpper(strings.Trim(s, trimSet+"（）："))
 	if u == "" {
 		return colNone
 	}
@@ -98,8 +98,6 @@ type tableCol struct {
 	kind        colKind
 	left, right int
 }
-
-func (c tableCol) centre() int { return (c.left + c.right) / 2 }
 
 // headerColumns reads the columns a row names. Two title words of one
 // kind in a column (品名 over Description) are one column; "Unit" followed
