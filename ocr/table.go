@@ -313,6 +313,11 @@ func splitRow(r *row, cols []tableCol) tableRow {
 		}
 		switch any.kind {
 		case colCode:
+			// A rule's remnant after the code ("SKU-000583-", "…_-").
+			if c := strings.TrimRight(s, "-_.|"); c != s && len(c) >= 4 {
+				s = c
+				texts[i] = c
+			}
 			if _, ok := readIDToken(s); ok && tr.code == "" {
 				tr.code, tr.codeW = s, w
 				kindOf[i] = colCode

@@ -218,3 +218,21 @@ func TestLevelWordsTiltedRows(t *testing.T) {
 		t.Error("slope found on a level page")
 	}
 }
+
+// A rule's remnant after a code in the code column is not the code's.
+func TestTableCodeRuleRemnant(t *testing.T) {
+	p := tpage(
+		tline(100, "貨號@100", "品名@300", "數量@900", "單價@1100", "金額@1400"),
+		tline(140, "SKU-000583-@100", "薰衣草洗衣液@300", "96@912", "50.90@1100", "4,886.40@1400"),
+		tline(180, "SKU-000539_-@100", "亮白洗面奶@300", "12@912", "39.24@1100", "470.88@1400"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	for i, want := range []string{"SKU-000583", "SKU-000539"} {
+		if got := doc.Lines[i].SKU; got != want {
+			t.Errorf("line %d code %q, want %q", i+1, got, want)
+		}
+	}
+}
