@@ -236,3 +236,28 @@ func TestTableCodeRuleRemnant(t *testing.T) {
 		}
 	}
 }
+
+// A bent sheet: the rows climb to the right at the top and fall at the
+// bottom; the slope is measured band by band, and every line stays one
+// row.
+func TestLevelWordsBentSheet(t *testing.T) {
+	var ws []Word
+	const lines = 30
+	for i := range lines {
+		y := 100 + 60*i
+		slope := -0.03 + 0.06*float64(i)/float64(lines-1)
+		for _, x := range []int{60, 160, 260, 900, 1100, 1400} {
+			dy := int(slope * float64(x))
+			ws = append(ws, Word{Text: "w", Box: image.Rect(x, y+dy, x+60, y+dy+20), Conf: 95})
+		}
+	}
+	rows := groupRows(ws)
+	if len(rows) != lines {
+		t.Fatalf("%d rows, want %d", len(rows), lines)
+	}
+	for _, r := range rows {
+		if len(r.words) != 6 {
+			t.Errorf("row at %d with %d words", r.top, len(r.words))
+		}
+	}
+}
