@@ -191,6 +191,17 @@ func BenchmarkFamilies(b *testing.B) {
 	cases := familySample(per)
 	only, verbose := os.Getenv("OCR_FAMILIES_ONLY"), os.Getenv("OCR_FAMILIES_VERBOSE") != ""
 	half, cache := os.Getenv("OCR_FAMILIES_HALF"), os.Getenv("OCR_FAMILIES_CACHE")
+	// OCR_FAMILIES_SHARD=k/n keeps every n-th render from the k-th (0-based):
+	// n processes share one sample (with one OCR_FAMILIES_CACHE, a last
+	// cached run adds them up). OCR_FAMILIES_SKIP_BARE=1 leaves out bare
+	// Tesseract (its figures do not depend on the engine).
+	shardK, shardN := 0, 1
+	if k, n, ok := strings.Cut(os.Getenv("OCR_FAMILIES_SHARD"), "/"); ok {
+		shardK, _ = strconv.Atoi(k)
+		shardN, _ = strconv.Atoi(n)
+		shardN = max(shardN, 1)
+	}
+	skipBare := os.Getenv("OCR_FAMILIES_SKIP_BARE") != ""
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {
@@ -202,8 +213,11 @@ func BenchmarkFamilies(b *testing.B) {
 		perFam := map[string]*[2]realtruth.Score{} // engine, baseline
 		fmt.Printf("%-42s %-5s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s | %6s %6s\n",
 			"render", "split", "truth", "got", "right", "no", "dat", "tot", "b-got", "b-rgt", "dat", "tot", "cpu s", "bare s")
-		for _, c := range cases {
+		for ci, c := range cases {
 			if only != "" && !strings.Contains(families.ID(c.Family, c.Font, c.Seed), only) {
+				continue
+			}
+			if ci%shardN != shardK {
 				continue
 			}
 			if half != "" && half != splitName(c.HeldOut) {
@@ -230,7 +244,11 @@ func BenchmarkFamilies(b *testing.B) {
 				b.Fatalf("%s: %v", r.Truth.ID, err)
 			}
 			wall, cpu := time.Since(t0), cpuTime()-c0
-			text, bw, bc := familyBare(b, path, cache, r.Truth.ID)
+			var text string
+			var bw, bc time.Duration
+			if !skipBare {
+				text, bw, bc = familyBare(b, path, cache, r.Truth.ID)
+			}
 			os.Remove(path)
 
 			var ours, bare []famLine

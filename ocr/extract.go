@@ -42,7 +42,12 @@ func isDiscountRow(s string) bool {
 // Extract reconstructs the document from OCR'd pages: header fields from
 // the rows above the item table, line items from the rows between the
 // column titles (when present) and the totals, then the cross-checks.
-func Extract(pages []*Page) *Document {
+// The table read by its column titles in any order (table.go) replaces
+// that reading when it confirms more lines.
+func Extract(pages []*Page) *Document { return preferTable(extractRows(pages), pages) }
+
+// extractRows is Extract without the titled-table reading.
+func extractRows(pages []*Page) *Document {
 	doc := &Document{Pages: len(pages), Header: Header{Confidence: map[string]float64{}}}
 	for i, p := range pages {
 		if p != nil && p.Turned != 0 {

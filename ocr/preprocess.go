@@ -78,7 +78,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	// top) is warped as the whole photo and stays skewed: measured on the
 	// flattened page without its rules, where only text is dark, a
 	// remaining tilt is undone (and the rules, straight now, erased).
-	if a := skewAngle(r); math.Abs(a) >= residualSkew {
+	if a := residualTilt(r); math.Abs(a) >= residualSkew {
 		if hm, ok := quadHomography(rotationQuad(r.w, r.h, a), float64(r.w), float64(r.h)); ok {
 			r = warp(r, hm, r.w, r.h)
 			if opt.removeRules {

@@ -26,7 +26,7 @@ func (r *row) midY() int { return (r.top + r.bot) / 2 }
 // rectified, so rows are horizontal; a word joins the row whose vertical span
 // it overlaps by more than half of the smaller height.
 func groupRows(words []Word) []*row {
-	ws := append([]Word(nil), words...)
+	ws := levelWords(words) // rows from baselines, a small tilt undone
 	sort.Slice(ws, func(i, j int) bool {
 		ci := ws[i].Box.Min.Y + ws[i].Box.Max.Y
 		cj := ws[j].Box.Min.Y + ws[j].Box.Max.Y

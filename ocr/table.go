@@ -1,0 +1,706 @@
+package ocr
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// This file reads an item table from its column titles, in any column
+// order: the header row names the columns (zh-Hant, zh-Hans or English:
+// 品名 貨品 Description Item; 數量 Qty Quantity; 單價 Unit Price @; 折扣
+// Disc; 稅 Tax; 金額 Amount 小計 Total; 貨號 條碼 Code SKU; 單位 Unit), and
+// every word of an item row goes to the column it lies under: numbers by
+// their position against the titles (numbers line up under their column,
+// whatever the order), words to the description unless they lie under the
+// code or unit title. Rows without an amount are a description's other
+// line (multi-line descriptions) or, when the next row has numbers and no
+// words, the first line of a two-line item. Nothing here knows a layout;
+// the checks (qty × price × (1 − discount) = amount, the lines' sum
+// against the total) decide each line's confidence.
+
+// colKind is what a table column holds.
+type colKind int
+
+const (
+	colNone colKind = iota
+	colNo
+	colCode
+	colDesc
+	colQty
+	colUnit
+	colPrice
+	colDisc
+	colTax
+	colAmount
+)
+
+func (k colKind) String() string {
+	return [...]string{"none", "no", "code", "desc", "qty", "unit", "price", "disc", "tax", "amount"}[k]
+}
+
+// numeric reports whether the column holds numbers read by position.
+func (k colKind) numeric() bool {
+	return k == colQty || k == colPrice || k == colDisc || k == colTax || k == colAmount
+}
+
+// titleWords maps a column title (upper case, spaces removed) to its kind.
+// Longer titles are matched first, so "UNITPRICE" is a price and
+// "ITEMCODE" a code.
+var titleWords = []struct {
+	s string
+	k colKind
+}{
+	{"UNITPRICE", colPrice}, {"U/PRICE", colPrice}, {"ITEMCODE", colCode}, {"ITEMNO", colCode}, {"PRODUCTCODE", colCode},
+	{"LINETOTAL", colAmount}, {"NETAMOUNT", colAmount}, {"TAXAMOUNT", colTax},
+	{"DESCRIPTION", colDesc}, {"PARTICULARS", colDesc}, {"PRODUCT", colDesc}, {"ARTICLE", colDesc},
+	{"QUANTITY", colQty}, {"OTY", colQty}, {"0TY", colQty}, {"DESCRIPTON", colDesc}, {"DESCNPTION", colDesc}, {"AMOUNT", colAmount}, {"BARCODE", colCode}, {"DISCOUNT", colDisc},
+	{"PRICE", colPrice}, {"TOTAL", colAmount}, {"DISC", colDisc}, {"CODE", colCode}, {"ITEM", colDesc},
+	{"RATE", colPrice}, {"UNIT", colUnit}, {"QTY", colQty}, {"SKU", colCode}, {"EAN", colCode},
+	{"AMT", colAmount}, {"TAX", colTax}, {"GST", colTax}, {"VAT", colTax}, {"SST", colTax},
+	{"UOM", colUnit}, {"NO.", colNo}, {"NO", colNo}, {"#", colNo}, {"@", colPrice},
+	// zh-Hant.
+	{"貨品編號", colCode}, {"產品編號", colCode}, {"貨號", colCode}, {"編號", colCode}, {"條碼", colCode},
+	{"品名", colDesc}, {"貨品", colDesc}, {"名稱", colDesc}, {"商品", colDesc}, {"描述", colDesc}, {"說明", colDesc},
+	{"數量", colQty}, {"單位", colUnit}, {"單價", colPrice}, {"折扣", colDisc}, {"稅額", colTax}, {"稅", colTax},
+	{"金額", colAmount}, {"小計", colAmount}, {"項目", colNo}, {"序號", colNo}, {"項次", colNo},
+	// zh-Hans.
+	{"货品编号", colCode}, {"货号", colCode}, {"编号", colCode}, {"条码", colCode}, {"货品", colDesc}, {"名称", colDesc},
+	{"数量", colQty}, {"单位", colUnit}, {"单价", colPrice}, {"税额", colTax}, {"税", colTax}, {"金额", colAmount}, {"小计", colAmount},
+	{"序号", colNo},
+}
+
+// titleKind returns the kind a header word names, colNone when none.
+// Exact matches only for short Latin words (so "NO" is not "NOTE").
+func titleKind(s string) colKind {
+	u := strings.ToUpper(strings.Trim(s, trimSet+"（）："))
+	if u == "" {
+		return colNone
+	}
+	for _, t := range titleWords {
+		if u == t.s {
+			return t.k
+		}
+	}
+	for _, t := range titleWords {
+		if len([]rune(t.s)) >= 2 && strings.IndexFunc(t.s, isCJK) >= 0 && strings.Contains(u, t.s) {
+			return t.k
+		}
+		if len(t.s) >= 4 && strings.HasPrefix(u, t.s) {
+			return t.k
+		}
+	}
+	return colNone
+}
+
+// tableCol is one column found from the titles: its kind and x-span.
+type tableCol struct {
+	kind        colKind
+	left, right int
+}
+
+// headerColumns reads the columns a row names. Two title words of one
+// kind in a column (品名 over Description) are one column; "Unit" followed
+// by "Price" is the price.
+func headerColumns(rs []*row) []tableCol {
+	var cols []tableCol
+	for _, r := range rs {
+		ws := joinCJKChars(r.words)
+		for i := 0; i < len(ws); i++ {
+			w := ws[i]
+			k := titleKind(w.Text)
+			box := w.Box
+			if i+1 < len(ws) {
+				// Two-word titles: "Unit Price", "Item Code", "Line Total".
+				pair := titleKind(w.Text + ws[i+1].Text)
+				if pair != colNone && (k == colNone || pair != k) && ws[i+1].Box.Min.X-w.Box.Max.X < w.Box.Dy() {
+					k = pair
+					box = box.Union(ws[i+1].Box)
+					i++
+				}
+			}
+			if k == colNone {
+				continue
+			}
+			merged := false
+			for j := range cols {
+				c := &cols[j]
+				if c.kind == k && box.Min.X <= c.right+box.Dy() && box.Max.X >= c.left-box.Dy() {
+					c.left, c.right = min(c.left, box.Min.X), max(c.right, box.Max.X)
+					merged = true
+				}
+			}
+			if !merged {
+				cols = append(cols, tableCol{k, box.Min.X, box.Max.X})
+			}
+		}
+	}
+	sort.Slice(cols, func(i, j int) bool { return cols[i].left < cols[j].left })
+	return cols
+}
+
+// joinCJKChars joins Chinese characters Tesseract read as words of their
+// own ("品 名", "數 量") when they touch or nearly touch: a title is matched
+// whole.
+func joinCJKChars(ws []Word) []Word {
+	var out []Word
+	for _, w := range ws {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			pr, wr := []rune(p.Text), []rune(w.Text)
+			if len(pr) > 0 && len(wr) > 0 && isCJK(pr[len(pr)-1]) && isCJK(wr[0]) && w.Box.Min.X-p.Box.Max.X < w.Box.Dy()/2 {
+				p.Text += w.Text
+				p.Box = p.Box.Union(w.Box)
+				continue
+			}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// withAmountColumn adds the amount column when its title was not read
+// (a misread 金額): the numbers right of the last numeric title are the
+// amounts, as they are in every table that prints them.
+func withAmountColumn(cols []tableCol, width int) []tableCol {
+	right := -1
+	for _, c := range cols {
+		if c.kind == colAmount {
+			return cols
+		}
+		right = max(right, c.right)
+	}
+	if right < 0 || right >= width {
+		return cols
+	}
+	return append(cols, tableCol{colAmount, right + 1, max(width, right+2)})
+}
+
+// usableHeader reports whether the columns make an item table: an amount
+// and a price or a quantity (the description is then what is left of
+// them), or an amount or a price among at least three kinds.
+func usableHeader(cols []tableCol) bool {
+	kinds := map[colKind]bool{}
+	for _, c := range cols {
+		kinds[c.kind] = true
+	}
+	return kinds[colAmount] && (kinds[colPrice] || kinds[colQty]) || (kinds[colAmount] || kinds[colPrice]) && len(kinds) >= 3
+}
+
+// findTableHeader returns the index of the header row and its columns
+// (with the title row just below it, for titles printed in two
+// languages on two lines); ok is false when no row names a table.
+func findTableHeader(rows []*row) (start int, cols []tableCol, ok bool) {
+	for i, r := range rows {
+		cs := headerColumns([]*row{r})
+		if !usableHeader(cs) {
+			continue
+		}
+		end := i + 1
+		// The other language's titles on the next line.
+		if i+1 < len(rows) {
+			nx := rows[i+1]
+			h := r.bot - r.top + 1
+			if nx.midY()-r.midY() < 2*h && len(headerColumns([]*row{nx})) >= 2 && !rowHasAmount(nx) {
+				cs = headerColumns([]*row{r, nx})
+				end = i + 2
+			}
+		}
+		return end, cs, true
+	}
+	return 0, nil, false
+}
+
+func rowHasAmount(r *row) bool {
+	for _, w := range r.words {
+		if _, ok := parseMoney(cleanWord(w.Text)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// tableRow is a row split into the table's columns.
+type tableRow struct {
+	r      *row
+	desc   []string
+	code   string
+	codeW  Word // the code's word (its confidence and second reading)
+	unit   string
+	nums   map[colKind]string
+	hasNum bool
+}
+
+// splitRow assigns a row's words to the columns: numbers to the nearest
+// numeric column (by the distance of the word to the title's span; one
+// word per column, the nearer one kept, the other returned to the
+// description), codes and units under their titles, the rest to the
+// description.
+func splitRow(r *row, cols []tableCol) tableRow {
+	tr := tableRow{r: r, nums: map[colKind]string{}}
+	type placed struct {
+		i    int
+		dist int
+	}
+	best := map[colKind]placed{}
+	words := r.words
+	kindOf := make([]colKind, len(words))
+	texts := make([]string, len(words))
+	dist := func(w Word, c tableCol) int {
+		switch {
+		case w.Box.Max.X < c.left:
+			return c.left - w.Box.Max.X
+		case w.Box.Min.X > c.right:
+			return w.Box.Min.X - c.right
+		}
+		return 0
+	}
+	nearest := func(w Word, want func(colKind) bool) (tableCol, int, bool) {
+		bd, found := 1<<30, false
+		var bc tableCol
+		for _, c := range cols {
+			if !want(c.kind) {
+				continue
+			}
+			if d := dist(w, c); d < bd {
+				bd, bc, found = d, c, true
+			}
+		}
+		return bc, bd, found
+	}
+	// The table's extent: specks and the page's edge left of the first
+	// title or right of the last (the background, a stamp's rim) are not
+	// the row's words.
+	lo, hi := cols[0].left, cols[0].right
+	for _, c := range cols {
+		lo, hi = min(lo, c.left), max(hi, c.right)
+	}
+	for i, w := range words {
+		s := strings.TrimRight(cleanWord(w.Text), "°º")
+		texts[i] = s
+		if s == "" || isCurrencyMark(s) {
+			continue
+		}
+		if h := 2 * w.Box.Dy(); w.Box.Max.X < lo-h || w.Box.Min.X > hi+h {
+			texts[i] = ""
+			continue
+		}
+		// The column whose title lies nearest, of any kind.
+		any, _, _ := nearest(w, func(colKind) bool { return true })
+		numLike := numericLike(s) || strings.HasSuffix(s, "%") && numericLike(strings.TrimSuffix(s, "%"))
+		if m := reQtyUnit.FindStringSubmatch(strings.ToUpper(s)); m != nil && m[2] != "" && !numLike {
+			// "10包", "12pcs": a quantity with its unit.
+			if any.kind == colQty || any.kind == colUnit {
+				texts[i] = m[1]
+				if tr.unit == "" {
+					tr.unit = strings.ToLower(m[2])
+				}
+				numLike = true
+			}
+		}
+		if numLike && any.kind != colDesc && any.kind != colCode && any.kind != colNo {
+			c, d, ok := nearest(w, colKind.numeric)
+			if ok && c.kind == any.kind {
+				if b, seen := best[c.kind]; !seen || d < b.dist {
+					if seen {
+						kindOf[b.i] = colNone
+					}
+					best[c.kind] = placed{i, d}
+					kindOf[i] = c.kind
+				}
+				continue
+			}
+		}
+		switch any.kind {
+		case colCode:
+			// A rule's remnant after the code ("SKU-000583-", "…_-").
+			if c := strings.TrimRight(s, "-_.|"); c != s && len(c) >= 4 {
+				s = c
+				texts[i] = c
+			}
+			if _, ok := readIDToken(s); ok && tr.code == "" {
+				tr.code, tr.codeW = s, w
+				kindOf[i] = colCode
+				continue
+			}
+		case colQty:
+			if tr.unit == "" && isUnitWord(s) {
+				// "72 支": the unit printed after the quantity.
+				tr.unit = s
+				kindOf[i] = colUnit
+				continue
+			}
+		case colUnit:
+			if tr.unit == "" && len([]rune(s)) <= 4 {
+				tr.unit = s
+				kindOf[i] = colUnit
+				continue
+			}
+		case colNo:
+			if allDigits(s) && len(s) <= 3 {
+				kindOf[i] = colNo
+				continue
+			}
+		}
+	}
+	hasCodeCol := false
+	for _, c := range cols {
+		hasCodeCol = hasCodeCol || c.kind == colCode
+	}
+	for i := range words {
+		s := texts[i]
+		if k := kindOf[i]; k == colNone && !hasCodeCol && tr.code == "" && len(tr.desc) == 0 && s != "" {
+			// No code column: a code leading the description ("WC-10607
+			// Jasmine Rice") is the item's code.
+			if id, ok := readIDToken(s); ok && (strings.Contains(s, "-") || id.ean) {
+				tr.code, tr.codeW = s, words[i]
+				continue
+			}
+		}
+		switch k := kindOf[i]; {
+		case k.numeric():
+			tr.nums[k] = s
+			tr.hasNum = true
+		case k == colNone && s != "" && !isCurrencyMark(s):
+			tr.desc = append(tr.desc, s)
+		}
+	}
+	return tr
+}
+
+// tableItem is an item read from a titled table.
+type tableItem struct {
+	desc  []string
+	code  string
+	codeW Word
+	unit  string
+	nums  map[colKind]string
+}
+
+// tableItems reads the items between the header (rows[start-1]) and the
+// totals: rows with an amount are items, other rows with words are
+// description lines (of the next item when that one has no words of its
+// own, else of the item above).
+func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
+	var items []*tableItem
+	var pending []tableRow
+	flush := func(into *tableItem) {
+		for _, p := range pending {
+			into.desc = append(into.desc, p.desc...)
+			if into.code == "" {
+				into.code, into.codeW = p.code, p.codeW
+			}
+		}
+		pending = nil
+	}
+	for i := start; i < len(rows); i++ {
+		r := rows[i]
+		tr := splitRow(r, cols)
+		// The totals end the table; a summary word inside an item's name
+		// ("Barley", "Pineapple") does not, when the row has a quantity
+		// or a unit price.
+		_, hasQ := tr.nums[colQty]
+		_, hasP := tr.nums[colPrice]
+		if (isSummaryRow(r) || isTotalRow(compactUpper(r)) || isSubtotalRow(compactUpper(r))) && !hasQ && !hasP {
+			break
+		}
+		if _, ok := tr.nums[colAmount]; !ok {
+			if _, ok := parseMoney(tr.nums[colPrice]); ok && len(tr.nums) >= 2 {
+				// A table whose amount column is empty on this row: the
+				// line still counts, its amount is derived and flagged.
+				ok = true
+			}
+			if !ok || tr.nums[colPrice] == "" {
+				if tr.code != "" && len(pending) == 0 && len(items) > 0 && letterCount(strings.Join(tr.desc, "")) >= 2 && hasCode(items[len(items)-1]) && !numbersOnly(rows, i+1, cols) {
+					// A row with its own code and description but no
+					// amount read (a stamp over the numbers): an item of
+					// its own, returned flagged, not another item's words.
+					items = append(items, &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums})
+					continue
+				}
+				if letterCount(strings.Join(tr.desc, "")) >= 2 || tr.code != "" {
+					pending = append(pending, tr)
+				}
+				continue
+			}
+		}
+		it := &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums}
+		if letterCount(strings.Join(it.desc, "")) < 2 && len(pending) > 0 {
+			// Two-line item: the words were on the line above.
+			it.desc = nil
+			flush(it)
+		} else if len(pending) > 0 && len(items) > 0 {
+			flush(items[len(items)-1])
+		} else {
+			pending = nil
+		}
+		items = append(items, it)
+	}
+	if len(pending) > 0 && len(items) > 0 {
+		flush(items[len(items)-1])
+	}
+	return items
+}
+
+func hasCode(it *tableItem) bool { return it.code != "" }
+
+// numbersOnly reports whether rows[i] has an amount and no words of its
+// own: the second line of a two-line item.
+func numbersOnly(rows []*row, i int, cols []tableCol) bool {
+	if i >= len(rows) {
+		return false
+	}
+	tr := splitRow(rows[i], cols)
+	_, ok := tr.nums[colAmount]
+	return ok && letterCount(strings.Join(tr.desc, "")) < 2
+}
+
+// tableLine checks an item and turns it into a Line.
+func tableLine(it *tableItem) Line {
+	l := Line{Description: joinText(it.desc), Unit: it.unit}
+	// The code is judged as in the coded tables: the EAN-13 check digit
+	// and the word's second reading (codeConfidence).
+	idConf := 1.0
+	if id, ok := readIDToken(it.code); ok && it.code != "" {
+		if id.ean {
+			l.Barcode = id.text
+		} else {
+			l.SKU = id.text
+		}
+		idConf = codeConfidence(&rawItem{id: id, idConf: it.codeW.Conf / 100, idAlt: it.codeW.Alt}, &l)
+	}
+	qs, ps, as, ds := it.nums[colQty], it.nums[colPrice], it.nums[colAmount], it.nums[colDisc]
+	q, hasQ := parseTableQty(qs)
+	p, hasP := parseTableMoney(ps)
+	a, hasA := parseTableMoney(as)
+	d, hasD := parsePercent(ds)
+	if !hasD {
+		d = 0
+	}
+	conf := 0.7
+	switch {
+	case qs != "" && ps != "" && as != "":
+		// qty × price (× (1 − discount)) = amount, repairs only where
+		// the arithmetic confirms them.
+		s, ok := solution{}, false
+		if hasD && d > 0 {
+			s, _, ok = solveDiscount(qs, ps, ds, as)
+		}
+		if !ok {
+			s, ok = solve(qs, ps, as)
+		}
+		if ok {
+			l.Qty, l.UnitPrice, l.Amount = s.qty, formatCents(s.price), formatCents(s.amount)
+			conf = 0.99
+			if s.cost > 0 {
+				conf = 0.9
+				l.Problems = append(l.Problems, fmt.Sprintf("%d character(s) repaired (the line's arithmetic confirms)", s.cost))
+			}
+			break
+		}
+		l.Qty, l.UnitPrice, l.Amount = q, formatCents(p), formatCents(a)
+		if !hasA {
+			l.Amount = ""
+		}
+		conf = 0.2
+		l.Problems = append(l.Problems, "qty × unit price does not equal amount")
+	case hasP && hasA:
+		l.UnitPrice, l.Amount = formatCents(p), formatCents(a)
+		if p > 0 && a%p == 0 && a/p > 0 && a/p < 10000 {
+			l.Qty, conf = a/p, 0.9
+		} else {
+			conf = 0.2
+			l.Problems = append(l.Problems, "unit price does not divide the amount")
+		}
+	case hasQ && hasA:
+		l.Qty, l.Amount = q, formatCents(a)
+		if q > 0 && a%q == 0 {
+			l.UnitPrice = formatCents(a / q)
+		}
+	case hasQ && hasP:
+		l.Qty, l.UnitPrice, l.Amount = q, formatCents(p), formatCents(q*p)
+		conf = 0.2
+		l.Problems = append(l.Problems, "amount missing; derived from qty × unit price")
+	case hasA:
+		l.Qty, l.UnitPrice, l.Amount = 1, formatCents(a), formatCents(a)
+	default:
+		conf = 0.1
+		l.Problems = append(l.Problems, "no amount read")
+	}
+	if hasD {
+		l.DiscountPct = strings.TrimSuffix(strings.TrimSuffix(formatCents(d), "0"), ".0")
+	}
+	l.Confidence = min(conf, idConf)
+	l.Fields = FieldConfidence{Code: min(idConf, 0.99), Qty: conf, UnitPrice: conf, Amount: conf}
+	if l.Confidence < reviewBelow {
+		l.NeedsReview = true
+	}
+	return l
+}
+
+// parseTableQty reads a quantity: an integer, or a decimal with zero
+// cents ("12.00", "3,00").
+func parseTableQty(s string) (int64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	if q, ok := parseQty(s); ok && q > 0 {
+		return q, true
+	}
+	if v, ok := parseMoney(s); ok && v > 0 && v%100 == 0 {
+		return v / 100, true
+	}
+	return 0, false
+}
+
+// parseTableMoney is parseMoney that also reads a decimal comma after
+// comma thousands ("1,128,00": a decimal point read as a comma, or
+// printed so).
+func parseTableMoney(s string) (int64, bool) {
+	if v, ok := parseMoney(s); ok {
+		return v, true
+	}
+	if n := len(s); n >= 7 && s[n-3] == ',' && strings.Count(s, ",") >= 2 {
+		return parseMoney(s[:n-3] + "." + s[n-2:])
+	}
+	return 0, false
+}
+
+// extractTable reads the pages' item tables by their column titles and
+// returns the document (lines, total from the labelled totals checked
+// against the lines), or nil when no page has a titled table with items.
+func extractTable(pages []*Page, header Header) *Document {
+	doc := &Document{Pages: len(pages), Header: header}
+	doc.Header.Confidence = map[string]float64{}
+	for k, v := range header.Confidence {
+		doc.Header.Confidence[k] = v
+	}
+	var sum summary
+	found := false
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		rows := groupRows(p.Words)
+		start, cols, ok := findTableHeader(rows)
+		if !ok {
+			continue
+		}
+		cols = withAmountColumn(cols, p.Width)
+		for _, it := range tableItems(rows, start, cols) {
+			doc.Lines = append(doc.Lines, tableLine(it))
+			found = true
+		}
+		s := readSummary(splitLabelRuns(rows))
+		sum.totals = append(sum.totals, s.totals...)
+		sum.taxes = append(sum.taxes, s.taxes...)
+		if s.hasSub && !sum.hasSub {
+			sum.subtotal, sum.hasSub = s.subtotal, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	harmoniseCodes(doc.Lines)
+	var lineSum int64
+	for _, l := range doc.Lines {
+		v, _ := parseMoney(l.Amount)
+		lineSum += v
+	}
+	h := &doc.Header
+	tot, conf, ok := chooseTotal(sum, lineSum, true)
+	var tax int64
+	for _, t := range sum.taxes {
+		tax += t
+	}
+	if !ok && sum.hasSub && lineSum == sum.subtotal {
+		// The total's label unread: the subtotal the lines confirm, with
+		// the discounts and taxes printed under it.
+		tot, conf, ok = sum.subtotal+tax, 0.6, true
+	}
+	if ok {
+		h.Total = formatCents(tot)
+		h.Confidence["total"] = conf
+	}
+	if sum.hasSub {
+		h.Subtotal = formatCents(sum.subtotal)
+	}
+	reconciled := sum.hasSub && lineSum == sum.subtotal || ok && (lineSum == tot || lineSum+tax == tot)
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		switch {
+		case reconciled && l.Fields.Amount >= 0.7 && !l.NeedsReview:
+			v := max(l.Fields.Amount, 0.95)
+			l.Fields.Qty, l.Fields.UnitPrice, l.Fields.Amount = v, v, v
+			l.Confidence = min(v, l.Fields.Code)
+		case !reconciled && l.Fields.Amount < 0.9:
+			l.NeedsReview = true
+			l.Problems = append(l.Problems, "amount not confirmed: the lines do not add up to the total")
+		}
+		if l.NeedsReview {
+			doc.NeedsReview = true
+		}
+	}
+	if !reconciled {
+		doc.NeedsReview = true
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("line amounts add up to %s, total is %s", formatCents(lineSum), h.Total))
+	}
+	return doc
+}
+
+// confirmedLines counts a document's lines that passed their checks.
+func confirmedLines(d *Document) int {
+	n := 0
+	for _, l := range d.Lines {
+		if !l.NeedsReview && l.Confidence >= 0.9 {
+			n++
+		}
+	}
+	return n
+}
+
+// preferTable returns the titled-table reading when it confirms more
+// lines than the other reading, else the other.
+func preferTable(other *Document, pages []*Page) *Document {
+	t := extractTable(pages, other.Header)
+	if t == nil {
+		return other
+	}
+	if confirmedLines(t) <= confirmedLines(other) {
+		// The other reading stays; its total only when the labelled
+		// totals beside the titled table are not more certain.
+		if t.Header.Total != "" && t.Header.Confidence["total"] > other.Header.Confidence["total"] {
+			if other.Header.Confidence == nil {
+				other.Header.Confidence = map[string]float64{}
+			}
+			other.Header.Total = t.Header.Total
+			other.Header.Confidence["total"] = t.Header.Confidence["total"]
+		}
+		return other
+	}
+	return t
+}
+
+// splitLabelRuns splits rows that hold two labelled values side by side
+// ("Total Qty: 289 … TOTAL $5,119.52") into one row per label and value:
+// a row is cut after a number that is followed, a wide gap further, by
+// words. The summary then reads each label with its own value.
+func splitLabelRuns(rows []*row) []*row {
+	var out []*row
+	for _, r := range rows {
+		cur := &row{top: r.top, bot: r.bot, left: r.left, rite: r.rite}
+		for i, w := range r.words {
+			if i > 0 && len(cur.words) > 1 {
+				prev := r.words[i-1]
+				s := cleanWord(w.Text)
+				if numericLike(cleanWord(prev.Text)) && !numericLike(s) && hasLetters(s) && w.Box.Min.X-prev.Box.Max.X > 3*max(w.Box.Dy(), 1) {
+					out = append(out, cur)
+					cur = &row{top: r.top, bot: r.bot, left: w.Box.Min.X, rite: r.rite}
+				}
+			}
+			cur.words = append(cur.words, w)
+		}
+		out = append(out, cur)
+	}
+	return out
+}

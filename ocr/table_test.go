@@ -1,0 +1,263 @@
+package ocr
+
+import (
+	"image"
+	"strings"
+	"testing"
+)
+
+// line lays out words on one text line at y (height 20): each word is
+// "text@x", its box starting at x, 12 pixels per character (CJK 20).
+func tline(y int, spec ...string) []Word {
+	var ws []Word
+	for _, s := range spec {
+		i := strings.LastIndex(s, "@")
+		text := s[:i]
+		x := 0
+		for _, c := range s[i+1:] {
+			x = x*10 + int(c-'0')
+		}
+		w := 0
+		for _, r := range text {
+			if isCJK(r) {
+				w += 20
+			} else {
+				w += 12
+			}
+		}
+		ws = append(ws, Word{Text: text, Box: image.Rect(x, y, x+w, y+20), Conf: 95})
+	}
+	return ws
+}
+
+func tpage(lines ...[]Word) *Page {
+	p := &Page{Width: 1600, Height: 2200}
+	for _, l := range lines {
+		p.Words = append(p.Words, l...)
+	}
+	return p
+}
+
+func TestTitleKind(t *testing.T) {
+	for s, want := range map[string]colKind{
+		"數量": colQty, "Qty": colQty, "QUANTITY": colQty, "Oty": colQty, "单价": colPrice, "@": colPrice,
+		"金額(港幣)": colAmount, "Amount": colAmount, "品名": colDesc, "Description": colDesc, "貨品": colDesc,
+		"條碼": colCode, "SKU": colCode, "折扣": colDisc, "Disc.": colDisc, "稅額": colTax, "Tax": colTax,
+		"單位": colUnit, "No.": colNo, "Note": colNone, "Customer": colNone, "Noodles": colNone,
+	} {
+		if got := titleKind(s); got != want {
+			t.Errorf("titleKind(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// A landscape table with the quantity and unit before the description and
+// a code column first: every number goes to the column it lies under.
+func TestTableAnyColumnOrder(t *testing.T) {
+	p := tpage(
+		tline(100, "Code@40", "Qty@300", "Unit@400", "Description@520", "Unit@1100", "Price@1160", "Amount@1400"),
+		tline(140, "SKU-000123@40", "12@310", "包@400", "Green@520", "Tea@590", "500ml@640", "8.50@1180", "102.00@1410"),
+		tline(180, "SKU-000456@40", "3@322", "箱@400", "Rice@520", "1kg@580", "136.90@1160", "410.70@1410"),
+		tline(260, "Total@1100", "512.70@1410"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	l := doc.Lines[0]
+	if l.SKU != "SKU-000123" || l.Qty != 12 || l.UnitPrice != "8.50" || l.Amount != "102.00" || l.Description != "Green Tea 500ml" || l.Unit != "包" || l.NeedsReview {
+		t.Errorf("line 1: %+v", l)
+	}
+	if l := doc.Lines[1]; l.Qty != 3 || l.UnitPrice != "136.90" || l.NeedsReview {
+		t.Errorf("line 2: %+v", l)
+	}
+	if doc.Header.Total != "512.70" || doc.NeedsReview {
+		t.Errorf("total %q review %v %v", doc.Header.Total, doc.NeedsReview, doc.Warnings)
+	}
+}
+
+// Column titles in two languages on two lines, a discount column (empty on
+// some rows) and a tax column; the code last.
+func TestTableDiscountTaxCodeLast(t *testing.T) {
+	p := &Page{Width: 1600, Height: 2200}
+	p.Words = append(p.Words, tline(100, "品名@100", "數量@700", "單價@850", "折扣@1000", "稅@1100", "金額@1250", "條碼@1400")...)
+	p.Words = append(p.Words, tline(125, "Description@100", "Qty@700", "Price@850", "Disc@1000", "Tax@1100", "Amount@1250", "Barcode@1400")...)
+	p.Words = append(p.Words, tline(170, "綠茶@100", "1公升@150", "200@712", "33.40@850", "668.00@1100", "6680.00@1250", "4894615036631@1400")...)
+	p.Words = append(p.Words, tline(210, "炒花生@100", "3@724", "20.20@850", "20%@1000", "4.85@1100", "48.48@1250", "4891063016109@1400")...)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	a, b := doc.Lines[0], doc.Lines[1]
+	if a.Qty != 200 || a.UnitPrice != "33.40" || a.Amount != "6680.00" || a.Confidence < 0.9 || a.Barcode != "4894615036631" {
+		t.Errorf("line 1: %+v", a)
+	}
+	if b.Qty != 3 || b.Amount != "48.48" || b.DiscountPct != "20" || b.Confidence < 0.9 || b.Description != "炒花生" {
+		t.Errorf("line 2: %+v", b)
+	}
+}
+
+// Two-line items (code and description, then the numbers) and a
+// description continued on a second line (Chinese over English).
+func TestTableTwoLineAndMultiline(t *testing.T) {
+	two := tpage(
+		tline(100, "Item@40", "Qty@700", "Unit@800", "Price@900", "Amount@1100"),
+		tline(140, "WC-10607@40", "Jasmine@200", "Rice@300"),
+		tline(165, "10@712", "kg@800", "12.50@900", "125.00@1100"),
+		tline(200, "WC-10608@40", "Soy@200", "Sauce@260"),
+		tline(225, "2@724", "btl@800", "18.00@900", "36.00@1100"),
+	)
+	doc := extractTable([]*Page{two}, Header{})
+	if doc == nil || len(doc.Lines) != 2 || doc.Lines[0].Description != "WC-10607 Jasmine Rice" && doc.Lines[0].Description != "Jasmine Rice" {
+		t.Fatalf("two-line: %+v", doc)
+	}
+	if l := doc.Lines[1]; l.Qty != 2 || l.Amount != "36.00" || !strings.Contains(l.Description, "Soy Sauce") {
+		t.Errorf("two-line item 2: %+v", l)
+	}
+	multi := tpage(
+		tline(100, "品名@100", "數量@700", "單價@850", "金額@1100"),
+		tline(140, "淡味啤酒@100", "12@712", "8.50@850", "102.00@1100"),
+		tline(165, "Light@100", "Beer@170", "640ml@230"),
+		tline(200, "海鮮杯麵@100", "60@712", "7.63@850", "457.80@1100"),
+		tline(225, "Seafood@100", "Noodles@200"),
+	)
+	doc = extractTable([]*Page{multi}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("multi-line: %+v", doc)
+	}
+	if d := doc.Lines[0].Description; d != "淡味啤酒 Light Beer 640ml" {
+		t.Errorf("description 1 %q", d)
+	}
+	if d := doc.Lines[1].Description; d != "海鮮杯麵 Seafood Noodles" {
+		t.Errorf("description 2 %q", d)
+	}
+}
+
+// A summary word inside an item's name ("Barley") does not end the table;
+// the totals row does. A failed check is returned flagged, not dropped.
+func TestTableSummaryWordInName(t *testing.T) {
+	p := tpage(
+		tline(100, "Description@60", "Qty@1180", "Unit@1270", "Price@1330", "Amount@1500"),
+		tline(140, "Plain@60", "Flour@130", "60@1190", "14.60@1320", "876.00@1500"),
+		tline(180, "Barley@60", "Tea@140", "3@1202", "6.60@1330", "19.80@1510"),
+		tline(220, "Goji@60", "Berries@120", "4@1202", "23.70@1320", "95.80@1510"),
+		tline(280, "Sub@930", "total@980", "991.60@1500"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 3 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	if l := doc.Lines[2]; !l.NeedsReview || l.Amount != "95.80" {
+		t.Errorf("failed check not flagged: %+v", l)
+	}
+	if !doc.NeedsReview {
+		t.Error("document with a failed line not flagged")
+	}
+}
+
+func TestParseTableMoney(t *testing.T) {
+	for s, want := range map[string]int64{"1,128,00": 112800, "1.128,00": 112800, "1,128.00": 112800, "12,50": 1250, "€ 2.321,00": 232100} {
+		if v, ok := parseTableMoney(s); !ok || v != want {
+			t.Errorf("parseTableMoney(%q) = %d %v, want %d", s, v, ok, want)
+		}
+	}
+	if _, ok := parseTableMoney("12,5"); ok {
+		t.Error("12,5 read as money")
+	}
+}
+
+// The titled table replaces the other reading only when it confirms more
+// lines.
+func TestPreferTable(t *testing.T) {
+	p := tpage(
+		tline(100, "Description@60", "Qty@900", "Price@1100", "Amount@1400"),
+		tline(140, "Plain@60", "Flour@130", "60@910", "14.60@1100", "876.00@1400"),
+		tline(180, "Barley@60", "Tea@140", "3@922", "6.60@1110", "19.80@1410"),
+		tline(240, "Total@1000", "895.80@1400"),
+	)
+	other := &Document{Lines: []Line{{Amount: "876.00", NeedsReview: true}}}
+	got := preferTable(other, []*Page{p})
+	if got == other || len(got.Lines) != 2 || got.Header.Total != "895.80" {
+		t.Fatalf("table reading not preferred: %+v", got)
+	}
+	good := &Document{Lines: []Line{{Confidence: 0.99}, {Confidence: 0.99}}}
+	if preferTable(good, []*Page{p}) != good {
+		t.Error("table reading replaced an equally confirmed one")
+	}
+}
+
+// Rows from baselines: a wide table tilted so that a row climbs by a line
+// height from left to right is still grouped into one row per line.
+func TestLevelWordsTiltedRows(t *testing.T) {
+	var ws []Word
+	slope := -0.02 // 20 px over 1000
+	for i := range 8 {
+		y := 200 + 50*i
+		for _, x := range []int{60, 160, 260, 900, 1100, 1400} {
+			dy := int(slope * float64(x))
+			ws = append(ws, Word{Text: "w", Box: image.Rect(x, y+dy, x+60, y+dy+20), Conf: 95})
+		}
+	}
+	if s, ok := textSlope(ws); !ok || s > -0.018 || s < -0.022 {
+		t.Fatalf("slope %v %v", s, ok)
+	}
+	rows := groupRows(ws)
+	if len(rows) != 8 {
+		t.Fatalf("%d rows, want 8", len(rows))
+	}
+	for _, r := range rows {
+		if len(r.words) != 6 {
+			t.Errorf("row with %d words", len(r.words))
+		}
+	}
+	// A level page is left as it is.
+	level := tline(100, "a@10", "b@400", "c@900", "d@1300")
+	level = append(level, tline(150, "a@10", "b@400", "c@900", "d@1300")...)
+	level = append(level, tline(200, "a@10", "b@400", "c@900", "d@1300")...)
+	if _, ok := textSlope(level); ok {
+		t.Error("slope found on a level page")
+	}
+}
+
+// A rule's remnant after a code in the code column is not the code's.
+func TestTableCodeRuleRemnant(t *testing.T) {
+	p := tpage(
+		tline(100, "貨號@100", "品名@300", "數量@900", "單價@1100", "金額@1400"),
+		tline(140, "SKU-000583-@100", "薰衣草洗衣液@300", "96@912", "50.90@1100", "4,886.40@1400"),
+		tline(180, "SKU-000539_-@100", "亮白洗面奶@300", "12@912", "39.24@1100", "470.88@1400"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	for i, want := range []string{"SKU-000583", "SKU-000539"} {
+		if got := doc.Lines[i].SKU; got != want {
+			t.Errorf("line %d code %q, want %q", i+1, got, want)
+		}
+	}
+}
+
+// A bent sheet: the rows climb to the right at the top and fall at the
+// bottom; the slope is measured band by band, and every line stays one
+// row.
+func TestLevelWordsBentSheet(t *testing.T) {
+	var ws []Word
+	const lines = 30
+	for i := range lines {
+		y := 100 + 60*i
+		slope := -0.03 + 0.06*float64(i)/float64(lines-1)
+		for _, x := range []int{60, 160, 260, 900, 1100, 1400} {
+			dy := int(slope * float64(x))
+			ws = append(ws, Word{Text: "w", Box: image.Rect(x, y+dy, x+60, y+dy+20), Conf: 95})
+		}
+	}
+	rows := groupRows(ws)
+	if len(rows) != lines {
+		t.Fatalf("%d rows, want %d", len(rows), lines)
+	}
+	for _, r := range rows {
+		if len(r.words) != 6 {
+			t.Errorf("row at %d with %d words", r.top, len(r.words))
+		}
+	}
+}
