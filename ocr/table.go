@@ -471,8 +471,8 @@ func tableLine(it *tableItem) Line {
 	}
 	qs, ps, as, ds := it.nums[colQty], it.nums[colPrice], it.nums[colAmount], it.nums[colDisc]
 	q, hasQ := parseTableQty(qs)
-	p, hasP := parseTableMoney(ps)
-	a, hasA := parseTableMoney(as)
+	p, hasP := parseMoney(ps)
+	a, hasA := parseMoney(as)
 	d, hasD := parsePercent(ds)
 	if !hasD {
 		d = 0
@@ -549,19 +549,6 @@ func parseTableQty(s string) (int64, bool) {
 	}
 	if v, ok := parseMoney(s); ok && v > 0 && v%100 == 0 {
 		return v / 100, true
-	}
-	return 0, false
-}
-
-// parseTableMoney is parseMoney that also reads a decimal comma after
-// comma thousands ("1,128,00": a decimal point read as a comma, or
-// printed so).
-func parseTableMoney(s string) (int64, bool) {
-	if v, ok := parseMoney(s); ok {
-		return v, true
-	}
-	if n := len(s); n >= 7 && s[n-3] == ',' && strings.Count(s, ",") >= 2 {
-		return parseMoney(s[:n-3] + "." + s[n-2:])
 	}
 	return 0, false
 }

@@ -155,13 +155,13 @@ func TestTableSummaryWordInName(t *testing.T) {
 	}
 }
 
-func TestParseTableMoney(t *testing.T) {
+func TestParseMoneySeparators(t *testing.T) {
 	for s, want := range map[string]int64{"1,128,00": 112800, "1.128,00": 112800, "1,128.00": 112800, "12,50": 1250, "€ 2.321,00": 232100} {
-		if v, ok := parseTableMoney(s); !ok || v != want {
-			t.Errorf("parseTableMoney(%q) = %d %v, want %d", s, v, ok, want)
+		if v, ok := parseMoney(s); !ok || v != want {
+			t.Errorf("parseMoney(%q) = %d %v, want %d", s, v, ok, want)
 		}
 	}
-	if _, ok := parseTableMoney("12,5"); ok {
+	if _, ok := parseMoney("12,5"); ok {
 		t.Error("12,5 read as money")
 	}
 }
