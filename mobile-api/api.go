@@ -80,7 +80,7 @@ type Counts interface {
 	CountScans(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	CountsPage(ctx context.Context, a stock.Actor, q stock.CountQuery, p stock.PageRequest) (stock.Page[stock.Count], error)
 	CountScansPage(ctx context.Context, a stock.Actor, id string, f stock.ScanFilter, p stock.PageRequest) (stock.Page[stock.Scan], error)
-	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.Count, error)
+	CloseCount(ctx context.Context, a stock.Actor, id string) (stock.CountView, error)
 	OrderRecount(ctx context.Context, a stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
 	PreviewApproval(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApprovalPreview, error)
 	Approve(ctx context.Context, a stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"pandian/stock"
@@ -73,6 +75,7 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
 	}
 	var skipped []string
+	var p progressTally
 	err = chunks(sorted, 1000, func(part []placed) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
@@ -101,11 +104,119 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 		for _, s := range part {
 			if !inserted[s.EventID] {
 				skipped = append(skipped, s.EventID)
+				continue
 			}
+			p.add(&s.Scan)
 		}
 		return nil
 	})
-	return skipped, err
+	if err != nil {
+		return nil, err
+	}
+	return skipped, t.addProgress(p)
+}
+
+// progressKey is a counter row of count_progress (less its stripe).
+type progressKey struct{ count, status string }
+
+// progressTally is what one insert adds to count_progress and count_lines:
+// the scans it really stored (not those skipped as replays).
+type progressTally struct {
+	rows  map[progressKey]*progressRow
+	lines map[[2]string]bool // (count, sku) of the counted scans
+}
+
+type progressRow struct{ n, suspect, lines int64 }
+
+func (p *progressTally) add(s *stock.Scan) {
+	if p.rows == nil {
+		p.rows, p.lines = map[progressKey]*progressRow{}, map[[2]string]bool{}
+	}
+	k := progressKey{s.CountID, string(s.Status)}
+	r := p.rows[k]
+	if r == nil {
+		r = &progressRow{}
+		p.rows[k] = r
+	}
+	r.n++
+	if s.ClockSuspect {
+		r.suspect++
+	}
+	if s.Status == stock.ScanCounted {
+		p.lines[[2]string{s.CountID, s.SKU}] = true
+	}
+}
+
+// progressStripes is the number of counter rows per count and status on
+// PostgreSQL (see migration 0012).
+const progressStripes = 64
+
+// addProgress adds what an insert stored to the counters of its counts, in
+// the same transaction. Rows are written in key order (count_lines, then
+// count_progress) so that concurrent ingests of one count wait for each
+// other, when they must, without a deadlock.
+func (t *tx) addProgress(p progressTally) error {
+	if len(p.rows) == 0 {
+		return nil
+	}
+	lines := make([][2]string, 0, len(p.lines))
+	for k := range p.lines {
+		lines = append(lines, k)
+	}
+	sort.Slice(lines, func(i, j int) bool {
+		if lines[i][0] != lines[j][0] {
+			return lines[i][0] < lines[j][0]
+		}
+		return lines[i][1] < lines[j][1]
+	})
+	err := chunks(lines, 1000, func(part [][2]string) error {
+		args := make([]any, 0, 2*len(part))
+		for _, l := range part {
+			args = append(args, l[0], l[1])
+		}
+		rows, err := t.query(`INSERT INTO count_lines (count_id, sku) VALUES `+rowsOf(len(part), 2)+`
+			ON CONFLICT (count_id, sku) DO NOTHING RETURNING count_id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			p.rows[progressKey{id, string(stock.ScanCounted)}].lines++
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	keys := make([]progressKey, 0, len(p.rows))
+	for k := range p.rows {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].count != keys[j].count {
+			return keys[i].count < keys[j].count
+		}
+		return keys[i].status < keys[j].status
+	})
+	stripe := "0"
+	if t.d.name == "postgres" {
+		stripe = "pg_backend_pid() % " + strconv.Itoa(progressStripes)
+	}
+	values := make([]string, len(keys))
+	args := make([]any, 0, 5*len(keys))
+	for i, k := range keys {
+		r := p.rows[k]
+		values[i] = "(?, ?, " + stripe + ", ?, ?, ?)"
+		args = append(args, k.count, k.status, r.n, r.suspect, r.lines)
+	}
+	_, err = t.exec(`INSERT INTO count_progress (count_id, status, stripe, n, suspect, lines) VALUES `+strings.Join(values, ", ")+`
+		ON CONFLICT (count_id, status, stripe) DO UPDATE SET n = count_progress.n + excluded.n,
+		suspect = count_progress.suspect + excluded.suspect, lines = count_progress.lines + excluded.lines`, args...)
+	return err
 }
 
 // actorKey is an entry of the scan_actors dictionary.
@@ -316,23 +427,25 @@ func (t *tx) LotTotals(countID string) (_ []stock.LotLine, err error) {
 	return out, rows.Err()
 }
 
-// ScanStats counts a count's scans by status and its counted lines.
+// ScanStats reads a count's progress from its counters (kept by
+// InsertScans): a few rows, whatever the number of scans.
 func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 	defer wrapOp(&err, "ScanStats")
 	var st stock.ScanStats
-	rows, err := t.query(`SELECT status, COUNT(*), SUM(clock_suspect) FROM scans WHERE count_id = ? GROUP BY status`, countID)
+	rows, err := t.query(`SELECT status, SUM(n), SUM(suspect), SUM(lines) FROM count_progress WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {
 		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var status string
-		var n, suspect int64
-		if err := rows.Scan(&status, &n, &suspect); err != nil {
+		var n, suspect, lines int64
+		if err := rows.Scan(&status, &n, &suspect, &lines); err != nil {
 			return st, err
 		}
 		st.Scans += n
 		st.ClockSuspect += suspect
+		st.Lines += lines
 		switch stock.ScanStatus(status) {
 		case stock.ScanCounted:
 			st.Counted = n
@@ -344,11 +457,7 @@ func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 			st.Rejected = n
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return st, err
-	}
-	err = t.queryRow(`SELECT COUNT(DISTINCT sku) FROM scans WHERE count_id = ? AND status = 'counted'`, countID).Scan(&st.Lines)
-	return st, err
+	return st, rows.Err()
 }
 
 // boolInt stores a flag as 0 or 1 (portable to both databases).
