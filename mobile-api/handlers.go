@@ -135,6 +135,16 @@ func (a *API) putSKU(c *fiber.Ctx) error {
 	return created(c, isNew, s)
 }
 
+// retireSKU takes a SKU out of the catalog and answers it, with its
+// retired_at (it stays readable).
+func (a *API) retireSKU(c *fiber.Ctx) error {
+	s, err := a.admin.RetireSKU(c.UserContext(), actorOf(c), c.Params("sku"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
+}
+
 func (a *API) getSKU(c *fiber.Ctx) error {
 	s, err := a.admin.SKU(c.UserContext(), actorOf(c), c.Params("sku"))
 	if err != nil {

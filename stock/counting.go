@@ -73,8 +73,10 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 				return err
 			}
 			for _, k := range in.Scope.SKUs {
-				if _, ok := found[k]; !ok {
+				if f, ok := found[k]; !ok {
 					return Errorf(EInvalid, "scope SKU %s does not exist", k).With("field", "scope.skus")
+				} else if f.RetiredAt != nil {
+					return Errorf(EInvalid, "scope SKU %s is retired", k).With("field", "scope.skus")
 				}
 			}
 		}

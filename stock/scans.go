@@ -202,6 +202,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 	var rejects []ScanRejection
 	scans := make([]Scan, 0, len(fresh))
 	category := map[string]string{}
+	retired := map[string]*time.Time{}
 	for _, p := range fresh {
 		sc := Scan{EventID: p.in.EventID, CountID: c.ID, Round: c.Round, Status: ScanCounted, Code: p.in.Code,
 			GTIN: p.parsed.GTIN, Lot: p.parsed.Lot, Expiry: p.parsed.Expiry, Qty: p.in.Qty, PackQty: 1,
@@ -230,7 +231,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 		for _, k := range p.parsed.Keys {
 			if m, ok := matches[k]; ok {
 				sc.SKU, sc.PackQty = m.SKU, m.PackQty
-				category[m.SKU] = m.Category
+				category[m.SKU], retired[m.SKU] = m.Category, m.RetiredAt
 				break
 			}
 		}
@@ -239,6 +240,9 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 			reject(EConflict, ScanLate, "count "+c.ID+" is "+string(c.Status)+"; the scan is kept for the reviewer but not counted")
 		case sc.SKU == "":
 			reject("unknown_code", ScanUnknown, "no SKU has the code "+p.parsed.Text+"; kept for the reviewer")
+		case retired[sc.SKU] != nil && !c.OpenedAt.Before(*retired[sc.SKU]):
+			// Counts opened before the SKU was retired still count it.
+			reject("retired", ScanOutOfScope, "SKU "+sc.SKU+" was retired on "+retired[sc.SKU].Format("2006-01-02")+"; kept for the reviewer but not counted")
 		case !c.Scope.matchesSKU(SKU{SKU: sc.SKU, Category: category[sc.SKU]}):
 			reject("out_of_scope", ScanOutOfScope, "SKU "+sc.SKU+" is outside this count's scope")
 		case p.in.Bin != "" && !c.binInScope(binLocs[p.in.Bin]):

@@ -80,8 +80,13 @@ type CatalogStore interface {
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
 	// CatalogNames returns every SKU's code and names.
 	CatalogNames() ([]SKU, error)
+	// RetireSKU marks a SKU retired at at and moves it to the end of the
+	// change order; ENotFound for an unknown SKU. PutSKU and PutSKUs
+	// bring a retired SKU back.
+	RetireSKU(sku string, at time.Time) error
 	// CatalogChanges returns, with their barcodes, up to limit SKUs in
-	// change order (ChangeSeq, then code) after (afterSeq, afterSKU).
+	// change order (ChangeSeq, then code) after (afterSeq, afterSKU); a
+	// retired SKU comes without its barcodes.
 	CatalogChanges(afterSeq int64, afterSKU string, limit int) ([]SKU, error)
 }
 
