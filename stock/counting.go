@@ -321,7 +321,9 @@ func (s *Service) countPaths(tx LocationStore, c Count) ([]string, error) {
 // is derived from the scans, the snapshot and the movements posted before
 // the close). Closing a count already in review answers it unchanged. It
 // answers the count view, read in the same transaction: its progress comes
-// from counters kept at ingest, so this costs no pass over the scans.
+// from counters kept at ingest and the lines folded here (the scans since
+// the last fold, fewer than foldEvery), so this costs no pass over the
+// scans.
 func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (v CountView, err error) {
 	if err := actor.Require(PermManageCount); err != nil {
 		return v, err
@@ -339,6 +341,11 @@ func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (v Cou
 			now := s.Now().UTC()
 			c.Status, c.ClosedAt = StatusReview, &now
 			if err := tx.UpdateCount(c); err != nil {
+				return err
+			}
+			// The count is held: fold its last lines, so that its view
+			// (and every later one) reads no scans.
+			if err := tx.FoldLines(c.ID); err != nil {
 				return err
 			}
 			if err := s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round}); err != nil {

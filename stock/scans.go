@@ -106,6 +106,7 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		inBatch[in.EventID] = p.hash
 		preps = append(preps, p)
 	}
+	var unfolded int64
 	err := s.store.Write(ctx, func(tx Tx) error {
 		res.Accepted, res.Duplicates, res.Rejected = 0, dups, append([]ScanRejection{}, rejected...)
 		c, err := tx.CountForScans(countID)
@@ -146,6 +147,11 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 				res.Accepted++
 			}
 		}
+		if res.Accepted > 0 {
+			if unfolded, err = tx.LinesToFold(countID); err != nil {
+				return err
+			}
+		}
 		if len(skipped) == 0 {
 			return nil
 		}
@@ -165,7 +171,29 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		}
 		return nil
 	})
+	if err == nil && unfolded >= foldEvery {
+		// The scans are stored; folding is upkeep. Should it fail, the next
+		// batch or the close folds them.
+		_ = s.foldLines(ctx, countID)
+	}
 	return res, err
+}
+
+// foldEvery is how many counted scans of a count may wait before ingest
+// folds their SKUs into the count's lines (ScanStore.FoldLines): a count
+// view reads at most about this many scans, and the lines index is
+// written once per fold rather than once per request.
+const foldEvery = 50000
+
+// foldLines folds a count's lines, holding the count: ingests of it wait
+// for the fold (a few tens of milliseconds).
+func (s *Service) foldLines(ctx context.Context, countID string) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Count(countID, true); err != nil {
+			return err
+		}
+		return tx.FoldLines(countID)
+	})
 }
 
 // resolveScans turns fresh scans into stored scans: SKU and pack quantity,

@@ -201,7 +201,16 @@ type ScanStore interface {
 	// role and zone, and its unknown codes, in one pass.
 	ScanAggregates(countID string) ([]ScanAggregate, []UnresolvedCode, error)
 	Scans(f ScanFilter) ([]Scan, error)
+	// ScanStats is a count's progress, read from counters that ingest
+	// keeps, not from a pass over its scans.
 	ScanStats(countID string) (ScanStats, error)
+	// LinesToFold returns how many counted scans of a count FoldLines has
+	// not folded yet.
+	LinesToFold(countID string) (int64, error)
+	// FoldLines folds the SKUs of a count's counted scans stored since the
+	// last fold into its lines counted, so that ScanStats need not look at
+	// those scans again. The caller holds the count (Count with forUpdate).
+	FoldLines(countID string) error
 	// LotTotals sums a count's counted scans that carry a lot or an expiry
 	// date by SKU, lot and expiry.
 	LotTotals(countID string) ([]LotLine, error)

@@ -75,7 +75,7 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
 	}
 	var skipped []string
-	var p progressTally
+	p := progressTally{}
 	err = chunks(sorted, 1000, func(part []placed) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
@@ -119,31 +119,25 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 // progressKey is a counter row of count_progress (less its stripe).
 type progressKey struct{ count, status string }
 
-// progressTally is what one insert adds to count_progress and count_lines:
-// the scans it really stored (not those skipped as replays).
-type progressTally struct {
-	rows  map[progressKey]*progressRow
-	lines map[[2]string]bool // (count, sku) of the counted scans
-}
+// progressTally is what one insert adds to count_progress: the scans it
+// really stored (not those skipped as replays).
+type progressTally map[progressKey]*progressRow
 
-type progressRow struct{ n, suspect, lines int64 }
+type progressRow struct{ n, suspect int64 }
 
 func (p *progressTally) add(s *stock.Scan) {
-	if p.rows == nil {
-		p.rows, p.lines = map[progressKey]*progressRow{}, map[[2]string]bool{}
+	if *p == nil {
+		*p = progressTally{}
 	}
 	k := progressKey{s.CountID, string(s.Status)}
-	r := p.rows[k]
+	r := (*p)[k]
 	if r == nil {
 		r = &progressRow{}
-		p.rows[k] = r
+		(*p)[k] = r
 	}
 	r.n++
 	if s.ClockSuspect {
 		r.suspect++
-	}
-	if s.Status == stock.ScanCounted {
-		p.lines[[2]string{s.CountID, s.SKU}] = true
 	}
 }
 
@@ -152,48 +146,14 @@ func (p *progressTally) add(s *stock.Scan) {
 const progressStripes = 64
 
 // addProgress adds what an insert stored to the counters of its counts, in
-// the same transaction. Rows are written in key order (count_lines, then
-// count_progress) so that concurrent ingests of one count wait for each
-// other, when they must, without a deadlock.
+// the same transaction, in key order (concurrent ingests that share a
+// stripe wait for each other without a deadlock).
 func (t *tx) addProgress(p progressTally) error {
-	if len(p.rows) == 0 {
+	if len(p) == 0 {
 		return nil
 	}
-	lines := make([][2]string, 0, len(p.lines))
-	for k := range p.lines {
-		lines = append(lines, k)
-	}
-	sort.Slice(lines, func(i, j int) bool {
-		if lines[i][0] != lines[j][0] {
-			return lines[i][0] < lines[j][0]
-		}
-		return lines[i][1] < lines[j][1]
-	})
-	err := chunks(lines, 1000, func(part [][2]string) error {
-		args := make([]any, 0, 2*len(part))
-		for _, l := range part {
-			args = append(args, l[0], l[1])
-		}
-		rows, err := t.query(`INSERT INTO count_lines (count_id, sku) VALUES `+rowsOf(len(part), 2)+`
-			ON CONFLICT (count_id, sku) DO NOTHING RETURNING count_id`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			p.rows[progressKey{id, string(stock.ScanCounted)}].lines++
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return err
-	}
-	keys := make([]progressKey, 0, len(p.rows))
-	for k := range p.rows {
+	keys := make([]progressKey, 0, len(p))
+	for k := range p {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -207,15 +167,70 @@ func (t *tx) addProgress(p progressTally) error {
 		stripe = "pg_backend_pid() % " + strconv.Itoa(progressStripes)
 	}
 	values := make([]string, len(keys))
-	args := make([]any, 0, 5*len(keys))
+	args := make([]any, 0, 4*len(keys))
 	for i, k := range keys {
-		r := p.rows[k]
-		values[i] = "(?, ?, " + stripe + ", ?, ?, ?)"
-		args = append(args, k.count, k.status, r.n, r.suspect, r.lines)
+		r := p[k]
+		values[i] = "(?, ?, " + stripe + ", ?, ?)"
+		args = append(args, k.count, k.status, r.n, r.suspect)
 	}
-	_, err = t.exec(`INSERT INTO count_progress (count_id, status, stripe, n, suspect, lines) VALUES `+strings.Join(values, ", ")+`
+	_, err := t.exec(`INSERT INTO count_progress (count_id, status, stripe, n, suspect) VALUES `+strings.Join(values, ", ")+`
 		ON CONFLICT (count_id, status, stripe) DO UPDATE SET n = count_progress.n + excluded.n,
-		suspect = count_progress.suspect + excluded.suspect, lines = count_progress.lines + excluded.lines`, args...)
+		suspect = count_progress.suspect + excluded.suspect`, args...)
+	return err
+}
+
+// folded reads a count's fold of its lines (zeros before the first).
+func (t *tx) folded(countID string) (seq, folded, lines int64, err error) {
+	err = t.queryRow(`SELECT folded_seq, folded, lines FROM count_lines_folded WHERE count_id = ?`, countID).Scan(&seq, &folded, &lines)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return seq, folded, lines, err
+}
+
+// LinesToFold returns how many counted scans of a count are not folded
+// into its lines yet.
+func (t *tx) LinesToFold(countID string) (_ int64, err error) {
+	defer wrapOp(&err, "LinesToFold")
+	var counted int64
+	if err := t.queryRow(`SELECT COALESCE(SUM(n), 0) FROM count_progress WHERE count_id = ? AND status = 'counted'`, countID).Scan(&counted); err != nil {
+		return 0, err
+	}
+	_, folded, _, err := t.folded(countID)
+	return counted - folded, err
+}
+
+// FoldLines folds the SKUs of a count's counted scans stored since the
+// last fold into count_lines. The caller holds the count (Count with
+// forUpdate): on PostgreSQL no ingest of it is in flight then, so every
+// scan up to the last one seen is committed, and later ones get a higher
+// seq.
+func (t *tx) FoldLines(countID string) (err error) {
+	defer wrapOp(&err, "FoldLines")
+	from, _, _, err := t.folded(countID)
+	if err != nil {
+		return err
+	}
+	var upTo sql.NullInt64
+	var counted int64
+	if err := t.queryRow(`SELECT MAX(seq), COALESCE(SUM(CASE WHEN status = 'counted' THEN 1 ELSE 0 END), 0) FROM scans WHERE count_id = ? AND seq > ?`,
+		countID, from).Scan(&upTo, &counted); err != nil || !upTo.Valid {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO count_lines (count_id, sku)
+		SELECT DISTINCT count_id, sku FROM scans WHERE count_id = ? AND seq > ? AND seq <= ? AND status = 'counted'
+		ON CONFLICT (count_id, sku) DO NOTHING`, countID, from, upTo.Int64)
+	if err != nil {
+		return err
+	}
+	lines, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO count_lines_folded (count_id, folded_seq, folded, lines) VALUES (?, ?, ?, ?)
+		ON CONFLICT (count_id) DO UPDATE SET folded_seq = excluded.folded_seq,
+		folded = count_lines_folded.folded + excluded.folded, lines = count_lines_folded.lines + excluded.lines`,
+		countID, upTo.Int64, counted, lines)
 	return err
 }
 
@@ -427,25 +442,26 @@ func (t *tx) LotTotals(countID string) (_ []stock.LotLine, err error) {
 	return out, rows.Err()
 }
 
-// ScanStats reads a count's progress from its counters (kept by
-// InsertScans): a few rows, whatever the number of scans.
+// ScanStats reads a count's progress: its counters (kept by InsertScans),
+// its folded lines and the SKUs of the counted scans since the fold that
+// are new lines. A few rows and the scans since the last fold, whatever
+// the number of scans.
 func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 	defer wrapOp(&err, "ScanStats")
 	var st stock.ScanStats
-	rows, err := t.query(`SELECT status, SUM(n), SUM(suspect), SUM(lines) FROM count_progress WHERE count_id = ? GROUP BY status`, countID)
+	rows, err := t.query(`SELECT status, SUM(n), SUM(suspect) FROM count_progress WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {
 		return st, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var status string
-		var n, suspect, lines int64
-		if err := rows.Scan(&status, &n, &suspect, &lines); err != nil {
+		var n, suspect int64
+		if err := rows.Scan(&status, &n, &suspect); err != nil {
 			return st, err
 		}
 		st.Scans += n
 		st.ClockSuspect += suspect
-		st.Lines += lines
 		switch stock.ScanStatus(status) {
 		case stock.ScanCounted:
 			st.Counted = n
@@ -457,7 +473,18 @@ func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 			st.Rejected = n
 		}
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return st, err
+	}
+	seq, _, lines, err := t.folded(countID)
+	if err != nil {
+		return st, err
+	}
+	var more int64
+	err = t.queryRow(`SELECT COUNT(DISTINCT s.sku) FROM scans s WHERE s.count_id = ? AND s.seq > ? AND s.status = 'counted'
+		AND NOT EXISTS (SELECT 1 FROM count_lines l WHERE l.count_id = s.count_id AND l.sku = s.sku)`, countID, seq).Scan(&more)
+	st.Lines = lines + more
+	return st, err
 }
 
 // boolInt stores a flag as 0 or 1 (portable to both databases).

@@ -443,10 +443,39 @@ func TestProgressCounters(t *testing.T) {
 				}
 			}(w)
 		}
+		// Meanwhile the lines are folded now and then, holding the count.
+		stop := make(chan struct{})
+		folds := make(chan int, 1)
+		go func() {
+			n := 0
+			defer func() { folds <- n }()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				err := s.Write(context.Background(), func(tx stock.Tx) error {
+					if _, err := tx.Count("C1", true); err != nil {
+						return err
+					}
+					return tx.FoldLines("C1")
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				n++
+			}
+		}()
 		wg.Wait()
+		close(stop)
+		if n := <-folds; n == 0 {
+			t.Error("no fold ran during the ingest")
+		}
 		close(errs)
 		for err := range errs {
-			t.Fatalf("ingest: %v", err)
+			t.Fatalf("ingest or fold: %v", err)
 		}
 		// A replay of everything in one transaction adds nothing either.
 		write(t, s, func(tx stock.Tx) error {
@@ -505,6 +534,17 @@ func TestProgressCounters(t *testing.T) {
 		if got := stats("C2"); got != want2 {
 			t.Fatalf("counters of C2 %+v, recount from scans %+v", got, want2)
 		}
+		// Folded to the end, the same; nothing is left to fold.
+		write(t, s, func(tx stock.Tx) error { return tx.FoldLines("C1") })
+		if got := stats("C1"); got != want1 {
+			t.Fatalf("counters of C1 after the last fold %+v, recount from scans %+v", got, want1)
+		}
+		if n := get(t, s, func(tx stock.Tx) (int64, error) { return tx.LinesToFold("C1") }); n != 0 {
+			t.Fatalf("%d counted scans left to fold", n)
+		}
+		if n := get(t, s, func(tx stock.Tx) (int64, error) { return tx.LinesToFold("C2") }); n != want2.Counted {
+			t.Fatalf("C2, never folded: %d counted scans to fold, want %d", n, want2.Counted)
+		}
 
 		// Backfill: without the counters, migration 0012 runs again on
 		// open and computes them from the scans.
@@ -517,7 +557,7 @@ func TestProgressCounters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range []string{`DROP TABLE count_progress`, `DROP TABLE count_lines`, `DELETE FROM schema_migrations WHERE version = 12`} {
+		for _, q := range []string{`DROP TABLE count_progress`, `DROP TABLE count_lines`, `DROP TABLE count_lines_folded`, `DELETE FROM schema_migrations WHERE version = 12`} {
 			if _, err := db.Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
