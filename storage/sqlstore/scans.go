@@ -192,12 +192,10 @@ func (t *tx) folded(countID string) (seq, folded, lines int64, err error) {
 // into its lines yet.
 func (t *tx) LinesToFold(countID string) (_ int64, err error) {
 	defer wrapOp(&err, "LinesToFold")
-	var counted int64
-	if err := t.queryRow(`SELECT COALESCE(SUM(n), 0) FROM count_progress WHERE count_id = ? AND status = 'counted'`, countID).Scan(&counted); err != nil {
-		return 0, err
-	}
-	_, folded, _, err := t.folded(countID)
-	return counted - folded, err
+	var n int64
+	err = t.queryRow(`SELECT COALESCE((SELECT SUM(n) FROM count_progress WHERE count_id = ? AND status = 'counted'), 0)
+		- COALESCE((SELECT folded FROM count_lines_folded WHERE count_id = ?), 0)`, countID, countID).Scan(&n)
+	return n, err
 }
 
 // FoldLines folds the SKUs of a count's counted scans stored since the
