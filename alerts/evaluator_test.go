@@ -109,9 +109,11 @@ func (w *world) count(t *testing.T, loc string, qty map[string]int64, open bool)
 		t.Fatalf("scans: %+v %v", res, err)
 	}
 	if !open {
-		if c, err = w.svc.CloseCount(ctx, w.admin, c.ID); err != nil {
+		v, err := w.svc.CloseCount(ctx, w.admin, c.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
+		c = v.Count
 	}
 	return c
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -70,6 +71,13 @@ func (a *API) listEmployees(c *fiber.Ctx) error {
 	return sendPage(c, "employees", page, nil)
 }
 
+// skuTombstone is a retired SKU in catalog sync: the device removes it.
+type skuTombstone struct {
+	SKU       string    `json:"sku"`
+	Deleted   bool      `json:"deleted"`
+	RetiredAt time.Time `json:"retired_at"`
+}
+
 // listSKUs is catalog sync: the catalog in change order, with the cursor
 // to ask later for what changed since (sync_cursor), and an ETag of the
 // answer (If-None-Match: 304 when nothing changed).
@@ -82,7 +90,15 @@ func (a *API) listSKUs(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body := fiber.Map{"skus": page.Items, "sync_cursor": sync}
+	items := make([]any, len(page.Items))
+	for i, s := range page.Items {
+		if s.RetiredAt != nil {
+			items[i] = skuTombstone{SKU: s.SKU, Deleted: true, RetiredAt: *s.RetiredAt}
+		} else {
+			items[i] = s
+		}
+	}
+	body := fiber.Map{"skus": items, "sync_cursor": sync}
 	if page.Next != "" {
 		body["next_cursor"] = page.Next
 	}

@@ -64,7 +64,7 @@ type Service interface {
 	Report(ctx context.Context, actor stock.Actor, id, groupBy string, opts stock.ReportOptions) (stock.Report, error)
 	CountScans(ctx context.Context, actor stock.Actor, id string, f stock.ScanFilter) ([]stock.Scan, error)
 	OrderRecount(ctx context.Context, actor stock.Actor, id string, in stock.RecountInput) (stock.CountView, error)
-	CloseCount(ctx context.Context, actor stock.Actor, id string) (stock.Count, error)
+	CloseCount(ctx context.Context, actor stock.Actor, id string) (stock.CountView, error)
 	Approve(ctx context.Context, actor stock.Actor, id string, in stock.ApproveInput) (stock.ApproveResult, error)
 	Discrepancies(ctx context.Context, actor stock.Actor, from, to time.Time, location, groupBy string) (stock.CrossReport, error)
 }

@@ -86,6 +86,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				return map[string]any{"name": "x", "name_zh": "x", "category": "authz", "unit_cost": "1.00", "barcodes": []any{}}
 			}, stock.PermMasterData, false, 201, "", false},
 			{"GET", "/v1/skus/" + item.SKU, none, "", false, 200, "", false},
+			{"DELETE", "/v1/skus/AUTHZ-{role}", none, stock.PermMasterData, false, 200, "", false},
 			{"PUT", "/v1/employees/AUTHZ-{role}", func(rc roleCase, _ bool) any {
 				return map[string]any{"name": "x", "role": "counter", "scope": []string{rc.inStore}, "pin": "4321"}
 			}, stock.PermMasterData, false, 201, "", false},

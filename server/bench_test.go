@@ -387,10 +387,15 @@ func BenchmarkCloseReport(b *testing.B) {
 	defer profile(b, "close")()
 	b.ResetTimer()
 	start := time.Now()
-	if st := e.send("POST", "/v1/counts/"+countID+"/close", "", nil, nil); st != 200 {
+	var closed stock.CountView
+	if st := e.send("POST", "/v1/counts/"+countID+"/close", "", nil, &closed); st != 200 {
 		b.Fatalf("close: %d", st)
 	}
 	closeDur := time.Since(start)
+	// Close answers the count view, progress included (kept at ingest).
+	if closed.Status != stock.StatusReview || closed.Stats.Counted != total || closed.Stats.Lines < benchSKUs*9/10 {
+		b.Fatalf("close answered %s with progress %+v", closed.Status, closed.Stats)
+	}
 	fetch := func() (total, ttfb time.Duration, size int) {
 		t0 := time.Now()
 		req, _ := http.NewRequest("GET", e.p.url+"/v1/counts/"+countID+"/report?group_by=sku", nil)

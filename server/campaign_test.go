@@ -524,7 +524,7 @@ func (r *campaignRun) outside(t *testing.T) {
 // by the background job that makes SKU folders.
 var digestQueries = [][2]string{
 	{"locations", `SELECT COUNT(*), SUM(LENGTH(code || name || kind || parent || path)), SUM(COALESCE(approval_limit, 0)) FROM locations`},
-	{"skus", `SELECT COUNT(*), SUM(unit_cost), MAX(updated_at), SUM(LENGTH(sku || name || name_zh || category)) FROM skus`},
+	{"skus", `SELECT COUNT(*), SUM(unit_cost), MAX(updated_at), SUM(LENGTH(sku || name || name_zh || category)), SUM(COALESCE(retired_at, 0)) FROM skus`},
 	{"barcodes", `SELECT COUNT(*), SUM(pack_qty), SUM(LENGTH(key || code || sku)) FROM barcodes`},
 	{"employees", `SELECT COUNT(*), SUM(LENGTH(code || name || role || scope || pin_hash)) FROM employees`},
 	{"stock_levels", `SELECT COUNT(*), SUM(qty), SUM(version), MAX(updated_at) FROM stock_levels`},
@@ -533,6 +533,9 @@ var digestQueries = [][2]string{
 	{"count_snapshot", `SELECT * FROM count_snapshot`},
 	{"recounts", `SELECT * FROM recounts`},
 	{"scans", `SELECT * FROM scans`},
+	{"count_progress", `SELECT * FROM count_progress`},
+	{"count_lines", `SELECT * FROM count_lines`},
+	{"count_lines_folded", `SELECT * FROM count_lines_folded`},
 	{"count_postings", `SELECT * FROM count_postings`},
 	{"documents", `SELECT * FROM documents`},
 	{"document_skus", `SELECT * FROM document_skus`},

@@ -193,10 +193,17 @@ func TestFullCount(t *testing.T) {
 			t.Fatalf("counter %s should see only its 2 lines, got %d", c1, len(r.Lines))
 		}
 
-		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", super, nil, 200, &cnt)
-		if cnt.Status != stock.StatusReview {
-			t.Fatalf("status after close %s", cnt.Status)
+		// Close answers the count view with its progress (kept at ingest):
+		// 9 scans, 8 counted over 4 lines, 1 unknown code.
+		var closed stock.CountView
+		s.mustJSON("POST", "/v1/counts/"+cnt.ID+"/close", super, nil, 200, &closed)
+		if closed.Status != stock.StatusReview || closed.ClosedAt == nil || closed.Recounts == nil {
+			t.Fatalf("after close %+v", closed.Count)
 		}
+		if want := (stock.ScanStats{Scans: 9, Counted: 8, Lines: 4, Unknown: 1}); closed.Stats != want {
+			t.Fatalf("close answered progress %+v, want %+v", closed.Stats, want)
+		}
+		cnt = closed.Count
 		// A late scan is kept but not counted.
 		res = s.scans(c1, cnt.ID, scanIn{Code: a.EAN, Qty: 100})
 		if res.Accepted != 0 || len(res.Rejected) != 1 || res.Rejected[0].Code != "conflict" {
@@ -204,8 +211,8 @@ func TestFullCount(t *testing.T) {
 		}
 		var view stock.CountView
 		s.mustJSON("GET", "/v1/counts/"+cnt.ID, manager, nil, 200, &view)
-		if view.Stats.Late != 1 || view.Stats.Unknown != 1 || view.Stats.Counted != 8 {
-			t.Fatalf("progress %+v", view.Stats)
+		if want := (stock.ScanStats{Scans: 10, Counted: 8, Lines: 4, Unknown: 1, Late: 1}); view.Stats != want {
+			t.Fatalf("progress %+v, want %+v", view.Stats, want)
 		}
 
 		r := s.report(manager, cnt.ID, "sku")

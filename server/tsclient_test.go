@@ -23,6 +23,9 @@ func TestTypedClient(t *testing.T) {
 		t.Skip("npm is missing (Node.js): the typed-client test needs it")
 	}
 	s := startServer(t, "sqlite")
+	// A retired SKU: the client gets its tombstone and keeps it out.
+	s.mustJSON("PUT", "/v1/skus/TS-RETIRED", "ADMIN", map[string]any{"name": "x", "name_zh": "x", "category": "x", "unit_cost": "1.00", "barcodes": []any{}}, 201, nil)
+	s.mustJSON("DELETE", "/v1/skus/TS-RETIRED", "ADMIN", nil, 200, nil)
 	cmd := exec.Command("../tools/ts-client/run.sh", s.URL, "ADMIN", pinOf(t, "ADMIN"))
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -36,6 +39,7 @@ func TestTypedClient(t *testing.T) {
 		Counted              *int64
 		Catalog              int    `json:"catalog"`
 		CatalogPages         int    `json:"catalog_pages"`
+		Tombstones           int    `json:"tombstones"`
 		Changed              int    `json:"changed_since_sync"`
 		OfflineSKU           string `json:"offline_sku"`
 		AuditEntries         int    `json:"audit_entries"`
@@ -48,11 +52,21 @@ func TestTypedClient(t *testing.T) {
 		t.Errorf("typed client saw %+v (counted %v)", got, got.Counted)
 	}
 	var catalog struct {
-		SKUs []struct{ SKU string } `json:"skus"`
+		SKUs []struct {
+			SKU     string
+			Deleted bool
+		} `json:"skus"`
 	}
 	s.mustJSON("GET", "/v1/skus?limit=1000", "ADMIN", nil, 200, &catalog)
-	if got.Catalog < 500 || got.Catalog != len(catalog.SKUs) || got.CatalogPages < 2 || got.Changed != 0 || got.OfflineSKU != "SKU-000001" {
-		t.Errorf("catalog sync: %d SKUs in %d pages (the server has %d), %d changed since, offline %q", got.Catalog, got.CatalogPages, len(catalog.SKUs), got.Changed, got.OfflineSKU)
+	live := 0
+	for _, k := range catalog.SKUs {
+		if !k.Deleted {
+			live++
+		}
+	}
+	if got.Catalog < 500 || got.Catalog != live || live != len(catalog.SKUs)-1 || got.Tombstones != 1 || got.CatalogPages < 2 || got.Changed != 0 || got.OfflineSKU != "SKU-000001" {
+		t.Errorf("catalog sync: %d SKUs and %d tombstones in %d pages (the server has %d of %d live), %d changed since, offline %q",
+			got.Catalog, got.Tombstones, got.CatalogPages, live, len(catalog.SKUs), got.Changed, got.OfflineSKU)
 	}
 	if got.AuditEntries < 3 || got.AuditPages < 1 {
 		t.Errorf("audit: %d entries in %d pages", got.AuditEntries, got.AuditPages)

@@ -73,8 +73,10 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 				return err
 			}
 			for _, k := range in.Scope.SKUs {
-				if _, ok := found[k]; !ok {
+				if f, ok := found[k]; !ok {
 					return Errorf(EInvalid, "scope SKU %s does not exist", k).With("field", "scope.skus")
+				} else if f.RetiredAt != nil {
+					return Errorf(EInvalid, "scope SKU %s is retired", k).With("field", "scope.skus")
 				}
 			}
 		}
@@ -137,13 +139,11 @@ func inScope(actor Actor, c Count) (Count, error) {
 // Count returns a count with its progress.
 func (s *Service) Count(ctx context.Context, actor Actor, id string) (v CountView, err error) {
 	err = s.store.Read(ctx, func(tx Tx) error {
-		if v.Count, err = s.countInScope(tx, actor, id, false); err != nil {
+		c, err := s.countInScope(tx, actor, id, false)
+		if err != nil {
 			return err
 		}
-		if v.Stats, err = tx.ScanStats(id); err != nil {
-			return err
-		}
-		v.Recounts, err = tx.Recounts(id)
+		v, err = countView(tx, c)
 		return err
 	})
 	return v, err
@@ -319,29 +319,53 @@ func (s *Service) countPaths(tx LocationStore, c Count) ([]string, error) {
 
 // CloseCount stops counting: from then on the count's report is fixed (it
 // is derived from the scans, the snapshot and the movements posted before
-// the close). Closing a count already in review answers it unchanged.
-func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (c Count, err error) {
+// the close). Closing a count already in review answers it unchanged. It
+// answers the count view, read in the same transaction: its progress comes
+// from counters kept at ingest and the lines folded here (the scans since
+// the last fold, fewer than foldEvery), so this costs no pass over the
+// scans.
+func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (v CountView, err error) {
 	if err := actor.Require(PermManageCount); err != nil {
-		return c, err
+		return v, err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if c, err = s.countInScope(tx, actor, id, true); err != nil {
+		c, err := s.countInScope(tx, actor, id, true)
+		if err != nil {
 			return err
 		}
 		switch c.Status {
 		case StatusReview:
-			return nil
 		case StatusPosted:
 			return Errorf(EConflict, "count %s is already posted", id)
+		default:
+			now := s.Now().UTC()
+			c.Status, c.ClosedAt = StatusReview, &now
+			if err := tx.UpdateCount(c); err != nil {
+				return err
+			}
+			// The count is held: fold its last lines, so that its view
+			// (and every later one) reads no scans.
+			if err := tx.FoldLines(c.ID); err != nil {
+				return err
+			}
+			if err := s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round}); err != nil {
+				return err
+			}
 		}
-		now := s.Now().UTC()
-		c.Status, c.ClosedAt = StatusReview, &now
-		if err := tx.UpdateCount(c); err != nil {
-			return err
-		}
-		return s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round})
+		v, err = countView(tx, c)
+		return err
 	})
-	return c, err
+	return v, err
+}
+
+// countView adds a count's progress and recount lines to it.
+func countView(tx Tx, c Count) (v CountView, err error) {
+	v.Count = c
+	if v.Stats, err = tx.ScanStats(c.ID); err != nil {
+		return v, err
+	}
+	v.Recounts, err = tx.Recounts(c.ID)
+	return v, err
 }
 
 // RecountInput is the body of POST /v1/counts/{id}/recounts.
@@ -411,11 +435,7 @@ func (s *Service) OrderRecount(ctx context.Context, actor Actor, id string, in R
 		if err := s.audit(tx, actor, "count.recount", "count:"+c.ID, map[string]any{"round": c.Round, "skus": in.SKUs, "assignee": assignee.Code}); err != nil {
 			return err
 		}
-		v.Count = c
-		if v.Stats, err = tx.ScanStats(id); err != nil {
-			return err
-		}
-		v.Recounts, err = tx.Recounts(id)
+		v, err = countView(tx, c)
 		return err
 	})
 	return v, err

@@ -3,6 +3,7 @@ package stock
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // LocationInput is the body of PUT /v1/locations/{code}.
@@ -194,12 +195,59 @@ func (s *Service) PutSKU(ctx context.Context, actor Actor, sku string, in SKUInp
 		return out, false, err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
+		before, err := tx.SKUInfo([]string{sku})
+		if err != nil {
+			return err
+		}
 		if created, err = tx.PutSKU(out, keys, true); err != nil {
 			return err
 		}
-		return s.audit(tx, actor, "sku.put", "sku:"+sku, map[string]any{"created": created, "unit_cost": out.UnitCost.String()})
+		details := map[string]any{"created": created, "unit_cost": out.UnitCost.String()}
+		if b, ok := before[sku]; ok && b.RetiredAt != nil {
+			details["restored"] = true // a retired SKU put again is back in the catalog
+		}
+		return s.audit(tx, actor, "sku.put", "sku:"+sku, details)
 	})
 	return out, created, err
+}
+
+// RetireSKU takes a SKU out of the catalog (admin): catalog sync hands it
+// to devices as a tombstone, and counts opened from now on do not count
+// its scans (they are kept for the reviewer, refused as "retired"). The
+// SKU stays readable with its barcodes, movements, scans, counts and
+// reports; counts opened before keep counting it. A SKU that still has
+// book stock somewhere is not retired (409): its stock is adjusted or
+// transferred first. Retiring a retired SKU answers it unchanged; putting
+// it again (PUT or a catalog import) brings it back.
+func (s *Service) RetireSKU(ctx context.Context, actor Actor, sku string) (out SKU, err error) {
+	if err := actor.Require(PermMasterData); err != nil {
+		return out, err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if out, err = tx.SKU(sku); err != nil {
+			return err
+		}
+		if out.RetiredAt != nil {
+			return nil
+		}
+		levels, err := tx.StockLevels(StockFilter{SKU: sku})
+		if err != nil {
+			return err
+		}
+		for _, l := range levels {
+			if l.Qty != 0 {
+				return Errorf(EConflict, "SKU %s still has book stock (%d at %s); adjust or transfer it before retiring the SKU", sku, l.Qty, l.Location).
+					With("location", l.Location).With("qty", l.Qty)
+			}
+		}
+		now := s.Now().UTC().Truncate(time.Microsecond)
+		if err := tx.RetireSKU(sku, now); err != nil {
+			return err
+		}
+		out.RetiredAt = &now
+		return s.audit(tx, actor, "sku.retire", "sku:"+sku, map[string]any{"barcodes": len(out.Barcodes)})
+	})
+	return out, err
 }
 
 // SKU returns a catalog entry (every signed-in employee may read it).
@@ -223,6 +271,8 @@ type LookupResult struct {
 	GS1     *GS1       `json:"gs1,omitempty"`
 	Measure *Measure   `json:"measure,omitempty"`
 	Format  string     `json:"format,omitempty"`
+	// RetiredAt is set when the SKU was retired: new counts refuse its scans.
+	RetiredAt *time.Time `json:"retired_at,omitempty"`
 }
 
 // Lookup resolves a raw scan to its SKU and pack quantity.
@@ -246,7 +296,7 @@ func (s *Service) Lookup(ctx context.Context, actor Actor, raw string) (LookupRe
 				if err != nil {
 					return err
 				}
-				res = LookupResult{SKU: b.SKU, Name: sku.Name, NameZh: sku.NameZh, PackQty: b.PackQty, Code: b.Code, GTIN: p.GTIN, Parsed: p, GS1: p.GS1, Measure: p.Measure, Format: p.Format}
+				res = LookupResult{SKU: b.SKU, Name: sku.Name, NameZh: sku.NameZh, PackQty: b.PackQty, Code: b.Code, GTIN: p.GTIN, Parsed: p, GS1: p.GS1, Measure: p.Measure, Format: p.Format, RetiredAt: sku.RetiredAt}
 				return nil
 			}
 		}

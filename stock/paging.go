@@ -363,8 +363,9 @@ func (s *Service) DocumentsPage(ctx context.Context, actor Actor, q DocumentQuer
 // order (the catalog change that last touched each, then code). From an
 // empty cursor it is the whole catalog; a device keeps the cursor of the
 // last page (Page.Next, or Sync once at the end) and later asks from it
-// for only what changed since. SKUs are never deleted, so there are no
-// tombstones; a renamed SKU or a changed barcode list comes again.
+// for only what changed since. A renamed SKU or a changed barcode list
+// comes again; a retired SKU comes again with RetiredAt set and no
+// barcodes (a tombstone: the device removes it).
 func (s *Service) CatalogPage(ctx context.Context, actor Actor, p PageRequest) (page Page[SKU], sync string, err error) {
 	limit, err := checkLimit(p.Limit, DefaultSKUPage, MaxSKUPage)
 	if err != nil {

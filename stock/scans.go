@@ -106,6 +106,7 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		inBatch[in.EventID] = p.hash
 		preps = append(preps, p)
 	}
+	var unfolded int64
 	err := s.store.Write(ctx, func(tx Tx) error {
 		res.Accepted, res.Duplicates, res.Rejected = 0, dups, append([]ScanRejection{}, rejected...)
 		c, err := tx.CountForScans(countID)
@@ -146,6 +147,11 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 				res.Accepted++
 			}
 		}
+		if res.Accepted > 0 {
+			if unfolded, err = tx.LinesToFold(countID); err != nil {
+				return err
+			}
+		}
 		if len(skipped) == 0 {
 			return nil
 		}
@@ -165,7 +171,29 @@ func (s *Service) IngestScans(ctx context.Context, actor Actor, countID string, 
 		}
 		return nil
 	})
+	if err == nil && unfolded >= foldEvery {
+		// The scans are stored; folding is upkeep. Should it fail, the next
+		// batch or the close folds them.
+		_ = s.foldLines(ctx, countID)
+	}
 	return res, err
+}
+
+// foldEvery is how many counted scans of a count may wait before ingest
+// folds their SKUs into the count's lines (ScanStore.FoldLines): a count
+// view reads at most about this many scans, and the lines index is
+// written once per fold rather than once per request.
+const foldEvery = 50000
+
+// foldLines folds a count's lines, holding the count: ingests of it wait
+// for the fold (a few tens of milliseconds).
+func (s *Service) foldLines(ctx context.Context, countID string) error {
+	return s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Count(countID, true); err != nil {
+			return err
+		}
+		return tx.FoldLines(countID)
+	})
 }
 
 // resolveScans turns fresh scans into stored scans: SKU and pack quantity,
@@ -202,6 +230,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 	var rejects []ScanRejection
 	scans := make([]Scan, 0, len(fresh))
 	category := map[string]string{}
+	retired := map[string]*time.Time{}
 	for _, p := range fresh {
 		sc := Scan{EventID: p.in.EventID, CountID: c.ID, Round: c.Round, Status: ScanCounted, Code: p.in.Code,
 			GTIN: p.parsed.GTIN, Lot: p.parsed.Lot, Expiry: p.parsed.Expiry, Qty: p.in.Qty, PackQty: 1,
@@ -230,7 +259,7 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 		for _, k := range p.parsed.Keys {
 			if m, ok := matches[k]; ok {
 				sc.SKU, sc.PackQty = m.SKU, m.PackQty
-				category[m.SKU] = m.Category
+				category[m.SKU], retired[m.SKU] = m.Category, m.RetiredAt
 				break
 			}
 		}
@@ -239,6 +268,9 @@ func (s *Service) resolveScans(tx Tx, actor Actor, c Count, fresh []prepared, no
 			reject(EConflict, ScanLate, "count "+c.ID+" is "+string(c.Status)+"; the scan is kept for the reviewer but not counted")
 		case sc.SKU == "":
 			reject("unknown_code", ScanUnknown, "no SKU has the code "+p.parsed.Text+"; kept for the reviewer")
+		case retired[sc.SKU] != nil && !c.OpenedAt.Before(*retired[sc.SKU]):
+			// Counts opened before the SKU was retired still count it.
+			reject("retired", ScanOutOfScope, "SKU "+sc.SKU+" was retired on "+retired[sc.SKU].Format("2006-01-02")+"; kept for the reviewer but not counted")
 		case !c.Scope.matchesSKU(SKU{SKU: sc.SKU, Category: category[sc.SKU]}):
 			reject("out_of_scope", ScanOutOfScope, "SKU "+sc.SKU+" is outside this count's scope")
 		case p.in.Bin != "" && !c.binInScope(binLocs[p.in.Bin]):

@@ -304,3 +304,45 @@ func TestCountPhotoCountsOnce(t *testing.T) {
 	_, err = w.svc.CountPhoto(ctx, w.actor("C003"), c.ID, doc(shelf...), nil)
 	wantCode(t, err, stock.ENotFound)
 }
+
+// TestIngestFoldsLines: once 50,000 counted scans of a count wait, ingest
+// folds their SKUs into the count's lines (so that a count view reads
+// few scans); the progress is the same before and after.
+func TestIngestFoldsLines(t *testing.T) {
+	w := newWorld(t)
+	c := w.open(stock.CountInput{})
+	toFold := func() int64 {
+		var n int64
+		if err := w.store.Read(ctx, func(tx stock.Tx) (err error) {
+			n, err = tx.LinesToFold(c.ID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	codes := []string{"4890000000011", "4890000000028", "14890000000032"}
+	for b := 0; b < 11; b++ {
+		batch := make([]stock.ScanInput, 5000)
+		for i := range batch {
+			batch[i] = w.scan(codes[(b*5000+i)%len(codes)], 1)
+		}
+		if res := w.ingest("C001", c.ID, batch...); res.Accepted != 5000 {
+			t.Fatalf("batch %d: %+v", b, res)
+		}
+		want := int64(5000 * (b + 1))
+		if b >= 9 {
+			want -= 50000 // the tenth batch brought it to 50,000: folded
+		}
+		if got := toFold(); got != want {
+			t.Fatalf("after batch %d: %d scans to fold, want %d", b, got, want)
+		}
+		v, err := w.svc.Count(ctx, w.actor("M001"), c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Stats.Counted != int64(5000*(b+1)) || v.Stats.Lines != 3 || v.Stats.Scans != v.Stats.Counted {
+			t.Fatalf("after batch %d: progress %+v", b, v.Stats)
+		}
+	}
+}

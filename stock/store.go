@@ -80,12 +80,18 @@ type CatalogStore interface {
 	LookupBarcodes(keys []string) (map[string]BarcodeMatch, error)
 	// CatalogNames returns every SKU's code and names.
 	CatalogNames() ([]SKU, error)
-	// SearchSKUs returns, without barcodes, up to limit SKUs whose code
+	// SearchSKUs returns, without barcodes, up to limit SKUs in the
+	// catalog (not retired) whose code
 	// starts with q or whose English or Chinese name contains it (case
 	// folded), by code.
 	SearchSKUs(q string, limit int) ([]SKU, error)
+	// RetireSKU marks a SKU retired at at and moves it to the end of the
+	// change order; ENotFound for an unknown SKU. PutSKU and PutSKUs
+	// bring a retired SKU back.
+	RetireSKU(sku string, at time.Time) error
 	// CatalogChanges returns, with their barcodes, up to limit SKUs in
-	// change order (ChangeSeq, then code) after (afterSeq, afterSKU).
+	// change order (ChangeSeq, then code) after (afterSeq, afterSKU); a
+	// retired SKU comes without its barcodes.
 	CatalogChanges(afterSeq int64, afterSKU string, limit int) ([]SKU, error)
 }
 
@@ -200,7 +206,16 @@ type ScanStore interface {
 	// role and zone, and its unknown codes, in one pass.
 	ScanAggregates(countID string) ([]ScanAggregate, []UnresolvedCode, error)
 	Scans(f ScanFilter) ([]Scan, error)
+	// ScanStats is a count's progress, read from counters that ingest
+	// keeps, not from a pass over its scans.
 	ScanStats(countID string) (ScanStats, error)
+	// LinesToFold returns how many counted scans of a count FoldLines has
+	// not folded yet.
+	LinesToFold(countID string) (int64, error)
+	// FoldLines folds the SKUs of a count's counted scans stored since the
+	// last fold into its lines counted, so that ScanStats need not look at
+	// those scans again. The caller holds the count (Count with forUpdate).
+	FoldLines(countID string) error
 	// LotTotals sums a count's counted scans that carry a lot or an expiry
 	// date by SKU, lot and expiry.
 	LotTotals(countID string) ([]LotLine, error)

@@ -51,6 +51,9 @@ type SKU struct {
 	Category string    `json:"category"`
 	UnitCost Money     `json:"unit_cost"`
 	Barcodes []Barcode `json:"barcodes"`
+	// RetiredAt is when the SKU was retired (DELETE /v1/skus/{sku}); nil
+	// while it is in the catalog. A retired SKU keeps its history.
+	RetiredAt *time.Time `json:"retired_at,omitempty"`
 	// ChangeSeq is the catalog change that last touched the SKU (catalog
 	// sync orders by it).
 	ChangeSeq int64 `json:"-"`
@@ -63,6 +66,8 @@ type BarcodeMatch struct {
 	SKU      string
 	PackQty  int64
 	Category string // the SKU's category, for scope checks
+	// RetiredAt is when the SKU was retired (nil: in the catalog).
+	RetiredAt *time.Time
 }
 
 // Employee is a person who signs in on a device.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql"
 	"time"
 
 	"pandian/stock"
@@ -55,16 +56,18 @@ func (t *tx) SKUs(codes []string) (_ map[string]stock.SKU, err error) {
 func (t *tx) skus(codes []string, barcodes bool) (map[string]stock.SKU, error) {
 	out := make(map[string]stock.SKU, len(codes))
 	err := chunks(uniq(codes), 500, func(part []string) error {
-		rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost FROM skus WHERE sku IN (`+placeholders(len(part))+`)`, anys(part)...)
+		rows, err := t.query(`SELECT sku, name, name_zh, category, unit_cost, retired_at FROM skus WHERE sku IN (`+placeholders(len(part))+`)`, anys(part)...)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var s stock.SKU
-			if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost); err != nil {
+			var retired sql.NullInt64
+			if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost, &retired); err != nil {
 				rows.Close()
 				return err
 			}
+			s.RetiredAt = fromNullMicros(retired)
 			s.Barcodes = []stock.Barcode{}
 			out[s.SKU] = s
 		}
@@ -102,7 +105,7 @@ func (t *tx) PutSKU(s stock.SKU, keys []string, replaceBarcodes bool) (_ bool, e
 	if err != nil {
 		return false, err
 	}
-	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ?, change_seq = ? WHERE sku = ?`,
+	res, err := t.exec(`UPDATE skus SET name = ?, name_zh = ?, category = ?, unit_cost = ?, updated_at = ?, change_seq = ?, retired_at = NULL WHERE sku = ?`,
 		s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, seq, s.SKU)
 	if err != nil {
 		return false, err
@@ -145,7 +148,7 @@ func (t *tx) LookupBarcodes(keys []string) (_ map[string]stock.BarcodeMatch, err
 	defer wrapOp(&err, "LookupBarcodes")
 	out := map[string]stock.BarcodeMatch{}
 	err = chunks(uniq(keys), 500, func(part []string) error {
-		rows, err := t.query(`SELECT b.key, b.code, b.sku, b.pack_qty, s.category FROM barcodes b JOIN skus s ON s.sku = b.sku
+		rows, err := t.query(`SELECT b.key, b.code, b.sku, b.pack_qty, s.category, s.retired_at FROM barcodes b JOIN skus s ON s.sku = b.sku
 			WHERE b.key IN (`+placeholders(len(part))+`)`, anys(part)...)
 		if err != nil {
 			return err
@@ -153,9 +156,11 @@ func (t *tx) LookupBarcodes(keys []string) (_ map[string]stock.BarcodeMatch, err
 		defer rows.Close()
 		for rows.Next() {
 			var m stock.BarcodeMatch
-			if err := rows.Scan(&m.Key, &m.Code, &m.SKU, &m.PackQty, &m.Category); err != nil {
+			var retired sql.NullInt64
+			if err := rows.Scan(&m.Key, &m.Code, &m.SKU, &m.PackQty, &m.Category, &retired); err != nil {
 				return err
 			}
+			m.RetiredAt = fromNullMicros(retired)
 			out[m.Key] = m
 		}
 		return rows.Err()
@@ -178,7 +183,7 @@ func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) (err error) {
 		}
 		_, err := t.exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at, change_seq) VALUES `+rowsOf(len(part), 7)+`
 			ON CONFLICT (sku) DO UPDATE SET name = excluded.name, name_zh = excluded.name_zh, category = excluded.category,
-			unit_cost = excluded.unit_cost, updated_at = excluded.updated_at, change_seq = excluded.change_seq`, args...)
+			unit_cost = excluded.unit_cost, updated_at = excluded.updated_at, change_seq = excluded.change_seq, retired_at = NULL`, args...)
 		return err
 	})
 	if err != nil {
@@ -217,3 +222,23 @@ func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) (err error) {
 // bigImport is the number of SKUs from which PutSKUs analyzes the catalog
 // tables (PostgreSQL).
 const bigImport = 10000
+
+// RetireSKU stamps a SKU retired at at, with a new catalog change number
+// (catalog sync hands it out as a tombstone); ENotFound for an unknown SKU.
+func (t *tx) RetireSKU(sku string, at time.Time) (err error) {
+	defer wrapOp(&err, "RetireSKU")
+	seq, err := t.catalogChange()
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(`UPDATE skus SET retired_at = ?, updated_at = ?, change_seq = ? WHERE sku = ?`, micros(at), micros(at), seq, sku)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return notFound("SKU", sku)
+	}
+	return nil
+}

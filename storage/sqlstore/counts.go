@@ -186,13 +186,13 @@ func (t *tx) ActiveCounts() (_ []stock.Count, err error) {
 }
 
 // SnapshotBook reads the book quantities under paths that the scope's SKU
-// and category filters admit.
+// and category filters admit; a retired SKU only where its book is not 0.
 func (t *tx) SnapshotBook(paths []string, scope stock.CountScope) (_ []stock.SnapshotRow, err error) {
 	defer wrapOp(&err, "SnapshotBook")
 	cond, args := underAny("l.path", paths)
 	q := `SELECT s.location, s.sku, s.qty, s.version FROM stock_levels s
 		JOIN locations l ON l.code = s.location
-		JOIN skus k ON k.sku = s.sku WHERE ` + cond
+		JOIN skus k ON k.sku = s.sku WHERE ` + cond + ` AND (k.retired_at IS NULL OR s.qty <> 0)`
 	if len(scope.Categories) > 0 {
 		q += ` AND k.category IN (` + placeholders(len(scope.Categories)) + `)`
 		args = append(args, anys(scope.Categories)...)

@@ -246,6 +246,6 @@ func (t *tx) SearchSKUs(q string, limit int) (_ []stock.SKU, err error) {
 		err = r.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost)
 		return s, err
 	}, `SELECT sku, name, name_zh, category, unit_cost FROM skus
-		WHERE LOWER(sku) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\' OR LOWER(name_zh) LIKE ? ESCAPE '\'
+		WHERE retired_at IS NULL AND (LOWER(sku) LIKE ? ESCAPE '\' OR LOWER(name) LIKE ? ESCAPE '\' OR LOWER(name_zh) LIKE ? ESCAPE '\')
 		ORDER BY sku LIMIT ?`, esc+"%", "%"+esc+"%", "%"+esc+"%", limit)
 }

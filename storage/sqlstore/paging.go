@@ -124,10 +124,11 @@ func (t *tx) Documents(f stock.DocumentFilter) (_ []stock.Document, err error) {
 // query: the page of skus (a range of skus_change) joined to its barcodes.
 func (t *tx) CatalogChanges(afterSeq int64, afterSKU string, limit int) (_ []stock.SKU, err error) {
 	defer wrapOp(&err, "CatalogChanges")
-	rows, err := t.query(`SELECT s.sku, s.name, s.name_zh, s.category, s.unit_cost, s.change_seq, b.code, b.pack_qty
-		FROM (SELECT sku, name, name_zh, category, unit_cost, change_seq FROM skus
+	// A retired SKU comes without its barcodes: it is a tombstone.
+	rows, err := t.query(`SELECT s.sku, s.name, s.name_zh, s.category, s.unit_cost, s.change_seq, s.retired_at, b.code, b.pack_qty
+		FROM (SELECT sku, name, name_zh, category, unit_cost, change_seq, retired_at FROM skus
 			WHERE (change_seq, sku) > (?, ?) ORDER BY change_seq, sku LIMIT ?) s
-		LEFT JOIN barcodes b ON b.sku = s.sku
+		LEFT JOIN barcodes b ON b.sku = s.sku AND s.retired_at IS NULL
 		ORDER BY s.change_seq, s.sku, b.pack_qty, b.code`, afterSeq, afterSKU, limit)
 	if err != nil {
 		return nil, err
@@ -137,10 +138,11 @@ func (t *tx) CatalogChanges(afterSeq int64, afterSKU string, limit int) (_ []sto
 	for rows.Next() {
 		var s stock.SKU
 		var code sql.NullString
-		var pack sql.NullInt64
-		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost, &s.ChangeSeq, &code, &pack); err != nil {
+		var pack, retired sql.NullInt64
+		if err := rows.Scan(&s.SKU, &s.Name, &s.NameZh, &s.Category, &s.UnitCost, &s.ChangeSeq, &retired, &code, &pack); err != nil {
 			return nil, err
 		}
+		s.RetiredAt = fromNullMicros(retired)
 		if n := len(out); n == 0 || out[n-1].SKU != s.SKU {
 			s.Barcodes = []stock.Barcode{}
 			out = append(out, s)

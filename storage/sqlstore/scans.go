@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"pandian/stock"
@@ -73,6 +75,7 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 		sort.Slice(sorted, func(i, j int) bool { return sorted[i].EventID < sorted[j].EventID })
 	}
 	var skipped []string
+	p := progressTally{}
 	err = chunks(sorted, 1000, func(part []placed) error {
 		args := make([]any, 0, scanWidth*len(part))
 		for i := range part {
@@ -101,11 +104,132 @@ func (t *tx) InsertScans(scans []stock.Scan) (_ []string, err error) {
 		for _, s := range part {
 			if !inserted[s.EventID] {
 				skipped = append(skipped, s.EventID)
+				continue
 			}
+			p.add(&s.Scan)
 		}
 		return nil
 	})
-	return skipped, err
+	if err != nil {
+		return nil, err
+	}
+	return skipped, t.addProgress(p)
+}
+
+// progressKey is a counter row of count_progress (less its stripe).
+type progressKey struct{ count, status string }
+
+// progressTally is what one insert adds to count_progress: the scans it
+// really stored (not those skipped as replays).
+type progressTally map[progressKey]*progressRow
+
+type progressRow struct{ n, suspect int64 }
+
+func (p *progressTally) add(s *stock.Scan) {
+	if *p == nil {
+		*p = progressTally{}
+	}
+	k := progressKey{s.CountID, string(s.Status)}
+	r := (*p)[k]
+	if r == nil {
+		r = &progressRow{}
+		(*p)[k] = r
+	}
+	r.n++
+	if s.ClockSuspect {
+		r.suspect++
+	}
+}
+
+// progressStripes is the number of counter rows per count and status on
+// PostgreSQL (see migration 0012).
+const progressStripes = 64
+
+// addProgress adds what an insert stored to the counters of its counts, in
+// the same transaction, in key order (concurrent ingests that share a
+// stripe wait for each other without a deadlock).
+func (t *tx) addProgress(p progressTally) error {
+	if len(p) == 0 {
+		return nil
+	}
+	keys := make([]progressKey, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].count != keys[j].count {
+			return keys[i].count < keys[j].count
+		}
+		return keys[i].status < keys[j].status
+	})
+	stripe := "0"
+	if t.d.name == "postgres" {
+		stripe = "pg_backend_pid() % " + strconv.Itoa(progressStripes)
+	}
+	values := make([]string, len(keys))
+	args := make([]any, 0, 4*len(keys))
+	for i, k := range keys {
+		r := p[k]
+		values[i] = "(?, ?, " + stripe + ", ?, ?)"
+		args = append(args, k.count, k.status, r.n, r.suspect)
+	}
+	_, err := t.exec(`INSERT INTO count_progress (count_id, status, stripe, n, suspect) VALUES `+strings.Join(values, ", ")+`
+		ON CONFLICT (count_id, status, stripe) DO UPDATE SET n = count_progress.n + excluded.n,
+		suspect = count_progress.suspect + excluded.suspect`, args...)
+	return err
+}
+
+// folded reads a count's fold of its lines (zeros before the first).
+func (t *tx) folded(countID string) (seq, folded, lines int64, err error) {
+	err = t.queryRow(`SELECT folded_seq, folded, lines FROM count_lines_folded WHERE count_id = ?`, countID).Scan(&seq, &folded, &lines)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return seq, folded, lines, err
+}
+
+// LinesToFold returns how many counted scans of a count are not folded
+// into its lines yet.
+func (t *tx) LinesToFold(countID string) (_ int64, err error) {
+	defer wrapOp(&err, "LinesToFold")
+	var n int64
+	err = t.queryRow(`SELECT COALESCE((SELECT SUM(n) FROM count_progress WHERE count_id = ? AND status = 'counted'), 0)
+		- COALESCE((SELECT folded FROM count_lines_folded WHERE count_id = ?), 0)`, countID, countID).Scan(&n)
+	return n, err
+}
+
+// FoldLines folds the SKUs of a count's counted scans stored since the
+// last fold into count_lines. The caller holds the count (Count with
+// forUpdate): on PostgreSQL no ingest of it is in flight then, so every
+// scan up to the last one seen is committed, and later ones get a higher
+// seq.
+func (t *tx) FoldLines(countID string) (err error) {
+	defer wrapOp(&err, "FoldLines")
+	from, _, _, err := t.folded(countID)
+	if err != nil {
+		return err
+	}
+	var upTo sql.NullInt64
+	var counted int64
+	if err := t.queryRow(`SELECT MAX(seq), COALESCE(SUM(CASE WHEN status = 'counted' THEN 1 ELSE 0 END), 0) FROM scans WHERE count_id = ? AND seq > ?`,
+		countID, from).Scan(&upTo, &counted); err != nil || !upTo.Valid {
+		return err
+	}
+	res, err := t.exec(`INSERT INTO count_lines (count_id, sku)
+		SELECT DISTINCT count_id, sku FROM scans WHERE count_id = ? AND seq > ? AND seq <= ? AND status = 'counted'
+		ON CONFLICT (count_id, sku) DO NOTHING`, countID, from, upTo.Int64)
+	if err != nil {
+		return err
+	}
+	lines, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO count_lines_folded (count_id, folded_seq, folded, lines) VALUES (?, ?, ?, ?)
+		ON CONFLICT (count_id) DO UPDATE SET folded_seq = excluded.folded_seq,
+		folded = count_lines_folded.folded + excluded.folded, lines = count_lines_folded.lines + excluded.lines`,
+		countID, upTo.Int64, counted, lines)
+	return err
 }
 
 // actorKey is an entry of the scan_actors dictionary.
@@ -316,11 +440,14 @@ func (t *tx) LotTotals(countID string) (_ []stock.LotLine, err error) {
 	return out, rows.Err()
 }
 
-// ScanStats counts a count's scans by status and its counted lines.
+// ScanStats reads a count's progress: its counters (kept by InsertScans),
+// its folded lines and the SKUs of the counted scans since the fold that
+// are new lines. A few rows and the scans since the last fold, whatever
+// the number of scans.
 func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 	defer wrapOp(&err, "ScanStats")
 	var st stock.ScanStats
-	rows, err := t.query(`SELECT status, COUNT(*), SUM(clock_suspect) FROM scans WHERE count_id = ? GROUP BY status`, countID)
+	rows, err := t.query(`SELECT status, SUM(n), SUM(suspect) FROM count_progress WHERE count_id = ? GROUP BY status`, countID)
 	if err != nil {
 		return st, err
 	}
@@ -347,7 +474,14 @@ func (t *tx) ScanStats(countID string) (_ stock.ScanStats, err error) {
 	if err := rows.Err(); err != nil {
 		return st, err
 	}
-	err = t.queryRow(`SELECT COUNT(DISTINCT sku) FROM scans WHERE count_id = ? AND status = 'counted'`, countID).Scan(&st.Lines)
+	seq, _, lines, err := t.folded(countID)
+	if err != nil {
+		return st, err
+	}
+	var more int64
+	err = t.queryRow(`SELECT COUNT(DISTINCT s.sku) FROM scans s WHERE s.count_id = ? AND s.seq > ? AND s.status = 'counted'
+		AND NOT EXISTS (SELECT 1 FROM count_lines l WHERE l.count_id = s.count_id AND l.sku = s.sku)`, countID, seq).Scan(&more)
+	st.Lines = lines + more
 	return st, err
 }
 

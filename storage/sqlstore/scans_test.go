@@ -2,9 +2,12 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -392,6 +395,190 @@ func TestClosedCounts(t *testing.T) {
 			if got := ids(c.from, c.to, c.paths...); !reflect.DeepEqual(got, c.want) {
 				t.Errorf("ClosedCounts(%d, %d, %v) = %v, want %v", c.from, c.to, c.paths, got, c.want)
 			}
+		}
+	})
+}
+
+// TestProgressCounters: the counters kept at ingest (count_progress,
+// count_lines) equal a recount of the stored scans after replicas ingest
+// the same batches concurrently (every batch sent by several writers: one
+// stores it, the others replay it), and the migration's backfill computes
+// them again from the scans.
+func TestProgressCounters(t *testing.T) {
+	forEachURL(t, func(t *testing.T, u string) {
+		s := openStore(t, u)
+		tr := seedTree(t, s)
+		createCount(t, s, newCount("C1", tr.HKT, at(0)), nil)
+		createCount(t, s, newCount("C2", tr.HKTST, at(0)), nil)
+		all := genScans("C1", 3000)
+		for i := range all {
+			all[i].ClockSuspect = i%9 == 0
+		}
+		const batch, writers = 100, 6
+		var batches [][]stock.Scan
+		for i := 0; i < len(all); i += batch {
+			batches = append(batches, all[i:i+batch])
+		}
+		// Each writer sends every batch, in its own order; on PostgreSQL
+		// they run side by side (several replicas), on SQLite in turn.
+		var wg sync.WaitGroup
+		errs := make(chan error, writers)
+		for w := 0; w < writers; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := range batches {
+					b := batches[(i*(w+1)+w*7)%len(batches)]
+					err := s.Write(context.Background(), func(tx stock.Tx) error {
+						if _, err := tx.CountForScans("C1"); err != nil {
+							return err
+						}
+						_, err := tx.InsertScans(b)
+						return err
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}(w)
+		}
+		// Meanwhile the lines are folded now and then, holding the count.
+		stop := make(chan struct{})
+		folds := make(chan int, 1)
+		go func() {
+			n := 0
+			defer func() { folds <- n }()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				err := s.Write(context.Background(), func(tx stock.Tx) error {
+					if _, err := tx.Count("C1", true); err != nil {
+						return err
+					}
+					return tx.FoldLines("C1")
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				n++
+			}
+		}()
+		wg.Wait()
+		close(stop)
+		if n := <-folds; n == 0 {
+			t.Error("no fold ran during the ingest")
+		}
+		close(errs)
+		for err := range errs {
+			t.Fatalf("ingest or fold: %v", err)
+		}
+		// A replay of everything in one transaction adds nothing either.
+		write(t, s, func(tx stock.Tx) error {
+			skipped, err := tx.InsertScans(all)
+			if err == nil && len(skipped) != len(all) {
+				t.Errorf("replay stored %d scans again", len(all)-len(skipped))
+			}
+			return err
+		})
+		// Another count's scans stay its own.
+		insertScans(t, s, genScans("C2", 200))
+
+		recount := func(countID string) stock.ScanStats {
+			var st stock.ScanStats
+			lines := map[string]bool{}
+			after := ""
+			for {
+				page := get(t, s, func(tx stock.Tx) ([]stock.Scan, error) {
+					return tx.Scans(stock.ScanFilter{CountID: countID, After: after, Limit: 1000})
+				})
+				for _, sc := range page {
+					st.Scans++
+					if sc.ClockSuspect {
+						st.ClockSuspect++
+					}
+					switch sc.Status {
+					case stock.ScanCounted:
+						st.Counted++
+						lines[sc.SKU] = true
+					case stock.ScanUnknown:
+						st.Unknown++
+					case stock.ScanLate:
+						st.Late++
+					case stock.ScanOutOfScope:
+						st.Rejected++
+					}
+				}
+				if len(page) < 1000 {
+					break
+				}
+				after = page[len(page)-1].EventID
+			}
+			st.Lines = int64(len(lines))
+			return st
+		}
+		stats := func(countID string) stock.ScanStats {
+			return get(t, s, func(tx stock.Tx) (stock.ScanStats, error) { return tx.ScanStats(countID) })
+		}
+		want1, want2 := recount("C1"), recount("C2")
+		if want1.Scans != int64(len(all)) || want2.Scans != 200 || want1.ClockSuspect == 0 || want1.Unknown == 0 {
+			t.Fatalf("recount from scans: %+v, %+v", want1, want2)
+		}
+		if got := stats("C1"); got != want1 {
+			t.Fatalf("counters of C1 %+v, recount from scans %+v", got, want1)
+		}
+		if got := stats("C2"); got != want2 {
+			t.Fatalf("counters of C2 %+v, recount from scans %+v", got, want2)
+		}
+		// Folded to the end, the same; nothing is left to fold.
+		write(t, s, func(tx stock.Tx) error { return tx.FoldLines("C1") })
+		if got := stats("C1"); got != want1 {
+			t.Fatalf("counters of C1 after the last fold %+v, recount from scans %+v", got, want1)
+		}
+		if n := get(t, s, func(tx stock.Tx) (int64, error) { return tx.LinesToFold("C1") }); n != 0 {
+			t.Fatalf("%d counted scans left to fold", n)
+		}
+		if n := get(t, s, func(tx stock.Tx) (int64, error) { return tx.LinesToFold("C2") }); n != want2.Counted {
+			t.Fatalf("C2, never folded: %d counted scans to fold, want %d", n, want2.Counted)
+		}
+
+		// Backfill: without the counters, migration 0012 runs again on
+		// open and computes them from the scans.
+		s.Close()
+		driver, dsn := "sqlite3", u
+		if strings.HasPrefix(u, "postgres") {
+			driver = "pgx"
+		}
+		db, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`DROP TABLE count_progress`, `DROP TABLE count_lines`, `DROP TABLE count_lines_folded`, `DELETE FROM schema_migrations WHERE version = 12`} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		db.Close()
+		s = openStore(t, u)
+		if got := stats("C1"); got != want1 {
+			t.Fatalf("backfilled counters of C1 %+v, recount from scans %+v", got, want1)
+		}
+		if got := stats("C2"); got != want2 {
+			t.Fatalf("backfilled counters of C2 %+v, recount from scans %+v", got, want2)
+		}
+		// Ingest after the backfill adds to it.
+		more := genScans("C1-more", 10)
+		for i := range more {
+			more[i].CountID, more[i].SKU, more[i].Status = "C1", "NEW", stock.ScanCounted
+		}
+		insertScans(t, s, more)
+		want1.Scans, want1.Counted, want1.Lines = want1.Scans+10, want1.Counted+10, want1.Lines+1
+		if got := stats("C1"); got != want1 || recount("C1") != want1 {
+			t.Fatalf("after more scans: counters %+v, recount %+v, want %+v", got, recount("C1"), want1)
 		}
 	})
 }

@@ -38,14 +38,23 @@ if (!me.data) fail("me", me.error, me.response.status);
 const store = me.data.employee.scope[0] ?? "HK-TST";
 
 // Catalog sync: the whole catalog page by page, then only what changed.
+// A retired SKU comes as a tombstone (deleted: true): remove it.
 const catalog = new Map<string, components["schemas"]["SKU"]>();
 let cursor: string | undefined;
 let syncCursor = "";
 let pages = 0;
+let tombstones = 0;
 for (;;) {
   const page = await api.GET("/v1/skus", { params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } } });
   if (!page.data) fail("catalog", page.error, page.response.status);
-  for (const sku of page.data.skus) catalog.set(sku.sku, sku);
+  for (const item of page.data.skus) {
+    if ("deleted" in item) {
+      catalog.delete(item.sku);
+      tombstones++;
+    } else {
+      catalog.set(item.sku, item);
+    }
+  }
   syncCursor = page.data.sync_cursor;
   pages++;
   if (!page.data.next_cursor) break;
@@ -108,6 +117,7 @@ for (;;) {
 console.log(JSON.stringify({
   catalog: catalog.size,
   catalog_pages: pages,
+  tombstones,
   changed_since_sync: changed.data.skus.length,
   offline_sku: offline?.sku ?? null,
   audit_entries: auditEntries,
