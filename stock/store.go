@@ -81,9 +81,8 @@ type CatalogStore interface {
 	// CatalogNames returns every SKU's code and names.
 	CatalogNames() ([]SKU, error)
 	// SearchSKUs returns, without barcodes, up to limit SKUs in the
-	// catalog (not retired) whose code
-	// starts with q or whose English or Chinese name contains it (case
-	// folded), by code.
+	// catalog (not retired) whose code starts with q or whose English or
+	// Chinese name contains it (case folded), by code.
 	SearchSKUs(q string, limit int) ([]SKU, error)
 	// RetireSKU marks a SKU retired at at and moves it to the end of the
 	// change order; ENotFound for an unknown SKU. PutSKU and PutSKUs
