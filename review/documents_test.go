@@ -138,20 +138,58 @@ func TestDocumentPages(t *testing.T) {
 	if book("SKU-000033") != before {
 		t.Fatal("the review posted")
 	}
+	confirm := formFields(t, r.body, "receive-confirm-form")
+	if confirm.Get("sku:1") != "SKU-000033" || confirm.Get("qty:1") != "40" || confirm.Get("include:0") != "1" {
+		t.Fatalf("the confirmation form carries %v", confirm)
+	}
 	bad := url.Values{"csrf": {csrf}, "include:1": {"1"}, "qty:1": {"0"}}
 	r = c.post(page+"/receive/review?lang=zh-Hant", bad)
 	if r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("qty 0: %d", r.StatusCode)
 	}
 	contains(t, r.body, "第 2 項：數量必須為 1 至 1,000,000 的整數。")
-	r = c.post(page+"/receive", form)
+
+	// A correction between the review and the confirmation: the reviewed
+	// receipt is refused (nothing posts), in the page's language.
+	other := w.skus[0].sku
+	if other == "SKU-000033" {
+		other = w.skus[1].sku
+	}
+	if r := c.post(page+"/lines/1/match", url.Values{"csrf": {csrf}, "sku": {other}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct line 2 again: %d", r.StatusCode)
+	}
+	otherBefore := book(other)
+	r = c.post(page+"/receive?lang=en", confirm)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("receive after a correction: %d %.300s", r.StatusCode, r.body)
+	}
+	contains(t, r.body, "Line 2 changed since you reviewed the receipt (it is now "+other)
+	if book("SKU-000033") != before || book(other) != otherBefore {
+		t.Fatal("a receipt of a line changed since its review posted")
+	}
+	stale := url.Values{}
+	for k, v := range confirm {
+		stale[k] = v
+	}
+	stale.Del("sku:1") // a form without the SKUs it showed
+	r = c.post(page+"/receive?lang=zh-Hant", stale)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("receive without sku:1: %d", r.StatusCode)
+	}
+	contains(t, r.body, "第 2 項在您檢視收貨後已更改")
+	if r := c.post(page+"/lines/1/match", url.Values{"csrf": {csrf}, "sku": {"SKU-000033"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct line 2 back: %d", r.StatusCode)
+	}
+	r = c.post(page+"/receive/review?lang=en", form)
+	confirm = formFields(t, r.body, "receive-confirm-form")
+	r = c.post(page+"/receive", confirm)
 	if r.StatusCode != http.StatusSeeOther || !strings.HasSuffix(r.Header.Get("Location"), "?done=received") {
 		t.Fatalf("receive: %d %q %.300s", r.StatusCode, r.Header.Get("Location"), r.body)
 	}
 	if after := book("SKU-000033"); after != before+40 {
 		t.Fatalf("book %d → %d, want +40", before, after)
 	}
-	r = c.post(page+"/receive", form) // sent again
+	r = c.post(page+"/receive", confirm) // sent again
 	if r.StatusCode != http.StatusSeeOther || book("SKU-000033") != before+40 {
 		t.Fatalf("a re-sent receipt: %d, book %d", r.StatusCode, book("SKU-000033"))
 	}
