@@ -219,3 +219,62 @@ func TestDocumentPages(t *testing.T) {
 		t.Errorf("kind=contract lists the wrong documents")
 	}
 }
+
+// TestDocumentPagesScope: another store's manager gets 404, not the
+// document, on every page and form of a document (the page, the original,
+// a match, the receipt's review and its posting), and changes nothing; a
+// counter of the store may read the page but a crafted match is refused.
+func TestDocumentPagesScope(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	desk := w.withDocuments(t)
+	photo, ex := po01(t)
+	doc := desk.upload(t, "E007", stock.DocPurchaseOrder, photo, ex, 0)
+	page := "/review/documents/" + doc.ID
+
+	mk := w.client()
+	mk.mustSignIn("E014", w.pins["E014"]) // the manager of HK-MK
+	csrf := csrfOf(t, mk.get("/review/documents?lang=en").body)
+	receipt := url.Values{"csrf": {csrf}, "include:0": {"1"}, "qty:0": {"1"}, "sku:0": {doc.Lines[0].MatchedSKU}, "price:0": {doc.Lines[0].UnitPrice}}
+	for _, x := range []struct {
+		method, path string
+		form         url.Values
+	}{
+		{"GET", page, nil},
+		{"GET", page + "/file", nil},
+		{"GET", page + "?pick=1&q=beer", nil},
+		{"POST", page + "/lines/1/match", url.Values{"csrf": {csrf}, "sku": {"SKU-000033"}}},
+		{"POST", page + "/receive/review", receipt},
+		{"POST", page + "/receive", receipt},
+	} {
+		sep := "?"
+		if strings.Contains(x.path, "?") {
+			sep = "&"
+		}
+		r := mk.do(x.method, x.path+sep+"lang=en", x.form)
+		if r.StatusCode != http.StatusNotFound {
+			t.Errorf("another store's manager: %s %s: %d, want 404", x.method, x.path, r.StatusCode)
+		}
+		if strings.Contains(r.body, "PO/2024/5426") || strings.Contains(r.body, "Lee Hing") {
+			t.Errorf("%s %s shows the document to another store's manager", x.method, x.path)
+		}
+	}
+
+	cc := w.client()
+	cc.mustSignIn("E009", w.pins["E009"]) // a counter of HK-TST
+	r := cc.get(page + "?lang=en")
+	if r.StatusCode != 200 {
+		t.Fatalf("counter reads: %d", r.StatusCode)
+	}
+	r = cc.post(page+"/lines/1/match?lang=en", url.Values{"csrf": {csrfOf(t, r.body)}, "sku": {"SKU-000033"}})
+	if r.StatusCode != http.StatusForbidden {
+		t.Errorf("a counter's match: %d, want 403", r.StatusCode)
+	}
+
+	got, err := w.svc.Document(context.Background(), w.actor("E007"), doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Receipt != nil || got.Lines[1].MatchConfirmed || got.Lines[1].MatchedSKU != doc.Lines[1].MatchedSKU {
+		t.Fatalf("refused requests changed the document: receipt %v, line 2 %+v", got.Receipt, got.Lines[1])
+	}
+}
