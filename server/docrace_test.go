@@ -16,7 +16,7 @@ import (
 // raceDocument uploads a purchase order of two description-only lines
 // (unconfirmed guesses) and one barcode line (SKU-000001, confirmed and
 // filed) read from a unique image n, and waits until it is read.
-func raceDocument(t *testing.T, s *testServer, tr *transcripts, mgr string, n int) stock.Document {
+func raceDocument(t *testing.T, s *testServer, tr *transcripts, mgr string, n int, fields ...docPart) stock.Document {
 	t.Helper()
 	photo := tr.add(t, n, stock.Extraction{
 		Header: stock.DocHeader{Supplier: "Lee Hing", PONumber: fmt.Sprintf("PO/RACE/%d", n), Total: "201.72"},
@@ -25,7 +25,7 @@ func raceDocument(t *testing.T, s *testServer, tr *transcripts, mgr string, n in
 			line("", "", "漂白水 2公升 Bleach 2L", 6, "11.73", "70.38"),
 			line("", "4894033001501", "Lemon Tea 250ml", 24, "2.54", "60.96"),
 		}})
-	code, b := s.uploadDoc(mgr, []docPart{{"kind", "purchase_order"}, {"location", "HK-TST"}}, fmt.Sprintf("race%d.png", n), photo)
+	code, b := s.uploadDoc(mgr, append([]docPart{{"kind", "purchase_order"}, {"location", "HK-TST"}}, fields...), fmt.Sprintf("race%d.png", n), photo)
 	if code != 202 {
 		t.Fatalf("upload: %d %s", code, b)
 	}
@@ -166,6 +166,75 @@ func TestDocumentRefileRace(t *testing.T) {
 					t.Fatalf("round %d (%d flips): %s named %v (skus %v), filed %v: %v", i, flips, k, named, got.SKUs, filed, s.objects("skus/"+k+"/documents/"))
 				}
 			}
+		}
+	})
+}
+
+// TestDocumentCorrectionKeepsUploadSKUs: a SKU given at upload
+// (SKU-000001) that a barcode line also matched stays the document's, and
+// in its folder, when that line is corrected (SKU-000003); correcting it
+// again (SKU-000004) drops SKU-000003, which only that line named. SQLite
+// and PostgreSQL (the upload's SKUs are kept with the document's content).
+func TestDocumentCorrectionKeepsUploadSKUs(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		tr := &transcripts{}
+		s := startDocServer(t, db, tr, nil)
+		mgr := employeeWith(t, "store_manager", "HK-TST")
+		d := raceDocument(t, s, tr, mgr, 3000, docPart{"skus", "SKU-000001"})
+		if !slices.Equal(d.SKUs, []string{"SKU-000001"}) {
+			t.Fatalf("skus after reading %v", d.SKUs)
+		}
+		var got stock.Document
+		for _, sku := range []string{"SKU-000003", "SKU-000004"} {
+			s.mustJSON("POST", "/v1/documents/"+d.ID+"/lines/2/match", mgr, map[string]string{"sku": sku}, 200, &got)
+		}
+		want := []string{"SKU-000001", "SKU-000004"}
+		if !slices.Equal(got.SKUs, want) {
+			t.Fatalf("skus %v, want %v", got.SKUs, want)
+		}
+		waitUntil(t, 30*time.Second, "the document refiled", func() bool {
+			return len(s.objects("skus/SKU-000004/documents/")) == 1 && len(s.objects("skus/SKU-000003/documents/")) == 0
+		})
+		if len(s.objects("skus/SKU-000001/documents/")) != 1 {
+			t.Fatalf("taken out of the folder of SKU-000001, given at upload")
+		}
+	})
+}
+
+// TestDocumentStatusRule: one rule settles a read document's status, when
+// the reading ends and after a confirmation: a warning that needs no
+// person (a page read turned) holds back neither. SQLite and PostgreSQL.
+func TestDocumentStatusRule(t *testing.T) {
+	databases(t, func(t *testing.T, db string) {
+		tr := &transcripts{}
+		s := startDocServer(t, db, tr, nil)
+		mgr := employeeWith(t, "store_manager", "HK-TST")
+		upload := func(n int, lines ...stock.DocLine) stock.Document {
+			photo := tr.add(t, n, stock.Extraction{
+				Header:   stock.DocHeader{Supplier: "Lee Hing", PONumber: fmt.Sprintf("PO/ST/%d", n), Total: "60.96"},
+				Lines:    lines,
+				Warnings: []string{"page 1 was read turned by 90°"},
+			})
+			code, b := s.uploadDoc(mgr, []docPart{{"kind", "purchase_order"}, {"location", "HK-TST"}}, "st.png", photo)
+			if code != 202 {
+				t.Fatalf("upload: %d %s", code, b)
+			}
+			var up stock.Document
+			json.Unmarshal(b, &up)
+			return s.waitDocument(mgr, up.ID, time.Minute)
+		}
+		read := upload(4000, line("", "4894033001501", "Lemon Tea 250ml", 24, "2.54", "60.96"))
+		if read.Status != stock.DocDone {
+			t.Errorf("read, nothing to review, a warning: status %s, want done", read.Status)
+		}
+		guess := upload(4001, line("", "", "Lemon Tea 250ml drink", 24, "2.54", "60.96"))
+		if guess.Status != stock.DocNeedsReview || guess.Lines[0].MatchConfirmed {
+			t.Fatalf("a description-only line: status %s, line %+v", guess.Status, guess.Lines[0])
+		}
+		var got stock.Document
+		s.mustJSON("POST", "/v1/documents/"+guess.ID+"/lines/0/match", mgr, map[string]string{"sku": "SKU-000001"}, 200, &got)
+		if got.Status != stock.DocDone || len(got.Warnings) != 1 {
+			t.Errorf("confirmed, a warning: status %s (warnings %v), want done", got.Status, got.Warnings)
 		}
 	})
 }
