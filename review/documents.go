@@ -130,6 +130,7 @@ var docMessages = map[string][2]string{
 	"receive.none":                        {"Tick at least one line to receive.", "請至少勾選一項收貨。"},
 	"receive.badqty":                      {"Line %d: the quantity must be a whole number from 1 to 1,000,000.", "第 %d 項：數量必須為 1 至 1,000,000 的整數。"},
 	"receive.unconfirmed":                 {"Line %d: confirm or correct its match before receiving it.", "第 %d 項：收貨前請先確認或更正其對應貨品。"},
+	"receive.changed":                     {"Line %d changed since you reviewed the receipt (it is now %s): nothing was posted; review the receipt again.", "第 %d 項在您檢視收貨後已更改（現為 %s）：沒有過帳；請重新檢視收貨。"},
 	"receive.done":                        {"Received: %s lines posted to stock at %s.", "已收貨：%s 項已過帳至 %s 的庫存。"},
 	"receive.received":                    {"Received by %s on %s: %s lines.", "由 %s 於 %s 收貨：共 %s 項。"},
 	"receive.store":                       {"Receive at", "收貨地點"},
@@ -570,8 +571,12 @@ type receiveData struct {
 }
 
 // receiveInput reads the receipt form: include:N (ticked lines), qty:N.
-// Only lines with a confirmed match may be received.
-func (h *Pages) receiveInput(q *req, d documentData) ([]receiptLine, error) {
+// Only lines with a confirmed match may be received. reviewed: the form
+// is the review step's confirmation, which also carries each line's
+// sku:N and price:N as shown; a line whose match or price changed since
+// (a correction in between) is refused (409), so that what posts is what
+// the person saw.
+func (h *Pages) receiveInput(q *req, d documentData, reviewed bool) ([]receiptLine, error) {
 	var out []receiptLine
 	for _, l := range d.Lines {
 		key := strconv.Itoa(l.N)
@@ -584,6 +589,13 @@ func (h *Pages) receiveInput(q *req, d documentData) ([]receiptLine, error) {
 		qty, err := strconv.ParseInt(strings.TrimSpace(q.form.Get("qty:"+key)), 10, 64)
 		if err != nil || qty < 1 || qty > 1_000_000 {
 			return nil, pageErr{http.StatusUnprocessableEntity, q.L.Tf("receive.badqty", l.N+1)}
+		}
+		if reviewed && (q.form.Get("sku:"+key) != l.MatchedSKU || q.form.Get("price:"+key) != l.UnitPrice) {
+			now := l.MatchedSKU
+			if l.Name != "" {
+				now += " " + l.Name
+			}
+			return nil, pageErr{http.StatusConflict, q.L.Tf("receive.changed", l.N+1, now)}
 		}
 		r := receiptLine{N: l.N, SKU: l.MatchedSKU, Name: l.Name, Qty: qty, UnitPrice: l.UnitPrice}
 		if p, ok := money(l.UnitPrice); ok {
@@ -620,7 +632,7 @@ func (h *Pages) receiveReview(q *req) error {
 	if !d.CanReceive {
 		return h.documentPage(q, http.StatusConflict, h.receiveRefusal(q, d), "")
 	}
-	lines, err := h.receiveInput(q, d)
+	lines, err := h.receiveInput(q, d, false)
 	if err != nil {
 		pe := err.(pageErr)
 		return h.documentPage(q, pe.status, pe.msg, "")
@@ -651,7 +663,8 @@ func (h *Pages) receiveRefusal(q *req, d documentData) string {
 }
 
 // receive posts the reviewed receipt (through the domain's receive), then
-// back to the document (303).
+// back to the document (303): the lines' SKUs and prices as the review
+// step showed them (a line changed since: 409, nothing posted).
 func (h *Pages) receive(q *req) error {
 	desk, ok := h.svc.(DocumentDesk)
 	if !ok {
@@ -669,7 +682,7 @@ func (h *Pages) receive(q *req) error {
 	if !d.CanReceive {
 		return h.documentPage(q, http.StatusConflict, h.receiveRefusal(q, d), "")
 	}
-	lines, err := h.receiveInput(q, d)
+	lines, err := h.receiveInput(q, d, true)
 	if err != nil {
 		pe := err.(pageErr)
 		return h.documentPage(q, pe.status, pe.msg, "")

@@ -5,9 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"html"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"sync"
@@ -179,4 +182,27 @@ func (d *docDesk) upload(t *testing.T, who string, kind stock.DocumentKind, phot
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+var (
+	formRE   = regexp.MustCompile(`(?s)<form [^>]*id="([^"]+)"[^>]*>(.*?)</form>`)
+	hiddenRE = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
+
+// formFields returns the hidden fields of the form with id in page, as a
+// browser would send them.
+func formFields(t testing.TB, page, id string) url.Values {
+	t.Helper()
+	for _, m := range formRE.FindAllStringSubmatch(page, -1) {
+		if m[1] != id {
+			continue
+		}
+		v := url.Values{}
+		for _, f := range hiddenRE.FindAllStringSubmatch(m[2], -1) {
+			v.Add(html.UnescapeString(f[1]), html.UnescapeString(f[2]))
+		}
+		return v
+	}
+	t.Fatalf("no form %q in page: %.400s", id, page)
+	return nil
 }

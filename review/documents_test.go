@@ -138,20 +138,58 @@ func TestDocumentPages(t *testing.T) {
 	if book("SKU-000033") != before {
 		t.Fatal("the review posted")
 	}
+	confirm := formFields(t, r.body, "receive-confirm-form")
+	if confirm.Get("sku:1") != "SKU-000033" || confirm.Get("qty:1") != "40" || confirm.Get("include:0") != "1" {
+		t.Fatalf("the confirmation form carries %v", confirm)
+	}
 	bad := url.Values{"csrf": {csrf}, "include:1": {"1"}, "qty:1": {"0"}}
 	r = c.post(page+"/receive/review?lang=zh-Hant", bad)
 	if r.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("qty 0: %d", r.StatusCode)
 	}
 	contains(t, r.body, "第 2 項：數量必須為 1 至 1,000,000 的整數。")
-	r = c.post(page+"/receive", form)
+
+	// A correction between the review and the confirmation: the reviewed
+	// receipt is refused (nothing posts), in the page's language.
+	other := w.skus[0].sku
+	if other == "SKU-000033" {
+		other = w.skus[1].sku
+	}
+	if r := c.post(page+"/lines/1/match", url.Values{"csrf": {csrf}, "sku": {other}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct line 2 again: %d", r.StatusCode)
+	}
+	otherBefore := book(other)
+	r = c.post(page+"/receive?lang=en", confirm)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("receive after a correction: %d %.300s", r.StatusCode, r.body)
+	}
+	contains(t, r.body, "Line 2 changed since you reviewed the receipt (it is now "+other)
+	if book("SKU-000033") != before || book(other) != otherBefore {
+		t.Fatal("a receipt of a line changed since its review posted")
+	}
+	stale := url.Values{}
+	for k, v := range confirm {
+		stale[k] = v
+	}
+	stale.Del("sku:1") // a form without the SKUs it showed
+	r = c.post(page+"/receive?lang=zh-Hant", stale)
+	if r.StatusCode != http.StatusConflict {
+		t.Fatalf("receive without sku:1: %d", r.StatusCode)
+	}
+	contains(t, r.body, "第 2 項在您檢視收貨後已更改")
+	if r := c.post(page+"/lines/1/match", url.Values{"csrf": {csrf}, "sku": {"SKU-000033"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correct line 2 back: %d", r.StatusCode)
+	}
+	r = c.post(page+"/receive/review?lang=en", form)
+	confirm = formFields(t, r.body, "receive-confirm-form")
+	r = c.post(page+"/receive", confirm)
 	if r.StatusCode != http.StatusSeeOther || !strings.HasSuffix(r.Header.Get("Location"), "?done=received") {
 		t.Fatalf("receive: %d %q %.300s", r.StatusCode, r.Header.Get("Location"), r.body)
 	}
 	if after := book("SKU-000033"); after != before+40 {
 		t.Fatalf("book %d → %d, want +40", before, after)
 	}
-	r = c.post(page+"/receive", form) // sent again
+	r = c.post(page+"/receive", confirm) // sent again
 	if r.StatusCode != http.StatusSeeOther || book("SKU-000033") != before+40 {
 		t.Fatalf("a re-sent receipt: %d, book %d", r.StatusCode, book("SKU-000033"))
 	}
@@ -179,5 +217,64 @@ func TestDocumentPages(t *testing.T) {
 	}
 	if r := c.get("/review/documents?kind=contract&lang=en"); !strings.Contains(r.body, `data-document="`+con.ID+`"`) || strings.Contains(r.body, `data-document="`+doc.ID+`"`) {
 		t.Errorf("kind=contract lists the wrong documents")
+	}
+}
+
+// TestDocumentPagesScope: another store's manager gets 404, not the
+// document, on every page and form of a document (the page, the original,
+// a match, the receipt's review and its posting), and changes nothing; a
+// counter of the store may read the page but a crafted match is refused.
+func TestDocumentPagesScope(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	desk := w.withDocuments(t)
+	photo, ex := po01(t)
+	doc := desk.upload(t, "E007", stock.DocPurchaseOrder, photo, ex, 0)
+	page := "/review/documents/" + doc.ID
+
+	mk := w.client()
+	mk.mustSignIn("E014", w.pins["E014"]) // the manager of HK-MK
+	csrf := csrfOf(t, mk.get("/review/documents?lang=en").body)
+	receipt := url.Values{"csrf": {csrf}, "include:0": {"1"}, "qty:0": {"1"}, "sku:0": {doc.Lines[0].MatchedSKU}, "price:0": {doc.Lines[0].UnitPrice}}
+	for _, x := range []struct {
+		method, path string
+		form         url.Values
+	}{
+		{"GET", page, nil},
+		{"GET", page + "/file", nil},
+		{"GET", page + "?pick=1&q=beer", nil},
+		{"POST", page + "/lines/1/match", url.Values{"csrf": {csrf}, "sku": {"SKU-000033"}}},
+		{"POST", page + "/receive/review", receipt},
+		{"POST", page + "/receive", receipt},
+	} {
+		sep := "?"
+		if strings.Contains(x.path, "?") {
+			sep = "&"
+		}
+		r := mk.do(x.method, x.path+sep+"lang=en", x.form)
+		if r.StatusCode != http.StatusNotFound {
+			t.Errorf("another store's manager: %s %s: %d, want 404", x.method, x.path, r.StatusCode)
+		}
+		if strings.Contains(r.body, "PO/2024/5426") || strings.Contains(r.body, "Lee Hing") {
+			t.Errorf("%s %s shows the document to another store's manager", x.method, x.path)
+		}
+	}
+
+	cc := w.client()
+	cc.mustSignIn("E009", w.pins["E009"]) // a counter of HK-TST
+	r := cc.get(page + "?lang=en")
+	if r.StatusCode != 200 {
+		t.Fatalf("counter reads: %d", r.StatusCode)
+	}
+	r = cc.post(page+"/lines/1/match?lang=en", url.Values{"csrf": {csrfOf(t, r.body)}, "sku": {"SKU-000033"}})
+	if r.StatusCode != http.StatusForbidden {
+		t.Errorf("a counter's match: %d, want 403", r.StatusCode)
+	}
+
+	got, err := w.svc.Document(context.Background(), w.actor("E007"), doc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Receipt != nil || got.Lines[1].MatchConfirmed || got.Lines[1].MatchedSKU != doc.Lines[1].MatchedSKU {
+		t.Fatalf("refused requests changed the document: receipt %v, line 2 %+v", got.Receipt, got.Lines[1])
 	}
 }

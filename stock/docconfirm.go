@@ -38,10 +38,11 @@ const (
 // ConfirmMatch confirms or corrects the catalog match of line (0-based)
 // of a document, audited. A confirmed match files the document in the
 // SKU's folder (a job, JobsRefile); a corrected one also takes it out of
-// the folder of the SKU the line no longer names, unless another
-// confirmed line or the upload still names it. A received document's
+// the folder of the SKU the line named before, unless another confirmed
+// line or the upload still names it (documentSKUs). A received document's
 // matches are final (conflict), as are those of a document still being
-// read.
+// read. The document is read locked, so that concurrent confirmations and
+// a receipt of the same document wait for each other.
 func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line int, in MatchInput) (Document, error) {
 	if err := actor.Require(PermReceive); err != nil {
 		return Document{}, err
@@ -53,7 +54,7 @@ func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line
 	var d Document
 	err := s.store.Write(ctx, func(tx Tx) error {
 		var err error
-		if d, err = s.documentInScope(tx, actor, id); err != nil {
+		if d, err = s.documentInScopeLocked(tx, actor, id, true); err != nil {
 			return err
 		}
 		if d.Status == DocProcessing {
@@ -74,7 +75,7 @@ func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line
 		}
 		before := slices.Clone(d.SKUs)
 		l := &d.Lines[line]
-		from, fromBy, wasConfirmed := l.MatchedSKU, l.MatchedBy, l.MatchConfirmed
+		from, fromBy := l.MatchedSKU, l.MatchedBy
 		now := s.Now().UTC()
 		if from != sku || !l.MatchConfirmed {
 			l.MatchedBy = "person"
@@ -85,14 +86,12 @@ func (s *Service) ConfirmMatch(ctx context.Context, actor Actor, id string, line
 			l.Problems = nil
 			l.NeedsReview = false
 		}
-		d.SKUs = documentSKUs(d, line, from, wasConfirmed)
+		d.SKUs = documentSKUs(d, line, from)
 		d.NeedsReview = len(d.Lines) == 0 || slices.ContainsFunc(d.Lines, func(l DocLine) bool { return l.NeedsReview })
 		if !linesAddUp(d) {
 			d.NeedsReview = true
 		}
-		if d.Status == DocNeedsReview && !d.NeedsReview && len(d.Warnings) == 0 {
-			d.Status = DocDone
-		}
+		settleStatus(&d)
 		d.Updated = now
 		var unfile []string
 		for _, k := range before {
@@ -146,22 +145,37 @@ func linesAddUp(d Document) bool {
 	return sum == total
 }
 
+// settleStatus is the one rule of a read document's status once its
+// reading ended (the read job and ConfirmMatch both apply it): done when
+// it needs no review, needs_review otherwise. Warnings (a page read
+// turned, say) are shown but do not hold a document back: what needs a
+// person sets NeedsReview. Failed and still-processing documents keep
+// their status.
+func settleStatus(d *Document) {
+	switch d.Status {
+	case DocProcessing, DocFailed:
+		return
+	}
+	d.Status = DocDone
+	if d.NeedsReview {
+		d.Status = DocNeedsReview
+	}
+}
+
 // documentSKUs is the SKUs a document concerns after line's match went
-// from a SKU (wasConfirmed: a confirmed match) to its current one: the
-// ones before, the line's new SKU, and not the old one any more when only
-// that line's confirmed match named it. (A SKU given at upload that the
-// line also matched goes too: the person corrected the document.)
-func documentSKUs(d Document, line int, from string, wasConfirmed bool) []string {
+// from a SKU to its current one: the ones before and the line's new SKU;
+// the old one goes when neither a confirmed line nor the upload names it
+// any more (whether the line's old match was confirmed or not: an
+// unconfirmed guess never filed it, and a confirmed one is now wrong).
+func documentSKUs(d Document, line int, from string) []string {
 	out := slices.Clone(d.SKUs)
 	if out == nil {
 		out = []string{}
 	}
 	to := d.Lines[line].MatchedSKU
-	if from != "" && from != to && wasConfirmed {
-		still := slices.ContainsFunc(d.Lines, func(l DocLine) bool { return l.MatchConfirmed && l.MatchedSKU == from })
-		if !still {
-			out = slices.DeleteFunc(out, func(k string) bool { return k == from })
-		}
+	if from != "" && from != to && !slices.Contains(d.UploadSKUs, from) &&
+		!slices.ContainsFunc(d.Lines, func(l DocLine) bool { return l.MatchConfirmed && l.MatchedSKU == from }) {
+		out = slices.DeleteFunc(out, func(k string) bool { return k == from })
 	}
 	if !slices.Contains(out, to) {
 		out = append(out, to)
@@ -172,6 +186,15 @@ func documentSKUs(d Document, line int, from string, wasConfirmed bool) []string
 // RunRefileJob is the handler of JobsRefile: it writes the document's
 // pointer into the folder of each of its SKUs and removes it from the
 // folders of the SKUs it no longer concerns. Outages are retried.
+//
+// Refile jobs of one document may run at once on several runners (a line
+// corrected A→B then B→A): each works from the document as it is, and
+// reads it again after its deletes and puts; when its SKUs changed in
+// between, it goes again (what it did may have been undone or made stale
+// by the other job), taking out of their folders the SKUs dropped
+// meanwhile. So every delete and put a job ends with was made while the
+// document's SKUs were what it read, and the last change's job, which
+// starts after it, files the final state.
 func (s *Service) RunRefileJob(ctx context.Context, run *jobs.Run) error {
 	var p refilePayload
 	if err := json.Unmarshal(run.Payload, &p); err != nil || p.Document == "" {
@@ -180,18 +203,52 @@ func (s *Service) RunRefileJob(ctx context.Context, run *jobs.Run) error {
 	if s.files == nil {
 		return Errorf(EUnavailable, "document storage is not configured")
 	}
-	var d Document
-	if err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		d, err = tx.Document(p.Document)
-		return err
-	}); err != nil {
+	read := func() (Document, error) {
+		var d Document
+		err := s.store.Read(ctx, func(tx Tx) error {
+			var err error
+			d, err = tx.Document(p.Document)
+			return err
+		})
 		if ErrorCode(err) == ENotFound {
-			return jobs.Permanent(err)
+			return d, jobs.Permanent(err)
 		}
+		return d, err
+	}
+	d, err := read()
+	if err != nil {
 		return err
 	}
-	for _, k := range p.Unfile {
+	unfile := slices.Clone(p.Unfile)
+	for range maxRefilePasses {
+		if err := s.refile(ctx, d, unfile); err != nil {
+			return err
+		}
+		now, err := read()
+		if err != nil {
+			return err
+		}
+		if sameSKUs(d.SKUs, now.SKUs) {
+			return nil
+		}
+		for _, k := range d.SKUs {
+			if !slices.Contains(now.SKUs, k) && !slices.Contains(unfile, k) {
+				unfile = append(unfile, k)
+			}
+		}
+		d = now
+	}
+	return Errorf(EUnavailable, "document %s: its SKUs kept changing while it was filed", d.ID)
+}
+
+// maxRefilePasses bounds the passes of a refile job over a document whose
+// SKUs keep changing (it is retried after).
+const maxRefilePasses = 5
+
+// refile takes d out of the folders of unfile it does not concern and
+// puts it in those of its SKUs.
+func (s *Service) refile(ctx context.Context, d Document, unfile []string) error {
+	for _, k := range unfile {
 		if slices.Contains(d.SKUs, k) {
 			continue // named again since
 		}
@@ -200,6 +257,14 @@ func (s *Service) RunRefileJob(ctx context.Context, run *jobs.Run) error {
 		}
 	}
 	return s.fileDocument(ctx, d)
+}
+
+// sameSKUs reports whether a and b hold the same SKUs.
+func sameSKUs(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
 // SearchCatalog finds SKUs for a picker: by barcode (exact), by SKU code

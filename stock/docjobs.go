@@ -76,16 +76,24 @@ func (s *Service) runDocumentJob(ctx context.Context, run *jobs.Run) (retry bool
 		return true, err
 	}
 	if d.Status == DocProcessing {
-		d.Status = DocDone
-		if d.NeedsReview {
-			d.Status = DocNeedsReview
-		}
+		d.Status = DocDone // read, or filed only
+		settleStatus(&d)
 	}
 	now := s.Now().UTC()
 	d.Progress, d.Updated, d.Filed = 1, now, now
 	err = s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
 		if err := tx.FinishJob(run.Lease, jobs.Outcome{Status: jobs.StatusDone, At: now}); err != nil {
 			return err
+		}
+		// Locked: nothing else rewrites a document being read (confirming
+		// and receiving wait for its lines), but should anything have
+		// settled it meanwhile, what it wrote stands.
+		cur, err := tx.DocumentForUpdate(d.ID)
+		if err != nil {
+			return err
+		}
+		if cur.Status != DocProcessing {
+			return nil
 		}
 		return tx.UpdateDocument(d)
 	})

@@ -114,6 +114,9 @@ type Document struct {
 	LocationPath string `json:"-"`
 	// Filed is when the document was filed in its SKUs' folders.
 	Filed time.Time `json:"-"`
+	// UploadSKUs are the SKUs given at upload (a correction of a line's
+	// match never takes the document out of their folders).
+	UploadSKUs []string `json:"-"`
 }
 
 // DocumentContent is what reading a document found.
@@ -343,6 +346,7 @@ func (s *Service) prepareDocument(ctx context.Context, actor Actor, in DocumentI
 				d.SKUs = append(d.SKUs, sku)
 			}
 		}
+		d.UploadSKUs = slices.Clone(d.SKUs)
 		found, err := tx.SKUInfo(d.SKUs)
 		if err != nil {
 			return err
@@ -381,7 +385,17 @@ func (s *Service) Document(ctx context.Context, actor Actor, id string) (Documen
 // documentInScope loads a document, not found when it belongs to a store
 // outside the actor's scope.
 func (s *Service) documentInScope(tx DocumentStore, actor Actor, id string) (Document, error) {
-	d, err := tx.Document(id)
+	return s.documentInScopeLocked(tx, actor, id, false)
+}
+
+// documentInScopeLocked is documentInScope; lock reads the document with
+// DocumentForUpdate (a write transaction that rewrites it).
+func (s *Service) documentInScopeLocked(tx DocumentStore, actor Actor, id string, lock bool) (Document, error) {
+	get := tx.Document
+	if lock {
+		get = tx.DocumentForUpdate
+	}
+	d, err := get(id)
 	if err != nil {
 		return d, err
 	}

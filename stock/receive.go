@@ -93,7 +93,7 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 	hash := hashFields(keys...)
 	var rec Receipt
 	err := s.store.Write(ctx, func(tx Tx) error {
-		d, err := s.documentInScope(tx, actor, id)
+		d, err := s.documentInScopeLocked(tx, actor, id, true) // no confirmation in between
 		if err != nil {
 			return err
 		}

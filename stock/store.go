@@ -246,6 +246,9 @@ type DocumentStore interface {
 	// Document returns a document with every SKU it concerns; ENotFound
 	// for an unknown id.
 	Document(id string) (Document, error)
+	// DocumentForUpdate is Document, the document locked until the
+	// transaction ends (for a read-modify-write of it).
+	DocumentForUpdate(id string) (Document, error)
 	// UpdateDocument saves a document and adds the SKUs it does not list
 	// yet; ENotFound for an unknown id.
 	UpdateDocument(d Document) error

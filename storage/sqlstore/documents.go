@@ -13,9 +13,17 @@ import (
 const documentCols = `id, kind, status, location, location_path, filename, content_type, size, sha256, blob_key,
 	uploaded_by, created_at, updated_at, progress, pages, error, content, filed_at, receipt, receipt_hash`
 
+// storedContent is the content column: what reading found, and the SKUs
+// given at upload (kept apart from the SKUs its lines named, so that a
+// correction does not drop them).
+type storedContent struct {
+	stock.DocumentContent
+	UploadSKUs []string `json:"upload_skus,omitempty"`
+}
+
 // documentRow is a document as stored: the content and receipt as JSON.
 func documentRow(d stock.Document) ([]any, error) {
-	content, err := json.Marshal(d.DocumentContent)
+	content, err := json.Marshal(storedContent{d.DocumentContent, d.UploadSKUs})
 	if err != nil {
 		return nil, err
 	}
@@ -44,9 +52,11 @@ func scanDocument(row interface{ Scan(...any) error }) (stock.Document, error) {
 	if filed == 0 {
 		d.Filed = time.Time{}
 	}
-	if err := json.Unmarshal([]byte(content), &d.DocumentContent); err != nil {
+	var sc storedContent
+	if err := json.Unmarshal([]byte(content), &sc); err != nil {
 		return d, err
 	}
+	d.DocumentContent, d.UploadSKUs = sc.DocumentContent, sc.UploadSKUs
 	if d.Lines == nil {
 		d.Lines = []stock.DocLine{}
 	}
@@ -93,9 +103,26 @@ func (t *tx) addDocumentSKUs(d stock.Document) error {
 }
 
 // Document returns one document with its SKUs.
-func (t *tx) Document(id string) (_ stock.Document, err error) {
+func (t *tx) Document(id string) (stock.Document, error) {
+	return t.document(id, false)
+}
+
+// DocumentForUpdate is Document, the document's row locked until the
+// transaction ends (PostgreSQL; SQLite transactions are serial anyway):
+// read-modify-write of a document (confirming a match, receiving it,
+// saving what was read) goes through it, so that concurrent ones wait for
+// each other instead of overwriting each other's changes.
+func (t *tx) DocumentForUpdate(id string) (stock.Document, error) {
+	return t.document(id, true)
+}
+
+func (t *tx) document(id string, forUpdate bool) (_ stock.Document, err error) {
 	defer wrapOp(&err, "Document")
-	d, err := scanDocument(t.queryRow(`SELECT `+documentCols+` FROM documents WHERE id = ?`, id))
+	q := `SELECT ` + documentCols + ` FROM documents WHERE id = ?`
+	if forUpdate {
+		q += t.d.forUpdate
+	}
+	d, err := scanDocument(t.queryRow(q, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, notFound("document", id)
 	}
