@@ -225,3 +225,82 @@ func TestReportCache(t *testing.T) {
 	c2.get("/review/counts/" + id2)
 	lacks(t, c2.get("/review/counts/"+id2+"?page=2").body, `id="cached"`)
 }
+
+// TestCloseResent: a Close sent again (a double tap, a refresh) answers
+// like the first, the normal redirect, not an error page; one sent after
+// the count was approved meanwhile goes to the posted count's report.
+func TestCloseResent(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	ctx := context.Background()
+	sup := w.actor("E008")
+	k := w.skus
+	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
+	m := w.client()
+	m.mustSignIn("E007", w.pins["E007"])
+	csrf := csrfOf(t, m.get("/review/counts/"+c.ID).body)
+	for i := range 2 {
+		p := m.post("/review/counts/"+c.ID+"/close", url.Values{"csrf": {csrf}})
+		if p.StatusCode != http.StatusSeeOther || !strings.HasSuffix(p.Header.Get("Location"), "/review/counts/"+c.ID+"?done=close") {
+			t.Fatalf("close #%d: %d %q %.300s", i+1, p.StatusCode, p.Header.Get("Location"), p.body)
+		}
+	}
+	if _, err := w.svc.Approve(ctx, w.actor("E007"), c.ID, stock.ApproveInput{Uncounted: stock.ApproveUncountedHold}); err != nil {
+		t.Fatal(err)
+	}
+	p := m.post("/review/counts/"+c.ID+"/close", url.Values{"csrf": {csrf}})
+	if p.StatusCode != http.StatusSeeOther || !strings.HasSuffix(p.Header.Get("Location"), "/review/counts/"+c.ID) {
+		t.Fatalf("close after approval: %d %q %.300s", p.StatusCode, p.Header.Get("Location"), p.body)
+	}
+	if cv, err := w.svc.Count(ctx, sup, c.ID); err != nil || cv.Status != stock.StatusPosted {
+		t.Fatalf("after: %v %v", cv.Status, err)
+	}
+	// A close of a count the user may not see is still refused.
+	if r := m.post("/review/counts/no-such-count/close", url.Values{"csrf": {csrf}}); r.StatusCode == http.StatusSeeOther {
+		t.Errorf("close of an unknown count: %d", r.StatusCode)
+	}
+}
+
+// TestSideScansOwnForCounters: a counter, who reads only their own lines
+// of a report, sees only their own late and out-of-scope scans and their
+// figures; the manager sees everyone's.
+func TestSideScansOwnForCounters(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	ctx := context.Background()
+	sup := w.actor("E008")
+	k := w.skus
+	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book, bin: "HK-TST-A01"}})
+	for _, s := range []struct{ who, event string }{{"E009", "oos-9"}, {"E010", "oos-10a"}, {"E010", "oos-10b"}} {
+		res, err := w.svc.IngestScans(ctx, w.actor(s.who), c.ID, []stock.ScanInput{{EventID: s.event, Code: k[5].barcode, Qty: 1, Bin: "HK-TST-A02", DeviceID: "TC52-" + s.who}})
+		if err != nil || len(res.Rejected) != 1 {
+			t.Fatalf("out-of-scope scan: %+v %v", res, err)
+		}
+	}
+	if _, err := w.svc.CloseCount(ctx, sup, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.svc.IngestScans(ctx, w.actor("E010"), c.ID, []stock.ScanInput{{EventID: "late-10", Code: k[1].barcode, Qty: 7, Bin: "HK-TST-A01", DeviceID: "TC52-E010"}})
+	if err != nil || len(res.Rejected) != 1 {
+		t.Fatalf("late scan: %+v %v", res, err)
+	}
+	page := func(code string) string {
+		cl := w.client()
+		cl.mustSignIn(code, w.pins[code])
+		return cl.get("/review/counts/" + c.ID + "?lang=en").body
+	}
+	b := page("E009")
+	contains(t, b, `id="side-scans"`, "0 scans arrived after the count closed (late) and 1 were outside its scope", `data-event="oos-9"`)
+	lacks(t, b, `data-event="oos-10a"`, `data-event="late-10"`)
+	b = page("E010")
+	contains(t, b, "1 scans arrived after the count closed (late) and 2 were outside its scope", `data-event="oos-10a"`, `data-event="oos-10b"`, `data-event="late-10"`)
+	lacks(t, b, `data-event="oos-9"`)
+	b = page("E007")
+	contains(t, b, "1 scans arrived after the count closed (late) and 3 were outside its scope", `data-event="oos-9"`, `data-event="oos-10a"`, `data-event="late-10"`)
+}

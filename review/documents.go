@@ -514,8 +514,12 @@ func (h *Pages) documentFile(q *req) error {
 	if !ok {
 		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
-	r, doc, err := desk.OpenDocument(q.ctx, q.actor, param(q.c, "id"))
+	// Sent after the handler returns: under a deadline of its own (the
+	// request's ends with the handler), ended when the stream is closed.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(q.ctx), h.opts.Timeout)
+	r, doc, err := desk.OpenDocument(ctx, q.actor, param(q.c, "id"))
 	if err != nil {
+		cancel()
 		return h.pageError(q, err)
 	}
 	q.c.Set(fiber.HeaderContentType, doc.ContentType)
@@ -524,7 +528,7 @@ func (h *Pages) documentFile(q *req) error {
 	q.c.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	q.c.Set(fiber.HeaderContentDisposition, "inline; filename*=UTF-8''"+url.PathEscape(safeFilename(doc.Filename)))
 	q.c.Set(fiber.HeaderCacheControl, "private, max-age=300")
-	q.c.Response().SetBodyStream(r, int(doc.Size))
+	q.c.Response().SetBodyStream(cancelOnClose{r, cancel}, int(doc.Size))
 	return nil
 }
 

@@ -978,23 +978,37 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 const sideMax = 50
 
 // sideScans reads the scans the count kept for the reviewer but did not
-// count: late ones and those out of its scope.
+// count: late ones and those out of its scope. A counter, who reads only
+// their own lines of the report, sees only their own such scans, and
+// figures of those only (the count's totals are everyone's).
 func (h *Pages) sideScans(q *req, cv stock.CountView, d *reportData) {
+	own := q.actor.Role() == stock.RoleCounter
 	d.Late, d.OutOfScope = cv.Stats.Late, cv.Stats.Rejected
 	for _, st := range []stock.ScanStatus{stock.ScanLate, stock.ScanOutOfScope} {
-		n := d.Late
+		n := &d.Late
 		if st == stock.ScanOutOfScope {
-			n = d.OutOfScope
+			n = &d.OutOfScope
 		}
-		if n == 0 {
+		if *n == 0 {
 			continue
 		}
-		ss, err := h.svc.CountScans(q.ctx, q.actor, cv.ID, stock.ScanFilter{Status: st, Limit: sideMax})
+		limit := sideMax
+		if own {
+			limit = 5000 // the domain's most: a counter's own, to count them
+		}
+		ss, err := h.svc.CountScans(q.ctx, q.actor, cv.ID, stock.ScanFilter{Status: st, Limit: limit})
 		if err != nil {
 			h.opts.Logger.Warn("review side scans", "count", cv.ID, "err", err)
+			if own {
+				*n = 0
+			}
 			continue
 		}
-		if int64(len(ss)) < n {
+		if own {
+			*n = int64(len(ss))
+			ss = ss[:min(len(ss), sideMax)]
+		}
+		if int64(len(ss)) < *n {
 			d.SideMore = true
 		}
 		d.Side = append(d.Side, ss...)
@@ -1008,6 +1022,12 @@ func (h *Pages) closeCount(q *req) error {
 	id := param(q.c, "id")
 	h.cache.forget(id)
 	if _, err := h.svc.CloseCount(q.ctx, q.actor, id); err != nil {
+		// Sent again (a double tap, a refresh) after the count closed and
+		// was approved meanwhile: show the count as it is, as approve does
+		// for a repost. (A count already in review closes again as a no-op.)
+		if cv, e := h.svc.Count(q.ctx, q.actor, id); stock.ErrorCode(err) == stock.EConflict && e == nil && cv.Status == stock.StatusPosted {
+			return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id), http.StatusSeeOther)
+		}
 		return h.refuse(q, id, err)
 	}
 	return q.c.Redirect(h.opts.Prefix+"/counts/"+url.PathEscape(id)+"?done=close", http.StatusSeeOther)

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -18,7 +19,8 @@ import (
 // a box drawn where each barcode was found, instead of downloaded.
 type PhotoViewer interface {
 	ScanPhotoInfo(ctx context.Context, actor stock.Actor, countID, photoID string) (stock.ScanPhotoInfo, error)
-	ScanPhotoImage(ctx context.Context, actor stock.Actor, countID, photoID string) ([]byte, string, error)
+	// ScanPhotoImage opens the photo (the caller closes it) with its media type.
+	ScanPhotoImage(ctx context.Context, actor stock.Actor, countID, photoID string) (io.ReadCloser, string, error)
 }
 
 // photoBox is a barcode's outline on a photo, in the photo's pixels.
@@ -153,8 +155,13 @@ func (h *Pages) photoImage(q *req) error {
 		return h.renderError(q.c, q.L, http.StatusNotFound, "")
 	}
 	pid := param(q.c, "photo")
-	b, media, err := pv.ScanPhotoImage(q.ctx, q.actor, param(q.c, "id"), pid)
+	// Streamed to the client after the handler returns, under a deadline
+	// of its own (the request's ends with the handler); closing the body
+	// stream, which the server does once it is sent, ends it.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(q.ctx), h.opts.Timeout)
+	r, media, err := pv.ScanPhotoImage(ctx, q.actor, param(q.c, "id"), pid)
 	if err != nil {
+		cancel()
 		return h.pageError(q, err)
 	}
 	ext := map[string]string{stock.MediaJPEG: ".jpg", stock.MediaPNG: ".png", stock.MediaWebP: ".webp"}[media]
@@ -166,7 +173,19 @@ func (h *Pages) photoImage(q *req) error {
 	q.c.Set(fiber.HeaderContentType, media)
 	q.c.Set(fiber.HeaderContentDisposition, disp+`; filename="photo-`+safeFilename(pid)+ext+`"`)
 	q.c.Set(fiber.HeaderCacheControl, "private, max-age=300")
-	return q.c.Send(b)
+	q.c.Response().SetBodyStream(cancelOnClose{r, cancel}, -1)
+	return nil
+}
+
+// cancelOnClose is a body stream that ends its context when closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c cancelOnClose) Close() error {
+	defer c.cancel()
+	return c.ReadCloser.Close()
 }
 
 // photoViews are the photos a line's scans were read from (the first

@@ -128,7 +128,7 @@ func serveTestApp(t testing.TB, cfg config, jobs bool, opts func(*app, *mobileap
 		cancel()
 		t.Fatalf("wire: %v", err)
 	}
-	if err := seedDemo(ctx, a.svc, false); err != nil {
+	if _, err := seedDemo(ctx, a.svc, false); err != nil {
 		cancel()
 		t.Fatalf("seed: %v", err)
 	}

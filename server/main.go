@@ -195,11 +195,8 @@ func run(ctx context.Context, cmd string, cfg config) error {
 	switch cmd {
 	case "serve":
 		if cfg.Demo {
-			if err := seedDemo(ctx, a.svc, false); err != nil {
+			if err := loadDemo(ctx, a.svc, false, time.Now()); err != nil {
 				return fmt.Errorf("demo data: %w", err)
-			}
-			if err := seedDemoHistory(ctx, a.svc, time.Now()); err != nil {
-				return fmt.Errorf("demo history: %w", err)
 			}
 		}
 		return serve(ctx, cfg, a, ln)
@@ -209,10 +206,7 @@ func run(ctx context.Context, cmd string, cfg config) error {
 		}
 		return nil // wire created it
 	case "seed":
-		if err := seedDemo(ctx, a.svc, true); err != nil {
-			return err
-		}
-		return seedDemoHistory(ctx, a.svc, time.Now())
+		return loadDemo(ctx, a.svc, true, time.Now())
 	case "worker":
 		if cfg.MetricsAddr != "" {
 			if _, err := a.metrics.serve(ctx, cfg.MetricsAddr); err != nil {

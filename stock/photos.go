@@ -1,6 +1,7 @@
 package stock
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"context"
@@ -37,7 +38,8 @@ type PhotoDecoder interface {
 
 // PhotoSizer is optional on a PhotoDecoder: the size in pixels of a
 // photo upright (after its EXIF orientation), the frame the points of its
-// barcodes are in.
+// barcodes are in. It may be given only the photo's first bytes (its
+// header and EXIF): it answers from those, as image.DecodeConfig does.
 type PhotoSizer interface {
 	PhotoSize(photo []byte) (width, height int, err error)
 }
@@ -185,12 +187,16 @@ func (s *Service) scanPhotoCheck(ctx context.Context, actor Actor, countID, phot
 	return nil
 }
 
-// maxScanPhoto bounds a kept photo read back for the reviewer.
-const maxScanPhoto = 32 << 20
+// scanPhotoHead is how much of a kept photo without its side file is read
+// to tell its size: the header and (JPEG) the EXIF orientation come first,
+// so a photo of any size costs at most this much memory.
+const scanPhotoHead = 256 << 10
 
-// ScanPhotoImage returns the bytes and media type of the photo that scans
-// of a count were read from, for the reviewer of the count to see inline.
-func (s *Service) ScanPhotoImage(ctx context.Context, actor Actor, countID, photoID string) ([]byte, string, error) {
+// ScanPhotoImage opens the photo that scans of a count were read from, for
+// the reviewer of the count to see inline: a reader of its bytes (streamed
+// from the file store, never held whole; the caller closes it) and its
+// media type, sniffed from its first bytes.
+func (s *Service) ScanPhotoImage(ctx context.Context, actor Actor, countID, photoID string) (io.ReadCloser, string, error) {
 	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
 		return nil, "", err
 	}
@@ -198,21 +204,23 @@ func (s *Service) ScanPhotoImage(ctx context.Context, actor Actor, countID, phot
 	if err != nil {
 		return nil, "", err
 	}
-	defer r.Close()
-	b, err := io.ReadAll(io.LimitReader(r, maxScanPhoto+1))
-	if err != nil {
+	br := bufio.NewReaderSize(r, 512)
+	head, err := br.Peek(16)
+	if err != nil && err != io.EOF {
+		r.Close()
 		return nil, "", err
 	}
-	if len(b) > maxScanPhoto {
-		return nil, "", Errorf(ETooLarge, "photo %s is larger than %d bytes", photoID, maxScanPhoto)
-	}
-	return b, cmp.Or(SniffMedia(b), "application/octet-stream"), nil
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, r}, cmp.Or(SniffMedia(head), "application/octet-stream"), nil
 }
 
 // ScanPhotoInfo describes the photo that scans of a count were read from:
 // its size and the barcodes found in it, with where (kept beside the
 // photo when it was recorded; a photo kept before that has its size, when
-// the decoder can tell it, and no barcodes).
+// the decoder can tell it from the photo's first scanPhotoHead bytes, and
+// no barcodes).
 func (s *Service) ScanPhotoInfo(ctx context.Context, actor Actor, countID, photoID string) (ScanPhotoInfo, error) {
 	info := ScanPhotoInfo{ID: photoID, Barcodes: []PhotoBarcode{}}
 	if err := s.scanPhotoCheck(ctx, actor, countID, photoID); err != nil {
@@ -232,13 +240,18 @@ func (s *Service) ScanPhotoInfo(ctx context.Context, actor Actor, countID, photo
 	} else if ErrorCode(err) != ENotFound {
 		return info, err
 	}
-	b, media, err := s.ScanPhotoImage(ctx, actor, countID, photoID)
+	r, err := s.files.Open(ctx, scanPhotoKey(countID, photoID))
 	if err != nil {
 		return info, err
 	}
-	info.MediaType = media
+	defer r.Close()
+	head, err := io.ReadAll(io.LimitReader(r, scanPhotoHead))
+	if err != nil {
+		return info, err
+	}
+	info.MediaType = cmp.Or(SniffMedia(head), "application/octet-stream")
 	if sz, ok := s.photos.(PhotoSizer); ok {
-		info.Width, info.Height, _ = sz.PhotoSize(b)
+		info.Width, info.Height, _ = sz.PhotoSize(head)
 	}
 	return info, nil
 }

@@ -291,7 +291,12 @@ func TestCountPhotoCountsOnce(t *testing.T) {
 		info.Barcodes[0].Text != "4890000000011" || info.Barcodes[0].SKU != "SKU-A" || len(info.Barcodes[0].Points) != 2 || info.Barcodes[0].Points[0] != [2]float64{10, 50} {
 		t.Errorf("photo info: %+v %v", info, err)
 	}
-	img, media, err := w.svc.ScanPhotoImage(ctx, w.actor("M001"), c.ID, photoID)
+	rc, media, err := w.svc.ScanPhotoImage(ctx, w.actor("M001"), c.ID, photoID)
+	if err != nil {
+		t.Fatalf("photo image: %v", err)
+	}
+	img, err := io.ReadAll(rc)
+	rc.Close()
 	if err != nil || media != stock.MediaPNG || !strings.HasPrefix(string(img), pngMagic) {
 		t.Errorf("photo image: %q %d bytes %v", media, len(img), err)
 	}
