@@ -910,6 +910,7 @@ func (r *run) blurEAN(v *view) {
 	}
 	r.attempt++
 	r.col.late[r.attempt] = true
+	r.col.fitted[r.attempt] = true
 	seen := map[*hit]bool{}
 	for _, b := range bands {
 		y := float64(b.y)

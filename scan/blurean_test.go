@@ -305,3 +305,62 @@ func TestBlurredEANRefusesOtherSymbols(t *testing.T) {
 	}
 	t.Logf("upright EAN-13 read %d of %d", upright, 6*len(blurs))
 }
+
+// TestBlurredEANVetoedByRival: a code the blurred EAN stage reads is
+// dropped when a binarizing stage read another code over the same bars,
+// even once (a read the collector does not accept on its own); a read of
+// the same product (UPC-A for the 0-led EAN-13) or of another code
+// elsewhere in the picture does not drop it.
+func TestBlurredEANVetoedByRival(t *testing.T) {
+	const text = "0073333531084"
+	var g *gray
+	for seed := int64(1); g == nil; seed++ { // a noise the stage reads through
+		if seed > 20 {
+			t.Fatal("the stage reads none of the test images")
+		}
+		rng := rand.New(rand.NewSource(seed))
+		g = blurredEANImage(eanModulesOf(text), 240, 160, 40.3, 1.6, 2.0, 2, rng)
+		if got, _ := readBlurredBands(g); got != text {
+			g = nil
+		}
+	}
+	v := &view{g: g, scale: 1}
+	x0, x1 := 40.3+1.5*1.6, 40.3+93.5*1.6
+	for _, c := range []struct {
+		name   string
+		format gozxing.BarcodeFormat
+		rival  string
+		y      float64 // the rival's scan line
+		read   bool
+	}{
+		{"no rival", 0, "", 0, true},
+		{"another EAN-13 over the bars", gozxing.BarcodeFormat_EAN_13, "4006381333931", 80, false},
+		{"an ITF over the bars", gozxing.BarcodeFormat_ITF, "12345678901231", 70, false},
+		{"the same product as UPC-A", gozxing.BarcodeFormat_UPC_A, text[1:], 80, true},
+		{"another EAN-13 far above", gozxing.BarcodeFormat_EAN_13, "4006381333931", -200, true},
+	} {
+		r := &run{ctx: context.Background(), col: newCollector(), firstGood: -1}
+		if c.rival != "" {
+			r.attempt++
+			res := gozxing.NewResult(c.rival, nil, []gozxing.ResultPoint{
+				gozxing.NewResultPoint(x0, c.y), gozxing.NewResultPoint(x1, c.y)}, c.format)
+			r.col.addRow(v, res, r.attempt, int(c.y), 1, map[*hit]bool{})
+		}
+		r.blurEAN(v)
+		if r.blurReads == 0 {
+			t.Fatalf("%s: the stage read nothing (the test image is not readable)", c.name)
+		}
+		bcs := r.col.barcodes()
+		got := false
+		for _, b := range bcs {
+			if b.Text == text[1:] {
+				got = true
+			} else if b.Text != c.rival {
+				t.Errorf("%s: unexpected read %s", c.name, b.Text)
+			}
+		}
+		if got != c.read {
+			t.Errorf("%s: blurred read kept %v, want %v (%s)", c.name, got, c.read, describe(bcs))
+		}
+	}
+}
