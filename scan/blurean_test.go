@@ -107,7 +107,7 @@ func TestBlurredEAN(t *testing.T) {
 		{"4006381333931", 1.5, 1.8, 3},
 	} {
 		g := blurredEANImage(eanModulesOf(c.text), 240, 160, 40.3, c.m, c.sigma, c.noise, rng)
-		text, bands := readBlurredBands(g)
+		text, bands := readBlurredBands(context.Background(), g)
 		if text != c.text || len(bands) < 2 {
 			t.Errorf("%s at %.1f px a module, blur %.1f px: read %q on %d bands", c.text, c.m, c.sigma, text, len(bands))
 		}
@@ -147,7 +147,7 @@ func TestBlurredEANNeverWrong(t *testing.T) {
 			continue
 		}
 		g := blurredEANImage(eanModulesOf(text), 240, 120, x0, m, k*m, noise, rng)
-		got, _ := readBlurredBands(g)
+		got, _ := readBlurredBands(context.Background(), g)
 		n++
 		if got != "" && got != text {
 			t.Errorf("case %d: %s (%.2f px a module, blur %.2f modules, noise %.1f) read as %s", i, text, m, k, noise, got)
@@ -187,7 +187,7 @@ func TestBlurredEANRefuses(t *testing.T) {
 			mods = make([]float64, 95)
 		}
 		g := blurredEANImage(mods, 240, 120, 30, 1.8, 2.2, 6, rng)
-		if text, _ := readBlurredBands(g); text != "" {
+		if text, _ := readBlurredBands(context.Background(), g); text != "" {
 			t.Errorf("case %d: read %s from a picture without a whole EAN-13", i, text)
 		}
 	}
@@ -282,7 +282,7 @@ func TestBlurredEANRefusesOtherSymbols(t *testing.T) {
 		} {
 			mods := modulesOf(t, c.text, c.format)
 			for _, k := range blurs {
-				if text, _ := readBlurredBands(render(mods, k)); text != "" {
+				if text, _ := readBlurredBands(context.Background(), render(mods, k)); text != "" {
 					t.Errorf("%v %s blurred %.1f modules: read as EAN %s", c.format, c.text, k, text)
 				}
 			}
@@ -290,11 +290,11 @@ func TestBlurredEANRefusesOtherSymbols(t *testing.T) {
 		ean := randomEAN(rng)
 		for _, k := range blurs {
 			g := render(eanModulesOf(ean), k)
-			if text, _ := readBlurredBands(g); text == ean {
+			if text, _ := readBlurredBands(context.Background(), g); text == ean {
 				upright++
 			}
 			for name, turned := range map[string]*gray{"mirrored": g.mirror(), "upside down": g.rotate90().rotate90()} {
-				if text, _ := readBlurredBands(turned); text != "" && text != ean {
+				if text, _ := readBlurredBands(context.Background(), turned); text != "" && text != ean {
 					t.Errorf("%s %s blurred %.1f modules: read as %s", name, ean, k, text)
 				}
 			}
@@ -320,7 +320,7 @@ func TestBlurredEANVetoedByRival(t *testing.T) {
 		}
 		rng := rand.New(rand.NewSource(seed))
 		g = blurredEANImage(eanModulesOf(text), 240, 160, 40.3, 1.6, 2.0, 2, rng)
-		if got, _ := readBlurredBands(g); got != text {
+		if got, _ := readBlurredBands(context.Background(), g); got != text {
 			g = nil
 		}
 	}
@@ -362,5 +362,41 @@ func TestBlurredEANVetoedByRival(t *testing.T) {
 		if got != c.read {
 			t.Errorf("%s: blurred read kept %v, want %v (%s)", c.name, got, c.read, describe(bcs))
 		}
+	}
+}
+
+// TestBlurAccept: the acceptance rules of one band's read, at their edges:
+// a perfect fit is accepted when the second code fits worse.
+func TestBlurAccept(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rd   eanRead
+		want bool
+	}{
+		{"perfect fit", eanRead{ok: true, winVar: 100, cost: 0, second: 5}, true},
+		{"perfect fit, second as good", eanRead{ok: true, winVar: 100, cost: 0, second: 0}, false},
+		{"good fit, margin", eanRead{ok: true, winVar: 100, cost: 5, second: 6, worst: 0.1}, true},
+		{"margin under 3%", eanRead{ok: true, winVar: 100, cost: 5, second: 5.1, worst: 0.1}, false},
+		{"fit leaves 11%", eanRead{ok: true, winVar: 100, cost: 11, second: 20}, false},
+		{"a digit left 16%", eanRead{ok: true, winVar: 100, cost: 5, second: 10, worst: 0.16}, false},
+		{"no fit", eanRead{winVar: 100, cost: 0, second: 5}, false},
+	} {
+		if got := blurAccept(c.rd); got != c.want {
+			t.Errorf("%s: accepted %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestBlurredEANStopsOnContext: with its context done the stage reads
+// nothing (the cascade's deadline reaches the descent).
+func TestBlurredEANStopsOnContext(t *testing.T) {
+	g := blurredEANImage(eanModulesOf("9780446579803"), 240, 160, 40.3, 2, 2.4, 0, rand.New(rand.NewSource(1)))
+	if text, _ := readBlurredBands(context.Background(), g); text != "9780446579803" {
+		t.Fatalf("not read with a live context: %q", text)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if text, bands := readBlurredBands(ctx, g); text != "" || bands != nil {
+		t.Errorf("read %q with the context cancelled", text)
 	}
 }
