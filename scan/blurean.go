@@ -795,7 +795,9 @@ func barRegion(g *gray) ([4]int, bool) {
 // valid code beats the second best by blurMinMargin of its residual, and
 // at least three of five bands across the symbol agree on it, and no
 // band reads another code. The thresholds
-// come from generated symbols (TestBlurredEANNeverWrong), not photos.
+// come from generated symbols (TestBlurredEANNeverWrong), not photos;
+// TestBlurredEANOutOfModel checks them on renderings the model does not
+// have (other gammas, JPEG, ink spread, perspective, motion blur).
 const (
 	blurMaxFit    = 0.1
 	blurMaxWorst  = 0.15
@@ -834,7 +836,7 @@ type blurBandRead struct {
 // lines across them into profiles and fits each (readBlurredEAN). It
 // returns the text read by most bands that pass the fit and margin rules
 // ("" when fewer than blurAgree bands agree, or a band reads another
-// code) and the bands that read it.
+// code) and the bands that read it; nothing when ctx is done.
 func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
