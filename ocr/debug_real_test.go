@@ -35,6 +35,22 @@ func debugRealDocs(tb testing.TB) []*realtruth.Doc {
 	return out
 }
 
+// debugRealPerDoc reports whether the debug tools may print documents
+// one by one (what was read beside the truth): only on the dev half. On
+// any other half (held-out) they print counts only, and OCR_VERBOSE, which
+// prints the truth line by line, is refused.
+func debugRealPerDoc(tb testing.TB) bool {
+	half := os.Getenv("OCR_REAL_HALF")
+	if half == "" || half == realtruth.Dev {
+		return true
+	}
+	if os.Getenv("OCR_VERBOSE") != "" {
+		tb.Fatalf("OCR_VERBOSE on the %s half refused: its documents are counted, never shown one by one", half)
+		return false
+	}
+	return false
+}
+
 // BenchmarkDebugRealCache OCRs the real documents of the half in
 // OCR_REAL_HALF (default dev) not cached yet and stores their pages as JSON
 // in OCR_REAL_CACHE, so BenchmarkDebugRealExtract can iterate on extraction
@@ -131,6 +147,7 @@ func BenchmarkDebugRealExtract(b *testing.B) {
 func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) realtruth.Tally {
 	var tl realtruth.Tally
 	read := 0
+	perDoc := debugRealPerDoc(b)
 	for _, d := range docs {
 		data, err := os.ReadFile(filepath.Join(dir, d.ID+".json"))
 		if err != nil {
@@ -147,7 +164,7 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 			r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
 		}
 		tl.Add(d, r)
-		if !show {
+		if !show || !perDoc {
 			continue
 		}
 		s := d.ScoreLines(r.Lines)
@@ -209,6 +226,35 @@ func BenchmarkDebugRows(t *testing.B) {
 				fmt.Fprintf(&b, " %s[%d-%d %.0f]", w.Text, w.Box.Min.X, w.Box.Max.X, w.Conf)
 			}
 			fmt.Printf("%4d:%s\n", r.top, b.String())
+		}
+	}
+}
+
+// fatalTB records a Fatalf instead of stopping the test.
+type fatalTB struct {
+	testing.TB
+	fatal string
+}
+
+func (f *fatalTB) Fatalf(format string, args ...any) { f.fatal = fmt.Sprintf(format, args...) }
+
+// TestDebugRealPerDoc: the debug tools show documents one by one on the
+// dev half only, and refuse OCR_VERBOSE on the held-out half.
+func TestDebugRealPerDoc(t *testing.T) {
+	for _, c := range []struct {
+		half, verbose string
+		perDoc, fatal bool
+	}{
+		{"", "", true, false},
+		{realtruth.Dev, "1", true, false},
+		{realtruth.HeldOut, "", false, false},
+		{realtruth.HeldOut, "1", false, true},
+	} {
+		t.Setenv("OCR_REAL_HALF", c.half)
+		t.Setenv("OCR_VERBOSE", c.verbose)
+		tb := &fatalTB{TB: t}
+		if got := debugRealPerDoc(tb); got != c.perDoc || (tb.fatal != "") != c.fatal {
+			t.Errorf("half %q verbose %q: per document %v (want %v), refused %q (want %v)", c.half, c.verbose, got, c.perDoc, tb.fatal, c.fatal)
 		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 // cached in OCR_REAL_BARE (<id>.txt, `tesseract <image> - --psm 6 -l
 // eng+chi_tra`), document by document, so the pages where the baseline's
 // rule beats the pipeline show. A development aid; the half is
-// OCR_REAL_HALF (default dev):
+// OCR_REAL_HALF (default dev; on held-out it prints the counts only and
+// refuses OCR_VERBOSE):
 //
 //	OCR_REAL_CACHE=/tmp/realcache OCR_REAL_BARE=/tmp/bare go test -run '^$' -bench DebugRealCompare -benchtime 1x ./ocr/
 func BenchmarkDebugRealCompare(b *testing.B) {
@@ -25,6 +26,7 @@ func BenchmarkDebugRealCompare(b *testing.B) {
 		b.Skip("OCR_REAL_CACHE and OCR_REAL_BARE not set")
 	}
 	docs := debugRealDocs(b)
+	perDoc := debugRealPerDoc(b) // held-out: counts only
 	for b.Loop() {
 		var ours, base realtruth.Tally
 		for _, d := range docs {
@@ -48,6 +50,9 @@ func BenchmarkDebugRealCompare(b *testing.B) {
 			n := realtruth.Naive(string(text))
 			ours.Add(d, r)
 			base.Add(d, n)
+			if !perDoc {
+				continue
+			}
 			so, sn := d.ScoreLines(r.Lines), d.ScoreLines(n.Lines)
 			fmt.Printf("%-9s lines %d/%d got %d | bare %d/%d got %d | total %-9q %-5v bare %-9q %-5v (%s %v) | date %q %v bare %q %v (%s)\n", d.ID,
 				so.Right, so.Truth, so.Got, sn.Right, sn.Truth, sn.Got, r.Total, d.TotalMatches(r.Total), n.Total, d.TotalMatches(n.Total), d.Total, d.TotalAlt,

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"context"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -273,7 +274,7 @@ func lsqVar(o, m []float64) (float64, float64) {
 // half, L and G patterns, 20 entries; 2 right half, R patterns, 10
 // entries), the residual of each pattern over the pixels of the slot and
 // half a module either side, and the variance of those pixels.
-func (f *eanFit) slotCosts(at int, right bool, o, m []float64, out []float64) []float64 {
+func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
 	a, b := f.pixels(float64(at)-0.5, float64(at)+7.5)
 	out = out[:0]
 	if b-a < 4 {
@@ -368,20 +369,17 @@ func (f *eanFit) guardCost(o, m []float64) (float64, float64) {
 
 // eanRead is the outcome of fitting one geometry.
 type eanRead struct {
-	g       eanGeom
-	digits  [13]int
-	cost    float64 // residual of the best valid code
-	second  float64 // residual of the second-best valid code
-	free    float64 // residual of the best patterns, check digit ignored
-	worst   float64 // the largest share of a digit's variance the code leaves unexplained
-	winVar  float64 // sum of the variances of the fitted windows
-	ok      bool
-	slotMin [12]float64
+	g      eanGeom
+	digits [13]int
+	cost   float64 // residual of the best valid code
+	second float64 // residual of the second-best valid code
+	free   float64 // residual of the best patterns, check digit ignored
+	worst  float64 // the largest share of a digit's variance the code leaves unexplained
+	winVar float64 // sum of the variances of the fitted windows
+	ok     bool
 }
 
-// decode fits every slot and picks the best and second-best valid EAN-13.
-// Two passes: the second renders each slot's neighbours as the first
-// pass's best patterns instead of grey.
+// decode is the full fit of the current geometry (fit, not quick).
 func (f *eanFit) decode() eanRead {
 	return f.fit(false)
 }
@@ -398,13 +396,13 @@ func (f *eanFit) quick() float64 {
 }
 
 // fit fits every slot and (unless quick) picks the best and second-best
-// valid EAN-13.
+// valid EAN-13. Unless quick, in two passes: the second renders each
+// slot's neighbours as the first pass's best patterns instead of grey.
 func (f *eanFit) fit(quick bool) eanRead {
 	costs := &f.costs
 	if cap(f.o) < 256 {
 		f.o, f.m = make([]float64, 0, 256), make([]float64, 0, 256)
 	}
-	o, m := f.o[:0], f.m[:0]
 	var rd eanRead
 	rd.g = f.g
 	for pass := range 2 {
@@ -413,7 +411,7 @@ func (f *eanFit) fit(quick bool) eanRead {
 			if right {
 				at = eanRightAt + 7*(j-6)
 			}
-			costs[j] = f.slotCosts(at, right, o, m, costs[j])
+			costs[j] = f.slotCosts(at, right, costs[j])
 			f.slotVar[j] = f.lastVar
 			if len(costs[j]) == 0 {
 				return rd
@@ -445,7 +443,7 @@ func (f *eanFit) fit(quick bool) eanRead {
 		}
 	}
 	var guardVar float64
-	rd.free, guardVar = f.guardCost(o, m)
+	rd.free, guardVar = f.guardCost(f.o[:0], f.m[:0])
 	guard := rd.free
 	rd.winVar = guardVar
 	for j := range 12 {
@@ -456,7 +454,6 @@ func (f *eanFit) fit(quick bool) eanRead {
 		for _, c := range costs[j] {
 			best = min(best, c)
 		}
-		rd.slotMin[j] = best
 		rd.free += best
 	}
 	if quick {
@@ -534,7 +531,6 @@ func (f *eanFit) fit(quick bool) eanRead {
 			st = ((st-w*d)%10 + 10) % 10
 		}
 	}
-	best1c, best2c := best1, best2
 	if best1 < inf {
 		par := eanParity[rd.digits[0]]
 		for j := range 12 {
@@ -547,8 +543,8 @@ func (f *eanFit) fit(quick bool) eanRead {
 			}
 		}
 	}
-	rd.cost = best1c + guard
-	rd.second = best2c + guard
+	rd.cost = best1 + guard
+	rd.second = best2 + guard
 	rd.ok = !math.IsInf(rd.cost, 1)
 	return rd
 }
@@ -636,7 +632,8 @@ func blurActivity(p []float64) (int, int) {
 // steps of two pixels, for the symbol's two ends with a middling blur of
 // either kind (quick scores), then, from the best, a descent over the ends
 // and the blur width by half and quarter pixels with full fits.
-func readBlurredEAN(p []float64, lo, hi int) eanRead {
+// It gives up, returning no read, when ctx is done.
+func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 	lo, hi = max(lo, 0), min(hi, len(p))
 	s, e := blurActivity(p[lo:hi])
 	s, e = s+lo, e+lo
@@ -644,14 +641,8 @@ func readBlurredEAN(p []float64, lo, hi int) eanRead {
 	if e-s < 40 {
 		return best
 	}
-	type cand struct {
-		score float64
-		g     eanGeom
-	}
-	var top [1]cand
-	for i := range top {
-		top[i].score = math.Inf(1)
-	}
+	start := eanGeom{}
+	startScore := math.Inf(1)
 	f := &eanFit{}
 	for x0 := s - 4; x0 <= s+4; x0 += 2 {
 		for xe := e - 4; xe <= e+4; xe += 2 {
@@ -662,16 +653,14 @@ func readBlurredEAN(p []float64, lo, hi int) eanRead {
 			for _, disk := range []bool{false, true} {
 				g := eanGeom{x0: float64(x0), m: m, sigma: 1.1 * m, disk: disk}
 				f.reset(p, g)
-				sc := f.quick()
-				for i := range top {
-					if sc < top[i].score {
-						copy(top[i+1:], top[i:len(top)-1])
-						top[i] = cand{sc, g}
-						break
-					}
+				if sc := f.quick(); sc < startScore {
+					start, startScore = g, sc
 				}
 			}
 		}
+	}
+	if math.IsInf(startScore, 1) {
+		return best
 	}
 	full := false // score by the best valid code, not the free fit
 	score := func(g eanGeom) float64 {
@@ -688,40 +677,36 @@ func readBlurredEAN(p []float64, lo, hi int) eanRead {
 		}
 		return rd.cost / rd.winVar
 	}
-	bestScore := math.Inf(1)
-	for _, c := range top {
-		if math.IsInf(c.score, 1) {
-			continue
+	x0, xe, k := start.x0, start.x0+eanModules*start.m, start.sigma/start.m
+	geom := func(x0, xe, k float64) eanGeom {
+		m := (xe - x0) / eanModules
+		return eanGeom{x0: x0, m: m, sigma: k * m, disk: start.disk}
+	}
+	sc := score(geom(x0, xe, k))
+	for _, step := range []float64{1, 0.5, 0.25} {
+		if step < 1 && !full {
+			full = true
+			sc = score(geom(x0, xe, k))
 		}
-		x0, xe, k := c.g.x0, c.g.x0+eanModules*c.g.m, c.g.sigma/c.g.m
-		geom := func(x0, xe, k float64) eanGeom {
-			m := (xe - x0) / eanModules
-			return eanGeom{x0: x0, m: m, sigma: k * m, disk: c.g.disk}
-		}
-		full = false
-		sc := score(geom(x0, xe, k))
-		for _, step := range []float64{1, 0.5, 0.25} {
-			if step < 1 && !full {
-				full = true
-				sc = score(geom(x0, xe, k))
+		for moved := true; moved; {
+			if ctx.Err() != nil {
+				return eanRead{}
 			}
-			for moved := true; moved; {
-				moved = false
-				for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
-					if s2 := score(geom(x0+d[0], xe+d[1], k+d[2])); s2 < sc {
-						sc = s2
-						x0, xe, k = x0+d[0], xe+d[1], k+d[2]
-						moved = true
-					}
+			moved = false
+			for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
+				if s2 := score(geom(x0+d[0], xe+d[1], k+d[2])); s2 < sc {
+					sc = s2
+					x0, xe, k = x0+d[0], xe+d[1], k+d[2]
+					moved = true
 				}
 			}
 		}
-		if sc < bestScore {
-			f.reset(p, geom(x0, xe, k))
-			bestScore, best = sc, f.decode()
-		}
 	}
-	return best
+	if math.IsInf(sc, 1) {
+		return best
+	}
+	f.reset(p, geom(x0, xe, k))
+	return f.decode()
 }
 
 // barRegion finds the largest area of g that looks like upright bars:
@@ -762,7 +747,7 @@ func barRegion(g *gray) ([4]int, bool) {
 	}
 	// largest 4-connected component
 	comp := make([]int, bw*bh)
-	best, bestN := 0, 0
+	bestN := 0
 	var bestBox [4]int
 	id := 0
 	stack := []int{}
@@ -794,10 +779,9 @@ func barRegion(g *gray) ([4]int, bool) {
 			}
 		}
 		if n > bestN {
-			best, bestN, bestBox = id, n, box
+			bestN, bestBox = n, box
 		}
 	}
-	_ = best
 	if bestN < 4 || bestBox[2]-bestBox[0] < 3 {
 		return [4]int{}, false
 	}
@@ -811,7 +795,9 @@ func barRegion(g *gray) ([4]int, bool) {
 // valid code beats the second best by blurMinMargin of its residual, and
 // at least three of five bands across the symbol agree on it, and no
 // band reads another code. The thresholds
-// come from generated symbols (TestBlurredEANNeverWrong), not photos.
+// come from generated symbols (TestBlurredEANNeverWrong), not photos;
+// TestBlurredEANOutOfModel checks them on renderings the model does not
+// have (other gammas, JPEG, ink spread, perspective, motion blur).
 const (
 	blurMaxFit    = 0.1
 	blurMaxWorst  = 0.15
@@ -829,6 +815,17 @@ var blurLinear = func() (t [256]float64) {
 	return t
 }()
 
+// blurAccept reports whether one band's read passes the fit, digit and
+// margin rules. A perfect fit (cost 0) passes when the second-best code
+// fits worse; two codes fitting equally well never pass.
+func blurAccept(rd eanRead) bool {
+	if !rd.ok || rd.winVar <= 0 {
+		return false
+	}
+	return rd.cost/rd.winVar <= blurMaxFit && rd.worst <= blurMaxWorst &&
+		rd.second > rd.cost && rd.second-rd.cost >= blurMinMargin*rd.cost
+}
+
 // blurBandRead is one band's read of a blurred EAN-13/UPC-A.
 type blurBandRead struct {
 	y    int // the band's middle line
@@ -839,8 +836,8 @@ type blurBandRead struct {
 // lines across them into profiles and fits each (readBlurredEAN). It
 // returns the text read by most bands that pass the fit and margin rules
 // ("" when fewer than blurAgree bands agree, or a band reads another
-// code) and the bands that read it.
-func readBlurredBands(g *gray) (string, []blurBandRead) {
+// code) and the bands that read it; nothing when ctx is done.
+func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
 		return "", nil
@@ -867,11 +864,11 @@ func readBlurredBands(g *gray) (string, []blurBandRead) {
 		for x := range prof {
 			prof[x] /= float64(2*hb + 1)
 		}
-		rd := readBlurredEAN(prof, box[0]-g.w/20, box[2]+g.w/20)
-		if !rd.ok || rd.winVar <= 0 || rd.cost <= 0 {
-			continue
+		rd := readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
+		if ctx.Err() != nil {
+			return "", nil
 		}
-		if rd.cost/rd.winVar > blurMaxFit || rd.worst > blurMaxWorst || (rd.second-rd.cost)/rd.cost < blurMinMargin {
+		if !blurAccept(rd) {
 			continue
 		}
 		t := rd.text()
@@ -900,7 +897,7 @@ func (r *run) blurEAN(v *view) {
 	if r.ctx.Err() != nil {
 		return
 	}
-	text, bands := readBlurredBands(v.g)
+	text, bands := readBlurredBands(r.ctx, v.g)
 	if text == "" {
 		return
 	}
@@ -910,6 +907,7 @@ func (r *run) blurEAN(v *view) {
 	}
 	r.attempt++
 	r.col.late[r.attempt] = true
+	r.col.fitted[r.attempt] = true
 	seen := map[*hit]bool{}
 	for _, b := range bands {
 		y := float64(b.y)

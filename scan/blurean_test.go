@@ -2,10 +2,13 @@ package scan
 
 import (
 	"context"
-
+	"fmt"
 	"math"
 	"math/rand"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
 )
 
 // eanModulesOf returns the 95 modules (bar = 1) of an EAN-13 text.
@@ -104,7 +107,7 @@ func TestBlurredEAN(t *testing.T) {
 		{"4006381333931", 1.5, 1.8, 3},
 	} {
 		g := blurredEANImage(eanModulesOf(c.text), 240, 160, 40.3, c.m, c.sigma, c.noise, rng)
-		text, bands := readBlurredBands(g)
+		text, bands := readBlurredBands(context.Background(), g)
 		if text != c.text || len(bands) < 2 {
 			t.Errorf("%s at %.1f px a module, blur %.1f px: read %q on %d bands", c.text, c.m, c.sigma, text, len(bands))
 		}
@@ -144,7 +147,7 @@ func TestBlurredEANNeverWrong(t *testing.T) {
 			continue
 		}
 		g := blurredEANImage(eanModulesOf(text), 240, 120, x0, m, k*m, noise, rng)
-		got, _ := readBlurredBands(g)
+		got, _ := readBlurredBands(context.Background(), g)
 		n++
 		if got != "" && got != text {
 			t.Errorf("case %d: %s (%.2f px a module, blur %.2f modules, noise %.1f) read as %s", i, text, m, k, noise, got)
@@ -184,8 +187,216 @@ func TestBlurredEANRefuses(t *testing.T) {
 			mods = make([]float64, 95)
 		}
 		g := blurredEANImage(mods, 240, 120, 30, 1.8, 2.2, 6, rng)
-		if text, _ := readBlurredBands(g); text != "" {
+		if text, _ := readBlurredBands(context.Background(), g); text != "" {
 			t.Errorf("case %d: read %s from a picture without a whole EAN-13", i, text)
 		}
+	}
+}
+
+// modulesOf returns the modules (bar = 1) of text encoded as format by
+// gozxing's writer, without quiet zones.
+func modulesOf(t *testing.T, text string, format gozxing.BarcodeFormat) []float64 {
+	t.Helper()
+	var w gozxing.Writer
+	switch format {
+	case gozxing.BarcodeFormat_EAN_8:
+		w = oned.NewEAN8Writer()
+	case gozxing.BarcodeFormat_UPC_E:
+		w = oned.NewUPCEWriter()
+	case gozxing.BarcodeFormat_ITF:
+		w = oned.NewITFWriter()
+	case gozxing.BarcodeFormat_CODE_128:
+		w = oned.NewCode128Writer()
+	default:
+		t.Fatalf("no writer for %v", format)
+	}
+	bm, err := w.Encode(text, format, 0, 1, map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0})
+	if err != nil {
+		t.Fatalf("%v %s: %v", format, text, err)
+	}
+	mods := make([]float64, bm.GetWidth())
+	for x := range mods {
+		if bm.Get(x, 0) {
+			mods[x] = 1
+		}
+	}
+	return mods
+}
+
+// gtinCheck appends the GTIN check digit to the digits s.
+func gtinCheck(s string) string {
+	sum := 0
+	for i := range s {
+		w := 1
+		if (len(s)-i)%2 == 1 {
+			w = 3
+		}
+		sum += w * int(s[len(s)-1-i]-'0')
+	}
+	return s + string(byte('0'+(10-sum%10)%10))
+}
+
+func randomDigits(rng *rand.Rand, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('0' + rng.Intn(10))
+	}
+	return string(b)
+}
+
+// TestBlurredEANRefusesOtherSymbols: blurred EAN-8, UPC-E, ITF-14 and
+// Code 128 symbols, which the stage does not model, give no read; an
+// EAN-13 seen mirrored or upside down (its bars reversed) gives no read or
+// the right one, never another product.
+func TestBlurredEANRefusesOtherSymbols(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	const w = 240
+	render := func(mods []float64, k float64) *gray {
+		m := min(2.0, 200/float64(len(mods)))
+		x0 := (w - m*float64(len(mods))) / 2
+		return blurredEANImage(mods, w, 120, x0, m, k*m, 3, rng)
+	}
+	blurs := []float64{0.6, 0.9, 1.2}
+	upright := 0 // EAN-13 read the right way up: the renders are readable
+	for i := range 6 {
+		upce, body := "", "0"+randomDigits(rng, 6)
+		for c := range 10 { // a UPC-E whose check digit is right
+			s := body + string(byte('0'+c))
+			if full, err := ExpandUPCE(s); err == nil && ValidGTIN(full) {
+				upce = s
+				break
+			}
+		}
+		code128 := fmt.Sprintf("PN-%05d/%c", rng.Intn(100000), 'A'+rng.Intn(26))
+		if i%2 == 1 {
+			code128 = randomDigits(rng, 12) // numeric: Code 128 set C
+		}
+		for _, c := range []struct {
+			format gozxing.BarcodeFormat
+			text   string
+		}{
+			{gozxing.BarcodeFormat_EAN_8, gtinCheck(randomDigits(rng, 7))},
+			{gozxing.BarcodeFormat_UPC_E, upce},
+			{gozxing.BarcodeFormat_ITF, gtinCheck(randomDigits(rng, 13))},
+			{gozxing.BarcodeFormat_CODE_128, code128},
+		} {
+			mods := modulesOf(t, c.text, c.format)
+			for _, k := range blurs {
+				if text, _ := readBlurredBands(context.Background(), render(mods, k)); text != "" {
+					t.Errorf("%v %s blurred %.1f modules: read as EAN %s", c.format, c.text, k, text)
+				}
+			}
+		}
+		ean := randomEAN(rng)
+		for _, k := range blurs {
+			g := render(eanModulesOf(ean), k)
+			if text, _ := readBlurredBands(context.Background(), g); text == ean {
+				upright++
+			}
+			for name, turned := range map[string]*gray{"mirrored": g.mirror(), "upside down": g.rotate90().rotate90()} {
+				if text, _ := readBlurredBands(context.Background(), turned); text != "" && text != ean {
+					t.Errorf("%s %s blurred %.1f modules: read as %s", name, ean, k, text)
+				}
+			}
+		}
+	}
+	if upright == 0 {
+		t.Errorf("no upright EAN-13 read at these blurs: the refusals prove nothing")
+	}
+	t.Logf("upright EAN-13 read %d of %d", upright, 6*len(blurs))
+}
+
+// TestBlurredEANVetoedByRival: a code the blurred EAN stage reads is
+// dropped when a binarizing stage read another code over the same bars,
+// even once (a read the collector does not accept on its own); a read of
+// the same product (UPC-A for the 0-led EAN-13) or of another code
+// elsewhere in the picture does not drop it.
+func TestBlurredEANVetoedByRival(t *testing.T) {
+	const text = "0073333531084"
+	var g *gray
+	for seed := int64(1); g == nil; seed++ { // a noise the stage reads through
+		if seed > 20 {
+			t.Fatal("the stage reads none of the test images")
+		}
+		rng := rand.New(rand.NewSource(seed))
+		g = blurredEANImage(eanModulesOf(text), 240, 160, 40.3, 1.6, 2.0, 2, rng)
+		if got, _ := readBlurredBands(context.Background(), g); got != text {
+			g = nil
+		}
+	}
+	v := &view{g: g, scale: 1}
+	x0, x1 := 40.3+1.5*1.6, 40.3+93.5*1.6
+	for _, c := range []struct {
+		name   string
+		format gozxing.BarcodeFormat
+		rival  string
+		y      float64 // the rival's scan line
+		read   bool
+	}{
+		{"no rival", 0, "", 0, true},
+		{"another EAN-13 over the bars", gozxing.BarcodeFormat_EAN_13, "4006381333931", 80, false},
+		{"an ITF over the bars", gozxing.BarcodeFormat_ITF, "12345678901231", 70, false},
+		{"the same product as UPC-A", gozxing.BarcodeFormat_UPC_A, text[1:], 80, true},
+		{"another EAN-13 far above", gozxing.BarcodeFormat_EAN_13, "4006381333931", -200, true},
+	} {
+		r := &run{ctx: context.Background(), col: newCollector(), firstGood: -1}
+		if c.rival != "" {
+			r.attempt++
+			res := gozxing.NewResult(c.rival, nil, []gozxing.ResultPoint{
+				gozxing.NewResultPoint(x0, c.y), gozxing.NewResultPoint(x1, c.y)}, c.format)
+			r.col.addRow(v, res, r.attempt, int(c.y), 1, map[*hit]bool{})
+		}
+		r.blurEAN(v)
+		if r.blurReads == 0 {
+			t.Fatalf("%s: the stage read nothing (the test image is not readable)", c.name)
+		}
+		bcs := r.col.barcodes()
+		got := false
+		for _, b := range bcs {
+			if b.Text == text[1:] {
+				got = true
+			} else if b.Text != c.rival {
+				t.Errorf("%s: unexpected read %s", c.name, b.Text)
+			}
+		}
+		if got != c.read {
+			t.Errorf("%s: blurred read kept %v, want %v (%s)", c.name, got, c.read, describe(bcs))
+		}
+	}
+}
+
+// TestBlurAccept: the acceptance rules of one band's read, at their edges:
+// a perfect fit is accepted when the second code fits worse.
+func TestBlurAccept(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rd   eanRead
+		want bool
+	}{
+		{"perfect fit", eanRead{ok: true, winVar: 100, cost: 0, second: 5}, true},
+		{"perfect fit, second as good", eanRead{ok: true, winVar: 100, cost: 0, second: 0}, false},
+		{"good fit, margin", eanRead{ok: true, winVar: 100, cost: 5, second: 6, worst: 0.1}, true},
+		{"margin under 3%", eanRead{ok: true, winVar: 100, cost: 5, second: 5.1, worst: 0.1}, false},
+		{"fit leaves 11%", eanRead{ok: true, winVar: 100, cost: 11, second: 20}, false},
+		{"a digit left 16%", eanRead{ok: true, winVar: 100, cost: 5, second: 10, worst: 0.16}, false},
+		{"no fit", eanRead{winVar: 100, cost: 0, second: 5}, false},
+	} {
+		if got := blurAccept(c.rd); got != c.want {
+			t.Errorf("%s: accepted %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestBlurredEANStopsOnContext: with its context done the stage reads
+// nothing (the cascade's deadline reaches the descent).
+func TestBlurredEANStopsOnContext(t *testing.T) {
+	g := blurredEANImage(eanModulesOf("9780446579803"), 240, 160, 40.3, 2, 2.4, 0, rand.New(rand.NewSource(1)))
+	if text, _ := readBlurredBands(context.Background(), g); text != "9780446579803" {
+		t.Fatalf("not read with a live context: %q", text)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if text, bands := readBlurredBands(ctx, g); text != "" || bands != nil {
+		t.Errorf("read %q with the context cancelled", text)
 	}
 }

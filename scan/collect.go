@@ -81,9 +81,14 @@ type collector struct {
 	// late marks the scans (attempt numbers) of the late, aggressive
 	// stages, where one line's read is not evidence.
 	late map[int]bool
+	// fitted marks the scans of the blurred EAN stage (blurean.go): codes
+	// chosen by fitting a model to grey profiles, not bars binarized.
+	fitted map[int]bool
 }
 
-func newCollector() *collector { return &collector{hits: map[hitKey]*hit{}, late: map[int]bool{}} }
+func newCollector() *collector {
+	return &collector{hits: map[hitKey]*hit{}, late: map[int]bool{}, fitted: map[int]bool{}}
+}
 
 // add records one read of r seen in v.
 func (c *collector) add(v *view, r *gozxing.Result) *hit {
@@ -129,6 +134,12 @@ func weak1D(f gozxing.BarcodeFormat) bool {
 // a scan of a late (aggressive) stage counts only when two of its lines
 // agree (see verify.go).
 func (c *collector) accepted(h *hit) bool {
+	return c.acceptedBy(h, true)
+}
+
+// acceptedBy is accepted, counting the fitted scans' lines only when
+// withFitted.
+func (c *collector) acceptedBy(h *hit, withFitted bool) bool {
 	switch h.format {
 	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_A:
 		if !ValidGTIN(h.text) {
@@ -145,17 +156,43 @@ func (c *collector) accepted(h *hit) bool {
 	}
 	n := h.reads
 	for a, ls := range h.lines {
-		if c.late[a] && len(ls) < 2 {
+		if (c.late[a] && len(ls) < 2) || (!withFitted && c.fitted[a]) {
 			n -= len(ls)
 		}
 	}
 	return n >= 2
 }
 
+// restsOnFit reports whether h is accepted only thanks to the blurred EAN
+// stage's lines.
+func (c *collector) restsOnFit(h *hit) bool {
+	for a := range h.lines {
+		if c.fitted[a] {
+			return !c.acceptedBy(h, false)
+		}
+	}
+	return false
+}
+
+// binarized reports whether h was read, at least once, by a stage that
+// binarizes bars (any scan but the fitted ones).
+func (c *collector) binarized(h *hit) bool {
+	for a, ls := range h.lines {
+		if !c.fitted[a] && len(ls) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // good reports whether h is accepted and not contradicted: an EAN-8 or
 // UPC-E found on the same bars as a longer 1D read (a partial misread of
 // it) is dropped, and two different retail codes accepted over the same
-// bars are both dropped.
+// bars are both dropped. A code that rests on the blurred EAN stage's
+// model fit is dropped when any binarizing stage read another 1D code
+// over the same bars, even once, even a read not accepted: the fit
+// chooses the likeliest code, and bars some reader saw as another code
+// are not clear enough for that choice to be trusted.
 func (c *collector) good(h *hit) bool {
 	if !c.accepted(h) {
 		return false
@@ -164,10 +201,14 @@ func (c *collector) good(h *hit) bool {
 		return true
 	}
 	mine := gtinOf(h.format, h.text)
+	onFit := c.restsOnFit(h)
 	for _, k := range c.order {
 		o := c.hits[k]
 		if o == h || len(o.lines) == 0 {
 			continue
+		}
+		if onFit && c.binarized(o) && sameBars(h.box, o.box) && (!retail(o.format) || gtinOf(o.format, o.text) != mine) {
+			return false // another code read over the bars the model was fitted to
 		}
 		// Something longer over the same bars: an EAN-13 or UPC-A read even
 		// once (the short code is then likely a piece of it), another
