@@ -84,15 +84,22 @@ func scenarioPINRace(r *campaignRun, t *testing.T) {
 	var wg sync.WaitGroup
 	statuses := make([]int, 40)
 	startGun := make(chan struct{})
+	// The right PIN goes once five wrong guesses have been answered (a
+	// fixed delay was not enough on a loaded machine: the right PIN then
+	// came among the first five and, by design, reset the window).
+	answered := make(chan struct{}, len(statuses))
 	for i := range statuses {
 		wg.Go(func() {
 			pin := fmt.Sprintf("%04d", 1000+i)
 			<-startGun
 			if i == 0 {
 				pin = "2468"
-				time.Sleep(20 * time.Millisecond) // the right PIN arrives late
+				for range 5 {
+					<-answered
+				}
 			}
 			statuses[i], _, _ = r.signIn(code, pin, "race-device")
+			answered <- struct{}{}
 		})
 	}
 	close(startGun)
@@ -109,6 +116,9 @@ func scenarioPINRace(r *campaignRun, t *testing.T) {
 	}
 	if checked > 5 {
 		t.Errorf("%d PINs were checked of 40 concurrent guesses (at most 5): %v", checked, statuses)
+	}
+	if statuses[0] != 429 {
+		t.Errorf("the right PIN after five wrong guesses answered %d, want 429 (locked)", statuses[0])
 	}
 }
 

@@ -103,7 +103,8 @@ func (t *tx) addDocumentSKUs(d stock.Document) error {
 }
 
 // Document returns one document with its SKUs.
-func (t *tx) Document(id string) (stock.Document, error) {
+func (t *tx) Document(id string) (_ stock.Document, err error) {
+	defer wrapOp(&err, "Document")
 	return t.document(id, false)
 }
 
@@ -112,12 +113,12 @@ func (t *tx) Document(id string) (stock.Document, error) {
 // read-modify-write of a document (confirming a match, receiving it,
 // saving what was read) goes through it, so that concurrent ones wait for
 // each other instead of overwriting each other's changes.
-func (t *tx) DocumentForUpdate(id string) (stock.Document, error) {
+func (t *tx) DocumentForUpdate(id string) (_ stock.Document, err error) {
+	defer wrapOp(&err, "DocumentForUpdate")
 	return t.document(id, true)
 }
 
 func (t *tx) document(id string, forUpdate bool) (_ stock.Document, err error) {
-	defer wrapOp(&err, "Document")
 	q := `SELECT ` + documentCols + ` FROM documents WHERE id = ?`
 	if forUpdate {
 		q += t.d.forUpdate
