@@ -205,33 +205,7 @@ func skewAngle(g *grayImg) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
-	score := func(deg float64) float64 {
-		s, c := math.Sincos(deg * math.Pi / 180)
-		off := float64(d.w + d.h)
-		bins := make([]float64, 2*(d.w+d.h)+2)
-		for i := range xs {
-			r := -xs[i]*s + ys[i]*c + off
-			bins[int(r)]++
-		}
-		v := 0.0
-		for _, b := range bins {
-			v += b * b
-		}
-		return v
-	}
-	best, bestS := 0.0, -1.0
-	for a := -10.0; a <= 10; a += 0.5 {
-		if s := score(a); s > bestS {
-			best, bestS = a, s
-		}
-	}
-	c := best
-	for a := c - 0.5; a <= c+0.5; a += 0.1 {
-		if s := score(a); s > bestS {
-			best, bestS = a, s
-		}
-	}
-	return best
+	return projectionSkew(xs, ys, d.w, d.h)
 }
 
 // rotationQuad returns the source outline whose rectification rotates the
