@@ -69,28 +69,39 @@ var eanPatterns = func() (t [3][10][7]float64) {
 	return t
 }()
 
-// normCDF is Φ, tabulated: Φ(t) for t in [-6, 6] at 1/64 steps.
-var normCDFTable = func() []float64 {
-	t := make([]float64, 12*64+1)
-	for i := range t {
-		x := float64(i)/64 - 6
-		t[i] = 0.5 * math.Erfc(-x/math.Sqrt2)
-	}
-	return t
-}()
+// cdfTable is a cumulative distribution tabulated over [lo, hi] at
+// 1/perUnit steps, read with linear interpolation: 0 below lo, 1 above hi.
+type cdfTable struct {
+	lo, hi, perUnit float64
+	v               []float64
+}
 
-func normCDF(x float64) float64 {
-	if x <= -6 {
+func newCDFTable(f func(float64) float64, lo, hi float64, perUnit int) cdfTable {
+	v := make([]float64, int(hi-lo)*perUnit+1)
+	for i := range v {
+		v[i] = f(float64(i)/float64(perUnit) + lo)
+	}
+	return cdfTable{lo, hi, float64(perUnit), v}
+}
+
+func (t *cdfTable) at(x float64) float64 {
+	if x <= t.lo {
 		return 0
 	}
-	if x >= 6 {
+	if x >= t.hi {
 		return 1
 	}
-	f := (x + 6) * 64
+	f := (x - t.lo) * t.perUnit
 	i := int(f)
 	fr := f - float64(i)
-	return normCDFTable[i]*(1-fr) + normCDFTable[i+1]*fr
+	return t.v[i]*(1-fr) + t.v[i+1]*fr
 }
+
+// normCDFTable is Φ at 1/64 steps over [-6, 6].
+var normCDFTable = newCDFTable(func(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }, -6, 6, 64)
+
+// normCDF is Φ, from the table.
+func normCDF(x float64) float64 { return normCDFTable.at(x) }
 
 // eanGeom is one guess of where the symbol lies on a profile: the left
 // edge of its first guard bar x0, its module width m (pixels) and the
@@ -112,28 +123,11 @@ func diskCDF(t float64) float64 {
 	return 0.5 + (t*math.Sqrt(1-t*t)+math.Asin(t))/math.Pi
 }
 
-// diskCDFTable is diskCDF tabulated at 1/256 steps over [-1, 1].
-var diskCDFTable = func() []float64 {
-	t := make([]float64, 2*256+1)
-	for i := range t {
-		t[i] = diskCDF(float64(i)/256 - 1)
-	}
-	return t
-}()
+// diskCDFTable is diskCDF at 1/256 steps over [-1, 1].
+var diskCDFTable = newCDFTable(diskCDF, -1, 1, 256)
 
 // diskCDFFast is diskCDF from the table.
-func diskCDFFast(x float64) float64 {
-	if x <= -1 {
-		return 0
-	}
-	if x >= 1 {
-		return 1
-	}
-	f := (x + 1) * 256
-	i := int(f)
-	fr := f - float64(i)
-	return diskCDFTable[i]*(1-fr) + diskCDFTable[i+1]*fr
-}
+func diskCDFFast(x float64) float64 { return diskCDFTable.at(x) }
 
 // eanFit holds the rendering of one geometry on a profile; its buffers
 // are reused from one geometry to the next (reset).
