@@ -330,12 +330,7 @@ func (s *Service) OpenDocument(ctx context.Context, actor Actor, id string) (io.
 	if s.files == nil {
 		return nil, Document{}, Errorf(EUnavailable, "document storage is not configured on this server")
 	}
-	var d Document
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		d, err = s.documentInScope(tx, actor, id)
-		return err
-	})
+	d, err := s.documentForActor(ctx, actor, id)
 	if err != nil {
 		return nil, d, err
 	}

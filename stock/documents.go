@@ -367,6 +367,16 @@ func (s *Service) prepareDocument(ctx context.Context, actor Actor, in DocumentI
 // Document returns a document in the actor's scope with a fresh download
 // link.
 func (s *Service) Document(ctx context.Context, actor Actor, id string) (Document, error) {
+	d, err := s.documentForActor(ctx, actor, id)
+	if err != nil {
+		return d, err
+	}
+	return d, s.withURL(ctx, &d)
+}
+
+// documentForActor reads a document the actor may read (PermReadDocuments, in
+// scope).
+func (s *Service) documentForActor(ctx context.Context, actor Actor, id string) (Document, error) {
 	if err := actor.Require(PermReadDocuments); err != nil {
 		return Document{}, err
 	}
@@ -376,10 +386,7 @@ func (s *Service) Document(ctx context.Context, actor Actor, id string) (Documen
 		d, err = s.documentInScope(tx, actor, id)
 		return err
 	})
-	if err != nil {
-		return d, err
-	}
-	return d, s.withURL(ctx, &d)
+	return d, err
 }
 
 // documentInScope loads a document, not found when it belongs to a store
