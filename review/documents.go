@@ -231,19 +231,7 @@ func (h *Pages) documents(q *req) error {
 		}
 	}
 	locs := h.locationIndex(q)
-	for _, l := range locs {
-		if l.Kind == stock.KindStore {
-			d.Stores = append(d.Stores, option{l.Code, l.Name + " (" + l.Code + ")"})
-		}
-	}
-	slices.SortFunc(d.Stores, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
-	if st := v.Get("store"); st != "" {
-		if slices.ContainsFunc(d.Stores, func(o option) bool { return o.Value == st }) {
-			d.Store = st
-		} else {
-			bad = append(bad, q.L.Tf("filter.bad.store", st))
-		}
-	}
+	d.Stores, d.Store, bad = storeFilter(q, locs, v.Get("store"), bad)
 	dq := stock.DocumentQuery{Kind: d.Kind, Status: d.Status, Location: d.Store}
 	if s := v.Get("from"); s != "" {
 		if t, err := dateParam(s); err != nil {

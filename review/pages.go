@@ -355,19 +355,7 @@ func (h *Pages) counts(q *req) error {
 		}
 	}
 	locs := h.locationIndex(q)
-	for _, l := range locs {
-		if l.Kind == stock.KindStore {
-			d.Stores = append(d.Stores, option{l.Code, l.Name + " (" + l.Code + ")"})
-		}
-	}
-	slices.SortFunc(d.Stores, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
-	if st := v.Get("store"); st != "" {
-		if slices.ContainsFunc(d.Stores, func(o option) bool { return o.Value == st }) {
-			d.Store = st
-		} else {
-			bad = append(bad, q.L.Tf("filter.bad.store", st))
-		}
-	}
+	d.Stores, d.Store, bad = storeFilter(q, locs, v.Get("store"), bad)
 	var from, to time.Time
 	if s := v.Get("from"); s != "" {
 		t, err := dateParam(s)
@@ -1488,4 +1476,24 @@ func safeFilename(s string) string {
 // hmacEqual compares a posted token with the expected one in constant time.
 func hmacEqual(got, want string) bool {
 	return got != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+// storeFilter is a list page's store picker: the stores of the caller's
+// scope by code, and the chosen one when it is among them (otherwise a
+// refusal added to bad).
+func storeFilter(q *req, locs map[string]stock.Location, chosen string, bad []string) (stores []option, store string, _ []string) {
+	for _, l := range locs {
+		if l.Kind == stock.KindStore {
+			stores = append(stores, option{l.Code, l.Name + " (" + l.Code + ")"})
+		}
+	}
+	slices.SortFunc(stores, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	if chosen != "" {
+		if slices.ContainsFunc(stores, func(o option) bool { return o.Value == chosen }) {
+			store = chosen
+		} else {
+			bad = append(bad, q.L.Tf("filter.bad.store", chosen))
+		}
+	}
+	return stores, store, bad
 }
