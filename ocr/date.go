@@ -44,6 +44,44 @@ func ParseDate(s string) (iso, matched string, ok bool) {
 // findDate is ParseDate with the order of numeric dates chosen by
 // dayFirst, reporting whether the other order would also be valid.
 func findDate(s string, dayFirst bool) (dateFound, bool) {
+	if d, ok := findDateAsRead(unglueTime(s), dayFirst); ok {
+		return d, true
+	}
+	// "05 / 03 / 2024", "2024- 03-05": spaces read round the separators.
+	// Only a four-digit year vouches for numbers joined this way.
+	if j := joinDateSeparators(s); j != s {
+		if d, ok := findDateAsRead(j, dayFirst); ok && reYear4.MatchString(d.text) {
+			return d, true
+		}
+	}
+	return dateFound{}, false
+}
+
+var (
+	// A date glued to the time after it: "05/03/202414:25", "2024-03-0509:42".
+	reDateTimeGlued = regexp.MustCompile(`(\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{2})(\d{1,2}:\d{2})`)
+	reSpacedSep     = regexp.MustCompile(`(\d)\s*([/.\-])\s*(\d)`)
+	reYear4         = regexp.MustCompile(`\d{4}`)
+)
+
+// unglueTime puts a space between a date and a time read glued to it.
+func unglueTime(s string) string { return reDateTimeGlued.ReplaceAllString(s, "$1 $2") }
+
+// joinDateSeparators removes the spaces round a date separator between
+// two digits.
+func joinDateSeparators(s string) string {
+	for range 3 {
+		j := reSpacedSep.ReplaceAllString(s, "$1$2$3")
+		if j == s {
+			break
+		}
+		s = j
+	}
+	return s
+}
+
+// findDateAsRead is findDate on the text as given.
+func findDateAsRead(s string, dayFirst bool) (dateFound, bool) {
 	compact := strings.Join(strings.Fields(s), "")
 	if m := reDateCJK.FindStringSubmatch(compact); m != nil {
 		if iso, ok := isoDate(m[1], m[2], m[3]); ok {
