@@ -396,5 +396,9 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 			return nil, err
 		}
 	}
-	return Extract(out), nil
+	doc := Extract(out)
+	if err := e.secondLook(ctx, pages, out, doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
 }

@@ -1,6 +1,13 @@
 package ocr
 
-import "testing"
+import (
+	"context"
+	"image"
+	"os"
+	"testing"
+
+	"pandian/ocr/potruth"
+)
 
 // TestDateSpacedAndGlued: a date read with spaces round its separators,
 // or glued to the time printed after it, is still a date; numbers joined
@@ -24,5 +31,69 @@ func TestDateSpacedAndGlued(t *testing.T) {
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("ParseDate(%q) = %q, %v; want %q", c.in, got, ok, c.want)
 		}
+	}
+}
+
+// TestFillHeader: the second look fills only the fields the first
+// reading lacks, with a capped confidence.
+func TestFillHeader(t *testing.T) {
+	h := Header{Total: "12.00", Confidence: map[string]float64{"total": 0.95}}
+	other := Header{Date: "2025-11-19", DatePrinted: "19/11/2025", DateAmbiguous: true, Total: "99.00",
+		Confidence: map[string]float64{"date": 0.9, "total": 0.95}}
+	fillHeader(&h, other)
+	if h.Date != "2025-11-19" || !h.DateAmbiguous || h.Confidence["date"] != secondLookConf {
+		t.Errorf("date = %q ambiguous %v conf %v; want the second look's, conf %v", h.Date, h.DateAmbiguous, h.Confidence["date"], secondLookConf)
+	}
+	if h.Total != "12.00" || h.Confidence["total"] != 0.95 {
+		t.Errorf("total = %q conf %v; the first reading's total must stay", h.Total, h.Confidence["total"])
+	}
+	var empty Header
+	fillHeader(&empty, Header{Total: "7.10", Confidence: map[string]float64{"total": 0.3}})
+	if empty.Total != "7.10" || empty.Confidence["total"] != 0.3 {
+		t.Errorf("total = %q conf %v; want 7.10 at 0.3", empty.Total, empty.Confidence["total"])
+	}
+	if !headerMissing(&Header{Date: "2025-11-19"}) || headerMissing(&Header{Date: "2025-11-19", Total: "1.00"}) {
+		t.Error("headerMissing: want true without a total, false with date and total")
+	}
+}
+
+// TestSecondLookReadsAsIs: the second look's reading of a page as it came
+// (real Tesseract, an undegraded purchase order) finds the date and the
+// total, and ReadDocument leaves a header it read whole untouched.
+func TestSecondLookReadsAsIs(t *testing.T) {
+	truths, err := potruth.LoadDir(debugSharedDir)
+	if err != nil || len(truths) == 0 {
+		t.Skipf("shared purchase orders: %v", err)
+	}
+	tr := truths[0]
+	f, err := os.Open(tr.Clean)
+	if err != nil {
+		t.Skip(err)
+	}
+	img, err := LoadImage(f, DefaultLimits)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	raw, err := e.readAsIs(context.Background(), img, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := Extract([]*Page{raw}).Header
+	if s := tr.ScoreHeader(h.DocNumber, h.Date, h.Total); !s.Date || !s.Total {
+		t.Errorf("read as is: date %q total %q; want %q %s", h.Date, h.Total, tr.Date, potruth.Money(tr.Total))
+	}
+	var doc Document
+	doc.Header = Header{Date: "2001-02-03", Total: "1.00", Confidence: map[string]float64{}}
+	if err := e.secondLook(context.Background(), []image.Image{img}, nil, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Header.Date != "2001-02-03" || doc.Header.Total != "1.00" {
+		t.Errorf("a whole header was changed: %+v", doc.Header)
 	}
 }

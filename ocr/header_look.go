@@ -1,0 +1,99 @@
+package ocr
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"runtime"
+
+	"github.com/otiai10/gosseract/v2"
+)
+
+// A page's reading is tuned for the item table (rectified, flattened,
+// scaled by its text height); a date or total printed in another size, or
+// lost in the flattening, can be missing from it. When the document's
+// header lacks its date or its total, each page is read a second time as
+// it came (grey, unscaled, Tesseract's own thresholding) and the missing
+// fields are taken from that reading's header, with a capped confidence:
+// never a field already read, never the lines.
+
+// secondLookConf caps the confidence of a field read on the second look.
+const secondLookConf = 0.5
+
+// headerMissing reports whether the second look is worth its cost: the
+// document has no date or no total.
+func headerMissing(h *Header) bool { return h.Date == "" || h.Total == "" }
+
+// readAsIs OCRs the photo as it came (only turned when the page was read
+// turned), words only: no rectifying, flattening, scaling or second
+// readings.
+func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Page, error) {
+	if turned != 0 {
+		img = Turn(img, turned)
+	}
+	g := toGray(img)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w, err := e.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { e.clients <- w }()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	ompSingleThread()
+	if err := w.page.SetImageFromBytes(g.pgm()); err != nil {
+		return nil, fmt.Errorf("ocr: set image: %w", err)
+	}
+	boxes, err := w.page.GetBoundingBoxes(gosseract.RIL_WORD)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: recognise: %w", err)
+	}
+	p := &Page{Width: g.w, Height: g.h, Turned: turned, Words: make([]Word, 0, len(boxes))}
+	for _, b := range boxes {
+		if b.Word != "" {
+			p.Words = append(p.Words, Word{Text: b.Word, Box: b.Box, Conf: b.Confidence})
+		}
+	}
+	return p, nil
+}
+
+// secondLook fills the header fields missing from doc (date, total) from
+// a second reading of the pages as they came (readAsIs); read holds the
+// first readings (for their turns).
+func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Page, doc *Document) error {
+	if !headerMissing(&doc.Header) {
+		return nil
+	}
+	raw := make([]*Page, len(imgs))
+	for i, img := range imgs {
+		turned := 0
+		if i < len(read) && read[i] != nil {
+			turned = read[i].Turned
+		}
+		p, err := e.readAsIs(ctx, img, turned)
+		if err != nil {
+			return err
+		}
+		raw[i] = p
+	}
+	fillHeader(&doc.Header, Extract(raw).Header)
+	return nil
+}
+
+// fillHeader copies into h the date and total that h lacks and other has,
+// with their confidence capped at secondLookConf.
+func fillHeader(h *Header, other Header) {
+	if h.Confidence == nil {
+		h.Confidence = map[string]float64{}
+	}
+	if h.Date == "" && other.Date != "" {
+		h.Date, h.DatePrinted, h.DateAmbiguous = other.Date, other.DatePrinted, other.DateAmbiguous
+		h.Confidence["date"] = min(other.Confidence["date"], secondLookConf)
+	}
+	if h.Total == "" && other.Total != "" {
+		h.Total = other.Total
+		h.Confidence["total"] = min(other.Confidence["total"], secondLookConf)
+	}
+}
