@@ -97,3 +97,29 @@ func TestSecondLookReadsAsIs(t *testing.T) {
 		t.Errorf("a whole header was changed: %+v", doc.Header)
 	}
 }
+
+// TestRoundedTotal: the total after rounding is the amount payable, not a
+// rounding adjustment; the rounding adjustment itself still adjusts.
+func TestRoundedTotal(t *testing.T) {
+	p := receiptPage(
+		line(20, "KEDAI", "RUNCIT", "MAJU"),
+		right(160, "Kopi", "Ais", "3.40"),
+		right(190, "Roti", "Bakar", "9.07"),
+		right(230, "Total", "12.47"),
+		right(260, "Rounding", "Adj", "-0.02"),
+		right(290, "Total", "Rounded", "12.45"),
+		right(320, "Cash", "20.00"),
+	)
+	doc := Extract([]*Page{p})
+	if doc.Header.Total != "12.45" || doc.Header.Confidence["total"] < 0.9 {
+		t.Fatalf("total %q (confidence %.2f), want 12.45 confirmed", doc.Header.Total, doc.Header.Confidence["total"])
+	}
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{{"TOTALROUNDED", true}, {"ROUNDEDTOTAL", true}, {"TOTALAFTERROUNDING", true}, {"ROUNDINGADJ", false}, {"TOTAL", false}} {
+		if roundedTotal(c.s) != c.want {
+			t.Errorf("roundedTotal(%q) = %v", c.s, !c.want)
+		}
+	}
+}

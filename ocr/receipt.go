@@ -535,6 +535,12 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
+		if roundedTotal(u) {
+			if v, ok := rowAmount(rows, i); ok {
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: roundedTotalRank, row: i})
+			}
+			continue
+		}
 		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
 		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
 			strings.Contains(u, "ROUND") {
