@@ -358,7 +358,13 @@ func familyRead(ctx context.Context, e *ocr.Engine, img image.Image, cache, id s
 		if err := json.Unmarshal(data, &p); err != nil {
 			return nil, err
 		}
-		return ocr.Extract([]*ocr.Page{&p}), nil
+		doc := ocr.Extract([]*ocr.Page{&p})
+		if doc.Header.Date == "" || doc.Header.Total == "" {
+			// ReadDocument's second look reads the photo again for the
+			// missing field: not cached, read whole.
+			return e.ReadDocument(ctx, []image.Image{img})
+		}
+		return doc, nil
 	}
 	p, err := e.ReadPage(ctx, img)
 	if err != nil {
