@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 var reDocNumber = regexp.MustCompile(`^(PO|DN|INV|RC)([-/]?)([0-9][0-9/-]{3,14}[0-9])$`)
@@ -314,29 +315,22 @@ var docLabels = []string{"PONO", "P.O.NO", "ORDERNO", "ORDER#", "INVOICENO", "IN
 
 // labelledDocNumber reads the document number after its label on a row:
 // the first following word of three or more characters holding at least
-// two digits (and no date or amount).
+// two digits (and no date or amount). The number may be glued to its
+// label ("發票號碼：HK250301-7", "No.:7724F717").
 func labelledDocNumber(r *row) (string, bool) {
 	for i, w := range r.words {
-		// The label may span words ("Invoice No.:"): test the text so far.
-		var b strings.Builder
-		for _, x := range r.words[max(0, i-2) : i+1] {
-			b.WriteString(strings.ToUpper(x.Text))
-		}
-		lbl := strings.TrimRight(b.String(), ":：")
-		found := false
-		for _, l := range docLabels {
-			if strings.HasSuffix(lbl, l) || strings.HasSuffix(lbl, strings.TrimSuffix(l, ".")) && l != "NO." {
-				found = true
-				break
+		found := docLabelEnds(r.words[max(0, i-2) : i+1])
+		// The number glued to the label in one word, after a colon or #.
+		var cands []string
+		if k := strings.IndexAny(w.Text, ":：#"); k >= 0 {
+			_, size := utf8.DecodeRuneInString(w.Text[k:])
+			if rest := w.Text[k+size:]; rest != "" {
+				head := append(append([]Word(nil), r.words[max(0, i-2):i]...), Word{Text: w.Text[:k+size]})
+				if found || docLabelEnds(head) {
+					found = true
+					cands = append(cands, rest)
+				}
 			}
-		}
-		if !found && i+1 < len(r.words) {
-			continue
-		}
-		// The number may be glued to the label ("No.:7724F717").
-		cands := []string{}
-		if k := strings.LastIndexAny(w.Text, ":：#"); k >= 0 && k+1 < len(w.Text) {
-			cands = append(cands, w.Text[k+1:])
 		}
 		if !found {
 			continue
@@ -360,4 +354,27 @@ func labelledDocNumber(r *row) (string, bool) {
 		return "", false
 	}
 	return "", false
+}
+
+// docLabelEnds reports whether the words (the last up to three of a row
+// so far) end with a document number's label. A bare "No" counts only as
+// a word of its own ("No:", "No #"), not as the end of another word.
+func docLabelEnds(ws []Word) bool {
+	var b strings.Builder
+	for _, x := range ws {
+		b.WriteString(strings.ToUpper(x.Text))
+	}
+	lbl := strings.TrimRight(b.String(), ":：")
+	for _, l := range docLabels {
+		if strings.HasSuffix(lbl, l) || strings.HasSuffix(lbl, strings.TrimSuffix(l, ".")) && l != "NO." {
+			return true
+		}
+	}
+	if len(ws) > 0 {
+		t := ws[len(ws)-1].Text
+		if strings.EqualFold(strings.TrimRight(t, ":：#."), "NO") && strings.ContainsAny(t, ":：#.") {
+			return true // "No:", "No.", "No#": the word itself, with its mark
+		}
+	}
+	return false
 }

@@ -123,3 +123,32 @@ func TestRoundedTotal(t *testing.T) {
 		}
 	}
 }
+
+// TestDocNumberLabelForms: the number after its label whatever its prefix,
+// also glued to the label after a colon or #, and a bare "No" only as a
+// word with its mark.
+func TestDocNumberLabelForms(t *testing.T) {
+	cases := []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"Invoice", "No.:", "77310"}, "77310"},
+		{[]string{"單號", ":", "K-2031-0457"}, "K-2031-0457"},
+		{[]string{"發票號碼：ZX310277-4"}, "ZX310277-4"},
+		{[]string{"訂單號:SO-4471"}, "SO-4471"},
+		{[]string{"No:", "2031/0457"}, "2031/0457"},
+		{[]string{"Receipt", "#:", "Q90017"}, "Q90017"},
+		{[]string{"Order", "#", "60213"}, "60213"},
+		{[]string{"Date:", "19/11/2025", "No.:", "T-5521"}, "T-5521"},
+		// Not labels: "No" as a word of the text, no number after a label.
+		{[]string{"No", "Onion", "2", "x", "13"}, ""},
+		{[]string{"CASINO", "12345"}, ""},
+		{[]string{"Invoice", "No.:", "12.50"}, ""},
+	}
+	for _, c := range cases {
+		got, ok := labelledDocNumber(&row{words: line(10, c.words...)})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+}
