@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,25 +37,17 @@ func BenchmarkDebugRealHeader(b *testing.B) {
 	for b.Loop() {
 		var tot, totN, dat, datN, sup, supN, looks int
 		for _, d := range docs {
-			data, err := os.ReadFile(filepath.Join(dir, d.ID+".json"))
-			if err != nil {
+			p := cachedPage(b, dir, d.ID)
+			if p == nil {
 				continue
 			}
-			var p Page
-			if err := json.Unmarshal(data, &p); err != nil {
-				b.Fatalf("%s: %v", d.ID, err)
-			}
-			doc := Extract([]*Page{&p})
+			doc := Extract([]*Page{p})
 			if rawDir := os.Getenv("OCR_REAL_RAW"); rawDir != "" && headerMissing(&doc.Header) {
 				// The second look (header_look.go) on a cached reading of
 				// the photo as it came.
 				looks++
-				if data, err := os.ReadFile(filepath.Join(rawDir, d.ID+".json")); err == nil {
-					var rp Page
-					if err := json.Unmarshal(data, &rp); err != nil {
-						b.Fatal(err)
-					}
-					fillHeader(&doc.Header, Extract([]*Page{&rp}).Header)
+				if rp := cachedPage(b, rawDir, d.ID); rp != nil {
+					fillHeader(&doc.Header, Extract([]*Page{rp}).Header)
 				}
 			}
 			h := doc.Header
@@ -117,48 +110,30 @@ func BenchmarkDebugRealRawCache(b *testing.B) {
 	if dir == "" || rawDir == "" {
 		b.Skip("OCR_REAL_CACHE and OCR_REAL_RAW not set")
 	}
-	if err := os.MkdirAll(rawDir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	e, err := NewEngine(Options{Workers: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Close()
+	e := debugCacheEngine(b, rawDir)
 	docs := debugRealDocs(b)
 	for b.Loop() {
-		for _, d := range docs {
-			out := filepath.Join(rawDir, d.ID+".json")
-			if _, err := os.Stat(out); err == nil {
-				continue
-			}
+		realCache(b, docs, rawDir, func(d *realtruth.Doc, img image.Image) (*Page, error) {
 			turned := 0
-			if data, err := os.ReadFile(filepath.Join(dir, d.ID+".json")); err == nil {
-				var p Page
-				if err := json.Unmarshal(data, &p); err != nil {
-					b.Fatal(err)
-				}
+			if p := cachedPage(b, dir, d.ID); p != nil {
 				turned = p.Turned
 			}
-			f, err := os.Open(d.Image)
-			if err != nil {
-				b.Fatal(err)
-			}
-			img, err := LoadImage(f, DefaultLimits)
-			f.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			p, err := e.readAsIs(context.Background(), img, turned)
-			if err != nil {
-				b.Fatal(err)
-			}
-			data, _ := json.Marshal(p)
-			if err := os.WriteFile(out, data, 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
+			return e.readAsIs(context.Background(), img, turned)
+		})
 	}
+}
+
+// cachedPage is the page cached in dir for a document, nil when none.
+func cachedPage(b *testing.B, dir, id string) *Page {
+	data, err := os.ReadFile(filepath.Join(dir, id+".json"))
+	if err != nil {
+		return nil
+	}
+	var p Page
+	if err := json.Unmarshal(data, &p); err != nil {
+		b.Fatalf("%s: %v", id, err)
+	}
+	return &p
 }
 
 // BenchmarkDebugRealSecondLook prints, for the dev half, the header read
@@ -173,15 +148,11 @@ func BenchmarkDebugRealSecondLook(b *testing.B) {
 		b.Fatal("BenchmarkDebugRealSecondLook shows documents one by one: dev half only")
 	}
 	read := func(dir, id string) *Header {
-		data, err := os.ReadFile(filepath.Join(dir, id+".json"))
-		if err != nil {
+		p := cachedPage(b, dir, id)
+		if p == nil {
 			return nil
 		}
-		var p Page
-		if err := json.Unmarshal(data, &p); err != nil {
-			b.Fatal(err)
-		}
-		h := Extract([]*Page{&p}).Header
+		h := Extract([]*Page{p}).Header
 		return &h
 	}
 	for b.Loop() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,18 +64,11 @@ func BenchmarkDebugRealCache(b *testing.B) {
 	if dir == "" || os.Getenv("OCR_CACHE_BUILD") == "" {
 		b.Skip("OCR_REAL_CACHE and OCR_CACHE_BUILD not set")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	e, err := NewEngine(Options{Workers: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Close()
+	e := debugCacheEngine(b, dir)
 	docs := debugRealDocs(b)
 	pages, words := 0, 0
 	for b.Loop() {
-		pages, words = realCache(b, e, docs, dir)
+		pages, words = realCache(b, docs, dir, readPageFunc(e))
 	}
 	b.ReportMetric(float64(pages), "pages")
 	if pages > 0 {
@@ -82,9 +76,28 @@ func BenchmarkDebugRealCache(b *testing.B) {
 	}
 }
 
+// debugCacheEngine makes the cache directory and a one-worker engine,
+// closed when the benchmark ends.
+func debugCacheEngine(b *testing.B, dir string) *Engine {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	e, err := NewEngine(Options{Workers: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	return e
+}
+
+// readPageFunc reads a document's photo with the engine's ReadPage.
+func readPageFunc(e *Engine) func(*realtruth.Doc, image.Image) (*Page, error) {
+	return func(_ *realtruth.Doc, img image.Image) (*Page, error) { return e.ReadPage(context.Background(), img) }
+}
+
 // realCache is one pass of BenchmarkDebugRealCache: it reads the documents
-// not in dir yet.
-func realCache(b *testing.B, e *Engine, docs []*realtruth.Doc, dir string) (pages, words int) {
+// not in dir yet with read.
+func realCache(b *testing.B, docs []*realtruth.Doc, dir string, read func(*realtruth.Doc, image.Image) (*Page, error)) (pages, words int) {
 	for _, d := range docs {
 		out := filepath.Join(dir, d.ID+".json")
 		if _, err := os.Stat(out); err == nil {
@@ -99,7 +112,7 @@ func realCache(b *testing.B, e *Engine, docs []*realtruth.Doc, dir string) (page
 		if err != nil {
 			b.Fatal(err)
 		}
-		p, err := e.ReadPage(context.Background(), img)
+		p, err := read(d, img)
 		if err != nil {
 			b.Fatal(err)
 		}

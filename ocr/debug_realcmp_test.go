@@ -92,16 +92,9 @@ func BenchmarkDebugRealCacheScale(b *testing.B) {
 	saved := defaultPrep
 	defer func() { defaultPrep = saved }()
 	defaultPrep.lineHeight = lh
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	e, err := NewEngine(Options{Workers: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer e.Close()
+	e := debugCacheEngine(b, dir)
 	docs := debugRealDocs(b)
 	for b.Loop() {
-		realCache(b, e, docs, dir)
+		realCache(b, docs, dir, readPageFunc(e))
 	}
 }

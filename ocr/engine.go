@@ -314,6 +314,27 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 	// parallel regions run single-threaded (see ompSingleThread).
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	p, err := pageWords(w, g)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := recoverBands(w.page, g, p); err != nil {
+		return nil, err
+	}
+	if !e.skipSecondReading {
+		if err := secondReadings(w.code, g, p.Words); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// pageWords reads a page's words with the worker's page client, on the
+// calling goroutine's OS thread (locked by the caller).
+func pageWords(w *worker, g *grayImg) (*Page, error) {
 	ompSingleThread()
 	if err := w.page.SetImageFromBytes(g.pgm()); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
@@ -328,17 +349,6 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 			continue
 		}
 		p.Words = append(p.Words, Word{Text: b.Word, Box: b.Box, Conf: b.Confidence})
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := recoverBands(w.page, g, p); err != nil {
-		return nil, err
-	}
-	if !e.skipSecondReading {
-		if err := secondReadings(w.code, g, p.Words); err != nil {
-			return nil, err
-		}
 	}
 	return p, nil
 }

@@ -2,11 +2,8 @@ package ocr
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"runtime"
-
-	"github.com/otiai10/gosseract/v2"
 )
 
 // A page's reading is tuned for the item table (rectified, flattened,
@@ -42,20 +39,11 @@ func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Pa
 	defer func() { e.clients <- w }()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	ompSingleThread()
-	if err := w.page.SetImageFromBytes(g.pgm()); err != nil {
-		return nil, fmt.Errorf("ocr: set image: %w", err)
-	}
-	boxes, err := w.page.GetBoundingBoxes(gosseract.RIL_WORD)
+	p, err := pageWords(w, g)
 	if err != nil {
-		return nil, fmt.Errorf("ocr: recognise: %w", err)
+		return nil, err
 	}
-	p := &Page{Width: g.w, Height: g.h, Turned: turned, Words: make([]Word, 0, len(boxes))}
-	for _, b := range boxes {
-		if b.Word != "" {
-			p.Words = append(p.Words, Word{Text: b.Word, Box: b.Box, Conf: b.Confidence})
-		}
-	}
+	p.Turned = turned
 	return p, nil
 }
 
