@@ -49,22 +49,31 @@ func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Pa
 
 // secondLook fills the header fields missing from doc (date, total) from
 // a second reading of the pages as they came (readAsIs); read holds the
-// first readings (for their turns).
+// first readings (for their turns). Only the first page is read again for
+// a date and the last for a total: a long document costs two readings at
+// most.
 func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Page, doc *Document) error {
-	if !headerMissing(&doc.Header) {
+	if !headerMissing(&doc.Header) || len(imgs) == 0 {
 		return nil
 	}
-	raw := make([]*Page, len(imgs))
-	for i, img := range imgs {
+	var pick []int
+	if doc.Header.Date == "" {
+		pick = append(pick, 0)
+	}
+	if last := len(imgs) - 1; doc.Header.Total == "" && (len(pick) == 0 || pick[0] != last) {
+		pick = append(pick, last)
+	}
+	raw := make([]*Page, 0, len(pick))
+	for _, i := range pick {
 		turned := 0
 		if i < len(read) && read[i] != nil {
 			turned = read[i].Turned
 		}
-		p, err := e.readAsIs(ctx, img, turned)
+		p, err := e.readAsIs(ctx, imgs[i], turned)
 		if err != nil {
 			return err
 		}
-		raw[i] = p
+		raw = append(raw, p)
 	}
 	fillHeader(&doc.Header, Extract(raw).Header)
 	return nil

@@ -59,7 +59,8 @@ func TestFillHeader(t *testing.T) {
 
 // TestSecondLookReadsAsIs: the second look's reading of a page as it came
 // (real Tesseract, an undegraded purchase order) finds the date and the
-// total, and ReadDocument leaves a header it read whole untouched.
+// total; a header read whole is left untouched, and a date is looked for
+// on the first page only.
 func TestSecondLookReadsAsIs(t *testing.T) {
 	truths, err := potruth.LoadDir(debugSharedDir)
 	if err != nil || len(truths) == 0 {
@@ -95,6 +96,19 @@ func TestSecondLookReadsAsIs(t *testing.T) {
 	}
 	if doc.Header.Date != "2001-02-03" || doc.Header.Total != "1.00" {
 		t.Errorf("a whole header was changed: %+v", doc.Header)
+	}
+	// A date is looked for on the first page only: the order, printed on
+	// the second page here, is not read again for it.
+	blank := image.NewGray(image.Rect(0, 0, 400, 300))
+	for i := range blank.Pix {
+		blank.Pix[i] = 255
+	}
+	doc.Header = Header{Total: "1.00", Confidence: map[string]float64{}}
+	if err := e.secondLook(context.Background(), []image.Image{blank, img}, nil, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Header.Date != "" {
+		t.Errorf("date %q read from the second page", doc.Header.Date)
 	}
 }
 
