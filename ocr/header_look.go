@@ -28,15 +28,15 @@ func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Pa
 	if turned != 0 {
 		img = Turn(img, turned)
 	}
-	g := toGray(img)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	w, err := e.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { e.clients <- w }()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g := toGray(img)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	p, err := pageWords(w, g)
