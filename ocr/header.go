@@ -76,7 +76,7 @@ func readHeader(h *Header, rows, all []*row) {
 		if h.Date == "" {
 			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = minConf(r.words) / 100
+				h.Confidence["date"] = dateConf(r) / 100
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}
@@ -103,7 +103,7 @@ func readHeader(h *Header, rows, all []*row) {
 		for _, r := range all {
 			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = min(minConf(r.words)/100, 0.8)
+				h.Confidence["date"] = min(dateConf(r)/100, 0.8)
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}
@@ -225,6 +225,22 @@ func hasMoneyWord(r *row) bool {
 		}
 	}
 	return false
+}
+
+// dateConf is the confidence of a row's date: that of its words holding
+// two digits or more (the date, a time beside it), not of a speck or a
+// label read badly on the same row; the whole row's when none does.
+func dateConf(r *row) float64 {
+	var ws []Word
+	for _, w := range r.words {
+		if countDigits(w.Text) >= 2 {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) == 0 {
+		ws = r.words
+	}
+	return minConf(ws)
 }
 
 func minConf(ws []Word) float64 {

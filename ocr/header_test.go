@@ -166,3 +166,18 @@ func TestDocNumberLabelForms(t *testing.T) {
 		}
 	}
 }
+
+// TestDateConfidence: a date's confidence is its own words', not that of a
+// speck read beside it on the row.
+func TestDateConfidence(t *testing.T) {
+	p := receiptPage(
+		line(20, "KEDAI", "RUNCIT", "MAJU"),
+		line(60, "@12:iPM", "@84:19/11/2025", "@92:18:41", "@30:BS"),
+		right(160, "Kopi", "Ais", "3.40"),
+		right(230, "Total", "3.40"),
+	)
+	h := Extract([]*Page{p}).Header
+	if h.Date != "2025-11-19" || h.Confidence["date"] < 0.5 || h.Confidence["date"] > 0.84 {
+		t.Errorf("date %q confidence %.2f; want 2025-11-19 at the date word's 0.84 (0.8 when read below the header)", h.Date, h.Confidence["date"])
+	}
+}
