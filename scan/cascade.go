@@ -176,12 +176,8 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		},
 		func() { r.with(r.noRSS, func() { r.scan1D(work, rowHistogram, 256) }) },
 		func() {
-			// GS1 DataBar: gozxing's own scan pairs halves across rows.
-			// Every other row of the enlarged image: its rows are
-			// interpolated, so one per row of the photo is as many looks
-			// (and half the cost).
-			if small {
-				r.with(r.rss, func() { r.scan1D(grown(), rowHistogram, grown().g.h/2) })
+			if small { // GS1 DataBar: gozxing's own scan pairs halves across rows
+				r.with(r.rss, func() { r.scan1D(grown(), rowHistogram, grown().g.h) })
 			}
 		},
 		// Small blurred photos: bar edges steepened by an unsharp mask
