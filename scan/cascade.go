@@ -60,7 +60,10 @@ type run struct {
 	qr         gozxing.Reader
 	dm         *datamatrix.DataMatrixReader
 	rows       int // scan lines tried, for tests and tuning
-	attempt    int // number of scan1D calls so far
+	// longOnly drops EAN-8 and UPC-E row reads: set for the dense scans
+	// of sharpened images, where short codes are misread too easily.
+	longOnly bool
+	attempt  int // number of scan1D calls so far
 	// late is set during the late, aggressive stages (enlarged and
 	// sharpened images, dense scans), whose scans need two agreeing lines
 	// for a weak 1D read to count (see verify.go).
@@ -117,7 +120,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		return big
 	}
 	var sharp *view
-	sharp4 := func() *view { // shared by two stages
+	sharp4 := func() *view { // shared by three stages
 		if sharp == nil {
 			sharp = &view{g: work.g.sharpen(4, 1), scale: work.scale}
 		}
@@ -197,10 +200,19 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 				r.with(r.noRSS, func() { r.scan1D(sharp4(), localBlocks, 60) })
 			}
 		},
-		// (A dense scan of the sharpened images on every line came here;
-		// since the verification of issue 10 it read nothing on the tune
-		// half that no other stage read, and it cost 6.5 ms of CPU on
-		// every small photo read by none: removed.)
+		// The same on every line; a read counts again only a twenty-fourth
+		// of the height away, and short codes (EAN-8, UPC-E), which such
+		// scans misread, are not taken.
+		func() {
+			if small {
+				r.longOnly = true
+				defer func() { r.longOnly = false }()
+				r.with(r.noRSS, func() {
+					r.scan1DGap(sharp4(), rowHistogram, 240, work.g.h/24)
+					r.scan1DGap(&view{g: work.g.sharpen(6, 1), scale: work.scale}, rowAdaptive, 120, work.g.h/24)
+				})
+			}
+		},
 		// Turned codes, the other binarizations (last: on the ZXing
 		// photos they read nothing the stages before did not).
 		func() { r.scan1D(rotated(), localBlocks, 48) },
@@ -275,6 +287,13 @@ var stageClock = func() time.Duration { return time.Duration(time.Now().UnixNano
 // scan1D tries every 1D reader on n scan lines of v spread over its height,
 // from the middle outwards, each line forwards and reversed.
 func (r *run) scan1D(v *view, bin binarization, n int) {
+	r.scan1DGap(v, bin, n, 0)
+}
+
+// scan1DGap is scan1D where two reads of a barcode on lines closer than
+// gap (or than the usual minimum) count once: dense scans of enhanced
+// images see the same misread on many neighbouring lines.
+func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	src := newLumSource(v.g)
 	h := v.g.h
 	var matrix *gozxing.BitMatrix
@@ -302,7 +321,7 @@ func (r *run) scan1D(v *view, bin binarization, n int) {
 	if r.late {
 		r.col.late[r.attempt] = true
 	}
-	minGap := max(2, h/100)
+	minGap := max(2, h/100, gap)
 	middle := h / 2
 	for i := 0; ; i++ {
 		off := (i + 1) / 2 * step
@@ -350,6 +369,9 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed 
 			}
 			pts := res.GetResultPoints()
 			if f := res.GetBarcodeFormat(); short(f) {
+				if r.longOnly {
+					break
+				}
 				// A short code without clear quiet zones is a piece of
 				// something longer (or of a torn label): not a read.
 				if len(pts) < 2 || pts[0] == nil || pts[1] == nil ||
