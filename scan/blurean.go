@@ -309,25 +309,50 @@ func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
 			fw[mi*n+i] = w
 		}
 	}
+	// A pattern's rendering is the column F plus the columns W_i of its
+	// dark modules, so its sums follow from the columns' sums, their
+	// products with the profile and their Gram matrix, computed once for
+	// the 20 (or 10) patterns.
+	var cs, co [6]float64
+	var gm [6][6]float64
+	for k := range 6 {
+		ck := fw[k*n : (k+1)*n]
+		for i, v := range ck {
+			cs[k] += v
+			co[k] += v * f.p[a+i]
+		}
+		for l := k; l < 6; l++ {
+			cl := fw[l*n : (l+1)*n]
+			g := 0.0
+			for i, v := range ck {
+				g += v * cl[i]
+			}
+			gm[k][l], gm[l][k] = g, g
+		}
+	}
 	sets := []int{0, 1}
 	if right {
 		sets = []int{2}
 	}
+	var on [6]int
 	for _, c := range sets {
 		for d := range 10 {
 			pat := &eanPatterns[c][d]
-			var sm, smm, som float64
-			for i := range n {
-				v := fw[i]
-				for mi := 1; mi < 6; mi++ {
-					if pat[mi] != 0 {
-						v += fw[mi*n+i]
-					}
+			on[0] = 0
+			k := 1
+			for mi := 1; mi < 6; mi++ {
+				if pat[mi] != 0 {
+					on[k] = mi
+					k++
 				}
-				ov := f.p[a+i]
-				sm += v
-				smm += v * v
-				som += ov * v
+			}
+			var sm, smm, som float64
+			for _, p := range on[:k] {
+				sm += cs[p]
+				som += co[p]
+				for _, q := range on[:k] {
+					smm += gm[p][q]
+				}
 			}
 			vm := smm - sm*sm/nf
 			cov := som - so*sm/nf
