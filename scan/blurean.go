@@ -181,13 +181,20 @@ func (f *eanFit) reset(p []float64, g eanGeom) {
 		kb := min(int(math.Floor((c+reach-g.x0)/g.m))+eanQuietPad, nk-1, ka+f.stride-1)
 		f.k0[i] = ka
 		ws := f.w[i*f.stride : (i+1)*f.stride]
-		for k := ka; k <= kb; k++ {
+		// a module's weight is the blur's CDF between its two edges; each
+		// edge is looked up once (it is the next module's left edge)
+		edge := func(k int) float64 {
 			a := g.x0 + float64(k-eanQuietPad)*g.m
 			if g.disk {
-				ws[k-ka] = diskCDFFast((a+g.m-c)/(2*s)) - diskCDFFast((a-c)/(2*s))
-			} else {
-				ws[k-ka] = normCDF((a+g.m-c)/s) - normCDF((a-c)/s)
+				return diskCDFFast((a - c) / (2 * s))
 			}
+			return normCDF((a - c) / s)
+		}
+		left := edge(ka)
+		for k := ka; k <= kb; k++ {
+			right := edge(k + 1)
+			ws[k-ka] = right - left
+			left = right
 		}
 	}
 	// fixed modules
