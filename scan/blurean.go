@@ -689,30 +689,38 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 		return best
 	}
 	full := false // score by the best valid code, not the free fit
-	score := func(g eanGeom) float64 {
-		if g.m < 0.8 || g.sigma < 0.3*g.m || g.sigma > 2*g.m {
-			return math.Inf(1)
-		}
-		f.reset(p, g)
-		if !full {
-			return f.quick()
-		}
-		rd := f.decode()
-		if !rd.ok || rd.winVar <= 0 {
-			return math.Inf(1)
-		}
-		return rd.cost / rd.winVar
-	}
 	x0, xe, k := start.x0, start.x0+eanModules*start.m, start.sigma/start.m
 	geom := func(x0, xe, k float64) eanGeom {
 		m := (xe - x0) / eanModules
 		return eanGeom{x0: x0, m: m, sigma: k * m, disk: start.disk}
 	}
-	sc := score(geom(x0, xe, k))
+	// The descent comes back to geometries it has scored (the point it
+	// just left, its neighbours' neighbours): each is scored once per
+	// mode.
+	type point struct{ x0, xe, k float64 }
+	scored := map[point]float64{}
+	score := func(x0, xe, k float64) float64 {
+		if v, ok := scored[point{x0, xe, k}]; ok {
+			return v
+		}
+		v := math.Inf(1)
+		if g := geom(x0, xe, k); g.m >= 0.8 && g.sigma >= 0.3*g.m && g.sigma <= 2*g.m {
+			f.reset(p, g)
+			if !full {
+				v = f.quick()
+			} else if rd := f.decode(); rd.ok && rd.winVar > 0 {
+				v = rd.cost / rd.winVar
+			}
+		}
+		scored[point{x0, xe, k}] = v
+		return v
+	}
+	sc := score(x0, xe, k)
 	for _, step := range []float64{1, 0.5, 0.25} {
 		if step < 1 && !full {
 			full = true
-			sc = score(geom(x0, xe, k))
+			clear(scored)
+			sc = score(x0, xe, k)
 		}
 		for moved := true; moved; {
 			if ctx.Err() != nil {
@@ -720,7 +728,7 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 			}
 			moved = false
 			for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
-				if s2 := score(geom(x0+d[0], xe+d[1], k+d[2])); s2 < sc {
+				if s2 := score(x0+d[0], xe+d[1], k+d[2]); s2 < sc {
 					sc = s2
 					x0, xe, k = x0+d[0], xe+d[1], k+d[2]
 					moved = true
