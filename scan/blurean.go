@@ -181,13 +181,20 @@ func (f *eanFit) reset(p []float64, g eanGeom) {
 		kb := min(int(math.Floor((c+reach-g.x0)/g.m))+eanQuietPad, nk-1, ka+f.stride-1)
 		f.k0[i] = ka
 		ws := f.w[i*f.stride : (i+1)*f.stride]
-		for k := ka; k <= kb; k++ {
+		// a module's weight is the blur's CDF between its two edges; each
+		// edge is looked up once (it is the next module's left edge)
+		edge := func(k int) float64 {
 			a := g.x0 + float64(k-eanQuietPad)*g.m
 			if g.disk {
-				ws[k-ka] = diskCDFFast((a+g.m-c)/(2*s)) - diskCDFFast((a-c)/(2*s))
-			} else {
-				ws[k-ka] = normCDF((a+g.m-c)/s) - normCDF((a-c)/s)
+				return diskCDFFast((a - c) / (2 * s))
 			}
+			return normCDF((a - c) / s)
+		}
+		left := edge(ka)
+		for k := ka; k <= kb; k++ {
+			right := edge(k + 1)
+			ws[k-ka] = right - left
+			left = right
 		}
 	}
 	// fixed modules
@@ -309,25 +316,50 @@ func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
 			fw[mi*n+i] = w
 		}
 	}
+	// A pattern's rendering is the column F plus the columns W_i of its
+	// dark modules, so its sums follow from the columns' sums, their
+	// products with the profile and their Gram matrix, computed once for
+	// the 20 (or 10) patterns.
+	var cs, co [6]float64
+	var gm [6][6]float64
+	for k := range 6 {
+		ck := fw[k*n : (k+1)*n]
+		for i, v := range ck {
+			cs[k] += v
+			co[k] += v * f.p[a+i]
+		}
+		for l := k; l < 6; l++ {
+			cl := fw[l*n : (l+1)*n]
+			g := 0.0
+			for i, v := range ck {
+				g += v * cl[i]
+			}
+			gm[k][l], gm[l][k] = g, g
+		}
+	}
 	sets := []int{0, 1}
 	if right {
 		sets = []int{2}
 	}
+	var on [6]int
 	for _, c := range sets {
 		for d := range 10 {
 			pat := &eanPatterns[c][d]
-			var sm, smm, som float64
-			for i := range n {
-				v := fw[i]
-				for mi := 1; mi < 6; mi++ {
-					if pat[mi] != 0 {
-						v += fw[mi*n+i]
-					}
+			on[0] = 0
+			k := 1
+			for mi := 1; mi < 6; mi++ {
+				if pat[mi] != 0 {
+					on[k] = mi
+					k++
 				}
-				ov := f.p[a+i]
-				sm += v
-				smm += v * v
-				som += ov * v
+			}
+			var sm, smm, som float64
+			for _, p := range on[:k] {
+				sm += cs[p]
+				som += co[p]
+				for _, q := range on[:k] {
+					smm += gm[p][q]
+				}
 			}
 			vm := smm - sm*sm/nf
 			cov := som - so*sm/nf
@@ -657,30 +689,38 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 		return best
 	}
 	full := false // score by the best valid code, not the free fit
-	score := func(g eanGeom) float64 {
-		if g.m < 0.8 || g.sigma < 0.3*g.m || g.sigma > 2*g.m {
-			return math.Inf(1)
-		}
-		f.reset(p, g)
-		if !full {
-			return f.quick()
-		}
-		rd := f.decode()
-		if !rd.ok || rd.winVar <= 0 {
-			return math.Inf(1)
-		}
-		return rd.cost / rd.winVar
-	}
 	x0, xe, k := start.x0, start.x0+eanModules*start.m, start.sigma/start.m
 	geom := func(x0, xe, k float64) eanGeom {
 		m := (xe - x0) / eanModules
 		return eanGeom{x0: x0, m: m, sigma: k * m, disk: start.disk}
 	}
-	sc := score(geom(x0, xe, k))
+	// The descent comes back to geometries it has scored (the point it
+	// just left, its neighbours' neighbours): each is scored once per
+	// mode.
+	type point struct{ x0, xe, k float64 }
+	scored := map[point]float64{}
+	score := func(x0, xe, k float64) float64 {
+		if v, ok := scored[point{x0, xe, k}]; ok {
+			return v
+		}
+		v := math.Inf(1)
+		if g := geom(x0, xe, k); g.m >= 0.8 && g.sigma >= 0.3*g.m && g.sigma <= 2*g.m {
+			f.reset(p, g)
+			if !full {
+				v = f.quick()
+			} else if rd := f.decode(); rd.ok && rd.winVar > 0 {
+				v = rd.cost / rd.winVar
+			}
+		}
+		scored[point{x0, xe, k}] = v
+		return v
+	}
+	sc := score(x0, xe, k)
 	for _, step := range []float64{1, 0.5, 0.25} {
 		if step < 1 && !full {
 			full = true
-			sc = score(geom(x0, xe, k))
+			clear(scored)
+			sc = score(x0, xe, k)
 		}
 		for moved := true; moved; {
 			if ctx.Err() != nil {
@@ -688,7 +728,7 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 			}
 			moved = false
 			for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
-				if s2 := score(geom(x0+d[0], xe+d[1], k+d[2])); s2 < sc {
+				if s2 := score(x0+d[0], xe+d[1], k+d[2]); s2 < sc {
 					sc = s2
 					x0, xe, k = x0+d[0], xe+d[1], k+d[2]
 					moved = true
