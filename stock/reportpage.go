@@ -1,0 +1,411 @@
+package stock
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"pandian/jobs"
+)
+
+// JobsKeepReport is the job kind that keeps a held count's report for its
+// pages (KeepReport), queued when a count is closed or approved.
+const JobsKeepReport = "count.report"
+
+// ReportPageQuery asks for one page of a count's report lines.
+type ReportPageQuery struct {
+	// Sort is "abs" (absolute variance value, largest first; the
+	// default), "qty" (absolute variance quantity) or "sku"; ties by SKU.
+	Sort string
+	// Filters: a line of the zone, of the category, counted by someone of
+	// the role, counted by the employee; with a variance (ignored when
+	// the book is hidden).
+	Zone, Category, Role, Employee string
+	Variance                       bool
+	// Q searches SKU and name (case-insensitive) and the Chinese name;
+	// QSKU is the SKU its barcode resolves to, if any.
+	Q, QSKU string
+	// Unscanned: "" folds the lines nobody scanned out of the listed lines
+	// (they are still matched and summed), "show" lists them, "only" lists
+	// only them.
+	Unscanned string
+	// Page is 1-based (clamped to the last page); Limit lines a page.
+	Page, Limit int
+	// Headline asks for the whole report's figures only: no lines, no
+	// lots, nothing matched (a list of counts).
+	Headline bool
+}
+
+// ReportPage is one page of a count's report lines with the figures of
+// the whole report and of the lines the query matches.
+type ReportPage struct {
+	// Report is the report without its lines: its groups by role, its
+	// unresolved codes and lots, Masked.
+	Report Report
+	Lines  []ReportLine // the page
+	// Totals sums every line (not rounds), Shown the matching ones.
+	Totals, Shown GroupSummary
+	// Matched lines match the query; Folded of them (nobody scanned them,
+	// worth FoldedValue net) are folded, Listed are listed.
+	Matched, Folded, Listed int
+	FoldedValue             Money
+	// BulkLines match and have a variance an approval acts on.
+	BulkLines int
+	// All is how many lines the report has (ignored ones too).
+	All int
+	// Lines counted (scanned) and lines with a variance (0 when the book
+	// is hidden), over every line.
+	Counted, VarianceLines int
+	// What an approval would act on, over every line.
+	PostLines      int
+	ToPost         Money
+	UncountedLines int
+	UncountedValue Money
+	// The filters' choices: zones, categories, roles and employees that
+	// occur in the lines.
+	Zones, Categories, Roles, Employees []string
+	Page, Pages                         int
+	KeptAt                              time.Time // when the kept report was computed
+}
+
+// KeptReport is a held count's report as kept for its pages.
+type KeptReport struct {
+	Stamp   string
+	BuiltAt time.Time
+	Summary KeptSummary
+}
+
+// KeptSummary is what a kept report holds beside its lines.
+type KeptSummary struct {
+	Groups         []GroupSummary   `json:"groups"` // by role
+	Unresolved     []UnresolvedCode `json:"unresolved"`
+	Totals         GroupSummary     `json:"totals"`
+	All            int              `json:"all"`
+	Counted        int              `json:"counted"`
+	VarianceLines  int              `json:"variance_lines"`
+	PostLines      int              `json:"post_lines"`
+	ToPost         Money            `json:"to_post"`
+	UncountedLines int              `json:"uncounted_lines"`
+	UncountedValue Money            `json:"uncounted_value"`
+	Zones          []string         `json:"zones"`
+	Categories     []string         `json:"categories"`
+	Roles          []string         `json:"roles"`
+	Employees      []string         `json:"employees"`
+}
+
+// KeptLineQuery selects kept lines: the filters of a ReportPageQuery, the
+// book hidden or not, and the slice of the listed lines to return.
+type KeptLineQuery struct {
+	ReportPageQuery
+	Masked        bool
+	Offset, Limit int
+}
+
+// KeptAggregate sums the kept lines a query matches.
+type KeptAggregate struct {
+	Matched   int
+	Shown     GroupSummary // Accuracy not set
+	Folded    int
+	FoldedNet Money
+	BulkLines int
+}
+
+// held reports whether c's report can be kept: it is closed (in review)
+// or posted, and movements after its close do not change it.
+func held(c Count) bool {
+	return (c.Status == StatusReview || c.Status == StatusPosted) && c.MovementPolicy != PolicyRejectChanged
+}
+
+// reportStamp is what a held count's report is computed from, in short:
+// the count's state, its scans (counters kept at ingest) and the catalog.
+func reportStamp(tx Tx, c Count) (string, error) {
+	st, err := tx.ScanStats(c.ID)
+	if err != nil {
+		return "", err
+	}
+	seq, err := tx.CatalogClock()
+	if err != nil {
+		return "", err
+	}
+	cj, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "kr1\x00%s\x00%+v\x00%d", cj, st, seq)
+	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// KeepReport computes a held count's report and keeps it for its pages
+// (JobsKeepReport runs it after a close or an approval; ReportPage when
+// it finds none). It does nothing for a count not held.
+func (s *Service) KeepReport(ctx context.Context, id string) error {
+	var c Count
+	var stamp string
+	// The stamp is read before the inputs: scans arriving meanwhile make
+	// it stale (computed again), never newer than the lines.
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if c, err = tx.Count(id, false); err != nil {
+			return err
+		}
+		if !held(c) {
+			return nil
+		}
+		stamp, err = reportStamp(tx, c)
+		return err
+	})
+	if err != nil || !held(c) {
+		return err
+	}
+	in, err := s.gatherInputs(ctx, c)
+	if err != nil {
+		return err
+	}
+	lines := computeLines(in)
+	sum := KeptSummary{Unresolved: in.unresolved, All: len(lines)}
+	if sum.Unresolved == nil {
+		sum.Unresolved = []UnresolvedCode{}
+	}
+	var recs []record
+	zones, cats, roles, emps := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range lines {
+		l := &lines[i]
+		recs = append(recs, records(*l, "role", c.Location, c.ToleranceQty)...)
+		for _, z := range l.Zones {
+			zones[z] = true
+		}
+		if l.Category != "" {
+			cats[l.Category] = true
+		}
+		for _, r := range l.Roles {
+			roles[string(r)] = true
+		}
+		for _, e := range l.CountedBy {
+			emps[e] = true
+		}
+		if l.Status == LineCounted {
+			sum.Counted++
+		}
+		if l.VarianceQty != 0 {
+			sum.VarianceLines++
+		}
+		if l.Status == LineIgnored {
+			continue
+		}
+		addLine(&sum.Totals, l)
+		if postable(*l) {
+			sum.PostLines++
+			sum.ToPost += l.VarianceValue.Abs()
+			if l.Status == LineUncounted {
+				sum.UncountedLines++
+				sum.UncountedValue += l.VarianceValue.Abs()
+			}
+		}
+	}
+	sum.Totals.Key = "total"
+	sum.Groups, _ = summarize(recs)
+	sum.Zones, sum.Categories, sum.Roles, sum.Employees = sortedKeys(zones), sortedKeys(cats), sortedKeys(roles), sortedKeys(emps)
+	kr := KeptReport{Stamp: stamp, BuiltAt: s.Now().UTC(), Summary: sum}
+	return s.store.Write(ctx, func(tx Tx) error { return tx.KeepReport(c.ID, kr, lines) })
+}
+
+// addLine adds a line (not ignored) to a line summary.
+func addLine(g *GroupSummary, l *ReportLine) {
+	g.Lines++
+	g.AbsVarianceQty += abs(l.VarianceQty)
+	g.AbsVarianceValue += l.VarianceValue.Abs()
+	g.NetVarianceValue += l.VarianceValue
+	if l.WithinTolerance {
+		g.WithinTolerance++
+	}
+	if l.Recounted {
+		g.Recounted++
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RunKeepReportJob is the handler of JobsKeepReport.
+func (s *Service) RunKeepReportJob(ctx context.Context, run *jobs.Run) error {
+	var p struct {
+		Count string `json:"count"`
+	}
+	if err := json.Unmarshal(run.Payload, &p); err != nil || p.Count == "" {
+		return jobs.Permanent(Errorf(EInvalid, "report job: bad payload"))
+	}
+	err := s.KeepReport(ctx, p.Count)
+	if ErrorCode(err) == ENotFound {
+		return jobs.Permanent(err)
+	}
+	return err
+}
+
+// queueKeepReport queues the keeping of c's report (in the transaction
+// that held or approved it).
+func (s *Service) queueKeepReport(tx Tx, actor Actor, c Count) error {
+	if c.MovementPolicy == PolicyRejectChanged {
+		return nil
+	}
+	now := s.Now().UTC()
+	payload, _ := json.Marshal(map[string]string{"count": c.ID})
+	return tx.CreateJob(Job{ID: newID("job_"), Kind: JobsKeepReport, Status: "queued", Actor: actor.Employee.Code, Input: payload, Created: now, Updated: now})
+}
+
+// ReportPage answers one page of a held count's report lines, sorted,
+// filtered and paged by the store from the report kept for its pages,
+// with the whole report's figures kept beside it and the matching lines'
+// summed in one query: no pass over the scans or the lines in Go. The
+// lines are exactly the Report's (the same computation, kept); the page
+// is what filtering and sorting the Report's lines would give. ok is
+// false when the page cannot be answered so (the count is open or
+// recounting, its movement policy is reject_changed, or the actor is a
+// counter, who reads their own lines only): the caller reads the Report.
+// A report not kept yet, or kept from other inputs, is computed and kept
+// first (seconds for 100k lines; the job queued at close does it ahead).
+func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q ReportPageQuery) (p ReportPage, ok bool, err error) {
+	if err := actor.Require(PermReadReports); err != nil {
+		return p, false, err
+	}
+	if q.Sort != "qty" && q.Sort != "sku" {
+		q.Sort = "abs"
+	}
+	if q.Unscanned != "show" && q.Unscanned != "only" {
+		q.Unscanned = ""
+	}
+	q.Limit = max(1, min(q.Limit, 1000))
+	q.Page = max(1, q.Page)
+	for attempt := 0; ; attempt++ {
+		fresh := false
+		err = s.store.Read(ctx, func(tx Tx) error {
+			c, err := s.countInScope(tx, actor, id, false)
+			if err != nil {
+				return err
+			}
+			if !held(c) || actor.Role() == RoleCounter {
+				return nil
+			}
+			ok = true
+			stamp, err := reportStamp(tx, c)
+			if err != nil {
+				return err
+			}
+			kr, found, err := tx.KeptReport(c.ID)
+			if err != nil || !found || kr.Stamp != stamp {
+				return err
+			}
+			fresh = true
+			return s.keptPage(tx, actor, c, kr, q, &p)
+		})
+		if err != nil || !ok || fresh {
+			return p, ok, err
+		}
+		if attempt > 0 {
+			// Kept, yet stale again: the count keeps changing (scans
+			// arriving late); the caller reads the Report.
+			return p, false, nil
+		}
+		if err := s.KeepReport(ctx, id); err != nil {
+			return p, false, err
+		}
+	}
+}
+
+// keptPage reads the page of a kept report.
+func (s *Service) keptPage(tx Tx, actor Actor, c Count, kr KeptReport, q ReportPageQuery, p *ReportPage) error {
+	masked := c.Blind && !actor.Role().Can(PermSeeExpected)
+	sum := kr.Summary
+	p.KeptAt = kr.BuiltAt
+	p.Report = Report{CountID: c.ID, Location: c.Location, Currency: CurrencyOf(c.LocationPath), Status: c.Status, Blind: c.Blind,
+		Masked: masked, GroupBy: "role", Lines: []ReportLine{}, Groups: sum.Groups, Totals: sum.Totals, Unresolved: sum.Unresolved}
+	p.Totals = sum.Totals
+	p.All, p.Counted, p.VarianceLines = sum.All, sum.Counted, sum.VarianceLines
+	p.PostLines, p.ToPost, p.UncountedLines, p.UncountedValue = sum.PostLines, sum.ToPost, sum.UncountedLines, sum.UncountedValue
+	if masked {
+		for i, g := range p.Report.Groups {
+			p.Report.Groups[i] = GroupSummary{Key: g.Key, Lines: g.Lines, Recounted: g.Recounted}
+		}
+		p.Totals = maskSummary(p.Totals)
+		p.Report.Totals = p.Totals
+		p.PostLines, p.ToPost, p.UncountedLines, p.UncountedValue, p.VarianceLines = 0, 0, 0, 0, 0
+	}
+	p.Totals.Accuracy = accuracy(p.Totals.WithinTolerance, p.Totals.Lines)
+	p.Zones, p.Categories, p.Roles, p.Employees = sum.Zones, sum.Categories, sum.Roles, sum.Employees
+	p.Page, p.Pages = 1, 1
+	if q.Headline {
+		return nil
+	}
+	var err error
+	if p.Report.Lots, err = tx.LotTotals(c.ID); err != nil {
+		return err
+	}
+	markExpiry(p.Report.Lots, s.Now(), 30)
+	kq := KeptLineQuery{ReportPageQuery: q, Masked: masked}
+	agg, err := tx.KeptAggregate(c.ID, kq)
+	if err != nil {
+		return err
+	}
+	p.Matched, p.Shown, p.Folded, p.FoldedValue, p.BulkLines = agg.Matched, agg.Shown, agg.Folded, agg.FoldedNet, agg.BulkLines
+	p.Shown.Key = "total"
+	if masked {
+		p.Shown, p.FoldedValue, p.BulkLines = maskSummary(p.Shown), 0, 0
+	}
+	p.Shown.Accuracy = accuracy(p.Shown.WithinTolerance, p.Shown.Lines)
+	p.Listed = p.Matched
+	if q.Unscanned == "" {
+		p.Listed -= p.Folded
+	}
+	p.Pages = max(1, (p.Listed+q.Limit-1)/q.Limit)
+	p.Page = min(q.Page, p.Pages)
+	kq.Offset, kq.Limit = (p.Page-1)*q.Limit, q.Limit
+	if p.Lines, err = tx.KeptLines(c.ID, kq); err != nil {
+		return err
+	}
+	if masked {
+		for i := range p.Lines {
+			p.Lines[i].Mask()
+		}
+	}
+	return nil
+}
+
+func maskSummary(g GroupSummary) GroupSummary {
+	return GroupSummary{Key: g.Key, Lines: g.Lines, Recounted: g.Recounted}
+}
+
+// KeptLineFields are the columns a kept line is filtered and sorted by,
+// for the store: lower-cased SKU and name for the search, '|'-delimited
+// zones, roles and employees for the filters.
+func KeptLineFields(l ReportLine) (skuLC, nameLC, zones, roles, countedBy string) {
+	rs := make([]string, len(l.Roles))
+	for i, r := range l.Roles {
+		rs[i] = string(r)
+	}
+	return strings.ToLower(l.SKU), strings.ToLower(l.Name), delimited(l.Zones), delimited(rs), delimited(l.CountedBy)
+}
+
+// KeptListed is how a code is looked up in a delimited column.
+func KeptListed(code string) string { return "|" + code + "|" }
+
+func delimited(xs []string) string {
+	if len(xs) == 0 {
+		return "|"
+	}
+	return "|" + strings.Join(xs, "|") + "|"
+}
+
+// KeptPostable reports whether an approval acts on a line (the kept
+// column postable).
+func KeptPostable(l ReportLine) bool { return postable(l) }

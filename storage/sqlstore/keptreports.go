@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"pandian/stock"
+)
+
+// CatalogClock is the number of the catalog's last change.
+func (t *tx) CatalogClock() (_ int64, err error) {
+	defer wrapOp(&err, "CatalogClock")
+	var seq int64
+	err = t.queryRow(`SELECT seq FROM catalog_clock WHERE id = 1`).Scan(&seq)
+	return seq, err
+}
+
+// KeepReport replaces the kept report of a count (migration 0014).
+func (t *tx) KeepReport(countID string, kr stock.KeptReport, lines []stock.ReportLine) (err error) {
+	defer wrapOp(&err, "KeepReport")
+	if _, err := t.exec(`DELETE FROM count_report_lines WHERE count_id = ?`, countID); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM count_reports WHERE count_id = ?`, countID); err != nil {
+		return err
+	}
+	sum, err := json.Marshal(kr.Summary)
+	if err != nil {
+		return err
+	}
+	const width = 18
+	err = chunks(lines, 500, func(part []stock.ReportLine) error {
+		args := make([]any, 0, width*len(part))
+		for i := range part {
+			l := &part[i]
+			js, err := json.Marshal(l)
+			if err != nil {
+				return err
+			}
+			skuLC, nameLC, zones, roles, by := stock.KeptLineFields(*l)
+			args = append(args, countID, l.SKU, skuLC, nameLC, l.NameZh, l.Category, l.Status, zones, roles, by,
+				l.VarianceQty, abs64(l.VarianceQty), int64(l.VarianceValue), int64(l.VarianceValue.Abs()),
+				boolInt(l.WithinTolerance), boolInt(l.Recounted), boolInt(stock.KeptPostable(*l)), string(js))
+		}
+		_, err := t.exec(`INSERT INTO count_report_lines (count_id, sku, sku_lc, name_lc, name_zh, category, status, zones, roles, counted_by,
+			variance_qty, abs_qty, variance_value, abs_value, within_tol, recounted, postable, line) VALUES `+rowsOf(len(part), width), args...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO count_reports (count_id, stamp, built_at, summary) VALUES (?, ?, ?, ?)`, countID, kr.Stamp, micros(kr.BuiltAt), string(sum))
+	return err
+}
+
+// KeptReport returns the kept report of a count, without its lines.
+func (t *tx) KeptReport(countID string) (_ stock.KeptReport, _ bool, err error) {
+	defer wrapOp(&err, "KeptReport")
+	var kr stock.KeptReport
+	var built int64
+	var sum string
+	err = t.queryRow(`SELECT stamp, built_at, summary FROM count_reports WHERE count_id = ?`, countID).Scan(&kr.Stamp, &built, &sum)
+	if errors.Is(err, sql.ErrNoRows) {
+		return kr, false, nil
+	}
+	if err != nil {
+		return kr, false, err
+	}
+	kr.BuiltAt = fromMicros(built)
+	return kr, true, json.Unmarshal([]byte(sum), &kr.Summary)
+}
+
+// keptWhere is the WHERE clause of a kept-lines query and its arguments.
+func (t *tx) keptWhere(countID string, q stock.KeptLineQuery, listed bool) (string, []any) {
+	contains := "instr(%s, ?) > 0"
+	if t.d.name == "postgres" {
+		contains = "strpos(%s, ?) > 0"
+	}
+	in := func(col string) string { return strings.Replace(contains, "%s", col, 1) }
+	w := []string{"count_id = ?"}
+	args := []any{countID}
+	add := func(cond string, a ...any) {
+		w = append(w, cond)
+		args = append(args, a...)
+	}
+	if q.Zone != "" {
+		add(in("zones"), stock.KeptListed(q.Zone))
+	}
+	if q.Category != "" {
+		add("category = ?", q.Category)
+	}
+	if q.Role != "" {
+		add(in("roles"), stock.KeptListed(q.Role))
+	}
+	if q.Employee != "" {
+		add(in("counted_by"), stock.KeptListed(q.Employee))
+	}
+	if q.Variance && !q.Masked {
+		add("variance_qty <> 0")
+	}
+	if q.Unscanned == "only" {
+		add("status = 'uncounted'")
+	} else if q.Unscanned == "" && listed {
+		add("status <> 'uncounted'")
+	}
+	if q.Q != "" {
+		add("(sku = ? OR "+in("sku_lc")+" OR "+in("name_lc")+" OR "+in("name_zh")+")", q.QSKU, strings.ToLower(q.Q), strings.ToLower(q.Q), q.Q)
+	}
+	return strings.Join(w, " AND "), args
+}
+
+// KeptAggregate sums the kept lines that q matches, in one query.
+func (t *tx) KeptAggregate(countID string, q stock.KeptLineQuery) (_ stock.KeptAggregate, err error) {
+	defer wrapOp(&err, "KeptAggregate")
+	where, args := t.keptWhere(countID, q, false)
+	var a stock.KeptAggregate
+	var absValue, netValue, foldedNet int64
+	err = t.queryRow(`SELECT COUNT(*),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN abs_qty ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN abs_value ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN variance_value ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN within_tol ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status <> 'ignored' THEN recounted ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'uncounted' THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN status = 'uncounted' THEN variance_value ELSE 0 END), 0),
+		COALESCE(SUM(postable), 0)
+		FROM count_report_lines WHERE `+where, args...).Scan(&a.Matched, &a.Shown.Lines, &a.Shown.AbsVarianceQty, &absValue, &netValue,
+		&a.Shown.WithinTolerance, &a.Shown.Recounted, &a.Folded, &foldedNet, &a.BulkLines)
+	a.Shown.AbsVarianceValue, a.Shown.NetVarianceValue, a.FoldedNet = stock.Money(absValue), stock.Money(netValue), stock.Money(foldedNet)
+	if q.Unscanned != "" {
+		a.Folded, a.FoldedNet = 0, 0
+	}
+	return a, err
+}
+
+// KeptLines returns q's slice of the kept lines it lists, in its order.
+func (t *tx) KeptLines(countID string, q stock.KeptLineQuery) (_ []stock.ReportLine, err error) {
+	defer wrapOp(&err, "KeptLines")
+	where, args := t.keptWhere(countID, q, true)
+	order := "sku"
+	switch {
+	case q.Masked: // every variance hidden: all equal, by SKU
+	case q.Sort == "abs":
+		order = "abs_value DESC, sku"
+	case q.Sort == "qty":
+		order = "abs_qty DESC, sku"
+	}
+	rows, err := t.query(`SELECT line FROM count_report_lines WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []stock.ReportLine{}
+	for rows.Next() {
+		var js []byte
+		if err := rows.Scan(&js); err != nil {
+			return nil, err
+		}
+		var l stock.ReportLine
+		if err := json.Unmarshal(js, &l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,42 @@
+-- A held count's report, kept for its pages (issue 13: a page of a
+-- 100k-line count in well under 300 ms, first request included).
+--
+-- Once a count is closed (in review) or posted, its report changes only
+-- when its inputs do: its state (a recount, the approval), its scans
+-- (counters kept at ingest, migration 0012), the catalog (catalog_clock,
+-- migration 0010); movements after the close do not count, except under
+-- reject_changed, whose reports are not kept. The domain computes the
+-- report once (the same computeLines as every report) and keeps its lines
+-- here with the stamp of those inputs; a page sorts, filters and pages
+-- them in SQL and sums the matching ones in one aggregate query. A stamp
+-- that no longer matches means the kept lines are not used (and are
+-- computed again).
+CREATE TABLE count_reports (
+    count_id TEXT PRIMARY KEY,
+    stamp    TEXT NOT NULL,
+    built_at BIGINT NOT NULL,
+    summary  TEXT NOT NULL  -- JSON: the by-role groups, unresolved codes, filter lists
+);
+CREATE TABLE count_report_lines (
+    count_id    TEXT NOT NULL,
+    sku         TEXT {{C}} NOT NULL,
+    sku_lc      TEXT NOT NULL,     -- lower-cased, for the search
+    name_lc     TEXT NOT NULL,
+    name_zh     TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    zones       TEXT NOT NULL,     -- '|Z1|Z2|', for the filters
+    roles       TEXT NOT NULL,
+    counted_by  TEXT NOT NULL,
+    variance_qty   BIGINT NOT NULL,
+    abs_qty        BIGINT NOT NULL,
+    variance_value BIGINT NOT NULL,
+    abs_value      BIGINT NOT NULL,
+    within_tol  INTEGER NOT NULL,
+    recounted   INTEGER NOT NULL,
+    postable    INTEGER NOT NULL,  -- not ignored, a variance, no recount required
+    line        TEXT NOT NULL,     -- the line as JSON
+    PRIMARY KEY (count_id, sku)
+);
+CREATE INDEX count_report_lines_abs ON count_report_lines (count_id, abs_value DESC, sku);
+CREATE INDEX count_report_lines_qty ON count_report_lines (count_id, abs_qty DESC, sku);
