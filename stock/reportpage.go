@@ -1,6 +1,7 @@
 package stock
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,6 +88,9 @@ type KeptSummary struct {
 	Totals         GroupSummary     `json:"totals"`
 	All            int              `json:"all"`
 	Counted        int              `json:"counted"`
+	Unscanned      int              `json:"unscanned"` // lines nobody scanned (status uncounted)
+	UnscannedNet   Money            `json:"unscanned_net"`
+	Lots           []LotLine        `json:"lots"` // expiry status set when read
 	VarianceLines  int              `json:"variance_lines"`
 	PostLines      int              `json:"post_lines"`
 	ToPost         Money            `json:"to_post"`
@@ -123,23 +127,24 @@ func held(c Count) bool {
 
 // reportStamp is what a held count's report is computed from, in short:
 // the count's state, its scans (counters kept at ingest) and the catalog.
-func reportStamp(tx Tx, c Count) (string, error) {
+func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	st, err := tx.ScanStats(c.ID)
 	if err != nil {
-		return "", err
+		return "", st, err
 	}
 	seq, err := tx.CatalogClock()
 	if err != nil {
-		return "", err
+		return "", st, err
 	}
 	cj, err := json.Marshal(c)
 	if err != nil {
-		return "", err
+		return "", st, err
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "kr1\x00%s\x00%+v\x00%d", cj, st, seq)
-	return hex.EncodeToString(h.Sum(nil))[:32], nil
+	return hex.EncodeToString(h.Sum(nil))[:32], st, nil
 }
+
 
 // KeepReport computes a held count's report and keeps it for its pages
 // (JobsKeepReport runs it after a close or an approval; ReportPage when
@@ -157,7 +162,14 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if !held(c) {
 			return nil
 		}
-		stamp, err = reportStamp(tx, c)
+		if stamp, _, err = reportStamp(tx, c); err != nil {
+			return err
+		}
+		// Kept meanwhile (the job and a page, or two jobs): done.
+		kr, found, err := tx.KeptReport(c.ID)
+		if found && kr.Stamp == stamp {
+			c.Status = ""
+		}
 		return err
 	})
 	if err != nil || !held(c) {
@@ -169,6 +181,13 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	}
 	lines := computeLines(in)
 	sum := KeptSummary{Unresolved: in.unresolved, All: len(lines)}
+	err = s.store.Read(ctx, func(tx Tx) error {
+		sum.Lots, err = tx.LotTotals(c.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
 	if sum.Unresolved == nil {
 		sum.Unresolved = []UnresolvedCode{}
 	}
@@ -189,8 +208,12 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		for _, e := range l.CountedBy {
 			emps[e] = true
 		}
-		if l.Status == LineCounted {
+		switch l.Status {
+		case LineCounted:
 			sum.Counted++
+		case LineUncounted:
+			sum.Unscanned++
+			sum.UnscannedNet += l.VarianceValue
 		}
 		if l.VarianceQty != 0 {
 			sum.VarianceLines++
@@ -259,9 +282,28 @@ func (s *Service) queueKeepReport(tx Tx, actor Actor, c Count) error {
 	if c.MovementPolicy == PolicyRejectChanged {
 		return nil
 	}
-	now := s.Now().UTC()
-	payload, _ := json.Marshal(map[string]string{"count": c.ID})
-	return tx.CreateJob(Job{ID: newID("job_"), Kind: JobsKeepReport, Status: "queued", Actor: actor.Employee.Code, Input: payload, Created: now, Updated: now})
+	return tx.CreateJob(keepJob(newID("job_"), actor, c.ID, s.Now().UTC()))
+}
+
+func keepJob(id string, actor Actor, countID string, now time.Time) Job {
+	payload, _ := json.Marshal(map[string]string{"count": countID})
+	return Job{ID: id, Kind: JobsKeepReport, Status: "queued", Actor: actor.Employee.Code, Input: payload, Created: now, Updated: now}
+}
+
+// queueKeepOnce queues the keeping of a count's report for the inputs of
+// stamp, unless a page queued it already (the job's id says which).
+func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string) error {
+	id := "job_report_" + countID + "_" + stamp[:12]
+	err := s.store.Write(ctx, func(tx Tx) error {
+		if _, err := tx.Job(id); ErrorCode(err) != ENotFound {
+			return err
+		}
+		return tx.CreateJob(keepJob(id, actor, countID, s.Now().UTC()))
+	})
+	if ErrorCode(err) == EConflict {
+		return nil // queued by another page meanwhile
+	}
+	return err
 }
 
 // ReportPage answers one page of a held count's report lines, sorted,
@@ -272,9 +314,11 @@ func (s *Service) queueKeepReport(tx Tx, actor Actor, c Count) error {
 // is what filtering and sorting the Report's lines would give. ok is
 // false when the page cannot be answered so (the count is open or
 // recounting, its movement policy is reject_changed, or the actor is a
-// counter, who reads their own lines only): the caller reads the Report.
-// A report not kept yet, or kept from other inputs, is computed and kept
-// first (seconds for 100k lines; the job queued at close does it ahead).
+// counter, who reads their own lines only), or its report is not kept
+// yet (or was kept from other inputs) and is large: the caller reads the
+// Report, while a job keeps it (the job queued at close and at approval
+// usually did already; otherwise this queues one). A small report not
+// kept is computed and kept here first.
 func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q ReportPageQuery) (p ReportPage, ok bool, err error) {
 	if err := actor.Require(PermReadReports); err != nil {
 		return p, false, err
@@ -289,6 +333,8 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 	q.Page = max(1, q.Page)
 	for attempt := 0; ; attempt++ {
 		fresh := false
+		var stamp string
+		var size int64
 		err = s.store.Read(ctx, func(tx Tx) error {
 			c, err := s.countInScope(tx, actor, id, false)
 			if err != nil {
@@ -298,16 +344,21 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 				return nil
 			}
 			ok = true
-			stamp, err := reportStamp(tx, c)
-			if err != nil {
+			var st ScanStats
+			if stamp, st, err = reportStamp(tx, c); err != nil {
 				return err
 			}
 			kr, found, err := tx.KeptReport(c.ID)
-			if err != nil || !found || kr.Stamp != stamp {
+			if err != nil {
 				return err
 			}
-			fresh = true
-			return s.keptPage(tx, actor, c, kr, q, &p)
+			if found && kr.Stamp == stamp {
+				fresh = true
+				return s.keptPage(tx, actor, c, kr, q, &p)
+			}
+			n, err := tx.SnapshotLines(c.ID)
+			size = n + st.Lines
+			return err
 		})
 		if err != nil || !ok || fresh {
 			return p, ok, err
@@ -316,6 +367,9 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			// Kept, yet stale again: the count keeps changing (scans
 			// arriving late); the caller reads the Report.
 			return p, false, nil
+		}
+		if size > cmp.Or(s.cfg.KeepReportInline, 5000) {
+			return p, false, s.queueKeepOnce(ctx, actor, id, stamp)
 		}
 		if err := s.KeepReport(ctx, id); err != nil {
 			return p, false, err
@@ -347,15 +401,21 @@ func (s *Service) keptPage(tx Tx, actor Actor, c Count, kr KeptReport, q ReportP
 	if q.Headline {
 		return nil
 	}
-	var err error
-	if p.Report.Lots, err = tx.LotTotals(c.ID); err != nil {
-		return err
-	}
+	p.Report.Lots = sum.Lots
 	markExpiry(p.Report.Lots, s.Now(), 30)
 	kq := KeptLineQuery{ReportPageQuery: q, Masked: masked}
-	agg, err := tx.KeptAggregate(c.ID, kq)
-	if err != nil {
-		return err
+	var agg KeptAggregate
+	if q.Zone == "" && q.Category == "" && q.Role == "" && q.Employee == "" && (!q.Variance || masked) && q.Q == "" && q.Unscanned != "only" {
+		// Every line matches: the summary has the sums.
+		agg = KeptAggregate{Matched: sum.All, Shown: sum.Totals, BulkLines: sum.PostLines}
+		if q.Unscanned == "" {
+			agg.Folded, agg.FoldedNet = sum.Unscanned, sum.UnscannedNet
+		}
+	} else {
+		var err error
+		if agg, err = tx.KeptAggregate(c.ID, kq); err != nil {
+			return err
+		}
 	}
 	p.Matched, p.Shown, p.Folded, p.FoldedValue, p.BulkLines = agg.Matched, agg.Shown, agg.Folded, agg.FoldedNet, agg.BulkLines
 	p.Shown.Key = "total"
@@ -370,6 +430,7 @@ func (s *Service) keptPage(tx Tx, actor Actor, c Count, kr KeptReport, q ReportP
 	p.Pages = max(1, (p.Listed+q.Limit-1)/q.Limit)
 	p.Page = min(q.Page, p.Pages)
 	kq.Offset, kq.Limit = (p.Page-1)*q.Limit, q.Limit
+	var err error
 	if p.Lines, err = tx.KeptLines(c.ID, kq); err != nil {
 		return err
 	}

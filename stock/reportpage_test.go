@@ -192,7 +192,7 @@ func TestReportPageMatchesReport(t *testing.T) {
 				return in
 			}
 			w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000028", 15, "HK-TST-Z1"), s("4890000000028", 5, "HK-TST-Z2"),
-				s("NO-SUCH-CODE", 2, "HK-TST-Z1"), s("4890000000066", 3, "HK-TST-Z2"))
+				s("NO-SUCH-CODE", 2, "HK-TST-Z1"), s("4890000000066", 3, "HK-TST-Z2"), s("4890000000059|L7|2026-03-20", 1, "HK-TST-Z2"))
 			w.advance(time.Minute)
 			w.ingest("C002", c.ID, s("14890000000032", 2, "HK-TST-Z1"), s("4890000000035", -30, "HK-TST-Z1"), s("4890000000035", 6, "HK-TST-Z1"))
 			w.ingest("S001", c.ID, s("4890000000059", 7, "HK-TST-Z2"), s("4890000000011", 1, "HK-TST-Z2"))
@@ -208,6 +208,9 @@ func TestReportPageMatchesReport(t *testing.T) {
 				t.Fatalf("keep report job: ran %v, %v", ran, err)
 			}
 			w.ingest("C001", c.ID, s("4890000000042", 4, "HK-TST-Z2")) // late
+			if p, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !ok || err != nil || len(p.Report.Lots) == 0 || len(p.Report.Unresolved) == 0 {
+				t.Fatalf("kept page: ok %v, %v, lots %v, unresolved %v", ok, err, p.Report.Lots, p.Report.Unresolved)
+			}
 			checkAll(t, w, c.ID)
 			if _, ok, err := w.svc.ReportPage(ctx, w.actor("C001"), c.ID, stock.ReportPageQuery{}); ok || err != nil {
 				t.Fatalf("counter: ok %v, %v (reads their own lines in the Report)", ok, err)
@@ -231,4 +234,35 @@ func TestReportPageMatchesReport(t *testing.T) {
 			checkAll(t, w, c.ID)
 		})
 	}
+}
+
+// TestReportPageLargeNotKept: a held count's report larger than
+// Config.KeepReportInline that is not kept yet is not computed by the
+// page: ReportPage answers not ok (the caller reads the Report) and
+// queues one job to keep it, whatever the number of pages asking; once it
+// ran, the pages come from the kept report.
+func TestReportPageLargeNotKept(t *testing.T) {
+	w := newWorld(t)
+	cfg := stock.DefaultConfig()
+	cfg.PINCost, cfg.KeepReportInline = 4, 2
+	w.svc = stock.NewService(w.store, codes{}, cfg)
+	w.svc.Now = w.clock
+	c := w.open(stock.CountInput{})
+	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
+	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); ok || err != nil {
+			t.Fatalf("not kept yet: ok %v, %v", ok, err)
+		}
+	}
+	// The job queued at close and the one the pages queued (once); the
+	// second finds the report kept.
+	for i, want := range []bool{true, true, false} {
+		if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || ran != want {
+			t.Fatalf("job %d: ran %v, %v", i, ran, err)
+		}
+	}
+	checkPages(t, w, "M001", c.ID, stock.ReportPageQuery{Unscanned: "show"})
 }

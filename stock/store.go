@@ -45,6 +45,8 @@ type Tx interface {
 type KeptReportStore interface {
 	// CatalogClock is the number of the catalog's last change.
 	CatalogClock() (int64, error)
+	// SnapshotLines is how many lines a count's snapshot has.
+	SnapshotLines(countID string) (int64, error)
 	// KeepReport replaces the kept report of a count with kr and lines.
 	KeepReport(countID string, kr KeptReport, lines []ReportLine) error
 	// KeptReport returns the kept report of a count, without its lines;

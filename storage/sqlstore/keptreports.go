@@ -17,11 +17,21 @@ func (t *tx) CatalogClock() (_ int64, err error) {
 	return seq, err
 }
 
+// SnapshotLines is how many lines a count's snapshot has.
+func (t *tx) SnapshotLines(countID string) (_ int64, err error) {
+	defer wrapOp(&err, "SnapshotLines")
+	var n int64
+	err = t.queryRow(`SELECT COUNT(*) FROM count_snapshot WHERE count_id = ?`, countID).Scan(&n)
+	return n, err
+}
+
 // KeepReport replaces the kept report of a count (migration 0014).
 func (t *tx) KeepReport(countID string, kr stock.KeptReport, lines []stock.ReportLine) (err error) {
 	defer wrapOp(&err, "KeepReport")
-	if _, err := t.exec(`DELETE FROM count_report_lines WHERE count_id = ?`, countID); err != nil {
-		return err
+	for _, table := range []string{"count_report_lines", "count_report_json"} {
+		if _, err := t.exec(`DELETE FROM `+table+` WHERE count_id = ?`, countID); err != nil {
+			return err
+		}
 	}
 	if _, err := t.exec(`DELETE FROM count_reports WHERE count_id = ?`, countID); err != nil {
 		return err
@@ -30,22 +40,27 @@ func (t *tx) KeepReport(countID string, kr stock.KeptReport, lines []stock.Repor
 	if err != nil {
 		return err
 	}
-	const width = 18
+	const width = 17
 	err = chunks(lines, 500, func(part []stock.ReportLine) error {
 		args := make([]any, 0, width*len(part))
+		js := make([]any, 0, 3*len(part))
 		for i := range part {
 			l := &part[i]
-			js, err := json.Marshal(l)
+			b, err := json.Marshal(l)
 			if err != nil {
 				return err
 			}
+			js = append(js, countID, l.SKU, string(b))
 			skuLC, nameLC, zones, roles, by := stock.KeptLineFields(*l)
 			args = append(args, countID, l.SKU, skuLC, nameLC, l.NameZh, l.Category, l.Status, zones, roles, by,
 				l.VarianceQty, abs64(l.VarianceQty), int64(l.VarianceValue), int64(l.VarianceValue.Abs()),
-				boolInt(l.WithinTolerance), boolInt(l.Recounted), boolInt(stock.KeptPostable(*l)), string(js))
+				boolInt(l.WithinTolerance), boolInt(l.Recounted), boolInt(stock.KeptPostable(*l)))
 		}
-		_, err := t.exec(`INSERT INTO count_report_lines (count_id, sku, sku_lc, name_lc, name_zh, category, status, zones, roles, counted_by,
-			variance_qty, abs_qty, variance_value, abs_value, within_tol, recounted, postable, line) VALUES `+rowsOf(len(part), width), args...)
+		if _, err := t.exec(`INSERT INTO count_report_lines (count_id, sku, sku_lc, name_lc, name_zh, category, status, zones, roles, counted_by,
+			variance_qty, abs_qty, variance_value, abs_value, within_tol, recounted, postable) VALUES `+rowsOf(len(part), width), args...); err != nil {
+			return err
+		}
+		_, err := t.exec(`INSERT INTO count_report_json (count_id, sku, line) VALUES `+rowsOf(len(part), 3), js...)
 		return err
 	})
 	if err != nil {
@@ -140,32 +155,73 @@ func (t *tx) KeptAggregate(countID string, q stock.KeptLineQuery) (_ stock.KeptA
 func (t *tx) KeptLines(countID string, q stock.KeptLineQuery) (_ []stock.ReportLine, err error) {
 	defer wrapOp(&err, "KeptLines")
 	where, args := t.keptWhere(countID, q, true)
+	// A search or a filter by zone, category, role or employee matches
+	// few lines, found by reading every one: SQLite then sorts those
+	// (the unary + keeps it from walking a sort index and looking each
+	// line up; PostgreSQL's planner weighs that itself).
+	key := func(col string) string { return col }
+	if t.d.name != "postgres" && (q.Q != "" || q.Zone != "" || q.Category != "" || q.Role != "" || q.Employee != "") {
+		key = func(col string) string { return "+" + col }
+	}
 	order := "sku"
 	switch {
 	case q.Masked: // every variance hidden: all equal, by SKU
 	case q.Sort == "abs":
-		order = "abs_value DESC, sku"
+		order = key("abs_value") + " DESC, sku"
 	case q.Sort == "qty":
-		order = "abs_qty DESC, sku"
+		order = key("abs_qty") + " DESC, sku"
 	}
-	rows, err := t.query(`SELECT line FROM count_report_lines WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+	if order == "sku" && t.d.name != "postgres" && key("") != "" {
+		order = "sku || ''"
+	}
+	// The page's SKUs from the narrow table, then their lines.
+	rows, err := t.query(`SELECT sku FROM count_report_lines WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, q.Limit, q.Offset)...)
+	if err != nil {
+		return nil, err
+	}
+	var skus []any
+	at := map[string]int{}
+	for rows.Next() {
+		var sku string
+		if err := rows.Scan(&sku); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		at[sku] = len(skus)
+		skus = append(skus, sku)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]stock.ReportLine, len(skus))
+	if len(skus) == 0 {
+		return out, nil
+	}
+	rows, err = t.query(`SELECT sku, line FROM count_report_json WHERE count_id = ? AND sku IN (`+placeholders(len(skus))+`)`, append([]any{countID}, skus...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []stock.ReportLine{}
+	n := 0
 	for rows.Next() {
+		var sku string
 		var js []byte
-		if err := rows.Scan(&js); err != nil {
+		if err := rows.Scan(&sku, &js); err != nil {
 			return nil, err
 		}
-		var l stock.ReportLine
-		if err := json.Unmarshal(js, &l); err != nil {
+		if err := json.Unmarshal(js, &out[at[sku]]); err != nil {
 			return nil, err
 		}
-		out = append(out, l)
+		n++
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if n != len(skus) {
+		return nil, stock.Errorf(stock.EInternal, "kept report of %s: %d of %d lines", countID, n, len(skus))
+	}
+	return out, nil
 }
 
 func abs64(n int64) int64 {
