@@ -145,7 +145,6 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	return hex.EncodeToString(h.Sum(nil))[:32], st, nil
 }
 
-
 // KeepReport computes a held count's report and keeps it for its pages
 // (JobsKeepReport runs it after a close or an approval; ReportPage when
 // it finds none). It does nothing for a count not held.
