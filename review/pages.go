@@ -782,21 +782,7 @@ func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 }
 
 // addTotals adds a line to a line summary.
-func addTotals(g *stock.GroupSummary, l *stock.ReportLine) {
-	if l.Status == stock.LineIgnored {
-		return
-	}
-	g.Lines++
-	g.AbsVarianceQty += abs64(l.VarianceQty)
-	g.AbsVarianceValue += l.VarianceValue.Abs()
-	g.NetVarianceValue += l.VarianceValue
-	if l.WithinTolerance {
-		g.WithinTolerance++
-	}
-	if l.Recounted {
-		g.Recounted++
-	}
-}
+func addTotals(g *stock.GroupSummary, l *stock.ReportLine) { g.AddLine(l) }
 
 // finishTotals computes a line summary's accuracy.
 func finishTotals(g *stock.GroupSummary) {
@@ -963,22 +949,8 @@ func (h *Pages) wholeReportPage(q *req, id string, d *reportData, lists *[4][]st
 		d.CachedAt = kept.at
 	}
 	d.Count, d.Report, d.AllLines = cv, rep, len(rep.Lines)
-	zones, cats, roles, emps := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, l := range rep.Lines {
-		for _, z := range l.Zones {
-			zones[z] = true
-		}
-		if l.Category != "" {
-			cats[l.Category] = true
-		}
-		for _, r := range l.Roles {
-			roles[string(r)] = true
-		}
-		for _, e := range l.CountedBy {
-			emps[e] = true
-		}
-	}
-	*lists = [4][]string{keys(zones), keys(cats), keys(roles), keys(emps)}
+	zones, cats, roles, emps := stock.LineChoices(rep.Lines)
+	*lists = [4][]string{zones, cats, roles, emps}
 	d.Totals = lineTotals(rep.Lines)
 	for _, l := range rep.Lines {
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {

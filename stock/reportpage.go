@@ -191,22 +191,9 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		sum.Unresolved = []UnresolvedCode{}
 	}
 	var recs []record
-	zones, cats, roles, emps := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for i := range lines {
 		l := &lines[i]
 		recs = append(recs, records(*l, "role", c.Location, c.ToleranceQty)...)
-		for _, z := range l.Zones {
-			zones[z] = true
-		}
-		if l.Category != "" {
-			cats[l.Category] = true
-		}
-		for _, r := range l.Roles {
-			roles[string(r)] = true
-		}
-		for _, e := range l.CountedBy {
-			emps[e] = true
-		}
 		switch l.Status {
 		case LineCounted:
 			sum.Counted++
@@ -217,10 +204,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if l.VarianceQty != 0 {
 			sum.VarianceLines++
 		}
-		if l.Status == LineIgnored {
-			continue
-		}
-		addLine(&sum.Totals, l)
+		sum.Totals.AddLine(l)
 		if postable(*l) {
 			sum.PostLines++
 			sum.ToPost += l.VarianceValue.Abs()
@@ -232,13 +216,17 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	}
 	sum.Totals.Key = "total"
 	sum.Groups, _ = summarize(recs)
-	sum.Zones, sum.Categories, sum.Roles, sum.Employees = sortedKeys(zones), sortedKeys(cats), sortedKeys(roles), sortedKeys(emps)
+	sum.Zones, sum.Categories, sum.Roles, sum.Employees = LineChoices(lines)
 	kr := KeptReport{Stamp: stamp, BuiltAt: s.Now().UTC(), Summary: sum}
 	return s.store.Write(ctx, func(tx Tx) error { return tx.KeepReport(c.ID, kr, lines) })
 }
 
-// addLine adds a line (not ignored) to a line summary.
-func addLine(g *GroupSummary, l *ReportLine) {
+// AddLine adds a line to a summary of lines (not rounds): an ignored
+// line adds nothing.
+func (g *GroupSummary) AddLine(l *ReportLine) {
+	if l.Status == LineIgnored {
+		return
+	}
 	g.Lines++
 	g.AbsVarianceQty += abs(l.VarianceQty)
 	g.AbsVarianceValue += l.VarianceValue.Abs()
@@ -249,6 +237,28 @@ func addLine(g *GroupSummary, l *ReportLine) {
 	if l.Recounted {
 		g.Recounted++
 	}
+}
+
+// LineChoices are the zones, categories, roles and employees that occur
+// in lines, each sorted (a report page's filter choices).
+func LineChoices(lines []ReportLine) (zones, categories, roles, employees []string) {
+	zs, cs, rs, es := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for i := range lines {
+		l := &lines[i]
+		for _, z := range l.Zones {
+			zs[z] = true
+		}
+		if l.Category != "" {
+			cs[l.Category] = true
+		}
+		for _, r := range l.Roles {
+			rs[string(r)] = true
+		}
+		for _, e := range l.CountedBy {
+			es[e] = true
+		}
+	}
+	return sortedKeys(zs), sortedKeys(cs), sortedKeys(rs), sortedKeys(es)
 }
 
 func sortedKeys(m map[string]bool) []string {

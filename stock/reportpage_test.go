@@ -34,20 +34,9 @@ func refPage(r stock.Report, q stock.ReportPageQuery) (listed []stock.ReportLine
 			}
 		}
 		matched++
-		if l.Status != stock.LineIgnored {
-			shown.Lines++
-			shown.AbsVarianceQty += max(l.VarianceQty, -l.VarianceQty)
-			shown.AbsVarianceValue += l.VarianceValue.Abs()
-			shown.NetVarianceValue += l.VarianceValue
-			if l.WithinTolerance {
-				shown.WithinTolerance++
-			}
-			if l.Recounted {
-				shown.Recounted++
-			}
-			if l.VarianceQty != 0 && !l.RecountRequired {
-				bulk++
-			}
+		sumLine(&shown, l)
+		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
+			bulk++
 		}
 		if q.Unscanned == "" && l.Status == stock.LineUncounted {
 			folded++
@@ -70,6 +59,24 @@ func refPage(r stock.Report, q stock.ReportPageQuery) (listed []stock.ReportLine
 		return strings.Compare(a.SKU, b.SKU)
 	})
 	return
+}
+
+// sumLine adds a line (not ignored) to a line summary, as the review page
+// summed them.
+func sumLine(g *stock.GroupSummary, l stock.ReportLine) {
+	if l.Status == stock.LineIgnored {
+		return
+	}
+	g.Lines++
+	g.AbsVarianceQty += max(l.VarianceQty, -l.VarianceQty)
+	g.AbsVarianceValue += l.VarianceValue.Abs()
+	g.NetVarianceValue += l.VarianceValue
+	if l.WithinTolerance {
+		g.WithinTolerance++
+	}
+	if l.Recounted {
+		g.Recounted++
+	}
 }
 
 func asJSON(t *testing.T, v any) string {
@@ -121,18 +128,7 @@ func checkPages(t *testing.T, w *world, actor, countID string, q stock.ReportPag
 			if l.VarianceQty != 0 {
 				variance++
 			}
-			if l.Status != stock.LineIgnored {
-				tot.Lines++
-				tot.AbsVarianceQty += max(l.VarianceQty, -l.VarianceQty)
-				tot.AbsVarianceValue += l.VarianceValue.Abs()
-				tot.NetVarianceValue += l.VarianceValue
-				if l.WithinTolerance {
-					tot.WithinTolerance++
-				}
-				if l.Recounted {
-					tot.Recounted++
-				}
-			}
+			sumLine(&tot, l)
 		}
 		if p.All != len(full.Lines) || p.Counted != counted || p.VarianceLines != variance {
 			t.Errorf("%s: %d lines, %d counted, %d with a variance; want %d %d %d", actor, p.All, p.Counted, p.VarianceLines, len(full.Lines), counted, variance)
