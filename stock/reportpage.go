@@ -126,7 +126,8 @@ func held(c Count) bool {
 }
 
 // reportStamp is what a held count's report is computed from, in short:
-// the count's state, its scans (counters kept at ingest) and the catalog.
+// the count's state, its counted scans and unknown codes (counters kept
+// at ingest) and the catalog.
 func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	st, err := tx.ScanStats(c.ID)
 	if err != nil {
@@ -140,8 +141,11 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	if err != nil {
 		return "", st, err
 	}
+	// Only the scans a report reads: counted ones (lines, lots) and
+	// unknown codes. Late and out-of-scope scans, which keep arriving
+	// after a close, are the page's side list, not the report's.
 	h := sha256.New()
-	fmt.Fprintf(h, "kr1\x00%s\x00%+v\x00%d", cj, st, seq)
+	fmt.Fprintf(h, "kr1\x00%s\x00%d %d %d\x00%d", cj, st.Counted, st.Lines, st.Unknown, seq)
 	return hex.EncodeToString(h.Sum(nil))[:32], st, nil
 }
 

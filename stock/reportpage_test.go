@@ -203,9 +203,18 @@ func TestReportPageMatchesReport(t *testing.T) {
 			if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
 				t.Fatalf("keep report job: ran %v, %v", ran, err)
 			}
-			w.ingest("C001", c.ID, s("4890000000042", 4, "HK-TST-Z2")) // late
-			if p, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !ok || err != nil || len(p.Report.Lots) == 0 || len(p.Report.Unresolved) == 0 {
-				t.Fatalf("kept page: ok %v, %v, lots %v, unresolved %v", ok, err, p.Report.Lots, p.Report.Unresolved)
+			kept, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{})
+			if !ok || err != nil || len(kept.Report.Lots) == 0 || len(kept.Report.Unresolved) == 0 || kept.KeptAt.IsZero() {
+				t.Fatalf("kept page: ok %v, %v, lots %v, unresolved %v", ok, err, kept.Report.Lots, kept.Report.Unresolved)
+			}
+			// A late scan is not the report's: the kept one stays.
+			w.advance(time.Minute)
+			w.ingest("C001", c.ID, s("4890000000042", 4, "HK-TST-Z2"))
+			if v, err := w.svc.Count(ctx, w.actor("M001"), c.ID); err != nil || v.Stats.Late != 1 {
+				t.Fatalf("late scan: %+v, %v", v.Stats, err)
+			}
+			if p, _, _ := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !p.KeptAt.Equal(kept.KeptAt) {
+				t.Fatalf("kept again after a late scan: %v, was %v", p.KeptAt, kept.KeptAt)
 			}
 			checkAll(t, w, c.ID)
 			if _, ok, err := w.svc.ReportPage(ctx, w.actor("C001"), c.ID, stock.ReportPageQuery{}); ok || err != nil {
