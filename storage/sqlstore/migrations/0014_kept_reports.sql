@@ -2,8 +2,9 @@
 -- 100k-line count in well under 300 ms, first request included).
 --
 -- Once a count is closed (in review) or posted, its report changes only
--- when its inputs do: its state (a recount, the approval), its scans
--- (counters kept at ingest, migration 0012), the catalog (catalog_clock,
+-- when its inputs do: its state (a recount, the approval), its counted
+-- scans and unknown codes (counters kept at ingest, migration 0012; late
+-- scans are not the report's), the catalog (catalog_clock,
 -- migration 0010); movements after the close do not count, except under
 -- reject_changed, whose reports are not kept. The domain computes the
 -- report once (the same computeLines as every report) and keeps its lines
