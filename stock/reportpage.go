@@ -228,18 +228,8 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 // AddLine adds a line to a summary of lines (not rounds): an ignored
 // line adds nothing.
 func (g *GroupSummary) AddLine(l *ReportLine) {
-	if l.Status == LineIgnored {
-		return
-	}
-	g.Lines++
-	g.AbsVarianceQty += abs(l.VarianceQty)
-	g.AbsVarianceValue += l.VarianceValue.Abs()
-	g.NetVarianceValue += l.VarianceValue
-	if l.WithinTolerance {
-		g.WithinTolerance++
-	}
-	if l.Recounted {
-		g.Recounted++
+	if l.Status != LineIgnored {
+		g.add(record{errQty: l.VarianceQty, errValue: l.VarianceValue, within: l.WithinTolerance, superseded: l.Recounted})
 	}
 }
 

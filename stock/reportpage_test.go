@@ -34,7 +34,7 @@ func refPage(r stock.Report, q stock.ReportPageQuery) (listed []stock.ReportLine
 			}
 		}
 		matched++
-		sumLine(&shown, l)
+		shown.AddLine(&l)
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
 			bulk++
 		}
@@ -59,24 +59,6 @@ func refPage(r stock.Report, q stock.ReportPageQuery) (listed []stock.ReportLine
 		return strings.Compare(a.SKU, b.SKU)
 	})
 	return
-}
-
-// sumLine adds a line (not ignored) to a line summary, as the review page
-// summed them.
-func sumLine(g *stock.GroupSummary, l stock.ReportLine) {
-	if l.Status == stock.LineIgnored {
-		return
-	}
-	g.Lines++
-	g.AbsVarianceQty += max(l.VarianceQty, -l.VarianceQty)
-	g.AbsVarianceValue += l.VarianceValue.Abs()
-	g.NetVarianceValue += l.VarianceValue
-	if l.WithinTolerance {
-		g.WithinTolerance++
-	}
-	if l.Recounted {
-		g.Recounted++
-	}
 }
 
 func asJSON(t *testing.T, v any) string {
@@ -128,7 +110,7 @@ func checkPages(t *testing.T, w *world, actor, countID string, q stock.ReportPag
 			if l.VarianceQty != 0 {
 				variance++
 			}
-			sumLine(&tot, l)
+			tot.AddLine(&l)
 		}
 		if p.All != len(full.Lines) || p.Counted != counted || p.VarianceLines != variance {
 			t.Errorf("%s: %d lines, %d counted, %d with a variance; want %d %d %d", actor, p.All, p.Counted, p.VarianceLines, len(full.Lines), counted, variance)
