@@ -35,7 +35,8 @@ type ReportPageQuery struct {
 	// (they are still matched and summed), "show" lists them, "only" lists
 	// only them.
 	Unscanned string
-	// Page is 1-based (clamped to the last page); Limit lines a page.
+	// Page is 1-based (clamped to the last page); Limit lines a page (1
+	// to 10000).
 	Page, Limit int
 	// Headline asks for the whole report's figures only: no lines, no
 	// lots, nothing matched (a list of counts).
@@ -332,7 +333,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 	if q.Unscanned != "show" && q.Unscanned != "only" {
 		q.Unscanned = ""
 	}
-	q.Limit = max(1, min(q.Limit, 1000))
+	q.Limit = max(1, min(q.Limit, 10000))
 	q.Page = max(1, q.Page)
 	for attempt := 0; ; attempt++ {
 		fresh := false
