@@ -156,6 +156,7 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 func (s *Service) KeepReport(ctx context.Context, id string) error {
 	var c Count
 	var stamp string
+	done := false
 	// The stamp is read before the inputs: scans arriving meanwhile make
 	// it stale (computed again), never newer than the lines.
 	err := s.store.Read(ctx, func(tx Tx) error {
@@ -163,7 +164,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if c, err = tx.Count(id, false); err != nil {
 			return err
 		}
-		if !held(c) {
+		if done = !held(c); done {
 			return nil
 		}
 		if stamp, _, err = reportStamp(tx, c); err != nil {
@@ -171,12 +172,10 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		}
 		// Kept meanwhile (the job and a page, or two jobs): done.
 		kr, found, err := tx.KeptReport(c.ID)
-		if found && kr.Stamp == stamp {
-			c.Status = ""
-		}
+		done = found && kr.Stamp == stamp
 		return err
 	})
-	if err != nil || !held(c) {
+	if err != nil || done {
 		return err
 	}
 	in, err := s.gatherInputs(ctx, c)
