@@ -84,23 +84,25 @@ type KeptReport struct {
 
 // KeptSummary is what a kept report holds beside its lines.
 type KeptSummary struct {
-	Groups         []GroupSummary   `json:"groups"` // by role
-	Unresolved     []UnresolvedCode `json:"unresolved"`
-	Totals         GroupSummary     `json:"totals"`
-	All            int              `json:"all"`
-	Counted        int              `json:"counted"`
-	Unscanned      int              `json:"unscanned"` // lines nobody scanned (status uncounted)
-	UnscannedNet   Money            `json:"unscanned_net"`
-	Lots           []LotLine        `json:"lots"` // expiry status set when read
-	VarianceLines  int              `json:"variance_lines"`
-	PostLines      int              `json:"post_lines"`
-	ToPost         Money            `json:"to_post"`
-	UncountedLines int              `json:"uncounted_lines"`
-	UncountedValue Money            `json:"uncounted_value"`
-	Zones          []string         `json:"zones"`
-	Categories     []string         `json:"categories"`
-	Roles          []string         `json:"roles"`
-	Employees      []string         `json:"employees"`
+	Groups       []GroupSummary   `json:"groups"` // by role
+	Unresolved   []UnresolvedCode `json:"unresolved"`
+	Totals       GroupSummary     `json:"totals"`
+	All          int              `json:"all"`
+	Counted      int              `json:"counted"`
+	Unscanned    int              `json:"unscanned"` // lines nobody scanned (status uncounted)
+	UnscannedNet Money            `json:"unscanned_net"`
+	Lots         []LotLine        `json:"lots"` // expiry status set when read
+	// CatalogSeq is the catalog's change number when the lines were read.
+	CatalogSeq     int64    `json:"catalog_seq"`
+	VarianceLines  int      `json:"variance_lines"`
+	PostLines      int      `json:"post_lines"`
+	ToPost         Money    `json:"to_post"`
+	UncountedLines int      `json:"uncounted_lines"`
+	UncountedValue Money    `json:"uncounted_value"`
+	Zones          []string `json:"zones"`
+	Categories     []string `json:"categories"`
+	Roles          []string `json:"roles"`
+	Employees      []string `json:"employees"`
 }
 
 // KeptLineQuery selects kept lines: the filters of a ReportPageQuery, the
@@ -128,13 +130,9 @@ func held(c Count) bool {
 
 // reportStamp is what a held count's report is computed from, in short:
 // the count's state, its counted scans and unknown codes (counters kept
-// at ingest) and the catalog.
+// at ingest). The catalog is checked apart (keptFresh).
 func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	st, err := tx.ScanStats(c.ID)
-	if err != nil {
-		return "", st, err
-	}
-	seq, err := tx.CatalogClock()
 	if err != nil {
 		return "", st, err
 	}
@@ -146,8 +144,23 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 	// unknown codes. Late and out-of-scope scans, which keep arriving
 	// after a close, are the page's side list, not the report's.
 	h := sha256.New()
-	fmt.Fprintf(h, "kr1\x00%s\x00%d %d %d\x00%d", cj, st.Counted, st.Lines, st.Unknown, seq)
+	fmt.Fprintf(h, "kr1\x00%s\x00%d %d %d", cj, st.Counted, st.Lines, st.Unknown)
 	return hex.EncodeToString(h.Sum(nil))[:32], st, nil
+}
+
+// keptFresh reports whether kr (found) was kept from the inputs stamp
+// stands for, and no SKU of its lines changed in the catalog since (a
+// change to other SKUs leaves it fresh).
+func keptFresh(tx Tx, countID, stamp string, kr KeptReport, found bool) (bool, error) {
+	if !found || kr.Stamp != stamp {
+		return false, nil
+	}
+	seq, err := tx.CatalogClock()
+	if err != nil || seq == kr.Summary.CatalogSeq {
+		return err == nil, err
+	}
+	changed, err := tx.KeptSKUsChanged(countID, kr.Summary.CatalogSeq)
+	return err == nil && !changed, err
 }
 
 // KeepReport computes a held count's report and keeps it for its pages
@@ -156,6 +169,7 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 func (s *Service) KeepReport(ctx context.Context, id string) error {
 	var c Count
 	var stamp string
+	var catalogSeq int64
 	done := false
 	// The stamp is read before the inputs: scans arriving meanwhile make
 	// it stale (computed again), never newer than the lines.
@@ -170,9 +184,15 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if stamp, _, err = reportStamp(tx, c); err != nil {
 			return err
 		}
+		if catalogSeq, err = tx.CatalogClock(); err != nil {
+			return err
+		}
 		// Kept meanwhile (the job and a page, or two jobs): done.
 		kr, found, err := tx.KeptReport(c.ID)
-		done = found && kr.Stamp == stamp
+		if err != nil {
+			return err
+		}
+		done, err = keptFresh(tx, c.ID, stamp, kr, found)
 		return err
 	})
 	if err != nil || done {
@@ -183,7 +203,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		return err
 	}
 	lines := computeLines(in)
-	sum := KeptSummary{Unresolved: in.unresolved, All: len(lines)}
+	sum := KeptSummary{Unresolved: in.unresolved, All: len(lines), CatalogSeq: catalogSeq}
 	err = s.store.Read(ctx, func(tx Tx) error {
 		sum.Lots, err = tx.LotTotals(c.ID)
 		return err
@@ -355,8 +375,10 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			if err != nil {
 				return err
 			}
-			if found && kr.Stamp == stamp {
-				fresh = true
+			if fresh, err = keptFresh(tx, c.ID, stamp, kr, found); err != nil {
+				return err
+			}
+			if fresh {
 				return s.keptPage(tx, actor, c, kr, q, &p)
 			}
 			n, err := tx.SnapshotLines(c.ID)

@@ -205,6 +205,23 @@ func TestReportPageMatchesReport(t *testing.T) {
 			if _, _, err := w.svc.ReportPage(ctx, w.actor("C003"), c.ID, stock.ReportPageQuery{}); stock.ErrorCode(err) != stock.ENotFound {
 				t.Fatalf("counter of another store: %v, want not found", err)
 			}
+			// The catalog: a change to another SKU leaves the kept report,
+			// one to a SKU of its lines makes it be computed again.
+			admin := w.actor("A001")
+			w.advance(time.Minute)
+			if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte("sku,name,name_zh,category,unit_cost,barcode,pack_qty\nSKU-Z,Other,其他,other,1.00,4890000000998,1\n"), nil); err != nil || res.ErrorCount != 0 {
+				t.Fatalf("import: %v %+v", err, res)
+			}
+			if p, _, _ := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !p.KeptAt.Equal(kept.KeptAt) {
+				t.Fatalf("kept again after another SKU changed: %v, was %v", p.KeptAt, kept.KeptAt)
+			}
+			if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte("sku,name,name_zh,category,unit_cost,barcode,pack_qty\nSKU-A,Lemon Tea 300ml,檸檬茶,beverage,2.20,4890000000011,1\n"), nil); err != nil || res.ErrorCount != 0 {
+				t.Fatalf("import: %v %+v", err, res)
+			}
+			if p, _, _ := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{Q: "300ml"}); p.KeptAt.Equal(kept.KeptAt) || p.Matched != 1 {
+				t.Fatalf("not kept again after SKU-A changed (%v) or not found by its new name (%d)", p.KeptAt, p.Matched)
+			}
+			checkAll(t, w, c.ID)
 			// A recount of SKU-A by C002: the kept report is stale and kept again.
 			if _, err := w.svc.OrderRecount(ctx, w.actor("M001"), c.ID, stock.RecountInput{SKUs: []string{"SKU-A", "SKU-D"}, Assignee: "C002"}); err != nil {
 				t.Fatal(err)

@@ -45,6 +45,9 @@ type Tx interface {
 type KeptReportStore interface {
 	// CatalogClock is the number of the catalog's last change.
 	CatalogClock() (int64, error)
+	// KeptSKUsChanged reports whether a SKU of a count's kept report
+	// changed in the catalog after change number since.
+	KeptSKUsChanged(countID string, since int64) (bool, error)
 	// SnapshotLines is how many lines a count's snapshot has.
 	SnapshotLines(countID string) (int64, error)
 	// KeepReport replaces the kept report of a count with kr and lines.

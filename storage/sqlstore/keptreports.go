@@ -17,6 +17,17 @@ func (t *tx) CatalogClock() (_ int64, err error) {
 	return seq, err
 }
 
+// KeptSKUsChanged reports whether a SKU of a count's kept report changed
+// in the catalog after since: the SKUs changed since (skus_change index),
+// each looked up among the kept lines.
+func (t *tx) KeptSKUsChanged(countID string, since int64) (_ bool, err error) {
+	defer wrapOp(&err, "KeptSKUsChanged")
+	var n int
+	err = t.queryRow(`SELECT COUNT(*) FROM (SELECT 1 FROM skus s WHERE s.change_seq > ?
+		AND EXISTS (SELECT 1 FROM count_report_lines l WHERE l.count_id = ? AND l.sku = s.sku) LIMIT 1) x`, since, countID).Scan(&n)
+	return n > 0, err
+}
+
 // SnapshotLines is how many lines a count's snapshot has.
 func (t *tx) SnapshotLines(countID string) (_ int64, err error) {
 	defer wrapOp(&err, "SnapshotLines")

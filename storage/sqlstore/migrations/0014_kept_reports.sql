@@ -4,8 +4,8 @@
 -- Once a count is closed (in review) or posted, its report changes only
 -- when its inputs do: its state (a recount, the approval), its counted
 -- scans and unknown codes (counters kept at ingest, migration 0012; late
--- scans are not the report's), the catalog (catalog_clock,
--- migration 0010); movements after the close do not count, except under
+-- scans are not the report's), its SKUs in the catalog (their change_seq
+-- after the catalog_clock it was kept at, migration 0010); movements after the close do not count, except under
 -- reject_changed, whose reports are not kept. The domain computes the
 -- report once (the same computeLines as every report) and keeps its lines
 -- here with the stamp of those inputs; a page sorts, filters and pages
