@@ -74,8 +74,15 @@ var system = stock.Actor{Employee: stock.Employee{Code: "system", Role: stock.Ro
 // seed does, and serves the pages under /review/ (opts.Prefix is set).
 func newWorld(t testing.TB, opts review.Options) *world {
 	t.Helper()
+	return newWorldAt(t, opts, filepath.Join(t.TempDir(), "pandian.db"))
+}
+
+// newWorldAt is newWorld on the database at dbURL (a SQLite file or a
+// PostgreSQL URL from storage/pgtest).
+func newWorldAt(t testing.TB, opts review.Options, dbURL string) *world {
+	t.Helper()
 	ctx := context.Background()
-	store, err := sqlstore.Open(ctx, filepath.Join(t.TempDir(), "pandian.db"))
+	store, err := sqlstore.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

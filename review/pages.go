@@ -436,9 +436,11 @@ func (h *Pages) counts(q *req) error {
 	who := h.names(q, openers)
 	for i, c := range shown {
 		row := countRow{Count: c, Currency: stock.CurrencyOf(c.LocationPath).Symbol(), Title: countTitle(q.L, c, locs), Opener: who[c.OpenedBy]}
-		if i < h.opts.ListReports {
-			// The report as the count's page computes it: a large one is
-			// kept for it, so that opening the count from the list is quick.
+		// A held count's headline comes from the figures the domain keeps
+		// with its report; another's from its report as the count's page
+		// computes it (a large one is kept for it, so that opening the
+		// count from the list is quick).
+		if i < h.opts.ListReports && !h.headline(q, c, &row) {
 			rep, err := h.svc.Report(q.ctx, q.actor, c.ID, "role", stock.ReportOptions{Lots: true})
 			if err == nil && h.cache != nil && len(rep.Lines) >= h.cache.lines {
 				if cv, err := h.svc.Count(q.ctx, q.actor, c.ID); err == nil {
@@ -738,6 +740,7 @@ type reportData struct {
 	// Matched lines match the filters (Folded of them, never scanned, are
 	// folded into one row); the page shows lines First..Last of them.
 	Matched     int
+	AllLines    int // lines of the whole report
 	Folded      int
 	FoldedValue stock.Money
 	Page, Pages int
@@ -779,21 +782,7 @@ func lineTotals(lines []stock.ReportLine) stock.GroupSummary {
 }
 
 // addTotals adds a line to a line summary.
-func addTotals(g *stock.GroupSummary, l *stock.ReportLine) {
-	if l.Status == stock.LineIgnored {
-		return
-	}
-	g.Lines++
-	g.AbsVarianceQty += abs64(l.VarianceQty)
-	g.AbsVarianceValue += l.VarianceValue.Abs()
-	g.NetVarianceValue += l.VarianceValue
-	if l.WithinTolerance {
-		g.WithinTolerance++
-	}
-	if l.Recounted {
-		g.Recounted++
-	}
-}
+func addTotals(g *stock.GroupSummary, l *stock.ReportLine) { g.AddLine(l) }
 
 // finishTotals computes a line summary's accuracy.
 func finishTotals(g *stock.GroupSummary) {
@@ -802,33 +791,28 @@ func finishTotals(g *stock.GroupSummary) {
 	}
 }
 
-// reportPage renders a count's report, with a refusal or notice.
+// reportPage renders a count's report, with a refusal or notice. A held
+// count's page comes from the domain's ReportPage (the store sorts,
+// filters and pages the kept report); otherwise (an open count, a
+// counter, a lot filter) the page computes it from the whole Report.
 func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string) error {
 	ctx := q.ctx
-	now := h.opts.Now()
-	kept, cached := h.cache.get(q.actor, id, now)
-	cv, rep := kept.cv, kept.rep
-	if !cached {
-		var err error
-		if cv, err = h.svc.Count(ctx, q.actor, id); err != nil {
-			return h.pageError(q, err)
-		}
-		if rep, err = h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true}); err != nil {
-			return h.pageError(q, err)
-		}
-		h.cache.put(q.actor, id, cachedReport{at: now, cv: cv, rep: rep})
-	}
 	f := parseFilters(query(q.c))
 	h.search(q, &f)
 	_, review := h.svc.(Previewer)
-	d := reportData{Count: cv, Report: rep, F: f, Currency: stock.CurrencyOf(cv.LocationPath).Symbol(),
-		CachedAt: func() time.Time {
-			if cached {
-				return kept.at
-			}
-			return time.Time{}
-		}(),
-		Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
+	d := reportData{F: f, Reasons: stock.ReasonCodes, XLSX: h.opts.XLSX != nil || h.opts.XLSXFor != nil, Review: review}
+	var lists [4][]string // zones, categories, roles, employees
+	kept, err := h.keptReportPage(q, id, &d, &lists)
+	if err != nil {
+		return h.pageError(q, err)
+	}
+	if !kept {
+		if err := h.wholeReportPage(q, id, &d, &lists); err != nil {
+			return h.pageError(q, err)
+		}
+	}
+	cv, rep := d.Count, d.Report
+	d.Currency = stock.CurrencyOf(cv.LocationPath).Symbol()
 	d.CanRecount = q.actor.Role().Can(stock.PermManageCount) && cv.Status == stock.StatusReview
 	d.CanApprove = q.actor.Role().Can(stock.PermApprove) && cv.Status == stock.StatusReview
 	d.CanClose = q.actor.Role().Can(stock.PermManageCount) && (cv.Status == stock.StatusOpen || cv.Status == stock.StatusRecount)
@@ -849,27 +833,13 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 			}
 		}
 	}
-	zones, cats, roles, emps, lots := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, l := range rep.Lines {
-		for _, z := range l.Zones {
-			zones[z] = true
-		}
-		if l.Category != "" {
-			cats[l.Category] = true
-		}
-		for _, r := range l.Roles {
-			roles[string(r)] = true
-		}
-		for _, e := range l.CountedBy {
-			emps[e] = true
-		}
-	}
+	lots := map[string]bool{}
 	for _, l := range rep.Lots {
 		if l.Lot != "" {
 			lots[l.Lot] = true
 		}
 	}
-	codes := append(keys(emps), cv.OpenedBy, cv.ApprovedBy)
+	codes := append(slices.Clone(lists[3]), cv.OpenedBy, cv.ApprovedBy)
 	for _, r := range cv.Recounts {
 		codes = append(codes, r.Assignee)
 	}
@@ -878,18 +848,109 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 	}
 	d.Names = h.names(q, codes)
 	d.ZoneNames = map[string]string{}
-	for z := range zones {
+	for _, z := range lists[0] {
 		d.ZoneNames[z] = locName(locs, z)
 		d.Zones = append(d.Zones, option{z, d.Zone(z)})
 	}
-	slices.SortFunc(d.Zones, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
-	for _, e := range keys(emps) {
+	for _, e := range lists[3] {
 		d.Employees = append(d.Employees, option{e, d.Who(e)})
 	}
 	if d.CanRecount {
 		d.Assignees = h.assignees(q, cv.Count, d)
 	}
-	d.Categories, d.RoleKeys, d.LotList = keys(cats), keys(roles), keys(lots)
+	d.Categories, d.RoleKeys, d.LotList = lists[1], lists[2], keys(lots)
+	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
+	d.Recounted = d.Totals.Recounted
+	for _, g := range rep.Groups {
+		d.RoleLines += g.Lines
+		d.RoleAbs += g.AbsVarianceValue
+	}
+	d.RecountNote = len(rep.Groups) > 0 && (d.Recounted > 0 || d.RoleLines != d.Totals.Lines || d.RoleAbs != d.Totals.AbsVarianceValue)
+	d.First, d.Last = (d.Page-1)*h.opts.LinesPerPage+1, (d.Page-1)*h.opts.LinesPerPage+len(d.Lines)
+	base := h.opts.Prefix + "/counts/" + url.PathEscape(cv.ID)
+	if d.Page > 1 {
+		d.Prev = base + f.PageQuery(d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.Next = base + f.PageQuery(d.Page+1)
+	}
+	p := h.newPage(q, d.Title)
+	p.D, p.Notice, p.Error = d, notice, errMsg
+	if errMsg != "" {
+		p.Status = status
+		p.ErrorTitle = q.L.T("refused")
+	}
+	return h.render(q.c, "report", p)
+}
+
+// headline fills a list row's figures from a held count's kept report;
+// it reports false when the domain cannot answer so.
+func (h *Pages) headline(q *req, c stock.Count, row *countRow) bool {
+	pager, ok := h.svc.(ReportPager)
+	if !ok {
+		return false
+	}
+	p, ok, err := pager.ReportPage(q.ctx, q.actor, c.ID, stock.ReportPageQuery{Headline: true})
+	if err != nil || !ok {
+		return false
+	}
+	row.Headline, row.Masked, row.Lines = true, p.Report.Masked, p.Totals.Lines
+	row.AbsValue, row.NetValue = p.Totals.AbsVarianceValue, p.Totals.NetVarianceValue
+	row.VarLines, row.Counted = p.VarianceLines, p.Counted
+	return true
+}
+
+// keptReportPage fills d with the domain's page of a held count's kept
+// report; it reports false when the domain cannot answer so (the count is
+// open, the caller a counter) or the filters need the lots of every line.
+func (h *Pages) keptReportPage(q *req, id string, d *reportData, lists *[4][]string) (bool, error) {
+	pager, ok := h.svc.(ReportPager)
+	f := d.F
+	if !ok || f.Lot != "" || f.Expiry != "" {
+		return false, nil
+	}
+	cv, err := h.svc.Count(q.ctx, q.actor, id)
+	if err != nil {
+		return false, err
+	}
+	p, ok, err := pager.ReportPage(q.ctx, q.actor, id, stock.ReportPageQuery{Sort: f.Sort, Zone: f.Zone, Category: f.Category, Role: f.Role, Employee: f.Employee,
+		Variance: f.Variance, Q: f.Q, QSKU: f.QSKU, Unscanned: f.Unscanned, Page: f.Page, Limit: h.opts.LinesPerPage})
+	if err != nil || !ok {
+		return false, err
+	}
+	d.Count, d.Report, d.Lines, d.AllLines = cv, p.Report, p.Lines, p.All
+	*lists = [4][]string{p.Zones, p.Categories, p.Roles, p.Employees}
+	d.Totals, d.Shown = p.Totals, p.Shown
+	finishTotals(&d.Totals)
+	finishTotals(&d.Shown)
+	d.PostLines, d.ToPost, d.UncountedLines, d.UncountedValue = p.PostLines, p.ToPost, p.UncountedLines, p.UncountedValue
+	d.Matched, d.Folded, d.FoldedValue, d.BulkLines = p.Matched, p.Folded, p.FoldedValue, p.BulkLines
+	d.Page, d.Pages = p.Page, p.Pages
+	return true, nil
+}
+
+// wholeReportPage fills d from the count's whole Report (kept a short
+// while for the next pages of a large count), filtered, sorted and paged
+// here.
+func (h *Pages) wholeReportPage(q *req, id string, d *reportData, lists *[4][]string) error {
+	ctx, now, f := q.ctx, h.opts.Now(), d.F
+	kept, cached := h.cache.get(q.actor, id, now)
+	cv, rep := kept.cv, kept.rep
+	if !cached {
+		var err error
+		if cv, err = h.svc.Count(ctx, q.actor, id); err != nil {
+			return err
+		}
+		if rep, err = h.svc.Report(ctx, q.actor, id, "role", stock.ReportOptions{Lots: true}); err != nil {
+			return err
+		}
+		h.cache.put(q.actor, id, cachedReport{at: now, cv: cv, rep: rep})
+	} else {
+		d.CachedAt = kept.at
+	}
+	d.Count, d.Report, d.AllLines = cv, rep, len(rep.Lines)
+	zones, cats, roles, emps := stock.LineChoices(rep.Lines)
+	*lists = [4][]string{zones, cats, roles, emps}
 	d.Totals = lineTotals(rep.Lines)
 	for _, l := range rep.Lines {
 		if l.Status != stock.LineIgnored && l.VarianceQty != 0 && !l.RecountRequired {
@@ -901,13 +962,6 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 			}
 		}
 	}
-	d.OverLimit = d.Limit != nil && d.ToPost > *d.Limit
-	d.Recounted = d.Totals.Recounted
-	for _, g := range rep.Groups {
-		d.RoleLines += g.Lines
-		d.RoleAbs += g.AbsVarianceValue
-	}
-	d.RecountNote = len(rep.Groups) > 0 && (d.Recounted > 0 || d.RoleLines != d.Totals.Lines || d.RoleAbs != d.Totals.AbsVarianceValue)
 	// The lines are picked and sorted by index (a 100k-line count is not
 	// copied); only the page's lines are.
 	matched := f.indices(rep)
@@ -944,21 +998,7 @@ func (h *Pages) reportPage(q *req, id string, status int, errMsg, notice string)
 	for _, i := range lines[lo:min(lo+size, len(lines))] {
 		d.Lines = append(d.Lines, rep.Lines[i])
 	}
-	d.First, d.Last = lo+1, lo+len(d.Lines)
-	base := h.opts.Prefix + "/counts/" + url.PathEscape(cv.ID)
-	if d.Page > 1 {
-		d.Prev = base + f.PageQuery(d.Page-1)
-	}
-	if d.Page < d.Pages {
-		d.Next = base + f.PageQuery(d.Page+1)
-	}
-	p := h.newPage(q, d.Title)
-	p.D, p.Notice, p.Error = d, notice, errMsg
-	if errMsg != "" {
-		p.Status = status
-		p.ErrorTitle = q.L.T("refused")
-	}
-	return h.render(q.c, "report", p)
+	return nil
 }
 
 // sideMax is how many late and out-of-scope scans of each kind the report

@@ -97,6 +97,14 @@ type BarcodeLookup interface {
 	Lookup(ctx context.Context, actor stock.Actor, raw string) (stock.LookupResult, error)
 }
 
+// ReportPager is optional: when the Service also implements it (as
+// *stock.Service does), the report page of a held count (in review or
+// posted) is sorted, filtered and paged by the store from the report the
+// domain keeps for it, instead of computing the whole report.
+type ReportPager interface {
+	ReportPage(ctx context.Context, actor stock.Actor, id string, q stock.ReportPageQuery) (stock.ReportPage, bool, error)
+}
+
 // Previewer is optional: when the Service also implements it (as
 // *stock.Service does), approving goes through a review step that shows
 // what the approval will post before it posts.
@@ -560,6 +568,7 @@ var (
 	_ Directory      = (*stock.Service)(nil)
 	_ BarcodeLookup  = (*stock.Service)(nil)
 	_ Previewer      = (*stock.Service)(nil)
+	_ ReportPager    = (*stock.Service)(nil)
 	_ AssigneeLister = (*stock.Service)(nil)
 	_ PhotoViewer    = (*stock.Service)(nil)
 )

@@ -333,6 +333,7 @@ func (a *app) jobRunner(cfg config) *jobs.Runner {
 	docs := jobs.Options{Lease: lease, BaseDelay: stock.DocumentRetry, MaxDelay: 10 * time.Minute}
 	r.Handle(stock.JobsFiling, docs, a.svc.RunDocumentJob)
 	r.Handle(stock.JobsRefile, docs, a.svc.RunRefileJob)
+	r.Handle(stock.JobsKeepReport, jobs.Options{Lease: lease}, a.svc.RunKeepReportJob)
 	if a.ocr != nil {
 		docs.Workers = cfg.OCRWorkers
 		r.Handle(stock.JobsDocuments, docs, a.svc.RunDocumentJob)

@@ -328,6 +328,9 @@ func (s *Service) Approve(ctx context.Context, actor Actor, id string, in Approv
 		if err := tx.UpdateCount(c); err != nil {
 			return err
 		}
+		if err := s.queueKeepReport(tx, actor, c); err != nil {
+			return err
+		}
 		res = summarizePosting(c, plan.lines)
 		held := make([]string, 0, len(p.Held))
 		for _, hl := range p.Held {

@@ -348,6 +348,10 @@ func (s *Service) CloseCount(ctx context.Context, actor Actor, id string) (v Cou
 			if err := tx.FoldLines(c.ID); err != nil {
 				return err
 			}
+			// Its report is fixed from now on: keep it for its pages.
+			if err := s.queueKeepReport(tx, actor, c); err != nil {
+				return err
+			}
 			if err := s.audit(tx, actor, "count.close", "count:"+c.ID, map[string]any{"round": c.Round}); err != nil {
 				return err
 			}

@@ -122,8 +122,14 @@ func init() {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
-	dir := t.TempDir()
-	store, err := sqlstore.Open(ctx, filepath.Join(dir, "pandian.db"))
+	return newWorldAt(t, filepath.Join(t.TempDir(), "pandian.db"))
+}
+
+// newWorldAt is newWorld on the database at dbURL (a SQLite file or a
+// PostgreSQL URL, see storage/pgtest).
+func newWorldAt(t *testing.T, dbURL string) *world {
+	t.Helper()
+	store, err := sqlstore.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -143,6 +143,8 @@ func (s *Service) JobHandler(kind string) jobs.Handler {
 		return s.RunDocumentJob
 	case kind == JobsRefile:
 		return s.RunRefileJob
+	case kind == JobsKeepReport:
+		return s.RunKeepReportJob
 	case kind == JobsSKUFolders:
 		return s.RunSKUFolderJob(30 * time.Second)
 	case strings.HasPrefix(kind, JobsImports) && slices.Contains(ImportJobKinds(), kind):

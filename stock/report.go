@@ -379,24 +379,26 @@ func records(l ReportLine, groupBy, store string, tolerance int64) []record {
 	return []record{rec}
 }
 
+// add counts a record in a summary.
+func (g *GroupSummary) add(r record) {
+	g.Lines++
+	g.AbsVarianceQty += abs(r.errQty)
+	g.AbsVarianceValue += r.errValue.Abs()
+	g.NetVarianceValue += r.errValue
+	if r.within {
+		g.WithinTolerance++
+	}
+	if r.superseded {
+		g.Recounted++
+	}
+}
+
 // summarize groups records into summaries sorted by absolute variance value,
 // largest first, and a total.
 func summarize(recs []record) ([]GroupSummary, GroupSummary) {
 	groups := map[string]*GroupSummary{}
 	var total GroupSummary
 	total.Key = "total"
-	add := func(g *GroupSummary, r record) {
-		g.Lines++
-		g.AbsVarianceQty += abs(r.errQty)
-		g.AbsVarianceValue += r.errValue.Abs()
-		g.NetVarianceValue += r.errValue
-		if r.within {
-			g.WithinTolerance++
-		}
-		if r.superseded {
-			g.Recounted++
-		}
-	}
 	for _, r := range recs {
 		for _, k := range r.keys {
 			g := groups[k]
@@ -404,9 +406,9 @@ func summarize(recs []record) ([]GroupSummary, GroupSummary) {
 				g = &GroupSummary{Key: k}
 				groups[k] = g
 			}
-			add(g, r)
+			g.add(r)
 		}
-		add(&total, r)
+		total.add(r)
 	}
 	out := make([]GroupSummary, 0, len(groups))
 	for _, g := range groups {

@@ -26,6 +26,10 @@ type Config struct {
 	// ClockSkew is how far a device's clock may be off before its scan
 	// times are not trusted (see Scan.ClockSuspect).
 	ClockSkew time.Duration
+	// KeepReportInline is the size of a held count's report (lines in its
+	// snapshot and lines counted) up to which ReportPage keeps it inline
+	// when it finds it not kept; a larger one is kept by a job (0: 5000).
+	KeepReportInline int64
 }
 
 // DefaultConfig returns the production defaults.
@@ -41,6 +45,7 @@ func DefaultConfig() Config {
 		MaxMovementsPerBatch: 5000,
 		PINCost:              10,
 		ClockSkew:            5 * time.Minute,
+		KeepReportInline:     5000,
 	}
 }
 

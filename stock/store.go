@@ -38,6 +38,29 @@ type Tx interface {
 	AuditStore
 	DocumentStore
 	JobStore
+	KeptReportStore
+}
+
+// KeptReportStore keeps held counts' reports for their pages (ReportPage).
+type KeptReportStore interface {
+	// CatalogClock is the number of the catalog's last change.
+	CatalogClock() (int64, error)
+	// KeptSKUsChanged reports whether a SKU of a count's kept report
+	// changed in the catalog after change number since.
+	KeptSKUsChanged(countID string, since int64) (bool, error)
+	// SnapshotLines is how many lines a count's snapshot has.
+	SnapshotLines(countID string) (int64, error)
+	// KeepReport replaces the kept report of a count with kr and lines.
+	KeepReport(countID string, kr KeptReport, lines []ReportLine) error
+	// KeptReport returns the kept report of a count, without its lines;
+	// found is false when there is none.
+	KeptReport(countID string) (kr KeptReport, found bool, err error)
+	// KeptAggregate sums the kept lines that q matches (its filters; not
+	// its slice).
+	KeptAggregate(countID string, q KeptLineQuery) (KeptAggregate, error)
+	// KeptLines returns q's slice of the kept lines it lists (its filters,
+	// the unscanned folded unless asked), in its order.
+	KeptLines(countID string, q KeptLineQuery) ([]ReportLine, error)
 }
 
 // LocationStore keeps the location tree (a location's Path is its place in

@@ -20,6 +20,8 @@ var sqliteDialect = dialect{
 		"{{C}}":      "",
 		"{{SERIAL}}": "INTEGER PRIMARY KEY AUTOINCREMENT",
 		"{{BLOB}}":   "BLOB",
+		// A table stored in its primary key's order (no rowid).
+		"{{CLUSTERED}}": "WITHOUT ROWID",
 	},
 }
 
@@ -28,9 +30,10 @@ var postgresDialect = dialect{
 	forUpdate: " FOR UPDATE",
 	skipLock:  " FOR UPDATE SKIP LOCKED",
 	tokens: map[string]string{
-		"{{C}}":      `COLLATE "C"`,
-		"{{SERIAL}}": "BIGSERIAL PRIMARY KEY",
-		"{{BLOB}}":   "BYTEA",
+		"{{C}}":         `COLLATE "C"`,
+		"{{SERIAL}}":    "BIGSERIAL PRIMARY KEY",
+		"{{BLOB}}":      "BYTEA",
+		"{{CLUSTERED}}": "",
 	},
 }
 
