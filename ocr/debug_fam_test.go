@@ -57,6 +57,11 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 				conf[w.Text] = append(conf[w.Text], w.Conf)
 			}
 			fmt.Printf("== %s (%d truth)\n", id, len(r.Truth.Items))
+			if os.Getenv("OCR_FAMILIES_ROWS") != "" {
+				for _, t := range ocr.PageRows(&p) {
+					fmt.Printf("  row: %s\n", t)
+				}
+			}
 			truth += len(r.Truth.Items)
 			used := make([]bool, len(r.Truth.Items))
 			for _, l := range doc.Lines {

@@ -6,3 +6,12 @@ func DescStats(desc string, pages []*Page) (meanConf float64, letters, allLetter
 	st := describe(desc, pageWordConfs(pages))
 	return st.meanConf, st.letters, st.allLet, st.junk
 }
+
+// PageRows returns a page's rows as Extract groups them, as text.
+func PageRows(p *Page) []string {
+	var out []string
+	for _, r := range groupRows(p.Words) {
+		out = append(out, r.text())
+	}
+	return out
+}
