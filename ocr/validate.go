@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -36,7 +37,59 @@ func solve(qs, ps, as string) (solution, bool) {
 			}
 		}
 	}
+	if !found {
+		return solveLostQtyDigit(qs, ps, as)
+	}
 	return best, found
+}
+
+// solveLostQtyDigit reads a quantity that lost or misread one digit ("7"
+// for 72 beside 17.90 and 1,288.80): when the unit price divides the
+// amount as read, the quotient is the quantity if the quantity read is it
+// with one digit dropped or changed. The arithmetic confirms the price and
+// the amount; the repair costs two.
+func solveLostQtyDigit(qs, ps, as string) (solution, bool) {
+	q := strings.TrimSpace(qs)
+	if !allDigits(q) || len(q) > 4 {
+		return solution{}, false
+	}
+	for _, p := range moneyCandidates(ps) {
+		for _, a := range moneyCandidates(as) {
+			if p.cost+a.cost > 0 || p.v <= 0 || a.v%p.v != 0 {
+				continue
+			}
+			want := strconv.FormatInt(a.v/p.v, 10)
+			if a.v/p.v > 1 && oneDigitOff(q, want) {
+				return solution{a.v / p.v, p.v, a.v, 2}, true
+			}
+		}
+	}
+	return solution{}, false
+}
+
+// oneDigitOff reports whether read is want with one digit dropped or,
+// in a number of two digits or more, changed.
+func oneDigitOff(read, want string) bool {
+	switch len(want) - len(read) {
+	case 1:
+		for i := range want {
+			if want[:i]+want[i+1:] == read {
+				return true
+			}
+		}
+	case 0:
+		if len(want) < 2 {
+			return false // any one digit is one digit off another
+		}
+		diff := 0
+		for i := range want {
+			if want[i] != read[i] {
+				diff++
+			}
+		}
+		return diff == 1
+	}
+	return false
 }
 
 // solveDiscount is solve for tables with a discount column: amount =

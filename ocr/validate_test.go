@@ -86,3 +86,36 @@ func TestCheckDescriptionsFlagsWithoutDropping(t *testing.T) {
 		t.Errorf("uncoded receipt lines flagged: %v", doc.Lines[0].Problems)
 	}
 }
+
+func TestSolveLostQtyDigit(t *testing.T) {
+	// 72 read "7": 17.90 × 72 = 1,288.80 as read confirms it.
+	if s, ok := solve("7", "17.90", "1,288.80"); !ok || s.qty != 72 || s.cost == 0 {
+		t.Errorf("solve lost digit = %+v %v, want qty 72 repaired", s, ok)
+	}
+	// 36 read "38".
+	if s, ok := solve("38", "10.40", "374.40"); !ok || s.qty != 36 {
+		t.Errorf("solve changed digit = %+v %v, want qty 36", s, ok)
+	}
+	for _, c := range [][3]string{
+		{"3", "2.00", "10.00"},     // any one digit is one digit off another
+		{"7", "17.90", "1,300.00"}, // the price does not divide the amount
+		{"12", "1.00", "150.00"},   // 150 is not 12 with one digit off
+	} {
+		if s, ok := solve(c[0], c[1], c[2]); ok {
+			t.Errorf("solve%v = %+v, want no reading", c, s)
+		}
+	}
+}
+
+func TestParseRowCodeAfterLineNumber(t *testing.T) {
+	rs := groupRows(line(100, "Br", "ae", "16", "SKU-000597", "Toilet", "Cleaner", "60", "20.20", "1,212.00"))
+	it, ok := parseItemRow(rs[0], 3)
+	if !ok || it.id.text != "SKU-000597" || len(it.nums) != 3 {
+		t.Fatalf("parseItemRow = %+v %v, want the code after the line number", it, ok)
+	}
+	// A word of a description before it is not a speck: no code so far in.
+	rs = groupRows(line(100, "Toilet", "Cleaner", "16", "SKU-000597", "60", "20.20", "1,212.00"))
+	if it, ok := parseItemRow(rs[0], 3); ok {
+		t.Errorf("parseItemRow took a code after a description: %+v", it)
+	}
+}
