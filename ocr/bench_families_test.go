@@ -130,31 +130,36 @@ type famLine struct {
 // code. The generator's truth names a catalog SKU even when no code is
 // printed; that code is then never required.
 func scoreFamilyLines(doc *families.Document, lines []famLine) realtruth.Score {
-	codePrinted := slices.Contains(doc.Render.Columns, "code")
 	s := realtruth.Score{Truth: len(doc.Items), Got: len(lines)}
 	used := make([]bool, len(doc.Items))
 	for _, l := range lines {
-		right := false
-		for i, it := range doc.Items {
-			if used[i] {
-				continue
-			}
-			ti := realtruth.Item{Desc: it.Description, Qty: int64(it.Qty), UnitPrice: centsStr(int64(it.UnitPrice)), Amount: centsStr(int64(it.Amount))}
-			money := l.Amount == ti.Amount || l.UnitPrice == ti.UnitPrice && l.Qty == ti.Qty
-			named := realtruth.Overlaps(ti.Desc, l.Desc) || codePrinted && l.Code != "" && l.Code == it.SKU
-			if money && named {
-				used[i], right = true, true
-				break
-			}
-		}
 		switch {
-		case right:
+		case matchFamilyLine(doc, l, used):
 			s.Right++
 		case !l.NeedsReview:
 			s.WrongUnflagged++
 		}
 	}
 	return s
+}
+
+// matchFamilyLine reports whether l is one of the truth items not yet
+// used (scoreFamilyLines' rule), marking it used.
+func matchFamilyLine(doc *families.Document, l famLine, used []bool) bool {
+	codePrinted := slices.Contains(doc.Render.Columns, "code")
+	for i, it := range doc.Items {
+		if used[i] {
+			continue
+		}
+		ti := realtruth.Item{Desc: it.Description, Qty: int64(it.Qty), UnitPrice: centsStr(int64(it.UnitPrice)), Amount: centsStr(int64(it.Amount))}
+		money := l.Amount == ti.Amount || l.UnitPrice == ti.UnitPrice && l.Qty == ti.Qty
+		named := realtruth.Overlaps(ti.Desc, l.Desc) || codePrinted && l.Code != "" && l.Code == it.SKU
+		if money && named {
+			used[i] = true
+			return true
+		}
+	}
+	return false
 }
 
 // famTally is one side of the split for the engine and the baseline.

@@ -43,8 +43,13 @@ func isDiscountRow(s string) bool {
 // the rows above the item table, line items from the rows between the
 // column titles (when present) and the totals, then the cross-checks.
 // The table read by its column titles in any order (table.go) replaces
-// that reading when it confirms more lines.
-func Extract(pages []*Page) *Document { return preferTable(extractRows(pages), pages) }
+// that reading when it confirms more lines. Last, each line's description
+// is checked (checkDescriptions): a poorly read one flags its line.
+func Extract(pages []*Page) *Document {
+	doc := preferTable(extractRows(pages), pages)
+	checkDescriptions(doc, pages)
+	return doc
+}
 
 // extractRows is Extract without the titled-table reading.
 func extractRows(pages []*Page) *Document {

@@ -163,7 +163,12 @@ func parseRow(r *row, maxNums int, codeless bool) (*rawItem, bool) {
 	}
 	it := &rawItem{r: r}
 	idIdx := -1
-	for i := 0; i < len(toks) && i < 3; i++ {
+	for i := 0; i < len(toks) && i < 4; i++ {
+		if i == 3 && (len([]rune(toks[0].s)) > 2 || len([]rune(toks[1].s)) > 2 || !allDigits(toks[2].s)) {
+			// Fourth only after margin specks and a line number
+			// ("Br ae 16 SKU-000597 …").
+			break
+		}
 		if id, ok := readIDToken(toks[i].s); ok {
 			it.id, it.idConf, it.idAlt, idIdx = id, toks[i].w.Conf/100, toks[i].w.Alt, i
 			break

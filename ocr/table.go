@@ -191,9 +191,15 @@ func usableHeader(cols []tableCol) bool {
 // (with the title row just below it, for titles printed in two
 // languages on two lines); ok is false when no row names a table.
 func findTableHeader(rows []*row) (start int, cols []tableCol, ok bool) {
+	width := 0
+	for _, r := range rows {
+		width = max(width, r.rite)
+	}
 	for i, r := range rows {
 		cs := headerColumns([]*row{r})
-		if !usableHeader(cs) {
+		// An unread amount title counts as the column right of the last
+		// title (withAmountColumn) when the price's title was read.
+		if !usableHeader(cs) && !(hasKind(cs, colPrice) && usableHeader(withAmountColumn(cs, width))) {
 			continue
 		}
 		end := i + 1
@@ -209,6 +215,15 @@ func findTableHeader(rows []*row) (start int, cols []tableCol, ok bool) {
 		return end, cs, true
 	}
 	return 0, nil, false
+}
+
+func hasKind(cols []tableCol, k colKind) bool {
+	for _, c := range cols {
+		if c.kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 func rowHasAmount(r *row) bool {
@@ -275,6 +290,9 @@ func splitRow(r *row, cols []tableCol) tableRow {
 	for _, c := range cols {
 		lo, hi = min(lo, c.left), max(hi, c.right)
 	}
+	if !hasKind(cols, colDesc) {
+		lo = 0 // the description's title unread: it is what lies left
+	}
 	for i, w := range words {
 		s := strings.TrimRight(cleanWord(w.Text), "°º")
 		texts[i] = s
@@ -283,6 +301,13 @@ func splitRow(r *row, cols []tableCol) tableRow {
 		}
 		if h := 2 * w.Box.Dy(); w.Box.Max.X < lo-h || w.Box.Min.X > hi+h {
 			texts[i] = ""
+			continue
+		}
+		if id, ok := readIDToken(s); ok && id.ean && id.eanValid && !id.repaired && tr.code == "" {
+			// A barcode (its check digit holds) is no amount, whichever
+			// column it lies under (a code column printed last, untitled).
+			tr.code, tr.codeW = s, w
+			kindOf[i] = colCode
 			continue
 		}
 		// The column whose title lies nearest, of any kind.
@@ -401,7 +426,11 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 		// or a unit price.
 		_, hasQ := tr.nums[colQty]
 		_, hasP := tr.nums[colPrice]
-		if (isSummaryRow(r) || isTotalRow(compactUpper(r)) || isSubtotalRow(compactUpper(r))) && !hasQ && !hasP {
+		cu := compactUpper(r)
+		labelled := isTotalRow(cu) || isSubtotalRow(cu)
+		if (isSummaryRow(r) || labelled) && (!hasQ && !hasP || labelled && len(tr.nums) <= 1) {
+			// A labelled total with one number ends it too, wherever
+			// that number lies (a sheared page).
 			break
 		}
 		if _, ok := tr.nums[colAmount]; !ok {

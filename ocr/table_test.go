@@ -261,3 +261,32 @@ func TestLevelWordsBentSheet(t *testing.T) {
 		}
 	}
 }
+
+// A header whose only read title is the unit price (quantity and amount
+// titles misread), the barcode column printed last and untitled, and a
+// subtotal whose number lies under the price: the amounts are right of
+// the price, the description left of it, the barcode no amount, and the
+// subtotal ends the table.
+func TestTableOnlyPriceTitleRead(t *testing.T) {
+	p := tpage(
+		tline(100, "oY@700", "Unit@850", "Price@910", "Aewest@1100"),
+		tline(150, "Hazelnut@100", "Coffee@220", "48@700", "35.60@850", "1,708.80@1100", "9557698037838@1250"),
+		tline(190, "Black@100", "Coffee@180", "144@700", "4.50@860", "648.00@1100", "4898431026500@1250"),
+		tline(240, "Subtotal@600", "2,356.80@900"),
+		tline(280, "Goods@100", "sold@170", "are@230", "not@280", "returnable@330"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	a, b := doc.Lines[0], doc.Lines[1]
+	if !strings.HasPrefix(a.Description, "Hazelnut Coffee") || a.Qty != 48 || a.UnitPrice != "35.60" || a.Amount != "1708.80" || a.Barcode != "9557698037838" {
+		t.Errorf("line 1: %+v", a)
+	}
+	if !strings.HasPrefix(b.Description, "Black Coffee") || b.Qty != 144 || b.Amount != "648.00" || b.Barcode != "4898431026500" || strings.Contains(b.Description, "Goods") {
+		t.Errorf("line 2: %+v", b)
+	}
+	if doc.Header.Subtotal != "2356.80" {
+		t.Errorf("subtotal %q", doc.Header.Subtotal)
+	}
+}

@@ -3,7 +3,10 @@ package ocr
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // solution is a reading of qty, unit price and amount (cents).
@@ -34,7 +37,59 @@ func solve(qs, ps, as string) (solution, bool) {
 			}
 		}
 	}
+	if !found {
+		return solveLostQtyDigit(qs, ps, as)
+	}
 	return best, found
+}
+
+// solveLostQtyDigit reads a quantity that lost or misread one digit ("7"
+// for 72 beside 17.90 and 1,288.80): when the unit price divides the
+// amount as read, the quotient is the quantity if the quantity read is it
+// with one digit dropped or changed. The arithmetic confirms the price and
+// the amount; the repair costs two.
+func solveLostQtyDigit(qs, ps, as string) (solution, bool) {
+	q := strings.TrimSpace(qs)
+	if !allDigits(q) || len(q) > 4 {
+		return solution{}, false
+	}
+	for _, p := range moneyCandidates(ps) {
+		for _, a := range moneyCandidates(as) {
+			if p.cost+a.cost > 0 || p.v <= 0 || a.v%p.v != 0 {
+				continue
+			}
+			want := strconv.FormatInt(a.v/p.v, 10)
+			if a.v/p.v > 1 && oneDigitOff(q, want) {
+				return solution{a.v / p.v, p.v, a.v, 2}, true
+			}
+		}
+	}
+	return solution{}, false
+}
+
+// oneDigitOff reports whether read is want with one digit dropped or,
+// in a number of two digits or more, changed.
+func oneDigitOff(read, want string) bool {
+	switch len(want) - len(read) {
+	case 1:
+		for i := range want {
+			if want[:i]+want[i+1:] == read {
+				return true
+			}
+		}
+	case 0:
+		if len(want) < 2 {
+			return false // any one digit is one digit off another
+		}
+		diff := 0
+		for i := range want {
+			if want[i] != read[i] {
+				diff++
+			}
+		}
+		return diff == 1
+	}
+	return false
 }
 
 // solveDiscount is solve for tables with a discount column: amount =
@@ -298,4 +353,167 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// wordConfs holds the Tesseract confidences (0–100) of a page's words by
+// their cleaned text, for judging descriptions after the lines are built
+// (every reading builds descriptions from cleaned words).
+type wordConfs map[string][]float64
+
+func pageWordConfs(pages []*Page) wordConfs {
+	m := wordConfs{}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		for _, w := range p.Words {
+			if s := cleanWord(w.Text); s != "" {
+				m[s] = append(m[s], w.Conf)
+			}
+		}
+	}
+	return m
+}
+
+// conf is the median confidence of a word read with this text.
+func (m wordConfs) conf(s string) (float64, bool) {
+	v := m[s]
+	if len(v) == 0 {
+		return 0, false
+	}
+	c := append([]float64(nil), v...)
+	sort.Float64s(c)
+	return c[len(c)/2], true
+}
+
+// descStats measures a description: the mean confidence of its words
+// (weighted by their letters; CJK runs Tesseract read as several words are
+// matched piecewise), the letters whose words were found, and the share of
+// characters that are neither letters, digits, spaces nor the punctuation
+// of product names.
+type descStats struct {
+	meanConf float64
+	letters  int // letters in words with a known confidence
+	allLet   int
+	junk     float64
+}
+
+func describe(desc string, m wordConfs) descStats {
+	var st descStats
+	var sum float64
+	runes, junk := 0, 0
+	for _, r := range desc {
+		if r == ' ' {
+			continue
+		}
+		runes++
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".,-/&()%'+×x", r)) {
+			junk++
+		}
+	}
+	if runes > 0 {
+		st.junk = float64(junk) / float64(runes)
+	}
+	for _, t := range strings.Fields(desc) {
+		n := letterCount(t)
+		st.allLet += n
+		if n == 0 {
+			continue
+		}
+		if c, ok := m.conf(t); ok {
+			sum += c * float64(n)
+			st.letters += n
+			continue
+		}
+		// A CJK run joined from several words: the longest word that
+		// starts each piece.
+		rs := []rune(t)
+		for i := 0; i < len(rs); {
+			k := 0
+			var kc float64
+			for j := len(rs); j > i; j-- {
+				if c, ok := m.conf(string(rs[i:j])); ok {
+					k, kc = j-i, c
+					break
+				}
+			}
+			if k == 0 {
+				i++
+				continue
+			}
+			if l := letterCount(string(rs[i : i+k])); l > 0 {
+				sum += kc * float64(l)
+				st.letters += l
+			}
+			i += k
+		}
+	}
+	if st.letters > 0 {
+		st.meanConf = sum / float64(st.letters)
+	}
+	return st
+}
+
+// Thresholds of the description check (checkDescriptions), set on the
+// tuning renders of the generated families: a description whose words
+// Tesseract read with a mean confidence under descLowConf, or with more
+// than descJunkShare of stray marks, is not trusted.
+const (
+	descLowConf   = 40
+	descJunkShare = 0.15
+)
+
+// descriptionProblem says why a description is not to be trusted, or ""
+// when it is: no words at all, words read with a low confidence (the
+// blurred or stamped cells Tesseract turns into plausible letters), or
+// stray marks (rules, specks and a neighbouring column's edge read as
+// characters).
+func descriptionProblem(desc string, m wordConfs) string {
+	st := describe(desc, m)
+	switch {
+	case st.allLet < 2:
+		return "no description read"
+	case st.junk > descJunkShare:
+		return "description holds stray marks"
+	case 2*st.letters >= st.allLet && st.meanConf < descLowConf:
+		return fmt.Sprintf("description read with low confidence (%.0f%%)", st.meanConf)
+	}
+	return ""
+}
+
+// checkDescriptions flags, never drops, the lines whose description is not
+// to be trusted (descriptionProblem) when no confirmed item code names the
+// item, and the lines without a code in a document whose other lines have
+// one (the code's cell was there and went unread). A wrong line whose
+// numbers happen to satisfy qty × price = amount is then returned for
+// review instead of passing as clean; the document needs review with it.
+func checkDescriptions(doc *Document, pages []*Page) {
+	m := pageWordConfs(pages)
+	coded := 0
+	for _, l := range doc.Lines {
+		if l.SKU != "" || l.Barcode != "" {
+			coded++
+		}
+	}
+	codesExpected := coded >= 3 && 4*coded >= 3*len(doc.Lines)
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		hasCode := l.SKU != "" || l.Barcode != ""
+		var why string
+		switch {
+		case !hasCode && codesExpected:
+			why = "item code not read (the other lines have one)"
+		case hasCode && l.Fields.Code >= 0.8:
+			continue // the code names the item (a check digit or a second reading vouches)
+		default:
+			why = descriptionProblem(l.Description, m)
+		}
+		if why == "" {
+			continue
+		}
+		l.Problems = append(l.Problems, why)
+		l.NeedsReview = true
+		l.Confidence = min(l.Confidence, 0.5)
+		doc.NeedsReview = true
+	}
 }

@@ -1,0 +1,105 @@
+package ocr_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"pandian/fixtures/documents/families"
+	"pandian/ocr"
+	"pandian/ocr/realtruth"
+)
+
+// BenchmarkDebugFamilyLines prints every line the engine extracts from the
+// TUNING renders cached by BenchmarkFamilies (OCR_FAMILIES_CACHE, the
+// sample of OCR_FAMILIES_PER), marked right or wrong as the benchmark
+// scores them, with its review flag, problems and the Tesseract confidence
+// of its description's words, and the missed truth lines. Held-out renders
+// are never shown (tune on the tuning half only). A development aid:
+//
+//	OCR_FAMILIES_CACHE=/tmp/fam OCR_FAMILIES_PER=4 go test -run '^$' -bench DebugFamilyLines -benchtime 1x ./ocr/
+func BenchmarkDebugFamilyLines(b *testing.B) {
+	cache := os.Getenv("OCR_FAMILIES_CACHE")
+	if cache == "" {
+		b.Skip("OCR_FAMILIES_CACHE not set")
+	}
+	per := 4
+	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
+	only := os.Getenv("OCR_FAMILIES_ONLY")
+	for b.Loop() {
+		var rightFlagged, wrongFlagged, wrongClean, right, truth int
+		for _, c := range familySample(per) {
+			if c.HeldOut {
+				continue
+			}
+			id := families.ID(c.Family, c.Font, c.Seed)
+			if only != "" && !strings.Contains(id, only) {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
+			if err != nil {
+				continue
+			}
+			var p ocr.Page
+			if err := json.Unmarshal(data, &p); err != nil {
+				b.Fatal(err)
+			}
+			r, err := families.Render(c.Family, c.Font, c.Seed)
+			if err != nil {
+				b.Fatal(err)
+			}
+			doc := ocr.Extract([]*ocr.Page{&p})
+			conf := map[string][]float64{}
+			for _, w := range p.Words {
+				conf[w.Text] = append(conf[w.Text], w.Conf)
+			}
+			fmt.Printf("== %s (%d truth)\n", id, len(r.Truth.Items))
+			if os.Getenv("OCR_FAMILIES_ROWS") != "" {
+				for _, t := range ocr.PageRows(&p) {
+					fmt.Printf("  row: %s\n", t)
+				}
+			}
+			truth += len(r.Truth.Items)
+			used := make([]bool, len(r.Truth.Items))
+			for _, l := range doc.Lines {
+				code := l.SKU
+				if code == "" {
+					code = l.Barcode
+				}
+				ok := matchFamilyLine(r.Truth, famLine{Line: realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount}, Code: code}, used)
+				var cs []string
+				for _, t := range strings.Fields(l.Description) {
+					var v []string
+					for _, x := range conf[t] {
+						v = append(v, fmt.Sprintf("%.0f", x))
+					}
+					cs = append(cs, t+"("+strings.Join(v, ",")+")")
+				}
+				mark := "RIGHT"
+				switch {
+				case ok && l.NeedsReview:
+					rightFlagged++
+					right++
+				case ok:
+					right++
+				case l.NeedsReview:
+					mark, wrongFlagged = "wrong", wrongFlagged+1
+				default:
+					mark, wrongClean = "WRONG-CLEAN", wrongClean+1
+				}
+				mc, let, all, junk := ocr.DescStats(l.Description, []*ocr.Page{&p})
+				fmt.Printf("  %-11s review=%-5v %4d %9s %9s %q %v conf %s\n", mark, l.NeedsReview, l.Qty, l.UnitPrice, l.Amount, l.Description, l.Problems, strings.Join(cs, " "))
+				fmt.Printf("  STAT %s mean %.0f letters %d/%d junk %.2f code %q codeconf %.2f\n", mark, mc, let, all, junk, code, l.Fields.Code)
+			}
+			for i, it := range r.Truth.Items {
+				if !used[i] {
+					fmt.Printf("  missed      %4d %9s %9s %q %s\n", it.Qty, centsStr(int64(it.UnitPrice)), centsStr(int64(it.Amount)), it.Description, it.SKU)
+				}
+			}
+		}
+		fmt.Printf("tuning: %d/%d right (%d of them flagged), wrong: %d flagged, %d not flagged\n", right, truth, rightFlagged, wrongFlagged, wrongClean)
+	}
+}
