@@ -82,6 +82,7 @@ var docMessages = map[string][2]string{
 	"doc.supplier":                        {"Supplier", "供應商"},
 	"doc.number":                          {"Document no.", "單號"},
 	"doc.date":                            {"Date", "日期"},
+	"doc.date.ambiguous":                  {"printed %s: day and month could be either way round, check it", "印為 %s：日、月次序可互換，請核對"},
 	"doc.total":                           {"Total (as read)", "總額（讀取所得）"},
 	"doc.linesum":                         {"Sum of the lines", "各項合計"},
 	"doc.store":                           {"Store", "分店"},

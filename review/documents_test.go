@@ -278,3 +278,24 @@ func TestDocumentPagesScope(t *testing.T) {
 		t.Fatalf("refused requests changed the document: receipt %v, line 2 %+v", got.Receipt, got.Lines[1])
 	}
 }
+
+// TestDocumentDateAmbiguous: a printed date that reads either way round
+// is shown with its printed form and a warning, in both languages; a
+// date that reads one way only is shown plain.
+func TestDocumentDateAmbiguous(t *testing.T) {
+	w := newWorld(t, review.Options{})
+	desk := w.withDocuments(t)
+	photo, ex := po01(t)
+	plain := desk.upload(t, "E007", stock.DocPurchaseOrder, photo, ex, 0)
+	ex.Header.Date, ex.Header.DatePrinted, ex.Header.DateAmbiguous = "2024-03-05", "05/03/2024", true
+	amb := desk.upload(t, "E007", stock.DocPurchaseOrder, photo, ex, 1)
+	if amb.Header == nil || !amb.Header.DateAmbiguous || amb.Header.DatePrinted != "05/03/2024" {
+		t.Fatalf("stored header %+v: the ambiguity was lost", amb.Header)
+	}
+	c := w.client()
+	c.mustSignIn("E007", w.pins["E007"])
+	r := c.get("/review/documents/" + amb.ID + "?lang=en")
+	contains(t, r.body, `id="doc-date-ambiguous"`, "2024-03-05", "printed 05/03/2024: day and month could be either way round")
+	contains(t, c.get("/review/documents/"+amb.ID+"?lang=zh-Hant").body, "印為 05/03/2024：日、月次序可互換")
+	lacks(t, c.get("/review/documents/"+plain.ID+"?lang=en").body, `id="doc-date-ambiguous"`)
+}

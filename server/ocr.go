@@ -116,7 +116,7 @@ func extraction(doc *ocr.Document) stock.Extraction {
 	h := doc.Header
 	ex := stock.Extraction{Pages: doc.Pages, NeedsReview: doc.NeedsReview, Warnings: doc.Warnings,
 		Header: stock.DocHeader{Supplier: h.SupplierName(), PONumber: h.DocNumber,
-			Date: h.Date, Total: h.Total, Currency: h.Currency, Confidence: map[string]float64{}}}
+			Date: h.Date, DatePrinted: h.DatePrinted, DateAmbiguous: h.DateAmbiguous, Total: h.Total, Currency: h.Currency, Confidence: map[string]float64{}}}
 	// The engine names the document number doc_number; the API po_number.
 	for k, v := range h.Confidence {
 		if k == "doc_number" {

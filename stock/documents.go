@@ -133,8 +133,13 @@ type DocHeader struct {
 	Supplier string `json:"supplier"`
 	PONumber string `json:"po_number"`
 	Date     string `json:"date"`
-	Total    string `json:"total"`
-	Currency string `json:"currency,omitempty"`
+	// DatePrinted is the date as printed; DateAmbiguous is set when it is
+	// numeric and valid with day and month either way round (Date then
+	// follows the location's default: day first in Hong Kong and Macau).
+	DatePrinted   string `json:"date_printed,omitempty"`
+	DateAmbiguous bool   `json:"date_ambiguous,omitempty"`
+	Total         string `json:"total"`
+	Currency      string `json:"currency,omitempty"`
 	// Confidence per field ("supplier", "po_number", "date", "total"), 0–1.
 	Confidence map[string]float64 `json:"confidence,omitempty"`
 }
