@@ -314,9 +314,11 @@ func keepJob(id string, actor Actor, countID string, now time.Time) Job {
 }
 
 // queueKeepOnce queues the keeping of a count's report for the inputs of
-// stamp, unless a page queued it already (the job's id says which).
-func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string) error {
-	id := "job_report_" + countID + "_" + stamp[:12]
+// stamp and the catalog at change number seq, unless a page queued it
+// already (the job's id says which: the stamp alone does not move with
+// the catalog, so a second change to a SKU of its lines needs another).
+func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string, seq int64) error {
+	id := fmt.Sprintf("job_report_%s_%s_%d", countID, stamp[:12], seq)
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if _, err := tx.Job(id); ErrorCode(err) != ENotFound {
 			return err
@@ -357,7 +359,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 	for attempt := 0; ; attempt++ {
 		fresh := false
 		var stamp string
-		var size int64
+		var size, seq int64
 		err = s.store.Read(ctx, func(tx Tx) error {
 			c, err := s.countInScope(tx, actor, id, false)
 			if err != nil {
@@ -381,6 +383,9 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			if fresh {
 				return s.keptPage(tx, actor, c, kr, q, &p)
 			}
+			if seq, err = tx.CatalogClock(); err != nil {
+				return err
+			}
 			n, err := tx.SnapshotLines(c.ID)
 			size = n + st.Lines
 			return err
@@ -394,7 +399,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			return p, false, nil
 		}
 		if size > cmp.Or(s.cfg.KeepReportInline, 5000) {
-			return p, false, s.queueKeepOnce(ctx, actor, id, stamp)
+			return p, false, s.queueKeepOnce(ctx, actor, id, stamp, seq)
 		}
 		if err := s.KeepReport(ctx, id); err != nil {
 			return p, false, err

@@ -1,0 +1,45 @@
+package stock_test
+
+import (
+	"testing"
+
+	"pandian/stock"
+)
+
+// TestReportPageLargeKeptAgainAfterEachCatalogChange: a large held
+// count's kept report made stale by a catalog change to one of its SKUs
+// is kept again by a job the page queues, each time the catalog changes
+// (not only the first: the stamp alone does not move with the catalog).
+func TestReportPageLargeKeptAgainAfterEachCatalogChange(t *testing.T) {
+	w := newWorld(t)
+	cfg := stock.DefaultConfig()
+	cfg.PINCost, cfg.KeepReportInline = 4, 2
+	w.svc = stock.NewService(w.store, codes{}, cfg)
+	w.svc.Now = w.clock
+	c := w.open(stock.CountInput{})
+	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
+	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
+		t.Fatalf("close job: ran %v, %v", ran, err)
+	}
+	admin := w.actor("A001")
+	for i, cost := range []string{"2.20", "2.40", "2.60"} {
+		w.advance(60e9)
+		csv := "sku,name,name_zh,category,unit_cost,barcode,pack_qty\nSKU-A,Lemon Tea,檸檬茶,beverage," + cost + ",4890000000011,1\n"
+		if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte(csv), nil); err != nil || res.ErrorCount != 0 {
+			t.Fatalf("import: %v %+v", err, res)
+		}
+		if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); ok || err != nil {
+			t.Fatalf("change %d: stale large report answered: ok %v, %v", i, ok, err)
+		}
+		if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
+			t.Fatalf("change %d: no job queued to keep the report again: ran %v, %v", i, ran, err)
+		}
+		p, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{Q: "SKU-A"})
+		if !ok || err != nil || len(p.Lines) != 1 || p.Lines[0].UnitCost.String() != cost {
+			t.Fatalf("change %d: after the job: ok %v, %v, %+v", i, ok, err, p.Lines)
+		}
+	}
+}
