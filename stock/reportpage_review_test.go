@@ -1,9 +1,12 @@
 package stock_test
 
 import (
+	"path/filepath"
+	"sync"
 	"testing"
 
 	"pandian/stock"
+	"pandian/storage/pgtest"
 )
 
 // TestReportPageLargeKeptAgainAfterEachCatalogChange: a large held
@@ -41,5 +44,55 @@ func TestReportPageLargeKeptAgainAfterEachCatalogChange(t *testing.T) {
 		if !ok || err != nil || len(p.Lines) != 1 || p.Lines[0].UnitCost.String() != cost {
 			t.Fatalf("change %d: after the job: ok %v, %v, %+v", i, ok, err, p.Lines)
 		}
+	}
+}
+
+// TestKeepReportConcurrent: replicas keeping the same count's report at
+// once (the job and pages) all succeed, on SQLite and PostgreSQL, and
+// the kept report is whole.
+func TestKeepReportConcurrent(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			u := filepath.Join(t.TempDir(), "pandian.db")
+			if db == "postgres" {
+				u = pgtest.Fresh(t)
+			}
+			w := newWorldAt(t, u)
+			var ids []string
+			for range 6 {
+				c := w.open(stock.CountInput{})
+				w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
+				if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+					t.Fatal(err)
+				}
+				// Posted, so that the next count can open at the store.
+				if _, err := w.svc.Approve(ctx, w.actor("R001"), c.ID, stock.ApproveInput{Uncounted: "zero"}); err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, c.ID)
+			}
+			for _, id := range ids {
+				var wg sync.WaitGroup
+				errs := make(chan error, 6)
+				start := make(chan struct{})
+				for range 6 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						<-start
+						errs <- w.svc.KeepReport(ctx, id)
+					}()
+				}
+				close(start)
+				wg.Wait()
+				close(errs)
+				for err := range errs {
+					if err != nil {
+						t.Fatalf("%s: concurrent keep: %v", id, err)
+					}
+				}
+				checkPages(t, w, "M001", id, stock.ReportPageQuery{Unscanned: "show"})
+			}
+		})
 	}
 }
