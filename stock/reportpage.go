@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"pandian/jobs"
 )
@@ -339,11 +340,13 @@ func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp
 // is what filtering and sorting the Report's lines would give. ok is
 // false when the page cannot be answered so (the count is open or
 // recounting, its movement policy is reject_changed, or the actor is a
-// counter, who reads their own lines only), or its report is not kept
-// yet (or was kept from other inputs) and is large: the caller reads the
-// Report, while a job keeps it (the job queued at close and at approval
-// usually did already; otherwise this queues one). A small report not
-// kept is computed and kept here first.
+// counter, who reads their own lines only), or a filter or the search
+// text is not text a database compares as Go does (invalid UTF-8, as a
+// search cut mid-character leaves, or a NUL, which PostgreSQL refuses),
+// or its report is not kept yet (or was kept from other inputs) and is
+// large: the caller reads the Report, while a job keeps it (the job
+// queued at close and at approval usually did already; otherwise this
+// queues one). A small report not kept is computed and kept here first.
 func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q ReportPageQuery) (p ReportPage, ok bool, err error) {
 	if err := actor.Require(PermReadReports); err != nil {
 		return p, false, err
@@ -356,6 +359,11 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 	}
 	q.Limit = max(1, min(q.Limit, 10000))
 	q.Page = max(1, q.Page)
+	for _, v := range []string{q.Zone, q.Category, q.Role, q.Employee, q.Q, q.QSKU} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return p, false, nil
+		}
+	}
 	for attempt := 0; ; attempt++ {
 		fresh := false
 		var stamp string

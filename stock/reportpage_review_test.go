@@ -2,6 +2,7 @@ package stock_test
 
 import (
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -92,6 +93,46 @@ func TestKeepReportConcurrent(t *testing.T) {
 					}
 				}
 				checkPages(t, w, "M001", id, stock.ReportPageQuery{Unscanned: "show"})
+			}
+		})
+	}
+}
+
+// keptTwoZones is a held count in two zones, counted by two counters
+// (SKU-A in both zones, by both), on db.
+func keptTwoZones(t *testing.T, db string) (*world, string) {
+	u := filepath.Join(t.TempDir(), "pandian.db")
+	if db == "postgres" {
+		u = pgtest.Fresh(t)
+	}
+	w := newWorldAt(t, u)
+	c := w.open(stock.CountInput{Scope: stock.CountScope{Zones: []string{"HK-TST-Z1", "HK-TST-Z2"}}})
+	s := func(code string, qty int64, bin string) stock.ScanInput {
+		in := w.scan(code, qty)
+		in.Bin = bin
+		return in
+	}
+	w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000011", 1, "HK-TST-Z2"), s("4890000000028", 15, "HK-TST-Z1"))
+	w.ingest("C002", c.ID, s("4890000000011", 2, "HK-TST-Z1"))
+	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	return w, c.ID
+}
+
+// TestReportPageOddText: search or filter text PostgreSQL cannot take as
+// is (a NUL, invalid UTF-8 as a search cut mid-character at 100 bytes
+// leaves) is no error on either database: ReportPage answers not ok and
+// the caller filters the Report in Go.
+func TestReportPageOddText(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			w, id := keptTwoZones(t, db)
+			cut := strings.Repeat("檸", 34)[:100]
+			for _, q := range []stock.ReportPageQuery{{Q: "tea\x00"}, {Q: cut}, {Q: "\xff"}, {Category: "snack\x00"}, {Zone: "\xe6"}} {
+				if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), id, q); ok || err != nil {
+					t.Errorf("%+q: ok %v, %v; want the caller to read the Report", q.Q+q.Category+q.Zone, ok, err)
+				}
 			}
 		})
 	}
