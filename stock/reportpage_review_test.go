@@ -1,6 +1,7 @@
 package stock_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -133,6 +134,22 @@ func TestReportPageOddText(t *testing.T) {
 				if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), id, q); ok || err != nil {
 					t.Errorf("%+q: ok %v, %v; want the caller to read the Report", q.Q+q.Category+q.Zone, ok, err)
 				}
+			}
+		})
+	}
+}
+
+// TestReportPageDelimiterFilters: a zone, role or employee filter holding
+// the kept columns' delimiter '|' (no code holds one) matches what it
+// matches in the Report's lines (nothing), not the lines of two codes.
+func TestReportPageDelimiterFilters(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			w, id := keptTwoZones(t, db)
+			for _, q := range []stock.ReportPageQuery{
+				{Zone: "HK-TST-Z1|HK-TST-Z2"}, {Zone: "HK-TST-Z1|"}, {Employee: "C001|C002"}, {Role: "counter|"}, {Zone: "|"},
+			} {
+				t.Run(fmt.Sprintf("%+q", []string{q.Zone, q.Employee, q.Role}), func(t *testing.T) { checkPages(t, w, "M001", id, q) })
 			}
 		})
 	}

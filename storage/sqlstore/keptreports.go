@@ -113,17 +113,26 @@ func (t *tx) keptWhere(countID string, q stock.KeptLineQuery, listed bool) (stri
 		w = append(w, cond)
 		args = append(args, a...)
 	}
+	// A code never holds the delimiter: a value that does matches no
+	// line (and must not match two codes in a row).
+	inList := func(col, v string) {
+		if strings.Contains(v, "|") {
+			add("1 = 0")
+		} else {
+			add(in(col), stock.KeptListed(v))
+		}
+	}
 	if q.Zone != "" {
-		add(in("zones"), stock.KeptListed(q.Zone))
+		inList("zones", q.Zone)
 	}
 	if q.Category != "" {
 		add("category = ?", q.Category)
 	}
 	if q.Role != "" {
-		add(in("roles"), stock.KeptListed(q.Role))
+		inList("roles", q.Role)
 	}
 	if q.Employee != "" {
-		add(in("counted_by"), stock.KeptListed(q.Employee))
+		inList("counted_by", q.Employee)
 	}
 	if q.Variance && !q.Masked {
 		add("variance_qty <> 0")
