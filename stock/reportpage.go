@@ -151,16 +151,24 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 
 // keptFresh reports whether kr (found) was kept from the inputs stamp
 // stands for, and no SKU of its lines changed in the catalog since (a
-// change to other SKUs leaves it fresh).
-func keptFresh(tx Tx, countID, stamp string, kr KeptReport, found bool) (bool, error) {
+// change to other SKUs leaves it fresh). A movement stamped before c's
+// close can commit up to MaxTxAge after it (its transaction was open at
+// the close) and is the report's: a report kept from inputs read before
+// then is kept again once that time is past (now), not trusted for good.
+func keptFresh(tx Tx, c Count, stamp string, kr KeptReport, found bool, now time.Time) (bool, error) {
 	if !found || kr.Stamp != stamp {
 		return false, nil
+	}
+	if c.ClosedAt != nil {
+		if settled := c.ClosedAt.Add(MaxTxAge); kr.BuiltAt.Before(settled) && !now.Before(settled) {
+			return false, nil
+		}
 	}
 	seq, err := tx.CatalogClock()
 	if err != nil || seq == kr.Summary.CatalogSeq {
 		return err == nil, err
 	}
-	changed, err := tx.KeptSKUsChanged(countID, kr.Summary.CatalogSeq)
+	changed, err := tx.KeptSKUsChanged(c.ID, kr.Summary.CatalogSeq)
 	return err == nil && !changed, err
 }
 
@@ -173,7 +181,9 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	var catalogSeq int64
 	done := false
 	// The stamp is read before the inputs: scans arriving meanwhile make
-	// it stale (computed again), never newer than the lines.
+	// it stale (computed again), never newer than the lines. So is the
+	// time it is kept at: the inputs are at least as new.
+	start := s.Now().UTC()
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		if c, err = tx.Count(id, false); err != nil {
@@ -193,7 +203,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		done, err = keptFresh(tx, c.ID, stamp, kr, found)
+		done, err = keptFresh(tx, c, stamp, kr, found, start)
 		return err
 	})
 	if err != nil || done {
@@ -242,7 +252,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	sum.Totals.Key = "total"
 	sum.Groups, _ = summarize(recs)
 	sum.Zones, sum.Categories, sum.Roles, sum.Employees = LineChoices(lines)
-	kr := KeptReport{Stamp: stamp, BuiltAt: s.Now().UTC(), Summary: sum}
+	kr := KeptReport{Stamp: stamp, BuiltAt: start, Summary: sum}
 	return s.store.Write(ctx, func(tx Tx) error { return tx.KeepReport(c.ID, kr, lines) })
 }
 
@@ -385,7 +395,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			if err != nil {
 				return err
 			}
-			if fresh, err = keptFresh(tx, c.ID, stamp, kr, found); err != nil {
+			if fresh, err = keptFresh(tx, c, stamp, kr, found, s.Now()); err != nil {
 				return err
 			}
 			if fresh {

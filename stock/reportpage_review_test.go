@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"pandian/stock"
 	"pandian/storage/pgtest"
@@ -151,6 +152,49 @@ func TestReportPageDelimiterFilters(t *testing.T) {
 			} {
 				t.Run(fmt.Sprintf("%+q", []string{q.Zone, q.Employee, q.Role}), func(t *testing.T) { checkPages(t, w, "M001", id, q) })
 			}
+		})
+	}
+}
+
+// TestKeptReportMovementCommittedAfterClose: a movement stamped before a
+// count's close but committed after its report was kept (its transaction
+// was open at the close: a POS batch, a retry) is in the Report; once no
+// such transaction can still commit, the kept page has it too (it is not
+// kept stale for good), on SQLite and PostgreSQL.
+func TestKeptReportMovementCommittedAfterClose(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			u := filepath.Join(t.TempDir(), "pandian.db")
+			if db == "postgres" {
+				u = pgtest.Fresh(t)
+			}
+			w := newWorldAt(t, u)
+			c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
+			w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
+			w.advance(time.Minute)
+			stamped := w.clock() // the movement's request took its time here...
+			w.advance(time.Minute)
+			if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+				t.Fatal(err)
+			}
+			if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
+				t.Fatalf("keep job: ran %v, %v", ran, err)
+			}
+			// ...and commits now, after the report was kept.
+			closed := w.clock()
+			w.mu.Lock()
+			w.now = stamped
+			w.mu.Unlock()
+			if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "pos-late-1", SKU: "SKU-A", Location: "HK-TST", QtyDelta: -3, Kind: stock.MoveSale}}); err != nil {
+				t.Fatal(err)
+			}
+			w.mu.Lock()
+			w.now = closed.Add(11 * time.Minute)
+			w.mu.Unlock()
+			if _, lines := w.report(c.ID); lines["SKU-A"].MovementQty != -3 {
+				t.Fatalf("the Report lacks the movement: %+v", lines["SKU-A"])
+			}
+			checkPages(t, w, "M001", c.ID, stock.ReportPageQuery{Q: "SKU-A"})
 		})
 	}
 }
