@@ -154,22 +154,28 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 // change to other SKUs leaves it fresh). A movement stamped before c's
 // close can commit up to MaxTxAge after it (its transaction was open at
 // the close) and is the report's: a report kept from inputs read before
-// then is kept again once that time is past (now), not trusted for good.
-func keptFresh(tx Tx, c Count, stamp string, kr KeptReport, found bool, now time.Time) (bool, error) {
+// then is unsettled once that time is past (now), to be kept again
+// rather than trusted for good (it is stale only if such a movement
+// came, which is rare: the page may be shown from it meanwhile).
+func keptFresh(tx Tx, c Count, stamp string, kr KeptReport, found bool, now time.Time) (fresh, unsettled bool, err error) {
 	if !found || kr.Stamp != stamp {
-		return false, nil
+		return false, false, nil
+	}
+	seq, err := tx.CatalogClock()
+	if err != nil {
+		return false, false, err
+	}
+	if seq != kr.Summary.CatalogSeq {
+		if changed, err := tx.KeptSKUsChanged(c.ID, kr.Summary.CatalogSeq); err != nil || changed {
+			return false, false, err
+		}
 	}
 	if c.ClosedAt != nil {
 		if settled := c.ClosedAt.Add(MaxTxAge); kr.BuiltAt.Before(settled) && !now.Before(settled) {
-			return false, nil
+			return false, true, nil
 		}
 	}
-	seq, err := tx.CatalogClock()
-	if err != nil || seq == kr.Summary.CatalogSeq {
-		return err == nil, err
-	}
-	changed, err := tx.KeptSKUsChanged(c.ID, kr.Summary.CatalogSeq)
-	return err == nil && !changed, err
+	return true, false, nil
 }
 
 // KeepReport computes a held count's report and keeps it for its pages
@@ -203,7 +209,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		done, err = keptFresh(tx, c, stamp, kr, found, start)
+		done, _, err = keptFresh(tx, c, stamp, kr, found, start)
 		return err
 	})
 	if err != nil || done {
@@ -327,9 +333,13 @@ func keepJob(id string, actor Actor, countID string, now time.Time) Job {
 // queueKeepOnce queues the keeping of a count's report for the inputs of
 // stamp and the catalog at change number seq, unless a page queued it
 // already (the job's id says which: the stamp alone does not move with
-// the catalog, so a second change to a SKU of its lines needs another).
-func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string, seq int64) error {
+// the catalog, so a second change to a SKU of its lines needs another);
+// settled: once more, after the close's movements have settled.
+func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string, seq int64, settled bool) error {
 	id := fmt.Sprintf("job_report_%s_%s_%d", countID, stamp[:12], seq)
+	if settled {
+		id += "_settled"
+	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if _, err := tx.Job(id); ErrorCode(err) != ENotFound {
 			return err
@@ -375,7 +385,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		fresh := false
+		fresh, unsettled := false, false
 		var stamp string
 		var size, seq int64
 		err = s.store.Read(ctx, func(tx Tx) error {
@@ -395,7 +405,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			if err != nil {
 				return err
 			}
-			if fresh, err = keptFresh(tx, c, stamp, kr, found, s.Now()); err != nil {
+			if fresh, unsettled, err = keptFresh(tx, c, stamp, kr, found, s.Now()); err != nil {
 				return err
 			}
 			if fresh {
@@ -406,8 +416,16 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			}
 			n, err := tx.SnapshotLines(c.ID)
 			size = n + st.Lines
+			if err == nil && unsettled && size > cmp.Or(s.cfg.KeepReportInline, 5000) {
+				// Large: shown as kept while a job keeps it again.
+				fresh = true
+				return s.keptPage(tx, actor, c, kr, q, &p)
+			}
 			return err
 		})
+		if err == nil && ok && fresh && unsettled {
+			err = s.queueKeepOnce(ctx, actor, id, stamp, seq, true)
+		}
 		if err != nil || !ok || fresh {
 			return p, ok, err
 		}
@@ -417,7 +435,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			return p, false, nil
 		}
 		if size > cmp.Or(s.cfg.KeepReportInline, 5000) {
-			return p, false, s.queueKeepOnce(ctx, actor, id, stamp, seq)
+			return p, false, s.queueKeepOnce(ctx, actor, id, stamp, seq, false)
 		}
 		if err := s.KeepReport(ctx, id); err != nil {
 			return p, false, err

@@ -198,3 +198,54 @@ func TestKeptReportMovementCommittedAfterClose(t *testing.T) {
 		})
 	}
 }
+
+// TestKeptReportLargeSettles: a large count's report kept before the
+// close's movements settled is shown as kept after that (no page falls
+// back to the whole Report for it) while one job, queued by the pages,
+// keeps it again with the movement committed late.
+func TestKeptReportLargeSettles(t *testing.T) {
+	w := newWorld(t)
+	cfg := stock.DefaultConfig()
+	cfg.PINCost, cfg.KeepReportInline = 4, 2
+	w.svc = stock.NewService(w.store, codes{}, cfg)
+	w.svc.Now = w.clock
+	c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
+	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
+	stamped := w.advance(time.Minute)
+	w.advance(time.Minute)
+	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
+		t.Fatalf("keep job: ran %v, %v", ran, err)
+	}
+	closed := w.clock()
+	w.mu.Lock()
+	w.now = stamped
+	w.mu.Unlock()
+	if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "pos-late-1", SKU: "SKU-A", Location: "HK-TST", QtyDelta: -3, Kind: stock.MoveSale}}); err != nil {
+		t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.now = closed.Add(11 * time.Minute)
+	w.mu.Unlock()
+	for range 2 {
+		if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !ok || err != nil {
+			t.Fatalf("unsettled large report: ok %v, %v; want it shown while kept again", ok, err)
+		}
+	}
+	for i, want := range []bool{true, false} {
+		if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || ran != want {
+			t.Fatalf("job %d: ran %v, %v", i, ran, err)
+		}
+	}
+	checkPages(t, w, "M001", c.ID, stock.ReportPageQuery{Unscanned: "show"})
+	// Kept after the movements settled: final, no more jobs.
+	w.advance(time.Hour)
+	if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !ok || err != nil {
+		t.Fatalf("settled: ok %v, %v", ok, err)
+	}
+	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || ran {
+		t.Fatalf("settled: a job ran (%v, %v)", ran, err)
+	}
+}
