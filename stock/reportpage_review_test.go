@@ -282,3 +282,42 @@ func TestReportIgnoresSKUsMovedOnlyAfterClose(t *testing.T) {
 		})
 	}
 }
+
+// TestReportPageBlindMatchesReport: a blind count's kept pages match the
+// Report for a viewer who may not see the book (masked: no variance, no
+// sort or filter by it, no sums of it) and for those who may, on SQLite
+// and PostgreSQL.
+func TestReportPageBlindMatchesReport(t *testing.T) {
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			u := filepath.Join(t.TempDir(), "pandian.db")
+			if db == "postgres" {
+				u = pgtest.Fresh(t)
+			}
+			w := newWorldAt(t, u)
+			blind := true
+			c := w.open(stock.CountInput{Blind: &blind, Scope: stock.CountScope{Zones: []string{"HK-TST-Z1", "HK-TST-Z2"}}})
+			s := func(code string, qty int64, bin string) stock.ScanInput {
+				in := w.scan(code, qty)
+				in.Bin = bin
+				return in
+			}
+			w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000028", 15, "HK-TST-Z1"), s("4890000000066", 3, "HK-TST-Z2"))
+			w.ingest("C002", c.ID, s("4890000000035", 24, "HK-TST-Z1"), s("4890000000042", 1, "HK-TST-Z2"))
+			w.advance(time.Minute)
+			if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
+				t.Fatal(err)
+			}
+			p, ok, err := w.svc.ReportPage(ctx, w.actor("S001"), c.ID, stock.ReportPageQuery{Variance: true, Unscanned: "show"})
+			if !ok || err != nil || !p.Report.Masked || p.ToPost != 0 || p.Totals.AbsVarianceValue != 0 || p.Shown.NetVarianceValue != 0 {
+				t.Fatalf("supervisor of a blind count: ok %v, %v, masked %v, to post %v, totals %+v", ok, err, p.Report.Masked, p.ToPost, p.Totals)
+			}
+			for _, l := range p.Lines {
+				if l.BookQty != 0 || l.VarianceQty != 0 || l.VarianceValue != 0 {
+					t.Fatalf("masked line shows the book: %+v", l)
+				}
+			}
+			checkAll(t, w, c.ID)
+		})
+	}
+}
