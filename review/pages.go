@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -493,7 +494,13 @@ func parseFilters(v url.Values) filters {
 		Lot: strings.TrimSpace(v.Get("lot")), Expiry: v.Get("expiry"), Variance: v.Get("variance") == "1", Sort: v.Get("sort"),
 		Q: strings.TrimSpace(v.Get("q")), Unscanned: v.Get("unscanned"), Page: 1}
 	if len(f.Q) > 100 {
-		f.Q = f.Q[:100]
+		// At 100 bytes, back to a character's start: a cut character is
+		// no text the database can compare.
+		n := 100
+		for n > 0 && !utf8.RuneStart(f.Q[n]) {
+			n--
+		}
+		f.Q = f.Q[:n]
 	}
 	if f.Sort != "sku" && f.Sort != "qty" {
 		f.Sort = "abs"

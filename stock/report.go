@@ -156,6 +156,11 @@ func computeLines(in reportInput) []ReportLine {
 		get(s.SKU).snapshot += s.Qty
 	}
 	for _, c := range in.changes {
+		if in.count.ClosedAt != nil && c.Posted.After(*in.count.ClosedAt) && in.count.MovementPolicy != PolicyRejectChanged {
+			// The count was closed: later movements are after it, and a
+			// SKU only they touch is no line of it.
+			continue
+		}
 		a := get(c.SKU)
 		a.changes = append(a.changes, c)
 	}
@@ -231,9 +236,6 @@ func computeLines(in reportInput) []ReportLine {
 		}
 		// Expected quantity by policy.
 		for _, c := range a.changes {
-			if in.count.ClosedAt != nil && c.Posted.After(*in.count.ClosedAt) && in.count.MovementPolicy != PolicyRejectChanged {
-				continue // the count was closed: later movements are after it
-			}
 			switch in.count.MovementPolicy {
 			case PolicySnapshotDelta:
 				if l.Status != LineCounted || !c.At.After(lastScan) {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"pandian/jobs"
 )
@@ -150,17 +151,31 @@ func reportStamp(tx Tx, c Count) (string, ScanStats, error) {
 
 // keptFresh reports whether kr (found) was kept from the inputs stamp
 // stands for, and no SKU of its lines changed in the catalog since (a
-// change to other SKUs leaves it fresh).
-func keptFresh(tx Tx, countID, stamp string, kr KeptReport, found bool) (bool, error) {
+// change to other SKUs leaves it fresh). A movement stamped before c's
+// close can commit up to MaxTxAge after it (its transaction was open at
+// the close) and is the report's: a report kept from inputs read before
+// then is unsettled once that time is past (now), to be kept again
+// rather than trusted for good (it is stale only if such a movement
+// came, which is rare: the page may be shown from it meanwhile).
+func keptFresh(tx Tx, c Count, stamp string, kr KeptReport, found bool, now time.Time) (fresh, unsettled bool, err error) {
 	if !found || kr.Stamp != stamp {
-		return false, nil
+		return false, false, nil
 	}
 	seq, err := tx.CatalogClock()
-	if err != nil || seq == kr.Summary.CatalogSeq {
-		return err == nil, err
+	if err != nil {
+		return false, false, err
 	}
-	changed, err := tx.KeptSKUsChanged(countID, kr.Summary.CatalogSeq)
-	return err == nil && !changed, err
+	if seq != kr.Summary.CatalogSeq {
+		if changed, err := tx.KeptSKUsChanged(c.ID, kr.Summary.CatalogSeq); err != nil || changed {
+			return false, false, err
+		}
+	}
+	if c.ClosedAt != nil {
+		if settled := c.ClosedAt.Add(MaxTxAge); kr.BuiltAt.Before(settled) && !now.Before(settled) {
+			return false, true, nil
+		}
+	}
+	return true, false, nil
 }
 
 // KeepReport computes a held count's report and keeps it for its pages
@@ -172,7 +187,9 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	var catalogSeq int64
 	done := false
 	// The stamp is read before the inputs: scans arriving meanwhile make
-	// it stale (computed again), never newer than the lines.
+	// it stale (computed again), never newer than the lines. So is the
+	// time it is kept at: the inputs are at least as new.
+	start := s.Now().UTC()
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
 		if c, err = tx.Count(id, false); err != nil {
@@ -192,7 +209,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		done, err = keptFresh(tx, c.ID, stamp, kr, found)
+		done, _, err = keptFresh(tx, c, stamp, kr, found, start)
 		return err
 	})
 	if err != nil || done {
@@ -241,7 +258,7 @@ func (s *Service) KeepReport(ctx context.Context, id string) error {
 	sum.Totals.Key = "total"
 	sum.Groups, _ = summarize(recs)
 	sum.Zones, sum.Categories, sum.Roles, sum.Employees = LineChoices(lines)
-	kr := KeptReport{Stamp: stamp, BuiltAt: s.Now().UTC(), Summary: sum}
+	kr := KeptReport{Stamp: stamp, BuiltAt: start, Summary: sum}
 	return s.store.Write(ctx, func(tx Tx) error { return tx.KeepReport(c.ID, kr, lines) })
 }
 
@@ -314,9 +331,15 @@ func keepJob(id string, actor Actor, countID string, now time.Time) Job {
 }
 
 // queueKeepOnce queues the keeping of a count's report for the inputs of
-// stamp, unless a page queued it already (the job's id says which).
-func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string) error {
-	id := "job_report_" + countID + "_" + stamp[:12]
+// stamp and the catalog at change number seq, unless a page queued it
+// already (the job's id says which: the stamp alone does not move with
+// the catalog, so a second change to a SKU of its lines needs another);
+// settled: once more, after the close's movements have settled.
+func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp string, seq int64, settled bool) error {
+	id := fmt.Sprintf("job_report_%s_%s_%d", countID, stamp[:12], seq)
+	if settled {
+		id += "_settled"
+	}
 	err := s.store.Write(ctx, func(tx Tx) error {
 		if _, err := tx.Job(id); ErrorCode(err) != ENotFound {
 			return err
@@ -337,11 +360,13 @@ func (s *Service) queueKeepOnce(ctx context.Context, actor Actor, countID, stamp
 // is what filtering and sorting the Report's lines would give. ok is
 // false when the page cannot be answered so (the count is open or
 // recounting, its movement policy is reject_changed, or the actor is a
-// counter, who reads their own lines only), or its report is not kept
-// yet (or was kept from other inputs) and is large: the caller reads the
-// Report, while a job keeps it (the job queued at close and at approval
-// usually did already; otherwise this queues one). A small report not
-// kept is computed and kept here first.
+// counter, who reads their own lines only), or a filter or the search
+// text is not text a database compares as Go does (invalid UTF-8, as a
+// search cut mid-character leaves, or a NUL, which PostgreSQL refuses),
+// or its report is not kept yet (or was kept from other inputs) and is
+// large: the caller reads the Report, while a job keeps it (the job
+// queued at close and at approval usually did already; otherwise this
+// queues one). A small report not kept is computed and kept here first.
 func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q ReportPageQuery) (p ReportPage, ok bool, err error) {
 	if err := actor.Require(PermReadReports); err != nil {
 		return p, false, err
@@ -354,10 +379,15 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 	}
 	q.Limit = max(1, min(q.Limit, 10000))
 	q.Page = max(1, q.Page)
+	for _, v := range []string{q.Zone, q.Category, q.Role, q.Employee, q.Q, q.QSKU} {
+		if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+			return p, false, nil
+		}
+	}
 	for attempt := 0; ; attempt++ {
-		fresh := false
+		fresh, unsettled := false, false
 		var stamp string
-		var size int64
+		var size, seq int64
 		err = s.store.Read(ctx, func(tx Tx) error {
 			c, err := s.countInScope(tx, actor, id, false)
 			if err != nil {
@@ -375,16 +405,27 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			if err != nil {
 				return err
 			}
-			if fresh, err = keptFresh(tx, c.ID, stamp, kr, found); err != nil {
+			if fresh, unsettled, err = keptFresh(tx, c, stamp, kr, found, s.Now()); err != nil {
 				return err
 			}
 			if fresh {
 				return s.keptPage(tx, actor, c, kr, q, &p)
 			}
+			if seq, err = tx.CatalogClock(); err != nil {
+				return err
+			}
 			n, err := tx.SnapshotLines(c.ID)
 			size = n + st.Lines
+			if err == nil && unsettled && size > cmp.Or(s.cfg.KeepReportInline, 5000) {
+				// Large: shown as kept while a job keeps it again.
+				fresh = true
+				return s.keptPage(tx, actor, c, kr, q, &p)
+			}
 			return err
 		})
+		if err == nil && ok && fresh && unsettled {
+			err = s.queueKeepOnce(ctx, actor, id, stamp, seq, true)
+		}
 		if err != nil || !ok || fresh {
 			return p, ok, err
 		}
@@ -394,7 +435,7 @@ func (s *Service) ReportPage(ctx context.Context, actor Actor, id string, q Repo
 			return p, false, nil
 		}
 		if size > cmp.Or(s.cfg.KeepReportInline, 5000) {
-			return p, false, s.queueKeepOnce(ctx, actor, id, stamp)
+			return p, false, s.queueKeepOnce(ctx, actor, id, stamp, seq, false)
 		}
 		if err := s.KeepReport(ctx, id); err != nil {
 			return p, false, err

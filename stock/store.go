@@ -41,6 +41,11 @@ type Tx interface {
 	KeptReportStore
 }
 
+// MaxTxAge bounds how long a write transaction can stay open (requests
+// time out well before): a movement stamped this long before a moment
+// has committed by then.
+const MaxTxAge = 10 * time.Minute
+
 // KeptReportStore keeps held counts' reports for their pages (ReportPage).
 type KeptReportStore interface {
 	// CatalogClock is the number of the catalog's last change.

@@ -263,7 +263,7 @@ func (t *tx) ChangesSince(countID string, paths []string, until time.Time) (_ []
 // maxTxAge bounds how long a write transaction can stay open (requests time
 // out well before): a movement stamped earlier than this before a count
 // opened was committed before its snapshot.
-const maxTxAge = 10 * time.Minute
+const maxTxAge = stock.MaxTxAge
 
 // AddRecounts stores the lines reopened in a round.
 func (t *tx) AddRecounts(countID string, lines []stock.RecountLine) (err error) {

@@ -39,17 +39,23 @@ func (t *tx) SnapshotLines(countID string) (_ int64, err error) {
 // KeepReport replaces the kept report of a count (migration 0014).
 func (t *tx) KeepReport(countID string, kr stock.KeptReport, lines []stock.ReportLine) (err error) {
 	defer wrapOp(&err, "KeepReport")
+	sum, err := json.Marshal(kr.Summary)
+	if err != nil {
+		return err
+	}
+	// The report's row first: on PostgreSQL two replicas keeping the same
+	// count's report at once (the job and a page) take turns on it, so
+	// that the second's DELETEs see the first's lines (READ COMMITTED)
+	// instead of both inserting them (a unique violation).
+	if _, err := t.exec(`INSERT INTO count_reports (count_id, stamp, built_at, summary) VALUES (?, ?, ?, ?)
+		ON CONFLICT (count_id) DO UPDATE SET stamp = excluded.stamp, built_at = excluded.built_at, summary = excluded.summary`,
+		countID, kr.Stamp, micros(kr.BuiltAt), string(sum)); err != nil {
+		return err
+	}
 	for _, table := range []string{"count_report_lines", "count_report_json"} {
 		if _, err := t.exec(`DELETE FROM `+table+` WHERE count_id = ?`, countID); err != nil {
 			return err
 		}
-	}
-	if _, err := t.exec(`DELETE FROM count_reports WHERE count_id = ?`, countID); err != nil {
-		return err
-	}
-	sum, err := json.Marshal(kr.Summary)
-	if err != nil {
-		return err
 	}
 	const width = 17
 	err = chunks(lines, 500, func(part []stock.ReportLine) error {
@@ -74,10 +80,6 @@ func (t *tx) KeepReport(countID string, kr stock.KeptReport, lines []stock.Repor
 		_, err := t.exec(`INSERT INTO count_report_json (count_id, sku, line) VALUES `+rowsOf(len(part), 3), js...)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(`INSERT INTO count_reports (count_id, stamp, built_at, summary) VALUES (?, ?, ?, ?)`, countID, kr.Stamp, micros(kr.BuiltAt), string(sum))
 	return err
 }
 
@@ -111,17 +113,26 @@ func (t *tx) keptWhere(countID string, q stock.KeptLineQuery, listed bool) (stri
 		w = append(w, cond)
 		args = append(args, a...)
 	}
+	// A code never holds the delimiter: a value that does matches no
+	// line (and must not match two codes in a row).
+	inList := func(col, v string) {
+		if strings.Contains(v, "|") {
+			add("1 = 0")
+		} else {
+			add(in(col), stock.KeptListed(v))
+		}
+	}
 	if q.Zone != "" {
-		add(in("zones"), stock.KeptListed(q.Zone))
+		inList("zones", q.Zone)
 	}
 	if q.Category != "" {
 		add("category = ?", q.Category)
 	}
 	if q.Role != "" {
-		add(in("roles"), stock.KeptListed(q.Role))
+		inList("roles", q.Role)
 	}
 	if q.Employee != "" {
-		add(in("counted_by"), stock.KeptListed(q.Employee))
+		inList("counted_by", q.Employee)
 	}
 	if q.Variance && !q.Masked {
 		add("variance_qty <> 0")
