@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"runtime"
 )
@@ -71,7 +72,13 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		}
 		p, err := e.readAsIs(ctx, imgs[i], turned)
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return err
+			}
+			// The first reading stands: a failed second look only
+			// leaves the field missing.
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d: second look for the header failed: %v", i+1, err))
+			continue
 		}
 		raw = append(raw, p)
 	}
