@@ -18,10 +18,7 @@ import (
 // (not only the first: the stamp alone does not move with the catalog).
 func TestReportPageLargeKeptAgainAfterEachCatalogChange(t *testing.T) {
 	w := newWorld(t)
-	cfg := stock.DefaultConfig()
-	cfg.PINCost, cfg.KeepReportInline = 4, 2
-	w.svc = stock.NewService(w.store, codes{}, cfg)
-	w.svc.Now = w.clock
+	w.keepInline(2)
 	c := w.open(stock.CountInput{})
 	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
 	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
@@ -174,23 +171,9 @@ func TestKeptReportMovementCommittedAfterClose(t *testing.T) {
 			w.advance(time.Minute)
 			stamped := w.clock() // the movement's request took its time here...
 			w.advance(time.Minute)
-			if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
-				t.Fatal(err)
-			}
-			if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
-				t.Fatalf("keep job: ran %v, %v", ran, err)
-			}
+			w.closeAndKeep(c.ID)
 			// ...and commits now, after the report was kept.
-			closed := w.clock()
-			w.mu.Lock()
-			w.now = stamped
-			w.mu.Unlock()
-			if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "pos-late-1", SKU: "SKU-A", Location: "HK-TST", QtyDelta: -3, Kind: stock.MoveSale}}); err != nil {
-				t.Fatal(err)
-			}
-			w.mu.Lock()
-			w.now = closed.Add(11 * time.Minute)
-			w.mu.Unlock()
+			w.commitLate(stamped, 11*time.Minute)
 			if _, lines := w.report(c.ID); lines["SKU-A"].MovementQty != -3 {
 				t.Fatalf("the Report lacks the movement: %+v", lines["SKU-A"])
 			}
@@ -205,30 +188,13 @@ func TestKeptReportMovementCommittedAfterClose(t *testing.T) {
 // keeps it again with the movement committed late.
 func TestKeptReportLargeSettles(t *testing.T) {
 	w := newWorld(t)
-	cfg := stock.DefaultConfig()
-	cfg.PINCost, cfg.KeepReportInline = 4, 2
-	w.svc = stock.NewService(w.store, codes{}, cfg)
-	w.svc.Now = w.clock
+	w.keepInline(2)
 	c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
 	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
 	stamped := w.advance(time.Minute)
 	w.advance(time.Minute)
-	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
-		t.Fatal(err)
-	}
-	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
-		t.Fatalf("keep job: ran %v, %v", ran, err)
-	}
-	closed := w.clock()
-	w.mu.Lock()
-	w.now = stamped
-	w.mu.Unlock()
-	if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "pos-late-1", SKU: "SKU-A", Location: "HK-TST", QtyDelta: -3, Kind: stock.MoveSale}}); err != nil {
-		t.Fatal(err)
-	}
-	w.mu.Lock()
-	w.now = closed.Add(11 * time.Minute)
-	w.mu.Unlock()
+	w.closeAndKeep(c.ID)
+	w.commitLate(stamped, 11*time.Minute)
 	for range 2 {
 		if _, ok, err := w.svc.ReportPage(ctx, w.actor("M001"), c.ID, stock.ReportPageQuery{}); !ok || err != nil {
 			t.Fatalf("unsettled large report: ok %v, %v; want it shown while kept again", ok, err)
@@ -265,12 +231,7 @@ func TestReportIgnoresSKUsMovedOnlyAfterClose(t *testing.T) {
 			c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
 			w.ingest("C001", c.ID, w.scan("4890000000011", 9))
 			w.advance(time.Minute)
-			if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
-				t.Fatal(err)
-			}
-			if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
-				t.Fatalf("keep job: ran %v, %v", ran, err)
-			}
+			w.closeAndKeep(c.ID)
 			w.advance(time.Minute)
 			if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "rcv-after-1", SKU: "SKU-F", Location: "HK-TST", QtyDelta: 5, Kind: stock.MoveReceipt}}); err != nil {
 				t.Fatal(err)
@@ -320,4 +281,21 @@ func TestReportPageBlindMatchesReport(t *testing.T) {
 			checkAll(t, w, c.ID)
 		})
 	}
+}
+
+// commitLate posts a sale of 3 SKU-A stamped at stamped (before the
+// close) that commits now, after the report was kept, then moves the
+// clock on by after.
+func (w *world) commitLate(stamped time.Time, after time.Duration) {
+	w.t.Helper()
+	now := w.clock()
+	w.mu.Lock()
+	w.now = stamped
+	w.mu.Unlock()
+	if _, err := w.svc.PostMovements(ctx, w.actor("M001"), []stock.Movement{{MovementID: "pos-late-1", SKU: "SKU-A", Location: "HK-TST", QtyDelta: -3, Kind: stock.MoveSale}}); err != nil {
+		w.t.Fatal(err)
+	}
+	w.mu.Lock()
+	w.now = now.Add(after)
+	w.mu.Unlock()
 }

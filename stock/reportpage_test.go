@@ -247,10 +247,7 @@ func TestReportPageMatchesReport(t *testing.T) {
 // ran, the pages come from the kept report.
 func TestReportPageLargeNotKept(t *testing.T) {
 	w := newWorld(t)
-	cfg := stock.DefaultConfig()
-	cfg.PINCost, cfg.KeepReportInline = 4, 2
-	w.svc = stock.NewService(w.store, codes{}, cfg)
-	w.svc.Now = w.clock
+	w.keepInline(2)
 	c := w.open(stock.CountInput{})
 	w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
 	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
@@ -269,4 +266,25 @@ func TestReportPageLargeNotKept(t *testing.T) {
 		}
 	}
 	checkPages(t, w, "M001", c.ID, stock.ReportPageQuery{Unscanned: "show"})
+}
+
+// keepInline makes w's service keep the report of a held count of up to n
+// lines inline (a larger one by a job).
+func (w *world) keepInline(n int64) {
+	cfg := stock.DefaultConfig()
+	cfg.PINCost, cfg.KeepReportInline = 4, n
+	w.svc = stock.NewService(w.store, codes{}, cfg)
+	w.svc.Now = w.clock
+}
+
+// closeAndKeep closes count id as its store manager and runs the keeping
+// job the close queued.
+func (w *world) closeAndKeep(id string) {
+	w.t.Helper()
+	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), id); err != nil {
+		w.t.Fatal(err)
+	}
+	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
+		w.t.Fatalf("keep job: ran %v, %v", ran, err)
+	}
 }
