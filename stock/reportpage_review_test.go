@@ -2,14 +2,12 @@ package stock_test
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"pandian/stock"
-	"pandian/storage/pgtest"
 )
 
 // TestReportPageLargeKeptAgainAfterEachCatalogChange: a large held
@@ -53,11 +51,7 @@ func TestReportPageLargeKeptAgainAfterEachCatalogChange(t *testing.T) {
 func TestKeepReportConcurrent(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pandian.db")
-			if db == "postgres" {
-				u = pgtest.Fresh(t)
-			}
-			w := newWorldAt(t, u)
+			w := worldOn(t, db)
 			var ids []string
 			for range 6 {
 				c := w.open(stock.CountInput{})
@@ -100,17 +94,9 @@ func TestKeepReportConcurrent(t *testing.T) {
 // keptTwoZones is a held count in two zones, counted by two counters
 // (SKU-A in both zones, by both), on db.
 func keptTwoZones(t *testing.T, db string) (*world, string) {
-	u := filepath.Join(t.TempDir(), "pandian.db")
-	if db == "postgres" {
-		u = pgtest.Fresh(t)
-	}
-	w := newWorldAt(t, u)
+	w := worldOn(t, db)
 	c := w.open(stock.CountInput{Scope: stock.CountScope{Zones: []string{"HK-TST-Z1", "HK-TST-Z2"}}})
-	s := func(code string, qty int64, bin string) stock.ScanInput {
-		in := w.scan(code, qty)
-		in.Bin = bin
-		return in
-	}
+	s := w.scanIn
 	w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000011", 1, "HK-TST-Z2"), s("4890000000028", 15, "HK-TST-Z1"))
 	w.ingest("C002", c.ID, s("4890000000011", 2, "HK-TST-Z1"))
 	if _, err := w.svc.CloseCount(ctx, w.actor("M001"), c.ID); err != nil {
@@ -161,11 +147,7 @@ func TestReportPageDelimiterFilters(t *testing.T) {
 func TestKeptReportMovementCommittedAfterClose(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pandian.db")
-			if db == "postgres" {
-				u = pgtest.Fresh(t)
-			}
-			w := newWorldAt(t, u)
+			w := worldOn(t, db)
 			c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
 			w.ingest("C001", c.ID, w.scan("4890000000011", 9), w.scan("4890000000028", 20))
 			w.advance(time.Minute)
@@ -223,11 +205,7 @@ func TestKeptReportLargeSettles(t *testing.T) {
 func TestReportIgnoresSKUsMovedOnlyAfterClose(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pandian.db")
-			if db == "postgres" {
-				u = pgtest.Fresh(t)
-			}
-			w := newWorldAt(t, u)
+			w := worldOn(t, db)
 			c := w.open(stock.CountInput{MovementPolicy: stock.PolicyFreeze})
 			w.ingest("C001", c.ID, w.scan("4890000000011", 9))
 			w.advance(time.Minute)
@@ -251,18 +229,10 @@ func TestReportIgnoresSKUsMovedOnlyAfterClose(t *testing.T) {
 func TestReportPageBlindMatchesReport(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pandian.db")
-			if db == "postgres" {
-				u = pgtest.Fresh(t)
-			}
-			w := newWorldAt(t, u)
+			w := worldOn(t, db)
 			blind := true
 			c := w.open(stock.CountInput{Blind: &blind, Scope: stock.CountScope{Zones: []string{"HK-TST-Z1", "HK-TST-Z2"}}})
-			s := func(code string, qty int64, bin string) stock.ScanInput {
-				in := w.scan(code, qty)
-				in.Bin = bin
-				return in
-			}
+			s := w.scanIn
 			w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000028", 15, "HK-TST-Z1"), s("4890000000066", 3, "HK-TST-Z2"))
 			w.ingest("C002", c.ID, s("4890000000035", 24, "HK-TST-Z1"), s("4890000000042", 1, "HK-TST-Z2"))
 			w.advance(time.Minute)

@@ -158,17 +158,9 @@ func checkAll(t *testing.T, w *world, countID string) {
 func TestReportPageMatchesReport(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
 		t.Run(db, func(t *testing.T) {
-			u := filepath.Join(t.TempDir(), "pandian.db")
-			if db == "postgres" {
-				u = pgtest.Fresh(t)
-			}
-			w := newWorldAt(t, u)
+			w := worldOn(t, db)
 			c := w.open(stock.CountInput{Scope: stock.CountScope{Zones: []string{"HK-TST-Z1", "HK-TST-Z2"}}})
-			s := func(code string, qty int64, bin string) stock.ScanInput {
-				in := w.scan(code, qty)
-				in.Bin = bin
-				return in
-			}
+			s := w.scanIn
 			w.ingest("C001", c.ID, s("4890000000011", 9, "HK-TST-Z1"), s("4890000000028", 15, "HK-TST-Z1"), s("4890000000028", 5, "HK-TST-Z2"),
 				s("NO-SUCH-CODE", 2, "HK-TST-Z1"), s("4890000000066", 3, "HK-TST-Z2"), s("4890000000059|L7|2026-03-20", 1, "HK-TST-Z2"))
 			w.advance(time.Minute)
@@ -287,4 +279,22 @@ func (w *world) closeAndKeep(id string) {
 	if ran, err := w.svc.RunOneJob(ctx, stock.JobsKeepReport); err != nil || !ran {
 		w.t.Fatalf("keep job: ran %v, %v", ran, err)
 	}
+}
+
+// worldOn is a fresh world on db: "sqlite" (a file) or "postgres" (a
+// fresh database, see storage/pgtest).
+func worldOn(t *testing.T, db string) *world {
+	t.Helper()
+	u := filepath.Join(t.TempDir(), "pandian.db")
+	if db == "postgres" {
+		u = pgtest.Fresh(t)
+	}
+	return newWorldAt(t, u)
+}
+
+// scanIn is a scan of qty of code at bin.
+func (w *world) scanIn(code string, qty int64, bin string) stock.ScanInput {
+	in := w.scan(code, qty)
+	in.Bin = bin
+	return in
 }
