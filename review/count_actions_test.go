@@ -22,10 +22,7 @@ func TestCloseFromReport(t *testing.T) {
 	ctx := context.Background()
 	sup := w.actor("E008")
 	k := w.skus
-	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.openFirstTwo(t, sup)
 	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
 	// A scan of a SKU outside the scope is kept, not counted.
 	counter := w.actor("E010")
@@ -247,10 +244,7 @@ func TestCloseResent(t *testing.T) {
 	ctx := context.Background()
 	sup := w.actor("E008")
 	k := w.skus
-	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.openFirstTwo(t, sup)
 	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book - 1, bin: "HK-TST-A01"}})
 	m := w.client()
 	m.mustSignIn("E007", w.pins["E007"])
@@ -285,10 +279,7 @@ func TestSideScansOwnForCounters(t *testing.T) {
 	ctx := context.Background()
 	sup := w.actor("E008")
 	k := w.skus
-	c, err := w.svc.OpenCount(ctx, sup, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{k[0].sku, k[1].sku}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := w.openFirstTwo(t, sup)
 	w.post(c.ID, 1, []scan{{who: "E009", sku: 0, qty: k[0].book, bin: "HK-TST-A01"}})
 	for _, s := range []struct{ who, event string }{{"E009", "oos-9"}, {"E010", "oos-10a"}, {"E010", "oos-10b"}} {
 		res, err := w.svc.IngestScans(ctx, w.actor(s.who), c.ID, []stock.ScanInput{{EventID: s.event, Code: k[5].barcode, Qty: 1, Bin: "HK-TST-A02", DeviceID: "TC52-" + s.who}})
@@ -316,4 +307,15 @@ func TestSideScansOwnForCounters(t *testing.T) {
 	lacks(t, b, `data-event="oos-9"`)
 	b = page("E007")
 	contains(t, b, "1 scans arrived after the count closed (late) and 3 were outside its scope", `data-event="oos-9"`, `data-event="oos-10a"`, `data-event="late-10"`)
+}
+
+// openFirstTwo opens a count at HK-TST of the first two SKUs of the
+// catalog, as by.
+func (w *world) openFirstTwo(t *testing.T, by stock.Actor) stock.Count {
+	t.Helper()
+	c, err := w.svc.OpenCount(context.Background(), by, stock.CountInput{Location: "HK-TST", Scope: stock.CountScope{SKUs: []string{w.skus[0].sku, w.skus[1].sku}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
