@@ -402,38 +402,39 @@ func scenarioEnumeration(r *campaignRun, t *testing.T) {
 		keys   string
 		took   time.Duration
 	}
-	try := func(code string) []attempt {
-		var out []attempt
-		for i := range 6 {
-			st, b, took := r.signIn(code, fmt.Sprintf("%04d", 3000+i), "enum-device")
-			var e struct {
-				Error struct {
-					Code    string         `json:"code"`
-					Details map[string]any `json:"details"`
-				} `json:"error"`
-			}
-			json.Unmarshal(b, &e)
-			var keys []string
-			for k := range e.Error.Details {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			out = append(out, attempt{st, e.Error.Code + " " + strings.Join(keys, ","), took})
+	try := func(code string, i int) attempt {
+		st, b, took := r.signIn(code, fmt.Sprintf("%04d", 3000+i), "enum-device")
+		var e struct {
+			Error struct {
+				Code    string         `json:"code"`
+				Details map[string]any `json:"details"`
+			} `json:"error"`
 		}
-		return out
+		json.Unmarshal(b, &e)
+		var keys []string
+		for k := range e.Error.Details {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		return attempt{st, e.Error.Code + " " + strings.Join(keys, ","), took}
 	}
-	a, b := try(real), try(ghost)
+	// The two codes' attempts alternate, so that a burst of load on the
+	// machine falls on both alike.
+	var a, b []attempt
+	for i := range 6 {
+		a, b = append(a, try(real, i)), append(b, try(ghost, i))
+	}
 	for i := range a {
 		if a[i].status != b[i].status || a[i].keys != b[i].keys {
 			t.Errorf("attempt %d: a real code answers %d {%s}, an unknown one %d {%s}", i+1, a[i].status, a[i].keys, b[i].status, b[i].keys)
 		}
 	}
-	median := func(x []attempt) time.Duration {
-		d := []time.Duration{x[0].took, x[1].took, x[2].took}
-		slices.Sort(d)
-		return d[1]
+	// The quickest of the first three attempts (before any lock-out): the
+	// PIN check's own cost, which load can only add to.
+	fastest := func(x []attempt) time.Duration {
+		return min(x[0].took, x[1].took, x[2].took)
 	}
-	if ma, mb := median(a), median(b); mb < ma/3 {
+	if ma, mb := fastest(a), fastest(b); mb < ma/3 {
 		t.Errorf("an unknown code answers in %s, a real one in %s: the codes can be told apart", mb, ma)
 	}
 }
