@@ -375,9 +375,14 @@ type result struct {
 // start) and CPU time (this decoder: its thread's; the tools: the child
 // process's user+sys), the fair comparison on a busy machine. It skips
 // without ../shared or without the tools (make bench-deps installs them;
-// PHOTOS_SELF_ONLY=1 reports this decoder alone).
+// PHOTOS_SELF_ONLY=1 reports this decoder alone; PHOTOS_HALF=tune runs
+// the tune half alone, for decisions that must not see the held-out half).
 func BenchmarkPhotos(b *testing.B) {
 	photos := loadManifest(b)
+	// PHOTOS_HALF=tune: the tune half only (decisions are made on it).
+	if os.Getenv("PHOTOS_HALF") == "tune" {
+		photos = tunePhotos(b)
+	}
 	ext, missing := externalEngines()
 	selfOnly := os.Getenv("PHOTOS_SELF_ONLY") != ""
 	if len(missing) > 0 && !selfOnly {
@@ -463,6 +468,9 @@ func BenchmarkPhotos(b *testing.B) {
 			{"TUNE half", func(p photo) bool { return !p.heldOut }},
 			{"ALL photos", func(photo) bool { return true }},
 		} {
+			if !slices.ContainsFunc(photos, h.in) {
+				continue // PHOTOS_HALF=tune
+			}
 			total := report(&sb, h.name, photos, h.in, engines, res)
 			sb.WriteString(targets(h.name, total))
 		}

@@ -173,3 +173,70 @@ func TestBlurredEANOutOfModel(t *testing.T) {
 		t.Errorf("nothing read: the renderings are beyond the stage and the test proves nothing")
 	}
 }
+
+// blurHeavyCases are renderings with a blur heavier than the band fit
+// reads well, in the geometry it does not model (perspective both ways,
+// up to 15%, and with a turned symbol) and alone or mixed with the other
+// departures from the model (gamma, JPEG, ink spread, motion blur,
+// noise): where a fit with the wrong geometry is most tempted by another
+// code.
+var blurHeavyCases = []blurPhysics{
+	{name: "model", gamma: 2.2, noise: 3},
+	{name: "persp5%", gamma: 2.2, noise: 3, persp: 0.05},
+	{name: "persp10%", gamma: 2.2, noise: 3, persp: 0.10},
+	{name: "persp-10%", gamma: 2.2, noise: 3, persp: -0.10},
+	{name: "persp15%", gamma: 2.2, noise: 3, persp: 0.15},
+	{name: "skew", gamma: 2.2, noise: 3, skew: 0.04},
+	{name: "skew+p8%", gamma: 2.2, noise: 3, skew: -0.05, persp: 0.08},
+	{name: "gamma1.8+p5%", gamma: 1.8, noise: 3, persp: 0.05},
+	{name: "jpeg50-p5%", gamma: 2.2, noise: 2, jpegQ: 50, persp: -0.05},
+	{name: "bleed0.2+p6%", gamma: 2.2, noise: 3, spread: 0.2, persp: 0.06},
+	{name: "thin0.15-p6%", gamma: 2.2, noise: 3, spread: -0.15, persp: -0.06},
+	{name: "motion3+p10%", gamma: 2.2, noise: 3, motion: 3, persp: 0.1},
+	{name: "noise10+p8%", gamma: 2.2, noise: 10, persp: 0.08},
+	{name: "mixed", gamma: 1.9, noise: 5, spread: 0.12, persp: 0.1, motion: 2, jpegQ: 60},
+	{name: "mixed2", gamma: 2.4, noise: 4, spread: -0.1, persp: -0.12, skew: -0.03, jpegQ: 40},
+}
+
+// TestBlurredEANHeavyPerspective renders random EAN-13 codes blurred by
+// 0.8 to 2 modules under blurHeavyCases (seeds none of the thresholds
+// were set on) and requires every read of the blurred EAN stage to be
+// the code printed. BLUR_HEAVY_N=n runs n codes per physics and seed on
+// five seeds.
+func TestBlurredEANHeavyPerspective(t *testing.T) {
+	perCase, seeds := 4, []int64{31, 32}
+	if n, err := strconv.Atoi(os.Getenv("BLUR_HEAVY_N")); err == nil && n > 0 {
+		perCase, seeds = n, []int64{41, 42, 43, 44, 45}
+	}
+	total, read, wrong := 0, 0, 0
+	for _, ph := range blurHeavyCases {
+		n, ok := 0, 0
+		for _, seed := range seeds {
+			rng := rand.New(rand.NewSource(seed))
+			for i := 0; i < perCase; i++ {
+				text := randomEAN(rng)
+				m := 1.3 + rng.Float64()*1.0
+				k := 0.8 + rng.Float64()*1.2 // blur in modules
+				span := 95 * m * (1 + max(0, ph.persp)/2)
+				x0 := 12 + rng.Float64()*max(0, 228-span-12)
+				g := renderBlurPhysics(eanModulesOf(text), 240, 120, x0, m, k*m, ph, rng)
+				got, _ := readBlurredBands(context.Background(), g)
+				n++
+				switch {
+				case got == text:
+					ok++
+				case got != "":
+					wrong++
+					t.Errorf("%s seed %d case %d: %s (%.2f px a module, blur %.2f modules) read as %s", ph.name, seed, i, text, m, k, got)
+				}
+			}
+		}
+		t.Logf("%-13s %3d of %3d read", ph.name, ok, n)
+		total += n
+		read += ok
+	}
+	t.Logf("all: %d of %d read, %d wrong", read, total, wrong)
+	if read == 0 {
+		t.Errorf("nothing read: the renderings are beyond the stage and the test proves nothing")
+	}
+}
