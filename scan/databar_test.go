@@ -109,12 +109,13 @@ func dbCases(t testing.TB, seed uint64, n int) []dbCase {
 			Spread: -0.5 + 1.0*rng.Float64(),
 			Noise:  2 + 6*rng.Float64(),
 			Margin: 20,
+			Persp:  -0.15 + 0.3*rng.Float64(),
 		}
 		if rng.IntN(4) == 0 {
 			ph.Angle += 180
 		}
-		name := fmt.Sprintf("%s-%s-m%.1f-a%.0f-sh%.2f-b%.1f-sp%.2f", []string{"linear", "stacked", "omni"}[kind], gtin,
-			ph.Module, ph.Angle, ph.Shear, ph.Blur, ph.Spread)
+		name := fmt.Sprintf("%s-%s-m%.1f-a%.0f-sh%.2f-b%.1f-sp%.2f-p%.2f", []string{"linear", "stacked", "omni"}[kind], gtin,
+			ph.Module, ph.Angle, ph.Shear, ph.Blur, ph.Spread, ph.Persp)
 		img := barcodes.RenderModules(rows, ph, seed*1000+uint64(i))
 		// Every fourth photo goes through JPEG at quality 30–80.
 		if i%4 == 3 {
@@ -152,7 +153,8 @@ func gozxingDataBar(img *image.Gray) string {
 // TestDataBarGenerated reads generated linear, Stacked and Stacked
 // Omnidirectional symbols (turned up to 30° either way or upside down,
 // bars leaning up to 0.25 px a pixel, blur sigma 0.3–1.5 px, bars up to
-// half a module thinner or fatter, 1.8–4.3 px a module, noise, every
+// half a module thinner or fatter, 1.8–4.3 px a module, modules up to
+// 15% wider at one end than in the middle (perspective), noise, every
 // fourth through JPEG at quality 30–80): never a wrong
 // GTIN, and most read. Seed 1 is the one the thresholds were set on;
 // seeds 2 and 3 were not looked at before this test was written.
