@@ -859,7 +859,7 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 				return dbRead{}, false
 			}
 			var probe dbScan
-			dbScanAngle(g, a, tilt, 9, 1, 1, &probe)
+			dbScanAngle(g, a, tilt, 9, 1, 0, &probe)
 			seen := false
 			for _, h := range probe.halves {
 				seen = seen || (h.cost <= dbMaxCost && h.margin >= dbMinMargin)
