@@ -851,8 +851,8 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 	// Lines closer than the band share pixels: not independent.
 	minSep := (2*band + 1 + gap - 1) / gap
 	for _, a := range dbBarAngles(g) {
-		// The probe: every sixth line, a sample a pixel, averaged over 3,
-		// square to the bars and turned both ways.
+		// The probe: every ninth line, one pixel a sample, square to the
+		// bars and turned both ways.
 		tilts := []float64{0}
 		for _, tilt := range []float64{0, -0.2, 0.2} {
 			if ctx.Err() != nil {

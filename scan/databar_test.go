@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -359,4 +360,39 @@ func TestDataBarGeneratedEval(t *testing.T) {
 		t.Logf("%-70s mine %v gozxing %v", c.name, ok && rd.text == c.gtin, z == c.gtin)
 	}
 	t.Logf("read %d, gozxing %d, wrong %d of %d", mine, theirs, wrong, len(cases))
+}
+
+// TestDataBarElementsByInk: element widths measured as ink between the
+// neighbours' centres stay right under blur that makes thin bars grey,
+// where the thresholded widths would shrink them.
+func TestDataBarElementsByInk(t *testing.T) {
+	widths := []float64{3, 6, 3, 3, 9, 3, 3, 12, 6, 3, 3} // px: bar, space, bar, …, bar
+	const step, sigma, pad = 0.5, 1.6, 30.0
+	total := pad * 2
+	for _, w := range widths {
+		total += w
+	}
+	n := int(total / step)
+	p := make([]float32, n)
+	for i := range p {
+		x := float64(i) * step
+		dark := 0.0
+		at := pad
+		for k, w := range widths {
+			if k%2 == 0 { // a bar from at to at+w, blurred
+				dark += 0.5 * (math.Erf((x-at)/(sigma*math.Sqrt2)) - math.Erf((x-at-w)/(sigma*math.Sqrt2)))
+			}
+			at += w
+		}
+		p[i] = float32(220 - 190*dark)
+	}
+	el := dbElements(p, step, nil)
+	if len(el) != len(widths) { // the quiet zones are not elements
+		t.Fatalf("%d elements, want %d: %+v", len(el), len(widths), el)
+	}
+	for i, w := range widths {
+		if d := math.Abs(el[i].w - w); d > 0.35 || el[i].bar != (i%2 == 0) {
+			t.Errorf("element %d: %.2f px (bar %v), want %.0f", i, el[i].w, el[i].bar, w)
+		}
+	}
 }
