@@ -227,7 +227,7 @@ func dbElements(p []float32, step float64, out []dbElem) []dbElem {
 	if len(ex) < 4 {
 		return out
 	}
-	// Centre each extremum in its plateau (within a fifth of the
+	// Centre each extremum in its plateau (within a third of the
 	// prominence of its value).
 	for k := range ex {
 		e := &ex[k]
@@ -241,8 +241,8 @@ func dbElements(p []float32, step float64, out []dbElem) []dbElem {
 		}
 		e.i = (a + b) / 2
 	}
-	// Local white and black levels: the extreme maxima and minima among
-	// the four extrema of each kind around.
+	// Local white and black levels: the highest maximum and the lowest
+	// minimum among the nine extrema around each.
 	white := make([]float32, len(ex))
 	black := make([]float32, len(ex))
 	for k := range ex {
