@@ -434,6 +434,18 @@ func BenchmarkPhotos(b *testing.B) {
 		}
 		engines = append(engines, nb)
 	}
+	// PHOTOS_NODATABAR=1 adds the server mode without the DataBar stage
+	// of databar.go, likewise.
+	if os.Getenv("PHOTOS_NODATABAR") != "" {
+		nd := self("pandian-nodatabar", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
+		run := nd.run
+		nd.run = func(path string) ([]string, float64) {
+			skipDataBar = true
+			defer func() { skipDataBar = false }()
+			return run(path)
+		}
+		engines = append(engines, nd)
+	}
 	verbose := os.Getenv("PHOTOS_VERBOSE")
 	for range b.N {
 		res := map[string][]result{}
@@ -512,7 +524,7 @@ func report(sb *strings.Builder, title string, photos []photo, in func(photo) bo
 		best := failed
 		for _, e := range engines {
 			r := res[e.name][i]
-			if e.name == "pandian-1st" || e.name == "pandian-noblur" { // not decoders of their own in the union
+			if e.name == "pandian-1st" || e.name == "pandian-noblur" || e.name == "pandian-nodatabar" { // not decoders of their own in the union
 				if sets[p.set][e.name] == nil {
 					sets[p.set][e.name] = &tally{}
 				}

@@ -220,6 +220,9 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 		// QR Codes found but sampled wrong (few pixels a module, a bent
 		// label): grey levels on a grid fitted to the alignment patterns.
 		func() { r.resampleQR(work) },
+		// GS1 DataBar (linear, stacked, sheared, ink spread) read from
+		// grey profiles across the bars (databar.go).
+		func() { r.dataBar(work) },
 		// EAN-13 / UPC-A blurred beyond binarization: the symbol's model
 		// fitted to grey profiles (blurean.go).
 		func() {
