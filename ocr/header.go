@@ -98,6 +98,12 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
+	if h.DocNumber == "" {
+		if n, ok := shapedDocNumber(rows); ok {
+			h.DocNumber = n
+			h.Confidence["doc_number"] = 0.4
+		}
+	}
 	if h.Date == "" {
 		// Receipts print the date anywhere, often under the items.
 		for _, r := range all {
@@ -393,4 +399,73 @@ func docLabelEnds(ws []Word) bool {
 		}
 	}
 	return false
+}
+
+// reShapedDocNumber is the form of a document number: up to five letters
+// (the prefix, whatever it is), an optional separator, then digits with
+// slashes or hyphens between them.
+var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`)
+
+// notDocLabels name the other labelled values of a header that can look
+// like a document number: telephone and fax numbers, customer and account
+// codes, tax and registration numbers, pages and dates.
+var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
+	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间"}
+
+// shapedDocNumber reads a document number whose label was misread
+// ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
+// header rows, the value after a short label ending in a colon, when the
+// value has a document number's form (reShapedDocNumber, four digits or
+// more, not a date, an amount or a telephone number) and the label names
+// none of the other header values (notDocLabels). The first such value;
+// unconfirmed, so its confidence is low.
+func shapedDocNumber(rows []*row) (string, bool) {
+	for ri, r := range rows {
+		if ri >= 20 {
+			break
+		}
+		var label strings.Builder
+		for i, w := range r.words {
+			t := w.Text
+			k := strings.IndexAny(t, ":：")
+			if k < 0 {
+				label.WriteString(strings.ToUpper(t))
+				continue
+			}
+			_, size := utf8.DecodeRuneInString(t[k:])
+			label.WriteString(strings.ToUpper(t[:k]))
+			lbl := label.String()
+			var val string
+			switch {
+			case t[k+size:] != "":
+				val = t[k+size:]
+			case i+1 < len(r.words):
+				val = r.words[i+1].Text
+			}
+			if utf8.RuneCountInString(lbl) == 0 || utf8.RuneCountInString(lbl) > 14 {
+				break
+			}
+			bad := false
+			for _, x := range notDocLabels {
+				if strings.Contains(lbl, x) {
+					bad = true
+				}
+			}
+			if bad {
+				break
+			}
+			v := strings.ToUpper(strings.Trim(val, trimSet+".:："))
+			if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
+				break
+			}
+			if _, ok := parseMoney(v); ok {
+				break
+			}
+			if _, ok := findDate(v, true); ok {
+				break
+			}
+			return v, true
+		}
+	}
+	return "", false
 }

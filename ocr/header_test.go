@@ -181,3 +181,60 @@ func TestDateConfidence(t *testing.T) {
 		t.Errorf("date %q confidence %.2f; want 2025-11-19 at the date word's 0.84 (0.8 when read below the header)", h.Date, h.Confidence["date"])
 	}
 }
+
+// TestShapedDocNumber: a document number whose label was misread is taken
+// from its form after a short label and a colon; telephone numbers, dates,
+// amounts, customer codes and words without four digits are not.
+func TestShapedDocNumber(t *testing.T) {
+	cases := []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"srmuast:", "P-2026-5628", "="}, "P-2026-5628"},
+		{[]string{"Wx", "TR:", "SI/2024/1234"}, "SI/2024/1234"},
+		{[]string{"ae:036684"}, "036684"},
+		{[]string{"A", "Wb:", "hkpo01234."}, "HKPO01234"},
+		// Not numbers.
+		{[]string{"電話", "Tel:", "2545-1180"}, ""},
+		{[]string{"ee:", "+852", "25451180"}, ""},
+		{[]string{"4)", "BM:", "25.08.2026"}, ""},
+		{[]string{"Customer", "No:", "C-10023"}, ""},
+		{[]string{"Balance:", "1,234.50"}, ""},
+		{[]string{"Currency:", "HKD"}, ""},
+		{[]string{"Ref:", "A12"}, ""},
+		{[]string{"a", "very", "long", "sentence", "of", "words:", "12345"}, ""},
+	}
+	for _, c := range cases {
+		got, ok := shapedDocNumber([]*row{{words: line(10, c.words...)}})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("shapedDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+	// The labelled number wins over the form.
+	p := page(
+		line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+		line(80, "Ref:", "77-1234"),
+		line(120, "Invoice", "No.:", "Q90017"),
+	)
+	if h := Extract([]*Page{p}).Header; h.DocNumber != "Q90017" {
+		t.Errorf("number %q; want the labelled Q90017", h.DocNumber)
+	}
+	p = page(
+		line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+		line(80, "srmuast:", "P-2026-5628"),
+		line(120, "Date:", "25.08.2026"),
+	)
+	if h := Extract([]*Page{p}).Header; h.DocNumber != "P-2026-5628" || h.Confidence["doc_number"] > 0.5 {
+		t.Errorf("number %q conf %.2f; want P-2026-5628 at a low confidence", h.DocNumber, h.Confidence["doc_number"])
+	}
+}
+
+// TestSummaryTwoLabelsOneRow: a total printed on the row of a labelled
+// quantity, far to its right, is read as the total.
+func TestSummaryTwoLabelsOneRow(t *testing.T) {
+	rows := groupRows(tline(500, "Total@100", "Qty:@170", "660@230", "應@900", "付@920", "Amount@960", "Due@1050", "15,162.10@1400"))
+	s := readSummary(rows)
+	if len(s.totals) != 1 || s.totals[0].v != 1516210 {
+		t.Fatalf("totals %+v; want 15,162.10 alone", s.totals)
+	}
+}

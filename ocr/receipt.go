@@ -522,6 +522,9 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 
 func readSummary(rows []*row) summary {
 	var s summary
+	// Two labelled values on one row ("Total Qty: 660 … 應付 Amount Due
+	// 15,162.10") are read apart.
+	rows = splitLabelRuns(rows)
 	for i, r := range rows {
 		u := compactUpper(r)
 		if strings.Contains(u, "SUMMARY") || strings.Contains(u, "ANALYSIS") {
