@@ -357,11 +357,18 @@ func labelledDocNumber(r *row) (string, bool) {
 		if !found {
 			continue
 		}
+		if i+1 < len(r.words) && strings.EqualFold(strings.Trim(r.words[i+1].Text, trimSet), "of") {
+			return "", false // "No. of items: 12": a count, not a number's label
+		}
 		for _, x := range r.words[i+1:] {
 			cands = append(cands, x.Text)
 		}
-		for _, c := range cands {
+		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
+			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
+				// "INV /2024/9359": the prefix read apart from its number.
+				c += strings.Trim(cands[k+1], trimSet+".")
+			}
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
 				continue
 			}
@@ -468,4 +475,25 @@ func shapedDocNumber(rows []*row) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// isPrefixWord reports a word that can be a document number's prefix:
+// one to five capital letters.
+func isPrefixWord(s string) bool {
+	if len(s) == 0 || len(s) > 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// startsNumberPart reports a word that continues a document number: a
+// slash or hyphen, or a digit, first.
+func startsNumberPart(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && (s[0] == '/' || s[0] == '-' || s[0] >= '0' && s[0] <= '9') && countDigits(s) >= 2
 }

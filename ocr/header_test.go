@@ -154,6 +154,9 @@ func TestDocNumberLabelForms(t *testing.T) {
 		{[]string{"Receipt", "#:", "Q90017"}, "Q90017"},
 		{[]string{"Order", "#", "60213"}, "60213"},
 		{[]string{"Date:", "19/11/2025", "No.:", "T-5521"}, "T-5521"},
+		{[]string{"No:", "INV", "/2024/9359"}, "INV/2024/9359"},
+		{[]string{"Invoice", "No.:", "SI", "2024-0017"}, "SI2024-0017"},
+		{[]string{"No.", "of", "items:", "438"}, ""},
 		// Not labels: "No" as a word of the text, no number after a label.
 		{[]string{"No", "Onion", "2", "x", "13"}, ""},
 		{[]string{"CASINO", "12345"}, ""},
