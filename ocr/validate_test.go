@@ -31,7 +31,8 @@ func TestDescribeMatchesCJKRunsPiecewise(t *testing.T) {
 }
 
 func TestDescriptionProblem(t *testing.T) {
-	m := pageWordConfs([]*Page{confPage(map[string]float64{"Jasmine": 95, "Rice": 92, "5kg": 90, "RS": 21, "Pam": 0, "eR": 16, "~<": 50, "}{": 40})})
+	m := pageWordConfs([]*Page{confPage(map[string]float64{"Jasmine": 95, "Rice": 92, "5kg": 90, "RS": 21, "Pam": 0, "eR": 16, "~<": 50, "}{": 40,
+		"SRMMM": 4, "500K": 0, "Fioor": 46, "Cleaner": 93, "Soap": 91, "Hand": 88, "Ki": 10, "茉莉": 5})})
 	for _, c := range []struct {
 		desc, want string
 	}{
@@ -39,6 +40,11 @@ func TestDescriptionProblem(t *testing.T) {
 		{"RS Pam eR", "low confidence"},
 		{"Jasmine ~< }{ Rice", "stray marks"},
 		{"4545", "no description"},
+		// Two Latin words unread among clean ones; one is not enough, nor
+		// a Chinese word (read piecewise, judged by the mean).
+		{"SRMMM 500K Fioor Cleaner Soap Ki", "partly unread"},
+		{"Jasmine Rice Hand Soap Ki", ""},
+		{"茉莉 Jasmine Rice Hand Soap Ki", ""},
 		// Words not on the page (a reading's repair): no evidence either way.
 		{"Unseen Words", ""},
 	} {
