@@ -241,3 +241,24 @@ func TestSummaryTwoLabelsOneRow(t *testing.T) {
 		t.Fatalf("totals %+v; want 15,162.10 alone", s.totals)
 	}
 }
+
+// TestSplitAmountTotal: a total read in two words (a thousands group cut
+// after its comma, the decimal point read as a space) is the total only
+// when the lines' sum confirms it; unconfirmed, the amount as read stays.
+func TestSplitAmountTotal(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		sum   int64
+		want  int64
+	}{
+		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 976903, 976903},
+		{[]string{"TOTAL@100", "HKS@800", "26,562@900", "48@1000"}, 2656248, 2656248},
+		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 100, 76903},
+	} {
+		s := readSummary(groupRows(tline(500, c.words...)))
+		v, _, ok := chooseTotal(s, c.sum, true)
+		if !ok || v != c.want {
+			t.Errorf("%q with lines summing to %d: total %d %v, want %d", c.words, c.sum, v, ok, c.want)
+		}
+	}
+}

@@ -587,6 +587,7 @@ func readSummary(rows []*row) summary {
 				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i})
 			}
 			s.totals = append(s.totals, pointMisread(r, 2, i)...)
+			s.totals = append(s.totals, splitAmount(r, 2, i)...)
 			continue
 		}
 		for _, tl := range totalLabels {
@@ -596,6 +597,7 @@ func readSummary(rows []*row) summary {
 					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i})
 				}
 				s.totals = append(s.totals, pointMisread(r, tl.rank, i)...)
+				s.totals = append(s.totals, splitAmount(r, tl.rank, i)...)
 				break
 			}
 		}
