@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,6 +136,17 @@ func readHeader(h *Header, rows, all []*row) {
 		for _, r := range all {
 			if d, ok := noisyDate(r.text()); ok {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.3
+				break
+			}
+		}
+	}
+	if h.Date == "" {
+		// "Date 2025031 098" for 2025年03月09日: the characters read as
+		// digits or lost.
+		for _, r := range all {
+			if iso, ok := labelledDateDigits(r.text()); ok {
+				h.Date = iso
 				h.Confidence["date"] = 0.3
 				break
 			}
@@ -496,4 +508,64 @@ func isPrefixWord(s string) bool {
 func startsNumberPart(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && (s[0] == '/' || s[0] == '-' || s[0] >= '0' && s[0] <= '9') && countDigits(s) >= 2
+}
+
+// labelledDateDigits reads a year-first date after a Date/日期 label whose
+// separators (年 月 日, slashes) were read as digits or lost: the digits
+// after the label, up to the next letter, are a plausible year, a month of
+// one or two digits, at most one stray digit, a day, at most one stray
+// digit. Only a reading that is the one way to split them counts.
+func labelledDateDigits(s string) (string, bool) {
+	u := strings.ToUpper(s)
+	i, n := strings.Index(u, "DATE"), 4
+	if i < 0 {
+		i, n = strings.Index(s, "日期"), len("日期")
+	}
+	if i < 0 {
+		return "", false
+	}
+	var d []byte
+	for _, r := range s[i+n:] {
+		switch {
+		case r >= '0' && r <= '9':
+			d = append(d, byte(r))
+		case r == ' ' || r == ':' || r == '：' || r == '.' || r == '-' || r == '/':
+		default:
+			if len(d) > 0 {
+				goto done
+			}
+		}
+	}
+done:
+	if len(d) < 7 || len(d) > 10 {
+		return "", false
+	}
+	y := string(d[:4])
+	if iso, ok := isoDate(y, "1", "1"); !ok || !plausibleDate(iso) {
+		return "", false
+	}
+	var found []string
+	rest := string(d[4:])
+	for ml := 1; ml <= 2; ml++ {
+		for j1 := 0; j1 <= 1; j1++ {
+			for dl := 1; dl <= 2; dl++ {
+				for j2 := 0; j2 <= 1; j2++ {
+					if ml+j1+dl+j2 != len(rest) {
+						continue
+					}
+					m, dd := rest[:ml], rest[ml+j1:ml+j1+dl]
+					if ml == 2 && m[0] != '0' && m[0] != '1' || dl == 2 && dd[0] > '3' {
+						continue
+					}
+					if iso, ok := isoDate(y, m, dd); ok && !slices.Contains(found, iso) {
+						found = append(found, iso)
+					}
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
 }

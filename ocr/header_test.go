@@ -262,3 +262,22 @@ func TestSplitAmountTotal(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelledDateDigits: a year-first date whose 年 月 日 were read as
+// digits or lost is read when its digits split one way only.
+func TestLabelledDateDigits(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"FI) Date 2025031 098", "2025-03-09"},
+		{"日期: 2024 12 1 31 8", "2024-12-31"},
+		{"日期: 20241123", ""},       // 11-23, 01-23, 01-12: several ways
+		{"Date: 2024 3 5", ""},     // too few digits to be a misread date
+		{"Date: 19/11/2025", ""},   // not year first
+		{"Invoice 2025031098", ""}, // no label
+		{"Date 2087031098", ""},    // no plausible year
+	} {
+		got, ok := labelledDateDigits(c.in)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateDigits(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
