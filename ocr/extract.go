@@ -48,6 +48,7 @@ func isDiscountRow(s string) bool {
 func Extract(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
+	checkDerivedQty(doc)
 	return doc
 }
 

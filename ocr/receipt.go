@@ -439,7 +439,7 @@ func receiptLine(it *receiptItem) Line {
 	case it.hasPrice:
 		l.UnitPrice = formatCents(it.price)
 		if it.price != 0 && it.amount%it.price == 0 && it.amount/it.price > 0 && it.amount/it.price < 1000 {
-			l.Qty = it.amount / it.price
+			l.Qty, l.qtyDerived = it.amount/it.price, true
 			conf = 0.9
 		} else {
 			conf = 0.2

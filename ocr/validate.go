@@ -545,3 +545,30 @@ func checkDescriptions(doc *Document, pages []*Page) {
 		doc.NeedsReview = true
 	}
 }
+
+// checkDerivedQty flags, never drops, the lines whose quantity was not
+// read but derived from the amount and the unit price (any price dividing
+// the amount gives one) and is not 1, in a document where most lines had
+// their quantity read: the quantity's cell was there and went unread, so
+// the amount ÷ price is no check of the line.
+func checkDerivedQty(doc *Document) {
+	derived := 0
+	for _, l := range doc.Lines {
+		if l.qtyDerived {
+			derived++
+		}
+	}
+	if derived == 0 || 2*derived > len(doc.Lines) {
+		return
+	}
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		if !l.qtyDerived || l.Qty == 1 {
+			continue
+		}
+		l.Problems = append(l.Problems, "quantity not read (derived from amount ÷ unit price)")
+		l.NeedsReview = true
+		l.Confidence = min(l.Confidence, 0.5)
+		doc.NeedsReview = true
+	}
+}

@@ -125,3 +125,25 @@ func TestParseRowCodeAfterLineNumber(t *testing.T) {
 		t.Errorf("parseItemRow took a code after a description: %+v", it)
 	}
 }
+
+// TestCheckDerivedQty: a quantity derived from amount ÷ unit price (not 1)
+// flags its line when most lines had their quantity read; on a receipt of
+// "name price amount" rows it does not, nor does a derived 1.
+func TestCheckDerivedQty(t *testing.T) {
+	read := Line{Description: "Bleach 1L", Qty: 8, UnitPrice: "12.80", Amount: "102.40", Confidence: 0.99}
+	derived := Line{Description: "Egg Rolls", Qty: 36, UnitPrice: "70.00", Amount: "2520.00", Confidence: 0.9, qtyDerived: true}
+	one := Line{Description: "Tin", Qty: 1, UnitPrice: "7.00", Amount: "7.00", Confidence: 0.9, qtyDerived: true}
+	doc := &Document{Lines: []Line{read, derived, read, one, read}}
+	checkDerivedQty(doc)
+	if len(doc.Lines) != 5 || !doc.Lines[1].NeedsReview || doc.Lines[1].Confidence > 0.5 || !doc.NeedsReview {
+		t.Errorf("derived quantity not flagged: %+v", doc.Lines[1])
+	}
+	if doc.Lines[0].NeedsReview || doc.Lines[3].NeedsReview {
+		t.Error("a read quantity or a derived 1 flagged")
+	}
+	doc = &Document{Lines: []Line{derived, derived, read}}
+	checkDerivedQty(doc)
+	if doc.Lines[0].NeedsReview || doc.NeedsReview {
+		t.Error("derived quantities flagged where most lines print none")
+	}
+}
