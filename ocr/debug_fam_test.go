@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -115,12 +116,17 @@ func BenchmarkDebugFamilyHeader(b *testing.B) {
 	}
 	per := 4
 	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
+	// OCR_FAMILIES_MATCH=<regexp> keeps the renders whose id matches it.
+	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH"))
 	for b.Loop() {
 		for _, c := range familySample(per) {
 			if c.HeldOut {
 				continue
 			}
 			id := familyCaseID(c)
+			if !match.MatchString(id) {
+				continue
+			}
 			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
 			if err != nil {
 				continue

@@ -93,7 +93,7 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.DocNumber == "" {
 		for _, r := range all {
 			if n, ok := labelledDocNumber(r); ok {
-				h.DocNumber = n
+				h.DocNumber = zeroAfterInitial(n)
 				h.Confidence["doc_number"] = 0.7
 				break
 			}
@@ -101,7 +101,7 @@ func readHeader(h *Header, rows, all []*row) {
 	}
 	if h.DocNumber == "" {
 		if n, ok := shapedDocNumber(rows); ok {
-			h.DocNumber = n
+			h.DocNumber = zeroAfterInitial(n)
 			h.Confidence["doc_number"] = 0.4
 		}
 	}
@@ -375,11 +375,17 @@ func labelledDocNumber(r *row) (string, bool) {
 		for _, x := range r.words[i+1:] {
 			cands = append(cands, x.Text)
 		}
+		// A bare "No." labels the word right after it or nothing: "No. 8,
+		// Jalan Tun Razak, 50400 Kuala Lumpur" is an address.
+		bare := bareNoLabel(r.words[max(0, i-2) : i+1])
 		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
 			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
 				// "INV /2024/9359": the prefix read apart from its number.
 				c += strings.Trim(cands[k+1], trimSet+".")
+			}
+			if bare && k > 0 && strings.Trim(cands[k-1], trimSet+".:：#") != "" {
+				return "", false
 			}
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
 				continue
@@ -568,4 +574,53 @@ done:
 		return "", false
 	}
 	return found[0], true
+}
+
+// bareNoLabel reports whether the label ending the words is a bare "No"
+// ("No.", "No:", "No#"), not the end of a longer label ("Invoice No.",
+// "PO No.", 單號 No.).
+func bareNoLabel(ws []Word) bool {
+	if len(ws) == 0 || !strings.EqualFold(strings.TrimRight(ws[len(ws)-1].Text, ":：#."), "NO") {
+		return false
+	}
+	// Only the words just before it belong to its label ("INVOICE" far to
+	// its left is the page's title).
+	for k := len(ws) - 1; k > 0; k-- {
+		h := max(ws[k].Box.Dy(), ws[k-1].Box.Dy(), 1)
+		if ws[k].Box.Min.X-ws[k-1].Box.Max.X > 3*h {
+			ws = ws[k:]
+			break
+		}
+	}
+	var b strings.Builder
+	for _, x := range ws {
+		b.WriteString(strings.ToUpper(x.Text))
+	}
+	lbl := strings.TrimRight(b.String(), ":：#.")
+	for _, l := range docLabels {
+		if l = strings.TrimSuffix(l, "."); l != "NO" && strings.HasSuffix(lbl, l) {
+			return false
+		}
+	}
+	for _, x := range ws[:len(ws)-1] {
+		if strings.IndexFunc(x.Text, isCJK) >= 0 && strings.ContainsAny(x.Text, "號号") {
+			return false // 單號 No.: the Chinese label before it
+		}
+	}
+	return true
+}
+
+// reInitialO is a number of one initial letter and digits whose first
+// digit was read as the letter O ("HO63186" for H063186).
+var reInitialO = regexp.MustCompile(`^([A-Z])[Oo](\d{5,})$`)
+
+// zeroAfterInitial reads the O after a single initial letter and before
+// five digits or more as a zero, unless the two letters are a document
+// prefix of their own (PO, DO, SO: purchase, delivery and sales orders).
+func zeroAfterInitial(s string) string {
+	m := reInitialO.FindStringSubmatch(s)
+	if m == nil || m[1] == "P" || m[1] == "D" || m[1] == "S" {
+		return s
+	}
+	return m[1] + "0" + m[2]
 }

@@ -157,6 +157,11 @@ func TestDocNumberLabelForms(t *testing.T) {
 		{[]string{"No:", "INV", "/2024/9359"}, "INV/2024/9359"},
 		{[]string{"Invoice", "No.:", "SI", "2024-0017"}, "SI2024-0017"},
 		{[]string{"No.", "of", "items:", "438"}, ""},
+		// An address: a bare "No." labels only the word after it.
+		{[]string{"No.", "8,", "Jalan", "Tun", "Razak,", "50400", "Kuala", "Lumpur"}, ""},
+		{[]string{"No.", ":", "50400"}, "50400"},
+		{[]string{"送貨單號", "No.:", "R063386"}, "R063386"},
+		{[]string{"D/N", "No.:", "DN-2023-7990"}, "DN-2023-7990"},
 		// Not labels: "No" as a word of the text, no number after a label.
 		{[]string{"No", "Onion", "2", "x", "13"}, ""},
 		{[]string{"CASINO", "12345"}, ""},
@@ -167,6 +172,11 @@ func TestDocNumberLabelForms(t *testing.T) {
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
 		}
+	}
+	// The page's title far left of an address's "No.": no label together.
+	r := &row{words: tline(10, "INVOICE@300", "No.@1064", "8,@1094", "Jalan@1117", "Razak,@1192", "50400@1245", "Kuala@1330")}
+	if got, ok := labelledDocNumber(r); ok {
+		t.Errorf("title and address: number %q, want none", got)
 	}
 }
 
@@ -278,6 +288,20 @@ func TestLabelledDateDigits(t *testing.T) {
 		got, ok := labelledDateDigits(c.in)
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("labelledDateDigits(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
+// TestZeroAfterInitial: the O between one initial letter and the digits is
+// a zero, except in PO, DO and SO numbers.
+func TestZeroAfterInitial(t *testing.T) {
+	for in, want := range map[string]string{
+		"HO63186": "H063186", "FO96642": "F096642", "RO63386": "R063386",
+		"PO12345": "PO12345", "DO245101": "DO245101", "SO77310": "SO77310",
+		"HKPO01234": "HKPO01234", "HO631": "HO631", "H063186": "H063186",
+	} {
+		if got := zeroAfterInitial(in); got != want {
+			t.Errorf("zeroAfterInitial(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
