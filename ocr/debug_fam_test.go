@@ -29,6 +29,7 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 	per := 4
 	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
 	only := os.Getenv("OCR_FAMILIES_ONLY")
+	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH")) // ids matching it
 	for b.Loop() {
 		var rightFlagged, wrongFlagged, wrongClean, right, truth int
 		for _, c := range familySample(per) {
@@ -36,7 +37,7 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 				continue
 			}
 			id := familyCaseID(c)
-			if only != "" && !strings.Contains(id, only) {
+			if only != "" && !strings.Contains(id, only) || !match.MatchString(id) {
 				continue
 			}
 			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
