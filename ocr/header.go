@@ -435,7 +435,8 @@ var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`
 // like a document number: telephone and fax numbers, customer and account
 // codes, tax and registration numbers, pages and dates.
 var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
-	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间"}
+	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间",
+	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台"}
 
 // shapedDocNumber reads a document number whose label was misread
 // ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
@@ -459,7 +460,6 @@ func shapedDocNumber(rows []*row) (string, bool) {
 			}
 			_, size := utf8.DecodeRuneInString(t[k:])
 			label.WriteString(strings.ToUpper(t[:k]))
-			lbl := label.String()
 			var val string
 			switch {
 			case t[k+size:] != "":
@@ -467,32 +467,39 @@ func shapedDocNumber(rows []*row) (string, bool) {
 			case i+1 < len(r.words):
 				val = r.words[i+1].Text
 			}
-			if utf8.RuneCountInString(lbl) == 0 || utf8.RuneCountInString(lbl) > 14 {
-				break
+			if v, ok := shapedValue(label.String(), val); ok {
+				return v, true
 			}
-			bad := false
-			for _, x := range notDocLabels {
-				if strings.Contains(lbl, x) {
-					bad = true
-				}
-			}
-			if bad {
-				break
-			}
-			v := strings.ToUpper(strings.Trim(val, trimSet+".:："))
-			if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
-				break
-			}
-			if _, ok := parseMoney(v); ok {
-				break
-			}
-			if _, ok := findDate(v, true); ok {
-				break
-			}
-			return v, true
+			// The next label starts after this colon ("收貨人: 旺角店
+			// 發粟號碼: SI260826-80").
+			label.Reset()
 		}
 	}
 	return "", false
+}
+
+// shapedValue is shapedDocNumber's test of one label and the value after
+// its colon.
+func shapedValue(lbl, val string) (string, bool) {
+	if n := utf8.RuneCountInString(lbl); n == 0 || n > 14 {
+		return "", false
+	}
+	for _, x := range notDocLabels {
+		if strings.Contains(lbl, x) {
+			return "", false
+		}
+	}
+	v := strings.ToUpper(strings.Trim(val, trimSet+".:："))
+	if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
+		return "", false
+	}
+	if _, ok := parseMoney(v); ok {
+		return "", false
+	}
+	if _, ok := findDate(v, true); ok {
+		return "", false
+	}
+	return v, true
 }
 
 // isPrefixWord reports a word that can be a document number's prefix:

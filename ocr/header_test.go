@@ -207,6 +207,8 @@ func TestShapedDocNumber(t *testing.T) {
 		{[]string{"Wx", "TR:", "SI/2024/1234"}, "SI/2024/1234"},
 		{[]string{"ae:036684"}, "036684"},
 		{[]string{"A", "Wb:", "hkpo01234."}, "HKPO01234"},
+		{[]string{"收", "貨", "人", ":", "旺角", "店", "發", "粟", "號碼:", "SI260826-80"}, "SI260826-80"},
+		{[]string{"Cashier:", "00123", "Table:", "1234"}, ""},
 		// Not numbers.
 		{[]string{"電話", "Tel:", "2545-1180"}, ""},
 		{[]string{"ee:", "+852", "25451180"}, ""},
@@ -263,6 +265,7 @@ func TestSplitAmountTotal(t *testing.T) {
 	}{
 		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 976903, 976903},
 		{[]string{"TOTAL@100", "HKS@800", "26,562@900", "48@1000"}, 2656248, 2656248},
+		{[]string{"Amount@100", "Due@200", "MOP$8@900", "022.04@1000"}, 802204, 802204},
 		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 100, 76903},
 	} {
 		s := readSummary(groupRows(tline(500, c.words...)))
@@ -303,5 +306,22 @@ func TestZeroAfterInitial(t *testing.T) {
 		if got := zeroAfterInitial(in); got != want {
 			t.Errorf("zeroAfterInitial(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestGoodsTotalIsSubtotal: "Goods Total" and 貨品總值 are the lines' sum
+// before adjustments, not the amount payable printed under them.
+func TestGoodsTotalIsSubtotal(t *testing.T) {
+	rows := groupRows(append(append(tline(500, "Goods@100", "Total@200", "8,796.40@1000"),
+		tline(540, "Less@100", "Discount@200", "175.93-@1000")...), tline(580, "Total@100", "MOP@200", "8,620.47@1000")...))
+	s := readSummary(rows)
+	if !s.hasSub || s.subtotal != 879640 {
+		t.Errorf("subtotal %d %v, want 8,796.40", s.subtotal, s.hasSub)
+	}
+	if v, _, ok := chooseTotal(s, 879640, true); !ok || v != 862047 {
+		t.Errorf("total %d %v, want 8,620.47", v, ok)
+	}
+	if !isSubtotalRow("貨品總值HK$1,234.00") || isSubtotalRow("總計TOTAL") {
+		t.Error("isSubtotalRow: 貨品總值 is a subtotal, 總計 is not")
 	}
 }

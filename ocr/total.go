@@ -19,8 +19,8 @@ const roundedTotalRank = 4
 
 // splitAmount reads the last two words of a total row as one amount split
 // in two by the reading: a thousands group cut after its comma ("MOP$9,"
-// "769.03" for 9,769.03) or the decimal point read as a space ("26,562"
-// "48" for 26,562.48). Like pointMisread, the candidate counts only when a
+// "769.03" for 9,769.03) or its comma read as a space ("MOP$8" "022.04"),
+// or the decimal point read as a space ("26,562" "48" for 26,562.48). Like pointMisread, the candidate counts only when a
 // sum (the lines', the subtotal) confirms it.
 func splitAmount(r *row, rank, i int) []totalCand {
 	toks := classify(r)
@@ -35,6 +35,8 @@ func splitAmount(r *row, rank, i int) []totalCand {
 		joined = a + b
 	case reIntGroups.MatchString(a) && len(b) == 2 && allDigits(b):
 		joined = a + "." + b
+	case len(a) >= 1 && len(a) <= 3 && allDigits(a) && reGroupAndCents.MatchString(b):
+		joined = a + "," + b // "MOP$8 022.04": the thousands separator read as a space
 	default:
 		return nil
 	}
