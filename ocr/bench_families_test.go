@@ -219,7 +219,7 @@ func BenchmarkFamilies(b *testing.B) {
 		fmt.Printf("%-42s %-5s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s | %6s %6s\n",
 			"render", "split", "truth", "got", "right", "no", "dat", "tot", "b-got", "b-rgt", "dat", "tot", "cpu s", "bare s")
 		for ci, c := range cases {
-			if only != "" && !strings.Contains(families.ID(c.Family, c.Font, c.Seed), only) {
+			if only != "" && !strings.Contains(familyCaseID(c), only) {
 				continue
 			}
 			if ci%shardN != shardK {
@@ -228,7 +228,7 @@ func BenchmarkFamilies(b *testing.B) {
 			if half != "" && half != splitName(c.HeldOut) {
 				continue
 			}
-			r, err := families.Render(c.Family, c.Font, c.Seed)
+			r, err := renderFamilyCase(c)
 			if families.IsFontMissing(err) {
 				b.Skip(err)
 			}
@@ -401,6 +401,28 @@ func familyBare(tb testing.TB, path, cache, id string) (string, time.Duration, t
 		tb.Fatal(err)
 	}
 	return text, w, c
+}
+
+// harshFamilies reports OCR_FAMILIES_HARSH: render every case with the
+// generator's harsher photo of the same page (families.RenderHarsh), fresh
+// and harder material for tuning.
+func harshFamilies() bool { return os.Getenv("OCR_FAMILIES_HARSH") != "" }
+
+// renderFamilyCase renders c, harsh under OCR_FAMILIES_HARSH.
+func renderFamilyCase(c familyCase) (*families.Rendered, error) {
+	if harshFamilies() {
+		return families.RenderHarsh(c.Family, c.Font, c.Seed)
+	}
+	return families.Render(c.Family, c.Font, c.Seed)
+}
+
+// familyCaseID is the id of c's render (its truth's id).
+func familyCaseID(c familyCase) string {
+	id := families.ID(c.Family, c.Font, c.Seed)
+	if harshFamilies() {
+		id += "-harsh"
+	}
+	return id
 }
 
 func splitName(held bool) string {

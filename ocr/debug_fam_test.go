@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
-	"pandian/fixtures/documents/families"
 	"pandian/ocr"
 	"pandian/ocr/realtruth"
 )
@@ -29,14 +29,15 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 	per := 4
 	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
 	only := os.Getenv("OCR_FAMILIES_ONLY")
+	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH")) // ids matching it
 	for b.Loop() {
 		var rightFlagged, wrongFlagged, wrongClean, right, truth int
 		for _, c := range familySample(per) {
 			if c.HeldOut {
 				continue
 			}
-			id := families.ID(c.Family, c.Font, c.Seed)
-			if only != "" && !strings.Contains(id, only) {
+			id := familyCaseID(c)
+			if only != "" && !strings.Contains(id, only) || !match.MatchString(id) {
 				continue
 			}
 			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
@@ -47,7 +48,7 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 			if err := json.Unmarshal(data, &p); err != nil {
 				b.Fatal(err)
 			}
-			r, err := families.Render(c.Family, c.Font, c.Seed)
+			r, err := renderFamilyCase(c)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -101,5 +102,55 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 			}
 		}
 		fmt.Printf("tuning: %d/%d right (%d of them flagged), wrong: %d flagged, %d not flagged\n", right, truth, rightFlagged, wrongFlagged, wrongClean)
+	}
+}
+
+// BenchmarkDebugFamilyHeader prints, for each TUNING render cached by
+// BenchmarkFamilies (OCR_FAMILIES_CACHE, OCR_FAMILIES_PER, under
+// OCR_FAMILIES_HARSH the harsh renders) whose document number, date or
+// total the engine gets wrong, the truth, the engine's header and the
+// page's rows. Held-out renders are never shown. A development aid.
+func BenchmarkDebugFamilyHeader(b *testing.B) {
+	cache := os.Getenv("OCR_FAMILIES_CACHE")
+	if cache == "" {
+		b.Skip("OCR_FAMILIES_CACHE not set")
+	}
+	per := 4
+	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
+	// OCR_FAMILIES_MATCH=<regexp> keeps the renders whose id matches it.
+	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH"))
+	for b.Loop() {
+		for _, c := range familySample(per) {
+			if c.HeldOut {
+				continue
+			}
+			id := familyCaseID(c)
+			if !match.MatchString(id) {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
+			if err != nil {
+				continue
+			}
+			var p ocr.Page
+			if err := json.Unmarshal(data, &p); err != nil {
+				b.Fatal(err)
+			}
+			r, err := renderFamilyCase(c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			doc := ocr.Extract([]*ocr.Page{&p})
+			tr := r.Truth
+			total := centsStr(int64(tr.Total))
+			if doc.Header.DocNumber == tr.DocNumber && doc.Header.Date == tr.Date && doc.Header.Total == total {
+				continue
+			}
+			fmt.Printf("== %s\n  truth: number %q (label %q) date %s (%q) total %s (label %q); engine: number %q date %s total %s conf %v\n",
+				id, tr.DocNumber, tr.DocNumberLabel, tr.Date, tr.DatePrinted, total, tr.TotalLabel, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total, doc.Header.Confidence)
+			for _, t := range ocr.PageRows(&p) {
+				fmt.Printf("  row: %s\n", t)
+			}
+		}
 	}
 }

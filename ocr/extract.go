@@ -27,8 +27,17 @@ func keywordCount(s string) int {
 	return n
 }
 
+// subtotalLabels name the sum of the lines before adjustments: "Goods
+// Total" and 貨品總值 (goods value) are subtotals, not the amount payable.
+var subtotalLabels = []string{"SUBTOTAL", "SUB-TOTAL", "SUBTTL", "GOODSTOTAL", "小計", "小计", "貨品總值", "货品总值"}
+
 func isSubtotalRow(s string) bool {
-	return strings.Contains(s, "SUBTOTAL") || strings.Contains(s, "小計") || strings.Contains(s, "小计")
+	for _, l := range subtotalLabels {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
 }
 
 func isTotalRow(s string) bool {
@@ -48,6 +57,7 @@ func isDiscountRow(s string) bool {
 func Extract(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
+	checkDerivedQty(doc)
 	return doc
 }
 

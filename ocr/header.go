@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,10 +93,16 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.DocNumber == "" {
 		for _, r := range all {
 			if n, ok := labelledDocNumber(r); ok {
-				h.DocNumber = n
+				h.DocNumber = zeroAfterInitial(n)
 				h.Confidence["doc_number"] = 0.7
 				break
 			}
+		}
+	}
+	if h.DocNumber == "" {
+		if n, ok := shapedDocNumber(rows); ok {
+			h.DocNumber = zeroAfterInitial(n)
+			h.Confidence["doc_number"] = 0.4
 		}
 	}
 	if h.Date == "" {
@@ -129,6 +136,17 @@ func readHeader(h *Header, rows, all []*row) {
 		for _, r := range all {
 			if d, ok := noisyDate(r.text()); ok {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.3
+				break
+			}
+		}
+	}
+	if h.Date == "" {
+		// "Date 2025031 098" for 2025年03月09日: the characters read as
+		// digits or lost.
+		for _, r := range all {
+			if iso, ok := labelledDateDigits(r.text()); ok {
+				h.Date = iso
 				h.Confidence["date"] = 0.3
 				break
 			}
@@ -351,11 +369,24 @@ func labelledDocNumber(r *row) (string, bool) {
 		if !found {
 			continue
 		}
+		if i+1 < len(r.words) && strings.EqualFold(strings.Trim(r.words[i+1].Text, trimSet), "of") {
+			return "", false // "No. of items: 12": a count, not a number's label
+		}
 		for _, x := range r.words[i+1:] {
 			cands = append(cands, x.Text)
 		}
-		for _, c := range cands {
+		// A bare "No." labels the word right after it or nothing: "No. 8,
+		// Jalan Tun Razak, 50400 Kuala Lumpur" is an address.
+		bare := bareNoLabel(r.words[max(0, i-2) : i+1])
+		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
+			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
+				// "INV /2024/9359": the prefix read apart from its number.
+				c += strings.Trim(cands[k+1], trimSet+".")
+			}
+			if bare && k > 0 && strings.Trim(cands[k-1], trimSet+".:：#") != "" {
+				return "", false
+			}
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
 				continue
 			}
@@ -393,4 +424,210 @@ func docLabelEnds(ws []Word) bool {
 		}
 	}
 	return false
+}
+
+// reShapedDocNumber is the form of a document number: up to five letters
+// (the prefix, whatever it is), an optional separator, then digits with
+// slashes or hyphens between them.
+var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`)
+
+// notDocLabels name the other labelled values of a header that can look
+// like a document number: telephone and fax numbers, customer and account
+// codes, tax and registration numbers, pages and dates.
+var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
+	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间",
+	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台"}
+
+// shapedDocNumber reads a document number whose label was misread
+// ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
+// header rows, the value after a short label ending in a colon, when the
+// value has a document number's form (reShapedDocNumber, four digits or
+// more, not a date, an amount or a telephone number) and the label names
+// none of the other header values (notDocLabels). The first such value;
+// unconfirmed, so its confidence is low.
+func shapedDocNumber(rows []*row) (string, bool) {
+	for ri, r := range rows {
+		if ri >= 20 {
+			break
+		}
+		var label strings.Builder
+		for i, w := range r.words {
+			t := w.Text
+			k := strings.IndexAny(t, ":：")
+			if k < 0 {
+				label.WriteString(strings.ToUpper(t))
+				continue
+			}
+			_, size := utf8.DecodeRuneInString(t[k:])
+			label.WriteString(strings.ToUpper(t[:k]))
+			var val string
+			switch {
+			case t[k+size:] != "":
+				val = t[k+size:]
+			case i+1 < len(r.words):
+				val = r.words[i+1].Text
+			}
+			if v, ok := shapedValue(label.String(), val); ok {
+				return v, true
+			}
+			// The next label starts after this colon ("收貨人: 旺角店
+			// 發粟號碼: SI260826-80").
+			label.Reset()
+		}
+	}
+	return "", false
+}
+
+// shapedValue is shapedDocNumber's test of one label and the value after
+// its colon.
+func shapedValue(lbl, val string) (string, bool) {
+	if n := utf8.RuneCountInString(lbl); n == 0 || n > 14 {
+		return "", false
+	}
+	for _, x := range notDocLabels {
+		if strings.Contains(lbl, x) {
+			return "", false
+		}
+	}
+	v := strings.ToUpper(strings.Trim(val, trimSet+".:："))
+	if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
+		return "", false
+	}
+	if _, ok := parseMoney(v); ok {
+		return "", false
+	}
+	if _, ok := findDate(v, true); ok {
+		return "", false
+	}
+	return v, true
+}
+
+// isPrefixWord reports a word that can be a document number's prefix:
+// one to five capital letters.
+func isPrefixWord(s string) bool {
+	if len(s) == 0 || len(s) > 5 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// startsNumberPart reports a word that continues a document number: a
+// slash or hyphen, or a digit, first.
+func startsNumberPart(s string) bool {
+	s = strings.TrimSpace(s)
+	return s != "" && (s[0] == '/' || s[0] == '-' || s[0] >= '0' && s[0] <= '9') && countDigits(s) >= 2
+}
+
+// labelledDateDigits reads a year-first date after a Date/日期 label whose
+// separators (年 月 日, slashes) were read as digits or lost: the digits
+// after the label, up to the next letter, are a plausible year, a month of
+// one or two digits, at most one stray digit, a day, at most one stray
+// digit. Only a reading that is the one way to split them counts.
+func labelledDateDigits(s string) (string, bool) {
+	u := strings.ToUpper(s)
+	i, n := strings.Index(u, "DATE"), 4
+	if i < 0 {
+		i, n = strings.Index(s, "日期"), len("日期")
+	}
+	if i < 0 {
+		return "", false
+	}
+	var d []byte
+	for _, r := range s[i+n:] {
+		switch {
+		case r >= '0' && r <= '9':
+			d = append(d, byte(r))
+		case r == ' ' || r == ':' || r == '：' || r == '.' || r == '-' || r == '/':
+		default:
+			if len(d) > 0 {
+				goto done
+			}
+		}
+	}
+done:
+	if len(d) < 7 || len(d) > 10 {
+		return "", false
+	}
+	y := string(d[:4])
+	if iso, ok := isoDate(y, "1", "1"); !ok || !plausibleDate(iso) {
+		return "", false
+	}
+	var found []string
+	rest := string(d[4:])
+	for ml := 1; ml <= 2; ml++ {
+		for j1 := 0; j1 <= 1; j1++ {
+			for dl := 1; dl <= 2; dl++ {
+				for j2 := 0; j2 <= 1; j2++ {
+					if ml+j1+dl+j2 != len(rest) {
+						continue
+					}
+					m, dd := rest[:ml], rest[ml+j1:ml+j1+dl]
+					if ml == 2 && m[0] != '0' && m[0] != '1' || dl == 2 && dd[0] > '3' {
+						continue
+					}
+					if iso, ok := isoDate(y, m, dd); ok && !slices.Contains(found, iso) {
+						found = append(found, iso)
+					}
+				}
+			}
+		}
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
+// bareNoLabel reports whether the label ending the words is a bare "No"
+// ("No.", "No:", "No#"), not the end of a longer label ("Invoice No.",
+// "PO No.", 單號 No.).
+func bareNoLabel(ws []Word) bool {
+	if len(ws) == 0 || !strings.EqualFold(strings.TrimRight(ws[len(ws)-1].Text, ":：#."), "NO") {
+		return false
+	}
+	// Only the words just before it belong to its label ("INVOICE" far to
+	// its left is the page's title).
+	for k := len(ws) - 1; k > 0; k-- {
+		h := max(ws[k].Box.Dy(), ws[k-1].Box.Dy(), 1)
+		if ws[k].Box.Min.X-ws[k-1].Box.Max.X > 3*h {
+			ws = ws[k:]
+			break
+		}
+	}
+	var b strings.Builder
+	for _, x := range ws {
+		b.WriteString(strings.ToUpper(x.Text))
+	}
+	lbl := strings.TrimRight(b.String(), ":：#.")
+	for _, l := range docLabels {
+		if l = strings.TrimSuffix(l, "."); l != "NO" && strings.HasSuffix(lbl, l) {
+			return false
+		}
+	}
+	for _, x := range ws[:len(ws)-1] {
+		if strings.IndexFunc(x.Text, isCJK) >= 0 && strings.ContainsAny(x.Text, "號号") {
+			return false // 單號 No.: the Chinese label before it
+		}
+	}
+	return true
+}
+
+// reInitialO is a number of one initial letter and digits whose first
+// digit was read as the letter O ("HO63186" for H063186).
+var reInitialO = regexp.MustCompile(`^([A-Z])[Oo](\d{5,})$`)
+
+// zeroAfterInitial reads the O after a single initial letter and before
+// five digits or more as a zero, unless the two letters are a document
+// prefix of their own (PO, DO, SO: purchase, delivery and sales orders).
+func zeroAfterInitial(s string) string {
+	m := reInitialO.FindStringSubmatch(s)
+	if m == nil || m[1] == "P" || m[1] == "D" || m[1] == "S" {
+		return s
+	}
+	return m[1] + "0" + m[2]
 }

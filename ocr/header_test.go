@@ -154,6 +154,14 @@ func TestDocNumberLabelForms(t *testing.T) {
 		{[]string{"Receipt", "#:", "Q90017"}, "Q90017"},
 		{[]string{"Order", "#", "60213"}, "60213"},
 		{[]string{"Date:", "19/11/2025", "No.:", "T-5521"}, "T-5521"},
+		{[]string{"No:", "INV", "/2024/9359"}, "INV/2024/9359"},
+		{[]string{"Invoice", "No.:", "SI", "2024-0017"}, "SI2024-0017"},
+		{[]string{"No.", "of", "items:", "438"}, ""},
+		// An address: a bare "No." labels only the word after it.
+		{[]string{"No.", "8,", "Jalan", "Tun", "Razak,", "50400", "Kuala", "Lumpur"}, ""},
+		{[]string{"No.", ":", "50400"}, "50400"},
+		{[]string{"送貨單號", "No.:", "R063386"}, "R063386"},
+		{[]string{"D/N", "No.:", "DN-2023-7990"}, "DN-2023-7990"},
 		// Not labels: "No" as a word of the text, no number after a label.
 		{[]string{"No", "Onion", "2", "x", "13"}, ""},
 		{[]string{"CASINO", "12345"}, ""},
@@ -164,6 +172,11 @@ func TestDocNumberLabelForms(t *testing.T) {
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
 		}
+	}
+	// The page's title far left of an address's "No.": no label together.
+	r := &row{words: tline(10, "INVOICE@300", "No.@1064", "8,@1094", "Jalan@1117", "Razak,@1192", "50400@1245", "Kuala@1330")}
+	if got, ok := labelledDocNumber(r); ok {
+		t.Errorf("title and address: number %q, want none", got)
 	}
 }
 
@@ -179,5 +192,136 @@ func TestDateConfidence(t *testing.T) {
 	h := Extract([]*Page{p}).Header
 	if h.Date != "2025-11-19" || h.Confidence["date"] < 0.5 || h.Confidence["date"] > 0.84 {
 		t.Errorf("date %q confidence %.2f; want 2025-11-19 at the date word's 0.84 (0.8 when read below the header)", h.Date, h.Confidence["date"])
+	}
+}
+
+// TestShapedDocNumber: a document number whose label was misread is taken
+// from its form after a short label and a colon; telephone numbers, dates,
+// amounts, customer codes and words without four digits are not.
+func TestShapedDocNumber(t *testing.T) {
+	cases := []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"srmuast:", "P-2026-5628", "="}, "P-2026-5628"},
+		{[]string{"Wx", "TR:", "SI/2024/1234"}, "SI/2024/1234"},
+		{[]string{"ae:036684"}, "036684"},
+		{[]string{"A", "Wb:", "hkpo01234."}, "HKPO01234"},
+		{[]string{"收", "貨", "人", ":", "旺角", "店", "發", "粟", "號碼:", "SI260826-80"}, "SI260826-80"},
+		{[]string{"Cashier:", "00123", "Table:", "1234"}, ""},
+		// Not numbers.
+		{[]string{"電話", "Tel:", "2545-1180"}, ""},
+		{[]string{"ee:", "+852", "25451180"}, ""},
+		{[]string{"4)", "BM:", "25.08.2026"}, ""},
+		{[]string{"Customer", "No:", "C-10023"}, ""},
+		{[]string{"Balance:", "1,234.50"}, ""},
+		{[]string{"Currency:", "HKD"}, ""},
+		{[]string{"Ref:", "A12"}, ""},
+		{[]string{"a", "very", "long", "sentence", "of", "words:", "12345"}, ""},
+	}
+	for _, c := range cases {
+		got, ok := shapedDocNumber([]*row{{words: line(10, c.words...)}})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("shapedDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+	// The labelled number wins over the form.
+	p := page(
+		line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+		line(80, "Ref:", "77-1234"),
+		line(120, "Invoice", "No.:", "Q90017"),
+	)
+	if h := Extract([]*Page{p}).Header; h.DocNumber != "Q90017" {
+		t.Errorf("number %q; want the labelled Q90017", h.DocNumber)
+	}
+	p = page(
+		line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+		line(80, "srmuast:", "P-2026-5628"),
+		line(120, "Date:", "25.08.2026"),
+	)
+	if h := Extract([]*Page{p}).Header; h.DocNumber != "P-2026-5628" || h.Confidence["doc_number"] > 0.5 {
+		t.Errorf("number %q conf %.2f; want P-2026-5628 at a low confidence", h.DocNumber, h.Confidence["doc_number"])
+	}
+}
+
+// TestSummaryTwoLabelsOneRow: a total printed on the row of a labelled
+// quantity, far to its right, is read as the total.
+func TestSummaryTwoLabelsOneRow(t *testing.T) {
+	rows := groupRows(tline(500, "Total@100", "Qty:@170", "660@230", "應@900", "付@920", "Amount@960", "Due@1050", "15,162.10@1400"))
+	s := readSummary(rows)
+	if len(s.totals) != 1 || s.totals[0].v != 1516210 {
+		t.Fatalf("totals %+v; want 15,162.10 alone", s.totals)
+	}
+}
+
+// TestSplitAmountTotal: a total read in two words (a thousands group cut
+// after its comma, the decimal point read as a space) is the total only
+// when the lines' sum confirms it; unconfirmed, the amount as read stays.
+func TestSplitAmountTotal(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		sum   int64
+		want  int64
+	}{
+		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 976903, 976903},
+		{[]string{"TOTAL@100", "HKS@800", "26,562@900", "48@1000"}, 2656248, 2656248},
+		{[]string{"Amount@100", "Due@200", "MOP$8@900", "022.04@1000"}, 802204, 802204},
+		{[]string{"TOTAL@100", "MOP$9,@900", "769.03@1000"}, 100, 76903},
+	} {
+		s := readSummary(groupRows(tline(500, c.words...)))
+		v, _, ok := chooseTotal(s, c.sum, true)
+		if !ok || v != c.want {
+			t.Errorf("%q with lines summing to %d: total %d %v, want %d", c.words, c.sum, v, ok, c.want)
+		}
+	}
+}
+
+// TestLabelledDateDigits: a year-first date whose 年 月 日 were read as
+// digits or lost is read when its digits split one way only.
+func TestLabelledDateDigits(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"FI) Date 2025031 098", "2025-03-09"},
+		{"日期: 2024 12 1 31 8", "2024-12-31"},
+		{"日期: 20241123", ""},       // 11-23, 01-23, 01-12: several ways
+		{"Date: 2024 3 5", ""},     // too few digits to be a misread date
+		{"Date: 19/11/2025", ""},   // not year first
+		{"Invoice 2025031098", ""}, // no label
+		{"Date 2087031098", ""},    // no plausible year
+	} {
+		got, ok := labelledDateDigits(c.in)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateDigits(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+}
+
+// TestZeroAfterInitial: the O between one initial letter and the digits is
+// a zero, except in PO, DO and SO numbers.
+func TestZeroAfterInitial(t *testing.T) {
+	for in, want := range map[string]string{
+		"HO63186": "H063186", "FO96642": "F096642", "RO63386": "R063386",
+		"PO12345": "PO12345", "DO245101": "DO245101", "SO77310": "SO77310",
+		"HKPO01234": "HKPO01234", "HO631": "HO631", "H063186": "H063186",
+	} {
+		if got := zeroAfterInitial(in); got != want {
+			t.Errorf("zeroAfterInitial(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestGoodsTotalIsSubtotal: "Goods Total" and 貨品總值 are the lines' sum
+// before adjustments, not the amount payable printed under them.
+func TestGoodsTotalIsSubtotal(t *testing.T) {
+	rows := groupRows(append(append(tline(500, "Goods@100", "Total@200", "8,796.40@1000"),
+		tline(540, "Less@100", "Discount@200", "175.93-@1000")...), tline(580, "Total@100", "MOP@200", "8,620.47@1000")...))
+	s := readSummary(rows)
+	if !s.hasSub || s.subtotal != 879640 {
+		t.Errorf("subtotal %d %v, want 8,796.40", s.subtotal, s.hasSub)
+	}
+	if v, _, ok := chooseTotal(s, 879640, true); !ok || v != 862047 {
+		t.Errorf("total %d %v, want 8,620.47", v, ok)
+	}
+	if !isSubtotalRow("貨品總值HK$1,234.00") || isSubtotalRow("總計TOTAL") {
+		t.Error("isSubtotalRow: 貨品總值 is a subtotal, 總計 is not")
 	}
 }

@@ -439,7 +439,7 @@ func receiptLine(it *receiptItem) Line {
 	case it.hasPrice:
 		l.UnitPrice = formatCents(it.price)
 		if it.price != 0 && it.amount%it.price == 0 && it.amount/it.price > 0 && it.amount/it.price < 1000 {
-			l.Qty = it.amount / it.price
+			l.Qty, l.qtyDerived = it.amount/it.price, true
 			conf = 0.9
 		} else {
 			conf = 0.2
@@ -522,6 +522,9 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 
 func readSummary(rows []*row) summary {
 	var s summary
+	// Two labelled values on one row ("Total Qty: 660 … 應付 Amount Due
+	// 15,162.10") are read apart.
+	rows = splitLabelRuns(rows)
 	for i, r := range rows {
 		u := compactUpper(r)
 		if strings.Contains(u, "SUMMARY") || strings.Contains(u, "ANALYSIS") {
@@ -584,6 +587,7 @@ func readSummary(rows []*row) summary {
 				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i})
 			}
 			s.totals = append(s.totals, pointMisread(r, 2, i)...)
+			s.totals = append(s.totals, splitAmount(r, 2, i)...)
 			continue
 		}
 		for _, tl := range totalLabels {
@@ -593,6 +597,7 @@ func readSummary(rows []*row) summary {
 					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i})
 				}
 				s.totals = append(s.totals, pointMisread(r, tl.rank, i)...)
+				s.totals = append(s.totals, splitAmount(r, tl.rank, i)...)
 				break
 			}
 		}

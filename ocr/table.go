@@ -607,7 +607,7 @@ func extractTable(pages []*Page, header Header) *Document {
 			doc.Lines = append(doc.Lines, tableLine(it))
 			found = true
 		}
-		s := readSummary(splitLabelRuns(rows))
+		s := readSummary(rows)
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		if s.hasSub && !sum.hasSub {

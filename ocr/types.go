@@ -67,6 +67,9 @@ type Line struct {
 	// altChecked says a second reading was made, altAgrees that it matched.
 	altCode               string
 	altChecked, altAgrees bool
+	// qtyDerived: the quantity was not read but derived from the amount
+	// and the unit price (checkDerivedQty).
+	qtyDerived bool
 }
 
 // Document is the extraction result for one (possibly multi-page) document.

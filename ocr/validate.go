@@ -478,7 +478,35 @@ func descriptionProblem(desc string, m wordConfs) string {
 	case 2*st.letters >= st.allLet && st.meanConf < descLowConf:
 		return fmt.Sprintf("description read with low confidence (%.0f%%)", st.meanConf)
 	}
+	if n := unreadWords(desc, m); n >= descUnreadWords {
+		return fmt.Sprintf("description partly unread (%d words under %d%%)", n, descUnreadConf)
+	}
 	return ""
+}
+
+// A description holding descUnreadWords Latin words or more (two letters
+// or more each) that Tesseract read under descUnreadConf is partly
+// guesswork even when its other words are clean: a Chinese name read as
+// Latin letters, a size read as a word ("TEER PDH Peanut", "SRMMM 500K F
+// Fioor Cleaner"). Set on the tuning renders (plain and harsh).
+const (
+	descUnreadWords = 2
+	descUnreadConf  = 20
+)
+
+// unreadWords counts the Latin words of two letters or more in desc read
+// with a confidence under descUnreadConf.
+func unreadWords(desc string, m wordConfs) int {
+	n := 0
+	for _, t := range strings.Fields(desc) {
+		if letterCount(t) < 2 || strings.IndexFunc(t, isCJK) >= 0 {
+			continue
+		}
+		if c, ok := m.conf(t); ok && c < descUnreadConf {
+			n++
+		}
+	}
+	return n
 }
 
 // checkDescriptions flags, never drops, the lines whose description is not
@@ -512,6 +540,33 @@ func checkDescriptions(doc *Document, pages []*Page) {
 			continue
 		}
 		l.Problems = append(l.Problems, why)
+		l.NeedsReview = true
+		l.Confidence = min(l.Confidence, 0.5)
+		doc.NeedsReview = true
+	}
+}
+
+// checkDerivedQty flags, never drops, the lines whose quantity was not
+// read but derived from the amount and the unit price (any price dividing
+// the amount gives one) and is not 1, in a document where most lines had
+// their quantity read: the quantity's cell was there and went unread, so
+// the amount ÷ price is no check of the line.
+func checkDerivedQty(doc *Document) {
+	derived := 0
+	for _, l := range doc.Lines {
+		if l.qtyDerived {
+			derived++
+		}
+	}
+	if derived == 0 || 2*derived > len(doc.Lines) {
+		return
+	}
+	for i := range doc.Lines {
+		l := &doc.Lines[i]
+		if !l.qtyDerived || l.Qty == 1 {
+			continue
+		}
+		l.Problems = append(l.Problems, "quantity not read (derived from amount ÷ unit price)")
 		l.NeedsReview = true
 		l.Confidence = min(l.Confidence, 0.5)
 		doc.NeedsReview = true

@@ -31,7 +31,8 @@ func TestDescribeMatchesCJKRunsPiecewise(t *testing.T) {
 }
 
 func TestDescriptionProblem(t *testing.T) {
-	m := pageWordConfs([]*Page{confPage(map[string]float64{"Jasmine": 95, "Rice": 92, "5kg": 90, "RS": 21, "Pam": 0, "eR": 16, "~<": 50, "}{": 40})})
+	m := pageWordConfs([]*Page{confPage(map[string]float64{"Jasmine": 95, "Rice": 92, "5kg": 90, "RS": 21, "Pam": 0, "eR": 16, "~<": 50, "}{": 40,
+		"SRMMM": 4, "500K": 0, "Fioor": 46, "Cleaner": 93, "Soap": 91, "Hand": 88, "Ki": 10, "茉莉": 5})})
 	for _, c := range []struct {
 		desc, want string
 	}{
@@ -39,6 +40,11 @@ func TestDescriptionProblem(t *testing.T) {
 		{"RS Pam eR", "low confidence"},
 		{"Jasmine ~< }{ Rice", "stray marks"},
 		{"4545", "no description"},
+		// Two Latin words unread among clean ones; one is not enough, nor
+		// a Chinese word (read piecewise, judged by the mean).
+		{"SRMMM 500K Fioor Cleaner Soap Ki", "partly unread"},
+		{"Jasmine Rice Hand Soap Ki", ""},
+		{"茉莉 Jasmine Rice Hand Soap Ki", ""},
 		// Words not on the page (a reading's repair): no evidence either way.
 		{"Unseen Words", ""},
 	} {
@@ -117,5 +123,27 @@ func TestParseRowCodeAfterLineNumber(t *testing.T) {
 	rs = groupRows(line(100, "Toilet", "Cleaner", "16", "SKU-000597", "60", "20.20", "1,212.00"))
 	if it, ok := parseItemRow(rs[0], 3); ok {
 		t.Errorf("parseItemRow took a code after a description: %+v", it)
+	}
+}
+
+// TestCheckDerivedQty: a quantity derived from amount ÷ unit price (not 1)
+// flags its line when most lines had their quantity read; on a receipt of
+// "name price amount" rows it does not, nor does a derived 1.
+func TestCheckDerivedQty(t *testing.T) {
+	read := Line{Description: "Bleach 1L", Qty: 8, UnitPrice: "12.80", Amount: "102.40", Confidence: 0.99}
+	derived := Line{Description: "Egg Rolls", Qty: 36, UnitPrice: "70.00", Amount: "2520.00", Confidence: 0.9, qtyDerived: true}
+	one := Line{Description: "Tin", Qty: 1, UnitPrice: "7.00", Amount: "7.00", Confidence: 0.9, qtyDerived: true}
+	doc := &Document{Lines: []Line{read, derived, read, one, read}}
+	checkDerivedQty(doc)
+	if len(doc.Lines) != 5 || !doc.Lines[1].NeedsReview || doc.Lines[1].Confidence > 0.5 || !doc.NeedsReview {
+		t.Errorf("derived quantity not flagged: %+v", doc.Lines[1])
+	}
+	if doc.Lines[0].NeedsReview || doc.Lines[3].NeedsReview {
+		t.Error("a read quantity or a derived 1 flagged")
+	}
+	doc = &Document{Lines: []Line{derived, derived, read}}
+	checkDerivedQty(doc)
+	if doc.Lines[0].NeedsReview || doc.NeedsReview {
+		t.Error("derived quantities flagged where most lines print none")
 	}
 }
