@@ -19,6 +19,8 @@ type prepOptions struct {
 	// lineHeight pixels high, within maxScale of the photo's size.
 	lineHeight int
 	maxScale   float64
+	// dewarp straightens curled text lines (dewarp.go).
+	dewarp bool
 }
 
 // The line height is the median character height in pixels; on the real
@@ -26,7 +28,7 @@ type prepOptions struct {
 // 22 (0.39 at the fixed widths alone), with about the same CPU time. The
 // generated purchase orders read at 18–24 at the fixed widths, inside the
 // band that keeps them.
-var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 15, maxScale: 3}
+var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 15, maxScale: 3, dewarp: true}
 
 // residualSkew is the smallest tilt (degrees) undone after the sheet is
 // rectified: Tesseract reads smaller ones well, and undoing them lost lines
@@ -85,6 +87,9 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 				removeRules(r)
 			}
 		}
+	}
+	if opt.dewarp {
+		r = dewarpRows(r)
 	}
 	return r
 }
