@@ -428,3 +428,32 @@ func BenchmarkDebugDewarpSizes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDebugDewarpCost times preprocess with and without dewarpRows on
+// the dev photos. A development aid.
+func BenchmarkDebugDewarpCost(b *testing.B) {
+	var imgs []image.Image
+	for _, d := range debugRealDocs(b) {
+		f, err := os.Open(d.Image)
+		if err != nil {
+			b.Fatal(err)
+		}
+		img, err := LoadImage(f, DefaultLimits)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		imgs = append(imgs, img)
+	}
+	for b.Loop() {
+		for _, on := range []bool{false, true} {
+			o := defaultPrep
+			o.dewarp = on
+			c0 := procCPU()
+			for _, img := range imgs {
+				preprocess(img, o)
+			}
+			fmt.Printf("dewarp %v: %.2f s CPU for %d pages\n", on, (procCPU() - c0).Seconds(), len(imgs))
+		}
+	}
+}

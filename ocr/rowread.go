@@ -90,6 +90,38 @@ func rowWantsReread(r *row, st rowState, colX, tol int, haveCol bool) bool {
 	return countDigits(s) >= 1 || last.Conf < 60
 }
 
+// unreadAmount reports a row with a description and ink but no word where
+// the amounts' column is: an amount the page reading did not see at all.
+func unreadAmount(g *grayImg, words []Word, idx []int, r *row, colX int, haveCol bool) bool {
+	if !haveCol || len(idx) == 0 || isSummaryRow(r) || letterCount(r.text()) < 3 {
+		return false
+	}
+	ws := make([]Word, len(idx))
+	top, bot, rite := g.h, 0, 0
+	for k, i := range idx {
+		ws[k] = words[i]
+		top, bot, rite = min(top, words[i].Box.Min.Y), max(bot, words[i].Box.Max.Y), max(rite, words[i].Box.Max.X)
+	}
+	h := rowHeight(ws)
+	x0, x1 := colX-4*h, min(colX+h/2, g.w)
+	if rite >= x0 || x0 < 0 || bot-top > 3*h {
+		return false
+	}
+	// The band of the row's words, a little narrower: the ink of the
+	// rows above and below stays out.
+	y0, y1 := top+h/5, bot-h/5
+	n, dark := 0, 0
+	for y := max(y0, 0); y < min(y1, g.h); y++ {
+		for x := x0; x < x1; x++ {
+			n++
+			if g.pix[y*g.w+x] < 128 {
+				dark++
+			}
+		}
+	}
+	return n > 0 && dark*20 >= n
+}
+
 // rowReread reads again the rows of a page whose checks fail (see the
 // file comment) and replaces their words where the re-reading passes.
 // It uses the page client in single-line mode and restores psm 6.
@@ -122,15 +154,15 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 	var picks []pick
 	for _, r := range rows[:stop] {
 		st := judgeRow(r, colX, tol, haveCol)
-		if !rowWantsReread(r, st, colX, tol, haveCol) {
-			continue
-		}
 		var idx []int
 		for _, w := range r.words {
 			i, err := strconv.Atoi(w.Alt)
 			if err == nil {
 				idx = append(idx, i)
 			}
+		}
+		if !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
+			continue
 		}
 		picks = append(picks, pick{idx, st, r})
 		if len(picks) == rowReadMax {
@@ -190,7 +222,7 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 		}
 		sort.Slice(nr.words, func(i, j int) bool { return nr.words[i].Box.Min.X < nr.words[j].Box.Min.X })
 		after := judgeRow(nr, colX, tol, haveCol)
-		taken := rereadPasses(pk.st, after) && !isSummaryRow(nr)
+		taken := rereadPasses(pk.st, after) && !isSummaryRow(nr) && (pk.st != rowFailed || readingsAgree(pk.r, nr, colX, tol, haveCol))
 		if rowReadTrace != nil {
 			rowReadTrace(pk.r.text(), nr.text(), pk.st, after, taken, strip.img)
 		}
@@ -226,6 +258,20 @@ func rereadPasses(before, after rowState) bool {
 		return after == rowChecked
 	}
 	return false
+}
+
+// readingsAgree reports whether a row's re-reading keeps the page
+// reading's unit price or amount: a failed row is taken as repaired only
+// when one of its numbers is read the same twice (a re-reading that
+// misreads both the same way, "2.08 2.08" for "2.09 2.09", would pass its
+// check wrongly).
+func readingsAgree(before, after *row, colX, tol int, haveCol bool) bool {
+	a, okA := parseReceiptRow(before, colX, tol, haveCol)
+	b, okB := parseReceiptRow(after, colX, tol, haveCol)
+	if !okA || !okB {
+		return false
+	}
+	return a.hasPrice && b.hasPrice && a.price == b.price || a.amount == b.amount
 }
 
 // rowHeight is the median height of a row's word boxes.

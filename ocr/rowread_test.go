@@ -125,3 +125,60 @@ func TestCutRowStraightens(t *testing.T) {
 		t.Errorf("strip box maps back to %v, want about %v", back, mid)
 	}
 }
+
+// A row whose description is read but whose amount is not (no word where
+// the amounts' column is, yet ink there) is read again; the same row with
+// blank paper there is not.
+func TestUnreadAmount(t *testing.T) {
+	words := append(append(right(60, "Tea", "1.00"), right(90, "Cake", "2.00")...), line(120, "Coffee", "latte")...)
+	rows := groupRows(words)
+	colX, _, ok := amountColumn(rows, 600)
+	if !ok {
+		t.Fatal("no amounts' column")
+	}
+	r := rows[2]
+	idx := []int{len(words) - 2, len(words) - 1}
+	for _, inked := range []bool{false, true} {
+		g := newGray(600, 300)
+		for i := range g.pix {
+			g.pix[i] = 255
+		}
+		if inked {
+			for y := 124; y < 140; y++ {
+				for x := 520; x < 556; x++ {
+					if x%6 < 3 {
+						g.pix[y*g.w+x] = 30
+					}
+				}
+			}
+		}
+		if got := unreadAmount(g, words, idx, r, colX, ok); got != inked {
+			t.Errorf("ink where the amount is %v: unreadAmount = %v", inked, got)
+		}
+	}
+}
+
+// A failed row's re-reading counts as its repair only when it keeps one of
+// the page reading's numbers.
+func TestReadingsAgree(t *testing.T) {
+	page := append(right(100, "Tea", "1.00"), right(130, "Cake", "2.00")...)
+	rowOf := func(ws []Word) (*row, int, int, bool) {
+		rows := groupRows(append(append([]Word(nil), page...), ws...))
+		x, tol, ok := amountColumn(rows, 600)
+		return rows[2], x, tol, ok
+	}
+	before, x, tol, ok := rowOf(right(160, "Soft", "Drink", "1", "2.09", "2.03"))
+	for _, c := range []struct {
+		after []Word
+		want  bool
+	}{
+		{right(160, "Soft", "Drink", "1", "2.09", "2.09"), true},
+		{right(160, "Soft", "Drink", "1", "2.03", "2.03"), true},
+		{right(160, "Soft", "Drink", "1", "2.08", "2.08"), false},
+	} {
+		after, _, _, _ := rowOf(c.after)
+		if got := readingsAgree(before, after, x, tol, ok); got != c.want {
+			t.Errorf("readingsAgree(%q, %q) = %v, want %v", before.text(), after.text(), got, c.want)
+		}
+	}
+}
