@@ -150,7 +150,11 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 		idx []int
 		st  rowState
 		r   *row
+		// desc: an item whose description fails the description check,
+		// re-read for its description.
+		desc bool
 	}
+	confs := pageWordConfs([]*Page{p})
 	var picks []pick
 	for _, r := range rows[:stop] {
 		st := judgeRow(r, colX, tol, haveCol)
@@ -161,10 +165,11 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 				idx = append(idx, i)
 			}
 		}
-		if !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
+		bad := st >= rowAmountOnly && badDescription(r, colX, tol, haveCol, confs)
+		if !bad && !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
 			continue
 		}
-		picks = append(picks, pick{idx, st, r})
+		picks = append(picks, pick{idx, st, r, bad && st != rowFailed})
 		if len(picks) == rowReadMax {
 			break
 		}
@@ -223,6 +228,11 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 		sort.Slice(nr.words, func(i, j int) bool { return nr.words[i].Box.Min.X < nr.words[j].Box.Min.X })
 		after := judgeRow(nr, colX, tol, haveCol)
 		taken := rereadPasses(pk.st, after) && !isSummaryRow(nr) && (pk.st != rowFailed || readingsAgree(pk.r, nr, colX, tol, haveCol))
+		if pk.desc {
+			// The description check passes now, the numbers read the same.
+			taken = after >= pk.st && !isSummaryRow(nr) && sameAmount(pk.r, nr, colX, tol, haveCol) &&
+				!badDescription(nr, colX, tol, haveCol, pageWordConfs([]*Page{{Words: got}}))
+		}
 		if rowReadTrace != nil {
 			rowReadTrace(pk.r.text(), nr.text(), pk.st, after, taken, strip.img)
 		}
@@ -258,6 +268,25 @@ func rereadPasses(before, after rowState) bool {
 		return after == rowChecked
 	}
 	return false
+}
+
+// badDescription reports an item row whose own description (two letters
+// or more: a description taken from the row above is not this row's) fails
+// the description check (descriptionProblem: stray marks, low confidence).
+func badDescription(r *row, colX, tol int, haveCol bool, confs wordConfs) bool {
+	it, ok := parseReceiptRow(r, colX, tol, haveCol)
+	if !ok {
+		return false
+	}
+	d := joinText(it.desc)
+	return letterCount(d) >= 2 && descriptionProblem(d, confs) != ""
+}
+
+// sameAmount reports two readings of an item row with the same amount.
+func sameAmount(before, after *row, colX, tol int, haveCol bool) bool {
+	a, okA := parseReceiptRow(before, colX, tol, haveCol)
+	b, okB := parseReceiptRow(after, colX, tol, haveCol)
+	return okA && okB && a.amount == b.amount
 }
 
 // readingsAgree reports whether a row's re-reading keeps the page

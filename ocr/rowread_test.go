@@ -182,3 +182,26 @@ func TestReadingsAgree(t *testing.T) {
 		}
 	}
 }
+
+// An item row whose own description fails the description check (stray
+// marks, low confidence) is read again for it; a clean description, and a
+// row whose description is on the row above, are not.
+func TestBadDescription(t *testing.T) {
+	page := append(right(100, "Tea", "1.00"), right(130, "Cake", "2.00")...)
+	for _, c := range []struct {
+		words []Word
+		want  bool
+	}{
+		{right(160, "Coffee", "latte", "7.00"), false},
+		{right(160, "@20:Tere", "@15:ta", "7.00"), true},
+		{right(160, "Co%#~", "¥¥ffee", "7.00"), true},
+		{right(160, "1", "7.00"), false},
+	} {
+		words := append(append([]Word(nil), page...), c.words...)
+		rows := groupRows(words)
+		x, tol, ok := amountColumn(rows, 600)
+		if got := badDescription(rows[2], x, tol, ok, pageWordConfs([]*Page{{Words: words}})); got != c.want {
+			t.Errorf("badDescription(%q) = %v, want %v", rows[2].text(), got, c.want)
+		}
+	}
+}
