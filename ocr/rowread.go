@@ -150,11 +150,7 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 		idx []int
 		st  rowState
 		r   *row
-		// desc: an item whose description fails the description check,
-		// re-read for its description.
-		desc bool
 	}
-	confs := pageWordConfs([]*Page{p})
 	var picks []pick
 	for _, r := range rows[:stop] {
 		st := judgeRow(r, colX, tol, haveCol)
@@ -165,11 +161,10 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 				idx = append(idx, i)
 			}
 		}
-		bad := st >= rowAmountOnly && badDescription(r, colX, tol, haveCol, confs)
-		if !bad && !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
+		if !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
 			continue
 		}
-		picks = append(picks, pick{idx, st, r, bad && st != rowFailed})
+		picks = append(picks, pick{idx, st, r})
 		if len(picks) == rowReadMax {
 			break
 		}
@@ -228,11 +223,6 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 		sort.Slice(nr.words, func(i, j int) bool { return nr.words[i].Box.Min.X < nr.words[j].Box.Min.X })
 		after := judgeRow(nr, colX, tol, haveCol)
 		taken := rereadPasses(pk.st, after) && !isSummaryRow(nr) && (pk.st != rowFailed || readingsAgree(pk.r, nr, colX, tol, haveCol))
-		if pk.desc {
-			// The description check passes now, the numbers read the same.
-			taken = after >= pk.st && !isSummaryRow(nr) && sameAmount(pk.r, nr, colX, tol, haveCol) &&
-				!badDescription(nr, colX, tol, haveCol, pageWordConfs([]*Page{{Words: got}}))
-		}
 		if rowReadTrace != nil {
 			rowReadTrace(pk.r.text(), nr.text(), pk.st, after, taken, strip.img)
 		}
@@ -270,37 +260,29 @@ func rereadPasses(before, after rowState) bool {
 	return false
 }
 
-// badDescription reports an item row whose own description (two letters
-// or more: a description taken from the row above is not this row's) fails
-// the description check (descriptionProblem: stray marks, low confidence).
-func badDescription(r *row, colX, tol int, haveCol bool, confs wordConfs) bool {
-	it, ok := parseReceiptRow(r, colX, tol, haveCol)
-	if !ok {
-		return false
-	}
-	d := joinText(it.desc)
-	return letterCount(d) >= 2 && descriptionProblem(d, confs) != ""
-}
-
-// sameAmount reports two readings of an item row with the same amount.
-func sameAmount(before, after *row, colX, tol int, haveCol bool) bool {
-	a, okA := parseReceiptRow(before, colX, tol, haveCol)
-	b, okB := parseReceiptRow(after, colX, tol, haveCol)
-	return okA && okB && a.amount == b.amount
-}
-
-// readingsAgree reports whether a row's re-reading keeps the page
-// reading's unit price or amount: a failed row is taken as repaired only
-// when one of its numbers is read the same twice (a re-reading that
-// misreads both the same way, "2.08 2.08" for "2.09 2.09", would pass its
-// check wrongly).
+// readingsAgree reports whether a row's re-reading keeps two of the page
+// reading's three numbers (quantity, unit price, amount; a quantity not
+// printed in either reading counts as kept): a failed row is taken as
+// repaired only when the check confirms a change to one number. A
+// re-reading that changes two would pass its check wrongly ("2.08 2.08"
+// for "2.09 2.03"; "1 273.30 273.30" for "10 27.38 273.30").
 func readingsAgree(before, after *row, colX, tol int, haveCol bool) bool {
 	a, okA := parseReceiptRow(before, colX, tol, haveCol)
 	b, okB := parseReceiptRow(after, colX, tol, haveCol)
 	if !okA || !okB {
 		return false
 	}
-	return a.hasPrice && b.hasPrice && a.price == b.price || a.amount == b.amount
+	kept := 0
+	if a.hasQty == b.hasQty && a.qty == b.qty {
+		kept++
+	}
+	if a.hasPrice && b.hasPrice && a.price == b.price {
+		kept++
+	}
+	if a.amount == b.amount {
+		kept++
+	}
+	return kept >= 2
 }
 
 // rowHeight is the median height of a row's word boxes.

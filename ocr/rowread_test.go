@@ -168,40 +168,22 @@ func TestReadingsAgree(t *testing.T) {
 		return rows[2], x, tol, ok
 	}
 	before, x, tol, ok := rowOf(right(160, "Soft", "Drink", "1", "2.09", "2.03"))
+	oil, _, _, _ := rowOf(right(160, "Oil", "10", "27.38", "273.30"))
 	for _, c := range []struct {
-		after []Word
-		want  bool
+		before *row
+		after  []Word
+		want   bool
 	}{
-		{right(160, "Soft", "Drink", "1", "2.09", "2.09"), true},
-		{right(160, "Soft", "Drink", "1", "2.03", "2.03"), true},
-		{right(160, "Soft", "Drink", "1", "2.08", "2.08"), false},
+		{before, right(160, "Soft", "Drink", "1", "2.09", "2.09"), true},
+		{before, right(160, "Soft", "Drink", "1", "2.03", "2.03"), true},
+		{before, right(160, "Soft", "Drink", "1", "2.08", "2.08"), false},
+		{oil, right(160, "Oil", "10", "27.33", "273.30"), true},
+		{oil, right(160, "Oil", "1", "273.30", "273.30"), false},
 	} {
+		before := c.before
 		after, _, _, _ := rowOf(c.after)
 		if got := readingsAgree(before, after, x, tol, ok); got != c.want {
 			t.Errorf("readingsAgree(%q, %q) = %v, want %v", before.text(), after.text(), got, c.want)
-		}
-	}
-}
-
-// An item row whose own description fails the description check (stray
-// marks, low confidence) is read again for it; a clean description, and a
-// row whose description is on the row above, are not.
-func TestBadDescription(t *testing.T) {
-	page := append(right(100, "Tea", "1.00"), right(130, "Cake", "2.00")...)
-	for _, c := range []struct {
-		words []Word
-		want  bool
-	}{
-		{right(160, "Coffee", "latte", "7.00"), false},
-		{right(160, "@20:Tere", "@15:ta", "7.00"), true},
-		{right(160, "Co%#~", "¥¥ffee", "7.00"), true},
-		{right(160, "1", "7.00"), false},
-	} {
-		words := append(append([]Word(nil), page...), c.words...)
-		rows := groupRows(words)
-		x, tol, ok := amountColumn(rows, 600)
-		if got := badDescription(rows[2], x, tol, ok, pageWordConfs([]*Page{{Words: words}})); got != c.want {
-			t.Errorf("badDescription(%q) = %v, want %v", rows[2].text(), got, c.want)
 		}
 	}
 }
