@@ -161,7 +161,7 @@ func (e *Engine) rowReread(c *gosseract.Client, g *grayImg, p *Page) error {
 				idx = append(idx, i)
 			}
 		}
-		if !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
+		if hasItemCode(r) || !rowWantsReread(r, st, colX, tol, haveCol) && !(st == rowNoAmount && unreadAmount(g, p.Words, idx, r, colX, haveCol)) {
 			continue
 		}
 		picks = append(picks, pick{idx, st, r})
@@ -256,6 +256,19 @@ func rereadPasses(before, after rowState) bool {
 		return after >= rowAmountOnly
 	case rowFailed:
 		return after == rowChecked
+	}
+	return false
+}
+
+// hasItemCode reports a row holding a word read as an item code: the
+// coded table's rows are checked by their codes' second reading
+// (verify.go), not by the receipt checks; a strip misreading the code
+// would pass them (seen on a generated A4 tuning render).
+func hasItemCode(r *row) bool {
+	for _, w := range r.words {
+		if _, ok := readIDToken(cleanWord(w.Text)); ok && countDigits(w.Text) >= 4 {
+			return true
+		}
 	}
 	return false
 }

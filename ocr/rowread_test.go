@@ -187,3 +187,11 @@ func TestReadingsAgree(t *testing.T) {
 		}
 	}
 }
+
+// A row of a coded table is left to the codes' checks: not read again.
+func TestItemCodeRowsNotReread(t *testing.T) {
+	rows := groupRows(append(right(100, "SKU-000469", "Ice", "Cream", "24", "7.35", "176.50"), right(140, "Coffee", "2", "3.50", "7.50")...))
+	if !hasItemCode(rows[0]) || hasItemCode(rows[1]) {
+		t.Errorf("hasItemCode: %q %v, %q %v", rows[0].text(), hasItemCode(rows[0]), rows[1].text(), hasItemCode(rows[1]))
+	}
+}
