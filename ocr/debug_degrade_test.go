@@ -178,7 +178,8 @@ func blurPlane(p []float64, W, H int, sigma float64) {
 // 3), with the engine and, in the same run, with bare `tesseract --psm 6`
 // and the naive rule; it prints each page's figures (dev material only)
 // and the totals, with the CPU ratio. The degraded JPEGs are kept in
-// OCR_DEGRADE_DIR (required); OCR_ROWREAD=0 turns the row re-reading off;
+// OCR_DEGRADE_DIR (required); OCR_ROWREAD=0 turns the row re-reading off,
+// OCR_DEWARP=1 the straightening of curled receipts on;
 // OCR_DEGRADE_SKIP_BARE=1 skips the baseline. A development aid:
 //
 //	OCR_DEGRADE_DIR=/tmp/degraded go test -run '^$' -bench DebugRealDegraded -benchtime 1x ./ocr/
@@ -205,9 +206,9 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 	}
 	defer e.Close()
 	e.skipRowReread = os.Getenv("OCR_ROWREAD") == "0"
-	if os.Getenv("OCR_DEWARP") == "0" {
+	{
 		saved := defaultPrep
-		defaultPrep.dewarp = false
+		defaultPrep.dewarp = os.Getenv("OCR_DEWARP") == "1"
 		defer func() { defaultPrep = saved }()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
@@ -423,7 +424,9 @@ func BenchmarkDebugDewarpSizes(b *testing.B) {
 				b.Fatal(err)
 			}
 			big, lh = -1, 0
-			preprocess(img, defaultPrep)
+			o := defaultPrep
+			o.dewarp = true
+			preprocess(img, o)
 			fmt.Printf("%-50s line %5.1f biggest %5.1f px = %.2f lines\n", filepath.Base(p), lh, big, big/math.Max(lh, 1))
 		}
 	}

@@ -15,6 +15,12 @@ import (
 // page, and the vertical shifts found add up to a displacement field that
 // is undone. A page whose lines are straight already (every shift under
 // dewarpMin pixels) is returned unchanged.
+//
+// Off by default (prepOptions.dewarp; benchmarks: OCR_DEWARP=1): applied
+// to every page it found lines on real receipt photos but cost the
+// generated A4 families lines, and applied to narrow pages only it gained
+// nothing measurable and cost a thermal purchase order two lines
+// (BENCHMARKS.md, fifth pass).
 
 // dewarpInk: pixels darker than this are ink, weighted by how much.
 const dewarpInk = 200

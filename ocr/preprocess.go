@@ -19,7 +19,10 @@ type prepOptions struct {
 	// lineHeight pixels high, within maxScale of the photo's size.
 	lineHeight int
 	maxScale   float64
-	// dewarp straightens curled text lines (dewarp.go).
+	// dewarp straightens curled text lines (dewarp.go); off by default:
+	// on the shared purchase orders it cost a narrow thermal photo 2 of
+	// 12 lines, and the tuning material shows no line it gains (see
+	// BENCHMARKS.md, fifth pass).
 	dewarp bool
 }
 
@@ -28,7 +31,7 @@ type prepOptions struct {
 // 22 (0.39 at the fixed widths alone), with about the same CPU time. The
 // generated purchase orders read at 18–24 at the fixed widths, inside the
 // band that keeps them.
-var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 15, maxScale: 3, dewarp: true}
+var defaultPrep = prepOptions{sheetWidth: 1654, receiptWidth: 900, removeRules: true, lineHeight: 15, maxScale: 3}
 
 // residualSkew is the smallest tilt (degrees) undone after the sheet is
 // rectified: Tesseract reads smaller ones well, and undoing them lost lines
