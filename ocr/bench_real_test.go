@@ -116,7 +116,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // `tesseract --psm 6` with the naive row rule (realtruth.Naive) on the same
 // images. Figures are printed per half: dev (tuned on) and held-out (the
 // one that counts). OCR_REAL_HALF=dev or held-out limits the run to one
-// half; OCR_BENCH_SKIP_WORKERS skips the 1-vs-2-worker throughput pass.
+// half; OCR_BENCH_SKIP_WORKERS skips the 1-vs-2-worker throughput pass;
+// OCR_ROWREAD=0 turns the row re-reading off, OCR_DEWARP=1 the
+// straightening of curled receipts (off by default, see dewarp.go) on.
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -130,6 +132,9 @@ func BenchmarkRealDocuments(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// OCR_ROWREAD=0 turns the row re-reading off, OCR_DEWARP=1 the
+		// straightening of curled receipts on, to measure what they bring.
+		restore := ocr.SetReadingAids(e, os.Getenv("OCR_ROWREAD") != "0", os.Getenv("OCR_DEWARP") == "1")
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")
@@ -163,6 +168,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 				cpu.Seconds(), bc.Seconds())
 		}
 		e.Close()
+		restore()
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

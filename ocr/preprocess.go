@@ -19,6 +19,11 @@ type prepOptions struct {
 	// lineHeight pixels high, within maxScale of the photo's size.
 	lineHeight int
 	maxScale   float64
+	// dewarp straightens curled text lines (dewarp.go); off by default:
+	// on the shared purchase orders it cost a narrow thermal photo 2 of
+	// 12 lines, and the tuning material shows no line it gains (see
+	// BENCHMARKS.md, fifth pass).
+	dewarp bool
 }
 
 // The line height is the median character height in pixels; on the real
@@ -85,6 +90,14 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 				removeRules(r)
 			}
 		}
+	}
+	// Narrow receipts curl; sheets are left as rectified. On the generated
+	// A4 families, straightening every page cost 22 of 250 tuning lines
+	// (the bands of a multi-column table, or a striped background around
+	// a sheet not found, do not match line for line); only the narrow
+	// pages lose none there and none on the real documents' dev half.
+	if opt.dewarp && pw/ph < 0.55 {
+		r = dewarpRows(r)
 	}
 	return r
 }
