@@ -214,8 +214,8 @@ func BenchmarkFamilies(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		// OCR_ROWREAD=0, OCR_DEWARP=1: as in BenchmarkRealDocuments.
-		defer ocr.SetReadingAids(e, os.Getenv("OCR_ROWREAD") != "0", os.Getenv("OCR_DEWARP") == "1")()
+		// OCR_DEWARP=1: as in BenchmarkRealDocuments.
+		defer ocr.SetDewarp(os.Getenv("OCR_DEWARP") == "1")()
 		sides := map[bool]*famTally{false: {}, true: {}}
 		perFam := map[string]*[2]realtruth.Score{} // engine, baseline
 		fmt.Printf("%-42s %-5s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s | %6s %6s\n",

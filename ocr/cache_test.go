@@ -44,8 +44,8 @@ func BenchmarkDebugCachePages(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close()
-	// OCR_ROWREAD=0, OCR_DEWARP=1: as in BenchmarkRealDocuments.
-	defer SetReadingAids(e, os.Getenv("OCR_ROWREAD") != "0", os.Getenv("OCR_DEWARP") == "1")()
+	// OCR_DEWARP=1: as in BenchmarkRealDocuments.
+	defer SetDewarp(os.Getenv("OCR_DEWARP") == "1")()
 	src := func(tr *potruth.Truth) string {
 		if os.Getenv("OCR_CLEAN") != "" {
 			return tr.Clean

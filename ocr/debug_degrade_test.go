@@ -178,8 +178,8 @@ func blurPlane(p []float64, W, H int, sigma float64) {
 // 3), with the engine and, in the same run, with bare `tesseract --psm 6`
 // and the naive rule; it prints each page's figures (dev material only)
 // and the totals, with the CPU ratio. The degraded JPEGs are kept in
-// OCR_DEGRADE_DIR (required); OCR_ROWREAD=0 turns the row re-reading off,
-// OCR_DEWARP=1 the straightening of curled receipts on;
+// OCR_DEGRADE_DIR (required); OCR_DEWARP=1 turns the straightening of
+// curled receipts on;
 // OCR_DEGRADE_SKIP_BARE=1 skips the baseline. A development aid:
 //
 //	OCR_DEGRADE_DIR=/tmp/degraded go test -run '^$' -bench DebugRealDegraded -benchtime 1x ./ocr/
@@ -205,24 +205,12 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close()
-	e.skipRowReread = os.Getenv("OCR_ROWREAD") == "0"
 	{
 		saved := defaultPrep
 		defaultPrep.dewarp = os.Getenv("OCR_DEWARP") == "1"
 		defer func() { defaultPrep = saved }()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
-	if os.Getenv("OCR_ROWREAD_TRACE") != "" {
-		n := 0
-		rowReadTrace = func(before, after string, sb, sa rowState, taken bool, strip *grayImg) {
-			n++
-			fmt.Printf("   ROW%d %d->%d %-5v %q => %q\n", n, sb, sa, taken, before, after)
-			if d := os.Getenv("OCR_ROWREAD_DUMP"); d != "" {
-				os.WriteFile(filepath.Join(d, fmt.Sprintf("row%03d.pgm", n)), strip.pgm(), 0o644)
-			}
-		}
-		defer func() { rowReadTrace = nil }()
-	}
 	verbose := os.Getenv("OCR_VERBOSE") != ""
 	for b.Loop() {
 		var ours, bare [4]realtruth.Tally
@@ -459,4 +447,14 @@ func BenchmarkDebugDewarpCost(b *testing.B) {
 			fmt.Printf("dewarp %v: %.2f s CPU for %d pages\n", on, (procCPU() - c0).Seconds(), len(imgs))
 		}
 	}
+}
+
+// bilinear samples g at a point between pixels.
+func bilinear(g *grayImg, x, y float64) float64 {
+	x0, y0 := int(x), int(y)
+	x1, y1 := min(x0+1, g.w-1), min(y0+1, g.h-1)
+	ax, ay := x-float64(x0), y-float64(y0)
+	a := float64(g.pix[y0*g.w+x0])*(1-ax) + float64(g.pix[y0*g.w+x1])*ax
+	b := float64(g.pix[y1*g.w+x0])*(1-ax) + float64(g.pix[y1*g.w+x1])*ax
+	return a*(1-ay) + b*ay
 }

@@ -55,9 +55,6 @@ type Engine struct {
 	closed  bool
 	// skipSecondReading is for measuring the second reading's cost only.
 	skipSecondReading bool
-	// skipRowReread turns off the re-reading of row strips (rowread.go),
-	// for measuring what it brings.
-	skipRowReread bool
 }
 
 // worker is one page's Tesseract state: the page client (languages, psm 6)
@@ -326,11 +323,6 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 	}
 	if err := recoverBands(w.page, g, p); err != nil {
 		return nil, err
-	}
-	if !e.skipRowReread {
-		if err := e.rowReread(w.page, g, p); err != nil {
-			return nil, err
-		}
 	}
 	if !e.skipSecondReading {
 		if err := secondReadings(w.code, g, p.Words); err != nil {

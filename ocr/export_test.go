@@ -16,12 +16,10 @@ func PageRows(p *Page) []string {
 	return out
 }
 
-// SetReadingAids turns the row re-reading (rowread.go) and the
-// straightening of curled lines (dewarp.go) on or off, for benchmarks that
-// measure what they bring (OCR_ROWREAD=0, OCR_DEWARP=1). It returns a
-// function restoring the previous setting of the straightening.
-func SetReadingAids(e *Engine, rowReread, dewarp bool) (restore func()) {
-	e.skipRowReread = !rowReread
+// SetDewarp turns the straightening of curled lines (dewarp.go) on or
+// off, for benchmarks that measure what it brings (OCR_DEWARP=1). It
+// returns a function restoring the previous setting.
+func SetDewarp(dewarp bool) (restore func()) {
 	saved := defaultPrep.dewarp
 	defaultPrep.dewarp = dewarp
 	return func() { defaultPrep.dewarp = saved }
