@@ -3,12 +3,14 @@ package ocr_test
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"pandian/fixtures/documents/families"
 	"pandian/ocr"
 	"pandian/ocr/realtruth"
 )
@@ -32,26 +34,10 @@ func BenchmarkDebugFamilyLines(b *testing.B) {
 	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH")) // ids matching it
 	for b.Loop() {
 		var rightFlagged, wrongFlagged, wrongClean, right, truth int
-		for _, c := range familySample(per) {
-			if c.HeldOut {
-				continue
-			}
-			id := familyCaseID(c)
-			if only != "" && !strings.Contains(id, only) || !match.MatchString(id) {
-				continue
-			}
-			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
-			if err != nil {
-				continue
-			}
-			var p ocr.Page
-			if err := json.Unmarshal(data, &p); err != nil {
-				b.Fatal(err)
-			}
-			r, err := renderFamilyCase(c)
-			if err != nil {
-				b.Fatal(err)
-			}
+		for cr := range cachedTuningRenders(b, cache, per, func(id string) bool {
+			return (only == "" || strings.Contains(id, only)) && match.MatchString(id)
+		}) {
+			id, p, r := cr.id, cr.page, cr.rendered
 			doc := ocr.Extract([]*ocr.Page{&p})
 			conf := map[string][]float64{}
 			for _, w := range p.Words {
@@ -120,12 +106,42 @@ func BenchmarkDebugFamilyHeader(b *testing.B) {
 	// OCR_FAMILIES_MATCH=<regexp> keeps the renders whose id matches it.
 	match := regexp.MustCompile(os.Getenv("OCR_FAMILIES_MATCH"))
 	for b.Loop() {
+		for cr := range cachedTuningRenders(b, cache, per, match.MatchString) {
+			id, p, r := cr.id, cr.page, cr.rendered
+			doc := ocr.Extract([]*ocr.Page{&p})
+			tr := r.Truth
+			total := centsStr(int64(tr.Total))
+			if doc.Header.DocNumber == tr.DocNumber && doc.Header.Date == tr.Date && doc.Header.Total == total {
+				continue
+			}
+			fmt.Printf("== %s\n  truth: number %q (label %q) date %s (%q) total %s (label %q); engine: number %q date %s total %s conf %v\n",
+				id, tr.DocNumber, tr.DocNumberLabel, tr.Date, tr.DatePrinted, total, tr.TotalLabel, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total, doc.Header.Confidence)
+			for _, t := range ocr.PageRows(&p) {
+				fmt.Printf("  row: %s\n", t)
+			}
+		}
+	}
+}
+
+// cachedTuning is one tuning render of the sample whose page
+// BenchmarkFamilies cached.
+type cachedTuning struct {
+	id       string
+	page     ocr.Page
+	rendered *families.Rendered
+}
+
+// cachedTuningRenders yields, one at a time, the TUNING renders of
+// familySample(per) whose id keep accepts and whose page is in cache
+// (held-out renders are never yielded; renders not cached are left out).
+func cachedTuningRenders(b *testing.B, cache string, per int, keep func(id string) bool) iter.Seq[cachedTuning] {
+	return func(yield func(cachedTuning) bool) {
 		for _, c := range familySample(per) {
 			if c.HeldOut {
 				continue
 			}
 			id := familyCaseID(c)
-			if !match.MatchString(id) {
+			if !keep(id) {
 				continue
 			}
 			data, err := os.ReadFile(filepath.Join(cache, id+".json"))
@@ -140,16 +156,8 @@ func BenchmarkDebugFamilyHeader(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			doc := ocr.Extract([]*ocr.Page{&p})
-			tr := r.Truth
-			total := centsStr(int64(tr.Total))
-			if doc.Header.DocNumber == tr.DocNumber && doc.Header.Date == tr.Date && doc.Header.Total == total {
-				continue
-			}
-			fmt.Printf("== %s\n  truth: number %q (label %q) date %s (%q) total %s (label %q); engine: number %q date %s total %s conf %v\n",
-				id, tr.DocNumber, tr.DocNumberLabel, tr.Date, tr.DatePrinted, total, tr.TotalLabel, doc.Header.DocNumber, doc.Header.Date, doc.Header.Total, doc.Header.Confidence)
-			for _, t := range ocr.PageRows(&p) {
-				fmt.Printf("  row: %s\n", t)
+			if !yield(cachedTuning{id, p, r}) {
+				return
 			}
 		}
 	}
