@@ -274,16 +274,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 				}
 				fmt.Println(line)
 				if verbose {
-					for _, l := range r.Lines {
-						ok := false
-						for _, it := range d.Items {
-							ok = ok || realtruth.LineMatches(it, l)
-						}
-						fmt.Printf("   %-5v %q q=%d p=%s a=%s review=%v\n", ok, l.Desc, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview)
-					}
-					for _, it := range d.Items {
-						fmt.Printf("   TRUTH %q q=%d a=%s\n", it.Desc, it.Qty, it.Amount)
-					}
+					printLinesAgainstTruth(d, r.Lines)
 					if os.Getenv("OCR_VERBOSE") == "2" {
 						p, err := e.ReadPage(context.Background(), dimg)
 						if err != nil {

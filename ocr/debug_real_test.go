@@ -186,16 +186,7 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 		if os.Getenv("OCR_VERBOSE") == "" {
 			continue
 		}
-		for _, l := range r.Lines {
-			ok := false
-			for _, it := range d.Items {
-				ok = ok || realtruth.LineMatches(it, l)
-			}
-			fmt.Printf("   %-5v %q q=%d p=%s a=%s review=%v\n", ok, l.Desc, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview)
-		}
-		for _, it := range d.Items {
-			fmt.Printf("   TRUTH %q q=%d a=%s\n", it.Desc, it.Qty, it.Amount)
-		}
+		printLinesAgainstTruth(d, r.Lines)
 		if os.Getenv("OCR_VERBOSE") == "2" {
 			for _, r := range groupRows(p.Words) {
 				fmt.Printf("     | %s\n", r.text())
@@ -269,5 +260,20 @@ func TestDebugRealPerDoc(t *testing.T) {
 		if got := debugRealPerDoc(tb); got != c.perDoc || (tb.fatal != "") != c.fatal {
 			t.Errorf("half %q verbose %q: per document %v (want %v), refused %q (want %v)", c.half, c.verbose, got, c.perDoc, tb.fatal, c.fatal)
 		}
+	}
+}
+
+// printLinesAgainstTruth prints each line read, whether it matches a
+// truth line of d, then d's truth lines.
+func printLinesAgainstTruth(d *realtruth.Doc, lines []realtruth.Line) {
+	for _, l := range lines {
+		ok := false
+		for _, it := range d.Items {
+			ok = ok || realtruth.LineMatches(it, l)
+		}
+		fmt.Printf("   %-5v %q q=%d p=%s a=%s review=%v\n", ok, l.Desc, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview)
+	}
+	for _, it := range d.Items {
+		fmt.Printf("   TRUTH %q q=%d a=%s\n", it.Desc, it.Qty, it.Amount)
 	}
 }
