@@ -186,3 +186,19 @@ func TestDewarpGateKeepsBowedRender(t *testing.T) {
 		t.Errorf("row sharpness %.3f -> %.3f: not levelled", b, a)
 	}
 }
+
+// A page whose lines are tilted but straight (rising 30 px, two line
+// heights, across the page) is not curl: it is left as it was, though the
+// fit measures a displacement above the minimum.
+func TestDewarpLeavesTiltedPage(t *testing.T) {
+	g := synthPage(func(x float64) float64 { return 30 * x / 900 })
+	var lines, bow float64
+	dewarpGateTrace = func(l, b, _, _ float64) { lines, bow = l, b }
+	defer func() { dewarpGateTrace = nil }()
+	if got := dewarpRows(g); got != g {
+		t.Errorf("a tilted page was warped (displacement %.2f lines, bow %.2f)", lines, bow)
+	}
+	if lines == 0 {
+		t.Error("the tilt was not measured above the minimum (the gate not exercised)")
+	}
+}
