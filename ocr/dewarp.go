@@ -18,7 +18,8 @@ import (
 // not show curled: mostly tilt rather than bow, or not levelled by the
 // straightening (its row profile no sharper; see the end of dewarpRows).
 //
-// Ungated, applied to every page, it found lines on real receipt photos
+// Off by default (prepOptions.dewarp; benchmarks: OCR_DEWARP=1). Ungated,
+// applied to every page, it found lines on real receipt photos
 // but bent straight pages: generated A4 families (tilt and perspective
 // left by a sheet not found) and a thermal purchase order lost lines
 // (BENCHMARKS.md, fifth and sixth passes).
