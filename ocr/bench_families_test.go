@@ -180,8 +180,8 @@ type famTally struct {
 // header fields (number, date, total) for TUNING and HELD-OUT renders
 // separately (held-out: family or font held out; the figure that counts),
 // and CPU and wall time per page against bare Tesseract. Skipped when a
-// font is not installed. OCR_FAMILIES_ONLY=<substring> keeps the renders
-// whose id contains it; OCR_FAMILIES_VERBOSE=1 prints each render's truth
+// font is not installed. OCR_FAMILIES_ONLY=<substring>[,<substring>…] keeps the renders
+// whose id contains one of them; OCR_FAMILIES_VERBOSE=1 prints each render's truth
 // and the engine's lines; OCR_FAMILIES_HALF=tuning (or held-out) keeps one
 // side of the split; OCR_FAMILIES_CACHE=<dir> keeps the pages read (a
 // development aid, see familyRead). Run with -benchtime=1x.
@@ -215,13 +215,13 @@ func BenchmarkFamilies(b *testing.B) {
 			b.Fatal(err)
 		}
 		// OCR_DEWARP=1: as in BenchmarkRealDocuments.
-		defer ocr.SetDewarp(os.Getenv("OCR_DEWARP") == "1")()
+		defer ocr.DewarpFromEnv()()
 		sides := map[bool]*famTally{false: {}, true: {}}
 		perFam := map[string]*[2]realtruth.Score{} // engine, baseline
 		fmt.Printf("%-42s %-5s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s | %6s %6s\n",
 			"render", "split", "truth", "got", "right", "no", "dat", "tot", "b-got", "b-rgt", "dat", "tot", "cpu s", "bare s")
 		for ci, c := range cases {
-			if only != "" && !strings.Contains(familyCaseID(c), only) {
+			if only != "" && !slices.ContainsFunc(strings.Split(only, ","), func(o string) bool { return strings.Contains(familyCaseID(c), o) }) {
 				continue
 			}
 			if ci%shardN != shardK {

@@ -117,8 +117,8 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // images. Figures are printed per half: dev (tuned on) and held-out (the
 // one that counts). OCR_REAL_HALF=dev or held-out limits the run to one
 // half; OCR_BENCH_SKIP_WORKERS skips the 1-vs-2-worker throughput pass;
-// OCR_DEWARP=1 turns the straightening of curled receipts (off by
-// default, see dewarp.go) on.
+// OCR_DEWARP=1 or 0 turns the straightening of curled receipts
+// (dewarp.go) on or off (unset: the default).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -132,9 +132,9 @@ func BenchmarkRealDocuments(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		// OCR_DEWARP=1 turns the straightening of curled receipts on, to
-		// measure what it brings.
-		restore := ocr.SetDewarp(os.Getenv("OCR_DEWARP") == "1")
+		// OCR_DEWARP=1 or 0 turns the straightening of curled receipts on
+		// or off, to measure what it brings.
+		restore := ocr.DewarpFromEnv()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")

@@ -98,6 +98,9 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// OCR_DEWARP=1 or 0: as in BenchmarkRealDocuments.
+		restoreDewarp := ocr.DewarpFromEnv()
+		defer restoreDewarp()
 		var total potruth.Score
 		perLayout := map[string]*potruth.Score{}
 		var hdr [3]int

@@ -45,7 +45,7 @@ func BenchmarkDebugCachePages(b *testing.B) {
 	}
 	defer e.Close()
 	// OCR_DEWARP=1: as in BenchmarkRealDocuments.
-	defer SetDewarp(os.Getenv("OCR_DEWARP") == "1")()
+	defer DewarpFromEnv()()
 	src := func(tr *potruth.Truth) string {
 		if os.Getenv("OCR_CLEAN") != "" {
 			return tr.Clean

@@ -178,8 +178,8 @@ func blurPlane(p []float64, W, H int, sigma float64) {
 // 3), with the engine and, in the same run, with bare `tesseract --psm 6`
 // and the naive rule; it prints each page's figures (dev material only)
 // and the totals, with the CPU ratio. The degraded JPEGs are kept in
-// OCR_DEGRADE_DIR (required); OCR_DEWARP=1 turns the straightening of
-// curled receipts on;
+// OCR_DEGRADE_DIR (required); OCR_DEWARP=1 or 0 turns the straightening of
+// curled receipts on or off;
 // OCR_DEGRADE_SKIP_BARE=1 skips the baseline. A development aid:
 //
 //	OCR_DEGRADE_DIR=/tmp/degraded go test -run '^$' -bench DebugRealDegraded -benchtime 1x ./ocr/
@@ -206,9 +206,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 	}
 	defer e.Close()
 	{
-		saved := defaultPrep
-		defaultPrep.dewarp = os.Getenv("OCR_DEWARP") == "1"
-		defer func() { defaultPrep = saved }()
+		defer DewarpFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
 	verbose := os.Getenv("OCR_VERBOSE") != ""
@@ -448,4 +446,74 @@ func bilinear(g *grayImg, x, y float64) float64 {
 	a := float64(g.pix[y0*g.w+x0])*(1-ax) + float64(g.pix[y0*g.w+x1])*ax
 	b := float64(g.pix[y1*g.w+x0])*(1-ax) + float64(g.pix[y1*g.w+x1])*ax
 	return a*(1-ay) + b*ay
+}
+
+// dewarpGateReport preprocesses img without straightening, straightens
+// the result and says what the gate (dewarpRows) measured: the largest
+// displacement in text heights, the row-profile sharpness before and
+// after, and whether the page was changed. A development aid.
+func dewarpGateReport(name string, img image.Image) string {
+	o := defaultPrep
+	o.dewarp = false
+	flat := preprocess(img, o)
+	var lines, bow, before, after float64 = -1, 0, 0, 0
+	dewarpGateTrace = func(l, bw, b, a float64) { lines, bow, before, after = l, bw, b, a }
+	defer func() { dewarpGateTrace = nil }()
+	out := dewarpRows(flat)
+	narrow := float64(flat.w)/float64(flat.h) < 0.55
+	if lines < 0 {
+		return fmt.Sprintf("%-40s narrow %-5v not measured (or under the minimum)", name, narrow)
+	}
+	return fmt.Sprintf("%-40s narrow %-5v disp %.2f bow %.2f lines sharp %.3f -> %.3f (%+.1f%%) changed %v", name, narrow, lines, bow, before, after, 100*(after/before-1), out != flat)
+}
+
+// BenchmarkDebugDewarpGate prints dewarpGateReport for the dev photos,
+// their degraded copies in OCR_DEGRADE_DIR (made when missing) and the
+// shared purchase orders. A development aid.
+func BenchmarkDebugDewarpGate(b *testing.B) {
+	dir := os.Getenv("OCR_DEGRADE_DIR")
+	if dir == "" {
+		b.Skip("OCR_DEGRADE_DIR not set")
+	}
+	os.MkdirAll(dir, 0o755)
+	for b.Loop() {
+		for _, d := range debugRealDocs(b) {
+			if d.Items == nil {
+				continue
+			}
+			f, err := os.Open(d.Image)
+			if err != nil {
+				b.Fatal(err)
+			}
+			img, err := LoadImage(f, DefaultLimits)
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Println(dewarpGateReport("dev "+d.ID, img))
+			for v := 0; v < 3; v++ {
+				path := filepath.Join(dir, fmt.Sprintf("%s-v%d.jpg", d.ID, v))
+				if _, err := os.Stat(path); err != nil {
+					if err := os.WriteFile(path, degradePhoto(img, degradeVariant(d.ID, v)), 0o644); err != nil {
+						b.Fatal(err)
+					}
+				}
+				data, _ := os.ReadFile(path)
+				dimg, err := LoadImage(bytes.NewReader(data), DefaultLimits)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fmt.Println(dewarpGateReport(fmt.Sprintf("degraded %s-v%d", d.ID, v), dimg))
+			}
+		}
+		pos, _ := filepath.Glob("../../shared/data/purchase-orders/po*.jpg")
+		for _, p := range pos {
+			data, _ := os.ReadFile(p)
+			img, err := LoadImage(bytes.NewReader(data), DefaultLimits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Println(dewarpGateReport("po "+filepath.Base(p), img))
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package ocr_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -159,6 +160,30 @@ func cachedTuningRenders(b *testing.B, cache string, per int, keep func(id strin
 			if !yield(cachedTuning{id, p, r}) {
 				return
 			}
+		}
+	}
+}
+
+// BenchmarkDebugFamilyDewarpGate prints what the straightening's gate
+// measures (ocr.DewarpGateReport) on the generated families' TUNING
+// renders (OCR_FAMILIES_PER per family, default 4). A development aid.
+func BenchmarkDebugFamilyDewarpGate(b *testing.B) {
+	per := 4
+	fmt.Sscan(os.Getenv("OCR_FAMILIES_PER"), &per)
+	for b.Loop() {
+		for _, c := range familySample(per) {
+			if c.HeldOut {
+				continue
+			}
+			r, err := renderFamilyCase(c)
+			if err != nil {
+				b.Skip(err)
+			}
+			img, err := ocr.LoadImage(bytes.NewReader(r.JPEG), ocr.DefaultLimits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			fmt.Println(ocr.DewarpGateReport("fam "+r.Truth.ID, img))
 		}
 	}
 }

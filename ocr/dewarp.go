@@ -14,13 +14,15 @@ import (
 // lines as peaks) is matched to the next band's, window by window down the
 // page, and the vertical shifts found add up to a displacement field that
 // is undone. A page whose lines are straight already (every shift under
-// dewarpMin pixels) is returned unchanged.
+// dewarpMin pixels) is returned unchanged, and so is a page the field does
+// not show curled: mostly tilt rather than bow, or not levelled by the
+// straightening (its row profile no sharper; see the end of dewarpRows).
 //
-// Off by default (prepOptions.dewarp; benchmarks: OCR_DEWARP=1): applied
-// to every page it found lines on real receipt photos but cost the
-// generated A4 families lines, and applied to narrow pages only it gained
-// nothing measurable and cost a thermal purchase order two lines
-// (BENCHMARKS.md, fifth pass).
+// Off by default (prepOptions.dewarp; benchmarks: OCR_DEWARP=1). Ungated,
+// applied to every page, it found lines on real receipt photos
+// but bent straight pages: generated A4 families (tilt and perspective
+// left by a sheet not found) and a thermal purchase order lost lines
+// (BENCHMARKS.md, fifth and sixth passes).
 
 // dewarpInk: pixels darker than this are ink, weighted by how much.
 const dewarpInk = 200
@@ -222,6 +224,80 @@ func dewarpRows(g *grayImg) *grayImg {
 	if biggest < math.Max(dewarpMin, dewarpMinLines*L) {
 		return g
 	}
+	// A curl bows the lines: their middles lie off the chord between their
+	// ends. A field that is mostly a tilt, or a tilt changing down the page
+	// (a sheet photographed at an angle and not found, left in perspective),
+	// is not curl: Tesseract reads such lines, and on the generated A4
+	// families undoing it cost lines (BENCHMARKS.md, sixth pass). The bow —
+	// the fit's curvature over the inked bands' half span — must be a
+	// good share of the largest displacement.
+	half := (bx[len(bx)-1] - bx[0]) / 2
+	bow := 0.0
+	for _, c := range cb {
+		bow = math.Max(bow, math.Abs(c)*half*half/2)
+	}
+	bowed := bow >= dewarpBowShare*biggest
+	if !bowed && dewarpGateTrace == nil {
+		return g
+	}
+	out := undisplace(g, bx, wc, disp)
+	// The measurement is checked against the page: undone, a real curl
+	// brings the text lines level across the whole width, so the page's
+	// row profile (ink per pixel row, all columns together) gets sharper.
+	// A field fitted to something else (the bands of a multi-column table
+	// matched line for line wrongly, a striped background) bends lines
+	// that were level, and the profile blurs: such a page is returned
+	// unchanged.
+	before, after := rowSharpness(g), rowSharpness(out)
+	if dewarpGateTrace != nil {
+		dewarpGateTrace(biggest/L, bow/L, before, after)
+	}
+	if !bowed || after < before*(1+dewarpSharper) {
+		return g
+	}
+	return out
+}
+
+// dewarpBowShare is the smallest share of the largest displacement the
+// bow must make for a page to count as curled (see dewarpRows).
+const dewarpBowShare = 0.35
+
+// dewarpSharper is how much sharper (relative) the row profile of the
+// straightened page must be than the page's own for the straightening to
+// be kept (see dewarpRows).
+const dewarpSharper = 0.05
+
+// dewarpGateTrace, when set (development aid), is told each measured
+// page's largest displacement and its bow in text heights, and its
+// row-profile sharpness before and after (even a page the bow leaves
+// alone is straightened for it).
+var dewarpGateTrace func(lines, bow, before, after float64)
+
+// rowSharpness is the row profile's concentration: with P(y) the ink of
+// pixel row y summed over the width, h·ΣP² / (ΣP)² — 1 for ink spread
+// evenly down the page, larger the more it is gathered into level lines.
+func rowSharpness(g *grayImg) float64 {
+	var s1, s2 float64
+	for y := 0; y < g.h; y++ {
+		n := 0
+		for _, v := range g.pix[y*g.w : (y+1)*g.w] {
+			if v < dewarpInk {
+				n += int(dewarpInk - v)
+			}
+		}
+		p := float64(n)
+		s1 += p
+		s2 += p * p
+	}
+	if s1 == 0 {
+		return 0
+	}
+	return float64(g.h) * s2 / (s1 * s1)
+}
+
+// undisplace moves each column of g by the displacement field disp (per
+// inked band at bx, per window centre wc).
+func undisplace(g *grayImg, bx, wc []float64, disp [][]float64) *grayImg {
 	// The displacement is interpolated between the band centres
 	// (constant beyond the outer ones) and between window centres in y.
 	out := newGray(g.w, g.h)

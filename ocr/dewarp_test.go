@@ -1,8 +1,14 @@
 package ocr
 
 import (
+	"bytes"
+	"image"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"pandian/fixtures/documents/families"
 )
 
 // synthPage draws rows of character-sized blocks (descriptions on the
@@ -74,5 +80,125 @@ func TestDewarpStraightensBow(t *testing.T) {
 	t.Logf("description against amount: %.1f px before, %.1f px after", before, after)
 	if math.Abs(before) < 6 || math.Abs(after) > math.Abs(before)/2 {
 		t.Errorf("description against amount: %.1f px before, %.1f px after (want under half)", before, after)
+	}
+}
+
+// dewarpMeasured straightens the page preprocess makes of img (itself
+// without straightening) and reports whether the fit found a displacement
+// worth undoing (the gate was asked) and whether the page was changed.
+func dewarpMeasured(img image.Image) (measured, changed bool) {
+	o := defaultPrep
+	o.dewarp = false
+	flat := preprocess(img, o)
+	dewarpGateTrace = func(float64, float64, float64, float64) { measured = true }
+	defer func() { dewarpGateTrace = nil }()
+	return measured, dewarpRows(flat) != flat
+}
+
+// Straight pages on which the fit alone finds a bow of more than half a
+// text height (its bands matched to the wrong lines) are left exactly as
+// they were: a generated A4 render, and the shared purchase orders (among
+// them a narrow thermal photo the ungated straightening cost two lines).
+func TestDewarpGateLeavesStraightPages(t *testing.T) {
+	r, err := families.Render("a4-multiline", "noto-serif", 1)
+	if families.IsFontMissing(err) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := LoadImage(bytes.NewReader(r.JPEG), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	measured, changed := dewarpMeasured(img)
+	if !measured {
+		t.Error("a4-multiline render: the fit found nothing to undo (the gate not exercised)")
+	}
+	if changed {
+		t.Error("a4-multiline render: a straight page was bent")
+	}
+	pos, _ := filepath.Glob("../../shared/data/purchase-orders/po*.jpg")
+	if len(pos) == 0 {
+		t.Log("shared purchase orders absent: skipped")
+		return
+	}
+	nMeasured := 0
+	for _, p := range pos {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := LoadImage(bytes.NewReader(data), DefaultLimits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		measured, changed := dewarpMeasured(img)
+		if measured {
+			nMeasured++
+		}
+		if changed {
+			t.Errorf("%s: a straight page was bent", filepath.Base(p))
+		}
+	}
+	if nMeasured == 0 {
+		t.Error("no purchase order measured above the minimum (the gate not exercised)")
+	}
+}
+
+// The gate keeps a straightening that levels the lines: a straight
+// generated render bowed synthetically (its middle 1.2 text lines below
+// its ends) is changed, and its row profile gets sharper.
+func TestDewarpGateKeepsBowedRender(t *testing.T) {
+	r, err := families.Render("a4-multiline", "noto-serif", 1)
+	if families.IsFontMissing(err) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := LoadImage(bytes.NewReader(r.JPEG), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := defaultPrep
+	o.dewarp = false
+	flat := preprocess(img, o)
+	lh := textLineHeight(flat)
+	bowed := newGray(flat.w, flat.h)
+	for x := 0; x < flat.w; x++ {
+		u := 2*float64(x)/float64(flat.w) - 1
+		d := 1.2 * lh * (1 - u*u)
+		for y := 0; y < flat.h; y++ {
+			sy := float64(y) - d
+			v := 255.0
+			if sy >= 0 && sy < float64(flat.h-1) {
+				v = bilinear(flat, float64(x), sy)
+			}
+			bowed.pix[y*flat.w+x] = uint8(math.Round(v))
+		}
+	}
+	out := dewarpRows(bowed)
+	if out == bowed {
+		t.Fatal("the bowed render was left as it was")
+	}
+	if b, a := rowSharpness(bowed), rowSharpness(out); a < b*1.05 {
+		t.Errorf("row sharpness %.3f -> %.3f: not levelled", b, a)
+	}
+}
+
+// A page whose lines are tilted but straight (rising 30 px, two line
+// heights, across the page) is not curl: it is left as it was, though the
+// fit measures a displacement above the minimum.
+func TestDewarpLeavesTiltedPage(t *testing.T) {
+	g := synthPage(func(x float64) float64 { return 30 * x / 900 })
+	var lines, bow float64
+	dewarpGateTrace = func(l, b, _, _ float64) { lines, bow = l, b }
+	defer func() { dewarpGateTrace = nil }()
+	if got := dewarpRows(g); got != g {
+		t.Errorf("a tilted page was warped (displacement %.2f lines, bow %.2f)", lines, bow)
+	}
+	if lines == 0 {
+		t.Error("the tilt was not measured above the minimum (the gate not exercised)")
 	}
 }

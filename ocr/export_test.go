@@ -1,5 +1,10 @@
 package ocr
 
+import (
+	"image"
+	"os"
+)
+
 // DescStats exposes describe to the external benchmarks: a description's
 // mean word confidence, letters found, all letters and junk share.
 func DescStats(desc string, pages []*Page) (meanConf float64, letters, allLetters int, junk float64) {
@@ -23,4 +28,21 @@ func SetDewarp(dewarp bool) (restore func()) {
 	saved := defaultPrep.dewarp
 	defaultPrep.dewarp = dewarp
 	return func() { defaultPrep.dewarp = saved }
+}
+
+// DewarpGateReport exposes dewarpGateReport (debug_degrade_test.go) to the
+// external benchmarks.
+func DewarpGateReport(name string, img image.Image) string { return dewarpGateReport(name, img) }
+
+// DewarpFromEnv sets the straightening as OCR_DEWARP asks in the
+// benchmarks: 1 on, 0 off, unset the default. It returns a function
+// restoring the previous setting.
+func DewarpFromEnv() (restore func()) {
+	switch os.Getenv("OCR_DEWARP") {
+	case "1":
+		return SetDewarp(true)
+	case "0":
+		return SetDewarp(false)
+	}
+	return func() {}
 }
