@@ -384,7 +384,7 @@ func labelledDocNumber(r *row) (string, bool) {
 				// "INV /2024/9359": the prefix read apart from its number.
 				c += strings.Trim(cands[k+1], trimSet+".")
 			}
-			if bare && k > 0 && strings.Trim(cands[k-1], trimSet+".:：#") != "" {
+			if bare && k > 0 && strings.Trim(cands[k-1], trimSet+".：") != "" {
 				return "", false
 			}
 			if len(c) < 3 || countDigits(c) < 2 || strings.ContainsAny(c, " ") {
@@ -489,7 +489,7 @@ func shapedValue(lbl, val string) (string, bool) {
 			return "", false
 		}
 	}
-	v := strings.ToUpper(strings.Trim(val, trimSet+".:："))
+	v := strings.ToUpper(strings.Trim(val, trimSet+".："))
 	if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
 		return "", false
 	}
