@@ -656,8 +656,8 @@ type dbScan struct {
 // dbScanAngle reads the lines across bars of normal angle theta, spaced
 // gap pixels apart, each sample averaged over 2·band+1 pixels along the
 // bars; tilt turns the lines from the bars' normal (a sheared symbol's
-// rows are not square to its bars).
-func dbScanAngle(g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) {
+// rows are not square to its bars). It stops when ctx is done.
+func dbScanAngle(ctx context.Context, g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) {
 	bx, by := -math.Sin(theta), math.Cos(theta) // along the bars
 	nx, ny := math.Cos(theta+tilt), math.Sin(theta+tilt)
 	cx, cy := float64(g.w-1)/2, float64(g.h-1)/2
@@ -665,7 +665,7 @@ func dbScanAngle(g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) 
 	var prof []float32
 	var el []dbElem
 	line := 0
-	for t := -reach; t <= reach; t += gap {
+	for t := -reach; t <= reach && ctx.Err() == nil; t += gap {
 		line++
 		ox, oy := cx+t*bx, cy+t*by
 		var start float64
@@ -884,7 +884,7 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 				return dbRead{}, false
 			}
 			var probe dbScan
-			dbScanAngle(g, a, tilt, 9, 1, 0, &probe)
+			dbScanAngle(ctx, g, a, tilt, 9, 1, 0, &probe)
 			seen := false
 			for _, h := range probe.halves {
 				seen = seen || (h.cost <= dbMaxCost && h.margin >= dbMinMargin)
@@ -906,7 +906,7 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 			}
 			done[tilt] = true
 			var sc dbScan
-			dbScanAngle(g, a, tilt, gap, 0.5, band, &sc)
+			dbScanAngle(ctx, g, a, tilt, gap, 0.5, band, &sc)
 			if rd, ok := dbCombine(sc.halves, minSep, a); ok {
 				return rd, true
 			}

@@ -458,3 +458,37 @@ func TestDataBarHalvesOfTwoSymbols(t *testing.T) {
 		}
 	}
 }
+
+// TestDataBarScanStopsAtDeadline: a dense scan of a photo full of DataBar
+// halves (a few hundred milliseconds of fitting) stops at the deadline
+// rather than at its last line, so the stage keeps the decoder's timeout.
+func TestDataBarScanStopsAtDeadline(t *testing.T) {
+	var rows [][]bool
+	for r := range 60 {
+		var row []bool
+		for c := range 5 {
+			lin, err := barcodes.DataBar(withCheck(fmt.Sprintf("%013d", 1000003*(r*5+c)+7)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			row = append(append(row, lin...), false, false)
+		}
+		for range 4 {
+			rows = append(rows, row)
+		}
+	}
+	g := grayOf(barcodes.RenderModules(rows, barcodes.ModulePhoto{Module: 1.6, Angle: 3, Blur: 0.5, Noise: 2, Margin: 4}, 1))
+	theta := dbBarAngles(g)[0]
+	var open dbScan
+	dbScanAngle(context.Background(), g, theta, 0, 2, 0.5, 2, &open)
+	if open.lines == 0 || len(open.halves) == 0 {
+		t.Fatalf("%d lines, %d halves without a deadline", open.lines, len(open.halves))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var late dbScan
+	dbScanAngle(ctx, g, theta, 0, 2, 0.5, 2, &late)
+	if late.lines != 0 {
+		t.Errorf("%d of %d lines scanned after the deadline", late.lines, open.lines)
+	}
+}
