@@ -432,11 +432,15 @@ func docLabelEnds(ws []Word) bool {
 var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`)
 
 // notDocLabels name the other labelled values of a header that can look
-// like a document number: telephone and fax numbers, customer and account
-// codes, tax and registration numbers, pages and dates.
+// like a document number: telephone, fax and mobile numbers, customer,
+// account, member and card codes, tax and registration numbers, pages and
+// dates, quantities and amounts, store and item codes, postal codes.
 var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
 	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间",
-	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台"}
+	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台",
+	"MOBILE", "HOTLINE", "WHATSAPP", "CONTACT", "手機", "手机", "熱線", "热线", "聯絡", "联络", "联系",
+	"QTY", "QUANTITY", "數量", "数量", "TOTAL", "AMOUNT", "AMT", "金額", "金额", "WEIGHT", "重量",
+	"STORE", "SHOP", "MEMBER", "CARD", "卡號", "卡号", "SKU", "ITEM", "貨號", "货号", "ZIP", "POST", "BOX", "郵編", "邮编"}
 
 // shapedDocNumber reads a document number whose label was misread
 // ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
@@ -461,13 +465,17 @@ func shapedDocNumber(rows []*row) (string, bool) {
 			_, size := utf8.DecodeRuneInString(t[k:])
 			label.WriteString(strings.ToUpper(t[:k]))
 			var val string
+			next := i + 1 // the word after the value
 			switch {
 			case t[k+size:] != "":
 				val = t[k+size:]
 			case i+1 < len(r.words):
-				val = r.words[i+1].Text
+				val, next = r.words[i+1].Text, i+2
 			}
-			if v, ok := shapedValue(label.String(), val); ok {
+			// A number printed in groups ("2345 6789": a telephone
+			// number) is none.
+			grouped := next < len(r.words) && allDigits(strings.Trim(r.words[next].Text, trimSet+"."))
+			if v, ok := shapedValue(label.String(), val); ok && !grouped {
 				return v, true
 			}
 			// The next label starts after this colon ("收貨人: 旺角店

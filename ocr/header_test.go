@@ -325,3 +325,22 @@ func TestGoodsTotalIsSubtotal(t *testing.T) {
 		t.Error("isSubtotalRow: 貨品總值 is a subtotal, 總計 is not")
 	}
 }
+
+// TestShapedDocNumberOtherValues: the values of a header's other labels
+// (mobile and hotline numbers, quantities, amounts, store, member, card and
+// item codes, postal codes) and a number printed in groups ("9123 4567", a
+// telephone number) are not taken for the document number by their form.
+func TestShapedDocNumberOtherValues(t *testing.T) {
+	for _, ws := range [][]string{
+		{"Mobile:", "61234567"}, {"Hotline:", "2345-6789"}, {"WhatsApp:", "61234567"}, {"手機:", "61234567"},
+		{"熱線:", "2345-6789"}, {"Contact:", "9123-4567"}, {"聯絡:", "9123-4567"},
+		{"T:", "2345", "6789"}, {"ae:", "9123", "4567"},
+		{"Qty:", "1200"}, {"Total:", "1234"}, {"Amount:", "1234"}, {"Weight:", "1000"},
+		{"Store:", "0123"}, {"Shop:", "0123"}, {"Branch:", "0123"}, {"Member:", "88001234"},
+		{"Card:", "4512"}, {"SKU:", "12345678"}, {"Item:", "12345678"}, {"Zip:", "10001"}, {"P.O.", "Box:", "1234"},
+	} {
+		if got, ok := shapedDocNumber([]*row{{words: line(10, ws...)}}); ok {
+			t.Errorf("shapedDocNumber(%q) = %q; want none", ws, got)
+		}
+	}
+}
