@@ -314,7 +314,7 @@ func readSupplier(h *Header, r *row) {
 // labelledDateCompact reads the ten characters of digits and separators
 // after a Date/日期 label with the spaces removed.
 func labelledDateCompact(s string) (dateFound, bool) {
-	u := strings.ToUpper(s)
+	u := asciiUpper(s)
 	i := strings.Index(u, "DATE")
 	n := 4
 	if i < 0 {
@@ -537,7 +537,7 @@ func startsNumberPart(s string) bool {
 // one or two digits, at most one stray digit, a day, at most one stray
 // digit. Only a reading that is the one way to split them counts.
 func labelledDateDigits(s string) (string, bool) {
-	u := strings.ToUpper(s)
+	u := asciiUpper(s)
 	i, n := strings.Index(u, "DATE"), 4
 	if i < 0 {
 		i, n = strings.Index(s, "日期"), len("日期")
@@ -589,6 +589,19 @@ done:
 		return "", false
 	}
 	return found[0], true
+}
+
+// asciiUpper capitalizes the ASCII letters of s alone, so that an index
+// into the result is one into s (strings.ToUpper can make a letter longer:
+// "ɐ" → "Ɐ").
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }
 
 // bareNoLabel reports whether the label ending the words is a bare "No"

@@ -344,3 +344,24 @@ func TestShapedDocNumberOtherValues(t *testing.T) {
 		}
 	}
 }
+
+// TestLabelledDateOddLetters: letters whose capitals are longer in UTF-8
+// ("ɐ" → "Ɐ") before a Date label neither panic nor move the label.
+func TestLabelledDateOddLetters(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ɐɐɐɐɐɐ date", ""},
+		{"ɥɥɥɥ Date 2025031 098", "2025-03-09"},
+	} {
+		if got, ok := labelledDateDigits(c.in); got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateDigits(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{"ɐɐɐɐɐɐ date", ""},
+		{"ɥɥɥɥ Date: 2025-03-09", "2025-03-09"},
+	} {
+		if got, ok := labelledDateCompact(c.in); got.iso != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateCompact(%q) = %q, %v; want %q", c.in, got.iso, ok, c.want)
+		}
+	}
+}
