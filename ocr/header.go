@@ -378,6 +378,9 @@ func labelledDocNumber(r *row) (string, bool) {
 		// A bare "No." labels the word right after it or nothing: "No. 8,
 		// Jalan Tun Razak, 50400 Kuala Lumpur" is an address.
 		bare := bareNoLabel(r.words[max(0, i-2) : i+1])
+		if bare && i > 0 && namesOtherValue(r.words[i-1]) {
+			continue // "Tel No.: 2345 6789", "Member No.": another value's label
+		}
 		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
 			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
@@ -589,6 +592,18 @@ done:
 		return "", false
 	}
 	return found[0], true
+}
+
+// namesOtherValue reports a word naming another labelled value than the
+// document number (notDocLabels: telephone, member, account …).
+func namesOtherValue(w Word) bool {
+	u := strings.ToUpper(w.Text)
+	for _, x := range notDocLabels {
+		if strings.Contains(u, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // asciiUpper capitalizes the ASCII letters of s alone, so that an index

@@ -365,3 +365,33 @@ func TestLabelledDateOddLetters(t *testing.T) {
 		}
 	}
 }
+
+// TestDocNumberOtherNoLabels: a "No." after a word naming another value
+// (telephone, fax, mobile, member, card, account, item) labels no
+// document number; a document number's label later on the row still
+// does.
+func TestDocNumberOtherNoLabels(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"Tel", "No.:", "2345", "6789"}, ""},
+		{[]string{"Fax", "No:", "2345-6789"}, ""},
+		{[]string{"Phone", "No.", "91234567"}, ""},
+		{[]string{"Mobile", "No:", "91234567"}, ""},
+		{[]string{"Contact", "No.:", "9123", "4567"}, ""},
+		{[]string{"Member", "No:", "88001234"}, ""},
+		{[]string{"會員", "No.", "88001234"}, ""},
+		{[]string{"Card", "No:", "4512"}, ""},
+		{[]string{"A/C", "No:", "123-456"}, ""},
+		{[]string{"Item", "No.", "12345"}, ""},
+		{[]string{"Tel", "No.:", "2345", "6789", "Invoice", "No.:", "INV-0012"}, "INV-0012"},
+		{[]string{"Tax", "Invoice", "No:", "INV-2024-01"}, "INV-2024-01"},
+		{[]string{"Order", "No:", "PO-1234"}, "PO-1234"},
+	} {
+		got, ok := labelledDocNumber(&row{words: line(10, c.words...)})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+}
