@@ -437,13 +437,15 @@ var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`
 // notDocLabels name the other labelled values of a header that can look
 // like a document number: telephone, fax and mobile numbers, customer,
 // account, member and card codes, tax and registration numbers, pages and
-// dates, quantities and amounts, store and item codes, postal codes.
+// dates, quantities and amounts (paid, cash, change, points), store and
+// item codes, postal codes.
 var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
 	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间",
 	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台",
 	"MOBILE", "HOTLINE", "WHATSAPP", "CONTACT", "手機", "手机", "熱線", "热线", "聯絡", "联络", "联系",
 	"QTY", "QUANTITY", "數量", "数量", "TOTAL", "AMOUNT", "AMT", "金額", "金额", "WEIGHT", "重量",
-	"STORE", "SHOP", "MEMBER", "CARD", "卡號", "卡号", "SKU", "ITEM", "貨號", "货号", "ZIP", "POST", "BOX", "郵編", "邮编"}
+	"STORE", "SHOP", "MEMBER", "CARD", "卡號", "卡号", "SKU", "ITEM", "貨號", "货号", "ZIP", "POST", "BOX", "郵編", "邮编",
+	"CASH", "PAID", "CHANGE", "POINT", "現金", "现金", "找續", "找零", "積分", "积分"}
 
 // shapedDocNumber reads a document number whose label was misread
 // ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first

@@ -338,6 +338,7 @@ func TestShapedDocNumberOtherValues(t *testing.T) {
 		{"Qty:", "1200"}, {"Total:", "1234"}, {"Amount:", "1234"}, {"Weight:", "1000"},
 		{"Store:", "0123"}, {"Shop:", "0123"}, {"Branch:", "0123"}, {"Member:", "88001234"},
 		{"Card:", "4512"}, {"SKU:", "12345678"}, {"Item:", "12345678"}, {"Zip:", "10001"}, {"P.O.", "Box:", "1234"},
+		{"Cash:", "1000"}, {"Paid:", "1000"}, {"Change:", "1000"}, {"Points:", "1200"}, {"積分:", "1200"}, {"現金:", "1000"},
 	} {
 		if got, ok := shapedDocNumber([]*row{{words: line(10, ws...)}}); ok {
 			t.Errorf("shapedDocNumber(%q) = %q; want none", ws, got)
