@@ -785,14 +785,14 @@ func dbText(l, r dbHalf) string {
 // lie, for bars of normal angle theta and modules of m pixels: side by
 // side on one line (linear: read together on a line, their centres about
 // 46 modules apart across the bars), or one row above the other (stacked:
-// their centres in line along the bars, 3 to 45 modules apart). Halves of
+// their centres in line along the bars, 3 to 60 modules apart). Halves of
 // two symbols printed side by side (the top row of one, the bottom row of
 // the other) are neither.
 func dbPlaced(l, r *dbGroup, theta, m float64) bool {
 	dx, dy := r.x-l.x, r.y-l.y
 	across := math.Abs(dx*math.Cos(theta)+dy*math.Sin(theta)) / m
 	along := math.Abs(-dx*math.Sin(theta)+dy*math.Cos(theta)) / m
-	if across <= 8 && along >= 3 && along <= 45 {
+	if across <= 8 && along >= 3 && along <= 60 {
 		return true
 	}
 	if across < 36 || across > 58 {

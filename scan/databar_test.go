@@ -492,3 +492,28 @@ func TestDataBarScanStopsAtDeadline(t *testing.T) {
 		t.Errorf("%d of %d lines scanned after the deadline", late.lines, open.lines)
 	}
 }
+
+// TestDataBarTallOmniRows: a Stacked Omnidirectional symbol printed with
+// rows taller than the 33-module least (50 here) is read: its halves lie
+// farther apart along the bars.
+func TestDataBarTallOmniRows(t *testing.T) {
+	const gtin = "00012345678905"
+	rows, err := barcodes.DataBarStacked(gtin, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tall [][]bool
+	for i, r := range rows {
+		n := 1
+		if i == 0 || i == len(rows)-1 {
+			n = 18 // 33 + 17 rows
+		}
+		for range n {
+			tall = append(tall, r)
+		}
+	}
+	img := barcodes.RenderModules(tall, barcodes.ModulePhoto{Module: 2.5, Angle: 6, Shear: 0.05, Blur: 0.6, Noise: 3, Margin: 20}, 1)
+	if rd, ok := readDataBar(context.Background(), grayOf(img)); !ok || rd.text != gtin {
+		t.Errorf("read %q, %v; want %s", rd.text, ok, gtin)
+	}
+}
