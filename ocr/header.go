@@ -381,6 +381,9 @@ func labelledDocNumber(r *row) (string, bool) {
 		if bare && i > 0 && namesOtherValue(r.words[i-1]) {
 			continue // "Tel No.: 2345 6789", "Member No.": another value's label
 		}
+		if otherCodeLabel(r.words[:i+1]) {
+			continue // 客戶編號: a customer's code
+		}
 		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
 			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
@@ -445,7 +448,7 @@ var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话",
 	"MOBILE", "HOTLINE", "WHATSAPP", "CONTACT", "手機", "手机", "熱線", "热线", "聯絡", "联络", "联系",
 	"QTY", "QUANTITY", "數量", "数量", "TOTAL", "AMOUNT", "AMT", "金額", "金额", "WEIGHT", "重量",
 	"STORE", "SHOP", "MEMBER", "CARD", "卡號", "卡号", "SKU", "ITEM", "貨號", "货号", "ZIP", "POST", "BOX", "郵編", "邮编",
-	"CASH", "PAID", "CHANGE", "POINT", "現金", "现金", "找續", "找零", "積分", "积分"}
+	"CASH", "PAID", "CHANGE", "POINT", "現金", "现金", "找續", "找零", "積分", "积分", "貨品", "货品", "產品", "产品"}
 
 // shapedDocNumber reads a document number whose label was misread
 // ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
@@ -604,6 +607,24 @@ func namesOtherValue(w Word) bool {
 		if strings.Contains(u, x) {
 			return true
 		}
+	}
+	return false
+}
+
+// otherCodeLabel reports a generic 編號 (number) label, ending ws, whose
+// words before it in its own word, or the word before it, name another
+// value's code (客戶編號 customer, 會員編號 member, 貨品編號 goods).
+func otherCodeLabel(ws []Word) bool {
+	t := ws[len(ws)-1].Text
+	for _, l := range []string{"編號", "编号"} {
+		k := strings.Index(t, l)
+		if k < 0 {
+			continue
+		}
+		if k > 0 {
+			return namesOtherValue(Word{Text: t[:k]})
+		}
+		return len(ws) > 1 && namesOtherValue(ws[len(ws)-2])
 	}
 	return false
 }

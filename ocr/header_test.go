@@ -396,3 +396,28 @@ func TestDocNumberOtherNoLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestDocNumberOtherCodeLabels: 編號 after a word naming another code
+// (客戶 customer, 會員 member, 貨品 goods) labels no document number; after
+// 訂單 or alone it does.
+func TestDocNumberOtherCodeLabels(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"客戶編號:", "C10023"}, ""},
+		{[]string{"客户编号：", "C10023"}, ""},
+		{[]string{"會員編號:", "88001234"}, ""},
+		{[]string{"客戶", "編號:", "C10023"}, ""},
+		{[]string{"貨品編號:", "A12345"}, ""},
+		{[]string{"客戶編號:C10023"}, ""},
+		{[]string{"訂單編號:", "P-2026-5628"}, "P-2026-5628"},
+		{[]string{"編號:", "P-2026-5628"}, "P-2026-5628"},
+		{[]string{"客戶編號:", "C10023", "訂單編號:", "P-2026-5628"}, "P-2026-5628"},
+	} {
+		got, ok := labelledDocNumber(&row{words: line(10, c.words...)})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+}
