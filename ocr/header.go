@@ -314,7 +314,7 @@ func readSupplier(h *Header, r *row) {
 // labelledDateCompact reads the ten characters of digits and separators
 // after a Date/日期 label with the spaces removed.
 func labelledDateCompact(s string) (dateFound, bool) {
-	u := strings.ToUpper(s)
+	u := asciiUpper(s)
 	i := strings.Index(u, "DATE")
 	n := 4
 	if i < 0 {
@@ -378,6 +378,12 @@ func labelledDocNumber(r *row) (string, bool) {
 		// A bare "No." labels the word right after it or nothing: "No. 8,
 		// Jalan Tun Razak, 50400 Kuala Lumpur" is an address.
 		bare := bareNoLabel(r.words[max(0, i-2) : i+1])
+		if bare && i > 0 && namesOtherValue(r.words[i-1]) {
+			continue // "Tel No.: 2345 6789", "Member No.": another value's label
+		}
+		if otherCodeLabel(r.words[:i+1]) {
+			continue // 客戶編號: a customer's code
+		}
 		for k, c := range cands {
 			c = strings.Trim(c, trimSet+".")
 			if k+1 < len(cands) && isPrefixWord(c) && startsNumberPart(cands[k+1]) {
@@ -432,11 +438,17 @@ func docLabelEnds(ws []Word) bool {
 var reShapedDocNumber = regexp.MustCompile(`^[A-Z]{0,5}[-/]?[0-9][0-9/-]*[0-9]$`)
 
 // notDocLabels name the other labelled values of a header that can look
-// like a document number: telephone and fax numbers, customer and account
-// codes, tax and registration numbers, pages and dates.
+// like a document number: telephone, fax and mobile numbers, customer,
+// account, member and card codes, tax and registration numbers, pages and
+// dates, quantities and amounts (paid, cash, change, points), store and
+// item codes, postal codes.
 var notDocLabels = []string{"TEL", "FAX", "PHONE", "電話", "傳真", "电话", "传真", "CUST", "客戶", "客户", "ACC", "A/C", "帳", "账",
 	"GST", "VAT", "TAX", "稅", "税", "REG", "BR", "PAGE", "頁", "页", "DATE", "日期", "TIME", "時間", "时间",
-	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台"}
+	"CASHIER", "STAFF", "TABLE", "POS", "TERMINAL", "收銀", "收银", "員", "员", "枱", "檯", "台",
+	"MOBILE", "HOTLINE", "WHATSAPP", "CONTACT", "手機", "手机", "熱線", "热线", "聯絡", "联络", "联系",
+	"QTY", "QUANTITY", "數量", "数量", "TOTAL", "AMOUNT", "AMT", "金額", "金额", "WEIGHT", "重量",
+	"STORE", "SHOP", "MEMBER", "CARD", "卡號", "卡号", "SKU", "ITEM", "貨號", "货号", "ZIP", "POST", "BOX", "郵編", "邮编",
+	"CASH", "PAID", "CHANGE", "POINT", "現金", "现金", "找續", "找零", "積分", "积分", "貨品", "货品", "產品", "产品"}
 
 // shapedDocNumber reads a document number whose label was misread
 // ("srmuast: P-2026-5628" for 訂單編號: P-2026-5628): among the first
@@ -461,13 +473,17 @@ func shapedDocNumber(rows []*row) (string, bool) {
 			_, size := utf8.DecodeRuneInString(t[k:])
 			label.WriteString(strings.ToUpper(t[:k]))
 			var val string
+			next := i + 1 // the word after the value
 			switch {
 			case t[k+size:] != "":
 				val = t[k+size:]
 			case i+1 < len(r.words):
-				val = r.words[i+1].Text
+				val, next = r.words[i+1].Text, i+2
 			}
-			if v, ok := shapedValue(label.String(), val); ok {
+			// A number printed in groups ("2345 6789": a telephone
+			// number) is none.
+			grouped := next < len(r.words) && allDigits(strings.Trim(r.words[next].Text, trimSet+"."))
+			if v, ok := shapedValue(label.String(), val); ok && !grouped {
 				return v, true
 			}
 			// The next label starts after this colon ("收貨人: 旺角店
@@ -529,7 +545,7 @@ func startsNumberPart(s string) bool {
 // one or two digits, at most one stray digit, a day, at most one stray
 // digit. Only a reading that is the one way to split them counts.
 func labelledDateDigits(s string) (string, bool) {
-	u := strings.ToUpper(s)
+	u := asciiUpper(s)
 	i, n := strings.Index(u, "DATE"), 4
 	if i < 0 {
 		i, n = strings.Index(s, "日期"), len("日期")
@@ -581,6 +597,49 @@ done:
 		return "", false
 	}
 	return found[0], true
+}
+
+// namesOtherValue reports a word naming another labelled value than the
+// document number (notDocLabels: telephone, member, account …).
+func namesOtherValue(w Word) bool {
+	u := strings.ToUpper(w.Text)
+	for _, x := range notDocLabels {
+		if strings.Contains(u, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// otherCodeLabel reports a generic 編號 (number) label, ending ws, whose
+// words before it in its own word, or the word before it, name another
+// value's code (客戶編號 customer, 會員編號 member, 貨品編號 goods).
+func otherCodeLabel(ws []Word) bool {
+	t := ws[len(ws)-1].Text
+	for _, l := range []string{"編號", "编号"} {
+		k := strings.Index(t, l)
+		if k < 0 {
+			continue
+		}
+		if k > 0 {
+			return namesOtherValue(Word{Text: t[:k]})
+		}
+		return len(ws) > 1 && namesOtherValue(ws[len(ws)-2])
+	}
+	return false
+}
+
+// asciiUpper capitalizes the ASCII letters of s alone, so that an index
+// into the result is one into s (strings.ToUpper can make a letter longer:
+// "ɐ" → "Ɐ").
+func asciiUpper(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }
 
 // bareNoLabel reports whether the label ending the words is a bare "No"

@@ -325,3 +325,99 @@ func TestGoodsTotalIsSubtotal(t *testing.T) {
 		t.Error("isSubtotalRow: 貨品總值 is a subtotal, 總計 is not")
 	}
 }
+
+// TestShapedDocNumberOtherValues: the values of a header's other labels
+// (mobile and hotline numbers, quantities, amounts, store, member, card and
+// item codes, postal codes) and a number printed in groups ("9123 4567", a
+// telephone number) are not taken for the document number by their form.
+func TestShapedDocNumberOtherValues(t *testing.T) {
+	for _, ws := range [][]string{
+		{"Mobile:", "61234567"}, {"Hotline:", "2345-6789"}, {"WhatsApp:", "61234567"}, {"手機:", "61234567"},
+		{"熱線:", "2345-6789"}, {"Contact:", "9123-4567"}, {"聯絡:", "9123-4567"},
+		{"T:", "2345", "6789"}, {"ae:", "9123", "4567"},
+		{"Qty:", "1200"}, {"Total:", "1234"}, {"Amount:", "1234"}, {"Weight:", "1000"},
+		{"Store:", "0123"}, {"Shop:", "0123"}, {"Branch:", "0123"}, {"Member:", "88001234"},
+		{"Card:", "4512"}, {"SKU:", "12345678"}, {"Item:", "12345678"}, {"Zip:", "10001"}, {"P.O.", "Box:", "1234"},
+		{"Cash:", "1000"}, {"Paid:", "1000"}, {"Change:", "1000"}, {"Points:", "1200"}, {"積分:", "1200"}, {"現金:", "1000"},
+	} {
+		if got, ok := shapedDocNumber([]*row{{words: line(10, ws...)}}); ok {
+			t.Errorf("shapedDocNumber(%q) = %q; want none", ws, got)
+		}
+	}
+}
+
+// TestLabelledDateOddLetters: letters whose capitals are longer in UTF-8
+// ("ɐ" → "Ɐ") before a Date label neither panic nor move the label.
+func TestLabelledDateOddLetters(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ɐɐɐɐɐɐ date", ""},
+		{"ɥɥɥɥ Date 2025031 098", "2025-03-09"},
+	} {
+		if got, ok := labelledDateDigits(c.in); got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateDigits(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
+	}
+	for _, c := range []struct{ in, want string }{
+		{"ɐɐɐɐɐɐ date", ""},
+		{"ɥɥɥɥ Date: 2025-03-09", "2025-03-09"},
+	} {
+		if got, ok := labelledDateCompact(c.in); got.iso != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDateCompact(%q) = %q, %v; want %q", c.in, got.iso, ok, c.want)
+		}
+	}
+}
+
+// TestDocNumberOtherNoLabels: a "No." after a word naming another value
+// (telephone, fax, mobile, member, card, account, item) labels no
+// document number; a document number's label later on the row still
+// does.
+func TestDocNumberOtherNoLabels(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"Tel", "No.:", "2345", "6789"}, ""},
+		{[]string{"Fax", "No:", "2345-6789"}, ""},
+		{[]string{"Phone", "No.", "91234567"}, ""},
+		{[]string{"Mobile", "No:", "91234567"}, ""},
+		{[]string{"Contact", "No.:", "9123", "4567"}, ""},
+		{[]string{"Member", "No:", "88001234"}, ""},
+		{[]string{"會員", "No.", "88001234"}, ""},
+		{[]string{"Card", "No:", "4512"}, ""},
+		{[]string{"A/C", "No:", "123-456"}, ""},
+		{[]string{"Item", "No.", "12345"}, ""},
+		{[]string{"Tel", "No.:", "2345", "6789", "Invoice", "No.:", "INV-0012"}, "INV-0012"},
+		{[]string{"Tax", "Invoice", "No:", "INV-2024-01"}, "INV-2024-01"},
+		{[]string{"Order", "No:", "PO-1234"}, "PO-1234"},
+	} {
+		got, ok := labelledDocNumber(&row{words: line(10, c.words...)})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+}
+
+// TestDocNumberOtherCodeLabels: 編號 after a word naming another code
+// (客戶 customer, 會員 member, 貨品 goods) labels no document number; after
+// 訂單 or alone it does.
+func TestDocNumberOtherCodeLabels(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"客戶編號:", "C10023"}, ""},
+		{[]string{"客户编号：", "C10023"}, ""},
+		{[]string{"會員編號:", "88001234"}, ""},
+		{[]string{"客戶", "編號:", "C10023"}, ""},
+		{[]string{"貨品編號:", "A12345"}, ""},
+		{[]string{"客戶編號:C10023"}, ""},
+		{[]string{"訂單編號:", "P-2026-5628"}, "P-2026-5628"},
+		{[]string{"編號:", "P-2026-5628"}, "P-2026-5628"},
+		{[]string{"客戶編號:", "C10023", "訂單編號:", "P-2026-5628"}, "P-2026-5628"},
+	} {
+		got, ok := labelledDocNumber(&row{words: line(10, c.words...)})
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package scan
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -655,8 +656,8 @@ type dbScan struct {
 // dbScanAngle reads the lines across bars of normal angle theta, spaced
 // gap pixels apart, each sample averaged over 2·band+1 pixels along the
 // bars; tilt turns the lines from the bars' normal (a sheared symbol's
-// rows are not square to its bars).
-func dbScanAngle(g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) {
+// rows are not square to its bars). It stops when ctx is done.
+func dbScanAngle(ctx context.Context, g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) {
 	bx, by := -math.Sin(theta), math.Cos(theta) // along the bars
 	nx, ny := math.Cos(theta+tilt), math.Sin(theta+tilt)
 	cx, cy := float64(g.w-1)/2, float64(g.h-1)/2
@@ -664,7 +665,7 @@ func dbScanAngle(g *gray, theta, tilt, gap, step float64, band int, sc *dbScan) 
 	var prof []float32
 	var el []dbElem
 	line := 0
-	for t := -reach; t <= reach; t += gap {
+	for t := -reach; t <= reach && ctx.Err() == nil; t += gap {
 		line++
 		ox, oy := cx+t*bx, cy+t*by
 		var start float64
@@ -780,6 +781,31 @@ func dbText(l, r dbHalf) string {
 	return string(b[:])
 }
 
+// dbPlaced tells whether halves l and r lie where one symbol's halves
+// lie, for bars of normal angle theta and modules of m pixels: side by
+// side on one line (linear: read together on a line, their centres about
+// 46 modules apart across the bars), or one row above the other (stacked:
+// their centres in line along the bars, 3 to 60 modules apart). Halves of
+// two symbols printed side by side (the top row of one, the bottom row of
+// the other) are neither.
+func dbPlaced(l, r *dbGroup, theta, m float64) bool {
+	dx, dy := r.x-l.x, r.y-l.y
+	across := math.Abs(dx*math.Cos(theta)+dy*math.Sin(theta)) / m
+	along := math.Abs(-dx*math.Sin(theta)+dy*math.Cos(theta)) / m
+	if across <= 8 && along >= 3 && along <= 60 {
+		return true
+	}
+	if across < 36 || across > 58 {
+		return false
+	}
+	for _, a := range l.lines {
+		if slices.Contains(r.lines, a) {
+			return true
+		}
+	}
+	return false
+}
+
 // dbRead is a symbol read: its text and its halves' centres.
 type dbRead struct {
 	text string
@@ -788,11 +814,11 @@ type dbRead struct {
 
 // dbCombine returns the symbol the halves make: a left and a right
 // reading, each on two lines at least minSep apart, whose checksum
-// agrees, close enough together to be one symbol (side by side or one
-// row above the other), with modules of about one size. When two
+// agrees, placed as one symbol's halves are (side by side on a line or
+// one row above the other: dbPlaced), with modules of about one size. When two
 // different symbols pass, or another reading of either half sits in the
 // same place with as much support, nothing is returned.
-func dbCombine(halves []dbHalf, minSep int) (dbRead, bool) {
+func dbCombine(halves []dbHalf, minSep int, theta float64) (dbRead, bool) {
 	gs := dbGroups(halves, minSep)
 	var found []dbRead
 	for _, l := range gs {
@@ -807,8 +833,7 @@ func dbCombine(halves []dbHalf, minSep int) (dbRead, bool) {
 			if l.module > 1.3*r.module || r.module > 1.3*l.module {
 				continue
 			}
-			d := math.Hypot(l.x-r.x, l.y-r.y) / m
-			if d < 3 || d > 60 {
+			if !dbPlaced(l, r, theta, m) {
 				continue
 			}
 			t := dbText(l.h, r.h)
@@ -859,7 +884,7 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 				return dbRead{}, false
 			}
 			var probe dbScan
-			dbScanAngle(g, a, tilt, 9, 1, 0, &probe)
+			dbScanAngle(ctx, g, a, tilt, 9, 1, 0, &probe)
 			seen := false
 			for _, h := range probe.halves {
 				seen = seen || (h.cost <= dbMaxCost && h.margin >= dbMinMargin)
@@ -881,8 +906,8 @@ func readDataBar(ctx context.Context, g *gray) (dbRead, bool) {
 			}
 			done[tilt] = true
 			var sc dbScan
-			dbScanAngle(g, a, tilt, gap, 0.5, band, &sc)
-			if rd, ok := dbCombine(sc.halves, minSep); ok {
+			dbScanAngle(ctx, g, a, tilt, gap, 0.5, band, &sc)
+			if rd, ok := dbCombine(sc.halves, minSep, a); ok {
 				return rd, true
 			}
 		}

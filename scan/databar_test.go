@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -394,5 +395,125 @@ func TestDataBarElementsByInk(t *testing.T) {
 		if d := math.Abs(el[i].w - w); d > 0.35 || el[i].bar != (i%2 == 0) {
 			t.Errorf("element %d: %.2f px (bar %v), want %.0f", i, el[i].w, el[i].bar, w)
 		}
+	}
+}
+
+// TestDataBarHalvesOfTwoSymbols: two DataBar Stacked symbols printed side
+// by side, the bottom row of the first and the top row of the second
+// covered, where the first's left half and the second's right half make
+// a valid symbol (the checksum agrees one time in 79): neither symbol nor
+// their mix is read. Likewise two linear symbols one above the other, the
+// right half of the top one and the left half of the bottom one covered.
+func TestDataBarHalvesOfTwoSymbols(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 11))
+	pairs := 0
+	for pairs < 3 {
+		a := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+		b := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+		av, _ := strconv.ParseInt(a[:13], 10, 64)
+		bv, _ := strconv.ParseInt(b[:13], 10, 64)
+		mix := withCheck(fmt.Sprintf("%013d", av/4537077*4537077+bv%4537077))
+		la, _ := barcodes.DataBar(a)
+		lb, _ := barcodes.DataBar(b)
+		lm, _ := barcodes.DataBar(mix)
+		if mix == a || mix == b || !slices.Equal(lm[:48], la[:48]) || !slices.Equal(lm[48:], lb[48:]) {
+			continue // the halves make no symbol
+		}
+		pairs++
+		sa, _ := barcodes.DataBarStacked(a, false)
+		sb, _ := barcodes.DataBarStacked(b, false)
+		for _, gap := range []int{0, 2, 8} {
+			var rows [][]bool
+			for i := range sa {
+				ra, rb := sa[i], sb[i]
+				if i >= 5 {
+					ra = make([]bool, 50)
+				} else {
+					rb = make([]bool, 50)
+				}
+				rows = append(rows, append(append(append([]bool{}, ra...), make([]bool, gap)...), rb...))
+			}
+			ph := barcodes.ModulePhoto{Module: 3, Angle: -10 + 20*rng.Float64(), Shear: -0.1 + 0.2*rng.Float64(), Blur: 0.6, Noise: 3, Margin: 20}
+			if rd, ok := readDataBar(context.Background(), grayOf(barcodes.RenderModules(rows, ph, uint64(gap)))); ok {
+				t.Errorf("stacked %s beside %s, gap %d: read %s (their mix is %s)", a, b, gap, rd.text, mix)
+			}
+		}
+		for _, gap := range []int{2, 8} {
+			top := append(append(append([]bool{}, la[:48]...), true, false), make([]bool, 46)...)
+			bottom := append(make([]bool, 46), append([]bool{true, false}, lb[48:]...)...)
+			var rows [][]bool
+			for range 16 {
+				rows = append(rows, top)
+			}
+			for range gap {
+				rows = append(rows, make([]bool, 96))
+			}
+			for range 16 {
+				rows = append(rows, bottom)
+			}
+			ph := barcodes.ModulePhoto{Module: 3, Angle: -10 + 20*rng.Float64(), Blur: 0.6, Noise: 3, Margin: 20}
+			if rd, ok := readDataBar(context.Background(), grayOf(barcodes.RenderModules(rows, ph, uint64(gap)))); ok {
+				t.Errorf("linear %s above %s, gap %d: read %s (their mix is %s)", a, b, gap, rd.text, mix)
+			}
+		}
+	}
+}
+
+// TestDataBarScanStopsAtDeadline: a dense scan of a photo full of DataBar
+// halves (a few hundred milliseconds of fitting) stops at the deadline
+// rather than at its last line, so the stage keeps the decoder's timeout.
+func TestDataBarScanStopsAtDeadline(t *testing.T) {
+	var rows [][]bool
+	for r := range 60 {
+		var row []bool
+		for c := range 5 {
+			lin, err := barcodes.DataBar(withCheck(fmt.Sprintf("%013d", 1000003*(r*5+c)+7)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			row = append(append(row, lin...), false, false)
+		}
+		for range 4 {
+			rows = append(rows, row)
+		}
+	}
+	g := grayOf(barcodes.RenderModules(rows, barcodes.ModulePhoto{Module: 1.6, Angle: 3, Blur: 0.5, Noise: 2, Margin: 4}, 1))
+	theta := dbBarAngles(g)[0]
+	var open dbScan
+	dbScanAngle(context.Background(), g, theta, 0, 2, 0.5, 2, &open)
+	if open.lines == 0 || len(open.halves) == 0 {
+		t.Fatalf("%d lines, %d halves without a deadline", open.lines, len(open.halves))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var late dbScan
+	dbScanAngle(ctx, g, theta, 0, 2, 0.5, 2, &late)
+	if late.lines != 0 {
+		t.Errorf("%d of %d lines scanned after the deadline", late.lines, open.lines)
+	}
+}
+
+// TestDataBarTallOmniRows: a Stacked Omnidirectional symbol printed with
+// rows taller than the 33-module least (50 here) is read: its halves lie
+// farther apart along the bars.
+func TestDataBarTallOmniRows(t *testing.T) {
+	const gtin = "00012345678905"
+	rows, err := barcodes.DataBarStacked(gtin, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tall [][]bool
+	for i, r := range rows {
+		n := 1
+		if i == 0 || i == len(rows)-1 {
+			n = 18 // 33 + 17 rows
+		}
+		for range n {
+			tall = append(tall, r)
+		}
+	}
+	img := barcodes.RenderModules(tall, barcodes.ModulePhoto{Module: 2.5, Angle: 6, Shear: 0.05, Blur: 0.6, Noise: 3, Margin: 20}, 1)
+	if rd, ok := readDataBar(context.Background(), grayOf(img)); !ok || rd.text != gtin {
+		t.Errorf("read %q, %v; want %s", rd.text, ok, gtin)
 	}
 }
