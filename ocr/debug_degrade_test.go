@@ -220,15 +220,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 			if ids := os.Getenv("OCR_DEGRADE_DOCS"); ids != "" && !strings.Contains(","+ids+",", ","+d.ID+",") {
 				continue
 			}
-			f, err := os.Open(d.Image)
-			if err != nil {
-				b.Fatal(err)
-			}
-			img, err := LoadImage(f, DefaultLimits)
-			f.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
+			img := loadTestImage(b, d.Image)
 			for v := 0; v < nv; v++ {
 				if only != "" && !strings.Contains(","+only+",", ","+strconv.Itoa(v)+",") {
 					continue
@@ -329,15 +321,7 @@ func BenchmarkDebugDewarpImage(b *testing.B) {
 	if in == "" || dir == "" {
 		b.Skip("OCR_DEWARP_IMG and OCR_DEWARP_OUT not set")
 	}
-	f, err := os.Open(in)
-	if err != nil {
-		b.Fatal(err)
-	}
-	img, err := LoadImage(f, DefaultLimits)
-	f.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
+	img := loadTestImage(b, in)
 	dewarpTrace = func(L float64, bw int, inked []int, disp [][]float64) {
 		fmt.Printf("line %.1f band %d inked %v\n", L, bw, inked)
 		for k, d := range disp {
@@ -414,15 +398,7 @@ func BenchmarkDebugDewarpSizes(b *testing.B) {
 func BenchmarkDebugDewarpCost(b *testing.B) {
 	var imgs []image.Image
 	for _, d := range debugRealDocs(b) {
-		f, err := os.Open(d.Image)
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, err := LoadImage(f, DefaultLimits)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, d.Image)
 		imgs = append(imgs, img)
 	}
 	for b.Loop() {
@@ -481,15 +457,7 @@ func BenchmarkDebugDewarpGate(b *testing.B) {
 			if d.Items == nil {
 				continue
 			}
-			f, err := os.Open(d.Image)
-			if err != nil {
-				b.Fatal(err)
-			}
-			img, err := LoadImage(f, DefaultLimits)
-			f.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
+			img := loadTestImage(b, d.Image)
 			fmt.Println(dewarpGateReport("dev "+d.ID, img))
 			for v := 0; v < 3; v++ {
 				path := filepath.Join(dir, fmt.Sprintf("%s-v%d.jpg", d.ID, v))

@@ -103,15 +103,7 @@ func realCache(b *testing.B, docs []*realtruth.Doc, dir string, read func(*realt
 		if _, err := os.Stat(out); err == nil {
 			continue
 		}
-		f, err := os.Open(d.Image)
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, err := LoadImage(f, DefaultLimits)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, d.Image)
 		p, err := read(d, img)
 		if err != nil {
 			b.Fatal(err)

@@ -58,15 +58,7 @@ func realScale(b *testing.B, e *Engine, docs []*realtruth.Doc, lh int, show bool
 	var tl realtruth.Tally
 	var cpu time.Duration
 	for _, d := range docs {
-		f, err := os.Open(d.Image)
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, err := LoadImage(f, DefaultLimits)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, d.Image)
 		c0 := threadCPU()
 		g := preprocess(img, opt)
 		p, err := e.recognise(context.Background(), g)

@@ -3,6 +3,7 @@ package ocr
 import (
 	"image"
 	"os"
+	"testing"
 )
 
 // DescStats exposes describe to the external benchmarks: a description's
@@ -45,4 +46,20 @@ func DewarpFromEnv() (restore func()) {
 		return SetDewarp(false)
 	}
 	return func() {}
+}
+
+// loadTestImage loads the image at path as the engine does, failing tb
+// when it cannot.
+func loadTestImage(tb testing.TB, path string) image.Image {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	img, err := LoadImage(f, DefaultLimits)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return img
 }

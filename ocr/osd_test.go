@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,15 +9,7 @@ import (
 
 // The detector says how to turn a page upright, whichever way it lies.
 func TestOrientationDetected(t *testing.T) {
-	f, err := os.Open(filepath.Join(docfixtures.Dir(), "doc06.jpg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := LoadImage(f, DefaultLimits)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := loadTestImage(t, filepath.Join(docfixtures.Dir(), "doc06.jpg"))
 	g := preprocess(img, defaultPrep)
 	o, err := newOSD()
 	if err != nil {
