@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"image"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -100,17 +99,7 @@ func dewarpMeasured(img image.Image) (measured, changed bool) {
 // they were: a generated A4 render, and the shared purchase orders (among
 // them a narrow thermal photo the ungated straightening cost two lines).
 func TestDewarpGateLeavesStraightPages(t *testing.T) {
-	r, err := families.Render("a4-multiline", "noto-serif", 1)
-	if families.IsFontMissing(err) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := LoadImage(bytes.NewReader(r.JPEG), DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := straightRender(t)
 	measured, changed := dewarpMeasured(img)
 	if !measured {
 		t.Error("a4-multiline render: the fit found nothing to undo (the gate not exercised)")
@@ -125,15 +114,7 @@ func TestDewarpGateLeavesStraightPages(t *testing.T) {
 	}
 	nMeasured := 0
 	for _, p := range pos {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := LoadImage(bytes.NewReader(data), DefaultLimits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		measured, changed := dewarpMeasured(img)
+		measured, changed := dewarpMeasured(loadTestImage(t, p))
 		if measured {
 			nMeasured++
 		}
@@ -150,17 +131,7 @@ func TestDewarpGateLeavesStraightPages(t *testing.T) {
 // generated render bowed synthetically (its middle 1.2 text lines below
 // its ends) is changed, and its row profile gets sharper.
 func TestDewarpGateKeepsBowedRender(t *testing.T) {
-	r, err := families.Render("a4-multiline", "noto-serif", 1)
-	if families.IsFontMissing(err) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := LoadImage(bytes.NewReader(r.JPEG), DefaultLimits)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := straightRender(t)
 	o := defaultPrep
 	o.dewarp = false
 	flat := preprocess(img, o)
@@ -201,4 +172,22 @@ func TestDewarpLeavesTiltedPage(t *testing.T) {
 	if lines == 0 {
 		t.Error("the tilt was not measured above the minimum (the gate not exercised)")
 	}
+}
+
+// straightRender is a generated A4 page (a4-multiline in Noto Serif, seed
+// 1), straight as rendered.
+func straightRender(t *testing.T) image.Image {
+	t.Helper()
+	r, err := families.Render("a4-multiline", "noto-serif", 1)
+	if families.IsFontMissing(err) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := LoadImage(bytes.NewReader(r.JPEG), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
