@@ -225,17 +225,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 				if only != "" && !strings.Contains(","+only+",", ","+strconv.Itoa(v)+",") {
 					continue
 				}
-				path := filepath.Join(dir, fmt.Sprintf("%s-v%d.jpg", d.ID, v))
-				if _, err := os.Stat(path); err != nil {
-					if err := os.WriteFile(path, degradePhoto(img, degradeVariant(d.ID, v)), 0o644); err != nil {
-						b.Fatal(err)
-					}
-				}
-				data, _ := os.ReadFile(path)
-				dimg, err := LoadImage(bytes.NewReader(data), DefaultLimits)
-				if err != nil {
-					b.Fatal(err)
-				}
+				dimg, path := degradedImage(b, dir, d.ID, img, v)
 				c0 := procCPU()
 				doc, err := e.ReadDocument(context.Background(), []image.Image{dimg})
 				if err != nil {
@@ -460,17 +450,7 @@ func BenchmarkDebugDewarpGate(b *testing.B) {
 			img := loadTestImage(b, d.Image)
 			fmt.Println(dewarpGateReport("dev "+d.ID, img))
 			for v := 0; v < 3; v++ {
-				path := filepath.Join(dir, fmt.Sprintf("%s-v%d.jpg", d.ID, v))
-				if _, err := os.Stat(path); err != nil {
-					if err := os.WriteFile(path, degradePhoto(img, degradeVariant(d.ID, v)), 0o644); err != nil {
-						b.Fatal(err)
-					}
-				}
-				data, _ := os.ReadFile(path)
-				dimg, err := LoadImage(bytes.NewReader(data), DefaultLimits)
-				if err != nil {
-					b.Fatal(err)
-				}
+				dimg, _ := degradedImage(b, dir, d.ID, img, v)
 				fmt.Println(dewarpGateReport(fmt.Sprintf("degraded %s-v%d", d.ID, v), dimg))
 			}
 		}
@@ -484,4 +464,22 @@ func BenchmarkDebugDewarpGate(b *testing.B) {
 			fmt.Println(dewarpGateReport("po "+filepath.Base(p), img))
 		}
 	}
+}
+
+// degradedImage is variant v of document id's photo img, made once and
+// kept in dir as a JPEG (path), loaded as the engine loads a photo.
+func degradedImage(b *testing.B, dir, id string, img image.Image, v int) (dimg image.Image, path string) {
+	b.Helper()
+	path = filepath.Join(dir, fmt.Sprintf("%s-v%d.jpg", id, v))
+	if _, err := os.Stat(path); err != nil {
+		if err := os.WriteFile(path, degradePhoto(img, degradeVariant(id, v)), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	data, _ := os.ReadFile(path)
+	dimg, err := LoadImage(bytes.NewReader(data), DefaultLimits)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dimg, path
 }
