@@ -600,18 +600,12 @@ func dbBarAngles(g *gray) []float64 {
 	return out
 }
 
-// bilinear is g's luminance at (x, y), or -1 outside.
-func (g *gray) bilinear(x, y float64) float32 {
+// inside is g's luminance at (x, y) (bilinear), or -1 outside.
+func (g *gray) inside(x, y float64) float32 {
 	if x < 0 || y < 0 || x > float64(g.w-1) || y > float64(g.h-1) {
 		return -1
 	}
-	x0, y0 := int(x), int(y)
-	fx, fy := float32(x-float64(x0)), float32(y-float64(y0))
-	x1, y1 := min(x0+1, g.w-1), min(y0+1, g.h-1)
-	p := g.pix
-	a := float32(p[y0*g.w+x0])*(1-fx) + float32(p[y0*g.w+x1])*fx
-	b := float32(p[y1*g.w+x0])*(1-fx) + float32(p[y1*g.w+x1])*fx
-	return a*(1-fy) + b*fy
+	return float32(bilinear(g, x, y))
 }
 
 // dbLine samples g along the line through c with direction n (unit),
@@ -626,7 +620,7 @@ func dbLine(g *gray, cx, cy, nx, ny, bx, by float64, reach, step float64, band i
 		s := float32(0)
 		ok := true
 		for k := -band; k <= band; k++ {
-			v := g.bilinear(x+float64(k)*bx, y+float64(k)*by)
+			v := g.inside(x+float64(k)*bx, y+float64(k)*by)
 			if v < 0 {
 				ok = false
 				break
