@@ -446,6 +446,18 @@ func BenchmarkPhotos(b *testing.B) {
 		}
 		engines = append(engines, nd)
 	}
+	// PHOTOS_NOQRFIX=1 adds the server mode without the QR resampling's
+	// sharpest blocks and erasures (qrerase.go), likewise.
+	if os.Getenv("PHOTOS_NOQRFIX") != "" {
+		nq := self("pandian-noqrfix", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
+		run := nq.run
+		nq.run = func(path string) ([]string, float64) {
+			qrSharpest, qrErasures = false, false
+			defer func() { qrSharpest, qrErasures = true, true }()
+			return run(path)
+		}
+		engines = append(engines, nq)
+	}
 	verbose := os.Getenv("PHOTOS_VERBOSE")
 	for range b.N {
 		res := map[string][]result{}

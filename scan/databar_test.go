@@ -517,3 +517,61 @@ func TestDataBarTallOmniRows(t *testing.T) {
 		t.Errorf("read %q, %v; want %s", rd.text, ok, gtin)
 	}
 }
+
+// TestDataBarStaggeredLinearPair: two linear DataBar symbols one above
+// the other, the lower one shifted half a symbol to the left, so that the
+// left half of the top one sits right above the right half of the bottom
+// one, as a Stacked symbol's rows do. Their outer halves (the top one's
+// right, the bottom one's left) are covered, or only their outside
+// characters are, so they read nothing. Where the two halves' checksum
+// names their finders (one time in 79), they look like one Stacked
+// symbol but for what lies between the rows: paper (and, in a Stacked
+// symbol, a separator that is the rows' complement). Nothing is read.
+func TestDataBarStaggeredLinearPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 5))
+	pairs := 0
+	for pairs < 3 {
+		a := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+		b := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+		av, _ := strconv.ParseInt(a[:13], 10, 64)
+		bv, _ := strconv.ParseInt(b[:13], 10, 64)
+		mix := withCheck(fmt.Sprintf("%013d", av/4537077*4537077+bv%4537077))
+		la, _ := barcodes.DataBar(a)
+		lb, _ := barcodes.DataBar(b)
+		lm, _ := barcodes.DataBar(mix)
+		if mix == a || mix == b || !slices.Equal(lm[:48], la[:48]) || !slices.Equal(lm[48:], lb[48:]) {
+			continue // the halves make no symbol
+		}
+		pairs++
+		for cover := range 2 {
+			// Canvas 142 modules: the top symbol at 46..141, the bottom
+			// one at 0..95; the top's left half (48..93) over the
+			// bottom's right half (48..93).
+			top := append(make([]bool, 46), la...)
+			bottom := append(append([]bool{}, lb...), make([]bool, 46)...)
+			if cover == 0 { // the outer halves covered
+				clear(top[46+48:])
+				clear(bottom[:48])
+			} else { // only their outside characters and guards
+				clear(top[46+78:])
+				clear(bottom[:18])
+			}
+			for _, gap := range []int{2, 4, 10} {
+				var rows [][]bool
+				for range 14 {
+					rows = append(rows, top)
+				}
+				for range gap {
+					rows = append(rows, make([]bool, len(top)))
+				}
+				for range 14 {
+					rows = append(rows, bottom)
+				}
+				ph := barcodes.ModulePhoto{Module: 2.5 + rng.Float64(), Angle: -10 + 20*rng.Float64(), Blur: 0.4 + 0.6*rng.Float64(), Noise: 3, Margin: 20}
+				if rd, ok := readDataBar(context.Background(), grayOf(barcodes.RenderModules(rows, ph, uint64(gap)))); ok {
+					t.Errorf("linear %s over %s shifted half a symbol, cover %d, gap %d: read %s (their mix is %s)", a, b, cover, gap, rd.text, mix)
+				}
+			}
+		}
+	}
+}

@@ -181,8 +181,23 @@ func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int, budget *
 				if !g.sample(vals) {
 					continue
 				}
-				for _, bits := range thresholdModules(vals, dim) {
+				var mats []*gozxing.BitMatrix
+				var confs [][]float64
+				for pass := range 2 {
+					if pass == 1 {
+						if !qrSharpest || sx != 0 || sy != 0 || !g.sampleSharpest(vals) {
+							break
+						}
+					}
+					m, c := thresholdModules(vals, dim)
+					mats, confs = append(mats, m...), append(confs, c...)
+				}
+				for mi, bits := range mats {
+					orig := copyBits(bits)
 					res, err := dec.Decode(bits, nil)
+					if err != nil && qrErasures {
+						res, err = decodeQRErasures(orig, confs[mi])
+					}
 					if err != nil {
 						continue
 					}
@@ -343,8 +358,10 @@ func bilinear(g *gray, x, y float64) float64 {
 // thresholdModules turns module grey levels into two bit grids: one
 // against the midpoint of the darkest and lightest tenth of all modules
 // (even light), one against the mean of the 7×7 modules around each
-// (light that changes across the symbol).
-func thresholdModules(vals []float64, dim int) []*gozxing.BitMatrix {
+// (light that changes across the symbol); with, for each grid, every
+// module's distance from its threshold as a share of the symbol's
+// contrast (0 on the threshold, 1 a full contrast away).
+func thresholdModules(vals []float64, dim int) ([]*gozxing.BitMatrix, [][]float64) {
 	sorted := append([]float64(nil), vals...)
 	sort.Float64s(sorted)
 	k := len(sorted) / 10
@@ -354,6 +371,8 @@ func thresholdModules(vals []float64, dim int) []*gozxing.BitMatrix {
 		hi += sorted[len(sorted)-1-i]
 	}
 	mid := (lo + hi) / float64(2*max(1, k))
+	contrast := max(1, (hi-lo)/float64(max(1, k)))
+	cg, cl := make([]float64, dim*dim), make([]float64, dim*dim)
 	global, _ := gozxing.NewSquareBitMatrix(dim)
 	local, _ := gozxing.NewSquareBitMatrix(dim)
 	sums := make([]float64, (dim+1)*(dim+1))
@@ -370,10 +389,119 @@ func thresholdModules(vals []float64, dim int) []*gozxing.BitMatrix {
 			}
 			x0, y0, x1, y1 := max(0, x-3), max(0, y-3), min(dim, x+4), min(dim, y+4)
 			s := sums[y1*(dim+1)+x1] - sums[y0*(dim+1)+x1] - sums[y1*(dim+1)+x0] + sums[y0*(dim+1)+x0]
-			if v < s/float64((x1-x0)*(y1-y0)) {
+			lt := s / float64((x1-x0)*(y1-y0))
+			if v < lt {
 				local.Set(x, y)
 			}
+			cg[y*dim+x] = min(1, abs(v-mid)/contrast)
+			cl[y*dim+x] = min(1, abs(v-lt)/contrast)
 		}
 	}
-	return []*gozxing.BitMatrix{global, local}
+	return []*gozxing.BitMatrix{global, local}, [][]float64{cg, cl}
 }
+
+// sampleSharpest samples the modules as sample does, each block of
+// qrBlock×qrBlock modules moved by the shift (up to 0.4 module either way)
+// at which its modules' grey levels lie farthest from the midpoint: a
+// module sampled at its centre is dark or light, one sampled on its edge
+// is grey. The shifts are interpolated between the blocks' centres. This
+// follows a label that bends between the grid's anchors. vals holds the
+// unmoved sample on entry.
+func (q *qrGrid) sampleSharpest(vals []float64) bool {
+	dim := q.dim
+	sorted := append([]float64(nil), vals...)
+	sort.Float64s(sorted)
+	k := max(1, len(sorted)/10)
+	var lo, hi float64
+	for i := range k {
+		lo += sorted[i]
+		hi += sorted[len(sorted)-1-i]
+	}
+	mid := (lo + hi) / float64(2*k)
+	nb := (dim + qrBlock - 1) / qrBlock
+	fx := make([]float64, nb*nb)
+	fy := make([]float64, nb*nb)
+	g := q.g
+	// Each module's centre in the image and the image steps of one
+	// module along x and y there (the grid is locally affine).
+	type local struct{ cx, cy, ux, uy, vx, vy float64 }
+	loc := make([]local, dim*dim)
+	for y := range dim {
+		for x := range dim {
+			mx, my := float64(x)+0.5, float64(y)+0.5
+			cx, cy := q.at(mx, my)
+			ax, ay := q.at(mx+1, my)
+			bx, by := q.at(mx, my+1)
+			loc[y*dim+x] = local{cx - 0.5, cy - 0.5, ax - cx, ay - cy, bx - cx, by - cy}
+		}
+	}
+	grey := func(i int, sx, sy float64) (float64, bool) {
+		l := &loc[i]
+		px, py := l.cx+sx*l.ux+sy*l.vx, l.cy+sx*l.uy+sy*l.vy
+		if px < -0.5 || py < -0.5 || px > float64(g.w)-0.5 || py > float64(g.h)-0.5 {
+			return 0, false
+		}
+		return bilinear(g, px, py), true
+	}
+	for by := range nb {
+		for bx := range nb {
+			best, bsx, bsy := -1.0, 0.0, 0.0
+			for sy := -qrShift; sy <= qrShift+0.001; sy += 0.1 {
+				for sx := -qrShift; sx <= qrShift+0.001; sx += 0.1 {
+					s := 0.0
+					for y := by * qrBlock; y < min(dim, (by+1)*qrBlock); y++ {
+						for x := bx * qrBlock; x < min(dim, (bx+1)*qrBlock); x++ {
+							v, ok := grey(y*dim+x, sx, sy)
+							if !ok {
+								return false
+							}
+							s += abs(v - mid)
+						}
+					}
+					// the unmoved grid wins ties
+					s -= 1e-6 * (sx*sx + sy*sy)
+					if s > best {
+						best, bsx, bsy = s, sx, sy
+					}
+				}
+			}
+			fx[by*nb+bx], fy[by*nb+bx] = bsx, bsy
+		}
+	}
+	// Bilinear between block centres.
+	field := func(f []float64, x, y float64) float64 {
+		u := (x - float64(qrBlock)/2) / float64(qrBlock)
+		v := (y - float64(qrBlock)/2) / float64(qrBlock)
+		u = max(0, min(u, float64(nb-1)))
+		v = max(0, min(v, float64(nb-1)))
+		x0, y0 := int(u), int(v)
+		x1, y1 := min(x0+1, nb-1), min(y0+1, nb-1)
+		a, b := u-float64(x0), v-float64(y0)
+		return (f[y0*nb+x0]*(1-a)+f[y0*nb+x1]*a)*(1-b) + (f[y1*nb+x0]*(1-a)+f[y1*nb+x1]*a)*b
+	}
+	for y := range dim {
+		for x := range dim {
+			mx, my := float64(x)+0.5, float64(y)+0.5
+			v, ok := grey(y*dim+x, field(fx, mx, my), field(fy, mx, my))
+			if !ok {
+				return false
+			}
+			vals[y*dim+x] = v
+		}
+	}
+	return true
+}
+
+// qrBlock is the side, in modules, of the blocks sampleSharpest moves.
+const qrBlock = 5
+
+// qrShift is the largest shift, in modules, sampleSharpest tries.
+const qrShift = 0.4
+
+// qrErasures makes resampleQR decode a grid that Reed–Solomon refuses once
+// more, with its least sure codewords as erasures (decodeQRErasures).
+var qrErasures = true
+
+// qrSharpest makes resampleQR sample the unmoved grids again with each
+// block of modules moved to where it looks sharpest (sampleSharpest).
+var qrSharpest = true
