@@ -118,7 +118,7 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 						}
 						store(rp, raw)
 					}
-					fillHeader(&doc.Header, Extract([]*Page{raw}).Header)
+					mergeHeader(&doc.Header, []*Page{p}, Extract([]*Page{raw}).Header, []*Page{raw})
 				}
 				h := doc.Header
 				k := v + 1
