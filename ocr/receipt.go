@@ -614,7 +614,9 @@ func readSummary(rows []*row) summary {
 func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
 	if len(s.totals) == 0 {
 		switch {
-		case s.hasSub && len(s.taxes) == 0:
+		case s.hasSub && len(s.taxes) == 0 && haveLines && lineSum == s.subtotal:
+			// No total read, no tax: the subtotal, only when the lines
+			// confirm it (a subtotal alone was as often a misread amount).
 			return s.subtotal, 0.3, true
 		case s.hasCash && s.hasChange && s.cash >= s.change:
 			if v, ok := derivedTotal(s, lineSum, haveLines); ok {

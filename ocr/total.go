@@ -67,11 +67,17 @@ func namesChange(r *row) bool { return hasKeywordWord(r, changeWords) }
 // fuzzySubtotal reports a row whose label is "Subtotal" misread in one
 // letter ("Suototal", "Subtota1"): the sum before taxes, not the total.
 func fuzzySubtotal(r *row) bool {
+	prev := ""
 	for _, w := range r.words {
 		u := strings.ToUpper(strings.Trim(w.Text, trimSet+".:"))
-		if len(u) >= 7 && len(u) <= 9 && u != "SUBTOTAL" && editDistance(u, "SUBTOTAL") <= 1 {
-			return true
+		// The word alone, or run together with the word before ("SB
+		// TOTAL").
+		for _, c := range []string{u, prev + u} {
+			if len(c) >= 7 && len(c) <= 9 && c != "SUBTOTAL" && editDistance(c, "SUBTOTAL") <= 1 {
+				return true
+			}
 		}
+		prev = u
 	}
 	return false
 }
