@@ -462,3 +462,25 @@ func TestDocNumberOtherCodeLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoDigitYearReadWhole: a date read with a two-digit year gives way
+// to the same day and month printed elsewhere with four digits; a
+// different day and month does not.
+func TestTwoDigitYearReadWhole(t *testing.T) {
+	p := receiptPage(
+		line(20, "Date:", "08/10/24);"),
+		right(100, "Apples", "3.00"),
+		line(400, "DD:", "08/10/2017", "12:14"),
+	)
+	if h := Extract([]*Page{p}).Header; h.Date != "2017-10-08" {
+		t.Errorf("date %q, want 2017-10-08 (the four-digit reading)", h.Date)
+	}
+	p = receiptPage(
+		line(20, "Date:", "08/10/24"),
+		right(100, "Apples", "3.00"),
+		line(400, "Expires", "09/11/2027"),
+	)
+	if h := Extract([]*Page{p}).Header; h.Date != "2024-10-08" {
+		t.Errorf("date %q, want 2024-10-08 (another day is another date)", h.Date)
+	}
+}
