@@ -343,7 +343,7 @@ type Tally struct {
 	// date that is not the truth's (a field left empty is neither right
 	// nor wrong).
 	WrongTotals, WrongDates int
-	NoLine                            int // documents with line truth and no line read
+	NoLine                  int // documents with line truth and no line read
 }
 
 // Add scores one document's result.
