@@ -69,7 +69,7 @@ func namesChange(r *row) bool { return hasKeywordWord(r, changeWords) }
 func fuzzySubtotal(r *row) bool {
 	prev := ""
 	for _, w := range r.words {
-		u := strings.ToUpper(strings.Trim(w.Text, trimSet+".:"))
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet+"."))
 		// The word alone, or run together with the word before ("SB
 		// TOTAL").
 		for _, c := range []string{u, prev + u} {
