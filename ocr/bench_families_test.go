@@ -366,9 +366,9 @@ func familyRead(ctx context.Context, e *ocr.Engine, img image.Image, cache, id s
 			return nil, err
 		}
 		doc := ocr.Extract([]*ocr.Page{&p})
-		if doc.Header.Date == "" || doc.Header.Total == "" {
+		if doc.Header.Date == "" || doc.Header.Total == "" || doc.Header.Confidence["total"] < 0.9 {
 			// ReadDocument's second look reads the photo again for the
-			// missing field: not cached, read whole.
+			// missing field or the unconfirmed total: not cached, read whole.
 			return e.ReadDocument(ctx, []image.Image{img})
 		}
 		return doc, nil

@@ -93,9 +93,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 			t    realtruth.Tally
 		}{{"pipeline", t.ours}, {"bare+regex", t.bare}} {
 			s := x.t.Lines
-			fmt.Printf("%-10s lines P %.3f R %.3f F1 %.3f (%d right of %d truth, %d read, %d wrong unflagged); total %d/%d; date %d/%d; supplier %d/%d; no line %d\n",
+			fmt.Printf("%-10s lines P %.3f R %.3f F1 %.3f (%d right of %d truth, %d read, %d wrong unflagged); total %d/%d (%d wrong); date %d/%d (%d wrong); supplier %d/%d; no line %d\n",
 				x.name, s.Precision(), s.Recall(), s.F1(), s.Right, s.Truth, s.Got, s.WrongUnflagged,
-				x.t.Totals, x.t.TotalDocs, x.t.Dates, x.t.DateDocs, x.t.Suppliers, x.t.SupplierDocs, x.t.NoLine)
+				x.t.Totals, x.t.TotalDocs, x.t.WrongTotals, x.t.Dates, x.t.DateDocs, x.t.WrongDates, x.t.Suppliers, x.t.SupplierDocs, x.t.NoLine)
 		}
 		fmt.Printf("%-10s F1 ratio pipeline/baseline %.2f\n", "", t.ours.Lines.F1()/max(t.bare.Lines.F1(), 1e-9))
 		fmt.Printf("%-10s time per page (median): pipeline %.2f s CPU (%.2f s wall), bare %.2f s CPU (%.2f s wall); CPU total ratio %.2f, wall total ratio %.2f\n", "",

@@ -47,7 +47,7 @@ func BenchmarkDebugRealHeader(b *testing.B) {
 				// the photo as it came.
 				looks++
 				if rp := cachedPage(b, rawDir, d.ID); rp != nil {
-					fillHeader(&doc.Header, Extract([]*Page{rp}).Header)
+					mergeHeader(&doc.Header, []*Page{p}, Extract([]*Page{rp}).Header, []*Page{rp})
 				}
 			}
 			h := doc.Header

@@ -58,6 +58,10 @@ func Extract(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
+	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
+		doc.NeedsReview = true
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("date read as %q is not a plausible document date: left empty", h.DatePrinted))
+	}
 	return doc
 }
 
@@ -221,8 +225,15 @@ func lastMoneyToken(r *row) string {
 }
 
 func (t *totals) read(rows []*row) {
+	seenTotal := false
 	for _, r := range rows {
 		s := compactUpper(r)
+		if seenTotal && (strings.Contains(s, "SUMMARY") || strings.Contains(s, "ANALYSIS")) {
+			// A tax summary table after the total: its "Total" is the
+			// tax table's (as in readSummary).
+			break
+		}
+		seenTotal = seenTotal || isTotalRow(s)
 		switch {
 		case isSubtotalRow(s) && t.subtotal == "":
 			t.subtotal = lastMoneyToken(r)

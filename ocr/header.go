@@ -121,12 +121,9 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.Date == "" {
 		// "Date:02/08/201 6": a space read inside the date after its label.
 		for _, r := range all {
-			if d, ok := labelledDateCompact(r.text()); ok {
+			if d, ok := labelledDateCompact(r.text()); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = 0.4
-				if !plausibleDate(d.iso) {
-					h.Confidence["date"] = 0.2
-				}
 				break
 			}
 		}
@@ -153,12 +150,24 @@ func readHeader(h *Header, rows, all []*row) {
 		}
 	}
 	if h.Date == "" {
-		// Only an implausible date (a year misread into the future): it is
-		// kept, with a confidence that sends it to review.
+		// Only an implausible date (a year misread into the future, "2078"
+		// for "2018"): which digit is wrong is unknown, so the date is left
+		// empty for review, with the text as printed (Extract warns).
 		for _, r := range all {
 			if d, ok := findDate(r.text(), true); ok {
+				h.DatePrinted = d.text
+				break
+			}
+		}
+	}
+	if h.Date != "" && !reYear4.MatchString(h.DatePrinted) {
+		// A two-digit year ("08/10/24)" for 08/10/2017, cut short): the
+		// same day and month printed elsewhere with four digits is the
+		// date read whole.
+		for _, r := range all {
+			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) && reYear4.MatchString(d.text) && d.iso != h.Date && d.iso[4:] == h.Date[4:] {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = 0.2
+				h.Confidence["date"] = min(dateConf(r)/100, 0.5)
 				break
 			}
 		}

@@ -19,8 +19,14 @@ import (
 const secondLookConf = 0.5
 
 // headerMissing reports whether the second look is worth its cost: the
-// document has no date or no total.
-func headerMissing(h *Header) bool { return h.Date == "" || h.Total == "" }
+// document has no date or no total, or a total no arithmetic confirms
+// (totalUnconfirmed).
+func headerMissing(h *Header) bool { return h.Date == "" || h.Total == "" || totalUnconfirmed(h) }
+
+// totalUnconfirmed: the total was read from its label alone (or derived
+// from one sum): neither the lines, the subtotal and taxes nor cash less
+// change confirm it.
+func totalUnconfirmed(h *Header) bool { return h.Total != "" && h.Confidence["total"] < 0.9 }
 
 // readAsIs OCRs the photo as it came (only turned when the page was read
 // turned), words only: no rectifying, flattening, scaling or second
@@ -61,7 +67,7 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 	if doc.Header.Date == "" {
 		pick = append(pick, 0)
 	}
-	if last := len(imgs) - 1; doc.Header.Total == "" && (len(pick) == 0 || pick[0] != last) {
+	if last := len(imgs) - 1; (doc.Header.Total == "" || totalUnconfirmed(&doc.Header)) && (len(pick) == 0 || pick[0] != last) {
 		pick = append(pick, last)
 	}
 	raw := make([]*Page, 0, len(pick))
@@ -82,8 +88,58 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		}
 		raw = append(raw, p)
 	}
-	fillHeader(&doc.Header, Extract(raw).Header)
+	mergeHeader(&doc.Header, read, Extract(raw).Header, raw)
 	return nil
+}
+
+// mergeHeader is fillHeader, and when h's total is unconfirmed and the
+// second reading's differs, the arbitration between the two readings:
+// the second's is taken when its own arithmetic confirms it or when a
+// stronger label names it (totalLabelRank: "Total Payable" against a
+// misread "ota."); otherwise the first stands, flagged as disputed. Two
+// readings agreeing on an unconfirmed total raise its confidence a
+// little. first and raw are the pages of the two readings.
+func mergeHeader(h *Header, first []*Page, other Header, raw []*Page) {
+	if h.Confidence == nil {
+		h.Confidence = map[string]float64{}
+	}
+	if totalUnconfirmed(h) && other.Total != "" {
+		switch {
+		case other.Total == h.Total:
+			h.Confidence["total"] = max(h.Confidence["total"], 0.7)
+		case other.Confidence["total"] >= 0.9 || totalLabelRank(raw, other.Total) > totalLabelRank(first, h.Total):
+			h.Total = other.Total
+			h.Confidence["total"] = min(other.Confidence["total"], secondLookConf)
+		default:
+			h.Confidence["total"] = min(h.Confidence["total"], disputedConf)
+		}
+	}
+	fillHeader(h, other)
+}
+
+// disputedConf caps the confidence of a total the second reading reads
+// otherwise.
+const disputedConf = 0.3
+
+// totalLabelRank is the strongest label (readSummary's rank) under which
+// the pages read the amount total; 0 when none does.
+func totalLabelRank(pages []*Page, total string) int {
+	v, ok := parseMoney(total)
+	if !ok {
+		return 0
+	}
+	best := 0
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		for _, c := range readSummary(groupRows(wholeUnitWords(p.Words))).totals {
+			if c.v == v && !c.check {
+				best = max(best, c.rank)
+			}
+		}
+	}
+	return best
 }
 
 // fillHeader copies into h the date and total that h lacks and other has,

@@ -52,8 +52,49 @@ func TestFillHeader(t *testing.T) {
 	if empty.Total != "7.10" || empty.Confidence["total"] != 0.3 {
 		t.Errorf("total = %q conf %v; want 7.10 at 0.3", empty.Total, empty.Confidence["total"])
 	}
-	if !headerMissing(&Header{Date: "2025-11-19"}) || headerMissing(&Header{Date: "2025-11-19", Total: "1.00"}) {
-		t.Error("headerMissing: want true without a total, false with date and total")
+	confirmed := Header{Date: "2025-11-19", Total: "1.00", Confidence: map[string]float64{"total": 0.95}}
+	labelOnly := Header{Date: "2025-11-19", Total: "1.00", Confidence: map[string]float64{"total": 0.6}}
+	if !headerMissing(&Header{Date: "2025-11-19"}) || headerMissing(&confirmed) || !headerMissing(&labelOnly) {
+		t.Error("headerMissing: want true without a total or with an unconfirmed one, false with a date and a confirmed total")
+	}
+}
+
+// TestMergeHeaderTotal: an unconfirmed total gives way to the second
+// reading's when a stronger label names it or its arithmetic confirms it;
+// otherwise it stands, its confidence lowered; a confirmed total is never
+// replaced.
+func TestMergeHeaderTotal(t *testing.T) {
+	first := []*Page{receiptPage(right(100, "Apples", "40.00"), right(300, "ota.", "6.06"))}
+	raw := []*Page{receiptPage(right(100, "Apples", "40.00"), right(300, "Total", "Payable:", "46.06"))}
+	h := Header{Total: "6.06", Confidence: map[string]float64{"total": 0.6, "date": 0.9}, Date: "2017-10-08"}
+	mergeHeader(&h, first, Header{Total: "46.06", Confidence: map[string]float64{"total": 0.6}}, raw)
+	if h.Total != "46.06" || h.Confidence["total"] > secondLookConf {
+		t.Errorf("stronger label: total %q conf %v, want 46.06 at most %v", h.Total, h.Confidence["total"], secondLookConf)
+	}
+	// The same label on both: the first stands, disputed.
+	h = Header{Total: "46.00", Confidence: map[string]float64{"total": 0.6}}
+	first = []*Page{receiptPage(right(300, "Total", "Payable:", "46.00"))}
+	mergeHeader(&h, first, Header{Total: "46.06", Confidence: map[string]float64{"total": 0.6}}, raw)
+	if h.Total != "46.00" || h.Confidence["total"] != disputedConf {
+		t.Errorf("same label: total %q conf %v, want the first's at %v", h.Total, h.Confidence["total"], disputedConf)
+	}
+	// The second reading's confirmed by its arithmetic.
+	h = Header{Total: "46.00", Confidence: map[string]float64{"total": 0.6}}
+	mergeHeader(&h, first, Header{Total: "46.06", Confidence: map[string]float64{"total": 0.95}}, raw)
+	if h.Total != "46.06" {
+		t.Errorf("confirmed second reading: total %q, want 46.06", h.Total)
+	}
+	// Agreement raises an unconfirmed total's confidence.
+	h = Header{Total: "46.06", Confidence: map[string]float64{"total": 0.6}}
+	mergeHeader(&h, first, Header{Total: "46.06", Confidence: map[string]float64{"total": 0.6}}, raw)
+	if h.Total != "46.06" || h.Confidence["total"] != 0.7 {
+		t.Errorf("agreement: total %q conf %v, want 46.06 at 0.7", h.Total, h.Confidence["total"])
+	}
+	// A confirmed total stays.
+	h = Header{Total: "12.00", Confidence: map[string]float64{"total": 0.95}}
+	mergeHeader(&h, first, Header{Total: "46.06", Confidence: map[string]float64{"total": 0.95}}, raw)
+	if h.Total != "12.00" {
+		t.Errorf("confirmed first reading replaced by %q", h.Total)
 	}
 }
 
@@ -90,7 +131,7 @@ func TestSecondLookReadsAsIs(t *testing.T) {
 		t.Errorf("read as is: date %q total %q; want %q %s", h.Date, h.Total, tr.Date, potruth.Money(tr.Total))
 	}
 	var doc Document
-	doc.Header = Header{Date: "2001-02-03", Total: "1.00", Confidence: map[string]float64{}}
+	doc.Header = Header{Date: "2001-02-03", Total: "1.00", Confidence: map[string]float64{"total": 0.95}}
 	if err := e.secondLook(context.Background(), []image.Image{img}, nil, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +144,7 @@ func TestSecondLookReadsAsIs(t *testing.T) {
 	for i := range blank.Pix {
 		blank.Pix[i] = 255
 	}
-	doc.Header = Header{Total: "1.00", Confidence: map[string]float64{}}
+	doc.Header = Header{Total: "1.00", Confidence: map[string]float64{"total": 0.95}}
 	if err := e.secondLook(context.Background(), []image.Image{blank, img}, nil, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -419,5 +460,27 @@ func TestDocNumberOtherCodeLabels(t *testing.T) {
 		if got != c.want || ok != (c.want != "") {
 			t.Errorf("labelledDocNumber(%q) = %q, %v; want %q", c.words, got, ok, c.want)
 		}
+	}
+}
+
+// TestTwoDigitYearReadWhole: a date read with a two-digit year gives way
+// to the same day and month printed elsewhere with four digits; a
+// different day and month does not.
+func TestTwoDigitYearReadWhole(t *testing.T) {
+	p := receiptPage(
+		line(20, "Date:", "08/10/24);"),
+		right(100, "Apples", "3.00"),
+		line(400, "DD:", "08/10/2017", "12:14"),
+	)
+	if h := Extract([]*Page{p}).Header; h.Date != "2017-10-08" {
+		t.Errorf("date %q, want 2017-10-08 (the four-digit reading)", h.Date)
+	}
+	p = receiptPage(
+		line(20, "Date:", "08/10/24"),
+		right(100, "Apples", "3.00"),
+		line(400, "Expires", "09/11/2027"),
+	)
+	if h := Extract([]*Page{p}).Header; h.Date != "2024-10-08" {
+		t.Errorf("date %q, want 2024-10-08 (another day is another date)", h.Date)
 	}
 }

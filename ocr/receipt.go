@@ -512,8 +512,9 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 	}
 	if !found && i+1 < len(rows) {
 		// "Amount Due" over "Credit 17.45": the payment line below.
+		// Not cash tendered nor change: a note handed over is no total.
 		next := classify(rows[i+1])
-		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money {
+		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money && !namesCash(rows[i+1]) && !namesChange(rows[i+1]) {
 			return next[len(next)-1].cents, true
 		}
 	}
@@ -532,7 +533,7 @@ func readSummary(rows []*row) summary {
 			// tax table's.
 			break
 		}
-		if isSubtotalRow(u) && !s.hasSub {
+		if (isSubtotalRow(u) || fuzzySubtotal(r)) && !s.hasSub {
 			if v, ok := rowAmount(rows, i); ok {
 				s.subtotal, s.hasSub = abs64(v), true
 			}
@@ -560,13 +561,13 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
-		if strings.Contains(u, "CHANGE") || strings.Contains(u, "找續") || strings.Contains(u, "找零") {
+		if namesChange(r) {
 			if v, ok := rowAmount(rows, i); ok && !s.hasChange {
 				s.change, s.hasChange = abs64(v), true
 			}
 			continue
 		}
-		if strings.Contains(u, "CASH") || strings.Contains(u, "TENDER") || strings.Contains(u, "現金") || strings.Contains(u, "现金") {
+		if namesCash(r) {
 			if v, ok := rowAmount(rows, i); ok && !s.hasCash {
 				s.cash, s.hasCash = abs64(v), true
 			}
@@ -613,7 +614,9 @@ func readSummary(rows []*row) summary {
 func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool) {
 	if len(s.totals) == 0 {
 		switch {
-		case s.hasSub && len(s.taxes) == 0:
+		case s.hasSub && len(s.taxes) == 0 && haveLines && lineSum == s.subtotal:
+			// No total read, no tax: the subtotal, only when the lines
+			// confirm it (a subtotal alone was as often a misread amount).
 			return s.subtotal, 0.3, true
 		case s.hasCash && s.hasChange && s.cash >= s.change:
 			if v, ok := derivedTotal(s, lineSum, haveLines); ok {

@@ -96,7 +96,7 @@ var contactWords = []string{"TEL", "TELEPHONE", "PHONE", "DATE", "日期", "電�
 // lines' sum, with or without the taxes and adjustments. Neither sum
 // alone is trusted (a misread cash amount, a line missed).
 func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
-	if !s.hasCash || !s.hasChange || s.cash <= s.change || s.change == 0 {
+	if !s.hasCash || !s.hasChange || s.cash < s.change || s.cash == 0 {
 		return 0, false
 	}
 	paid := s.cash - s.change
@@ -110,6 +110,13 @@ func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
 	}
 	if haveLines {
 		sums = append(sums, lineSum, lineSum+tax)
+	}
+	if tax != 0 {
+		// A total labelled before the taxes ("Total Sales (Excluding
+		// GST)", its exclusion misread) plus the taxes.
+		for _, c := range s.totals {
+			sums = append(sums, c.v+tax)
+		}
 	}
 	for _, v := range sums {
 		if v == paid {

@@ -52,3 +52,32 @@ var (
 	reGroupAndCents  = regexp.MustCompile(`^\d{3}\.\d{2}$`)
 	reIntGroups      = regexp.MustCompile(`^\d{1,3}(,\d{3})+$|^\d{1,6}$`)
 )
+
+// cashWords and changeWords name the cash tendered and the change given
+// back, as words (hasKeywordWord): an item named "Tenderloin" is no
+// tender, "Exchange" no change.
+var (
+	cashWords   = []string{"CASH", "TENDER", "現金", "现金"}
+	changeWords = []string{"CHANGE", "找續", "找零", "找赎", "找贖"}
+)
+
+func namesCash(r *row) bool   { return hasKeywordWord(r, cashWords) }
+func namesChange(r *row) bool { return hasKeywordWord(r, changeWords) }
+
+// fuzzySubtotal reports a row whose label is "Subtotal" misread in one
+// letter ("Suototal", "Subtota1"): the sum before taxes, not the total.
+func fuzzySubtotal(r *row) bool {
+	prev := ""
+	for _, w := range r.words {
+		u := strings.ToUpper(strings.Trim(w.Text, trimSet+"."))
+		// The word alone, or run together with the word before ("SB
+		// TOTAL").
+		for _, c := range []string{u, prev + u} {
+			if len(c) >= 7 && len(c) <= 9 && c != "SUBTOTAL" && editDistance(c, "SUBTOTAL") <= 1 {
+				return true
+			}
+		}
+		prev = u
+	}
+	return false
+}

@@ -339,7 +339,11 @@ type Tally struct {
 	Lines                             Score
 	TotalDocs, DateDocs, SupplierDocs int // documents with that truth
 	Totals, Dates, Suppliers          int // right
-	NoLine                            int // documents with line truth and no line read
+	// WrongTotals and WrongDates count the documents given a total or a
+	// date that is not the truth's (a field left empty is neither right
+	// nor wrong).
+	WrongTotals, WrongDates int
+	NoLine                  int // documents with line truth and no line read
 }
 
 // Add scores one document's result.
@@ -353,12 +357,16 @@ func (t *Tally) Add(d *Doc, r Result) {
 		t.TotalDocs++
 		if d.TotalMatches(r.Total) {
 			t.Totals++
+		} else if r.Total != "" {
+			t.WrongTotals++
 		}
 	}
 	if d.Date != "" {
 		t.DateDocs++
 		if d.DateMatches(r.Date) {
 			t.Dates++
+		} else if r.Date != "" {
+			t.WrongDates++
 		}
 	}
 	if d.Company != "" {

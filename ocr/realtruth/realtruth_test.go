@@ -100,3 +100,16 @@ func TestLoadShared(t *testing.T) {
 		t.Fatalf("halves %v", n)
 	}
 }
+
+// TestTallyWrongApart: a wrong total or date is counted apart from an
+// empty one.
+func TestTallyWrongApart(t *testing.T) {
+	d := &Doc{Total: "10.00", Date: "2024-03-05", DateText: "5 Mar 2024"}
+	var tl Tally
+	tl.Add(d, Result{Total: "10.00", Date: "2024-03-06"})
+	tl.Add(d, Result{})
+	tl.Add(d, Result{Total: "1.00", Date: "2024-03-05"})
+	if tl.Totals != 1 || tl.WrongTotals != 1 || tl.Dates != 1 || tl.WrongDates != 1 || tl.TotalDocs != 3 {
+		t.Errorf("tally %+v: want 1 right and 1 wrong of 3 for each", tl)
+	}
+}
