@@ -76,9 +76,6 @@ func findPaper(g *grayImg) (q quad, ok bool) {
 			ext[3], q[3] = s, pt{x, y + 1}
 		}
 	}
-	for i := range q {
-		q[i] = pt{q[i].x * float64(f), q[i].y * float64(f)}
-	}
 	// The outline must be a convex quadrilateral with near-right angles and
 	// fill most of its bounding region (the bright region is a sheet, not a
 	// blob of glare).
@@ -95,10 +92,110 @@ func findPaper(g *grayImg) (q quad, ok bool) {
 			return q, false
 		}
 	}
-	if qa := q.area() / float64(f*f); qa < float64(bestArea)*0.9 || qa > float64(bestArea)*1.25 {
+	if qa := q.area(); qa < float64(bestArea)*0.9 || qa > float64(bestArea)*1.25 {
 		return q, false
 	}
+	if paperEdgePush {
+		q = pushEdges(q, label, bestLabel, d.w, d.h)
+	}
+	for i := range q {
+		q[i] = pt{q[i].x * float64(f), q[i].y * float64(f)}
+	}
 	return q, true
+}
+
+// paperEdgePush enables pushEdges in findPaper.
+var paperEdgePush = true
+
+// pushEdges moves each side of a sheet's outline outwards over the paper
+// that lies beyond it: the corners are the region's extreme points, and a
+// sheet whose sides bow outwards (a curled receipt, a photo's lens) or
+// whose corner is hidden (a thumb) has paper, and often the ends of its
+// rows, outside the straight side between them. A side moves out while
+// the paper still covers at least a quarter of its length one pixel
+// further, by at most a tenth of the outline's size across it; the
+// corners are then where the moved sides meet. label holds the region
+// labels of the w×h plane the outline was found on.
+func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
+	cx, cy := 0.0, 0.0
+	for _, p := range q {
+		cx, cy = cx+p.x/4, cy+p.y/4
+	}
+	ow, oh := q.size()
+	var off [4]float64
+	for i := 0; i < 4; i++ {
+		a, b := q[i], q[(i+1)%4]
+		ex, ey := b.x-a.x, b.y-a.y
+		L := math.Hypot(ex, ey)
+		if L < 1 {
+			return q
+		}
+		ux, uy := ex/L, ey/L
+		nx, ny := -uy, ux
+		if (a.x-cx)*nx+(a.y-cy)*ny < 0 {
+			nx, ny = -nx, -ny
+		}
+		limit := 0.1 * oh
+		if i%2 == 1 {
+			limit = 0.1 * ow
+		}
+		steps := int(limit)
+		if steps < 1 {
+			continue
+		}
+		// Paper pixels beyond the side, by whole pixels of distance,
+		// within the side's span along it.
+		cover := make([]int, steps+1)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				if label[y*w+x] != lab {
+					continue
+				}
+				px, py := float64(x)+0.5-a.x, float64(y)+0.5-a.y
+				t := px*ux + py*uy
+				dd := px*nx + py*ny
+				if t < 0 || t > L || dd <= 0 {
+					continue
+				}
+				if k := int(dd); k <= steps {
+					cover[k]++
+				}
+			}
+		}
+		k := 0
+		for k <= steps && float64(cover[k]) >= L/4 {
+			k++
+		}
+		off[i] = float64(k)
+	}
+	if off == [4]float64{} {
+		return q
+	}
+	// Each side as a point and a direction, moved out; corners re-intersected.
+	type line struct{ px, py, dx, dy float64 }
+	var ls [4]line
+	for i := 0; i < 4; i++ {
+		a, b := q[i], q[(i+1)%4]
+		ex, ey := b.x-a.x, b.y-a.y
+		L := math.Hypot(ex, ey)
+		nx, ny := -ey/L, ex/L
+		if (a.x-cx)*nx+(a.y-cy)*ny < 0 {
+			nx, ny = -nx, -ny
+		}
+		ls[i] = line{a.x + nx*off[i], a.y + ny*off[i], ex, ey}
+	}
+	var out quad
+	for i := 0; i < 4; i++ {
+		// Corner i is where side i-1 (ending at it) meets side i.
+		l1, l2 := ls[(i+3)%4], ls[i]
+		den := l1.dx*l2.dy - l1.dy*l2.dx
+		if math.Abs(den) < 1e-9 {
+			return q
+		}
+		t := ((l2.px-l1.px)*l2.dy - (l2.py-l1.py)*l2.dx) / den
+		out[i] = pt{l1.px + t*l1.dx, l1.py + t*l1.dy}
+	}
+	return out
 }
 
 func (q quad) area() float64 {
