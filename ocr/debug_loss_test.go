@@ -55,9 +55,19 @@ func BenchmarkDebugDegradedLoss(b *testing.B) {
 				continue
 			}
 			img := loadTestImage(b, d.Image)
-			for v := 0; v < 3; v++ {
-				dimg, path := degradedImage(b, dir, d.ID, img, v)
-				name := fmt.Sprintf("%s-v%d", d.ID, v)
+			vs := []int{0, 1, 2}
+			if os.Getenv("OCR_LOSS_ORIG") != "" {
+				vs = []int{-1} // the dev photos themselves
+			}
+			for _, v := range vs {
+				var dimg image.Image
+				var path, name string
+				if v < 0 {
+					dimg, path, name = img, d.Image, d.ID
+				} else {
+					dimg, path = degradedImage(b, dir, d.ID, img, v)
+					name = fmt.Sprintf("%s-v%d", d.ID, v)
+				}
 				pf := filepath.Join(pdir, name+".json")
 				var p Page
 				if data, err := os.ReadFile(pf); err == nil {
@@ -157,6 +167,9 @@ func BenchmarkDebugDegradedLoss(b *testing.B) {
 					}
 				}
 				if verbose == "2" {
+					for _, l := range doc.Lines {
+						fmt.Printf("     > %q q=%d p=%s a=%s review=%v\n", l.Description, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview)
+					}
 					for _, t := range rowTxt {
 						fmt.Printf("     | %s\n", t)
 					}
@@ -214,7 +227,7 @@ func BenchmarkDebugPrepScale(b *testing.B) {
 					writeGrayPNG(filepath.Join(out, name+".png"), r)
 					writeGrayPNG(filepath.Join(out, name+"-src.png"), g)
 				}
-				fmt.Printf("%-8s photo %4dx%-4d lh %5.1f -> page %4dx%-4d scale %.2f\n", name, g.w, g.h, textLineHeight(g), r.w, r.h, float64(r.w)/float64(g.w))
+				fmt.Printf("%-8s photo %4dx%-4d lh %5.1f -> page %4dx%-4d scale %.2f tilt left %.2f\n", name, g.w, g.h, textLineHeight(g), r.w, r.h, float64(r.w)/float64(g.w), residualTilt(r))
 			}
 			show(d.ID, img)
 			for v := 0; v < 3; v++ {
@@ -242,5 +255,8 @@ func writeGrayPNG(path string, g *grayImg) {
 func init() {
 	if os.Getenv("OCR_EDGE_PUSH") == "0" {
 		paperEdgePush = false
+	}
+	if os.Getenv("OCR_AMOUNT_RIGHT") == "0" {
+		amountColRightmost = false
 	}
 }

@@ -114,7 +114,7 @@ var paperEdgePush = true
 // rows, outside the straight side between them. A side moves out while
 // the paper still covers at least a quarter of its length one pixel
 // further, by at most a tenth of the outline's size across it; the
-// corners are then where the moved sides meet. label holds the region
+// perspective stays the outline's. label holds the region
 // labels of the w×h plane the outline was found on.
 func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
 	cx, cy := 0.0, 0.0
@@ -171,31 +171,19 @@ func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
 	if off == [4]float64{} {
 		return q
 	}
-	// Each side as a point and a direction, moved out; corners re-intersected.
-	type line struct{ px, py, dx, dy float64 }
-	var ls [4]line
-	for i := 0; i < 4; i++ {
-		a, b := q[i], q[(i+1)%4]
-		ex, ey := b.x-a.x, b.y-a.y
-		L := math.Hypot(ex, ey)
-		nx, ny := -ey/L, ex/L
-		if (a.x-cx)*nx+(a.y-cy)*ny < 0 {
-			nx, ny = -nx, -ny
-		}
-		ls[i] = line{a.x + nx*off[i], a.y + ny*off[i], ex, ey}
+	// The outline's own rectification, its canvas widened by the offsets:
+	// the corners of the wider canvas mapped back onto the photo. Moving
+	// the sides themselves would change the perspective the outline
+	// measured and tilt the rows.
+	hm, ok := quadHomography(q, ow, oh)
+	if !ok {
+		return q
 	}
-	var out quad
-	for i := 0; i < 4; i++ {
-		// Corner i is where side i-1 (ending at it) meets side i.
-		l1, l2 := ls[(i+3)%4], ls[i]
-		den := l1.dx*l2.dy - l1.dy*l2.dx
-		if math.Abs(den) < 1e-9 {
-			return q
-		}
-		t := ((l2.px-l1.px)*l2.dy - (l2.py-l1.py)*l2.dx) / den
-		out[i] = pt{l1.px + t*l1.dx, l1.py + t*l1.dy}
+	at := func(x, y float64) pt {
+		z := hm[6]*x + hm[7]*y + hm[8]
+		return pt{(hm[0]*x + hm[1]*y + hm[2]) / z, (hm[3]*x + hm[4]*y + hm[5]) / z}
 	}
-	return out
+	return quad{at(-off[3], -off[0]), at(ow+off[1], -off[0]), at(ow+off[1], oh+off[2]), at(-off[3], oh+off[2])}
 }
 
 func (q quad) area() float64 {
