@@ -227,6 +227,16 @@ func BenchmarkDebugPrepScale(b *testing.B) {
 					writeGrayPNG(filepath.Join(out, name+".png"), r)
 					writeGrayPNG(filepath.Join(out, name+"-src.png"), g)
 				}
+				onFrame := -1
+				if q, ok := findPaper(g); ok {
+					onFrame = 0
+					for _, c := range q {
+						if c.x < 3 || c.y < 3 || c.x > float64(g.w)-4 || c.y > float64(g.h)-4 {
+							onFrame++
+						}
+					}
+				}
+				fmt.Printf("frame %d ", onFrame)
 				fmt.Printf("%-8s photo %4dx%-4d lh %5.1f -> page %4dx%-4d scale %.2f tilt left %.2f\n", name, g.w, g.h, textLineHeight(g), r.w, r.h, float64(r.w)/float64(g.w), residualTilt(r))
 			}
 			show(d.ID, img)

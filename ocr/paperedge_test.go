@@ -1,0 +1,100 @@
+package ocr
+
+import (
+	"image"
+	"math"
+	"testing"
+)
+
+// paperPhoto is a w×h photo of dark background with a bright sheet from
+// x0 to x1 and y0 to y1 whose right side bows out by bow pixels at
+// mid-height (0 for a straight sheet).
+func paperPhoto(w, h, x0, x1, y0, y1 int, bow float64) *grayImg {
+	g := newGray(w, h)
+	for y := 0; y < h; y++ {
+		t := float64(y-y0) / float64(y1-y0)
+		right := float64(x1) + bow*4*t*(1-t)
+		for x := 0; x < w; x++ {
+			v := uint8(40)
+			if y >= y0 && y < y1 && x >= x0 && float64(x) < right {
+				v = 230
+			}
+			g.pix[y*w+x] = v
+		}
+	}
+	return g
+}
+
+func TestFindPaperStraightSheetUnchanged(t *testing.T) {
+	g := paperPhoto(400, 500, 60, 340, 40, 460, 0)
+	on, ok := findPaper(g)
+	if !ok {
+		t.Fatal("sheet not found")
+	}
+	paperEdgePush = false
+	off, ok2 := findPaper(g)
+	paperEdgePush = true
+	if !ok2 {
+		t.Fatal("sheet not found without the push")
+	}
+	for i := range on {
+		if math.Abs(on[i].x-off[i].x) > 1.5 || math.Abs(on[i].y-off[i].y) > 1.5 {
+			t.Errorf("corner %d moved on a straight sheet: %v, without the push %v", i, on[i], off[i])
+		}
+	}
+}
+
+func TestFindPaperBowedSideCovered(t *testing.T) {
+	// The right side bows out by 24 px: its corners lie at x=340, the
+	// paper reaches x=364 at mid-height (where a row's amount would be).
+	g := paperPhoto(420, 500, 60, 340, 40, 460, 24)
+	q, ok := findPaper(g)
+	if !ok {
+		t.Fatal("sheet not found")
+	}
+	if x := (q[1].x + q[2].x) / 2; x < 352 {
+		t.Errorf("right side at x=%.0f, the bowed paper reaches 364: its middle is cut off", x)
+	}
+	if x := (q[0].x + q[3].x) / 2; math.Abs(x-60) > 3 {
+		t.Errorf("left side moved to x=%.0f, want 60", x)
+	}
+	// The perspective is kept: the top and bottom sides stay level.
+	if math.Abs(q[0].y-q[1].y) > 3 || math.Abs(q[3].y-q[2].y) > 3 {
+		t.Errorf("top or bottom side tilted: %v", q)
+	}
+	paperEdgePush = false
+	q0, _ := findPaper(g)
+	paperEdgePush = true
+	if x := (q0[1].x + q0[2].x) / 2; x > 345 {
+		t.Errorf("without the push the right side is at x=%.0f: the test does not test the push", x)
+	}
+}
+
+// A unit price column read cleanly and the amounts right of it misread
+// on some rows: the amounts' column is the right one.
+func TestAmountColumnRightmost(t *testing.T) {
+	w := func(x0, x1, y int, s string) Word {
+		return Word{Text: s, Box: image.Rect(x0, y, x1, y+20), Conf: 80}
+	}
+	var words []Word
+	rows := [][2]string{{"2.09", "2-09"}, {"2.09", "2-09"}, {"9.19", "©6919"}, {"8.75", "8.75"}, {"3.10", "3.10"}}
+	for i, r := range rows {
+		y := 100 + 40*i
+		words = append(words, w(20, 60, y, "1"), w(80, 240, y, "ITEM"), w(470, 540, y, r[0]), w(620, 690, y, r[1]))
+	}
+	p := groupRows(words)
+	x, _, ok := amountColumn(p, 760)
+	if !ok || x < 650 {
+		t.Errorf("amount column at %d (ok %v), want the right column at 690", x, ok)
+	}
+	amountColRightmost = false
+	x0, _, _ := amountColumn(p, 760)
+	amountColRightmost = true
+	if x0 > 600 {
+		t.Errorf("without the rule the column is at %d: the test does not test the rule", x0)
+	}
+	items, _ := receiptLines(p, 760)
+	if len(items) < 4 {
+		t.Errorf("%d items found, want the 4 rows whose amount is read or repeats the price", len(items))
+	}
+}
