@@ -113,7 +113,7 @@ var paperEdgePush = true
 // whose corner is hidden (a thumb) has paper, and often the ends of its
 // rows, outside the straight side between them. A side moves out while
 // the paper still covers at least a quarter of its length one pixel
-// further, by at most a tenth of the outline's size across it; the
+// further (the first pixel, a slanted side's staircase, not counted), by at most a tenth of the outline's size across it; the
 // perspective stays the outline's. label holds the region
 // labels of the w×h plane the outline was found on.
 func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
@@ -166,7 +166,9 @@ func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
 		for k <= steps && float64(cover[k]) >= L/4 {
 			k++
 		}
-		off[i] = float64(k)
+		// The first pixel beyond a side is the staircase of any side not
+		// parallel to the pixel grid: a straight sheet's outline stays.
+		off[i] = float64(max(k-1, 0))
 	}
 	if off == [4]float64{} {
 		return q

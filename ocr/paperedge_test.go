@@ -98,3 +98,34 @@ func TestAmountColumnRightmost(t *testing.T) {
 		t.Errorf("%d items found, want the 4 rows whose amount is read or repeats the price", len(items))
 	}
 }
+
+func TestFindPaperTiltedSheetUnchanged(t *testing.T) {
+	// A straight sheet turned by 7°: its sides cross the pixel grid and
+	// stay where the extreme points put them.
+	const w, h = 600, 700
+	g := newGray(w, h)
+	a := 7 * math.Pi / 180
+	c, sn := math.Cos(a), math.Sin(a)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := float64(x)+0.5-300, float64(y)+0.5-350
+			u, v := dx*c+dy*sn, -dx*sn+dy*c
+			g.pix[y*w+x] = 40
+			if math.Abs(u) < 200 && math.Abs(v) < 260 {
+				g.pix[y*w+x] = 230
+			}
+		}
+	}
+	on, ok := findPaper(g)
+	paperEdgePush = false
+	off, ok2 := findPaper(g)
+	paperEdgePush = true
+	if !ok || !ok2 {
+		t.Fatal("sheet not found")
+	}
+	for i := range on {
+		if on[i] != off[i] {
+			t.Errorf("corner %d moved on a straight tilted sheet: %v, without the push %v", i, on[i], off[i])
+		}
+	}
+}
