@@ -227,6 +227,7 @@ func BenchmarkDebugPrepScale(b *testing.B) {
 					writeGrayPNG(filepath.Join(out, name+".png"), r)
 					writeGrayPNG(filepath.Join(out, name+"-src.png"), g)
 				}
+				pushTrace = func(off [4]float64, w, h float64) { fmt.Printf("push %v of %.0fx%.0f ", off, w, h) }
 				onFrame := -1
 				if q, ok := findPaper(g); ok {
 					onFrame = 0
@@ -266,7 +267,7 @@ func init() {
 	if os.Getenv("OCR_EDGE_PUSH") == "0" {
 		paperEdgePush = false
 	}
-	if os.Getenv("OCR_AMOUNT_RIGHT") == "0" {
-		amountColRightmost = false
+	if os.Getenv("OCR_PUSH_ALL") == "1" {
+		pushRightOnly = false
 	}
 }

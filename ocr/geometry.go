@@ -104,6 +104,14 @@ func findPaper(g *grayImg) (q quad, ok bool) {
 	return q, true
 }
 
+// pushTrace, when set (tests), sees pushEdges' offsets and the outline's
+// size, in the plane the outline was found on.
+var pushTrace func(off [4]float64, w, h float64)
+
+// pushRightOnly limits pushEdges to the right side, where the rows end
+// in their amounts.
+var pushRightOnly = true
+
 // paperEdgePush enables pushEdges in findPaper.
 var paperEdgePush = true
 
@@ -124,6 +132,9 @@ func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
 	ow, oh := q.size()
 	var off [4]float64
 	for i := 0; i < 4; i++ {
+		if pushRightOnly && i != 1 {
+			continue
+		}
 		a, b := q[i], q[(i+1)%4]
 		ex, ey := b.x-a.x, b.y-a.y
 		L := math.Hypot(ex, ey)
@@ -169,6 +180,9 @@ func pushEdges(q quad, label []int32, lab int32, w, h int) quad {
 		// The first pixel beyond a side is the staircase of any side not
 		// parallel to the pixel grid: a straight sheet's outline stays.
 		off[i] = float64(max(k-1, 0))
+	}
+	if pushTrace != nil {
+		pushTrace(off, ow, oh)
 	}
 	if off == [4]float64{} {
 		return q

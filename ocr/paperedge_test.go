@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"image"
 	"math"
 	"testing"
 )
@@ -67,35 +66,6 @@ func TestFindPaperBowedSideCovered(t *testing.T) {
 	paperEdgePush = true
 	if x := (q0[1].x + q0[2].x) / 2; x > 345 {
 		t.Errorf("without the push the right side is at x=%.0f: the test does not test the push", x)
-	}
-}
-
-// A unit price column read cleanly and the amounts right of it misread
-// on some rows: the amounts' column is the right one.
-func TestAmountColumnRightmost(t *testing.T) {
-	w := func(x0, x1, y int, s string) Word {
-		return Word{Text: s, Box: image.Rect(x0, y, x1, y+20), Conf: 80}
-	}
-	var words []Word
-	rows := [][2]string{{"2.09", "2-09"}, {"2.09", "2-09"}, {"9.19", "©6919"}, {"8.75", "8.75"}, {"3.10", "3.10"}}
-	for i, r := range rows {
-		y := 100 + 40*i
-		words = append(words, w(20, 60, y, "1"), w(80, 240, y, "ITEM"), w(470, 540, y, r[0]), w(620, 690, y, r[1]))
-	}
-	p := groupRows(words)
-	x, _, ok := amountColumn(p, 760)
-	if !ok || x < 650 {
-		t.Errorf("amount column at %d (ok %v), want the right column at 690", x, ok)
-	}
-	amountColRightmost = false
-	x0, _, _ := amountColumn(p, 760)
-	amountColRightmost = true
-	if x0 > 600 {
-		t.Errorf("without the rule the column is at %d: the test does not test the rule", x0)
-	}
-	items, _ := receiptLines(p, 760)
-	if len(items) < 4 {
-		t.Errorf("%d items found, want the 4 rows whose amount is read or repeats the price", len(items))
 	}
 }
 

@@ -154,26 +154,6 @@ func amountColumn(rows []*row, width int) (x, tol int, ok bool) {
 	if bestN < 2 {
 		return 0, tol, false
 	}
-	if amountColRightmost {
-		// Amounts end their rows: a column right of the best one that
-		// holds at least half as many amounts is the amounts', and the
-		// best one a unit price column whose amounts were misread
-		// ("2.09 2-09", "8.75 8,7") in the column right of it.
-		for _, a := range xs {
-			if a <= best+tol {
-				continue
-			}
-			n := 0
-			for _, b := range xs {
-				if abs(a-b) <= tol {
-					n++
-				}
-			}
-			if n >= 2 && 2*n >= bestN && (a > best) {
-				best = a
-			}
-		}
-	}
 	var near []int
 	for _, b := range xs {
 		if abs(best-b) <= tol {
@@ -182,10 +162,6 @@ func amountColumn(rows []*row, width int) (x, tol int, ok bool) {
 	}
 	return median(near), tol * 3 / 2, true
 }
-
-// amountColRightmost enables amountColumn's preference for the rightmost
-// column holding half as many amounts as the best.
-var amountColRightmost = true
 
 // receiptItem is an item row found by the generic finder.
 type receiptItem struct {
