@@ -228,6 +228,7 @@ func BenchmarkDebugPrepScale(b *testing.B) {
 					writeGrayPNG(filepath.Join(out, name+"-src.png"), g)
 				}
 				pushTrace = func(off [4]float64, w, h float64) { fmt.Printf("push %v of %.0fx%.0f ", off, w, h) }
+				defer func() { pushTrace = nil }()
 				onFrame := -1
 				if q, ok := findPaper(g); ok {
 					onFrame = 0
@@ -261,11 +262,15 @@ func writeGrayPNG(path string, g *grayImg) {
 	_ = png.Encode(f, im)
 }
 
-// OCR_EDGE_PUSH=0 turns off pushEdges in the tests and benchmarks, for
-// before/after comparisons in one build.
+// OCR_EDGE_PUSH=1 (or 0) turns pushEdges on (off) in the tests and
+// benchmarks, for before/after comparisons in one build; OCR_PUSH_ALL=1
+// pushes every side.
 func init() {
-	if os.Getenv("OCR_EDGE_PUSH") == "0" {
+	switch os.Getenv("OCR_EDGE_PUSH") {
+	case "0":
 		paperEdgePush = false
+	case "1":
+		paperEdgePush = true
 	}
 	if os.Getenv("OCR_PUSH_ALL") == "1" {
 		pushRightOnly = false

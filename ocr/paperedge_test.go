@@ -26,6 +26,7 @@ func paperPhoto(w, h, x0, x1, y0, y1 int, bow float64) *grayImg {
 
 func TestFindPaperStraightSheetUnchanged(t *testing.T) {
 	g := paperPhoto(400, 500, 60, 340, 40, 460, 0)
+	defer pushOn()()
 	on, ok := findPaper(g)
 	if !ok {
 		t.Fatal("sheet not found")
@@ -47,6 +48,7 @@ func TestFindPaperBowedSideCovered(t *testing.T) {
 	// The right side bows out by 24 px: its corners lie at x=340, the
 	// paper reaches x=364 at mid-height (where a row's amount would be).
 	g := paperPhoto(420, 500, 60, 340, 40, 460, 24)
+	defer pushOn()()
 	q, ok := findPaper(g)
 	if !ok {
 		t.Fatal("sheet not found")
@@ -86,6 +88,7 @@ func TestFindPaperTiltedSheetUnchanged(t *testing.T) {
 			}
 		}
 	}
+	defer pushOn()()
 	on, ok := findPaper(g)
 	paperEdgePush = false
 	off, ok2 := findPaper(g)
@@ -98,4 +101,12 @@ func TestFindPaperTiltedSheetUnchanged(t *testing.T) {
 			t.Errorf("corner %d moved on a straight tilted sheet: %v, without the push %v", i, on[i], off[i])
 		}
 	}
+}
+
+// pushOn turns pushEdges on (it is off by default) and returns the
+// restore.
+func pushOn() func() {
+	was := paperEdgePush
+	paperEdgePush = true
+	return func() { paperEdgePush = was }
 }
