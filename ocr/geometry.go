@@ -76,6 +76,9 @@ func findPaper(g *grayImg) (q quad, ok bool) {
 			ext[3], q[3] = s, pt{x, y + 1}
 		}
 	}
+	for i := range q {
+		q[i] = pt{q[i].x * float64(f), q[i].y * float64(f)}
+	}
 	// The outline must be a convex quadrilateral with near-right angles and
 	// fill most of its bounding region (the bright region is a sheet, not a
 	// blob of glare).
@@ -92,14 +95,19 @@ func findPaper(g *grayImg) (q quad, ok bool) {
 			return q, false
 		}
 	}
-	if qa := q.area(); qa < float64(bestArea)*0.9 || qa > float64(bestArea)*1.25 {
+	if qa := q.area() / float64(f*f); qa < float64(bestArea)*0.9 || qa > float64(bestArea)*1.25 {
 		return q, false
 	}
 	if paperEdgePush {
-		q = pushEdges(q, label, bestLabel, d.w, d.h)
-	}
-	for i := range q {
-		q[i] = pt{q[i].x * float64(f), q[i].y * float64(f)}
+		// Pushed on the reduced plane the region was labelled on.
+		var r quad
+		for i := range q {
+			r[i] = pt{q[i].x / float64(f), q[i].y / float64(f)}
+		}
+		r = pushEdges(r, label, bestLabel, d.w, d.h)
+		for i := range r {
+			q[i] = pt{r[i].x * float64(f), r[i].y * float64(f)}
+		}
 	}
 	return q, true
 }
