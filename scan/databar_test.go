@@ -408,15 +408,8 @@ func TestDataBarHalvesOfTwoSymbols(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))
 	pairs := 0
 	for pairs < 3 {
-		a := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
-		b := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
-		av, _ := strconv.ParseInt(a[:13], 10, 64)
-		bv, _ := strconv.ParseInt(b[:13], 10, 64)
-		mix := withCheck(fmt.Sprintf("%013d", av/4537077*4537077+bv%4537077))
-		la, _ := barcodes.DataBar(a)
-		lb, _ := barcodes.DataBar(b)
-		lm, _ := barcodes.DataBar(mix)
-		if mix == a || mix == b || !slices.Equal(lm[:48], la[:48]) || !slices.Equal(lm[48:], lb[48:]) {
+		a, b, mix, la, lb := mixedPair(rng)
+		if mix == "" {
 			continue // the halves make no symbol
 		}
 		pairs++
@@ -531,15 +524,8 @@ func TestDataBarStaggeredLinearPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 5))
 	pairs := 0
 	for pairs < 3 {
-		a := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
-		b := withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
-		av, _ := strconv.ParseInt(a[:13], 10, 64)
-		bv, _ := strconv.ParseInt(b[:13], 10, 64)
-		mix := withCheck(fmt.Sprintf("%013d", av/4537077*4537077+bv%4537077))
-		la, _ := barcodes.DataBar(a)
-		lb, _ := barcodes.DataBar(b)
-		lm, _ := barcodes.DataBar(mix)
-		if mix == a || mix == b || !slices.Equal(lm[:48], la[:48]) || !slices.Equal(lm[48:], lb[48:]) {
+		a, b, mix, la, lb := mixedPair(rng)
+		if mix == "" {
 			continue // the halves make no symbol
 		}
 		pairs++
@@ -574,4 +560,23 @@ func TestDataBarStaggeredLinearPair(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mixedPair draws two random GTINs a and b and returns with them mix, the
+// GTIN whose symbol has a's left half and b's right half, or "" when those
+// halves make no valid symbol (their checksum agrees one time in 79), and
+// the modules of a's and b's linear symbols.
+func mixedPair(rng *rand.Rand) (a, b, mix string, la, lb []bool) {
+	a = withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+	b = withCheck(fmt.Sprintf("%013d", rng.Int64N(1e13)))
+	av, _ := strconv.ParseInt(a[:13], 10, 64)
+	bv, _ := strconv.ParseInt(b[:13], 10, 64)
+	mix = withCheck(fmt.Sprintf("%013d", av/4537077*4537077+bv%4537077))
+	la, _ = barcodes.DataBar(a)
+	lb, _ = barcodes.DataBar(b)
+	lm, _ := barcodes.DataBar(mix)
+	if mix == a || mix == b || !slices.Equal(lm[:48], la[:48]) || !slices.Equal(lm[48:], lb[48:]) {
+		return a, b, "", la, lb
+	}
+	return a, b, mix, la, lb
 }
