@@ -81,7 +81,7 @@ func readHeader(h *Header, rows, all []*row) {
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}
-			} else if iso, ok := parseLabelledDate(r.text()); ok {
+			} else if iso, ok := parseLabelledDate(r.text()); ok && plausibleDate(iso) {
 				h.Date = iso
 				h.Confidence["date"] = 0.3
 			}

@@ -30,3 +30,13 @@ func TestTwoDigitYearRuleNeedsTwoDigits(t *testing.T) {
 		t.Errorf("date %q (printed %q), want 2023-10-23", h.Date, h.DatePrinted)
 	}
 }
+
+// TestLabelledDigitRunsImplausible: "Date: 2078 03 06" (a year misread
+// into the future, read from the label's digit runs) is left empty like
+// any implausible date (README), not kept.
+func TestLabelledDigitRunsImplausible(t *testing.T) {
+	p := receiptPage(line(20, "Date:", "2078", "03", "06"), right(100, "Apples", "3.00"))
+	if h := Extract([]*Page{p}).Header; h.Date != "" {
+		t.Errorf("date %q: an implausible year is left empty", h.Date)
+	}
+}
