@@ -1,6 +1,9 @@
 package ocr
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestTwoDigitYearNotLaterDate: a receipt dated with a two-digit year
 // that prints its warranty's end a year on, same day and month, with
@@ -38,5 +41,26 @@ func TestLabelledDigitRunsImplausible(t *testing.T) {
 	p := receiptPage(line(20, "Date:", "2078", "03", "06"), right(100, "Apples", "3.00"))
 	if h := Extract([]*Page{p}).Header; h.Date != "" {
 		t.Errorf("date %q: an implausible year is left empty", h.Date)
+	}
+}
+
+// TestSecondLookDateWarning: an implausible date left empty by the first
+// reading (Extract warns "left empty") and filled by the second: the
+// warning no longer says the date is empty.
+func TestSecondLookDateWarning(t *testing.T) {
+	first := receiptPage(line(20, "Date:", "06/03/2078"), right(100, "Apples", "3.00"), right(130, "Total", "3.00"))
+	doc := Extract([]*Page{first})
+	if doc.Header.Date != "" || len(doc.Warnings) == 0 {
+		t.Fatalf("first reading: date %q, warnings %q", doc.Header.Date, doc.Warnings)
+	}
+	raw := receiptPage(line(20, "Date:", "06/03/2018"), right(100, "Apples", "3.00"), right(130, "Total", "3.00"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	if doc.Header.Date != "2018-03-06" {
+		t.Fatalf("second look: date %q, want 2018-03-06", doc.Header.Date)
+	}
+	for _, w := range doc.Warnings {
+		if strings.Contains(w, "left empty") {
+			t.Errorf("date %q filled by the second look, yet the warning %q", doc.Header.Date, w)
+		}
 	}
 }
