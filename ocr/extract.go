@@ -60,9 +60,15 @@ func Extract(pages []*Page) *Document {
 	checkDerivedQty(doc)
 	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
 		doc.NeedsReview = true
-		doc.Warnings = append(doc.Warnings, fmt.Sprintf("date read as %q is not a plausible document date: left empty", h.DatePrinted))
+		doc.Warnings = append(doc.Warnings, implausibleDateWarning(h.DatePrinted))
 	}
 	return doc
+}
+
+// implausibleDateWarning is the warning for a date whose year cannot be
+// the document's (printed as printed), left empty.
+func implausibleDateWarning(printed string) string {
+	return fmt.Sprintf("date read as %q is not a plausible document date: left empty", printed)
 }
 
 // extractRows is Extract without the titled-table reading.

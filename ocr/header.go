@@ -81,7 +81,7 @@ func readHeader(h *Header, rows, all []*row) {
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}
-			} else if iso, ok := parseLabelledDate(r.text()); ok {
+			} else if iso, ok := parseLabelledDate(r.text()); ok && plausibleDate(iso) {
 				h.Date = iso
 				h.Confidence["date"] = 0.3
 			}
@@ -160,12 +160,15 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
-	if h.Date != "" && !reYear4.MatchString(h.DatePrinted) {
+	if h.Date != "" && h.DatePrinted != "" && !reYear4.MatchString(h.DatePrinted) {
 		// A two-digit year ("08/10/24)" for 08/10/2017, cut short): the
-		// same day and month printed elsewhere with four digits is the
-		// date read whole.
+		// same day and month printed elsewhere with four digits, in an
+		// earlier year, is the date read whole. A later one is a
+		// warranty's or a voucher's end ("valid until 08/10/2025"); a
+		// date read without its printed text (from digit runs after its
+		// label) has no two-digit year to complete.
 		for _, r := range all {
-			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) && reYear4.MatchString(d.text) && d.iso != h.Date && d.iso[4:] == h.Date[4:] {
+			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) && reYear4.MatchString(d.text) && d.iso < h.Date && d.iso[4:] == h.Date[4:] {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = min(dateConf(r)/100, 0.5)
 				break

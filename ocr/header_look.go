@@ -88,8 +88,25 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		}
 		raw = append(raw, p)
 	}
-	mergeHeader(&doc.Header, read, Extract(raw).Header, raw)
+	applySecondLook(doc, read, raw)
 	return nil
+}
+
+// applySecondLook merges the header of the second reading raw into doc
+// (mergeHeader); read holds the first readings.
+// An implausible date the first reading left empty (Extract's warning)
+// and the second filled keeps its warning, saying where the date came
+// from.
+func applySecondLook(doc *Document, read, raw []*Page) {
+	noDate, printed := doc.Header.Date == "", doc.Header.DatePrinted
+	mergeHeader(&doc.Header, read, Extract(raw).Header, raw)
+	if noDate && doc.Header.Date != "" && printed != "" {
+		for i, w := range doc.Warnings {
+			if w == implausibleDateWarning(printed) {
+				doc.Warnings[i] = fmt.Sprintf("date read as %q is not a plausible document date: %s taken from a second reading", printed, doc.Header.Date)
+			}
+		}
+	}
 }
 
 // mergeHeader is fillHeader, and when h's total is unconfirmed and the

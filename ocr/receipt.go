@@ -618,7 +618,7 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 			// No total read, no tax: the subtotal, only when the lines
 			// confirm it (a subtotal alone was as often a misread amount).
 			return s.subtotal, 0.3, true
-		case s.hasCash && s.hasChange && s.cash >= s.change:
+		case s.hasCash && s.hasChange && s.cash > s.change:
 			if v, ok := derivedTotal(s, lineSum, haveLines); ok {
 				return v, 0.9, true
 			}
@@ -637,7 +637,9 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if s.hasSub {
 		checks = append(checks, s.subtotal, s.subtotal+tax)
 	}
-	if s.hasCash && s.hasChange && s.cash >= s.change {
+	if s.hasCash && s.hasChange && s.cash > s.change {
+		// Nothing paid in cash ("Cash 0.00", "Change 0.00" on a card
+		// receipt) confirms nothing: not "Balance Due 0.00".
 		checks = append(checks, s.cash-s.change)
 	}
 	better := func(a, b totalCand) bool { return a.rank > b.rank || a.rank == b.rank && a.row < b.row }
@@ -660,7 +662,9 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	}
 	var best *totalCand
 	for i, c := range s.totals {
-		if !c.check && (best == nil || better(c, *best)) {
+		// 0.00 under a label no arithmetic confirms is what is left to
+		// pay ("Balance Due 0.00" once paid by card), not the total.
+		if !c.check && c.v != 0 && (best == nil || better(c, *best)) {
 			best = &s.totals[i]
 		}
 	}

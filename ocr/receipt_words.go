@@ -96,7 +96,7 @@ var contactWords = []string{"TEL", "TELEPHONE", "PHONE", "DATE", "日期", "電�
 // lines' sum, with or without the taxes and adjustments. Neither sum
 // alone is trusted (a misread cash amount, a line missed).
 func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
-	if !s.hasCash || !s.hasChange || s.cash < s.change || s.cash == 0 {
+	if !s.hasCash || !s.hasChange || s.cash <= s.change {
 		return 0, false
 	}
 	paid := s.cash - s.change

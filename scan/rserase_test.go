@@ -57,3 +57,53 @@ func TestRSDecodeErasures(t *testing.T) {
 	}
 	t.Logf("%d of %d decoded", ok, tried)
 }
+
+// TestRSDecodeErasuresBeyond: blocks with more errata than maxUsed
+// allows. A block the decoder accepts is a codeword whose distance from
+// the received block (erasures at one, errors at two) is within maxUsed,
+// and the errors it reports are the codewords it changed outside the
+// erasures: it never claims a codeword outside its radius.
+func TestRSDecodeErasuresBeyond(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	enc := reedsolomon.NewReedSolomonEncoder(reedsolomon.GenericGF_QR_CODE_FIELD_256)
+	accepted := 0
+	for range 8000 {
+		nsym := 4 + rng.IntN(27)
+		k := 1 + rng.IntN(60)
+		msg := make([]int, k+nsym)
+		for i := range k {
+			msg[i] = rng.IntN(256)
+		}
+		if err := enc.Encode(msg, nsym); err != nil {
+			t.Fatal(err)
+		}
+		block := make([]byte, len(msg))
+		for i, v := range msg {
+			block[i] = byte(v)
+		}
+		maxUsed := nsym - rng.IntN(4)
+		e := rng.IntN(min(maxUsed, len(block)) + 1)
+		perm := rng.Perm(len(block))
+		erased := perm[:e]
+		nerr := min(len(block)-e, (maxUsed-e)/2+1+rng.IntN(3))
+		for _, p := range perm[:e+nerr] {
+			block[p] ^= byte(1 + rng.IntN(255))
+		}
+		recv := slices.Clone(block)
+		got, good := rsDecodeErasures(block, nsym, erased, maxUsed)
+		if !good {
+			continue
+		}
+		accepted++
+		changed := 0
+		for p := range block {
+			if block[p] != recv[p] && !slices.Contains(erased, p) {
+				changed++
+			}
+		}
+		if changed != got || 2*changed+e > maxUsed {
+			t.Fatalf("nsym %d, maxUsed %d, %d erasures: accepted with %d changed outside them (reported %d)", nsym, maxUsed, e, changed, got)
+		}
+	}
+	t.Logf("%d of 8000 accepted beyond the bound (each a codeword within its radius)", accepted)
+}
