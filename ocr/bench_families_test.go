@@ -407,11 +407,18 @@ func familyBare(tb testing.TB, path, cache, id string) (string, time.Duration, t
 
 // harshFamilies reports OCR_FAMILIES_HARSH: render every case with the
 // generator's harsher photo of the same page (families.RenderHarsh), fresh
-// and harder material for tuning.
+// and harder material for tuning; OCR_FAMILIES_HARSH=mild takes the
+// milder one (families.RenderMild) and mildFamilies is true.
 func harshFamilies() bool { return os.Getenv("OCR_FAMILIES_HARSH") != "" }
 
-// renderFamilyCase renders c, harsh under OCR_FAMILIES_HARSH.
+// mildFamilies reports OCR_FAMILIES_HARSH=mild.
+func mildFamilies() bool { return os.Getenv("OCR_FAMILIES_HARSH") == "mild" }
+
+// renderFamilyCase renders c, harsh (or mild) under OCR_FAMILIES_HARSH.
 func renderFamilyCase(c familyCase) (*families.Rendered, error) {
+	if mildFamilies() {
+		return families.RenderMild(c.Family, c.Font, c.Seed)
+	}
 	if harshFamilies() {
 		return families.RenderHarsh(c.Family, c.Font, c.Seed)
 	}
@@ -421,7 +428,9 @@ func renderFamilyCase(c familyCase) (*families.Rendered, error) {
 // familyCaseID is the id of c's render (its truth's id).
 func familyCaseID(c familyCase) string {
 	id := families.ID(c.Family, c.Font, c.Seed)
-	if harshFamilies() {
+	if mildFamilies() {
+		id += "-mild"
+	} else if harshFamilies() {
 		id += "-harsh"
 	}
 	return id

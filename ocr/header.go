@@ -93,7 +93,7 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.DocNumber == "" {
 		for _, r := range all {
 			if n, ok := labelledDocNumber(r); ok {
-				h.DocNumber = zeroAfterInitial(n)
+				h.DocNumber = repairDocNumber(n)
 				h.Confidence["doc_number"] = 0.7
 				break
 			}
@@ -101,7 +101,7 @@ func readHeader(h *Header, rows, all []*row) {
 	}
 	if h.DocNumber == "" {
 		if n, ok := shapedDocNumber(rows); ok {
-			h.DocNumber = zeroAfterInitial(n)
+			h.DocNumber = repairDocNumber(n)
 			h.Confidence["doc_number"] = 0.4
 		}
 	}
@@ -701,4 +701,55 @@ func zeroAfterInitial(s string) string {
 		return s
 	}
 	return m[1] + "0" + m[2]
+}
+
+// digitLike maps letters OCR reads for digits to the digits.
+var digitLike = map[rune]rune{'O': '0', 'o': '0', 'T': '7', 'I': '1', 'l': '1', '|': '1', 'B': '8', 'Z': '2', 'G': '6'}
+
+// letterLike maps characters OCR reads for capital letters to them.
+var letterLike = map[rune]rune{'$': 'S', '1': 'I', '0': 'O', '5': 'S', '8': 'B'}
+
+// reYearNumber is a number of a prefix, a year and a serial
+// ("SI/2023/6285", "PO-2026-4337").
+var reYearNumber = regexp.MustCompile(`^([A-Z0-9$]{1,4})([/-])((?:19|20)\d\d)([/-])(\d{3,})$`)
+
+// repairDocNumber reads a document number's characters by their place in
+// its form: the O after one initial letter (zeroAfterInitial); the
+// letters read among the digits after one initial letter ("VOT1751" for
+// V071751: two at most, four digits or more read, the first after the
+// initial a digit or an O, so a two-letter prefix stays); the prefix of a
+// prefix/year/serial number read with digits or a dollar sign ("$1/2023/6285"
+// for SI/2023/6285).
+func repairDocNumber(s string) string {
+	s = zeroAfterInitial(s)
+	if m := reYearNumber.FindStringSubmatch(s); m != nil && strings.ContainsAny(m[1], "$0123456789") && strings.IndexFunc(m[1], func(r rune) bool { return r == '$' || r >= 'A' && r <= 'Z' }) >= 0 {
+		p := []rune(m[1])
+		for i, r := range p {
+			if l, ok := letterLike[r]; ok {
+				p[i] = l
+			}
+		}
+		return string(p) + m[2] + m[3] + m[4] + m[5]
+	}
+	r := []rune(s)
+	if len(r) >= 6 && len(r) <= 9 && r[0] >= 'A' && r[0] <= 'Z' && (r[1] >= '0' && r[1] <= '9' || r[1] == 'O') && !(r[1] == 'O' && (r[0] == 'P' || r[0] == 'D' || r[0] == 'S')) {
+		digits, fixed := 0, 0
+		out := []rune{r[0]}
+		for _, c := range r[1:] {
+			switch d, ok := digitLike[c]; {
+			case c >= '0' && c <= '9':
+				digits++
+				out = append(out, c)
+			case ok:
+				fixed++
+				out = append(out, d)
+			default:
+				return s
+			}
+		}
+		if fixed > 0 && fixed <= 2 && digits >= 4 {
+			return string(out)
+		}
+	}
+	return s
 }

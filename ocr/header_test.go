@@ -484,3 +484,18 @@ func TestTwoDigitYearReadWhole(t *testing.T) {
 		t.Errorf("date %q, want 2024-10-08 (another day is another date)", h.Date)
 	}
 }
+
+// TestRepairDocNumber: characters read by their place in the number's
+// form; numbers already of their form are left alone.
+func TestRepairDocNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"VOT1751": "V071751", "$1/2023/6285": "SI/2023/6285", "HO63186": "H063186",
+		"PO41997": "PO41997", "PO/2025/2802": "PO/2025/2802", "SI260826-80": "SI260826-80",
+		"INV/2024/9359": "INV/2024/9359", "2024/1234": "2024/1234", "C026449": "C026449",
+		"ABCDEFG": "ABCDEFG", "POT1234": "POT1234", "AB12345": "AB12345", "A1T2345": "A172345",
+	} {
+		if got := repairDocNumber(in); got != want {
+			t.Errorf("repairDocNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -97,6 +97,9 @@ func titleKind(s string) colKind {
 type tableCol struct {
 	kind        colKind
 	left, right int
+	// aligned: the span is the numbers' own (alignColumns), not the
+	// title's; a number far from it is not the column's.
+	aligned bool
 }
 
 // headerColumns reads the columns a row names. Two title words of one
@@ -131,7 +134,7 @@ func headerColumns(rs []*row) []tableCol {
 				}
 			}
 			if !merged {
-				cols = append(cols, tableCol{k, box.Min.X, box.Max.X})
+				cols = append(cols, tableCol{kind: k, left: box.Min.X, right: box.Max.X})
 			}
 		}
 	}
@@ -173,7 +176,7 @@ func withAmountColumn(cols []tableCol, width int) []tableCol {
 	if right < 0 || right >= width {
 		return cols
 	}
-	return append(cols, tableCol{colAmount, right + 1, max(width, right+2)})
+	return append(cols, tableCol{kind: colAmount, left: right + 1, right: max(width, right+2)})
 }
 
 // usableHeader reports whether the columns make an item table: an amount
@@ -244,6 +247,9 @@ type tableRow struct {
 	unit   string
 	nums   map[colKind]string
 	hasNum bool
+	// noise: the description's words were read under 40% confidence
+	// (weighted by letters).
+	noise bool
 }
 
 // splitRow assigns a row's words to the columns: numbers to the nearest
@@ -277,7 +283,10 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			if !want(c.kind) {
 				continue
 			}
-			if d := dist(w, c); d < bd {
+			// Ties (a word touching two spans) go to the column its
+			// centre lies under.
+			mid := (w.Box.Min.X + w.Box.Max.X) / 2
+			if d := dist(w, c); d < bd || d == bd && mid >= c.left && mid <= c.right {
 				bd, bc, found = d, c, true
 			}
 		}
@@ -300,8 +309,13 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			continue
 		}
 		if h := 2 * w.Box.Dy(); w.Box.Max.X < lo-h || w.Box.Min.X > hi+h {
-			texts[i] = ""
-			continue
+			// An item code left of the titles read is kept (the code
+			// column's title unread); other words there are not the row's.
+			id, ok := readIDToken(s)
+			if !ok || w.Box.Min.X > hi || hasKind(cols, colCode) || !strings.Contains(s, "-") && !id.ean {
+				texts[i] = ""
+				continue
+			}
 		}
 		if id, ok := readIDToken(s); ok && id.ean && id.eanValid && !id.repaired && tr.code == "" {
 			// A barcode (its check digit holds) is no amount, whichever
@@ -325,6 +339,11 @@ func splitRow(r *row, cols []tableCol) tableRow {
 		}
 		if numLike && any.kind != colDesc && any.kind != colCode && any.kind != colNo {
 			c, d, ok := nearest(w, colKind.numeric)
+			if ok && c.aligned && d > 2*w.Box.Dy() {
+				// Far from the column its numbers fill: a number of the
+				// description ("x 5", "1.25L").
+				ok = false
+			}
 			if ok && c.kind == any.kind {
 				if b, seen := best[c.kind]; !seen || d < b.dist {
 					if seen {
@@ -368,17 +387,26 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			}
 		}
 	}
+	var confSum float64 // the description's word confidence, by letters
+	confN := 0
 	hasCodeCol := false
 	for _, c := range cols {
 		hasCodeCol = hasCodeCol || c.kind == colCode
 	}
 	for i := range words {
 		s := texts[i]
-		if k := kindOf[i]; k == colNone && !hasCodeCol && tr.code == "" && len(tr.desc) == 0 && s != "" {
+		if k := kindOf[i]; k == colNone && !hasCodeCol && tr.code == "" && len(tr.desc) <= 2 && s != "" {
 			// No code column: a code leading the description ("WC-10607
-			// Jasmine Rice") is the item's code.
-			if id, ok := readIDToken(s); ok && (strings.Contains(s, "-") || id.ean) {
+			// Jasmine Rice") is the item's code, also after a line
+			// number or a speck or two ("7 SKU-000584 …", "際 0-000049"),
+			// which are then not the description's.
+			short := true
+			for _, d := range tr.desc {
+				short = short && len([]rune(d)) <= 3
+			}
+			if id, ok := readIDToken(s); ok && short && (strings.Contains(s, "-") || id.ean) {
 				tr.code, tr.codeW = s, words[i]
+				tr.desc = nil
 				continue
 			}
 		}
@@ -388,8 +416,12 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			tr.hasNum = true
 		case k == colNone && s != "" && !isCurrencyMark(s):
 			tr.desc = append(tr.desc, s)
+			n := len([]rune(s))
+			confSum += words[i].Conf * float64(n)
+			confN += n
 		}
 	}
+	tr.noise = confN > 0 && confSum < 60*float64(confN)
 	return tr
 }
 
@@ -400,6 +432,7 @@ type tableItem struct {
 	codeW Word
 	unit  string
 	nums  map[colKind]string
+	r     *row // the row of its numbers
 }
 
 // tableItems reads the items between the header (rows[start-1]) and the
@@ -410,7 +443,16 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 	var items []*tableItem
 	var pending []tableRow
 	flush := func(into *tableItem) {
+		// A description's other line read as noise adds nothing to a
+		// name read on another line.
+		clean := letterCount(strings.Join(into.desc, "")) >= 2
 		for _, p := range pending {
+			clean = clean || !p.noise && letterCount(strings.Join(p.desc, "")) >= 2
+		}
+		for _, p := range pending {
+			if clean && p.noise && p.code == "" {
+				continue
+			}
 			into.desc = append(into.desc, p.desc...)
 			if into.code == "" {
 				into.code, into.codeW = p.code, p.codeW
@@ -453,10 +495,25 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 				continue
 			}
 		}
-		it := &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums}
+		it := &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums, r: r}
 		if letterCount(strings.Join(it.desc, "")) < 2 && len(pending) > 0 {
-			// Two-line item: the words were on the line above.
+			// Two-line item: the words were on the line above; a line
+			// much nearer the item above (its name's other line, printed
+			// under its numbers) is that item's.
 			it.desc = nil
+			if n := len(items); n > 0 && items[n-1].r != nil && len(pending) > 1 {
+				pr := items[n-1].r
+				k := 0
+				for k < len(pending)-1 && 10*(pending[k].r.midY()-pr.midY()) < 7*(r.midY()-pending[k].r.midY()) {
+					k++
+				}
+				if k > 0 {
+					rest := pending[k:]
+					pending = pending[:k]
+					flush(items[n-1])
+					pending = rest
+				}
+			}
 			flush(it)
 		} else if len(pending) > 0 && len(items) > 0 {
 			flush(items[len(items)-1])
@@ -602,7 +659,8 @@ func extractTable(pages []*Page, header Header) *Document {
 		if !ok {
 			continue
 		}
-		cols = withAmountColumn(cols, p.Width)
+		guessed := !hasKind(cols, colAmount)
+		cols = alignColumns(rows, start, withAmountColumn(cols, p.Width), guessed)
 		for _, it := range tableItems(rows, start, cols) {
 			doc.Lines = append(doc.Lines, tableLine(it))
 			found = true
@@ -717,6 +775,188 @@ func splitLabelRuns(rows []*row) []*row {
 			cur.words = append(cur.words, w)
 		}
 		out = append(out, cur)
+	}
+	return out
+}
+
+// alignColumns sets the numeric columns' spans from the numbers printed
+// under them. Numbers line up across the item rows (right-aligned or
+// centred), whatever the width of the title above them: the title
+// `Price` of a right-aligned "Unit Price" is narrower than its numbers,
+// and an amount column guessed right of the last title (withAmountColumn)
+// starts where the prices end, so by the titles alone a price lies nearer
+// the amount column. Each column of numbers (the union of the numbers'
+// spans, on at least two rows and two fifths of the rows with numbers,
+// from the titles down to the totals) goes to the numeric title nearest
+// it that overlaps it; an amount column without a read title takes the
+// rightmost column of numbers right of the others; an untitled column of
+// whole numbers left of the unit price and right of the description's
+// (or code's) title is the quantity, when no quantity title was read.
+// The checks (qty × price = amount) still decide each line.
+func alignColumns(rows []*row, start int, cols []tableCol, guessedAmount bool) []tableCol {
+	type span struct {
+		left, right int
+		rows        map[int]bool
+		ints, all   int
+	}
+	var words []span
+	numRows := 0
+	var heights []int
+	for i := start; i < len(rows) && i < start+80; i++ {
+		r := rows[i]
+		cu := compactUpper(r)
+		if isTotalRow(cu) || isSubtotalRow(cu) {
+			break
+		}
+		has := false
+		for _, w := range r.words {
+			s := strings.TrimRight(cleanWord(w.Text), "°º")
+			if s == "" || !numericLike(s) || countDigits(s) == 0 || allDigits(s) && len(s) >= 7 {
+				continue // not a number, or a code (a barcode printed last)
+			}
+			_, isInt := parseQty(s)
+			sp := span{left: w.Box.Min.X, right: w.Box.Max.X, rows: map[int]bool{i: true}, all: 1}
+			if isInt {
+				sp.ints = 1
+			}
+			words = append(words, sp)
+			heights = append(heights, w.Box.Dy())
+			has = true
+		}
+		if has {
+			numRows++
+		}
+	}
+	if numRows < 2 {
+		return cols
+	}
+	// The union of overlapping spans: one column of numbers each.
+	sort.Slice(words, func(i, j int) bool { return words[i].left < words[j].left })
+	var comps []span
+	for _, w := range words {
+		if n := len(comps); n > 0 && w.left <= comps[n-1].right {
+			c := &comps[n-1]
+			c.right = max(c.right, w.right)
+			for k := range w.rows {
+				c.rows[k] = true
+			}
+			c.ints += w.ints
+			c.all += w.all
+			continue
+		}
+		comps = append(comps, w)
+	}
+	need := max(2, (2*numRows+4)/5)
+	var dense []span
+	for _, c := range comps {
+		if len(c.rows) >= need {
+			dense = append(dense, c)
+		}
+	}
+	if len(dense) == 0 {
+		return cols
+	}
+	h := median(heights)
+	out := append([]tableCol(nil), cols...)
+	claimed := make([]bool, len(dense))
+	centre := func(l, r int) int { return (l + r) / 2 }
+	abs := func(v int) int { return max(v, -v) }
+	// Titles and columns of numbers paired nearest first, each once.
+	type pair struct{ t, c, d int }
+	var pairs []pair
+	for ti, t := range out {
+		if !t.kind.numeric() || guessedAmount && t.kind == colAmount {
+			continue
+		}
+		for ci, c := range dense {
+			if c.left <= t.right+h && c.right >= t.left-h {
+				pairs = append(pairs, pair{ti, ci, abs(centre(t.left, t.right) - centre(c.left, c.right))})
+			}
+		}
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].d < pairs[j].d })
+	done := make([]bool, len(out))
+	for _, p := range pairs {
+		if done[p.t] || claimed[p.c] {
+			continue
+		}
+		done[p.t], claimed[p.c] = true, true
+		out[p.t].left, out[p.t].right, out[p.t].aligned = dense[p.c].left, dense[p.c].right, true
+	}
+	if guessedAmount {
+		// The rightmost column of numbers, right of every claimed one.
+		last := len(dense) - 1
+		ok := !claimed[last]
+		for ci := range dense {
+			if claimed[ci] && dense[ci].left >= dense[last].left {
+				ok = false
+			}
+		}
+		for ti := range out {
+			if out[ti].kind == colAmount && ok {
+				out[ti].left, out[ti].aligned = dense[last].left, true // to the page's edge, as guessed
+				claimed[last], done[ti] = true, true
+			}
+		}
+	}
+	// A column of numbers does not reach into a neighbour's title of
+	// another kind (a quantity read with its unit, "8x", under 單位).
+	for i := range out {
+		c := &out[i]
+		if !c.aligned {
+			continue
+		}
+		mid := (c.left + c.right) / 2
+		for _, o := range cols {
+			if o.kind.numeric() {
+				continue
+			}
+			if o.left > mid && c.right >= o.left {
+				c.right = max(o.left-1, mid)
+			}
+			if o.right < mid && c.left <= o.right {
+				c.left = min(o.right+1, mid)
+			}
+		}
+	}
+	if !hasKind(out, colQty) {
+		// An untitled column of whole numbers between the description
+		// and the unit price: the quantity.
+		textRight, priceLeft := -1, -1
+		for _, t := range out {
+			switch t.kind {
+			case colDesc, colCode, colNo:
+				textRight = max(textRight, t.right)
+			case colPrice:
+				if priceLeft < 0 || t.left < priceLeft {
+					priceLeft = t.left
+				}
+			}
+		}
+		// Words of two letters or more left of the column on most of its
+		// rows (a description, not a line number's column).
+		textLeft := func(c span) bool {
+			n := 0
+			for i := range c.rows {
+				for _, w := range rows[i].words {
+					if w.Box.Max.X < c.left && letterCount(w.Text) >= 2 {
+						n++
+						break
+					}
+				}
+			}
+			return 2*n > len(c.rows)
+		}
+		for ci := len(dense) - 1; ci >= 0; ci-- {
+			c := dense[ci]
+			if claimed[ci] || priceLeft < 0 || c.left <= textRight || c.right >= priceLeft || 5*c.ints < 4*c.all || !textLeft(c) {
+				continue
+			}
+			out = append(out, tableCol{colQty, c.left, c.right, true})
+			claimed[ci] = true
+			break
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].left < out[j].left })
 	}
 	return out
 }
