@@ -18,17 +18,7 @@ func TestRSDecodeErasures(t *testing.T) {
 	for range 2000 {
 		nsym := 2 + rng.IntN(29)
 		k := 1 + rng.IntN(100)
-		msg := make([]int, k+nsym)
-		for i := range k {
-			msg[i] = rng.IntN(256)
-		}
-		if err := enc.Encode(msg, nsym); err != nil {
-			t.Fatal(err)
-		}
-		block := make([]byte, len(msg))
-		for i, v := range msg {
-			block[i] = byte(v)
-		}
+		block := rsCodeword(t, rng, enc, k, nsym)
 		want := slices.Clone(block)
 		e := rng.IntN(nsym + 1)
 		errs := rng.IntN((nsym-e)/2 + 1)
@@ -70,17 +60,7 @@ func TestRSDecodeErasuresBeyond(t *testing.T) {
 	for range 8000 {
 		nsym := 4 + rng.IntN(27)
 		k := 1 + rng.IntN(60)
-		msg := make([]int, k+nsym)
-		for i := range k {
-			msg[i] = rng.IntN(256)
-		}
-		if err := enc.Encode(msg, nsym); err != nil {
-			t.Fatal(err)
-		}
-		block := make([]byte, len(msg))
-		for i, v := range msg {
-			block[i] = byte(v)
-		}
+		block := rsCodeword(t, rng, enc, k, nsym)
 		maxUsed := nsym - rng.IntN(4)
 		e := rng.IntN(min(maxUsed, len(block)) + 1)
 		perm := rng.Perm(len(block))
@@ -106,4 +86,21 @@ func TestRSDecodeErasuresBeyond(t *testing.T) {
 		}
 	}
 	t.Logf("%d of 8000 accepted beyond the bound (each a codeword within its radius)", accepted)
+}
+
+// rsCodeword encodes k random data codewords with nsym check codewords.
+func rsCodeword(t *testing.T, rng *rand.Rand, enc *reedsolomon.ReedSolomonEncoder, k, nsym int) []byte {
+	t.Helper()
+	msg := make([]int, k+nsym)
+	for i := range k {
+		msg[i] = rng.IntN(256)
+	}
+	if err := enc.Encode(msg, nsym); err != nil {
+		t.Fatal(err)
+	}
+	block := make([]byte, len(msg))
+	for i, v := range msg {
+		block[i] = byte(v)
+	}
+	return block
 }
