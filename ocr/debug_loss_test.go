@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -271,6 +272,15 @@ func init() {
 		paperEdgePush = false
 	case "1":
 		paperEdgePush = true
+	}
+	switch os.Getenv("OCR_SIDE_FIT") {
+	case "0":
+		paperSideFit = false
+	case "1":
+		paperSideFit = true
+	}
+	if v, err := strconv.ParseFloat(os.Getenv("OCR_FIT_LOST"), 64); err == nil {
+		fitLostMin = v
 	}
 	if os.Getenv("OCR_PUSH_ALL") == "1" {
 		pushRightOnly = false

@@ -103,10 +103,10 @@ func TestFindPaperTiltedSheetUnchanged(t *testing.T) {
 	}
 }
 
-// pushOn turns pushEdges on (it is off by default) and returns the
-// restore.
+// pushOn turns pushEdges on (it is off by default) over the extreme-point
+// outline it was built on (the side fit off) and returns the restore.
 func pushOn() func() {
-	was := paperEdgePush
-	paperEdgePush = true
-	return func() { paperEdgePush = was }
+	was, fit := paperEdgePush, paperSideFit
+	paperEdgePush, paperSideFit = true, false
+	return func() { paperEdgePush, paperSideFit = was, fit }
 }
