@@ -422,41 +422,30 @@ func BenchmarkPhotos(b *testing.B) {
 		self("pandian", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second})),
 		self("pandian-1st", NewDecoder(DecoderOptions{Timeout: 10 * time.Second})),
 	}, ext...)
-	// PHOTOS_NOBLUR=1 adds the server mode without the blurred EAN stage,
-	// last, to measure that stage's cost and reads in the same run.
-	if os.Getenv("PHOTOS_NOBLUR") != "" {
-		nb := self("pandian-noblur", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
-		run := nb.run
-		nb.run = func(path string) ([]string, float64) {
-			skipBlurEAN = true
-			defer func() { skipBlurEAN = false }()
+	// PHOTOS_NOBLUR=1, PHOTOS_NODATABAR=1 and PHOTOS_NOQRFIX=1 each add the
+	// server mode without one stage, last, to measure that stage's cost and
+	// reads in the same run: the blurred EAN stage, the DataBar stage of
+	// databar.go, the QR resampling's sharpest blocks and erasures
+	// (qrerase.go).
+	for _, v := range []struct {
+		env, name string
+		off       func(bool)
+	}{
+		{"PHOTOS_NOBLUR", "pandian-noblur", func(off bool) { skipBlurEAN = off }},
+		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
+		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
+	} {
+		if os.Getenv(v.env) == "" {
+			continue
+		}
+		e := self(v.name, NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
+		run := e.run
+		e.run = func(path string) ([]string, float64) {
+			v.off(true)
+			defer v.off(false)
 			return run(path)
 		}
-		engines = append(engines, nb)
-	}
-	// PHOTOS_NODATABAR=1 adds the server mode without the DataBar stage
-	// of databar.go, likewise.
-	if os.Getenv("PHOTOS_NODATABAR") != "" {
-		nd := self("pandian-nodatabar", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
-		run := nd.run
-		nd.run = func(path string) ([]string, float64) {
-			skipDataBar = true
-			defer func() { skipDataBar = false }()
-			return run(path)
-		}
-		engines = append(engines, nd)
-	}
-	// PHOTOS_NOQRFIX=1 adds the server mode without the QR resampling's
-	// sharpest blocks and erasures (qrerase.go), likewise.
-	if os.Getenv("PHOTOS_NOQRFIX") != "" {
-		nq := self("pandian-noqrfix", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second}))
-		run := nq.run
-		nq.run = func(path string) ([]string, float64) {
-			qrSharpest, qrErasures = false, false
-			defer func() { qrSharpest, qrErasures = true, true }()
-			return run(path)
-		}
-		engines = append(engines, nq)
+		engines = append(engines, e)
 	}
 	verbose := os.Getenv("PHOTOS_VERBOSE")
 	for range b.N {
