@@ -41,6 +41,7 @@ type deformCosts struct {
 	guard   [deformNS][3]float64 // left (with quiet zone), centre, right
 	gVar    [deformNS][3]float64
 	ok      [deformNS]bool
+	scratch *dpScratch
 }
 
 // guardCosts is guardCost split by guard.
@@ -104,6 +105,8 @@ type deformRead struct {
 	worst  float64 // largest share of a digit's variance left by the best code
 	g      eanGeom
 	ok     bool
+	// margin0 is the margin at the base geometry alone (for tuning).
+	margin0 float64
 }
 
 // deformState is the dynamic programme's cost per shift, check sum and
@@ -179,60 +182,114 @@ func (dc *deformCosts) step(cur, nxt *deformState, back *[deformNS][10][2]deform
 	}
 }
 
+// deformNode is a node of the trie of the ten parity patterns of the
+// left half: a distinct prefix of length depth+1, its parent (-1 at depth
+// 0) and the code set of its last slot (off 0: L, 10: G). The nodes are
+// in depth-first order, so the programme runs each prefix once (34 slot
+// steps instead of 60) with one state per depth.
+type deformNode struct{ depth, parent, off int }
+
+var deformTrie, deformLeaf = func() ([]deformNode, [10]int) {
+	var nodes []deformNode
+	var leaf [10]int
+	idx := map[[2]int]int{} // (depth, prefix bits) -> node
+	// first digits in the lexicographic order of their patterns
+	order := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for i := range order {
+		for j := i + 1; j < len(order); j++ {
+			if eanParity[order[j]] < eanParity[order[i]] {
+				order[i], order[j] = order[j], order[i]
+			}
+		}
+	}
+	for _, f := range order {
+		par := eanParity[f]
+		parent := -1
+		for j := range 6 {
+			key := [2]int{j, par >> (5 - j)}
+			k, ok := idx[key]
+			if !ok {
+				k = len(nodes)
+				idx[key] = k
+				nodes = append(nodes, deformNode{j, parent, 10 * (par >> (5 - j) & 1)})
+			}
+			parent = k
+		}
+		leaf[f] = parent
+	}
+	return nodes, leaf
+}()
+
+// dpScratch holds the back pointers of the programme.
+type dpScratch struct {
+	backL [34][deformNS][10][2]deformBack
+	backR [6][deformNS][10][2]deformBack
+}
+
 // dp chooses the best valid code over the shifts (other nil), or the best
 // valid code that differs from other somewhere. It returns the code, its
 // cost, the windows' variance and the worst digit's share. The left half
-// is run once per first digit (its parity pattern), the right half once
-// from the best state at the centre over the first digits.
+// runs over the trie of parity patterns from a check sum of 0 (the first
+// digit, weight 1, is added at the centre), the right half once from the
+// best state at the centre over the first digits.
 func (dc *deformCosts) dp(other *[13]int) (digits [13]int, cost, winVar, worst float64) {
 	const ns = deformNS
 	inf := math.Inf(1)
 	cost = inf
-	var backL [10][6][ns][10][2]deformBack
-	var backR [6][ns][10][2]deformBack
+	if dc.scratch == nil {
+		dc.scratch = &dpScratch{}
+	}
+	backL, backR := &dc.scratch.backL, &dc.scratch.backR
 	var mid deformState
-	var midFirst [ns][10][2]int8
+	var midFirst, midFl [ns][10][2]int8 // the first digit and the left half's flag
 	for i := range ns {
 		for s := range 10 {
 			mid[i][s] = [2]float64{inf, inf}
 		}
 	}
-	var cur, nxt deformState
-	for first := range 10 {
-		par := eanParity[first]
-		for i := range ns {
-			for s := range 10 {
-				cur[i][s] = [2]float64{inf, inf}
+	var start deformState
+	for i := range ns {
+		for s := range 10 {
+			start[i][s] = [2]float64{inf, inf}
+		}
+		if dc.ok[i] {
+			start[i][0][0] = dc.guard[i][0]
+		}
+	}
+	var byDepth [6]deformState
+	for k, nd := range deformTrie {
+		from := &start
+		if nd.depth > 0 {
+			from = &byDepth[nd.depth-1]
+		}
+		dc.step(from, &byDepth[nd.depth], &backL[k], nd.depth, nd.off, nil, other)
+		if nd.depth < 5 {
+			continue
+		}
+		for first, l := range deformLeaf {
+			if l != k {
+				continue
 			}
-		}
-		f0 := 0
-		if other != nil && other[0] != first {
-			f0 = 1
-		}
-		for i := range ns {
-			if dc.ok[i] {
-				cur[i][first][f0] = dc.guard[i][0]
+			f0 := 0
+			if other != nil && other[0] != first {
+				f0 = 1
 			}
-		}
-		for j := range 6 {
-			off := 0
-			if par&(1<<(5-j)) != 0 {
-				off = 10
-			}
-			dc.step(&cur, &nxt, &backL[first][j], j, off, nil, other)
-			cur, nxt = nxt, cur
-		}
-		for i := range ns {
-			for s := range 10 {
-				for fl := range 2 {
-					if v := cur[i][s][fl]; v < mid[i][s][fl] {
-						mid[i][s][fl] = v
-						midFirst[i][s][fl] = int8(first)
+			end := &byDepth[5]
+			for i := range ns {
+				for s := range 10 {
+					s2 := (s + first) % 10
+					for fl := range 2 {
+						if v := end[i][s][fl]; v < mid[i][s2][fl|f0] {
+							mid[i][s2][fl|f0] = v
+							midFirst[i][s2][fl|f0] = int8(first)
+							midFl[i][s2][fl|f0] = int8(fl)
+						}
 					}
 				}
 			}
 		}
 	}
+	var cur, nxt deformState
 	var centre [ns]float64
 	for i := range ns {
 		centre[i] = dc.guard[i][1]
@@ -281,8 +338,10 @@ func (dc *deformCosts) dp(other *[13]int) (digits [13]int, cost, winVar, worst f
 	}
 	first := int(midFirst[i][s][fl])
 	digits[0] = first
-	for j := 5; j >= 0; j-- {
-		b := backL[first][j][i][s][fl]
+	// back to the left half's own sum and flag
+	s, fl = ((s-first)%10+10)%10, int(midFl[i][s][fl])
+	for j, k := 5, deformLeaf[first]; j >= 0; j, k = j-1, deformTrie[k].parent {
+		b := backL[k][i][s][fl]
 		d := int(b.digit)
 		digits[j+1], shifts[j] = d, i
 		w := 3
@@ -351,6 +410,7 @@ func readDeformEAN(ctx context.Context, p []float64, base eanRead) deformRead {
 				return rd // not ok
 			}
 			_, rd.second, _, _ = dcs[0].dp(&rd.digits)
+			rd.margin0 = rd.second/rd.cost - 1
 			if rd.second < (1+deformGiveUpMargin)*rd.cost {
 				return rd
 			}
@@ -390,7 +450,7 @@ const (
 const (
 	deformGiveUpFit    = 0.3
 	deformGiveUpWorst  = 0.7
-	deformGiveUpMargin = 0.02
+	deformGiveUpMargin = 0.04
 	deformGiveUpBands  = 5
 )
 
