@@ -426,7 +426,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// server mode without one stage, last, to measure that stage's cost and
 	// reads in the same run: the blurred EAN stage, the DataBar stage of
 	// databar.go, the QR resampling's sharpest blocks and erasures
-	// (qrerase.go).
+	// (qrerase.go). PHOTOS_NODEFORM=1 leaves out the deformable-template
+	// EAN reader (deform.go), PHOTOS_DEFORM=1 adds it when it is off by
+	// default.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -434,6 +436,8 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOBLUR", "pandian-noblur", func(off bool) { skipBlurEAN = off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
+		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},
+		{"PHOTOS_DEFORM", "pandian-deform", func(off bool) { deformEAN = off || deformEANDefault }},
 	} {
 		if os.Getenv(v.env) == "" {
 			continue

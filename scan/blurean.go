@@ -872,6 +872,12 @@ type blurBandRead struct {
 // ("" when fewer than blurAgree bands agree, or a band reads another
 // code) and the bands that read it; nothing when ctx is done.
 func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
+	return readBlurredBandsKeep(ctx, g, nil)
+}
+
+// readBlurredBandsKeep is readBlurredBands that also records, in keep
+// (when not nil), each band's fit by its middle line.
+func readBlurredBandsKeep(ctx context.Context, g *gray, keep map[int]eanRead) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
 		return "", nil
@@ -902,6 +908,9 @@ func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
 		if ctx.Err() != nil {
 			return "", nil
 		}
+		if keep != nil {
+			keep[y] = rd
+		}
 		if !blurAccept(rd) {
 			continue
 		}
@@ -931,8 +940,15 @@ func (r *run) blurEAN(v *view) {
 	if r.ctx.Err() != nil {
 		return
 	}
-	text, bands := readBlurredBands(r.ctx, v.g)
+	var keep map[int]eanRead
+	if deformEAN {
+		keep = map[int]eanRead{}
+	}
+	text, bands := readBlurredBandsKeep(r.ctx, v.g, keep)
 	if text == "" {
+		if deformEAN && r.ctx.Err() == nil {
+			r.deformEAN(v, keep)
+		}
 		return
 	}
 	format := gozxing.BarcodeFormat_EAN_13

@@ -80,6 +80,8 @@ type run struct {
 	stageTimes []time.Duration
 	// blurReads counts the bands the blurred EAN stage recorded.
 	blurReads int
+	// deformReads counts the bands the deformable-template stage recorded.
+	deformReads int
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good

@@ -1,0 +1,622 @@
+package scan
+
+import (
+	"context"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// A deformable-template reading of blurred EAN-13 / UPC-A, after Gallo and
+// Manduchi ("Reading 1D barcodes with mobile phones using deformable
+// templates", IEEE PAMI 2011). The model fit of blurean.go places the
+// whole symbol by one geometry (its two ends and a blur width); on a real
+// photo the bars are not where a straight ruler puts them (perspective, a
+// curved label, a lens), and a digit a module off fits as badly as a wrong
+// digit. Here each digit's template may shift along the profile on its
+// own, by a few quarter modules, and its shift may differ from its
+// neighbour's by at most one step: the guard patterns hold the ends, the
+// centre guard the middle. Every digit pattern is scored against the grey
+// profile (not binarised) at every shift, with the blur model of
+// blurean.go and its own brightness and contrast, and the digits, their
+// shifts and the parity pattern are chosen together by dynamic
+// programming, the check digit carried in the state. The same dynamic
+// programme, with a flag in the state, gives the best code that differs
+// from the best one anywhere: a read must beat it clearly, on several
+// bands, or nothing is read.
+
+// deformShifts is the number of shift steps either side of the fitted
+// geometry; deformStep is a step, in modules.
+const (
+	deformShifts = 6
+	deformStep   = 0.25
+	deformNS     = 2*deformShifts + 1
+)
+
+// deformCosts holds, for one base geometry, every slot's pattern costs and
+// the guards' costs at every shift.
+type deformCosts struct {
+	slot    [deformNS][12][20]float64 // residual of each pattern (right half: 10)
+	slotVar [deformNS][12]float64
+	guard   [deformNS][3]float64 // left (with quiet zone), centre, right
+	gVar    [deformNS][3]float64
+	ok      [deformNS]bool
+	scratch *dpScratch
+}
+
+// guardCosts is guardCost split by guard.
+func (f *eanFit) guardCosts() (c, v [3]float64, ok bool) {
+	for i, r := range [][2]float64{{-4, 3.5}, {44.5, 50.5}, {91.5, 99}} {
+		a, b := f.pixels(r[0], r[1])
+		if b-a < 3 {
+			return c, v, false
+		}
+		o, m := f.o[:0], f.m[:0]
+		for x := a; x < b; x++ {
+			o = append(o, f.p[x])
+			m = append(m, f.render(x, &f.base))
+		}
+		f.o, f.m = o, m
+		c[i], v[i] = lsqVar(o, m)
+	}
+	return c, v, true
+}
+
+// fill scores every slot and guard of geometry g at every shift.
+func (dc *deformCosts) fill(f *eanFit, p []float64, g eanGeom) {
+	if cap(f.o) < 256 {
+		f.o, f.m = make([]float64, 0, 256), make([]float64, 0, 256)
+	}
+	for si := range deformNS {
+		dc.ok[si] = false
+		h := g
+		h.x0 += float64(si-deformShifts) * deformStep * g.m
+		f.reset(p, h)
+		gc, gv, ok := f.guardCosts()
+		if !ok {
+			continue
+		}
+		dc.guard[si], dc.gVar[si] = gc, gv
+		good := true
+		for j := range 12 {
+			at, right := eanLeftAt+7*(j%6), j >= 6
+			if right {
+				at = eanRightAt + 7*(j-6)
+			}
+			c := f.slotCosts(at, right, f.costs[j])
+			f.costs[j] = c
+			if len(c) == 0 {
+				good = false
+				break
+			}
+			copy(dc.slot[si][j][:], c)
+			dc.slotVar[si][j] = f.lastVar
+		}
+		dc.ok[si] = good
+	}
+}
+
+// deformRead is the outcome of the dynamic programme on one profile.
+type deformRead struct {
+	digits [13]int
+	cost   float64 // residual of the best code at its best shifts
+	second float64 // residual of the best other valid code
+	winVar float64 // variance of the windows, at the best code's shifts
+	worst  float64 // largest share of a digit's variance left by the best code
+	g      eanGeom
+	ok     bool
+	// margin0 is the margin at the base geometry alone (for tuning).
+	margin0 float64
+}
+
+// deformState is the dynamic programme's cost per shift, check sum and
+// differs flag; deformBack its back pointer.
+type deformState = [deformNS][10][2]float64
+
+type deformBack struct {
+	prev  int8 // previous shift
+	digit int8
+	flag  int8 // previous flag
+}
+
+// step advances the programme over slot j (pattern offset off, added cost
+// extra per shift before the slot: the centre guard) from cur into nxt.
+// With other set, the flag records whether a digit differs from other's.
+func (dc *deformCosts) step(cur, nxt *deformState, back *[deformNS][10][2]deformBack, j, off int, extra *[deformNS]float64, other *[13]int) {
+	const ns = deformNS
+	inf := math.Inf(1)
+	w := 3
+	if j%2 == 1 {
+		w = 1
+	}
+	// od is the digit of other in this slot; a digit unlike it sets the
+	// flag (without other, no digit does: setFlag 0).
+	nfl, od, setFlag := 1, -1, 0
+	if other != nil {
+		nfl, od, setFlag = 2, other[j+1], 1
+	}
+	for i := range ns {
+		for s := range 10 {
+			nxt[i][s] = [2]float64{inf, inf}
+		}
+	}
+	for i := range ns {
+		if !dc.ok[i] {
+			continue
+		}
+		ex := 0.0
+		if extra != nil {
+			ex = extra[i]
+		}
+		cs := &dc.slot[i][j]
+		for s := range 10 {
+			for fl := range nfl {
+				// the best previous shift within a step
+				a, pb := inf, -1
+				for pi := max(0, i-1); pi <= min(ns-1, i+1); pi++ {
+					if v := cur[pi][s][fl]; v < a {
+						a, pb = v, pi
+					}
+				}
+				if pb < 0 {
+					continue
+				}
+				a += ex
+				n := s
+				for d := range 10 {
+					v := a + cs[off+d]
+					nf := fl
+					if d != od {
+						nf |= setFlag
+					}
+					if v < nxt[i][n][nf] {
+						nxt[i][n][nf] = v
+						back[i][n][nf] = deformBack{int8(pb), int8(d), int8(fl)}
+					}
+					if n += w; n >= 10 {
+						n -= 10
+					}
+				}
+			}
+		}
+	}
+}
+
+// deformNode is a node of the trie of the ten parity patterns of the
+// left half: a distinct prefix of length depth+1, its parent (-1 at depth
+// 0) and the code set of its last slot (off 0: L, 10: G). The nodes are
+// in depth-first order, so the programme runs each prefix once (34 slot
+// steps instead of 60) with one state per depth.
+type deformNode struct{ depth, parent, off int }
+
+var deformTrie, deformLeaf = func() ([]deformNode, [10]int) {
+	var nodes []deformNode
+	var leaf [10]int
+	idx := map[[2]int]int{} // (depth, prefix bits) -> node
+	// first digits in the lexicographic order of their patterns
+	order := []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	for i := range order {
+		for j := i + 1; j < len(order); j++ {
+			if eanParity[order[j]] < eanParity[order[i]] {
+				order[i], order[j] = order[j], order[i]
+			}
+		}
+	}
+	for _, f := range order {
+		par := eanParity[f]
+		parent := -1
+		for j := range 6 {
+			key := [2]int{j, par >> (5 - j)}
+			k, ok := idx[key]
+			if !ok {
+				k = len(nodes)
+				idx[key] = k
+				nodes = append(nodes, deformNode{j, parent, 10 * (par >> (5 - j) & 1)})
+			}
+			parent = k
+		}
+		leaf[f] = parent
+	}
+	return nodes, leaf
+}()
+
+// dpScratch holds the back pointers of the programme.
+type dpScratch struct {
+	backL [34][deformNS][10][2]deformBack
+	backR [6][deformNS][10][2]deformBack
+}
+
+// dp chooses the best valid code over the shifts (other nil), or the best
+// valid code that differs from other somewhere. It returns the code, its
+// cost, the windows' variance and the worst digit's share. The left half
+// runs over the trie of parity patterns from a check sum of 0 (the first
+// digit, weight 1, is added at the centre), the right half once from the
+// best state at the centre over the first digits.
+func (dc *deformCosts) dp(other *[13]int) (digits [13]int, cost, winVar, worst float64) {
+	const ns = deformNS
+	inf := math.Inf(1)
+	cost = inf
+	if dc.scratch == nil {
+		dc.scratch = &dpScratch{}
+	}
+	backL, backR := &dc.scratch.backL, &dc.scratch.backR
+	var mid deformState
+	var midFirst, midFl [ns][10][2]int8 // the first digit and the left half's flag
+	for i := range ns {
+		for s := range 10 {
+			mid[i][s] = [2]float64{inf, inf}
+		}
+	}
+	var start deformState
+	for i := range ns {
+		for s := range 10 {
+			start[i][s] = [2]float64{inf, inf}
+		}
+		if dc.ok[i] {
+			start[i][0][0] = dc.guard[i][0]
+		}
+	}
+	var byDepth [6]deformState
+	for k, nd := range deformTrie {
+		from := &start
+		if nd.depth > 0 {
+			from = &byDepth[nd.depth-1]
+		}
+		dc.step(from, &byDepth[nd.depth], &backL[k], nd.depth, nd.off, nil, other)
+		if nd.depth < 5 {
+			continue
+		}
+		for first, l := range deformLeaf {
+			if l != k {
+				continue
+			}
+			f0 := 0
+			if other != nil && other[0] != first {
+				f0 = 1
+			}
+			end := &byDepth[5]
+			for i := range ns {
+				for s := range 10 {
+					s2 := (s + first) % 10
+					for fl := range 2 {
+						if v := end[i][s][fl]; v < mid[i][s2][fl|f0] {
+							mid[i][s2][fl|f0] = v
+							midFirst[i][s2][fl|f0] = int8(first)
+							midFl[i][s2][fl|f0] = int8(fl)
+						}
+					}
+				}
+			}
+		}
+	}
+	var cur, nxt deformState
+	var centre [ns]float64
+	for i := range ns {
+		centre[i] = dc.guard[i][1]
+	}
+	cur = mid
+	for j := 6; j < 12; j++ {
+		ex := (*[ns]float64)(nil)
+		if j == 6 {
+			ex = &centre
+		}
+		dc.step(&cur, &nxt, &backR[j-6], j, 0, ex, other)
+		cur, nxt = nxt, cur
+	}
+	// the right guard, at most a step from the last digit
+	want := 0
+	if other != nil {
+		want = 1
+	}
+	endI, endG := -1, -1
+	for i := range ns {
+		if !dc.ok[i] {
+			continue
+		}
+		for pi := max(0, i-1); pi <= min(ns-1, i+1); pi++ {
+			if v := cur[pi][0][want] + dc.guard[i][2]; v < cost {
+				cost, endI, endG = v, pi, i
+			}
+		}
+	}
+	if endI < 0 {
+		return digits, inf, 0, 0
+	}
+	i, s, fl := endI, 0, want
+	winVar = dc.gVar[endG][2]
+	var shifts [12]int
+	for j := 11; j >= 6; j-- {
+		b := backR[j-6][i][s][fl]
+		d := int(b.digit)
+		digits[j+1], shifts[j] = d, i
+		w := 3
+		if j%2 == 1 {
+			w = 1
+		}
+		s = ((s-w*d)%10 + 10) % 10
+		i, fl = int(b.prev), int(b.flag)
+	}
+	first := int(midFirst[i][s][fl])
+	digits[0] = first
+	// back to the left half's own sum and flag
+	s, fl = ((s-first)%10+10)%10, int(midFl[i][s][fl])
+	for j, k := 5, deformLeaf[first]; j >= 0; j, k = j-1, deformTrie[k].parent {
+		b := backL[k][i][s][fl]
+		d := int(b.digit)
+		digits[j+1], shifts[j] = d, i
+		w := 3
+		if j%2 == 1 {
+			w = 1
+		}
+		s = ((s-w*d)%10 + 10) % 10
+		i, fl = int(b.prev), int(b.flag)
+	}
+	winVar += dc.gVar[i][0] + dc.gVar[shifts[6]][1]
+	par := eanParity[first]
+	for j := range 12 {
+		off := 0
+		if j < 6 && par&(1<<(5-j)) != 0 {
+			off = 10
+		}
+		si := shifts[j]
+		winVar += dc.slotVar[si][j]
+		if v := dc.slotVar[si][j]; v > 0 {
+			worst = max(worst, dc.slot[si][j][off+digits[j+1]]/v)
+		}
+	}
+	return digits, cost, winVar, worst
+}
+
+// deformGeoms are the variations of the fitted geometry the best other
+// code is also sought over: blur width and module width.
+var deformGeoms = [][2]float64{{0, 0}, {-0.25, 0}, {0.25, 0}, {0, -0.015}, {0, 0.015}}
+
+// readDeformEAN reads p within [lo, hi) with shifting digit templates
+// around base, the model fit of readBlurredEAN, and its variations. The
+// best code is the best over all of them, the second the best other valid
+// code over all of them. A band that fails deformAccept at the base
+// geometry alone is given up early (more geometries can only lower the
+// margin), and returned with ok false.
+func readDeformEAN(ctx context.Context, p []float64, base eanRead) deformRead {
+	if !base.ok || ctx.Err() != nil {
+		return deformRead{}
+	}
+	f := &eanFit{}
+	dcs := make([]deformCosts, len(deformGeoms))
+	var rd deformRead
+	rd.cost = math.Inf(1)
+	for k, v := range deformGeoms {
+		g := base.g
+		g.sigma += v[0] * g.m
+		m := g.m * (1 + v[1])
+		g.x0 -= (m - g.m) * eanModules / 2
+		g.m = m
+		if ctx.Err() != nil {
+			return deformRead{}
+		}
+		if g.sigma < 0.3*g.m {
+			continue
+		}
+		dcs[k].fill(f, p, g)
+		d, c, wv, worst := dcs[k].dp(nil)
+		if c < rd.cost {
+			rd.digits, rd.cost, rd.winVar, rd.worst, rd.g = d, c, wv, worst, g
+		}
+		if k == 0 {
+			if math.IsInf(rd.cost, 1) {
+				return deformRead{}
+			}
+			if rd.winVar <= 0 || rd.cost > deformGiveUpFit*rd.winVar || rd.worst > deformGiveUpWorst {
+				return rd // not ok
+			}
+			_, rd.second, _, _ = dcs[0].dp(&rd.digits)
+			rd.margin0 = rd.second/rd.cost - 1
+			if rd.second < (1+deformGiveUpMargin)*rd.cost {
+				return rd
+			}
+		}
+	}
+	rd.second = math.Inf(1)
+	for k := range dcs {
+		if ctx.Err() != nil {
+			return deformRead{}
+		}
+		_, c, _, _ := dcs[k].dp(&rd.digits)
+		rd.second = min(rd.second, c)
+	}
+	rd.ok = true
+	return rd
+}
+
+// Acceptance of a band's deformable read: the fit leaves at most
+// deformMaxFit of the windows' variance, no digit more than deformMaxWorst
+// of its own, and the best other valid code, over every shift and
+// geometry tried, fits at least deformMinMargin worse. On the tune
+// photos, wrong codes that fit well (0.05) were 3-7% ahead of the next;
+// right reads mostly 25-100%.
+const (
+	deformMaxFit    = 0.15
+	deformMaxWorst  = 0.35
+	deformMinMargin = 0.2
+	deformAgree     = 3
+)
+
+// A band is given up after the base geometry when its fit leaves more
+// than deformGiveUpFit of the variance, a digit more than
+// deformGiveUpWorst of its own, or the next code is less than
+// deformGiveUpMargin behind: the other geometries are not tried. When
+// the first deformGiveUpBands bands (from the middle) accept nothing, the
+// outer ones are not read.
+const (
+	deformGiveUpFit    = 0.3
+	deformGiveUpWorst  = 0.7
+	deformGiveUpMargin = 0.04
+	deformGiveUpBands  = 5
+)
+
+// deformAccept reports whether one band's read passes the rules above.
+func deformAccept(rd deformRead) bool {
+	if !rd.ok || rd.winVar <= 0 || math.IsInf(rd.cost, 1) {
+		return false
+	}
+	return rd.cost/rd.winVar <= deformMaxFit && rd.worst <= deformMaxWorst &&
+		rd.second > rd.cost && rd.second-rd.cost >= deformMinMargin*rd.cost
+}
+
+// text returns the 13 digits.
+func (rd deformRead) text() string {
+	b := make([]byte, 13)
+	for i, d := range rd.digits {
+		b[i] = byte('0' + d)
+	}
+	return string(b)
+}
+
+// deformBandProfile averages the lines of g around y (±hb) in linear
+// light into prof.
+func deformBandProfile(g *gray, y, hb int, prof []float64) {
+	clear(prof)
+	for yy := y - hb; yy <= y+hb; yy++ {
+		row := g.pix[yy*g.w : (yy+1)*g.w]
+		for x, v := range row {
+			prof[x] += blurLinear[v]
+		}
+	}
+	for x := range prof {
+		prof[x] /= float64(2*hb + 1)
+	}
+}
+
+// deformBand is one band's read.
+type deformBand struct {
+	y    int
+	read deformRead
+	base eanRead // the model fit it started from
+}
+
+// deformBandAt lists the bands readDeformBands reads, from the middle
+// out, in tenths of the bar region's height: the odd ones are the bands
+// of readBlurredBands, whose fits are reused.
+var deformBandAt = []int{5, 4, 6, 3, 7, 2, 8, 1, 9}
+
+// readDeformBands reads the bands of g's bar region (barRegion) with
+// readDeformEAN; bases holds the model fits of readBlurredBands by band
+// line (a band missing is fitted here). It stops when the bands left
+// cannot make an agreement, and returns every band's read.
+func readDeformBands(ctx context.Context, g *gray, bases map[int]eanRead) []deformBand {
+	box, ok := barRegion(g)
+	if !ok {
+		return nil
+	}
+	hb := max(1, g.h/48)
+	prof := make([]float64, g.w)
+	var out []deformBand
+	accepted, bestFit, best := 0, math.Inf(1), -1
+	for n, k := range deformBandAt {
+		if accepted == 0 && (n >= deformGiveUpBands || len(deformBandAt)-n < deformAgree) {
+			break
+		}
+		y := box[1] + k*(box[3]-box[1])/10
+		if y-hb < 0 || y+hb >= g.h {
+			continue
+		}
+		deformBandProfile(g, y, hb, prof)
+		base, ok := bases[y]
+		if !ok {
+			base = readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
+		}
+		rd := readDeformEAN(ctx, prof, base)
+		if ctx.Err() != nil {
+			return nil
+		}
+		out = append(out, deformBand{y, rd, base})
+		if deformAccept(rd) {
+			accepted++
+			if f := rd.cost / rd.winVar; f < bestFit {
+				bestFit, best = f, len(out)-1
+			}
+		}
+	}
+	if accepted == 0 || accepted == len(out) {
+		return out
+	}
+	// The bands share one symbol: a band whose own fit found no code is
+	// read again from the geometry of the band that fitted best (its
+	// templates may still shift by a module and a half).
+	shared := out[best].base
+	for i, b := range out {
+		if deformAccept(b.read) || ctx.Err() != nil {
+			continue
+		}
+		deformBandProfile(g, b.y, hb, prof)
+		if rd := readDeformEAN(ctx, prof, shared); deformAccept(rd) {
+			out[i].read, out[i].base = rd, shared
+		}
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return out
+}
+
+// deformVote returns the code that at least deformAgree bands accept, ""
+// when there is none or when a band accepts another code.
+func deformVote(bands []deformBand) (string, []deformBand) {
+	votes := map[string][]deformBand{}
+	for _, b := range bands {
+		if deformAccept(b.read) {
+			t := b.read.text()
+			votes[t] = append(votes[t], b)
+		}
+	}
+	if len(votes) != 1 {
+		return "", nil
+	}
+	for t, v := range votes {
+		if len(v) >= deformAgree {
+			return t, v
+		}
+	}
+	return "", nil
+}
+
+// deformEANDefault is whether the cascade runs the deformable-template
+// reader after the blurred EAN stage read nothing; deformEAN is the
+// setting in force (benchmarks switch it).
+const deformEANDefault = true
+
+var deformEAN = deformEANDefault
+
+// deformEAN is the cascade's deformable-template stage, run when the
+// blurred EAN stage's bands agreed on nothing: bands reads the model fits
+// of that stage by band line. A code that deformAgree bands accept, with
+// no band accepting another, is recorded as the lines of one late, fitted
+// scan, as the blurred EAN stage records its reads, so the collector's
+// rules apply (two agreeing lines, no rival retail code over the bars).
+func (r *run) deformEAN(v *view, bases map[int]eanRead) {
+	text, bands := deformVote(readDeformBands(r.ctx, v.g, bases))
+	if text == "" || r.ctx.Err() != nil {
+		return
+	}
+	format := gozxing.BarcodeFormat_EAN_13
+	if text[0] == '0' {
+		format, text = gozxing.BarcodeFormat_UPC_A, text[1:]
+	}
+	r.attempt++
+	r.col.late[r.attempt] = true
+	r.col.fitted[r.attempt] = true
+	seen := map[*hit]bool{}
+	for _, b := range bands {
+		y := float64(b.y)
+		g := b.read.g
+		pts := []gozxing.ResultPoint{
+			gozxing.NewResultPoint(g.x0+1.5*g.m, y),
+			gozxing.NewResultPoint(g.x0+(eanModules-1.5)*g.m, y),
+		}
+		res := gozxing.NewResult(text, nil, pts, format)
+		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]E0")
+		clear(seen)
+		r.col.addRow(v, res, r.attempt, b.y, 1, seen)
+		r.deformReads++
+	}
+}
