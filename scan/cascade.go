@@ -80,6 +80,9 @@ type run struct {
 	stageTimes []time.Duration
 	// blurReads counts the bands the blurred EAN stage recorded.
 	blurReads int
+	// noSharpest leaves out the QR resampling's sharpest blocks (set by
+	// the finder search, qrfind.go).
+	noSharpest bool
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good

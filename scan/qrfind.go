@@ -224,11 +224,16 @@ func mergeCand(cands []qrCand, c qrCand) []qrCand {
 	return append(cands, c)
 }
 
-// topCands keeps the k candidates seen on the most rows.
+// topCands keeps the k candidates seen on the most rows, and none seen
+// on one row only: a finder pattern is seven modules tall, so that is
+// most likely something else.
 func topCands(cands []qrCand, k int) []qrCand {
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].n > cands[j].n })
 	if len(cands) > k {
 		cands = cands[:k]
+	}
+	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
+		cands = cands[:len(cands)-1]
 	}
 	return cands
 }
@@ -260,7 +265,8 @@ func qrTriples(cs []qrCand) []qrTriple {
 // qrTripleOf judges three candidates as a symbol's finder patterns.
 func qrTripleOf(a, b, c qrCand) (qrTriple, bool) {
 	ms := []float64{a.ms, b.ms, c.ms}
-	if max(ms[0], ms[1], ms[2]) > 2*min(ms[0], ms[1], ms[2]) {
+	// a perspective makes one pattern up to some 2.5 times another
+	if max(ms[0], ms[1], ms[2]) > 2.5*min(ms[0], ms[1], ms[2]) {
 		return qrTriple{}, false
 	}
 	// the corner is opposite the longest side
@@ -273,11 +279,11 @@ func qrTripleOf(a, b, c qrCand) (qrTriple, bool) {
 		tl, p, q = b, c, a
 	}
 	l1, l2 := d(tl, p), d(tl, q)
-	if max(l1, l2) > 1.6*min(l1, l2) {
+	if max(l1, l2) > 2*min(l1, l2) {
 		return qrTriple{}, false
 	}
 	cos := ((p.x-tl.x)*(q.x-tl.x) + (p.y-tl.y)*(q.y-tl.y)) / (l1 * l2)
-	if math.Abs(cos) > 0.4 {
+	if math.Abs(cos) > 0.6 {
 		return qrTriple{}, false
 	}
 	m1, m2 := (tl.ms+p.ms)/2, (tl.ms+q.ms)/2
@@ -303,35 +309,46 @@ func (r *run) findQR(v *view, m *gozxing.BitMatrix) bool {
 	}
 	p := newBinPlane(m)
 	cands := qrFinderCandidates(p, 12)
-	// a finder pattern is seven modules tall: seen on one row only, it is
-	// most likely something else
-	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
-		cands = cands[:len(cands)-1]
-	}
 	if len(cands) < 3 {
 		return false
 	}
 	triples := qrTriples(cands)
 	budget := qrFindGrids
 	gd := detector.NewDetector(m)
+	// the sharpest blocks (sampleSharpest) cost the most of a grid and
+	// read nothing more here, where the corner was searched already
+	r.noSharpest = true
+	defer func() { r.noSharpest = false }()
 	for ti, t := range triples {
 		if ti >= qrFindTriples || r.ctx.Err() != nil {
 			break
 		}
-		// gozxing's own grid: its dimension from the runs between the
-		// patterns, and the alignment pattern looked for near where a
-		// parallelogram puts it
-		if det, err := gd.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr)); err == nil {
-			if r.resampleQRAt(v, det.GetPoints(), det.GetBits().GetWidth(), &budget) {
-				return true
-			}
-		}
-		for _, sz := range qrDims(v.g, t) {
+		for _, sz := range qrDims(v.g, p, t) {
 			if budget <= 0 || r.ctx.Err() != nil {
 				break
 			}
-			if r.resampleQRCorner(v, t.bl, t.tl, t.tr, sz.brX, sz.brY, float64(sz.dim)-3.5, sz.dim, &budget) {
+			// each size gets the grids on its corner and the nearest
+			// moves of it
+			each := min(budget, qrFindEach)
+			budget -= each
+			ok := r.resampleQRCorner(v, t.bl, t.tl, t.tr, sz.brX, sz.brY, float64(sz.dim)-3.5, sz.dim, &each)
+			budget += each
+			if ok {
 				return true
+			}
+		}
+		// gozxing's own grid: its dimension from the runs between the
+		// patterns, and the alignment pattern looked for near where a
+		// parallelogram puts it
+		if budget > 0 {
+			if det, err := gd.ProcessFinderPatternInfo(detector.NewFinderPatternInfo(t.bl, t.tl, t.tr)); err == nil {
+				each := min(budget, qrFindEach)
+				budget -= each
+				ok := r.resampleQRAt(v, det.GetPoints(), det.GetBits().GetWidth(), &each)
+				budget += each
+				if ok {
+					return true
+				}
 			}
 		}
 	}
@@ -343,6 +360,9 @@ func (r *run) findQR(v *view, m *gozxing.BitMatrix) bool {
 const (
 	qrFindTriples = 4
 	qrFindGrids   = 48
+	// qrFindEach is the grids of one size: its corner and the nearest
+	// moves of it (resampleQRCorner)
+	qrFindEach = 5
 )
 
 // qrCorner finds the image point of module (dim-3.5, dim-3.5), the
@@ -355,8 +375,7 @@ const (
 // right quarter are sampled sharpest (farthest from their mean grey: a
 // module sampled on its edge is grey) wins. It returns the corner and
 // its timing score.
-func qrCorner(g *gray, bl, tl, tr gozxing.ResultPoint, dim int) (float64, float64, float64) {
-	bx, by := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
+func qrCorner(g *gray, bl, tl, tr gozxing.ResultPoint, dim int, starts [][2]float64) (float64, float64, float64) {
 	n := float64(dim) - 7
 	mx := [2]float64{(tr.GetX() - tl.GetX()) / n, (tr.GetY() - tl.GetY()) / n}
 	my := [2]float64{(bl.GetX() - tl.GetX()) / n, (bl.GetY() - tl.GetY()) / n}
@@ -390,9 +409,11 @@ func qrCorner(g *gray, bl, tl, tr gozxing.ResultPoint, dim int) (float64, float6
 		// the unmoved point wins ties
 		return cand{x: x, y: y, timing: qrTimingScore(g, qrTransform(bl, tl, tr, x, y, dim), dim) - 1e-4*(sx*sx+sy*sy)}
 	}
-	for sy := -qrCornerReach; sy <= qrCornerReach; sy += 0.75 {
-		for sx := -qrCornerReach; sx <= qrCornerReach; sx += 0.75 {
-			cs = append(cs, at(bx, by, sx, sy))
+	for _, b := range starts {
+		for sy := -qrCornerReach; sy <= qrCornerReach; sy += 0.75 {
+			for sx := -qrCornerReach; sx <= qrCornerReach; sx += 0.75 {
+				cs = append(cs, at(b[0], b[1], sx, sy))
+			}
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].timing > cs[j].timing })
@@ -477,15 +498,22 @@ func qrTimingScore(g *gray, t *common.PerspectiveTransform, dim int) float64 {
 }
 
 // qrDims are the likeliest sizes of the symbol on t: of the sizes within
-// two versions of the estimate from the module sizes, the two whose
+// three versions of the estimate from the module sizes, the three whose
 // timing patterns alternate best, each with its fourth corner.
-func qrDims(g *gray, t qrTriple) []qrSize {
+func qrDims(g *gray, p *binPlane, t qrTriple) []qrSize {
+	// the fourth corner is looked for around the parallelogram's and
+	// around where the finder patterns' sides meet
+	starts := [][2]float64{{t.tr.GetX() - t.tl.GetX() + t.bl.GetX(), t.tr.GetY() - t.tl.GetY() + t.bl.GetY()}}
+	if x, y, ok := qrEdgeCorner(p, t); ok {
+		starts = append(starts, [2]float64{x, y})
+	}
 	var cs []qrSize
-	for dim := t.dim - 8; dim <= t.dim+8; dim += 4 {
+	for dim := t.dim - 12; dim <= t.dim+12; dim += 4 {
 		if dim >= 21 && dim <= 177 {
-			x, y, _ := qrCorner(g, t.bl, t.tl, t.tr, dim)
-			score := qrTimingScore(g, qrTransform(t.bl, t.tl, t.tr, x, y, dim), dim)
-			cs = append(cs, qrSize{dim, x, y, score})
+			x, y, timing := qrCorner(g, t.bl, t.tl, t.tr, dim, starts)
+			// as a z-score: a wrong size's timing is about 0 give or
+			// take one over the root of the modules sampled
+			cs = append(cs, qrSize{dim, x, y, timing * math.Sqrt(float64(2*(dim-15)))})
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].score > cs[j].score })
@@ -505,5 +533,122 @@ type qrSize struct {
 	score    float64
 }
 
-// qrMinTiming is the least timing score of a size worth sampling.
-const qrMinTiming = 0.1
+// qrMinTiming is the least timing z-score of a size worth sampling.
+const qrMinTiming = 1.0
+
+// qrSideDir is the direction of the sides of the finder pattern centred
+// at c that run along the symbol's axis ax (the other axis is ay; both
+// are the image steps of one module of the finder patterns' parallelogram,
+// only good enough to tell the sides apart). The outline of the
+// pattern's outer dark ring is found on rays from the centre; the points
+// on the two sides along ax are fitted with one direction. A perspective
+// turns the sides of each pattern, so the direction differs from ax: it
+// is the image of the symbol's row (or column) through the pattern.
+func qrSideDir(p *binPlane, c gozxing.ResultPoint, ax, ay [2]float64, ms float64) ([2]float64, bool) {
+	cx, cy := c.GetX()-0.5, c.GetY()-0.5 // pixel centres at integers
+	det := ax[0]*ay[1] - ax[1]*ay[0]
+	if math.Abs(det) < 1e-9 {
+		return [2]float64{}, false
+	}
+	reach := 8 * ms
+	// the points of each side: side +1 and -1 along ay (they run along ax)
+	var pts [2][][2]float64
+	for k := range 64 {
+		a := float64(k) * math.Pi / 32
+		dx, dy := math.Cos(a), math.Sin(a)
+		changes := 0
+		prev := byte(1)
+		for t := 0.5; t < reach; t += 0.5 {
+			x, y := cx+t*dx, cy+t*dy
+			b := p.at(int(math.Round(x)), int(math.Round(y)))
+			if b != prev {
+				changes++
+				prev = b
+			}
+			if changes == 3 { // core, light ring, dark ring: outside
+				// module coordinates of the point in the parallelogram
+				ox, oy := t*dx, t*dy
+				u := (ox*ay[1] - oy*ay[0]) / det
+				v := (ax[0]*oy - ax[1]*ox) / det
+				if math.Abs(v) > 1.3*math.Abs(u) && math.Abs(v) > 2.5 && math.Abs(v) < 5.5 {
+					side := 0
+					if v < 0 {
+						side = 1
+					}
+					pts[side] = append(pts[side], [2]float64{ox, oy})
+				}
+				break
+			}
+		}
+	}
+	// one direction for both sides: the principal axis of each side's
+	// points about its own mean, summed
+	var sxx, sxy, syy float64
+	for _, ps := range pts {
+		if len(ps) < 3 {
+			return [2]float64{}, false
+		}
+		var mx, my float64
+		for _, q := range ps {
+			mx += q[0]
+			my += q[1]
+		}
+		mx /= float64(len(ps))
+		my /= float64(len(ps))
+		for _, q := range ps {
+			sxx += (q[0] - mx) * (q[0] - mx)
+			sxy += (q[0] - mx) * (q[1] - my)
+			syy += (q[1] - my) * (q[1] - my)
+		}
+	}
+	if qrSideDebug != nil {
+		qrSideDebug(cx, cy, pts)
+	}
+	th := 0.5 * math.Atan2(2*sxy, sxx-syy)
+	d := [2]float64{math.Cos(th), math.Sin(th)}
+	if d[0]*ax[0]+d[1]*ax[1] < 0 {
+		d = [2]float64{-d[0], -d[1]}
+	}
+	// it must stay near ax: a side found wrong points anywhere
+	n := math.Hypot(ax[0], ax[1])
+	if (d[0]*ax[0]+d[1]*ax[1])/n < 0.8 {
+		return [2]float64{}, false
+	}
+	return d, true
+}
+
+// qrEdgeCorner estimates the fourth corner of the symbol on t, the image
+// of module (dim-3.5, dim-3.5) whatever dim: under a perspective the
+// symbol's last column is a straight line through the top right finder
+// pattern, along that pattern's sides, and its last row one through the
+// bottom left pattern; the corner is where they meet.
+func qrEdgeCorner(p *binPlane, t qrTriple) (float64, float64, bool) {
+	ax := [2]float64{t.tr.GetX() - t.tl.GetX(), t.tr.GetY() - t.tl.GetY()}
+	ay := [2]float64{t.bl.GetX() - t.tl.GetX(), t.bl.GetY() - t.tl.GetY()}
+	n := float64(t.dim - 7)
+	ax[0], ax[1], ay[0], ay[1] = ax[0]/n, ax[1]/n, ay[0]/n, ay[1]/n
+	dc, ok := qrSideDir(p, t.tr, ay, ax, t.tr.GetEstimatedModuleSize())
+	if !ok {
+		return 0, 0, false
+	}
+	dr, ok := qrSideDir(p, t.bl, ax, ay, t.bl.GetEstimatedModuleSize())
+	if !ok {
+		return 0, 0, false
+	}
+	// tr + s*dc = bl + u*dr
+	den := dc[0]*dr[1] - dc[1]*dr[0]
+	if math.Abs(den) < 0.2 {
+		return 0, 0, false
+	}
+	wx, wy := t.bl.GetX()-t.tr.GetX(), t.bl.GetY()-t.tr.GetY()
+	s := (wx*dr[1] - wy*dr[0]) / den
+	x, y := t.tr.GetX()+s*dc[0], t.tr.GetY()+s*dc[1]
+	// no further from the parallelogram's corner than half the side
+	bx, by := t.tr.GetX()-t.tl.GetX()+t.bl.GetX(), t.tr.GetY()-t.tl.GetY()+t.bl.GetY()
+	if s <= 0 || math.Hypot(x-bx, y-by) > 0.5*math.Hypot(t.tr.GetX()-t.tl.GetX(), t.tr.GetY()-t.tl.GetY()) {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+
+var qrSideDebug func(cx, cy float64, pts [2][][2]float64)

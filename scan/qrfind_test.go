@@ -27,13 +27,14 @@ type lowQRCase struct {
 	dim        int
 }
 
-// lowQRCases renders n QR Codes of 6–90 characters (versions 1–5) at
-// 1.7–3.2 pixels a module, turned by any angle, in perspective (each
-// corner moved by up to 12% of the side), blurred by a box of 1–3 pixels
-// on most, with low contrast on some, noise, and a few dark bars and
-// blocks of clutter around. Tuning seeds are 1–9; the held-out seeds are
+// qrPhotoCases renders n QR Codes of 6–90 characters (versions 1–9) at
+// lo to hi pixels a module (1.7–3.2 for the low-resolution set, 3–6 for
+// the perspective set), turned by any angle, in perspective (each corner
+// moved by up to jitter/2 of the side: 12% and 20%), blurred by a box of
+// 2 or 3 pixels on most, with low contrast on some, noise, and a few
+// dark bars and blocks of clutter around. Tuning seeds are 1–9; the held-out seeds are
 // 101 and up.
-func lowQRCases(t testing.TB, seed uint64, n int) []lowQRCase {
+func qrPhotoCases(t testing.TB, seed uint64, n int, lo, hi, jitter float64) []lowQRCase {
 	rng := rand.New(rand.NewPCG(seed, 11))
 	levels := []decoder.ErrorCorrectionLevel{decoder.ErrorCorrectionLevel_L, decoder.ErrorCorrectionLevel_M,
 		decoder.ErrorCorrectionLevel_Q, decoder.ErrorCorrectionLevel_H}
@@ -52,7 +53,7 @@ func lowQRCases(t testing.TB, seed uint64, n int) []lowQRCase {
 			t.Fatal(err)
 		}
 		dim := float64(m.GetWidth())
-		module := 1.7 + 1.5*rng.Float64()
+		module := lo + (hi-lo)*rng.Float64()
 		side := dim * module
 		w := int(side*2.2) + 40
 		h := int(side*1.8) + 40
@@ -62,8 +63,8 @@ func lowQRCases(t testing.TB, seed uint64, n int) []lowQRCase {
 		for k, c := range [][2]float64{{-1, -1}, {1, -1}, {1, 1}, {-1, 1}} {
 			x, y := c[0]*side/2, c[1]*side/2
 			x, y = x*math.Cos(a)-y*math.Sin(a), x*math.Sin(a)+y*math.Cos(a)
-			quad[2*k] = cx + x + (rng.Float64()-0.5)*0.24*side
-			quad[2*k+1] = cy + y + (rng.Float64()-0.5)*0.24*side
+			quad[2*k] = cx + x + (rng.Float64()-0.5)*jitter*side
+			quad[2*k+1] = cy + y + (rng.Float64()-0.5)*jitter*side
 		}
 		tr := common.PerspectiveTransform_QuadrilateralToQuadrilateral(quad[0], quad[1], quad[2], quad[3], quad[4], quad[5], quad[6], quad[7],
 			0, 0, dim, 0, dim, dim, 0, dim)
@@ -141,8 +142,8 @@ func boxBlur(f []float64, w, h, s int) []float64 {
 }
 
 // TestLowQRWrite writes the generated low-resolution QR Codes as PNG
-// files for the peers (QR_LOW_DIR=dir QR_LOW_SEED=1), with a list of
-// name and text.
+// files for the peers (QR_LOW_DIR=dir QR_LOW_SEED=1, QR_LOW_KIND as in
+// TestLowQR), with a list of name and text.
 func TestLowQRWrite(t *testing.T) {
 	dir := os.Getenv("QR_LOW_DIR")
 	if dir == "" {
@@ -158,7 +159,11 @@ func TestLowQRWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer list.Close()
-	for _, c := range lowQRCases(t, uint64(seed), n) {
+	lo, hi, jitter := 1.7, 3.2, 0.24
+	if os.Getenv("QR_LOW_KIND") == "persp" {
+		lo, hi, jitter = 3, 6, 0.4
+	}
+	for _, c := range qrPhotoCases(t, uint64(seed), n, lo, hi, jitter) {
 		img := image.NewGray(image.Rect(0, 0, c.g.w, c.g.h))
 		copy(img.Pix, c.g.pix)
 		fh, err := os.Create(filepath.Join(dir, c.name+".png"))
@@ -174,7 +179,7 @@ func TestLowQRWrite(t *testing.T) {
 }
 
 // TestLowQR: the decoder as the server runs it on generated
-// low-resolution QR Codes in perspective (lowQRCases), with and without
+// low-resolution QR Codes in perspective (qrPhotoCases), with and without
 // the finder search: a wrong text fails, and the finder search must read
 // more. QR_LOW_SEEDS=1,2 QR_LOW_N=40 for the tuning figures (seeds 1–9),
 // 101,102 for the held-out ones; QR_LOW_VERBOSE=1 names the misses.
@@ -194,8 +199,14 @@ func TestLowQR(t *testing.T) {
 	defer func(on bool) { qrFind = on }(qrFind)
 	dec := apiDecoder()
 	total := map[bool]int{}
+	// QR_LOW_KIND=persp: 3–6 pixels a module, corners moved by up to
+	// 20% of the side
+	lo, hi, jitter := 1.7, 3.2, 0.24
+	if os.Getenv("QR_LOW_KIND") == "persp" {
+		lo, hi, jitter = 3, 6, 0.4
+	}
 	for _, seed := range seeds {
-		cases := lowQRCases(t, seed, n)
+		cases := qrPhotoCases(t, seed, n, lo, hi, jitter)
 		for _, on := range []bool{false, true} {
 			qrFind = on
 			read := 0

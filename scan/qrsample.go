@@ -194,7 +194,7 @@ func (r *run) resampleQRCorner(v *view, bl, tl, tr gozxing.ResultPoint, brX, brY
 				var confs [][]float64
 				for pass := range 2 {
 					if pass == 1 {
-						if !qrSharpest || sx != 0 || sy != 0 || !g.sampleSharpest(vals) {
+						if !qrSharpest || r.noSharpest || sx != 0 || sy != 0 || !g.sampleSharpest(vals) {
 							break
 						}
 					}
