@@ -422,7 +422,8 @@ func BenchmarkPhotos(b *testing.B) {
 		self("pandian", NewDecoder(DecoderOptions{All: true, Timeout: 10 * time.Second})),
 		self("pandian-1st", NewDecoder(DecoderOptions{Timeout: 10 * time.Second})),
 	}, ext...)
-	// PHOTOS_NOBLUR=1, PHOTOS_NODATABAR=1 and PHOTOS_NOQRFIX=1 each add the
+	// PHOTOS_NOBLUR=1, PHOTOS_NODATABAR=1, PHOTOS_NOQRFIX=1 and
+	// PHOTOS_NOQRFIND=1 (the finder search of qrfind.go) each add the
 	// server mode without one stage, last, to measure that stage's cost and
 	// reads in the same run: the blurred EAN stage, the DataBar stage of
 	// databar.go, the QR resampling's sharpest blocks and erasures
@@ -438,6 +439,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},
 		{"PHOTOS_DEFORM", "pandian-deform", func(off bool) { deformEAN = off || deformEANDefault }},
+		{"PHOTOS_NOQRFIND", "pandian-noqrfind", func(off bool) { qrFind = !off }},
 	} {
 		if os.Getenv(v.env) == "" {
 			continue

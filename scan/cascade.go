@@ -82,6 +82,9 @@ type run struct {
 	blurReads int
 	// deformReads counts the bands the deformable-template stage recorded.
 	deformReads int
+	// noSharpest leaves out the QR resampling's sharpest blocks (set by
+	// the finder search, qrfind.go).
+	noSharpest bool
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good

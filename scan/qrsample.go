@@ -38,12 +38,14 @@ func (r *run) resampleQR(v *view) {
 	turned := false
 	if err != nil {
 		if det, err = detectTurned(m); err != nil {
+			r.findQR(v, m)
 			return
 		}
 		turned = true
 	}
 	pts := det.GetPoints()
 	if len(pts) < 3 {
+		r.findQR(v, m)
 		return
 	}
 	// Seen at a slant, the size of the symbol in modules is estimated
@@ -62,6 +64,7 @@ func (r *run) resampleQR(v *view) {
 			return
 		}
 	}
+	r.findQR(v, m)
 }
 
 // qrGrids bounds the grids resampleQR samples for one symbol.
@@ -129,6 +132,12 @@ func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int, budget *
 		brX, brY = tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
 		brAt = float64(dim) - 3.5
 	}
+	return r.resampleQRCorner(v, bl, tl, tr, brX, brY, brAt, dim, budget)
+}
+
+// resampleQRCorner is resampleQRAt with the fourth point given: (brX,
+// brY) in the image is module (brAt, brAt).
+func (r *run) resampleQRCorner(v *view, bl, tl, tr gozxing.ResultPoint, brX, brY, brAt float64, dim int, budget *int) bool {
 	// One module, in pixels, along each side.
 	n := float64(dim) - 7
 	mx := [2]float64{(tr.GetX() - tl.GetX()) / n, (tr.GetY() - tl.GetY()) / n}
@@ -185,7 +194,7 @@ func (r *run) resampleQRAt(v *view, pts []gozxing.ResultPoint, dim int, budget *
 				var confs [][]float64
 				for pass := range 2 {
 					if pass == 1 {
-						if !qrSharpest || sx != 0 || sy != 0 || !g.sampleSharpest(vals) {
+						if !qrSharpest || r.noSharpest || sx != 0 || sy != 0 || !g.sampleSharpest(vals) {
 							break
 						}
 					}

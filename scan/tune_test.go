@@ -42,6 +42,10 @@ func BenchmarkTuneStages(b *testing.B) {
 	old := stageClock
 	defer func() { stageClock = old }()
 	stageClock = threadCPU
+	if os.Getenv("PHOTOS_NOQRFIND") != "" { // the stage's cost and reads
+		defer func(on bool) { qrFind = on }(qrFind)
+		qrFind = false
+	}
 	verbose := os.Getenv("PHOTOS_TUNE") == "v"
 	show := os.Getenv("PHOTOS_TUNE") != ""
 	printed := false
