@@ -323,6 +323,8 @@ func readSupplier(h *Header, r *row) {
 	}
 }
 
+var reSpacedDate = regexp.MustCompile(`^[\s:：.]*(\d{1,2})\s+(\d{1,2})\s+((?:19|20)\d\d)(?:\D|$)`)
+
 // labelledDateCompact reads the ten characters of digits and separators
 // after a Date/日期 label with the spaces removed.
 func labelledDateCompact(s string) (dateFound, bool) {
@@ -334,6 +336,10 @@ func labelledDateCompact(s string) (dateFound, bool) {
 	}
 	if i < 0 {
 		return dateFound{}, false
+	}
+	if m := reSpacedDate.FindStringSubmatch(s[i+n:]); m != nil {
+		// "Date 12 03 2018": the separators lost, the groups apart.
+		return findDate(m[1]+"/"+m[2]+"/"+m[3], true)
 	}
 	var b strings.Builder
 	for _, r := range s[i+n:] {

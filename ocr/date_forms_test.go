@@ -1,0 +1,31 @@
+package ocr
+
+import "testing"
+
+// TestDateMisreadSeparators: a date whose separators were read as commas,
+// colons or semicolons ("12,03,2018"), glued to the time with a two-digit
+// year ("12/03/1814:25"), or lost after its label ("Date 12 03 2018").
+func TestDateMisreadSeparators(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"12,03,2018", "2018-03-12"},
+		{"Date: 12:03/2018", "2018-03-12"},
+		{"25;04;2018 10:21", "2018-04-25"},
+		{"12/03/1814:25", "2018-03-12"},
+		{"12/03/201814:25", "2018-03-12"},
+	} {
+		if iso, _, ok := ParseDate(c.in); !ok || iso != c.want {
+			t.Errorf("%q: %q %v, want %s", c.in, iso, ok, c.want)
+		}
+	}
+	for _, in := range []string{"1,25,2018", "Total 12.50, 2018", "12:30:2018x1"} {
+		if iso, _, ok := ParseDate(in); ok {
+			t.Errorf("%q: read %s, want no date", in, iso)
+		}
+	}
+	if d, ok := labelledDateCompact("DATE 12 03 2018 14:25"); !ok || d.iso != "2018-03-12" {
+		t.Errorf("Date 12 03 2018: %+v %v", d, ok)
+	}
+	if d, ok := labelledDateCompact("DATE 12 03 0018"); ok {
+		t.Errorf("Date 12 03 0018: %+v", d)
+	}
+}
