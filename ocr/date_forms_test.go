@@ -29,3 +29,30 @@ func TestDateMisreadSeparators(t *testing.T) {
 		t.Errorf("Date 12 03 0018: %+v", d)
 	}
 }
+
+// TestPreferStampedDate: a receipt whose first date is a voucher's
+// validity ("Valid till 31/12/2018") and whose transaction date is printed
+// with its time ("13/03/2018 14:25"): with preferStamped on, the date with
+// the time is the document's.
+func TestPreferStampedDate(t *testing.T) {
+	saved := preferStamped
+	defer func() { preferStamped = saved }()
+	p := receiptPage(line(20, "SHOP"), line(50, "Valid", "till", "31/12/2018"), right(300, "Total", "5.00"),
+		line(400, "13/03/2018", "14:25"))
+	preferStamped = true
+	if h := Extract([]*Page{p}).Header; h.Date != "2018-03-13" {
+		t.Errorf("on: date %q, want 2018-03-13", h.Date)
+	}
+	// A date beside its label stays, whatever follows.
+	p = receiptPage(line(20, "SHOP"), line(50, "Date:", "31/12/2018"), right(300, "Total", "5.00"),
+		line(400, "13/03/2018", "14:25"))
+	if h := Extract([]*Page{p}).Header; h.Date != "2018-12-31" {
+		t.Errorf("labelled: date %q, want 2018-12-31", h.Date)
+	}
+	preferStamped = false
+	p = receiptPage(line(20, "SHOP"), line(50, "Valid", "till", "31/12/2018"), right(300, "Total", "5.00"),
+		line(400, "13/03/2018", "14:25"))
+	if h := Extract([]*Page{p}).Header; h.Date != "2018-12-31" {
+		t.Errorf("off: date %q, want the first, 2018-12-31", h.Date)
+	}
+}

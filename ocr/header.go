@@ -175,8 +175,58 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
+	if h.Date != "" && h.DatePrinted != "" && preferStamped {
+		preferStampedDate(h, all)
+	}
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
+	}
+}
+
+// preferStamped turns on preferStampedDate: off by default (it changes
+// no tuning page; OCR_STAMPED_DATE=1 turns it on in the benchmarks).
+var preferStamped = false
+
+// reClock is a time of day ("14:25", "9:05").
+var reClock = regexp.MustCompile(`(?:^|\D)\d{1,2}[:.]\d{2}(?:\D|$)`)
+
+// stampedRow reports a row printing its date as a transaction's: beside a
+// Date/日期 label or a time of day.
+func stampedRow(r *row, date string) bool {
+	t := r.text()
+	if strings.Contains(asciiUpper(t), "DATE") || strings.Contains(t, "日期") {
+		return true
+	}
+	return reClock.MatchString(strings.Replace(t, date, " ", 1))
+}
+
+// preferStampedDate replaces the date read first by another date on the
+// page when only the other is printed as the transaction's (beside a
+// date label or a time): a receipt's first date can be a voucher's
+// validity, a membership's expiry or an opening date.
+func preferStampedDate(h *Header, all []*row) {
+	var cur *row
+	var alt *row
+	var altDate dateFound
+	for _, r := range all {
+		d, ok := findDate(r.text(), true)
+		if !ok || !plausibleDate(d.iso) {
+			continue
+		}
+		if d.iso == h.Date && cur == nil {
+			cur = r
+		}
+		if d.iso != h.Date && alt == nil && stampedRow(r, d.text) {
+			alt, altDate = r, d
+		}
+	}
+	if cur == nil || alt == nil || stampedRow(cur, h.DatePrinted) {
+		return
+	}
+	h.Date, h.DatePrinted, h.DateAmbiguous = altDate.iso, altDate.text, altDate.ambiguous
+	h.Confidence["date"] = min(dateConf(alt)/100, 0.6)
+	if altDate.ambiguous {
+		h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 	}
 }
 
