@@ -56,3 +56,18 @@ func TestPreferStampedDate(t *testing.T) {
 		t.Errorf("off: date %q, want the first, 2018-12-31", h.Date)
 	}
 }
+
+// TestLetterheadSpeck: a speck read as a lone lower-case letter inside a
+// name printed in capitals is no part of the name; a name in mixed case
+// keeps its one-letter words.
+func TestLetterheadSpeck(t *testing.T) {
+	p := receiptPage(line(20, "GARDENIA", "i", "BAKERIES", "(KL)", "SDN", "BHD"), line(50, "Lot", "3,", "Jalan", "Pelabur"),
+		right(300, "Total", "5.00"))
+	if h := Extract([]*Page{p}).Header; h.Supplier != "GARDENIA BAKERIES KL SDN BHD" {
+		t.Errorf("supplier %q", h.Supplier)
+	}
+	p = receiptPage(line(20, "Pizza", "e", "Vino", "Ltd"), right(300, "Total", "5.00"))
+	if h := Extract([]*Page{p}).Header; h.Supplier != "Pizza e Vino Ltd" {
+		t.Errorf("mixed case: supplier %q", h.Supplier)
+	}
+}

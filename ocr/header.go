@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -283,6 +284,7 @@ func letterhead(rows []*row) string {
 		if len(ws) == 0 || letters < 3 || letters*10 < keptChars*7 || digits*4 > keptChars || keptChars*2 < chars {
 			continue
 		}
+		ws = dropSpecks(ws)
 		name := joinText(ws)
 		minConf := 65.0
 		if reCompanyEN.MatchString(name) || reCompanyWords.MatchString(name) {
@@ -294,6 +296,28 @@ func letterhead(rows []*row) string {
 		return name
 	}
 	return ""
+}
+
+// dropSpecks removes from a name printed in capitals the words that are
+// one lower-case letter ("GARDENIA i BAKERIES": a speck read as a letter);
+// a name in mixed case keeps them ("Pizza e Vino").
+func dropSpecks(ws []string) []string {
+	for _, w := range ws {
+		if letterCount(w) >= 2 && strings.ToUpper(w) != w {
+			return ws
+		}
+	}
+	out := ws[:0:0]
+	for _, w := range ws {
+		if r := []rune(w); len(r) == 1 && unicode.IsLower(r[0]) {
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) == 0 {
+		return ws
+	}
+	return out
 }
 
 var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\bS\.?L\.?\b|\bPTE\b|\bPLC\b|有限公司|公司|商行|集團)`)
