@@ -135,6 +135,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		// OCR_DEWARP=1 or 0 turns the straightening of curled receipts on
 		// or off, to measure what it brings.
 		restore := ocr.DewarpFromEnv()
+		restoreStamped := ocr.StampedDateFromEnv()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")
@@ -169,6 +170,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		}
 		e.Close()
 		restore()
+		restoreStamped()
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

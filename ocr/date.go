@@ -54,12 +54,25 @@ func findDate(s string, dayFirst bool) (dateFound, bool) {
 			return d, true
 		}
 	}
+	// "12,03,2018", "12:03/2018": a separator misread as a comma, colon or
+	// semicolon; only before a four-digit year.
+	// Day and month of two digits each (not an amount with a decimal
+	// comma, "1,25"), and not two colons (a time).
+	if m := reDateOddSep.FindStringSubmatch(s); m != nil && !(m[2] == ":" && m[4] == ":") {
+		if d, ok := findDateAsRead(m[1]+"/"+m[3]+"/"+m[5], dayFirst); ok {
+			return d, true
+		}
+	}
 	return dateFound{}, false
 }
 
+var reDateOddSep = regexp.MustCompile(`(?:^|[^\d.,:;])(\d{2}) ?([-/.,:;]) ?(\d{2}) ?([-/.,:;]) ?((?:19|20)\d\d)(?:[^\d.,]|[.,]?$)`)
+
 var (
 	// A date glued to the time after it: "05/03/202414:25", "2024-03-0509:42".
-	reDateTimeGlued = regexp.MustCompile(`(\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{2})(\d{1,2}:\d{2})`)
+	// A two-digit year glued to the time ("12/03/1814:25") is tried when
+	// no four-digit year reads.
+	reDateTimeGlued = regexp.MustCompile(`(\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2})(\d{1,2}:\d{2})`)
 	reSpacedSep     = regexp.MustCompile(`(\d)\s*([/.\-])\s*(\d)`)
 	reYear4         = regexp.MustCompile(`\d{4}`)
 )

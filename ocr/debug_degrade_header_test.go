@@ -150,7 +150,7 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 						}
 						rows := groupRows(wholeUnitWords(q.Words))
 						s := readSummary(rows)
-						fmt.Printf("   summary: totals %+v taxes %v sub %v/%d cash %v/%d change %v/%d\n", s.totals, s.taxes, s.hasSub, s.subtotal, s.hasCash, s.cash, s.hasChange, s.change)
+						fmt.Printf("   summary: totals %+v taxes %v sub %v/%d cash %v/%d change %v/%d sums %v\n", s.totals, s.taxes, s.hasSub, s.subtotal, s.hasCash, s.cash, s.hasChange, s.change, s.sums)
 						for i, r := range rows {
 							if !reDebugHeaderRow.MatchString(r.text()) {
 								continue

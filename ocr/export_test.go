@@ -48,6 +48,20 @@ func DewarpFromEnv() (restore func()) {
 	return func() {}
 }
 
+// StampedDateFromEnv turns preferStampedDate on (OCR_STAMPED_DATE=1) or
+// off (0) in the benchmarks; it returns a function restoring the previous
+// setting.
+func StampedDateFromEnv() (restore func()) {
+	saved := preferStamped
+	switch os.Getenv("OCR_STAMPED_DATE") {
+	case "1":
+		preferStamped = true
+	case "0":
+		preferStamped = false
+	}
+	return func() { preferStamped = saved }
+}
+
 // loadTestImage loads the image at path as the engine does, failing tb
 // when it cannot.
 func loadTestImage(tb testing.TB, path string) image.Image {

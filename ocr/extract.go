@@ -121,6 +121,8 @@ func extractRows(pages []*Page) *Document {
 		ps := readSummary(rows)
 		labelled.totals = append(labelled.totals, ps.totals...)
 		labelled.taxes = append(labelled.taxes, ps.taxes...)
+		labelled.sums = append(labelled.sums, ps.sums...)
+		labelled.tenders = append(labelled.tenders, ps.tenders...)
 		if ps.hasSub && !labelled.hasSub {
 			labelled.subtotal, labelled.hasSub = ps.subtotal, true
 		}

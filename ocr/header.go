@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -175,8 +176,58 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
+	if h.Date != "" && h.DatePrinted != "" && preferStamped {
+		preferStampedDate(h, all)
+	}
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
+	}
+}
+
+// preferStamped turns on preferStampedDate: off by default (it changes
+// no tuning page; OCR_STAMPED_DATE=1 turns it on in the benchmarks).
+var preferStamped = false
+
+// reClock is a time of day ("14:25", "9:05").
+var reClock = regexp.MustCompile(`(?:^|\D)\d{1,2}[:.]\d{2}(?:\D|$)`)
+
+// stampedRow reports a row printing its date as a transaction's: beside a
+// Date/日期 label or a time of day.
+func stampedRow(r *row, date string) bool {
+	t := r.text()
+	if strings.Contains(asciiUpper(t), "DATE") || strings.Contains(t, "日期") {
+		return true
+	}
+	return reClock.MatchString(strings.Replace(t, date, " ", 1))
+}
+
+// preferStampedDate replaces the date read first by another date on the
+// page when only the other is printed as the transaction's (beside a
+// date label or a time): a receipt's first date can be a voucher's
+// validity, a membership's expiry or an opening date.
+func preferStampedDate(h *Header, all []*row) {
+	var cur *row
+	var alt *row
+	var altDate dateFound
+	for _, r := range all {
+		d, ok := findDate(r.text(), true)
+		if !ok || !plausibleDate(d.iso) {
+			continue
+		}
+		if d.iso == h.Date && cur == nil {
+			cur = r
+		}
+		if d.iso != h.Date && alt == nil && stampedRow(r, d.text) {
+			alt, altDate = r, d
+		}
+	}
+	if cur == nil || alt == nil || stampedRow(cur, h.DatePrinted) {
+		return
+	}
+	h.Date, h.DatePrinted, h.DateAmbiguous = altDate.iso, altDate.text, altDate.ambiguous
+	h.Confidence["date"] = min(dateConf(alt)/100, 0.6)
+	if altDate.ambiguous {
+		h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 	}
 }
 
@@ -233,6 +284,7 @@ func letterhead(rows []*row) string {
 		if len(ws) == 0 || letters < 3 || letters*10 < keptChars*7 || digits*4 > keptChars || keptChars*2 < chars {
 			continue
 		}
+		ws = dropSpecks(ws)
 		name := joinText(ws)
 		minConf := 65.0
 		if reCompanyEN.MatchString(name) || reCompanyWords.MatchString(name) {
@@ -244,6 +296,28 @@ func letterhead(rows []*row) string {
 		return name
 	}
 	return ""
+}
+
+// dropSpecks removes from a name printed in capitals the words that are
+// one lower-case letter ("GARDENIA i BAKERIES": a speck read as a letter);
+// a name in mixed case keeps them ("Pizza e Vino").
+func dropSpecks(ws []string) []string {
+	for _, w := range ws {
+		if letterCount(w) >= 2 && strings.ToUpper(w) != w {
+			return ws
+		}
+	}
+	out := ws[:0:0]
+	for _, w := range ws {
+		if r := []rune(w); len(r) == 1 && unicode.IsLower(r[0]) {
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) == 0 {
+		return ws
+	}
+	return out
 }
 
 var reCompanyWords = regexp.MustCompile(`(?i)(\bSDN\b|\bBHD\b|\bGMBH\b|\bLLC\b|\bS\.?L\.?\b|\bPTE\b|\bPLC\b|有限公司|公司|商行|集團)`)
@@ -323,6 +397,8 @@ func readSupplier(h *Header, r *row) {
 	}
 }
 
+var reSpacedDate = regexp.MustCompile(`^[\s:：.]*(\d{1,2})\s+(\d{1,2})\s+((?:19|20)\d\d)(?:\D|$)`)
+
 // labelledDateCompact reads the ten characters of digits and separators
 // after a Date/日期 label with the spaces removed.
 func labelledDateCompact(s string) (dateFound, bool) {
@@ -334,6 +410,10 @@ func labelledDateCompact(s string) (dateFound, bool) {
 	}
 	if i < 0 {
 		return dateFound{}, false
+	}
+	if m := reSpacedDate.FindStringSubmatch(s[i+n:]); m != nil {
+		// "Date 12 03 2018": the separators lost, the groups apart.
+		return findDate(m[1]+"/"+m[2]+"/"+m[3], true)
 	}
 	var b strings.Builder
 	for _, r := range s[i+n:] {

@@ -475,6 +475,13 @@ type summary struct {
 	// difference.
 	cash, change       int64
 	hasCash, hasChange bool
+	// sums are amounts the total equals when the page's parts add up:
+	// the zero-rated and standard-rated supplies of a GST summary, a
+	// total before tax plus the taxes (taxParts).
+	sums []int64
+	// tenders are the amounts paid by card (Visa, Credit Card …): the
+	// total printed a second time.
+	tenders []int64
 }
 
 type totalCand struct {
@@ -523,6 +530,7 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 
 func readSummary(rows []*row) summary {
 	var s summary
+	var parts taxParts
 	// Two labelled values on one row ("Total Qty: 660 … 應付 Amount Due
 	// 15,162.10") are read apart.
 	rows = splitLabelRuns(rows)
@@ -532,6 +540,12 @@ func readSummary(rows []*row) summary {
 			// A tax summary table follows the totals; its "Total" is the
 			// tax table's.
 			break
+		}
+		if p, ok := suppliesPart(u); ok {
+			if v, ok := rowAmount(rows, i); ok {
+				parts.add(p, abs64(v))
+			}
+			continue
 		}
 		if (isSubtotalRow(u) || fuzzySubtotal(r)) && !s.hasSub {
 			if v, ok := rowAmount(rows, i); ok {
@@ -573,6 +587,21 @@ func readSummary(rows []*row) summary {
 			}
 			continue
 		}
+		if confirmTwice && namesCard(r) && !isTotalRow(u) && !namesTotal(u) {
+			// A card payment with no total label ("Card Amount" is one:
+			// it stays a candidate, not its own confirmation).
+			if v, ok := rowAmount(rows, i); ok && v > 0 {
+				s.tenders = append(s.tenders, v)
+			}
+			continue
+		}
+		if strings.Contains(u, "TOTAL") && strings.Contains(u, "EXCL") {
+			// "Total Sales (Excluding GST)": the total before tax.
+			if v, ok := rowAmount(rows, i); ok {
+				parts.add(partExcl, abs64(v))
+			}
+			continue
+		}
 		excluded := false
 		for _, k := range notTotal {
 			if strings.Contains(u, k) {
@@ -604,6 +633,7 @@ func readSummary(rows []*row) summary {
 		}
 	}
 	tenderAboveChange(rows, &s)
+	s.sums = parts.sums(s.taxes)
 	return s
 }
 
@@ -622,6 +652,12 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 			if v, ok := derivedTotal(s, lineSum, haveLines); ok {
 				return v, 0.9, true
 			}
+			if s.hasSub && refuseUnchecked {
+				// A subtotal was read and cash less change is neither it
+				// nor it with the taxes: one of the three is misread, and
+				// which is unknown.
+				return 0, 0, false
+			}
 			return s.cash - s.change, 0.3, true
 		}
 		return 0, 0, false
@@ -637,6 +673,8 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if s.hasSub {
 		checks = append(checks, s.subtotal, s.subtotal+tax)
 	}
+	checks = append(checks, s.sums...)
+	checks = append(checks, s.tenders...)
 	if s.hasCash && s.hasChange && s.cash > s.change {
 		// Nothing paid in cash ("Cash 0.00", "Change 0.00" on a card
 		// receipt) confirms nothing: not "Balance Due 0.00".
@@ -654,6 +692,20 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if conf != nil {
 		return conf.v, 0.95, true
 	}
+	if confirmTwice {
+		// The same amount under two total labels on two rows ("Total
+		// 46.06", "Amount Due 46.06"): two printings read alike.
+		for i, c := range s.totals {
+			for _, d := range s.totals[i+1:] {
+				if c.v == d.v && c.row != d.row && !c.check && !d.check && c.v != 0 && (conf == nil || better(c, *conf)) {
+					conf = &s.totals[i]
+				}
+			}
+		}
+		if conf != nil {
+			return conf.v, 0.9, true
+		}
+	}
 	if v, ok := derivedTotal(s, lineSum, haveLines); ok {
 		// No labelled total is confirmed (its amount misread, or the
 		// label read next to another row's amount) but two independent
@@ -664,7 +716,7 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	for i, c := range s.totals {
 		// 0.00 under a label no arithmetic confirms is what is left to
 		// pay ("Balance Due 0.00" once paid by card), not the total.
-		if !c.check && c.v != 0 && (best == nil || better(c, *best)) {
+		if !c.check && c.v != 0 && (best == nil || better(c, *best)) && !(refuseUnchecked && (belowSubtotal(s, c.v) || contradicted(s, c.v))) {
 			best = &s.totals[i]
 		}
 	}
@@ -701,6 +753,8 @@ func extractReceipt(pages []*Page, doc *Document) {
 		s.taxes = append(s.taxes, discs...)
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
+		sum.sums = append(sum.sums, s.sums...)
+		sum.tenders = append(sum.tenders, s.tenders...)
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}

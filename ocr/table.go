@@ -668,6 +668,8 @@ func extractTable(pages []*Page, header Header) *Document {
 		s := readSummary(rows)
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
+		sum.sums = append(sum.sums, s.sums...)
+		sum.tenders = append(sum.tenders, s.tenders...)
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}
@@ -687,9 +689,10 @@ func extractTable(pages []*Page, header Header) *Document {
 	for _, t := range sum.taxes {
 		tax += t
 	}
-	if !ok && sum.hasSub && lineSum == sum.subtotal {
+	if !ok && sum.hasSub && lineSum == sum.subtotal && (!refuseUnchecked || 3*abs64(tax) < sum.subtotal) {
 		// The total's label unread: the subtotal the lines confirm, with
-		// the discounts and taxes printed under it.
+		// the discounts and taxes printed under it (taxes of a third of
+		// the subtotal or more are another amount read as one).
 		tot, conf, ok = sum.subtotal+tax, 0.6, true
 	}
 	if ok {

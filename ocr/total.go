@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -78,6 +79,157 @@ func fuzzySubtotal(r *row) bool {
 			}
 		}
 		prev = u
+	}
+	return false
+}
+
+// A GST summary prints the total in parts (Malaysian receipts: "Total 0%
+// supplies: 12.60", "Total 6% supplies (excl. GST): 13.68", "GST: 0.82",
+// "Total 6% supplies (Inc. GST): 14.50", then "Total Payable: 27.10"), and
+// a till prints the total before tax ("Total Sales (Excluding GST)
+// 120.00"). The parts add up to the total: a check that confirms a total
+// read under its label, or none.
+
+// partKind is the kind of a part of the total.
+type partKind int
+
+const (
+	partZero partKind = iota // zero-rated (or exempt) supplies
+	partIncl                 // standard-rated supplies with their tax
+	partExcl                 // standard-rated supplies, or the whole, before tax
+)
+
+// suppliesPart reports a row of a GST summary's supplies (u: the row's
+// text upper case, spaces removed) and which part it holds: before tax
+// ("excl."), with tax ("Inc. GST", any other mention of the tax) or
+// zero-rated (no tax named). The word is often misread ("sgplies",
+// "suppl tes"), so a piece of it is enough.
+func suppliesPart(u string) (partKind, bool) {
+	if !strings.Contains(u, "SUPPL") && !strings.Contains(u, "PLIES") && !strings.Contains(u, "UPPLI") {
+		return 0, false
+	}
+	switch {
+	case strings.Contains(u, "EXC"):
+		return partExcl, true
+	case strings.Contains(u, "INC") || strings.Contains(u, "GST") || strings.Contains(u, "SST") || strings.Contains(u, "TAX"):
+		return partIncl, true
+	}
+	return partZero, true
+}
+
+// taxParts collects a page's parts of the total, each distinct amount
+// once per kind.
+type taxParts struct{ zero, incl, excl []int64 }
+
+func (p *taxParts) add(k partKind, v int64) {
+	l := &p.zero
+	switch k {
+	case partIncl:
+		l = &p.incl
+	case partExcl:
+		l = &p.excl
+	}
+	if !slices.Contains(*l, v) {
+		*l = append(*l, v)
+	}
+}
+
+// sums are the totals the parts make, with the page's taxes (adjustments
+// such as rounding included): zero-rated plus standard-rated with tax, or
+// plus standard-rated before tax and the taxes. A zero-rated part alone
+// makes no total (it is printed on receipts that have another part).
+func (p *taxParts) sums(taxes []int64) []int64 {
+	var tax int64
+	for _, t := range taxes {
+		tax += t
+	}
+	zero := p.zero
+	if len(zero) == 0 {
+		zero = []int64{0}
+	}
+	var out []int64
+	for _, z := range zero {
+		for _, i := range p.incl {
+			out = append(out, z+i)
+		}
+		if tax != 0 {
+			for _, e := range p.excl {
+				out = append(out, z+e+tax)
+			}
+		}
+	}
+	return out
+}
+
+// refuseUnchecked turns on the refusals of totals no arithmetic confirms
+// and the page's other amounts contradict (cash less change against a
+// subtotal, a total below the subtotal).
+var refuseUnchecked = true
+
+// belowSubtotal reports an amount less than the page's subtotal when no
+// discount or other negative adjustment is printed: the total of a page
+// cannot be, so one of the two is misread ("Total ~0.01" under "Subtotal
+// 10.34").
+func belowSubtotal(s summary, v int64) bool {
+	if !s.hasSub || v >= s.subtotal {
+		return false
+	}
+	for _, t := range s.taxes {
+		if t < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// contradicted reports an unconfirmed total that differs in one digit
+// alone from what the page's parts of the total (GST supplies, a total
+// before tax and the taxes) add up to ("Total Payable 27.49" against
+// 12.60 + 14.59): one of the two is misread, and nothing says which. A
+// sum further off is no contradiction (a part missed). The lines' sum is
+// no such check: a line's amount misread is the likelier
+// (TestExtractReceiptFlagsNotHides).
+func contradicted(s summary, v int64) bool {
+	for _, x := range s.sums {
+		if oneDigitApart(v, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneDigitApart reports two amounts printed with as many digits that
+// differ in one of them ("7.69" and "7.60").
+func oneDigitApart(a, b int64) bool {
+	x, y := formatCents(a), formatCents(b)
+	if len(x) != len(y) || x == y {
+		return false
+	}
+	n := 0
+	for i := range len(x) {
+		if x[i] != y[i] {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// confirmTwice turns on the confirmation of a total by its second
+// printing: a card payment of the same amount, or a second total label.
+var confirmTwice = true
+
+// cardWords name a payment by card, as words (hasKeywordWord).
+var cardWords = []string{"VISA", "MASTER", "MASTERCARD", "AMEX", "CARD", "DEBIT", "CREDIT", "EFTPOS", "NETS", "UNIONPAY", "信用卡", "八達通", "八达通"}
+
+func namesCard(r *row) bool { return hasKeywordWord(r, cardWords) }
+
+// namesTotal reports a row (its text upper case, spaces removed) holding
+// one of the total labels.
+func namesTotal(u string) bool {
+	for _, tl := range totalLabels {
+		if strings.Contains(u, tl.label) {
+			return true
+		}
 	}
 	return false
 }
