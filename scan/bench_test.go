@@ -430,7 +430,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// (qrerase.go). PHOTOS_NODEFORM=1 leaves out the deformable-template
 	// EAN reader (deform.go), PHOTOS_DEFORM=1 adds it when it is off by
 	// default. PHOTOS_NOINVERT=1 leaves out the negative scan for light
-	// bars on a dark ground (inverted.go).
+	// bars on a dark ground (inverted.go), PHOTOS_INVERT=1 adds it when
+	// it is off by default.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -442,6 +443,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_DEFORM", "pandian-deform", func(off bool) { deformEAN = off || deformEANDefault }},
 		{"PHOTOS_NOQRFIND", "pandian-noqrfind", func(off bool) { qrFind = !off }},
 		{"PHOTOS_NOINVERT", "pandian-noinvert", func(off bool) { invertedEAN = !off && invertedEANDefault }},
+		{"PHOTOS_INVERT", "pandian-invert", func(on bool) { invertedEAN = on || invertedEANDefault }},
 	} {
 		if os.Getenv(v.env) == "" {
 			continue
