@@ -429,7 +429,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// databar.go, the QR resampling's sharpest blocks and erasures
 	// (qrerase.go). PHOTOS_NODEFORM=1 leaves out the deformable-template
 	// EAN reader (deform.go), PHOTOS_DEFORM=1 adds it when it is off by
-	// default.
+	// default. PHOTOS_NOINVERT=1 leaves out the negative scan for light
+	// bars on a dark ground (inverted.go), PHOTOS_INVERT=1 adds it when
+	// it is off by default.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -440,6 +442,8 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},
 		{"PHOTOS_DEFORM", "pandian-deform", func(off bool) { deformEAN = off || deformEANDefault }},
 		{"PHOTOS_NOQRFIND", "pandian-noqrfind", func(off bool) { qrFind = !off }},
+		{"PHOTOS_NOINVERT", "pandian-noinvert", func(off bool) { invertedEAN = !off && invertedEANDefault }},
+		{"PHOTOS_INVERT", "pandian-invert", func(on bool) { invertedEAN = on || invertedEANDefault }},
 	} {
 		if os.Getenv(v.env) == "" {
 			continue

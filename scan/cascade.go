@@ -245,6 +245,13 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 				r.decodeDM(m, pureBarcode)
 			}
 		},
+		// EAN-13 / UPC-A in light bars on a dark ground (glare on a can
+		// or a bottle): the negative of the image (inverted.go).
+		func() {
+			if invertedEAN {
+				r.invertedScan(work)
+			}
+		},
 	}
 	// With All set, the first sweep stages (both binarizations, both
 	// orientations, 2D in tiles) run in full; the fallbacks after them only
