@@ -182,9 +182,6 @@ func extractRows(pages []*Page) *Document {
 	sumOK := true
 	for _, it := range items {
 		l := buildLine(it, cols)
-		if l.NeedsReview {
-			doc.NeedsReview = true
-		}
 		if v, ok := parseMoney(l.Amount); ok {
 			sum += v
 		} else {
@@ -193,6 +190,13 @@ func extractRows(pages []*Page) *Document {
 		doc.Lines = append(doc.Lines, l)
 	}
 	harmoniseCodes(doc.Lines)
+	if repairLineBySum(doc.Lines, rowSumTargets(sums, labelled)) >= 0 {
+		sum = 0
+		for _, l := range doc.Lines {
+			v, _ := parseMoney(l.Amount)
+			sum += v
+		}
+	}
 	for _, l := range doc.Lines {
 		if l.NeedsReview {
 			doc.NeedsReview = true
@@ -213,6 +217,18 @@ func extractRows(pages []*Page) *Document {
 		doc.Warnings = append(doc.Warnings, "no line items found")
 	}
 	return doc
+}
+
+// rowSumTargets are sumTargets of the labelled totals, with the subtotal
+// and total of the summary rows under the items read as printed.
+func rowSumTargets(t totals, s summary) []int64 {
+	out := sumTargets(s)
+	for _, x := range []string{t.subtotal, t.total} {
+		if v, ok := parseMoney(x); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // totals are the money tokens of the summary rows.
