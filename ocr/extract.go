@@ -58,11 +58,26 @@ func Extract(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
+	checkNameAbove(doc)
 	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
 		doc.NeedsReview = true
 		doc.Warnings = append(doc.Warnings, implausibleDateWarning(h.DatePrinted))
 	}
 	return doc
+}
+
+// checkNameAbove flags the lines whose name the titled table read from
+// the rows above their numbers when the document's other lines print
+// theirs on the row of their numbers (tableItems): the name may be
+// another item's.
+func checkNameAbove(doc *Document) {
+	for i := range doc.Lines {
+		if l := &doc.Lines[i]; l.nameAbove {
+			l.NeedsReview = true
+			l.Problems = append(l.Problems, "description read from the row above its numbers, unlike the other lines")
+			doc.NeedsReview = true
+		}
+	}
 }
 
 // implausibleDateWarning is the warning for a date whose year cannot be

@@ -433,6 +433,9 @@ type tableItem struct {
 	unit  string
 	nums  map[colKind]string
 	r     *row // the row of its numbers
+	// borrowed: its name was read from the rows above its numbers (a
+	// two-line item), none on the row of its numbers.
+	borrowed bool
 }
 
 // tableItems reads the items between the header (rows[start-1]) and the
@@ -524,6 +527,8 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 			}
 			if len(pending) == 0 {
 				it.desc = own
+			} else {
+				it.borrowed = true
 			}
 			flush(it)
 		} else if len(pending) > 0 && len(items) > 0 {
@@ -699,8 +704,21 @@ func extractTable(pages []*Page, header Header) *Document {
 		}
 		guessed := !hasKind(cols, colAmount)
 		cols = alignColumns(rows, start, withAmountColumn(cols, p.Width), guessed)
-		for _, it := range tableItems(rows, start, cols) {
-			doc.Lines = append(doc.Lines, tableLine(it))
+		its := tableItems(rows, start, cols)
+		borrowed := 0
+		for _, it := range its {
+			if it.borrowed {
+				borrowed++
+			}
+		}
+		for _, it := range its {
+			l := tableLine(it)
+			// The other items print their names on the row of their
+			// numbers: this name, from the row above, may be another
+			// item's (rows of a tilted page read apart). Flagged by
+			// checkNameAbove, after the readings are compared.
+			l.nameAbove = it.borrowed && 4*borrowed < len(its)
+			doc.Lines = append(doc.Lines, l)
 			found = true
 		}
 		s := readSummary(rows)

@@ -362,3 +362,52 @@ func TestTableDescriptionsMerged(t *testing.T) {
 		}
 	}
 }
+
+// A line whose name was read from the row above its numbers, in a table
+// whose other lines print their names on their numbers' row, is flagged
+// (the rows of a tilted page read apart: the name may be another item's);
+// in a table of two-line items it is not.
+func TestTableNameAboveFlagged(t *testing.T) {
+	p := tpage(
+		tline(100, "Description@100", "Qty@700", "Price@850", "Amount@1100"),
+		tline(140, "綠茶@100", "12@712", "8.50@850", "102.00@1100"),
+		tline(180, "蝦米@100", "100克@160"),
+		tline(200, "60@712", "69.30@850", "4158.00@1100"),
+		tline(240, "黑朱古力@100", "10@712", "4.50@850", "45.00@1100"),
+		tline(280, "香米@100", "2@724", "68.50@850", "137.00@1100"),
+		tline(320, "蠔油@100", "3@724", "18.50@850", "55.50@1100"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 5 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	checkNameAbove(doc)
+	for i, l := range doc.Lines {
+		if l.NeedsReview != (i == 1) {
+			t.Errorf("line %d review %v: %+v", i+1, l.NeedsReview, l)
+		}
+	}
+	two := tpage(
+		tline(100, "Item@40", "Qty@700", "Unit@800", "Price@900", "Amount@1100"),
+		tline(140, "WC-10607@40", "Jasmine@200", "Rice@300"),
+		tline(165, "10@712", "kg@800", "12.50@900", "125.00@1100"),
+		tline(200, "WC-10608@40", "Soy@200", "Sauce@260"),
+		tline(225, "2@724", "btl@800", "18.00@900", "36.00@1100"),
+	)
+	doc = extractTable([]*Page{two}, Header{})
+	checkNameAbove(doc)
+	for i, l := range doc.Lines {
+		if l.nameAbove || slicesContainsSub(l.Problems, "row above") {
+			t.Errorf("two-line item %d flagged: %+v", i+1, l)
+		}
+	}
+}
+
+func slicesContainsSub(ss []string, sub string) bool {
+	for _, s := range ss {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
