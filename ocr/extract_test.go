@@ -310,3 +310,30 @@ func TestRepairLineBySum(t *testing.T) {
 		t.Errorf("two characters off: %+v", l)
 	}
 }
+
+// TestSummaryTotalUnlabelled: the total's label unread (合計 read "met
+// Ge"): the amount under the subtotal (the lines' sum) and a discount,
+// equal to subtotal − discount, is the total; without an adjustment
+// between, or when the sum disagrees, it is not.
+func TestSummaryTotalUnlabelled(t *testing.T) {
+	mk := func(sub, disc, tot string) *Document {
+		return Extract([]*Page{page(
+			line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+			line(200, "SKU", "Description", "Qty", "Unit", "Price", "Amount"),
+			line(280, "507953", "Jasmine", "Rice", "1", "68.50", "68.50"),
+			line(320, "976714", "Oyster", "Sauce", "3", "18.50", "55.50"),
+			line(460, "貨品總值", sub),
+			line(500, "優惠", disc),
+			line(540, "met", "Ge", tot),
+		)})
+	}
+	if d := mk("124.00", "(4.00)", "120.00"); d.Header.Total != "120.00" || d.Header.Confidence["total"] < 0.9 {
+		t.Errorf("total %q conf %v", d.Header.Total, d.Header.Confidence)
+	}
+	if d := mk("124.00", "4.00", "120.00"); d.Header.Total != "120.00" {
+		t.Errorf("unsigned discount: total %q", d.Header.Total)
+	}
+	if d := mk("125.00", "(4.00)", "121.00"); d.Header.Total == "121.00" && d.Header.Confidence["total"] >= 0.9 {
+		t.Errorf("subtotal is not the lines' sum, yet total confirmed: %q", d.Header.Total)
+	}
+}
