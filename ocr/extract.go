@@ -58,11 +58,96 @@ func Extract(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
+	checkNameAbove(doc)
+	summaryTotal(doc, pages)
 	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
 		doc.NeedsReview = true
 		doc.Warnings = append(doc.Warnings, implausibleDateWarning(h.DatePrinted))
 	}
 	return doc
+}
+
+// summaryTotal reads the amount payable whose label was not read
+// (合計 read "met Ge"): under a subtotal row whose amount is the lines'
+// sum, the adjustments (discounts, taxes, signed as printed: "(601.32)";
+// a discount's row read unsigned is subtracted) and, on the next row of
+// the summary, an amount that is the subtotal with them. Only when no
+// total is confirmed (confidence under 0.9) and at least one adjustment
+// lies between; confidence 0.9: the lines and the summary's arithmetic
+// agree.
+func summaryTotal(doc *Document, pages []*Page) {
+	h := &doc.Header
+	if h.Confidence["total"] >= 0.9 || len(doc.Lines) == 0 {
+		return
+	}
+	var sum int64
+	for _, l := range doc.Lines {
+		v, ok := parseMoney(l.Amount)
+		if !ok {
+			return
+		}
+		sum += v
+	}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		rows := groupRows(p.Words)
+		for i, r := range rows {
+			if v, ok := rowLastMoney(r); !ok || v != sum || !isSubtotalRow(compactUpper(r)) {
+				continue
+			}
+			acc, adj := sum, 0
+			for j := i + 1; j < len(rows) && j <= i+4; j++ {
+				a, ok := rowLastMoney(rows[j])
+				if !ok || a == 0 {
+					break
+				}
+				if adj > 0 && a == acc {
+					if h.Confidence == nil {
+						h.Confidence = map[string]float64{}
+					}
+					h.Total, h.Confidence["total"] = formatCents(a), 0.9
+					return
+				}
+				cu := compactUpper(rows[j])
+				if a > 0 && (isDiscountRow(cu) || strings.Contains(cu, "優惠") || strings.Contains(cu, "优惠") || strings.Contains(cu, "LESS")) {
+					a = -a
+				}
+				acc += a
+				adj++
+			}
+		}
+	}
+}
+
+// rowLastMoney is the last amount on a row, signed as printed ("(12.50)",
+// "12.50-"), a border or speck beside it removed.
+func rowLastMoney(r *row) (int64, bool) {
+	for i := len(r.words) - 1; i >= 0; i-- {
+		s := strings.Trim(strings.TrimSpace(r.words[i].Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		if v, ok := parseMoney(s); ok {
+			return v, true
+		}
+		if v, ok := parseMoney(trimSpeck(s)); ok {
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// checkNameAbove flags the lines whose name the titled table read from
+// the rows above their numbers when the document's other lines print
+// theirs on the row of their numbers (tableItems): the name may be
+// another item's.
+func checkNameAbove(doc *Document) {
+	for i := range doc.Lines {
+		if l := &doc.Lines[i]; l.nameAbove {
+			l.NeedsReview = true
+			l.Problems = append(l.Problems, "description read from the row above its numbers, unlike the other lines")
+			doc.NeedsReview = true
+		}
+	}
 }
 
 // implausibleDateWarning is the warning for a date whose year cannot be
@@ -184,9 +269,6 @@ func extractRows(pages []*Page) *Document {
 	sumOK := true
 	for _, it := range items {
 		l := buildLine(it, cols)
-		if l.NeedsReview {
-			doc.NeedsReview = true
-		}
 		if v, ok := parseMoney(l.Amount); ok {
 			sum += v
 		} else {
@@ -195,6 +277,13 @@ func extractRows(pages []*Page) *Document {
 		doc.Lines = append(doc.Lines, l)
 	}
 	harmoniseCodes(doc.Lines)
+	if repairLineBySum(doc.Lines, rowSumTargets(sums, labelled)) >= 0 {
+		sum = 0
+		for _, l := range doc.Lines {
+			v, _ := parseMoney(l.Amount)
+			sum += v
+		}
+	}
 	for _, l := range doc.Lines {
 		if l.NeedsReview {
 			doc.NeedsReview = true
@@ -215,6 +304,18 @@ func extractRows(pages []*Page) *Document {
 		doc.Warnings = append(doc.Warnings, "no line items found")
 	}
 	return doc
+}
+
+// rowSumTargets are sumTargets of the labelled totals, with the subtotal
+// and total of the summary rows under the items read as printed.
+func rowSumTargets(t totals, s summary) []int64 {
+	out := sumTargets(s)
+	for _, x := range []string{t.subtotal, t.total} {
+		if v, ok := parseMoney(x); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // totals are the money tokens of the summary rows.

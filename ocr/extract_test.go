@@ -46,7 +46,8 @@ func TestExtractTable(t *testing.T) {
 		line(280, "1", "507953", "金", "象", "泰國", "香米", "Jasmine", "Rice", "1", "68.50", "68.50"),
 		// "$" read for "5" in the amount: arithmetic confirms the repair.
 		line(320, "2", "976714", "蠔油", "Oyster", "Sauce", "3", "18.50", "$5.50"),
-		// The amount disagrees with qty × price and no repair fixes it.
+		// The amount disagrees with qty × price; the subtotal leaves
+		// 14.00 for it, qty × price: repaired by the sum.
 		line(360, "3", "840779", "原子筆", "Pen", "2", "7.00", "15.00"),
 		line(400, "4", "S18353", "牛肉麵", "Noodle", "200", "6.70", "1,340.00"),
 		// The code is unreadable but the numbers reconcile: kept, flagged.
@@ -75,8 +76,8 @@ func TestExtractTable(t *testing.T) {
 	if l := doc.Lines[1]; l.Amount != "55.50" || l.Qty != 3 || l.NeedsReview {
 		t.Errorf("repaired line 2 = %+v", l)
 	}
-	if l := doc.Lines[2]; !l.NeedsReview || l.Amount != "15.00" {
-		t.Errorf("inconsistent line 3 should need review: %+v", l)
+	if l := doc.Lines[2]; l.NeedsReview || l.Amount != "14.00" || !strings.Contains(strings.Join(l.Problems, ";"), "amount repaired") {
+		t.Errorf("line 3 should be repaired by the sum: %+v", l)
 	}
 	if l := doc.Lines[3]; l.SKU != "518353" || !l.NeedsReview {
 		t.Errorf("letter in a digit SKU is unconfirmed, line 4 = %+v", l)
@@ -270,5 +271,69 @@ func TestExtractDiscountColumn(t *testing.T) {
 	}
 	if l := doc.Lines[1]; l.DiscountPct != "0" || l.Amount != "57.00" || l.NeedsReview {
 		t.Errorf("undiscounted line = %+v", l)
+	}
+}
+
+// TestRepairLineBySum: one line whose qty × price is not its amount is
+// repaired only when the document's sum leaves qty × price for it and the
+// amount as read is that amount with one character misread; otherwise it
+// stays flagged, as read.
+func TestRepairLineBySum(t *testing.T) {
+	mk := func(amount3, subtotal string) *Document {
+		return Extract([]*Page{page(
+			line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+			line(200, "SKU", "Description", "Qty", "Unit", "Price", "Amount"),
+			line(280, "507953", "Jasmine", "Rice", "1", "68.50", "68.50"),
+			line(320, "976714", "Oyster", "Sauce", "3", "18.50", "55.50"),
+			line(360, "840779", "Baby", "Bottle", "Wash", "24", "35.90", amount3),
+			line(400, "518353", "Noodle", "200", "6.70", "1,340.00"),
+			line(460, "Subtotal", subtotal),
+			line(540, "TOTAL", "HK$", subtotal),
+		)})
+	}
+	// 24 × 35.90 = 861.60, read 961.60; 68.50 + 55.50 + 861.60 + 1340 = 2325.60.
+	doc := mk("961.60", "2,325.60")
+	if l := doc.Lines[2]; l.Amount != "861.60" || l.NeedsReview {
+		t.Errorf("one digit off, the sum confirms: %+v", l)
+	}
+	if doc.NeedsReview {
+		t.Errorf("repaired document reconciles: %+v", doc.Warnings)
+	}
+	// The sum does not leave 861.60: flagged, as read.
+	doc = mk("961.60", "2,425.60")
+	if l := doc.Lines[2]; l.Amount != "961.60" || !l.NeedsReview {
+		t.Errorf("sum leaves 961.60 (the amount as read): %+v", l)
+	}
+	// Two characters off: not an OCR slip the rule repairs.
+	doc = mk("967.60", "2,325.60")
+	if l := doc.Lines[2]; l.Amount != "967.60" || !l.NeedsReview {
+		t.Errorf("two characters off: %+v", l)
+	}
+}
+
+// TestSummaryTotalUnlabelled: the total's label unread (合計 read "met
+// Ge"): the amount under the subtotal (the lines' sum) and a discount,
+// equal to subtotal − discount, is the total; without an adjustment
+// between, or when the sum disagrees, it is not.
+func TestSummaryTotalUnlabelled(t *testing.T) {
+	mk := func(sub, disc, tot string) *Document {
+		return Extract([]*Page{page(
+			line(40, "Wing", "Cheong", "Trading", "Co.,", "Ltd."),
+			line(200, "SKU", "Description", "Qty", "Unit", "Price", "Amount"),
+			line(280, "507953", "Jasmine", "Rice", "1", "68.50", "68.50"),
+			line(320, "976714", "Oyster", "Sauce", "3", "18.50", "55.50"),
+			line(460, "貨品總值", sub),
+			line(500, "優惠", disc),
+			line(540, "met", "Ge", tot),
+		)})
+	}
+	if d := mk("124.00", "(4.00)", "120.00"); d.Header.Total != "120.00" || d.Header.Confidence["total"] < 0.9 {
+		t.Errorf("total %q conf %v", d.Header.Total, d.Header.Confidence)
+	}
+	if d := mk("124.00", "4.00", "120.00"); d.Header.Total != "120.00" {
+		t.Errorf("unsigned discount: total %q", d.Header.Total)
+	}
+	if d := mk("125.00", "(4.00)", "121.00"); d.Header.Total == "121.00" && d.Header.Confidence["total"] >= 0.9 {
+		t.Errorf("subtotal is not the lines' sum, yet total confirmed: %q", d.Header.Total)
 	}
 }

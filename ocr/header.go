@@ -182,6 +182,34 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
 	}
+	h.DocNumber = checkedDocNumber(h.DocNumber, h.DocType, h.Date)
+}
+
+// reYearNumberSepRead is a prefix/year/serial number whose first
+// separator was read as a digit: "IN72026/3666" for IN/2026/3666.
+var reYearNumberSepRead = regexp.MustCompile(`^([A-Z]{1,4})[71Il|]((?:19|20)\d\d)([/-])(\d{3,})$`)
+
+// reLetterZero is a letter prefix with a zero read for an O between its
+// letters ("M0D62059" for MOD62059).
+var reLetterZero = regexp.MustCompile(`^([A-Z]+)0([A-Z]+)(\d{3,})$`)
+
+// checkedDocNumber repairs a document number where another header field
+// confirms the repair: a delivery note's (its title read) "ON" prefix is
+// DN, its D read as O; a prefix/year/serial number whose first separator
+// was read as a 7 or 1 ("IN72026/3666"), when the year is the document
+// date's and the other separator shows which one; and a zero between the
+// letters of a prefix is an O (no number puts a digit inside its prefix).
+func checkedDocNumber(n, docType, date string) string {
+	if docType == "DN" && (strings.HasPrefix(n, "ON") || strings.HasPrefix(n, "0N")) && len(n) > 2 && (n[2] < 'A' || n[2] > 'Z') {
+		n = "DN" + n[2:]
+	}
+	if m := reYearNumberSepRead.FindStringSubmatch(n); m != nil && len(date) >= 4 && date[:4] == m[2] {
+		n = m[1] + m[3] + m[2] + m[3] + m[4]
+	}
+	if m := reLetterZero.FindStringSubmatch(n); m != nil {
+		n = m[1] + "O" + m[2] + m[3]
+	}
+	return n
 }
 
 // preferStamped turns on preferStampedDate: off by default (it changes
@@ -400,7 +428,10 @@ func readSupplier(h *Header, r *row) {
 var reSpacedDate = regexp.MustCompile(`^[\s:：.]*(\d{1,2})\s+(\d{1,2})\s+((?:19|20)\d\d)(?:\D|$)`)
 
 // labelledDateCompact reads the ten characters of digits and separators
-// after a Date/日期 label with the spaces removed.
+// after a Date/日期 label (日 期: its characters read apart) with the
+// spaces removed; when that is no date and one separator was read as a
+// space ("11.04 2025"), the space is read as the separator read beside it
+// (two separators of one kind and a four-digit year vouch for it).
 func labelledDateCompact(s string) (dateFound, bool) {
 	u := asciiUpper(s)
 	i := strings.Index(u, "DATE")
@@ -409,28 +440,59 @@ func labelledDateCompact(s string) (dateFound, bool) {
 		i, n = strings.Index(s, "日期"), len("日期")
 	}
 	if i < 0 {
+		i, n = strings.Index(s, "日 期"), len("日 期")
+	}
+	if i < 0 {
 		return dateFound{}, false
 	}
 	if m := reSpacedDate.FindStringSubmatch(s[i+n:]); m != nil {
 		// "Date 12 03 2018": the separators lost, the groups apart.
 		return findDate(m[1]+"/"+m[2]+"/"+m[3], true)
 	}
-	var b strings.Builder
+	var b, g strings.Builder // g: spaces inside kept as '_'
+	var sep rune
 	for _, r := range s[i+n:] {
 		switch {
 		case r >= '0' && r <= '9' || r == '/' || r == '-' || r == '.':
 			b.WriteRune(r)
+			g.WriteRune(r)
+			if r < '0' || r > '9' {
+				sep = r
+			}
+		case r == ' ' && b.Len() > 0:
+			g.WriteRune('_')
 		case r == ' ' || r == ':' && b.Len() == 0:
 		default:
 			if b.Len() > 0 {
-				return findDate(b.String(), true)
+				return compactOrGapped(b.String(), g.String(), sep)
 			}
 		}
 		if b.Len() == 10 {
 			break
 		}
 	}
-	return findDate(b.String(), true)
+	return compactOrGapped(b.String(), g.String(), sep)
+}
+
+// reGappedDate is a day-first or year-first date whose one separator was
+// read as a space ('_'), the other read: "11.04_2025", "2025/04_11".
+var reGappedDate = regexp.MustCompile(`^(\d{1,2}[./-]\d{1,2}_\d{4}|\d{1,2}_\d{1,2}[./-]\d{4}|\d{4}[./-]\d{1,2}_\d{1,2}|\d{4}_\d{1,2}[./-]\d{1,2})`)
+
+// compactOrGapped is labelledDateCompact's reading of the characters
+// after the label: compact with the spaces removed, else gapped with its
+// one space read as the separator sep.
+func compactOrGapped(compact, gapped string, sep rune) (dateFound, bool) {
+	if d, ok := findDate(compact, true); ok {
+		return d, true
+	}
+	if sep == 0 {
+		return dateFound{}, false
+	}
+	m := reGappedDate.FindString(strings.TrimRight(gapped, "_"))
+	if m == "" {
+		return dateFound{}, false
+	}
+	return findDate(strings.Replace(m, "_", string(sep), 1), true)
 }
 
 // docLabels name a document number; the number is the next word with
@@ -470,7 +532,7 @@ func labelledDocNumber(r *row) (string, bool) {
 		// A bare "No." labels the word right after it or nothing: "No. 8,
 		// Jalan Tun Razak, 50400 Kuala Lumpur" is an address.
 		bare := bareNoLabel(r.words[max(0, i-2) : i+1])
-		if bare && i > 0 && namesOtherValue(r.words[i-1]) {
+		if bare && i > 0 && namesOtherValue(r.words[i-1]) && nearWords(r.words[i-1], w) {
 			continue // "Tel No.: 2345 6789", "Member No.": another value's label
 		}
 		if otherCodeLabel(r.words[:i+1]) {
@@ -499,6 +561,15 @@ func labelledDocNumber(r *row) (string, bool) {
 		return "", false
 	}
 	return "", false
+}
+
+// nearWords reports whether word b follows word a on its row within
+// three word heights: parts of one label ("Tel No."), not a value far to
+// the left and the next label ("North Point Store   No.: …", two columns
+// of a header read as one row).
+func nearWords(a, b Word) bool {
+	h := max(a.Box.Dy(), b.Box.Dy(), 1)
+	return b.Box.Min.X-a.Box.Max.X <= 3*h
 }
 
 // docLabelEnds reports whether the words (the last up to three of a row
@@ -658,7 +729,7 @@ func labelledDateDigits(s string) (string, bool) {
 		}
 	}
 done:
-	if len(d) < 7 || len(d) > 10 {
+	if len(d) < 7 || len(d) > 11 {
 		return "", false
 	}
 	y := string(d[:4])
@@ -666,7 +737,21 @@ done:
 		return "", false
 	}
 	var found []string
-	rest := string(d[4:])
+	for j0 := 0; j0 <= 1; j0++ {
+		// j0: a stray digit after the year (年 read as a digit).
+		found = append(found, dateDigitSplits(y, string(d[4+j0:]), found)...)
+	}
+	if len(found) != 1 {
+		return "", false
+	}
+	return found[0], true
+}
+
+// dateDigitSplits is labelledDateDigits' splits of the digits after the
+// year: a month of one or two digits, at most one stray digit, a day, at
+// most one stray digit; dates already in seen are not returned again.
+func dateDigitSplits(y, rest string, seen []string) []string {
+	var found []string
 	for ml := 1; ml <= 2; ml++ {
 		for j1 := 0; j1 <= 1; j1++ {
 			for dl := 1; dl <= 2; dl++ {
@@ -678,17 +763,14 @@ done:
 					if ml == 2 && m[0] != '0' && m[0] != '1' || dl == 2 && dd[0] > '3' {
 						continue
 					}
-					if iso, ok := isoDate(y, m, dd); ok && !slices.Contains(found, iso) {
+					if iso, ok := isoDate(y, m, dd); ok && !slices.Contains(found, iso) && !slices.Contains(seen, iso) {
 						found = append(found, iso)
 					}
 				}
 			}
 		}
 	}
-	if len(found) != 1 {
-		return "", false
-	}
-	return found[0], true
+	return found
 }
 
 // namesOtherValue reports a word naming another labelled value than the

@@ -499,3 +499,61 @@ func TestRepairDocNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestDocNumberLabelFarWord: a word naming another value far to the left
+// of a bare "No." (two header columns read as one row: "Deliver To: North
+// Point Store      No.: SI/2025/5099") is not part of its label; near it
+// ("Store No.") it is.
+func TestDocNumberLabelFarWord(t *testing.T) {
+	far := line(10, "Deliver", "To:", "North", "Point", "Store")
+	x := far[len(far)-1].Box.Max.X + 400
+	far = append(far, Word{Text: "No.", Box: image.Rect(x, 10, x+42, 32), Conf: 90}, Word{Text: "SI/2025/5099", Box: image.Rect(x+60, 10, x+228, 32), Conf: 90})
+	if got, ok := labelledDocNumber(&row{words: far}); !ok || got != "SI/2025/5099" {
+		t.Errorf("far Store: got %q, %v", got, ok)
+	}
+	if got, ok := labelledDocNumber(&row{words: line(10, "Deliver", "To:", "North", "Point", "Store", "No.", "12345")}); ok {
+		t.Errorf("Store No. read as the number: %q", got)
+	}
+}
+
+// TestCheckedDocNumber: repairs confirmed by another header field.
+func TestCheckedDocNumber(t *testing.T) {
+	for _, c := range []struct{ n, typ, date, want string }{
+		{"ON/2023/8077", "DN", "2023-06-04", "DN/2023/8077"}, // a delivery note's D read as O
+		{"ON/2023/8077", "PO", "2023-06-04", "ON/2023/8077"}, // no title to confirm it
+		{"0N250127-62", "DN", "", "DN250127-62"},
+		{"ONE123", "DN", "", "ONE123"},
+		{"IN72026/3666", "RC", "2026-02-03", "IN/2026/3666"}, // the date's year
+		{"IN72026/3666", "RC", "2025-02-03", "IN72026/3666"}, // another year: unconfirmed
+		{"PO-2024-1234", "PO", "2024-01-01", "PO-2024-1234"},
+		{"M0D62059", "DN", "", "MOD62059"}, // a zero between the prefix's letters
+		{"HKPO94672", "PO", "", "HKPO94672"},
+		{"A012345", "PO", "", "A012345"},
+	} {
+		if got := checkedDocNumber(c.n, c.typ, c.date); got != c.want {
+			t.Errorf("checkedDocNumber(%q, %q, %q) = %q, want %q", c.n, c.typ, c.date, got, c.want)
+		}
+	}
+}
+
+// TestLabelledDateGapped: a date after its label whose one separator was
+// read as a space, and a 日期 label read as two words.
+func TestLabelledDateGapped(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"日 期 : 11.04 2025", "2025-04-11"},
+		{"Date: 11/04 2025", "2025-04-11"},
+		{"Date: 2025-04 11", "2025-04-11"},
+		{"Date:02/08/201 6", "2016-08-02"},
+		{"Date: 11 04 2025", "2025-04-11"}, // no separator read: the groups after the label (h/head), day first
+		{"Date: 11 04", ""},                // no year: not a date
+	} {
+		d, ok := labelledDateCompact(c.in)
+		if ok != (c.want != "") || ok && d.iso != c.want {
+			t.Errorf("labelledDateCompact(%q) = %q, %v; want %q", c.in, d.iso, ok, c.want)
+		}
+	}
+	// 年 read as a digit too: "Date 20254098138" for 2025年09月13日.
+	if got, ok := labelledDateDigits("日 期 Date 20254098138"); !ok || got != "2025-09-13" {
+		t.Errorf("stray digit after the year: %q, %v", got, ok)
+	}
+}

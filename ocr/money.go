@@ -24,7 +24,7 @@ func twoDigits(n int64) string {
 }
 
 // currencyMarks are stripped from the front of an amount (longest first).
-var currencyMarks = []string{"HK$", "MOP$", "US$", "NT$", "RM", "HKD", "MOP", "RMB", "USD", "EUR", "GBP", "MYR", "HKS", "$", "€", "£", "¥", "￥", "元"}
+var currencyMarks = []string{"HK$", "MOP$", "MOPS", "US$", "NT$", "RM", "HKD", "MOP", "RMB", "USD", "EUR", "GBP", "MYR", "HKS", "$", "€", "£", "¥", "￥", "元"}
 
 // stripMark removes a currency mark from the front or the back of s.
 func stripMark(s string) string {

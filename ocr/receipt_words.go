@@ -127,10 +127,15 @@ func derivedTotal(s summary, lineSum int64, haveLines bool) (int64, bool) {
 }
 
 // trimSpeck removes one speck read as a period or comma after an amount
-// ("0.00.", "12.50,").
+// ("0.00.", "12.50,"), or a parenthesis without its pair ("77.60)").
 func trimSpeck(s string) string {
 	if len(s) > 4 && (s[len(s)-1] == '.' || s[len(s)-1] == ',') {
 		return s[:len(s)-1]
+	}
+	// A parenthesis without its pair is a table border or a speck
+	// ("77.60)"); a negative amount has both ("(12.50)").
+	if len(s) > 4 && strings.Count(s, "(")+strings.Count(s, ")") == 1 {
+		return strings.Trim(s, "()")
 	}
 	return s
 }

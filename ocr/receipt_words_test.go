@@ -251,3 +251,29 @@ func TestTenderAboveChange(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkAndBorderMisreads: "MOPS" is MOP$ with its $ read as S; a
+// parenthesis without its pair after an amount is a border, not a
+// negative amount (a receipt row's amount is then read).
+func TestMarkAndBorderMisreads(t *testing.T) {
+	for s, want := range map[string]int64{"MOPS1,482.00": 148200, "MOPS7.62": 762, "MOP$756.00": 75600, "(12.50)": -1250} {
+		if v, ok := parseMoney(s); !ok || v != want {
+			t.Errorf("parseMoney(%q) = %d %v, want %d", s, v, ok, want)
+		}
+	}
+	for s, want := range map[string]string{"77.60)": "77.60", "(77.60": "77.60", "(12.50)": "(12.50)", "12.50,": "12.50"} {
+		if got := trimSpeck(s); got != want {
+			t.Errorf("trimSpeck(%q) = %q, want %q", s, got, want)
+		}
+	}
+	p := page(
+		line(280, "1", "Pork", "Chops", "500g", "10", "pk", "37.94", "379.40"),
+		line(320, "3", "Caramel", "Popcorn", "100g", "8", "bag", "9.70", "77.60)"),
+		line(360, "4", "Beef", "Cup", "Noodles", "110g", "72", "pk", "7.60", "547.20"),
+		line(420, "Sub-total", "1,004.20"),
+	)
+	d := Extract([]*Page{p})
+	if len(d.Lines) != 3 || d.Lines[1].Amount != "77.60" || d.Lines[1].Qty != 8 || d.Lines[1].NeedsReview {
+		t.Errorf("lines: %+v", d.Lines)
+	}
+}

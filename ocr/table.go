@@ -433,6 +433,9 @@ type tableItem struct {
 	unit  string
 	nums  map[colKind]string
 	r     *row // the row of its numbers
+	// borrowed: its name was read from the rows above its numbers (a
+	// two-line item), none on the row of its numbers.
+	borrowed bool
 }
 
 // tableItems reads the items between the header (rows[start-1]) and the
@@ -472,8 +475,12 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 		labelled := isTotalRow(cu) || isSubtotalRow(cu)
 		if (isSummaryRow(r) || labelled) && (!hasQ && !hasP || labelled && len(tr.nums) <= 1) {
 			// A labelled total with one number ends it too, wherever
-			// that number lies (a sheared page).
-			break
+			// that number lies (a sheared page). A row with a summary
+			// word and no number at all ("Card Holder", a name's other
+			// line) ends it only when no item row follows.
+			if labelled || len(tr.nums) > 0 || !itemRowFollows(rows, i+1, cols) {
+				break
+			}
 		}
 		if _, ok := tr.nums[colAmount]; !ok {
 			if _, ok := parseMoney(tr.nums[colPrice]); ok && len(tr.nums) >= 2 {
@@ -500,11 +507,15 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 			// Two-line item: the words were on the line above; a line
 			// much nearer the item above (its name's other line, printed
 			// under its numbers) is that item's.
+			// When every line is that much nearer the item above (its
+			// name's other line, this item's own printed under its
+			// numbers), the item keeps the words of its own row.
+			own := it.desc
 			it.desc = nil
-			if n := len(items); n > 0 && items[n-1].r != nil && len(pending) > 1 {
+			if n := len(items); n > 0 && items[n-1].r != nil {
 				pr := items[n-1].r
 				k := 0
-				for k < len(pending)-1 && 10*(pending[k].r.midY()-pr.midY()) < 7*(r.midY()-pending[k].r.midY()) {
+				for k < len(pending) && 10*(pending[k].r.midY()-pr.midY()) < 7*(r.midY()-pending[k].r.midY()) {
 					k++
 				}
 				if k > 0 {
@@ -513,6 +524,11 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 					flush(items[n-1])
 					pending = rest
 				}
+			}
+			if len(pending) == 0 {
+				it.desc = own
+			} else {
+				it.borrowed = true
 			}
 			flush(it)
 		} else if len(pending) > 0 && len(items) > 0 {
@@ -529,6 +545,33 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 }
 
 func hasCode(it *tableItem) bool { return it.code != "" }
+
+// itemRowFollows reports whether an item row (a quantity, a unit price
+// and an amount in their columns, qty × price = amount as read or
+// repaired) comes among the rows from i on before a labelled total or
+// subtotal: the table goes on past a row whose words name a summary.
+func itemRowFollows(rows []*row, i int, cols []tableCol) bool {
+	for ; i < len(rows); i++ {
+		cu := compactUpper(rows[i])
+		if isTotalRow(cu) || isSubtotalRow(cu) {
+			return false
+		}
+		tr := splitRow(rows[i], cols)
+		q, p, a := tr.nums[colQty], tr.nums[colPrice], tr.nums[colAmount]
+		if q == "" || p == "" || a == "" {
+			continue
+		}
+		if _, ok := solve(q, p, a); ok {
+			return true
+		}
+		if d := tr.nums[colDisc]; d != "" {
+			if _, _, ok := solveDiscount(q, p, d, a); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // numbersOnly reports whether rows[i] has an amount and no words of its
 // own: the second line of a two-line item.
@@ -661,8 +704,21 @@ func extractTable(pages []*Page, header Header) *Document {
 		}
 		guessed := !hasKind(cols, colAmount)
 		cols = alignColumns(rows, start, withAmountColumn(cols, p.Width), guessed)
-		for _, it := range tableItems(rows, start, cols) {
-			doc.Lines = append(doc.Lines, tableLine(it))
+		its := tableItems(rows, start, cols)
+		borrowed := 0
+		for _, it := range its {
+			if it.borrowed {
+				borrowed++
+			}
+		}
+		for _, it := range its {
+			l := tableLine(it)
+			// The other items print their names on the row of their
+			// numbers: this name, from the row above, may be another
+			// item's (rows of a tilted page read apart). Flagged by
+			// checkNameAbove, after the readings are compared.
+			l.nameAbove = it.borrowed && 4*borrowed < len(its)
+			doc.Lines = append(doc.Lines, l)
 			found = true
 		}
 		s := readSummary(rows)
@@ -678,6 +734,7 @@ func extractTable(pages []*Page, header Header) *Document {
 		return nil
 	}
 	harmoniseCodes(doc.Lines)
+	repairLineBySum(doc.Lines, sumTargets(sum))
 	var lineSum int64
 	for _, l := range doc.Lines {
 		v, _ := parseMoney(l.Amount)
@@ -725,6 +782,55 @@ func extractTable(pages []*Page, header Header) *Document {
 	return doc
 }
 
+// tableDescriptions gives a line of d the description the titled-table
+// reading t found for the same line (the same quantity, unit price and
+// amount, on one line only of each reading) when the table's has more
+// letters: the table reads a name's other lines (multi-line descriptions,
+// the English line under the numbers), the coded rows only the row of the
+// numbers.
+func tableDescriptions(d, t *Document) {
+	key := func(l Line) string { return fmt.Sprint(l.Qty, "|", l.UnitPrice, "|", l.Amount) }
+	count := func(ls []Line) map[string]int {
+		m := map[string]int{}
+		for _, l := range ls {
+			if l.Amount != "" && l.UnitPrice != "" && l.Qty > 0 {
+				m[key(l)]++
+			}
+		}
+		return m
+	}
+	nd, nt := count(d.Lines), count(t.Lines)
+	for i := range d.Lines {
+		l := &d.Lines[i]
+		k := key(*l)
+		if nd[k] != 1 || nt[k] != 1 {
+			continue
+		}
+		for _, tl := range t.Lines {
+			if key(tl) == k && letterCount(tl.Description) > letterCount(l.Description) {
+				l.Description = tl.Description
+			}
+		}
+	}
+}
+
+// sumTargets are the amounts a document's lines can add up to: the
+// subtotal, each labelled total with and without the taxes.
+func sumTargets(s summary) []int64 {
+	var tax int64
+	for _, t := range s.taxes {
+		tax += t
+	}
+	var out []int64
+	if s.hasSub {
+		out = append(out, s.subtotal)
+	}
+	for _, c := range s.totals {
+		out = append(out, c.v, c.v-tax)
+	}
+	return out
+}
+
 // confirmedLines counts a document's lines that passed their checks.
 func confirmedLines(d *Document) int {
 	n := 0
@@ -737,7 +843,8 @@ func confirmedLines(d *Document) int {
 }
 
 // preferTable returns the titled-table reading when it confirms more
-// lines than the other reading, else the other.
+// lines than the other reading, else the other, whose lines take the
+// table's longer descriptions (tableDescriptions).
 func preferTable(other *Document, pages []*Page) *Document {
 	t := extractTable(pages, other.Header)
 	if t == nil {
@@ -753,6 +860,7 @@ func preferTable(other *Document, pages []*Page) *Document {
 			other.Header.Total = t.Header.Total
 			other.Header.Confidence["total"] = t.Header.Confidence["total"]
 		}
+		tableDescriptions(other, t)
 		return other
 	}
 	return t

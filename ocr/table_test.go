@@ -290,3 +290,124 @@ func TestTableOnlyPriceTitleRead(t *testing.T) {
 		t.Errorf("subtotal %q", doc.Header.Subtotal)
 	}
 }
+
+// A name holding a summary word ("Card Holder", on the name's second
+// line, no number on its row) does not end the table when item rows
+// follow; a row with "Card" and no item row after it still does.
+func TestTableSummaryWordOnNameLine(t *testing.T) {
+	p := tpage(
+		tline(100, "Code@40", "Description@200", "Qty@700", "Price@850", "Amount@1100"),
+		tline(140, "SKU-000724@40", "卡套@200", "8@712", "12.10@850", "96.80@1100"),
+		tline(165, "Card@200", "Holder@260"),
+		tline(200, "SKU-000179@40", "牛肉乾@200", "120@700", "49.90@850", "5988.00@1100"),
+		tline(240, "SKU-000249@40", "杯麵@200", "2@724", "7.40@850", "14.80@1100"),
+		tline(300, "Total@850", "6099.60@1100"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 3 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	if l := doc.Lines[0]; l.Description != "卡套 Card Holder" {
+		t.Errorf("line 1: %+v", l)
+	}
+	if doc.Header.Total != "6099.60" || doc.NeedsReview {
+		t.Errorf("total %q review %v %v", doc.Header.Total, doc.NeedsReview, doc.Warnings)
+	}
+}
+
+// A multi-line item whose code and English name are printed under its
+// numbers: a row of numbers with no name of its own (a name read as one
+// stray character) does not take the line just under the item above.
+func TestTableNameLineUnderNumbers(t *testing.T) {
+	p := tpage(
+		tline(100, "Code@40", "Description@300", "Qty@1000", "Price@1150", "Amount@1350"),
+		tline(140, "原味乳酪@300", "200@1000", "23.10@1150", "4620.00@1350"),
+		tline(163, "SKU-000407@40", "Plain@300", "Yogurt@370"),
+		tline(210, "揮@300", "18@1012", "2.89@1150", "52.02@1350"),
+		tline(233, "SKU-000718@40", "Eraser@300"),
+		tline(280, "牙膏@300", "18@1012", "13.49@1150", "242.82@1350"),
+		tline(303, "SKU-000521@40", "Toothpaste@300"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 3 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	if l := doc.Lines[0]; !strings.Contains(l.Description, "Plain Yogurt") {
+		t.Errorf("line 1: %+v", l)
+	}
+	if l := doc.Lines[1]; strings.Contains(l.Description, "Yogurt") || !strings.Contains(l.Description, "Eraser") || l.Amount != "52.02" {
+		t.Errorf("line 2: %+v", l)
+	}
+}
+
+// The coded rows' reading, kept, takes the titled table's longer
+// description of the same line (same qty, price and amount).
+func TestTableDescriptionsMerged(t *testing.T) {
+	d := &Document{Lines: []Line{
+		{Description: "SKU-000034 8H", Qty: 200, UnitPrice: "6.90", Amount: "1380.00"},
+		{Description: "魚露 500 毫升", Qty: 72, UnitPrice: "15.16", Amount: "1091.52"},
+		{Description: "Soap", Qty: 1, UnitPrice: "5.00", Amount: "5.00"},
+		{Description: "Soap", Qty: 1, UnitPrice: "5.00", Amount: "5.00"},
+	}}
+	tb := &Document{Lines: []Line{
+		{Description: "8H SOM Lager Beer Can", Qty: 200, UnitPrice: "6.90", Amount: "1380.00"},
+		{Description: "魚露", Qty: 72, UnitPrice: "15.16", Amount: "1091.52"},
+		{Description: "Hand Soap Lemon", Qty: 1, UnitPrice: "5.00", Amount: "5.00"},
+	}}
+	tableDescriptions(d, tb)
+	want := []string{"8H SOM Lager Beer Can", "魚露 500 毫升", "Soap", "Soap"}
+	for i, l := range d.Lines {
+		if l.Description != want[i] {
+			t.Errorf("line %d: %q, want %q", i+1, l.Description, want[i])
+		}
+	}
+}
+
+// A line whose name was read from the row above its numbers, in a table
+// whose other lines print their names on their numbers' row, is flagged
+// (the rows of a tilted page read apart: the name may be another item's);
+// in a table of two-line items it is not.
+func TestTableNameAboveFlagged(t *testing.T) {
+	p := tpage(
+		tline(100, "Description@100", "Qty@700", "Price@850", "Amount@1100"),
+		tline(140, "綠茶@100", "12@712", "8.50@850", "102.00@1100"),
+		tline(180, "蝦米@100", "100克@160"),
+		tline(200, "60@712", "69.30@850", "4158.00@1100"),
+		tline(240, "黑朱古力@100", "10@712", "4.50@850", "45.00@1100"),
+		tline(280, "香米@100", "2@724", "68.50@850", "137.00@1100"),
+		tline(320, "蠔油@100", "3@724", "18.50@850", "55.50@1100"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 5 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	checkNameAbove(doc)
+	for i, l := range doc.Lines {
+		if l.NeedsReview != (i == 1) {
+			t.Errorf("line %d review %v: %+v", i+1, l.NeedsReview, l)
+		}
+	}
+	two := tpage(
+		tline(100, "Item@40", "Qty@700", "Unit@800", "Price@900", "Amount@1100"),
+		tline(140, "WC-10607@40", "Jasmine@200", "Rice@300"),
+		tline(165, "10@712", "kg@800", "12.50@900", "125.00@1100"),
+		tline(200, "WC-10608@40", "Soy@200", "Sauce@260"),
+		tline(225, "2@724", "btl@800", "18.00@900", "36.00@1100"),
+	)
+	doc = extractTable([]*Page{two}, Header{})
+	checkNameAbove(doc)
+	for i, l := range doc.Lines {
+		if l.nameAbove || slicesContainsSub(l.Problems, "row above") {
+			t.Errorf("two-line item %d flagged: %+v", i+1, l)
+		}
+	}
+}
+
+func slicesContainsSub(ss []string, sub string) bool {
+	for _, s := range ss {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -70,6 +70,10 @@ type Line struct {
 	// qtyDerived: the quantity was not read but derived from the amount
 	// and the unit price (checkDerivedQty).
 	qtyDerived bool
+	// nameAbove: the titled table read its name from the rows above its
+	// numbers while most lines print theirs on their numbers' row
+	// (checkNameAbove flags it).
+	nameAbove bool
 }
 
 // Document is the extraction result for one (possibly multi-page) document.

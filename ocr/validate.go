@@ -3,6 +3,7 @@ package ocr
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -571,4 +572,84 @@ func checkDerivedQty(doc *Document) {
 		l.Confidence = min(l.Confidence, 0.5)
 		doc.NeedsReview = true
 	}
+}
+
+// mismatchProblem is the problem of a line whose qty × unit price is not
+// its amount as read.
+const mismatchProblem = "qty × unit price does not equal amount"
+
+// repairLineBySum repairs the amount of the one line whose qty × unit
+// price (less its discount) is not its amount as read, when two checks
+// agree on the amount: qty × price, and what the document's sum (one of
+// targets: the subtotal, the total with or without its taxes) leaves for
+// that line after every other line; the amount as read must be that
+// amount with one character misread ("961.60" for 861.60). Every other
+// line must have its amount. It returns the index of the line repaired,
+// or -1 (none, or more than one line failing: nothing is repaired).
+func repairLineBySum(lines []Line, targets []int64) int {
+	bad := -1
+	var others int64
+	for i, l := range lines {
+		a, ok := parseMoney(l.Amount)
+		if slices.Contains(l.Problems, mismatchProblem) {
+			if bad >= 0 {
+				return -1
+			}
+			bad = i
+			continue
+		}
+		if !ok {
+			return -1
+		}
+		others += a
+	}
+	if bad < 0 {
+		return -1
+	}
+	l := &lines[bad]
+	p, pok := parseMoney(l.UnitPrice)
+	a, aok := parseMoney(l.Amount)
+	if !pok || !aok || l.Qty <= 0 || p <= 0 {
+		return -1
+	}
+	want := l.Qty * p
+	if l.DiscountPct != "" {
+		bp, ok := parsePercent(l.DiscountPct)
+		if !ok {
+			return -1
+		}
+		want = (want*(10000-bp) + 5000) / 10000
+	}
+	if want == a || !slices.Contains(targets, others+want) || !oneCharOff(formatCents(a), formatCents(want)) {
+		return -1
+	}
+	l.Amount = formatCents(want)
+	l.Problems = slices.DeleteFunc(l.Problems, func(s string) bool { return s == mismatchProblem })
+	rest := len(l.Problems)
+	l.Problems = append(l.Problems, "amount repaired: qty × unit price and the document's total confirm it")
+	l.Fields.Qty, l.Fields.UnitPrice, l.Fields.Amount = 0.9, 0.9, 0.9
+	l.Confidence = 0.9
+	if l.Fields.Code > 0 {
+		l.Confidence = min(l.Confidence, l.Fields.Code)
+	}
+	if rest == 0 {
+		// Flagged only for its arithmetic, now confirmed twice.
+		l.NeedsReview = l.Confidence < reviewBelow
+	}
+	return bad
+}
+
+// oneCharOff reports whether two amounts of the same length differ in
+// exactly one character.
+func oneCharOff(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	diff := 0
+	for i := range a {
+		if a[i] != b[i] {
+			diff++
+		}
+	}
+	return diff == 1
 }
