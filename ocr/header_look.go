@@ -259,8 +259,10 @@ func mergeLines(doc *Document, other []Line) {
 		for i := range doc.Lines {
 			doc.Lines[i].Problems = append(doc.Lines[i].Problems, "read from a second reading of the photo, whose lines add up to the total")
 		}
+		doc.Warnings = append(doc.Warnings, "lines taken from a second reading of the photo: the first reading's did not add up to the total, these do")
 		return
 	}
+	added := 0
 	have := map[string]int{}
 	var sum int64
 	for _, l := range doc.Lines {
@@ -295,5 +297,9 @@ func mergeLines(doc *Document, other []Line) {
 		l.Problems = append(l.Problems, "read only in a second reading of the photo: not confirmed")
 		doc.Lines = append(doc.Lines, l)
 		doc.NeedsReview = true
+		added++
+	}
+	if added > 0 {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("%d line(s) read only in a second reading of the photo added, flagged", added))
 	}
 }
