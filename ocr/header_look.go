@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"strings"
+	"unicode"
 )
 
 // A page's reading is tuned for the item table (rectified, flattened,
@@ -99,7 +101,11 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 // from.
 func applySecondLook(doc *Document, read, raw []*Page) {
 	noDate, printed := doc.Header.Date == "", doc.Header.DatePrinted
-	mergeHeader(&doc.Header, read, Extract(raw).Header, raw)
+	other := Extract(raw)
+	mergeHeader(&doc.Header, read, other.Header, raw)
+	if secondLookLines && len(read) == 1 && len(raw) == 1 {
+		mergeLines(doc, other.Lines)
+	}
 	if noDate && doc.Header.Date != "" && printed != "" {
 		for i, w := range doc.Warnings {
 			if w == implausibleDateWarning(printed) {
@@ -172,5 +178,128 @@ func fillHeader(h *Header, other Header) {
 	if h.Total == "" && other.Total != "" {
 		h.Total = other.Total
 		h.Confidence["total"] = min(other.Confidence["total"], secondLookConf)
+	}
+}
+
+// secondLookLines: when the second look has read a one-page document
+// again, its lines are used too (mergeLines).
+var secondLookLines = true
+
+// lookGap: a line of the second reading is added only when it fits in
+// what the first reading's lines leave of the total.
+var lookGap = true
+
+// lookSameDesc: a line of the second reading whose description is one of
+// the first reading's, read alike, is that line read again, not a missing
+// one.
+var lookSameDesc = true
+
+// sameItemAs reports whether l's description is that of one of lines,
+// letters compared case-blind with a misread letter in four allowed.
+func sameItemAs(l Line, lines []Line) bool {
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	a := letters(l.Description)
+	if len([]rune(a)) < 3 {
+		return false
+	}
+	for _, m := range lines {
+		b := letters(m.Description)
+		if len([]rune(b)) >= 3 && editDistance(a, b) <= max(1, min(len([]rune(a)), len([]rune(b)))/4) {
+			return true
+		}
+	}
+	return false
+}
+
+// linesReconcile reports whether the lines' amounts add up to the
+// header's subtotal or total.
+func linesReconcile(h *Header, lines []Line) bool {
+	if len(lines) == 0 {
+		return false
+	}
+	var sum int64
+	for _, l := range lines {
+		v, ok := parseMoney(l.Amount)
+		if !ok {
+			return false
+		}
+		sum += v
+	}
+	for _, t := range []string{h.Subtotal, h.Total} {
+		if v, ok := parseMoney(t); ok && v == sum {
+			return true
+		}
+	}
+	return false
+}
+
+// secondReadingConf caps the confidence of a line read only in the
+// second reading.
+const secondReadingConf = 0.3
+
+// mergeLines brings in the lines of the second reading of a page whose
+// first reading's lines do not add up to its total: when the second
+// reading's lines do, they replace the first's; otherwise each of its
+// lines whose amount the first reading lacks is added, flagged (a check
+// decides confidence, it does not hide a line).
+func mergeLines(doc *Document, other []Line) {
+	h := &doc.Header
+	if len(other) == 0 || linesReconcile(h, doc.Lines) {
+		return
+	}
+	if linesReconcile(h, other) {
+		doc.Lines = append([]Line(nil), other...)
+		for i := range doc.Lines {
+			doc.Lines[i].Problems = append(doc.Lines[i].Problems, "read from a second reading of the photo, whose lines add up to the total")
+		}
+		doc.Warnings = append(doc.Warnings, "lines taken from a second reading of the photo: the first reading's did not add up to the total, these do")
+		return
+	}
+	added := 0
+	have := map[string]int{}
+	var sum int64
+	for _, l := range doc.Lines {
+		have[l.Amount]++
+		v, _ := parseMoney(l.Amount)
+		sum += v
+	}
+	// The lines missing from the first reading fit in what its lines
+	// leave of the total: an amount larger than that is not one of them.
+	gap, haveGap := parseMoney(h.Total)
+	gap -= sum
+	haveGap = haveGap && lookGap
+	for _, l := range other {
+		if have[l.Amount] > 0 {
+			have[l.Amount]--
+			continue
+		}
+		if lookSameDesc && sameItemAs(l, doc.Lines) {
+			// The same row read with another amount: the first reading's
+			// stands (flagged when its lines do not add up).
+			continue
+		}
+		if v, ok := parseMoney(l.Amount); haveGap && (!ok || v > gap) {
+			continue
+		} else if haveGap {
+			gap -= v
+		}
+		l.NeedsReview = true
+		l.Confidence = min(l.Confidence, secondReadingConf)
+		l.Fields = FieldConfidence{Code: min(l.Fields.Code, secondReadingConf), Qty: min(l.Fields.Qty, secondReadingConf),
+			UnitPrice: min(l.Fields.UnitPrice, secondReadingConf), Amount: min(l.Fields.Amount, secondReadingConf)}
+		l.Problems = append(l.Problems, "read only in a second reading of the photo: not confirmed")
+		doc.Lines = append(doc.Lines, l)
+		doc.NeedsReview = true
+		added++
+	}
+	if added > 0 {
+		doc.Warnings = append(doc.Warnings, fmt.Sprintf("%d line(s) read only in a second reading of the photo added, flagged", added))
 	}
 }

@@ -1,0 +1,20 @@
+package ocr
+
+import "os"
+
+// OCR_LOOK_LINES=1/0 turns the second look's lines (mergeLines) on or
+// off in the tests and benchmarks, for before/after comparisons in one
+// build; OCR_LOOK_GAP and OCR_LOOK_SAME (1/0) its two filters.
+func init() {
+	set := func(k string, v *bool) {
+		switch os.Getenv(k) {
+		case "1":
+			*v = true
+		case "0":
+			*v = false
+		}
+	}
+	set("OCR_LOOK_LINES", &secondLookLines)
+	set("OCR_LOOK_GAP", &lookGap)
+	set("OCR_LOOK_SAME", &lookSameDesc)
+}

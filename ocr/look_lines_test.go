@@ -1,0 +1,81 @@
+package ocr
+
+import (
+	"strings"
+	"testing"
+)
+
+// withLookLines turns the second look's lines on for one test.
+func withLookLines(t *testing.T) {
+	saved := secondLookLines
+	secondLookLines = true
+	t.Cleanup(func() { secondLookLines = saved })
+}
+
+// TestSecondLookAddsMissingLines: the first reading lost a row (its
+// lines add up to 5.00 against a total of 7.50); the second reading has
+// it but lost another: it is returned, flagged, beside the first
+// reading's lines, and the line both readings have is not doubled.
+func TestSecondLookAddsMissingLines(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "Apples", "3.00"), line(130, "Pe~rs"), right(145, "Plums", "2.00"), right(160, "Total", "7.50"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.50"), line(145, "Pl~ms"), right(160, "Total", "7.50"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	amounts := map[string]int{}
+	for _, l := range doc.Lines {
+		amounts[l.Amount]++
+		if l.Amount == "2.50" && (!l.NeedsReview || l.Confidence > secondReadingConf) {
+			t.Errorf("line %q %s from the second reading only: review %v, confidence %.2f; want flagged, ≤ %.2f", l.Description, l.Amount, l.NeedsReview, l.Confidence, secondReadingConf)
+		}
+	}
+	if amounts["3.00"] != 1 || amounts["2.50"] != 1 || amounts["2.00"] != 1 {
+		t.Errorf("lines %v, want 3.00, 2.50 and 2.00 once each", amounts)
+	}
+}
+
+// TestSecondLookLinesThatAddUp: the second reading's lines add up to the
+// total and the first reading's do not: the second reading's replace them.
+func TestSecondLookLinesThatAddUp(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "Apples", "8.00"), right(130, "Total", "5.50"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.50"), right(160, "Total", "5.50"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	if len(doc.Lines) != 2 || doc.Lines[0].Amount != "3.00" || doc.Lines[1].Amount != "2.50" {
+		t.Errorf("lines %+v, want the second reading's 3.00 and 2.50", doc.Lines)
+	}
+}
+
+// TestSecondLookKeepsReconciledLines: lines that add up to the total are
+// not touched by a second reading.
+func TestSecondLookKeepsReconciledLines(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.50"), right(160, "Total", "5.50"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.50"), right(145, "Plums", "9.99"), right(160, "Total", "5.50"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	if len(doc.Lines) != 2 {
+		t.Errorf("%d lines, want the first reading's 2", len(doc.Lines))
+	}
+}
+
+// TestSecondLookSkipsRereadAndOversized: a second reading's line that is
+// a first reading's line read with another amount ("Targe Diet Coke 1.68"
+// for "I-Large Diet Coke 1.63") is not added, nor one larger than what
+// the first reading's lines leave of the total; one that fits is.
+func TestSecondLookSkipsRereadAndOversized(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "I-Large", "Diet", "Coke", "1.63"), right(120, "Tenderloin", "9.78"), line(140, "Onl~n"), right(200, "Total", "17.45"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(right(100, "Targe", "Diet", "Coke", "1.68"), right(120, "Tenderloin", "9.78"), right(140, "Onion", "Rings", "3.38"), right(160, "Lobster", "Tail", "45.00"), right(200, "Total", "17.45"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	var got []string
+	for _, l := range doc.Lines {
+		got = append(got, l.Description+" "+l.Amount)
+	}
+	want := []string{"I-Large Diet Coke 1.63", "Tenderloin 9.78", "Onion Rings 3.38"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+}
