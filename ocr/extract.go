@@ -122,7 +122,9 @@ func extractRows(pages []*Page) *Document {
 		labelled.totals = append(labelled.totals, ps.totals...)
 		labelled.taxes = append(labelled.taxes, ps.taxes...)
 		labelled.sums = append(labelled.sums, ps.sums...)
+		labelled.firmSums = append(labelled.firmSums, ps.firmSums...)
 		labelled.tenders = append(labelled.tenders, ps.tenders...)
+		labelled.deducted = labelled.deducted || ps.deducted
 		if ps.hasSub && !labelled.hasSub {
 			labelled.subtotal, labelled.hasSub = ps.subtotal, true
 		}

@@ -669,7 +669,9 @@ func extractTable(pages []*Page, header Header) *Document {
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		sum.sums = append(sum.sums, s.sums...)
+		sum.firmSums = append(sum.firmSums, s.firmSums...)
 		sum.tenders = append(sum.tenders, s.tenders...)
+		sum.deducted = sum.deducted || s.deducted
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}
