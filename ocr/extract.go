@@ -125,6 +125,7 @@ func extractRows(pages []*Page) *Document {
 		labelled.firmSums = append(labelled.firmSums, ps.firmSums...)
 		labelled.tenders = append(labelled.tenders, ps.tenders...)
 		labelled.deducted = labelled.deducted || ps.deducted
+		labelled.round += ps.round
 		if ps.hasSub && !labelled.hasSub {
 			labelled.subtotal, labelled.hasSub = ps.subtotal, true
 		}

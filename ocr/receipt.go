@@ -487,6 +487,9 @@ type summary struct {
 	// voucher, coupon, deposit), whether or not its amount was read as
 	// negative: the total may be below the subtotal.
 	deducted bool
+	// round is the rounding adjustment printed ("Rounding Adj -0.02"),
+	// also counted among the taxes.
+	round int64
 	// tenders are the amounts paid by card (Visa, Credit Card …): the
 	// total printed a second time.
 	tenders []int64
@@ -594,6 +597,7 @@ func readSummary(rows []*row) summary {
 					// The rounding of the total to the nearest 5 sen
 					// applies to the parts with their tax too.
 					parts.round += v
+					s.round += v
 				}
 			}
 			continue
@@ -712,6 +716,15 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if s.hasSub {
 		checks = append(checks, s.subtotal, s.subtotal+tax)
 	}
+	if smallRounding(s.round) {
+		// The rounding's minus lost ("Rounding Adj 0.02" for -0.02).
+		if haveLines {
+			checks = append(checks, lineSum+tax-2*s.round)
+		}
+		if s.hasSub {
+			checks = append(checks, s.subtotal+tax-2*s.round)
+		}
+	}
 	checks = append(checks, s.sums...)
 	checks = append(checks, s.tenders...)
 	if s.hasCash && s.hasChange && s.cash > s.change {
@@ -810,6 +823,7 @@ func extractReceipt(pages []*Page, doc *Document) {
 		sum.firmSums = append(sum.firmSums, s.firmSums...)
 		sum.tenders = append(sum.tenders, s.tenders...)
 		sum.deducted = sum.deducted || s.deducted
+		sum.round += s.round
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}

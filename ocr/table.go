@@ -672,6 +672,7 @@ func extractTable(pages []*Page, header Header) *Document {
 		sum.firmSums = append(sum.firmSums, s.firmSums...)
 		sum.tenders = append(sum.tenders, s.tenders...)
 		sum.deducted = sum.deducted || s.deducted
+		sum.round += s.round
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}

@@ -170,10 +170,24 @@ func (p *taxParts) sums(taxes []int64) (out, firm []int64) {
 		}
 	}
 	if len(p.zero) > 0 {
-		firm = out
+		firm = slices.Clone(out)
+	}
+	if smallRounding(p.round) {
+		// The rounding's minus lost in the reading ("Rounding Adj 0.02"
+		// for -0.02): the sums with it the other way confirm, but
+		// contradict nothing.
+		n := len(out)
+		for _, v := range out[:n] {
+			out = append(out, v-2*p.round)
+		}
 	}
 	return out, firm
 }
+
+// smallRounding reports a rounding adjustment of a cash total to the
+// nearest 5 or 10 cents (at most 5 cents either way), whose sign a
+// reading can lose.
+func smallRounding(r int64) bool { return r != 0 && abs64(r) <= 5 }
 
 // refuseUnchecked turns on the refusals of totals no arithmetic confirms
 // and the page's other amounts contradict (cash less change against a
@@ -186,6 +200,10 @@ var refuseUnchecked = true
 // 10.34").
 func belowSubtotal(s summary, v int64) bool {
 	if !s.hasSub || v >= s.subtotal || s.deducted {
+		return false
+	}
+	if smallRounding(s.round) && v >= s.subtotal-abs64(s.round) {
+		// Below by a rounding adjustment alone, its minus lost.
 		return false
 	}
 	for _, t := range s.taxes {

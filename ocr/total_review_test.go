@@ -108,3 +108,26 @@ func TestRefusedNotReplacedByWeaker(t *testing.T) {
 		t.Errorf("total %q, want 11.00", h.Total)
 	}
 }
+
+// TestRoundingMinusLost: "Rounding Adj -0.02" read without its minus (a
+// thin glyph) under "Subtotal 27.12": "Total 27.10" is below the
+// subtotal by the rounding alone, not misread, and the subtotal less the
+// rounding confirms it. A total further below is still refused.
+func TestRoundingMinusLost(t *testing.T) {
+	p := receiptPage(line(20, "SHOP"), right(300, "Subtotal", "27.12"), right(330, "Rounding", "Adj", "0.02"), right(360, "Total", "27.10"))
+	if h := Extract([]*Page{p}).Header; h.Total != "27.10" || h.Confidence["total"] < 0.9 {
+		t.Errorf("total %q (confidence %.2f), want 27.10 confirmed", h.Total, h.Confidence["total"])
+	}
+	p = receiptPage(line(20, "MAKASSAR", "FRESH", "MARKET"),
+		right(300, "Total", "0%", "supplies:", "12.60"),
+		right(330, "Total", "6%", "supplies", "(Inc.", "GST):", "14.52"),
+		right(360, "Rounding", "Adj:", "0.02"),
+		right(390, "Total", "Payable:", "27.10"))
+	if h := Extract([]*Page{p}).Header; h.Total != "27.10" || h.Confidence["total"] < 0.9 {
+		t.Errorf("parts: total %q (confidence %.2f), want 27.10 confirmed", h.Total, h.Confidence["total"])
+	}
+	p = receiptPage(line(20, "SHOP"), right(300, "Subtotal", "27.12"), right(330, "Rounding", "Adj", "0.02"), right(360, "Total", "7.10"))
+	if h := Extract([]*Page{p}).Header; h.Total == "7.10" {
+		t.Errorf("far below: total %q, want nothing", h.Total)
+	}
+}
