@@ -77,6 +77,12 @@ func TestServiceChargeConfirms(t *testing.T) {
 			t.Errorf("%v: total %q (confidence %.2f), want 110.00 confirmed", sc, h.Total, h.Confidence["total"])
 		}
 	}
+	// The service charge's row unread: a total above the subtotal is not
+	// refused (only one below it is), it stands unconfirmed.
+	p := receiptPage(line(20, "SHOP"), right(300, "Subtotal", "100.00"), right(360, "Total", "110.00"))
+	if h := Extract([]*Page{p}).Header; h.Total != "110.00" {
+		t.Errorf("service charge unread: total %q, want 110.00", h.Total)
+	}
 }
 
 // TestPartMissedNoContradiction: the zero-rated supplies' row unread
