@@ -207,7 +207,10 @@ func extractRows(pages []*Page) *Document {
 		labelled.totals = append(labelled.totals, ps.totals...)
 		labelled.taxes = append(labelled.taxes, ps.taxes...)
 		labelled.sums = append(labelled.sums, ps.sums...)
+		labelled.firmSums = append(labelled.firmSums, ps.firmSums...)
 		labelled.tenders = append(labelled.tenders, ps.tenders...)
+		labelled.deducted = labelled.deducted || ps.deducted
+		labelled.round += ps.round
 		if ps.hasSub && !labelled.hasSub {
 			labelled.subtotal, labelled.hasSub = ps.subtotal, true
 		}

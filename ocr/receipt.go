@@ -3,6 +3,7 @@ package ocr
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -479,6 +480,16 @@ type summary struct {
 	// the zero-rated and standard-rated supplies of a GST summary, a
 	// total before tax plus the taxes (taxParts).
 	sums []int64
+	// firmSums are the sums of parts all read (taxParts.sums): a total
+	// one digit from one is contradicted.
+	firmSums []int64
+	// deducted: a row names a deduction from the subtotal (a discount,
+	// voucher, coupon, deposit), whether or not its amount was read as
+	// negative: the total may be below the subtotal.
+	deducted bool
+	// round is the rounding adjustment printed ("Rounding Adj -0.02"),
+	// also counted among the taxes.
+	round int64
 	// tenders are the amounts paid by card (Visa, Credit Card …): the
 	// total printed a second time.
 	tenders []int64
@@ -488,6 +499,9 @@ type totalCand struct {
 	v    int64
 	rank int
 	row  int
+	// src is the row the amount was read from: the label's own row, or
+	// the row above or below whose amount it took (rowAmountAt).
+	src int
 	// check: read through a repair (pointMisread), kept only when a sum
 	// confirms it.
 	check bool
@@ -498,13 +512,20 @@ type totalCand struct {
 // amount (an amount printed a little higher or lower than its label is
 // grouped as a row of its own).
 func rowAmount(rows []*row, i int) (int64, bool) {
+	v, _, ok := rowAmountAt(rows, i)
+	return v, ok
+}
+
+// rowAmountAt is rowAmount with the index of the row the amount was read
+// from.
+func rowAmountAt(rows []*row, i int) (int64, int, bool) {
 	toks := classify(rows[i])
 	for k := len(toks) - 1; k >= 0; k-- {
 		if toks[k].money {
-			return toks[k].cents, true
+			return toks[k].cents, i, true
 		}
 	}
-	best, bestD, found := int64(0), 1<<30, false
+	best, bestD, bestJ, found := int64(0), 1<<30, -1, false
 	for _, j := range []int{i - 1, i + 1} {
 		if j < 0 || j >= len(rows) {
 			continue
@@ -514,7 +535,7 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 			continue
 		}
 		if d := abs(rows[j].midY() - rows[i].midY()); d < bestD && d <= 2*(rows[i].bot-rows[i].top+1) {
-			best, bestD, found = nt[len(nt)-1].cents, d, true
+			best, bestD, bestJ, found = nt[len(nt)-1].cents, d, j, true
 		}
 	}
 	if !found && i+1 < len(rows) {
@@ -522,15 +543,20 @@ func rowAmount(rows []*row, i int) (int64, bool) {
 		// Not cash tendered nor change: a note handed over is no total.
 		next := classify(rows[i+1])
 		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money && !namesCash(rows[i+1]) && !namesChange(rows[i+1]) {
-			return next[len(next)-1].cents, true
+			return next[len(next)-1].cents, i + 1, true
 		}
 	}
-	return best, found
+	return best, bestJ, found
 }
 
 func readSummary(rows []*row) summary {
 	var s summary
 	var parts taxParts
+	type tender struct {
+		v   int64
+		row int
+	}
+	var tenders []tender
 	// Two labelled values on one row ("Total Qty: 660 … 應付 Amount Due
 	// 15,162.10") are read apart.
 	rows = splitLabelRuns(rows)
@@ -540,6 +566,9 @@ func readSummary(rows []*row) summary {
 			// A tax summary table follows the totals; its "Total" is the
 			// tax table's.
 			break
+		}
+		if hasKeywordWord(r, deductionWords) || strings.Contains(u, "優惠") || strings.Contains(u, "优惠") || strings.Contains(u, "回贈") || strings.Contains(u, "禮券") || strings.Contains(u, "現金券") || strings.Contains(u, "折") {
+			s.deducted = true
 		}
 		if p, ok := suppliesPart(u); ok {
 			if v, ok := rowAmount(rows, i); ok {
@@ -554,16 +583,22 @@ func readSummary(rows []*row) summary {
 			continue
 		}
 		if roundedTotal(u) {
-			if v, ok := rowAmount(rows, i); ok {
-				s.totals = append(s.totals, totalCand{v: abs64(v), rank: roundedTotalRank, row: i})
+			if v, src, ok := rowAmountAt(rows, i); ok {
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: roundedTotalRank, row: i, src: src})
 			}
 			continue
 		}
-		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費")
+		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費") || namesServiceCharge(r, u)
 		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
 			strings.Contains(u, "ROUND") {
 			if v, ok := rowAmount(rows, i); ok {
 				s.taxes = append(s.taxes, v)
+				if strings.Contains(u, "ROUND") && !isTax {
+					// The rounding of the total to the nearest 5 sen
+					// applies to the parts with their tax too.
+					parts.round += v
+					s.round += v
+				}
 			}
 			continue
 		}
@@ -591,7 +626,7 @@ func readSummary(rows []*row) summary {
 			// A card payment with no total label ("Card Amount" is one:
 			// it stays a candidate, not its own confirmation).
 			if v, ok := rowAmount(rows, i); ok && v > 0 {
-				s.tenders = append(s.tenders, v)
+				tenders = append(tenders, tender{v, i})
 			}
 			continue
 		}
@@ -613,8 +648,8 @@ func readSummary(rows []*row) summary {
 		}
 		if fuzzyTotal(r) {
 			// "Tota)", "T0TAL": the label misread in one letter.
-			if v, ok := rowAmount(rows, i); ok {
-				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i})
+			if v, src, ok := rowAmountAt(rows, i); ok {
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 2, row: i, src: src})
 			}
 			s.totals = append(s.totals, pointMisread(r, 2, i)...)
 			s.totals = append(s.totals, splitAmount(r, 2, i)...)
@@ -623,8 +658,8 @@ func readSummary(rows []*row) summary {
 		for _, tl := range totalLabels {
 			if strings.Contains(u, tl.label) {
 				// "( 47.70)": brackets round a total are decoration.
-				if v, ok := rowAmount(rows, i); ok {
-					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i})
+				if v, src, ok := rowAmountAt(rows, i); ok {
+					s.totals = append(s.totals, totalCand{v: abs64(v), rank: tl.rank, row: i, src: src})
 				}
 				s.totals = append(s.totals, pointMisread(r, tl.rank, i)...)
 				s.totals = append(s.totals, splitAmount(r, tl.rank, i)...)
@@ -633,7 +668,15 @@ func readSummary(rows []*row) summary {
 		}
 	}
 	tenderAboveChange(rows, &s)
-	s.sums = parts.sums(s.taxes)
+	s.sums, s.firmSums = parts.sums(s.taxes)
+	for _, t := range tenders {
+		// A card row whose amount a total label took as its own (the
+		// label's amount unread, "TOTAL" over "VISA 46.06") is the same
+		// printing, not a second one.
+		if !slices.ContainsFunc(s.totals, func(c totalCand) bool { return c.src == t.row }) {
+			s.tenders = append(s.tenders, t.v)
+		}
+	}
 	return s
 }
 
@@ -673,6 +716,15 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 	if s.hasSub {
 		checks = append(checks, s.subtotal, s.subtotal+tax)
 	}
+	if smallRounding(s.round) {
+		// The rounding's minus lost ("Rounding Adj 0.02" for -0.02).
+		if haveLines {
+			checks = append(checks, lineSum+tax-2*s.round)
+		}
+		if s.hasSub {
+			checks = append(checks, s.subtotal+tax-2*s.round)
+		}
+	}
 	checks = append(checks, s.sums...)
 	checks = append(checks, s.tenders...)
 	if s.hasCash && s.hasChange && s.cash > s.change {
@@ -697,7 +749,7 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 		// 46.06", "Amount Due 46.06"): two printings read alike.
 		for i, c := range s.totals {
 			for _, d := range s.totals[i+1:] {
-				if c.v == d.v && c.row != d.row && !c.check && !d.check && c.v != 0 && (conf == nil || better(c, *conf)) {
+				if c.v == d.v && c.row != d.row && c.src != d.src && !c.check && !d.check && c.v != 0 && (conf == nil || better(c, *conf)) {
 					conf = &s.totals[i]
 				}
 			}
@@ -713,12 +765,26 @@ func chooseTotal(s summary, lineSum int64, haveLines bool) (int64, float64, bool
 		return v, 0.9, true
 	}
 	var best *totalCand
+	refused := -1
 	for i, c := range s.totals {
 		// 0.00 under a label no arithmetic confirms is what is left to
 		// pay ("Balance Due 0.00" once paid by card), not the total.
-		if !c.check && c.v != 0 && (best == nil || better(c, *best)) && !(refuseUnchecked && (belowSubtotal(s, c.v) || contradicted(s, c.v))) {
+		if c.check || c.v == 0 {
+			continue
+		}
+		if refuseUnchecked && (belowSubtotal(s, c.v) || contradicted(s, c.v)) {
+			refused = max(refused, c.rank)
+			continue
+		}
+		if best == nil || better(c, *best) {
 			best = &s.totals[i]
 		}
+	}
+	if best != nil && best.rank < refused {
+		// The strongest label's amount is refused as misread: a weaker
+		// label's ("Balance 25.00", a stored-value card's) is no
+		// stand-in for it.
+		best = nil
 	}
 	if best == nil {
 		// Only repaired readings, none confirmed: as if no total were
@@ -754,7 +820,10 @@ func extractReceipt(pages []*Page, doc *Document) {
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		sum.sums = append(sum.sums, s.sums...)
+		sum.firmSums = append(sum.firmSums, s.firmSums...)
 		sum.tenders = append(sum.tenders, s.tenders...)
+		sum.deducted = sum.deducted || s.deducted
+		sum.round += s.round
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}

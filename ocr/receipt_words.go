@@ -227,7 +227,7 @@ func pointMisread(r *row, rank, i int) []totalCand {
 	if !ok {
 		return nil
 	}
-	return []totalCand{{v: v, rank: rank, row: i, check: true}}
+	return []totalCand{{v: v, rank: rank, row: i, src: i, check: true}}
 }
 
 // tenderAboveChange reads the amount tendered when its label was misread

@@ -725,7 +725,10 @@ func extractTable(pages []*Page, header Header) *Document {
 		sum.totals = append(sum.totals, s.totals...)
 		sum.taxes = append(sum.taxes, s.taxes...)
 		sum.sums = append(sum.sums, s.sums...)
+		sum.firmSums = append(sum.firmSums, s.firmSums...)
 		sum.tenders = append(sum.tenders, s.tenders...)
+		sum.deducted = sum.deducted || s.deducted
+		sum.round += s.round
 		if s.hasSub && !sum.hasSub {
 			sum.subtotal, sum.hasSub = s.subtotal, true
 		}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // roundedTotal reports a row naming the total after rounding ("Total
@@ -45,7 +46,7 @@ func splitAmount(r *row, rank, i int) []totalCand {
 	if !ok {
 		return nil
 	}
-	return []totalCand{{v: v, rank: rank, row: i, check: true}}
+	return []totalCand{{v: v, rank: rank, row: i, src: i, check: true}}
 }
 
 var (
@@ -119,7 +120,11 @@ func suppliesPart(u string) (partKind, bool) {
 
 // taxParts collects a page's parts of the total, each distinct amount
 // once per kind.
-type taxParts struct{ zero, incl, excl []int64 }
+type taxParts struct {
+	zero, incl, excl []int64
+	// round is the rounding adjustment printed ("Rounding Adj -0.02").
+	round int64
+}
 
 func (p *taxParts) add(k partKind, v int64) {
 	l := &p.zero
@@ -138,7 +143,11 @@ func (p *taxParts) add(k partKind, v int64) {
 // such as rounding included): zero-rated plus standard-rated with tax, or
 // plus standard-rated before tax and the taxes. A zero-rated part alone
 // makes no total (it is printed on receipts that have another part).
-func (p *taxParts) sums(taxes []int64) []int64 {
+//
+// firm are the sums of parts all read: a zero-rated part among them (a
+// GST summary prints it, 0.00 when nothing is zero-rated). A sum without
+// it may lack a part, so it confirms but contradicts nothing.
+func (p *taxParts) sums(taxes []int64) (out, firm []int64) {
 	var tax int64
 	for _, t := range taxes {
 		tax += t
@@ -147,10 +156,12 @@ func (p *taxParts) sums(taxes []int64) []int64 {
 	if len(zero) == 0 {
 		zero = []int64{0}
 	}
-	var out []int64
 	for _, z := range zero {
 		for _, i := range p.incl {
 			out = append(out, z+i)
+			if p.round != 0 {
+				out = append(out, z+i+p.round)
+			}
 		}
 		if tax != 0 {
 			for _, e := range p.excl {
@@ -158,8 +169,25 @@ func (p *taxParts) sums(taxes []int64) []int64 {
 			}
 		}
 	}
-	return out
+	if len(p.zero) > 0 {
+		firm = slices.Clone(out)
+	}
+	if smallRounding(p.round) {
+		// The rounding's minus lost in the reading ("Rounding Adj 0.02"
+		// for -0.02): the sums with it the other way confirm, but
+		// contradict nothing.
+		n := len(out)
+		for _, v := range out[:n] {
+			out = append(out, v-2*p.round)
+		}
+	}
+	return out, firm
 }
+
+// smallRounding reports a rounding adjustment of a cash total to the
+// nearest 5 or 10 cents (at most 5 cents either way), whose sign a
+// reading can lose.
+func smallRounding(r int64) bool { return r != 0 && abs64(r) <= 5 }
 
 // refuseUnchecked turns on the refusals of totals no arithmetic confirms
 // and the page's other amounts contradict (cash less change against a
@@ -171,7 +199,11 @@ var refuseUnchecked = true
 // cannot be, so one of the two is misread ("Total ~0.01" under "Subtotal
 // 10.34").
 func belowSubtotal(s summary, v int64) bool {
-	if !s.hasSub || v >= s.subtotal {
+	if !s.hasSub || v >= s.subtotal || s.deducted {
+		return false
+	}
+	if smallRounding(s.round) && v >= s.subtotal-abs64(s.round) {
+		// Below by a rounding adjustment alone, its minus lost.
 		return false
 	}
 	for _, t := range s.taxes {
@@ -190,7 +222,7 @@ func belowSubtotal(s summary, v int64) bool {
 // no such check: a line's amount misread is the likelier
 // (TestExtractReceiptFlagsNotHides).
 func contradicted(s summary, v int64) bool {
-	for _, x := range s.sums {
+	for _, x := range s.firmSums {
 		if oneDigitApart(v, x) {
 			return true
 		}
@@ -232,4 +264,28 @@ func namesTotal(u string) bool {
 		}
 	}
 	return false
+}
+
+// deductionWords name, as words, an amount taken off the subtotal: a
+// discount however abbreviated, a voucher or coupon, a deposit paid, a
+// member's saving ("Less: Deposit", "Disc 10%").
+var deductionWords = []string{"DISC", "DISCOUNT", "DISCOUNTS", "VOUCHER", "COUPON", "LESS", "DEPOSIT", "SAVING", "SAVINGS", "REBATE", "REDEEM", "REDEMPTION", "PROMO", "PROMOTION"}
+
+// namesServiceCharge reports a row naming a restaurant's service charge
+// in short ("S/C", "Svc Chg", Hong Kong's "加一", the ten per cent added,
+// on a row of its own: not an item named with it).
+func namesServiceCharge(r *row, u string) bool {
+	if strings.Contains(u, "S/C") || hasKeywordWord(r, []string{"SVC", "SVCCHG", "SERVCHG"}) {
+		return true
+	}
+	if !strings.Contains(u, "加一") {
+		return false
+	}
+	han := 0
+	for _, c := range u {
+		if unicode.Is(unicode.Han, c) {
+			han++
+		}
+	}
+	return han <= 3
 }
