@@ -1,0 +1,62 @@
+package scan
+
+import (
+	"math/rand"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// TestDeformEANNoCheckCorrection: a label torn in the middle and patched
+// with another code's right half whose digits do not make a valid code
+// (nine in ten), lightly blurred, so that every digit is clear: the
+// reader must read nothing. The programme can make a valid code by
+// changing one digit; that digit then fits its slot poorly, but changing
+// any other digit fits worse, so the margin passes. A digit blotted out
+// (ink or glare over its inner modules) gives the code printed or
+// nothing. DEFORM_TORN_N=n renders n of each (default 24).
+func TestDeformEANNoCheckCorrection(t *testing.T) {
+	n := 24
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_TORN_N")); err == nil && v > 0 {
+		n = v
+	}
+	rng := rand.New(rand.NewSource(11))
+	ph := blurPhysics{name: "model", gamma: 2.2, noise: 3}
+	torn, blotted, blotRead := 0, 0, 0
+	for torn < n || blotted < n {
+		a, b := randomEAN(rng), randomEAN(rng)
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.6
+		am := eanModulesOf(a)
+		if torn < n && !ValidGTIN(a[:7]+b[7:]) {
+			torn++
+			mods := append(append([]float64{}, am[:50]...), eanModulesOf(b)[50:]...)
+			g := renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng)
+			if got := readDeform(g); got != "" {
+				t.Errorf("%s torn, patched with the right half of %s (%.2f px a module, blur %.2f modules): read as %s", a, b, m, k, got)
+			}
+		}
+		if blotted < n {
+			blotted++
+			j := rng.Intn(12)
+			at := eanLeftAt + 7*j
+			if j >= 6 {
+				at = eanRightAt + 7*(j-6)
+			}
+			mods := append([]float64{}, am...)
+			ink := float64(rng.Intn(2))
+			for i := 1; i < 6; i++ {
+				mods[at+i] = ink
+			}
+			g := renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng)
+			switch got := readDeform(g); got {
+			case "":
+			case a:
+				blotRead++
+			default:
+				t.Errorf("%s with digit %d blotted (%.2f px a module, blur %.2f modules): read as %s", a, j+2, m, k, got)
+			}
+		}
+	}
+	t.Logf("%d torn, %d blotted (%d of them read right)", torn, blotted, blotRead)
+}
