@@ -623,10 +623,19 @@ var deformEAN = deformEANDefault
 // no band accepting another, is recorded as the lines of one late, fitted
 // scan, as the blurred EAN stage records its reads, so the collector's
 // rules apply (two agreeing lines, no rival retail code over the bars).
+//
+// The blurred EAN stage reads nothing also when its bands accept two
+// codes; a band it accepted with another code than the vote's vetoes
+// the vote, as a band of this stage would.
 func (r *run) deformEAN(v *view, bases map[int]eanRead) {
 	text, bands := deformVote(readDeformBands(r.ctx, v.g, bases))
 	if text == "" || r.ctx.Err() != nil {
 		return
+	}
+	for _, b := range bases {
+		if blurAccept(b) && b.text() != text {
+			return
+		}
 	}
 	format := gozxing.BarcodeFormat_EAN_13
 	if text[0] == '0' {

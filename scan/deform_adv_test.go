@@ -1,10 +1,12 @@
 package scan
 
 import (
+	"context"
 	"math/rand"
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -78,18 +80,22 @@ func swap5EAN(rng *rand.Rand) (string, string) {
 // swap away; symbols mirrored. The reader alone must return a code that
 // is printed whole in the picture (for the torn labels: nothing, unless
 // the two halves happen to make a valid code).
-// DEFORM_ADV_N=n renders n pictures per case (default 2) on another seed.
+// DEFORM_ADV_N=n renders n pictures per case (default 1) on another seed,
+// with more physics, sizes and blurs.
 func TestDeformEANAdversarial(t *testing.T) {
 	n, seed := 1, int64(5)
-	if v, err := strconv.Atoi(os.Getenv("DEFORM_ADV_N")); err == nil && v > 0 {
-		n, seed = v, 505
-	}
-	rng := rand.New(rand.NewSource(seed))
 	phys := []blurPhysics{
 		{name: "model", gamma: 2.2, noise: 3},
-		{name: "persp8%", gamma: 2.2, noise: 3, persp: 0.08},
 		{name: "jpeg60", gamma: 2.2, noise: 2, jpegQ: 60},
 	}
+	ms, ks := []float64{0.7, 1.2, 2}, []float64{0.5, 1, 2.5}
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_ADV_N")); err == nil && v > 0 {
+		n, seed = v, 505
+		phys = append(phys, blurPhysics{name: "persp8%", gamma: 2.2, noise: 3, persp: 0.08},
+			blurPhysics{name: "mixed", gamma: 1.9, noise: 5, spread: 0.12, persp: -0.06, motion: 2, jpegQ: 60})
+		ms, ks = []float64{0.7, 0.85, 1, 1.2, 1.6, 2}, []float64{0.4, 0.6, 0.8, 1, 1.3, 1.6, 2.5, 3.5}
+	}
+	rng := rand.New(rand.NewSource(seed))
 	type picture struct {
 		name  string
 		g     *gray
@@ -148,8 +154,8 @@ func TestDeformEANAdversarial(t *testing.T) {
 			return ps
 		}
 		for _, ph := range phys {
-			for _, m := range []float64{0.7, 0.85, 1.2, 2} {
-				for _, k := range []float64{0.5, 1, 1.6, 2.5} {
+			for _, m := range ms {
+				for _, k := range ks {
 					for _, p := range pictures(m, k, ph) {
 						total++
 						got := readDeform(p.g)
@@ -172,4 +178,128 @@ func TestDeformEANAdversarial(t *testing.T) {
 		}
 	}
 	t.Logf("%d pictures, %d read right, %d wrong", total, read, wrong)
+}
+
+// TestDeformOddImages: tiny, thin and odd pictures (flat, noise, stripes
+// of every period, a symbol cut by the picture's edge) give the
+// deformable reader no panic and no read.
+func TestDeformOddImages(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	sizes := [][2]int{{1, 1}, {2, 3}, {7, 5}, {16, 16}, {40, 2}, {2, 40}, {97, 9}, {160, 12}, {300, 4}, {64, 64}, {1000, 1}, {1, 1000}, {250, 49}}
+	for _, sz := range sizes {
+		w, h := sz[0], sz[1]
+		for kind := range 4 {
+			g := &gray{w: w, h: h, pix: make([]byte, w*h)}
+			period := 1 + rng.Intn(6)
+			for y := range h {
+				for x := range w {
+					var v byte
+					switch kind {
+					case 0:
+						v = 200
+					case 1:
+						v = byte(rng.Intn(256))
+					case 2:
+						if (x/period)%2 == 0 {
+							v = 40
+						} else {
+							v = 220
+						}
+					default:
+						v = byte(128 + 100*((x*x/7+x)%3-1))
+					}
+					g.pix[y*w+x] = v
+				}
+			}
+			if got := readDeform(g); got != "" {
+				t.Errorf("%d×%d picture of kind %d: read as %s", w, h, kind, got)
+			}
+		}
+	}
+	// a symbol running off either edge of the picture
+	for _, x0 := range []float64{-40, 150} {
+		text := randomEAN(rng)
+		g := renderBlurPhysics(eanModulesOf(text), 240, 60, x0, 1.5, 0.8, blurPhysics{name: "model", gamma: 2.2, noise: 3}, rng)
+		if got := readDeform(g); got != "" {
+			t.Errorf("%s cut by the edge (x0 %.0f): read as %s", text, x0, got)
+		}
+	}
+}
+
+// TestDeformStopsOnContext: with the context cancelled the deformable
+// reader returns no bands; with deadlines that fall part way through, it
+// returns no bands or every band, never a vote on a part.
+func TestDeformStopsOnContext(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	var g *gray
+	var text string
+	for range 40 {
+		text = randomEAN(rng)
+		g = renderBlurPhysics(eanModulesOf(text), 240, 120, 50, 1.1, 0.6, blurPhysics{name: "model", gamma: 2.2, noise: 3}, rng)
+		if readDeform(g) == text {
+			break
+		}
+		g = nil
+	}
+	if g == nil {
+		t.Fatal("no symbol read with a live context")
+	}
+	full := len(readDeformBands(context.Background(), g, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if bands := readDeformBands(ctx, g, nil); bands != nil {
+		t.Errorf("%d bands read with the context cancelled", len(bands))
+	}
+	for _, d := range []time.Duration{100 * time.Microsecond, time.Millisecond, 3 * time.Millisecond, 10 * time.Millisecond, 30 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		bands := readDeformBands(ctx, g, nil)
+		cancel()
+		if bands != nil && len(bands) != full {
+			t.Errorf("deadline %v: %d of %d bands returned", d, len(bands), full)
+		}
+		if got, _ := deformVote(bands); got != "" && got != text {
+			t.Errorf("deadline %v: read as %s", d, got)
+		}
+	}
+}
+
+// TestDeformEANVetoedByBlurredBand: the blurred EAN stage reads nothing
+// when its bands accept two codes; the deformable stage run after it
+// must not then read one of them: a band the blurred stage accepted with
+// another code vetoes the deformable read, one with the same code does
+// not.
+func TestDeformEANVetoedByBlurredBand(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for range 40 {
+		text := randomEAN(rng)
+		m := 0.95 + rng.Float64()*0.3
+		g := renderBlurPhysics(eanModulesOf(text), 240, 120, 60, m, 0.55*m, blurPhysics{name: "p", gamma: 2.2, noise: 3, persp: 0.04}, rng)
+		keep := map[int]eanRead{}
+		if got, _ := readBlurredBandsKeep(context.Background(), g, keep); got != "" || readDeform(g) != text {
+			continue
+		}
+		other := randomEAN(rng)
+		for _, c := range []struct {
+			code string
+			read bool
+		}{{text, true}, {other, false}} {
+			bases := map[int]eanRead{}
+			for y, b := range keep {
+				bases[y] = b
+			}
+			// a band line no band of either stage uses
+			fake := eanRead{ok: true, winVar: 100, cost: 5, free: 5, second: 6, worst: 0.1}
+			for i := range fake.digits {
+				fake.digits[i] = int(c.code[i] - '0')
+			}
+			bases[-1] = fake
+			r := &run{ctx: context.Background(), col: newCollector(), firstGood: -1}
+			r.deformEAN(&view{g: g, scale: 1}, bases)
+			if got := r.deformReads > 0; got != c.read {
+				t.Errorf("%s with a blurred band accepting %s: read %v, want %v", text, c.code, got, c.read)
+			}
+		}
+		return
+	}
+	t.Fatal("no test symbol that only the deformable stage reads")
 }
