@@ -67,7 +67,7 @@ func TestDeformDiag(t *testing.T) {
 			if rd.text() == want {
 				mark = "*"
 			}
-			fmt.Printf(" %s y=%3d %s ok %v fit %.3f worst %.3f corr %.3f margin %.3f m %.2f k %.2f base %.3f m0 %.3f\n", mark, b.y, rd.text(), deformAccept(rd), rd.cost/rd.winVar, rd.worst, (rd.cost-rd.free)/rd.cost, rd.second/rd.cost-1, rd.g.m, rd.g.sigma/rd.g.m, b.base.cost/b.base.winVar, rd.margin0)
+			fmt.Printf(" %s y=%3d %s ok %v fit %.3f worst %.3f corr %.3f margin %.3f m %.2f k %.2f base %.3f m0 %.3f fm %.3f %v\n", mark, b.y, rd.text(), deformAccept(rd), rd.cost/rd.winVar, rd.worst, (rd.cost-rd.free)/rd.cost, rd.second/rd.cost-1, rd.g.m, rd.g.sigma/rd.g.m, b.base.cost/b.base.winVar, rd.margin0, rd.freeSecond/rd.cost-1, rd.path)
 		}
 	}
 }
