@@ -860,14 +860,15 @@ var blurLinear = func() (t [256]float64) {
 }()
 
 // blurAccept reports whether one band's read passes the fit, digit,
-// correction and margin rules. A perfect fit (cost 0) passes when the second-best code
-// fits worse; two codes fitting equally well never pass.
+// correction and margin rules. A perfect fit (cost 0) passes when the
+// second-best code fits worse; two codes fitting equally well never pass.
 func blurAccept(rd eanRead) bool {
 	if !rd.ok || rd.winVar <= 0 {
 		return false
 	}
 	return rd.cost/rd.winVar <= blurMaxFit && rd.worst <= blurMaxWorst &&
-		rd.cost-rd.free <= blurMaxCorrection*rd.cost && rd.second > rd.cost && rd.second-rd.cost >= blurMinMargin*rd.cost
+		rd.cost-rd.free <= blurMaxCorrection*rd.cost &&
+		rd.second > rd.cost && rd.second-rd.cost >= blurMinMargin*rd.cost
 }
 
 // blurBandRead is one band's read of a blurred EAN-13/UPC-A.

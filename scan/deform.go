@@ -397,7 +397,8 @@ var deformGeoms = [][2]float64{{0, 0}, {-0.25, 0}, {0.25, 0}, {0, -0.015}, {0, 0
 // readDeformEAN reads p within [lo, hi) with shifting digit templates
 // around base, the model fit of readBlurredEAN, and its variations. The
 // best code is the best over all of them, the second the best other valid
-// code over all of them. A band that fails deformAccept at the base
+// code over all of them; free and freeSecond are the best and the best
+// other sequences of patterns with the check digit ignored. A band that fails deformAccept at the base
 // geometry alone is given up early (more geometries can only lower the
 // margin), and returned with ok false.
 func readDeformEAN(ctx context.Context, p []float64, base eanRead) deformRead {
@@ -507,7 +508,8 @@ func deformAccept(rd deformRead) bool {
 		return false
 	}
 	return rd.cost/rd.winVar <= deformMaxFit && rd.worst <= deformMaxWorst &&
-		rd.cost-rd.free <= deformMaxCorrection*rd.cost && rd.second > rd.cost && rd.second-rd.cost >= deformMinMargin*rd.cost
+		rd.cost-rd.free <= deformMaxCorrection*rd.cost &&
+		rd.second > rd.cost && rd.second-rd.cost >= deformMinMargin*rd.cost
 }
 
 // text returns the 13 digits.

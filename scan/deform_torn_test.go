@@ -139,3 +139,87 @@ func TestDeformEANBlotted(t *testing.T) {
 	}
 	t.Logf("%d blotted, %d read right", len(seeds), right)
 }
+
+// TestTornAndBlottedInCascade: torn labels patched with another code's
+// half (no valid code) and EAN-13 with a digit blotted, decoded by the
+// whole cascade as the server does: when the blurred or deformable stage
+// read something (they should not: a blotted code reads right only by
+// luck), no retail read but the code printed (for the blotted ones). (The binarizing stages before them misread some of these
+// pictures on their own: see TestBlurredEANCascadeMisreads.)
+// DEFORM_CASCADE_N=n decodes n of each (default 10, and the blotted
+// seeds once read wrong by the deformable stage alone).
+func TestTornAndBlottedInCascade(t *testing.T) {
+	n, seed := 10, int64(61)
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_CASCADE_N")); err == nil && v > 0 {
+		n, seed = v, 161
+	}
+	rng := rand.New(rand.NewSource(seed))
+	ph := blurPhysics{name: "model", gamma: 2.2, noise: 3}
+	fitted := 0
+	check := func(name string, g *gray, allowed string) {
+		r := apiDecoder().cascade(context.Background(), g)
+		if r.blurReads+r.deformReads == 0 {
+			return
+		}
+		fitted++
+		for _, bc := range r.col.barcodes() {
+			if isRetail(bc.Format) && (allowed == "" || retailGTIN(bc.Format, bc.Text) != retailGTIN("EAN_13", allowed)) {
+				t.Errorf("%s: read %s %s", name, bc.Format, bc.Text)
+			}
+		}
+	}
+	for i := 0; i < n; {
+		a, b := randomEAN(rng), randomEAN(rng)
+		if ValidGTIN(a[:7] + b[7:]) {
+			continue
+		}
+		i++
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.8
+		mods := append(append([]float64{}, eanModulesOf(a)[:50]...), eanModulesOf(b)[50:]...)
+		check(a+" torn, patched with the right half of "+b, renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng), "")
+	}
+	seeds := []int64{316, 334, 371}
+	for i := range n {
+		seeds = append(seeds, seed*100+int64(i))
+	}
+	for _, s := range seeds {
+		a, g := blotCase(s)
+		check(a+" blotted (seed "+strconv.FormatInt(s, 10)+")", g, a)
+	}
+	t.Logf("%d pictures read by a fitted stage", fitted)
+}
+
+// TestBlurredEANCascadeMisreads (CASCADE_BLUR_N=n, skipped otherwise):
+// plain blurred EAN-13 (no blot, the blur model itself: 0.9 to 2.2
+// pixels a module, 0.4 to 1 module of blur, noise 3) decoded by the whole
+// cascade. It fails today, with or without the deformable stage: 3 of
+// 300 are misread by binarizing stages before the blurred and
+// deformable stages run (each of those reads the code right alone):
+// seed 6069, 1225240963871 read as EAN-13 4181240963877 on 12 lines of
+// the first stage (row histogram, ZXing); 6146, 5003338152385 as EAN-13
+// 2023438152385 on 3 lines of it (the right code on 1); 6028,
+// 2241670976365 as UPC-E 11124894 (stage 11, two reads). A reproduction
+// for whoever tightens the binarizing stages, not a test of the fitted
+// ones.
+func TestBlurredEANCascadeMisreads(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("CASCADE_BLUR_N"))
+	if err != nil || n <= 0 {
+		t.Skip("CASCADE_BLUR_N=80")
+	}
+	wrong := 0
+	for s := int64(6000); s < 6000+int64(n); s++ {
+		rng := rand.New(rand.NewSource(s))
+		a := randomEAN(rng)
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.6
+		g := renderBlurPhysics(eanModulesOf(a), 320, 120, 60, m, k*m, blurPhysics{name: "model", gamma: 2.2, noise: 3}, rng)
+		for _, bc := range apiDecoder().cascade(context.Background(), g).col.barcodes() {
+			if isRetail(bc.Format) && retailGTIN(bc.Format, bc.Text) != retailGTIN("EAN_13", a) {
+				wrong++
+				t.Errorf("seed %d: %s (%.2f px a module, blur %.2f modules) read as %s %s", s, a, m, k, bc.Format, bc.Text)
+			}
+		}
+	}
+	t.Logf("%d wrong of %d", wrong, n)
+}
