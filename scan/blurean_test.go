@@ -375,10 +375,12 @@ func TestBlurAccept(t *testing.T) {
 	}{
 		{"perfect fit", eanRead{ok: true, winVar: 100, cost: 0, second: 5}, true},
 		{"perfect fit, second as good", eanRead{ok: true, winVar: 100, cost: 0, second: 0}, false},
-		{"good fit, margin", eanRead{ok: true, winVar: 100, cost: 5, second: 6, worst: 0.1}, true},
-		{"margin under 3%", eanRead{ok: true, winVar: 100, cost: 5, second: 5.1, worst: 0.1}, false},
-		{"fit leaves 11%", eanRead{ok: true, winVar: 100, cost: 11, second: 20}, false},
-		{"a digit left 16%", eanRead{ok: true, winVar: 100, cost: 5, second: 10, worst: 0.16}, false},
+		{"good fit, margin", eanRead{ok: true, winVar: 100, cost: 5, free: 5, second: 6, worst: 0.1}, true},
+		{"margin under 3%", eanRead{ok: true, winVar: 100, cost: 5, free: 5, second: 5.1, worst: 0.1}, false},
+		{"fit leaves 11%", eanRead{ok: true, winVar: 100, cost: 11, free: 11, second: 20}, false},
+		{"a digit left 16%", eanRead{ok: true, winVar: 100, cost: 5, free: 5, second: 10, worst: 0.16}, false},
+		{"free fit 1% better", eanRead{ok: true, winVar: 100, cost: 5, free: 4.95, second: 6, worst: 0.1}, true},
+		{"the check digit corrects a digit", eanRead{ok: true, winVar: 100, cost: 5, free: 4, second: 6, worst: 0.1}, false},
 		{"no fit", eanRead{winVar: 100, cost: 0, second: 5}, false},
 	} {
 		if got := blurAccept(c.rd); got != c.want {

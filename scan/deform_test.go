@@ -190,7 +190,9 @@ func TestDeformEANRefuses(t *testing.T) {
 // TestDeformDP checks the dynamic programme against brute force: with
 // one shift allowed, two cheap patterns per slot (the rest far dearer),
 // the best valid code and the best other valid code are found by trying
-// every combination of the cheap patterns; with every shift allowed and
+// every combination of the cheap patterns, as is the best code with the
+// check digit ignored (anySum), and the best such code unlike the best
+// valid one; with every shift allowed and
 // the same costs at each, the answer is the same.
 func TestDeformDP(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
@@ -236,7 +238,12 @@ func TestDeformDP(t *testing.T) {
 			return s%10 == 0
 		}
 		var best [13]int
-		bestC, secondC := math.Inf(1), math.Inf(1)
+		bestC, secondC, freeC := math.Inf(1), math.Inf(1), math.Inf(1)
+		type scored struct {
+			code [13]int
+			c    float64
+		}
+		var free []scored
 		for first := range 10 {
 			for mask := range 1 << 12 {
 				var code [13]int
@@ -244,6 +251,8 @@ func TestDeformDP(t *testing.T) {
 				for j := range 12 {
 					code[j+1] = cheap[j][mask>>j&1]
 				}
+				freeC = min(freeC, score(code))
+				free = append(free, scored{code, score(code)})
 				if !valid(code) {
 					continue
 				}
@@ -273,6 +282,20 @@ func TestDeformDP(t *testing.T) {
 			if d != best || math.Abs(c-bestC) > 1e-9 {
 				t.Errorf("trial %d (all shifts %v): dp %v %.4f, brute force %v %.4f", trial, all, d, c, best, bestC)
 			}
+			dc.anySum = true
+			if _, c, _, _ := dc.dp(nil); math.Abs(c-freeC) > 1e-9 {
+				t.Errorf("trial %d (all shifts %v): free code %.4f, brute force %.4f", trial, all, c, freeC)
+			}
+			freeOther := math.Inf(1) // the best sequence unlike the best valid code
+			for _, f := range free {
+				if f.code != best {
+					freeOther = min(freeOther, f.c)
+				}
+			}
+			if _, c, _, _ := dc.dp(&best); math.Abs(c-freeOther) > 1e-9 {
+				t.Errorf("trial %d (all shifts %v): free other code %.4f, brute force %.4f", trial, all, c, freeOther)
+			}
+			dc.anySum = false
 			if secondC < 1000 {
 				_, c2, _, _ := dc.dp(&best)
 				if math.Abs(c2-secondC) > 1e-9 {

@@ -1,0 +1,225 @@
+package scan
+
+import (
+	"context"
+	"math/rand"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// TestDeformEANNoCheckCorrection: a label torn in the middle and patched
+// with another code's right half whose digits do not make a valid code
+// (nine in ten), lightly blurred, so that every digit is clear: the
+// reader must read nothing. The programme can make a valid code by
+// changing one digit; that digit then fits its slot poorly, but changing
+// any other digit fits worse, so the margin passes. A digit blotted out
+// (ink or glare over its inner modules) gives the code printed or
+// nothing. DEFORM_TORN_N=n renders n of each (default 24).
+func TestDeformEANNoCheckCorrection(t *testing.T) {
+	n := 24
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_TORN_N")); err == nil && v > 0 {
+		n = v
+	}
+	rng := rand.New(rand.NewSource(11))
+	ph := blurPhysics{name: "model", gamma: 2.2, noise: 3}
+	torn, blotted, blotRead := 0, 0, 0
+	for torn < n || blotted < n {
+		a, b := randomEAN(rng), randomEAN(rng)
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.6
+		am := eanModulesOf(a)
+		if torn < n && !ValidGTIN(a[:7]+b[7:]) {
+			torn++
+			mods := append(append([]float64{}, am[:50]...), eanModulesOf(b)[50:]...)
+			g := renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng)
+			if got := readDeform(g); got != "" {
+				t.Errorf("%s torn, patched with the right half of %s (%.2f px a module, blur %.2f modules): read as %s", a, b, m, k, got)
+			}
+		}
+		if blotted < n {
+			blotted++
+			j := rng.Intn(12)
+			at := eanLeftAt + 7*j
+			if j >= 6 {
+				at = eanRightAt + 7*(j-6)
+			}
+			mods := append([]float64{}, am...)
+			ink := float64(rng.Intn(2))
+			for i := 1; i < 6; i++ {
+				mods[at+i] = ink
+			}
+			g := renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng)
+			switch got := readDeform(g); got {
+			case "":
+			case a:
+				blotRead++
+			default:
+				t.Errorf("%s with digit %d blotted (%.2f px a module, blur %.2f modules): read as %s", a, j+2, m, k, got)
+			}
+		}
+	}
+	t.Logf("%d torn, %d blotted (%d of them read right)", torn, blotted, blotRead)
+}
+
+// TestBlurredEANNoCheckCorrection: the blurred EAN stage reads nothing
+// from torn labels patched with another code's right half (digits that
+// make no valid code), blurred by 0.4 to 1.2 modules. Before its
+// correction rule it read 1 of these 150 as a wrong code.
+// DEFORM_TORN_N=n renders n (default 150) on another seed.
+func TestBlurredEANNoCheckCorrection(t *testing.T) {
+	n, seed := 150, int64(99)
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_TORN_N")); err == nil && v > 0 {
+		n, seed = v, 199
+	}
+	rng := rand.New(rand.NewSource(seed))
+	ph := blurPhysics{name: "model", gamma: 2.2, noise: 3}
+	for i := 0; i < n; {
+		a, b := randomEAN(rng), randomEAN(rng)
+		if ValidGTIN(a[:7] + b[7:]) {
+			continue
+		}
+		i++
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.8
+		mods := append(append([]float64{}, eanModulesOf(a)[:50]...), eanModulesOf(b)[50:]...)
+		g := renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng)
+		if got, _ := readBlurredBands(context.Background(), g); got != "" {
+			t.Errorf("%s torn, patched with the right half of %s (%.2f px a module, blur %.2f modules): read as %s", a, b, m, k, got)
+		}
+	}
+}
+
+// blotCase renders, from seed alone, a random EAN-13 at 0.9 to 2.2
+// pixels a module, blurred by 0.4 to 1 module, with the five inner
+// modules of one digit blotted out (ink or glare over the whole bar
+// height: a crease, a smear, a sticker's edge). It returns the code.
+func blotCase(seed int64) (string, *gray) {
+	rng := rand.New(rand.NewSource(seed))
+	a := randomEAN(rng)
+	m := 0.9 + rng.Float64()*1.3
+	k := 0.4 + rng.Float64()*0.6
+	j := rng.Intn(12)
+	at := eanLeftAt + 7*j
+	if j >= 6 {
+		at = eanRightAt + 7*(j-6)
+	}
+	mods := eanModulesOf(a)
+	ink := float64(rng.Intn(2))
+	for i := 1; i < 6; i++ {
+		mods[at+i] = ink
+	}
+	return a, renderBlurPhysics(mods, 320, 120, 60, m, k*m, blurPhysics{name: "model", gamma: 2.2, noise: 3}, rng)
+}
+
+// TestDeformEANBlotted: an EAN-13 with one digit blotted out (blotCase)
+// is read right or not at all. The seeds are those a scan of 500 found
+// read wrong before the free-margin rule (316, 334: the blot fitted as
+// some digit, the code valid by chance) and before deformMaxWorst came
+// down to 0.3 (371: first digit and two parities changed).
+// DEFORM_BLOT_N=n scans seeds 1 to n instead.
+func TestDeformEANBlotted(t *testing.T) {
+	seeds := []int64{316, 334, 371}
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_BLOT_N")); err == nil && v > 0 {
+		seeds = seeds[:0]
+		for s := range v {
+			seeds = append(seeds, int64(s+1))
+		}
+	}
+	right := 0
+	for _, seed := range seeds {
+		a, g := blotCase(seed)
+		switch got := readDeform(g); got {
+		case "":
+		case a:
+			right++
+		default:
+			t.Errorf("seed %d: %s with a digit blotted read as %s", seed, a, got)
+		}
+	}
+	t.Logf("%d blotted, %d read right", len(seeds), right)
+}
+
+// TestTornAndBlottedInCascade: torn labels patched with another code's
+// half (no valid code) and EAN-13 with a digit blotted, decoded by the
+// whole cascade as the server does: when the blurred or deformable stage
+// read something (they should not: a blotted code reads right only by
+// luck), no retail read but the code printed (for the blotted ones). (The binarizing stages before them misread some of these
+// pictures on their own: see TestBlurredEANCascadeMisreads.)
+// DEFORM_CASCADE_N=n decodes n of each (default 10, and the blotted
+// seeds once read wrong by the deformable stage alone).
+func TestTornAndBlottedInCascade(t *testing.T) {
+	n, seed := 10, int64(61)
+	if v, err := strconv.Atoi(os.Getenv("DEFORM_CASCADE_N")); err == nil && v > 0 {
+		n, seed = v, 161
+	}
+	rng := rand.New(rand.NewSource(seed))
+	ph := blurPhysics{name: "model", gamma: 2.2, noise: 3}
+	fitted := 0
+	check := func(name string, g *gray, allowed string) {
+		r := apiDecoder().cascade(context.Background(), g)
+		if r.blurReads+r.deformReads == 0 {
+			return
+		}
+		fitted++
+		for _, bc := range r.col.barcodes() {
+			if isRetail(bc.Format) && (allowed == "" || retailGTIN(bc.Format, bc.Text) != retailGTIN("EAN_13", allowed)) {
+				t.Errorf("%s: read %s %s", name, bc.Format, bc.Text)
+			}
+		}
+	}
+	for i := 0; i < n; {
+		a, b := randomEAN(rng), randomEAN(rng)
+		if ValidGTIN(a[:7] + b[7:]) {
+			continue
+		}
+		i++
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.8
+		mods := append(append([]float64{}, eanModulesOf(a)[:50]...), eanModulesOf(b)[50:]...)
+		check(a+" torn, patched with the right half of "+b, renderBlurPhysics(mods, 320, 120, 60, m, k*m, ph, rng), "")
+	}
+	seeds := []int64{316, 334, 371}
+	for i := range n {
+		seeds = append(seeds, seed*100+int64(i))
+	}
+	for _, s := range seeds {
+		a, g := blotCase(s)
+		check(a+" blotted (seed "+strconv.FormatInt(s, 10)+")", g, a)
+	}
+	t.Logf("%d pictures read by a fitted stage", fitted)
+}
+
+// TestBlurredEANCascadeMisreads (CASCADE_BLUR_N=n, skipped otherwise):
+// plain blurred EAN-13 (no blot, the blur model itself: 0.9 to 2.2
+// pixels a module, 0.4 to 1 module of blur, noise 3) decoded by the whole
+// cascade. It fails today, with or without the deformable stage: 3 of
+// 300 are misread by binarizing stages before the blurred and
+// deformable stages run (each of those reads the code right alone):
+// seed 6069, 1225240963871 read as EAN-13 4181240963877 on 12 lines of
+// the first stage (row histogram, ZXing); 6146, 5003338152385 as EAN-13
+// 2023438152385 on 3 lines of it (the right code on 1); 6028,
+// 2241670976365 as UPC-E 11124894 (stage 11, two reads). A reproduction
+// for whoever tightens the binarizing stages, not a test of the fitted
+// ones.
+func TestBlurredEANCascadeMisreads(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("CASCADE_BLUR_N"))
+	if err != nil || n <= 0 {
+		t.Skip("CASCADE_BLUR_N=80")
+	}
+	wrong := 0
+	for s := int64(6000); s < 6000+int64(n); s++ {
+		rng := rand.New(rand.NewSource(s))
+		a := randomEAN(rng)
+		m := 0.9 + rng.Float64()*1.3
+		k := 0.4 + rng.Float64()*0.6
+		g := renderBlurPhysics(eanModulesOf(a), 320, 120, 60, m, k*m, blurPhysics{name: "model", gamma: 2.2, noise: 3}, rng)
+		for _, bc := range apiDecoder().cascade(context.Background(), g).col.barcodes() {
+			if isRetail(bc.Format) && retailGTIN(bc.Format, bc.Text) != retailGTIN("EAN_13", a) {
+				wrong++
+				t.Errorf("seed %d: %s (%.2f px a module, blur %.2f modules) read as %s %s", s, a, m, k, bc.Format, bc.Text)
+			}
+		}
+	}
+	t.Logf("%d wrong of %d", wrong, n)
+}
