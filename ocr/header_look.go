@@ -251,6 +251,17 @@ func linesReconcile(h *Header, lines []Line) bool {
 	return false
 }
 
+// amountLines counts the lines whose amount is not zero.
+func amountLines(lines []Line) int {
+	n := 0
+	for _, l := range lines {
+		if v, ok := parseMoney(l.Amount); !ok || v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // secondReadingConf caps the confidence of a line read only in the
 // second reading.
 const secondReadingConf = 0.3
@@ -266,8 +277,9 @@ func mergeLines(doc *Document, other []Line) {
 		return
 	}
 	// One line equal to the total adds up by accident (the total row or
-	// a payment read as an item): it replaces no more than one line.
-	if linesReconcile(h, other) && (len(other) > 1 || len(doc.Lines) <= 1) {
+	// a payment read as an item), beside lines of 0.00 too: it replaces
+	// no more than one line.
+	if linesReconcile(h, other) && (amountLines(other) > 1 || len(doc.Lines) <= 1) {
 		doc.Lines = append([]Line(nil), other...)
 		for i := range doc.Lines {
 			doc.Lines[i].Problems = append(doc.Lines[i].Problems, "read from a second reading of the photo, whose lines add up to the total")

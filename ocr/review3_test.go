@@ -109,3 +109,24 @@ func TestSecondLookAddsTheMissingItemNotItsTwin(t *testing.T) {
 		t.Errorf("lines %q, want Coke, Chips and the missing Pepsi", got)
 	}
 }
+
+// TestSecondLookOneAmountAndZeros: the total's amount beside a line of
+// 0.00 (a free bag) adds up by accident just as the total alone does: the
+// lines of 0.00 do not count as confirmation.
+func TestSecondLookOneAmountAndZeros(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.80"), right(200, "Total", "5.50"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(line(100, "Appl~s"), line(130, "Pe~rs"), right(160, "Sales", "5.50"), right(175, "Paper", "Bag", "0.00"), right(200, "Total", "5.50"))
+	if o := Extract([]*Page{raw}); len(o.Lines) != 2 {
+		t.Fatalf("second reading's lines %+v, want Sales 5.50 and Paper Bag 0.00", o.Lines)
+	}
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	var got []string
+	for _, l := range doc.Lines {
+		got = append(got, l.Description+" "+l.Amount)
+	}
+	if len(got) < 2 || got[0] != "Apples 3.00" || got[1] != "Pears 2.80" {
+		t.Errorf("lines %q, want the first reading's two kept", got)
+	}
+}
