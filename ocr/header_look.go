@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -284,6 +285,9 @@ func mergeLines(doc *Document, other []Line) {
 		for i := range doc.Lines {
 			doc.Lines[i].Problems = append(doc.Lines[i].Problems, "read from a second reading of the photo, whose lines add up to the total")
 		}
+		// The warning on the first reading's sum describes lines no longer
+		// returned.
+		doc.Warnings = slices.DeleteFunc(doc.Warnings, func(w string) bool { return strings.HasPrefix(w, "line amounts add up to") })
 		doc.Warnings = append(doc.Warnings, "lines taken from a second reading of the photo: the first reading's did not add up to the total, these do")
 		return
 	}

@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -128,5 +129,25 @@ func TestSecondLookOneAmountAndZeros(t *testing.T) {
 	}
 	if len(got) < 2 || got[0] != "Apples 3.00" || got[1] != "Pears 2.80" {
 		t.Errorf("lines %q, want the first reading's two kept", got)
+	}
+}
+
+// TestSecondLookReplacedLinesDropStaleWarning: once the second reading's
+// lines replace the first's, the warning about the first's sum (8.00
+// against 5.50) describes lines no longer returned: it goes; the document
+// stays flagged.
+func TestSecondLookReplacedLinesDropStaleWarning(t *testing.T) {
+	withLookLines(t)
+	first := receiptPage(right(100, "Apples", "8.00"), right(130, "Total", "5.50"))
+	doc := Extract([]*Page{first})
+	raw := receiptPage(right(100, "Apples", "3.00"), right(130, "Pears", "2.50"), right(160, "Total", "5.50"))
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	for _, w := range doc.Warnings {
+		if strings.HasPrefix(w, "line amounts add up to") {
+			t.Errorf("stale warning %q", w)
+		}
+	}
+	if len(doc.Lines) != 2 || !doc.NeedsReview {
+		t.Errorf("lines %+v review %v; want the second reading's two, document flagged", doc.Lines, doc.NeedsReview)
 	}
 }
