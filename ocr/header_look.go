@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"runtime"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -194,6 +195,17 @@ var lookGap = true
 // one.
 var lookSameDesc = true
 
+// sameItemAt is the index of the first of lines not used whose
+// description is l's (sameItemAs), or -1.
+func sameItemAt(l Line, lines []Line, used []bool) int {
+	for j, m := range lines {
+		if !used[j] && sameItemAs(l, []Line{m}) {
+			return j
+		}
+	}
+	return -1
+}
+
 // sameItemAs reports whether l's description is that of one of lines,
 // letters compared case-blind with a misread letter in four allowed.
 func sameItemAs(l Line, lines []Line) bool {
@@ -240,6 +252,17 @@ func linesReconcile(h *Header, lines []Line) bool {
 	return false
 }
 
+// amountLines counts the lines whose amount is not zero.
+func amountLines(lines []Line) int {
+	n := 0
+	for _, l := range lines {
+		if v, ok := parseMoney(l.Amount); !ok || v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // secondReadingConf caps the confidence of a line read only in the
 // second reading.
 const secondReadingConf = 0.3
@@ -254,35 +277,58 @@ func mergeLines(doc *Document, other []Line) {
 	if len(other) == 0 || linesReconcile(h, doc.Lines) {
 		return
 	}
-	if linesReconcile(h, other) {
+	// One line equal to the total adds up by accident (the total row or
+	// a payment read as an item), beside lines of 0.00 too: it replaces
+	// no more than one line.
+	if linesReconcile(h, other) && (amountLines(other) > 1 || len(doc.Lines) <= 1) {
 		doc.Lines = append([]Line(nil), other...)
 		for i := range doc.Lines {
 			doc.Lines[i].Problems = append(doc.Lines[i].Problems, "read from a second reading of the photo, whose lines add up to the total")
 		}
+		// The warning on the first reading's sum describes lines no longer
+		// returned.
+		doc.Warnings = slices.DeleteFunc(doc.Warnings, func(w string) bool { return strings.HasPrefix(w, "line amounts add up to") })
 		doc.Warnings = append(doc.Warnings, "lines taken from a second reading of the photo: the first reading's did not add up to the total, these do")
 		return
 	}
 	added := 0
-	have := map[string]int{}
 	var sum int64
 	for _, l := range doc.Lines {
-		have[l.Amount]++
 		v, _ := parseMoney(l.Amount)
 		sum += v
 	}
+	// Each first reading's line is matched once: by its amount (and its
+	// description) first, then the unmatched ones by their description
+	// (read again with another amount). A second reading's line matching
+	// none is missing from the first (a real repeated item stays two:
+	// "Coke 5.00" twice).
+	used := make([]bool, len(doc.Lines))
+	matched := make([]bool, len(other))
+	for _, sameDesc := range []bool{true, false} {
+		// The same amount and item first ("Coke 5.00" is the first's
+		// Coke, not its Pepsi of 5.00), then the same amount.
+		for i, l := range other {
+			for j, m := range doc.Lines {
+				if !matched[i] && !used[j] && m.Amount == l.Amount && (!sameDesc || sameItemAs(l, []Line{m})) {
+					used[j], matched[i] = true, true
+				}
+			}
+		}
+	}
+	first := doc.Lines
 	// The lines missing from the first reading fit in what its lines
 	// leave of the total: an amount larger than that is not one of them.
 	gap, haveGap := parseMoney(h.Total)
 	gap -= sum
 	haveGap = haveGap && lookGap
-	for _, l := range other {
-		if have[l.Amount] > 0 {
-			have[l.Amount]--
+	for i, l := range other {
+		if matched[i] {
 			continue
 		}
-		if lookSameDesc && sameItemAs(l, doc.Lines) {
+		if j := sameItemAt(l, first, used); lookSameDesc && j >= 0 {
 			// The same row read with another amount: the first reading's
 			// stands (flagged when its lines do not add up).
+			used[j] = true
 			continue
 		}
 		if v, ok := parseMoney(l.Amount); haveGap && (!ok || v > gap) {

@@ -810,9 +810,16 @@ func tableDescriptions(d, t *Document) {
 			continue
 		}
 		for _, tl := range t.Lines {
-			if key(tl) == k && letterCount(tl.Description) > letterCount(l.Description) {
-				l.Description = tl.Description
+			if key(tl) != k || letterCount(tl.Description) <= letterCount(l.Description) {
+				continue
 			}
+			// A name the table read from the row above (it may be another
+			// item's) does not replace one of the line's own row; taken,
+			// it keeps its flag.
+			if tl.nameAbove && letterCount(l.Description) > 0 {
+				continue
+			}
+			l.Description, l.nameAbove = tl.Description, tl.nameAbove
 		}
 	}
 }

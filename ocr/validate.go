@@ -583,8 +583,9 @@ const mismatchProblem = "qty × unit price does not equal amount"
 // agree on the amount: qty × price, and what the document's sum (one of
 // targets: the subtotal, the total with or without its taxes) leaves for
 // that line after every other line; the amount as read must be that
-// amount with one character misread ("961.60" for 861.60). Every other
-// line must have its amount. It returns the index of the line repaired,
+// amount with one character misread ("961.60" for 861.60), and the lines
+// as read must not add up to any of targets. Every other line must have
+// its amount. It returns the index of the line repaired,
 // or -1 (none, or more than one line failing: nothing is repaired).
 func repairLineBySum(lines []Line, targets []int64) int {
 	bad := -1
@@ -620,7 +621,11 @@ func repairLineBySum(lines []Line, targets []int64) int {
 		}
 		want = (want*(10000-bp) + 5000) / 10000
 	}
-	if want == a || !slices.Contains(targets, others+want) || !oneCharOff(formatCents(a), formatCents(want)) {
+	// The sum must confirm qty × price and not the amount as read: when
+	// the lines as read already add up to one of the targets (a subtotal,
+	// and a total with a service charge on top), the price is the
+	// misread number.
+	if want == a || !slices.Contains(targets, others+want) || slices.Contains(targets, others+a) || !oneCharOff(formatCents(a), formatCents(want)) {
 		return -1
 	}
 	l.Amount = formatCents(want)
