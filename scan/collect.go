@@ -188,7 +188,8 @@ func (c *collector) binarized(h *hit) bool {
 	return false
 }
 
-// good reports whether h is accepted and not contradicted: an EAN-8 or
+// good reports whether h is accepted, not vetoed by the cross-check
+// (xcheck.go) and not contradicted: an EAN-8 or
 // UPC-E found on the same bars as a longer 1D read (a partial misread of
 // it) is dropped, and two different retail codes accepted over the same
 // bars are both dropped. A code that rests on the blurred EAN stage's

@@ -3,7 +3,6 @@ package scan
 import (
 	"context"
 	"math"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -44,9 +43,6 @@ const xcheckMaxModule = 2.2
 // crossCheck is whether the cascade cross-checks retail reads; tests and
 // benchmarks switch it.
 var crossCheck = true
-
-// xcheckTrace, when set (tests), sees each cross-check.
-var xcheckTrace func(h *hit, m float64, g *gray, text string, d time.Duration)
 
 // guardSpan is the distance, in modules, between the centres of the start
 // and end guards of a retail symbol (the two points of a row read).
@@ -111,7 +107,6 @@ func (r *run) crossCheckReads(w *view) {
 			continue
 		}
 		mine := gtinOf(h.format, h.text)
-		t0 := time.Now()
 		text := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format))
 		if text == "" && r.ctx.Err() == nil {
 			// A misread says nothing of the way the symbol faces (a
@@ -119,9 +114,6 @@ func (r *run) crossCheckReads(w *view) {
 			// short code may be part of an EAN-13 either way): the other
 			// way round.
 			text = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
-		}
-		if xcheckTrace != nil {
-			xcheckTrace(h, m, g, text, time.Since(t0))
 		}
 		if text == "" || r.ctx.Err() != nil {
 			continue
