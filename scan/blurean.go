@@ -889,11 +889,23 @@ func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
 // readBlurredBandsKeep is readBlurredBands that also records, in keep
 // (when not nil), each band's fit by its middle line.
 func readBlurredBandsKeep(ctx context.Context, g *gray, keep map[int]eanRead) (string, []blurBandRead) {
+	return readBlurredBandsUntil(ctx, g, keep, "")
+}
+
+// readBlurredBandsUntil is readBlurredBandsKeep that stops as soon as a
+// band accepts the code until (when not ""), returning it and no bands:
+// the bands can then agree on no other code.
+func readBlurredBandsUntil(ctx context.Context, g *gray, keep map[int]eanRead, until string) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
 		return "", nil
 	}
-	hb := max(1, g.h/48)
+	return readBlurredBandsIn(ctx, g, box, max(1, g.h/48), keep, until)
+}
+
+// readBlurredBandsIn is readBlurredBandsUntil on the bars in box (x0, y0,
+// x1, y1), not the region barRegion finds, with bands of 2hb+1 lines.
+func readBlurredBandsIn(ctx context.Context, g *gray, box [4]int, hb int, keep map[int]eanRead, until string) (string, []blurBandRead) {
 	prof := make([]float64, g.w)
 	votes := map[string][]blurBandRead{}
 	bestText := ""
@@ -926,6 +938,9 @@ func readBlurredBandsKeep(ctx context.Context, g *gray, keep map[int]eanRead) (s
 			continue
 		}
 		t := rd.text()
+		if until != "" && t == until {
+			return until, nil
+		}
 		votes[t] = append(votes[t], blurBandRead{y, rd})
 		if len(votes[t]) > len(votes[bestText]) {
 			bestText = t

@@ -82,6 +82,9 @@ type run struct {
 	blurReads int
 	// deformReads counts the bands the deformable-template stage recorded.
 	deformReads int
+	// xchecks and xvetoes count the retail reads cross-checked by the
+	// model readers and those vetoed (xcheck.go).
+	xchecks, xvetoes int
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by
 	// the finder search, qrfind.go).
 	noSharpest bool
@@ -274,6 +277,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			r.late = i >= late
 			t0 := stageClock()
 			s()
+			r.crossCheckReads(work)
 			r.stageTimes = append(r.stageTimes, stageClock()-t0)
 			if r.firstGood < 0 && r.col.anyAccepted() {
 				r.firstGood = i

@@ -45,6 +45,9 @@ type hit struct {
 	// box is the extent, in the upright image, of every read of it
 	// (x0, y0, x1, y1): for 1D codes the scan lines that read it.
 	box [4]float64
+	// xchecked: the model readers were asked (xcheck.go); vetoed: they
+	// accepted another code on its bars, so it is not a good read.
+	xchecked, vetoed bool
 }
 
 // grow extends h's box by the points p of one read.
@@ -185,7 +188,8 @@ func (c *collector) binarized(h *hit) bool {
 	return false
 }
 
-// good reports whether h is accepted and not contradicted: an EAN-8 or
+// good reports whether h is accepted, not vetoed by the cross-check
+// (xcheck.go) and not contradicted: an EAN-8 or
 // UPC-E found on the same bars as a longer 1D read (a partial misread of
 // it) is dropped, and two different retail codes accepted over the same
 // bars are both dropped. A code that rests on the blurred EAN stage's
@@ -194,7 +198,7 @@ func (c *collector) binarized(h *hit) bool {
 // chooses the likeliest code, and bars some reader saw as another code
 // are not clear enough for that choice to be trusted.
 func (c *collector) good(h *hit) bool {
-	if !c.accepted(h) {
+	if h.vetoed || !c.accepted(h) {
 		return false
 	}
 	if !retail(h.format) {

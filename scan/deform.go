@@ -553,11 +553,23 @@ var deformBandAt = []int{5, 4, 6, 3, 7, 2, 8, 1, 9}
 // line (a band missing is fitted here). It stops when the bands left
 // cannot make an agreement, and returns every band's read.
 func readDeformBands(ctx context.Context, g *gray, bases map[int]eanRead) []deformBand {
+	return readDeformBandsUntil(ctx, g, bases, "")
+}
+
+// readDeformBandsUntil is readDeformBands that stops as soon as a band
+// accepts the code until (when not ""): the bands read so far, that band
+// last (deformVote can then return no other code).
+func readDeformBandsUntil(ctx context.Context, g *gray, bases map[int]eanRead, until string) []deformBand {
 	box, ok := barRegion(g)
 	if !ok {
 		return nil
 	}
-	hb := max(1, g.h/48)
+	return readDeformBandsIn(ctx, g, box, max(1, g.h/48), bases, until)
+}
+
+// readDeformBandsIn is readDeformBandsUntil on the bars in box (x0, y0,
+// x1, y1), not the region barRegion finds, with bands of 2hb+1 lines.
+func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases map[int]eanRead, until string) []deformBand {
 	prof := make([]float64, g.w)
 	var out []deformBand
 	accepted, bestFit, best := 0, math.Inf(1), -1
@@ -580,6 +592,9 @@ func readDeformBands(ctx context.Context, g *gray, bases map[int]eanRead) []defo
 		}
 		out = append(out, deformBand{y, rd, base})
 		if deformAccept(rd) {
+			if until != "" && rd.text() == until {
+				return out
+			}
 			accepted++
 			if f := rd.cost / rd.winVar; f < bestFit {
 				bestFit, best = f, len(out)-1
@@ -600,6 +615,9 @@ func readDeformBands(ctx context.Context, g *gray, bases map[int]eanRead) []defo
 		deformBandProfile(g, b.y, hb, prof)
 		if rd := readDeformEAN(ctx, prof, shared); deformAccept(rd) {
 			out[i].read, out[i].base = rd, shared
+			if until != "" && rd.text() == until {
+				return out
+			}
 		}
 	}
 	if ctx.Err() != nil {

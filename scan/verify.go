@@ -16,7 +16,10 @@ import "github.com/makiuchi-d/gozxing"
 //     images, dense scans) a retail code counts only when two lines of the
 //     same scan agree; a lone late read never adds to earlier evidence;
 //   - two different retail codes, each accepted, read over the same bars
-//     (sameBars) cancel out: the photo returns neither (collector.good).
+//     (sameBars) cancel out: the photo returns neither (collector.good);
+//   - a read of a low-resolution symbol, an EAN-8 or UPC-E, or one over
+//     whose bars another code was read is read again by the model readers
+//     on its region, and vetoed when they accept another code (xcheck.go).
 
 // retail reports whether f is one of the EAN/UPC symbologies that name a
 // product.

@@ -1,0 +1,258 @@
+package scan
+
+import (
+	"context"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// Cross-check of binarized retail reads by the model readers. Binarizing a
+// blurred symbol of few pixels a module turns bars of one width into
+// another, and now and then the digits so misread still pass the mod-10
+// check digit, on several lines of a scan (generated blurred EAN-13 at 0.9
+// to 2.2 pixels a module: 3 of 300 read as another product by the
+// cascade's binarizing stages). The blurred EAN fit (blurean.go) and the
+// deformable templates (deform.go) read the grey levels themselves, with
+// strict acceptance of their own, and read those symbols right. So a
+// retail read is read again by the model readers on its region when
+//
+//   - its symbol is at low resolution (under xcheckMaxModule pixels a
+//     module of the working image, from its guards' distance): the blurred
+//     EAN fit;
+//   - it is an EAN-8 or UPC-E (a piece of an EAN-13 misread as one has
+//     modules of another width than the symbol's, so its resolution says
+//     nothing): the blurred EAN fit, then the deformable templates, over
+//     the EAN-13 it may be part of, both ways round;
+//   - another valid retail code was read over its bars, even once, even a
+//     read not accepted (its row reads disagree): the blurred EAN fit, then
+//     the deformable templates.
+//
+// When they accept a DIFFERENT code, the read is vetoed: the photo returns
+// no code for those bars (not the model's code either: its read is
+// evidence against the binarized one, not proof of itself; and the vetoed
+// read, still accepted, cancels any other code over the same bars in
+// collector.good). When they read the same code or nothing, the read
+// stands. A band that accepts the read's own code ends the check (no other
+// code can then be accepted), so a confirmed read costs a band or two.
+
+// xcheckMaxModule is the resolution, in pixels a module of the working
+// image, under which a retail read is cross-checked.
+const xcheckMaxModule = 2.2
+
+// crossCheck is whether the cascade cross-checks retail reads; tests and
+// benchmarks switch it.
+var crossCheck = true
+
+// guardSpan is the distance, in modules, between the centres of the start
+// and end guards of a retail symbol (the two points of a row read).
+func guardSpan(f gozxing.BarcodeFormat) float64 {
+	switch f {
+	case gozxing.BarcodeFormat_EAN_8:
+		return 64
+	case gozxing.BarcodeFormat_UPC_E:
+		return 46.5
+	}
+	return 92
+}
+
+// rivalled reports whether a different valid retail code was read, even
+// once, over the same bars as h.
+func (c *collector) rivalled(h *hit) bool {
+	mine := gtinOf(h.format, h.text)
+	for _, k := range c.order {
+		o := c.hits[k]
+		if o == h || !retail(o.format) || len(o.lines) == 0 {
+			continue
+		}
+		if g := gtinOf(o.format, o.text); g != "" && g != mine && (sameBars(h.box, o.box) || overlaps(h.points, o.points)) {
+			return true
+		}
+	}
+	return false
+}
+
+// crossCheckReads cross-checks every good retail read of the run not yet
+// checked (see above), on the working view w; it vetoes those the model
+// readers contradict.
+func (r *run) crossCheckReads(w *view) {
+	if !crossCheck {
+		return
+	}
+	for _, k := range r.col.order {
+		h := r.col.hits[k]
+		if h.xchecked || !retail(h.format) || len(h.lines) == 0 || len(h.points) < 2 || !r.col.good(h) {
+			continue
+		}
+		if r.col.restsOnFit(h) || !r.col.binarized(h) {
+			continue // read by the model readers themselves
+		}
+		if r.ctx.Err() != nil {
+			return
+		}
+		p, q := h.points[0], h.points[1]
+		// guard centres in the working view's pixels
+		d := math.Hypot(q[0]-p[0], q[1]-p[1]) / w.scale
+		m := d / guardSpan(h.format)
+		// EAN-8 and UPC-E are always checked: a piece of an EAN-13
+		// misread as one has modules of another width than the symbol's.
+		rivalled := r.col.rivalled(h)
+		if m >= xcheckMaxModule && !short(h.format) && !rivalled {
+			continue // sharp enough, and no other code over the bars
+		}
+		h.xchecked = true
+		r.xchecks++
+		g, box, _ := regionForModel(w, h, m)
+		if g == nil {
+			continue
+		}
+		mine := gtinOf(h.format, h.text)
+		text := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format))
+		if text == "" && r.ctx.Err() == nil {
+			// A misread says nothing of the way the symbol faces (a
+			// line read backwards decodes as well, to another code; a
+			// short code may be part of an EAN-13 either way): the other
+			// way round.
+			text = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
+		}
+		if text == "" || r.ctx.Err() != nil {
+			continue
+		}
+		if gtinOf(gozxing.BarcodeFormat_EAN_13, text) != mine {
+			h.vetoed = true
+			r.xvetoes++
+		}
+	}
+}
+
+// regionForModel returns the part of the working view around the read h
+// (m pixels a module there), turned so the symbol reads left to right
+// along the rows, and the box (x0, y0, x1, y1) there of the lines that
+// read it (10 modules more above and below) between its guards (3
+// modules more on each side; for a short code, as far as barRegion finds
+// bars, up to 30 modules more) and the pixels a module there; nil when it
+// is too small for the model readers. (The readers' search for the ends of
+// the bars, blurActivity, is made for a window about the symbol's width.) The part reaches 12
+// modules beyond each guard (48 for EAN-8 and UPC-E: a short code read
+// inside an EAN-13 is checked against the whole symbol) and 20 modules
+// above and below the lines; at 4 pixels a module or more it is reduced
+// to 2 to 3. (The box is given, not found by barRegion: the region that
+// finds, in blocks, moves with the crop by a pixel.)
+func regionForModel(w *view, h *hit, m float64) (*gray, [4]int, float64) {
+	// points and box in the working view's pixels
+	to := func(a [2]float64) [2]float64 { return [2]float64{a[0]/w.scale - 0.5, a[1]/w.scale - 0.5} }
+	p, q := to(h.points[0]), to(h.points[1])
+	b0, b1 := to([2]float64{h.box[0], h.box[1]}), to([2]float64{h.box[2], h.box[3]})
+	dx, dy := q[0]-p[0], q[1]-p[1]
+	horizontal := math.Abs(dx) >= math.Abs(dy)
+	along, across, lines := 24*m, 20*m, 10*m
+	if short(h.format) {
+		along = 48 * m
+	}
+	var x0, y0, x1, y1 float64
+	var lx0, ly0, lx1, ly1 float64 // the lines, before the crop
+	if horizontal {
+		x0, x1 = min(p[0], q[0])-along, max(p[0], q[0])+along
+		ly0, ly1 = min(b0[1], b1[1])-lines, max(b0[1], b1[1])+lines
+		y0, y1 = ly0-across, ly1+across
+		lx0, lx1 = min(p[0], q[0])-3*m, max(p[0], q[0])+3*m
+	} else {
+		y0, y1 = min(p[1], q[1])-along, max(p[1], q[1])+along
+		lx0, lx1 = min(b0[0], b1[0])-lines, max(b0[0], b1[0])+lines
+		x0, x1 = lx0-across, lx1+across
+		ly0, ly1 = min(p[1], q[1])-3*m, max(p[1], q[1])+3*m
+	}
+	g := w.g
+	ix0, iy0 := max(0, int(x0)), max(0, int(y0))
+	ix1, iy1 := min(g.w, int(math.Ceil(x1))), min(g.h, int(math.Ceil(y1)))
+	if ix1-ix0 < 40 || iy1-iy0 < 8 {
+		return nil, [4]int{}, 0
+	}
+	c := g.crop(ix0, iy0, ix1, iy1)
+	box := [4]int{max(0, int(lx0)-ix0), max(0, int(ly0)-iy0), min(c.w, int(math.Ceil(lx1))-ix0), min(c.h, int(math.Ceil(ly1))-iy0)}
+	switch {
+	case horizontal && dx < 0:
+		c, box = c.rotate180(), turnBox180(box, c.w, c.h)
+	case !horizontal && dy > 0:
+		c, box = c.rotate90(), turnBox90(box, c.w) // (0, +1) turns to (+1, 0)
+	case !horizontal:
+		box = turnBox90(box, c.w)
+		c = c.rotate90()
+		c, box = c.rotate180(), turnBox180(box, c.w, c.h)
+	}
+	if k := int(m / 2); k > 1 {
+		c = c.shrink(k) // the model readers' cost grows with the width
+		box = [4]int{box[0] / k, box[1] / k, (box[2] + k - 1) / k, (box[3] + k - 1) / k}
+		m /= float64(k)
+	}
+	if short(h.format) {
+		// The EAN-13 a short code may be part of reaches up to 28
+		// modules further on one side: as far as the bars go.
+		if b, ok := barRegion(c); ok && b[0] < box[2] && b[2] > box[0] {
+			box[0] = max(min(box[0], b[0]), box[0]-int(30*m))
+			box[2] = min(max(box[2], b[2]), box[2]+int(30*m))
+		}
+	}
+	return c, box, m
+}
+
+// turnBox180 is box (x0, y0, x1, y1, ends exclusive) in a w×h plane
+// turned half a turn.
+func turnBox180(b [4]int, w, h int) [4]int {
+	return [4]int{w - b[2], h - b[3], w - b[0], h - b[1]}
+}
+
+// turnBox90 is box in a plane w wide turned a quarter counter-clockwise
+// (rotate90: (x, y) to (y, w-1-x)).
+func turnBox90(b [4]int, w int) [4]int {
+	return [4]int{b[1], w - b[2], b[3], w - b[0]}
+}
+
+// crop returns the part [x0, x1) × [y0, y1) of g.
+func (g *gray) crop(x0, y0, x1, y1 int) *gray {
+	out := &gray{w: x1 - x0, h: y1 - y0, pix: make([]byte, (x1-x0)*(y1-y0))}
+	for y := y0; y < y1; y++ {
+		copy(out.pix[(y-y0)*out.w:(y-y0+1)*out.w], g.pix[y*g.w+x0:y*g.w+x1])
+	}
+	return out
+}
+
+// rotate180 returns g turned half a turn.
+func (g *gray) rotate180() *gray {
+	out := &gray{w: g.w, h: g.h, pix: make([]byte, len(g.pix))}
+	n := len(g.pix)
+	for i, v := range g.pix {
+		out.pix[n-1-i] = v
+	}
+	return out
+}
+
+// modelRead is the code the model readers accept on the bars in box of
+// g: the blurred EAN fit's bands, else (withDeform, and when it is on) the
+// deformable templates', as the cascade's stages accept them; "" when
+// neither accepts one. mine is the 13 digits of the read being checked:
+// as soon as a band of either accepts it, no other code can be accepted
+// and mine is returned.
+func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform bool) string {
+	if box[2]-box[0] < 40 || box[3]-box[1] < 1 {
+		return ""
+	}
+	// bands of 5 lines at least, as the cascade's stages take on a
+	// generated symbol 120 lines high: a band of fewer lines at one pixel a
+	// module is too noisy for the fit
+	hb := max(2, g.h/48)
+	keep := map[int]eanRead{}
+	if text, _ := readBlurredBandsIn(ctx, g, box, hb, keep, mine); text != "" {
+		return text
+	}
+	if !withDeform || !deformEAN || ctx.Err() != nil {
+		return ""
+	}
+	text, _ := deformVote(readDeformBandsIn(ctx, g, box, hb, keep, mine))
+	for _, b := range keep {
+		if blurAccept(b) && b.text() != text {
+			return "" // bands of the fit read another code: no confident read
+		}
+	}
+	return text
+}
