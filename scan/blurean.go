@@ -977,6 +977,24 @@ func (r *run) blurEAN(v *view) {
 		}
 		return
 	}
+	rows := make([]fittedRow, len(bands))
+	for i, b := range bands {
+		rows[i] = fittedRow{b.y, b.read.g}
+	}
+	r.blurReads += r.recordFitted(v, text, rows)
+}
+
+// fittedRow is a band of a model reader's read: its middle line and the
+// symbol's geometry there.
+type fittedRow struct {
+	y int
+	g eanGeom
+}
+
+// recordFitted records the model readers' read text (13 digits) on each of
+// its bands as a row read of one late, fitted scan (the collector's rules
+// apply as to any row read); it returns the number of rows recorded.
+func (r *run) recordFitted(v *view, text string, rows []fittedRow) int {
 	format := gozxing.BarcodeFormat_EAN_13
 	if text[0] == '0' {
 		format, text = gozxing.BarcodeFormat_UPC_A, text[1:]
@@ -985,9 +1003,8 @@ func (r *run) blurEAN(v *view) {
 	r.col.late[r.attempt] = true
 	r.col.fitted[r.attempt] = true
 	seen := map[*hit]bool{}
-	for _, b := range bands {
-		y := float64(b.y)
-		g := b.read.g
+	for _, b := range rows {
+		y, g := float64(b.y), b.g
 		pts := []gozxing.ResultPoint{
 			gozxing.NewResultPoint(g.x0+1.5*g.m, y),
 			gozxing.NewResultPoint(g.x0+(eanModules-1.5)*g.m, y),
@@ -996,6 +1013,6 @@ func (r *run) blurEAN(v *view) {
 		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]E0")
 		clear(seen)
 		r.col.addRow(v, res, r.attempt, b.y, 1, seen)
-		r.blurReads++
 	}
+	return len(rows)
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"math"
 	"slices"
-
-	"github.com/makiuchi-d/gozxing"
 )
 
 // A deformable-template reading of blurred EAN-13 / UPC-A, after Gallo and
@@ -703,25 +701,9 @@ func (r *run) deformEAN(v *view, bases map[int]eanRead) {
 			return
 		}
 	}
-	format := gozxing.BarcodeFormat_EAN_13
-	if text[0] == '0' {
-		format, text = gozxing.BarcodeFormat_UPC_A, text[1:]
+	rows := make([]fittedRow, len(bands))
+	for i, b := range bands {
+		rows[i] = fittedRow{b.y, b.read.g}
 	}
-	r.attempt++
-	r.col.late[r.attempt] = true
-	r.col.fitted[r.attempt] = true
-	seen := map[*hit]bool{}
-	for _, b := range bands {
-		y := float64(b.y)
-		g := b.read.g
-		pts := []gozxing.ResultPoint{
-			gozxing.NewResultPoint(g.x0+1.5*g.m, y),
-			gozxing.NewResultPoint(g.x0+(eanModules-1.5)*g.m, y),
-		}
-		res := gozxing.NewResult(text, nil, pts, format)
-		res.PutMetadata(gozxing.ResultMetadataType_SYMBOLOGY_IDENTIFIER, "]E0")
-		clear(seen)
-		r.col.addRow(v, res, r.attempt, b.y, 1, seen)
-		r.deformReads++
-	}
+	r.deformReads += r.recordFitted(v, text, rows)
 }
