@@ -201,6 +201,10 @@ var lookSameDesc = true
 // not a missing one.
 var lookPricedRow = true
 
+// lookNeedTotal (off; OCR_LOOK_NEEDTOTAL=1 in tests and benches): no
+// line of the second reading is added to a document without a total.
+var lookNeedTotal = false
+
 // samePricedRowAt is the index of the first of lines not used that has
 // a quantity and a unit price but no amount, and whose quantity × unit
 // price is l's amount; -1 when none.
@@ -368,6 +372,10 @@ func mergeLines(doc *Document, other []Line) {
 	// The lines missing from the first reading fit in what its lines
 	// leave of the total: an amount larger than that is not one of them.
 	gap, haveGap := parseMoney(h.Total)
+	if lookNeedTotal && !haveGap {
+		// No total: nothing says the first reading's lines are incomplete.
+		return
+	}
 	gap -= sum
 	haveGap = haveGap && lookGap
 	for i, l := range other {

@@ -18,4 +18,5 @@ func init() {
 	set("OCR_LOOK_GAP", &lookGap)
 	set("OCR_LOOK_SAME", &lookSameDesc)
 	set("OCR_LOOK_PRICED", &lookPricedRow)
+	set("OCR_LOOK_NEEDTOTAL", &lookNeedTotal)
 }
