@@ -195,6 +195,59 @@ var lookGap = true
 // one.
 var lookSameDesc = true
 
+// lookPricedRow: a line of the second reading whose amount is the
+// quantity × unit price of a first reading's line that has no amount, or
+// whose item code is a first reading's line's, is that line read again,
+// not a missing one.
+var lookPricedRow = true
+
+// lookNeedTotal (off; OCR_LOOK_NEEDTOTAL=1 in tests and benches): no
+// line of the second reading is added to a document without a total.
+var lookNeedTotal = false
+
+// samePricedRowAt is the index of the first of lines not used that has
+// a quantity and a unit price but no amount, and whose quantity × unit
+// price is l's amount; -1 when none.
+func samePricedRowAt(l Line, lines []Line, used []bool) int {
+	v, ok := parseMoney(l.Amount)
+	if !ok || v == 0 {
+		return -1
+	}
+	for j, m := range lines {
+		if used[j] || m.Qty <= 0 {
+			continue
+		}
+		if _, has := parseMoney(m.Amount); has {
+			continue
+		}
+		if p, ok := parseMoney(m.UnitPrice); ok && p > 0 && m.Qty*p == v {
+			return j
+		}
+	}
+	return -1
+}
+
+// sameCodeAt is the index of the first of lines not used whose item
+// code (SKU or barcode) is l's, or -1.
+func sameCodeAt(l Line, lines []Line, used []bool) int {
+	code := func(l Line) string {
+		if l.SKU != "" {
+			return l.SKU
+		}
+		return l.Barcode
+	}
+	c := code(l)
+	if c == "" {
+		return -1
+	}
+	for j, m := range lines {
+		if !used[j] && code(m) == c {
+			return j
+		}
+	}
+	return -1
+}
+
 // sameItemAt is the index of the first of lines not used whose
 // description is l's (sameItemAs), or -1.
 func sameItemAt(l Line, lines []Line, used []bool) int {
@@ -309,7 +362,7 @@ func mergeLines(doc *Document, other []Line) {
 		// Coke, not its Pepsi of 5.00), then the same amount.
 		for i, l := range other {
 			for j, m := range doc.Lines {
-				if !matched[i] && !used[j] && m.Amount == l.Amount && (!sameDesc || sameItemAs(l, []Line{m})) {
+				if !matched[i] && !used[j] && (l.Amount != "" || !lookPricedRow) && m.Amount == l.Amount && (!sameDesc || sameItemAs(l, []Line{m})) {
 					used[j], matched[i] = true, true
 				}
 			}
@@ -319,10 +372,25 @@ func mergeLines(doc *Document, other []Line) {
 	// The lines missing from the first reading fit in what its lines
 	// leave of the total: an amount larger than that is not one of them.
 	gap, haveGap := parseMoney(h.Total)
+	if lookNeedTotal && !haveGap {
+		// No total: nothing says the first reading's lines are incomplete.
+		return
+	}
 	gap -= sum
 	haveGap = haveGap && lookGap
 	for i, l := range other {
 		if matched[i] {
+			continue
+		}
+		if j := samePricedRowAt(l, first, used); lookPricedRow && j >= 0 {
+			// The first reading's row whose amount was not read, read
+			// again with it: its quantity × unit price is this amount.
+			used[j] = true
+			continue
+		}
+		if j := sameCodeAt(l, first, used); lookPricedRow && j >= 0 {
+			// The first reading's row read again: the same item code.
+			used[j] = true
 			continue
 		}
 		if j := sameItemAt(l, first, used); lookSameDesc && j >= 0 {

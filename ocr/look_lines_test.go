@@ -79,3 +79,32 @@ func TestSecondLookSkipsRereadAndOversized(t *testing.T) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
 }
+
+// TestSecondLookSkipsPricedRowReadAgain: the first reading read a row's
+// quantity and unit price but not its amount (2 × 18.30); the second
+// reading's line of 36.60 with a description read otherwise is that row
+// read again, not a missing one: not added, even when the second reading
+// also read the row without its amount; nor a line with a first line's
+// item code (a row read across two). A line the first lacks is added.
+func TestSecondLookSkipsPricedRowReadAgain(t *testing.T) {
+	withLookLines(t)
+	doc := &Document{Header: Header{Total: "80.60"}, Lines: []Line{
+		{Description: "Mixed Nuts 150g", Qty: 2, UnitPrice: "18.30", NeedsReview: true},
+		{Description: "Soy Milk 1L", Qty: 1, UnitPrice: "10.00", Amount: "10.00"},
+		{Description: "Cream Crackers 400g 6 19.90 119.4¢", Barcode: "8804708014930", NeedsReview: true},
+	}}
+	mergeLines(doc, []Line{
+		{Description: "Mixed Nuts Lightly Salted", Qty: 2, UnitPrice: "18.30"},
+		{Description: "a oe 8 ZRH 150", Qty: 1, UnitPrice: "36.60", Amount: "36.60"},
+		{Description: "a ae HTH 400 Seaweed Chips", Barcode: "8804708014930", Qty: 1, UnitPrice: "1.20", Amount: "1.20"},
+		{Description: "Pencil HB", Qty: 2, UnitPrice: "2.00", Amount: "4.00"},
+	})
+	var got []string
+	for _, l := range doc.Lines {
+		got = append(got, l.Description+" "+l.Amount)
+	}
+	want := []string{"Mixed Nuts 150g ", "Soy Milk 1L 10.00", "Cream Crackers 400g 6 19.90 119.4¢ ", "Pencil HB 4.00"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+}
