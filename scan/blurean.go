@@ -917,16 +917,7 @@ func readBlurredBandsIn(ctx context.Context, g *gray, box [4]int, hb int, keep m
 		if y-hb < 0 || y+hb >= g.h {
 			continue
 		}
-		clear(prof)
-		for yy := y - hb; yy <= y+hb; yy++ {
-			row := g.pix[yy*g.w : (yy+1)*g.w]
-			for x, v := range row {
-				prof[x] += blurLinear[v]
-			}
-		}
-		for x := range prof {
-			prof[x] /= float64(2*hb + 1)
-		}
+		bandProfile(g, y, hb, prof)
 		rd := readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
 		if ctx.Err() != nil {
 			return "", nil

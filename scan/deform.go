@@ -519,9 +519,9 @@ func (rd deformRead) text() string {
 	return string(b)
 }
 
-// deformBandProfile averages the lines of g around y (±hb) in linear
-// light into prof.
-func deformBandProfile(g *gray, y, hb int, prof []float64) {
+// bandProfile averages the lines of g around y (±hb) in linear light into
+// prof (the profile both model readers, blurean.go and this, fit).
+func bandProfile(g *gray, y, hb int, prof []float64) {
 	clear(prof)
 	for yy := y - hb; yy <= y+hb; yy++ {
 		row := g.pix[yy*g.w : (yy+1)*g.w]
@@ -579,7 +579,7 @@ func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases m
 		if y-hb < 0 || y+hb >= g.h {
 			continue
 		}
-		deformBandProfile(g, y, hb, prof)
+		bandProfile(g, y, hb, prof)
 		base, ok := bases[y]
 		if !ok {
 			base = readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
@@ -610,7 +610,7 @@ func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases m
 		if deformAccept(b.read) || ctx.Err() != nil {
 			continue
 		}
-		deformBandProfile(g, b.y, hb, prof)
+		bandProfile(g, b.y, hb, prof)
 		if rd := readDeformEAN(ctx, prof, shared); deformAccept(rd) {
 			out[i].read, out[i].base = rd, shared
 			if until != "" && rd.text() == until {
