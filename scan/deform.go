@@ -130,16 +130,22 @@ type deformBack struct {
 	flag  int8 // previous flag
 }
 
+// slotWeight is the check-digit weight of the digit in slot j (0-based,
+// after the first digit): 3, then 1, alternately.
+func slotWeight(j int) int {
+	if j%2 == 1 {
+		return 1
+	}
+	return 3
+}
+
 // step advances the programme over slot j (pattern offset off, added cost
 // extra per shift before the slot: the centre guard) from cur into nxt.
 // With other set, the flag records whether a digit differs from other's.
 func (dc *deformCosts) step(cur, nxt *deformState, back *[deformNS][10][2]deformBack, j, off int, extra *[deformNS]float64, other *[13]int) {
 	const ns = deformNS
 	inf := math.Inf(1)
-	w := 3
-	if j%2 == 1 {
-		w = 1
-	}
+	w := slotWeight(j)
 	// od is the digit of other in this slot; a digit unlike it sets the
 	// flag (without other, no digit does: setFlag 0).
 	nfl, od, setFlag := 1, -1, 0
@@ -346,11 +352,7 @@ func (dc *deformCosts) dp(other *[13]int) (digits [13]int, cost, winVar, worst f
 		b := backR[j-6][i][s][fl]
 		d := int(b.digit)
 		digits[j+1], shifts[j] = d, i
-		w := 3
-		if j%2 == 1 {
-			w = 1
-		}
-		s = ((s-w*d)%10 + 10) % 10
+		s = ((s-slotWeight(j)*d)%10 + 10) % 10
 		i, fl = int(b.prev), int(b.flag)
 	}
 	first := int(midFirst[i][s][fl])
@@ -361,11 +363,7 @@ func (dc *deformCosts) dp(other *[13]int) (digits [13]int, cost, winVar, worst f
 		b := backL[k][i][s][fl]
 		d := int(b.digit)
 		digits[j+1], shifts[j] = d, i
-		w := 3
-		if j%2 == 1 {
-			w = 1
-		}
-		s = ((s-w*d)%10 + 10) % 10
+		s = ((s-slotWeight(j)*d)%10 + 10) % 10
 		i, fl = int(b.prev), int(b.flag)
 	}
 	winVar += dc.gVar[i][0] + dc.gVar[shifts[6]][1]
