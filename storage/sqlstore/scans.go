@@ -235,6 +235,16 @@ func (t *tx) FoldLines(countID string) (err error) {
 // actorKey is an entry of the scan_actors dictionary.
 type actorKey struct{ employee, role, zone string }
 
+func (a actorKey) less(b actorKey) bool {
+	if a.employee != b.employee {
+		return a.employee < b.employee
+	}
+	if a.role != b.role {
+		return a.role < b.role
+	}
+	return a.zone < b.zone
+}
+
 // actorIDs returns the dictionary ids of the scans' (employee, role, zone),
 // adding the ones not seen before.
 func (t *tx) actorIDs(scans []stock.Scan) (map[actorKey]int64, error) {
@@ -259,16 +269,22 @@ func (t *tx) actorIDs(scans []stock.Scan) (map[actorKey]int64, error) {
 	if err := lookup(); err != nil {
 		return nil, err
 	}
-	missing := false
+	// New entries are added in key order: on PostgreSQL two ingests adding
+	// the same new actors wait for each other's uniqueness checks, and in
+	// the map's random order they would deadlock.
+	var missing []actorKey
 	for k, id := range ids {
 		if id == 0 {
-			missing = true
-			if _, err := t.exec(`INSERT INTO scan_actors (employee, role, zone) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, k.employee, k.role, k.zone); err != nil {
-				return nil, err
-			}
+			missing = append(missing, k)
 		}
 	}
-	if missing {
+	sort.Slice(missing, func(i, j int) bool { return missing[i].less(missing[j]) })
+	for _, k := range missing {
+		if _, err := t.exec(`INSERT INTO scan_actors (employee, role, zone) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, k.employee, k.role, k.zone); err != nil {
+			return nil, err
+		}
+	}
+	if len(missing) > 0 {
 		if err := lookup(); err != nil {
 			return nil, err
 		}
