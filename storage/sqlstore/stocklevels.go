@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"sort"
 	"time"
 
 	"pandian/stock"
@@ -108,6 +109,17 @@ func (t *tx) ApplyMovements(ms []stock.Movement, hashes []string) (err error) {
 			seen[k] = true
 			pass = append(pass, i)
 		}
+		// Levels are locked in key order, so that two postings moving the
+		// same levels at once (an approval and a receipt) wait for each
+		// other instead of deadlocking. A level's own movements keep
+		// their order: one per pass.
+		sort.SliceStable(pass, func(a, b int) bool {
+			x, y := &ms[pass[a]], &ms[pass[b]]
+			if x.Location != y.Location {
+				return x.Location < y.Location
+			}
+			return x.SKU < y.SKU
+		})
 		err := chunks(pass, 400, func(part []int) error {
 			args := make([]any, 0, 4*len(part))
 			for _, i := range part {
