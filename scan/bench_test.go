@@ -432,13 +432,16 @@ func BenchmarkPhotos(b *testing.B) {
 	// default. PHOTOS_NOINVERT=1 leaves out the negative scan for light
 	// bars on a dark ground (inverted.go), PHOTOS_INVERT=1 adds it when
 	// it is off by default. PHOTOS_NOXCHECK=1 leaves out the cross-check
-	// of retail reads by the model readers (xcheck.go).
+	// of retail reads by the model readers (xcheck.go). PHOTOS_NOFITPRUNE=1
+	// runs the blurred EAN fit without its exact savings (fitPrune), for
+	// their gain in the same run.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
 	}{
 		{"PHOTOS_NOBLUR", "pandian-noblur", func(off bool) { skipBlurEAN = off }},
 		{"PHOTOS_NOXCHECK", "pandian-noxcheck", func(off bool) { crossCheck = !off }},
+		{"PHOTOS_NOFITPRUNE", "pandian-nofitprune", func(off bool) { fitPrune = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

@@ -134,25 +134,45 @@ func diskCDFFast(x float64) float64 { return diskCDFTable.at(x) }
 type eanFit struct {
 	p      []float64 // the profile: darkness (255 - luminance)
 	g      eanGeom
-	first  int       // first pixel rendered
-	n      int       // pixels rendered
-	stride int       // weights per pixel
-	k0     []int     // per pixel, the first module with weight
-	w      []float64 // per pixel, stride weights of modules k0, k0+1, ...
+	first  int   // first pixel rendered
+	n      int   // pixels rendered
+	stride int   // weights per pixel
+	k0     []int // per pixel, the first module with weight
+	// weighed marks the pixels whose weights are computed (resetLazy);
+	// s and reach are the blur's spread and reach in pixels.
+	weighed  []bool
+	s, reach float64
+	w        []float64 // per pixel, stride weights of modules k0, k0+1, ...
 	// base holds the module values the slot being fitted does not change:
 	// quiet zone 0, guards, the known first and last modules of each
 	// digit, and 0.5 (or the current best guess) for unknown modules.
 	base [eanModules + 2*eanQuietPad]float64
 	// slotVar is the variance of the profile under each digit slot.
 	slotVar [12]float64
-	lastVar float64 // variance under the last slot fitted
-	slotW   []float64
-	o, m    []float64
-	costs   [12][]float64
+	// order is the order in which a bounded fit (fitBelow) fits the
+	// slots: the worst fitted first in the last full fit; slotBest their
+	// best residuals.
+	order    [12]int
+	ordered  bool
+	slotBest [12]float64
+	lastVar  float64 // variance under the last slot fitted
+	slotW    []float64
+	o, m     []float64
+	costs    [12][]float64
 }
 
 // reset renders geometry g on profile p.
 func (f *eanFit) reset(p []float64, g eanGeom) {
+	f.resetLazy(p, g)
+	for i := range f.n {
+		f.weigh(i)
+	}
+}
+
+// resetLazy is reset that leaves each pixel's weights to be computed when
+// first used (weigh): a fit given up part way (fitBelow) does not pay
+// for the pixels it never reached. The weights are the same.
+func (f *eanFit) resetLazy(p []float64, g eanGeom) {
 	f.p, f.g = p, g
 	s := math.Sqrt(g.sigma*g.sigma + 1.0/12)
 	reach := 3.5 * s
@@ -173,30 +193,12 @@ func (f *eanFit) reset(p []float64, g eanGeom) {
 	}
 	f.w = f.w[:f.n*f.stride]
 	clear(f.w)
-	const nk = eanModules + 2*eanQuietPad
-	for i := range f.n {
-		c := float64(lo+i) + 0.5
-		// modules whose box [x0+k m, x0+(k+1)m) lies within reach of c
-		ka := max(int(math.Floor((c-reach-g.x0)/g.m))+eanQuietPad, 0)
-		kb := min(int(math.Floor((c+reach-g.x0)/g.m))+eanQuietPad, nk-1, ka+f.stride-1)
-		f.k0[i] = ka
-		ws := f.w[i*f.stride : (i+1)*f.stride]
-		// a module's weight is the blur's CDF between its two edges; each
-		// edge is looked up once (it is the next module's left edge)
-		edge := func(k int) float64 {
-			a := g.x0 + float64(k-eanQuietPad)*g.m
-			if g.disk {
-				return diskCDFFast((a - c) / (2 * s))
-			}
-			return normCDF((a - c) / s)
-		}
-		left := edge(ka)
-		for k := ka; k <= kb; k++ {
-			right := edge(k + 1)
-			ws[k-ka] = right - left
-			left = right
-		}
+	if cap(f.weighed) < f.n {
+		f.weighed = make([]bool, f.n)
 	}
+	f.weighed = f.weighed[:f.n]
+	clear(f.weighed)
+	f.s, f.reach = s, reach
 	// fixed modules
 	for i := range f.base {
 		f.base[i] = 0.5
@@ -221,6 +223,37 @@ func (f *eanFit) reset(p []float64, g eanGeom) {
 	}
 }
 
+// weigh computes the weights of pixel i (index from f.first) once.
+func (f *eanFit) weigh(i int) {
+	if f.weighed[i] {
+		return
+	}
+	f.weighed[i] = true
+	const nk = eanModules + 2*eanQuietPad
+	g, s, reach := f.g, f.s, f.reach
+	c := float64(f.first+i) + 0.5
+	// modules whose box [x0+k m, x0+(k+1)m) lies within reach of c
+	ka := max(int(math.Floor((c-reach-g.x0)/g.m))+eanQuietPad, 0)
+	kb := min(int(math.Floor((c+reach-g.x0)/g.m))+eanQuietPad, nk-1, ka+f.stride-1)
+	f.k0[i] = ka
+	ws := f.w[i*f.stride : (i+1)*f.stride]
+	// a module's weight is the blur's CDF between its two edges; each
+	// edge is looked up once (it is the next module's left edge)
+	edge := func(k int) float64 {
+		a := g.x0 + float64(k-eanQuietPad)*g.m
+		if g.disk {
+			return diskCDFFast((a - c) / (2 * s))
+		}
+		return normCDF((a - c) / s)
+	}
+	left := edge(ka)
+	for k := ka; k <= kb; k++ {
+		right := edge(k + 1)
+		ws[k-ka] = right - left
+		left = right
+	}
+}
+
 // pixels returns the pixel range [a, b) whose centres lie in modules
 // [ma, mb) of the symbol.
 func (f *eanFit) pixels(ma, mb float64) (int, int) {
@@ -233,6 +266,7 @@ func (f *eanFit) pixels(ma, mb float64) (int, int) {
 // the quiet padding).
 func (f *eanFit) render(x int, b *[eanModules + 2*eanQuietPad]float64) float64 {
 	i := x - f.first
+	f.weigh(i)
 	ws := f.w[i*f.stride : (i+1)*f.stride]
 	k0 := f.k0[i]
 	bs := b[k0:]
@@ -271,24 +305,34 @@ func lsqVar(o, m []float64) (float64, float64) {
 	return max(0, vo-cov*cov/vm), vo
 }
 
+// slotWindow returns the pixels [a, b) of the digit slot at module at
+// and half a module either side, their sum and their variance (sum of
+// squares about the mean; 0 when fewer than 4 pixels).
+func (f *eanFit) slotWindow(at int) (a, b int, so, vo float64) {
+	a, b = f.pixels(float64(at)-0.5, float64(at)+7.5)
+	if b-a < 4 {
+		return a, b, 0, 0
+	}
+	var soo float64
+	for x := a; x < b; x++ {
+		so += f.p[x]
+		soo += f.p[x] * f.p[x]
+	}
+	return a, b, so, soo - so*so/float64(b-a)
+}
+
 // slotCosts returns, for the digit slot at module at (code set c: 0 left
 // half, L and G patterns, 20 entries; 2 right half, R patterns, 10
 // entries), the residual of each pattern over the pixels of the slot and
 // half a module either side, and the variance of those pixels.
 func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
-	a, b := f.pixels(float64(at)-0.5, float64(at)+7.5)
+	a, b, so, vo := f.slotWindow(at)
 	out = out[:0]
 	if b-a < 4 {
 		return out
 	}
 	n := b - a
-	var so, soo float64
-	for x := a; x < b; x++ {
-		so += f.p[x]
-		soo += f.p[x] * f.p[x]
-	}
 	nf := float64(n)
-	vo := soo - so*so/nf
 	f.lastVar = vo
 	// The model is F + Σ pat_i W_i over the five modules a digit's
 	// patterns differ in (the first and last are fixed): F renders the
@@ -373,6 +417,35 @@ func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
 	return out
 }
 
+// fitSlack is the margin, in parts of the windows' variance, by which
+// fitBelow's lower bound must reach its bound before a fit is given up:
+// rounding (a flat window's variance may come out a hair under 0, sums
+// are added in another order than the programme's) is far smaller.
+const fitSlack = 1e-6
+
+// slotAt is the module at which digit slot j (0 to 11) starts.
+func slotAt(j int) int {
+	if j >= 6 {
+		return eanRightAt + 7*(j-6)
+	}
+	return eanLeftAt + 7*j
+}
+
+// guardVar is guardCost's second value, the variance of the guards'
+// pixels, without the fit.
+func (f *eanFit) guardVar() float64 {
+	vs := 0.0
+	for _, r := range [][2]float64{{-4, 3.5}, {44.5, 50.5}, {91.5, 99}} {
+		a, b := f.pixels(r[0], r[1])
+		if b-a < 3 {
+			continue
+		}
+		_, v := lsqVar(f.p[a:b], f.p[a:b])
+		vs += v
+	}
+	return vs
+}
+
 // guardCost is the residual over the fixed parts (quiet zones, guards).
 func (f *eanFit) guardCost(o, m []float64) (float64, float64) {
 	total, vs := 0.0, 0.0
@@ -414,7 +487,13 @@ func (f *eanFit) decode() eanRead {
 // pattern, no check digit; the residual over the variance of the fitted
 // windows (+Inf when the geometry does not fit the profile).
 func (f *eanFit) quick() float64 {
-	rd := f.fit(true)
+	return f.quickBelow(math.Inf(1))
+}
+
+// quickBelow is quick, or +Inf as soon as the score is sure to be at
+// least bound (fitBelow).
+func (f *eanFit) quickBelow(bound float64) float64 {
+	rd := f.fitBelow(true, bound)
 	if !rd.ok || rd.winVar <= 0 {
 		return math.Inf(1)
 	}
@@ -425,22 +504,72 @@ func (f *eanFit) quick() float64 {
 // valid EAN-13. Unless quick, in two passes: the second renders each
 // slot's neighbours as the first pass's best patterns instead of grey.
 func (f *eanFit) fit(quick bool) eanRead {
+	return f.fitBelow(quick, math.Inf(1))
+}
+
+// fitBelow is fit that gives up, returning a read not ok, as soon as its
+// score (quick: free/winVar; full: cost/winVar) is sure to come out at
+// least bound: the slots' residuals are never negative, so the best
+// patterns of the slots fitted so far, over the variance of every window
+// (known before any is fitted), bound the score from below (with a
+// margin for rounding, fitSlack). A read not given up is the same as fit's.
+func (f *eanFit) fitBelow(quick bool, bound float64) eanRead {
 	costs := &f.costs
 	if cap(f.o) < 256 {
 		f.o, f.m = make([]float64, 0, 256), make([]float64, 0, 256)
 	}
 	var rd eanRead
 	rd.g = f.g
-	for pass := range 2 {
+	bounded := !math.IsInf(bound, 1)
+	var winVar, gc, stop float64
+	if bounded {
+		// the windows' variance, as the sum below makes it
+		winVar = f.guardVar()
 		for j := range 12 {
-			at, right := eanLeftAt+7*(j%6), j >= 6
-			if right {
-				at = eanRightAt + 7*(j-6)
+			_, _, _, v := f.slotWindow(slotAt(j))
+			winVar += v
+		}
+		stop = bound*winVar + fitSlack*(winVar+1)
+		if quick {
+			gc, _ = f.guardCost(f.o[:0], f.m[:0])
+		}
+	}
+	for pass := range 2 {
+		if bounded && pass == 1 {
+			gc, _ = f.guardCost(f.o[:0], f.m[:0]) // the neighbours are set: as below
+		}
+		lower := gc
+		if !f.ordered {
+			for j := range f.order {
+				f.order[j] = j
 			}
+			f.ordered = true
+		}
+		for _, j := range f.order {
+			at, right := slotAt(j), j >= 6
 			costs[j] = f.slotCosts(at, right, costs[j])
 			f.slotVar[j] = f.lastVar
 			if len(costs[j]) == 0 {
 				return rd
+			}
+			if bounded && (quick || pass == 1) {
+				best := math.Inf(1)
+				for _, c := range costs[j] {
+					best = min(best, c)
+				}
+				f.slotBest[j] = best
+				if lower += best; lower >= stop {
+					return rd
+				}
+			}
+		}
+		if bounded && (quick || pass == 1) {
+			// the next geometry, a neighbour, is bounded soonest from
+			// the slots that fit worst here
+			for i := 1; i < len(f.order); i++ {
+				for k := i; k > 0 && f.slotBest[f.order[k]] > f.slotBest[f.order[k-1]]; k-- {
+					f.order[k], f.order[k-1] = f.order[k-1], f.order[k]
+				}
 			}
 		}
 		if pass == 1 || quick {
@@ -678,8 +807,15 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 			}
 			for _, disk := range []bool{false, true} {
 				g := eanGeom{x0: float64(x0), m: m, sigma: 1.1 * m, disk: disk}
-				f.reset(p, g)
-				if sc := f.quick(); sc < startScore {
+				var sc float64
+				if fitPrune {
+					f.resetLazy(p, g)
+					sc = f.quickBelow(startScore)
+				} else {
+					f.reset(p, g)
+					sc = f.quick()
+				}
+				if sc < startScore {
 					start, startScore = g, sc
 				}
 			}
@@ -697,30 +833,47 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 	// The descent comes back to geometries it has scored (the point it
 	// just left, its neighbours' neighbours): each is scored once per
 	// mode.
+	//
+	// A geometry is scored against the score to beat (bound): a fit
+	// sure to reach it is given up part way (fitBelow) and scored +Inf,
+	// which changes nothing, since the score to beat only falls within a
+	// mode. The full fit of the point the descent ends on is kept.
 	type point struct{ x0, xe, k float64 }
 	scored := map[point]float64{}
-	score := func(x0, xe, k float64) float64 {
+	var last eanRead
+	var lastAt point
+	score := func(x0, xe, k, bound float64) float64 {
 		if v, ok := scored[point{x0, xe, k}]; ok {
 			return v
 		}
+		if !fitPrune {
+			bound = math.Inf(1)
+		}
 		v := math.Inf(1)
 		if g := geom(x0, xe, k); g.m >= 0.8 && g.sigma >= 0.3*g.m && g.sigma <= 2*g.m {
-			f.reset(p, g)
+			if fitPrune {
+				f.resetLazy(p, g)
+			} else {
+				f.reset(p, g)
+			}
 			if !full {
-				v = f.quick()
-			} else if rd := f.decode(); rd.ok && rd.winVar > 0 {
+				v = f.quickBelow(bound)
+			} else if rd := f.fitBelow(false, bound); rd.ok && rd.winVar > 0 {
 				v = rd.cost / rd.winVar
+				if v < bound {
+					last, lastAt = rd, point{x0, xe, k}
+				}
 			}
 		}
 		scored[point{x0, xe, k}] = v
 		return v
 	}
-	sc := score(x0, xe, k)
+	sc := score(x0, xe, k, math.Inf(1))
 	for _, step := range []float64{1, 0.5, 0.25} {
 		if step < 1 && !full {
 			full = true
 			clear(scored)
-			sc = score(x0, xe, k)
+			sc = score(x0, xe, k, math.Inf(1))
 		}
 		for moved := true; moved; {
 			if ctx.Err() != nil {
@@ -728,7 +881,7 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 			}
 			moved = false
 			for _, d := range [][3]float64{{step, 0, 0}, {-step, 0, 0}, {0, step, 0}, {0, -step, 0}, {0, 0, step / 2}, {0, 0, -step / 2}} {
-				if s2 := score(x0+d[0], xe+d[1], k+d[2]); s2 < sc {
+				if s2 := score(x0+d[0], xe+d[1], k+d[2], sc); s2 < sc {
 					sc = s2
 					x0, xe, k = x0+d[0], xe+d[1], k+d[2]
 					moved = true
@@ -739,9 +892,17 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 	if math.IsInf(sc, 1) {
 		return best
 	}
+	if fitPrune && lastAt == (point{x0, xe, k}) {
+		return last
+	}
 	f.reset(p, geom(x0, xe, k))
 	return f.decode()
 }
+
+// fitPrune switches readBlurredEAN's exact savings (fits given up once
+// beaten, weights computed when used, the last fit kept); tests compare
+// its reads with and without them.
+var fitPrune = true
 
 // barRegion finds the largest area of g that looks like upright bars:
 // blocks where the horizontal slope of the luminance is strong and more
