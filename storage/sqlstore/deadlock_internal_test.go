@@ -116,3 +116,143 @@ func TestApplyMovementsNoDeadlock(t *testing.T) {
 		t.Errorf("%d levels holding %d, want %d holding %d", rows, total, skus, writers*skus*rounds)
 	}
 }
+
+// TestSignInUnlockNoDeadlock: an unlock (and a PIN change, which clears
+// the same rows) at the same time as sign-ins of the same employee waits
+// for them instead of deadlocking. A sign-in takes its source's row, then
+// the shared "*" row; the unlock takes every row of the employee, and in
+// the table's or the index's order "*" can come before the source's.
+func TestSignInUnlockNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	p := stock.ThrottlePolicy{Limit: 1 << 30, FirstLock: time.Minute, MaxLock: time.Hour}
+	now := time.Now()
+	err := s.Write(ctx, func(tx stock.Tx) error {
+		if _, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h0"); err != nil {
+			return err
+		}
+		// Sources created after "*" (a second device) lie after it.
+		for _, src := range []string{"device:A", stock.AllSources, "device:B", "device:C"} {
+			if _, err := tx.CountSignIn("E1", src, now, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers = 6
+	for r := 0; r < 30; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			switch w % 3 {
+			case 0, 1: // a sign-in from device B or C
+				src := []string{"device:B", "device:C"}[w%3]
+				if _, err := t.CountSignIn("E1", src, now, p); err != nil {
+					return err
+				}
+				_, err := t.CountSignIn("E1", stock.AllSources, now, p)
+				return err
+			default:
+				if w%2 == 0 {
+					_, err := t.UnlockSignIn("E1", now, p)
+					return err
+				}
+				_, err := t.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, fmt.Sprintf("h%d", r))
+				return err
+			}
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestPruneSignInsNoDeadlock: pruning expired sessions and refresh tokens
+// at the same time as a sign-in's family is revoked (a refresh token
+// presented twice) waits instead of deadlocking: both take the refresh
+// tokens, then the sessions.
+func TestPruneSignInsNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	long := time.Now().Add(-48 * time.Hour)
+	if err := s.Write(ctx, func(tx stock.Tx) error {
+		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const writers, families, each = 4, 3, 8
+	for r := 0; r < 30; r++ {
+		err := s.Write(ctx, func(tx stock.Tx) error {
+			for f := 0; f < families; f++ {
+				fam := fmt.Sprintf("F%d-%d", r, f)
+				for i := 0; i < each; i++ {
+					tok := fmt.Sprintf("%s-%d", fam, i)
+					if err := tx.CreateSession(stock.Session{TokenHash: "s" + tok, Employee: "E1", DeviceID: "d", Created: long, Expires: long, Family: fam}); err != nil {
+						return err
+					}
+					if err := tx.CreateRefresh(stock.RefreshToken{TokenHash: "r" + tok, Family: fam, Employee: "E1", DeviceID: "d", Created: long, Expires: long}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = atOnce(s, writers, func(w int, t *tx) error {
+			if w == 0 {
+				_, err := t.PruneSignIns(time.Now())
+				return err
+			}
+			_, err := t.RevokeFamily(fmt.Sprintf("F%d-%d", r, w-1))
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestPruneThrottleNoDeadlock: pruning idle sign-in sources at the same
+// time as sign-ins from them waits instead of deadlocking: both take a
+// source's row before the shared "*" row. (A sign-in whose source the
+// prune deleted under it fails otherwise; only deadlocks count here.)
+func TestPruneThrottleNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	p := stock.ThrottlePolicy{Limit: 1 << 30, FirstLock: time.Minute, MaxLock: time.Hour}
+	long, now := time.Now().Add(-48*time.Hour), time.Now()
+	srcs := []string{"device:A", stock.AllSources, "device:B", "device:C", "device:D"}
+	for r := 0; r < 30; r++ {
+		code := fmt.Sprintf("E%d", r)
+		err := s.Write(ctx, func(tx stock.Tx) error {
+			for _, src := range srcs {
+				if _, err := tx.CountSignIn(code, src, long, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = atOnce(s, 4, func(w int, t *tx) error {
+			var err error
+			if w == 0 {
+				_, err = t.PruneSignIns(now.Add(-time.Hour))
+			} else if _, err = t.CountSignIn(code, srcs[1+w], now, p); err == nil {
+				_, err = t.CountSignIn(code, stock.AllSources, now, p)
+			}
+			if err != nil && !retryable(err) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
