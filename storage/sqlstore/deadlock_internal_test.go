@@ -256,3 +256,41 @@ func TestPruneThrottleNoDeadlock(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogImportFoldersNoDeadlock: a catalog import updating SKUs in
+// its file's order at the same time as the SKU-folder sync marks them
+// waits instead of deadlocking: both take the SKUs' rows in code order.
+func TestCatalogImportFoldersNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	const writers, n, rounds = 4, 2000, 6
+	skus := make([]stock.SKU, n)
+	codes := make([]string, n)
+	keys := make([][]string, n)
+	for i := range skus {
+		codes[i] = fmt.Sprintf("S%05d", i)
+		skus[i] = stock.SKU{SKU: codes[i], Name: "x", Category: "c"}
+		keys[i] = []string{}
+	}
+	// Stored in the reverse of code order, as an import of a file in
+	// another order stores them.
+	if _, err := s.writer.Exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at)
+		SELECT 'S' || lpad(g::text, 5, '0'), 'x', '', 'c', 0, 0 FROM generate_series($1::int - 1, 0, -1) g`, n); err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			if w%2 == 1 {
+				return t.MarkSKUFolders(codes, time.Now())
+			}
+			file := make([]stock.SKU, n)
+			for i := range file {
+				file[i] = skus[n-1-i]
+				file[i].Name = fmt.Sprintf("x%d-%d", r, w)
+			}
+			return t.PutSKUs(file, keys)
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
