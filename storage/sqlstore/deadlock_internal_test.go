@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"pandian/alerts"
+	"pandian/jobs"
 	"pandian/stock"
 	"pandian/storage/pgtest"
 )
@@ -288,6 +290,83 @@ func TestCatalogImportFoldersNoDeadlock(t *testing.T) {
 				file[i].Name = fmt.Sprintf("x%d-%d", r, w)
 			}
 			return t.PutSKUs(file, keys)
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestAlertDeliveriesNoDeadlock: two evaluators (two replicas) enqueueing
+// the same alerts in other orders wait for each other's dedup keys instead
+// of deadlocking, and each alert is enqueued once.
+func TestAlertDeliveriesNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	const writers, n, rounds = 4, 40, 4
+	now := time.Now().UTC()
+	total := 0
+	var mu sync.Mutex
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			ds := make([]alerts.Delivery, n)
+			for i := range ds {
+				k := i
+				if w%2 == 1 {
+					k = n - 1 - i
+				}
+				subject := fmt.Sprintf("count:C%d-%02d", r, k)
+				ds[i] = alerts.Delivery{ID: alerts.NewID("dl_"), DedupKey: "big|" + subject + "|t1", RuleID: "big", TargetID: "t1",
+					TargetKind: alerts.TargetDingTalk, Subject: subject, Status: alerts.StatusPending, NextAt: now, Created: now, Updated: now}
+			}
+			added, err := s.enqueueDeliveries(ctx, t.t, ds)
+			mu.Lock()
+			total += added
+			mu.Unlock()
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+	if total != n*rounds {
+		t.Errorf("%d deliveries enqueued, want %d", total, n*rounds)
+	}
+}
+
+// TestAlertAttemptsNoDeadlock: a delivery recorded as sent by a runner
+// whose lease ran out, at the same time as the runner that took its job
+// over records a failed attempt, wait for each other instead of
+// deadlocking: both take the delivery, then its job.
+func TestAlertAttemptsNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	const pairs, rounds = 3, 40
+	for r := 0; r < rounds; r++ {
+		now := time.Now().UTC()
+		ds := make([]alerts.Delivery, pairs)
+		for i := range ds {
+			subject := fmt.Sprintf("count:C%d-%d", r, i)
+			ds[i] = alerts.Delivery{ID: alerts.NewID("dl_"), DedupKey: "big|" + subject + "|t1", RuleID: "big", TargetID: "t1",
+				TargetKind: alerts.TargetDingTalk, Subject: subject, Status: alerts.StatusPending, NextAt: now, Created: now, Updated: now}
+		}
+		if _, err := s.EnqueueAlertDeliveries(ctx, ds); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := s.ClaimJobs(ctx, []string{alerts.KindDeliver}, "runner-2", now.Add(time.Second), time.Minute, pairs)
+		if err != nil || len(claimed) != pairs {
+			t.Fatalf("claimed %d: %v", len(claimed), err)
+		}
+		err = atOnce(s, 2*pairs, func(w int, t *tx) error {
+			j := claimed[w/2]
+			a := alerts.Attempt{DeliveryID: j.ID, Attempt: 1, At: now, Worker: "runner-1", Outcome: alerts.StatusDelivered, StatusCode: 200}
+			l := jobs.Lease{}
+			if w%2 == 1 {
+				a = alerts.Attempt{DeliveryID: j.ID, Attempt: 2, At: now, Worker: "runner-2", Outcome: alerts.StatusPending, Error: "503", NextAt: now.Add(time.Minute)}
+				l = j.Lease
+			}
+			_, err := s.finishAttempt(ctx, t.t, a, l)
+			return err
 		})
 		if err != nil {
 			t.Fatalf("round %d: %v", r, err)
