@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -640,6 +641,14 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 			return err
 		}
 		seen := map[string]int{}
+		// The rows are written after the file is checked, in code order:
+		// on PostgreSQL two imports of the same employees in other orders
+		// would otherwise deadlock (each holding rows the other waits for).
+		type put struct {
+			e    Employee
+			hash string
+		}
+		var puts []put
 		err = rr.each(res, noProgress, func(r csvRow) error {
 			code, pin, in := employeeRow(r)
 			if pin != "" {
@@ -668,14 +677,18 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 				res.fail(r.line, Errorf(EInvalid, "pin is required for a new employee"))
 				return nil
 			}
-			if _, err := tx.PutEmployee(e, hash); err != nil {
-				return err
-			}
+			puts = append(puts, put{e, hash})
 			res.tally(!exists)
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		slices.SortFunc(puts, func(a, b put) int { return strings.Compare(a.e.Code, b.e.Code) })
+		for _, p := range puts {
+			if _, err := tx.PutEmployee(p.e, p.hash); err != nil {
+				return err
+			}
 		}
 		return s.auditImport(tx, actor, ImportEmployees, res)
 	})
