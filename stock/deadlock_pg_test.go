@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,6 +79,63 @@ func TestEmployeeImportsNoDeadlock(t *testing.T) {
 				t.Fatalf("round %d, file %d: %v", r, f, err)
 			}
 		}
+	}
+	if d := pgDeadlocks(t, w, u); d != 0 {
+		t.Errorf("%d deadlocks", d)
+	}
+}
+
+// TestStockImportNoDeadlock: a stock import of more rows than one lookup
+// chunk, its file in the reverse of key order, at the same time as
+// movement batches of a level near each end wait for each other instead of
+// deadlocking.
+func TestStockImportNoDeadlock(t *testing.T) {
+	u := pgtest.Fresh(t)
+	w := newWorldAt(t, u)
+	admin := w.actors["A001"]
+	const n = 2400
+	var cat strings.Builder
+	cat.WriteString("sku,name,name_zh,category,unit_cost,barcode,pack_qty\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&cat, "P%05d,x,x,beverage,1.00,,\n", i)
+	}
+	if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte(cat.String()), nil); err != nil || res.ErrorCount != 0 {
+		t.Fatalf("catalog: %v %+v", err, res.Errors)
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for g := 0; g < 2; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; !stop.Load(); i++ {
+				ms := []stock.Movement{
+					{MovementID: fmt.Sprintf("m%d-%d-a", g, i), SKU: "P00010", Location: "HK-TST", QtyDelta: 1, Kind: stock.MoveReceipt},
+					{MovementID: fmt.Sprintf("m%d-%d-b", g, i), SKU: fmt.Sprintf("P%05d", n-10), Location: "HK-TST", QtyDelta: 1, Kind: stock.MoveReceipt},
+				}
+				if _, err := w.svc.PostMovements(ctx, admin, ms); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	for r := 0; r < 4; r++ {
+		var st strings.Builder
+		st.WriteString("sku,location,qty\n")
+		for i := n - 1; i >= 0; i-- {
+			fmt.Fprintf(&st, "P%05d,HK-TST,%d\n", i, 5+r)
+		}
+		if res, err := w.svc.Import(ctx, admin, stock.ImportStock, []byte(st.String()), nil); err != nil || res.ErrorCount != 0 {
+			t.Fatalf("round %d: %v %+v", r, err, res.Errors)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("movements: %v", err)
 	}
 	if d := pgDeadlocks(t, w, u); d != 0 {
 		t.Errorf("%d deadlocks", d)
