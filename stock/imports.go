@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -440,6 +441,15 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 		fetched := map[string]bool{} // location paths whose book is in current
 		seen := map[[2]string]int{}
 		chunk := make([]set, 0, importChunk)
+		// The movements are applied once the whole file is read, in one
+		// ApplyMovements (which takes the levels in key order): applied a
+		// chunk at a time, in the file's order, an import of more than a
+		// chunk deadlocked on PostgreSQL with postings (a movement batch,
+		// an approval, a receipt) of levels in two of its chunks. Like
+		// seen, they grow with the file; each level is set once, so the
+		// lookups read the same quantities as before.
+		var moves []Movement
+		var hashes []string
 		apply := func() error {
 			var skuCodes, locCodes []string
 			for _, st := range chunk {
@@ -476,8 +486,6 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 					current[[2]string{l.Location, l.SKU}] = l
 				}
 			}
-			var moves []Movement
-			var hashes []string
 			for _, st := range chunk {
 				if st.bad != nil {
 					res.fail(st.line, st.bad)
@@ -520,7 +528,7 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 				hashes = append(hashes, m.Hash())
 			}
 			chunk = chunk[:0]
-			return tx.ApplyMovements(moves, hashes)
+			return nil
 		}
 		err = rr.each(res, noProgress, func(r csvRow) error {
 			// Errors are listed in line order: a refused row waits in
@@ -541,6 +549,9 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			return err
 		}
 		if err := apply(); err != nil {
+			return err
+		}
+		if err := tx.ApplyMovements(moves, hashes); err != nil {
 			return err
 		}
 		return s.auditImport(tx, actor, ImportStock, res)
@@ -640,6 +651,14 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 			return err
 		}
 		seen := map[string]int{}
+		// The rows are written after the file is checked, in code order:
+		// on PostgreSQL two imports of the same employees in other orders
+		// would otherwise deadlock (each holding rows the other waits for).
+		type put struct {
+			e    Employee
+			hash string
+		}
+		var puts []put
 		err = rr.each(res, noProgress, func(r csvRow) error {
 			code, pin, in := employeeRow(r)
 			if pin != "" {
@@ -668,14 +687,18 @@ func (s *Service) importEmployees(ctx context.Context, actor Actor, body []byte,
 				res.fail(r.line, Errorf(EInvalid, "pin is required for a new employee"))
 				return nil
 			}
-			if _, err := tx.PutEmployee(e, hash); err != nil {
-				return err
-			}
+			puts = append(puts, put{e, hash})
 			res.tally(!exists)
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		slices.SortFunc(puts, func(a, b put) int { return strings.Compare(a.e.Code, b.e.Code) })
+		for _, p := range puts {
+			if _, err := tx.PutEmployee(p.e, p.hash); err != nil {
+				return err
+			}
 		}
 		return s.auditImport(tx, actor, ImportEmployees, res)
 	})

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"pandian/alerts"
@@ -157,56 +159,68 @@ func deliveries(rows *sql.Rows, err error) ([]alerts.Delivery, error) {
 func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery) (_ int, err error) {
 	defer wrapOp(&err, "EnqueueAlertDeliveries")
 	n := 0
-	err = s.writeTx(ctx, func(t *sql.Tx) error {
-		n = 0
-		return chunks(ds, 200, func(part []alerts.Delivery) error {
-			args := make([]any, 0, len(part)*deliveryWidth)
-			due := make(map[string]alerts.Delivery, len(part))
-			for _, d := range part {
-				payload, err := json.Marshal(d.Alert)
-				if err != nil {
-					return err
-				}
-				status := d.Status
-				if status == "" {
-					status = alerts.StatusPending
-				}
-				due[d.ID] = d
-				args = append(args, d.ID, d.DedupKey, d.RuleID, d.TargetID, string(d.TargetKind), d.Subject, string(payload), string(status),
-					d.Attempts, micros(d.NextAt), 0, "", micros(d.Created), micros(d.Updated), 0)
-			}
-			rows, err := t.QueryContext(ctx, s.d.rebind(`INSERT INTO alert_deliveries (`+deliveryCols+`) VALUES `+rowsOf(len(part), deliveryWidth)+`
-				ON CONFLICT (dedup_key) DO NOTHING RETURNING id`), args...)
+	err = s.writeTx(ctx, func(t *sql.Tx) (err error) {
+		n, err = s.enqueueDeliveries(ctx, t, ds)
+		return err
+	})
+	return n, mapErr(err)
+}
+
+// enqueueDeliveries is EnqueueAlertDeliveries in the transaction t.
+func (s *Store) enqueueDeliveries(ctx context.Context, t *sql.Tx, ds []alerts.Delivery) (int, error) {
+	// In dedup key order: on PostgreSQL two evaluators (two replicas)
+	// enqueueing the same alerts wait for each other's keys, and in other
+	// orders they deadlocked.
+	ds = slices.Clone(ds)
+	slices.SortStableFunc(ds, func(a, b alerts.Delivery) int { return strings.Compare(a.DedupKey, b.DedupKey) })
+	n := 0
+	err := chunks(ds, 200, func(part []alerts.Delivery) error {
+		args := make([]any, 0, len(part)*deliveryWidth)
+		due := make(map[string]alerts.Delivery, len(part))
+		for _, d := range part {
+			payload, err := json.Marshal(d.Alert)
 			if err != nil {
 				return err
 			}
-			var added []string
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				added = append(added, id)
+			status := d.Status
+			if status == "" {
+				status = alerts.StatusPending
 			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			due[d.ID] = d
+			args = append(args, d.ID, d.DedupKey, d.RuleID, d.TargetID, string(d.TargetKind), d.Subject, string(payload), string(status),
+				d.Attempts, micros(d.NextAt), 0, "", micros(d.Created), micros(d.Updated), 0)
+		}
+		rows, err := t.QueryContext(ctx, s.d.rebind(`INSERT INTO alert_deliveries (`+deliveryCols+`) VALUES `+rowsOf(len(part), deliveryWidth)+`
+				ON CONFLICT (dedup_key) DO NOTHING RETURNING id`), args...)
+		if err != nil {
+			return err
+		}
+		var added []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
 				return err
 			}
-			for _, id := range added {
-				d := due[id]
-				if d.Status != "" && d.Status != alerts.StatusPending {
-					continue
-				}
-				if _, err := enqueueJob(ctx, t, s.d, jobs.New{ID: id, Kind: alerts.KindDeliver, Key: "alert:" + id, At: d.NextAt}); err != nil {
-					return err
-				}
+			added = append(added, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range added {
+			d := due[id]
+			if d.Status != "" && d.Status != alerts.StatusPending {
+				continue
 			}
-			n += len(added)
-			return nil
-		})
+			if _, err := enqueueJob(ctx, t, s.d, jobs.New{ID: id, Kind: alerts.KindDeliver, Key: "alert:" + id, At: d.NextAt}); err != nil {
+				return err
+			}
+		}
+		n += len(added)
+		return nil
 	})
-	return n, mapErr(err)
+	return n, err
 }
 
 // FinishAlertAttempt logs an attempt, moves its delivery on and ends the
@@ -214,62 +228,73 @@ func (s *Store) EnqueueAlertDeliveries(ctx context.Context, ds []alerts.Delivery
 func (s *Store) FinishAlertAttempt(ctx context.Context, a alerts.Attempt, l jobs.Lease) (_ bool, err error) {
 	defer wrapOp(&err, "FinishAlertAttempt")
 	changed := false
-	now := micros(a.At.Add(a.Duration))
-	err = s.writeTx(ctx, func(t *sql.Tx) error {
-		changed = false
-		if _, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_attempts (delivery_id, attempt, at, duration_us, status_code, error, outcome, worker)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			a.DeliveryID, a.Attempt, micros(a.At), a.Duration.Microseconds(), a.StatusCode, a.Error, string(a.Outcome), a.Worker); err != nil {
-			return err
-		}
-		jt := &tx{ctx: ctx, t: t, d: s.d}
-		if a.Outcome == alerts.StatusDelivered {
-			// Sent: recorded whoever holds the lease, so it is never sent again.
-			res, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, attempts = ?,
-				last_status = ?, last_error = '', updated_at = ? WHERE id = ? AND status <> 'delivered'`),
-				now, a.Attempt, a.StatusCode, now, a.DeliveryID)
-			if err != nil {
-				return err
-			}
-			k, _ := res.RowsAffected()
-			changed = k > 0
-			_, err = t.ExecContext(ctx, s.d.rebind(`UPDATE jobs SET status = 'done', error = '', lease_until = 0, updated_at = ? WHERE id = ?`), now, a.DeliveryID)
-			return err
-		}
-		// Otherwise only under the lease: the job first (fenced), then the
-		// delivery.
-		o := jobs.Outcome{Status: jobs.StatusDone, At: fromMicros(now)}
-		switch a.Outcome {
-		case alerts.StatusPending:
-			o = jobs.Outcome{Status: jobs.StatusRetry, NextAt: a.NextAt, Error: a.Error, At: fromMicros(now)}
-		case alerts.StatusFailed:
-			o = jobs.Outcome{Status: jobs.StatusFailed, Error: a.Error, At: fromMicros(now)}
-		}
-		err := jt.FinishJob(l, o)
-		if errors.Is(err, jobs.ErrLeaseLost) {
-			return nil // logged only
-		}
-		if err != nil {
-			return err
-		}
-		var res sql.Result
-		if a.Outcome == alerts.StatusPending {
-			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET next_at = ?, attempts = ?,
-				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
-				micros(a.NextAt), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
-		} else {
-			res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = ?, attempts = ?,
-				last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
-				string(a.Outcome), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
-		}
-		if err != nil {
-			return err
-		}
-		k, _ := res.RowsAffected()
-		changed = k > 0
-		return nil
+	err = s.writeTx(ctx, func(t *sql.Tx) (err error) {
+		changed, err = s.finishAttempt(ctx, t, a, l)
+		return err
 	})
 	return changed, mapErr(err)
+}
+
+// finishAttempt is FinishAlertAttempt in the transaction t.
+func (s *Store) finishAttempt(ctx context.Context, t *sql.Tx, a alerts.Attempt, l jobs.Lease) (bool, error) {
+	now := micros(a.At.Add(a.Duration))
+	if _, err := t.ExecContext(ctx, s.d.rebind(`INSERT INTO alert_attempts (delivery_id, attempt, at, duration_us, status_code, error, outcome, worker)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		a.DeliveryID, a.Attempt, micros(a.At), a.Duration.Microseconds(), a.StatusCode, a.Error, string(a.Outcome), a.Worker); err != nil {
+		return false, err
+	}
+	jt := &tx{ctx: ctx, t: t, d: s.d}
+	if a.Outcome == alerts.StatusDelivered {
+		// Sent: recorded whoever holds the lease, so it is never sent again.
+		res, err := t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = 'delivered', delivered_at = ?, attempts = ?,
+			last_status = ?, last_error = '', updated_at = ? WHERE id = ? AND status <> 'delivered'`),
+			now, a.Attempt, a.StatusCode, now, a.DeliveryID)
+		if err != nil {
+			return false, err
+		}
+		k, _ := res.RowsAffected()
+		_, err = t.ExecContext(ctx, s.d.rebind(`UPDATE jobs SET status = 'done', error = '', lease_until = 0, updated_at = ? WHERE id = ?`), now, a.DeliveryID)
+		return k > 0, err
+	}
+	// Otherwise only under the lease: the job first (fenced), then the
+	// delivery. The delivery's row is locked before the job's, the order
+	// of a sent attempt above (recorded by a runner whose lease may have
+	// run out) and of RequeueAlertDelivery: job then delivery deadlocked
+	// with a sent attempt of the same delivery.
+	if s.d.name == "postgres" {
+		if _, err := t.ExecContext(ctx, s.d.rebind(`SELECT 1 FROM alert_deliveries WHERE id = ? FOR NO KEY UPDATE`), a.DeliveryID); err != nil {
+			return false, err
+		}
+	}
+	o := jobs.Outcome{Status: jobs.StatusDone, At: fromMicros(now)}
+	switch a.Outcome {
+	case alerts.StatusPending:
+		o = jobs.Outcome{Status: jobs.StatusRetry, NextAt: a.NextAt, Error: a.Error, At: fromMicros(now)}
+	case alerts.StatusFailed:
+		o = jobs.Outcome{Status: jobs.StatusFailed, Error: a.Error, At: fromMicros(now)}
+	}
+	err := jt.FinishJob(l, o)
+	if errors.Is(err, jobs.ErrLeaseLost) {
+		return false, nil // logged only
+	}
+	if err != nil {
+		return false, err
+	}
+	var res sql.Result
+	if a.Outcome == alerts.StatusPending {
+		res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET next_at = ?, attempts = ?,
+			last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
+			micros(a.NextAt), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
+	} else {
+		res, err = t.ExecContext(ctx, s.d.rebind(`UPDATE alert_deliveries SET status = ?, attempts = ?,
+			last_status = ?, last_error = ?, updated_at = ? WHERE id = ? AND status = 'pending'`),
+			string(a.Outcome), a.Attempt, a.StatusCode, a.Error, now, a.DeliveryID)
+	}
+	if err != nil {
+		return false, err
+	}
+	k, _ := res.RowsAffected()
+	return k > 0, nil
 }
 
 // AlertDeliveries lists deliveries, newest first.

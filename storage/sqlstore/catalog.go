@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"pandian/stock"
@@ -176,7 +178,14 @@ func (t *tx) PutSKUs(skus []stock.SKU, keys [][]string) (err error) {
 	if err != nil {
 		return err
 	}
-	err = chunks(skus, 500, func(part []stock.SKU) error {
+	// The SKUs' rows in code order, the order MarkSKUFolders locks them
+	// in: in the file's order an import and the SKU-folder sync marking
+	// the same SKUs deadlocked (the catalog clock only makes catalog
+	// writers take turns). The barcodes keep the file's order (only
+	// catalog writers write them).
+	sorted := slices.Clone(skus)
+	slices.SortStableFunc(sorted, func(a, b stock.SKU) int { return strings.Compare(a.SKU, b.SKU) })
+	err = chunks(sorted, 500, func(part []stock.SKU) error {
 		args := make([]any, 0, 7*len(part))
 		for _, s := range part {
 			args = append(args, s.SKU, s.Name, s.NameZh, s.Category, int64(s.UnitCost), now, seq)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"pandian/alerts"
+	"pandian/jobs"
 	"pandian/stock"
 	"pandian/storage/pgtest"
 )
@@ -114,5 +116,260 @@ func TestApplyMovementsNoDeadlock(t *testing.T) {
 	}
 	if rows != skus || total != writers*skus*rounds {
 		t.Errorf("%d levels holding %d, want %d holding %d", rows, total, skus, writers*skus*rounds)
+	}
+}
+
+// TestSignInUnlockNoDeadlock: an unlock (and a PIN change, which clears
+// the same rows) at the same time as sign-ins of the same employee waits
+// for them instead of deadlocking. A sign-in takes its source's row, then
+// the shared "*" row; the unlock takes every row of the employee, and in
+// the table's or the index's order "*" can come before the source's.
+func TestSignInUnlockNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	p := stock.ThrottlePolicy{Limit: 1 << 30, FirstLock: time.Minute, MaxLock: time.Hour}
+	now := time.Now()
+	err := s.Write(ctx, func(tx stock.Tx) error {
+		if _, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h0"); err != nil {
+			return err
+		}
+		// Sources created after "*" (a second device) lie after it.
+		for _, src := range []string{"device:A", stock.AllSources, "device:B", "device:C"} {
+			if _, err := tx.CountSignIn("E1", src, now, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers = 6
+	for r := 0; r < 30; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			switch w % 3 {
+			case 0, 1: // a sign-in from device B or C
+				src := []string{"device:B", "device:C"}[w%3]
+				if _, err := t.CountSignIn("E1", src, now, p); err != nil {
+					return err
+				}
+				_, err := t.CountSignIn("E1", stock.AllSources, now, p)
+				return err
+			default:
+				if w%2 == 0 {
+					_, err := t.UnlockSignIn("E1", now, p)
+					return err
+				}
+				_, err := t.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, fmt.Sprintf("h%d", r))
+				return err
+			}
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestPruneSignInsNoDeadlock: pruning expired sessions and refresh tokens
+// at the same time as a sign-in's family is revoked (a refresh token
+// presented twice) waits instead of deadlocking: both take the refresh
+// tokens, then the sessions.
+func TestPruneSignInsNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	long := time.Now().Add(-48 * time.Hour)
+	if err := s.Write(ctx, func(tx stock.Tx) error {
+		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	const writers, families, each = 4, 3, 8
+	for r := 0; r < 30; r++ {
+		err := s.Write(ctx, func(tx stock.Tx) error {
+			for f := 0; f < families; f++ {
+				fam := fmt.Sprintf("F%d-%d", r, f)
+				for i := 0; i < each; i++ {
+					tok := fmt.Sprintf("%s-%d", fam, i)
+					if err := tx.CreateSession(stock.Session{TokenHash: "s" + tok, Employee: "E1", DeviceID: "d", Created: long, Expires: long, Family: fam}); err != nil {
+						return err
+					}
+					if err := tx.CreateRefresh(stock.RefreshToken{TokenHash: "r" + tok, Family: fam, Employee: "E1", DeviceID: "d", Created: long, Expires: long}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = atOnce(s, writers, func(w int, t *tx) error {
+			if w == 0 {
+				_, err := t.PruneSignIns(time.Now())
+				return err
+			}
+			_, err := t.RevokeFamily(fmt.Sprintf("F%d-%d", r, w-1))
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestPruneThrottleNoDeadlock: pruning idle sign-in sources at the same
+// time as sign-ins from them waits instead of deadlocking: both take a
+// source's row before the shared "*" row. (A sign-in whose source the
+// prune deleted under it fails otherwise; only deadlocks count here.)
+func TestPruneThrottleNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	p := stock.ThrottlePolicy{Limit: 1 << 30, FirstLock: time.Minute, MaxLock: time.Hour}
+	long, now := time.Now().Add(-48*time.Hour), time.Now()
+	srcs := []string{"device:A", stock.AllSources, "device:B", "device:C", "device:D"}
+	for r := 0; r < 30; r++ {
+		code := fmt.Sprintf("E%d", r)
+		err := s.Write(ctx, func(tx stock.Tx) error {
+			for _, src := range srcs {
+				if _, err := tx.CountSignIn(code, src, long, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = atOnce(s, 4, func(w int, t *tx) error {
+			var err error
+			if w == 0 {
+				_, err = t.PruneSignIns(now.Add(-time.Hour))
+			} else if _, err = t.CountSignIn(code, srcs[1+w], now, p); err == nil {
+				_, err = t.CountSignIn(code, stock.AllSources, now, p)
+			}
+			if err != nil && !retryable(err) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestCatalogImportFoldersNoDeadlock: a catalog import updating SKUs in
+// its file's order at the same time as the SKU-folder sync marks them
+// waits instead of deadlocking: both take the SKUs' rows in code order.
+func TestCatalogImportFoldersNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	const writers, n, rounds = 4, 2000, 6
+	skus := make([]stock.SKU, n)
+	codes := make([]string, n)
+	keys := make([][]string, n)
+	for i := range skus {
+		codes[i] = fmt.Sprintf("S%05d", i)
+		skus[i] = stock.SKU{SKU: codes[i], Name: "x", Category: "c"}
+		keys[i] = []string{}
+	}
+	// Stored in the reverse of code order, as an import of a file in
+	// another order stores them.
+	if _, err := s.writer.Exec(`INSERT INTO skus (sku, name, name_zh, category, unit_cost, updated_at)
+		SELECT 'S' || lpad(g::text, 5, '0'), 'x', '', 'c', 0, 0 FROM generate_series($1::int - 1, 0, -1) g`, n); err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			if w%2 == 1 {
+				return t.MarkSKUFolders(codes, time.Now())
+			}
+			file := make([]stock.SKU, n)
+			for i := range file {
+				file[i] = skus[n-1-i]
+				file[i].Name = fmt.Sprintf("x%d-%d", r, w)
+			}
+			return t.PutSKUs(file, keys)
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestAlertDeliveriesNoDeadlock: two evaluators (two replicas) enqueueing
+// the same alerts in other orders wait for each other's dedup keys instead
+// of deadlocking, and each alert is enqueued once.
+func TestAlertDeliveriesNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	const writers, n, rounds = 4, 40, 4
+	now := time.Now().UTC()
+	total := 0
+	var mu sync.Mutex
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			ds := make([]alerts.Delivery, n)
+			for i := range ds {
+				k := i
+				if w%2 == 1 {
+					k = n - 1 - i
+				}
+				subject := fmt.Sprintf("count:C%d-%02d", r, k)
+				ds[i] = alerts.Delivery{ID: alerts.NewID("dl_"), DedupKey: "big|" + subject + "|t1", RuleID: "big", TargetID: "t1",
+					TargetKind: alerts.TargetDingTalk, Subject: subject, Status: alerts.StatusPending, NextAt: now, Created: now, Updated: now}
+			}
+			added, err := s.enqueueDeliveries(ctx, t.t, ds)
+			mu.Lock()
+			total += added
+			mu.Unlock()
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+	if total != n*rounds {
+		t.Errorf("%d deliveries enqueued, want %d", total, n*rounds)
+	}
+}
+
+// TestAlertAttemptsNoDeadlock: a delivery recorded as sent by a runner
+// whose lease ran out, at the same time as the runner that took its job
+// over records a failed attempt, wait for each other instead of
+// deadlocking: both take the delivery, then its job.
+func TestAlertAttemptsNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	const pairs, rounds = 3, 40
+	for r := 0; r < rounds; r++ {
+		now := time.Now().UTC()
+		ds := make([]alerts.Delivery, pairs)
+		for i := range ds {
+			subject := fmt.Sprintf("count:C%d-%d", r, i)
+			ds[i] = alerts.Delivery{ID: alerts.NewID("dl_"), DedupKey: "big|" + subject + "|t1", RuleID: "big", TargetID: "t1",
+				TargetKind: alerts.TargetDingTalk, Subject: subject, Status: alerts.StatusPending, NextAt: now, Created: now, Updated: now}
+		}
+		if _, err := s.EnqueueAlertDeliveries(ctx, ds); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := s.ClaimJobs(ctx, []string{alerts.KindDeliver}, "runner-2", now.Add(time.Second), time.Minute, pairs)
+		if err != nil || len(claimed) != pairs {
+			t.Fatalf("claimed %d: %v", len(claimed), err)
+		}
+		err = atOnce(s, 2*pairs, func(w int, t *tx) error {
+			j := claimed[w/2]
+			a := alerts.Attempt{DeliveryID: j.ID, Attempt: 1, At: now, Worker: "runner-1", Outcome: alerts.StatusDelivered, StatusCode: 200}
+			l := jobs.Lease{}
+			if w%2 == 1 {
+				a = alerts.Attempt{DeliveryID: j.ID, Attempt: 2, At: now, Worker: "runner-2", Outcome: alerts.StatusPending, Error: "503", NextAt: now.Add(time.Minute)}
+				l = j.Lease
+			}
+			_, err := s.finishAttempt(ctx, t.t, a, l)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -242,7 +243,18 @@ func (t *tx) SKUsWithoutFolder(limit int) (_ []stock.SKU, err error) {
 // MarkSKUFolders records that the folders of skus exist.
 func (t *tx) MarkSKUFolders(skus []string, at time.Time) (err error) {
 	defer wrapOp(&err, "MarkSKUFolders")
+	// On PostgreSQL the rows are locked in code order first, the order
+	// PutSKUs writes them in: an UPDATE … IN takes them in the order of
+	// its plan (a bitmap scan: the table's), and racing a catalog import
+	// of the same SKUs it deadlocked.
+	skus = slices.Clone(skus)
+	slices.Sort(skus)
 	return chunks(skus, 500, func(part []string) error {
+		if t.d.name == "postgres" {
+			if _, err := t.exec(`SELECT sku FROM skus WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku FOR NO KEY UPDATE`, anys(part)...); err != nil {
+				return err
+			}
+		}
 		_, err := t.exec(`UPDATE skus SET folder_at = ? WHERE sku IN (`+placeholders(len(part))+`)`, append([]any{micros(at)}, anys(part)...)...)
 		return err
 	})

@@ -50,7 +50,7 @@ func (t *tx) PutEmployee(e stock.Employee, pinHash string) (_ bool, err error) {
 		return false, err
 	}
 	if pinHash != "" {
-		if _, err := t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0 WHERE code = ?`, e.Code); err != nil {
+		if err := t.throttleRows(e.Code, `failures = 0, locked_until = 0`); err != nil {
 			return false, err
 		}
 	}
@@ -133,26 +133,52 @@ func (t *tx) UnlockSignIn(code string, now time.Time, p stock.ThrottlePolicy) (_
 	if err := t.queryRow(`SELECT COUNT(*) FROM signin_throttle WHERE code = ? AND locked_until > ?`, code, now.UnixMicro()).Scan(&n); err != nil {
 		return 0, err
 	}
-	_, err = t.exec(`UPDATE signin_throttle SET failures = 0, locked_until = 0, next_lock = ? WHERE code = ?`, p.FirstLock.Microseconds(), code)
-	return n, err
+	return n, t.throttleRows(code, `failures = 0, locked_until = 0, next_lock = ?`, p.FirstLock.Microseconds())
+}
+
+// throttleRows sets the sign-in throttle rows of code: its sources first,
+// then the shared "*" row, the order a sign-in takes them in (CountSignIn
+// of its source, then of "*"). In one statement PostgreSQL takes them in
+// the table's or the index's order, where "*" can come first, and an
+// unlock or a PIN change racing a sign-in deadlocked.
+func (t *tx) throttleRows(code, set string, args ...any) error {
+	for _, which := range []string{`source <> '*'`, `source = '*'`} {
+		if _, err := t.exec(`UPDATE signin_throttle SET `+set+` WHERE code = ? AND `+which, append(append([]any{}, args...), code)...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PruneSignIns deletes the untrusted, unlocked rows idle since before.
 func (t *tx) PruneSignIns(before time.Time) (_ int64, err error) {
 	defer wrapOp(&err, "PruneSignIns")
 	at := before.UnixMicro()
-	res, err := t.exec(`DELETE FROM signin_throttle WHERE trusted = 0 AND updated_at < ? AND locked_until < ?`, at, at)
-	if err != nil {
-		return 0, err
+	// The sources first, then the "*" rows, as a sign-in takes them (see
+	// throttleRows).
+	var n int64
+	for _, which := range []string{`source <> '*'`, `source = '*'`} {
+		res, err := t.exec(`DELETE FROM signin_throttle WHERE trusted = 0 AND updated_at < ? AND locked_until < ? AND `+which, at, at)
+		if err != nil {
+			return 0, err
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		n += k
 	}
-	// Tokens expired since before: nothing can use them any more.
-	if _, err := t.exec(`DELETE FROM sessions WHERE expires_at < ?`, at); err != nil {
-		return 0, err
-	}
+	// Tokens expired since before: nothing can use them any more. The
+	// refresh tokens first, then the sessions, as RevokeFamily and
+	// RevokeEmployee take them (in the other order, a prune racing the
+	// revocation of a family with expired tokens deadlocked).
 	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE expires_at < ?`, at); err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	if _, err := t.exec(`DELETE FROM sessions WHERE expires_at < ?`, at); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // EndFamilySessions deletes the sessions (access tokens) of a sign-in's
