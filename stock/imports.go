@@ -423,9 +423,15 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 		bad      error // the row is refused as it is read
 	}
 	now := s.Now().UTC()
-	// The file is read inside the transaction, a chunk of rows at a time:
-	// only the rows being looked up and the book of the locations named
-	// so far are held.
+	// The file is read inside the transaction, a chunk of rows at a time
+	// (its SKUs and locations looked up together); the rows that pass are
+	// kept (at most Config.MaxStockImportLevels) and applied once the file is
+	// read, in key order: each chunk of levels is locked first
+	// (LockLevels) and its movements computed from the levels as locked,
+	// so a posting committed while the file was read is not overwritten,
+	// and the import takes the levels in a posting's order (applied a
+	// chunk at a time in the file's order, an import of more than a chunk
+	// deadlocked with postings of levels in two of its chunks).
 	return s.store.Write(ctx, func(tx Tx) error {
 		*res = ImportResult{Errors: []ImportError{}}
 		rr, err := openCSV(ImportStock, body)
@@ -437,20 +443,14 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			return err
 		}
 		locs := map[string]Location{}
-		current := map[[2]string]StockLevel{}
-		fetched := map[string]bool{} // location paths whose book is in current
 		seen := map[[2]string]int{}
 		chunk := make([]set, 0, importChunk)
-		// The movements are applied once the whole file is read, in one
-		// ApplyMovements (which takes the levels in key order): applied a
-		// chunk at a time, in the file's order, an import of more than a
-		// chunk deadlocked on PostgreSQL with postings (a movement batch,
-		// an approval, a receipt) of levels in two of its chunks. Like
-		// seen, they grow with the file; each level is set once, so the
-		// lookups read the same quantities as before.
-		var moves []Movement
-		var hashes []string
-		apply := func() error {
+		var sets []set
+		limit := s.cfg.MaxStockImportLevels
+		if limit <= 0 {
+			limit = DefaultConfig().MaxStockImportLevels
+		}
+		check := func() error {
 			var skuCodes, locCodes []string
 			for _, st := range chunk {
 				if st.bad != nil {
@@ -469,22 +469,8 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			if err != nil {
 				return err
 			}
-			var paths []string
 			for code, l := range found {
 				locs[code] = l
-				if !fetched[l.Path] {
-					fetched[l.Path] = true
-					paths = append(paths, l.Path)
-				}
-			}
-			if len(paths) > 0 {
-				levels, err := tx.StockLevels(StockFilter{Paths: paths})
-				if err != nil {
-					return err
-				}
-				for _, l := range levels {
-					current[[2]string{l.Location, l.SKU}] = l
-				}
 			}
 			for _, st := range chunk {
 				if st.bad != nil {
@@ -518,14 +504,10 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 				if blocked {
 					continue
 				}
-				cur, exists := current[key]
-				res.tally(!exists)
-				if exists && cur.Qty == st.qty {
-					continue
+				if len(sets) == limit {
+					return Errorf(ETooLarge, "a stock import sets at most %d levels (line %d is one more); split the file by location", limit, st.line).With("line", st.line)
 				}
-				m := setStock(cur, st.sku, st.loc, st.qty, now, actor.Employee.Code, "import")
-				moves = append(moves, m)
-				hashes = append(hashes, m.Hash())
+				sets = append(sets, st)
 			}
 			chunk = chunk[:0]
 			return nil
@@ -541,18 +523,51 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			st.qty = q
 			chunk = append(chunk, st)
 			if len(chunk) == importChunk {
-				return apply()
+				return check()
 			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		if err := apply(); err != nil {
+		if err := check(); err != nil {
 			return err
 		}
-		if err := tx.ApplyMovements(moves, hashes); err != nil {
-			return err
+		seen = nil
+		slices.SortFunc(sets, func(a, b set) int {
+			if c := strings.Compare(a.loc, b.loc); c != 0 {
+				return c
+			}
+			return strings.Compare(a.sku, b.sku)
+		})
+		keys := make([][2]string, 0, importChunk)
+		moves := make([]Movement, 0, importChunk)
+		hashes := make([]string, 0, importChunk)
+		for len(sets) > 0 {
+			part := sets[:min(importChunk, len(sets))]
+			sets = sets[len(part):]
+			keys, moves, hashes = keys[:0], moves[:0], hashes[:0]
+			for _, st := range part {
+				keys = append(keys, [2]string{st.loc, st.sku})
+			}
+			levels, err := tx.LockLevels(keys)
+			if err != nil {
+				return err
+			}
+			for _, st := range part {
+				cur := levels[[2]string{st.loc, st.sku}]
+				created := cur.Version == 0
+				res.tally(created)
+				if !created && cur.Qty == st.qty {
+					continue
+				}
+				m := setStock(cur, st.sku, st.loc, st.qty, now, actor.Employee.Code, "import")
+				moves = append(moves, m)
+				hashes = append(hashes, m.Hash())
+			}
+			if err := tx.ApplyMovements(moves, hashes); err != nil {
+				return err
+			}
 		}
 		return s.auditImport(tx, actor, ImportStock, res)
 	})

@@ -275,3 +275,28 @@ func TestMovements(t *testing.T) {
 	_, err = w.svc.StockLevels(ctx, w.actor("C001"), "HK-TST", "")
 	wantCode(t, err, stock.EForbidden)
 }
+
+// TestStockImportLevelCap: a stock import setting more levels than
+// Config.MaxStockImportLevels is refused (413) and sets nothing; refused
+// rows do not count towards the cap; levels are created and updated as
+// counted.
+func TestStockImportLevelCap(t *testing.T) {
+	w := newWorld(t)
+	admin := w.actor("A001")
+	cfg := stock.DefaultConfig()
+	cfg.PINCost = 4
+	cfg.MaxStockImportLevels = 3
+	svc := stock.NewService(w.store, codes{}, cfg)
+	_, err := svc.Import(ctx, admin, stock.ImportStock, []byte("sku,location,qty\nSKU-A,HK-TST,31\nSKU-B,HK-TST,32\nSKU-F,HK-MK,33\nSKU-C,HK-TST,34\n"), nil)
+	wantCode(t, err, stock.ETooLarge)
+	if w.book("SKU-A", "HK-TST") != 10 || w.book("SKU-F", "HK-MK") != 0 {
+		t.Fatalf("a refused import set levels: A %d F %d", w.book("SKU-A", "HK-TST"), w.book("SKU-F", "HK-MK"))
+	}
+	res, err := svc.Import(ctx, admin, stock.ImportStock, []byte("sku,location,qty\nSKU-X,HK-TST,1\nSKU-A,HK-TST,31\nSKU-A,HK-TST,31\nSKU-B,HK-TST,20\nSKU-F,HK-MK,33\n"), nil)
+	if err != nil || res.ErrorCount != 2 || res.Created != 1 || res.Updated != 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if w.book("SKU-A", "HK-TST") != 31 || w.book("SKU-B", "HK-TST") != 20 || w.book("SKU-F", "HK-MK") != 33 {
+		t.Fatalf("books: A %d B %d F %d", w.book("SKU-A", "HK-TST"), w.book("SKU-B", "HK-TST"), w.book("SKU-F", "HK-MK"))
+	}
+}

@@ -30,6 +30,11 @@ type Config struct {
 	// snapshot and lines counted) up to which ReportPage keeps it inline
 	// when it finds it not kept; a larger one is kept by a job (0: 5000).
 	KeepReportInline int64
+	// MaxStockImportLevels bounds the levels one stock import sets: they
+	// are held (about 150 bytes each) until the file is read, then locked
+	// and set in key order in its one transaction. A larger import is
+	// refused (413) before anything is written.
+	MaxStockImportLevels int
 }
 
 // DefaultConfig returns the production defaults.
@@ -46,6 +51,7 @@ func DefaultConfig() Config {
 		PINCost:              10,
 		ClockSkew:            5 * time.Minute,
 		KeepReportInline:     5000,
+		MaxStockImportLevels: 500_000,
 	}
 }
 

@@ -182,6 +182,13 @@ type MovementStore interface {
 	// ApplyMovements stores ms (hashes[i] is the hash of ms[i]), moves
 	// their levels and sets each movement's Version.
 	ApplyMovements(ms []Movement, hashes []string) error
+	// LockLevels locks the levels at keys ((location, sku) pairs, in
+	// that order, without repeats) until the transaction ends, and
+	// returns them as they are once locked: a posting cannot move them
+	// between this read and the caller's movements. A level that does
+	// not exist is created at 0 with Version 0; the caller must move it
+	// (ApplyMovements) before it commits.
+	LockLevels(keys [][2]string) (map[[2]string]StockLevel, error)
 }
 
 // CountStore keeps counts and their snapshot of book stock.

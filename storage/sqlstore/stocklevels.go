@@ -164,6 +164,56 @@ func (t *tx) ApplyMovements(ms []stock.Movement, hashes []string) (err error) {
 	return nil
 }
 
+// LockLevels locks the levels at keys, which are in (location, sku) order,
+// creating the missing ones at 0 with version 0: one upsert per chunk,
+// whose update changes nothing but takes the row's lock, in key order (a
+// posting's order, so the two wait for each other rather than deadlock).
+// Its RETURNING reads each level as it is once locked, committed changes
+// of other transactions included (PostgreSQL re-reads a row it waited
+// for).
+func (t *tx) LockLevels(keys [][2]string) (_ map[[2]string]stock.StockLevel, err error) {
+	defer wrapOp(&err, "LockLevels")
+	now := time.Now().UnixMicro()
+	out := make(map[[2]string]stock.StockLevel, len(keys))
+	err = chunks(keys, 400, func(part [][2]string) error {
+		args := make([]any, 0, 3*len(part))
+		for _, k := range part {
+			args = append(args, k[0], k[1], now)
+		}
+		rows, err := t.query(`INSERT INTO stock_levels (location, sku, qty, updated_at, version) VALUES `+
+			rowsOfLiteral(len(part), "(?, ?, 0, ?, 0)")+`
+			ON CONFLICT (location, sku) DO UPDATE SET qty = stock_levels.qty
+			RETURNING location, sku, qty, version, updated_at`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l stock.StockLevel
+			var upd int64
+			if err := rows.Scan(&l.Location, &l.SKU, &l.Qty, &l.Version, &upd); err != nil {
+				return err
+			}
+			l.Updated = fromMicros(upd)
+			out[[2]string{l.Location, l.SKU}] = l
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// rowsOfLiteral returns n copies of group, comma separated.
+func rowsOfLiteral(n int, group string) string {
+	b := make([]byte, 0, n*(len(group)+1))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, group...)
+	}
+	return string(b)
+}
+
 // levelRows returns n "(?, ?, ?, ?, 1)" groups: a new level starts at
 // version 1.
 func levelRows(n int) string {
