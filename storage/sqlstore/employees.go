@@ -62,22 +62,24 @@ func (t *tx) PutEmployee(e stock.Employee, pinHash string) (_ bool, err error) {
 	return true, err
 }
 
-// CountSignIn counts a sign-in attempt: the row is created if missing,
-// then incremented by one UPDATE … RETURNING that skips a locked row, so
-// that concurrent attempts (on PostgreSQL, on any replica: the UPDATE waits
-// for the row lock and sees the committed count) each get their own number.
+// CountSignIn counts a sign-in attempt: one upsert creates the row (at one
+// failure) or increments it unless it is locked, and RETURNING gives the
+// count, so that concurrent attempts (on PostgreSQL, on any replica: the
+// upsert waits for the row lock and sees the committed count) each get
+// their own number. A row it finds locked out is left as it is but locked
+// (ON CONFLICT DO UPDATE locks the rows its WHERE skips), and read next.
+// Created, then updated in a second statement, a row that a prune deleted
+// in between (an idle source) was missing to the update: the sign-in
+// failed with an internal error.
 func (t *tx) CountSignIn(code, source string, now time.Time, p stock.ThrottlePolicy) (_ stock.SignInCount, err error) {
 	defer wrapOp(&err, "CountSignIn")
 	var c stock.SignInCount
 	at := now.UnixMicro()
-	if _, err := t.exec(`INSERT INTO signin_throttle (code, source, next_lock, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (code, source) DO NOTHING`, code, source, p.FirstLock.Microseconds(), at); err != nil {
-		return c, err
-	}
 	var next int64
 	var trusted int
-	err = t.queryRow(`UPDATE signin_throttle SET failures = failures + 1, updated_at = ?
-		WHERE code = ? AND source = ? AND locked_until <= ? RETURNING failures, next_lock, trusted`, at, code, source, at).
+	err = t.queryRow(`INSERT INTO signin_throttle (code, source, failures, next_lock, updated_at) VALUES (?, ?, 1, ?, ?)
+		ON CONFLICT (code, source) DO UPDATE SET failures = signin_throttle.failures + 1, updated_at = excluded.updated_at
+		WHERE signin_throttle.locked_until <= ? RETURNING failures, next_lock, trusted`, code, source, p.FirstLock.Microseconds(), at, at).
 		Scan(&c.Failures, &next, &trusted)
 	if errors.Is(err, sql.ErrNoRows) {
 		var until int64
