@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -412,6 +413,109 @@ func TestSignInSourcePrunedUnder(t *testing.T) {
 		for w := 1; w <= sources; w++ {
 			if c := counts[w]; c.Refused || c.Locked || c.Failures < 1 || c.Failures > 2 {
 				t.Fatalf("round %d, source %d: %+v", r, w-1, c)
+			}
+		}
+	}
+}
+
+// waitBlocked waits until some transaction waits for a lock.
+func waitBlocked(t *testing.T, s *Store) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		var n int
+		if err := s.writer.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE NOT granted`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+	}
+	t.Fatal("no transaction waits for a lock")
+}
+
+// begin starts a raw PostgreSQL transaction (no retry).
+func begin(t *testing.T, s *Store) (*sql.Tx, *tx) {
+	t.Helper()
+	sqlTx, err := s.writer.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sqlTx.Rollback() })
+	return sqlTx, &tx{ctx: context.Background(), t: sqlTx, d: s.d}
+}
+
+// TestRevokeFamilyDuringRefresh: a family revoked while a refresh rotates
+// its token stays revoked, whichever of the two goes first: the refresh's
+// new token is deleted by the revocation (the refresh first) or not made
+// (the revocation first). Under READ COMMITTED, the revocation's delete
+// waited for the refresh's use of the old token but did not see the new
+// one, which lived on.
+func TestRevokeFamilyDuringRefresh(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	now := time.Now()
+	if err := s.Write(ctx, func(tx stock.Tx) error {
+		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// refresh rotates family's token "t0" (as Service.Refresh does).
+	refresh := func(t *tx, family string) error {
+		r, err := t.UseRefresh(family+"-t0", now)
+		if err != nil || !r.Used.IsZero() {
+			return err
+		}
+		if err := t.EndFamilySessions(family); err != nil {
+			return err
+		}
+		if err := t.CreateSession(stock.Session{TokenHash: family + "-s1", Employee: "E1", DeviceID: "d", Created: now, Expires: now.Add(time.Hour), Family: family}); err != nil {
+			return err
+		}
+		return t.CreateRefresh(stock.RefreshToken{TokenHash: family + "-t1", Family: family, Employee: "E1", DeviceID: "d", Created: now, Expires: now.Add(time.Hour)})
+	}
+	revoke := map[string]func(t *tx, family string) error{
+		"family":   func(t *tx, family string) error { _, err := t.RevokeFamily(family); return err },
+		"employee": func(t *tx, family string) error { _, err := t.RevokeEmployee("E1"); return err },
+	}
+	for _, how := range []string{"family", "employee"} {
+		for _, refreshFirst := range []bool{true, false} {
+			family := fmt.Sprintf("F-%s-%v", how, refreshFirst)
+			if err := s.Write(ctx, func(tx stock.Tx) error {
+				return tx.CreateRefresh(stock.RefreshToken{TokenHash: family + "-t0", Family: family, Employee: "E1", DeviceID: "d", Created: now, Expires: now.Add(time.Hour)})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			first, second := refresh, revoke[how]
+			if !refreshFirst {
+				first, second = second, first
+			}
+			sqlTx, tx1 := begin(t, s)
+			if err := first(tx1, family); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				sqlTx2, tx2 := begin(t, s)
+				err := second(tx2, family)
+				if err == nil {
+					err = sqlTx2.Commit()
+				}
+				done <- err
+			}()
+			waitBlocked(t, s)
+			if err := sqlTx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Fatalf("%s, refresh first %v: %v", how, refreshFirst, err)
+			}
+			var tokens, sessions int
+			if err := s.writer.QueryRow(`SELECT (SELECT COUNT(*) FROM refresh_tokens WHERE family = $1), (SELECT COUNT(*) FROM sessions WHERE family = $1)`, family).Scan(&tokens, &sessions); err != nil {
+				t.Fatal(err)
+			}
+			if tokens != 0 || sessions != 0 {
+				t.Errorf("revoke %s, refresh first %v: the revoked family has %d refresh tokens and %d sessions", how, refreshFirst, tokens, sessions)
 			}
 		}
 	}

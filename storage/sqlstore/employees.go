@@ -222,6 +222,13 @@ func (t *tx) UseRefresh(tokenHash string, now time.Time) (_ stock.RefreshToken, 
 		return r, err
 	}
 	r.Created, r.Expires = fromMicros(created), fromMicros(expires)
+	// Before the token's row: a revocation takes the same lock before
+	// deleting, so this refresh's successor token is either seen by the
+	// revocation's delete (it commits first) or not made (the revocation
+	// deleted this token first: the update below finds it gone).
+	if err := t.lockTokens(r.Employee); err != nil {
+		return r, err
+	}
 	if used != 0 {
 		r.Used = fromMicros(used)
 		return r, nil
@@ -239,12 +246,41 @@ func (t *tx) UseRefresh(tokenHash string, now time.Time) (_ stock.RefreshToken, 
 	return r, nil
 }
 
+// tokenLockClass is the first key of the PostgreSQL advisory locks of
+// employees' refresh tokens (the second is the code's hash).
+const tokenLockClass = 0x70616e64 // "pand"
+
+// lockTokens holds, until the transaction ends, the lock that a refresh
+// of employee code's tokens and a revocation of them take in turn
+// (PostgreSQL; SQLite's writes are serial already). Without it, under READ
+// COMMITTED, a revocation's delete waited for a refresh's use of the old
+// token but did not see the new token the refresh inserted: the revoked
+// family lived on. Every holder takes it before any token row.
+func (t *tx) lockTokens(code string) error {
+	if t.d.name != "postgres" {
+		return nil
+	}
+	_, err := t.exec(`SELECT pg_advisory_xact_lock(?, hashtext(?))`, tokenLockClass, code)
+	return err
+}
+
 // RevokeFamily deletes the sessions and refresh tokens of a sign-in's
 // family; it returns how many sessions it ended.
 func (t *tx) RevokeFamily(family string) (_ int, err error) {
 	defer wrapOp(&err, "RevokeFamily")
 	if family == "" {
 		return 0, nil
+	}
+	// A family with no refresh token has none to refresh either.
+	var emp string
+	err = t.queryRow(`SELECT employee FROM refresh_tokens WHERE family = ? LIMIT 1`, family).Scan(&emp)
+	if err == nil {
+		err = t.lockTokens(emp)
+	} else if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	if err != nil {
+		return 0, err
 	}
 	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE family = ?`, family); err != nil {
 		return 0, err
@@ -261,6 +297,9 @@ func (t *tx) RevokeFamily(family string) (_ int, err error) {
 // it returns how many sessions it ended.
 func (t *tx) RevokeEmployee(code string) (_ int, err error) {
 	defer wrapOp(&err, "RevokeEmployee")
+	if err := t.lockTokens(code); err != nil {
+		return 0, err
+	}
 	if _, err := t.exec(`DELETE FROM refresh_tokens WHERE employee = ?`, code); err != nil {
 		return 0, err
 	}
