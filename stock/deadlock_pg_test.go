@@ -239,3 +239,85 @@ func TestStockImportNoLostUpdate(t *testing.T) {
 		t.Logf("%s: %d receipts, %d sets", sku, receipts, sets)
 	}
 }
+
+// TestLocationWritesNoDeadlock: two location imports of the same stores in
+// other orders, and subtree moves (a store and its zones moved between
+// regions, one location at a time), at once wait for each other instead of
+// deadlocking, and every location's path ends under its parent's.
+func TestLocationWritesNoDeadlock(t *testing.T) {
+	u := pgtest.Fresh(t)
+	w := newWorldAt(t, u)
+	admin := w.actors["A001"]
+	const n = 150
+	var setup strings.Builder
+	setup.WriteString("code,name,kind,parent,approval_limit\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&setup, "S%03d,Store %d,store,HK,\nS%03d-Z,Zone %d,zone,S%03d,\n", i, i, i, i, i)
+	}
+	if res, err := w.svc.Import(ctx, admin, stock.ImportLocations, []byte(setup.String()), nil); err != nil || res.ErrorCount != 0 {
+		t.Fatalf("setup: %v %+v", err, res.Errors)
+	}
+	for r := 0; r < 3; r++ {
+		files := [2]strings.Builder{}
+		for f := range files {
+			files[f].WriteString("code,name,kind,parent,approval_limit\n")
+			for i := 0; i < n; i++ {
+				k := i
+				if f == 1 {
+					k = n - 1 - i
+				}
+				// Every other store moves to the other region.
+				region := "HK"
+				if (k+r+f)%2 == 1 {
+					region = "MO"
+				}
+				fmt.Fprintf(&files[f], "S%03d,Store %d-%d-%d,store,%s,\n", k, k, r, f, region)
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(files)+1)
+		for f := range files {
+			wg.Add(1)
+			go func(f int) {
+				defer wg.Done()
+				res, err := w.svc.Import(ctx, admin, stock.ImportLocations, []byte(files[f].String()), nil)
+				if err == nil && res.ErrorCount != 0 {
+					err = fmt.Errorf("%d rows refused: %+v", res.ErrorCount, res.Errors[0])
+				}
+				errs[f] = err
+			}(f)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := n - 1; i >= 0; i -= 7 {
+				if _, _, err := w.svc.PutLocation(ctx, admin, fmt.Sprintf("S%03d", i), stock.LocationInput{Name: "moved", Kind: stock.KindStore, Parent: []string{"HK", "MO"}[(i+r)%2]}); err != nil {
+					errs[len(files)] = err
+					return
+				}
+			}
+		}()
+		wg.Wait()
+		for f, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, writer %d: %v", r, f, err)
+			}
+		}
+	}
+	locs, err := w.svc.Locations(ctx, admin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]string{}
+	for _, l := range locs {
+		paths[l.Code] = l.Path
+	}
+	for _, l := range locs {
+		if want := paths[l.Parent] + l.Code + "/"; l.Parent != "" && l.Path != want {
+			t.Errorf("%s: path %s, parent's %s", l.Code, l.Path, paths[l.Parent])
+		}
+	}
+	if d := pgDeadlocks(t, w, u); d != 0 {
+		t.Errorf("%d deadlocks", d)
+	}
+}

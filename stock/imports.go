@@ -726,6 +726,10 @@ func (s *Service) importLocations(ctx context.Context, actor Actor, body []byte,
 		if err != nil {
 			return err
 		}
+		// Before any location is read: see SerializeLocationWrites.
+		if err := tx.SerializeLocationWrites(); err != nil {
+			return err
+		}
 		rowErr := func(r csvRow, err error) { res.fail(r.line, err) }
 		err = rr.each(res, noProgress, func(r csvRow) error {
 			in := LocationInput{Name: r.f["name"], Kind: LocationKind(r.f["kind"]), Parent: r.f["parent"]}

@@ -28,6 +28,9 @@ func (s *Service) PutLocation(ctx context.Context, actor Actor, code string, in 
 		return loc, false, err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.SerializeLocationWrites(); err != nil {
+			return err
+		}
 		loc, created, err = s.putLocation(tx, code, in)
 		if err != nil {
 			return err

@@ -85,6 +85,10 @@ type LocationStore interface {
 	// RepathLocations rewrites the path prefix oldPrefix of every location
 	// and count under it to newPrefix.
 	RepathLocations(oldPrefix, newPrefix string) error
+	// SerializeLocationWrites makes the transactions that write locations
+	// (an import, a put, a subtree move) take turns until they end; it is
+	// taken before the locations are read.
+	SerializeLocationWrites() error
 }
 
 // CatalogStore keeps the SKUs and their barcodes. keys[i] is the normalised

@@ -94,6 +94,25 @@ func (t *tx) PutLocation(l stock.Location) (_ bool, err error) {
 	return true, err
 }
 
+// locationWriteLock is the PostgreSQL advisory lock key of location writes.
+const locationWriteLock = 0x70616e64696170
+
+// SerializeLocationWrites holds a transaction-scoped lock that location
+// writes take in turn (PostgreSQL; SQLite's writes are serial already).
+// An import writes the locations in its file's order and a subtree move
+// rewrites the paths below the location in the table's order: two of them
+// at once deadlocked (TestLocationWritesNoDeadlock). Taken before the
+// locations are read, it also keeps a location put under one being moved
+// from taking its parent's path as it was before the move.
+func (t *tx) SerializeLocationWrites() (err error) {
+	defer wrapOp(&err, "SerializeLocationWrites")
+	if t.d.name != "postgres" {
+		return nil
+	}
+	_, err = t.exec(`SELECT pg_advisory_xact_lock(?)`, locationWriteLock)
+	return err
+}
+
 // RepathLocations moves every location below oldPrefix to newPrefix, and
 // the counts held there.
 func (t *tx) RepathLocations(oldPrefix, newPrefix string) (err error) {
