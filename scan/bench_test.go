@@ -434,7 +434,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// it is off by default. PHOTOS_NOXCHECK=1 leaves out the cross-check
 	// of retail reads by the model readers (xcheck.go). PHOTOS_NOFITPRUNE=1
 	// runs the blurred EAN fit without its exact savings (fitPrune), for
-	// their gain in the same run.
+	// their gain in the same run. PHOTOS_NOEDGEVER=1 runs the cross-check
+	// without the edge-to-edge confirmation that lets a read skip it
+	// (edgever.go).
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -442,6 +444,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOBLUR", "pandian-noblur", func(off bool) { skipBlurEAN = off }},
 		{"PHOTOS_NOXCHECK", "pandian-noxcheck", func(off bool) { crossCheck = !off }},
 		{"PHOTOS_NOFITPRUNE", "pandian-nofitprune", func(off bool) { fitPrune = !off }},
+		{"PHOTOS_NOEDGEVER", "pandian-noedgever", func(off bool) { edgeVerify = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

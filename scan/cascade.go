@@ -85,6 +85,8 @@ type run struct {
 	// xchecks and xvetoes count the retail reads cross-checked by the
 	// model readers and those vetoed (xcheck.go).
 	xchecks, xvetoes int
+	// xconfirmed counts the reads the edges confirmed (edgever.go)
+	xconfirmed int
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by
 	// the finder search, qrfind.go).
 	noSharpest bool

@@ -35,6 +35,9 @@ import (
 // collector.good). When they read the same code or nothing, the read
 // stands. A band that accepts the read's own code ends the check (no other
 // code can then be accepted), so a confirmed read costs a band or two.
+// Before them, an EAN-13 or UPC-A read nothing rivals is measured again
+// edge to edge on the grey levels (edgever.go): when its own edges
+// confirm every digit on several rows, the model readers are not asked.
 
 // xcheckMaxModule is the resolution, in pixels a module of the working
 // image, under which a retail read is cross-checked.
@@ -43,6 +46,11 @@ const xcheckMaxModule = 2.2
 // crossCheck is whether the cascade cross-checks retail reads; tests and
 // benchmarks switch it.
 var crossCheck = true
+
+// edgeAudit, when set (tests), is told of every read the model readers
+// check, with whether the edges confirmed it (the check then runs anyway)
+// and the model readers' code ("" for none).
+var edgeAudit func(w *view, h *hit, m float64, confirmed bool, model string)
 
 // guardSpan is the distance, in modules, between the centres of the start
 // and end guards of a retail symbol (the two points of a row read).
@@ -101,6 +109,12 @@ func (r *run) crossCheckReads(w *view) {
 			continue // sharp enough, and no other code over the bars
 		}
 		h.xchecked = true
+		// an EAN-13 or UPC-A read its own edges confirm (edgever.go)
+		confirmed := edgeVerify && !rivalled && edgeConfirms(w, h, m)
+		if confirmed && edgeAudit == nil {
+			r.xconfirmed++
+			continue
+		}
 		r.xchecks++
 		g, box, _ := regionForModel(w, h, m)
 		if g == nil {
@@ -114,6 +128,9 @@ func (r *run) crossCheckReads(w *view) {
 			// short code may be part of an EAN-13 either way): the other
 			// way round.
 			text = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
+		}
+		if edgeAudit != nil && r.ctx.Err() == nil {
+			edgeAudit(w, h, m, confirmed, text)
 		}
 		if text == "" || r.ctx.Err() != nil {
 			continue
