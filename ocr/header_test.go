@@ -536,7 +536,14 @@ func TestCheckedDocNumber(t *testing.T) {
 		{"HKDS1686", "PO", "", "HKDS1686"},   // not the type's prefix: unconfirmed
 		{"HKDO51686", "DN", "", "HKDO51686"}, // DO is a prefix of its own
 		{"PO07402", "PO", "", "PO07402"},
-		{"MORCO3862", "", "", "MORCO3862"}, // no title read
+		{"MORCO3862", "", "", "MORCO3862"},                 // no title read
+		{"$1251104-94", "RC", "2025-11-04", "SI251104-94"}, // the prefix read with digits: date and type confirm
+		{"00240816-28", "DN", "2024-08-16", "DO240816-28"},
+		{"00/2025/9172", "DN", "2025-09-12", "DO/2025/9172"},
+		{"$1251104-94", "RC", "2025-11-05", "$1251104-94"},   // another date
+		{"00/2025/9172", "DN", "2024-09-12", "00/2025/9172"}, // another year
+		{"00240816-28", "PO", "2024-08-16", "00240816-28"},   // not the type's prefix
+		{"12251104-94", "RC", "2025-11-04", "12251104-94"},
 	} {
 		if got := checkedDocNumber(c.n, c.typ, c.date); got != c.want {
 			t.Errorf("checkedDocNumber(%q, %q, %q) = %q, want %q", c.n, c.typ, c.date, got, c.want)
