@@ -209,7 +209,82 @@ func checkedDocNumber(n, docType, date string) string {
 	if m := reLetterZero.FindStringSubmatch(n); m != nil {
 		n = m[1] + "O" + m[2] + m[3]
 	}
+	// A prefix read with digits or a dollar sign ("$1251104-94" for
+	// SI251104-94, "00/2025/9172" for DO/2025/9172) where the date
+	// confirms the number's form (its yymmdd or its year is the
+	// document's) and the title's type the prefix.
+	if len(date) == 10 {
+		var raw, rest string
+		if m := reDateSerial.FindStringSubmatch(n); m != nil && m[2] == date[2:4]+date[5:7]+date[8:10] {
+			raw, rest = m[1], m[2]+m[3]
+		} else if m := reYearNumber.FindStringSubmatch(n); m != nil && m[3] == date[:4] {
+			raw, rest = m[1], m[2]+m[3]+m[4]+m[5]
+		}
+		if p, ok := typedPrefix(raw, docType); ok {
+			n = p + rest
+		}
+	}
+	// The first digit after a type's prefix read as a letter ("HKDS1686"
+	// for a delivery note's HKD51686, "MORCO3862" for a receipt's
+	// MORC03862): the letters before it end with a prefix of the
+	// document's type (its title read), the letters with it do not.
+	if m := reLettersDigits.FindStringSubmatch(n); m != nil {
+		l := m[1]
+		if d, ok := prefixDigitLike[l[len(l)-1]]; ok && typePrefixed(l[:len(l)-1], docType) && !typePrefixed(l, docType) {
+			n = l[:len(l)-1] + string(d) + m[2]
+		}
+	}
 	return n
+}
+
+// reDateSerial is a number of a prefix, a date (yymmdd) and a serial
+// ("SI251104-94").
+var reDateSerial = regexp.MustCompile(`^([A-Z0-9$]{1,4})(\d{6})(-\d{2,})$`)
+
+// typedPrefix reads a number's prefix read with digits or a dollar sign
+// as letters (letterLike; a leading O may be a D read as O, as in
+// checkedDocNumber's ON for DN): ok when that is a prefix of the
+// document's type.
+func typedPrefix(raw, docType string) (string, bool) {
+	if raw == "" || !strings.ContainsAny(raw, "$0123456789") {
+		return "", false
+	}
+	p := []rune(raw)
+	for i, r := range p {
+		if l, ok := letterLike[r]; ok {
+			p[i] = l
+		} else if r < 'A' || r > 'Z' {
+			return "", false
+		}
+	}
+	switch s := string(p); {
+	case typePrefixed(s, docType):
+		return s, true
+	case s[0] == 'O' && typePrefixed("D"+s[1:], docType):
+		return "D" + s[1:], true
+	}
+	return "", false
+}
+
+// reLettersDigits is a number of letters, then digits only.
+var reLettersDigits = regexp.MustCompile(`^([A-Z]{2,6})(\d{3,})$`)
+
+// prefixDigitLike maps the capital letters OCR reads for digits to them.
+var prefixDigitLike = map[byte]byte{'O': '0', 'S': '5', 'B': '8', 'Z': '2', 'G': '6', 'I': '1', 'T': '7'}
+
+// typePrefixes are the prefixes documents of a type (Header.DocType)
+// number themselves with.
+var typePrefixes = map[string][]string{"PO": {"PO", "P", "ORD"}, "DN": {"DN", "D", "DO"}, "RC": {"INV", "IN", "SI", "RC"}}
+
+// typePrefixed reports letters that are a prefix of the document type,
+// alone or after a two-letter country code (HK, MO).
+func typePrefixed(letters, docType string) bool {
+	for _, p := range typePrefixes[docType] {
+		if letters == p || len(letters) == len(p)+2 && strings.HasSuffix(letters, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // preferStamped turns on preferStampedDate: off by default (it changes
@@ -866,7 +941,7 @@ func zeroAfterInitial(s string) string {
 }
 
 // digitLike maps letters OCR reads for digits to the digits.
-var digitLike = map[rune]rune{'O': '0', 'o': '0', 'T': '7', 'I': '1', 'l': '1', '|': '1', 'B': '8', 'Z': '2', 'G': '6'}
+var digitLike = map[rune]rune{'O': '0', 'o': '0', 'T': '7', 'I': '1', 'l': '1', '|': '1', 'B': '8', 'Z': '2', 'G': '6', 'S': '5'}
 
 // letterLike maps characters OCR reads for capital letters to them.
 var letterLike = map[rune]rune{'$': 'S', '1': 'I', '0': 'O', '5': 'S', '8': 'B'}

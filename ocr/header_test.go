@@ -493,6 +493,7 @@ func TestRepairDocNumber(t *testing.T) {
 		"PO41997": "PO41997", "PO/2025/2802": "PO/2025/2802", "SI260826-80": "SI260826-80",
 		"INV/2024/9359": "INV/2024/9359", "2024/1234": "2024/1234", "C026449": "C026449",
 		"ABCDEFG": "ABCDEFG", "POT1234": "POT1234", "AB12345": "AB12345", "A1T2345": "A172345",
+		"U06S775": "U065775", // an S among the digits is a 5
 	} {
 		if got := repairDocNumber(in); got != want {
 			t.Errorf("repairDocNumber(%q) = %q, want %q", in, got, want)
@@ -529,6 +530,20 @@ func TestCheckedDocNumber(t *testing.T) {
 		{"M0D62059", "DN", "", "MOD62059"}, // a zero between the prefix's letters
 		{"HKPO94672", "PO", "", "HKPO94672"},
 		{"A012345", "PO", "", "A012345"},
+		{"HKDS1686", "DN", "", "HKD51686"},   // the first digit after the type's prefix read as a letter
+		{"MORCO3862", "RC", "", "MORC03862"}, // after a country code
+		{"DS1686", "DN", "", "D51686"},
+		{"HKDS1686", "PO", "", "HKDS1686"},   // not the type's prefix: unconfirmed
+		{"HKDO51686", "DN", "", "HKDO51686"}, // DO is a prefix of its own
+		{"PO07402", "PO", "", "PO07402"},
+		{"MORCO3862", "", "", "MORCO3862"},                 // no title read
+		{"$1251104-94", "RC", "2025-11-04", "SI251104-94"}, // the prefix read with digits: date and type confirm
+		{"00240816-28", "DN", "2024-08-16", "DO240816-28"},
+		{"00/2025/9172", "DN", "2025-09-12", "DO/2025/9172"},
+		{"$1251104-94", "RC", "2025-11-05", "$1251104-94"},   // another date
+		{"00/2025/9172", "DN", "2024-09-12", "00/2025/9172"}, // another year
+		{"00240816-28", "PO", "2024-08-16", "00240816-28"},   // not the type's prefix
+		{"12251104-94", "RC", "2025-11-04", "12251104-94"},
 	} {
 		if got := checkedDocNumber(c.n, c.typ, c.date); got != c.want {
 			t.Errorf("checkedDocNumber(%q, %q, %q) = %q, want %q", c.n, c.typ, c.date, got, c.want)

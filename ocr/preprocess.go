@@ -44,10 +44,7 @@ const residualSkew = 1.5
 // Tesseract: rectified, flattened and with table rules removed.
 func preprocess(img image.Image, opt prepOptions) *grayImg {
 	g := toGray(img)
-	q, ok := findPaper(g)
-	if !ok {
-		q = rotationQuad(g.w, g.h, skewAngle(g))
-	}
+	q := sheetOutline(g)
 	pw, ph := q.size()
 	outW := opt.sheetWidth
 	if pw/ph < 0.55 {
@@ -99,6 +96,34 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = dewarpRows(r)
 	}
 	return r
+}
+
+// sheetOutline is the outline preprocess rectifies: the sheet found in
+// the photo (findPaper) unless its outline missed a corner (missedCorner),
+// otherwise the whole photo turned by the text's tilt (skewAngle).
+func sheetOutline(g *grayImg) quad {
+	if q, ok := findPaper(g); ok && !missedCorner(q, g) {
+		return q
+	}
+	return rotationQuad(g.w, g.h, skewAngle(g))
+}
+
+// missedCorner reports a sheet outline whose top and bottom edges differ
+// in direction by more than 8° while the text of the photo runs along one
+// of them (within 3°): a sheet photographed flat has near-parallel
+// opposite edges, so the other edge joins a corner the bright region
+// missed (the light fell off there) to the wrong point on the side. The
+// outline would shear the page and cut off its header and one side;
+// preprocess then undoes the text's rotation instead. Outlines with
+// near-parallel edges are not measured (no cost).
+func missedCorner(q quad, g *grayImg) bool {
+	top := math.Atan2(q[1].y-q[0].y, q[1].x-q[0].x) * 180 / math.Pi
+	bot := math.Atan2(q[2].y-q[3].y, q[2].x-q[3].x) * 180 / math.Pi
+	if math.Abs(top-bot) <= 8 {
+		return false
+	}
+	a := textSkewAngle(g)
+	return a != 0 && min(math.Abs(top-a), math.Abs(bot-a)) <= 3
 }
 
 // flatten divides out uneven lighting (shadows, vignetting, tint): the
