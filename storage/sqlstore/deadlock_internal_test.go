@@ -520,3 +520,39 @@ func TestRevokeFamilyDuringRefresh(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogFoldersMixedCaseNoDeadlock: MarkSKUFolders locks the SKUs in
+// the byte order PutSKUs writes them in, whatever the database's
+// collation. Under the ICU collation of pgtest's databases "a1" sorts
+// before "B2" (bytes: after); locked ORDER BY sku, the two deadlocked.
+func TestCatalogFoldersMixedCaseNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	const writers, n, rounds = 4, 400, 6
+	skus := make([]stock.SKU, n)
+	codes := make([]string, n)
+	keys := make([][]string, n)
+	for i := range skus {
+		codes[i] = fmt.Sprintf("%c%05d", "aB"[i%2], i)
+		skus[i] = stock.SKU{SKU: codes[i], Name: "x", Category: "c"}
+		keys[i] = []string{}
+	}
+	if err := atOnce(s, 1, func(_ int, t *tx) error { return t.PutSKUs(skus, keys) }); err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			if w%2 == 1 {
+				return t.MarkSKUFolders(codes, time.Now())
+			}
+			file := make([]stock.SKU, n)
+			for i := range file {
+				file[i] = skus[i]
+				file[i].Name = fmt.Sprintf("x%d-%d", r, w)
+			}
+			return t.PutSKUs(file, keys)
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
