@@ -423,7 +423,9 @@ func waitBlocked(t *testing.T, s *Store) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		var n int
-		if err := s.writer.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE NOT granted`).Scan(&n); err != nil {
+		// This test's database only: the packages' tests share the server.
+		if err := s.writer.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+			WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {
@@ -554,5 +556,66 @@ func TestCatalogFoldersMixedCaseNoDeadlock(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v", r, err)
 		}
+	}
+}
+
+// TestStoreStockLockMany: a writer at more than maxStoreStockLocks stores
+// holds one lock, the count openings' (PostgreSQL's lock table is
+// bounded), and a count opening waits for it; at fewer stores it holds
+// one shared lock per store, and a count opening elsewhere does not wait.
+func TestStoreStockLockMany(t *testing.T) {
+	s := openPG(t)
+	advisory := func(tx *sql.Tx) int {
+		t.Helper()
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	stores := make([]string, 1000)
+	for i := range stores {
+		stores[i] = fmt.Sprintf("S%04d", i)
+	}
+	sqlTx, w := begin(t, s)
+	if err := w.LockStoreStock(stores[:10], false); err != nil {
+		t.Fatal(err)
+	}
+	if n := advisory(sqlTx); n != 10 {
+		t.Fatalf("10 stores: %d advisory locks", n)
+	}
+	_, o := begin(t, s)
+	if err := o.SerializeCountOpening(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.LockStoreStock([]string{"S9999"}, true); err != nil {
+		t.Fatal(err)
+	}
+	sqlTx.Rollback()
+	o.t.Rollback()
+
+	sqlTx, w = begin(t, s)
+	if err := w.LockStoreStock(stores, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := advisory(sqlTx); n != 1 {
+		t.Fatalf("%d stores: %d advisory locks", len(stores), n)
+	}
+	done := make(chan error, 1)
+	go func() {
+		sqlTx2, o := begin(t, s)
+		err := o.SerializeCountOpening()
+		if err == nil {
+			err = o.LockStoreStock([]string{"S0001"}, true)
+		}
+		sqlTx2.Rollback()
+		done <- err
+	}()
+	waitBlocked(t, s)
+	if err := sqlTx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }
