@@ -85,6 +85,11 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 		if err := tx.SerializeCountOpening(); err != nil {
 			return err
 		}
+		// A freeze count: a stock writer at the store (an import, a
+		// posting) either commits before the snapshot or sees the count.
+		if err := tx.LockStoreStock([]string{loc.storeCode()}, true); err != nil {
+			return err
+		}
 		active, err := tx.ActiveCounts()
 		if err != nil {
 			return err

@@ -419,6 +419,7 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 	type set struct {
 		line     int
 		sku, loc string
+		cat      string // the SKU's category (a count's scope)
 		qty      int64
 		bad      error // the row is refused as it is read
 	}
@@ -493,17 +494,11 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 					continue
 				}
 				seen[key] = st.line
-				blocked := false
-				for _, c := range frozen {
-					if c.covers(loc, sku) {
-						res.fail(st.line, Errorf(EConflict, "count %s freezes %s at %s", c.ID, st.sku, c.Location))
-						blocked = true
-						break
-					}
-				}
-				if blocked {
+				if c := frozenBy(frozen, loc, sku); c != nil {
+					res.fail(st.line, frozenRow(c, st.sku))
 					continue
 				}
+				st.cat = sku.Category
 				if len(sets) == limit {
 					return Errorf(ETooLarge, "a stock import sets at most %d levels (line %d is one more); split the file by location", limit, st.line).With("line", st.line)
 				}
@@ -534,6 +529,40 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 			return err
 		}
 		seen = nil
+		// The freeze counts again, under the stock locks of the stores
+		// written (LockStoreStock): a count opened at one of them since the
+		// file was first checked is seen here and its rows are refused as
+		// above; one opened from now on waits for this import.
+		used := map[string]Location{}
+		for _, st := range sets {
+			used[st.loc] = locs[st.loc]
+		}
+		if err := tx.LockStoreStock(storeCodes(used), false); err != nil {
+			return err
+		}
+		again, err := tx.OpenCounts(PolicyFreeze)
+		if err != nil {
+			return err
+		}
+		var since []Count
+		for _, c := range again {
+			if !slices.ContainsFunc(frozen, func(o Count) bool { return o.ID == c.ID }) {
+				since = append(since, c)
+			}
+		}
+		if len(since) > 0 {
+			kept := sets[:0]
+			for _, st := range sets {
+				if c := frozenBy(since, locs[st.loc], SKU{SKU: st.sku, Category: st.cat}); c != nil {
+					res.fail(st.line, frozenRow(c, st.sku))
+					continue
+				}
+				kept = append(kept, st)
+			}
+			sets = kept
+			// Errors are listed in line order.
+			slices.SortStableFunc(res.Errors, func(a, b ImportError) int { return a.Line - b.Line })
+		}
 		slices.SortFunc(sets, func(a, b set) int {
 			if c := strings.Compare(a.loc, b.loc); c != 0 {
 				return c
@@ -571,6 +600,11 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 		}
 		return s.auditImport(tx, actor, ImportStock, res)
 	})
+}
+
+// frozenRow is the error of an import row that count c freezes.
+func frozenRow(c *Count, sku string) error {
+	return Errorf(EConflict, "count %s freezes %s at %s", c.ID, sku, c.Location)
 }
 
 // employeeRow reads an employee from an import row.

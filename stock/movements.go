@@ -143,6 +143,11 @@ func (s *Service) checkMovements(tx Tx, actor Actor, ms []Movement) error {
 	if err != nil {
 		return err
 	}
+	// Before the open counts are read: a count opened at one of the stores
+	// from now on waits for this transaction (see LockStoreStock).
+	if err := tx.LockStoreStock(storeCodes(locs), false); err != nil {
+		return err
+	}
 	frozen, err := tx.OpenCounts(PolicyFreeze)
 	if err != nil {
 		return err
@@ -160,6 +165,29 @@ func (s *Service) checkMovements(tx Tx, actor Actor, ms []Movement) error {
 			if c.covers(l, sku) {
 				return Errorf(EConflict, "count %s freezes %s at %s until it closes", c.ID, m.SKU, c.Location).With("count_id", c.ID).With("index", i)
 			}
+		}
+	}
+	return nil
+}
+
+// storeCodes returns the codes of the stores of locs, each once.
+func storeCodes(locs map[string]Location) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range locs {
+		if c := l.storeCode(); c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// frozenBy returns the first of counts that covers sku at l, or nil.
+func frozenBy(counts []Count, l Location, sku SKU) *Count {
+	for i := range counts {
+		if counts[i].covers(l, sku) {
+			return &counts[i]
 		}
 	}
 	return nil

@@ -193,6 +193,14 @@ type MovementStore interface {
 	// not exist is created at 0 with Version 0; the caller must move it
 	// (ApplyMovements) before it commits.
 	LockLevels(keys [][2]string) (map[[2]string]StockLevel, error)
+	// LockStoreStock holds, until the transaction ends, the stock lock of
+	// each store in stores (location codes): shared by the writers of book
+	// stock that honour freeze counts (an import, a posting, a receipt),
+	// taken before they read the open counts (again) and before any level;
+	// exclusive by a count opening, before it snapshots the book. A count
+	// opened while a writer is under way at its store either waits for it
+	// or is seen by it.
+	LockStoreStock(stores []string, exclusive bool) error
 }
 
 // CountStore keeps counts and their snapshot of book stock.

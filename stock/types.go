@@ -32,6 +32,17 @@ type Location struct {
 	ApprovalLimit *Money       `json:"approval_limit,omitempty"` // stores: value a store manager may approve
 }
 
+// storeCode is the code of the store l is or is inside ("" for a region):
+// a zone is inside a store, a bin inside a zone.
+func (l Location) storeCode() string {
+	up := map[LocationKind]int{KindStore: 1, KindZone: 2, KindBin: 3}[l.Kind]
+	codes := strings.Split(strings.Trim(l.Path, "/"), "/")
+	if up == 0 || up > len(codes) {
+		return ""
+	}
+	return codes[len(codes)-up]
+}
+
 // Under reports whether l is the location code or one of its descendants.
 func (l Location) Under(code string) bool {
 	return strings.Contains(l.Path, "/"+code+"/")

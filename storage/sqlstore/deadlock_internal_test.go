@@ -423,7 +423,9 @@ func waitBlocked(t *testing.T, s *Store) {
 	t.Helper()
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		var n int
-		if err := s.writer.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE NOT granted`).Scan(&n); err != nil {
+		// This test's database only: the packages' tests share the server.
+		if err := s.writer.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+			WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {
@@ -518,5 +520,102 @@ func TestRevokeFamilyDuringRefresh(t *testing.T) {
 				t.Errorf("revoke %s, refresh first %v: the revoked family has %d refresh tokens and %d sessions", how, refreshFirst, tokens, sessions)
 			}
 		}
+	}
+}
+
+// TestCatalogFoldersMixedCaseNoDeadlock: MarkSKUFolders locks the SKUs in
+// the byte order PutSKUs writes them in, whatever the database's
+// collation. Under the ICU collation of pgtest's databases "a1" sorts
+// before "B2" (bytes: after); locked ORDER BY sku, the two deadlocked.
+func TestCatalogFoldersMixedCaseNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	const writers, n, rounds = 4, 400, 6
+	skus := make([]stock.SKU, n)
+	codes := make([]string, n)
+	keys := make([][]string, n)
+	for i := range skus {
+		codes[i] = fmt.Sprintf("%c%05d", "aB"[i%2], i)
+		skus[i] = stock.SKU{SKU: codes[i], Name: "x", Category: "c"}
+		keys[i] = []string{}
+	}
+	if err := atOnce(s, 1, func(_ int, t *tx) error { return t.PutSKUs(skus, keys) }); err != nil {
+		t.Fatal(err)
+	}
+	for r := 0; r < rounds; r++ {
+		err := atOnce(s, writers, func(w int, t *tx) error {
+			if w%2 == 1 {
+				return t.MarkSKUFolders(codes, time.Now())
+			}
+			file := make([]stock.SKU, n)
+			for i := range file {
+				file[i] = skus[i]
+				file[i].Name = fmt.Sprintf("x%d-%d", r, w)
+			}
+			return t.PutSKUs(file, keys)
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}
+
+// TestStoreStockLockMany: a writer at more than maxStoreStockLocks stores
+// holds one lock, the count openings' (PostgreSQL's lock table is
+// bounded), and a count opening waits for it; at fewer stores it holds
+// one shared lock per store, and a count opening elsewhere does not wait.
+func TestStoreStockLockMany(t *testing.T) {
+	s := openPG(t)
+	advisory := func(tx *sql.Tx) int {
+		t.Helper()
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	stores := make([]string, 1000)
+	for i := range stores {
+		stores[i] = fmt.Sprintf("S%04d", i)
+	}
+	sqlTx, w := begin(t, s)
+	if err := w.LockStoreStock(stores[:10], false); err != nil {
+		t.Fatal(err)
+	}
+	if n := advisory(sqlTx); n != 10 {
+		t.Fatalf("10 stores: %d advisory locks", n)
+	}
+	_, o := begin(t, s)
+	if err := o.SerializeCountOpening(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.LockStoreStock([]string{"S9999"}, true); err != nil {
+		t.Fatal(err)
+	}
+	sqlTx.Rollback()
+	o.t.Rollback()
+
+	sqlTx, w = begin(t, s)
+	if err := w.LockStoreStock(stores, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := advisory(sqlTx); n != 1 {
+		t.Fatalf("%d stores: %d advisory locks", len(stores), n)
+	}
+	done := make(chan error, 1)
+	go func() {
+		sqlTx2, o := begin(t, s)
+		err := o.SerializeCountOpening()
+		if err == nil {
+			err = o.LockStoreStock([]string{"S0001"}, true)
+		}
+		sqlTx2.Rollback()
+		done <- err
+	}()
+	waitBlocked(t, s)
+	if err := sqlTx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -246,12 +246,13 @@ func (t *tx) MarkSKUFolders(skus []string, at time.Time) (err error) {
 	// On PostgreSQL the rows are locked in code order first, the order
 	// PutSKUs writes them in: an UPDATE … IN takes them in the order of
 	// its plan (a bitmap scan: the table's), and racing a catalog import
-	// of the same SKUs it deadlocked.
+	// of the same SKUs it deadlocked. ORDER BY in bytes (COLLATE "C", Go's
+	// order): in the database's collation "a1" can sort before "B2".
 	skus = slices.Clone(skus)
 	slices.Sort(skus)
 	return chunks(skus, 500, func(part []string) error {
 		if t.d.name == "postgres" {
-			if _, err := t.exec(`SELECT sku FROM skus WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku FOR NO KEY UPDATE`, anys(part)...); err != nil {
+			if _, err := t.exec(`SELECT sku FROM skus WHERE sku IN (`+placeholders(len(part))+`) ORDER BY sku COLLATE "C" FOR NO KEY UPDATE`, anys(part)...); err != nil {
 				return err
 			}
 		}

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"hash/fnv"
+	"slices"
 	"sort"
 	"time"
 
@@ -225,4 +227,46 @@ func levelRows(n int) string {
 		b = append(b, "(?, ?, ?, ?, 1)"...)
 	}
 	return string(b)
+}
+
+// storeStockLockClass is the first key of the PostgreSQL advisory locks of
+// stores' stock (the second is a hash of the store's code).
+const storeStockLockClass = 0x73746f6b // "stok"
+
+// maxStoreStockLocks is how many stores' locks a writer takes one by one;
+// past it (PostgreSQL's lock table is bounded) it takes the lock of count
+// openings (SerializeCountOpening) instead, which every count opening
+// takes before its store's.
+const maxStoreStockLocks = 64
+
+// LockStoreStock takes the stores' stock locks in key order (PostgreSQL;
+// SQLite's writes are serial already). Codes whose hashes collide share a
+// lock: that only makes them take turns.
+func (t *tx) LockStoreStock(stores []string, exclusive bool) (err error) {
+	defer wrapOp(&err, "LockStoreStock")
+	if t.d.name != "postgres" || len(stores) == 0 {
+		return nil
+	}
+	keys := make([]int32, 0, len(stores))
+	for _, s := range stores {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		keys = append(keys, int32(h.Sum32()))
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if !exclusive && len(keys) > maxStoreStockLocks {
+		_, err = t.exec(`SELECT pg_advisory_xact_lock(?)`, countOpeningLock)
+		return err
+	}
+	fn := "pg_advisory_xact_lock_shared"
+	if exclusive {
+		fn = "pg_advisory_xact_lock"
+	}
+	for _, k := range keys {
+		if _, err := t.exec(`SELECT `+fn+`(?, ?)`, storeStockLockClass, k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
