@@ -619,3 +619,63 @@ func TestStoreStockLockMany(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPruneUnlockManySourcesNoDeadlock: pruning idle sign-in sources at
+// the same time as an unlock or a PIN change of an employee with several
+// idle sources waits instead of deadlocking: all take a code's sources in
+// byte order, then its "*" row. The unlock updated them in its plan's
+// order, the prune deleted them in its own: on tables big enough for the
+// planner to walk an index (forced here), the primary key's order and
+// updated_at's (here the reverse).
+func TestPruneUnlockManySourcesNoDeadlock(t *testing.T) {
+	s := openPG(t)
+	ctx := context.Background()
+	p := stock.ThrottlePolicy{Limit: 1 << 30, FirstLock: time.Minute, MaxLock: time.Hour}
+	long := time.Now().Add(-48 * time.Hour)
+	const codes, sources = 3, 6
+	for r := 0; r < 30; r++ {
+		err := s.Write(ctx, func(tx stock.Tx) error {
+			for c := 0; c < codes; c++ {
+				code := fmt.Sprintf("E%d-%d", r, c)
+				if _, err := tx.PutEmployee(stock.Employee{Code: code, Name: code, Role: stock.RoleCounter, Scope: []string{}}, "h0"); err != nil {
+					return err
+				}
+				// Stored, and idle since, in the reverse of byte order.
+				for i := sources - 1; i >= 0; i-- {
+					if _, err := tx.CountSignIn(code, fmt.Sprintf("device:%c", 'A'+i), long.Add(time.Duration(sources-i)*time.Millisecond), p); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.CountSignIn(code, stock.AllSources, long, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = atOnce(s, 1+2*codes, func(w int, t *tx) error {
+			if _, err := t.exec(`SET LOCAL enable_bitmapscan = off`); err != nil {
+				return err
+			}
+			if _, err := t.exec(`SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			if w == 0 {
+				_, err := t.PruneSignIns(time.Now().Add(-time.Hour))
+				return err
+			}
+			code := fmt.Sprintf("E%d-%d", r, (w-1)/2)
+			if w%2 == 1 {
+				_, err := t.UnlockSignIn(code, time.Now(), p)
+				return err
+			}
+			_, err := t.PutEmployee(stock.Employee{Code: code, Name: code, Role: stock.RoleCounter, Scope: []string{}}, fmt.Sprintf("h%d", r))
+			return err
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", r, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"pandian/stock"
@@ -142,14 +143,53 @@ func (t *tx) UnlockSignIn(code string, now time.Time, p stock.ThrottlePolicy) (_
 // then the shared "*" row, the order a sign-in takes them in (CountSignIn
 // of its source, then of "*"). In one statement PostgreSQL takes them in
 // the table's or the index's order, where "*" can come first, and an
-// unlock or a PIN change racing a sign-in deadlocked.
+// unlock or a PIN change racing a sign-in deadlocked. The sources are
+// locked in byte order first, as PruneSignIns takes them: each in its
+// plan's order, an unlock and a prune of several idle sources deadlocked.
 func (t *tx) throttleRows(code, set string, args ...any) error {
-	for _, which := range []string{`source <> '*'`, `source = '*'`} {
-		if _, err := t.exec(`UPDATE signin_throttle SET `+set+` WHERE code = ? AND `+which, append(append([]any{}, args...), code)...); err != nil {
+	update := func(which string, more ...any) error {
+		_, err := t.exec(`UPDATE signin_throttle SET `+set+` WHERE code = ? AND `+which, append(append(append([]any{}, args...), code), more...)...)
+		return err
+	}
+	sources, srcs := `source <> '*'`, []any(nil)
+	if t.d.name == "postgres" {
+		locked, err := t.lockThrottle(`code = ? AND source <> '*'`, code)
+		if err != nil {
+			return err
+		}
+		for _, k := range locked {
+			srcs = append(srcs, k[1])
+		}
+		// The rows locked only: not one that a sign-in added since.
+		sources = `source IN (` + placeholders(len(srcs)) + `)`
+	}
+	if t.d.name != "postgres" || len(srcs) > 0 {
+		if err := update(sources, srcs...); err != nil {
 			return err
 		}
 	}
-	return nil
+	return update(`source = '*'`)
+}
+
+// lockThrottle locks (on PostgreSQL) the sign-in throttle rows that match
+// where, in byte order of code, then source (COLLATE "C": Go's order, not
+// the database's), and returns their (code, source) keys.
+func (t *tx) lockThrottle(where string, args ...any) ([][2]string, error) {
+	rows, err := t.query(`SELECT code, source FROM signin_throttle WHERE `+where+`
+		ORDER BY code COLLATE "C", source COLLATE "C" FOR UPDATE`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
 }
 
 // PruneSignIns deletes the untrusted, unlocked rows idle since before.
@@ -157,18 +197,49 @@ func (t *tx) PruneSignIns(before time.Time) (_ int64, err error) {
 	defer wrapOp(&err, "PruneSignIns")
 	at := before.UnixMicro()
 	// The sources first, then the "*" rows, as a sign-in takes them (see
-	// throttleRows).
+	// throttleRows). On PostgreSQL each in byte order of (code, source),
+	// locked first, as an unlock or a PIN change takes a code's sources:
+	// deleted in the plan's order, they deadlocked.
 	var n int64
 	for _, which := range []string{`source <> '*'`, `source = '*'`} {
-		res, err := t.exec(`DELETE FROM signin_throttle WHERE trusted = 0 AND updated_at < ? AND locked_until < ? AND `+which, at, at)
+		idle := `trusted = 0 AND updated_at < ? AND locked_until < ? AND ` + which
+		if t.d.name != "postgres" {
+			res, err := t.exec(`DELETE FROM signin_throttle WHERE `+idle, at, at)
+			if err != nil {
+				return 0, err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return 0, err
+			}
+			n += k
+			continue
+		}
+		keys, err := t.lockThrottle(idle, at, at)
 		if err != nil {
 			return 0, err
 		}
-		k, err := res.RowsAffected()
-		if err != nil {
-			return 0, err
+		// The rows locked only: one that turned idle since (an unlock)
+		// would be taken out of order.
+		const chunk = 500
+		for len(keys) > 0 {
+			part := keys[:min(chunk, len(keys))]
+			keys = keys[len(part):]
+			args := make([]any, 0, 2*len(part))
+			for _, k := range part {
+				args = append(args, k[0], k[1])
+			}
+			res, err := t.exec(`DELETE FROM signin_throttle WHERE (code, source) IN (VALUES `+
+				strings.TrimSuffix(strings.Repeat("(?, ?), ", len(part)), ", ")+`)`, args...)
+			if err != nil {
+				return 0, err
+			}
+			k, err := res.RowsAffected()
+			if err != nil {
+				return 0, err
+			}
+			n += k
 		}
-		n += k
 	}
 	// Tokens expired since before: nothing can use them any more. The
 	// refresh tokens first, then the sessions, as RevokeFamily and
