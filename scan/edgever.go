@@ -32,8 +32,19 @@ import (
 // any digit within edgeMaxErr of another pattern. Under heavy blur narrow
 // elements merge (too few gradient extrema, or a weak one below the
 // threshold): nothing is confirmed and the model readers check the read
-// as before. EAN-8 and UPC-E reads (a piece of an EAN-13 read as one) and
-// reads another code rivals are always checked by the model readers.
+// as before. Reads another code rivals are always checked by the model
+// readers.
+//
+// Two rules of the review (h/edgerev): the bars' width of the twins is
+// taken less the ink spread the guards show (half their bars' width less
+// their spaces', which like edges do not see; a row spread more than
+// edgeMaxSpread is not measured), or thinned bars confirmed a 7 as a 1
+// and a 2 as an 8 where both change; and the symbol's first and last
+// edges must lie within edgeMaxOffset modules of where the read's points
+// put them, its module within edgeMaxModErr of theirs, the row measured
+// edgeMargin modules beyond the quiet zones, or a UPC-E read over an
+// EAN-13's left half with points 2 modules off (or 7% short) had its
+// quiet zone shrunk onto the EAN-13's next bars' space and was confirmed.
 
 // edgeVerify is whether the cross-check first tries the edge-to-edge
 // confirmation; benchmarks switch it.
@@ -46,6 +57,20 @@ const (
 	// edgeMaxBarErr is how far the bars' width of a 1, 7, 2 or 8 may be
 	// from its pattern's (the twin's is two modules away)
 	edgeMaxBarErr = 0.7
+	// edgeMaxSpread is how much wider (or narrower) than a module a
+	// row's guard bars may be, half their width less their spaces'
+	edgeMaxSpread = 0.25
+	// edgeMargin is how many modules beyond the quiet zones a row is
+	// measured, edgeMaxOffset how far from where the read's points put
+	// them the symbol's first and last edges may be, and edgeMaxModErr
+	// how far its module (first to last edge) from the read's
+	edgeMargin    = 3.0
+	edgeMaxOffset = 2.0
+	edgeMaxModErr = 0.1
+	// a quiet zone's grey levels (see quietFlat), of the symbol's contrast
+	edgeQuietRange = 0.12
+	edgeQuietLight = 0.1
+	edgeQuietDark  = 0.25
 )
 
 // eanWidths are the L-code element widths (space, bar, space, bar) of the
@@ -128,10 +153,12 @@ type eanLayout struct {
 	digit          []int
 	left           []bool
 	guards         []int
+	// the first edges of the guards' bars and spaces (a module each)
+	guardBars, guardSpaces []int
 }
 
-func newLayout(edges, modules, nLeft, rightFrom, nRight int, guards []int) *eanLayout {
-	l := &eanLayout{edges: edges, modules: modules, guards: guards}
+func newLayout(edges, modules, nLeft, rightFrom, nRight int, guards, bars, spaces []int) *eanLayout {
+	l := &eanLayout{edges: edges, modules: modules, guards: guards, guardBars: bars, guardSpaces: spaces}
 	for j := range nLeft {
 		l.digit, l.left = append(l.digit, 3+4*j), append(l.left, true)
 	}
@@ -142,9 +169,12 @@ func newLayout(edges, modules, nLeft, rightFrom, nRight int, guards []int) *eanL
 }
 
 var (
-	layoutEAN13 = newLayout(60, 95, 6, 32, 6, []int{0, 1, 27, 28, 29, 30, 56, 57})
-	layoutEAN8  = newLayout(44, 67, 4, 24, 4, []int{0, 1, 19, 20, 21, 22, 40, 41})
-	layoutUPCE  = newLayout(34, 51, 6, 0, 0, []int{0, 1, 27, 28, 29, 30, 31})
+	layoutEAN13 = newLayout(60, 95, 6, 32, 6, []int{0, 1, 27, 28, 29, 30, 56, 57},
+		[]int{0, 2, 28, 30, 56, 58}, []int{1, 27, 29, 31, 57})
+	layoutEAN8 = newLayout(44, 67, 4, 24, 4, []int{0, 1, 19, 20, 21, 22, 40, 41},
+		[]int{0, 2, 20, 22, 40, 42}, []int{1, 19, 21, 23, 41})
+	layoutUPCE = newLayout(34, 51, 6, 0, 0, []int{0, 1, 27, 28, 29, 30, 31},
+		[]int{0, 2, 28, 30, 32}, []int{1, 27, 29, 31})
 )
 
 // upceParity is, for a UPC-E of number system 0, which of its six digits
@@ -260,8 +290,13 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 		quiet = 7 * mod
 	}
 	span := float64(lay.modules) * mod
+	// the row is measured edgeMargin modules beyond the quiet zones: the
+	// read's points may be off by that much, and its edges must then
+	// still have their quiet zones (a shorter symbol's points a little
+	// off over a longer one's bars must not shrink its quiet zone)
+	win := quiet + edgeMargin*mod
 	const step = 0.5
-	n := int((span+2*quiet)/step) + 1
+	n := int((span+2*win)/step) + 1
 	prof := make([]float64, n)
 	der := make([]float64, n)
 	var edges []float64
@@ -269,7 +304,7 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 		o := o0 + (o1-o0)*float64(r)/float64(edgeRows-1)
 		ok := true
 		for i := range n {
-			t := -quiet + float64(i)*step
+			t := -win + float64(i)*step
 			x, y := sx+o*nx+t*ux, sy+o*ny+t*uy
 			v := 0.0
 			for k := -1.0; k <= 1; k++ {
@@ -293,7 +328,19 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 			continue
 		}
 		for i := range edges {
-			edges[i] = edges[i]*step - quiet
+			edges[i] = edges[i]*step - win
+		}
+		// the edges where the read's points put the symbol, at its
+		// module: their quiet zones then are at least quiet+edgeMargin-
+		// edgeMaxOffset modules of the read's, edgeMaxOffset more than
+		// quiet with the module's tolerance
+		modE := (edges[len(edges)-1] - edges[0]) / float64(lay.modules)
+		if math.Abs(edges[0]) > edgeMaxOffset*mod || math.Abs(edges[len(edges)-1]-span) > edgeMaxOffset*mod ||
+			math.Abs(modE/mod-1) > edgeMaxModErr {
+			continue
+		}
+		if !quietFlat(prof, edges, win, step, mod) {
+			continue
 		}
 		ms, ok := rowDigits(lay, edges)
 		if !ok {
@@ -321,6 +368,42 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 		st.rowOther = append(st.rowOther, near)
 	}
 	return st
+}
+
+// quietFlat reports whether the row's quiet zones (beyond a module and
+// a half from the symbol's first and last edges e, pixels from its start;
+// the profile prof from win pixels before it, step a sample) are paper:
+// their grey levels within edgeQuietRange of the symbol's contrast of one
+// another, their mean no lighter than the symbol's lightest by
+// edgeQuietLight of it nor darker by edgeQuietDark. A longer symbol's bars
+// beside a short one's under glare (lighter than the paper, of little
+// contrast) or in shadow have edges too weak to count but are not flat.
+func quietFlat(prof, e []float64, win, step, mod float64) bool {
+	at := func(x float64) int { return int(math.Round((x + win) / step)) }
+	a, b := max(0, at(e[0])), min(len(prof), at(e[len(e)-1])+1)
+	if a >= b {
+		return false
+	}
+	light, dark := math.Inf(-1), math.Inf(1)
+	for _, v := range prof[a:b] {
+		light, dark = max(light, v), min(dark, v)
+	}
+	c := light - dark
+	for _, z := range [][2]int{{0, at(e[0] - 1.5*mod)}, {at(e[len(e)-1] + 1.5*mod), len(prof)}} {
+		lo, hi := max(0, z[0]), min(len(prof), z[1])
+		if hi-lo < 2 {
+			return false
+		}
+		zl, zd, sum := math.Inf(-1), math.Inf(1), 0.0
+		for _, v := range prof[lo:hi] {
+			zl, zd, sum = max(zl, v), min(zd, v), sum+v
+		}
+		mean := sum / float64(hi-lo)
+		if zl-zd > edgeQuietRange*c || mean > light+edgeQuietLight*c || mean < light-edgeQuietDark*c {
+			return false
+		}
+	}
+	return true
 }
 
 // rowEdges returns the positions (in samples) of the significant extrema
@@ -381,6 +464,22 @@ func rowDigits(lay *eanLayout, e []float64) (ms [][3]float64, ok bool) {
 			return nil, false
 		}
 	}
+	// ink spread (or thinning, or a blur that is not symmetric in light):
+	// how much wider than a module the guards' bars are, and narrower
+	// their spaces; like-edge distances do not see it, the bars' width
+	// of a 1, 7, 2 or 8 does (2δ), so it is taken off, and a row too far
+	// from a module's width is not measured
+	var bar, space float64
+	for _, i := range lay.guardBars {
+		bar += e[i+1] - e[i]
+	}
+	for _, i := range lay.guardSpaces {
+		space += e[i+1] - e[i]
+	}
+	delta := (bar/float64(len(lay.guardBars)) - space/float64(len(lay.guardSpaces))) / (2 * mod)
+	if math.Abs(delta) > edgeMaxSpread {
+		return nil, false
+	}
 	ms = make([][3]float64, len(lay.digit))
 	for j, s := range lay.digit {
 		T := e[s+4] - e[s]
@@ -394,6 +493,7 @@ func rowDigits(lay *eanLayout, e []float64) (ms [][3]float64, ok bool) {
 		} else {
 			ms[j][2] = (e[s+1] - e[s] + e[s+3] - e[s+2]) / md
 		}
+		ms[j][2] -= 2 * delta * mod / md
 	}
 	return ms, true
 }
