@@ -35,9 +35,10 @@ import (
 // collector.good). When they read the same code or nothing, the read
 // stands. A band that accepts the read's own code ends the check (no other
 // code can then be accepted), so a confirmed read costs a band or two.
-// Before them, an EAN-13 or UPC-A read nothing rivals is measured again
-// edge to edge on the grey levels (edgever.go): when its own edges
-// confirm every digit on several rows, the model readers are not asked.
+// Before them, a retail read nothing rivals (EAN-13, UPC-A, EAN-8 or
+// UPC-E) is measured again edge to edge on the grey levels (edgever.go):
+// when its own edges confirm every digit on several rows, within flat
+// quiet zones at the symbol's real scale, the model readers are not asked.
 
 // xcheckMaxModule is the resolution, in pixels a module of the working
 // image, under which a retail read is cross-checked.
@@ -109,7 +110,7 @@ func (r *run) crossCheckReads(w *view) {
 			continue // sharp enough, and no other code over the bars
 		}
 		h.xchecked = true
-		// an EAN-13 or UPC-A read its own edges confirm (edgever.go)
+		// a read its own edges confirm (edgever.go)
 		confirmed := edgeVerify && !rivalled && edgeConfirms(w, h, m)
 		if confirmed && edgeAudit == nil {
 			r.xconfirmed++
