@@ -6,9 +6,10 @@ import (
 	"github.com/makiuchi-d/gozxing"
 )
 
-// Edge-to-edge confirmation of a low-resolution EAN-13 or UPC-A read,
-// tried before the cross-check's model readers (xcheck.go): when it
-// confirms the read, the model readers are not asked.
+// Edge-to-edge confirmation of a retail read the cross-check would check
+// (a low-resolution EAN-13 or UPC-A, any EAN-8 or UPC-E), tried before
+// the cross-check's model readers (xcheck.go): when it confirms the read,
+// the model readers are not asked.
 //
 // The read's symbol is measured again on the grey levels, not a
 // binarized line: along several rows across its bars (each the mean of 3
@@ -19,13 +20,14 @@ import (
 // shifts equally at both ends), in the digit's own modules (its 7
 // modules, also measured edge to edge), plus its two bars' width for the
 // pairs those do not tell apart (1/7, 2/8). A row confirms the read when
-// it has exactly the symbol's 60 edges, alternating, light to dark first,
-// within its span and 4 modules of quiet zone each side; the guards
-// measure 2 modules like edge to like edge (within 0.6); every digit is
-// 7 modules of the symbol's (within 15%); and every digit's two pair
-// distances are within edgeMaxErr modules of the read's digit pattern
-// there (parity included), a 1, 7, 2 or 8 also its bars' width within
-// edgeMaxBarErr. Patterns differ by a module in a pair distance or by
+// it has exactly the symbol's edges (60, EAN-8 44, UPC-E 34), alternating,
+// light to dark first, within its span and 4 modules of quiet zone each
+// side (7 for an EAN-8 or UPC-E); the guards measure 2 modules like edge
+// to like edge (within 0.6); every digit is 7 modules of the symbol's
+// (within 15%); and every digit's two pair distances are within
+// edgeMaxErr modules of the read's digit pattern there (parity
+// included), a 1, 7, 2 or 8 also its bars' width within edgeMaxBarErr.
+// Patterns differ by a module in a pair distance or by
 // two in the bars' width, so such a digit is at least 1-2·edgeMaxErr
 // modules nearer the read's pattern than any other. The read is confirmed
 // when edgeMinRows rows confirm it and no row with the symbol's edges puts
@@ -243,7 +245,7 @@ type edgeStats struct {
 	rowOther              []float64 // each row's nearest other pattern (tests)
 }
 
-// edgeConfirms reports whether the EAN-13 or UPC-A read h, m pixels a
+// edgeConfirms reports whether the EAN/UPC read h, m pixels a
 // module in the working view w, is confirmed edge to edge (see above).
 func edgeConfirms(w *view, h *hit, m float64) bool {
 	s := edgeCheck(w, h, m)
