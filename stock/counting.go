@@ -86,7 +86,8 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 			return err
 		}
 		// A freeze count: a stock writer at the store (an import, a
-		// posting) either commits before the snapshot or sees the count.
+		// posting, a receipt) either commits before the snapshot or sees
+		// the count.
 		if err := tx.LockStoreStock([]string{loc.storeCode()}, true); err != nil {
 			return err
 		}
