@@ -94,14 +94,7 @@ func TestStockImportNoDeadlock(t *testing.T) {
 	w := newWorldAt(t, u)
 	admin := w.actors["A001"]
 	const n = 2400
-	var cat strings.Builder
-	cat.WriteString("sku,name,name_zh,category,unit_cost,barcode,pack_qty\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&cat, "P%05d,x,x,beverage,1.00,,\n", i)
-	}
-	if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte(cat.String()), nil); err != nil || res.ErrorCount != 0 {
-		t.Fatalf("catalog: %v %+v", err, res.Errors)
-	}
+	importSKUs(t, w, admin, n)
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)
@@ -153,14 +146,7 @@ func TestStockImportNoLostUpdate(t *testing.T) {
 	w := newWorldAt(t, u)
 	admin := w.actors["A001"]
 	const n = 2400
-	var cat strings.Builder
-	cat.WriteString("sku,name,name_zh,category,unit_cost,barcode,pack_qty\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&cat, "P%05d,x,x,beverage,1.00,,\n", i)
-	}
-	if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte(cat.String()), nil); err != nil || res.ErrorCount != 0 {
-		t.Fatalf("catalog: %v %+v", err, res.Errors)
-	}
+	importSKUs(t, w, admin, n)
 	hot := []string{"P00010", fmt.Sprintf("P%05d", n-10)}
 	var stop atomic.Bool
 	var wg sync.WaitGroup
@@ -319,5 +305,19 @@ func TestLocationWritesNoDeadlock(t *testing.T) {
 	}
 	if d := pgDeadlocks(t, w, u); d != 0 {
 		t.Errorf("%d deadlocks", d)
+	}
+}
+
+// importSKUs imports n SKUs P00000… (more than one lookup chunk of the
+// stock import).
+func importSKUs(t *testing.T, w *world, admin stock.Actor, n int) {
+	t.Helper()
+	var cat strings.Builder
+	cat.WriteString("sku,name,name_zh,category,unit_cost,barcode,pack_qty\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&cat, "P%05d,x,x,beverage,1.00,,\n", i)
+	}
+	if res, err := w.svc.Import(ctx, admin, stock.ImportCatalog, []byte(cat.String()), nil); err != nil || res.ErrorCount != 0 {
+		t.Fatalf("catalog: %v %+v", err, res.Errors)
 	}
 }

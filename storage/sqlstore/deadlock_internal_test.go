@@ -179,12 +179,7 @@ func TestPruneSignInsNoDeadlock(t *testing.T) {
 	s := openPG(t)
 	ctx := context.Background()
 	long := time.Now().Add(-48 * time.Hour)
-	if err := s.Write(ctx, func(tx stock.Tx) error {
-		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putE1(t, s)
 	const writers, families, each = 4, 3, 8
 	for r := 0; r < 30; r++ {
 		err := s.Write(ctx, func(tx stock.Tx) error {
@@ -456,12 +451,7 @@ func TestRevokeFamilyDuringRefresh(t *testing.T) {
 	s := openPG(t)
 	ctx := context.Background()
 	now := time.Now()
-	if err := s.Write(ctx, func(tx stock.Tx) error {
-		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putE1(t, s)
 	// refresh rotates family's token "t0" (as Service.Refresh does).
 	refresh := func(t *tx, family string) error {
 		r, err := t.UseRefresh(family+"-t0", now)
@@ -677,5 +667,16 @@ func TestPruneUnlockManySourcesNoDeadlock(t *testing.T) {
 		if err != nil {
 			t.Fatalf("round %d: %v", r, err)
 		}
+	}
+}
+
+// putE1 adds the employee E1 the sign-in tests use.
+func putE1(t *testing.T, s *Store) {
+	t.Helper()
+	if err := s.Write(context.Background(), func(tx stock.Tx) error {
+		_, err := tx.PutEmployee(stock.Employee{Code: "E1", Name: "E1", Role: stock.RoleCounter, Scope: []string{}}, "h")
+		return err
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
