@@ -123,7 +123,26 @@ func missedCorner(q quad, g *grayImg) bool {
 		return false
 	}
 	a := textSkewAngle(g)
-	return a != 0 && min(math.Abs(top-a), math.Abs(bot-a)) <= 3
+	if a == 0 || min(math.Abs(top-a), math.Abs(bot-a)) > 3 {
+		return false
+	}
+	// A sheet photographed at an angle is trapezoidal too, and its text
+	// near one edge runs along that edge; only a missed corner leaves the
+	// text near the other edge running along the same one. The half of the
+	// photo nearer the other edge must show it (no text there: kept).
+	edge := top
+	cy := (q[0].y + q[1].y + q[2].y + q[3].y) / 4
+	y0, y1 := int(cy), g.h
+	if math.Abs(bot-a) < math.Abs(top-a) {
+		edge, y0, y1 = bot, 0, int(cy)
+	}
+	y0, y1 = max(0, min(g.h, y0)), max(0, min(g.h, y1))
+	if y1-y0 < 8 {
+		return false
+	}
+	half := &grayImg{w: g.w, h: y1 - y0, pix: g.pix[y0*g.w : y1*g.w]}
+	b := textSkewAngle(half)
+	return b != 0 && math.Abs(edge-b) <= 3
 }
 
 // flatten divides out uneven lighting (shadows, vignetting, tint): the
