@@ -230,7 +230,7 @@ func checkedDocNumber(n, docType, date string) string {
 	// document's type (its title read), the letters with it do not.
 	if m := reLettersDigits.FindStringSubmatch(n); m != nil {
 		l := m[1]
-		if d, ok := prefixDigitLike[l[len(l)-1]]; ok && typePrefixed(l[:len(l)-1], docType) && !typePrefixed(l, docType) {
+		if d, ok := prefixDigitLike[l[len(l)-1]]; ok && typePrefixed(l[:len(l)-1], docType) && !typePrefixed(l, docType) && !ownPrefixes[l] {
 			n = l[:len(l)-1] + string(d) + m[2]
 		}
 	}
@@ -249,6 +249,13 @@ func typedPrefix(raw, docType string) (string, bool) {
 	if raw == "" || !strings.ContainsAny(raw, "$0123456789") {
 		return "", false
 	}
+	// Digits alone spell no country code, and one digit ("0-2025-1234")
+	// is no prefix's evidence: a prefix read with digits only is a bare
+	// prefix of two letters or more.
+	digitsOnly := strings.Trim(raw, "0123456789") == ""
+	if digitsOnly && len(raw) < 2 {
+		return "", false
+	}
 	p := []rune(raw)
 	for i, r := range p {
 		if l, ok := letterLike[r]; ok {
@@ -257,10 +264,21 @@ func typedPrefix(raw, docType string) (string, bool) {
 			return "", false
 		}
 	}
+	bare := func(s string) bool {
+		if !digitsOnly {
+			return typePrefixed(s, docType)
+		}
+		for _, x := range typePrefixes[docType] {
+			if s == x {
+				return true
+			}
+		}
+		return false
+	}
 	switch s := string(p); {
-	case typePrefixed(s, docType):
+	case bare(s):
 		return s, true
-	case s[0] == 'O' && typePrefixed("D"+s[1:], docType):
+	case s[0] == 'O' && bare("D"+s[1:]):
 		return "D" + s[1:], true
 	}
 	return "", false
@@ -269,8 +287,14 @@ func typedPrefix(raw, docType string) (string, bool) {
 // reLettersDigits is a number of letters, then digits only.
 var reLettersDigits = regexp.MustCompile(`^([A-Z]{2,6})(\d{3,})$`)
 
-// prefixDigitLike maps the capital letters OCR reads for digits to them.
-var prefixDigitLike = map[byte]byte{'O': '0', 'S': '5', 'B': '8', 'Z': '2', 'G': '6', 'I': '1', 'T': '7'}
+// prefixDigitLike maps the capital letters OCR reads for digits to them,
+// after a type's prefix: not I and T, which end prefixes of their own
+// (RCT receipts, PI pro formas, PT, INT, SIT, DOT).
+var prefixDigitLike = map[byte]byte{'O': '0', 'S': '5', 'B': '8', 'Z': '2', 'G': '6'}
+
+// ownPrefixes are letters after a type's prefix that are a prefix of
+// their own (POS: point-of-sale receipts).
+var ownPrefixes = map[string]bool{"POS": true}
 
 // typePrefixes are the prefixes documents of a type (Header.DocType)
 // number themselves with.
@@ -972,11 +996,14 @@ func repairDocNumber(s string) string {
 	if len(r) >= 6 && len(r) <= 9 && r[0] >= 'A' && r[0] <= 'Z' && (r[1] >= '0' && r[1] <= '9' || r[1] == 'O') && !(r[1] == 'O' && (r[0] == 'P' || r[0] == 'D' || r[0] == 'S')) {
 		digits, fixed := 0, 0
 		out := []rune{r[0]}
-		for _, c := range r[1:] {
+		for i, c := range r[1:] {
 			switch d, ok := digitLike[c]; {
 			case c >= '0' && c <= '9':
 				digits++
 				out = append(out, c)
+			case c == 'S' && (i+2 >= len(r) || r[i+2] < '0' || r[i+2] > '9'):
+				// An S ending the number is a suffix ("C12345S"), not a 5.
+				return s
 			case ok:
 				fixed++
 				out = append(out, d)
