@@ -452,10 +452,21 @@ func TestRevokeFamilyDuringRefresh(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	putE1(t, s)
-	// refresh rotates family's token "t0" (as Service.Refresh does).
+	// refresh rotates family's token "t0" (as Service.Refresh does). A
+	// refresh that waited for a revocation finds its token gone, not used:
+	// a used token would raise the reuse alarm (session.refresh_reused)
+	// for a token nobody presented twice.
+	var afterRevoke error
 	refresh := func(t *tx, family string) error {
 		r, err := t.UseRefresh(family+"-t0", now)
-		if err != nil || !r.Used.IsZero() {
+		if stock.ErrorCode(err) == stock.ENotFound {
+			afterRevoke = err
+			return nil
+		}
+		if err == nil && !r.Used.IsZero() {
+			return fmt.Errorf("refresh token reported used at %v: nobody used it", r.Used)
+		}
+		if err != nil {
 			return err
 		}
 		if err := t.EndFamilySessions(family); err != nil {
@@ -509,6 +520,10 @@ func TestRevokeFamilyDuringRefresh(t *testing.T) {
 			if tokens != 0 || sessions != 0 {
 				t.Errorf("revoke %s, refresh first %v: the revoked family has %d refresh tokens and %d sessions", how, refreshFirst, tokens, sessions)
 			}
+			if !refreshFirst && afterRevoke == nil {
+				t.Errorf("revoke %s first: the refresh did not find its token gone", how)
+			}
+			afterRevoke = nil
 		}
 	}
 }

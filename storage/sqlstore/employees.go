@@ -312,7 +312,21 @@ func (t *tx) UseRefresh(tokenHash string, now time.Time) (_ stock.RefreshToken, 
 	if n, err := res.RowsAffected(); err != nil {
 		return r, err
 	} else if n == 0 {
-		r.Used = now
+		// Used by another refresh, or deleted (revoked, pruned) while
+		// this one waited for the lock: a token that is gone was not
+		// reused, so its refresh fails as unknown, without the reuse
+		// alarm and its family revocation.
+		err := t.queryRow(`SELECT used_at FROM refresh_tokens WHERE token_hash = ?`, tokenHash).Scan(&used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, notFound("refresh token", "")
+		}
+		if err != nil {
+			return r, err
+		}
+		r.Used = fromMicros(used)
+		if used == 0 {
+			r.Used = now
+		}
 	}
 	return r, nil
 }
