@@ -43,6 +43,10 @@ func (s *Service) OpenCount(ctx context.Context, actor Actor, in CountInput) (c 
 	}
 	now := s.Now().UTC()
 	err = s.store.Write(ctx, func(tx Tx) error {
+		// Before any location is read (see HoldLocations).
+		if err := tx.HoldLocations(); err != nil {
+			return err
+		}
 		loc, err := s.locationInScope(tx, actor, in.Location)
 		if ErrorCode(err) == ENotFound {
 			return Errorf(ENotFound, "location %s not found", in.Location).With("field", "location")

@@ -142,3 +142,88 @@ func TestFreezeCountOpenedDuringStockWrite(t *testing.T) {
 		})
 	}
 }
+
+func (t hookTx) LocationsByCode(codes []string) (map[string]stock.Location, error) {
+	ls, err := t.Tx.LocationsByCode(codes)
+	if t.h.at == "LocationsByCode" {
+		t.h.once.Do(t.h.hook)
+	}
+	return ls, err
+}
+
+// TestFreezeCountZoneMovedDuringPosting: a zone moved to another store
+// while a posting to it is under way, and a freeze count opened at the
+// new store, see the posting or are seen by it. The posting read the zone
+// under its old store and took that store's stock lock only: without a
+// lock the location writes and the stock writers take in turn
+// (HoldLocations), the move and the count slipped in between and the
+// posting moved frozen stock after the count's snapshot.
+func TestFreezeCountZoneMovedDuringPosting(t *testing.T) {
+	u := pgtest.Fresh(t)
+	w := newWorldAt(t, u)
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var (
+		count   stock.Count
+		openErr error
+		opened  = make(chan struct{})
+	)
+	admin := w.actor("A001")
+	hook := func() {
+		go func() {
+			defer close(opened)
+			if _, _, openErr = w.svc.PutLocation(ctx, admin, "HK-TST-Z1", stock.LocationInput{Name: "Drinks", Kind: stock.KindZone, Parent: "HK-MK"}); openErr != nil {
+				return
+			}
+			count, openErr = w.svc.OpenCount(ctx, admin, stock.CountInput{Location: "HK-MK", MovementPolicy: stock.PolicyFreeze})
+		}()
+		// Until the count is open, or the move or the count waits for a lock.
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			select {
+			case <-opened:
+				return
+			default:
+			}
+			var n int
+			if err := db.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+				WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
+				t.Error(err)
+				return
+			}
+			if n > 0 {
+				return
+			}
+		}
+		t.Error("the move and the count neither ended nor waited")
+	}
+	svc := stock.NewService(hookStore{Store: w.store, at: "LocationsByCode", once: &sync.Once{}, hook: hook}, codes{}, stock.DefaultConfig())
+	svc.Now = w.clock
+	_, err = svc.PostMovements(ctx, admin, []stock.Movement{{MovementID: "m1", SKU: "SKU-A", Location: "HK-TST-Z1", QtyDelta: 5, Kind: stock.MoveReceipt}})
+	t.Logf("posting: %v", err)
+	if err != nil && stock.ErrorCode(err) != stock.EConflict {
+		t.Fatal(err)
+	}
+	<-opened
+	if openErr != nil {
+		t.Fatal(openErr)
+	}
+	var snap []stock.SnapshotRow
+	if err := w.store.Read(ctx, func(tx stock.Tx) (err error) {
+		snap, err = tx.Snapshot(count.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var inSnap int64
+	for _, r := range snap {
+		if r.Location == "HK-TST-Z1" && r.SKU == "SKU-A" {
+			inSnap = r.Qty
+		}
+	}
+	if book := w.book("SKU-A", "HK-TST-Z1"); book != inSnap {
+		t.Errorf("SKU-A at HK-TST-Z1 (moved to HK-MK): book %d, the freeze count's snapshot %d", book, inSnap)
+	}
+}

@@ -434,6 +434,10 @@ func (s *Service) importStock(ctx context.Context, actor Actor, body []byte, res
 	// chunk at a time in the file's order, an import of more than a chunk
 	// deadlocked with postings of levels in two of its chunks).
 	return s.store.Write(ctx, func(tx Tx) error {
+		// Before any location is read (see HoldLocations).
+		if err := tx.HoldLocations(); err != nil {
+			return err
+		}
 		*res = ImportResult{Errors: []ImportError{}}
 		rr, err := openCSV(ImportStock, body)
 		if err != nil {

@@ -77,6 +77,10 @@ func (s *Service) PostMovements(ctx context.Context, actor Actor, ms []Movement)
 		m.Posted, m.By, m.Ref = now, actor.Employee.Code, ""
 	}
 	err := s.store.Write(ctx, func(tx Tx) error {
+		// Before any location is read (see HoldLocations).
+		if err := tx.HoldLocations(); err != nil {
+			return err
+		}
 		res = MovementResult{}
 		fresh, hashes, dups, err := s.freshMovements(tx, ms)
 		if err != nil {

@@ -93,6 +93,10 @@ func (s *Service) ReceiveDocument(ctx context.Context, actor Actor, id string, i
 	hash := hashFields(keys...)
 	var rec Receipt
 	err := s.store.Write(ctx, func(tx Tx) error {
+		// Before any location is read (see HoldLocations).
+		if err := tx.HoldLocations(); err != nil {
+			return err
+		}
 		d, err := s.documentInScopeLocked(tx, actor, id, true) // no confirmation in between
 		if err != nil {
 			return err

@@ -89,6 +89,12 @@ type LocationStore interface {
 	// (an import, a put, a subtree move) take turns until they end; it is
 	// taken before the locations are read.
 	SerializeLocationWrites() error
+	// HoldLocations keeps location writes (SerializeLocationWrites) off
+	// until the transaction ends, while other holders go on; a stock
+	// writer or a count opening takes it before it reads the locations, so
+	// a zone cannot move to another store between the read and the store's
+	// stock lock (LockStoreStock).
+	HoldLocations() error
 }
 
 // CatalogStore keeps the SKUs and their barcodes. keys[i] is the normalised

@@ -113,6 +113,18 @@ func (t *tx) SerializeLocationWrites() (err error) {
 	return err
 }
 
+// HoldLocations takes the lock of location writes shared (PostgreSQL;
+// SQLite's writes are serial already): location writes wait for its
+// holders and its holders for them, never for each other.
+func (t *tx) HoldLocations() (err error) {
+	defer wrapOp(&err, "HoldLocations")
+	if t.d.name != "postgres" {
+		return nil
+	}
+	_, err = t.exec(`SELECT pg_advisory_xact_lock_shared(?)`, locationWriteLock)
+	return err
+}
+
 // RepathLocations moves every location below oldPrefix to newPrefix, and
 // the counts held there.
 func (t *tx) RepathLocations(oldPrefix, newPrefix string) (err error) {
