@@ -321,7 +321,7 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	var ghb gozxing.Binarizer
 	switch bin {
 	case localBlocks:
-		m, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		m, err := newBinarizer(src, false).GetBlackMatrix()
 		if err != nil {
 			return
 		}
@@ -482,9 +482,12 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		return
 	}
 	var bin gozxing.Binarizer
-	if globalHistogram {
+	switch ls, ok := src.(*lumSource); {
+	case ok:
+		bin = newBinarizer(ls, globalHistogram)
+	case globalHistogram:
 		bin = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
+	default:
 		bin = gozxing.NewHybridBinarizer(src)
 	}
 	bmp, err := gozxing.NewBinaryBitmap(bin)
@@ -513,7 +516,7 @@ func (r *run) decodeDM(v *view, hints map[gozxing.DecodeHintType]interface{}) {
 	if r.ctx.Err() != nil {
 		return
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	bmp, err := gozxing.NewBinaryBitmap(newBinarizer(newLumSource(v.g), false))
 	if err != nil {
 		return
 	}
