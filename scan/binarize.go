@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -80,18 +82,25 @@ func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
 		yo := min(by*bs, maxY)
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*bs, maxX)
-			sum, lo, hi := 0, 255, 0
 			o := (top+yo)*stride + left + xo
+			// the sum, four bytes' sums a lane; the range row by row
+			// until it is over MIN_DYNAMIC_RANGE (then only the sum
+			// matters, as in gozxing)
+			var acc uint64
+			lo, hi := 255, 0
 			for range bs {
-				row := g.pix[o : o+bs : o+bs]
-				for _, v := range row {
-					p := int(v)
-					sum += p
-					lo = min(lo, p)
-					hi = max(hi, p)
+				x := binary.LittleEndian.Uint64(g.pix[o : o+bs])
+				acc += x&lanes16 + x>>8&lanes16
+				if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
+					for k := 0; k < 64; k += 8 {
+						p := int(x >> uint(k) & 0xff)
+						lo = min(lo, p)
+						hi = max(hi, p)
+					}
 				}
 				o += stride
 			}
+			sum := int(acc * 0x0001000100010001 >> 48)
 			avg := sum >> (2 * gozxing.BLOCK_SIZE_POWER)
 			if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
 				avg = lo / 2
@@ -126,13 +135,16 @@ func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
 	for y := 0; y < height; y++ {
 		rowThr := thr[y/bs*subW : (y/bs+1)*subW]
 		line := g.pix[(top+y)*stride+left : (top+y)*stride+left+width]
-		for i := range words {
-			var word uint32
-			for k, v := range line[i*32 : min(width, i*32+32)] {
-				d := rowThr[(i*32+k)>>gozxing.BLOCK_SIZE_POWER] - int(v)
-				word |= uint32(^d>>63&1) << uint(k) // black: v <= threshold
+		clear(words)
+		j := 0 // 8 pixels a step, each step one block's
+		for ; 8*j+8 <= width; j++ {
+			b := atMost8(binary.LittleEndian.Uint64(line[8*j:8*j+8]), rowThr[j])
+			words[j>>2] |= uint32(b) << uint(8*(j&3))
+		}
+		for x := 8 * j; x < width; x++ {
+			if int(line[x]) <= rowThr[x>>gozxing.BLOCK_SIZE_POWER] {
+				words[x>>5] |= 1 << uint(x&31)
 			}
-			words[i] = word
 		}
 		m.SetRow(y, row)
 	}
@@ -163,15 +175,21 @@ func globalMatrix(g *gray, left, top, width, height int) (*gozxing.BitMatrix, er
 	}
 	row := gozxing.NewBitArray(width)
 	words := row.GetBitArray()
+	// black: v < black point, v <= black-1 (the black point is a
+	// bucket's start above the first: 8 or more)
+	t := black - 1
 	for y := 0; y < height; y++ {
 		line := g.pix[(top+y)*g.w+left : (top+y)*g.w+left+width]
-		for i := range words {
-			var word uint32
-			for k, v := range line[i*32 : min(width, i*32+32)] {
-				d := int(v) - black
-				word |= uint32(d>>63&1) << uint(k) // black: v < black point
+		clear(words)
+		j := 0
+		for ; 8*j+8 <= width; j++ {
+			b := atMost8(binary.LittleEndian.Uint64(line[8*j:8*j+8]), t)
+			words[j>>2] |= uint32(b) << uint(8*(j&3))
+		}
+		for x := 8 * j; x < width; x++ {
+			if int(line[x]) <= t {
+				words[x>>5] |= 1 << uint(x&31)
 			}
-			words[i] = word
 		}
 		m.SetRow(y, row)
 	}
@@ -212,4 +230,25 @@ func histogramBlackPoint(buckets []int) (int, bool) {
 		}
 	}
 	return valley << gozxing.LUMINANCE_SHIFT, true
+}
+
+// SWAR: eight grey levels in a word, a byte each (the first in the low
+// byte), split into two words of four 16-bit lanes.
+const (
+	lanes16 = 0x00FF00FF00FF00FF // the even bytes, a lane each
+	bit8s   = 0x0100010001000100 // bit 8 of each lane
+	// gather moves bit 0 of lane i (bit 16i) to bit 42+2i, with no
+	// other product at those bits (so no carry into them)
+	gather = 1<<42 | 1<<28 | 1<<14 | 1
+)
+
+// atMost8 returns a bit for each of the eight grey levels in x (bit k for
+// byte k): set when the level is at most t (0 to 255). In each lane,
+// t+256-v is at least 256, its bit 8 set, exactly when v <= t, and never
+// borrows from the next lane.
+func atMost8(x uint64, t int) uint8 {
+	tt := uint64(t+0x100) * 0x0001000100010001
+	even := (tt - x&lanes16) & bit8s >> 8
+	odd := (tt - x>>8&lanes16) & bit8s >> 8
+	return uint8((even*gather)>>42&0x55 | ((odd*gather)>>42&0x55)<<1)
 }

@@ -114,3 +114,28 @@ func TestFastBinarizersExact(t *testing.T) {
 		}
 	}
 }
+
+// TestAtMost8: the eight-at-a-time comparison is the bytewise one for
+// every threshold, on random words and every level against itself and
+// its neighbours.
+func TestAtMost8(t *testing.T) {
+	rng := rand.New(rand.NewSource(8))
+	for th := 0; th < 256; th++ {
+		for n := range 600 {
+			x := rng.Uint64()
+			if n < 256 { // every level, and the neighbours of th
+				x = uint64(n) * 0x0101010101010101
+				x ^= uint64(rng.Intn(3)) << uint(8*rng.Intn(8))
+			}
+			var want uint8
+			for k := range 8 {
+				if int(x>>uint(8*k)&0xff) <= th {
+					want |= 1 << uint(k)
+				}
+			}
+			if got := atMost8(x, th); got != want {
+				t.Fatalf("atMost8(%016x, %d) = %08b, want %08b", x, th, got, want)
+			}
+		}
+	}
+}

@@ -92,7 +92,7 @@ type run struct {
 	noSharpest bool
 	// minBars is the fewest black bars on a line a 1D reader can read a
 	// code from (rowskip.go).
-	minBars map[oned.RowDecoder]int
+	minBars map[oned.RowDecoder]barBound
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good

@@ -3,6 +3,7 @@ package scan
 import (
 	"math/bits"
 	"reflect"
+	"sync"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -37,25 +38,32 @@ var rowSkip = true
 
 // minBars returns the least bars of each reader of readers1D, by its
 // place there.
-func minBars(rs []oned.RowDecoder) map[oned.RowDecoder]int {
+func minBars(rs []oned.RowDecoder) map[oned.RowDecoder]barBound {
 	least := []int{14, 9, 10, 15, 2} // readers1D's order
-	m := make(map[oned.RowDecoder]int, len(rs))
+	m := make(map[oned.RowDecoder]barBound, len(rs))
 	for i, rd := range rs {
 		if i < len(least) {
-			m[rd] = least[i]
+			m[rd] = barBound{least[i], isRSS(rd)}
 		}
 	}
 	return m
 }
 
+// barBound is a reader's least bars, and whether it is the DataBar
+// reader.
+type barBound struct {
+	bars int
+	rss  bool
+}
+
 // readerFor reports whether rd can read a code from a line of bars black
 // runs.
 func (r *run) readerFor(rd oned.RowDecoder, bars int) bool {
-	least, ok := r.minBars[rd]
-	if !ok || bars >= least {
+	b, ok := r.minBars[rd]
+	if !ok || bars >= b.bars {
 		return true
 	}
-	return isRSS(rd) && !rssIdle(rd) // pairs of earlier lines may make a code
+	return b.rss && !rssIdle(rd) // pairs of earlier lines may make a code
 }
 
 // anyReaderFor reports whether some reader of r.r1D can read a code from
@@ -84,12 +92,34 @@ func rssIdle(rd oned.RowDecoder) bool {
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return false
 	}
-	l, rt := v.Elem().FieldByName("possibleLeftPairs"), v.Elem().FieldByName("possibleRightPairs")
-	if !l.IsValid() || !rt.IsValid() || l.Kind() != reflect.Slice || rt.Kind() != reflect.Slice {
+	l, rt := rssPairs(v.Elem().Type())
+	if l == nil {
 		return false
 	}
-	return l.Len() == 0 || rt.Len() == 0
+	return v.Elem().FieldByIndex(l).Len() == 0 || v.Elem().FieldByIndex(rt).Len() == 0
 }
+
+// rssPairs returns the indexes of the DataBar reader's pair lists in its
+// type t (nil when t has none), looked up once.
+func rssPairs(t reflect.Type) (left, right []int) {
+	rssPairsOnce.Do(func() {
+		l, okL := t.FieldByName("possibleLeftPairs")
+		r, okR := t.FieldByName("possibleRightPairs")
+		if okL && okR && l.Type.Kind() == reflect.Slice && r.Type.Kind() == reflect.Slice {
+			rssPairsType, rssLeft, rssRight = t, l.Index, r.Index
+		}
+	})
+	if t != rssPairsType {
+		return nil, nil
+	}
+	return rssLeft, rssRight
+}
+
+var (
+	rssPairsOnce      sync.Once
+	rssPairsType      reflect.Type
+	rssLeft, rssRight []int
+)
 
 // blackRuns counts the runs of set bits (black bars) of row.
 func blackRuns(row *gozxing.BitArray) int {

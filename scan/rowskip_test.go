@@ -98,8 +98,8 @@ func TestMinBarsReaders(t *testing.T) {
 	}
 	for _, rd := range rs {
 		name := reflect.TypeOf(rd).Elem().Name()
-		if m[rd] != want[name] {
-			t.Errorf("%s: least bars %d, want %d", name, m[rd], want[name])
+		if m[rd].bars != want[name] || m[rd].rss != (name == "rss14Reader") {
+			t.Errorf("%s: least bars %+v, want %d", name, m[rd], want[name])
 		}
 	}
 	if !isRSS(rs[4]) || isRSS(rs[0]) || !rssIdle(rs[4]) {
@@ -129,8 +129,8 @@ func TestRowSkipBounds(t *testing.T) {
 				fewest[name] = bars
 			}
 			for _, r0 := range rs {
-				if reflect.TypeOf(r0) == reflect.TypeOf(rd) && bars < least[r0] {
-					t.Errorf("%s read %q from a line of %d bars, under its bound %d", name, res.GetText(), bars, least[r0])
+				if reflect.TypeOf(r0) == reflect.TypeOf(rd) && bars < least[r0].bars {
+					t.Errorf("%s read %q from a line of %d bars, under its bound %d", name, res.GetText(), bars, least[r0].bars)
 				}
 			}
 		}
