@@ -73,7 +73,8 @@ func exactImages(t *testing.T) (names []string, gs []*gray) {
 }
 
 // TestRowSkipExact: with the bare lines left to the readers that can read
-// them (rowskip.go) and the fast black matrices (binarize.go), the
+// them (rowskip.go), the fast black matrices (binarize.go) and the Code
+// 39 reader's cheaper look for its start (code39fast.go), the
 // cascade finds the same reads on the same lines, and returns the same
 // barcodes, in both modes, as with every reader on every line and
 // gozxing's binarizers.
@@ -81,10 +82,10 @@ func TestRowSkipExact(t *testing.T) {
 	names, gs := exactImages(t)
 	for i, g := range gs {
 		for _, all := range []bool{true, false} {
-			exactCascade(t, names[i], g, all, func(on bool) { rowSkip, fastBinarize = on, on })
+			exactCascade(t, names[i], g, all, func(on bool) { rowSkip, fastBinarize, fastCode39 = on, on, on })
 		}
 	}
-	rowSkip, fastBinarize = true, true
+	rowSkip, fastBinarize, fastCode39 = true, true, true
 }
 
 // TestMinBarsReaders pins minBars to readers1D's order: each bound goes
@@ -92,7 +93,7 @@ func TestRowSkipExact(t *testing.T) {
 func TestMinBarsReaders(t *testing.T) {
 	rs := readers1D()
 	m := minBars(rs)
-	want := map[string]int{"multiFormatUPCEANReader": 14, "code128Reader": 9, "code39Reader": 10, "itfReader": 15, "rss14Reader": 2}
+	want := map[string]int{"multiFormatUPCEANReader": 14, "code128Reader": 9, "code39Row": 10, "itfReader": 15, "rss14Reader": 2}
 	if len(m) != len(want) {
 		t.Fatalf("minBars has %d readers, want %d", len(m), len(want))
 	}
@@ -197,7 +198,7 @@ func TestRowSkipBounds(t *testing.T) {
 	}
 	sort.Strings(got)
 	t.Logf("fewest bars of a read: %v", got)
-	for _, name := range []string{"multiFormatUPCEANReader", "code128Reader", "code39Reader", "itfReader"} {
+	for _, name := range []string{"multiFormatUPCEANReader", "code128Reader", "code39Row", "itfReader"} {
 		if _, ok := fewest[name]; !ok {
 			t.Errorf("%s read none of its generated lines", name)
 		}
