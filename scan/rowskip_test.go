@@ -77,11 +77,14 @@ func exactImages(t *testing.T) (names []string, gs []*gray) {
 // 39 reader's cheaper look for its start (code39fast.go), the
 // cascade finds the same reads on the same lines, and returns the same
 // barcodes, in both modes, as with every reader on every line and
-// gozxing's binarizers.
+// gozxing's binarizers (the first-read mode on a third of the images).
 func TestRowSkipExact(t *testing.T) {
 	names, gs := exactImages(t)
 	for i, g := range gs {
 		for _, all := range []bool{true, false} {
+			if !all && i%3 != 0 { // the first-read mode: a third (it runs a part of the server's)
+				continue
+			}
 			exactCascade(t, names[i], g, all, func(on bool) { rowSkip, fastBinarize, fastCode39 = on, on, on })
 		}
 	}
