@@ -33,7 +33,7 @@ func readers1D() []oned.RowDecoder {
 	return []oned.RowDecoder{
 		oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder),
 		oned.NewCode128Reader().(oned.RowDecoder),
-		oned.NewCode39Reader().(oned.RowDecoder),
+		newCode39Row(), // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
 		rss.NewRSS14Reader().(oned.RowDecoder),
 	}
@@ -90,6 +90,9 @@ type run struct {
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by
 	// the finder search, qrfind.go).
 	noSharpest bool
+	// minBars is the fewest black bars on a line a 1D reader can read a
+	// code from (rowskip.go).
+	minBars map[oned.RowDecoder]barBound
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good
@@ -111,6 +114,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	r := &run{firstGood: -1, ctx: ctx, all: d.opts.All, col: newCollector(), r1D: readers1D(),
 		qr: qrcode.NewQRCodeReader(), dm: datamatrix.NewDataMatrixReader()}
 	r.noRSS, r.rss = r.r1D[:len(r.r1D)-1:len(r.r1D)-1], r.r1D[len(r.r1D)-1:]
+	r.minBars = minBars(r.r1D)
 	long := max(g.w, g.h)
 	k := (long + d.opts.WorkSide - 1) / d.opts.WorkSide
 	work := &view{g: g.shrink(k), scale: float64(k)}
@@ -321,7 +325,7 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	var ghb gozxing.Binarizer
 	switch bin {
 	case localBlocks:
-		m, err := gozxing.NewHybridBinarizer(src).GetBlackMatrix()
+		m, err := newBinarizer(src, false).GetBlackMatrix()
 		if err != nil {
 			return
 		}
@@ -368,10 +372,17 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 				continue
 			}
 		}
+		bars := -1 // every reader runs
+		if rowSkip {
+			bars = blackRuns(row)
+			if !r.anyReaderFor(bars) {
+				continue
+			}
+		}
 		clear(seen)
-		r.decodeRow(v, y, minGap, row, false, seen)
+		r.decodeRow(v, y, minGap, row, bars, false, seen)
 		row.Reverse()
-		r.decodeRow(v, y, minGap, row, true, seen)
+		r.decodeRow(v, y, minGap, row, bars, true, seen)
 		if !r.all && r.col.anyAccepted() {
 			return
 		}
@@ -380,8 +391,11 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 
 // decodeRow runs the 1D readers on one line; with All set it also looks
 // for further barcodes to the right of each one found.
-func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, reversed bool, seen map[*hit]bool) {
+func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, bars int, reversed bool, seen map[*hit]bool) {
 	for _, rd := range r.r1D {
+		if bars >= 0 && !r.readerFor(rd, bars) {
+			continue
+		}
 		line := row
 		for range 4 {
 			res, err := rd.DecodeRow(y, line, upceanHints)
@@ -482,9 +496,12 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		return
 	}
 	var bin gozxing.Binarizer
-	if globalHistogram {
+	switch ls, ok := src.(*lumSource); {
+	case ok:
+		bin = newBinarizer(ls, globalHistogram)
+	case globalHistogram:
 		bin = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
+	default:
 		bin = gozxing.NewHybridBinarizer(src)
 	}
 	bmp, err := gozxing.NewBinaryBitmap(bin)
@@ -513,7 +530,7 @@ func (r *run) decodeDM(v *view, hints map[gozxing.DecodeHintType]interface{}) {
 	if r.ctx.Err() != nil {
 		return
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	bmp, err := gozxing.NewBinaryBitmap(newBinarizer(newLumSource(v.g), false))
 	if err != nil {
 		return
 	}

@@ -26,7 +26,7 @@ import (
 // are there, at most qrGrids grids are sampled, and large symbols (over
 // version 11) get the unmoved grid only, to bound the time.
 func (r *run) resampleQR(v *view) {
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newLumSource(v.g)))
+	bmp, err := gozxing.NewBinaryBitmap(newBinarizer(newLumSource(v.g), false))
 	if err != nil {
 		return
 	}
