@@ -74,6 +74,7 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		pick = append(pick, last)
 	}
 	raw := make([]*Page, 0, len(pick))
+	var rawAt []int
 	for _, i := range pick {
 		turned := 0
 		if i < len(read) && read[i] != nil {
@@ -90,8 +91,22 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 			continue
 		}
 		raw = append(raw, p)
+		rawAt = append(rawAt, i)
 	}
 	applySecondLook(doc, read, raw)
+	// The date's crop look: the rows where a date may be printed read
+	// again, one line each, at a size Tesseract reads well.
+	for k, p := range raw {
+		if rawAt[k] != 0 {
+			continue
+		}
+		if err := e.cropLook(ctx, imgs[rawAt[k]], p, &doc.Header); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d: crop look for the header failed: %v", rawAt[k]+1, err))
+		}
+	}
 	return nil
 }
 
