@@ -139,7 +139,7 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 					}
 					mergeHeader(&doc.Header, []*Page{p}, Extract([]*Page{raw}).Header, []*Page{raw})
 					if os.Getenv("OCR_HEADER_CROPS") != "0" {
-						if err := engine().cropLook(context.Background(), pimg, raw, &doc.Header); err != nil {
+						if err := engine().cropLook(context.Background(), pimg, nil, raw, &doc.Header); err != nil {
 							b.Fatal(err)
 						}
 					}

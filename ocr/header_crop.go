@@ -174,9 +174,9 @@ func applyCropDate(h *Header, other Header) {
 }
 
 // cropLook runs the date's crop look on the second look's reading raw
-// of img (the photo as it came, not yet turned) and fills h's date when
-// it has none.
-func (e *Engine) cropLook(ctx context.Context, img image.Image, raw *Page, h *Header) error {
+// of img (the photo as it came, not yet turned; g, when not nil, is the
+// grey image raw was read from) and fills h's date when it has none.
+func (e *Engine) cropLook(ctx context.Context, img image.Image, g *grayImg, raw *Page, h *Header) error {
 	if !headerCrops || raw == nil || h.Date != "" {
 		return nil
 	}
@@ -184,10 +184,12 @@ func (e *Engine) cropLook(ctx context.Context, img image.Image, raw *Page, h *He
 	if len(picks) == 0 {
 		return nil
 	}
-	if raw.Turned != 0 {
-		img = Turn(img, raw.Turned)
+	if g == nil {
+		if raw.Turned != 0 {
+			img = Turn(img, raw.Turned)
+		}
+		g = toGray(img)
 	}
-	g := toGray(img)
 	w, err := e.acquire(ctx)
 	if err != nil {
 		return err

@@ -83,7 +83,7 @@ func TestCropLookReadsDateRow(t *testing.T) {
 	if h.Date != "" {
 		t.Skipf("the second reading reads the date (%s): nothing to test", h.Date)
 	}
-	if err := e.cropLook(context.Background(), img, raw, &h); err != nil {
+	if err := e.cropLook(context.Background(), img, nil, raw, &h); err != nil {
 		t.Fatal(err)
 	}
 	// 02/08/2016 is read day first (the default), flagged ambiguous.
