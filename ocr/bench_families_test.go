@@ -207,6 +207,8 @@ func BenchmarkFamilies(b *testing.B) {
 		shardN = max(shardN, 1)
 	}
 	skipBare := os.Getenv("OCR_FAMILIES_SKIP_BARE") != ""
+	// OCR_HEADER_CROPS=0 turns the date's crop look off.
+	defer ocr.HeaderCropsFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {

@@ -118,7 +118,8 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // one that counts). OCR_REAL_HALF=dev or held-out limits the run to one
 // half; OCR_BENCH_SKIP_WORKERS skips the 1-vs-2-worker throughput pass;
 // OCR_DEWARP=1 or 0 turns the straightening of curled receipts
-// (dewarp.go) on or off (unset: the default).
+// (dewarp.go) on or off (unset: the default); OCR_HEADER_CROPS=0 turns
+// the date's crop look (header_crop.go) off.
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -136,6 +137,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		// or off, to measure what it brings.
 		restore := ocr.DewarpFromEnv()
 		restoreStamped := ocr.StampedDateFromEnv()
+		restoreCrops := ocr.HeaderCropsFromEnv()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")
@@ -171,6 +173,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		e.Close()
 		restore()
 		restoreStamped()
+		restoreCrops()
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

@@ -73,6 +73,24 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 		}
 	}
 	verbose := os.Getenv("OCR_VERBOSE") != ""
+	var curName string
+	if os.Getenv("OCR_CROP_TRACE") != "" {
+		n := 0
+		cropTrace = func(before, after []Word, strip *grayImg) {
+			txt := func(ws []Word) string {
+				var s []string
+				for _, w := range ws {
+					s = append(s, w.Text)
+				}
+				return strings.Join(s, " ")
+			}
+			n++
+			path := filepath.Join(cdir, fmt.Sprintf("crop-%s-%d.pgm", curName, n))
+			_ = os.WriteFile(path, strip.pgm(), 0o644)
+			fmt.Printf("   crop %s: %q -> %q (%s)\n", curName, txt(before), txt(after), path)
+		}
+		defer func() { cropTrace = nil }()
+	}
 	variants := []int{-1, 0, 1, 2}
 	if s := os.Getenv("OCR_DEGRADE_ONLY"); s != "" {
 		variants = nil
@@ -97,6 +115,7 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 					name = fmt.Sprintf("%s-v%d", d.ID, v)
 					pimg, _ = degradedImage(b, dir, d.ID, img, v)
 				}
+				curName = name
 				pp := filepath.Join(cdir, name+".json")
 				p := load(pp)
 				if p == nil {
@@ -119,6 +138,11 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 						store(rp, raw)
 					}
 					mergeHeader(&doc.Header, []*Page{p}, Extract([]*Page{raw}).Header, []*Page{raw})
+					if os.Getenv("OCR_HEADER_CROPS") != "0" {
+						if err := engine().cropLook(context.Background(), pimg, nil, raw, &doc.Header); err != nil {
+							b.Fatal(err)
+						}
+					}
 				}
 				h := doc.Header
 				k := v + 1

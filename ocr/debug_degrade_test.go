@@ -404,16 +404,6 @@ func BenchmarkDebugDewarpCost(b *testing.B) {
 	}
 }
 
-// bilinear samples g at a point between pixels.
-func bilinear(g *grayImg, x, y float64) float64 {
-	x0, y0 := int(x), int(y)
-	x1, y1 := min(x0+1, g.w-1), min(y0+1, g.h-1)
-	ax, ay := x-float64(x0), y-float64(y0)
-	a := float64(g.pix[y0*g.w+x0])*(1-ax) + float64(g.pix[y0*g.w+x1])*ax
-	b := float64(g.pix[y1*g.w+x0])*(1-ax) + float64(g.pix[y1*g.w+x1])*ax
-	return a*(1-ay) + b*ay
-}
-
 // dewarpGateReport preprocesses img without straightening, straightens
 // the result and says what the gate (dewarpRows) measured: the largest
 // displacement in text heights, the row-profile sharpness before and

@@ -62,6 +62,20 @@ func StampedDateFromEnv() (restore func()) {
 	return func() { preferStamped = saved }
 }
 
+// HeaderCropsFromEnv turns the date's crop look on (OCR_HEADER_CROPS=1)
+// or off (0) in the benchmarks; it returns a function restoring the
+// previous setting.
+func HeaderCropsFromEnv() (restore func()) {
+	saved := headerCrops
+	switch os.Getenv("OCR_HEADER_CROPS") {
+	case "1":
+		headerCrops = true
+	case "0":
+		headerCrops = false
+	}
+	return func() { headerCrops = saved }
+}
+
 // loadTestImage loads the image at path as the engine does, failing tb
 // when it cannot.
 func loadTestImage(tb testing.TB, path string) image.Image {

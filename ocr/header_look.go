@@ -35,26 +35,33 @@ func totalUnconfirmed(h *Header) bool { return h.Total != "" && h.Confidence["to
 // turned), words only: no rectifying, flattening, scaling or second
 // readings.
 func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Page, error) {
+	p, _, err := e.readAsIsGray(ctx, img, turned)
+	return p, err
+}
+
+// readAsIsGray is readAsIs that also returns the grey image read (the
+// photo turned), for the crop look to cut rows from.
+func (e *Engine) readAsIsGray(ctx context.Context, img image.Image, turned int) (*Page, *grayImg, error) {
 	if turned != 0 {
 		img = Turn(img, turned)
 	}
 	w, err := e.acquire(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() { e.clients <- w }()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	g := toGray(img)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	p, err := pageWords(w, g)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.Turned = turned
-	return p, nil
+	return p, g, nil
 }
 
 // secondLook fills the header fields missing from doc (date, total) from
@@ -74,12 +81,14 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		pick = append(pick, last)
 	}
 	raw := make([]*Page, 0, len(pick))
+	var rawAt []int
+	var grays []*grayImg
 	for _, i := range pick {
 		turned := 0
 		if i < len(read) && read[i] != nil {
 			turned = read[i].Turned
 		}
-		p, err := e.readAsIs(ctx, imgs[i], turned)
+		p, g, err := e.readAsIsGray(ctx, imgs[i], turned)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -90,8 +99,23 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 			continue
 		}
 		raw = append(raw, p)
+		rawAt = append(rawAt, i)
+		grays = append(grays, g)
 	}
 	applySecondLook(doc, read, raw)
+	// The date's crop look: the rows where a date may be printed read
+	// again, one line each, at a size Tesseract reads well.
+	for k, p := range raw {
+		if rawAt[k] != 0 {
+			continue
+		}
+		if err := e.cropLook(ctx, imgs[rawAt[k]], grays[k], p, &doc.Header); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d: crop look for the header failed: %v", rawAt[k]+1, err))
+		}
+	}
 	return nil
 }
 

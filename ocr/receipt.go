@@ -364,12 +364,18 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 		if !ok {
 			continue
 		}
-		if letterCount(strings.Join(it.desc, "")) < 2 {
+		measure := measureOnly(it.desc)
+		if letterCount(strings.Join(it.desc, "")) < 2 || measure {
 			// Numbers only: the description is on the nearer adjacent row
 			// that has words and no amount (two-line items), the row above
-			// on a tie.
+			// on a tie. A weighed or counted quantity and its price ("0.500
+			// kg @ 2.40/kg 1.20") is printed under its item's name: the
+			// row above only.
 			pick, best := -1, 1<<30
 			for _, j := range []int{i - 1, i + 1} {
+				if measure && j > i {
+					continue
+				}
 				if _, ok := descRow(j); !ok {
 					continue
 				}
@@ -422,6 +428,34 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 		}
 	}
 	return items, discounts
+}
+
+// reMeasure is one word of a weighed or counted quantity and its unit
+// price: "0.500", "kg", "1.23lb", "@", "$2.40/kg", "/lb", "@1.50".
+var reMeasure = regexp.MustCompile(`^(?i)@?[$€£¥]?\d*[.,]?\d*(KG|G|LB|LBS|OZ|EA|PCS|PC)?(/(KG|G|LB|LBS|OZ|EA|PC))?$`)
+
+// measureOnly reports a description that is only a weighed or counted
+// quantity with its unit price ("0.500 kg @ 2.40/kg", "1.23 lb @ $0.99
+// /lb", "2 @ 1.50"): the item's name is on a row of its own. At least
+// one word must be a unit or "@" (a bare number is not a measure).
+func measureOnly(desc []string) bool {
+	unit := false
+	for _, d := range desc {
+		u := strings.ToUpper(d)
+		switch {
+		case isTimes(d) || u == "@":
+			unit = true
+		case reMeasure.MatchString(d) && strings.ContainsAny(d, "0123456789/@"):
+			if strings.ContainsAny(u, "@/ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+				unit = true
+			}
+		case isUnitWord(d) || u == "LB" || u == "LBS" || u == "OZ":
+			unit = true
+		default:
+			return false
+		}
+	}
+	return unit && len(desc) > 0
 }
 
 // receiptLine turns a found item into a Line with its checks.
