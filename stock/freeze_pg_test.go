@@ -82,24 +82,7 @@ func TestFreezeCountOpenedDuringStockWrite(t *testing.T) {
 					defer close(opened)
 					count, openErr = w.svc.OpenCount(ctx, w.actor("M001"), stock.CountInput{Location: "HK-TST", MovementPolicy: stock.PolicyFreeze})
 				}()
-				// Until the count is open, or waits for a lock.
-				for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-					select {
-					case <-opened:
-						return
-					default:
-					}
-					var n int
-					if err := db.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-						WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
-						t.Error(err)
-						return
-					}
-					if n > 0 {
-						return
-					}
-				}
-				t.Error("the count neither opened nor waited")
+				waitDoneOrBlocked(t, db, opened)
 			}
 			svc := stock.NewService(hookStore{Store: w.store, at: c.at, once: &sync.Once{}, hook: hook}, codes{}, stock.DefaultConfig())
 			svc.Now = w.clock
@@ -180,24 +163,7 @@ func TestFreezeCountZoneMovedDuringPosting(t *testing.T) {
 			}
 			count, openErr = w.svc.OpenCount(ctx, admin, stock.CountInput{Location: "HK-MK", MovementPolicy: stock.PolicyFreeze})
 		}()
-		// Until the count is open, or the move or the count waits for a lock.
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			select {
-			case <-opened:
-				return
-			default:
-			}
-			var n int
-			if err := db.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-				WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
-				t.Error(err)
-				return
-			}
-			if n > 0 {
-				return
-			}
-		}
-		t.Error("the move and the count neither ended nor waited")
+		waitDoneOrBlocked(t, db, opened)
 	}
 	svc := stock.NewService(hookStore{Store: w.store, at: "LocationsByCode", once: &sync.Once{}, hook: hook}, codes{}, stock.DefaultConfig())
 	svc.Now = w.clock
@@ -226,4 +192,26 @@ func TestFreezeCountZoneMovedDuringPosting(t *testing.T) {
 	if book := w.book("SKU-A", "HK-TST-Z1"); book != inSnap {
 		t.Errorf("SKU-A at HK-TST-Z1 (moved to HK-MK): book %d, the freeze count's snapshot %d", book, inSnap)
 	}
+}
+
+// waitDoneOrBlocked returns when done is closed or a transaction of db's
+// database waits for a lock (within 5 s).
+func waitDoneOrBlocked(t *testing.T, db *sql.DB, done <-chan struct{}) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+			WHERE NOT l.granted AND d.datname = current_database()`).Scan(&n); err != nil {
+			t.Error(err)
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+	t.Error("neither done nor waiting for a lock after 5 s")
 }
