@@ -436,7 +436,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// runs the blurred EAN fit without its exact savings (fitPrune), for
 	// their gain in the same run. PHOTOS_NOEDGEVER=1 runs the cross-check
 	// without the edge-to-edge confirmation that lets a read skip it
-	// (edgever.go). PHOTOS_NOSCANSAVE=1 runs it without the exact
+	// (edgever.go). PHOTOS_NOUNFIT=1 runs it without the veto of reads
+	// the blurred fit places no symbol for (unfitVeto); PHOTOS_SHORTTWO=1
+	// adds it with shortTwoScans on (off by default). PHOTOS_NOSCANSAVE=1 runs it without the exact
 	// savings of h/scanspeed (gozxing's own black matrices instead of
 	// binarize.go's, every 1D reader on every line: rowskip.go, gozxing's
 	// Code 39 start search: code39fast.go), the same reads, for their gain
@@ -449,6 +451,8 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOXCHECK", "pandian-noxcheck", func(off bool) { crossCheck = !off }},
 		{"PHOTOS_NOFITPRUNE", "pandian-nofitprune", func(off bool) { fitPrune = !off }},
 		{"PHOTOS_NOEDGEVER", "pandian-noedgever", func(off bool) { edgeVerify = !off }},
+		{"PHOTOS_NOUNFIT", "pandian-nounfit", func(off bool) { unfitVeto = !off }},
+		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},

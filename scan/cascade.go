@@ -85,6 +85,9 @@ type run struct {
 	// xchecks and xvetoes count the retail reads cross-checked by the
 	// model readers and those vetoed (xcheck.go).
 	xchecks, xvetoes int
+	// xunfit counts the vetoes of reads no band of the fit placed
+	// (unfitVeto)
+	xunfit int
 	// xconfirmed counts the reads the edges confirmed (edgever.go)
 	xconfirmed int
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by

@@ -200,15 +200,20 @@ func TestTornAndBlottedInCascade(t *testing.T) {
 // 6146, 5003338152385 as EAN-13 2023438152385 on 3 lines of it (the
 // right code on 1); 6028, 2241670976365 as UPC-E 11124894 (stage 11, two
 // reads); 7231 and 7339, EAN-13 misread on lines read backwards (the
-// cross-check then reads the region both ways round). By default those
+// cross-check then reads the region both ways round); 7275, 9157070244160
+// as UPC-E 14611476, and 7566, 1420108840169 as EAN-13 2420848840169, both
+// by late stages only, at 1.0 px/module, where the model readers accept
+// nothing and the blurred fit places no symbol on any band: vetoed by
+// unfitVeto (h/veto; development seeds of that rule). By default those
 // and a few more seeds; CASCADE_BLUR_N=n
 // decodes seeds 6000 to 6000+n-1 (CASCADE_BLUR_FROM=s: s to s+n-1;
-// CASCADE_NOXCHECK=1: without the cross-check, for comparison). Seeds
-// 6000-6599 read 0 wrong; 6600-7799, 3 wrong of 1200 (6652 EAN-8, 7275
-// UPC-E, 7566 EAN-13: the model readers accept nothing on the region),
-// 16 without the cross-check.
+// CASCADE_NOXCHECK=1: without the cross-check, CASCADE_NOUNFIT=1: without
+// unfitVeto, for comparison). Seeds 6000-6599 read 0 wrong; 6600-7799, 1
+// wrong of 1200 (6652 EAN-8: the model readers accept nothing on the
+// region, the fit places bands there), 3 without unfitVeto, 16 without
+// the cross-check.
 func TestBlurredEANCascadeMisreads(t *testing.T) {
-	seeds := []int64{6028, 6069, 6146, 7231, 7339, 6000, 6001, 6002, 6003}
+	seeds := []int64{6028, 6069, 6146, 7231, 7339, 7275, 7566, 6000, 6001, 6002, 6003}
 	if n, err := strconv.Atoi(os.Getenv("CASCADE_BLUR_N")); err == nil && n > 0 {
 		from, err := strconv.ParseInt(os.Getenv("CASCADE_BLUR_FROM"), 10, 64)
 		if err != nil {
@@ -222,6 +227,14 @@ func TestBlurredEANCascadeMisreads(t *testing.T) {
 	if os.Getenv("CASCADE_NOXCHECK") != "" { // the cascade without the cross-check
 		crossCheck = false
 		defer func() { crossCheck = true }()
+	}
+	if os.Getenv("CASCADE_NOUNFIT") != "" { // without the veto of unfitted reads
+		unfitVeto = false
+		defer func() { unfitVeto = true }()
+	}
+	if os.Getenv("CASCADE_SHORTTWO") != "" { // with shortTwoScans on
+		shortTwoScans = true
+		defer func() { shortTwoScans = false }()
 	}
 	wrong, right := 0, 0
 	for _, s := range seeds {

@@ -19,7 +19,9 @@ import "github.com/makiuchi-d/gozxing"
 //     (sameBars) cancel out: the photo returns neither (collector.good);
 //   - a read of a low-resolution symbol, an EAN-8 or UPC-E, or one over
 //     whose bars another code was read is read again by the model readers
-//     on its region, and vetoed when they accept another code (xcheck.go).
+//     on its region, and vetoed when they accept another code, or when
+//     neither its edges confirm it nor the blurred fit places any symbol
+//     on its region (xcheck.go).
 
 // retail reports whether f is one of the EAN/UPC symbologies that name a
 // product.

@@ -33,7 +33,9 @@ import (
 // evidence against the binarized one, not proof of itself; and the vetoed
 // read, still accepted, cancels any other code over the same bars in
 // collector.good). When they read the same code or nothing, the read
-// stands. A band that accepts the read's own code ends the check (no other
+// stands, unless the blurred fit placed no symbol at all on any band of
+// the region, either way round, and the edges did not confirm it
+// (unfitVeto): then nothing but the binarized lines measured the bars. A band that accepts the read's own code ends the check (no other
 // code can then be accepted), so a confirmed read costs a band or two.
 // Before them, a retail read nothing rivals (EAN-13, UPC-A, EAN-8 or
 // UPC-E) is measured again edge to edge on the grey levels (edgever.go):
@@ -47,6 +49,18 @@ const xcheckMaxModule = 2.2
 // crossCheck is whether the cascade cross-checks retail reads; tests and
 // benchmarks switch it.
 var crossCheck = true
+
+// unfitVeto is whether a checked read is vetoed when the edges do not
+// confirm it and the blurred EAN fit places no symbol at all on any band
+// of its region, either way round (every band's geometry search fails):
+// the binarized lines are then the only measure of those bars, and a
+// binarized misread of a symbol at about a pixel a module is what the
+// check exists for. (Generated blurred EAN-13 at 1.0 px/module: a UPC-E
+// read over a piece of it and an EAN-13 read with two left digits and
+// the parity changed, both by the late stages only, both with no band
+// fitted; on the tune photos every such check fits some band.) Tests
+// and benchmarks switch it.
+var unfitVeto = true
 
 // edgeAudit, when set (tests), is told of every read the model readers
 // check, with whether the edges confirmed it (the check then runs anyway)
@@ -122,18 +136,33 @@ func (r *run) crossCheckReads(w *view) {
 			continue
 		}
 		mine := gtinOf(h.format, h.text)
-		text := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format))
+		text, fitted := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format))
 		if text == "" && r.ctx.Err() == nil {
 			// A misread says nothing of the way the symbol faces (a
 			// line read backwards decodes as well, to another code; a
 			// short code may be part of an EAN-13 either way): the other
 			// way round.
-			text = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
+			var f2 bool
+			text, f2 = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
+			fitted = fitted || f2
 		}
 		if edgeAudit != nil && r.ctx.Err() == nil {
 			edgeAudit(w, h, m, confirmed, text)
 		}
-		if text == "" || r.ctx.Err() != nil {
+		if r.ctx.Err() != nil {
+			continue
+		}
+		if text == "" {
+			h.unsure = !confirmed
+			// Unfitted: the edges did not confirm the read and the
+			// blurred fit placed no symbol on any band of its region,
+			// either way round: nothing independent of the binarized
+			// lines measured those bars (see unfitVeto).
+			if unfitVeto && !confirmed && !fitted {
+				h.vetoed = true
+				r.xvetoes++
+				r.xunfit++
+			}
 			continue
 		}
 		if gtinOf(gozxing.BarcodeFormat_EAN_13, text) != mine {
@@ -250,10 +279,11 @@ func (g *gray) rotate180() *gray {
 // deformable templates', as the cascade's stages accept them; "" when
 // neither accepts one. mine is the 13 digits of the read being checked:
 // as soon as a band of either accepts it, no other code can be accepted
-// and mine is returned.
-func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform bool) string {
+// and mine is returned. fitted is whether the blurred fit placed a symbol
+// (any code, accepted or not) on at least one band.
+func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform bool) (text string, fitted bool) {
 	if box[2]-box[0] < 40 || box[3]-box[1] < 1 {
-		return ""
+		return "", false
 	}
 	// bands of 5 lines at least, as the cascade's stages take on a
 	// generated symbol 120 lines high: a band of fewer lines at one pixel a
@@ -261,16 +291,20 @@ func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform
 	hb := max(2, g.h/48)
 	keep := map[int]eanRead{}
 	if text, _ := readBlurredBandsIn(ctx, g, box, hb, keep, mine); text != "" {
-		return text
+		return text, true
+	}
+	for _, b := range keep {
+		fitted = fitted || b.ok
 	}
 	if !withDeform || !deformEAN || ctx.Err() != nil {
-		return ""
+		return "", fitted
 	}
-	text, _ := deformVote(readDeformBandsIn(ctx, g, box, hb, keep, mine))
+	text, _ = deformVote(readDeformBandsIn(ctx, g, box, hb, keep, mine))
 	for _, b := range keep {
+		fitted = fitted || b.ok
 		if blurAccept(b) && b.text() != text {
-			return "" // bands of the fit read another code: no confident read
+			return "", fitted // bands of the fit read another code: no confident read
 		}
 	}
-	return text
+	return text, fitted
 }
