@@ -80,3 +80,21 @@ func TestCutRowOutsideImage(t *testing.T) {
 		}()
 	}
 }
+
+// TestCropLookBounded: the crop look costs at most cropRowsMax one-line
+// readings however many rows look like dates, and a strip wider than
+// 8000 pixels (small print across a huge photo) is not cut.
+func TestCropLookBounded(t *testing.T) {
+	var rows [][]Word
+	for i := range 12 {
+		rows = append(rows, line(20+30*i, "Date:", "0"+string(rune('1'+i%9))+"/03/2024", "12:00"))
+	}
+	if n := len(cropPicks(receiptPage(rows...))); n != cropRowsMax {
+		t.Errorf("%d rows picked, want %d", n, cropRowsMax)
+	}
+	g := newGray(20000, 100)
+	ws := []Word{{Text: "a", Box: image.Rect(10, 40, 30, 50)}, {Text: "b", Box: image.Rect(19900, 40, 19950, 50)}}
+	if s := cutRow(g, ws, g.w); s != nil {
+		t.Errorf("a strip %d×%d cut from a 20000-pixel row of 10-pixel print", s.img.w, s.img.h)
+	}
+}
