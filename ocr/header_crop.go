@@ -105,17 +105,18 @@ func cropPicks(p *Page) [][]int {
 // read from) with client c, one line each, and returns p's words with
 // each picked row's words replaced by its new reading (a row read as
 // nothing keeps its words).
-func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page, error) {
+func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page, [][]Word, error) {
 	right := 0
 	for _, w := range p.Words {
 		right = max(right, w.Box.Max.X)
 	}
 	if err := c.SetPageSegMode(gosseract.PSM_SINGLE_LINE); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer c.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK)
 	drop := map[int]bool{}
 	var add []Word
+	var read [][]Word
 	for _, idx := range picks {
 		ws := make([]Word, len(idx))
 		for k, i := range idx {
@@ -126,11 +127,11 @@ func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page,
 			continue
 		}
 		if err := c.SetImageFromBytes(strip.img.pgm()); err != nil {
-			return nil, fmt.Errorf("ocr: set row image: %w", err)
+			return nil, nil, fmt.Errorf("ocr: set row image: %w", err)
 		}
 		boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
 		if err != nil {
-			return nil, fmt.Errorf("ocr: recognise row: %w", err)
+			return nil, nil, fmt.Errorf("ocr: recognise row: %w", err)
 		}
 		var got []Word
 		for _, b := range boxes {
@@ -149,6 +150,7 @@ func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page,
 			drop[i] = true
 		}
 		add = append(add, got...)
+		read = append(read, got)
 	}
 	out := &Page{Width: p.Width, Height: p.Height, Turned: p.Turned}
 	for i, w := range p.Words {
@@ -157,7 +159,7 @@ func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page,
 		}
 	}
 	out.Words = append(out.Words, add...)
-	return out, nil
+	return out, read, nil
 }
 
 // applyCropDate fills h's date from the header read with the crop look
@@ -198,12 +200,61 @@ func (e *Engine) cropLook(ctx context.Context, img image.Image, g *grayImg, raw 
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	ompSingleThread()
-	p, err := cropReread(w.page, g, raw, picks)
+	p, read, err := cropReread(w.page, g, raw, picks)
 	if err != nil {
 		return err
 	}
-	applyCropDate(h, Extract([]*Page{p}).Header)
+	cropDate(h, p, read)
 	return nil
+}
+
+// cropDate fills h's empty date from p, the page with the rows the crop
+// look read (read) replaced, when one of those rows vouches for it
+// (cropVouches).
+func cropDate(h *Header, p *Page, read [][]Word) {
+	if other := Extract([]*Page{p}).Header; cropVouches(read, other.Date) {
+		applyCropDate(h, other)
+	}
+}
+
+// reNotDocDate: a row whose date is not the document's but a product's,
+// a voucher's or a membership's ("Best before", "EXP", "Valid until",
+// "Member since", 有效期).
+var reNotDocDate = regexp.MustCompile(`\bEXP\b|\bEXP[.:]|EXPIR|BEST\s*BEFORE|\bBB\b|USE\s*BY|VALID|UNTIL|SINCE|BIRTH|\bDOB\b|有效|到期|屆滿|届满`)
+
+// cropVouches reports whether one of the rows the crop look read (read)
+// prints iso as a transaction's date: the date read on that row itself
+// (not found by Extract's looser rules on other rows), no expiry or
+// validity label on it, and either a Date/日期 label, a time of day
+// beside the date, or a four-digit year. A crop is taken only where the
+// page reading found no date at all, where a product's expiry, a
+// voucher's validity or a number shaped like a date ("INV 24-03-15") is
+// the likelier thing to find.
+func cropVouches(read [][]Word, iso string) bool {
+	if iso == "" {
+		return false
+	}
+	for _, ws := range read {
+		r := &row{words: ws}
+		t := r.text()
+		u := strings.ToUpper(t)
+		if reNotDocDate.MatchString(u) {
+			continue
+		}
+		d, ok := findDate(t, true)
+		if !ok {
+			d, ok = labelledDateCompact(t)
+		}
+		if !ok || d.iso != iso {
+			continue
+		}
+		labelled := strings.Contains(u, "DATE") || strings.Contains(t, "日期")
+		timed := reCropTime.MatchString(reCropDate.ReplaceAllString(t, " "))
+		if labelled || timed || reYear4.MatchString(d.text) {
+			return true
+		}
+	}
+	return false
 }
 
 // rowHeight is the median height of a row's word boxes.
@@ -294,6 +345,10 @@ func cutRow(g *grayImg, ws []Word, right int) *rowStrip {
 	// of different heights.
 	slope = math.Max(-0.08, math.Min(0.08, slope))
 	fh := float64(h)
+	if float64(right)-left < fh || left >= float64(g.w) {
+		// Nothing of the row inside the image (its words lie beyond it).
+		return nil
+	}
 	step := fh / 2
 	n := int(math.Ceil((float64(right)-left)/step)) + 2
 	centre := make([]float64, n)

@@ -373,7 +373,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 			// row above only.
 			pick, best := -1, 1<<30
 			for _, j := range []int{i - 1, i + 1} {
-				if measure && j > i {
+				if measure && (j > i || notItemName(rows[j])) {
 					continue
 				}
 				if _, ok := descRow(j); !ok {
@@ -430,6 +430,23 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 	return items, discounts
 }
 
+// staffWords name the receipt's own particulars, printed on rows of
+// their own between its items' rows: who served, which till or table,
+// which member.
+var staffWords = []string{"CASHIER", "STAFF", "OPER", "OPERATOR", "SERVER", "SERVED", "TABLE", "MEMBER", "CUSTOMER", "TERMINAL",
+	"RECEIPT", "INVOICE", "ORDER", "TRANS", "TRANSACTION", "收銀", "收银", "會員", "会员", "單號", "单号", "枱", "檯"}
+
+// notItemName reports a row that is no item's name though it has words
+// and no amount: a "label:" row ("Cashier: Ann"), the receipt's own
+// particulars (staffWords) or a discount's or voucher's label
+// (deductionWords). A weighed quantity's row takes its name from the row
+// above only when it is none of these; a name wrong is worse than the
+// quantity's own text.
+func notItemName(r *row) bool {
+	t := r.text()
+	return strings.ContainsAny(t, ":：") || hasKeywordWord(r, staffWords) || hasKeywordWord(r, deductionWords)
+}
+
 // reMeasure is one word of a weighed or counted quantity and its unit
 // price: "0.500", "kg", "1.23lb", "@", "$2.40/kg", "/lb", "@1.50".
 var reMeasure = regexp.MustCompile(`^(?i)@?[$€£¥]?\d*[.,]?\d*(KG|G|LB|LBS|OZ|EA|PCS|PC)?(/(KG|G|LB|LBS|OZ|EA|PC))?$`)
@@ -437,10 +454,12 @@ var reMeasure = regexp.MustCompile(`^(?i)@?[$€£¥]?\d*[.,]?\d*(KG|G|LB|LBS|OZ
 // measureOnly reports a description that is only a weighed or counted
 // quantity with its unit price ("0.500 kg @ 2.40/kg", "1.23 lb @ $0.99
 // /lb", "2 @ 1.50"): the item's name is on a row of its own. At least
-// one word must be a unit or "@" (a bare number is not a measure).
+// one word must be a unit or "@" (a bare number is not a measure) and one
+// a number (a unit word alone is an item's name: "BAG 0.50", "SET").
 func measureOnly(desc []string) bool {
-	unit := false
+	unit, num := false, false
 	for _, d := range desc {
+		num = num || strings.ContainsAny(d, "0123456789")
 		u := strings.ToUpper(d)
 		switch {
 		case isTimes(d) || u == "@":
@@ -455,7 +474,7 @@ func measureOnly(desc []string) bool {
 			return false
 		}
 	}
-	return unit && len(desc) > 0
+	return unit && num
 }
 
 // receiptLine turns a found item into a Line with its checks.

@@ -41,11 +41,58 @@ func TestMeasureOnly(t *testing.T) {
 		{[]string{"2", "@", "1.50"}, true},
 		{[]string{"0.500"}, false},
 		{[]string{"Coke", "2", "@", "1.50"}, false},
-		{[]string{"KG"}, true},
+		{[]string{"KG"}, false},
+		{[]string{"BAG"}, false},
+		{[]string{"2", "BAG"}, true},
 		{[]string{"Bananas", "kg"}, false},
 	} {
 		if got := measureOnly(c.desc); got != c.want {
 			t.Errorf("measureOnly(%q) = %v, want %v", c.desc, got, c.want)
+		}
+	}
+}
+
+// TestReceiptUnitWordItemKeepsName: an item named by a unit word alone
+// ("BAG 0.50", a carrier bag) is no weighed or counted quantity: it keeps
+// its name and does not take the row above (a remark under another item).
+func TestReceiptUnitWordItemKeepsName(t *testing.T) {
+	p := receiptPage(
+		line(20, "SHOP"),
+		right(100, "Bread", "2.00"),
+		line(130, "wholemeal", "sliced"),
+		right(160, "BAG", "0.50"),
+		right(250, "Milk", "1.78"),
+		right(300, "TOTAL", "4.28"),
+	)
+	for _, l := range Extract([]*Page{p}).Lines {
+		if l.Amount == "0.50" && l.Description != "BAG" {
+			t.Errorf("line 0.50 named %q, want BAG", l.Description)
+		}
+	}
+}
+
+// TestReceiptWeighedLineNoLabelName: a weighed quantity's row under a
+// row that is no item's name (the cashier, a member's price, a "label:"
+// row, a promotion) keeps its own text; it takes no wrong name.
+func TestReceiptWeighedLineNoLabelName(t *testing.T) {
+	for _, above := range [][]string{
+		{"Cashier", "Ann"},
+		{"Member", "price", "applied"},
+		{"Table:", "12"},
+		{"PROMO", "weekend"},
+	} {
+		p := receiptPage(
+			line(20, "SHOP"),
+			right(70, "Milk", "1.78"),
+			line(100, above...),
+			right(130, "0.500", "kg", "@90:@", "2.40/kg", "1.20"),
+			right(190, "Bread", "2.00"),
+			right(300, "TOTAL", "4.98"),
+		)
+		for _, l := range Extract([]*Page{p}).Lines {
+			if l.Amount == "1.20" && l.Description != "0.500 kg @ 2.40/kg" {
+				t.Errorf("weighed row under %q named %q, want its own text", above, l.Description)
+			}
 		}
 	}
 }
