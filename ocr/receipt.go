@@ -2,8 +2,10 @@ package ocr
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -355,6 +357,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 		}
 		return d, letterCount(strings.Join(d, "")) >= 2
 	}
+	lastRow := -2 // the row of the last item
 	for i := 0; i < stop; i++ {
 		r := rows[i]
 		if used[i] || isSummaryRow(r) || hasKeywordWord(r, contactWords) {
@@ -387,6 +390,11 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 					pick, best = j, d
 				}
 			}
+			if pick < 0 && measure && lastRow == i-1 && measureDetail(it, items[len(items)-1]) {
+				// The detail of the item above, which has its amount
+				// already: not a second line.
+				continue
+			}
 			if pick >= 0 {
 				d, _ := descRow(pick)
 				used[pick] = true
@@ -414,6 +422,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 			continue
 		}
 		items = append(items, it)
+		lastRow = i
 	}
 	// A last "item" whose amount is the sum of all the items above it is
 	// their subtotal under a label misread beyond recognition: the
@@ -476,6 +485,38 @@ func measureOnly(desc []string) bool {
 	}
 	return unit && num
 }
+
+// measureDetail reports a weighed or counted quantity's row (it, its
+// description measureOnly) that is the detail of the item above, printed
+// with its amount already: the same amount ("BANANAS 1.20" / "0.500 kg @
+// 2.40/kg 1.20"), or, the row having no amount of its own (its last
+// number, the unit price, read as one), its quantity times that price is
+// the item's amount to the cent ("APPLES 1.22" / "1.23 lb @ $0.99").
+func measureDetail(it, above *receiptItem) bool {
+	if it.amount <= 0 || above.amount <= 0 {
+		return false
+	}
+	if it.amount == above.amount {
+		return true
+	}
+	for _, d := range it.desc {
+		m := reMeasureQty.FindStringSubmatch(d)
+		if m == nil {
+			continue
+		}
+		// The first number is the quantity.
+		f, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", "."), 64)
+		if err != nil || f <= 0 {
+			return false
+		}
+		return int64(math.Round(f*float64(it.amount))) == above.amount
+	}
+	return false
+}
+
+// reMeasureQty is a weighed or counted quantity's word: "0.500", "1,5",
+// "1.23lb", "2".
+var reMeasureQty = regexp.MustCompile(`^(\d+(?:[.,]\d+)?)(?i:kg|g|lb|lbs|oz|ea|pcs|pc)?$`)
 
 // receiptLine turns a found item into a Line with its checks.
 func receiptLine(it *receiptItem) Line {

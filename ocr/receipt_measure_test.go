@@ -1,6 +1,9 @@
 package ocr
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestReceiptWeighedLineTakesNameAbove: a grocery item printed as its
 // name on one row and the weighed quantity, unit price and amount on the
@@ -93,6 +96,54 @@ func TestReceiptWeighedLineNoLabelName(t *testing.T) {
 			if l.Amount == "1.20" && l.Description != "0.500 kg @ 2.40/kg" {
 				t.Errorf("weighed row under %q named %q, want its own text", above, l.Description)
 			}
+		}
+	}
+}
+
+// TestReceiptWeighedDetailUnderPricedItem: a weighed quantity and its unit
+// price printed under an item that already carries its amount ("BANANAS
+// 1.20" / "0.500 kg @ 2.40/kg 1.20", or the detail row without an amount
+// of its own, "1.23 lb @ $0.99") is that item's detail, not a second line:
+// the same amount, or quantity × price = the item's amount, says so. It
+// was a line named "0.500 kg @ 2.40/kg" and its amount counted twice.
+func TestReceiptWeighedDetailUnderPricedItem(t *testing.T) {
+	p := receiptPage(
+		line(20, "SHOP"),
+		right(100, "Bread", "2.00"),
+		right(130, "BANANAS", "1.20"),
+		right(160, "0.500", "kg", "@90:@", "2.40/kg", "1.20"),
+		right(190, "APPLES", "1.22"),
+		right(220, "1.23", "lb", "@90:@", "$0.99"),
+		right(250, "Milk", "1.78"),
+		right(360, "TOTAL", "6.20"),
+	)
+	doc := Extract([]*Page{p})
+	var got []string
+	for _, l := range doc.Lines {
+		got = append(got, l.Description+" "+l.Amount)
+	}
+	want := []string{"Bread 2.00", "BANANAS 1.20", "APPLES 1.22", "Milk 1.78"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	if len(doc.Warnings) > 0 {
+		t.Errorf("warnings %q: the lines add up to the total", doc.Warnings)
+	}
+	// Quantity × price that is not the item's amount: not its detail.
+	above := &receiptItem{amount: 300}
+	for _, c := range []struct {
+		desc   []string
+		amount int64
+		want   bool
+	}{
+		{[]string{"2", "pcs", "@"}, 150, true},
+		{[]string{"2", "pcs", "@"}, 125, false},
+		{[]string{"1.23lb", "@"}, 244, true}, // 1.23 × 2.44 = 3.0012
+		{[]string{"0.500", "kg", "@"}, 300, true},
+		{[]string{"kg", "@"}, 150, false},
+	} {
+		if got := measureDetail(&receiptItem{desc: c.desc, amount: c.amount}, above); got != c.want {
+			t.Errorf("measureDetail(%q, %d) under 3.00 = %v, want %v", c.desc, c.amount, got, c.want)
 		}
 	}
 }
