@@ -45,6 +45,10 @@ const residualSkew = 1.5
 func preprocess(img image.Image, opt prepOptions) *grayImg {
 	g := toGray(img)
 	q := sheetOutline(g)
+	if dropColourInk {
+		// After the outline: a coloured table top is not paper.
+		dropInk(img, g)
+	}
 	pw, ph := q.size()
 	outW := opt.sheetWidth
 	if pw/ph < 0.55 {

@@ -1,0 +1,68 @@
+package ocr
+
+import "image"
+
+// Coloured ink over a printed page (a red or blue company chop, blue pen
+// ticks, circles and signatures) is as dark as print in the luma plane:
+// Tesseract reads it as noise over the rows under it. Print is black or
+// grey, ink of a colour is not: a pixel whose channels differ widely is
+// coloured ink and is lightened to its brightest channel plus its
+// saturation twice (red ink (205, 38, 48) and blue pen (34, 52, 150)
+// become paper), while black print under the ink stays dark in every channel.
+// Neutral pixels (paper, print, a photo's slight colour cast) are left as
+// they were.
+
+// inkSaturation is the smallest spread between a pixel's brightest and
+// darkest channel (0–255) that counts as coloured ink: paper under a
+// warm lamp and the colour fringes of a JPEG around print stay below it.
+const inkSaturation = 24
+
+// dropColourInk is true: preprocess lightens coloured ink (dropInk).
+var dropColourInk = true
+
+// dropInk lightens the pixels of g (the luma plane of img, same size)
+// that are coloured ink in img. Only YCbCr (JPEG) and RGBA images carry
+// colour; others are left alone.
+func dropInk(img image.Image, g *grayImg) {
+	b := img.Bounds()
+	if b.Dx() != g.w || b.Dy() != g.h {
+		return
+	}
+	switch m := img.(type) {
+	case *image.YCbCr:
+		for y := 0; y < g.h; y++ {
+			for x := 0; x < g.w; x++ {
+				yi, ci := m.YOffset(b.Min.X+x, b.Min.Y+y), m.COffset(b.Min.X+x, b.Min.Y+y)
+				cb, cr := int(m.Cb[ci])-128, int(m.Cr[ci])-128
+				if cb*cb+cr*cr < inkSaturation*inkSaturation/6 {
+					// Channels spread by at most 2.26 × the chroma's length.
+					continue
+				}
+				yy := int(m.Y[yi]) * 1000
+				r := (yy + 1402*cr) / 1000
+				gg := (yy - 344*cb - 714*cr) / 1000
+				bb := (yy + 1772*cb) / 1000
+				g.pix[y*g.w+x] = inkLight(g.pix[y*g.w+x], r, gg, bb)
+			}
+		}
+	case *image.RGBA:
+		for y := 0; y < g.h; y++ {
+			off := m.PixOffset(b.Min.X, b.Min.Y+y)
+			for x := 0; x < g.w; x++ {
+				p := m.Pix[off+4*x : off+4*x+3]
+				g.pix[y*g.w+x] = inkLight(g.pix[y*g.w+x], int(p[0]), int(p[1]), int(p[2]))
+			}
+		}
+	}
+}
+
+// inkLight is the grey level of a pixel of luma l and channels r, g, b:
+// l for a neutral pixel, for coloured ink its brightest channel plus twice
+// its saturation (at most white).
+func inkLight(l uint8, r, g, b int) uint8 {
+	hi, lo := max(r, g, b), min(r, g, b)
+	if hi-lo < inkSaturation {
+		return l
+	}
+	return uint8(min(255, max(int(l), hi)))
+}
