@@ -130,6 +130,17 @@ func readHeader(h *Header, rows, all []*row) {
 		}
 	}
 	if h.Date == "" {
+		// "2025 年 0O8 月 15 日", "Date: 05710/2024": the print round
+		// the misread part says what it is (framedDate).
+		for _, r := range all {
+			if d, ok := framedDate(r.text()); ok && plausibleDate(d.iso) {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.4
+				break
+			}
+		}
+	}
+	if h.Date == "" {
 		// Letters read for digits ("O2/08/2016"): unconfirmed.
 		for _, r := range all {
 			if d, ok := noisyDate(r.text()); ok {
