@@ -220,6 +220,7 @@ func checkedDocNumber(n, docType, date string) string {
 	if m := reLetterZero.FindStringSubmatch(n); m != nil {
 		n = m[1] + "O" + m[2] + m[3]
 	}
+	n = oddSepDocNumber(n, date)
 	// A prefix read with digits or a dollar sign ("$1251104-94" for
 	// SI251104-94, "00/2025/9172" for DO/2025/9172) where the date
 	// confirms the number's form (its yymmdd or its year is the
