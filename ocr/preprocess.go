@@ -45,10 +45,6 @@ const residualSkew = 1.5
 func preprocess(img image.Image, opt prepOptions) *grayImg {
 	g := toGray(img)
 	q := sheetOutline(g)
-	if dropColourInk {
-		// After the outline: a coloured table top is not paper.
-		dropInk(img, g)
-	}
 	pw, ph := q.size()
 	outW := opt.sheetWidth
 	if pw/ph < 0.55 {
@@ -69,6 +65,11 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	// Keep the output within 4× the source and a sane size.
 	if outH > 4*max(g.w, g.h) || outH < 16 {
 		outW, outH = int(pw), int(ph)
+	}
+	if dropColourInk {
+		// After the outline and the text's size are measured on the
+		// photo as it came: a coloured table top is not paper.
+		dropInk(img, g)
 	}
 	hm, ok := quadHomography(q, float64(outW), float64(outH))
 	var r *grayImg
