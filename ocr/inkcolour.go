@@ -17,6 +17,9 @@ import "image"
 // warm lamp and the colour fringes of a JPEG around print stay below it.
 const inkSaturation = 24
 
+// inkFull is the spread from which a pixel is wholly coloured ink.
+const inkFull = 72
+
 // dropColourInk is true: preprocess lightens coloured ink (dropInk).
 var dropColourInk = true
 
@@ -61,8 +64,16 @@ func dropInk(img image.Image, g *grayImg) {
 // its saturation (at most white).
 func inkLight(l uint8, r, g, b int) uint8 {
 	hi, lo := max(r, g, b), min(r, g, b)
-	if hi-lo < inkSaturation {
+	sat := hi - lo
+	if sat < inkSaturation {
 		return l
 	}
-	return uint8(min(255, max(int(l), hi)))
+	// A soft ramp up to inkFull: a photo's colour noise on paper and
+	// print (a little over inkSaturation) moves little, no speckle.
+	hi = min(255, hi)
+	if hi <= int(l) {
+		return l
+	}
+	w := min(sat-inkSaturation, inkFull-inkSaturation)
+	return uint8(int(l) + (hi-int(l))*w/(inkFull-inkSaturation))
 }
