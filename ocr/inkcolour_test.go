@@ -65,3 +65,30 @@ func TestInkLightBluePen(t *testing.T) {
 		t.Errorf("grey print: %d, want 40 as it was", v)
 	}
 }
+
+// A photo without coloured ink (colour noise on paper, spreads under
+// inkClear) is left exactly as it was.
+func TestDropInkLeavesUninkedPage(t *testing.T) {
+	const w, h = 120, 80
+	src := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{230, 226, 222, 255}
+			if (x*7+y*13)%5 == 0 {
+				c = color.RGBA{240, 204, 230, 255} // noise: spread 36
+			}
+			if y >= 30 && y < 40 && x >= 10 && x < 110 {
+				c = color.RGBA{30, 30, 32, 255}
+			}
+			src.Set(x, y, c)
+		}
+	}
+	g := toGray(src)
+	before := append([]uint8(nil), g.pix...)
+	dropInk(src, g)
+	for i := range g.pix {
+		if g.pix[i] != before[i] {
+			t.Fatalf("pixel %d changed %d -> %d on a page without ink", i, before[i], g.pix[i])
+		}
+	}
+}
