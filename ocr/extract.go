@@ -60,6 +60,7 @@ func Extract(pages []*Page) *Document {
 	checkDerivedQty(doc)
 	checkNameAbove(doc)
 	summaryTotal(doc, pages)
+	adjustedTotal(doc, pages)
 	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
 		doc.NeedsReview = true
 		doc.Warnings = append(doc.Warnings, implausibleDateWarning(h.DatePrinted))

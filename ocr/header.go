@@ -130,6 +130,17 @@ func readHeader(h *Header, rows, all []*row) {
 		}
 	}
 	if h.Date == "" {
+		// "2025 年 0O8 月 15 日", "Date: 05710/2024": the print round
+		// the misread part says what it is (framedDate).
+		for _, r := range all {
+			if d, ok := framedDate(r.text()); ok && plausibleDate(d.iso) {
+				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
+				h.Confidence["date"] = 0.4
+				break
+			}
+		}
+	}
+	if h.Date == "" {
 		// Letters read for digits ("O2/08/2016"): unconfirmed.
 		for _, r := range all {
 			if d, ok := noisyDate(r.text()); ok {
@@ -209,6 +220,7 @@ func checkedDocNumber(n, docType, date string) string {
 	if m := reLetterZero.FindStringSubmatch(n); m != nil {
 		n = m[1] + "O" + m[2] + m[3]
 	}
+	n = oddSepDocNumber(n, date)
 	// A prefix read with digits or a dollar sign ("$1251104-94" for
 	// SI251104-94, "00/2025/9172" for DO/2025/9172) where the date
 	// confirms the number's form (its yymmdd or its year is the

@@ -66,6 +66,11 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	if outH > 4*max(g.w, g.h) || outH < 16 {
 		outW, outH = int(pw), int(ph)
 	}
+	if dropColourInk {
+		// After the outline and the text's size are measured on the
+		// photo as it came: a coloured table top is not paper.
+		dropInk(img, g)
+	}
 	hm, ok := quadHomography(q, float64(outW), float64(outH))
 	var r *grayImg
 	if ok {
