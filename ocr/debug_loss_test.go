@@ -265,13 +265,20 @@ func writeGrayPNG(path string, g *grayImg) {
 
 // OCR_EDGE_PUSH=1 (or 0) turns pushEdges on (off) in the tests and
 // benchmarks, for before/after comparisons in one build; OCR_PUSH_ALL=1
-// pushes every side.
+// pushes every side; OCR_SIDE_FIT and OCR_DROP_INK the same for
+// paperSideFit and dropColourInk.
 func init() {
 	switch os.Getenv("OCR_EDGE_PUSH") {
 	case "0":
 		paperEdgePush = false
 	case "1":
 		paperEdgePush = true
+	}
+	switch os.Getenv("OCR_DROP_INK") {
+	case "0":
+		dropColourInk = false
+	case "1":
+		dropColourInk = true
 	}
 	switch os.Getenv("OCR_SIDE_FIT") {
 	case "0":

@@ -20,8 +20,12 @@ const inkSaturation = 24
 // inkFull is the spread from which a pixel is wholly coloured ink.
 const inkFull = 72
 
-// dropColourInk is true: preprocess lightens coloured ink (dropInk).
-var dropColourInk = true
+// dropColourInk: preprocess lightens coloured ink (dropInk). Off: it
+// gained on the generated stamp families but on real receipts, where
+// coloured print is content (a red price, a blue logo's name), it made 2
+// more wrong lines unflagged on the dev half and slowed a page by up to
+// 1.7× (OCR_DROP_INK=1 turns it on in the tests and benchmarks).
+var dropColourInk = false
 
 // dropInk lightens the pixels of g (the luma plane of img, same size)
 // that are coloured ink in img. Only YCbCr (JPEG) and RGBA images carry
