@@ -207,7 +207,7 @@ func BenchmarkFamilies(b *testing.B) {
 		shardN = max(shardN, 1)
 	}
 	skipBare := os.Getenv("OCR_FAMILIES_SKIP_BARE") != ""
-	// OCR_HEADER_CROPS=0 turns the date's crop look off.
+	// OCR_HEADER_CROPS=1 (0) turns the date's crop look on (off).
 	defer ocr.HeaderCropsFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()

@@ -118,8 +118,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // one that counts). OCR_REAL_HALF=dev or held-out limits the run to one
 // half; OCR_BENCH_SKIP_WORKERS skips the 1-vs-2-worker throughput pass;
 // OCR_DEWARP=1 or 0 turns the straightening of curled receipts
-// (dewarp.go) on or off (unset: the default); OCR_HEADER_CROPS=0 turns
-// the date's crop look (header_crop.go) off.
+// (dewarp.go) on or off (unset: the default); OCR_HEADER_CROPS=1 (or 0)
+// turns the date's crop look (header_crop.go) on (off; unset: the
+// default, off).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)

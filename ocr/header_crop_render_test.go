@@ -45,6 +45,7 @@ func renderRows(tb testing.TB, w, h int, px float64, texts []string, ys []int) (
 // (not turned) has no text there. With the date row labelled as an
 // expiry ("EXP:02/08/2016 15:59") no date is taken.
 func TestCropLookTurnedPhoto(t *testing.T) {
+	defer withHeaderCrops(true)()
 	e, err := NewEngine(Options{Workers: 1})
 	if err != nil {
 		t.Skip(err)

@@ -13,6 +13,7 @@ import (
 // time, or with a four-digit year. Without cropVouches every row below
 // fills the date.
 func TestCropDateNeedsTransactionRow(t *testing.T) {
+	defer withHeaderCrops(true)()
 	for _, c := range []struct {
 		row  []string
 		want string
@@ -85,6 +86,7 @@ func TestCutRowOutsideImage(t *testing.T) {
 // readings however many rows look like dates, and a strip wider than
 // 8000 pixels (small print across a huge photo) is not cut.
 func TestCropLookBounded(t *testing.T) {
+	defer withHeaderCrops(true)()
 	var rows [][]Word
 	for i := range 12 {
 		rows = append(rows, line(20+30*i, "Date:", "0"+string(rune('1'+i%9))+"/03/2024", "12:00"))

@@ -42,6 +42,7 @@ func TestCropPicksDateRows(t *testing.T) {
 // TestApplyCropDateFillsOnly: the crop look's date fills an empty date,
 // capped at the second look's confidence, and never replaces one read.
 func TestApplyCropDateFillsOnly(t *testing.T) {
+	defer withHeaderCrops(true)()
 	other := Header{Date: "2016-08-02", DateAmbiguous: true, Confidence: map[string]float64{"date": 0.9}}
 	var h Header
 	applyCropDate(&h, other)
@@ -60,6 +61,7 @@ func TestApplyCropDateFillsOnly(t *testing.T) {
 // read as "Oper. :stati 200 同 .") gets its date from that row read again
 // from the photo at a larger scale.
 func TestCropLookReadsDateRow(t *testing.T) {
+	defer withHeaderCrops(true)()
 	path := filepath.Join(debugRealDir, "wildreceipt", "wr07.jpeg")
 	f, err := os.Open(path)
 	if err != nil {
@@ -90,4 +92,12 @@ func TestCropLookReadsDateRow(t *testing.T) {
 	if h.Date != "2016-08-02" && h.Date != "2016-02-08" {
 		t.Errorf("date %q after the crop look, want 02/08/2016", h.Date)
 	}
+}
+
+// withHeaderCrops sets headerCrops (off by default) for a test; the
+// returned function restores it.
+func withHeaderCrops(on bool) func() {
+	saved := headerCrops
+	headerCrops = on
+	return func() { headerCrops = saved }
 }
