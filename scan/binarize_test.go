@@ -2,7 +2,6 @@ package scan
 
 import (
 	"math/rand"
-	"os"
 	"slices"
 	"testing"
 
@@ -87,14 +86,7 @@ func TestFastBinarizersExact(t *testing.T) {
 		ps = ps[:20]
 	}
 	for _, p := range ps {
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		k := (max(g.w, g.h) + 1599) / 1600
 		work := g.shrink(k)
 		for _, v := range []*gray{work, work.shrink(2), work.rotate90()} {

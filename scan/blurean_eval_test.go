@@ -20,14 +20,7 @@ func TestBlurEval(t *testing.T) {
 	var n, ok, wrong [2]int
 	var ms []float64
 	for _, p := range loadManifest(t) {
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		if max(g.w, g.h) > 800 {
 			continue // the stage is for small photos
 		}

@@ -3,7 +3,6 @@ package scan
 import (
 	"fmt"
 	"math/rand"
-	"os"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -101,14 +100,7 @@ func testFastRowExact(t *testing.T, fast, slow oned.RowDecoder, writer gozxing.W
 		if testing.Short() && i%4 != 0 {
 			continue
 		}
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		work := g.shrink((max(g.w, g.h) + 1599) / 1600)
 		src := newLumSource(work)
 		ghb := gozxing.NewGlobalHistgramBinarizer(src)

@@ -32,14 +32,7 @@ func TestDeformDiag(t *testing.T) {
 		if !in {
 			continue
 		}
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		want := p.text
 		if len(want) == 12 {
 			want = "0" + want

@@ -384,14 +384,7 @@ func TestQRFindPhotos(t *testing.T) {
 	ps := loadManifest(t)
 	reads, wrong := 0, 0
 	for _, p := range ps {
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		k := (max(g.w, g.h) + 1599) / 1600
 		for _, bc := range findQROnly(g.shrink(k)) {
 			if p.format == "QR_CODE" && sameText(bc.Text, p.text, p.format) {

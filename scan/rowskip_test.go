@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"os"
 	"reflect"
 	"sort"
 	"strings"
@@ -55,14 +54,7 @@ func exactImages(t *testing.T) (names []string, gs []*gray) {
 		if testing.Short() && i%3 != 0 {
 			continue
 		}
-		data, err := os.ReadFile(p.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := loadGray(data, 1e9)
-		if err != nil {
-			t.Fatal(err)
-		}
+		g := photoGray(t, p.path)
 		names, gs = append(names, p.path), append(gs, g)
 	}
 	for _, s := range []int64{6000, 6001, 6028, 6069, 6146, 7231} {

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"hash/fnv"
+	"os"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -73,4 +74,19 @@ func TestSplitHalves(t *testing.T) {
 		}
 	}
 	t.Logf("%d photos, %d held out", len(ps), total)
+}
+
+// photoGray reads a photo of the data set as the decoder's grey plane
+// (full size).
+func photoGray(tb testing.TB, path string) *gray {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := loadGray(data, 1e9)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
 }
