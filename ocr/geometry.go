@@ -587,8 +587,12 @@ func warp(src *grayImg, hm homography, w, h int) *grayImg {
 // outline by maximising the variance of the horizontal projection profile of
 // dark pixels over candidate angles (degrees, −10…10).
 func skewAngle(g *grayImg) float64 {
-	f := max(1, max(g.w, g.h)/800)
-	d := downsample(g, f)
+	return skewAngleReduced(downsample(g, max(1, max(g.w, g.h)/800)))
+}
+
+// skewAngleReduced is skewAngle on the page already reduced to at most
+// 800 pixels to its long side.
+func skewAngleReduced(d *grayImg) float64 {
 	thr := otsu(d.pix)
 	var xs, ys []float64
 	for y := 0; y < d.h; y++ {
