@@ -188,3 +188,113 @@ func TestResidualTiltReducesOnce(t *testing.T) {
 		t.Error("no page measured tilted: the comparison proves nothing")
 	}
 }
+
+// TestFlattenLocalMaxUnchanged: flatten (its column weights computed once)
+// and localMax (its columns taken row by row) give the planes the code
+// before gave.
+func TestFlattenLocalMaxUnchanged(t *testing.T) {
+	oldFlatten := func(g *grayImg) {
+		bs := max(16, g.w/40)
+		bw, bh := (g.w+bs-1)/bs, (g.h+bs-1)/bs
+		bg := make([]float64, bw*bh)
+		var hist [256]int
+		for by := 0; by < bh; by++ {
+			for bx := 0; bx < bw; bx++ {
+				hist = [256]int{}
+				n := 0
+				for y := by * bs; y < min(g.h, (by+1)*bs); y++ {
+					for x := bx * bs; x < min(g.w, (bx+1)*bs); x++ {
+						hist[g.pix[y*g.w+x]]++
+						n++
+					}
+				}
+				k, c := n/10, 0
+				v := 255
+				for ; v > 0; v-- {
+					c += hist[v]
+					if c > k {
+						break
+					}
+				}
+				bg[by*bw+bx] = float64(max(v, 40))
+			}
+		}
+		sm := make([]float64, len(bg))
+		for by := 0; by < bh; by++ {
+			for bx := 0; bx < bw; bx++ {
+				s, n := 0.0, 0.0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						x, y := bx+dx, by+dy
+						if x >= 0 && y >= 0 && x < bw && y < bh {
+							s += bg[y*bw+x]
+							n++
+						}
+					}
+				}
+				sm[by*bw+bx] = math.Max(bg[by*bw+bx], s/n)
+			}
+		}
+		for y := 0; y < g.h; y++ {
+			fy := (float64(y)+0.5)/float64(bs) - 0.5
+			y0 := min(max(int(math.Floor(fy)), 0), bh-1)
+			y1 := min(y0+1, bh-1)
+			ay := math.Min(math.Max(fy-float64(y0), 0), 1)
+			for x := 0; x < g.w; x++ {
+				fx := (float64(x)+0.5)/float64(bs) - 0.5
+				x0 := min(max(int(math.Floor(fx)), 0), bw-1)
+				x1 := min(x0+1, bw-1)
+				ax := math.Min(math.Max(fx-float64(x0), 0), 1)
+				top := sm[y0*bw+x0]*(1-ax) + sm[y0*bw+x1]*ax
+				bot := sm[y1*bw+x0]*(1-ax) + sm[y1*bw+x1]*ax
+				b := top*(1-ay) + bot*ay
+				v := float64(g.pix[y*g.w+x]) * 255 / b
+				if v > 255 {
+					v = 255
+				}
+				g.pix[y*g.w+x] = uint8(v)
+			}
+		}
+	}
+	oldLocalMax := func(g *grayImg, r int) []uint8 {
+		tmp := make([]uint8, len(g.pix))
+		out := make([]uint8, len(g.pix))
+		for y := 0; y < g.h; y++ {
+			row := g.pix[y*g.w : (y+1)*g.w]
+			for x := 0; x < g.w; x++ {
+				m := uint8(0)
+				for k := max(0, x-r); k <= min(g.w-1, x+r); k++ {
+					m = max(m, row[k])
+				}
+				tmp[y*g.w+x] = m
+			}
+		}
+		for x := 0; x < g.w; x++ {
+			for y := 0; y < g.h; y++ {
+				m := uint8(0)
+				for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
+					m = max(m, tmp[k*g.w+x])
+				}
+				out[y*g.w+x] = m
+			}
+		}
+		return out
+	}
+	small := newGray(5, 3)
+	for i := range small.pix {
+		small.pix[i] = uint8(i * 37)
+	}
+	for i, g := range append(exactPages(t), small) {
+		for _, r := range []int{1, 3} {
+			if !reflect.DeepEqual(oldLocalMax(g, r), localMax(g, r)) {
+				t.Errorf("page %d: localMax r=%d differs", i, r)
+			}
+		}
+		a, b := &grayImg{w: g.w, h: g.h, pix: append([]uint8(nil), g.pix...)}, &grayImg{w: g.w, h: g.h, pix: append([]uint8(nil), g.pix...)}
+		oldFlatten(a)
+		flatten(b)
+		if !reflect.DeepEqual(a.pix, b.pix) {
+			t.Errorf("page %d (%dx%d): flatten differs", i, g.w, g.h)
+		}
+	}
+}

@@ -70,13 +70,13 @@ func localMax(g *grayImg, r int) []uint8 {
 			tmp[y*g.w+x] = m
 		}
 	}
-	for x := 0; x < g.w; x++ {
-		for y := 0; y < g.h; y++ {
-			m := uint8(0)
-			for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
-				m = max(m, tmp[k*g.w+x])
+	// Columns row by row (the same maxima, in memory order).
+	for y := 0; y < g.h; y++ {
+		o := out[y*g.w : (y+1)*g.w]
+		for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
+			for x, v := range tmp[k*g.w : (k+1)*g.w] {
+				o[x] = max(o[x], v)
 			}
-			out[y*g.w+x] = m
 		}
 	}
 	return out
