@@ -298,3 +298,58 @@ func TestFlattenLocalMaxUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// TestWarpUnchanged: warp (the row's terms computed once per row) gives
+// the plane the code before gave, through rotations and a perspective.
+func TestWarpUnchanged(t *testing.T) {
+	oldWarp := func(src *grayImg, hm homography, w, h int) *grayImg {
+		dst := newGray(w, h)
+		for y := 0; y < h; y++ {
+			fy := float64(y) + 0.5
+			for x := 0; x < w; x++ {
+				fx := float64(x) + 0.5
+				z := hm[6]*fx + hm[7]*fy + hm[8]
+				u := (hm[0]*fx+hm[1]*fy+hm[2])/z - 0.5
+				v := (hm[3]*fx+hm[4]*fy+hm[5])/z - 0.5
+				x0, y0 := int(math.Floor(u)), int(math.Floor(v))
+				if x0 < 0 || y0 < 0 || x0+1 >= src.w || y0+1 >= src.h {
+					dst.pix[y*w+x] = 255
+					continue
+				}
+				ax, ay := u-float64(x0), v-float64(y0)
+				i := y0*src.w + x0
+				p00, p10 := float64(src.pix[i]), float64(src.pix[i+1])
+				p01, p11 := float64(src.pix[i+src.w]), float64(src.pix[i+src.w+1])
+				top := p00 + (p10-p00)*ax
+				bot := p01 + (p11-p01)*ax
+				dst.pix[y*w+x] = uint8(top + (bot-top)*ay + 0.5)
+			}
+		}
+		return dst
+	}
+	n := 0
+	for i, g := range exactPages(t) {
+		W, H := float64(g.w), float64(g.h)
+		quads := []quad{
+			rotationQuad(g.w, g.h, 2.3),
+			rotationQuad(g.w, g.h, -7),
+			{{0.05 * W, 0.02 * H}, {0.9 * W, 0.08 * H}, {0.97 * W, 0.95 * H}, {0.01 * W, 0.9 * H}},
+		}
+		for k, q := range quads {
+			for _, s := range []float64{0.7, 1, 1.9} {
+				ow, oh := int(W*s), int(H*s)
+				hm, ok := quadHomography(q, float64(ow), float64(oh))
+				if !ok {
+					continue
+				}
+				n++
+				if !reflect.DeepEqual(oldWarp(g, hm, ow, oh).pix, warp(g, hm, ow, oh).pix) {
+					t.Errorf("page %d quad %d scale %v: warp differs", i, k, s)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no warp compared")
+	}
+}
