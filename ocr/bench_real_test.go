@@ -2,10 +2,12 @@ package ocr_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,6 +156,17 @@ func BenchmarkRealDocuments(b *testing.B) {
 				b.Fatalf("%s: %v", d.ID, err)
 			}
 			wall, cpu := time.Since(t0), cpuTime()-c0
+			// OCR_REAL_DUMP=dir writes each document read (JSON) to
+			// dir/<id>.json, to compare two builds' outputs exactly.
+			if dir := os.Getenv("OCR_REAL_DUMP"); dir != "" {
+				js, err := json.MarshalIndent(doc, "", " ")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, d.ID+".json"), js, 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
 			text, bw, bc := bareText(b, d.Image)
 			t := halves[d.Half]
 			if t == nil {

@@ -165,7 +165,7 @@ func newWorker(langs []string) (*worker, error) {
 		blank.pix[i] = 255
 	}
 	for _, c := range []*gosseract.Client{w.page, w.code} {
-		if err := c.SetImageFromBytes(blank.pgm()); err != nil {
+		if err := c.SetImageFromBytes(blank.bmp()); err != nil {
 			return fail("load models", err)
 		}
 		if _, err := c.Text(); err != nil {
@@ -336,7 +336,7 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 // calling goroutine's OS thread (locked by the caller).
 func pageWords(w *worker, g *grayImg) (*Page, error) {
 	ompSingleThread()
-	if err := w.page.SetImageFromBytes(g.pgm()); err != nil {
+	if err := w.page.SetImageFromBytes(g.bmp()); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
 	boxes, err := w.page.GetBoundingBoxes(gosseract.RIL_WORD)

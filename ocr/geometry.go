@@ -561,11 +561,13 @@ func warp(src *grayImg, hm homography, w, h int) *grayImg {
 	dst := newGray(w, h)
 	for y := 0; y < h; y++ {
 		fy := float64(y) + 0.5
+		// The row's terms, once per row (the same sums, in the same order).
+		ry, uy, vy := hm[7]*fy, hm[1]*fy, hm[4]*fy
 		for x := 0; x < w; x++ {
 			fx := float64(x) + 0.5
-			z := hm[6]*fx + hm[7]*fy + hm[8]
-			u := (hm[0]*fx+hm[1]*fy+hm[2])/z - 0.5
-			v := (hm[3]*fx+hm[4]*fy+hm[5])/z - 0.5
+			z := hm[6]*fx + ry + hm[8]
+			u := (hm[0]*fx+uy+hm[2])/z - 0.5
+			v := (hm[3]*fx+vy+hm[5])/z - 0.5
 			x0, y0 := int(math.Floor(u)), int(math.Floor(v))
 			if x0 < 0 || y0 < 0 || x0+1 >= src.w || y0+1 >= src.h {
 				dst.pix[y*w+x] = 255
@@ -587,8 +589,12 @@ func warp(src *grayImg, hm homography, w, h int) *grayImg {
 // outline by maximising the variance of the horizontal projection profile of
 // dark pixels over candidate angles (degrees, −10…10).
 func skewAngle(g *grayImg) float64 {
-	f := max(1, max(g.w, g.h)/800)
-	d := downsample(g, f)
+	return skewAngleReduced(downsample(g, max(1, max(g.w, g.h)/800)))
+}
+
+// skewAngleReduced is skewAngle on the page already reduced to at most
+// 800 pixels to its long side.
+func skewAngleReduced(d *grayImg) float64 {
 	thr := otsu(d.pix)
 	var xs, ys []float64
 	for y := 0; y < d.h; y++ {

@@ -129,7 +129,7 @@ func cropReread(c *gosseract.Client, g *grayImg, p *Page, picks [][]int) (*Page,
 		if strip == nil {
 			continue
 		}
-		if err := c.SetImageFromBytes(strip.img.pgm()); err != nil {
+		if err := c.SetImageFromBytes(strip.img.bmp()); err != nil {
 			return nil, nil, fmt.Errorf("ocr: set row image: %w", err)
 		}
 		boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)

@@ -198,16 +198,22 @@ func flatten(g *grayImg) {
 			sm[by*bw+bx] = math.Max(bg[by*bw+bx], s/n)
 		}
 	}
+	// The columns' blocks and weights are the same on every row: computed
+	// once.
+	x0s, x1s, axs := make([]int, g.w), make([]int, g.w), make([]float64, g.w)
+	for x := 0; x < g.w; x++ {
+		fx := (float64(x)+0.5)/float64(bs) - 0.5
+		x0s[x] = min(max(int(math.Floor(fx)), 0), bw-1)
+		x1s[x] = min(x0s[x]+1, bw-1)
+		axs[x] = math.Min(math.Max(fx-float64(x0s[x]), 0), 1)
+	}
 	for y := 0; y < g.h; y++ {
 		fy := (float64(y)+0.5)/float64(bs) - 0.5
 		y0 := min(max(int(math.Floor(fy)), 0), bh-1)
 		y1 := min(y0+1, bh-1)
 		ay := math.Min(math.Max(fy-float64(y0), 0), 1)
 		for x := 0; x < g.w; x++ {
-			fx := (float64(x)+0.5)/float64(bs) - 0.5
-			x0 := min(max(int(math.Floor(fx)), 0), bw-1)
-			x1 := min(x0+1, bw-1)
-			ax := math.Min(math.Max(fx-float64(x0), 0), 1)
+			x0, x1, ax := x0s[x], x1s[x], axs[x]
 			top := sm[y0*bw+x0]*(1-ax) + sm[y0*bw+x1]*ax
 			bot := sm[y1*bw+x0]*(1-ax) + sm[y1*bw+x1]*ax
 			b := top*(1-ay) + bot*ay

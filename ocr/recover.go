@@ -69,7 +69,7 @@ func recoverBands(c *gosseract.Client, g *grayImg, p *Page) error {
 		if crop == nil {
 			continue
 		}
-		if err := c.SetImageFromBytes(crop.pgm()); err != nil {
+		if err := c.SetImageFromBytes(crop.bmp()); err != nil {
 			return fmt.Errorf("ocr: set band image: %w", err)
 		}
 		boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)

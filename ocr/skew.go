@@ -13,11 +13,13 @@ const strokeSkew = 2.5
 // residualTilt is the tilt left on a rectified page: skewAngle, or
 // textSkewAngle when only that one finds a clear tilt (strokeSkew).
 func residualTilt(g *grayImg) float64 {
-	a := skewAngle(g)
+	// Both measures work on the same reduced plane: reduce once.
+	d := downsample(g, max(1, max(g.w, g.h)/800))
+	a := skewAngleReduced(d)
 	if math.Abs(a) >= residualSkew {
 		return a
 	}
-	if t := textSkewAngle(g); math.Abs(t) >= strokeSkew {
+	if t := textSkewAngleReduced(d); math.Abs(t) >= strokeSkew {
 		return t
 	}
 	return a
@@ -30,8 +32,12 @@ func residualTilt(g *grayImg) float64 {
 // told apart from it, shadows, a curl — weighs nothing and only text and
 // thin marks decide the angle. 0 when the page has too few strokes.
 func textSkewAngle(g *grayImg) float64 {
-	f := max(1, max(g.w, g.h)/800)
-	d := downsample(g, f)
+	return textSkewAngleReduced(downsample(g, max(1, max(g.w, g.h)/800)))
+}
+
+// textSkewAngleReduced is textSkewAngle on the page already reduced to
+// at most 800 pixels to its long side.
+func textSkewAngleReduced(d *grayImg) float64 {
 	loc := localMax(d, 3)
 	var xs, ys []float64
 	for y := 0; y < d.h; y++ {
@@ -64,13 +70,13 @@ func localMax(g *grayImg, r int) []uint8 {
 			tmp[y*g.w+x] = m
 		}
 	}
-	for x := 0; x < g.w; x++ {
-		for y := 0; y < g.h; y++ {
-			m := uint8(0)
-			for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
-				m = max(m, tmp[k*g.w+x])
+	// Columns row by row (the same maxima, in memory order).
+	for y := 0; y < g.h; y++ {
+		o := out[y*g.w : (y+1)*g.w]
+		for k := max(0, y-r); k <= min(g.h-1, y+r); k++ {
+			for x, v := range tmp[k*g.w : (k+1)*g.w] {
+				o[x] = max(o[x], v)
 			}
-			out[y*g.w+x] = m
 		}
 	}
 	return out
@@ -80,10 +86,11 @@ func localMax(g *grayImg, r int) []uint8 {
 // maximises the variance of the horizontal projection profile of the
 // points (x, y) of a w×h image.
 func projectionSkew(xs, ys []float64, w, h int) float64 {
+	bins := make([]float64, 2*(w+h)+2)
 	score := func(deg float64) float64 {
 		s, c := math.Sincos(deg * math.Pi / 180)
 		off := float64(w + h)
-		bins := make([]float64, 2*(w+h)+2)
+		clear(bins)
 		for i := range xs {
 			bins[int(-xs[i]*s+ys[i]*c+off)]++
 		}

@@ -24,7 +24,7 @@ func secondReadings(c *gosseract.Client, g *grayImg, words []Word) error {
 		if crop == nil {
 			continue
 		}
-		if err := c.SetImageFromBytes(crop.pgm()); err != nil {
+		if err := c.SetImageFromBytes(crop.bmp()); err != nil {
 			return fmt.Errorf("ocr: set code image: %w", err)
 		}
 		txt, err := c.Text()
