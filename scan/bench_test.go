@@ -3,11 +3,11 @@ package scan
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"image"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,6 +17,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"pandian/scan/photoset"
 )
 
 // photosDir holds the ZXing black-box photos (shared/, beside the module).
@@ -26,33 +28,23 @@ const photosDir = "../../shared/data/barcodes"
 type photo struct {
 	path, set, format, text string
 	// heldOut marks the half of its set that no tuning decision may look
-	// at (see splitHalves).
+	// at (see photoset.Load).
 	heldOut bool
 }
 
 func loadManifest(tb testing.TB) []photo {
 	tb.Helper()
-	f, err := os.Open(filepath.Join(photosDir, "manifest.csv"))
-	if err != nil {
+	ps, err := photoset.Load(photosDir)
+	if errors.Is(err, fs.ErrNotExist) {
 		tb.Skipf("no photo set (%v)", err)
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var out []photo
-	for _, r := range recs[1:] {
-		// The .txt beside the image is byte-exact (encoding/csv drops the
-		// CR of CRLF inside quoted fields).
-		p := filepath.Join(photosDir, r[0])
-		want, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
-		if err != nil {
-			want = []byte(r[2])
-		}
-		out = append(out, photo{path: p, set: filepath.Dir(r[0]), format: r[1], text: string(want)})
+	out := make([]photo, len(ps))
+	for i, p := range ps {
+		out[i] = photo{path: p.Path, set: p.Set, format: p.Format, text: p.Text, heldOut: p.HeldOut}
 	}
-	splitHalves(out)
 	return out
 }
 
@@ -150,52 +142,10 @@ func judge(texts []string, want, format string) outcome {
 	return wrong
 }
 
-// sameText compares a read with the manifest's expected text, byte-exact
-// after the same normalisation for every decoder (applied to both sides):
-//
-//   - GS1: the manifest writes GS1 data the way ZXing (Java) returns it:
-//     no AIM symbology identifier and no leading FNC1 (code128-1/5.png is
-//     GS1-128 and reads "8101054321120021123456"); an FNC1 inside the data
-//     would be GS (0x1D), and no expected text here contains one. So a
-//     leading GS1 identifier (]C1 ]e0 ]d2 ]Q3) and a leading GS are
-//     dropped; GS inside the data is kept.
-//   - RSS_14: the manifest has the 14-digit GTIN; zbar prints it with its
-//     application identifier, "01" + GTIN (or "(01)" + GTIN), which is
-//     dropped.
-//   - EAN/UPC: the manifest has no add-on; ZXingReader appends a 2- or
-//     5-digit add-on after a space ("04963406 01"), which is dropped. (zbar
-//     reports add-ons as separate symbols, and only when enabled.)
+// sameText compares a read with the manifest's expected text
+// (photoset.SameText).
 func sameText(got, want, format string) bool {
-	return normText(got, format) == normText(want, format)
-}
-
-func normText(s, format string) string {
-	for _, id := range []string{"]C1", "]e0", "]d2", "]Q3"} {
-		s = strings.TrimPrefix(s, id)
-	}
-	s = strings.TrimPrefix(s, "\x1d")
-	switch {
-	case format == "RSS_14":
-		if len(s) == 16 && strings.HasPrefix(s, "01") && allDigits(s) {
-			s = s[2:]
-		} else if len(s) == 18 && strings.HasPrefix(s, "(01)") && allDigits(s[4:]) {
-			s = s[4:]
-		}
-	case strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC"):
-		if main, addOn, ok := strings.Cut(s, " "); ok && allDigits(main) && allDigits(addOn) && (len(addOn) == 2 || len(addOn) == 5) {
-			s = main
-		}
-	}
-	return s
-}
-
-func allDigits(s string) bool {
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
+	return photoset.SameText(got, want, format)
 }
 
 // engine is one decoder under comparison.
@@ -370,7 +320,7 @@ type result struct {
 // decoder, zbarimg and ZXingReader (one process per image) and reports
 // correct / wrong (EAN/UPC) / failed and the times per image, per set and
 // overall, for the TUNE half, the HELD-OUT half (the figure that counts:
-// see splitHalves) and all photos, plus the three decoders' union, and
+// see photoset.Load) and all photos, plus the three decoders' union, and
 // checks the targets. Times are wall time (the tools' include process
 // start) and CPU time (this decoder: its thread's; the tools: the child
 // process's user+sys), the fair comparison on a busy machine. It skips

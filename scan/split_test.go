@@ -1,41 +1,9 @@
 package scan
 
 import (
-	"hash/fnv"
 	"os"
-	"path/filepath"
-	"sort"
 	"testing"
 )
-
-// splitHalves divides the development photos into a TUNE half and a
-// HELD-OUT half, deterministically and independently of the decoder:
-// within each set, the photos are ordered by the FNV-1a hash of their path
-// relative to the photo folder ("upca-2/13.png"), and the first half
-// (rounded down) is held out. Every tuning decision (the stage order, the
-// thresholds, what a stage is worth) is made on the TUNE half only; the
-// HELD-OUT half is what BENCHMARKS.md reports as the result.
-func splitHalves(ps []photo) {
-	bySet := map[string][]int{}
-	for i := range ps {
-		bySet[ps[i].set] = append(bySet[ps[i].set], i)
-	}
-	key := func(i int) uint64 {
-		rel, err := filepath.Rel(photosDir, ps[i].path)
-		if err != nil {
-			rel = ps[i].path
-		}
-		h := fnv.New64a()
-		h.Write([]byte(filepath.ToSlash(rel)))
-		return h.Sum64()
-	}
-	for _, idx := range bySet {
-		sort.Slice(idx, func(a, b int) bool { return key(idx[a]) < key(idx[b]) })
-		for n, i := range idx {
-			ps[i].heldOut = n < len(idx)/2
-		}
-	}
-}
 
 // tunePhotos returns the TUNE half of the development photos (it skips
 // without them): the only photos the tuning tests may look at.

@@ -21,7 +21,7 @@ func threadCPU() time.Duration {
 }
 
 // BenchmarkTuneStages reports, for the TUNE half of the ZXing photos (never
-// the held-out half: see splitHalves), after which cascade stage each image
+// the held-out half: see photoset.Load), after which cascade stage each image
 // first had a good read, how often each stage ran and its CPU time: the
 // numbers behind the stage order. Once over the photos is enough:
 //

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"hash/fnv"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"pandian/scan/photoset"
 	"pandian/stock"
 )
 
@@ -39,7 +40,13 @@ func BenchmarkPhotosAPI(b *testing.B) {
 	if dir == "" {
 		dir = filepath.Join("..", "..", "shared", "data", "barcodes")
 	}
-	photos := loadAPIPhotos(b, dir)
+	photos, err := photoset.Load(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("no photo set (%v)", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
 	s := startServer(b, "sqlite")
 	mgr := employeeWith(b, "store_manager", "HK-TST")
 	cnt := s.openCount(mgr, map[string]any{"location": "HK-TST", "scope": map[string]any{"categories": []string{"photo"}}})
@@ -49,13 +56,13 @@ func BenchmarkPhotosAPI(b *testing.B) {
 		var held, tune apiTally
 		var misses []string
 		for _, p := range photos {
-			data, err := os.ReadFile(p.path)
+			data, err := os.ReadFile(p.Path)
 			if err != nil {
 				b.Fatal(err)
 			}
 			var body bytes.Buffer
 			w := multipart.NewWriter(&body)
-			fw, _ := w.CreateFormFile("file", filepath.Base(p.path))
+			fw, _ := w.CreateFormFile("file", filepath.Base(p.Path))
 			fw.Write(data)
 			w.Close()
 			req, err := http.NewRequest("POST", s.URL+"/v1/counts/"+cnt.ID+"/images", &body)
@@ -82,15 +89,15 @@ func BenchmarkPhotosAPI(b *testing.B) {
 					texts = append(texts, bc.Text)
 				}
 			}
-			o := apiJudge(texts, p.text, p.format)
+			o := apiJudge(texts, p.Text, p.Format)
 			t := &tune
-			if p.heldOut {
+			if p.HeldOut {
 				t = &held
 			}
-			t.add(o, ms, p.format)
+			t.add(o, ms, p.Format)
 			if verbose && o != apiCorrect {
-				rel, _ := filepath.Rel(dir, p.path)
-				misses = append(misses, fmt.Sprintf("%s %s held-out=%v: %d %s want %q", rel, p.format, p.heldOut, resp.StatusCode, strings.TrimSpace(string(rb)), p.text))
+				rel, _ := filepath.Rel(dir, p.Path)
+				misses = append(misses, fmt.Sprintf("%s %s held-out=%v: %d %s want %q", rel, p.Format, p.HeldOut, resp.StatusCode, strings.TrimSpace(string(rb)), p.Text))
 			}
 		}
 		all := held
@@ -110,58 +117,6 @@ func BenchmarkPhotosAPI(b *testing.B) {
 	}
 }
 
-// apiPhoto is one manifest row of the photo set.
-type apiPhoto struct {
-	path, set, format, text string
-	heldOut                 bool
-}
-
-// loadAPIPhotos reads the manifest as scan's bench does: the expected text
-// is the .txt beside the image (byte-exact), else the manifest's column.
-func loadAPIPhotos(tb testing.TB, dir string) []apiPhoto {
-	tb.Helper()
-	f, err := os.Open(filepath.Join(dir, "manifest.csv"))
-	if err != nil {
-		tb.Skipf("no photo set (%v)", err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var out []apiPhoto
-	for _, r := range recs[1:] {
-		p := filepath.Join(dir, r[0])
-		want, err := os.ReadFile(strings.TrimSuffix(p, filepath.Ext(p)) + ".txt")
-		if err != nil {
-			want = []byte(r[2])
-		}
-		out = append(out, apiPhoto{path: p, set: filepath.Dir(r[0]), format: r[1], text: string(want)})
-	}
-	// scan's splitHalves: within each set, ordered by the FNV-1a hash of
-	// the path relative to the folder, the first half held out.
-	bySet := map[string][]int{}
-	for i := range out {
-		bySet[out[i].set] = append(bySet[out[i].set], i)
-	}
-	key := func(i int) uint64 {
-		rel, err := filepath.Rel(dir, out[i].path)
-		if err != nil {
-			rel = out[i].path
-		}
-		h := fnv.New64a()
-		h.Write([]byte(filepath.ToSlash(rel)))
-		return h.Sum64()
-	}
-	for _, idx := range bySet {
-		sort.Slice(idx, func(a, b int) bool { return key(idx[a]) < key(idx[b]) })
-		for n, i := range idx {
-			out[i].heldOut = n < len(idx)/2
-		}
-	}
-	return out
-}
-
 type apiOutcome int
 
 const (
@@ -170,49 +125,18 @@ const (
 	apiWrong
 )
 
-// apiJudge is scan's judge: correct when some read has the expected text,
+// apiJudge is scan's judge (photoset.SameText): correct when some read has the expected text,
 // wrong when reads exist but none has it.
 func apiJudge(texts []string, want, format string) apiOutcome {
 	if len(texts) == 0 {
 		return apiFailed
 	}
 	for _, t := range texts {
-		if apiNormText(t, format) == apiNormText(want, format) {
+		if photoset.SameText(t, want, format) {
 			return apiCorrect
 		}
 	}
 	return apiWrong
-}
-
-// apiNormText is scan's normText: no leading GS1 identifier or GS, RSS_14
-// without its "01", EAN/UPC without an add-on.
-func apiNormText(s, format string) string {
-	for _, id := range []string{"]C1", "]e0", "]d2", "]Q3"} {
-		s = strings.TrimPrefix(s, id)
-	}
-	s = strings.TrimPrefix(s, "\x1d")
-	switch {
-	case format == "RSS_14":
-		if len(s) == 16 && strings.HasPrefix(s, "01") && apiDigits(s) {
-			s = s[2:]
-		} else if len(s) == 18 && strings.HasPrefix(s, "(01)") && apiDigits(s[4:]) {
-			s = s[4:]
-		}
-	case strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC"):
-		if main, addOn, ok := strings.Cut(s, " "); ok && apiDigits(main) && apiDigits(addOn) && (len(addOn) == 2 || len(addOn) == 5) {
-			s = main
-		}
-	}
-	return s
-}
-
-func apiDigits(s string) bool {
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // apiTally counts outcomes and wall times of one half.
