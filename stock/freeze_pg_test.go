@@ -103,17 +103,7 @@ func TestFreezeCountOpenedDuringStockWrite(t *testing.T) {
 			if openErr != nil {
 				t.Fatal(openErr)
 			}
-			var snap []stock.SnapshotRow
-			if err := w.store.Read(ctx, func(tx stock.Tx) (err error) {
-				snap, err = tx.Snapshot(count.ID)
-				return err
-			}); err != nil {
-				t.Fatal(err)
-			}
-			inSnap := map[[2]string]int64{}
-			for _, r := range snap {
-				inSnap[[2]string{r.Location, r.SKU}] = r.Qty
-			}
+			inSnap := snapshotQty(t, w, count.ID)
 			for _, k := range [][2]string{{"HK-TST", "SKU-A"}, {"HK-TST-Z1", "SKU-A"}} {
 				if book := w.book(k[1], k[0]); book != inSnap[k] {
 					t.Errorf("%s at %s: book %d, the freeze count's snapshot %d", k[1], k[0], book, inSnap[k])
@@ -176,19 +166,7 @@ func TestFreezeCountZoneMovedDuringPosting(t *testing.T) {
 	if openErr != nil {
 		t.Fatal(openErr)
 	}
-	var snap []stock.SnapshotRow
-	if err := w.store.Read(ctx, func(tx stock.Tx) (err error) {
-		snap, err = tx.Snapshot(count.ID)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	var inSnap int64
-	for _, r := range snap {
-		if r.Location == "HK-TST-Z1" && r.SKU == "SKU-A" {
-			inSnap = r.Qty
-		}
-	}
+	inSnap := snapshotQty(t, w, count.ID)[[2]string{"HK-TST-Z1", "SKU-A"}]
 	if book := w.book("SKU-A", "HK-TST-Z1"); book != inSnap {
 		t.Errorf("SKU-A at HK-TST-Z1 (moved to HK-MK): book %d, the freeze count's snapshot %d", book, inSnap)
 	}
@@ -214,4 +192,21 @@ func waitDoneOrBlocked(t *testing.T, db *sql.DB, done <-chan struct{}) {
 		}
 	}
 	t.Error("neither done nor waiting for a lock after 5 s")
+}
+
+// snapshotQty reads a count's snapshot: quantity by (location, SKU).
+func snapshotQty(t *testing.T, w *world, countID string) map[[2]string]int64 {
+	t.Helper()
+	var snap []stock.SnapshotRow
+	if err := w.store.Read(ctx, func(tx stock.Tx) (err error) {
+		snap, err = tx.Snapshot(countID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	q := map[[2]string]int64{}
+	for _, r := range snap {
+		q[[2]string{r.Location, r.SKU}] = r.Qty
+	}
+	return q
 }
