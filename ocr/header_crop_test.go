@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"context"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,24 +64,7 @@ func TestApplyCropDateFillsOnly(t *testing.T) {
 func TestCropLookReadsDateRow(t *testing.T) {
 	defer withHeaderCrops(true)()
 	path := filepath.Join(debugRealDir, "wildreceipt", "wr07.jpeg")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skip(err)
-	}
-	img, err := LoadImage(f, DefaultLimits)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEngine(Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	raw, err := e.readAsIs(context.Background(), img, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, img, raw := readPhotoAsIs(t, path)
 	h := Extract([]*Page{raw}).Header
 	if h.Date != "" {
 		t.Skipf("the second reading reads the date (%s): nothing to test", h.Date)
@@ -100,4 +84,30 @@ func withHeaderCrops(on bool) func() {
 	saved := headerCrops
 	headerCrops = on
 	return func() { headerCrops = saved }
+}
+
+// readPhotoAsIs loads the photo at path (the test skips without it) and
+// reads it as it came (readAsIs) with a one-worker engine, closed when the
+// test ends.
+func readPhotoAsIs(t *testing.T, path string) (*Engine, image.Image, *Page) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skip(err)
+	}
+	img, err := LoadImage(f, DefaultLimits)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewEngine(Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	raw, err := e.readAsIs(context.Background(), img, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, img, raw
 }

@@ -3,7 +3,6 @@ package ocr
 import (
 	"context"
 	"image"
-	"os"
 	"testing"
 
 	"pandian/ocr/potruth"
@@ -108,24 +107,7 @@ func TestSecondLookReadsAsIs(t *testing.T) {
 		t.Skipf("shared purchase orders: %v", err)
 	}
 	tr := truths[0]
-	f, err := os.Open(tr.Clean)
-	if err != nil {
-		t.Skip(err)
-	}
-	img, err := LoadImage(f, DefaultLimits)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := NewEngine(Options{Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	raw, err := e.readAsIs(context.Background(), img, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, img, raw := readPhotoAsIs(t, tr.Clean)
 	h := Extract([]*Page{raw}).Header
 	if s := tr.ScoreHeader(h.DocNumber, h.Date, h.Total); !s.Date || !s.Total {
 		t.Errorf("read as is: date %q total %q; want %q %s", h.Date, h.Total, tr.Date, potruth.Money(tr.Total))
