@@ -120,26 +120,17 @@ func (t *tally) String() string {
 	return line
 }
 
-type outcome int
+type outcome = photoset.Outcome
 
 const (
-	failed outcome = iota
-	correct
-	wrong
+	failed  = photoset.Failed
+	correct = photoset.Correct
+	wrong   = photoset.Wrong
 )
 
-// judge: correct when some read has the expected text, wrong when reads
-// exist but none has it. Reads are compared with sameText.
+// judge is photoset.Judge.
 func judge(texts []string, want, format string) outcome {
-	if len(texts) == 0 {
-		return failed
-	}
-	for _, t := range texts {
-		if sameText(t, want, format) {
-			return correct
-		}
-	}
-	return wrong
+	return photoset.Judge(texts, want, format)
 }
 
 // sameText compares a read with the manifest's expected text

@@ -24,14 +24,12 @@ import (
 // BenchmarkPhotosAPI measures the barcode photos of issue 10 through the
 // API: an in-process server on SQLite with the demo data (startServer),
 // one open count, and every photo of the ZXing black-box set POSTed to
-// /v1/counts/{id}/images as the multipart "file", one at a time. A photo
-// is correct when some barcode the API returns has the expected text,
-// wrong when barcodes come back but none has it, failed when none does
-// (or the request fails). The API returns every decoded code, known SKU or
-// not, so the texts are compared whatever the catalog. The halves are
-// those of scan's splitHalves (FNV-1a of the path within the photo folder,
-// first half of each set held out); the texts are normalised as scan's
-// sameText. PANDIAN_BENCH_PHOTOS overrides the photo folder (default
+// /v1/counts/{id}/images as the multipart "file", one at a time. The
+// photos, their halves and the judging of the texts the API returns are
+// scan's benchmark's (package photoset): a failed request is a failed
+// photo. The API returns every decoded code, known SKU or not, so the
+// texts are compared whatever the catalog. PANDIAN_BENCH_PHOTOS overrides
+// the photo folder (default
 // ../../shared/data/barcodes, as scan's bench); without it the bench skips.
 // PHOTOS_VERBOSE=1 logs every photo that is not correct (run with -v to
 // see them all: go test keeps the first 10 lines of a benchmark's log).
@@ -89,13 +87,13 @@ func BenchmarkPhotosAPI(b *testing.B) {
 					texts = append(texts, bc.Text)
 				}
 			}
-			o := apiJudge(texts, p.Text, p.Format)
+			o := photoset.Judge(texts, p.Text, p.Format)
 			t := &tune
 			if p.HeldOut {
 				t = &held
 			}
 			t.add(o, ms, p.Format)
-			if verbose && o != apiCorrect {
+			if verbose && o != photoset.Correct {
 				rel, _ := filepath.Rel(dir, p.Path)
 				misses = append(misses, fmt.Sprintf("%s %s held-out=%v: %d %s want %q", rel, p.Format, p.HeldOut, resp.StatusCode, strings.TrimSpace(string(rb)), p.Text))
 			}
@@ -117,39 +115,17 @@ func BenchmarkPhotosAPI(b *testing.B) {
 	}
 }
 
-type apiOutcome int
-
-const (
-	apiFailed apiOutcome = iota
-	apiCorrect
-	apiWrong
-)
-
-// apiJudge is scan's judge (photoset.SameText): correct when some read has the expected text,
-// wrong when reads exist but none has it.
-func apiJudge(texts []string, want, format string) apiOutcome {
-	if len(texts) == 0 {
-		return apiFailed
-	}
-	for _, t := range texts {
-		if photoset.SameText(t, want, format) {
-			return apiCorrect
-		}
-	}
-	return apiWrong
-}
-
 // apiTally counts outcomes and wall times of one half.
 type apiTally struct {
 	correct, wrong, failed, wrongEANUPC int
 	ms                                  []float64
 }
 
-func (t *apiTally) add(o apiOutcome, ms float64, format string) {
+func (t *apiTally) add(o photoset.Outcome, ms float64, format string) {
 	switch o {
-	case apiCorrect:
+	case photoset.Correct:
 		t.correct++
-	case apiWrong:
+	case photoset.Wrong:
 		t.wrong++
 		if strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC") {
 			t.wrongEANUPC++

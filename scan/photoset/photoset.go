@@ -136,3 +136,29 @@ func allDigits(s string) bool {
 	}
 	return s != ""
 }
+
+// Outcome is how one photo's reads are judged.
+type Outcome int
+
+const (
+	// Failed: nothing read.
+	Failed Outcome = iota
+	// Correct: some read has the expected text.
+	Correct
+	// Wrong: reads, none with the expected text.
+	Wrong
+)
+
+// Judge judges a photo's reads against its expected text (SameText):
+// correct when some read has it, wrong when reads exist but none has it.
+func Judge(texts []string, want, format string) Outcome {
+	if len(texts) == 0 {
+		return Failed
+	}
+	for _, t := range texts {
+		if SameText(t, want, format) {
+			return Correct
+		}
+	}
+	return Wrong
+}
