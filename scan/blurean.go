@@ -792,15 +792,22 @@ func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
 	lo, hi = max(lo, 0), min(hi, len(p))
 	s, e := blurActivity(p[lo:hi])
 	s, e = s+lo, e+lo
-	var best eanRead
 	if e-s < 40 {
-		return best
+		return eanRead{}
 	}
+	return fitEANNear(ctx, p, s, e, 2)
+}
+
+// fitEANNear is readBlurredEAN's search from the symbol's ends s and e
+// (pixels): the coarse search tries ends within 4 pixels of them, in
+// steps of step pixels.
+func fitEANNear(ctx context.Context, p []float64, s, e, step int) eanRead {
+	var best eanRead
 	start := eanGeom{}
 	startScore := math.Inf(1)
 	f := &eanFit{}
-	for x0 := s - 4; x0 <= s+4; x0 += 2 {
-		for xe := e - 4; xe <= e+4; xe += 2 {
+	for x0 := s - 4; x0 <= s+4; x0 += step {
+		for xe := e - 4; xe <= e+4; xe += step {
 			m := float64(xe-x0) / eanModules
 			if m < 0.8 {
 				continue

@@ -88,6 +88,9 @@ type run struct {
 	// xunfit counts the vetoes of reads no band of the fit placed
 	// (unfitVeto)
 	xunfit int
+	// xoutfit counts the vetoes of short reads the fitted EAN-13
+	// explains better (shortFitVeto)
+	xoutfit int
 	// xconfirmed counts the reads the edges confirmed (edgever.go)
 	xconfirmed int
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by

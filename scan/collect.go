@@ -196,7 +196,9 @@ func (c *collector) scans(h *hit) int {
 // (another stage: another scale or binarizer), not two lines of one.
 // Off (h/veto): it closes the EAN-8 misread of generated seed 6652 (two
 // lines of one stage) and costs nothing on the tune half, but one
-// held-out photo (upce-3). Tests and benchmarks switch it.
+// held-out photo (upce-3). That misread is now vetoed by shortFitVeto
+// (shortfit.go), which looks at the grey levels, not at how many scans
+// read it. Tests and benchmarks switch it.
 var shortTwoScans = false
 
 // binarized reports whether h was read, at least once, by a stage that

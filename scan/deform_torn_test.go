@@ -204,16 +204,19 @@ func TestTornAndBlottedInCascade(t *testing.T) {
 // as UPC-E 14611476, and 7566, 1420108840169 as EAN-13 2420848840169, both
 // by late stages only, at 1.0 px/module, where the model readers accept
 // nothing and the blurred fit places no symbol on any band: vetoed by
-// unfitVeto (h/veto; development seeds of that rule). By default those
+// unfitVeto (h/veto; development seeds of that rule); 6652, 0357734651757
+// as EAN-8 50357239 across the whole symbol (95 modules read as 67, 0.93
+// px/module, two lines of one scan), where the fit places bands but
+// accepts nothing: vetoed by shortFitVeto (h/ean8in13: an EAN-13 over the
+// EAN-8's span leaves 2% of its residual; shortfit.go). By default those
 // and a few more seeds; CASCADE_BLUR_N=n
 // decodes seeds 6000 to 6000+n-1 (CASCADE_BLUR_FROM=s: s to s+n-1;
 // CASCADE_NOXCHECK=1: without the cross-check, CASCADE_NOUNFIT=1: without
-// unfitVeto, for comparison). Seeds 6000-6599 read 0 wrong; 6600-7799, 1
-// wrong of 1200 (6652 EAN-8: the model readers accept nothing on the
-// region, the fit places bands there), 3 without unfitVeto, 16 without
-// the cross-check.
+// unfitVeto, CASCADE_NOSHORTFIT=1: without shortFitVeto, for comparison).
+// Seeds 6000-6599 read 0 wrong; 6600-7799, 0 wrong of 1200 (1 without
+// shortFitVeto, 3 without unfitVeto too, 16 without the cross-check).
 func TestBlurredEANCascadeMisreads(t *testing.T) {
-	seeds := []int64{6028, 6069, 6146, 7231, 7339, 7275, 7566, 6000, 6001, 6002, 6003}
+	seeds := []int64{6028, 6069, 6146, 7231, 7339, 7275, 7566, 6652, 6000, 6001, 6002, 6003}
 	if n, err := strconv.Atoi(os.Getenv("CASCADE_BLUR_N")); err == nil && n > 0 {
 		from, err := strconv.ParseInt(os.Getenv("CASCADE_BLUR_FROM"), 10, 64)
 		if err != nil {
@@ -231,6 +234,10 @@ func TestBlurredEANCascadeMisreads(t *testing.T) {
 	if os.Getenv("CASCADE_NOUNFIT") != "" { // without the veto of unfitted reads
 		unfitVeto = false
 		defer func() { unfitVeto = true }()
+	}
+	if os.Getenv("CASCADE_NOSHORTFIT") != "" { // without the veto of outfitted short reads
+		shortFitVeto = false
+		defer func() { shortFitVeto = true }()
 	}
 	if os.Getenv("CASCADE_SHORTTWO") != "" { // with shortTwoScans on
 		shortTwoScans = true

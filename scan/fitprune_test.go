@@ -70,9 +70,9 @@ func TestFitPruneExact(t *testing.T) {
 			}
 			box := [4]int{40, 10, g.w - 40, g.h - 10}
 			fitPrune = false
-			want, _ := modelRead(context.Background(), g, box, "", true)
+			want, _ := modelRead(context.Background(), g, box, "", true, map[int]eanRead{})
 			fitPrune = true
-			if got, _ := modelRead(context.Background(), g, box, "", true); got != want {
+			if got, _ := modelRead(context.Background(), g, box, "", true, map[int]eanRead{}); got != want {
 				t.Fatalf("seed %d turn %d: modelRead %q with the savings, %q without", s, turn, got, want)
 			}
 		}

@@ -21,7 +21,11 @@ import "github.com/makiuchi-d/gozxing"
 //     whose bars another code was read is read again by the model readers
 //     on its region, and vetoed when they accept another code, or when
 //     neither its edges confirm it nor the blurred fit places any symbol
-//     on its region (xcheck.go).
+//     on its region (xcheck.go);
+//   - an EAN-8 or UPC-E that neither is confirmed nor contradicted that
+//     way is vetoed when an EAN-13 over its span, or from either of its
+//     guards at its module, explains the grey levels far better than its
+//     own modules (shortfit.go).
 
 // retail reports whether f is one of the EAN/UPC symbologies that name a
 // product.

@@ -35,7 +35,10 @@ import (
 // collector.good). When they read the same code or nothing, the read
 // stands, unless the blurred fit placed no symbol at all on any band of
 // the region, either way round, and the edges did not confirm it
-// (unfitVeto): then nothing but the binarized lines measured the bars. A band that accepts the read's own code ends the check (no other
+// (unfitVeto): then nothing but the binarized lines measured the bars;
+// and a short read stands only when no EAN-13 over its bars explains
+// their grey levels far better than its own modules do (shortFitVeto,
+// shortfit.go). A band that accepts the read's own code ends the check (no other
 // code can then be accepted), so a confirmed read costs a band or two.
 // Before them, a retail read nothing rivals (EAN-13, UPC-A, EAN-8 or
 // UPC-E) is measured again edge to edge on the grey levels (edgever.go):
@@ -66,6 +69,10 @@ var unfitVeto = true
 // check, with whether the edges confirmed it (the check then runs anyway)
 // and the model readers' code ("" for none).
 var edgeAudit func(w *view, h *hit, m float64, confirmed bool, model string)
+
+// shortFitAudit, when set (tests), is told every band's ratio of a short
+// read's comparison with the fitted EAN-13 (shortOutfitted).
+var shortFitAudit func(ratio float64)
 
 // guardSpan is the distance, in modules, between the centres of the start
 // and end guards of a retail symbol (the two points of a row read).
@@ -131,19 +138,20 @@ func (r *run) crossCheckReads(w *view) {
 			continue
 		}
 		r.xchecks++
-		g, box, _ := regionForModel(w, h, m)
+		g, box, guards := regionForModel(w, h, m)
 		if g == nil {
 			continue
 		}
 		mine := gtinOf(h.format, h.text)
-		text, fitted := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format))
+		keep, keepTurned := map[int]eanRead{}, map[int]eanRead{}
+		text, fitted := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format), keep)
 		if text == "" && r.ctx.Err() == nil {
 			// A misread says nothing of the way the symbol faces (a
 			// line read backwards decodes as well, to another code; a
 			// short code may be part of an EAN-13 either way): the other
 			// way round.
 			var f2 bool
-			text, f2 = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format))
+			text, f2 = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format), keepTurned)
 			fitted = fitted || f2
 		}
 		if edgeAudit != nil && r.ctx.Err() == nil {
@@ -162,6 +170,18 @@ func (r *run) crossCheckReads(w *view) {
 				h.vetoed = true
 				r.xvetoes++
 				r.xunfit++
+				continue
+			}
+			// A short read the EAN-13 the fit placed on its bars
+			// explains better (shortfit.go).
+			if shortFitVeto && !confirmed && fitted && short(h.format) {
+				hb := max(2, g.h/48) // modelRead's bands
+				rows := fittedRows(g, keepTurned, true, hb, fittedRows(g, keep, false, hb, nil))
+				if shortOutfitted(r.ctx, g, hb, rows, shortModules(h.format, h.text), guards[0], guards[1], shortFitAudit) {
+					h.vetoed = true
+					r.xvetoes++
+					r.xoutfit++
+				}
 			}
 			continue
 		}
@@ -177,7 +197,8 @@ func (r *run) crossCheckReads(w *view) {
 // along the rows, and the box (x0, y0, x1, y1) there of the lines that
 // read it (10 modules more above and below) between its guards (3
 // modules more on each side; for a short code, as far as barRegion finds
-// bars, up to 30 modules more) and the pixels a module there; nil when it
+// bars, up to 30 modules more) and the centres of its start and end guards
+// along the rows there (pixels); nil when it
 // is too small for the model readers. (The readers' search for the ends of
 // the bars, blurActivity, is made for a window about the symbol's width.) The part reaches 12
 // modules beyond each guard (48 for EAN-8 and UPC-E: a short code read
@@ -185,7 +206,7 @@ func (r *run) crossCheckReads(w *view) {
 // above and below the lines; at 4 pixels a module or more it is reduced
 // to 2 to 3. (The box is given, not found by barRegion: the region that
 // finds, in blocks, moves with the crop by a pixel.)
-func regionForModel(w *view, h *hit, m float64) (*gray, [4]int, float64) {
+func regionForModel(w *view, h *hit, m float64) (*gray, [4]int, [2]float64) {
 	// points and box in the working view's pixels
 	to := func(a [2]float64) [2]float64 { return [2]float64{a[0]/w.scale - 0.5, a[1]/w.scale - 0.5} }
 	p, q := to(h.points[0]), to(h.points[1])
@@ -213,24 +234,34 @@ func regionForModel(w *view, h *hit, m float64) (*gray, [4]int, float64) {
 	ix0, iy0 := max(0, int(x0)), max(0, int(y0))
 	ix1, iy1 := min(g.w, int(math.Ceil(x1))), min(g.h, int(math.Ceil(y1)))
 	if ix1-ix0 < 40 || iy1-iy0 < 8 {
-		return nil, [4]int{}, 0
+		return nil, [4]int{}, [2]float64{}
 	}
 	c := g.crop(ix0, iy0, ix1, iy1)
 	box := [4]int{max(0, int(lx0)-ix0), max(0, int(ly0)-iy0), min(c.w, int(math.Ceil(lx1))-ix0), min(c.h, int(math.Ceil(ly1))-iy0)}
+	// the guard centres, turned with the region
+	gp, gq := [2]float64{p[0] - float64(ix0), p[1] - float64(iy0)}, [2]float64{q[0] - float64(ix0), q[1] - float64(iy0)}
+	turn180 := func(a [2]float64, w, h int) [2]float64 { return [2]float64{float64(w) - a[0], float64(h) - a[1]} }
+	turn90 := func(a [2]float64, w int) [2]float64 { return [2]float64{a[1], float64(w) - a[0]} }
 	switch {
 	case horizontal && dx < 0:
+		gp, gq = turn180(gp, c.w, c.h), turn180(gq, c.w, c.h)
 		c, box = c.rotate180(), turnBox180(box, c.w, c.h)
 	case !horizontal && dy > 0:
+		gp, gq = turn90(gp, c.w), turn90(gq, c.w)
 		c, box = c.rotate90(), turnBox90(box, c.w) // (0, +1) turns to (+1, 0)
 	case !horizontal:
+		gp, gq = turn90(gp, c.w), turn90(gq, c.w)
 		box = turnBox90(box, c.w)
 		c = c.rotate90()
+		gp, gq = turn180(gp, c.w, c.h), turn180(gq, c.w, c.h)
 		c, box = c.rotate180(), turnBox180(box, c.w, c.h)
 	}
+	guards := [2]float64{gp[0], gq[0]}
 	if k := int(m / 2); k > 1 {
 		c = c.shrink(k) // the model readers' cost grows with the width
 		box = [4]int{box[0] / k, box[1] / k, (box[2] + k - 1) / k, (box[3] + k - 1) / k}
 		m /= float64(k)
+		guards = [2]float64{guards[0] / float64(k), guards[1] / float64(k)}
 	}
 	if short(h.format) {
 		// The EAN-13 a short code may be part of reaches up to 28
@@ -240,7 +271,7 @@ func regionForModel(w *view, h *hit, m float64) (*gray, [4]int, float64) {
 			box[2] = min(max(box[2], b[2]), box[2]+int(30*m))
 		}
 	}
-	return c, box, m
+	return c, box, guards
 }
 
 // turnBox180 is box (x0, y0, x1, y1, ends exclusive) in a w×h plane
@@ -277,11 +308,11 @@ func (g *gray) rotate180() *gray {
 // modelRead is the code the model readers accept on the bars in box of
 // g: the blurred EAN fit's bands, else (withDeform, and when it is on) the
 // deformable templates', as the cascade's stages accept them; "" when
-// neither accepts one. mine is the 13 digits of the read being checked:
+// neither accepts one; keep is told every band's fit. mine is the 13 digits of the read being checked:
 // as soon as a band of either accepts it, no other code can be accepted
 // and mine is returned. fitted is whether the blurred fit placed a symbol
 // (any code, accepted or not) on at least one band.
-func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform bool) (text string, fitted bool) {
+func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform bool, keep map[int]eanRead) (text string, fitted bool) {
 	if box[2]-box[0] < 40 || box[3]-box[1] < 1 {
 		return "", false
 	}
@@ -289,7 +320,6 @@ func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform
 	// generated symbol 120 lines high: a band of fewer lines at one pixel a
 	// module is too noisy for the fit
 	hb := max(2, g.h/48)
-	keep := map[int]eanRead{}
 	if text, _ := readBlurredBandsIn(ctx, g, box, hb, keep, mine); text != "" {
 		return text, true
 	}
