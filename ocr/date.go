@@ -28,6 +28,9 @@ type dateFound struct {
 	// ambiguous: numeric day and month both 12 or under and different, so
 	// the other order is also a valid date.
 	ambiguous bool
+	// repaired: a letter glued before the date read as the digit it
+	// stands for (gluedDigitBefore): unconfirmed.
+	repaired bool
 }
 
 // ParseDate finds a date in s and returns it in ISO form (yyyy-mm-dd)
@@ -116,7 +119,14 @@ func findDateAsRead(s string, dayFirst bool) (dateFound, bool) {
 			return dateFound{iso: iso, text: strings.TrimSpace(m[0])}, true
 		}
 	}
-	for _, m := range reDateDMY.FindAllStringSubmatch(s, -1) {
+	for _, ix := range reDateDMY.FindAllStringSubmatchIndex(s, -1) {
+		m := []string{s[ix[0]:ix[1]], s[ix[2]:ix[3]], s[ix[4]:ix[5]], s[ix[6]:ix[7]]}
+		repaired := false
+		if d, glued := gluedDigitBefore(s, ix[2]); glued && len(m[1]) == 1 {
+			// "l2/04/2016", "Z5/09/2016": the day's first digit read as
+			// a letter; the date is the one with it, or none.
+			m[1], repaired = d+m[1], true
+		}
 		a, b, y := m[1], m[2], fullYear(m[3])
 		first, second := b, a // month, day when day first
 		if !dayFirst {
@@ -127,13 +137,40 @@ func findDateAsRead(s string, dayFirst bool) (dateFound, bool) {
 		text := a + "/" + b + "/" + m[3]
 		switch {
 		case okA:
-			return dateFound{iso: isoA, text: text, ambiguous: okB && isoA != isoB}, true
+			return dateFound{iso: isoA, text: text, ambiguous: okB && isoA != isoB, repaired: repaired}, true
 		case okB:
-			return dateFound{iso: isoB, text: text}, true
+			return dateFound{iso: isoB, text: text, repaired: repaired}, true
 		}
 	}
 	return dateFound{}, false
 }
+
+// gluedDigitBefore reports a letter Tesseract reads for a digit
+// (dateConfusions) glued before position i of s and starting its word
+// (not a word's last letter: "Sat5/09"), with the digit it stands for.
+func gluedDigitBefore(s string, i int) (string, bool) {
+	if !gluedDigits || i < 1 {
+		return "", false
+	}
+	c := s[i-1 : i]
+	if c == "|" || c == "!" || c == "@" || (c[0] >= 'A' && c[0] <= 'Z') || (c[0] >= 'a' && c[0] <= 'z') {
+		d := dateConfusions.Replace(c)
+		if d == c || len(d) != 1 || d[0] < '0' || d[0] > '9' {
+			return "", false
+		}
+		if i >= 2 {
+			p := s[i-2]
+			if p >= 'A' && p <= 'Z' || p >= 'a' && p <= 'z' || p >= '0' && p <= '9' || p >= 0x80 {
+				return "", false
+			}
+		}
+		return d, true
+	}
+	return "", false
+}
+
+// gluedDigits turns gluedDigitBefore on (the default).
+var gluedDigits = true
 
 // fullYear reads a two-digit year as 20yy.
 func fullYear(y string) string {
