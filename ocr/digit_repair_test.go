@@ -106,7 +106,8 @@ func TestDateGluedLetterDigit(t *testing.T) {
 		{[]string{"Date:", "l2/04/2016", "10:22"}, "2016-04-12"},
 		{[]string{"Date:l2/04/2016"}, "2016-04-12"},
 		{[]string{"Z5/09/2016", "10:22"}, "2016-09-25"},
-		{[]string{"|3/04/2016"}, "2016-04-13"},
+		{[]string{"I3/04/2016"}, "2016-04-13"},
+		{[]string{"|3/04/2016"}, "2016-04-03"},
 		{[]string{"S9/09/2016", "10:22"}, ""},
 		{[]string{"Sat5/09/2016"}, "2016-09-05"},
 		{[]string{"Date:", "7/04/2016", "10:22"}, "2016-04-07"},
@@ -136,5 +137,29 @@ func TestRoundingMergedNeedsRoundWord(t *testing.T) {
 	rows = groupRows(receiptPage(right(260, "Round", "Total", "11.25")).Words)
 	if !roundingMergedWithTotal(rows, 0, compactUpper(rows[0])) {
 		t.Error("Round Total 11.25 not read as a total")
+	}
+}
+
+// A digit of a four-digit year or of a month's name read as a letter
+// ("17/04/20l7" read as the year 20; "0CT 12, 2016" as no date; "Date:
+// 2016/04/l2" as the 2nd): read as the digit or letter it stands for,
+// unconfirmed.
+func TestDateConfusedYearMonth(t *testing.T) {
+	for _, c := range []struct {
+		words []string
+		want  string
+	}{
+		{[]string{"Date", "17/04/20l7"}, "2017-04-17"},
+		{[]string{"0ct", "12,", "2016"}, "2016-10-12"},
+		{[]string{"5EP", "25", "2016"}, "2016-09-25"},
+		{[]string{"Date:", "12-N0V-2016"}, "2016-11-12"},
+		{[]string{"Date:", "2016/04/l2"}, "2016-04-12"},
+		{[]string{"T0TAL", "12", "2016"}, ""},
+		{[]string{"Date", "17/04/17", "S1"}, "2017-04-17"},
+	} {
+		d := Extract([]*Page{receiptPage(line(20, "SHOP"), line(50, c.words...), right(160, "Tea", "3.00"), right(190, "TOTAL", "3.00"))})
+		if d.Header.Date != c.want || c.want != "" && c.want != "2017-04-17" && d.Header.Confidence["date"] > 0.3 {
+			t.Errorf("%q: date %q (%.2f), want %q", c.words, d.Header.Date, d.Header.Confidence["date"], c.want)
+		}
 	}
 }
