@@ -141,6 +141,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restore := ocr.DewarpFromEnv()
 		restoreStamped := ocr.StampedDateFromEnv()
 		restoreCrops := ocr.HeaderCropsFromEnv()
+		restoreDigit := ocr.DigitRepairFromEnv()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")
@@ -188,6 +189,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restore()
 		restoreStamped()
 		restoreCrops()
+		restoreDigit()
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

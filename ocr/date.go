@@ -28,6 +28,9 @@ type dateFound struct {
 	// ambiguous: numeric day and month both 12 or under and different, so
 	// the other order is also a valid date.
 	ambiguous bool
+	// repaired: a letter glued before the date read as the digit it
+	// stands for (gluedDigitBefore): unconfirmed.
+	repaired bool
 }
 
 // ParseDate finds a date in s and returns it in ISO form (yyyy-mm-dd)
@@ -52,6 +55,15 @@ func findDate(s string, dayFirst bool) (dateFound, bool) {
 	if j := joinDateSeparators(s); j != s {
 		if d, ok := findDateAsRead(j, dayFirst); ok && reYear4.MatchString(d.text) {
 			return d, true
+		}
+	}
+	// "0CT 12, 2016", "12-N0V-2016": a month's letter read as a digit.
+	if gluedDigits {
+		if r := monthDigitsRepaired(s); r != "" {
+			if d, ok := findDateAsRead(unglueTime(r), dayFirst); ok {
+				d.repaired = true
+				return d, true
+			}
 		}
 	}
 	// "12,03,2018", "12:03/2018": a separator misread as a comma, colon or
@@ -116,7 +128,26 @@ func findDateAsRead(s string, dayFirst bool) (dateFound, bool) {
 			return dateFound{iso: iso, text: strings.TrimSpace(m[0])}, true
 		}
 	}
-	for _, m := range reDateDMY.FindAllStringSubmatch(s, -1) {
+	for _, ix := range reDateDMY.FindAllStringSubmatchIndex(s, -1) {
+		m := []string{s[ix[0]:ix[1]], s[ix[2]:ix[3]], s[ix[4]:ix[5]], s[ix[6]:ix[7]]}
+		repaired := false
+		if d, glued := gluedDigitBefore(s, ix[2]); glued && len(m[1]) == 1 {
+			// "l2/04/2016", "Z5/09/2016": the day's first digit read as
+			// a letter; the date is the one with it, or none.
+			m[1], repaired = d+m[1], true
+		}
+		if len(m[3]) == 2 && gluedDigits {
+			// "17/04/20l7": a four-digit year with a digit read as a
+			// letter, not the year 20 followed by a word.
+			if e := ix[7]; e+1 < len(s) && s[e+1] >= '0' && s[e+1] <= '9' {
+				if d, ok := confusedDigit(s[e]); ok {
+					if e+2 < len(s) && s[e+2] >= '0' && s[e+2] <= '9' {
+						continue
+					}
+					m[3], repaired = m[3]+d+s[e+1:e+2], true
+				}
+			}
+		}
 		a, b, y := m[1], m[2], fullYear(m[3])
 		first, second := b, a // month, day when day first
 		if !dayFirst {
@@ -127,13 +158,81 @@ func findDateAsRead(s string, dayFirst bool) (dateFound, bool) {
 		text := a + "/" + b + "/" + m[3]
 		switch {
 		case okA:
-			return dateFound{iso: isoA, text: text, ambiguous: okB && isoA != isoB}, true
+			return dateFound{iso: isoA, text: text, ambiguous: okB && isoA != isoB, repaired: repaired}, true
 		case okB:
-			return dateFound{iso: isoB, text: text}, true
+			return dateFound{iso: isoB, text: text, repaired: repaired}, true
 		}
 	}
 	return dateFound{}, false
 }
+
+// gluedDigitBefore reports a letter Tesseract reads for a digit
+// (dateConfusions) glued before position i of s and starting its word
+// (not a word's last letter: "Sat5/09"), with the digit it stands for.
+func gluedDigitBefore(s string, i int) (string, bool) {
+	if !gluedDigits || i < 1 {
+		return "", false
+	}
+	if c := s[i-1]; c == '|' || c == '!' || c == '@' {
+		// A rule or a speck beside a one-digit day, as likely as a 1.
+		return "", false
+	}
+	if d, ok := confusedDigit(s[i-1]); ok {
+		if i >= 2 {
+			p := s[i-2]
+			if p >= 'A' && p <= 'Z' || p >= 'a' && p <= 'z' || p >= '0' && p <= '9' || p >= 0x80 {
+				return "", false
+			}
+		}
+		return d, true
+	}
+	return "", false
+}
+
+// confusedDigit is the digit a letter Tesseract reads for one stands for
+// (dateConfusions), if any.
+func confusedDigit(b byte) (string, bool) {
+	if b >= 0x80 || b >= '0' && b <= '9' {
+		return "", false
+	}
+	c := string(b)
+	d := dateConfusions.Replace(c)
+	if d == c || len(d) != 1 || d[0] < '0' || d[0] > '9' {
+		return "", false
+	}
+	return d, true
+}
+
+// monthConfusions are the digits Tesseract reads for a month name's
+// letters ("0CT", "N0V", "5EP", "AU6", "FE8").
+var monthConfusions = strings.NewReplacer("0", "O", "5", "S", "6", "G", "8", "B")
+
+var reMonthWord = regexp.MustCompile(`(?i)\b[A-Z0-9]{3,9}\b`)
+
+// monthDigitsRepaired is s with every word that names a month once its
+// digits are read as the letters they are confused with (monthConfusions)
+// so spelled; "" when no word is.
+func monthDigitsRepaired(s string) string {
+	n := 0
+	out := reMonthWord.ReplaceAllStringFunc(s, func(w string) string {
+		if strings.IndexFunc(w, func(r rune) bool { return r >= '0' && r <= '9' }) < 0 || strings.IndexFunc(w, func(r rune) bool { return r > '9' }) < 0 {
+			return w
+		}
+		u := strings.ToUpper(monthConfusions.Replace(w))
+		if _, ok := monthNum[u[:3]]; !ok {
+			return w
+		}
+		n++
+		return u
+	})
+	if n == 0 {
+		return ""
+	}
+	return out
+}
+
+// gluedDigits turns gluedDigitBefore on (the default).
+var gluedDigits = true
 
 // fullYear reads a two-digit year as 20yy.
 func fullYear(y string) string {
@@ -159,6 +258,10 @@ func isoDate(y, m, d string) (string, bool) {
 
 var reDigitRuns = regexp.MustCompile(`\d+`)
 
+// reGluedLetter is a letter Tesseract reads for a digit (dateConfusions,
+// upper-cased) between a date separator or digit and a digit.
+var reGluedLetter = regexp.MustCompile(`[/.\-0-9][OQDLIZSBG|!@][0-9]|[/.\-0-9][OQDLIZSBG|!@]$`)
+
 // parseLabelledDate reads the date after a "Date"/"日期" label when the
 // separators were misread ("Date: 20234F 10 23A" for 2023年10月23日): a
 // leading four-digit year followed by month and day numbers. The result is
@@ -169,7 +272,19 @@ func parseLabelledDate(s string) (string, bool) {
 	if i < 0 {
 		return "", false
 	}
-	runs := reDigitRuns.FindAllString(u[i:], 4)
+	tail := u[i:]
+	if gluedDigits {
+		// "Date: 2016/04/l2": a letter between digits or separators is a
+		// digit misread, not a separator ("2016-04-2").
+		tail = reGluedLetter.ReplaceAllStringFunc(tail, func(g string) string {
+			c := g[1:2]
+			if c == "L" {
+				c = "1"
+			}
+			return g[:1] + dateConfusions.Replace(c) + g[2:]
+		})
+	}
+	runs := reDigitRuns.FindAllString(tail, 4)
 	if len(runs) < 3 || len(runs[0]) < 4 {
 		return "", false
 	}

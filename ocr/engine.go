@@ -410,5 +410,6 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 	if err := e.secondLook(ctx, pages, out, doc); err != nil {
 		return nil, err
 	}
+	repairOneDigit(doc)
 	return doc, nil
 }

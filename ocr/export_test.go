@@ -76,6 +76,20 @@ func HeaderCropsFromEnv() (restore func()) {
 	return func() { headerCrops = saved }
 }
 
+// DigitRepairFromEnv turns repairOneDigit off (OCR_DIGIT_REPAIR=0) or on
+// (1) in the benchmarks; it returns a function restoring the previous
+// setting.
+func DigitRepairFromEnv() (restore func()) {
+	saved := digitRepair
+	switch os.Getenv("OCR_DIGIT_REPAIR") {
+	case "1":
+		digitRepair = true
+	case "0":
+		digitRepair = false
+	}
+	return func() { digitRepair = saved }
+}
+
 // loadTestImage loads the image at path as the engine does, failing tb
 // when it cannot.
 func loadTestImage(tb testing.TB, path string) image.Image {

@@ -79,6 +79,9 @@ func readHeader(h *Header, rows, all []*row) {
 			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = dateConf(r) / 100
+				if d.repaired {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.3)
+				}
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}
@@ -112,6 +115,9 @@ func readHeader(h *Header, rows, all []*row) {
 			if d, ok := findDate(r.text(), true); ok && plausibleDate(d.iso) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
 				h.Confidence["date"] = min(dateConf(r)/100, 0.8)
+				if d.repaired {
+					h.Confidence["date"] = min(h.Confidence["date"], 0.3)
+				}
 				if d.ambiguous {
 					h.Confidence["date"] = min(h.Confidence["date"], 0.5)
 				}

@@ -176,8 +176,10 @@ type receiptItem struct {
 	hasPrice  bool
 	amount    int64
 	amountTxt string // the amount as read, for repairs the total confirms
-	unit      string
-	continued bool // description taken from the row above
+	// amountConf is the OCR confidence (0–100) of the amount's word.
+	amountConf float64
+	unit       string
+	continued  bool // description taken from the row above
 	// fromPrice: the amount was misread and is taken from the unit price
 	// it repeats (repeatPrice).
 	fromPrice bool
@@ -226,7 +228,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
 		return nil, false
 	}
-	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, fromPrice: fromPrice && ai == len(toks)-1}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, amountConf: toks[ai].w.Conf, fromPrice: fromPrice && ai == len(toks)-1}
 	// Numbers before the amount, right to left, until the description.
 	j := ai - 1
 	var nums []rtok
@@ -520,7 +522,7 @@ var reMeasureQty = regexp.MustCompile(`^(\d+(?:[.,]\d+)?)(?i:kg|g|lb|lbs|oz|ea|p
 
 // receiptLine turns a found item into a Line with its checks.
 func receiptLine(it *receiptItem) Line {
-	l := Line{Description: joinText(it.desc), Unit: it.unit, Amount: formatCents(it.amount)}
+	l := Line{Description: joinText(it.desc), Unit: it.unit, Amount: formatCents(it.amount), amountConf: it.amountConf}
 	conf := 0.7 // an amount alone: confirmed only by the document's sum
 	switch {
 	case it.hasPrice && it.hasQty:
@@ -643,6 +645,28 @@ func rowAmountAt(rows []*row, i int) (int64, int, bool) {
 	return best, bestJ, found
 }
 
+// roundingMergedWithTotal reports a row naming a rounding and the total
+// ("Round" "Total 11.25": the rounding's row, its amount lost, read as
+// one with the total's row below) whose amount is too large for a
+// rounding adjustment (more than 0.50): the amount is the total's, and
+// the row is read as a total row.
+func roundingMergedWithTotal(rows []*row, i int, u string) bool {
+	if !strings.Contains(u, "TOTAL") || !roundingMerge {
+		return false
+	}
+	// "Round" as a word of its own, not inside another ("GROUND").
+	if !slices.ContainsFunc(rows[i].words, func(w Word) bool {
+		return strings.HasPrefix(strings.ToUpper(strings.Trim(w.Text, trimSet)), "ROUND")
+	}) {
+		return false
+	}
+	v, ok := rowAmount(rows, i)
+	return ok && abs64(v) > 50
+}
+
+// roundingMerge turns roundingMergedWithTotal on (the default).
+var roundingMerge = true
+
 func readSummary(rows []*row) summary {
 	var s summary
 	var parts taxParts
@@ -683,6 +707,12 @@ func readSummary(rows []*row) summary {
 			continue
 		}
 		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費") || namesServiceCharge(r, u)
+		if !isTax && strings.Contains(u, "ROUND") && roundingMergedWithTotal(rows, i, u) {
+			if v, src, ok := rowAmountAt(rows, i); ok {
+				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 3, row: i, src: src})
+			}
+			continue
+		}
 		if isTax && (!strings.Contains(u, "TOTAL") || strings.Contains(u, "TOTALTAX") || strings.Contains(u, "TOTALGST") || strings.Contains(u, "TOTALVAT")) ||
 			strings.Contains(u, "ROUND") {
 			if v, ok := rowAmount(rows, i); ok {

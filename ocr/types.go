@@ -74,6 +74,9 @@ type Line struct {
 	// numbers while most lines print theirs on their numbers' row
 	// (checkNameAbove flags it).
 	nameAbove bool
+	// amountConf is the OCR confidence (0–100) of the word the amount was
+	// read from, when the receipt reader read it (0: not known).
+	amountConf float64
 }
 
 // Document is the extraction result for one (possibly multi-page) document.
