@@ -383,7 +383,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// savings of h/scanspeed (gozxing's own black matrices instead of
 	// binarize.go's, every 1D reader on every line: rowskip.go, gozxing's
 	// Code 39 start search: code39fast.go), the same reads, for their gain
-	// in the same run.
+	// in the same run. PHOTOS_NOFITSAVE=1 runs it without the exact savings
+	// of the model fits (fitSave: fitsave.go), for their gain in the same
+	// run.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -395,6 +397,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOUNFIT", "pandian-nounfit", func(off bool) { unfitVeto = !off }},
 		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
+		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},
