@@ -531,6 +531,17 @@ func report(sb *strings.Builder, title string, photos []photo, in func(photo) bo
 	for _, e := range engines {
 		fmt.Fprintf(sb, "%-14s %-11s %s\n", "OVERALL", e.name, total[e.name])
 	}
+	// the CPU time summed over the photos (the saving of a switch shows
+	// here before it moves a median)
+	for _, e := range engines {
+		if t := total[e.name]; strings.HasPrefix(e.name, "pandian") && len(t.cpu) > 0 {
+			sum := 0.0
+			for _, v := range t.cpu {
+				sum += v
+			}
+			fmt.Fprintf(sb, "%-14s %-11s CPU ms sum %.0f, mean %.1f\n", "CPU total", e.name, sum, sum/float64(len(t.cpu)))
+		}
+	}
 	if len(engines) > 2 {
 		u := &tally{}
 		for _, s := range setNames {

@@ -967,7 +967,11 @@ func readBlurredEANIn(ctx context.Context, p []float64, lo, hi int, wc *weightCa
 	if fitPrune && lastAt == (point{x0, xe, k}) {
 		return last
 	}
-	f.reset(p, geom(x0, xe, k))
+	if fitSave {
+		f.resetLazy(p, geom(x0, xe, k)) // the same weights, the pixels used only
+	} else {
+		f.reset(p, geom(x0, xe, k))
+	}
 	return f.decode()
 }
 

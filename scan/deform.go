@@ -75,7 +75,11 @@ func (dc *deformCosts) fill(f *eanFit, p []float64, g eanGeom) {
 		dc.ok[si] = false
 		h := g
 		h.x0 += float64(si-deformShifts) * deformStep * g.m
-		f.reset(p, h)
+		if fitSave {
+			f.resetLazy(p, h) // the same weights, the pixels used only
+		} else {
+			f.reset(p, h)
+		}
 		gc, gv, ok := f.guardCosts()
 		if !ok {
 			continue

@@ -36,6 +36,8 @@ import (
 //     bounded is given up anyway, as fitBelow gives up its slots);
 //   - coarseSearch scores readBlurredEAN's coarse geometries nearest the
 //     stretch of bars first (ties go to readBlurredEAN's own order);
+//   - the deformable reader's fits and readBlurredEAN's last full fit
+//     compute their weights when used (resetLazy), as the other fits do;
 //   - fits and their buffers come from pools.
 
 // fitSave switches the exact savings of this file; tests compare the
