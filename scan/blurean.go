@@ -149,6 +149,10 @@ type eanFit struct {
 	// wc, when set, holds the weights of every geometry fitted on profiles
 	// of the same length, shared between the fits (useWeights).
 	wc *weightCache
+	// src, when set, holds the weights of the same geometry shifted by
+	// srcShift whole pixels (weighFast copies those it can prove equal).
+	src      *weightTab
+	srcShift int
 	// base holds the module values the slot being fitted does not change:
 	// quiet zone 0, guards, the known first and last modules of each
 	// digit, and 0.5 (or the current best guess) for unknown modules.
@@ -191,16 +195,17 @@ func (f *eanFit) resetLazy(p []float64, g eanGeom) {
 	f.first, f.n = lo, max(0, hi-lo)
 	f.stride = int(math.Ceil(2*reach/g.m)) + 2
 	f.s, f.reach = s, reach
-	if f.wc != nil {
-		f.useWeights(p, g)
-	} else {
-		f.ownWeights()
-	}
 	if fitSave {
 		f.setEdges()
 		for j := range f.sums {
 			f.sums[j].win, f.sums[j].sums = false, false
 		}
+	}
+	f.src = nil
+	if f.wc != nil {
+		f.useWeights(p, g)
+	} else {
+		f.ownWeights()
 	}
 	// fixed modules
 	for i := range f.base {

@@ -20,7 +20,11 @@ import (
 //   - weightCache shares the weights of a geometry between the fits of
 //     the bands of one region (they depend on the geometry and the
 //     profile's length, not its values): the bands' coarse searches
-//     start from the same stretch of bars more often than not;
+//     start from the same stretch of bars more often than not; and a
+//     pixel's weights are copied from the pixel whole pixels to the left
+//     in the same geometry as far to the left (the coarse search's
+//     geometries of one module width) when every edge lies the same
+//     distance from the pixel's centre, bit for bit;
 //   - slotCostsFast computes a pixel's six columns (the slot rendered with
 //     its five free modules white, and those modules' weights) and adds
 //     them to the column sums, their products with the profile and their
@@ -100,6 +104,31 @@ func (f *eanFit) weighFast(i int) {
 	if kb < ka {
 		clear(ws)
 		return // no module within reach (weigh writes none)
+	}
+	if src := f.src; src != nil {
+		// The weights of the pixel srcShift to the left in the geometry
+		// as far to the left, when they are sure to be the same numbers:
+		// the same modules within reach and every edge the same distance
+		// from the pixel's centre, bit for bit (the CDF reads nothing
+		// else).
+		is := f.first + i - f.srcShift - src.first
+		if is >= 0 && is < len(src.weighed) && src.weighed[is] && src.k0[is] == ka {
+			cs := float64(src.first+is) + 0.5
+			gs := src.g
+			if kbs := min(int(math.Floor((cs+reach-gs.x0)/gs.m))+eanQuietPad, nk-1, ka+f.stride-1); kbs == kb {
+				same := true
+				for k := ka; k <= kb+1; k++ {
+					if f.edges[k]-c != src.edges[k]-cs {
+						same = false
+						break
+					}
+				}
+				if same {
+					copy(ws, src.w[is*f.stride:(is+1)*f.stride])
+					return
+				}
+			}
+		}
 	}
 	t, div := &normCDFTable, s
 	if g.disk {
@@ -414,10 +443,20 @@ func getDeform() *deformBufs {
 // compute each pixel's weights once. The weights depend on the geometry,
 // the pixel and the profile's length only, not on the profile's values:
 // shared, they are the same numbers.
+//
+// It holds at most weightCacheBytes of weights; past that, a geometry's
+// weights go to one scratch table, computed again for each fit, as
+// without the cache.
 type weightCache struct {
-	tabs  map[weightKey]*weightTab
-	spare []*weightTab
+	tabs    map[weightKey]*weightTab
+	spare   []*weightTab
+	bytes   int
+	scratch weightTab
 }
+
+// weightCacheBytes bounds a weightCache (the cross-check's largest region
+// on the tune photos fits 336 geometries, 9.6 MB of weights).
+const weightCacheBytes = 4 << 20
 
 type weightKey struct {
 	g eanGeom
@@ -428,6 +467,11 @@ type weightTab struct {
 	k0      []int
 	w       []float64
 	weighed []bool
+	// the geometry's first pixel and module edges (weighFast's shifted
+	// copies)
+	first int
+	edges [eanModules + 2*eanQuietPad + 1]float64
+	g     eanGeom
 }
 
 var weightCachePool sync.Pool
@@ -446,6 +490,7 @@ func (wc *weightCache) release() {
 		wc.spare = append(wc.spare, t)
 		delete(wc.tabs, k)
 	}
+	wc.bytes = 0
 	weightCachePool.Put(wc)
 }
 
@@ -454,6 +499,12 @@ func (wc *weightCache) release() {
 func (f *eanFit) useWeights(p []float64, g eanGeom) {
 	key := weightKey{g, len(p)}
 	t := f.wc.tabs[key]
+	if t == nil && f.wc.bytes >= weightCacheBytes {
+		t = &f.wc.scratch // full: weights for this fit alone
+		t.size(f.n, f.stride)
+		f.k0, f.w, f.weighed = t.k0, t.w, t.weighed
+		return
+	}
 	if t == nil {
 		if n := len(f.wc.spare); n > 0 {
 			t = f.wc.spare[n-1]
@@ -461,20 +512,41 @@ func (f *eanFit) useWeights(p []float64, g eanGeom) {
 		} else {
 			t = &weightTab{}
 		}
-		if cap(t.k0) < f.n {
-			t.k0 = make([]int, f.n)
-		}
-		if cap(t.w) < f.n*f.stride {
-			t.w = make([]float64, f.n*f.stride)
-		}
-		if cap(t.weighed) < f.n {
-			t.weighed = make([]bool, f.n)
-		}
-		t.k0, t.w, t.weighed = t.k0[:f.n], t.w[:f.n*f.stride], t.weighed[:f.n]
-		clear(t.weighed)
+		t.size(f.n, f.stride)
+		t.first, t.edges, t.g = f.first, f.edges, g
 		f.wc.tabs[key] = t
+		f.wc.bytes += 9*f.n + 8*f.n*f.stride
+		// the same geometry a few whole pixels off (the coarse search's
+		// geometries of one module width), whose weights may be copied
+		for _, d := range [...]float64{2, -2, 4, -4} {
+			h := g
+			h.x0 -= d
+			if h.x0+d != g.x0 || h.x0 != math.Trunc(h.x0) {
+				break // not whole pixels apart
+			}
+			if st := f.wc.tabs[weightKey{h, len(p)}]; st != nil {
+				f.src, f.srcShift = st, int(d)
+				break
+			}
+		}
 	}
 	f.k0, f.w, f.weighed = t.k0, t.w, t.weighed
+}
+
+// size makes t hold the weights of n pixels, stride a pixel, none
+// weighed.
+func (t *weightTab) size(n, stride int) {
+	if cap(t.k0) < n {
+		t.k0 = make([]int, n)
+	}
+	if cap(t.w) < n*stride {
+		t.w = make([]float64, n*stride)
+	}
+	if cap(t.weighed) < n {
+		t.weighed = make([]bool, n)
+	}
+	t.k0, t.w, t.weighed = t.k0[:n], t.w[:n*stride], t.weighed[:n]
+	clear(t.weighed)
 }
 
 // eanSum is (s + w·d) mod 10 for the check weights w = 3 (even slots,
