@@ -25,8 +25,19 @@ type xcheckCall struct {
 }
 
 // xcheckCalls decodes the tune photos as the server does and returns every
-// modelRead call of the cross-check. XCHECK_CALLS=file caches them (gob).
+// modelRead call of the cross-check, once a process. XCHECK_CALLS=file
+// caches them (gob) between runs.
 func xcheckCalls(tb testing.TB) []xcheckCall {
+	tb.Helper()
+	if xcheckCallsMemo == nil {
+		xcheckCallsMemo = recordXcheckCalls(tb)
+	}
+	return xcheckCallsMemo
+}
+
+var xcheckCallsMemo []xcheckCall
+
+func recordXcheckCalls(tb testing.TB) []xcheckCall {
 	tb.Helper()
 	cache := os.Getenv("XCHECK_CALLS")
 	var calls []xcheckCall
@@ -80,19 +91,6 @@ func BenchmarkXcheckReplay(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(calls)), "calls")
-}
-
-func TestXcheckCallStats(t *testing.T) {
-	calls := xcheckCalls(t)
-	seen := map[string]int{}
-	for _, c := range calls {
-		g := &gray{w: c.W, h: c.H, pix: c.Pix}
-		t0 := time.Now()
-		text, fitted := modelRead(context.Background(), g, c.Box, c.Mine, c.WithDeform)
-		k := string(c.Pix) + fmt.Sprint(c.Box)
-		seen[k]++
-		t.Logf("%-40s %3dx%-3d box %v deform %v -> %q %v  %.1f ms dup %d", c.Photo[len(c.Photo)-min(40, len(c.Photo)):], c.W, c.H, c.Box, c.WithDeform, text, fitted, float64(time.Since(t0).Microseconds())/1000, seen[k])
-	}
 }
 
 // BenchmarkXcheckReplaySave replays the calls with and without fitSave,
