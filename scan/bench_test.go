@@ -385,7 +385,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// savings of h/scanspeed (gozxing's own black matrices instead of
 	// binarize.go's, every 1D reader on every line: rowskip.go, gozxing's
 	// Code 39 start search: code39fast.go), the same reads, for their gain
-	// in the same run.
+	// in the same run. PHOTOS_NOFITSAVE=1 runs it without the exact savings
+	// of the model fits (fitSave: fitsave.go), for their gain in the same
+	// run.
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -398,6 +400,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSHORTFIT", "pandian-noshortfit", func(off bool) { shortFitVeto = !off }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
+		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},
@@ -530,6 +533,17 @@ func report(sb *strings.Builder, title string, photos []photo, in func(photo) bo
 	}
 	for _, e := range engines {
 		fmt.Fprintf(sb, "%-14s %-11s %s\n", "OVERALL", e.name, total[e.name])
+	}
+	// the CPU time summed over the photos (the saving of a switch shows
+	// here before it moves a median)
+	for _, e := range engines {
+		if t := total[e.name]; strings.HasPrefix(e.name, "pandian") && len(t.cpu) > 0 {
+			sum := 0.0
+			for _, v := range t.cpu {
+				sum += v
+			}
+			fmt.Fprintf(sb, "%-14s %-11s CPU ms sum %.0f, mean %.1f\n", "CPU total", e.name, sum, sum/float64(len(t.cpu)))
+		}
 	}
 	if len(engines) > 2 {
 		u := &tally{}

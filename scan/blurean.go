@@ -143,6 +143,16 @@ type eanFit struct {
 	weighed  []bool
 	s, reach float64
 	w        []float64 // per pixel, stride weights of modules k0, k0+1, ...
+	// edges are the left edges of the modules, in pixels (weighFast).
+	edges [eanModules + 2*eanQuietPad + 1]float64
+	sums  [12]slotSums // per slot, for the current geometry (slotCostsFast)
+	// wc, when set, holds the weights of every geometry fitted on profiles
+	// of the same length, shared between the fits (useWeights).
+	wc *weightCache
+	// src, when set, holds the weights of the same geometry shifted by
+	// srcShift whole pixels (weighFast copies those it can prove equal).
+	src      *weightTab
+	srcShift int
 	// base holds the module values the slot being fitted does not change:
 	// quiet zone 0, guards, the known first and last modules of each
 	// digit, and 0.5 (or the current best guess) for unknown modules.
@@ -184,21 +194,19 @@ func (f *eanFit) resetLazy(p []float64, g eanGeom) {
 	lo, hi = max(lo, 0), min(hi, len(p))
 	f.first, f.n = lo, max(0, hi-lo)
 	f.stride = int(math.Ceil(2*reach/g.m)) + 2
-	if cap(f.k0) < f.n {
-		f.k0 = make([]int, f.n)
-	}
-	f.k0 = f.k0[:f.n]
-	if cap(f.w) < f.n*f.stride {
-		f.w = make([]float64, f.n*f.stride)
-	}
-	f.w = f.w[:f.n*f.stride]
-	clear(f.w)
-	if cap(f.weighed) < f.n {
-		f.weighed = make([]bool, f.n)
-	}
-	f.weighed = f.weighed[:f.n]
-	clear(f.weighed)
 	f.s, f.reach = s, reach
+	if fitSave {
+		f.setEdges()
+		for j := range f.sums {
+			f.sums[j].win, f.sums[j].sums = false, false
+		}
+	}
+	f.src = nil
+	if f.wc != nil {
+		f.useWeights(p, g)
+	} else {
+		f.ownWeights()
+	}
 	// fixed modules
 	for i := range f.base {
 		f.base[i] = 0.5
@@ -223,12 +231,36 @@ func (f *eanFit) resetLazy(p []float64, g eanGeom) {
 	}
 }
 
+// ownWeights sizes and clears f's own weight buffers for f.n pixels.
+func (f *eanFit) ownWeights() {
+	if cap(f.k0) < f.n {
+		f.k0 = make([]int, f.n)
+	}
+	f.k0 = f.k0[:f.n]
+	if cap(f.w) < f.n*f.stride {
+		f.w = make([]float64, f.n*f.stride)
+	}
+	f.w = f.w[:f.n*f.stride]
+	if !fitSave {
+		clear(f.w) // weighFast clears each pixel's own
+	}
+	if cap(f.weighed) < f.n {
+		f.weighed = make([]bool, f.n)
+	}
+	f.weighed = f.weighed[:f.n]
+	clear(f.weighed)
+}
+
 // weigh computes the weights of pixel i (index from f.first) once.
 func (f *eanFit) weigh(i int) {
 	if f.weighed[i] {
 		return
 	}
 	f.weighed[i] = true
+	if fitSave {
+		f.weighFast(i)
+		return
+	}
 	const nk = eanModules + 2*eanQuietPad
 	g, s, reach := f.g, f.s, f.reach
 	c := float64(f.first+i) + 0.5
@@ -326,6 +358,9 @@ func (f *eanFit) slotWindow(at int) (a, b int, so, vo float64) {
 // entries), the residual of each pattern over the pixels of the slot and
 // half a module either side, and the variance of those pixels.
 func (f *eanFit) slotCosts(at int, right bool, out []float64) []float64 {
+	if fitSave {
+		return f.slotCostsFast(at, right, out)
+	}
 	a, b, so, vo := f.slotWindow(at)
 	out = out[:0]
 	if b-a < 4 {
@@ -522,21 +557,30 @@ func (f *eanFit) fitBelow(quick bool, bound float64) eanRead {
 	rd.g = f.g
 	bounded := !math.IsInf(bound, 1)
 	var winVar, gc, stop float64
+	var gcVar float64 // with gc, guardCost's values as the final fit needs them (fitSave)
+	haveGC := false
 	if bounded {
 		// the windows' variance, as the sum below makes it
 		winVar = f.guardVar()
 		for j := range 12 {
-			_, _, _, v := f.slotWindow(slotAt(j))
+			var v float64
+			if fitSave {
+				_, _, _, v = f.slotWin(j)
+			} else {
+				_, _, _, v = f.slotWindow(slotAt(j))
+			}
 			winVar += v
 		}
 		stop = bound*winVar + fitSlack*(winVar+1)
 		if quick {
-			gc, _ = f.guardCost(f.o[:0], f.m[:0])
+			gc, gcVar = f.guardCost(f.o[:0], f.m[:0])
+			haveGC = fitSave // the modules around the guards do not change
 		}
 	}
 	for pass := range 2 {
 		if bounded && pass == 1 {
-			gc, _ = f.guardCost(f.o[:0], f.m[:0]) // the neighbours are set: as below
+			gc, gcVar = f.guardCost(f.o[:0], f.m[:0]) // the neighbours are set: as below
+			haveGC = fitSave
 		}
 		lower := gc
 		if !f.ordered {
@@ -598,7 +642,11 @@ func (f *eanFit) fitBelow(quick bool, bound float64) eanRead {
 		}
 	}
 	var guardVar float64
-	rd.free, guardVar = f.guardCost(f.o[:0], f.m[:0])
+	if haveGC {
+		rd.free, guardVar = gc, gcVar // computed on the same modules
+	} else {
+		rd.free, guardVar = f.guardCost(f.o[:0], f.m[:0])
+	}
 	guard := rd.free
 	rd.winVar = guardVar
 	for j := range 12 {
@@ -622,68 +670,82 @@ func (f *eanFit) fitBelow(quick bool, bound float64) eanRead {
 	// cost (with a back pointer) and the second-best cost.
 	inf := math.Inf(1)
 	best1, best2 := inf, inf
-	var c1, c2, n1, n2 [10]float64
-	var back [12][10]int8 // digit chosen to reach the state
-	var bestBack [12][10]int8
-	for first := range 10 {
-		par := eanParity[first]
-		for s := range 10 {
-			c1[s], c2[s] = inf, inf
+	if fitSave {
+		// the same programme, given up per first digit once its codes
+		// are sure to score at least the bound (eanDP)
+		var pruned bool
+		var minL float64
+		rd.digits, best1, best2, pruned, minL = eanDP(costs, guard, stop, bounded && minCost(costs) >= 0)
+		if pruned && best1+guard >= stop {
+			return rd // not ok: every code scores at least the bound
 		}
-		c1[first] = 0
-		for j := range 12 {
+		if pruned && !(best2 <= minL) {
+			rd.digits, best1, best2, _, _ = eanDP(costs, guard, stop, false)
+		}
+	} else {
+		var c1, c2, n1, n2 [10]float64
+		var back [12][10]int8 // digit chosen to reach the state
+		var bestBack [12][10]int8
+		for first := range 10 {
+			par := eanParity[first]
 			for s := range 10 {
-				n1[s], n2[s] = inf, inf
+				c1[s], c2[s] = inf, inf
 			}
-			w := 3
-			if j%2 == 1 {
-				w = 1
-			}
-			off := 0
-			if j < 6 && par&(1<<(5-j)) != 0 {
-				off = 10
-			}
-			cj := costs[j][off : off+10]
-			for s := range 10 {
-				a1, a2 := c1[s], c2[s]
-				if a1 == inf {
-					continue
+			c1[first] = 0
+			for j := range 12 {
+				for s := range 10 {
+					n1[s], n2[s] = inf, inf
 				}
-				for d, cd := range cj {
-					ns := (s + w*d) % 10
-					v1, v2 := a1+cd, a2+cd
-					if v1 < n1[ns] {
-						n2[ns] = min(n1[ns], v2)
-						n1[ns] = v1
-						back[j][ns] = int8(d)
-					} else {
-						n2[ns] = min(n2[ns], v1)
+				w := 3
+				if j%2 == 1 {
+					w = 1
+				}
+				off := 0
+				if j < 6 && par&(1<<(5-j)) != 0 {
+					off = 10
+				}
+				cj := costs[j][off : off+10]
+				for s := range 10 {
+					a1, a2 := c1[s], c2[s]
+					if a1 == inf {
+						continue
+					}
+					for d, cd := range cj {
+						ns := (s + w*d) % 10
+						v1, v2 := a1+cd, a2+cd
+						if v1 < n1[ns] {
+							n2[ns] = min(n1[ns], v2)
+							n1[ns] = v1
+							back[j][ns] = int8(d)
+						} else {
+							n2[ns] = min(n2[ns], v1)
+						}
 					}
 				}
+				c1, c2 = n1, n2
 			}
-			c1, c2 = n1, n2
-		}
-		switch {
-		case c1[0] < best1:
-			best2 = min(best1, c2[0])
-			best1 = c1[0]
-			bestBack = back
-			rd.digits[0] = first
-		default:
-			best2 = min(best2, c1[0])
-		}
-	}
-	if best1 < inf {
-		// follow the back pointers from sum 0
-		st := 0
-		for j := 11; j >= 0; j-- {
-			d := int(bestBack[j][st])
-			rd.digits[j+1] = d
-			w := 3
-			if j%2 == 1 {
-				w = 1
+			switch {
+			case c1[0] < best1:
+				best2 = min(best1, c2[0])
+				best1 = c1[0]
+				bestBack = back
+				rd.digits[0] = first
+			default:
+				best2 = min(best2, c1[0])
 			}
-			st = ((st-w*d)%10 + 10) % 10
+		}
+		if best1 < inf {
+			// follow the back pointers from sum 0
+			st := 0
+			for j := 11; j >= 0; j-- {
+				d := int(bestBack[j][st])
+				rd.digits[j+1] = d
+				w := 3
+				if j%2 == 1 {
+					w = 1
+				}
+				st = ((st-w*d)%10 + 10) % 10
+			}
 		}
 	}
 	if best1 < inf {
@@ -789,41 +851,57 @@ func blurActivity(p []float64) (int, int) {
 // and the blur width by half and quarter pixels with full fits.
 // It gives up, returning no read, when ctx is done.
 func readBlurredEAN(ctx context.Context, p []float64, lo, hi int) eanRead {
+	return readBlurredEANIn(ctx, p, lo, hi, nil)
+}
+
+// readBlurredEANIn is readBlurredEAN with the weights of its geometries
+// kept in wc (when not nil), shared with the other fits that use it.
+func readBlurredEANIn(ctx context.Context, p []float64, lo, hi int, wc *weightCache) eanRead {
 	lo, hi = max(lo, 0), min(hi, len(p))
 	s, e := blurActivity(p[lo:hi])
 	s, e = s+lo, e+lo
 	if e-s < 40 {
 		return eanRead{}
 	}
-	return fitEANNear(ctx, p, s, e, 2)
+	return fitEANNear(ctx, p, s, e, 2, wc)
 }
 
 // fitEANNear is readBlurredEAN's search from the symbol's ends s and e
 // (pixels): the coarse search tries ends within 4 pixels of them, in
-// steps of step pixels.
-func fitEANNear(ctx context.Context, p []float64, s, e, step int) eanRead {
+// steps of step pixels. wc, when not nil, keeps the weights of its
+// geometries (readBlurredEANIn).
+func fitEANNear(ctx context.Context, p []float64, s, e, step int, wc *weightCache) eanRead {
 	var best eanRead
 	start := eanGeom{}
 	startScore := math.Inf(1)
 	f := &eanFit{}
-	for x0 := s - 4; x0 <= s+4; x0 += step {
-		for xe := e - 4; xe <= e+4; xe += step {
-			m := float64(xe-x0) / eanModules
-			if m < 0.8 {
-				continue
-			}
-			for _, disk := range []bool{false, true} {
-				g := eanGeom{x0: float64(x0), m: m, sigma: 1.1 * m, disk: disk}
-				var sc float64
-				if fitPrune {
-					f.resetLazy(p, g)
-					sc = f.quickBelow(startScore)
-				} else {
-					f.reset(p, g)
-					sc = f.quick()
+	if fitSave {
+		f = getFit()
+		f.wc = wc
+		defer putFit(f)
+	}
+	if fitSave && step == 2 {
+		start, startScore = coarseSearch(f, p, s, e)
+	} else {
+		for x0 := s - 4; x0 <= s+4; x0 += step {
+			for xe := e - 4; xe <= e+4; xe += step {
+				m := float64(xe-x0) / eanModules
+				if m < 0.8 {
+					continue
 				}
-				if sc < startScore {
-					start, startScore = g, sc
+				for _, disk := range []bool{false, true} {
+					g := eanGeom{x0: float64(x0), m: m, sigma: 1.1 * m, disk: disk}
+					var sc float64
+					if fitPrune {
+						f.resetLazy(p, g)
+						sc = f.quickBelow(startScore)
+					} else {
+						f.reset(p, g)
+						sc = f.quick()
+					}
+					if sc < startScore {
+						start, startScore = g, sc
+					}
 				}
 			}
 		}
@@ -902,7 +980,11 @@ func fitEANNear(ctx context.Context, p []float64, s, e, step int) eanRead {
 	if fitPrune && lastAt == (point{x0, xe, k}) {
 		return last
 	}
-	f.reset(p, geom(x0, xe, k))
+	if fitSave {
+		f.resetLazy(p, geom(x0, xe, k)) // the same weights, the pixels used only
+	} else {
+		f.reset(p, geom(x0, xe, k))
+	}
 	return f.decode()
 }
 
@@ -1057,23 +1139,28 @@ func readBlurredBands(ctx context.Context, g *gray) (string, []blurBandRead) {
 // readBlurredBandsKeep is readBlurredBands that also records, in keep
 // (when not nil), each band's fit by its middle line.
 func readBlurredBandsKeep(ctx context.Context, g *gray, keep map[int]eanRead) (string, []blurBandRead) {
-	return readBlurredBandsUntil(ctx, g, keep, "")
+	return readBlurredBandsUntil(ctx, g, keep, "", nil)
 }
 
 // readBlurredBandsUntil is readBlurredBandsKeep that stops as soon as a
 // band accepts the code until (when not ""), returning it and no bands:
 // the bands can then agree on no other code.
-func readBlurredBandsUntil(ctx context.Context, g *gray, keep map[int]eanRead, until string) (string, []blurBandRead) {
+// wc, when not nil, keeps the weights of the fits' geometries (see
+// weightCache).
+func readBlurredBandsUntil(ctx context.Context, g *gray, keep map[int]eanRead, until string, wc *weightCache) (string, []blurBandRead) {
 	box, ok := barRegion(g)
 	if !ok {
 		return "", nil
 	}
-	return readBlurredBandsIn(ctx, g, box, max(1, g.h/48), keep, until)
+	return readBlurredBandsIn(ctx, g, box, max(1, g.h/48), keep, until, wc)
 }
 
 // readBlurredBandsIn is readBlurredBandsUntil on the bars in box (x0, y0,
 // x1, y1), not the region barRegion finds, with bands of 2hb+1 lines.
-func readBlurredBandsIn(ctx context.Context, g *gray, box [4]int, hb int, keep map[int]eanRead, until string) (string, []blurBandRead) {
+//
+// wc, when not nil, keeps the weights of the fits' geometries (shared
+// between bands; see weightCache).
+func readBlurredBandsIn(ctx context.Context, g *gray, box [4]int, hb int, keep map[int]eanRead, until string, wc *weightCache) (string, []blurBandRead) {
 	prof := make([]float64, g.w)
 	votes := map[string][]blurBandRead{}
 	bestText := ""
@@ -1086,7 +1173,7 @@ func readBlurredBandsIn(ctx context.Context, g *gray, box [4]int, hb int, keep m
 			continue
 		}
 		bandProfile(g, y, hb, prof)
-		rd := readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
+		rd := readBlurredEANIn(ctx, prof, box[0]-g.w/20, box[2]+g.w/20, wc)
 		if ctx.Err() != nil {
 			return "", nil
 		}
@@ -1129,10 +1216,15 @@ func (r *run) blurEAN(v *view) {
 	if deformEAN {
 		keep = map[int]eanRead{}
 	}
-	text, bands := readBlurredBandsKeep(r.ctx, v.g, keep)
+	var wc *weightCache // the bands' fits share their geometries' weights
+	if fitSave {
+		wc = getWeightCache()
+		defer wc.release()
+	}
+	text, bands := readBlurredBandsUntil(r.ctx, v.g, keep, "", wc)
 	if text == "" {
 		if deformEAN && r.ctx.Err() == nil {
-			r.deformEAN(v, keep)
+			r.deformEANWith(v, keep, wc)
 		}
 		return
 	}

@@ -75,7 +75,11 @@ func (dc *deformCosts) fill(f *eanFit, p []float64, g eanGeom) {
 		dc.ok[si] = false
 		h := g
 		h.x0 += float64(si-deformShifts) * deformStep * g.m
-		f.reset(p, h)
+		if fitSave {
+			f.resetLazy(p, h) // the same weights, the pixels used only
+		} else {
+			f.reset(p, h)
+		}
 		gc, gv, ok := f.guardCosts()
 		if !ok {
 			continue
@@ -402,7 +406,14 @@ func readDeformEAN(ctx context.Context, p []float64, base eanRead) deformRead {
 		return deformRead{}
 	}
 	f := &eanFit{}
-	dcs := make([]deformCosts, len(deformGeoms))
+	var dcs []deformCosts
+	if fitSave {
+		d := getDeform()
+		defer deformPool.Put(d)
+		f, dcs = &d.f, d.dcs
+	} else {
+		dcs = make([]deformCosts, len(deformGeoms))
+	}
 	var rd deformRead
 	rd.cost = math.Inf(1)
 	for k, v := range deformGeoms {
@@ -549,23 +560,27 @@ var deformBandAt = []int{5, 4, 6, 3, 7, 2, 8, 1, 9}
 // line (a band missing is fitted here). It stops when the bands left
 // cannot make an agreement, and returns every band's read.
 func readDeformBands(ctx context.Context, g *gray, bases map[int]eanRead) []deformBand {
-	return readDeformBandsUntil(ctx, g, bases, "")
+	return readDeformBandsUntil(ctx, g, bases, "", nil)
 }
 
 // readDeformBandsUntil is readDeformBands that stops as soon as a band
 // accepts the code until (when not ""): the bands read so far, that band
 // last (deformVote can then return no other code).
-func readDeformBandsUntil(ctx context.Context, g *gray, bases map[int]eanRead, until string) []deformBand {
+// wc, when not nil, keeps the weights of the model fits of the bands it
+// fits (see weightCache).
+func readDeformBandsUntil(ctx context.Context, g *gray, bases map[int]eanRead, until string, wc *weightCache) []deformBand {
 	box, ok := barRegion(g)
 	if !ok {
 		return nil
 	}
-	return readDeformBandsIn(ctx, g, box, max(1, g.h/48), bases, until)
+	return readDeformBandsIn(ctx, g, box, max(1, g.h/48), bases, until, wc)
 }
 
 // readDeformBandsIn is readDeformBandsUntil on the bars in box (x0, y0,
 // x1, y1), not the region barRegion finds, with bands of 2hb+1 lines.
-func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases map[int]eanRead, until string) []deformBand {
+// wc, when not nil, keeps the weights of the model fits of the bands it
+// fits (see weightCache).
+func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases map[int]eanRead, until string, wc *weightCache) []deformBand {
 	prof := make([]float64, g.w)
 	var out []deformBand
 	accepted, bestFit, best := 0, math.Inf(1), -1
@@ -580,7 +595,7 @@ func readDeformBandsIn(ctx context.Context, g *gray, box [4]int, hb int, bases m
 		bandProfile(g, y, hb, prof)
 		base, ok := bases[y]
 		if !ok {
-			base = readBlurredEAN(ctx, prof, box[0]-g.w/20, box[2]+g.w/20)
+			base = readBlurredEANIn(ctx, prof, box[0]-g.w/20, box[2]+g.w/20, wc)
 		}
 		rd := readDeformEAN(ctx, prof, base)
 		if ctx.Err() != nil {
@@ -690,7 +705,13 @@ var deformEAN = deformEANDefault
 // codes; a band it accepted with another code than the vote's vetoes
 // the vote, as a band of this stage would.
 func (r *run) deformEAN(v *view, bases map[int]eanRead) {
-	text, bands := deformVote(readDeformBands(r.ctx, v.g, bases))
+	r.deformEANWith(v, bases, nil)
+}
+
+// deformEANWith is deformEAN with the weights of its model fits kept in
+// wc (when not nil; see weightCache).
+func (r *run) deformEANWith(v *view, bases map[int]eanRead, wc *weightCache) {
+	text, bands := deformVote(readDeformBandsUntil(r.ctx, v.g, bases, "", wc))
 	if text == "" || r.ctx.Err() != nil {
 		return
 	}

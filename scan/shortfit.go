@@ -215,7 +215,7 @@ func longerResidual(ctx context.Context, prof []float64, a, b int, x0, xe float6
 			n := float64(len(prof))
 			p, pa, pb, px0, pxe = rev, len(prof)-b, len(prof)-a, n-xe, n-x0
 		}
-		rd := fitEANNear(ctx, p, int(math.Round(px0)), int(math.Round(pxe)), 2)
+		rd := fitEANNear(ctx, p, int(math.Round(px0)), int(math.Round(pxe)), 2, nil)
 		if !rd.ok {
 			continue
 		}

@@ -74,6 +74,10 @@ var edgeAudit func(w *view, h *hit, m float64, confirmed bool, model string)
 // read's comparison with the fitted EAN-13 (shortOutfitted).
 var shortFitAudit func(ratio float64)
 
+// modelReadTrace, when set (tests and benchmarks), is told of every
+// modelRead call the cross-check makes, with its arguments.
+var modelReadTrace func(g *gray, box [4]int, mine string, withDeform bool)
+
 // guardSpan is the distance, in modules, between the centres of the start
 // and end guards of a retail symbol (the two points of a row read).
 func guardSpan(f gozxing.BarcodeFormat) float64 {
@@ -144,6 +148,9 @@ func (r *run) crossCheckReads(w *view) {
 		}
 		mine := gtinOf(h.format, h.text)
 		keep, keepTurned := map[int]eanRead{}, map[int]eanRead{}
+		if modelReadTrace != nil {
+			modelReadTrace(g, box, mine[1:], rivalled || short(h.format))
+		}
 		text, fitted := modelRead(r.ctx, g, box, mine[1:], rivalled || short(h.format), keep)
 		if text == "" && r.ctx.Err() == nil {
 			// A misread says nothing of the way the symbol faces (a
@@ -151,7 +158,11 @@ func (r *run) crossCheckReads(w *view) {
 			// short code may be part of an EAN-13 either way): the other
 			// way round.
 			var f2 bool
-			text, f2 = modelRead(r.ctx, g.rotate180(), turnBox180(box, g.w, g.h), mine[1:], rivalled || short(h.format), keepTurned)
+			g2, box2 := g.rotate180(), turnBox180(box, g.w, g.h)
+			if modelReadTrace != nil {
+				modelReadTrace(g2, box2, mine[1:], rivalled || short(h.format))
+			}
+			text, f2 = modelRead(r.ctx, g2, box2, mine[1:], rivalled || short(h.format), keepTurned)
 			fitted = fitted || f2
 		}
 		if edgeAudit != nil && r.ctx.Err() == nil {
@@ -320,7 +331,12 @@ func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform
 	// generated symbol 120 lines high: a band of fewer lines at one pixel a
 	// module is too noisy for the fit
 	hb := max(2, g.h/48)
-	if text, _ := readBlurredBandsIn(ctx, g, box, hb, keep, mine); text != "" {
+	var wc *weightCache // the bands' fits share their geometries' weights
+	if fitSave {
+		wc = getWeightCache()
+		defer wc.release()
+	}
+	if text, _ := readBlurredBandsIn(ctx, g, box, hb, keep, mine, wc); text != "" {
 		return text, true
 	}
 	for _, b := range keep {
@@ -329,7 +345,7 @@ func modelRead(ctx context.Context, g *gray, box [4]int, mine string, withDeform
 	if !withDeform || !deformEAN || ctx.Err() != nil {
 		return "", fitted
 	}
-	text, _ = deformVote(readDeformBandsIn(ctx, g, box, hb, keep, mine))
+	text, _ = deformVote(readDeformBandsIn(ctx, g, box, hb, keep, mine, wc))
 	for _, b := range keep {
 		fitted = fitted || b.ok
 		if blurAccept(b) && b.text() != text {
