@@ -122,7 +122,8 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // OCR_DEWARP=1 or 0 turns the straightening of curled receipts
 // (dewarp.go) on or off (unset: the default); OCR_HEADER_CROPS=1 (or 0)
 // turns the date's crop look (header_crop.go) on (off; unset: the
-// default, off).
+// default, off); OCR_TOTAL_CROPS=0 (or 1) turns the total's crop look
+// (total_crop.go) off (on; unset: the default, on).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -142,6 +143,8 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreStamped := ocr.StampedDateFromEnv()
 		restoreCrops := ocr.HeaderCropsFromEnv()
 		restoreDigit := ocr.DigitRepairFromEnv()
+		restoreTotalCrops := ocr.TotalCropsFromEnv()
+		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
 		fmt.Printf("%-9s %-8s %5s %5s %5s  %-3s %-3s %-3s | %5s %5s  %-3s %-3s %-3s | %6s %6s\n", "doc", "half", "truth", "got", "right", "tot", "dat", "sup", "b-got", "b-rgt", "tot", "dat", "sup", "cpu s", "bare s")
@@ -190,6 +193,9 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreStamped()
 		restoreCrops()
 		restoreDigit()
+		restoreTotalCrops()
+		reads1, taken1 := ocr.TotalCropCounts()
+		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

@@ -91,6 +91,29 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 		}
 		defer func() { cropTrace = nil }()
 	}
+	if os.Getenv("OCR_TOTAL_CROP_TRACE") != "" {
+		totalCropTrace = func(before, after []Word, strip *grayImg) {
+			txt := func(ws []Word) string {
+				var s []string
+				for _, w := range ws {
+					s = append(s, w.Text)
+				}
+				return strings.Join(s, " ")
+			}
+			fmt.Printf("   total crop %s: %q -> %q\n", curName, txt(before), txt(after))
+		}
+		defer func() { totalCropTrace = nil }()
+	}
+	if os.Getenv("OCR_TC_BIN") == "1" {
+		totalCropBinarize = true
+		defer func() { totalCropBinarize = false }()
+	}
+	if hs := strings.Split(os.Getenv("OCR_TC_H"), ","); len(hs) == 2 {
+		saved := totalCropHeights
+		totalCropHeights[0], _ = strconv.Atoi(hs[0])
+		totalCropHeights[1], _ = strconv.Atoi(hs[1])
+		defer func() { totalCropHeights = saved }()
+	}
 	variants := []int{-1, 0, 1, 2}
 	if s := os.Getenv("OCR_DEGRADE_ONLY"); s != "" {
 		variants = nil
@@ -142,6 +165,14 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 						if err := engine().cropLook(context.Background(), pimg, nil, raw, &doc.Header); err != nil {
 							b.Fatal(err)
 						}
+					}
+					if p.Turned != 0 {
+						p.gray = preprocess(Turn(pimg, p.Turned), defaultPrep)
+					} else {
+						p.gray = preprocess(pimg, defaultPrep)
+					}
+					if err := engine().totalCropLook(context.Background(), pimg, nil, raw, p, doc); err != nil {
+						b.Fatal(err)
 					}
 				}
 				h := doc.Header

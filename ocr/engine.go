@@ -34,6 +34,9 @@ type Page struct {
 	// Turned is the number of clockwise quarter turns the page was read
 	// turned by (orientation detection), 0 when read as it came.
 	Turned int `json:",omitempty"`
+	// gray is the preprocessed image the words were read from, kept for
+	// the total's crop look (total_crop.go) until the document is read.
+	gray *grayImg
 }
 
 // Options configures an Engine; the zero value gives the defaults.
@@ -329,6 +332,7 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 			return nil, err
 		}
 	}
+	p.gray = g
 	return p, nil
 }
 
@@ -409,6 +413,9 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 	doc := Extract(out)
 	if err := e.secondLook(ctx, pages, out, doc); err != nil {
 		return nil, err
+	}
+	for _, p := range out {
+		p.gray = nil
 	}
 	repairOneDigit(doc)
 	return doc, nil

@@ -105,3 +105,23 @@ func loadTestImage(tb testing.TB, path string) image.Image {
 	}
 	return img
 }
+
+// TotalCropsFromEnv turns the total's crop look off (OCR_TOTAL_CROPS=0)
+// or on (1) in the benchmarks; it returns a function restoring the
+// previous setting.
+func TotalCropsFromEnv() (restore func()) {
+	saved := totalCrops
+	switch os.Getenv("OCR_TOTAL_CROPS") {
+	case "1":
+		totalCrops = true
+	case "0":
+		totalCrops = false
+	}
+	return func() { totalCrops = saved }
+}
+
+// TotalCropCounts are the one-line readings the total's crop look made
+// and the totals it set since the process started.
+func TotalCropCounts() (reads, taken int64) {
+	return totalCropReads.Load(), totalCropTaken.Load()
+}

@@ -318,6 +318,11 @@ const rowInk = 140
 // reading missed lies) the line follows the ink, so that a curled or
 // tilted row is followed to its end.
 func cutRow(g *grayImg, ws []Word, right int) *rowStrip {
+	return cutRowAt(g, ws, right, cropRowHeight)
+}
+
+// cutRowAt is cutRow scaling the words to height pixels high.
+func cutRowAt(g *grayImg, ws []Word, right, height int) *rowStrip {
 	h := rowHeight(ws)
 	if h < 4 {
 		return nil
@@ -385,7 +390,7 @@ func cutRow(g *grayImg, ws []Word, right int) *rowStrip {
 		}
 		centre[i] = y
 	}
-	k := float64(cropRowHeight) / fh
+	k := float64(height) / fh
 	half := 0.5*fh + 0.35*fh
 	const pad = 10
 	wOut := int(math.Round((float64(right) - left) * k))

@@ -116,6 +116,23 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d: crop look for the header failed: %v", rawAt[k]+1, err))
 		}
 	}
+	// The total's crop look (total_crop.go): the total's row read again
+	// when the total is still missing or unconfirmed.
+	for k, p := range raw {
+		if rawAt[k] != len(imgs)-1 {
+			continue
+		}
+		var first *Page
+		if rawAt[k] < len(read) {
+			first = read[rawAt[k]]
+		}
+		if err := e.totalCropLook(ctx, imgs[rawAt[k]], grays[k], p, first, doc); err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			doc.Warnings = append(doc.Warnings, fmt.Sprintf("page %d: crop look for the total failed: %v", rawAt[k]+1, err))
+		}
+	}
 	return nil
 }
 
