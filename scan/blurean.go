@@ -353,6 +353,21 @@ func (f *eanFit) slotWindow(at int) (a, b int, so, vo float64) {
 	return a, b, so, soo - so*so/float64(b-a)
 }
 
+// followBack sets digits[1:] from the code search's back pointers,
+// followed from check sum 0 (the last digit first).
+func followBack(back *[12][10]int8, digits *[13]int) {
+	st := 0
+	for j := 11; j >= 0; j-- {
+		d := int(back[j][st])
+		digits[j+1] = d
+		w := 3
+		if j%2 == 1 {
+			w = 1
+		}
+		st = ((st-w*d)%10 + 10) % 10
+	}
+}
+
 // slotCosts returns, for the digit slot at module at (code set c: 0 left
 // half, L and G patterns, 20 entries; 2 right half, R patterns, 10
 // entries), the residual of each pattern over the pixels of the slot and
@@ -735,17 +750,7 @@ func (f *eanFit) fitBelow(quick bool, bound float64) eanRead {
 			}
 		}
 		if best1 < inf {
-			// follow the back pointers from sum 0
-			st := 0
-			for j := 11; j >= 0; j-- {
-				d := int(bestBack[j][st])
-				rd.digits[j+1] = d
-				w := 3
-				if j%2 == 1 {
-					w = 1
-				}
-				st = ((st-w*d)%10 + 10) % 10
-			}
+			followBack(&bestBack, &rd.digits)
 		}
 	}
 	if best1 < inf {

@@ -228,17 +228,6 @@ func (f *eanFit) slotCostsFast(at int, right bool, out []float64) []float64 {
 		}
 		w1, w2, w3, w4, w5 := wm[1], wm[2], wm[3], wm[4], wm[5]
 		p := f.p[x]
-		if known {
-			cs[0] += w0
-			co[0] += w0 * p
-			g00 += w0 * w0
-			g01 += w0 * w1
-			g02 += w0 * w2
-			g03 += w0 * w3
-			g04 += w0 * w4
-			g05 += w0 * w5
-			continue
-		}
 		cs[0] += w0
 		co[0] += w0 * p
 		g00 += w0 * w0
@@ -247,6 +236,9 @@ func (f *eanFit) slotCostsFast(at int, right bool, out []float64) []float64 {
 		g03 += w0 * w3
 		g04 += w0 * w4
 		g05 += w0 * w5
+		if known {
+			continue // the other modules' sums are kept from the first pass
+		}
 		cs[1] += w1
 		co[1] += w1 * p
 		g11 += w1 * w1
@@ -685,17 +677,7 @@ firsts:
 		}
 	}
 	if best1 < inf {
-		// follow the back pointers from sum 0
-		st := 0
-		for j := 11; j >= 0; j-- {
-			d := int(bestBack[j][st])
-			digits[j+1] = d
-			w := 3
-			if j%2 == 1 {
-				w = 1
-			}
-			st = ((st-w*d)%10 + 10) % 10
-		}
+		followBack(&bestBack, &digits)
 	}
 	return digits, best1, best2, pruned, minL
 }
