@@ -2,8 +2,20 @@ package ocr
 
 import (
 	"image"
+	"os"
 	"testing"
 )
+
+// OCR_LOST_POINTS=1 (or 0) turns restorePoints on (off) in the tests and
+// benchmarks.
+func init() {
+	switch os.Getenv("OCR_LOST_POINTS") {
+	case "0":
+		restoreLostPoints = false
+	case "1":
+		restoreLostPoints = true
+	}
+}
 
 // pointsPage is a delivery note's table: a telephone number above it,
 // item rows "n name qty unit amount" with the amounts right-aligned at x =
@@ -73,5 +85,16 @@ func TestRestorePointsWholeColumnKept(t *testing.T) {
 		if q := restorePagePoints(p); q != p {
 			t.Errorf("%v: page changed", amounts)
 		}
+	}
+}
+
+// Off by default (restoreLostPoints): Extract reads the page as it came.
+func TestRestorePointsOffByDefault(t *testing.T) {
+	if restoreLostPoints {
+		t.Skip("OCR_LOST_POINTS=1")
+	}
+	pages := []*Page{pointsPage([]string{"365850", "69.60", "42.00", "2688.00"}, "2377654")}
+	if got := restorePoints(pages); got[0] != pages[0] {
+		t.Error("restorePoints changed a page while off")
 	}
 }
