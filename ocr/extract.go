@@ -55,6 +55,7 @@ func isDiscountRow(s string) bool {
 // that reading when it confirms more lines. Last, each line's description
 // is checked (checkDescriptions): a poorly read one flags its line.
 func Extract(pages []*Page) *Document {
+	pages = restorePoints(pages)
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)

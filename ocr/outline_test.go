@@ -68,3 +68,28 @@ func TestSheetOutlineMissedCorner(t *testing.T) {
 		t.Errorf("evenly lit sheet: outline %v, want findPaper's %v", q, found)
 	}
 }
+
+// A sheet with a missed corner on a striped table top (the generated
+// families' photos): the dark pixels skewAngle measures are mostly the
+// level stripes, so turning the photo by it left the page tilted (a4-rules-en
+// in AR PL UMing, seed 119: 1 of 18 lines). The outline follows the text's
+// strokes, the tilt missedCorner found along the sheet's edge.
+func TestSheetOutlineMissedCornerStripedTable(t *testing.T) {
+	const deg = -5.0
+	g := tiltedSheetPhoto(deg, true)
+	for y := 0; y < g.h; y++ {
+		for x := 0; x < g.w; x++ {
+			if i := y*g.w + x; g.pix[i] == 40 && (y/24)%2 == 0 {
+				g.pix[i] = 5
+			}
+		}
+	}
+	if a := skewAngle(g); math.Abs(a-deg) < 2 {
+		t.Fatalf("test photo: skewAngle %.1f°, want the stripes' level (far from %.0f°)", a, deg)
+	}
+	q := sheetOutline(g)
+	edge := func(a, b pt) float64 { return math.Atan2(b.y-a.y, b.x-a.x) * 180 / math.Pi }
+	if top := edge(q[0], q[1]); math.Abs(top-deg) > 1.5 {
+		t.Errorf("outline's top edge %.1f°, want about %.0f° (the text's)", top, deg)
+	}
+}

@@ -105,12 +105,24 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 
 // sheetOutline is the outline preprocess rectifies: the sheet found in
 // the photo (findPaper) unless its outline missed a corner (missedCorner),
-// otherwise the whole photo turned by the text's tilt (skewAngle).
+// otherwise the whole photo turned by the text's tilt (skewAngle). After
+// a missed corner, when skewAngle finds the photo level enough to leave
+// (under residualSkew) but the text's strokes (textSkewAngle, the tilt
+// missedCorner found along one of the sheet's edges) are tilted more, the
+// strokes' tilt is undone: the dark pixels skewAngle measures include a
+// striped table top, whose stripes run level whatever the sheet's tilt.
 func sheetOutline(g *grayImg) quad {
-	if q, ok := findPaper(g); ok && !missedCorner(q, g) {
+	q, ok := findPaper(g)
+	if ok && !missedCorner(q, g) {
 		return q
 	}
-	return rotationQuad(g.w, g.h, skewAngle(g))
+	a := skewAngle(g)
+	if ok && math.Abs(a) < residualSkew {
+		if t := textSkewAngle(g); math.Abs(t) >= residualSkew {
+			a = t
+		}
+	}
+	return rotationQuad(g.w, g.h, a)
 }
 
 // missedCorner reports a sheet outline whose top and bottom edges differ
