@@ -357,6 +357,17 @@ func pageWords(w *worker, g *grayImg) (*Page, error) {
 	return p, nil
 }
 
+// keepPage sets out[i] to p, read, without its preprocessed image unless
+// it is the last page: the total's crop look reads the last page's only
+// (secondLook), and a long document's other pages' images would all be
+// held until its last page is read.
+func keepPage(out []*Page, i int, p *Page) {
+	if i != len(out)-1 {
+		p.gray = nil
+	}
+	out[i] = p
+}
+
 // ReadDocument OCRs the pages in parallel across the pool and extracts the
 // document. The first error cancels the remaining pages.
 func (e *Engine) ReadDocument(ctx context.Context, pages []image.Image) (*Document, error) {
@@ -395,7 +406,7 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 				cancel()
 				return
 			}
-			out[i] = p
+			keepPage(out, i, p)
 			if progress != nil {
 				mu.Lock()
 				done++

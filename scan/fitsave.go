@@ -478,12 +478,32 @@ func getWeightCache() *weightCache {
 
 // release empties wc (its buffers kept for the next) into the pool.
 func (wc *weightCache) release() {
+	wc.empty()
+	weightCachePool.Put(wc)
+}
+
+// empty moves wc's tables to its spares, as many as weightCacheBytes of
+// buffers hold (a spare keeps the capacity of the widest geometry it was
+// given: counted by length, spares grown by other calls' geometries
+// would keep many times the bound).
+func (wc *weightCache) empty() {
+	kept := 0
+	for _, t := range wc.spare {
+		kept += t.capBytes()
+	}
 	for k, t := range wc.tabs {
-		wc.spare = append(wc.spare, t)
+		if c := t.capBytes(); kept+c <= weightCacheBytes {
+			wc.spare = append(wc.spare, t)
+			kept += c
+		}
 		delete(wc.tabs, k)
 	}
 	wc.bytes = 0
-	weightCachePool.Put(wc)
+}
+
+// capBytes is the memory t's buffers hold.
+func (t *weightTab) capBytes() int {
+	return 8*cap(t.k0) + cap(t.weighed) + 8*cap(t.w)
 }
 
 // useWeights points f's weights at those kept for geometry g on profiles

@@ -312,8 +312,8 @@ func shortOutfitted(ctx context.Context, g *gray, hb int, rows []int, mods []flo
 				continue
 			}
 			rs, _ := sm.bestResidual(prof, a, b, sx0, sxe, 0.6, model)
-			if rs <= 0 {
-				continue
+			if rs <= 0 || math.IsInf(rs, 1) {
+				continue // nothing to compare (a flat window: both +Inf)
 			}
 			best = min(best, longerResidual(ctx, prof, a, b, h[0], h[1], model)/rs)
 			if best <= shortFitRatio {
@@ -323,7 +323,7 @@ func shortOutfitted(ctx context.Context, g *gray, hb int, rows []int, mods []flo
 		if audit != nil {
 			audit(best)
 		}
-		if best > shortFitRatio {
+		if !(best <= shortFitRatio) { // NaN too
 			return false // one band the short code explains: it stands
 		}
 		n++
