@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// OCR_LOST_POINTS=1 (or 0) turns restorePoints on (off) in the tests and
-// benchmarks.
+// OCR_LOST_POINTS=0 (or 1) turns the lost-point restoration off (on) in
+// the tests and benchmarks; OCR_LOST_POINTS_GATE=0 takes its gate off.
 func init() {
 	switch os.Getenv("OCR_LOST_POINTS") {
 	case "0":
@@ -91,14 +91,21 @@ func TestRestorePointsWholeColumnKept(t *testing.T) {
 	}
 }
 
-// Off by default (restoreLostPoints): Extract reads the page as it came.
-func TestRestorePointsOffByDefault(t *testing.T) {
-	if restoreLostPoints {
-		t.Skip("OCR_LOST_POINTS=1")
-	}
+// Off (OCR_LOST_POINTS=0): restorePoints and Extract read the page as it
+// came.
+func TestRestorePointsOff(t *testing.T) {
+	on := restoreLostPoints
+	defer func() { restoreLostPoints = on }()
+	restoreLostPoints = false
 	pages := []*Page{pointsPage([]string{"365850", "69.60", "42.00", "2688.00"}, "2377654")}
 	if got := restorePoints(pages); got[0] != pages[0] {
 		t.Error("restorePoints changed a page while off")
+	}
+	doc := Extract(pages)
+	for _, l := range doc.Lines {
+		if l.Amount == "3658.50" {
+			t.Error("Extract restored a point while off")
+		}
 	}
 }
 

@@ -55,7 +55,7 @@ func isDiscountRow(s string) bool {
 // that reading when it confirms more lines. Last, each line's description
 // is checked (checkDescriptions): a poorly read one flags its line.
 // Amounts read without their decimal point get it back where the
-// arithmetic confirms it (extractWithPoints, off by default).
+// arithmetic confirms it (extractWithPoints).
 func Extract(pages []*Page) *Document {
 	return extractWithPoints(pages, extractPages)
 }
