@@ -6,14 +6,17 @@ import (
 	"testing"
 )
 
-// OCR_LOST_POINTS=1 (or 0) turns restorePoints on (off) in the tests and
-// benchmarks.
+// OCR_LOST_POINTS=0 (or 1) turns the lost-point restoration off (on) in
+// the tests and benchmarks; OCR_LOST_POINTS_GATE=0 takes its gate off.
 func init() {
 	switch os.Getenv("OCR_LOST_POINTS") {
 	case "0":
 		restoreLostPoints = false
 	case "1":
 		restoreLostPoints = true
+	}
+	if os.Getenv("OCR_LOST_POINTS_GATE") == "0" {
+		gateLostPoints = false
 	}
 }
 
@@ -88,13 +91,100 @@ func TestRestorePointsWholeColumnKept(t *testing.T) {
 	}
 }
 
-// Off by default (restoreLostPoints): Extract reads the page as it came.
-func TestRestorePointsOffByDefault(t *testing.T) {
-	if restoreLostPoints {
-		t.Skip("OCR_LOST_POINTS=1")
-	}
+// Off (OCR_LOST_POINTS=0): restorePoints and Extract read the page as it
+// came.
+func TestRestorePointsOff(t *testing.T) {
+	on := restoreLostPoints
+	defer func() { restoreLostPoints = on }()
+	restoreLostPoints = false
 	pages := []*Page{pointsPage([]string{"365850", "69.60", "42.00", "2688.00"}, "2377654")}
 	if got := restorePoints(pages); got[0] != pages[0] {
 		t.Error("restorePoints changed a page while off")
+	}
+	doc := Extract(pages)
+	for _, l := range doc.Lines {
+		if l.Amount == "3658.50" {
+			t.Error("Extract restored a point while off")
+		}
+	}
+}
+
+// itemsPage is a purchase order's table (code, name, qty, unit price,
+// amount, the amounts right-aligned at x = 1000) with its total; rows are
+// {code, qty, price, amount as read}.
+func itemsPage(rows [][4]string, total string) *Page {
+	p := &Page{Width: 1200, Height: 1600}
+	add := func(text string, x0, x1, y int) {
+		p.Words = append(p.Words, Word{Text: text, Box: image.Rect(x0, y, x1, y+24), Conf: 90})
+	}
+	add("PURCHASE", 100, 260, 100)
+	add("ORDER", 270, 360, 100)
+	for i, t := range []string{"ITEM", "DESCRIPTION", "QTY", "PRICE", "AMOUNT"} {
+		x := []int{100, 300, 600, 760, 910}[i]
+		add(t, x, x+15*len(t), 300)
+	}
+	for i, r := range rows {
+		y := 360 + 40*i
+		if r[0] != "" {
+			add(r[0], 100, 100+15*len(r[0]), y)
+		}
+		add("Cream", 300, 380, y)
+		add("Soda", 390, 450, y)
+		add(r[1], 640-15*len(r[1]), 640, y)
+		add(r[2], 840-15*len(r[2]), 840, y)
+		add(r[3], 1000-15*len(r[3]), 1000, y)
+	}
+	y := 360 + 40*len(rows) + 20
+	add("TOTAL", 760, 840, y)
+	add(total, 1000-15*len(total), 1000, y)
+	return p
+}
+
+// A restored point must be confirmed by the document (gateLostPoints):
+// "86040" under the amounts is 12 × 71.70 = 860.40 and gets its point;
+// "365857" (chop ink added a digit to 365.85: 3 × 121.95) would become
+// 3658.57, which neither its row's qty × price nor the total (4025.85)
+// confirms: it stays as read (its line flagged, no amount). Fails without
+// the gate (OCR_LOST_POINTS_GATE=0: a line of 3658.57).
+func TestRestorePointsConfirmedOnly(t *testing.T) {
+	on := restoreLostPoints
+	defer func() { restoreLostPoints = on }()
+	restoreLostPoints = true
+	p := itemsPage([][4]string{
+		{"SKU-100001", "3", "121.95", "365857"},
+		{"SKU-100002", "12", "71.70", "86040"},
+		{"SKU-100003", "24", "2.90", "69.60"},
+		{"SKU-100004", "6", "7.00", "42.00"},
+		{"SKU-100005", "48", "56.00", "2688.00"},
+	}, "4025.85")
+	doc := Extract([]*Page{p})
+	amounts := map[string]bool{}
+	for _, l := range doc.Lines {
+		t.Logf("%s %d %s %s review=%v %v", l.SKU, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview, l.Problems)
+		amounts[l.Amount] = true
+	}
+	if !amounts["860.40"] {
+		t.Error("86040 (12 × 71.70) not restored to 860.40")
+	}
+	if amounts["3658.57"] {
+		t.Error("365857 restored to 3658.57: neither qty × price nor the total confirms it")
+	}
+	// The total confirms what qty × price cannot: a row whose quantity was
+	// not read, 1,076.50 read "107650", the lines add up to the total only
+	// with it.
+	p = itemsPage([][4]string{
+		{"SKU-100001", "", "", "107650"},
+		{"SKU-100002", "12", "71.70", "860.40"},
+		{"SKU-100003", "24", "2.90", "69.60"},
+		{"SKU-100004", "6", "7.00", "42.00"},
+	}, "2048.50")
+	doc = Extract([]*Page{p})
+	amounts = map[string]bool{}
+	for _, l := range doc.Lines {
+		t.Logf("%s %d %s %s review=%v %v", l.SKU, l.Qty, l.UnitPrice, l.Amount, l.NeedsReview, l.Problems)
+		amounts[l.Amount] = true
+	}
+	if !amounts["1076.50"] {
+		t.Error("107650 not restored to 1076.50 though the lines then add up to the total")
 	}
 }

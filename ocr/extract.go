@@ -54,8 +54,15 @@ func isDiscountRow(s string) bool {
 // The table read by its column titles in any order (table.go) replaces
 // that reading when it confirms more lines. Last, each line's description
 // is checked (checkDescriptions): a poorly read one flags its line.
+// Amounts read without their decimal point get it back where the
+// arithmetic confirms it (extractWithPoints).
 func Extract(pages []*Page) *Document {
-	pages = restorePoints(pages)
+	return extractWithPoints(pages, extractPages)
+}
+
+// extractPages is Extract of the pages as given (no decimal point
+// restored).
+func extractPages(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
