@@ -381,7 +381,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// the blurred fit places no symbol for (unfitVeto); PHOTOS_SHORTTWO=1
 	// adds it with shortTwoScans on (off by default); PHOTOS_NOSHORTFIT=1
 	// runs it without the veto of short reads an EAN-13 over their bars
-	// explains better (shortFitVeto, shortfit.go). PHOTOS_NOSCANSAVE=1 runs it without the exact
+	// explains better (shortFitVeto, shortfit.go); PHOTOS_NOBAND=1 without
+	// the veto of reads a band of the fit reads as another code (bandVeto,
+	// xcheck.go). PHOTOS_NOSCANSAVE=1 runs it without the exact
 	// savings of h/scanspeed (gozxing's own black matrices instead of
 	// binarize.go's, every 1D reader on every line: rowskip.go, gozxing's
 	// Code 39 start search: code39fast.go), the same reads, for their gain
@@ -399,6 +401,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOUNFIT", "pandian-nounfit", func(off bool) { unfitVeto = !off }},
 		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSHORTFIT", "pandian-noshortfit", func(off bool) { shortFitVeto = !off }},
+		{"PHOTOS_NOBAND", "pandian-noband", func(off bool) { bandVeto = !off }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},

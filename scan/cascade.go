@@ -91,6 +91,9 @@ type run struct {
 	// xoutfit counts the vetoes of short reads the fitted EAN-13
 	// explains better (shortFitVeto)
 	xoutfit int
+	// xband counts the vetoes of reads a band of the fit read as another
+	// code (bandVeto)
+	xband int
 	// xconfirmed counts the reads the edges confirmed (edgever.go)
 	xconfirmed int
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by

@@ -36,6 +36,9 @@ import (
 // stands, unless the blurred fit placed no symbol at all on any band of
 // the region, either way round, and the edges did not confirm it
 // (unfitVeto): then nothing but the binarized lines measured the bars;
+// or a band of the fit, either way round, accepts another code by the
+// fit's own rules (bandVeto: one band is not a read, blurAgree are, but
+// it is evidence against the binarized one);
 // and a short read stands only when no EAN-13 over its bars explains
 // their grey levels far better than its own modules do (shortFitVeto,
 // shortfit.go). A band that accepts the read's own code ends the check (no other
@@ -64,6 +67,35 @@ var crossCheck = true
 // fitted; on the tune photos every such check fits some band.) Tests
 // and benchmarks switch it.
 var unfitVeto = true
+
+// bandVeto is whether a checked read is vetoed when the edges do not
+// confirm it, the model readers read nothing, and a band of the blurred
+// EAN fit, either way round, accepts another code by the fit's own rules
+// (blurAccept: fit, worst digit, correction, margin over the second-best
+// code). A read needs blurAgree such bands, so one band is not a read;
+// but it is evidence against the binarized one. Two digits misread at
+// about a pixel a module can compensate in the check digit: generated
+// seed 13145, EAN-13 3411760746645 read as 3417760746845 (a 1 as a 7, its
+// twin of the same edge-to-edge measures, and a 6 as an 8) on four lines
+// of two binarizing stages at 1.02 px/module; the edges measure no row
+// (blur merges them), the fit places a symbol on one band of four and
+// reads the right code there (the second-best code leaves 12 times its
+// residual; the read's code, rendered there, 11 times), but one band is
+// not three, so the model readers read nothing, and the read stood. On the
+// tune photos no band accepts another code on any of the 26 reads the
+// check neither confirms nor contradicts. Tests and benchmarks switch it.
+var bandVeto = true
+
+// bandOther reports whether a band of keep accepts a code other than mine
+// (13 digits) by blurAccept.
+func bandOther(keep map[int]eanRead, mine string) bool {
+	for _, rd := range keep {
+		if blurAccept(rd) && rd.text() != mine {
+			return true
+		}
+	}
+	return false
+}
 
 // edgeAudit, when set (tests), is told of every read the model readers
 // check, with whether the edges confirmed it (the check then runs anyway)
@@ -181,6 +213,13 @@ func (r *run) crossCheckReads(w *view) {
 				h.vetoed = true
 				r.xvetoes++
 				r.xunfit++
+				continue
+			}
+			// A band of the fit accepting another code (bandVeto).
+			if bandVeto && !confirmed && fitted && (bandOther(keep, mine[1:]) || bandOther(keepTurned, mine[1:])) {
+				h.vetoed = true
+				r.xvetoes++
+				r.xband++
 				continue
 			}
 			// A short read the EAN-13 the fit placed on its bars
