@@ -125,33 +125,29 @@ func readHeader(h *Header, rows, all []*row) {
 			}
 		}
 	}
-	if h.Date == "" {
+	// Dates read with a flaw, in this order, each tried on every row
+	// before the next: confidence conf, and the date must be plausible
+	// when plausible is set.
+	for _, f := range []struct {
+		read      func(string) (dateFound, bool)
+		plausible bool
+		conf      float64
+	}{
 		// "Date:02/08/201 6": a space read inside the date after its label.
-		for _, r := range all {
-			if d, ok := labelledDateCompact(r.text()); ok && plausibleDate(d.iso) {
-				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = 0.4
-				break
-			}
-		}
-	}
-	if h.Date == "" {
+		{labelledDateCompact, true, 0.4},
 		// "2025 年 0O8 月 15 日", "Date: 05710/2024": the print round
 		// the misread part says what it is (framedDate).
-		for _, r := range all {
-			if d, ok := framedDate(r.text()); ok && plausibleDate(d.iso) {
-				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = 0.4
-				break
-			}
-		}
-	}
-	if h.Date == "" {
+		{framedDate, true, 0.4},
 		// Letters read for digits ("O2/08/2016"): unconfirmed.
+		{noisyDate, false, 0.3},
+	} {
+		if h.Date != "" {
+			break
+		}
 		for _, r := range all {
-			if d, ok := noisyDate(r.text()); ok {
+			if d, ok := f.read(r.text()); ok && (!f.plausible || plausibleDate(d.iso)) {
 				h.Date, h.DatePrinted, h.DateAmbiguous = d.iso, d.text, d.ambiguous
-				h.Confidence["date"] = 0.3
+				h.Confidence["date"] = f.conf
 				break
 			}
 		}
