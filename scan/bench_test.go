@@ -50,10 +50,9 @@ func loadManifest(tb testing.TB) []photo {
 
 // tally counts outcomes and times for one decoder on one set.
 type tally struct {
-	correct, wrong, failed int
-	wrongEANUPC            int
-	ms                     []float64 // wall time per image
-	cpu                    []float64 // CPU time per image
+	photoset.Counts
+	ms  []float64 // wall time per image
+	cpu []float64 // CPU time per image
 }
 
 // addTimed counts r with both its times.
@@ -63,27 +62,14 @@ func (t *tally) addTimed(r result, format string) {
 }
 
 func (t *tally) add(o outcome, ms float64, format string) {
-	switch o {
-	case correct:
-		t.correct++
-	case wrong:
-		t.wrong++
-		if strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC") {
-			t.wrongEANUPC++
-		}
-	default:
-		t.failed++
-	}
+	t.Counts.Add(o, format)
 	if ms >= 0 {
 		t.ms = append(t.ms, ms)
 	}
 }
 
 func (t *tally) merge(o *tally) {
-	t.correct += o.correct
-	t.wrong += o.wrong
-	t.failed += o.failed
-	t.wrongEANUPC += o.wrongEANUPC
+	t.Counts.Merge(o.Counts)
 	t.ms = append(t.ms, o.ms...)
 	t.cpu = append(t.cpu, o.cpu...)
 }
@@ -91,24 +77,17 @@ func (t *tally) merge(o *tally) {
 // quantile is the nearest-rank quantile of the times (0 when none).
 func (t *tally) quantile(p float64) float64 { return quantile(t.ms, p) }
 
-// quantile is the nearest-rank quantile of ms (0 when empty).
-func quantile(ms []float64, p float64) float64 {
-	if len(ms) == 0 {
-		return 0
-	}
-	s := slices.Clone(ms)
-	sort.Float64s(s)
-	return s[min(len(s)-1, int(p*float64(len(s))))]
-}
+// quantile is photoset.Quantile.
+func quantile(ms []float64, p float64) float64 { return photoset.Quantile(ms, p) }
 
 func (t *tally) String() string {
-	n := t.correct + t.wrong + t.failed
+	n := t.Correct + t.Wrong + t.Failed
 	pct := 0.0
 	if n > 0 {
-		pct = 100 * float64(t.correct) / float64(n)
+		pct = 100 * float64(t.Correct) / float64(n)
 	}
 	line := fmt.Sprintf("%3d/%3d %5.1f%%  wrong %2d (%d) failed %3d",
-		t.correct, n, pct, t.wrong, t.wrongEANUPC, t.failed)
+		t.Correct, n, pct, t.Wrong, t.WrongEANUPC, t.Failed)
 	if len(t.ms) > 0 {
 		line += fmt.Sprintf("   %6.1f %6.1f %6.1f",
 			t.quantile(0.5), t.quantile(0.95), t.quantile(1))
@@ -567,7 +546,7 @@ func report(sb *strings.Builder, title string, photos []photo, in func(photo) bo
 // beside).
 func targets(half string, total map[string]*tally) string {
 	t := total["pandian"]
-	n := float64(t.correct + t.wrong + t.failed)
+	n := float64(t.Correct + t.Wrong + t.Failed)
 	var sb strings.Builder
 	check := func(name string, ok bool, format string, args ...any) {
 		verdict := "ok  "
@@ -580,14 +559,14 @@ func targets(half string, total map[string]*tally) string {
 	if strings.HasPrefix(half, "ALL") {
 		goal = 0.90
 	}
-	check(fmt.Sprintf("correct >= %.0f%%", 100*goal), float64(t.correct) >= goal*n, "%.1f%% (%d/%.0f)", 100*float64(t.correct)/n, t.correct, n)
-	check("wrong EAN/UPC = 0", t.wrongEANUPC == 0, "%d", t.wrongEANUPC)
-	check("wrong <= 0.5%", float64(t.wrong) <= 0.005*n, "%.1f%% (%d)", 100*float64(t.wrong)/n, t.wrong)
+	check(fmt.Sprintf("correct >= %.0f%%", 100*goal), float64(t.Correct) >= goal*n, "%.1f%% (%d/%.0f)", 100*float64(t.Correct)/n, t.Correct, n)
+	check("wrong EAN/UPC = 0", t.WrongEANUPC == 0, "%d", t.WrongEANUPC)
+	check("wrong <= 0.5%", float64(t.Wrong) <= 0.005*n, "%.1f%% (%d)", 100*float64(t.Wrong)/n, t.Wrong)
 	check("max CPU <= 300 ms", quantile(t.cpu, 1) <= 300, "%.1f ms (median %.1f, p95 %.1f)", quantile(t.cpu, 1), quantile(t.cpu, 0.5), quantile(t.cpu, 0.95))
 	// Speed, as before issue 10: the decoder stopping at its first good
 	// read.
 	if f := total["pandian-1st"]; f != nil {
-		check("1st: wrong EAN/UPC = 0", f.wrongEANUPC == 0, "%d (correct %d)", f.wrongEANUPC, f.correct)
+		check("1st: wrong EAN/UPC = 0", f.WrongEANUPC == 0, "%d (correct %d)", f.WrongEANUPC, f.Correct)
 		if z := total["zbar"]; z != nil {
 			check("1st: median CPU <= zbar", quantile(f.cpu, 0.5) <= quantile(z.cpu, 0.5), "%.1f ms vs %.1f ms", quantile(f.cpu, 0.5), quantile(z.cpu, 0.5))
 		}

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -107,55 +106,32 @@ func BenchmarkPhotosAPI(b *testing.B) {
 		for _, m := range misses {
 			b.Log(m)
 		}
-		b.ReportMetric(float64(held.correct), "heldout-correct")
-		b.ReportMetric(float64(all.correct), "all-correct")
-		b.ReportMetric(float64(all.wrong), "wrong")
-		b.ReportMetric(quantileMS(held.ms, 0.5), "heldout-ms-median")
-		b.ReportMetric(quantileMS(held.ms, 0.95), "heldout-ms-p95")
+		b.ReportMetric(float64(held.Correct), "heldout-correct")
+		b.ReportMetric(float64(all.Correct), "all-correct")
+		b.ReportMetric(float64(all.Wrong), "wrong")
+		b.ReportMetric(photoset.Quantile(held.ms, 0.5), "heldout-ms-median")
+		b.ReportMetric(photoset.Quantile(held.ms, 0.95), "heldout-ms-p95")
 	}
 }
 
 // apiTally counts outcomes and wall times of one half.
 type apiTally struct {
-	correct, wrong, failed, wrongEANUPC int
-	ms                                  []float64
+	photoset.Counts
+	ms []float64
 }
 
 func (t *apiTally) add(o photoset.Outcome, ms float64, format string) {
-	switch o {
-	case photoset.Correct:
-		t.correct++
-	case photoset.Wrong:
-		t.wrong++
-		if strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC") {
-			t.wrongEANUPC++
-		}
-	default:
-		t.failed++
-	}
+	t.Counts.Add(o, format)
 	t.ms = append(t.ms, ms)
 }
 
 func (t *apiTally) merge(o *apiTally) {
-	t.correct += o.correct
-	t.wrong += o.wrong
-	t.failed += o.failed
-	t.wrongEANUPC += o.wrongEANUPC
+	t.Counts.Merge(o.Counts)
 	t.ms = append(slices.Clone(t.ms), o.ms...)
 }
 
 func (t *apiTally) String() string {
 	return fmt.Sprintf("%3d/%3d correct, wrong %d (EAN/UPC %d), failed %3d, ms %6.1f %6.1f %6.1f",
-		t.correct, t.correct+t.wrong+t.failed, t.wrong, t.wrongEANUPC, t.failed,
-		quantileMS(t.ms, 0.5), quantileMS(t.ms, 0.95), quantileMS(t.ms, 1))
-}
-
-// quantileMS is the nearest-rank quantile of ms (0 when empty), as scan's.
-func quantileMS(ms []float64, p float64) float64 {
-	if len(ms) == 0 {
-		return 0
-	}
-	s := slices.Clone(ms)
-	sort.Float64s(s)
-	return s[min(len(s)-1, int(p*float64(len(s))))]
+		t.Correct, t.Correct+t.Wrong+t.Failed, t.Wrong, t.WrongEANUPC, t.Failed,
+		photoset.Quantile(t.ms, 0.5), photoset.Quantile(t.ms, 0.95), photoset.Quantile(t.ms, 1))
 }

@@ -13,6 +13,7 @@ import (
 	"hash/fnv"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -161,4 +162,45 @@ func Judge(texts []string, want, format string) Outcome {
 		}
 	}
 	return Wrong
+}
+
+// Counts tallies judged photos, the wrong retail (EAN/UPC) reads also
+// apart: the benchmarks' figures for one decoder on one set or half.
+type Counts struct {
+	Correct, Wrong, Failed, WrongEANUPC int
+}
+
+// Add counts one photo's outcome; format is the photo's expected
+// symbology.
+func (c *Counts) Add(o Outcome, format string) {
+	switch o {
+	case Correct:
+		c.Correct++
+	case Wrong:
+		c.Wrong++
+		if strings.HasPrefix(format, "EAN") || strings.HasPrefix(format, "UPC") {
+			c.WrongEANUPC++
+		}
+	default:
+		c.Failed++
+	}
+}
+
+// Merge adds o's counts to c.
+func (c *Counts) Merge(o Counts) {
+	c.Correct += o.Correct
+	c.Wrong += o.Wrong
+	c.Failed += o.Failed
+	c.WrongEANUPC += o.WrongEANUPC
+}
+
+// Quantile is the nearest-rank quantile p of ms (0 when empty); ms is
+// not changed.
+func Quantile(ms []float64, p float64) float64 {
+	if len(ms) == 0 {
+		return 0
+	}
+	s := slices.Clone(ms)
+	sort.Float64s(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
 }
