@@ -197,6 +197,21 @@ func (e *Engine) Close() error {
 	return nil
 }
 
+// pinned lends a worker for a few small reads (the crop looks) on this
+// OS thread, with OpenMP single-threaded; release gives both back.
+func (e *Engine) pinned(ctx context.Context) (w *worker, release func(), err error) {
+	w, err = e.acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	runtime.LockOSThread()
+	ompSingleThread()
+	return w, func() {
+		runtime.UnlockOSThread()
+		e.clients <- w
+	}, nil
+}
+
 func (e *Engine) acquire(ctx context.Context) (*worker, error) {
 	e.mu.Lock()
 	closed := e.closed

@@ -6,7 +6,6 @@ import (
 	"image"
 	"math"
 	"regexp"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -195,14 +194,11 @@ func (e *Engine) cropLook(ctx context.Context, img image.Image, g *grayImg, raw 
 		}
 		g = toGray(img)
 	}
-	w, err := e.acquire(ctx)
+	w, release, err := e.pinned(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() { e.clients <- w }()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	ompSingleThread()
+	defer release()
 	p, read, err := cropReread(w.page, g, raw, picks)
 	if err != nil {
 		return err

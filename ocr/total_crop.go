@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -273,14 +272,11 @@ func (e *Engine) totalCropLook(ctx context.Context, img image.Image, g *grayImg,
 	if len(srcs) == 0 {
 		return nil
 	}
-	w, err := e.acquire(ctx)
+	w, release, err := e.pinned(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() { e.clients <- w }()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	ompSingleThread()
+	defer release()
 	c := w.page
 	if err := c.SetPageSegMode(gosseract.PSM_SINGLE_LINE); err != nil {
 		return err
