@@ -123,7 +123,10 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // (dewarp.go) on or off (unset: the default); OCR_HEADER_CROPS=1 (or 0)
 // turns the date's crop look (header_crop.go) on (off; unset: the
 // default, off); OCR_TOTAL_CROPS=0 (or 1) turns the total's crop look
-// (total_crop.go) off (on; unset: the default, on).
+// (total_crop.go) off (on; unset: the default, on); OCR_LATIN_SECOND=0
+// (or 1) reads the second look with every language (English alone on
+// Latin-script pages; unset: the default, English alone, latin.go);
+// OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages.
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -144,6 +147,8 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreCrops := ocr.HeaderCropsFromEnv()
 		restoreDigit := ocr.DigitRepairFromEnv()
 		restoreTotalCrops := ocr.TotalCropsFromEnv()
+		restoreLatin := ocr.LatinSecondFromEnv()
+		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}
 		var imgs []image.Image
@@ -194,8 +199,10 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreCrops()
 		restoreDigit()
 		restoreTotalCrops()
+		restoreLatin()
 		reads1, taken1 := ocr.TotalCropCounts()
 		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)
+		fmt.Printf("second looks read with English alone: %d\n", ocr.LatinSecondLooks()-looks0)
 		printRealTallies(b, halves)
 		if os.Getenv("OCR_BENCH_SKIP_WORKERS") == "" {
 			// OCR_THROUGHPUT_N limits the throughput pass to the first N

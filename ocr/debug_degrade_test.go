@@ -200,13 +200,14 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 		nv = v
 	}
 	only := os.Getenv("OCR_DEGRADE_ONLY") // a comma-separated list of variants, e.g. "0,2"
-	e, err := NewEngine(Options{Workers: 1})
+	e, err := NewEngine(Options{Workers: 1, Languages: debugLangs()})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer e.Close()
 	{
 		defer DewarpFromEnv()()
+		defer LatinSecondFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
 	verbose := os.Getenv("OCR_VERBOSE") != ""
@@ -472,4 +473,13 @@ func degradedImage(b *testing.B, dir, id string, img image.Image, v int) (dimg i
 		b.Fatal(err)
 	}
 	return dimg, path
+}
+
+// debugLangs is benchLangs for the package's own debug benchmarks:
+// OCR_BENCH_LANGS (e.g. "eng") overrides the engine's languages.
+func debugLangs() []string {
+	if l := os.Getenv("OCR_BENCH_LANGS"); l != "" {
+		return strings.Split(l, "+")
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"os"
 	"runtime"
+	"slices"
 	"sync"
 	"unicode"
 
@@ -65,7 +66,11 @@ type Engine struct {
 // item codes a second, independent reading.
 type worker struct {
 	page, code *gosseract.Client
-	osd        *osd
+	// latin is a page client with English alone (psm 6), for the second
+	// look at a page whose first reading is in Latin script (latinSecond);
+	// nil when the page client reads English alone already.
+	latin *gosseract.Client
+	osd   *osd
 }
 
 func (w *worker) close() {
@@ -75,6 +80,9 @@ func (w *worker) close() {
 	}
 	if w.code != nil {
 		w.code.Close()
+	}
+	if w.latin != nil {
+		w.latin.Close()
 	}
 }
 
@@ -137,6 +145,15 @@ func newWorker(langs []string) (*worker, error) {
 	if err := w.page.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK); err != nil {
 		return fail("set page segmentation", err)
 	}
+	if !slices.Equal(langs, []string{"eng"}) {
+		w.latin = gosseract.NewClient()
+		if err := w.latin.SetLanguage("eng"); err != nil {
+			return fail("set latin language", err)
+		}
+		if err := w.latin.SetPageSegMode(gosseract.PSM_SINGLE_BLOCK); err != nil {
+			return fail("set latin page segmentation", err)
+		}
+	}
 	if err := w.code.SetLanguage("eng"); err != nil {
 		return fail("set code language", err)
 	}
@@ -146,7 +163,11 @@ func newWorker(langs []string) (*worker, error) {
 	if err := w.code.SetWhitelist(codeAlphabet); err != nil {
 		return fail("set code alphabet", err)
 	}
-	for _, c := range []*gosseract.Client{w.page, w.code} {
+	clients := []*gosseract.Client{w.page, w.code}
+	if w.latin != nil {
+		clients = append(clients, w.latin)
+	}
+	for _, c := range clients {
 		// Tesseract 5 re-recognises every low-confidence line inverted
 		// (white on black); the pages are flattened dark-on-white, so that
 		// only doubles the time spent on hard lines.
@@ -167,7 +188,7 @@ func newWorker(langs []string) (*worker, error) {
 	for i := range blank.pix {
 		blank.pix[i] = 255
 	}
-	for _, c := range []*gosseract.Client{w.page, w.code} {
+	for _, c := range clients {
 		if err := c.SetImageFromBytes(blank.bmp()); err != nil {
 			return fail("load models", err)
 		}
@@ -353,12 +374,15 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 
 // pageWords reads a page's words with the worker's page client, on the
 // calling goroutine's OS thread (locked by the caller).
-func pageWords(w *worker, g *grayImg) (*Page, error) {
+func pageWords(w *worker, g *grayImg) (*Page, error) { return clientWords(w.page, g) }
+
+// clientWords is pageWords with the page client c.
+func clientWords(c *gosseract.Client, g *grayImg) (*Page, error) {
 	ompSingleThread()
-	if err := w.page.SetImageFromBytes(g.bmp()); err != nil {
+	if err := c.SetImageFromBytes(g.bmp()); err != nil {
 		return nil, fmt.Errorf("ocr: set image: %w", err)
 	}
-	boxes, err := w.page.GetBoundingBoxes(gosseract.RIL_WORD)
+	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
 	if err != nil {
 		return nil, fmt.Errorf("ocr: recognise: %w", err)
 	}

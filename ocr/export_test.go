@@ -125,3 +125,21 @@ func TotalCropsFromEnv() (restore func()) {
 func TotalCropCounts() (reads, taken int64) {
 	return totalCropReads.Load(), totalCropTaken.Load()
 }
+
+// LatinSecondFromEnv turns the second look's English-alone reading of
+// Latin-script pages (latin.go) off (OCR_LATIN_SECOND=0) or on (1) in the
+// benchmarks; it returns a function restoring the previous setting.
+func LatinSecondFromEnv() (restore func()) {
+	saved := latinSecond
+	switch os.Getenv("OCR_LATIN_SECOND") {
+	case "1":
+		latinSecond = true
+	case "0":
+		latinSecond = false
+	}
+	return func() { latinSecond = saved }
+}
+
+// LatinSecondLooks is the number of second looks read with English alone
+// since the process started.
+func LatinSecondLooks() int64 { return latinSecondLooks.Load() }

@@ -35,13 +35,14 @@ func totalUnconfirmed(h *Header) bool { return h.Total != "" && h.Confidence["to
 // turned), words only: no rectifying, flattening, scaling or second
 // readings.
 func (e *Engine) readAsIs(ctx context.Context, img image.Image, turned int) (*Page, error) {
-	p, _, err := e.readAsIsGray(ctx, img, turned)
+	p, _, err := e.readAsIsGray(ctx, img, turned, false)
 	return p, err
 }
 
 // readAsIsGray is readAsIs that also returns the grey image read (the
-// photo turned), for the crop look to cut rows from.
-func (e *Engine) readAsIsGray(ctx context.Context, img image.Image, turned int) (*Page, *grayImg, error) {
+// photo turned), for the crop look to cut rows from; latin reads it with
+// English alone (the worker's latin client, when it has one).
+func (e *Engine) readAsIsGray(ctx context.Context, img image.Image, turned int, latin bool) (*Page, *grayImg, error) {
 	if turned != 0 {
 		img = Turn(img, turned)
 	}
@@ -56,7 +57,12 @@ func (e *Engine) readAsIsGray(ctx context.Context, img image.Image, turned int) 
 	g := toGray(img)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	p, err := pageWords(w, g)
+	c := w.page
+	if latin && w.latin != nil {
+		c = w.latin
+		latinSecondLooks.Add(1)
+	}
+	p, err := clientWords(c, g)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,11 +90,12 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 	var rawAt []int
 	var grays []*grayImg
 	for _, i := range pick {
-		turned := 0
+		turned, latin := 0, false
 		if i < len(read) && read[i] != nil {
 			turned = read[i].Turned
+			latin = latinSecond && latinReading(read[i])
 		}
-		p, g, err := e.readAsIsGray(ctx, imgs[i], turned)
+		p, g, err := e.readAsIsGray(ctx, imgs[i], turned, latin)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
