@@ -64,6 +64,7 @@ func Extract(pages []*Page) *Document {
 // restored).
 func extractPages(pages []*Page) *Document {
 	doc := preferTable(extractRows(pages), pages)
+	codesFromPrefix(doc)
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
 	checkNameAbove(doc)

@@ -138,6 +138,9 @@ func readHeader(h *Header, rows, all []*row) {
 		// "2025 年 0O8 月 15 日", "Date: 05710/2024": the print round
 		// the misread part says what it is (framedDate).
 		{framedDate, true, 0.4},
+		// "Date: 20254712528" for 2025年12月2日: the frame read as
+		// digits (glyphDateDigits).
+		{glyphDateDigits, true, 0.3},
 		// Letters read for digits ("O2/08/2016"): unconfirmed.
 		{noisyDate, false, 0.3},
 	} {
@@ -223,6 +226,10 @@ func checkedDocNumber(n, docType, date string) string {
 		n = m[1] + "O" + m[2] + m[3]
 	}
 	n = oddSepDocNumber(n, date)
+	n = yearSerialSep(glyphInitial(n), date)
+	if date == "" {
+		n = undatedTypedPrefix(n, docType)
+	}
 	// A prefix read with digits or a dollar sign ("$1251104-94" for
 	// SI251104-94, "00/2025/9172" for DO/2025/9172) where the date
 	// confirms the number's form (its yymmdd or its year is the
@@ -758,7 +765,9 @@ func shapedDocNumber(rows []*row) (string, bool) {
 			}
 			// A number printed in groups ("2345 6789": a telephone
 			// number) is none.
-			grouped := next < len(r.words) && allDigits(strings.Trim(r.words[next].Text, trimSet+"."))
+			// A lone digit after the value is a stray mark, no group.
+			g := strings.Trim(r.words[min(next, len(r.words)-1)].Text, trimSet+".")
+			grouped := next < len(r.words) && allDigits(g) && len(g) >= 2
 			if v, ok := shapedValue(label.String(), val); ok && !grouped {
 				return v, true
 			}
@@ -781,7 +790,7 @@ func shapedValue(lbl, val string) (string, bool) {
 			return "", false
 		}
 	}
-	v := strings.ToUpper(strings.Trim(val, trimSet+".："))
+	v := shapedYearNumber(strings.ToUpper(strings.Trim(val, trimSet+".：")))
 	if strings.HasPrefix(strings.TrimSpace(val), "+") || countDigits(v) < 4 || !reShapedDocNumber.MatchString(v) {
 		return "", false
 	}
