@@ -100,7 +100,9 @@ func (d *Decoder) decodeBytes(ctx context.Context, b []byte) ([]Barcode, error) 
 // Frame is an encoded image decoded to what the barcode search works on:
 // its upright luminance plane. Decode is Load then DecodeFrame; the two
 // halves are apart so that a benchmark can time the search alone (the
-// decoder against another decoder given the same pixels).
+// decoder against another decoder given the same pixels). The search
+// keeps work of its own on the frame, so one frame is searched by one
+// goroutine at a time.
 type Frame struct {
 	g *gray
 }
