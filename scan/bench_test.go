@@ -368,7 +368,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// Code 39 start search: code39fast.go), the same reads, for their gain
 	// in the same run. PHOTOS_NOFITSAVE=1 runs it without the exact savings
 	// of the model fits (fitSave: fitsave.go), for their gain in the same
-	// run.
+	// run. PHOTOS_NOBLOCKCACHE=1 runs it without the block statistics
+	// hybridMatrix keeps per plane (blockCache: binarize.go).
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -383,6 +384,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOBAND", "pandian-noband", func(off bool) { bandVeto = !off }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
+		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"encoding/binary"
+	"math"
 
 	"github.com/makiuchi-d/gozxing"
 )
@@ -78,31 +79,34 @@ func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
 	maxX, maxY := width-bs, height-bs
 	bp := make([]int, subW*subH)
 	stride := g.w
+	var cache []int16
+	if blockCache {
+		cache = g.blockStats()
+	}
+	cw := g.w / bs
 	for by := 0; by < subH; by++ {
 		yo := min(by*bs, maxY)
+		ay := top + yo
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*bs, maxX)
-			o := (top+yo)*stride + left + xo
-			// the sum, four bytes' sums a lane; the range row by row
-			// until it is over MIN_DYNAMIC_RANGE (then only the sum
-			// matters, as in gozxing)
-			var acc uint64
-			lo, hi := 255, 0
-			for range bs {
-				x := binary.LittleEndian.Uint64(g.pix[o : o+bs])
-				acc += x&lanes16 + x>>8&lanes16
-				if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
-					for k := 0; k < 64; k += 8 {
-						p := int(x >> uint(k) & 0xff)
-						lo = min(lo, p)
-						hi = max(hi, p)
-					}
+			ax := left + xo
+			var v int
+			if cache != nil && ax%bs == 0 && ay%bs == 0 {
+				// a block on the plane's grid: computed once a plane
+				// (the tiles of decode2D and the whole view share them)
+				i := ay/bs*cw + ax/bs
+				if c := cache[i]; c != blockUnknown {
+					v = int(c)
+				} else {
+					v = blockStat(g.pix, ay*stride+ax, stride)
+					cache[i] = int16(v)
 				}
-				o += stride
+			} else {
+				v = blockStat(g.pix, ay*stride+ax, stride)
 			}
-			sum := int(acc * 0x0001000100010001 >> 48)
-			avg := sum >> (2 * gozxing.BLOCK_SIZE_POWER)
-			if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
+			avg := v
+			if v < 0 { // range at most MIN_DYNAMIC_RANGE: v is -1-min
+				lo := -1 - v
 				avg = lo / 2
 				if by > 0 && bx > 0 {
 					nb := (bp[(by-1)*subW+bx] + 2*bp[by*subW+bx-1] + bp[(by-1)*subW+bx-1]) / 4
@@ -149,6 +153,59 @@ func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
 		m.SetRow(y, row)
 	}
 	return m
+}
+
+// blockCache is whether hybridMatrix keeps, for each plane, the statistics
+// of the 8×8 blocks on the plane's own 8-pixel grid (blockStat), so that
+// the windows decode2D binarizes (the whole view and its overlapping
+// tiles, whose corners mostly fall on that grid) and the local-block scan
+// lines of the same view compute each block once. Exact: the same
+// arithmetic on the same pixels. Tests and benchmarks switch it.
+var blockCache = true
+
+// blockUnknown marks a block whose statistics are not computed yet.
+const blockUnknown = math.MinInt16
+
+// blockStats returns g's block statistics cache (blockStat of the block
+// at (8i, 8j) at index j*(w/8)+i), allocated on first use. A plane is not
+// modified once made, and one decode uses it from one goroutine.
+func (g *gray) blockStats() []int16 {
+	if g.blocks == nil {
+		n := (g.w / gozxing.BLOCK_SIZE) * (g.h / gozxing.BLOCK_SIZE)
+		g.blocks = make([]int16, n)
+		for i := range g.blocks {
+			g.blocks[i] = blockUnknown
+		}
+	}
+	return g.blocks
+}
+
+// blockStat is what hybridMatrix needs of the 8×8 block at offset o of
+// pix (rows stride apart): its mean (sum/64, rounded down) when its range
+// is over MIN_DYNAMIC_RANGE, else -1 minus its minimum.
+func blockStat(pix []byte, o, stride int) int {
+	const bs = gozxing.BLOCK_SIZE
+	// the sum, four bytes' sums a lane; the range row by row until it is
+	// over MIN_DYNAMIC_RANGE (then only the sum matters, as in gozxing)
+	var acc uint64
+	lo, hi := 255, 0
+	for range bs {
+		x := binary.LittleEndian.Uint64(pix[o : o+bs])
+		acc += x&lanes16 + x>>8&lanes16
+		if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
+			for k := 0; k < 64; k += 8 {
+				p := int(x >> uint(k) & 0xff)
+				lo = min(lo, p)
+				hi = max(hi, p)
+			}
+		}
+		o += stride
+	}
+	if hi-lo <= gozxing.MIN_DYNAMIC_RANGE {
+		return -1 - lo
+	}
+	sum := int(acc * 0x0001000100010001 >> 48)
+	return sum >> (2 * gozxing.BLOCK_SIZE_POWER)
 }
 
 // globalMatrix is gozxing's GlobalHistogramBinarizer.GetBlackMatrix of the

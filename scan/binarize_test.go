@@ -131,3 +131,54 @@ func TestAtMost8(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockCacheExact: hybridMatrix with the plane's block statistics
+// cached (blockCache) gives gozxing's matrix, bit for bit, for windows on
+// the plane's 8-pixel grid and off it, of sizes block multiples and not,
+// asked in any order and again on the same plane (the cache filled by
+// other windows, the low-range blocks whose black point depends on the
+// window's neighbours included), and the cache is used.
+func TestBlockCacheExact(t *testing.T) {
+	if !blockCache {
+		t.Skip("blockCache off")
+	}
+	rng := rand.New(rand.NewSource(14))
+	hits := 0
+	for n := range 60 {
+		w, h := 40+rng.Intn(200), 40+rng.Intn(200)
+		if n%2 == 0 {
+			w, h = 8*(5+rng.Intn(25)), 8*(5+rng.Intn(25))
+		}
+		g := &gray{w: w, h: h, pix: make([]byte, w*h)}
+		for y := range h {
+			for x := range w {
+				v := 40*((x/13+y/11)%6) + rng.Intn(20) // flat patches: the low-range branch
+				if n%3 == 0 && (x/3)%2 == 0 {
+					v += 60 // bars
+				}
+				g.pix[y*w+x] = byte(min(255, v))
+			}
+		}
+		for k := range 12 {
+			var x0, y0, tw, th int
+			if k%2 == 0 { // on the grid
+				x0, y0 = 8*rng.Intn(max(1, (w-40)/8)), 8*rng.Intn(max(1, (h-40)/8))
+			} else {
+				x0, y0 = rng.Intn(w-39), rng.Intn(h-39)
+			}
+			tw, th = 40+rng.Intn(w-x0-39), 40+rng.Intn(h-y0-39)
+			if k == 0 {
+				x0, y0, tw, th = 0, 0, w, h
+			}
+			checkWindow(t, "cached", g, x0, y0, tw, th)
+		}
+		for _, b := range g.blocks {
+			if b != blockUnknown {
+				hits++
+			}
+		}
+	}
+	if hits == 0 {
+		t.Fatal("no block statistics were cached")
+	}
+}

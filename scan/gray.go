@@ -9,6 +9,9 @@ import (
 type gray struct {
 	w, h int
 	pix  []byte // len w*h, row-major
+	// blocks caches hybridMatrix's block statistics (blockStats); the
+	// plane must not be modified once it is used.
+	blocks []int16
 }
 
 // toGray converts img to luminance once, with fast paths for the types the

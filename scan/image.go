@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"image"
 	"io"
 	"time"
 )
@@ -89,11 +90,54 @@ func (d *Decoder) decodeBytes(ctx context.Context, b []byte) ([]Barcode, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	f, err := d.Load(b)
+	if err != nil {
+		return nil, err
+	}
+	return d.DecodeFrame(ctx, f)
+}
+
+// Frame is an encoded image decoded to what the barcode search works on:
+// its upright luminance plane. Decode is Load then DecodeFrame; the two
+// halves are apart so that a benchmark can time the search alone (the
+// decoder against another decoder given the same pixels). The search
+// keeps work of its own on the frame, so one frame is searched by one
+// goroutine at a time.
+type Frame struct {
+	g *gray
+}
+
+// Load decodes the encoded image b (JPEG, PNG, WebP or GIF; a JPEG's EXIF
+// orientation applied) with the decoder's limits, as Decode does before
+// its search; errors as Decode's.
+func (d *Decoder) Load(b []byte) (*Frame, error) {
+	switch {
+	case int64(len(b)) > d.opts.MaxBytes:
+		return nil, imageErr(ImageTooLarge, "image larger than %d bytes", d.opts.MaxBytes)
+	case len(b) == 0:
+		return nil, imageErr(ImageUnreadable, "empty image")
+	}
 	g, err := loadGray(b, d.opts.MaxPixels)
 	if err != nil {
 		return nil, err
 	}
+	return &Frame{g: g}, nil
+}
+
+// Gray returns the frame's luminance plane (0 black, 255 white). It shares
+// the frame's pixels: the caller must not modify them.
+func (f *Frame) Gray() *image.Gray {
+	return &image.Gray{Pix: f.g.pix, Stride: f.g.w, Rect: image.Rect(0, 0, f.g.w, f.g.h)}
+}
+
+// DecodeFrame runs Decode's search on a frame Load returned: the barcodes
+// found, under the decoder's Timeout; a context already done gives its
+// error.
+func (d *Decoder) DecodeFrame(ctx context.Context, f *Frame) ([]Barcode, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	defer cancel()
-	return d.decodeGray(ctx, g), nil
+	return d.decodeGray(ctx, f.g), nil
 }

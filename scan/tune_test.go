@@ -5,20 +5,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 )
-
-// threadCPU returns the CPU time the calling thread has used (Linux).
-func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	const rusageThread = 1 // RUSAGE_THREAD
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkTuneStages reports, for the TUNE half of the ZXing photos (never
 // the held-out half: see photoset.Load), after which cascade stage each image
