@@ -100,9 +100,10 @@ func (d *Decoder) decodeBytes(ctx context.Context, b []byte) ([]Barcode, error) 
 // Frame is an encoded image decoded to what the barcode search works on:
 // its upright luminance plane. Decode is Load then DecodeFrame; the two
 // halves are apart so that a benchmark can time the search alone (the
-// decoder against another decoder given the same pixels). The search
-// keeps work of its own on the frame, so one frame is searched by one
-// goroutine at a time.
+// decoder against another decoder given the same pixels). A search
+// keeps no work on the frame (its plane's block statistics are its own),
+// so a frame may be searched again, or by several goroutines at once,
+// each search starting from the same state.
 type Frame struct {
 	g *gray
 }
@@ -139,5 +140,6 @@ func (d *Decoder) DecodeFrame(ctx context.Context, f *Frame) ([]Barcode, error) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	defer cancel()
-	return d.decodeGray(ctx, f.g), nil
+	g := &gray{w: f.g.w, h: f.g.h, pix: f.g.pix} // the search's own caches
+	return d.decodeGray(ctx, g), nil
 }
