@@ -26,17 +26,11 @@ func framedDate(s string) (dateFound, bool) {
 			}
 		}
 	}
-	u := asciiUpper(s)
-	i, n := strings.LastIndex(u, "DATE"), 4
-	for _, l := range []string{"日期", "日 期"} {
-		if i < 0 {
-			i, n = strings.LastIndex(s, l), len(l)
-		}
-	}
-	if i < 0 {
+	end := dateLabelEnd(s)
+	if end < 0 {
 		return dateFound{}, false
 	}
-	compact := strings.TrimLeft(strings.Join(strings.Fields(s[i+n:]), ""), ":：")
+	compact := strings.TrimLeft(strings.Join(strings.Fields(s[end:]), ""), ":：")
 	for _, re := range reSepAsDigit {
 		if m := re.FindStringSubmatch(compact); m != nil {
 			g := func(name string) string { return m[re.SubexpIndex(name)] }
@@ -58,3 +52,17 @@ var (
 		regexp.MustCompile(`^(?P<a>\d{4})(?P<sep>[/.-])(?P<b>\d{2})[71](?P<c>\d{2})(?:\D|$)`),
 	}
 )
+
+// dateLabelEnd is the byte offset just past a line's last date label (DATE
+// in any case, else 日期 or 日 期), or -1 when the line names none.
+func dateLabelEnd(s string) int {
+	if i := strings.LastIndex(asciiUpper(s), "DATE"); i >= 0 {
+		return i + len("DATE")
+	}
+	for _, l := range []string{"日期", "日 期"} {
+		if i := strings.LastIndex(s, l); i >= 0 {
+			return i + len(l)
+		}
+	}
+	return -1
+}

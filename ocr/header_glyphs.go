@@ -20,17 +20,11 @@ import (
 // day of one or two, each followed by its frame's digit. Unconfirmed by
 // another field: the caller gives it a low confidence.
 func glyphDateDigits(s string) (dateFound, bool) {
-	u := asciiUpper(s)
-	i, n := strings.LastIndex(u, "DATE"), 4
-	for _, l := range []string{"日期", "日 期"} {
-		if i < 0 {
-			i, n = strings.LastIndex(s, l), len(l)
-		}
-	}
-	if i < 0 {
+	end := dateLabelEnd(s)
+	if end < 0 {
 		return dateFound{}, false
 	}
-	d := reDigitRuns.FindString(strings.Join(strings.Fields(strings.TrimLeft(strings.TrimSpace(s[i+n:]), ":：")), ""))
+	d := reDigitRuns.FindString(strings.Join(strings.Fields(strings.TrimLeft(strings.TrimSpace(s[end:]), ":：")), ""))
 	if len(d) < 4+1+1+1+1+1 || len(d) > 4+2+2+1+2+1 {
 		return dateFound{}, false
 	}
