@@ -51,44 +51,17 @@ func DewarpFromEnv() (restore func()) {
 // StampedDateFromEnv turns preferStampedDate on (OCR_STAMPED_DATE=1) or
 // off (0) in the benchmarks; it returns a function restoring the previous
 // setting.
-func StampedDateFromEnv() (restore func()) {
-	saved := preferStamped
-	switch os.Getenv("OCR_STAMPED_DATE") {
-	case "1":
-		preferStamped = true
-	case "0":
-		preferStamped = false
-	}
-	return func() { preferStamped = saved }
-}
+func StampedDateFromEnv() (restore func()) { return switchFromEnv(&preferStamped, "OCR_STAMPED_DATE") }
 
 // HeaderCropsFromEnv turns the date's crop look on (OCR_HEADER_CROPS=1)
 // or off (0) in the benchmarks; it returns a function restoring the
 // previous setting.
-func HeaderCropsFromEnv() (restore func()) {
-	saved := headerCrops
-	switch os.Getenv("OCR_HEADER_CROPS") {
-	case "1":
-		headerCrops = true
-	case "0":
-		headerCrops = false
-	}
-	return func() { headerCrops = saved }
-}
+func HeaderCropsFromEnv() (restore func()) { return switchFromEnv(&headerCrops, "OCR_HEADER_CROPS") }
 
 // DigitRepairFromEnv turns repairOneDigit off (OCR_DIGIT_REPAIR=0) or on
 // (1) in the benchmarks; it returns a function restoring the previous
 // setting.
-func DigitRepairFromEnv() (restore func()) {
-	saved := digitRepair
-	switch os.Getenv("OCR_DIGIT_REPAIR") {
-	case "1":
-		digitRepair = true
-	case "0":
-		digitRepair = false
-	}
-	return func() { digitRepair = saved }
-}
+func DigitRepairFromEnv() (restore func()) { return switchFromEnv(&digitRepair, "OCR_DIGIT_REPAIR") }
 
 // loadTestImage loads the image at path as the engine does, failing tb
 // when it cannot.
@@ -109,16 +82,7 @@ func loadTestImage(tb testing.TB, path string) image.Image {
 // TotalCropsFromEnv turns the total's crop look off (OCR_TOTAL_CROPS=0)
 // or on (1) in the benchmarks; it returns a function restoring the
 // previous setting.
-func TotalCropsFromEnv() (restore func()) {
-	saved := totalCrops
-	switch os.Getenv("OCR_TOTAL_CROPS") {
-	case "1":
-		totalCrops = true
-	case "0":
-		totalCrops = false
-	}
-	return func() { totalCrops = saved }
-}
+func TotalCropsFromEnv() (restore func()) { return switchFromEnv(&totalCrops, "OCR_TOTAL_CROPS") }
 
 // TotalCropCounts are the one-line readings the total's crop look made
 // and the totals it set since the process started.
@@ -129,17 +93,22 @@ func TotalCropCounts() (reads, taken int64) {
 // LatinSecondFromEnv turns the second look's English-alone reading of
 // Latin-script pages (latin.go) off (OCR_LATIN_SECOND=0) or on (1) in the
 // benchmarks; it returns a function restoring the previous setting.
-func LatinSecondFromEnv() (restore func()) {
-	saved := latinSecond
-	switch os.Getenv("OCR_LATIN_SECOND") {
-	case "1":
-		latinSecond = true
-	case "0":
-		latinSecond = false
-	}
-	return func() { latinSecond = saved }
-}
+func LatinSecondFromEnv() (restore func()) { return switchFromEnv(&latinSecond, "OCR_LATIN_SECOND") }
 
 // LatinSecondLooks is the number of second looks read with English alone
 // since the process started.
 func LatinSecondLooks() int64 { return latinSecondLooks.Load() }
+
+// switchFromEnv sets the rule switch *on as the bench variable env asks:
+// 1 on, 0 off, anything else leaves it. It returns a function restoring the
+// previous setting.
+func switchFromEnv(on *bool, env string) (restore func()) {
+	saved := *on
+	switch os.Getenv(env) {
+	case "1":
+		*on = true
+	case "0":
+		*on = false
+	}
+	return func() { *on = saved }
+}
