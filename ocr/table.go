@@ -489,7 +489,7 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 				ok = true
 			}
 			if !ok || tr.nums[colPrice] == "" {
-				if tr.code != "" && len(pending) == 0 && len(items) > 0 && letterCount(strings.Join(tr.desc, "")) >= 2 && hasCode(items[len(items)-1]) && !numbersOnly(rows, i+1, cols) {
+				if tr.code != "" && len(pending) == 0 && len(items) > 0 && letterCount(strings.Join(tr.desc, "")) >= 2 && hasCode(items[len(items)-1]) && !numbersOnly(rows, i+1, cols) && !amountRowNearer(rows, i, items[len(items)-1].r, cols) {
 					// A row with its own code and description but no
 					// amount read (a stamp over the numbers): an item of
 					// its own, returned flagged, not another item's words.
@@ -532,7 +532,25 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 			}
 			flush(it)
 		} else if len(pending) > 0 && len(items) > 0 {
+			// The lines between two item rows that both have words go to
+			// the item above, except the last ones when they sit much
+			// nearer this row than the lines above them: a name's first
+			// line printed just above its numbers (Chinese over the
+			// numbers, English under them), not the item above's other
+			// line. Evenly spaced lines all stay with the item above.
+			var down []tableRow
+			if splitMultiline {
+				j := nearerBelow(pending, items[len(items)-1].r, r)
+				pending, down = pending[:j], pending[j:]
+			}
 			flush(items[len(items)-1])
+			if len(down) > 0 {
+				own := it.desc
+				it.desc = nil
+				pending = down
+				flush(it)
+				it.desc = append(it.desc, own...)
+			}
 		} else {
 			pending = nil
 		}
@@ -545,6 +563,53 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 }
 
 func hasCode(it *tableItem) bool { return it.code != "" }
+
+// amountRowNearer reports whether rows[i+1] has an amount and rows[i]
+// lies much nearer it than the item row above (the gap under 0.7 of the
+// gap above; splitMultiline): rows[i] is then the first line of that
+// item's name, split from the row of its numbers, not an item of its own.
+func amountRowNearer(rows []*row, i int, above *row, cols []tableCol) bool {
+	if !splitMultiline || above == nil || i+1 >= len(rows) {
+		return false
+	}
+	if _, ok := splitRow(rows[i+1], cols).nums[colAmount]; !ok {
+		return false
+	}
+	y := rows[i].midY()
+	return 10*(rows[i+1].midY()-y) < 7*(y-above.midY())
+}
+
+// splitMultiline turns on nearerBelow's split of the lines between two
+// item rows with words (on by default; off restores joining them all to
+// the item above).
+var splitMultiline = true
+
+// nearerBelow returns the index from which the rows of pending, lying
+// between the item row above (nil when unknown) and the item row below,
+// belong to the row below: walking up from the last, a row goes down
+// while its gap to the row under it is under 0.7 of its gap to the row
+// above it.
+func nearerBelow(pending []tableRow, above, below *row) int {
+	if above == nil {
+		return len(pending)
+	}
+	j := len(pending)
+	for j > 0 {
+		y := pending[j-1].r.midY()
+		under, over := below.midY(), above.midY()
+		if j < len(pending) {
+			under = pending[j].r.midY()
+		}
+		if j > 1 {
+			over = pending[j-2].r.midY()
+		}
+		if 10*(under-y) >= 7*(y-over) {
+			break
+		}
+		j--
+	}
+	return j
+}
 
 // itemRowFollows reports whether an item row (a quantity, a unit price
 // and an amount in their columns, qty × price = amount as read or

@@ -411,3 +411,74 @@ func slicesContainsSub(ss []string, sub string) bool {
 	}
 	return false
 }
+
+// A name's first line printed just above its item row, the row itself
+// holding a word of the name (Chinese over the numbers, English under
+// them: a4-multiline read with "Kimchi" on the numbers' row): that line
+// is much nearer the row below than the item above's English line, and
+// goes down; evenly spaced lines still all go up.
+func TestTableMultilineNearerBelow(t *testing.T) {
+	p := tpage(
+		tline(100, "No.@40", "Description@300", "Qty@1000", "Price@1150", "Amount@1350"),
+		tline(150, "1@40", "咖喱味杯麵@300", "120@1000", "5.70@1150", "684.00@1350"),
+		tline(168, "Curry@300", "Cup@380", "Noodles@440"),
+		tline(220, "泡菜味韓國拉麵@300"),
+		tline(236, "2@40", "Kimchi@300", "30@1000", "27.33@1150", "819.90@1350"),
+		tline(254, "Ramyun@300", "120g@400"),
+		tline(306, "香辣味蝦條@300", "2@1000", "6.88@1150", "13.76@1350"),
+		tline(324, "Spicy@300", "Prawn@380", "Crackers@460"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 3 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	if d := doc.Lines[0].Description; d != "咖喱味杯麵 Curry Cup Noodles" {
+		t.Errorf("line 1 %q", d)
+	}
+	if d := doc.Lines[2].Description; d != "香辣味蝦條 Spicy Prawn Crackers" {
+		t.Errorf("line 3 %q", d)
+	}
+	if d := doc.Lines[1].Description; d != "泡菜味韓國拉麵 Kimchi Ramyun 120g" {
+		t.Errorf("line 2 %q", d)
+	}
+	even := tpage(
+		tline(100, "Description@300", "Qty@1000", "Price@1150", "Amount@1350"),
+		tline(140, "Jasmine@300", "Rice@400", "10@1000", "12.50@1150", "125.00@1350"),
+		tline(165, "Thai@300", "Fragrant@360"),
+		tline(190, "5kg@300", "bag@360"),
+		tline(215, "Soy@300", "Sauce@360", "2@1000", "18.00@1150", "36.00@1350"),
+	)
+	doc = extractTable([]*Page{even}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("even lines: %+v", doc)
+	}
+	if d := doc.Lines[0].Description; d != "Jasmine Rice Thai Fragrant 5kg bag" {
+		t.Errorf("even line 1 %q", d)
+	}
+	if d := doc.Lines[1].Description; d != "Soy Sauce" {
+		t.Errorf("even line 2 %q", d)
+	}
+}
+
+// A row with its own code and name but no amount, just above a row with
+// the name's English and the numbers (one item's two lines read apart,
+// a4-multiline on a sheared page), is that item's first line, not an
+// item of its own.
+func TestTableCodedNameAboveNumbers(t *testing.T) {
+	p := tpage(
+		tline(100, "No.@40", "Code@100", "Description@300", "Qty@1000", "Price@1150", "Amount@1350"),
+		tline(150, "1@40", "SKU-000520@100", "牙刷@300", "Toothbrush@400", "5@1000", "8.00@1150", "40.00@1350"),
+		tline(220, "2@40", "SKU-000521@100", "草本牙膏@300"),
+		tline(238, "Herbal@300", "Toothpaste@380", "12@1000", "13.30@1150", "159.60@1350"),
+	)
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 2 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	if l := doc.Lines[0]; l.Description != "牙刷 Toothbrush" || l.SKU != "SKU-000520" {
+		t.Errorf("line 1: %+v", l)
+	}
+	if l := doc.Lines[1]; l.Description != "草本牙膏 Herbal Toothpaste" || l.SKU != "SKU-000521" || l.Amount != "159.60" {
+		t.Errorf("line 2: %+v", l)
+	}
+}
