@@ -77,3 +77,30 @@ func TestDocNumberGlyphs(t *testing.T) {
 		t.Errorf("header number %q, want SI/2023/7417", doc.Header.DocNumber)
 	}
 }
+
+// TestGlyphInitialDigitLike: a small letter that OCR reads for a digit
+// (l and i for 1, o for 0, b for 6, g and q for 9) before a number's digits is not
+// made a capital: "l234567" is as likely 1234567 as L234567, and a
+// capital L would look read as printed. A number whose initial was
+// guessed (£ for E, a small letter for its capital: nothing else confirms
+// it) keeps a confidence under 0.5.
+func TestGlyphInitialDigitLike(t *testing.T) {
+	for _, n := range []string{"l234567", "i234567", "o123456", "b123456", "g123456", "q123456"} {
+		if got := checkedDocNumber(n, "RC", ""); got != n {
+			t.Errorf("checkedDocNumber(%q) = %q, want it left as read", n, got)
+		}
+	}
+	for _, c := range []struct{ n, want string }{{"z085734", "Z085734"}, {"£031012", "E031012"}, {"l234567", "l234567"}} {
+		doc := Extract([]*Page{page(
+			line(40, "Kam", "Po", "Household", "Products", "Ltd."),
+			line(100, "Invoice", "No:", c.n),
+			line(140, "Date:", "12/03/2024"),
+		)})
+		if doc.Header.DocNumber != c.want {
+			t.Errorf("%q: header number %q, want %q", c.n, doc.Header.DocNumber, c.want)
+		}
+		if conf := doc.Header.Confidence["doc_number"]; c.n != c.want && conf >= 0.5 {
+			t.Errorf("%q read as %q at confidence %.2f, want under 0.5 (the initial is a guess)", c.n, doc.Header.DocNumber, conf)
+		}
+	}
+}
