@@ -198,6 +198,11 @@ func readHeader(h *Header, rows, all []*row) {
 	if h.Supplier == "" {
 		h.Supplier = letterhead(all)
 	}
+	if h.DocNumber != "" && glyphInitial(h.DocNumber) != h.DocNumber {
+		// The initial is a guess (£ for E, a small letter for its
+		// capital): flagged by a low confidence.
+		h.Confidence["doc_number"] = min(h.Confidence["doc_number"], glyphInitialConf)
+	}
 	h.DocNumber = checkedDocNumber(h.DocNumber, h.DocType, h.Date)
 }
 

@@ -63,13 +63,17 @@ func glyphDateDigits(s string) (dateFound, bool) {
 
 // reGlyphInitial is a number of one initial and five digits or more whose
 // initial E was read as a pound sign ("£031012" for E031012) or whose
-// capital was read as its small letter ("z085734" for Z085734).
-var reGlyphInitial = regexp.MustCompile(`^([£a-z])(\d{5,})$`)
+// capital was read as its small letter ("z085734" for Z085734). An l,
+// i, o, b, g or q before digits is as likely a digit misread (1, 0, 6,
+// 9: "l234567" for 1234567) as a capital, and is left as read.
+var reGlyphInitial = regexp.MustCompile(`^([£ac-fhj-kmnprs-z])(\d{5,})$`)
 
 // glyphInitial reads a document number's initial as the capital it was
 // printed as: a pound sign before the digits is an E (a number is no
 // amount, and £ is the only currency mark shaped like a capital E), a
 // small letter its capital (numbers print their initials in capitals).
+// Nothing else confirms it: readHeader lowers the number's confidence
+// (glyphInitialConf).
 func glyphInitial(n string) string {
 	m := reGlyphInitial.FindStringSubmatch(n)
 	switch {
@@ -126,3 +130,7 @@ func shapedYearNumber(v string) string {
 	}
 	return v
 }
+
+// glyphInitialConf is the highest confidence of a document number whose
+// initial glyphInitial read as another character.
+const glyphInitialConf = 0.4
