@@ -116,7 +116,8 @@ func switchFromEnv(on *bool, env string) (restore func()) {
 
 // LineHeightFromEnv sets the text size pages are scaled to in the
 // benchmarks: OCR_LINE_HEIGHT for all pages, OCR_RECEIPT_LINE_HEIGHT for
-// narrow receipts only (unset: the defaults). It returns a function
+// narrow receipts only, OCR_LOOK_LINE_HEIGHT for the second look
+// (lookLineHeight; unset: the defaults). It returns a function
 // restoring the previous setting.
 func LineHeightFromEnv() (restore func()) {
 	saved := defaultPrep
@@ -126,5 +127,9 @@ func LineHeightFromEnv() (restore func()) {
 	if v, err := strconv.Atoi(os.Getenv("OCR_RECEIPT_LINE_HEIGHT")); err == nil && v > 0 {
 		defaultPrep.receiptLineHeight = v
 	}
-	return func() { defaultPrep = saved }
+	savedLook := lookLineHeight
+	if v, err := strconv.Atoi(os.Getenv("OCR_LOOK_LINE_HEIGHT")); err == nil && v >= 0 {
+		lookLineHeight = v
+	}
+	return func() { defaultPrep, lookLineHeight = saved, savedLook }
 }

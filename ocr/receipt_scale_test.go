@@ -41,3 +41,18 @@ func TestReceiptLineHeight(t *testing.T) {
 		t.Errorf("sheet changed with receiptLineHeight: %dx%d, was %dx%d", s1.w, s1.h, s0.w, s0.h)
 	}
 }
+
+// TestScaleToText: the second look's photo is enlarged to the text height
+// asked for, within 3×, and left alone when its text is already as large.
+func TestScaleToText(t *testing.T) {
+	g := toGray(blockPage(400, 400, 6))
+	if r := scaleToText(g, 12); r.w < 760 || r.w > 840 {
+		t.Errorf("text 6 px to 12: width %d, want about 800", r.w)
+	}
+	if r := scaleToText(g, 60); r.w != 1200 {
+		t.Errorf("text 6 px to 60: width %d, want 1200 (3×)", r.w)
+	}
+	if r := scaleToText(g, 5); r != g {
+		t.Errorf("text 6 px to 5: scaled to %dx%d, want the photo as it is", r.w, r.h)
+	}
+}
