@@ -126,7 +126,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // (total_crop.go) off (on; unset: the default, on); OCR_LATIN_SECOND=0
 // (or 1) reads the second look with every language (English alone on
 // Latin-script pages; unset: the default, English alone, latin.go);
-// OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages.
+// OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages;
+// OCR_LINE_HEIGHT (all pages) and OCR_RECEIPT_LINE_HEIGHT (narrow receipts
+// only) set the text height pages are scaled to (preprocess.go).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -148,6 +150,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreDigit := ocr.DigitRepairFromEnv()
 		restoreTotalCrops := ocr.TotalCropsFromEnv()
 		restoreLatin := ocr.LatinSecondFromEnv()
+		restoreLH := ocr.LineHeightFromEnv()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}
@@ -200,6 +203,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreDigit()
 		restoreTotalCrops()
 		restoreLatin()
+		restoreLH()
 		reads1, taken1 := ocr.TotalCropCounts()
 		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)
 		fmt.Printf("second looks read with English alone: %d\n", ocr.LatinSecondLooks()-looks0)

@@ -179,7 +179,8 @@ func blurPlane(p []float64, W, H int, sigma float64) {
 // and the naive rule; it prints each page's figures (dev material only)
 // and the totals, with the CPU ratio. The degraded JPEGs are kept in
 // OCR_DEGRADE_DIR (required); OCR_DEWARP=1 or 0 turns the straightening of
-// curled receipts on or off;
+// curled receipts on or off; OCR_LINE_HEIGHT and OCR_RECEIPT_LINE_HEIGHT
+// set the text height pages are scaled to (LineHeightFromEnv);
 // OCR_DEGRADE_SKIP_BARE=1 skips the baseline. A development aid:
 //
 //	OCR_DEGRADE_DIR=/tmp/degraded go test -run '^$' -bench DebugRealDegraded -benchtime 1x ./ocr/
@@ -208,6 +209,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 	{
 		defer DewarpFromEnv()()
 		defer LatinSecondFromEnv()()
+		defer LineHeightFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
 	verbose := os.Getenv("OCR_VERBOSE") != ""

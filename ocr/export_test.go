@@ -3,6 +3,7 @@ package ocr
 import (
 	"image"
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -111,4 +112,24 @@ func switchFromEnv(on *bool, env string) (restore func()) {
 		*on = false
 	}
 	return func() { *on = saved }
+}
+
+// LineHeightFromEnv sets the text size pages are scaled to in the
+// benchmarks: OCR_LINE_HEIGHT for all pages, OCR_RECEIPT_LINE_HEIGHT for
+// narrow receipts only, OCR_LOOK_LINE_HEIGHT for the second look
+// (lookLineHeight; unset: the defaults). It returns a function
+// restoring the previous setting.
+func LineHeightFromEnv() (restore func()) {
+	saved := defaultPrep
+	if v, err := strconv.Atoi(os.Getenv("OCR_LINE_HEIGHT")); err == nil && v > 0 {
+		defaultPrep.lineHeight = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("OCR_RECEIPT_LINE_HEIGHT")); err == nil && v > 0 {
+		defaultPrep.receiptLineHeight = v
+	}
+	savedLook := lookLineHeight
+	if v, err := strconv.Atoi(os.Getenv("OCR_LOOK_LINE_HEIGHT")); err == nil && v >= 0 {
+		lookLineHeight = v
+	}
+	return func() { defaultPrep, lookLineHeight = saved, savedLook }
 }

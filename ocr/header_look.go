@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -31,6 +32,29 @@ func headerMissing(h *Header) bool { return h.Date == "" || h.Total == "" || tot
 // change confirm it.
 func totalUnconfirmed(h *Header) bool { return h.Total != "" && h.Confidence["total"] < 0.9 }
 
+// lookLineHeight, when not 0 (off by default; OCR_LOOK_LINE_HEIGHT in the
+// benchmarks), scales the second look's photo up so that its text is
+// about this many pixels high (scaleToText): a second reading at a larger
+// scale, made only when the first left the total missing or unconfirmed.
+var lookLineHeight = 0
+
+// scaleToText enlarges g so that its text height (textLineHeight) becomes
+// about target pixels, within 3×; g is returned as it is when its text is
+// already that large or its height cannot be told.
+func scaleToText(g *grayImg, target int) *grayImg {
+	lh := textLineHeight(g)
+	if lh <= 0 || lh >= float64(target) {
+		return g
+	}
+	s := math.Min(float64(target)/lh, 3)
+	w, h := int(math.Round(float64(g.w)*s)), int(math.Round(float64(g.h)*s))
+	hm, ok := quadHomography(rotationQuad(g.w, g.h, 0), float64(w), float64(h))
+	if !ok {
+		return g
+	}
+	return warp(g, hm, w, h)
+}
+
 // readAsIs OCRs the photo as it came (only turned when the page was read
 // turned), words only: no rectifying, flattening, scaling or second
 // readings.
@@ -55,6 +79,9 @@ func (e *Engine) readAsIsGray(ctx context.Context, img image.Image, turned int, 
 		return nil, nil, err
 	}
 	g := toGray(img)
+	if lookLineHeight > 0 {
+		g = scaleToText(g, lookLineHeight)
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	c := w.page
