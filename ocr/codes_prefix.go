@@ -24,7 +24,9 @@ var prefixLookAlike = strings.NewReplacer("$", "S", "5", "S", "0", "O", "8", "B"
 // prefix, a dash and a fixed number of digits. The line's description
 // hold a word (the code's cell read into it) of a prefix as long as theirs (one letter more or less) sharing one of its
 // letters in place, one of the dashes, and that many digits (at most
-// two read as a look-alike letter). The code is taken out of the
+// two read as a look-alike letter). A code read exactly but left in a
+// line's description counts toward the form (the code column's title
+// misread, no line has a code of its own). The code is taken out of the
 // description. A code read with such a prefix gets the others' prefix; a repaired code flags its line and the document (it names
 // the item, but no check digit confirms it). It returns the number of
 // codes recovered.
@@ -38,6 +40,13 @@ func codesFromPrefix(doc *Document) int {
 	coded := 0
 	for _, l := range lines {
 		if l.SKU == "" && l.Barcode == "" {
+			// A code read exactly but left in the description (the
+			// code column's title misread, so no column took it)
+			// counts toward the form as a code would.
+			if m := descDashCode(l.Description); m != nil {
+				coded++
+				counts[form{m[1], len(m[2])}]++
+			}
 			continue
 		}
 		coded++
@@ -122,4 +131,16 @@ func misreadPrefixCode(w, prefix string, digits int) (code string, exact, ok boo
 		return "", false, false
 	}
 	return prefix + "-" + mb, head == prefix && n == 0 && dash == '-', true
+}
+
+// descDashCode gives the first word of desc read exactly as a dash code
+// (reDashCode's submatches), or nil.
+func descDashCode(desc string) []string {
+	for _, w := range strings.Fields(desc) {
+		w = strings.Trim(w, "|[](){}'\".,;:")
+		if m := reDashCode.FindStringSubmatch(w); m != nil {
+			return m
+		}
+	}
+	return nil
 }

@@ -56,3 +56,33 @@ func TestCodesFromPrefix(t *testing.T) {
 		t.Errorf("codesFromPrefix with two codes: %d, %+v", n, lines)
 	}
 }
+
+// TestCodesFromPrefixInDescriptions: with the code column's title
+// misread no line has a code, each left in its description; the exact
+// codes there give the form, so they (and a misread one) become codes.
+func TestCodesFromPrefixInDescriptions(t *testing.T) {
+	lines := []Line{
+		{Description: "SKU-000295 Apple Juice"},
+		{Description: "SKU-000296 Orange Juice"},
+		{Description: "SKU-000297 Grape Juice"},
+		{Description: "$KU-000298 Green Tea"},
+		{Description: "Delivery charge"},
+	}
+	d := &Document{Lines: lines}
+	if n := codesFromPrefix(d); n != 4 {
+		t.Fatalf("codesFromPrefix: %d, want 4 (%+v)", n, lines)
+	}
+	for i, want := range []string{"SKU-000295", "SKU-000296", "SKU-000297", "SKU-000298", ""} {
+		if lines[i].SKU != want {
+			t.Errorf("line %d: code %q, want %q", i, lines[i].SKU, want)
+		}
+	}
+	if lines[0].Description != "Apple Juice" || lines[0].NeedsReview || !lines[3].NeedsReview {
+		t.Errorf("lines %+v", lines)
+	}
+	// Two such codes are no form to go by.
+	two := []Line{{Description: "SKU-000295 Apple"}, {Description: "SKU-000296 Pear"}, {Description: "Tea"}}
+	if n := codesFromPrefix(&Document{Lines: two}); n != 0 {
+		t.Errorf("two codes: %d, %+v", n, two)
+	}
+}

@@ -248,6 +248,9 @@ func readIDToken(s string) (itemID, bool) {
 	if _, isDoc := readDocNumber(s); isDoc {
 		return itemID{}, false
 	}
+	if markedMoney(s) {
+		return itemID{}, false
+	}
 	// Specks inside a code: quotes, and a dot before or after the dash.
 	t := strings.NewReplacer("'", "", "’", "", "‘", "", "`", "", ".-", "-", "-.", "-").Replace(s)
 	repaired := t != s
@@ -315,4 +318,19 @@ func median(v []int) int {
 	s := append([]int(nil), v...)
 	sort.Ints(s)
 	return s[len(s)/2]
+}
+
+// reMoneyShape is an amount with two decimals ("1,677.60", "29.30").
+var reMoneyShape = regexp.MustCompile(`^\d{1,3}(?:[,.]?\d{3})*[.,]\d{2}$`)
+
+// markedMoney reports whether s is a currency mark, also one misread
+// ("HKS"), before an amount with two decimals ("HK$29.30", "HKSI3.00"):
+// money, never an item code.
+func markedMoney(s string) bool {
+	rest := stripMark(s)
+	if rest == s {
+		return false
+	}
+	m, n := mapConfusions(rest)
+	return n <= 1 && reMoneyShape.MatchString(m)
 }
