@@ -35,16 +35,8 @@ func renderBlurPhysics(mods []float64, w, h int, x0, m, sigma float64, ph blurPh
 	// bars as intervals in module units
 	type bar struct{ a, b float64 }
 	var bars []bar
-	for k := 0; k < len(mods); k++ {
-		if mods[k] == 0 {
-			continue
-		}
-		e := k
-		for e < len(mods) && mods[e] != 0 {
-			e++
-		}
-		bars = append(bars, bar{float64(k) - ph.spread, float64(e) + ph.spread})
-		k = e
+	for _, r := range newPatternModel(mods).runs {
+		bars = append(bars, bar{float64(r[0]) - ph.spread, float64(r[1]) + ph.spread})
 	}
 	n := float64(len(mods))
 	// pos maps a module coordinate u to pixels: module width m at the
