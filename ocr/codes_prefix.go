@@ -17,19 +17,20 @@ const codeDashes = "-~—–_."
 // capitals to them.
 var prefixLookAlike = strings.NewReplacer("$", "S", "5", "S", "0", "O", "8", "B", "1", "I", "|", "I")
 
-// codesFromPrefix gives back the item code of a line whose code's
-// prefix was misread ("$0U-000025", "sxt-000353", "SkU-000118" for
-// SKU-…) where the document's other lines confirm the code's form: at
-// least three lines, and half of those with a code, read codes of one
-// prefix, a dash and a fixed number of digits. The line's description
-// hold a word (the code's cell read into it) of a prefix as long as theirs (one letter more or less) sharing one of its
-// letters in place, one of the dashes, and that many digits (at most
-// two read as a look-alike letter). A code read exactly but left in a
-// line's description counts toward the form (the code column's title
-// misread, no line has a code of its own). The code is taken out of the
-// description. A code read with such a prefix gets the others' prefix; a repaired code flags its line and the document (it names
-// the item, but no check digit confirms it). It returns the number of
-// codes recovered.
+// codesFromPrefix gives back the item code of a line whose code's prefix
+// was misread ("$0U-000025", "sxt-000353", "SkU-000118" for SKU-…) where
+// the document's other lines confirm the code's form: at least three
+// lines, and half of those with a code, read codes of one prefix, a dash
+// and a fixed number of digits. The line's description holds a word (the
+// code's cell read into it) of a prefix as long as theirs (one letter more
+// or less) sharing one of its letters in place, one of the dashes, and
+// that many digits (at most two read as a look-alike letter). A code read
+// exactly but left in a line's description counts toward the form (the
+// code column's title misread, no line has a code of its own). The code is
+// taken out of the description. A code read with such a prefix gets the
+// others' prefix; a repaired code flags its line and the document (it
+// names the item, but no check digit confirms it). It returns the number
+// of codes recovered.
 func codesFromPrefix(doc *Document) int {
 	lines := doc.Lines
 	type form struct {
