@@ -209,6 +209,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 	{
 		defer DewarpFromEnv()()
 		defer LatinSecondFromEnv()()
+		defer RowMergeFromEnv()()
 		defer LineHeightFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""

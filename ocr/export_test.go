@@ -96,6 +96,15 @@ func TotalCropCounts() (reads, taken int64) {
 // benchmarks; it returns a function restoring the previous setting.
 func LatinSecondFromEnv() (restore func()) { return switchFromEnv(&latinSecond, "OCR_LATIN_SECOND") }
 
+// RowMergeFromEnv turns the row merge (rowmerge.go) and the one-digit
+// arbitration of the second look's total (digitByConf) on or off:
+// OCR_ROW_MERGE and OCR_DIGIT_BY_CONF, 1 on, 0 off.
+func RowMergeFromEnv() (restore func()) {
+	r1 := switchFromEnv(&rowMerge, "OCR_ROW_MERGE")
+	r2 := switchFromEnv(&digitByConf, "OCR_DIGIT_BY_CONF")
+	return func() { r1(); r2() }
+}
+
 // LatinSecondLooks is the number of second looks read with English alone
 // since the process started.
 func LatinSecondLooks() int64 { return latinSecondLooks.Load() }

@@ -177,6 +177,12 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 // from.
 func applySecondLook(doc *Document, read, raw []*Page) {
 	noDate, printed := doc.Header.Date == "", doc.Header.DatePrinted
+	if len(read) == 1 && len(raw) == 1 {
+		// The second reading's amounts on the first reading's rows
+		// (rowmerge.go); the header's arbitration below compares the
+		// second reading with the merged one.
+		read = []*Page{applyRowMerge(doc, read[0], raw[0])}
+	}
 	other := Extract(raw)
 	mergeHeader(&doc.Header, read, other.Header, raw)
 	if secondLookLines && len(read) == 1 && len(raw) == 1 {
@@ -206,6 +212,11 @@ func mergeHeader(h *Header, first []*Page, other Header, raw []*Page) {
 		switch {
 		case other.Total == h.Total:
 			h.Confidence["total"] = max(h.Confidence["total"], 0.7)
+		case other.Confidence["total"] < 0.9 && digitByConf && oneDigitApart2(h.Total, other.Total) && amountConf(raw, other.Total) <= amountConf(first, h.Total):
+			// One digit read two ways: the label says nothing about the
+			// digit; the reading that read the amount with less
+			// confidence does not replace the other.
+			h.Confidence["total"] = min(h.Confidence["total"], disputedConf)
 		case other.Confidence["total"] >= 0.9 || totalLabelRank(raw, other.Total) > totalLabelRank(first, h.Total):
 			h.Total = other.Total
 			h.Confidence["total"] = min(other.Confidence["total"], secondLookConf)
@@ -214,6 +225,40 @@ func mergeHeader(h *Header, first []*Page, other Header, raw []*Page) {
 		}
 	}
 	fillHeader(h, other)
+}
+
+// digitByConf: a total the second look reads one digit apart from the
+// first reading's unconfirmed one replaces it only when its amount was
+// read with more confidence (not for a stronger label). Bench switch
+// OCR_DIGIT_BY_CONF.
+var digitByConf = true
+
+// oneDigitApart2 is oneDigitApart of two amounts as printed.
+func oneDigitApart2(a, b string) bool {
+	x, ok1 := parseMoney(a)
+	y, ok2 := parseMoney(b)
+	return ok1 && ok2 && oneDigitApart(x, y)
+}
+
+// amountConf is the highest confidence with which the pages read the
+// amount s as one word; 0 when they do not.
+func amountConf(pages []*Page, s string) float64 {
+	v, ok := parseMoney(s)
+	if !ok {
+		return 0
+	}
+	best := 0.0
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		for _, w := range p.Words {
+			if x, ok := parseMoney(strings.Trim(w.Text, "|[]{}\"'“”‘’`~_;:!*»«—–=#")); ok && abs64(x) == abs64(v) {
+				best = max(best, w.Conf)
+			}
+		}
+	}
+	return best
 }
 
 // disputedConf caps the confidence of a total the second reading reads
