@@ -181,7 +181,14 @@ func applySecondLook(doc *Document, read, raw []*Page) {
 		// The second reading's amounts on the first reading's rows
 		// (rowmerge.go); the header's arbitration below compares the
 		// second reading with the merged one.
-		read = []*Page{applyRowMerge(doc, read[0], raw[0])}
+		m, mergedTotal := applyRowMerge(doc, read[0], raw[0])
+		read = []*Page{m}
+		defer func() {
+			if mergedTotal && doc.Header.Total != "" {
+				// Partly the second reading's own: no agreement of two.
+				doc.Header.Confidence["total"] = min(doc.Header.Confidence["total"], secondLookConf)
+			}
+		}()
 	}
 	other := Extract(raw)
 	mergeHeader(&doc.Header, read, other.Header, raw)

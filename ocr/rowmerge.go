@@ -221,6 +221,61 @@ func numberFragment(s string) bool {
 	return digits > 0 && letters <= 1
 }
 
+// sameRow reports whether the second reading's amount w, mapped to height
+// my on the first reading's page, falls on one of its rows and not
+// between two (a row's centre half), and whether that row is the one its
+// own row's words were read on: when words of w's row in the second
+// reading are read alike in the first (anchorKey), one of them must be on
+// that row.
+func sameRow(firstRows, rawRows []*row, w Word, my float64) bool {
+	var on *row
+	for _, r := range firstRows {
+		h := float64(r.bot - r.top)
+		if math.Abs(my-float64(r.top+r.bot)/2) <= h/4+1 {
+			if on != nil {
+				return false
+			}
+			on = r
+		}
+	}
+	if on == nil {
+		return false
+	}
+	var own *row
+	for _, r := range rawRows {
+		for _, x := range r.words {
+			if x.Box == w.Box && x.Text == w.Text {
+				own = r
+			}
+		}
+	}
+	if own == nil {
+		return true
+	}
+	keys := map[string]bool{}
+	for _, r := range firstRows {
+		for _, x := range r.words {
+			if k := anchorKey(x.Text); k != "" {
+				keys[k] = true
+			}
+		}
+	}
+	shared := false
+	for _, x := range own.words {
+		k := anchorKey(x.Text)
+		if k == "" || !keys[k] {
+			continue
+		}
+		shared = true
+		for _, y := range on.words {
+			if anchorKey(y.Text) == k {
+				return true
+			}
+		}
+	}
+	return !shared
+}
+
 // readOver reports whether a first reading's word under a second
 // reading's amount is a misreading of it: a number fragment, specks with
 // no letter, or a short word read with little confidence ("Ls", "Q-").
@@ -245,6 +300,8 @@ func mergeReadings(first, raw *Page) (*Page, int) {
 	words := append([]Word(nil), first.Words...)
 	gone := make([]bool, len(words))
 	added := 0
+	firstRows := groupRows(first.Words)
+	rawRows := groupRows(raw.Words)
 	for _, w := range raw.Words {
 		if !amountWord(w.Text) {
 			continue
@@ -259,6 +316,9 @@ func mergeReadings(first, raw *Page) (*Page, int) {
 		mx, my := m.apply(cx, cy)
 		box := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x1)), int(math.Round(y1))).Canon()
 		if box.Dx() <= 0 || box.Dy() <= 0 || mx < 0 || my < 0 || mx >= float64(first.Width) || my >= float64(first.Height) {
+			continue
+		}
+		if !sameRow(firstRows, rawRows, w, my) {
 			continue
 		}
 		// The first reading's words under the mapped amount.
@@ -327,19 +387,20 @@ func descConf(desc string, p *Page) float64 {
 // gives more lines with an amount, or lines that add up to the total where
 // doc's do not. Lines not in doc are flagged unless they add up to the
 // total. It returns the page doc now comes from (first when nothing
-// changed).
-func applyRowMerge(doc *Document, first, raw *Page) *Page {
+// changed), and whether doc's total is now one the merge changed and no
+// arithmetic confirms.
+func applyRowMerge(doc *Document, first, raw *Page) (*Page, bool) {
 	if !rowMerge {
-		return first
+		return first, false
 	}
 	m, _ := mergeReadings(first, raw)
 	if m == nil {
-		return first
+		return first, false
 	}
 	d2 := Extract([]*Page{m})
 	rec1, rec2 := linesReconcile(&doc.Header, doc.Lines), linesReconcile(&d2.Header, d2.Lines)
 	if rec1 || !(rec2 || amountLines(d2.Lines) > amountLines(doc.Lines)) {
-		return first
+		return first, false
 	}
 	rawLines := Extract([]*Page{raw}).Lines
 	used := make([]bool, len(doc.Lines))
@@ -382,6 +443,10 @@ func applyRowMerge(doc *Document, first, raw *Page) *Page {
 		d2.NeedsReview = d2.NeedsReview || l.NeedsReview
 	}
 	d2.Warnings = append(d2.Warnings, "amounts read in a second reading of the photo put on the first reading's rows")
+	// A total the merge changed and no arithmetic confirms is partly the
+	// second reading's: the second look's agreeing with it confirms
+	// nothing.
+	unconfirmed := d2.Header.Total != doc.Header.Total && d2.Header.Confidence["total"] < 0.9
 	*doc = *d2
-	return m
+	return m, unconfirmed
 }

@@ -122,3 +122,26 @@ func TestSecondLookTotalOneDigit(t *testing.T) {
 		}
 	}
 }
+
+// TestRowMergeTotalNoSelfAgreement: a total the row merge put on the
+// first reading's page (its "25" read "25.85" in the second reading) is
+// the second reading's: the second look reading the same amount is not
+// two readings agreeing, and no arithmetic confirms it.
+func TestRowMergeTotalNoSelfAgreement(t *testing.T) {
+	first := receiptPage(
+		line(20, "CORNER", "CAFE"),
+		line(50, "Market", "Street", "Oxford"),
+		line(80, "Receipt", "Table", "Seven"),
+		right(160, "Flat", "White", "3.50"),
+		right(190, "Almond", "Croissant", "2"),
+		right(220, "Orange", "Juice", "4.00"),
+		line(300, "TOTAL"),
+	)
+	first.Words = append(first.Words, amountAt(300, "25", 90))
+	raw := shrunk(first, map[string]string{"Almond": "@lnond", "Croissant": "Cr0s", "2": "2.25", "25": "25.85"})
+	doc := Extract([]*Page{first})
+	applySecondLook(doc, []*Page{first}, []*Page{raw})
+	if doc.Header.Total != "25.85" || doc.Header.Confidence["total"] > secondLookConf {
+		t.Errorf("total %q (%.2f), want 25.85 at most %.2f", doc.Header.Total, doc.Header.Confidence["total"], secondLookConf)
+	}
+}
