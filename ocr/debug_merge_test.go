@@ -68,6 +68,7 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 		}
 		return pp
 	}
+	defer RowMergeFromEnv()()
 	verbose := os.Getenv("OCR_VERBOSE")
 	type score struct{ right, got, wrongUnfl, totals, wrongTotals, looks int }
 	var sc [4]score
