@@ -57,6 +57,7 @@ func findLine(lines []Line, desc string) *Line {
 // first reading's rows; lines that add up to the total are confirmed,
 // otherwise flagged; an amount of the first reading's own stands.
 func TestRowMergeAmountFromSecondReading(t *testing.T) {
+	withRowMerge(t)
 	for _, tc := range []struct {
 		total      string
 		reconciled bool
@@ -92,6 +93,7 @@ func TestRowMergeAmountFromSecondReading(t *testing.T) {
 // TestRowMergeNeedsAnchors: two readings with too few words read alike
 // are not mapped onto each other.
 func TestRowMergeNeedsAnchors(t *testing.T) {
+	withRowMerge(t)
 	first := receiptPage(right(160, "Flat", "White", "3.50"), right(190, "Almond", "Croissant", "2"))
 	raw := shrunk(first, map[string]string{"2": "2.25"})
 	if m, n := mergeReadings(first, raw); m != nil || n != 0 {
@@ -128,6 +130,7 @@ func TestSecondLookTotalOneDigit(t *testing.T) {
 // the second reading's: the second look reading the same amount is not
 // two readings agreeing, and no arithmetic confirms it.
 func TestRowMergeTotalNoSelfAgreement(t *testing.T) {
+	withRowMerge(t)
 	first := receiptPage(
 		line(20, "CORNER", "CAFE"),
 		line(50, "Market", "Street", "Oxford"),
@@ -144,4 +147,12 @@ func TestRowMergeTotalNoSelfAgreement(t *testing.T) {
 	if doc.Header.Total != "25.85" || doc.Header.Confidence["total"] > secondLookConf {
 		t.Errorf("total %q (%.2f), want 25.85 at most %.2f", doc.Header.Total, doc.Header.Confidence["total"], secondLookConf)
 	}
+}
+
+// withRowMerge turns the row merge (off by default) on for one test.
+func withRowMerge(t *testing.T) {
+	t.Helper()
+	old := rowMerge
+	rowMerge = true
+	t.Cleanup(func() { rowMerge = old })
 }
