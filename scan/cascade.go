@@ -165,19 +165,19 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	// often read first, then the costlier ones.
 	stages := []func(){
 		func() { r.scan1D(work, rowHistogram, 48) },
-		func() { r.decode2D(work, false, nil) },
+		func() { r.decode2D(work, work, false, nil) },
 		func() {
 			if small { // the symbol may be all there is (so no tiles)
 				r.decode2DWhole(work, false, pureBarcode)
 			}
 		},
 		func() { r.scan1D(work, localBlocks, 48) },
-		func() { r.decode2D(work, true, tryHarder) },
+		func() { r.decode2D(work, work, true, tryHarder) },
 		func() { r.scan1D(work, rowAdaptive, 48) },
 		func() {
 			if min(work.g.w, work.g.h) >= 200 { // large, blurry symbols
 				half := &view{g: r.halfOf(work.g), scale: work.scale * 2}
-				r.decode2D(half, false, nil)
+				r.decode2D(half, work, false, nil) // the work view's detector map covers half's scale
 				r.scan1D(half, rowHistogram, 32)
 			}
 		},
@@ -189,7 +189,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if k > 1 && !r.col.anyAccepted() { // fine detail lost in the reduction
 				full := &view{g: g, scale: 1}
 				r.scan1D(full, rowHistogram, 48)
-				r.decode2D(full, false, nil)
+				r.decode2D(full, full, false, nil)
 			}
 		},
 		// Small images: narrow modules read better enlarged.
@@ -477,10 +477,12 @@ func whiteBefore(row *gozxing.BitArray, x int) *gozxing.BitArray {
 // also on overlapping tiles of v and on the parts of v around each symbol
 // found. With All set, the windows where the 2D detector sees no symbol
 // (may2D) are put off: they are decoded only when the sweep ends without
-// a read (decodePut).
-func (r *run) decode2D(v *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+// a read (decodePut). The whole of v is put off when the whole of by (v
+// or a larger view of the same image, whose map has v's scale as its
+// coarse one) holds too few 2D-like cells.
+func (r *run) decode2D(v, by *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
 	src := newLumSource(v.g)
-	if r.all && r.sweep && min(v.g.w, v.g.h) >= wholeGateSide && !r.may2D(v, 0, 0, v.g.w, v.g.h, wholeGate) {
+	if r.all && r.sweep && min(by.g.w, by.g.h) >= wholeGateSide && !r.may2D(by, 0, 0, by.g.w, by.g.h, wholeGate) {
 		// no tile holds more 2D-like cells than the whole view
 		r.wholeSkipped++
 		r.put2D = append(r.put2D, func() { r.decode2DTiles(v, src, globalHistogram, hints, true) })

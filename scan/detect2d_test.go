@@ -3,7 +3,9 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -122,4 +124,49 @@ func TestDetect2DReads(t *testing.T) {
 		}
 	}
 	t.Logf("%d photos: %d whole views and %d tiles left out of the sweep, %d tiles decoded", photos, wholeOut, tilesOut, tiles)
+}
+
+// BenchmarkDetect2DPaired times the server's search on each TUNE photo
+// with and without the 2D detector's gate, alternated photo by photo
+// (the least thread CPU of 3 rounds each), and reports both medians and
+// CPU sums: a comparison that a loaded machine disturbs little.
+//
+//	go test -run '^$' -bench Detect2DPaired -benchtime 1x ./scan/
+func BenchmarkDetect2DPaired(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer func(tg, wg int) { tileGate, wholeGate = tg, wg }(tileGate, wholeGate)
+	photos := tunePhotos(b)
+	for b.Loop() {
+		var on, off []float64
+		var sumOn, sumOff float64
+		for _, p := range photos {
+			g := photoGray(b, p.path)
+			best := [2]time.Duration{time.Hour, time.Hour}
+			for round := 0; round < 3; round++ {
+				for _, gate := range []bool{round%2 == 0, round%2 != 0} {
+					tileGate, wholeGate = gate2D(gate)
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					t0 := threadCPU()
+					NewDecoder(DecoderOptions{All: true}).cascade(ctx, &gray{w: g.w, h: g.h, pix: g.pix})
+					d := threadCPU() - t0
+					cancel()
+					i := 0
+					if !gate {
+						i = 1
+					}
+					best[i] = min(best[i], d)
+				}
+			}
+			on, off = append(on, best[0].Seconds()*1000), append(off, best[1].Seconds()*1000)
+			sumOn += best[0].Seconds() * 1000
+			sumOff += best[1].Seconds() * 1000
+		}
+		b.ReportMetric(quantile(on, 0.5), "median-ms-gate")
+		b.ReportMetric(quantile(off, 0.5), "median-ms-nogate")
+		b.ReportMetric(quantile(on, 0.95), "p95-ms-gate")
+		b.ReportMetric(quantile(off, 0.95), "p95-ms-nogate")
+		b.ReportMetric(sumOn, "sum-ms-gate")
+		b.ReportMetric(sumOff, "sum-ms-nogate")
+	}
 }
