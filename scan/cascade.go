@@ -346,15 +346,19 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	src := newLumSource(v.g)
 	h := v.g.h
 	var matrix *gozxing.BitMatrix
+	var lines *hybridLines
 	var ghb gozxing.Binarizer
-	switch bin {
-	case localBlocks:
+	switch {
+	case bin == localBlocks && fastBinarize && v.g.w >= gozxing.MINIMUM_DIMENSION && v.g.h >= gozxing.MINIMUM_DIMENSION:
+		// hybridMatrix's rows, only those scanned
+		lines = newHybridLines(v.g, 0, 0, v.g.w, v.g.h)
+	case bin == localBlocks:
 		m, err := newBinarizer(src, false).GetBlackMatrix()
 		if err != nil {
 			return
 		}
 		matrix = m
-	case rowHistogram:
+	case bin == rowHistogram:
 		ghb = gozxing.NewGlobalHistgramBinarizer(src)
 	}
 	for _, rd := range r.r1D {
@@ -389,6 +393,8 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 		switch {
 		case bin == rowAdaptive:
 			row = adaptiveRow(v.g.pix[y*v.g.w:(y+1)*v.g.w], row, lineBuf[:0])
+		case lines != nil:
+			row = lines.row(y, row)
 		case matrix != nil:
 			row = matrix.GetRow(y, row)
 		default:
