@@ -370,6 +370,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// of the model fits (fitSave: fitsave.go), for their gain in the same
 	// run. PHOTOS_NOBLOCKCACHE=1 runs it without the block statistics
 	// hybridMatrix keeps per plane (blockCache: binarize.go).
+	// PHOTOS_NODETECT2D=1 runs it without the 2D detector's gate of the
+	// sweep's 2D windows (detect2d.go).
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -385,6 +387,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
+		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

@@ -74,6 +74,28 @@ func (b *fastBinarizer) CreateBinarizer(source gozxing.LuminanceSource) gozxing.
 // overlap, have the same threshold: a pixel is black for both or
 // neither).
 func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
+	h := newHybridLines(g, left, top, width, height)
+	m, _ := gozxing.NewBitMatrix(width, height)
+	row := gozxing.NewBitArray(width)
+	for y := 0; y < height; y++ {
+		m.SetRow(y, h.row(y, row))
+	}
+	return m
+}
+
+// hybridLines is hybridMatrix's black matrix one row at a time: the
+// block thresholds of the window, computed once, and the rows made when
+// asked (the local-block scan lines use a fifth of the rows).
+type hybridLines struct {
+	g                        *gray
+	left, top, width, height int
+	subW                     int
+	thr                      []int
+}
+
+// newHybridLines computes the block thresholds of hybridMatrix's window
+// (left, top, width, height) of g.
+func newHybridLines(g *gray, left, top, width, height int) *hybridLines {
 	const bs = gozxing.BLOCK_SIZE
 	subW, subH := (width+bs-1)/bs, (height+bs-1)/bs
 	maxX, maxY := width-bs, height-bs
@@ -133,26 +155,30 @@ func hybridMatrix(g *gray, left, top, width, height int) *gozxing.BitMatrix {
 			thr[by*subW+bx] = sum / 25
 		}
 	}
-	m, _ := gozxing.NewBitMatrix(width, height)
-	row := gozxing.NewBitArray(width)
+	return &hybridLines{g: g, left: left, top: top, width: width, height: height, subW: subW, thr: thr}
+}
+
+// row returns row y of the black matrix in row (cleared first), the
+// same bits as hybridMatrix's row y.
+func (h *hybridLines) row(y int, row *gozxing.BitArray) *gozxing.BitArray {
+	const bs = gozxing.BLOCK_SIZE
+	width, subW := h.width, h.subW
 	words := row.GetBitArray()
-	for y := 0; y < height; y++ {
-		rowThr := thr[y/bs*subW : (y/bs+1)*subW]
-		line := g.pix[(top+y)*stride+left : (top+y)*stride+left+width]
-		clear(words)
-		j := 0 // 8 pixels a step, each step one block's
-		for ; 8*j+8 <= width; j++ {
-			b := atMost8(binary.LittleEndian.Uint64(line[8*j:8*j+8]), rowThr[j])
-			words[j>>2] |= uint32(b) << uint(8*(j&3))
-		}
-		for x := 8 * j; x < width; x++ {
-			if int(line[x]) <= rowThr[x>>gozxing.BLOCK_SIZE_POWER] {
-				words[x>>5] |= 1 << uint(x&31)
-			}
-		}
-		m.SetRow(y, row)
+	rowThr := h.thr[y/bs*subW : (y/bs+1)*subW]
+	stride := h.g.w
+	line := h.g.pix[(h.top+y)*stride+h.left : (h.top+y)*stride+h.left+width]
+	clear(words)
+	j := 0 // 8 pixels a step, each step one block's
+	for ; 8*j+8 <= width; j++ {
+		b := atMost8(binary.LittleEndian.Uint64(line[8*j:8*j+8]), rowThr[j])
+		words[j>>2] |= uint32(b) << uint(8*(j&3))
 	}
-	return m
+	for x := 8 * j; x < width; x++ {
+		if int(line[x]) <= rowThr[x>>gozxing.BLOCK_SIZE_POWER] {
+			words[x>>5] |= 1 << uint(x&31)
+		}
+	}
+	return row
 }
 
 // blockCache is whether hybridMatrix keeps, for each plane, the statistics

@@ -99,6 +99,18 @@ type run struct {
 	// noSharpest leaves out the QR resampling's sharpest blocks (set by
 	// the finder search, qrfind.go).
 	noSharpest bool
+	// tiles2D counts the tiles decode2D decoded; tilesSkipped and
+	// wholeSkipped the tiles and whole views the 2D detector left out of
+	// the sweep (detect2d.go).
+	tiles2D, tilesSkipped, wholeSkipped int
+	// put2D holds the 2D decodes put off by the detector (decode2D);
+	// sweep is set during the sweep's stages, where it gates them.
+	put2D []func()
+	sweep bool
+	// maps2D holds the 2D detector's map of each view it looked at.
+	maps2D map[*gray]*map2D
+	// halves holds planes reduced by 2 (halfOf).
+	halves map[*gray]*gray
 	// minBars is the fewest black bars on a line a 1D reader can read a
 	// code from (rowskip.go).
 	minBars map[oned.RowDecoder]barBound
@@ -153,29 +165,31 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 	// often read first, then the costlier ones.
 	stages := []func(){
 		func() { r.scan1D(work, rowHistogram, 48) },
-		func() { r.decode2D(work, false, nil) },
+		func() { r.decode2D(work, work, false, nil) },
 		func() {
 			if small { // the symbol may be all there is (so no tiles)
 				r.decode2DWhole(work, false, pureBarcode)
 			}
 		},
 		func() { r.scan1D(work, localBlocks, 48) },
-		func() { r.decode2D(work, true, tryHarder) },
+		func() { r.decode2D(work, work, true, tryHarder) },
 		func() { r.scan1D(work, rowAdaptive, 48) },
 		func() {
 			if min(work.g.w, work.g.h) >= 200 { // large, blurry symbols
-				half := &view{g: work.g.shrink(2), scale: work.scale * 2}
-				r.decode2D(half, false, nil)
+				half := &view{g: r.halfOf(work.g), scale: work.scale * 2}
+				r.decode2D(half, work, false, nil) // the work view's detector map covers half's scale
 				r.scan1D(half, rowHistogram, 32)
 			}
 		},
 		func() { r.scan1D(rotated(), rowHistogram, 48) },
-		// End of the sweep (see below).
+		// End of the sweep (see below). First the 2D windows the detector
+		// put off (detect2d.go).
 		func() {
-			if k > 1 { // fine detail lost in the reduction
+			r.decodePut()
+			if k > 1 && !r.col.anyAccepted() { // fine detail lost in the reduction
 				full := &view{g: g, scale: 1}
 				r.scan1D(full, rowHistogram, 48)
-				r.decode2D(full, false, nil)
+				r.decode2D(full, full, false, nil)
 			}
 		},
 		// Small images: narrow modules read better enlarged.
@@ -290,6 +304,7 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 				break
 			}
 			r.late = i >= late
+			r.sweep = i < sweep
 			t0 := stageClock()
 			s()
 			r.crossCheckReads(work)
@@ -331,15 +346,19 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 	src := newLumSource(v.g)
 	h := v.g.h
 	var matrix *gozxing.BitMatrix
+	var lines *hybridLines
 	var ghb gozxing.Binarizer
-	switch bin {
-	case localBlocks:
+	switch {
+	case bin == localBlocks && fastBinarize && v.g.w >= gozxing.MINIMUM_DIMENSION && v.g.h >= gozxing.MINIMUM_DIMENSION:
+		// hybridMatrix's rows, only those scanned
+		lines = newHybridLines(v.g, 0, 0, v.g.w, v.g.h)
+	case bin == localBlocks:
 		m, err := newBinarizer(src, false).GetBlackMatrix()
 		if err != nil {
 			return
 		}
 		matrix = m
-	case rowHistogram:
+	case bin == rowHistogram:
 		ghb = gozxing.NewGlobalHistgramBinarizer(src)
 	}
 	for _, rd := range r.r1D {
@@ -374,6 +393,8 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 		switch {
 		case bin == rowAdaptive:
 			row = adaptiveRow(v.g.pix[y*v.g.w:(y+1)*v.g.w], row, lineBuf[:0])
+		case lines != nil:
+			row = lines.row(y, row)
 		case matrix != nil:
 			row = matrix.GetRow(y, row)
 		default:
@@ -459,9 +480,27 @@ func whiteBefore(row *gozxing.BitArray, x int) *gozxing.BitArray {
 }
 
 // decode2D runs the QR Code and Data Matrix readers on v; with All set,
-// also on the parts of v around each symbol found.
-func (r *run) decode2D(v *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+// also on overlapping tiles of v and on the parts of v around each symbol
+// found. With All set, the windows where the 2D detector sees no symbol
+// (may2D) are put off: they are decoded only when the sweep ends without
+// a read (decodePut). The whole of v is put off when the whole of by (v
+// or a larger view of the same image, whose map has v's scale as its
+// coarse one) holds too few 2D-like cells.
+func (r *run) decode2D(v, by *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
 	src := newLumSource(v.g)
+	if r.all && r.sweep && min(by.g.w, by.g.h) >= wholeGateSide && !r.may2D(by, 0, 0, by.g.w, by.g.h, wholeGate) {
+		// no tile holds more 2D-like cells than the whole view
+		r.wholeSkipped++
+		r.put2D = append(r.put2D, func() { r.decode2DTiles(v, src, globalHistogram, hints, true) })
+		return
+	}
+	r.decode2DTiles(v, src, globalHistogram, hints, false)
+}
+
+// decode2DTiles is decode2D on the whole of v and its tiles; every tile
+// when every is set or outside the sweep, else only those where the
+// detector sees a symbol could be (the others put off).
+func (r *run) decode2DTiles(v *view, src *lumSource, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}, every bool) {
 	r.decode2DIn(v, src, 0, 0, globalHistogram, hints, 0)
 	if !r.all {
 		return
@@ -482,13 +521,37 @@ func (r *run) decode2D(v *view, globalHistogram bool, hints map[gozxing.DecodeHi
 					return
 				}
 				x0, y0 := tx*tw/2, ty*th/2
-				sub, err := src.Crop(x0, y0, min(tw, w-x0), min(th, h-y0))
-				if err != nil {
+				cw, ch := min(tw, w-x0), min(th, h-y0)
+				if !every && r.sweep && !r.may2D(v, x0, y0, cw, ch, tileGate) {
+					r.tilesSkipped++
+					r.put2D = append(r.put2D, func() { r.decode2DTile(v, src, x0, y0, cw, ch, globalHistogram, hints) })
 					continue
 				}
-				r.decode2DIn(v, sub, x0, y0, globalHistogram, hints, 3)
+				r.decode2DTile(v, src, x0, y0, cw, ch, globalHistogram, hints)
 			}
 		}
+	}
+}
+
+// decode2DTile decodes the tile (x0, y0, w, h) of v.
+func (r *run) decode2DTile(v *view, src *lumSource, x0, y0, w, h int, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+	sub, err := src.Crop(x0, y0, w, h)
+	if err != nil {
+		return
+	}
+	r.tiles2D++
+	r.decode2DIn(v, sub, x0, y0, globalHistogram, hints, 3)
+}
+
+// decodePut decodes the 2D windows put off during the sweep, in order.
+func (r *run) decodePut() {
+	put := r.put2D
+	r.put2D = nil
+	for _, f := range put {
+		if r.ctx.Err() != nil {
+			return
+		}
+		f()
 	}
 }
 

@@ -1,0 +1,172 @@
+package scan
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// paste draws m on g at (x0, y0), k pixels a module, h pixels tall when
+// m is a 1D code's single row (h 0: m's own height).
+func paste(g *gray, m *gozxing.BitMatrix, x0, y0, k, h int) {
+	mh := m.GetHeight() * k
+	if h > 0 {
+		mh = h
+	}
+	for y := 0; y < mh; y++ {
+		for x := 0; x < m.GetWidth()*k; x++ {
+			my := y / k
+			if h > 0 {
+				my = 0
+			}
+			if m.Get(x/k, my) {
+				g.pix[(y0+y)*g.w+x0+x] = 30
+			}
+		}
+	}
+}
+
+// detectImage is a 480×360 label: an EAN-13 on the left and, when qr,
+// a QR Code at the bottom right.
+func detectImage(t *testing.T, qr bool) *gray {
+	t.Helper()
+	g := &gray{w: 480, h: 360, pix: make([]byte, 480*360)}
+	for i := range g.pix {
+		g.pix[i] = 225
+	}
+	ean, err := oned.NewEAN13Writer().Encode("4006381333931", gozxing.BarcodeFormat_EAN_13, 0, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paste(g, ean, 20, 40, 2, 120)
+	if qr {
+		m, err := qrcode.NewQRCodeWriter().Encode("pandian 2D detector", gozxing.BarcodeFormat_QR_CODE, 0, 0,
+			map[gozxing.EncodeHintType]interface{}{gozxing.EncodeHintType_MARGIN: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		paste(g, m, 330, 210, 4, 0)
+	}
+	return g
+}
+
+func texts(bcs []Barcode) string {
+	s := ""
+	for _, b := range bcs {
+		s += fmt.Sprintf("[%s %s]", b.Format, b.Text)
+	}
+	return s
+}
+
+// TestDetect2DSkips: on a label with a 1D barcode alone, the server's
+// sweep decodes no 2D window (the detector sees no 2D symbol), and reads
+// the same.
+func TestDetect2DSkips(t *testing.T) {
+	g := detectImage(t, false)
+	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931]" {
+		t.Fatalf("read %s", got)
+	}
+	if r.wholeSkipped == 0 || r.tiles2D != 0 {
+		t.Errorf("2D windows: %d whole views left out, %d tiles decoded; want the whole views left out and no tile", r.wholeSkipped, r.tiles2D)
+	}
+}
+
+// TestDetect2DFinds: beside a 1D barcode (read first, so nothing put off
+// is decoded after the sweep), a QR Code in a corner is still read, from
+// the tiles over it, and the tiles away from it are left out.
+func TestDetect2DFinds(t *testing.T) {
+	g := detectImage(t, true)
+	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931][QR_CODE pandian 2D detector]" {
+		t.Fatalf("read %s", got)
+	}
+	if r.tilesSkipped == 0 || r.tiles2D == 0 {
+		t.Errorf("tiles: %d decoded, %d left out; want some of each", r.tiles2D, r.tilesSkipped)
+	}
+	m := newMap2D(g, g.shrink(2))
+	if n := m.count(0, 0, 200, 360); n != 0 {
+		t.Errorf("%d 2D-like cells over the EAN-13, want none", n)
+	}
+	if n := m.count(320, 200, 160, 160); n < 2*tileGate {
+		t.Errorf("%d 2D-like cells over the QR Code, want at least %d", n, 2*tileGate)
+	}
+}
+
+// TestDetect2DReads: on the tune photos (a third under -short) the server
+// returns the same barcodes with the 2D detector as without it.
+func TestDetect2DReads(t *testing.T) {
+	defer func(tg, wg int) { tileGate, wholeGate = tg, wg }(tileGate, wholeGate)
+	var tiles, tilesOut, wholeOut, photos int
+	for i, p := range tunePhotos(t) {
+		if testing.Short() && i%3 != 0 {
+			continue
+		}
+		g := photoGray(t, p.path)
+		d := NewDecoder(DecoderOptions{All: true})
+		tileGate, wholeGate = gate2D(false)
+		want := texts(d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix}).col.barcodes())
+		tileGate, wholeGate = gate2D(true)
+		r := d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix})
+		got := texts(r.col.barcodes())
+		photos++
+		tiles += r.tiles2D
+		tilesOut += r.tilesSkipped
+		wholeOut += r.wholeSkipped
+		if got != want {
+			t.Errorf("%s: %s with the detector, %s without", p.path, got, want)
+		}
+	}
+	t.Logf("%d photos: %d whole views and %d tiles left out of the sweep, %d tiles decoded", photos, wholeOut, tilesOut, tiles)
+}
+
+// BenchmarkDetect2DPaired times the server's search on each TUNE photo
+// with and without the 2D detector's gate, alternated photo by photo
+// (the least thread CPU of 3 rounds each), and reports both medians and
+// CPU sums: a comparison that a loaded machine disturbs little.
+//
+//	go test -run '^$' -bench Detect2DPaired -benchtime 1x ./scan/
+func BenchmarkDetect2DPaired(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer func(tg, wg int) { tileGate, wholeGate = tg, wg }(tileGate, wholeGate)
+	photos := tunePhotos(b)
+	for b.Loop() {
+		var on, off []float64
+		var sumOn, sumOff float64
+		for _, p := range photos {
+			g := photoGray(b, p.path)
+			best := [2]time.Duration{time.Hour, time.Hour}
+			for round := 0; round < 3; round++ {
+				for _, gate := range []bool{round%2 == 0, round%2 != 0} {
+					tileGate, wholeGate = gate2D(gate)
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					t0 := threadCPU()
+					NewDecoder(DecoderOptions{All: true}).cascade(ctx, &gray{w: g.w, h: g.h, pix: g.pix})
+					d := threadCPU() - t0
+					cancel()
+					i := 0
+					if !gate {
+						i = 1
+					}
+					best[i] = min(best[i], d)
+				}
+			}
+			on, off = append(on, best[0].Seconds()*1000), append(off, best[1].Seconds()*1000)
+			sumOn += best[0].Seconds() * 1000
+			sumOff += best[1].Seconds() * 1000
+		}
+		b.ReportMetric(quantile(on, 0.5), "median-ms-gate")
+		b.ReportMetric(quantile(off, 0.5), "median-ms-nogate")
+		b.ReportMetric(quantile(on, 0.95), "p95-ms-gate")
+		b.ReportMetric(quantile(off, 0.95), "p95-ms-nogate")
+		b.ReportMetric(sumOn, "sum-ms-gate")
+		b.ReportMetric(sumOff, "sum-ms-nogate")
+	}
+}
