@@ -26,21 +26,8 @@ import (
 //
 //	OCR_DEGRADE_DIR=/tmp/deg OCR_LOSS_CACHE=/tmp/loss OCR_LOSS_TAG=main go test -run '^$' -bench DebugDegradedLoss -benchtime 1x ./ocr/
 func BenchmarkDebugDegradedLoss(b *testing.B) {
-	dir, cache := os.Getenv("OCR_DEGRADE_DIR"), os.Getenv("OCR_LOSS_CACHE")
-	if dir == "" || cache == "" {
-		b.Skip("OCR_DEGRADE_DIR and OCR_LOSS_CACHE not set")
-	}
-	if t := os.Getenv("OCR_REAL_HALF"); t != "" && t != realtruth.Dev {
-		b.Fatal("degraded material is made from the dev half only")
-	}
-	tag := os.Getenv("OCR_LOSS_TAG")
-	if tag == "" {
-		tag = "main"
-	}
-	pdir := filepath.Join(cache, tag)
-	if err := os.MkdirAll(pdir, 0o755); err != nil {
-		b.Fatal(err)
-	}
+	lc := lossCacheDirs(b)
+	dir, cache, tag, pdir := lc.dir, lc.cache, lc.tag, lc.pdir
 	var e *Engine
 	defer func() {
 		if e != nil {
@@ -292,4 +279,31 @@ func init() {
 	if os.Getenv("OCR_PUSH_ALL") == "1" {
 		pushRightOnly = false
 	}
+}
+
+// lossCache is the debug loss benchmarks' material: the degraded copies'
+// directory (OCR_DEGRADE_DIR), the cache (OCR_LOSS_CACHE) and, under it,
+// the readings of one build (OCR_LOSS_TAG, default main).
+type lossCache struct{ dir, cache, tag, pdir string }
+
+// lossCacheDirs reads the loss benchmarks' directories, making the
+// readings' one when missing. It skips the benchmark when either
+// variable is unset and refuses the held-out half.
+func lossCacheDirs(b *testing.B) lossCache {
+	b.Helper()
+	c := lossCache{dir: os.Getenv("OCR_DEGRADE_DIR"), cache: os.Getenv("OCR_LOSS_CACHE"), tag: os.Getenv("OCR_LOSS_TAG")}
+	if c.dir == "" || c.cache == "" {
+		b.Skip("OCR_DEGRADE_DIR and OCR_LOSS_CACHE not set")
+	}
+	if t := os.Getenv("OCR_REAL_HALF"); t != "" && t != realtruth.Dev {
+		b.Fatal("degraded material is made from the dev half only")
+	}
+	if c.tag == "" {
+		c.tag = "main"
+	}
+	c.pdir = filepath.Join(c.cache, c.tag)
+	if err := os.MkdirAll(c.pdir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return c
 }

@@ -23,21 +23,8 @@ import (
 //
 //	OCR_DEGRADE_DIR=/tmp/deg OCR_LOSS_CACHE=/tmp/loss go test -run '^$' -bench DebugTwoReadings -benchtime 1x ./ocr/
 func BenchmarkDebugTwoReadings(b *testing.B) {
-	dir, cache := os.Getenv("OCR_DEGRADE_DIR"), os.Getenv("OCR_LOSS_CACHE")
-	if dir == "" || cache == "" {
-		b.Skip("OCR_DEGRADE_DIR and OCR_LOSS_CACHE not set")
-	}
-	if t := os.Getenv("OCR_REAL_HALF"); t != "" && t != realtruth.Dev {
-		b.Fatal("degraded material is made from the dev half only")
-	}
-	tag := os.Getenv("OCR_LOSS_TAG")
-	if tag == "" {
-		tag = "main"
-	}
-	pdir := filepath.Join(cache, tag)
-	if err := os.MkdirAll(pdir, 0o755); err != nil {
-		b.Fatal(err)
-	}
+	lc := lossCacheDirs(b)
+	dir, pdir := lc.dir, lc.pdir
 	var e *Engine
 	defer func() {
 		if e != nil {

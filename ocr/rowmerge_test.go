@@ -62,16 +62,7 @@ func TestRowMergeAmountFromSecondReading(t *testing.T) {
 		total      string
 		reconciled bool
 	}{{"12.75", true}, {"13.75", false}} {
-		first := receiptPage(
-			line(20, "CORNER", "CAFE"),
-			line(50, "Market", "Street", "Oxford"),
-			line(80, "Receipt", "Table", "Seven"),
-			right(160, "Flat", "White", "3.50"),
-			right(190, "Almond", "Croissant", "2"),
-			right(220, "Orange", "Juice", "4.00"),
-			line(250, "Banana", "Bread"),
-			line(300, "TOTAL"),
-		)
+		first := cafeReceipt(line(250, "Banana", "Bread"))
 		first.Words = append(first.Words, amountAt(300, tc.total, 90))
 		raw := shrunk(first, map[string]string{"Almond": "@lnond", "Croissant": "Cr0s", "2": "2.25", "Banana": "8an", "Bread": "br", "3.50": "3.80"},
 			amountAt(250, "3.00", 80))
@@ -131,15 +122,7 @@ func TestSecondLookTotalOneDigit(t *testing.T) {
 // two readings agreeing, and no arithmetic confirms it.
 func TestRowMergeTotalNoSelfAgreement(t *testing.T) {
 	withRowMerge(t)
-	first := receiptPage(
-		line(20, "CORNER", "CAFE"),
-		line(50, "Market", "Street", "Oxford"),
-		line(80, "Receipt", "Table", "Seven"),
-		right(160, "Flat", "White", "3.50"),
-		right(190, "Almond", "Croissant", "2"),
-		right(220, "Orange", "Juice", "4.00"),
-		line(300, "TOTAL"),
-	)
+	first := cafeReceipt()
 	first.Words = append(first.Words, amountAt(300, "25", 90))
 	raw := shrunk(first, map[string]string{"Almond": "@lnond", "Croissant": "Cr0s", "2": "2.25", "25": "25.85"})
 	doc := Extract([]*Page{first})
@@ -155,4 +138,21 @@ func withRowMerge(t *testing.T) {
 	old := rowMerge
 	rowMerge = true
 	t.Cleanup(func() { rowMerge = old })
+}
+
+// cafeReceipt is a small receipt's first reading: a letterhead, three item
+// rows (the second's amount read as a fragment, "2"), the rows given, and
+// a TOTAL label with no amount yet.
+func cafeReceipt(rows ...[]Word) *Page {
+	all := [][]Word{
+		line(20, "CORNER", "CAFE"),
+		line(50, "Market", "Street", "Oxford"),
+		line(80, "Receipt", "Table", "Seven"),
+		right(160, "Flat", "White", "3.50"),
+		right(190, "Almond", "Croissant", "2"),
+		right(220, "Orange", "Juice", "4.00"),
+	}
+	all = append(all, rows...)
+	all = append(all, line(300, "TOTAL"))
+	return receiptPage(all...)
 }
