@@ -61,7 +61,9 @@ func amountFromGap(doc *Document) {
 		}
 		h.Confidence["total"] = 0.9
 	}
-	doc.Warnings = slices.DeleteFunc(doc.Warnings, func(w string) bool { return strings.HasPrefix(w, "line amounts add up to") || w == "line amounts do not add up to the total" })
+	doc.Warnings = slices.DeleteFunc(doc.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "line amounts add up to") || w == "line amounts do not add up to the total"
+	})
 }
 
 // gapAmounts switches amountFromGap.
