@@ -70,6 +70,7 @@ func extractPages(pages []*Page) *Document {
 	checkNameAbove(doc)
 	summaryTotal(doc, pages)
 	adjustedTotal(doc, pages)
+	amountFromGap(doc)
 	if h := &doc.Header; h.Date == "" && h.DatePrinted != "" {
 		doc.NeedsReview = true
 		doc.Warnings = append(doc.Warnings, implausibleDateWarning(h.DatePrinted))

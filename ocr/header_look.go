@@ -509,6 +509,11 @@ func mergeLines(doc *Document, other []Line) {
 		if matched[i] {
 			continue
 		}
+		if l.Amount == "" && l.UnitPrice == "" {
+			// Neither an amount nor a price read (a code and specks):
+			// nothing of the item to return, no check to flag it by.
+			continue
+		}
 		if j := samePricedRowAt(l, first, used); lookPricedRow && j >= 0 {
 			// The first reading's row whose amount was not read, read
 			// again with it: its quantity × unit price is this amount.

@@ -108,3 +108,18 @@ func TestSecondLookSkipsPricedRowReadAgain(t *testing.T) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
 }
+
+// TestSecondLookSkipsLinesWithoutMoney: a second reading's line with
+// neither an amount nor a unit price (a barcode read over specks) is not
+// added: nothing of it can be checked or used. A line with its money is.
+func TestSecondLookSkipsLinesWithoutMoney(t *testing.T) {
+	withLookLines(t)
+	doc := &Document{Lines: []Line{{Description: "Apples", Qty: 1, UnitPrice: "3.00", Amount: "3.00"}}}
+	mergeLines(doc, []Line{
+		{Barcode: "4692858002109", Description: "0%"},
+		{Description: "Pears", Qty: 1, UnitPrice: "2.50", Amount: "2.50"},
+	})
+	if len(doc.Lines) != 2 || doc.Lines[1].Amount != "2.50" {
+		t.Errorf("lines %+v, want Apples and the second reading's Pears", doc.Lines)
+	}
+}

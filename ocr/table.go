@@ -115,8 +115,13 @@ func headerColumns(rs []*row) []tableCol {
 			box := w.Box
 			if i+1 < len(ws) {
 				// Two-word titles: "Unit Price", "Item Code", "Line Total".
+				// A word naming nothing before a title of the pair's kind
+				// ("(HKD) 條碼", the amount's currency before the code's
+				// title) adds nothing to the title: joined, its box would
+				// stretch the column over its neighbour's.
 				pair := titleKind(w.Text + ws[i+1].Text)
-				if pair != colNone && (k == colNone || pair != k) && ws[i+1].Box.Min.X-w.Box.Max.X < w.Box.Dy() {
+				lone := k == colNone && titleKind(ws[i+1].Text) == pair
+				if pair != colNone && !lone && (k == colNone || pair != k) && ws[i+1].Box.Min.X-w.Box.Max.X < w.Box.Dy() {
 					k = pair
 					box = box.Union(ws[i+1].Box)
 					i++

@@ -482,3 +482,32 @@ func TestTableCodedNameAboveNumbers(t *testing.T) {
 		t.Errorf("line 2: %+v", l)
 	}
 }
+
+// The amount's currency printed in brackets before the code's title
+// ("金額 (HKD) 條碼"): the bracket names nothing and is not part of the
+// code's title, so the code column does not reach over the amounts, which
+// end under it.
+func TestTableCurrencyBeforeCodeTitle(t *testing.T) {
+	p := tpage(
+		tline(100, "品名@70", "單價@1080", "金額@1220", "(HKD)@1274", "條碼@1350"),
+		tline(170, "橄欖油@70", "Olive@200", "Oil@280", "89.64@1080", "1,075.68@1238", "4896461017901@1350"),
+		tline(210, "糙米@70", "Brown@200", "Rice@280", "116.60@1068", "1,166.00@1238", "6955156011452@1350"),
+		tline(250, "香片茶葉@70", "Jasmine@200", "Tea@290", "44.60@1080", "89.20@1274", "6934624007708@1350"),
+		tline(300, "合計@1100", "2,330.88@1238"),
+	)
+	cols := headerColumns(groupRows(p.Words)[:1])
+	for _, c := range cols {
+		if c.kind == colCode && c.left < 1300 {
+			t.Errorf("code column %+v reaches over the amounts", c)
+		}
+	}
+	doc := extractTable([]*Page{p}, Header{})
+	if doc == nil || len(doc.Lines) != 3 {
+		t.Fatalf("lines: %+v", doc)
+	}
+	for i, want := range []string{"1075.68", "1166.00", "89.20"} {
+		if l := doc.Lines[i]; l.Amount != want || l.Barcode == "" || l.NeedsReview {
+			t.Errorf("line %d: %+v", i+1, l)
+		}
+	}
+}
