@@ -21,8 +21,13 @@ func slow(t *testing.T, ctx context.Context, step string, steps ...chromedp.Acti
 	sctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	if err := chromedp.Do(sctx, steps...); err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("%s (at %s): %v", step, loc, err)
+		// What the browser was showing, so that a failure seen once (a
+		// step that timed out on a loaded machine) can be told apart.
+		dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
+		defer dcancel()
+		loc, _ := chromedp.Run(dctx, chromedp.Location())
+		state, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.readyState + " | " + document.title + " | " + (document.body ? document.body.innerText.slice(0, 400) : "")`))
+		t.Fatalf("%s (at %s): %v\npage: %s", step, loc, err, state)
 	}
 }
 
