@@ -1,8 +1,11 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/jpeg"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
@@ -10,6 +13,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"pandian/fixtures/barcodes"
 )
 
 // paste draws m on g at (x0, y0), k pixels a module, h pixels tall when
@@ -169,4 +174,62 @@ func BenchmarkDetect2DPaired(b *testing.B) {
 		b.ReportMetric(sumOn, "sum-ms-gate")
 		b.ReportMetric(sumOff, "sum-ms-nogate")
 	}
+}
+
+// TestDetect2DSharpSmallQR: a small QR Code (versions 1 and 2) printed
+// sharp and upright at 4 pixels a module beside an EAN-13 is read by the
+// server with the detector's gate, as without it: the EAN-13 is read in
+// the sweep, so a window the detector put off would never be decoded.
+func TestDetect2DSharpSmallQR(t *testing.T) {
+	for _, c := range []struct {
+		w, h int
+		text string
+		seed uint64
+	}{
+		{1024, 768, "HK-MK-0012", 2},
+		{1280, 960, "HK-MK-0012", 4},
+		{1600, 1200, "HK-MK-0012", 8},
+		{1024, 768, "https://pandian.example/l/7", 10},
+	} {
+		sym := barcodes.Symbol{Name: "qr", Format: "QR_CODE", Text: c.text}
+		g := sharpLabel(t, c.w, c.h, sym, 4, c.seed)
+		got := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
+		if want := "[EAN_13 4891234567898][QR_CODE " + c.text + "]"; got != want {
+			t.Errorf("%d×%d seed %d: read %s, want %s", c.w, c.h, c.seed, got, want)
+		}
+	}
+}
+
+// sharpLabel is a w×h photo (the fixtures' lit ground) with an EAN-13 on
+// the left and sym at module pixels a module on the right, pasted upright
+// and unblurred, then noise and JPEG (quality 85).
+func sharpLabel(t *testing.T, w, h int, sym barcodes.Symbol, module int, seed uint64) *gray {
+	t.Helper()
+	img, err := barcodes.Render(barcodes.Photo{File: "x.png", W: w, H: h, Places: []barcodes.Placement{
+		{Symbol: "ean13", X: w * 3 / 10, Y: h / 2, Module: 2 + w/800, BarHeight: h / 5, Angle: 1},
+	}}, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := barcodes.Draw(sym, module, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x0, y0 := min(w*3/4+int(seed)*7, w-s.Rect.Dx()-2), min(h*2/3-int(seed)*5, h-s.Rect.Dy()-2)
+	for y := 0; y < s.Rect.Dy(); y++ {
+		copy(img.Pix[(y0+y)*img.Stride+x0:], s.Pix[y*s.Stride:y*s.Stride+s.Rect.Dx()])
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for i, v := range img.Pix {
+		img.Pix[i] = uint8(min(255, max(0, float64(v)+rng.NormFloat64()*4)))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return toGray(dec)
 }
