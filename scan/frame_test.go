@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // frameTexts is the texts DecodeFrame finds on f.
@@ -35,7 +36,7 @@ func TestDecodeFrameLeavesFrameCold(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := NewDecoder(DecoderOptions{All: true})
+	d := NewDecoder(DecoderOptions{All: true, Timeout: time.Minute}) // the reads compared, not the deadline (-race, loaded machines)
 	f, err := d.Load(b)
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +60,7 @@ func TestDecodeFrameConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := NewDecoder(DecoderOptions{All: true})
+	d := NewDecoder(DecoderOptions{All: true, Timeout: time.Minute}) // the reads compared, not the deadline (-race, loaded machines)
 	alone, err := d.Load(b)
 	if err != nil {
 		t.Fatal(err)
