@@ -162,18 +162,13 @@ func TestAnonymousBodiesBounded(t *testing.T) {
 	// A declared 60 MiB sign-in: 413 before the body is read.
 	for range 4 {
 		start := time.Now()
-		req, _ := http.NewRequestWithContext(ctx, "POST", s.URL+"/v1/auth/token", io.LimitReader(zeros{}, size))
-		req.ContentLength = size
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
+		status, b, err := sendZeros(ctx, s, "POST", "/v1/auth/token", "application/json", size, false)
 		if err != nil {
 			t.Errorf("declared 60 MiB sign-in: no answer: %v", err)
 			continue
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 413 || errorCode(t, b) != "too_large" || time.Since(start) > 5*time.Second {
-			t.Errorf("declared 60 MiB sign-in: %d %s after %s", resp.StatusCode, truncate(b), time.Since(start))
+		if status != 413 || errorCode(t, b) != "too_large" || time.Since(start) > 5*time.Second {
+			t.Errorf("declared 60 MiB sign-in: %d %s after %s", status, truncate(b), time.Since(start))
 		}
 	}
 	// A gzip bomb: 256 MiB of JSON-looking spaces in a few hundred KiB.
@@ -296,6 +291,12 @@ func TestBodyLimitsPerRoute(t *testing.T) {
 // an answer the server sends before it has read the body: net/http's
 // client can report the closing connection's broken pipe instead).
 func sendChunked(ctx context.Context, s *testServer, method, path, contentType string, size int64) (int, []byte, error) {
+	return sendZeros(ctx, s, method, path, contentType, size, true)
+}
+
+// sendZeros sends size zero bytes, chunked or with a declared
+// Content-Length, reading the answer while it writes.
+func sendZeros(ctx context.Context, s *testServer, method, path, contentType string, size int64, chunked bool) (int, []byte, error) {
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "tcp", strings.TrimPrefix(s.URL, "http://"))
 	if err != nil {
@@ -304,15 +305,22 @@ func sendChunked(ctx context.Context, s *testServer, method, path, contentType s
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(time.Minute))
 	go func() {
-		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n\r\n", method, path, contentType)
-		chunk := append(fmt.Appendf(nil, "%x\r\n", 64<<10), make([]byte, 64<<10)...)
-		chunk = append(chunk, "\r\n"...)
+		block := make([]byte, 64<<10)
+		framing := fmt.Sprintf("Content-Length: %d", size)
+		if chunked {
+			framing = "Transfer-Encoding: chunked"
+			block = append(fmt.Appendf(nil, "%x\r\n", len(block)), block...)
+			block = append(block, "\r\n"...)
+		}
+		fmt.Fprintf(conn, "%s %s HTTP/1.1\r\nHost: x\r\nContent-Type: %s\r\n%s\r\n\r\n", method, path, contentType, framing)
 		for sent := int64(0); sent < size; sent += 64 << 10 {
-			if _, err := conn.Write(chunk); err != nil {
+			if _, err := conn.Write(block); err != nil {
 				return // the server answered and closed
 			}
 		}
-		io.WriteString(conn, "0\r\n\r\n")
+		if chunked {
+			io.WriteString(conn, "0\r\n\r\n")
+		}
 	}()
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
