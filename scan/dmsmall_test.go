@@ -131,15 +131,19 @@ func TestDMSmallCentreOnly(t *testing.T) {
 			}
 		}
 	}
-	// The server's cascade does not read it either (current behaviour;
-	// issue 10).
+	// The server's cascade, with the blob windows on, reads it (without
+	// them it did not when this was written: issue 10, logged only).
+	defer func(b, o bool) { blobWindows2D, blobOnce2D = b, o }(blobWindows2D, blobOnce2D)
 	d := NewDecoder(DecoderOptions{All: true})
-	got := texts(d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix}).col.barcodes())
-	if !blobWindows2D && strings.Contains(got, text) {
-		t.Errorf("cascade reads it now: %s (update this test)", got)
-	}
-	if blobWindows2D && !strings.Contains(got, text) {
-		t.Errorf("cascade with blob windows: %q", got)
+	for _, blobs := range []bool{false, true} {
+		blobWindows2D, blobOnce2D = blobs, blobs
+		got := texts(d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix}).col.barcodes())
+		switch {
+		case !blobs:
+			t.Logf("cascade, blob windows off: %q", got)
+		case !strings.Contains(got, text):
+			t.Errorf("cascade with blob windows: %q", got)
+		}
 	}
 }
 
