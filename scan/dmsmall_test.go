@@ -1,0 +1,259 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+
+	"pandian/fixtures/barcodes"
+)
+
+// dmSmallPhoto is a W×H photo (the fixtures' gradient background) with a
+// small Data Matrix pasted with its top left corner at (x0, y0), mod px a
+// module, noise 4 and JPEG 85, as in the h/z2drev review. It returns the
+// photo and the symbol's bounds (quiet zone included).
+func dmSmallPhoto(t testing.TB, W, H int, text string, mod, x0, y0 int, seed uint64) (*gray, image.Rectangle) {
+	return dmSmallPhotoWith(t, W, H, "", text, mod, x0, y0, seed)
+}
+
+// dmSmallPhotoWith is dmSmallPhoto with the fixture symbol oned (a 1D
+// code, "" none) placed as in the review's probes.
+func dmSmallPhotoWith(t testing.TB, W, H int, oned, text string, mod, x0, y0 int, seed uint64) (*gray, image.Rectangle) {
+	p := barcodes.Photo{File: "x.png", W: W, H: H}
+	if oned != "" {
+		p.Places = []barcodes.Placement{{Symbol: oned, X: W * 3 / 10, Y: H / 2, Module: 2 + W/800, BarHeight: H / 5, Angle: 1}}
+	}
+	img, err := barcodes.Render(p, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := barcodes.Draw(barcodes.Symbol{Name: "datamatrix", Format: "DATA_MATRIX", Text: text}, mod, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < s.Rect.Dy(); y++ {
+		copy(img.Pix[(y0+y)*img.Stride+x0:], s.Pix[y*s.Stride:y*s.Stride+s.Rect.Dx()])
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	for i, v := range img.Pix {
+		img.Pix[i] = uint8(min(255, max(0, float64(v)+rng.NormFloat64()*4)))
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	dec, err := jpeg.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("DMSMALL_DUMP"); dir != "" { // for ZXingReader
+		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s_%dx%d_%s_%s_m%d_%d_%d.png", strings.ReplaceAll(t.Name(), "/", "_"), W, H, oned, strings.ReplaceAll(text, "-", ""), mod, x0, y0)))
+		if err == nil {
+			_ = png.Encode(f, dec)
+			f.Close()
+		}
+	}
+	return toGray(dec), image.Rect(x0, y0, x0+s.Rect.Dx(), y0+s.Rect.Dy())
+}
+
+// dmReadsWindow reports whether gozxing's Data Matrix reader alone reads
+// text in the window r of g (hybrid binarizer of the window).
+func dmReadsWindow(g *gray, r image.Rectangle, text string) bool {
+	src, err := newLumSource(g).Crop(r.Min.X, r.Min.Y, r.Dx(), r.Dy())
+	if err != nil {
+		return false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	if err != nil {
+		return false
+	}
+	res, err := datamatrix.NewDataMatrixReader().Decode(bmp, nil)
+	return err == nil && res.GetText() == text
+}
+
+// TestDMSmallCentreOnly shows why a small Data Matrix in a large photo is
+// not read: gozxing's detector (WhiteRectangleDetector) grows a rectangle
+// from the window's centre, so it finds a symbol only when the symbol
+// covers that centre. A window centred on the symbol reads it, at any
+// size up to the whole photo; the same window shifted so the symbol is
+// off-centre by more than its half side does not. decode2D's tile centres
+// are a grid of 1/4 (halves) and 1/6 (thirds) of the view's sides, 171×128
+// px apart at 1024×768: a 60-px symbol covers one in about a fifth of the
+// places. At 640×480 they are 107×80 px apart, so 6–8 px modules read.
+func TestDMSmallCentreOnly(t *testing.T) {
+	const text = "HK-MK-0012"
+	W, H, mod := 1024, 768, 5
+	g, sym := dmSmallPhoto(t, W, H, text, mod, 340, 260, 11)
+	c := image.Pt((sym.Min.X+sym.Max.X)/2, (sym.Min.Y+sym.Max.Y)/2)
+	centred := func(half int) image.Rectangle {
+		return image.Rect(c.X-half, c.Y-half, c.X+half, c.Y+half).Intersect(image.Rect(0, 0, W, H))
+	}
+	for _, half := range []int{sym.Dx() / 2, sym.Dx(), 2 * sym.Dx(), 200} {
+		r := centred(half)
+		dmDump(t, g, r)
+		if !dmReadsWindow(g, r, text) {
+			t.Errorf("window %v centred on the symbol %v: not read", r, sym)
+		}
+	}
+	// The same 240-px window with the symbol off its centre.
+	for _, d := range []image.Point{{-70, 0}, {70, 0}, {0, -70}, {0, 70}} {
+		r := centred(120).Add(d)
+		if dmReadsWindow(g, r, text) {
+			t.Errorf("window %v, symbol off-centre by %v: read (the detector has changed)", r, d)
+		}
+	}
+	// The whole photo (centre 512,384, outside the symbol): not read.
+	if dmReadsWindow(g, image.Rect(0, 0, W, H), text) {
+		t.Errorf("whole photo read (the detector has changed)")
+	}
+	// decode2D's tiles as decode2DTiles cuts them: none has its centre on
+	// the symbol here, and none reads.
+	for _, parts := range []int{2, 3} {
+		tw, th := W/parts, H/parts
+		for ty := 0; ty < 2*parts-1; ty++ {
+			for tx := 0; tx < 2*parts-1; tx++ {
+				x0, y0 := tx*tw/2, ty*th/2
+				r := image.Rect(x0, y0, min(x0+tw, W), min(y0+th, H))
+				if dmReadsWindow(g, r, text) {
+					t.Logf("tile %v reads", r)
+				}
+			}
+		}
+	}
+	// The server's cascade, with the blob windows on, reads it (without
+	// them it did not when this was written: issue 10, logged only).
+	defer func(b, o bool) { blobWindows2D, blobOnce2D = b, o }(blobWindows2D, blobOnce2D)
+	d := NewDecoder(DecoderOptions{All: true})
+	for _, blobs := range []bool{false, true} {
+		blobWindows2D, blobOnce2D = blobs, blobs
+		got := texts(d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix}).col.barcodes())
+		switch {
+		case !blobs:
+			t.Logf("cascade, blob windows off: %q", got)
+		case !strings.Contains(got, text):
+			t.Errorf("cascade with blob windows: %q", got)
+		}
+	}
+}
+
+// dmDump writes the window r of g to DMSMALL_DUMP (for ZXingReader).
+func dmDump(t testing.TB, g *gray, r image.Rectangle) {
+	dir := os.Getenv("DMSMALL_DUMP")
+	if dir == "" {
+		return
+	}
+	img := image.NewGray(image.Rect(0, 0, r.Dx(), r.Dy()))
+	for y := 0; y < r.Dy(); y++ {
+		copy(img.Pix[y*img.Stride:], g.pix[(r.Min.Y+y)*g.w+r.Min.X:(r.Min.Y+y)*g.w+r.Max.X])
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s_%dx%d.png", strings.ReplaceAll(t.Name(), "/", "_"), r.Dx(), r.Dy())))
+	if err != nil {
+		return
+	}
+	_ = png.Encode(f, img)
+	f.Close()
+}
+
+// dmCentreCovered reports whether one of decode2D's window centres (the
+// whole view's and its tiles', decode2DTiles) lies on the symbol inner
+// (quiet zone excluded), give or take the 5 px of the detector's first box.
+func dmCentreCovered(W, H int, inner image.Rectangle) bool {
+	box := inner.Inset(-5)
+	if image.Pt(W/2, H/2).In(box) {
+		return true
+	}
+	for _, parts := range []int{2, 3} {
+		tw, th := W/parts, H/parts
+		for ty := 0; ty < 2*parts-1; ty++ {
+			for tx := 0; tx < 2*parts-1; tx++ {
+				x0, y0 := tx*tw/2, ty*th/2
+				if image.Pt(x0+min(tw, W-x0)/2, y0+min(th, H-y0)/2).In(box) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestDMSmallPositions sweeps a 14×14 Data Matrix at 5 px a module over a
+// grid of places in a 1024×768 and a 640×480 photo. With the blob windows
+// off (the default) it logs how often the server's cascade reads it next
+// to how often a window centre of decode2D falls on it (2 and 4 of 30 at
+// 1024×768, 14 and 20 of 20 at 640×480 when written); with the prototype
+// blobWindows2D on, every place must read.
+func TestDMSmallPositions(t *testing.T) {
+	const text = "HK-MK-0012"
+	defer func(b, o bool) { blobWindows2D, blobOnce2D = b, o }(blobWindows2D, blobOnce2D)
+	d := NewDecoder(DecoderOptions{All: true})
+	for _, blobs := range []bool{false, true} {
+		blobWindows2D, blobOnce2D = blobs, blobs
+		for _, sz := range [][2]int{{1024, 768}, {640, 480}} {
+			W, H, mod := sz[0], sz[1], 5
+			n, reads, covered := 0, 0, 0
+			for y0 := 20; y0+110 < H; y0 += H / 5 {
+				for x0 := 20; x0+110 < W; x0 += W / 6 {
+					g, sym := dmSmallPhoto(t, W, H, text, mod, x0, y0, uint64(x0+y0))
+					got := texts(d.cascade(context.Background(), g).col.barcodes())
+					n++
+					if strings.Contains(got, text) {
+						reads++
+					} else if blobs {
+						t.Errorf("%dx%d, symbol at %v, blob windows on: read %q", W, H, sym, got)
+					}
+					if got != "" && got != "[DATA_MATRIX "+text+"]" {
+						t.Errorf("%dx%d, symbol at %v: wrong read %q", W, H, sym, got)
+					}
+					if dmCentreCovered(W, H, sym.Inset(4*mod)) {
+						covered++
+					}
+				}
+			}
+			t.Logf("%dx%d blob windows %v: %d places, read %d, a window centre on the symbol %d", W, H, blobs, n, reads, covered)
+		}
+	}
+}
+
+// TestDMSmallWide (DMSMALL_WIDE=1; about a minute) is the review's case:
+// a 10×10 or 14×14 Data Matrix at 5 or 7 px a module beside an EAN-13
+// (and alone), on a 3×3 grid of places right of the EAN-13.
+func TestDMSmallWide(t *testing.T) {
+	if os.Getenv("DMSMALL_WIDE") == "" {
+		t.Skip("DMSMALL_WIDE=1 runs the wide sweep (a minute)")
+	}
+	d := NewDecoder(DecoderOptions{All: true})
+	for _, sz := range [][2]int{{640, 480}, {1024, 768}, {1600, 1200}} {
+		for _, oned := range []string{"ean13", ""} {
+			W, H := sz[0], sz[1]
+			n, reads, cov := 0, 0, 0
+			for _, text := range []string{"A1B2", "HK-MK-0012"} {
+				for _, mod := range []int{5, 7} {
+					for i := 0; i < 9; i++ {
+						x0 := W*6/10 + (i%3)*(W*3/10-20*mod)/3
+						y0 := H/10 + (i/3)*(H*8/10-20*mod)/3
+						g, sym := dmSmallPhotoWith(t, W, H, oned, text, mod, x0, y0, uint64(9+i))
+						n++
+						if strings.Contains(texts(d.cascade(context.Background(), g).col.barcodes()), text) {
+							reads++
+						}
+						if dmCentreCovered(W, H, sym.Inset(4*mod)) {
+							cov++
+						}
+					}
+				}
+			}
+			t.Logf("%dx%d beside %q: read %d of %d (a window centre on the symbol: %d)", W, H, oned, reads, n, cov)
+		}
+	}
+}
