@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
 	"image/jpeg"
 	"math/rand/v2"
 	"runtime"
@@ -216,6 +217,13 @@ func sharpLabel(t *testing.T, w, h int, sym barcodes.Symbol, module int, seed ui
 		t.Fatal(err)
 	}
 	x0, y0 := min(w*3/4+int(seed)*7, w-s.Rect.Dx()-2), min(h*2/3-int(seed)*5, h-s.Rect.Dy()-2)
+	return toGray(pasteNoisyJPEG(t, img, s, x0, y0, seed))
+}
+
+// pasteNoisyJPEG pastes the symbol s on img at (x0, y0), adds noise
+// (σ 4, seeded) and returns the photo after a JPEG round trip (quality 85).
+func pasteNoisyJPEG(t testing.TB, img, s *image.Gray, x0, y0 int, seed uint64) image.Image {
+	t.Helper()
 	for y := 0; y < s.Rect.Dy(); y++ {
 		copy(img.Pix[(y0+y)*img.Stride+x0:], s.Pix[y*s.Stride:y*s.Stride+s.Rect.Dx()])
 	}
@@ -231,5 +239,5 @@ func sharpLabel(t *testing.T, w, h int, sym barcodes.Symbol, module int, seed ui
 	if err != nil {
 		t.Fatal(err)
 	}
-	return toGray(dec)
+	return dec
 }

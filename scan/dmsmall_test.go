@@ -1,13 +1,10 @@
 package scan
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"image"
-	"image/jpeg"
 	"image/png"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,21 +39,7 @@ func dmSmallPhotoWith(t testing.TB, W, H int, oned, text string, mod, x0, y0 int
 	if err != nil {
 		t.Fatal(err)
 	}
-	for y := 0; y < s.Rect.Dy(); y++ {
-		copy(img.Pix[(y0+y)*img.Stride+x0:], s.Pix[y*s.Stride:y*s.Stride+s.Rect.Dx()])
-	}
-	rng := rand.New(rand.NewPCG(seed, 7))
-	for i, v := range img.Pix {
-		img.Pix[i] = uint8(min(255, max(0, float64(v)+rng.NormFloat64()*4)))
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
-		t.Fatal(err)
-	}
-	dec, err := jpeg.Decode(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dec := pasteNoisyJPEG(t, img, s, x0, y0, seed)
 	if dir := os.Getenv("DMSMALL_DUMP"); dir != "" { // for ZXingReader
 		f, err := os.Create(filepath.Join(dir, fmt.Sprintf("%s_%dx%d_%s_%s_m%d_%d_%d.png", strings.ReplaceAll(t.Name(), "/", "_"), W, H, oned, strings.ReplaceAll(text, "-", ""), mod, x0, y0)))
 		if err == nil {
