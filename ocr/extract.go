@@ -136,7 +136,7 @@ func summaryTotal(doc *Document, pages []*Page) {
 // "12.50-"), a border or speck beside it removed.
 func rowLastMoney(r *row) (int64, bool) {
 	for i := len(r.words) - 1; i >= 0; i-- {
-		s := strings.Trim(strings.TrimSpace(r.words[i].Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		s := moneyWord(r.words[i].Text)
 		if v, ok := parseMoney(s); ok {
 			return v, true
 		}

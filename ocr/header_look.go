@@ -260,7 +260,7 @@ func amountConf(pages []*Page, s string) float64 {
 			continue
 		}
 		for _, w := range p.Words {
-			if x, ok := parseMoney(strings.Trim(w.Text, "|[]{}\"'“”‘’`~_;:!*»«—–=#")); ok && abs64(x) == abs64(v) {
+			if x, ok := parseMoney(strings.Trim(w.Text, moneyTrimSet)); ok && abs64(x) == abs64(v) {
 				best = max(best, w.Conf)
 			}
 		}

@@ -13,6 +13,14 @@ const trimSet = "|[]{}()\"'“”‘’`~_;:!*»«—–,。、=#"
 
 func cleanWord(s string) string { return strings.Trim(strings.TrimSpace(s), trimSet) }
 
+// moneyTrimSet is trimSet less its parentheses, commas and CJK marks
+// (an amount keeps a negative "(12.00)" and a thousands comma): the marks
+// cut from around a word read as an amount.
+const moneyTrimSet = "|[]{}\"'“”‘’`~_;:!*»«—–=#"
+
+// moneyWord is the word s as an amount is read from it.
+func moneyWord(s string) string { return strings.Trim(strings.TrimSpace(s), moneyTrimSet) }
+
 var (
 	reSKUPrefixed = regexp.MustCompile(`^[A-Z]{1,4}-?[0-9A-Za-z]{3,10}$`)
 	reSKUGeneric  = regexp.MustCompile(`^[A-Z0-9][A-Z0-9./-]{3,15}$`)

@@ -109,7 +109,7 @@ var reQtyUnit = regexp.MustCompile(`^(\d{1,4})(?:\s*)(KG|G|PCS|PC|EA|X|箱|打|�
 func classify(r *row) []rtok {
 	var out []rtok
 	for _, w := range r.words {
-		s := strings.Trim(strings.TrimSpace(w.Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		s := moneyWord(w.Text)
 		if s == "" {
 			continue
 		}

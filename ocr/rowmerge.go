@@ -202,7 +202,7 @@ func localMap(as []anchorPair, y float64) (affine, bool) {
 // amountWord reports whether a word, as classify trims it, is a money
 // amount.
 func amountWord(s string) bool {
-	s = strings.Trim(strings.TrimSpace(s), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+	s = moneyWord(s)
 	_, ok := parseMoney(s)
 	return ok
 }

@@ -105,7 +105,7 @@ func namesCharge(u string) bool {
 // is not the row's amount.
 func rowLastCents(r *row) (int64, bool) {
 	for i := len(r.words) - 1; i >= 0; i-- {
-		s := strings.Trim(strings.TrimSpace(r.words[i].Text), "|[]{}\"'“”‘’`~_;:!*»«—–=#")
+		s := moneyWord(r.words[i].Text)
 		if n := len(s); n < 4 || (s[n-3] != '.' && s[n-3] != ',') {
 			continue
 		}
