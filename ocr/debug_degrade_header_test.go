@@ -40,21 +40,7 @@ func BenchmarkDebugDegradedHeader(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var e *Engine
-	engine := func() *Engine {
-		if e == nil {
-			var err error
-			if e, err = NewEngine(Options{Workers: 1}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return e
-	}
-	defer func() {
-		if e != nil {
-			e.Close()
-		}
-	}()
+	engine := lazyEngine(b)
 	load := func(path string) *Page {
 		data, err := os.ReadFile(path)
 		if err != nil {

@@ -28,12 +28,7 @@ import (
 func BenchmarkDebugDegradedLoss(b *testing.B) {
 	lc := lossCacheDirs(b)
 	dir, cache, tag, pdir := lc.dir, lc.cache, lc.tag, lc.pdir
-	var e *Engine
-	defer func() {
-		if e != nil {
-			e.Close()
-		}
-	}()
+	engine := lazyEngine(b)
 	verbose := os.Getenv("OCR_VERBOSE")
 	for b.Loop() {
 		var found, inRow, inWords, bareOnly, nowhere, got, wrongUnfl, truth int
@@ -63,12 +58,7 @@ func BenchmarkDebugDegradedLoss(b *testing.B) {
 						b.Fatal(err)
 					}
 				} else {
-					if e == nil {
-						var err error
-						if e, err = NewEngine(Options{Workers: 1}); err != nil {
-							b.Fatal(err)
-						}
-					}
+					e := engine()
 					c0 := procCPU()
 					pp, err := e.ReadPage(context.Background(), dimg)
 					if err != nil {
@@ -306,4 +296,24 @@ func lossCacheDirs(b *testing.B) lossCache {
 		b.Fatal(err)
 	}
 	return c
+}
+
+// lazyEngine is a one-worker engine made when first asked for (a cached
+// run reads nothing) and closed when the benchmark ends.
+func lazyEngine(b *testing.B) func() *Engine {
+	var e *Engine
+	b.Cleanup(func() {
+		if e != nil {
+			e.Close()
+		}
+	})
+	return func() *Engine {
+		if e == nil {
+			var err error
+			if e, err = NewEngine(Options{Workers: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return e
+	}
 }

@@ -25,21 +25,7 @@ import (
 func BenchmarkDebugTwoReadings(b *testing.B) {
 	lc := lossCacheDirs(b)
 	dir, pdir := lc.dir, lc.pdir
-	var e *Engine
-	defer func() {
-		if e != nil {
-			e.Close()
-		}
-	}()
-	engine := func() *Engine {
-		if e == nil {
-			var err error
-			if e, err = NewEngine(Options{Workers: 1}); err != nil {
-				b.Fatal(err)
-			}
-		}
-		return e
-	}
+	engine := lazyEngine(b)
 	cached := func(pf string, read func() *Page) *Page {
 		var p Page
 		if data, err := os.ReadFile(pf); err == nil {
