@@ -210,6 +210,11 @@ func (r *run) may2D(v *view, x0, y0, w, h, k int) bool {
 	if k <= 0 {
 		return true
 	}
+	return r.map2DOf(v).count(x0, y0, w, h) >= k
+}
+
+// map2DOf returns the 2D detector's map of v's plane, made once a run.
+func (r *run) map2DOf(v *view) *map2D {
 	if r.maps2D == nil {
 		r.maps2D = map[*gray]*map2D{}
 	}
@@ -218,7 +223,7 @@ func (r *run) may2D(v *view, x0, y0, w, h, k int) bool {
 		m = newMap2D(v.g, r.halfOf(v.g))
 		r.maps2D[v.g] = m
 	}
-	return m.count(x0, y0, w, h) >= k
+	return m
 }
 
 // halfOf returns g reduced by 2, made once a run.

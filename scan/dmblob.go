@@ -17,13 +17,9 @@ var blobOnce2D = false
 // blobs2D returns the bounds, in pixels of v, of the connected areas of
 // 2D-like cells of v's map.
 func (r *run) blobs2D(v *view) [][4]int {
-	if !r.may2D(v, 0, 0, v.g.w, v.g.h, 1) {
-		return nil
-	}
-	m := r.maps2D[v.g]
-	s := m.cols + 1
+	m := r.map2DOf(v)
 	on := func(x, y int) bool {
-		return m.sum[(y+1)*s+x+1]-m.sum[y*s+x+1]-m.sum[(y+1)*s+x]+m.sum[y*s+x] > 0
+		return m.count(x*orientCellSide, y*orientCellSide, orientCellSide, orientCellSide) > 0
 	}
 	seen := make([]bool, m.cols*m.rows)
 	var out [][4]int
