@@ -191,12 +191,8 @@ func (s *Server) Start() {
 	deadline := time.Now().Add(startTimeout)
 	client := &http.Client{Timeout: time.Second}
 	for {
-		resp, err := client.Get("http://" + s.addr + "/minio/health/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+		if s.healthy(client) {
+			return
 		}
 		select {
 		case <-done:
@@ -209,6 +205,26 @@ func (s *Server) Start() {
 			s.t.Fatalf("miniotest: minio not ready after %s:\n%s", startTimeout, s.logTail())
 		}
 	}
+}
+
+// healthy reports whether the server answers both its readiness probe and
+// its cluster probe as up. Under load the readiness probe answered 200 while
+// the object layer was still starting ("Server not initialized yet" on the
+// next S3 call); the cluster probe answers 503 until the object layer is up.
+func (s *Server) healthy(client *http.Client) bool {
+	for _, probe := range []string{"/minio/health/ready", "/minio/health/cluster"} {
+		resp, err := client.Get("http://" + s.addr + probe)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		// MinIO marks a server whose object layer is not up yet with
+		// X-Minio-Server-Status: offline, even on a 200.
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Minio-Server-Status") == "offline" {
+			return false
+		}
+	}
+	return true
 }
 
 // Stop kills the server (as a crash would) and waits for it to exit.
