@@ -251,7 +251,9 @@ func oneDigitApart(a, b int64) bool {
 var confirmTwice = true
 
 // cardWords name a payment by card, as words (hasKeywordWord).
-var cardWords = []string{"VISA", "MASTER", "MASTERCARD", "AMEX", "CARD", "DEBIT", "CREDIT", "EFTPOS", "NETS", "UNIONPAY", "信用卡", "八達通", "八达通"}
+var cardWords = []string{"VISA", "MASTER", "MASTERCARD", "AMEX", "CARD", "DEBIT", "CREDIT", "EFTPOS", "NETS", "UNIONPAY", "信用卡", "八達通", "八达通",
+	// Hong Kong's stored-value card and the wallets paid by phone.
+	"OCTOPUS", "ALIPAY", "ALIPAYHK", "WECHAT", "WECHATPAY", "PAYME", "JCB", "銀聯", "银联", "支付寶", "支付宝", "微信"}
 
 func namesCard(r *row) bool { return hasKeywordWord(r, cardWords) }
 

@@ -1,0 +1,250 @@
+package ocr
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"sync/atomic"
+)
+
+// The total's evidence: every amount on the page that should equal the
+// amount payable, each from its own printing or its own arithmetic —
+// the labelled totals (in both languages, each label row a printing of
+// its own), a payment by card (Visa, Master, Octopus / 八達通 …), cash
+// less change, the subtotal with its taxes, charges and discounts, the
+// parts of a GST summary, and the lines' sum — gathered from every
+// reading of the page (the first reading, the second look's). The value
+// most independent sources agree on is the total; a value read by one
+// source alone does not replace one two sources agree on, and a total
+// that another source contradicts is flagged.
+
+// totalEvidence turns the final vote on (on by default; bench switch
+// OCR_TOTAL_EVIDENCE=0).
+var totalEvidence = true
+
+// evidenceKind names an independent source of the total.
+type evidenceKind string
+
+const (
+	evLabel evidenceKind = "label" // a labelled total, by its printing's order
+	evCard  evidenceKind = "card"  // a payment by card
+	evCash  evidenceKind = "cash"  // cash tendered less change
+	evSub   evidenceKind = "sub"   // subtotal with taxes and discounts
+	evParts evidenceKind = "parts" // a GST summary's parts
+	evLines evidenceKind = "lines" // the lines' sum (with the taxes)
+)
+
+// totalSource is one source's value: key identifies the printing (or
+// arithmetic) so that two readings of the same printing count once.
+type totalSource struct {
+	v    int64
+	kind evidenceKind
+	key  string
+	// repaired: the value was read through a repair (its decimal point
+	// lost or misread): it joins a value another source gives as read,
+	// and gives none alone.
+	repaired bool
+}
+
+// gatherTotalEvidence lists the sources of the total in the readings
+// (each a reading of the whole document) and the document's lines.
+func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
+	var out []totalSource
+	add := func(v int64, kind evidenceKind, key string, repaired bool) {
+		if v <= 0 {
+			return
+		}
+		for _, s := range out {
+			if s.key == key && s.v == v {
+				return
+			}
+		}
+		out = append(out, totalSource{v: v, kind: kind, key: key, repaired: repaired})
+	}
+	var lineSum int64
+	haveLines := len(lines) > 0
+	for _, l := range lines {
+		v, ok := parseMoney(l.Amount)
+		if !ok {
+			haveLines = false
+			break
+		}
+		lineSum += v
+	}
+	for _, pages := range readings {
+		for pi, p := range pages {
+			if p == nil {
+				continue
+			}
+			rows := groupRows(wholeUnitWords(p.Words))
+			s := readSummary(rows)
+			var tax int64
+			for _, t := range s.taxes {
+				tax += t
+			}
+			// Labels in the order printed: the first label row is the
+			// same printing in every reading.
+			cands := slices.Clone(s.totals)
+			sort.SliceStable(cands, func(i, j int) bool { return cands[i].row < cands[j].row })
+			k, lastRow := -1, -1
+			for _, c := range cands {
+				if c.v == 0 {
+					continue
+				}
+				if c.row != lastRow {
+					k, lastRow = k+1, c.row
+				}
+				// A repaired reading ("47-70") joins a value another
+				// source gives; it gives none alone.
+				add(c.v, evLabel, fmt.Sprintf("p%d/label%d", pi, k), c.check)
+			}
+			for i, t := range s.tenders {
+				add(t, evCard, fmt.Sprintf("p%d/card%d", pi, i), false)
+			}
+			for i, v := range pointLostPayments(rows) {
+				add(v, evCard, fmt.Sprintf("p%d/cardpt%d", pi, i), true)
+			}
+			if s.hasCash && s.hasChange && s.cash > s.change {
+				add(s.cash-s.change, evCash, fmt.Sprintf("p%d/cash", pi), false)
+			}
+			// The subtotal and the lines' sum, each with the taxes, are
+			// one source: the items' arithmetic (the lines agreeing with
+			// the subtotal confirm the subtotal, not the total: a tax
+			// row not read would make both wrong alike).
+			if s.hasSub {
+				add(s.subtotal+tax, evSub, "sum", false)
+			}
+			for _, v := range s.sums {
+				add(v, evParts, fmt.Sprintf("p%d/parts", pi), false)
+			}
+			if haveLines {
+				add(lineSum+tax, evLines, "sum", false)
+			}
+		}
+	}
+	return out
+}
+
+// evidenceSupport counts, for each value, the independent sources that
+// give it (a printing read alike in two readings counts once); a
+// repaired reading counts only for a value some source gives as read.
+func evidenceSupport(src []totalSource) map[int64]int {
+	seen := map[int64]map[string]bool{}
+	asRead := map[int64]bool{}
+	for _, s := range src {
+		if seen[s.v] == nil {
+			seen[s.v] = map[string]bool{}
+		}
+		seen[s.v][s.key] = true
+		asRead[s.v] = asRead[s.v] || !s.repaired
+	}
+	out := map[int64]int{}
+	for v, keys := range seen {
+		if asRead[v] {
+			out[v] = len(keys)
+		}
+	}
+	return out
+}
+
+// pointLostPayments are the amounts of the card payment rows whose amount
+// was read without its decimal point ("VISA 2345" for 23.45): the row's
+// last word three to seven digits and no amount on the row.
+func pointLostPayments(rows []*row) []int64 {
+	var out []int64
+	for _, r := range rows {
+		u := compactUpper(r)
+		if !namesCard(r) || namesTotal(u) || isTotalRow(u) {
+			continue
+		}
+		toks := classify(r)
+		if len(toks) == 0 || slices.ContainsFunc(toks, func(t rtok) bool { return t.money }) {
+			continue
+		}
+		last := toks[len(toks)-1].s
+		if len(last) < 3 || len(last) > 7 || !allDigits(last) {
+			continue
+		}
+		if v, ok := parseMoney(last[:len(last)-2] + "." + last[len(last)-2:]); ok && v > 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// evidenceProblem is the warning of a total the sources disagree on.
+const evidenceProblem = "total: the page's sources of the amount payable disagree"
+
+// voteTotal settles the document's total by its evidence: the value the
+// most independent sources agree on (at least two, and more than any
+// other value) replaces a total fewer sources give, unless the total is
+// confirmed by the pipeline's own arithmetic and as well supported. A
+// total that another value contradicts with as much support is flagged
+// (confidence ≤ 0.5). It reports whether the total changed.
+func voteTotal(doc *Document, readings [][]*Page) bool {
+	if !totalEvidence {
+		return false
+	}
+	src := gatherTotalEvidence(readings, doc.Lines)
+	if len(src) == 0 {
+		return false
+	}
+	sup := evidenceSupport(src)
+	var best int64
+	bestN, second := 0, 0
+	for v, n := range sup {
+		switch {
+		case n > bestN || n == bestN && v > best:
+			if n > bestN {
+				second = bestN
+			} else {
+				second = n
+			}
+			best, bestN = v, n
+		case n > second:
+			second = n
+		}
+	}
+	h := &doc.Header
+	if h.Confidence == nil {
+		h.Confidence = map[string]float64{}
+	}
+	cur, hasCur := parseMoney(h.Total)
+	hasCur = hasCur && h.Total != ""
+	curN := 0
+	if hasCur {
+		curN = sup[cur]
+	}
+	switch {
+	case bestN >= 2 && bestN > second && (!hasCur || cur != best) && bestN > curN:
+		h.Total = formatCents(best)
+		h.Confidence["total"] = 0.9
+		totalVotes.Add(1)
+		return true
+	case hasCur && cur == best && bestN >= 2 && bestN > second:
+		// Two independent sources agree on it.
+		h.Confidence["total"] = max(h.Confidence["total"], 0.9)
+	case hasCur && h.Confidence["total"] < 0.9:
+		for v, n := range sup {
+			if v != cur && n >= max(curN, 1) {
+				// Another value as well supported: disputed.
+				h.Confidence["total"] = min(h.Confidence["total"], 0.5)
+			}
+		}
+	}
+	return false
+}
+
+// totalVotes counts the totals voteTotal set (the benchmarks print it).
+var totalVotes atomic.Int64
+
+// docReadings are the readings of a document: the first (read) and, when
+// the second look read pages again, those.
+func docReadings(read []*Page, doc *Document) [][]*Page {
+	out := [][]*Page{read}
+	if slices.ContainsFunc(doc.looked, func(p *Page) bool { return p != nil }) {
+		out = append(out, doc.looked)
+	}
+	doc.looked = nil
+	return out
+}
