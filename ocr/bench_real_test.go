@@ -133,7 +133,8 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // OCR_LINE_HEIGHT (all pages) and OCR_RECEIPT_LINE_HEIGHT (narrow receipts
 // only) set the text height pages are scaled to (preprocess.go);
 // OCR_TOTAL_EVIDENCE=0 (or 1) turns the total's evidence vote
-// (total_evidence.go) off (unset: the default).
+// (total_evidence.go) off, OCR_TAX_INCLUDED=0 (or 1) the reading of
+// "(Inclusive of GST)" rows as no tax to add (unset: the defaults).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -158,6 +159,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreMerge := ocr.RowMergeFromEnv()
 		restoreLH := ocr.LineHeightFromEnv()
 		restoreVote := ocr.TotalEvidenceFromEnv()
+		restoreIncl := ocr.TaxIncludedFromEnv()
 		votes0 := ocr.TotalVotes()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
@@ -214,6 +216,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreMerge()
 		restoreLH()
 		restoreVote()
+		restoreIncl()
 		fmt.Printf("total evidence vote: %d totals set\n", ocr.TotalVotes()-votes0)
 		reads1, taken1 := ocr.TotalCropCounts()
 		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync/atomic"
 )
 
@@ -40,6 +41,8 @@ type totalSource struct {
 	v    int64
 	kind evidenceKind
 	key  string
+	// reading is the index of the reading the source was read in.
+	reading int
 	// repaired: the value was read through a repair (its decimal point
 	// lost or misread): it joins a value another source gives as read,
 	// and gives none alone.
@@ -50,6 +53,7 @@ type totalSource struct {
 // (each a reading of the whole document) and the document's lines.
 func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
 	var out []totalSource
+	cur := 0 // the reading being read
 	add := func(v int64, kind evidenceKind, key string, repaired bool) {
 		if v <= 0 {
 			return
@@ -59,7 +63,7 @@ func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
 				return
 			}
 		}
-		out = append(out, totalSource{v: v, kind: kind, key: key, repaired: repaired})
+		out = append(out, totalSource{v: v, kind: kind, key: key, reading: cur, repaired: repaired})
 	}
 	var lineSum int64
 	haveLines := len(lines) > 0
@@ -71,7 +75,8 @@ func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
 		}
 		lineSum += v
 	}
-	for _, pages := range readings {
+	for ri, pages := range readings {
+		cur = ri
 		for pi, p := range pages {
 			if p == nil {
 				continue
@@ -96,7 +101,7 @@ func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
 				}
 				// A repaired reading ("47-70") joins a value another
 				// source gives; it gives none alone.
-				add(c.v, evLabel, fmt.Sprintf("p%d/label%d", pi, k), c.check)
+				add(c.v, evLabel, fmt.Sprintf("r%d/p%d/label%d", ri, pi, k), c.check)
 			}
 			for i, t := range s.tenders {
 				add(t, evCard, fmt.Sprintf("p%d/card%d", pi, i), false)
@@ -126,23 +131,46 @@ func gatherTotalEvidence(readings [][]*Page, lines []Line) []totalSource {
 }
 
 // evidenceSupport counts, for each value, the independent sources that
-// give it (a printing read alike in two readings counts once); a
-// repaired reading counts only for a value some source gives as read.
-func evidenceSupport(src []totalSource) map[int64]int {
-	seen := map[int64]map[string]bool{}
-	asRead := map[int64]bool{}
+// give it: a payment, cash less change, the items' arithmetic or the
+// parts, each once however many readings give it; and the labels of
+// the one reading that prints the value under the most labels (which
+// label row of one reading is which of another's is not known, so a
+// label counts only with the others of its reading). A repaired reading
+// counts only for a value some source gives as read. withSum false
+// leaves the items' arithmetic out.
+func evidenceSupport(src []totalSource, withSum bool) map[int64]int {
+	type tally struct {
+		keys   map[string]bool
+		labels map[int]int
+		asRead bool
+	}
+	seen := map[int64]*tally{}
 	for _, s := range src {
-		if seen[s.v] == nil {
-			seen[s.v] = map[string]bool{}
+		if s.key == "sum" && !withSum {
+			continue
 		}
-		seen[s.v][s.key] = true
-		asRead[s.v] = asRead[s.v] || !s.repaired
+		t := seen[s.v]
+		if t == nil {
+			t = &tally{keys: map[string]bool{}, labels: map[int]int{}}
+			seen[s.v] = t
+		}
+		t.asRead = t.asRead || !s.repaired
+		if s.kind == evLabel {
+			t.labels[s.reading]++
+		} else {
+			t.keys[s.key] = true
+		}
 	}
 	out := map[int64]int{}
-	for v, keys := range seen {
-		if asRead[v] {
-			out[v] = len(keys)
+	for v, t := range seen {
+		if !t.asRead {
+			continue
 		}
+		n := 0
+		for _, c := range t.labels {
+			n = max(n, c)
+		}
+		out[v] = len(t.keys) + n
 	}
 	return out
 }
@@ -189,15 +217,14 @@ func voteTotal(doc *Document, readings [][]*Page) bool {
 	if len(src) == 0 {
 		return false
 	}
-	sup := evidenceSupport(src)
+	sup := evidenceSupport(src, true)
 	var best int64
 	bestN, second := 0, 0
 	for v, n := range sup {
 		switch {
 		case n > bestN || n == bestN && v > best:
-			if n > bestN {
-				second = bestN
-			} else {
+			second = max(second, bestN)
+			if n == bestN {
 				second = n
 			}
 			best, bestN = v, n
@@ -205,6 +232,10 @@ func voteTotal(doc *Document, readings [][]*Page) bool {
 			second = n
 		}
 	}
+	// The items' arithmetic alone with a label is what the pipeline's
+	// own check weighed (chooseTotal): a total is replaced only on two
+	// other sources (a misread subtotal label equals the lines' sum).
+	strong := evidenceSupport(src, false)[best]
 	h := &doc.Header
 	if h.Confidence == nil {
 		h.Confidence = map[string]float64{}
@@ -216,12 +247,12 @@ func voteTotal(doc *Document, readings [][]*Page) bool {
 		curN = sup[cur]
 	}
 	switch {
-	case bestN >= 2 && bestN > second && (!hasCur || cur != best) && bestN > curN:
+	case strong >= 2 && bestN > second && (!hasCur || cur != best) && bestN > curN:
 		h.Total = formatCents(best)
 		h.Confidence["total"] = 0.9
 		totalVotes.Add(1)
 		return true
-	case hasCur && cur == best && bestN >= 2 && bestN > second:
+	case hasCur && cur == best && strong >= 2 && bestN > second:
 		// Two independent sources agree on it.
 		h.Confidence["total"] = max(h.Confidence["total"], 0.9)
 	case hasCur && h.Confidence["total"] < 0.9:
@@ -248,3 +279,20 @@ func docReadings(read []*Page, doc *Document) [][]*Page {
 	doc.looked = nil
 	return out
 }
+
+// taxIncluded reports a tax row (its text upper case, no spaces) saying
+// the tax is included ("(Inclusive of GST)", "Incl. GST", "GST incl."),
+// with no total label: its amount is an amount with its tax (the total
+// whose label was read on another row), or the tax already in the total —
+// in neither case a tax to add to the subtotal. Not a GST summary's
+// supplies (suppliesPart) nor a total row.
+func taxIncluded(u string) bool {
+	if !includedTax || strings.Contains(u, "TOTAL") {
+		return false
+	}
+	return strings.Contains(u, "INCL") || strings.Contains(u, "(INC") || strings.Contains(u, "INC.")
+}
+
+// includedTax turns taxIncluded on (the default; bench switch
+// OCR_TAX_INCLUDED=0).
+var includedTax = true

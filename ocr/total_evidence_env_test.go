@@ -10,3 +10,7 @@ func TotalEvidenceFromEnv() (restore func()) {
 // TotalVotes is the number of totals the evidence vote set since the
 // process started.
 func TotalVotes() int64 { return totalVotes.Load() }
+
+// TaxIncludedFromEnv turns the reading of a tax row saying the tax is
+// included as no tax to add (taxIncluded) off (OCR_TAX_INCLUDED=0) or on.
+func TaxIncludedFromEnv() (restore func()) { return switchFromEnv(&includedTax, "OCR_TAX_INCLUDED") }

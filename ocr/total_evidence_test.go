@@ -93,3 +93,25 @@ func TestOctopusIsAPayment(t *testing.T) {
 		t.Errorf("total %q (confidence %.2f), want 23.45 confirmed by the Octopus payment", h.Total, h.Confidence["total"])
 	}
 }
+
+// TestTaxIncludedNotAdded: "Total (Excluding GST) 4.10" and, its label
+// read on the row above, "(Inclusive of GST) 4.10" (0% GST): the amount
+// with its tax is no tax to add, so the parts make 4.10, not 8.20.
+func TestTaxIncludedNotAdded(t *testing.T) {
+	p := receiptPage(line(20, "SHOP"),
+		right(100, "Bread", "4.10"),
+		right(300, "Total", "(Excluding", "GST)", "4.10"),
+		line(330, "Total"),
+		right(360, "(Inclusive", "of", "GST)", "4.10"),
+		right(390, "Cash", "10.00"),
+		right(420, "Change", "5.90"))
+	src := gatherTotalEvidence([][]*Page{{p}}, nil)
+	for _, s := range src {
+		if s.v == 820 {
+			t.Errorf("source %s gives 8.20: the included tax was added", s.key)
+		}
+	}
+	if h := Extract([]*Page{p}).Header; h.Total != "4.10" {
+		t.Errorf("total %q, want 4.10", h.Total)
+	}
+}
