@@ -200,9 +200,6 @@ func pointLostPayments(rows []*row) []int64 {
 	return out
 }
 
-// evidenceProblem is the warning of a total the sources disagree on.
-const evidenceProblem = "total: the page's sources of the amount payable disagree"
-
 // voteTotal settles the document's total by its evidence: the value the
 // most independent sources agree on (at least two, and more than any
 // other value) replaces a total fewer sources give, unless the total is
