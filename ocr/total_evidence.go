@@ -229,10 +229,17 @@ func voteTotal(doc *Document, readings [][]*Page) bool {
 			second = n
 		}
 	}
-	// The items' arithmetic alone with a label is what the pipeline's
-	// own check weighed (chooseTotal): a total is replaced only on two
-	// other sources (a misread subtotal label equals the lines' sum).
+	// The items' arithmetic with a label is what the pipeline's own
+	// check weighed (chooseTotal), and a subtotal's label misread as a
+	// total's equals the lines' sum: a total is replaced only on two
+	// sources besides the items' arithmetic, or on it and a payment (or
+	// the parts, cash less change).
 	strong := evidenceSupport(src, false)[best]
+	if strong == 1 && bestN == 2 && slices.ContainsFunc(src, func(s totalSource) bool {
+		return s.v == best && s.kind != evLabel && s.key != "sum" && !s.repaired
+	}) {
+		strong = 2
+	}
 	h := &doc.Header
 	if h.Confidence == nil {
 		h.Confidence = map[string]float64{}

@@ -115,3 +115,16 @@ func TestTaxIncludedNotAdded(t *testing.T) {
 		t.Errorf("total %q, want 4.10", h.Total)
 	}
 }
+
+// TestVoteLinesAndCard: the lines add up to the card payment, the label
+// was misread: the lines with the payment outvote the label.
+func TestVoteLinesAndCard(t *testing.T) {
+	p := receiptPage(line(20, "SHOP"),
+		right(100, "Milk", "tea", "10.00"),
+		right(130, "Egg", "tart", "13.45"),
+		right(300, "TOTAL", "73.45"),
+		right(330, "VISA", "23.45"))
+	if tot, c := voted(p); tot != "23.45" || c < 0.9 {
+		t.Errorf("total %q (confidence %.2f), want 23.45 from the lines and the card", tot, c)
+	}
+}
