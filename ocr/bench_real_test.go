@@ -132,9 +132,10 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages;
 // OCR_LINE_HEIGHT (all pages) and OCR_RECEIPT_LINE_HEIGHT (narrow receipts
 // only) set the text height pages are scaled to (preprocess.go);
-// OCR_TOTAL_EVIDENCE=0 (or 1) turns the total's evidence vote
-// (total_evidence.go) off, OCR_TAX_INCLUDED=0 (or 1) the reading of
-// "(Inclusive of GST)" rows as no tax to add (unset: the defaults).
+// OCR_TOTAL_EVIDENCE=1 (or 0) turns the total's evidence vote
+// (total_evidence.go) on, OCR_TAX_INCLUDED=1 the reading of "(Inclusive
+// of GST)" rows as no tax to add, OCR_WALLET_PAYMENTS=1 Octopus and the
+// phone wallets as payments (unset: the defaults, all three off).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -160,6 +161,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLH := ocr.LineHeightFromEnv()
 		restoreVote := ocr.TotalEvidenceFromEnv()
 		restoreIncl := ocr.TaxIncludedFromEnv()
+		restoreWallet := ocr.WalletPaymentsFromEnv()
 		votes0 := ocr.TotalVotes()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
@@ -217,6 +219,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLH()
 		restoreVote()
 		restoreIncl()
+		restoreWallet()
 		fmt.Printf("total evidence vote: %d totals set\n", ocr.TotalVotes()-votes0)
 		reads1, taken1 := ocr.TotalCropCounts()
 		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)

@@ -16,7 +16,8 @@ import (
 // BenchmarkDebugTotalEvidence scores the total before and after the
 // evidence vote (total_evidence.go) on the degraded dev copies (both
 // readings cached as for BenchmarkDebugTwoReadings; the SROIE dev pages
-// included), the crop looks left out. OCR_TWO_VARIANTS picks the
+// included), the crop looks left out; the rules of total_evidence.go
+// (off by default) on for "before" too. OCR_TWO_VARIANTS picks the
 // variants (default 0,1,2; fresh ones from 3 for checks), OCR_LOSS_ORIG=1
 // the dev photos. OCR_VERBOSE=1 prints every page's sources. A
 // development aid:
@@ -25,6 +26,7 @@ import (
 func BenchmarkDebugTotalEvidence(b *testing.B) {
 	lc := lossCacheDirs(b)
 	engine := lazyEngine(b)
+	defer evidenceRulesOn()()
 	cached := func(pf string, read func() *Page) *Page {
 		var p Page
 		if data, err := os.ReadFile(pf); err == nil {

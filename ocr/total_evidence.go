@@ -19,9 +19,9 @@ import (
 // source alone does not replace one two sources agree on, and a total
 // that another source contradicts is flagged.
 
-// totalEvidence turns the final vote on (on by default; bench switch
-// OCR_TOTAL_EVIDENCE=0).
-var totalEvidence = true
+// totalEvidence turns the final vote on (off by default: it changed no
+// held-out total; bench switch OCR_TOTAL_EVIDENCE=1).
+var totalEvidence = false
 
 // evidenceKind names an independent source of the total.
 type evidenceKind string
@@ -297,6 +297,6 @@ func taxIncluded(u string) bool {
 	return strings.Contains(u, "INCL") || strings.Contains(u, "(INC") || strings.Contains(u, "INC.")
 }
 
-// includedTax turns taxIncluded on (the default; bench switch
-// OCR_TAX_INCLUDED=0).
-var includedTax = true
+// includedTax turns taxIncluded on (off by default: it changed no
+// held-out total; bench switch OCR_TAX_INCLUDED=1).
+var includedTax = false

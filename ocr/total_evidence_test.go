@@ -18,6 +18,7 @@ func voted(readings ...*Page) (string, float64) {
 // misread) and nothing confirms it, while the card payment and cash less
 // change both say 23.45: two independent sources outvote one.
 func TestVoteTwoSourcesOverOneLabel(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"),
 		right(300, "TOTAL", "73.45"),
 		right(330, "VISA", "23.45"),
@@ -34,6 +35,7 @@ func TestVoteTwoSourcesOverOneLabel(t *testing.T) {
 // Octopus card is a second, and it agrees with the second reading of the
 // label.
 func TestVoteAcrossReadings(t *testing.T) {
+	defer evidenceRulesOn()()
 	first := receiptPage(line(20, "SHOP"), right(300, "TOTAL", "73.45"))
 	second := receiptPage(line(20, "SHOP"), right(300, "TOTAL", "23.45"), right(330, "Octopus", "23.45"))
 	if tot, c := voted(first, second); tot != "23.45" || c < 0.9 {
@@ -50,6 +52,7 @@ func TestVoteAcrossReadings(t *testing.T) {
 // TestVoteDisagreementFlags: the label and the card payment disagree, one
 // source each: the label's amount stands, flagged (confidence ≤ 0.5).
 func TestVoteDisagreementFlags(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"), right(300, "TOTAL", "73.45"), right(330, "VISA", "23.45"))
 	if tot, c := voted(p); tot != "73.45" || c > 0.5 {
 		t.Errorf("total %q (confidence %.2f), want 73.45 flagged", tot, c)
@@ -61,6 +64,7 @@ func TestVoteDisagreementFlags(t *testing.T) {
 // not read): the lines and the subtotal confirm each other, not the
 // total, so they do not outvote the label.
 func TestVoteSubtotalAndLinesAreOneSource(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"),
 		right(100, "Fried", "rice", "10.00"),
 		right(130, "Tea", "5.00"),
@@ -75,6 +79,7 @@ func TestVoteSubtotalAndLinesAreOneSource(t *testing.T) {
 // ("2345") is 23.45 read again, agreeing with the label and with cash
 // less change.
 func TestVotePointLost(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"),
 		right(300, "TOTAL", "73.45"),
 		right(330, "VISA", "2345"),
@@ -88,6 +93,7 @@ func TestVotePointLost(t *testing.T) {
 // TestOctopusIsAPayment: an Octopus card payment confirms the total as
 // a card payment does.
 func TestOctopusIsAPayment(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"), right(100, "Milk", "tea", "20.00"), right(300, "TOTAL", "23.45"), right(330, "Octopus", "23.45"))
 	if h := Extract([]*Page{p}).Header; h.Total != "23.45" || h.Confidence["total"] < 0.9 {
 		t.Errorf("total %q (confidence %.2f), want 23.45 confirmed by the Octopus payment", h.Total, h.Confidence["total"])
@@ -98,6 +104,7 @@ func TestOctopusIsAPayment(t *testing.T) {
 // read on the row above, "(Inclusive of GST) 4.10" (0% GST): the amount
 // with its tax is no tax to add, so the parts make 4.10, not 8.20.
 func TestTaxIncludedNotAdded(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"),
 		right(100, "Bread", "4.10"),
 		right(300, "Total", "(Excluding", "GST)", "4.10"),
@@ -119,6 +126,7 @@ func TestTaxIncludedNotAdded(t *testing.T) {
 // TestVoteLinesAndCard: the lines add up to the card payment, the label
 // was misread: the lines with the payment outvote the label.
 func TestVoteLinesAndCard(t *testing.T) {
+	defer evidenceRulesOn()()
 	p := receiptPage(line(20, "SHOP"),
 		right(100, "Milk", "tea", "10.00"),
 		right(130, "Egg", "tart", "13.45"),
