@@ -3,7 +3,9 @@ package ocr
 // TotalEvidenceFromEnv turns the total's evidence vote (total_evidence.go)
 // on (OCR_TOTAL_EVIDENCE=1) or off (0) in the benchmarks; it returns a
 // function restoring the previous setting.
-func TotalEvidenceFromEnv() (restore func()) { return switchFromEnv(&totalEvidence, "OCR_TOTAL_EVIDENCE") }
+func TotalEvidenceFromEnv() (restore func()) {
+	return switchFromEnv(&totalEvidence, "OCR_TOTAL_EVIDENCE")
+}
 
 // TotalVotes is the number of totals the evidence vote set since the
 // process started.
