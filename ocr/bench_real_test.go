@@ -131,7 +131,11 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // header_look.go; unset: on);
 // OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages;
 // OCR_LINE_HEIGHT (all pages) and OCR_RECEIPT_LINE_HEIGHT (narrow receipts
-// only) set the text height pages are scaled to (preprocess.go).
+// only) set the text height pages are scaled to (preprocess.go);
+// OCR_TOTAL_EVIDENCE=1 (or 0) turns the total's evidence vote
+// (total_evidence.go) on, OCR_TAX_INCLUDED=1 the reading of "(Inclusive
+// of GST)" rows as no tax to add, OCR_WALLET_PAYMENTS=1 Octopus and the
+// phone wallets as payments (unset: the defaults, all three off).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -155,6 +159,10 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLatin := ocr.LatinSecondFromEnv()
 		restoreMerge := ocr.RowMergeFromEnv()
 		restoreLH := ocr.LineHeightFromEnv()
+		restoreVote := ocr.TotalEvidenceFromEnv()
+		restoreIncl := ocr.TaxIncludedFromEnv()
+		restoreWallet := ocr.WalletPaymentsFromEnv()
+		votes0 := ocr.TotalVotes()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}
@@ -209,6 +217,10 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLatin()
 		restoreMerge()
 		restoreLH()
+		restoreVote()
+		restoreIncl()
+		restoreWallet()
+		fmt.Printf("total evidence vote: %d totals set\n", ocr.TotalVotes()-votes0)
 		reads1, taken1 := ocr.TotalCropCounts()
 		fmt.Printf("total crop look: %d one-line readings, %d totals set\n", reads1-reads0, taken1-taken0)
 		fmt.Printf("second looks read with English alone: %d\n", ocr.LatinSecondLooks()-looks0)

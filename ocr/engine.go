@@ -468,5 +468,6 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 		p.gray = nil
 	}
 	repairOneDigit(doc)
+	voteTotal(doc, docReadings(out, doc))
 	return doc, nil
 }

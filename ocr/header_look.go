@@ -136,6 +136,10 @@ func (e *Engine) secondLook(ctx context.Context, imgs []image.Image, read []*Pag
 		rawAt = append(rawAt, i)
 		grays = append(grays, g)
 	}
+	doc.looked = make([]*Page, len(imgs))
+	for k, p := range raw {
+		doc.looked[rawAt[k]] = p
+	}
 	applySecondLook(doc, read, raw)
 	// The date's crop look: the rows where a date may be printed read
 	// again, one line each, at a size Tesseract reads well.

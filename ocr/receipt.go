@@ -707,6 +707,11 @@ func readSummary(rows []*row) summary {
 			continue
 		}
 		isTax := strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "SERVICE") || strings.Contains(u, "服務費") || namesServiceCharge(r, u)
+		if isTax && taxIncluded(u) {
+			// "(Inclusive of GST) 4.10": an amount with its tax, not a
+			// tax to add.
+			continue
+		}
 		if !isTax && strings.Contains(u, "ROUND") && roundingMergedWithTotal(rows, i, u) {
 			if v, src, ok := rowAmountAt(rows, i); ok {
 				s.totals = append(s.totals, totalCand{v: abs64(v), rank: 3, row: i, src: src})

@@ -253,7 +253,16 @@ var confirmTwice = true
 // cardWords name a payment by card, as words (hasKeywordWord).
 var cardWords = []string{"VISA", "MASTER", "MASTERCARD", "AMEX", "CARD", "DEBIT", "CREDIT", "EFTPOS", "NETS", "UNIONPAY", "信用卡", "八達通", "八达通"}
 
-func namesCard(r *row) bool { return hasKeywordWord(r, cardWords) }
+// walletWords name Hong Kong's stored-value card and the wallets paid by
+// phone, as words: payments when walletPayments is on (off by default:
+// no held-out total changed; bench switch OCR_WALLET_PAYMENTS).
+var walletWords = []string{"OCTOPUS", "ALIPAY", "ALIPAYHK", "WECHAT", "WECHATPAY", "PAYME", "JCB", "銀聯", "银联", "支付寶", "支付宝", "微信"}
+
+var walletPayments = false
+
+func namesCard(r *row) bool {
+	return hasKeywordWord(r, cardWords) || walletPayments && hasKeywordWord(r, walletWords)
+}
 
 // namesTotal reports a row (its text upper case, spaces removed) holding
 // one of the total labels.

@@ -88,6 +88,10 @@ type Document struct {
 	// reconcile with the lines.
 	NeedsReview bool
 	Warnings    []string
+	// looked holds the second look's readings, at their pages' indices
+	// (nil for a page not read again): more evidence of the total
+	// (voteTotal).
+	looked []*Page
 }
 
 // FieldConfidence holds per-field confidences (0–1) of a line. The numbers
