@@ -1,42 +1,61 @@
 package scan
 
 import (
+	"sort"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
-// blobWindows2D (off by default; a diagnosis prototype for issue 10): when
-// set, decode2DTiles also decodes, for each connected area of 2D-like cells
-// of the detector's map, a window centred on it (gozxing's Data Matrix
-// detector finds a symbol only when it covers the window's centre).
+// blobWindows2D (off by default, issue 10): when set, the sweep ends (with
+// every barcode wanted) by decoding a window centred on each small area of
+// 2D-like cells of the work view's detector map that no 2D window of the
+// sweep could have read (blobWindows2DAfter). gozxing's Data Matrix
+// detector (WhiteRectangleDetector) grows a box from its window's centre,
+// so it finds a symbol only when the symbol covers that centre; the whole
+// view's and decode2DTiles' centres are a grid ~171×128 px apart at
+// 1024×768, and a small Data Matrix (10×10–14×14 modules, 50–100 px)
+// between them is never read (dmsmall_test.go).
 var blobWindows2D = false
 
-// blobOnce2D: the windows of blobWindows2D once a view (not again with the
-// global histogram binarizer or try-harder).
-var blobOnce2D = false
+// blobMaxWindows caps the blob windows a photo; blobMinCells is the
+// fewest 2D-like cells an area needs (decode2DTiles' tileGate: an area
+// smaller is gated out of the tiles too).
+const (
+	blobMaxWindows = 4
+	blobMinCells   = 16
+)
 
-// blobs2D returns the bounds, in pixels of v, of the connected areas of
-// 2D-like cells of v's map.
-func (r *run) blobs2D(v *view) [][4]int {
+// blob2D is a connected area of 2D-like cells: its bounds in pixels of
+// the view and its number of cells.
+type blob2D struct {
+	x0, y0, x1, y1 int
+	cells          int
+}
+
+// blobs2D returns the connected areas of 2D-like cells of v's map.
+func (r *run) blobs2D(v *view) []blob2D {
 	m := r.map2DOf(v)
 	on := func(x, y int) bool {
 		return m.count(x*orientCellSide, y*orientCellSide, orientCellSide, orientCellSide) > 0
 	}
 	seen := make([]bool, m.cols*m.rows)
-	var out [][4]int
+	var out []blob2D
+	var stack []int
 	for y := 0; y < m.rows; y++ {
 		for x := 0; x < m.cols; x++ {
 			if seen[y*m.cols+x] || !on(x, y) {
 				continue
 			}
-			b := [4]int{x, y, x, y}
-			stack := []int{y*m.cols + x}
+			b := blob2D{x, y, x, y, 0}
+			stack = append(stack[:0], y*m.cols+x)
 			seen[y*m.cols+x] = true
 			for len(stack) > 0 {
 				i := stack[len(stack)-1]
 				stack = stack[:len(stack)-1]
 				cx, cy := i%m.cols, i/m.cols
-				b = [4]int{min(b[0], cx), min(b[1], cy), max(b[2], cx), max(b[3], cy)}
-				for _, d := range [][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				b.x0, b.y0, b.x1, b.y1 = min(b.x0, cx), min(b.y0, cy), max(b.x1, cx), max(b.y1, cy)
+				b.cells++
+				for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
 					nx, ny := cx+d[0], cy+d[1]
 					if nx >= 0 && ny >= 0 && nx < m.cols && ny < m.rows && !seen[ny*m.cols+nx] && on(nx, ny) {
 						seen[ny*m.cols+nx] = true
@@ -44,34 +63,96 @@ func (r *run) blobs2D(v *view) [][4]int {
 					}
 				}
 			}
-			out = append(out, [4]int{b[0] * orientCellSide, b[1] * orientCellSide, (b[2] + 1) * orientCellSide, (b[3] + 1) * orientCellSide})
+			b.x0, b.y0 = b.x0*orientCellSide, b.y0*orientCellSide
+			b.x1, b.y1 = (b.x1+1)*orientCellSide, (b.y1+1)*orientCellSide
+			out = append(out, b)
 		}
 	}
 	return out
 }
 
-// decodeBlobs2D decodes a window centred on each area of blobs2D, twice
-// its side and at least 96 px.
-func (r *run) decodeBlobs2D(v *view, src *lumSource, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
-	if blobOnce2D {
-		if r.blobsDone == nil {
-			r.blobsDone = map[*gray]bool{}
+// read2DIn reports whether a QR Code or Data Matrix read so far lies on
+// the area b of v (its box, in the upright image, meets b's).
+func (r *run) read2DIn(v *view, b blob2D) bool {
+	p, q := v.toImage(float64(b.x0), float64(b.y0)), v.toImage(float64(b.x1), float64(b.y1))
+	for _, h := range r.col.hits {
+		if h.format != gozxing.BarcodeFormat_QR_CODE && h.format != gozxing.BarcodeFormat_DATA_MATRIX {
+			continue
 		}
-		if r.blobsDone[v.g] {
-			return
+		if h.box[0] <= q[0] && p[0] <= h.box[2] && h.box[1] <= q[1] && p[1] <= h.box[3] {
+			return true
 		}
-		r.blobsDone[v.g] = true
 	}
+	return false
+}
+
+// blobWindows2DAfter (the sweep's end, with every barcode wanted, when
+// blobWindows2D is set) decodes, with the hybrid binarizer, a square
+// window centred on each area of v's map of at least blobMinCells cells,
+// at most a third of v's short side long, that holds no 2D read yet: twice the area's side, at least 96 px, kept
+// centred; the blobMaxWindows largest. A window still without a 2D read
+// is decoded mirrored too (Data Matrix only).
+func (r *run) blobWindows2DAfter(v *view) {
+	if !blobWindows2D || !r.all || r.ctx.Err() != nil {
+		return
+	}
+	var todo []blob2D
 	for _, b := range r.blobs2D(v) {
+		big := max(b.x1-b.x0, b.y1-b.y0) > min(v.g.w, v.g.h)/3 // text, or a symbol the tiles hold
+		if b.cells >= blobMinCells && !big && !r.read2DIn(v, b) {
+			todo = append(todo, b)
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	sort.SliceStable(todo, func(i, j int) bool { return todo[i].cells > todo[j].cells })
+	src := newLumSource(v.g)
+	for _, b := range todo[:min(len(todo), blobMaxWindows)] {
 		if r.ctx.Err() != nil {
 			return
 		}
-		cx, cy := (b[0]+b[2])/2, (b[1]+b[3])/2
-		half := max(48, b[2]-b[0], b[3]-b[1])
+		cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
+		half := max(48, b.x1-b.x0, b.y1-b.y0)
 		half = min(half, cx, cy, v.g.w-cx, v.g.h-cy) // keep it centred
 		if half < 24 {
 			continue
 		}
-		r.decode2DTile(v, src, cx-half, cy-half, 2*half, 2*half, globalHistogram, hints)
+		r.blobWindows++
+		r.decode2DTile(v, src, cx-half, cy-half, 2*half, 2*half, false, nil)
+		if !r.read2DIn(v, b) {
+			r.decodeDMMirrored(v, cx-half, cy-half, 2*half, 2*half)
+		}
 	}
+}
+
+// decodeDMMirrored runs the Data Matrix reader on the window (x0, y0, w,
+// h) of v flipped left to right (a symbol printed mirrored: gozxing's
+// Data Matrix reader does not try the mirror image itself), its points
+// mapped back to v.
+func (r *run) decodeDMMirrored(v *view, x0, y0, w, h int) {
+	m := &gray{w: w, h: h, pix: make([]byte, w*h)}
+	for y := 0; y < h; y++ {
+		src, dst := v.g.pix[(y0+y)*v.g.w+x0:(y0+y)*v.g.w+x0+w], m.pix[y*w:(y+1)*w]
+		for x, p := range src {
+			dst[w-1-x] = p
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmap(newBinarizer(newLumSource(m), false))
+	if err != nil {
+		return
+	}
+	res, err := r.dm.Decode(bmp, nil)
+	if err != nil || res == nil {
+		return
+	}
+	var pts []gozxing.ResultPoint
+	for _, p := range res.GetResultPoints() {
+		if p != nil {
+			pts = append(pts, gozxing.NewResultPoint(float64(x0+w-1)-p.GetX(), float64(y0)+p.GetY()))
+		}
+	}
+	out := gozxing.NewResult(res.GetText(), res.GetRawBytes(), pts, res.GetBarcodeFormat())
+	out.PutAllMetadata(res.GetResultMetadata())
+	r.col.add(v, out)
 }
