@@ -398,3 +398,54 @@ func TestDMSmallFresh(t *testing.T) {
 	t.Logf("%d cases: read %d with the blob windows off, %d on; mirrored %d: %d / %d, not mirrored %d: %d / %d", cases[0], reads[0], reads[1],
 		byMirror[true][0], byMirror[true][1], byMirror[true][2], byMirror[false][0], byMirror[false][1], byMirror[false][2])
 }
+
+// TestDMBlobWindows: small Data Matrix symbols off every window centre of
+// decode2D, upright, turned and printed mirrored, beside an EAN-13 (read
+// in the sweep, so no stage after it runs) or alone, are read by the
+// server's cascade with the blob windows and by none of its stages
+// without them.
+func TestDMBlobWindows(t *testing.T) {
+	defer func(b bool) { blobWindows2D = b }(blobWindows2D)
+	d := NewDecoder(DecoderOptions{All: true})
+	for i, c := range []struct {
+		w, h   int
+		sym    string
+		mod    int
+		x, y   int
+		angle  float64
+		mirror bool
+		ean    bool
+	}{
+		{1024, 768, "datamatrix", 5, 940, 320, 3, false, true},
+		{1024, 768, "gs1-datamatrix", 4, 840, 560, -6, false, false},
+		{1280, 960, "datamatrix-latin1", 5, 1000, 300, 2, true, true},
+		{1600, 1200, "datamatrix", 6, 1350, 900, -4, true, false},
+	} {
+		p := barcodes.Photo{File: "x.jpg", W: c.w, H: c.h, Blur: 1, Noise: 4}
+		if c.ean {
+			p.Places = append(p.Places, barcodes.Placement{Symbol: "ean13", X: c.w / 4, Y: c.h / 2, Module: 2 + c.w/800, BarHeight: c.h / 5, Angle: 1})
+		}
+		p.Places = append(p.Places, barcodes.Placement{Symbol: c.sym, X: c.x, Y: c.y, Module: c.mod, Angle: c.angle, Mirror: c.mirror})
+		img, err := barcodes.Render(p, uint64(100+i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := toGray(img)
+		want := barcodes.SymbolByName(c.sym).Text
+		for _, on := range []bool{false, true} {
+			blobWindows2D = on
+			read := false
+			for _, bc := range d.cascade(context.Background(), &gray{w: g.w, h: g.h, pix: g.pix}).col.barcodes() {
+				if bc.Format == "DATA_MATRIX" {
+					read = strings.ReplaceAll(bc.Text, barcodes.GS, "") == strings.ReplaceAll(want, barcodes.GS, "")
+					if !read {
+						t.Errorf("case %d (blob windows %v): wrong read %q", i, on, bc.Text)
+					}
+				}
+			}
+			if read != on {
+				t.Errorf("case %d %+v: blob windows %v, Data Matrix read %v", i, c, on, read)
+			}
+		}
+	}
+}
