@@ -90,7 +90,7 @@ func (r *run) read2DIn(v *view, b blob2D) bool {
 // blobWindows2D is set) decodes, with the hybrid binarizer, a square
 // window centred on each area of v's map of at least blobMinCells cells,
 // at most a third of v's short side long, that holds no 2D read yet: twice the area's side, at least 96 px, kept
-// centred; the blobMaxWindows largest. A window still without a 2D read
+// centred (blobWindow); the blobMaxWindows largest. A window still without a 2D read
 // is decoded mirrored too (Data Matrix only).
 func (r *run) blobWindows2DAfter(v *view) {
 	if !blobWindows2D || !r.all || r.ctx.Err() != nil {
@@ -112,18 +112,31 @@ func (r *run) blobWindows2DAfter(v *view) {
 		if r.ctx.Err() != nil {
 			return
 		}
-		cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
-		half := max(48, b.x1-b.x0, b.y1-b.y0)
-		half = min(half, cx, cy, v.g.w-cx, v.g.h-cy) // keep it centred
-		if half < 24 {
+		x0, y0, x1, y1 := blobWindow(v.g.w, v.g.h, b)
+		if x1-x0 < 48 || y1-y0 < 48 {
 			continue
 		}
 		r.blobWindows++
-		r.decode2DTile(v, src, cx-half, cy-half, 2*half, 2*half, false, nil)
+		r.decode2DTile(v, src, x0, y0, x1-x0, y1-y0, false, nil)
 		if !r.read2DIn(v, b) {
-			r.decodeDMMirrored(v, cx-half, cy-half, 2*half, 2*half)
+			r.decodeDMMirrored(v, x0, y0, x1-x0, y1-y0)
 		}
 	}
+}
+
+// blobWindow returns the window decoded for the area b of a w×h view: a
+// square centred on b, twice its side and at least 96 px, cut by the
+// view's edges as long as its centre stays in the middle half of b (the
+// detector's start must lie on the symbol), else shrunk about b's centre.
+func blobWindow(w, h int, b blob2D) (x0, y0, x1, y1 int) {
+	cx, cy := (b.x0+b.x1)/2, (b.y0+b.y1)/2
+	half := max(48, b.x1-b.x0, b.y1-b.y0)
+	x0, y0, x1, y1 = max(0, cx-half), max(0, cy-half), min(w, cx+half), min(h, cy+half)
+	if mx, my := (x0+x1)/2, (y0+y1)/2; 4*max(mx-cx, cx-mx) > b.x1-b.x0 || 4*max(my-cy, cy-my) > b.y1-b.y0 {
+		half = min(half, cx, cy, w-cx, h-cy) // keep it centred
+		x0, y0, x1, y1 = cx-half, cy-half, cx+half, cy+half
+	}
+	return x0, y0, x1, y1
 }
 
 // decodeDMMirrored runs the Data Matrix reader on the window (x0, y0, w,
