@@ -256,7 +256,8 @@ func TestDMSmallWide(t *testing.T) {
 // BenchmarkDMBlobPaired times the server's search on each TUNE photo with
 // and without the blob windows (blobWindows2D), alternated photo by photo
 // (the least thread CPU of 3 rounds each), and reports both medians, CPU
-// sums, the blob windows decoded and the photos whose reads differ.
+// sums, the blob windows decoded and the photos whose reads differ
+// (DMBLOB_HALF=held-out: the held-out half, once, at the end).
 //
 //	go test -run '^$' -bench DMBlobPaired -benchtime 1x ./scan/
 func BenchmarkDMBlobPaired(b *testing.B) {
@@ -264,6 +265,14 @@ func BenchmarkDMBlobPaired(b *testing.B) {
 	defer runtime.UnlockOSThread()
 	defer func(on bool) { blobWindows2D = on }(blobWindows2D)
 	photos := tunePhotos(b)
+	if os.Getenv("DMBLOB_HALF") == "held-out" { // once, at the end
+		photos = photos[:0]
+		for _, p := range loadManifest(b) {
+			if p.heldOut {
+				photos = append(photos, p)
+			}
+		}
+	}
 	for b.Loop() {
 		var on, off []float64
 		var sumOn, sumOff float64
