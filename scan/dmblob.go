@@ -90,8 +90,8 @@ func (r *run) read2DIn(v *view, b blob2D) bool {
 // blobWindows2D is set) decodes, with the hybrid binarizer, a square
 // window centred on each area of v's map of at least blobMinCells cells,
 // at most a third of v's short side long, that holds no 2D read yet: twice the area's side, at least 96 px, kept
-// centred (blobWindow); the blobMaxWindows largest. A window still without a 2D read
-// is decoded mirrored too (Data Matrix only).
+// centred (blobWindow); the blobMaxWindows largest; with the Data Matrix
+// reader alone, upright and mirrored (decodeDMWindow).
 func (r *run) blobWindows2DAfter(v *view) {
 	if !blobWindows2D || !r.all || r.ctx.Err() != nil {
 		return
@@ -107,7 +107,6 @@ func (r *run) blobWindows2DAfter(v *view) {
 		return
 	}
 	sort.SliceStable(todo, func(i, j int) bool { return todo[i].cells > todo[j].cells })
-	src := newLumSource(v.g)
 	for _, b := range todo[:min(len(todo), blobMaxWindows)] {
 		if r.ctx.Err() != nil {
 			return
@@ -117,10 +116,7 @@ func (r *run) blobWindows2DAfter(v *view) {
 			continue
 		}
 		r.blobWindows++
-		r.decode2DTile(v, src, x0, y0, x1-x0, y1-y0, false, nil)
-		if !r.read2DIn(v, b) {
-			r.decodeDMMirrored(v, x0, y0, x1-x0, y1-y0)
-		}
+		r.decodeDMWindow(v, x0, y0, x1-x0, y1-y0)
 	}
 }
 
@@ -139,33 +135,66 @@ func blobWindow(w, h int, b blob2D) (x0, y0, x1, y1 int) {
 	return x0, y0, x1, y1
 }
 
-// decodeDMMirrored runs the Data Matrix reader on the window (x0, y0, w,
-// h) of v flipped left to right (a symbol printed mirrored: gozxing's
-// Data Matrix reader does not try the mirror image itself), its points
-// mapped back to v.
-func (r *run) decodeDMMirrored(v *view, x0, y0, w, h int) {
-	m := &gray{w: w, h: h, pix: make([]byte, w*h)}
-	for y := 0; y < h; y++ {
-		src, dst := v.g.pix[(y0+y)*v.g.w+x0:(y0+y)*v.g.w+x0+w], m.pix[y*w:(y+1)*w]
-		for x, p := range src {
-			dst[w-1-x] = p
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmap(newBinarizer(newLumSource(m), false))
+// decodeDMWindow runs the Data Matrix reader (only: the QR Code
+// reader's finder patterns are looked for all over a window, so a small
+// QR Code is read where it is) on the window (x0, y0, w, h) of v with the
+// hybrid binarizer, and when it reads nothing on the same black matrix
+// flipped left to right (a symbol printed mirrored: gozxing's Data Matrix
+// reader does not try the mirror image itself), points mapped back to v.
+func (r *run) decodeDMWindow(v *view, x0, y0, w, h int) {
+	src := &lumSource{LuminanceSourceBase: gozxing.LuminanceSourceBase{Width: w, Height: h}, g: v.g, left: x0, top: y0}
+	bin := newBinarizer(src, false)
+	bmp, err := gozxing.NewBinaryBitmap(bin)
 	if err != nil {
 		return
 	}
-	res, err := r.dm.Decode(bmp, nil)
-	if err != nil || res == nil {
+	if res, err := r.dm.Decode(bmp, nil); err == nil && res != nil {
+		r.addMapped(v, res, func(x, y float64) (float64, float64) { return float64(x0) + x, float64(y0) + y })
 		return
 	}
+	m, err := bmp.GetBlackMatrix()
+	if err != nil {
+		return
+	}
+	flip, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return
+	}
+	var row *gozxing.BitArray
+	for y := 0; y < h; y++ {
+		row = m.GetRow(y, row)
+		row.Reverse()
+		flip.SetRow(y, row)
+	}
+	bmp, err = gozxing.NewBinaryBitmap(&matrixBinarizer{Binarizer: bin, m: flip})
+	if err != nil {
+		return
+	}
+	if res, err := r.dm.Decode(bmp, nil); err == nil && res != nil {
+		r.addMapped(v, res, func(x, y float64) (float64, float64) { return float64(x0+w-1) - x, float64(y0) + y })
+	}
+}
+
+// addMapped records res, read in a window of v, with its points mapped to
+// v by f.
+func (r *run) addMapped(v *view, res *gozxing.Result, f func(x, y float64) (float64, float64)) {
 	var pts []gozxing.ResultPoint
 	for _, p := range res.GetResultPoints() {
 		if p != nil {
-			pts = append(pts, gozxing.NewResultPoint(float64(x0+w-1)-p.GetX(), float64(y0)+p.GetY()))
+			x, y := f(p.GetX(), p.GetY())
+			pts = append(pts, gozxing.NewResultPoint(x, y))
 		}
 	}
 	out := gozxing.NewResult(res.GetText(), res.GetRawBytes(), pts, res.GetBarcodeFormat())
 	out.PutAllMetadata(res.GetResultMetadata())
 	r.col.add(v, out)
 }
+
+// matrixBinarizer is a binarizer whose black matrix is m.
+type matrixBinarizer struct {
+	gozxing.Binarizer
+	m *gozxing.BitMatrix
+}
+
+// GetBlackMatrix returns m.
+func (b *matrixBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) { return b.m, nil }
