@@ -109,8 +109,8 @@ type run struct {
 	sweep bool
 	// maps2D holds the 2D detector's map of each view it looked at.
 	maps2D map[*gray]*map2D
-	// blobsDone: the views whose blob windows were decoded (dmblob.go).
-	blobsDone map[*gray]bool
+	// blobWindows counts the windows blobWindows2DAfter decoded.
+	blobWindows int
 	// halves holds planes reduced by 2 (halfOf).
 	halves map[*gray]*gray
 	// minBars is the fewest black bars on a line a 1D reader can read a
@@ -183,7 +183,10 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 				r.scan1D(half, rowHistogram, 32)
 			}
 		},
-		func() { r.scan1D(rotated(), rowHistogram, 48) },
+		func() {
+			r.scan1D(rotated(), rowHistogram, 48)
+			r.blobWindows2DAfter(work) // small Data Matrix off every window's centre (dmblob.go)
+		},
 		// End of the sweep (see below). First the 2D windows the detector
 		// put off (detect2d.go).
 		func() {
@@ -506,9 +509,6 @@ func (r *run) decode2DTiles(v *view, src *lumSource, globalHistogram bool, hints
 	r.decode2DIn(v, src, 0, 0, globalHistogram, hints, 0)
 	if !r.all {
 		return
-	}
-	if blobWindows2D {
-		r.decodeBlobs2D(v, src, globalHistogram, hints)
 	}
 	// The Data Matrix detector starts from the centre of the image, so
 	// symbols elsewhere are looked for in overlapping tiles: halves of
