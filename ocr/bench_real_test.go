@@ -155,6 +155,8 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLatin := ocr.LatinSecondFromEnv()
 		restoreMerge := ocr.RowMergeFromEnv()
 		restoreLH := ocr.LineHeightFromEnv()
+		defer ocr.InkSheetsFromEnv()()
+		defer ocr.SlantedRulesFromEnv()()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}

@@ -53,7 +53,8 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	q := sheetOutline(g)
 	pw, ph := q.size()
 	outW, target := opt.sheetWidth, opt.lineHeight
-	if pw/ph < 0.55 {
+	receipt := pw/ph < 0.55
+	if receipt {
 		outW = opt.receiptWidth
 		if opt.receiptLineHeight > 0 {
 			target = opt.receiptLineHeight
@@ -75,7 +76,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	if outH > 4*max(g.w, g.h) || outH < 16 {
 		outW, outH = int(pw), int(ph)
 	}
-	if dropColourInk {
+	if dropsInk(receipt) {
 		// After the outline and the text's size are measured on the
 		// photo as it came: a coloured table top is not paper.
 		dropInk(img, g)
@@ -260,6 +261,9 @@ func removeRules(g *grayImg) {
 	// at 200 only when they run at least 300 pixels: no text does.
 	mask := make([]bool, len(g.pix))
 	markRuns(g, mask, 150, max(40, g.w/25), max(40, g.h/40), 1, 0)
+	if slantedRules {
+		markSlantedRuns(g, mask, 150, max(40, g.h/40))
+	}
 	markRuns(g, mask, 200, max(300, g.w/6), max(300, g.h/10), 2, 4)
 	const margin = 2
 	for y := 0; y < g.h; y++ {
