@@ -52,15 +52,20 @@ func TestRemoveRulesLeaningRule(t *testing.T) {
 	}
 	slantedRules = false
 	off := page()
-	removeRules(off)
+	removeRules(off, true)
 	slantedRules = true
 	on := page()
-	removeRules(on)
+	removeRules(on, true)
 	if n := ruleDark(off); n < 1000 {
 		t.Fatalf("without the rule %d of the leaning rule's 2000 pixels stay dark; the test needs them kept", n)
 	}
 	if n := ruleDark(on); n > 0 {
 		t.Errorf("%d pixels of the leaning rule left dark", n)
+	}
+	rc := page()
+	removeRules(rc, false)
+	if n := ruleDark(rc); n < 1000 {
+		t.Errorf("a receipt's leaning rule erased (%d pixels left dark): only sheets", n)
 	}
 	if a, b := textDark(on), textDark(page()); a != b {
 		t.Errorf("text strokes: %d dark pixels left of %d", a, b)
