@@ -263,8 +263,7 @@ func removeRules(g *grayImg, sheet bool) {
 	mask := make([]bool, len(g.pix))
 	markRuns(g, mask, 150, max(40, g.w/25), max(40, g.h/40), 1, 0)
 	if slantedRules && sheet {
-		markSlantedRuns(g, mask, 150, max(40, g.h/40), 0)
-		markSlantedRuns(g, mask, 200, max(300, g.h/10), 4)
+		markSlantedRuns(g, mask, 150, max(40, g.h/40), 3)
 	}
 	markRuns(g, mask, 200, max(300, g.w/6), max(300, g.h/10), 2, 4)
 	const margin = 2

@@ -6,8 +6,10 @@ package ocr
 // straight runs shorter than the rule test's minimum and stay on the page;
 // Tesseract then reads the grid's bars as characters and, beside them, a
 // Chinese cell as Latin junk (a4-grid-zh: `| sxv-o00338 |xaw 30 克 | 24|`).
-// Sheets only: on the real receipts' dev half (till rolls, no grid) it
-// lost lines (wr11, wr13, wr18).
+// Sheets only, and only thin paths (the pixels 3 away on either side
+// light): on the real receipts' dev half, without the thinness test, a
+// logo's filled block and stacked blurred text were followed too (wr11,
+// wr18 lost lines; most receipt photos are wider than the receipt gate).
 // Bench switch OCR_SLANTED_RULES (ocr_test: SlantedRulesFromEnv).
 var slantedRules = true
 
@@ -101,3 +103,4 @@ func markSlantedRuns(g *grayImg, mask []bool, ink uint8, minVRun, thin int) {
 		}
 	}
 }
+
