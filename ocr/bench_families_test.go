@@ -211,6 +211,7 @@ func BenchmarkFamilies(b *testing.B) {
 	defer ocr.HeaderCropsFromEnv()()
 	defer ocr.InkSheetsFromEnv()()
 	defer ocr.SlantedRulesFromEnv()()
+	defer ocr.CloseSplitsFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {

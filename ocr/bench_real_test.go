@@ -157,6 +157,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreLH := ocr.LineHeightFromEnv()
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}

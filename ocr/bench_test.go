@@ -102,6 +102,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		restoreDewarp := ocr.DewarpFromEnv()
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CloseSplitsFromEnv()()
 		defer restoreDewarp()
 		var total potruth.Score
 		perLayout := map[string]*potruth.Score{}

@@ -12,3 +12,9 @@ func InkSheetsFromEnv() (restore func()) {
 // rules_slant.go) on or off in the benchmarks: OCR_SLANTED_RULES=1 on, 0
 // off. It returns a function restoring the previous setting.
 func SlantedRulesFromEnv() (restore func()) { return switchFromEnv(&slantedRules, "OCR_SLANTED_RULES") }
+
+// CloseSplitsFromEnv turns checkNameSplit's flags (namesplit.go) on or
+// off in the benchmarks: OCR_CLOSE_SPLITS=1 on, 0 off.
+func CloseSplitsFromEnv() (restore func()) {
+	return switchFromEnv(&flagCloseSplits, "OCR_CLOSE_SPLITS")
+}
