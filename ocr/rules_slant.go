@@ -103,4 +103,3 @@ func markSlantedRuns(g *grayImg, mask []bool, ink uint8, minVRun, thin int) {
 		}
 	}
 }
-
