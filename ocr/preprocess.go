@@ -76,7 +76,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	if outH > 4*max(g.w, g.h) || outH < 16 {
 		outW, outH = int(pw), int(ph)
 	}
-	if dropsInk(receipt) {
+	if dropColourInk {
 		// After the outline and the text's size are measured on the
 		// photo as it came: a coloured table top is not paper.
 		dropInk(img, g)
@@ -89,6 +89,18 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
+	if inkOverTable(img, r, receipt) {
+		// A sheet's ruled table under coloured ink: read again without
+		// the ink (inksheet.go).
+		g = toGray(img)
+		dropInk(img, g)
+		if ok {
+			r = warp(g, hm, outW, outH)
+		} else {
+			r = g
+		}
+		flatten(r)
+	}
 	if opt.removeRules {
 		removeRules(r, !receipt)
 	}
