@@ -209,6 +209,9 @@ func BenchmarkFamilies(b *testing.B) {
 	skipBare := os.Getenv("OCR_FAMILIES_SKIP_BARE") != ""
 	// OCR_HEADER_CROPS=1 (0) turns the date's crop look on (off).
 	defer ocr.HeaderCropsFromEnv()()
+	defer ocr.InkSheetsFromEnv()()
+	defer ocr.SlantedRulesFromEnv()()
+	defer ocr.CloseSplitsFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {

@@ -163,6 +163,9 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreIncl := ocr.TaxIncludedFromEnv()
 		restoreWallet := ocr.WalletPaymentsFromEnv()
 		votes0 := ocr.TotalVotes()
+		defer ocr.InkSheetsFromEnv()()
+		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()
 		halves := map[string]*realTally{}

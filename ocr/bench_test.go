@@ -100,6 +100,9 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		}
 		// OCR_DEWARP=1 or 0: as in BenchmarkRealDocuments.
 		restoreDewarp := ocr.DewarpFromEnv()
+		defer ocr.InkSheetsFromEnv()()
+		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CloseSplitsFromEnv()()
 		defer restoreDewarp()
 		var total potruth.Score
 		perLayout := map[string]*potruth.Score{}

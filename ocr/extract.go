@@ -68,6 +68,7 @@ func extractPages(pages []*Page) *Document {
 	checkDescriptions(doc, pages)
 	checkDerivedQty(doc)
 	checkNameAbove(doc)
+	checkNameSplit(doc)
 	summaryTotal(doc, pages)
 	adjustedTotal(doc, pages)
 	amountFromGap(doc)

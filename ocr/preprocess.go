@@ -53,7 +53,8 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	q := sheetOutline(g)
 	pw, ph := q.size()
 	outW, target := opt.sheetWidth, opt.lineHeight
-	if pw/ph < 0.55 {
+	receipt := pw/ph < 0.55
+	if receipt {
 		outW = opt.receiptWidth
 		if opt.receiptLineHeight > 0 {
 			target = opt.receiptLineHeight
@@ -88,8 +89,20 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
+	if inkOverTable(img, r, receipt) {
+		// A sheet's ruled table under coloured ink: read again without
+		// the ink (inksheet.go).
+		g = toGray(img)
+		dropInk(img, g)
+		if ok {
+			r = warp(g, hm, outW, outH)
+		} else {
+			r = g
+		}
+		flatten(r)
+	}
 	if opt.removeRules {
-		removeRules(r)
+		removeRules(r, !receipt)
 	}
 	// A sheet not told apart from its background (a light, striped table
 	// top) is warped as the whole photo and stays skewed: measured on the
@@ -99,7 +112,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		if hm, ok := quadHomography(rotationQuad(r.w, r.h, a), float64(r.w), float64(r.h)); ok {
 			r = warp(r, hm, r.w, r.h)
 			if opt.removeRules {
-				removeRules(r)
+				removeRules(r, !receipt)
 			}
 		}
 	}
@@ -250,8 +263,9 @@ func flatten(g *grayImg) {
 // removeRules erases ruling lines: dark runs much longer than any character
 // stroke, horizontally or vertically, are painted white together with a
 // two-pixel margin that holds their blurred edges. Gridded tables are
-// otherwise read as one block of noise.
-func removeRules(g *grayImg) {
+// otherwise read as one block of noise. On a sheet (a table's grid is
+// expected) rules leaning off the axes are erased too (slantedRules).
+func removeRules(g *grayImg, sheet bool) {
 	// Measured on the 15 photos: ink < 150 gives line F1 0.978; a generous
 	// 200 (which also catches the light-gray remnants of blurred rules) erased
 	// parts of blurred receipt text and dashes in codes, F1 0.944, even with
@@ -260,6 +274,9 @@ func removeRules(g *grayImg) {
 	// at 200 only when they run at least 300 pixels: no text does.
 	mask := make([]bool, len(g.pix))
 	markRuns(g, mask, 150, max(40, g.w/25), max(40, g.h/40), 1, 0)
+	if slantedRules && sheet {
+		markSlantedRuns(g, mask, 150, max(40, g.h/40), 3)
+	}
 	markRuns(g, mask, 200, max(300, g.w/6), max(300, g.h/10), 2, 4)
 	const margin = 2
 	for y := 0; y < g.h; y++ {

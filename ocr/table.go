@@ -441,6 +441,9 @@ type tableItem struct {
 	// borrowed: its name was read from the rows above its numbers (a
 	// two-line item), none on the row of its numbers.
 	borrowed bool
+	// closeSplit: name lines between it and a neighbour were given out
+	// by a close call of their spacing (closeSplit, namesplit.go).
+	closeSplit bool
 }
 
 // tableItems reads the items between the header (rows[start-1]) and the
@@ -546,6 +549,9 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 			var down []tableRow
 			if splitMultiline {
 				j := nearerBelow(pending, items[len(items)-1].r, r)
+				if closeSplit(pending, j, items[len(items)-1].r, r) {
+					items[len(items)-1].closeSplit, it.closeSplit = true, true
+				}
 				pending, down = pending[:j], pending[j:]
 			}
 			flush(items[len(items)-1])
@@ -788,6 +794,7 @@ func extractTable(pages []*Page, header Header) *Document {
 			// item's (rows of a tilted page read apart). Flagged by
 			// checkNameAbove, after the readings are compared.
 			l.nameAbove = it.borrowed && 4*borrowed < len(its)
+			l.nameSplit = it.closeSplit
 			doc.Lines = append(doc.Lines, l)
 			found = true
 		}
@@ -889,7 +896,7 @@ func tableDescriptions(d, t *Document) {
 			if tl.nameAbove && letterCount(l.Description) > 0 {
 				continue
 			}
-			l.Description, l.nameAbove = tl.Description, tl.nameAbove
+			l.Description, l.nameAbove, l.nameSplit = tl.Description, tl.nameAbove, tl.nameSplit
 		}
 	}
 }

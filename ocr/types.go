@@ -74,6 +74,9 @@ type Line struct {
 	// numbers while most lines print theirs on their numbers' row
 	// (checkNameAbove flags it).
 	nameAbove bool
+	// nameSplit: its name lines were split from a neighbour's by a close
+	// call of their spacing (checkNameSplit flags it).
+	nameSplit bool
 	// amountConf is the OCR confidence (0–100) of the word the amount was
 	// read from, when the receipt reader read it (0: not known).
 	amountConf float64
