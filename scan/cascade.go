@@ -8,7 +8,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
-	"github.com/makiuchi-d/gozxing/oned/rss"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
@@ -32,10 +31,10 @@ var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_
 func readers1D() []oned.RowDecoder {
 	return []oned.RowDecoder{
 		oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder),
-		oned.NewCode128Reader().(oned.RowDecoder),
-		newCode39Row(), // gozxing's, with a cheaper look for the start (code39fast.go)
+		newCode128Row(), // gozxing's, behind a cheaper look for the start (rowstart.go)
+		newCode39Row(),  // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
-		rss.NewRSS14Reader().(oned.RowDecoder),
+		newRSSRow(), // gozxing's, behind a cheaper look for a finder (rowstart.go)
 	}
 }
 
@@ -364,7 +363,7 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 		ghb = gozxing.NewGlobalHistgramBinarizer(src)
 	}
 	for _, rd := range r.r1D {
-		if rr, ok := rd.(gozxing.Reader); ok {
+		if rr, ok := rd.(interface{ Reset() }); ok { // gozxing's readers and ours (rssRow keeps pairs)
 			rr.Reset()
 		}
 	}

@@ -1,0 +1,188 @@
+package scan
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/oned/rss"
+
+	"pandian/fixtures/barcodes"
+)
+
+// TestCode128RowExact: code128Row reads what gozxing's Code 128 reader
+// reads on generated Code 128 lines (sharp, scaled, cut, noise), random
+// lines and every line of the tune photos' working images.
+func TestCode128RowExact(t *testing.T) {
+	testFastRowExact(t, newCode128Row(), oned.NewCode128Reader().(oned.RowDecoder), oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128)
+}
+
+// TestRSSRowExact: rssRow returns what gozxing's DataBar reader returns,
+// call for call, over one long sequence of lines (the reader keeps pairs
+// from line to line): generated DataBar lines (scaled, with noise, cut,
+// reversed), random lines, every line of the tune photos' working images,
+// and resets between photos.
+func TestRSSRowExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(14))
+	fast, slow := newRSSRow(), rss.NewRSS14Reader().(oned.RowDecoder)
+	reads, n := 0, 0
+	check := func(what string, row *gozxing.BitArray) {
+		n++
+		want, werr := slow.DecodeRow(n, row, nil)
+		got, gerr := fast.DecodeRow(n, row, nil)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%s (line %d): gozxing %v (%v), rssRow %v (%v)", what, n, want, werr, got, gerr)
+		}
+		if werr == nil {
+			reads++
+			if want.GetText() != got.GetText() || fmt.Sprint(want.GetResultPoints()) != fmt.Sprint(got.GetResultPoints()) {
+				t.Fatalf("%s: gozxing %q %v, rssRow %q %v", what, want.GetText(), want.GetResultPoints(), got.GetText(), got.GetResultPoints())
+			}
+		}
+	}
+	reset := func() {
+		slow.(gozxing.Reader).Reset()
+		fast.(interface{ Reset() }).Reset()
+	}
+	for k := range 300 {
+		gtin := withCheck(fmt.Sprintf("%013d", rng.Int63n(1e13)))
+		mods, err := barcodes.DataBar(gtin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		scale := 1 + k%4
+		x0 := 10 + rng.Intn(30)
+		w := x0 + len(mods)*scale + 10 + rng.Intn(30)
+		base := gozxing.NewBitArray(w)
+		for x := range x0 {
+			if rng.Intn(3) == 0 {
+				base.Set(x)
+			}
+		}
+		for i, on := range mods {
+			if on {
+				for s := range scale {
+					base.Set(x0 + i*scale + s)
+				}
+			}
+		}
+		for range 2 + rng.Intn(4) { // a few lines of the same symbol
+			r := gozxing.NewBitArray(w)
+			copy(r.GetBitArray(), base.GetBitArray())
+			for range rng.Intn(3) {
+				r.Flip(rng.Intn(w))
+			}
+			if rng.Intn(3) == 0 { // cut
+				r = whiteBefore(r, rng.Intn(w))
+			}
+			check("generated "+gtin, r)
+			r.Reverse()
+			check("reversed "+gtin, r)
+		}
+		if rng.Intn(4) == 0 {
+			reset()
+		}
+	}
+	for range 2000 {
+		w := 20 + rng.Intn(400)
+		row := gozxing.NewBitArray(w)
+		for x, on := 0, rng.Intn(2) == 0; x < w; {
+			run := 1 + rng.Intn(1+rng.Intn(8))
+			for ; run > 0 && x < w; run, x = run-1, x+1 {
+				if on {
+					row.Set(x)
+				}
+			}
+			on = !on
+		}
+		check("random", row)
+	}
+	if reads < 100 {
+		t.Errorf("only %d reads", reads)
+	}
+	for i, p := range tunePhotos(t) {
+		if testing.Short() && i%4 != 0 {
+			continue
+		}
+		reset()
+		g := photoGray(t, p.path)
+		work := g.shrink((max(g.w, g.h) + 1599) / 1600)
+		ghb := gozxing.NewGlobalHistgramBinarizer(newLumSource(work))
+		for y := 0; y < work.h; y++ {
+			if row, err := ghb.GetBlackRow(y, nil); err == nil {
+				check(p.path, row)
+				row.Reverse()
+				check(p.path, row)
+			}
+		}
+	}
+	t.Logf("%d lines, %d read", n, reads)
+}
+
+// TestRowRuns: rowRuns gives the runs of bits of random lines of every
+// length from 1 to 100 (so every way a line ends in its last word).
+func TestRowRuns(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	for w := 1; w <= 100; w++ {
+		for range 20 {
+			row := gozxing.NewBitArray(w)
+			for x := range w {
+				if rng.Intn(3) == 0 {
+					row.Set(x)
+				}
+			}
+			if rng.Intn(2) == 0 {
+				row.Reverse() // gozxing's reversal, as the readers get it
+			}
+			var want []int32
+			for x := 0; x < w; {
+				e := x
+				for e < w && row.Get(e) == row.Get(x) {
+					e++
+				}
+				want = append(want, int32(e-x))
+				x = e
+			}
+			got, first := rowRuns(row, nil)
+			if fmt.Sprint(got) != fmt.Sprint(want) || first != row.Get(0) {
+				t.Fatalf("width %d %v: runs %v %v, want %v %v", w, row, got, first, want, row.Get(0))
+			}
+		}
+	}
+}
+
+// TestRowStartsSkip: on the tune photos' lines, the looks for a start
+// leave gozxing's Code 128 and DataBar readers out of most lines (the
+// saving; fails with fastStarts off).
+func TestRowStartsSkip(t *testing.T) {
+	var c128, dbar, lines int
+	var counters [6]int
+	for i, p := range tunePhotos(t) {
+		if i%8 != 0 {
+			continue
+		}
+		g := photoGray(t, p.path)
+		work := g.shrink((max(g.w, g.h) + 1599) / 1600)
+		ghb := gozxing.NewGlobalHistgramBinarizer(newLumSource(work))
+		for y := 0; y < work.h; y += 4 {
+			row, err := ghb.GetBlackRow(y, nil)
+			if err != nil {
+				continue
+			}
+			lines++
+			runs, first := rowRuns(row, nil)
+			if !fastStarts || code128MayStart(runs, first, counters[:]) {
+				c128++
+			}
+			if !fastStarts || rssMayFind(runs, first, counters[:4]) {
+				dbar++
+			}
+		}
+	}
+	t.Logf("%d lines: Code 128 read on %d, DataBar on %d", lines, c128, dbar)
+	if c128 > lines/2 || dbar > lines/2 {
+		t.Errorf("%d lines: Code 128 read on %d, DataBar on %d; want under half each", lines, c128, dbar)
+	}
+}
