@@ -35,7 +35,7 @@ func newCode39Row() oned.RowDecoder {
 // the start asterisk.
 func (c *code39Row) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	if fastCode39 && !code39MayStart(row, &c.counters) {
-		return nil, gozxing.NewNotFoundException()
+		return nil, errNoStart
 	}
 	return c.inner.DecodeRow(rowNumber, row, hints)
 }

@@ -102,6 +102,7 @@ func main() {
 	rounds := flag.Int("rounds", 3, "each photo is decoded this many times by each; its least CPU counts")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the server-mode searches alone (no zbar, no first-good-read) to this file")
 	textsOut := flag.String("texts", "", "write each photo's server-mode reads (format and text, in order) to this file, to compare two builds")
+	timesOut := flag.String("times", "", "write each photo's least server-mode CPU ms to this file")
 	flag.Parse()
 	ps, err := photoset.Load(*dir)
 	if err != nil {
@@ -118,7 +119,7 @@ func main() {
 	// zbar's scan
 	var lc, pc, zc, plc, zlc, fc []float64
 	var pOK, fOK, zOK, zWrong, n int
-	var dump strings.Builder
+	var dump, times strings.Builder
 	var prof *os.File
 	if *cpuprofile != "" {
 		if prof, err = os.Create(*cpuprofile); err == nil {
@@ -173,6 +174,9 @@ func main() {
 				}
 				dump.WriteString("\n")
 			}
+			if r == *rounds-1 && *timesOut != "" {
+				fmt.Fprintf(&times, "%.3f %s\n", bestP, p.Path)
+			}
 			if prof != nil {
 				continue // the profile is of server mode alone (the first round unlabelled)
 			}
@@ -212,6 +216,11 @@ func main() {
 	if prof != nil {
 		pprof.StopCPUProfile()
 		prof.Close()
+	}
+	if *timesOut != "" {
+		if err := os.WriteFile(*timesOut, []byte(times.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
 	}
 	if *textsOut != "" {
 		if err := os.WriteFile(*textsOut, []byte(dump.String()), 0o644); err != nil {
