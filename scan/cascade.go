@@ -20,6 +20,33 @@ var upceanHints = map[gozxing.DecodeHintType]interface{}{
 	},
 }
 
+// upceanReaders are the formats the EAN/UPC reader is built for:
+// upceanHints' without UPC-A. gozxing's multi-format reader tries a
+// reader per format listed, in order, until one reads; its UPC-A reader
+// is its EAN-13 reader's decode of the same line from the same start,
+// its result renamed when it starts with 0, so it fails whenever the
+// EAN-13 reader before it has (and never runs otherwise): on every line
+// that is not a code it ran EAN-13's decode a second time. EAN-13 reads
+// starting with 0 are still reported as UPC-A: that is decided by the
+// hints given to DecodeRow (upceanHints). Exact: TestRowSkipExact,
+// TestUPCEANReadersExact.
+var upceanReaders = map[gozxing.DecodeHintType]interface{}{
+	gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{
+		gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_E,
+	},
+}
+
+// noUPCAReader switches upceanReaders (tests compare).
+var noUPCAReader = true
+
+// newUPCEANRow returns the EAN/UPC row decoder of readers1D.
+func newUPCEANRow() oned.RowDecoder {
+	if noUPCAReader {
+		return oned.NewMultiFormatUPCEANReader(upceanReaders).(oned.RowDecoder)
+	}
+	return oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)
+}
+
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 
 // pureBarcode tells the 2D readers the image is nothing but the symbol
@@ -30,7 +57,7 @@ var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_
 // reader keeps state between rows, so each decode gets its own set).
 func readers1D() []oned.RowDecoder {
 	return []oned.RowDecoder{
-		oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder),
+		newUPCEANRow(),  // without gozxing's UPC-A reader, EAN-13's again
 		newCode128Row(), // gozxing's, behind a cheaper look for the start (rowstart.go)
 		newCode39Row(),  // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),

@@ -16,7 +16,41 @@ import (
 // reads on generated Code 128 lines (sharp, scaled, cut, noise), random
 // lines and every line of the tune photos' working images.
 func TestCode128RowExact(t *testing.T) {
-	testFastRowExact(t, newCode128Row(), oned.NewCode128Reader().(oned.RowDecoder), oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128)
+	testFastRowExact(t, newCode128Row(), oned.NewCode128Reader().(oned.RowDecoder), oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128, nil)
+}
+
+// TestUPCEANReadersExact: the EAN/UPC reader without gozxing's UPC-A
+// reader (upceanReaders) reads what gozxing's with it reads, given the
+// scans' hints, on generated EAN-13s and UPC-As (half of them starting
+// with 0, read as UPC-A), EAN-8s and UPC-Es, random lines and the tune
+// photos' lines.
+func TestUPCEANReadersExact(t *testing.T) {
+	old := noUPCAReader
+	defer func() { noUPCAReader = old }()
+	noUPCAReader = true
+	fast := hinted{newUPCEANRow()}
+	slow := hinted{oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)}
+	digits := func(rng *rand.Rand, n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.Intn(10))
+		}
+		if rng.Intn(2) == 0 {
+			b[0] = '0'
+		}
+		return string(b)
+	}
+	testFastRowExact(t, fast, slow, oned.NewEAN13Writer(), gozxing.BarcodeFormat_EAN_13, func(rng *rand.Rand) string { return digits(rng, 12) })
+	testFastRowExact(t, fast, slow, oned.NewEAN8Writer(), gozxing.BarcodeFormat_EAN_8, func(rng *rand.Rand) string { return digits(rng, 7) })
+	testFastRowExact(t, fast, slow, oned.NewUPCEWriter(), gozxing.BarcodeFormat_UPC_E, func(rng *rand.Rand) string { return "0" + digits(rng, 6) })
+}
+
+// hinted is a row decoder given the scans' hints (upceanHints) whatever
+// it is called with.
+type hinted struct{ oned.RowDecoder }
+
+func (h hinted) DecodeRow(y int, row *gozxing.BitArray, _ map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	return h.RowDecoder.DecodeRow(y, row, upceanHints)
 }
 
 // TestRSSRowExact: rssRow returns what gozxing's DataBar reader returns,
