@@ -57,9 +57,9 @@ var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_
 // reader keeps state between rows, so each decode gets its own set).
 func readers1D() []oned.RowDecoder {
 	return []oned.RowDecoder{
-		newUPCEANRow(),  // without gozxing's UPC-A reader, EAN-13's again
-		newCode128Row(), // gozxing's, behind a cheaper look for the start (rowstart.go)
-		newCode39Row(),  // gozxing's, with a cheaper look for the start (code39fast.go)
+		newUPCEANRowFast(), // gozxing's without its UPC-A reader, behind a cheaper walk (rowstart.go)
+		newCode128Row(),    // gozxing's, behind a cheaper look for the start (rowstart.go)
+		newCode39Row(),     // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
 		newRSSRow(), // gozxing's, behind a cheaper look for a finder (rowstart.go)
 	}

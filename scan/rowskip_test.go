@@ -88,7 +88,7 @@ func TestRowSkipExact(t *testing.T) {
 func TestMinBarsReaders(t *testing.T) {
 	rs := readers1D()
 	m := minBars(rs)
-	want := map[string]int{"multiFormatUPCEANReader": 14, "code128Row": 9, "code39Row": 10, "itfReader": 15, "rssRow": 2}
+	want := map[string]int{"upceanRow": 14, "code128Row": 9, "code39Row": 10, "itfReader": 15, "rssRow": 2}
 	if len(m) != len(want) {
 		t.Fatalf("minBars has %d readers, want %d", len(m), len(want))
 	}

@@ -225,3 +225,112 @@ func absi(v int) int {
 	}
 	return v
 }
+
+// upceanRow is the EAN/UPC row decoder (newUPCEANRow's) behind the same
+// walk over the line's runs as gozxing's multi-format EAN/UPC reader: its
+// start guard (three runs of about equal width, white before them for as
+// wide) and the digits after it. Its EAN-13 and UPC-E readers decode the
+// first six digits after the guard alike (four runs each, against the 20
+// L and G patterns), its EAN-8 reader the first four against the 10 L
+// patterns among them, from the same places (a digit ends where its four
+// runs do, whatever it matched). So where no start guard is found, or a
+// digit among the first four matches no pattern, every reader fails;
+// where the fifth or the sixth does not, only EAN-8 can read. gozxing's
+// reader runs (or its EAN-8 reader alone) only where that walk leaves a
+// read possible, and it reads the same (TestUPCEANReadersExact,
+// TestRowSkipExact). A line where the digits run off its end is left to
+// gozxing's reader.
+type upceanRow struct {
+	inner, ean8 oned.RowDecoder
+	runs        []int32
+	counters    [4]int
+}
+
+func newUPCEANRowFast() oned.RowDecoder {
+	return &upceanRow{inner: newUPCEANRow(), ean8: oned.NewEAN8Reader().(oned.RowDecoder)}
+}
+
+// DecodeRow is gozxing's multi-format EAN/UPC reader's.
+func (c *upceanRow) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
+	if !fastStarts {
+		return c.inner.DecodeRow(rowNumber, row, hints)
+	}
+	var first bool
+	c.runs, first = rowRuns(row, c.runs)
+	switch f := upceanFirstFail(c.runs, first, c.counters[:]); {
+	case f < 0:
+		return c.inner.DecodeRow(rowNumber, row, hints)
+	case f < 4:
+		return nil, errNoStart
+	default:
+		return c.ean8.DecodeRow(rowNumber, row, hints)
+	}
+}
+
+// Reset resets gozxing's reader (it keeps nothing between lines).
+func (c *upceanRow) Reset() {
+	if r, ok := c.inner.(gozxing.Reader); ok {
+		r.Reset()
+	}
+}
+
+// upceanFirstFail walks the line of runs runs (first run black or not) as
+// gozxing's multi-format EAN/UPC reader does up to the first six digits:
+// 0 when it finds no start guard, else the first digit (0 to 5) that
+// matches no L or G pattern (or is cut short by the line's end), -1 when
+// all six match or the line ends before a digit starts.
+func upceanFirstFail(runs []int32, firstBlack bool, counters []int) int {
+	m := len(runs)
+	k, pos := 0, 0 // the first black run, where it starts
+	if !firstBlack {
+		k, pos = 1, int(runs[0])
+	}
+	// The start guard: windows of three runs from a bar, two runs on at a
+	// time, each tested when the run after it begins; one that matches
+	// without room for a quiet zone makes the search start again at the
+	// first bar after it (four runs on).
+	j, prevPos := -1, 0 // the guard's first run; where the run before the window starts
+	for k+3 < m {
+		counters[0], counters[1], counters[2] = int(runs[k]), int(runs[k+1]), int(runs[k+2])
+		end := pos + counters[0] + counters[1] + counters[2]
+		if oned.PatternMatchVariance(counters[:3], oned.UPCEANReader_START_END_PATTERN,
+			oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+			// white from start-(end-start) to start: within the run
+			// before, a space (there is none before the line's first run)
+			if k >= 1 && pos-(end-pos) >= prevPos {
+				j = k
+				break
+			}
+			// again from the bar after the guard's next space
+			prevPos, pos, k = end, end+int(runs[k+3]), k+4
+			continue
+		}
+		prevPos, pos, k = pos+counters[0], pos+counters[0]+counters[1], k+2
+	}
+	if j < 0 {
+		return 0
+	}
+	for d := range 6 {
+		i := j + 3 + 4*d // the digit's first run (a space)
+		if i >= m {
+			return -1 // gozxing's loop ends without a failure
+		}
+		if i+3 >= m {
+			return d // RecordPattern runs off the line before its fourth run
+		}
+		for q := range 4 {
+			counters[q] = int(runs[i+q])
+		}
+		ok := false
+		for _, p := range oned.UPCEANReader_L_AND_G_PATTERNS {
+			if oned.PatternMatchVariance(counters, p, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return d
+		}
+	}
+	return -1
+}

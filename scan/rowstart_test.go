@@ -1,9 +1,12 @@
 package scan
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -20,7 +23,8 @@ func TestCode128RowExact(t *testing.T) {
 }
 
 // TestUPCEANReadersExact: the EAN/UPC reader without gozxing's UPC-A
-// reader (upceanReaders) reads what gozxing's with it reads, given the
+// reader (upceanReaders), behind the walk of upceanRow, reads what
+// gozxing's with it reads, given the
 // scans' hints, on generated EAN-13s and UPC-As (half of them starting
 // with 0, read as UPC-A), EAN-8s and UPC-Es, random lines and the tune
 // photos' lines.
@@ -28,7 +32,7 @@ func TestUPCEANReadersExact(t *testing.T) {
 	old := noUPCAReader
 	defer func() { noUPCAReader = old }()
 	noUPCAReader = true
-	fast := hinted{newUPCEANRow()}
+	fast := hinted{newUPCEANRowFast()}
 	slow := hinted{oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)}
 	digits := func(rng *rand.Rand, n int) string {
 		b := make([]byte, n)
@@ -188,10 +192,10 @@ func TestRowRuns(t *testing.T) {
 }
 
 // TestRowStartsSkip: on the tune photos' lines, the looks for a start
-// leave gozxing's Code 128 and DataBar readers out of most lines (the
-// saving; fails with fastStarts off).
+// leave gozxing's Code 128, DataBar and EAN/UPC readers out of most lines
+// (the saving; fails with fastStarts off).
 func TestRowStartsSkip(t *testing.T) {
-	var c128, dbar, lines int
+	var c128, dbar, ean, lines int
 	var counters [6]int
 	for i, p := range tunePhotos(t) {
 		if i%8 != 0 {
@@ -213,10 +217,62 @@ func TestRowStartsSkip(t *testing.T) {
 			if !fastStarts || rssMayFind(runs, first, counters[:4]) {
 				dbar++
 			}
+			if !fastStarts || upceanFirstFail(runs, first, counters[:4]) < 0 {
+				ean++
+			}
 		}
 	}
-	t.Logf("%d lines: Code 128 read on %d, DataBar on %d", lines, c128, dbar)
-	if c128 > lines/2 || dbar > lines/2 {
-		t.Errorf("%d lines: Code 128 read on %d, DataBar on %d; want under half each", lines, c128, dbar)
+	t.Logf("%d lines: Code 128 read on %d, DataBar on %d, EAN/UPC on %d", lines, c128, dbar, ean)
+	if c128 > lines/2 || dbar > lines/2 || ean > lines/2 {
+		t.Errorf("%d lines: Code 128 read on %d, DataBar on %d, EAN/UPC on %d; want under half each", lines, c128, dbar, ean)
+	}
+}
+
+// speedSavings switches this file's exact savings (and the EAN/UPC
+// reader's, upceanReaders) together.
+func speedSavings(on bool) { fastStarts, noUPCAReader = on, on }
+
+// BenchmarkRowStartsPaired: the server's cascade with and without the
+// savings of speedSavings, alternated photo by photo on the tune photos
+// (least thread CPU of 3 each), so that a busy machine weighs on both
+// alike: medians, p95 and sums.
+//
+//	go test -run '^$' -bench RowStartsPaired -benchtime 1x ./scan/
+func BenchmarkRowStartsPaired(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer speedSavings(true)
+	photos := tunePhotos(b)
+	for b.Loop() {
+		var on, off []float64
+		var sumOn, sumOff float64
+		for _, p := range photos {
+			g := photoGray(b, p.path)
+			best := [2]time.Duration{time.Hour, time.Hour}
+			for round := range 3 {
+				for _, save := range []bool{round%2 == 0, round%2 != 0} {
+					speedSavings(save)
+					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+					t0 := threadCPU()
+					NewDecoder(DecoderOptions{All: true}).cascade(ctx, &gray{w: g.w, h: g.h, pix: g.pix})
+					d := threadCPU() - t0
+					cancel()
+					i := 0
+					if !save {
+						i = 1
+					}
+					best[i] = min(best[i], d)
+				}
+			}
+			on, off = append(on, best[0].Seconds()*1000), append(off, best[1].Seconds()*1000)
+			sumOn += best[0].Seconds() * 1000
+			sumOff += best[1].Seconds() * 1000
+		}
+		b.ReportMetric(quantile(on, 0.5), "median-ms-saving")
+		b.ReportMetric(quantile(off, 0.5), "median-ms-without")
+		b.ReportMetric(quantile(on, 0.95), "p95-ms-saving")
+		b.ReportMetric(quantile(off, 0.95), "p95-ms-without")
+		b.ReportMetric(sumOn, "sum-ms-saving")
+		b.ReportMetric(sumOff, "sum-ms-without")
 	}
 }
