@@ -612,6 +612,12 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		return
 	}
 	for _, rd := range []gozxing.Reader{r.qr, r.dm} {
+		if _, pure := hints[gozxing.DecodeHintType_PURE_BARCODE]; rd == r.qr && qrSkip && !pure {
+			// no finder pattern: the QR reader would fail (qrskip.go)
+			if m, err := bmp.GetBlackMatrix(); err != nil || !qrMayFind(m, hints) {
+				continue
+			}
+		}
 		res, err := rd.Decode(bmp, hints)
 		if err != nil || res == nil {
 			continue

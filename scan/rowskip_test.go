@@ -77,10 +77,12 @@ func TestRowSkipExact(t *testing.T) {
 			if !all && i%3 != 0 { // the first-read mode: a third (it runs a part of the server's)
 				continue
 			}
-			exactCascade(t, names[i], g, all, func(on bool) { rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader = on, on, on, on, on })
+			exactCascade(t, names[i], g, all, func(on bool) {
+				rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader, qrSkip = on, on, on, on, on, on
+			})
 		}
 	}
-	rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader = true, true, true, true, true
+	rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader, qrSkip = true, true, true, true, true, true
 }
 
 // TestMinBarsReaders pins minBars to readers1D's order: each bound goes

@@ -228,9 +228,9 @@ func TestRowStartsSkip(t *testing.T) {
 	}
 }
 
-// speedSavings switches this file's exact savings (and the EAN/UPC
-// reader's, upceanReaders) together.
-func speedSavings(on bool) { fastStarts, noUPCAReader = on, on }
+// speedSavings switches this file's exact savings, the EAN/UPC reader's
+// (upceanReaders) and the QR reader's (qrskip.go) together.
+func speedSavings(on bool) { fastStarts, noUPCAReader, qrSkip = on, on, on }
 
 // BenchmarkRowStartsPaired: the server's cascade with and without the
 // savings of speedSavings, alternated photo by photo on the tune photos
