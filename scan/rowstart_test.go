@@ -229,8 +229,11 @@ func TestRowStartsSkip(t *testing.T) {
 }
 
 // speedSavings switches this file's exact savings, the EAN/UPC reader's
-// (upceanReaders) and the QR reader's (qrskip.go) together.
-func speedSavings(on bool) { fastStarts, noUPCAReader, qrSkip = on, on, on }
+// (upceanReaders), the QR reader's (qrskip.go) and the hybrid black
+// matrix's (phaseCache, sepSums) together.
+func speedSavings(on bool) {
+	fastStarts, noUPCAReader, qrSkip, phaseCache, sepSums = on, on, on, on, on
+}
 
 // BenchmarkRowStartsPaired: the server's cascade with and without the
 // savings of speedSavings, alternated photo by photo on the tune photos
