@@ -56,12 +56,13 @@ var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_
 // readers1D returns fresh row decoders for the 1D symbologies (the RSS
 // reader keeps state between rows, so each decode gets its own set).
 func readers1D() []oned.RowDecoder {
+	lr := &lineRuns{} // a line's runs, taken once for the three (rowstart.go)
 	return []oned.RowDecoder{
-		newUPCEANRowFast(), // gozxing's without its UPC-A reader, behind a cheaper walk (rowstart.go)
-		newCode128Row(),    // gozxing's, behind a cheaper look for the start (rowstart.go)
-		newCode39Row(),     // gozxing's, with a cheaper look for the start (code39fast.go)
+		newUPCEANRowFast(lr), // gozxing's without its UPC-A reader, behind a cheaper walk (rowstart.go)
+		newCode128Row(lr),    // gozxing's, behind a cheaper look for the start (rowstart.go)
+		newCode39Row(),       // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
-		newRSSRow(), // gozxing's, behind a cheaper look for a finder (rowstart.go)
+		newRSSRow(lr), // gozxing's, behind a cheaper look for a finder (rowstart.go)
 	}
 }
 

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -75,6 +76,34 @@ func rowRuns(row *gozxing.BitArray, runs []int32) ([]int32, bool) {
 // each of its errors with the caller's frame and a formatted message; the
 // scans only ask whether there was one).
 var errNoStart = gozxing.NewNotFoundException("no start on the line")
+
+// lineRuns is rowRuns of the last line asked, kept for the next reader
+// asked about the same bits (the three readers above take a line in turn;
+// a line's bits are compared, not its address, as gozxing's readers may
+// reverse a line in place and back). One per set of readers (readers1D):
+// a nil one keeps nothing.
+type lineRuns struct {
+	words []uint32
+	size  int
+	runs  []int32
+	first bool
+	ok    bool
+}
+
+// of returns rowRuns(row).
+func (l *lineRuns) of(row *gozxing.BitArray) ([]int32, bool) {
+	if l == nil {
+		runs, first := rowRuns(row, nil)
+		return runs, first
+	}
+	w := row.GetBitArray()[:(row.GetSize()+31)/32]
+	if l.ok && l.size == row.GetSize() && slices.Equal(l.words, w) {
+		return l.runs, l.first
+	}
+	l.runs, l.first = rowRuns(row, l.runs)
+	l.words, l.size, l.ok = append(l.words[:0], w...), row.GetSize(), true
+	return l.runs, l.first
+}
 
 // code128Starts are gozxing's START_A, START_B and START_C.
 var code128Starts = [3][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2, 3, 2}}
@@ -154,20 +183,20 @@ func rssMayFind(runs []int32, firstBlack bool, counters []int) bool {
 // where it would find no start code.
 type code128Row struct {
 	inner    oned.RowDecoder
-	runs     []int32
+	runs     *lineRuns
 	counters [6]int
 }
 
-func newCode128Row() oned.RowDecoder {
-	return &code128Row{inner: oned.NewCode128Reader().(oned.RowDecoder)}
+func newCode128Row(lr *lineRuns) oned.RowDecoder {
+	return &code128Row{inner: oned.NewCode128Reader().(oned.RowDecoder), runs: lr}
 }
 
 // DecodeRow is gozxing's.
 func (c *code128Row) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	if fastStarts {
 		var first bool
-		c.runs, first = rowRuns(row, c.runs)
-		if !code128MayStart(c.runs, first, c.counters[:]) {
+		runs, first := c.runs.of(row)
+		if !code128MayStart(runs, first, c.counters[:]) {
 			return nil, errNoStart
 		}
 	}
@@ -188,20 +217,20 @@ type rssRow struct {
 	// failed: the last call returned no code (or the reader was reset),
 	// so its pairs, unchanged since, make none.
 	failed   bool
-	runs     []int32
+	runs     *lineRuns
 	counters [4]int
 }
 
-func newRSSRow() oned.RowDecoder {
-	return &rssRow{inner: rss.NewRSS14Reader().(oned.RowDecoder), failed: true}
+func newRSSRow(lr *lineRuns) oned.RowDecoder {
+	return &rssRow{inner: rss.NewRSS14Reader().(oned.RowDecoder), failed: true, runs: lr}
 }
 
 // DecodeRow is gozxing's.
 func (c *rssRow) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	if fastStarts && (c.failed || rssIdle(c.inner)) {
 		var first bool
-		c.runs, first = rowRuns(row, c.runs)
-		if !rssMayFind(c.runs, first, c.counters[:]) {
+		runs, first := c.runs.of(row)
+		if !rssMayFind(runs, first, c.counters[:]) {
 			c.failed = true
 			return nil, errNoStart
 		}
@@ -242,12 +271,12 @@ func absi(v int) int {
 // gozxing's reader.
 type upceanRow struct {
 	inner, ean8 oned.RowDecoder
-	runs        []int32
+	runs        *lineRuns
 	counters    [4]int
 }
 
-func newUPCEANRowFast() oned.RowDecoder {
-	return &upceanRow{inner: newUPCEANRow(), ean8: oned.NewEAN8Reader().(oned.RowDecoder)}
+func newUPCEANRowFast(lr *lineRuns) oned.RowDecoder {
+	return &upceanRow{inner: newUPCEANRow(), ean8: oned.NewEAN8Reader().(oned.RowDecoder), runs: lr}
 }
 
 // DecodeRow is gozxing's multi-format EAN/UPC reader's.
@@ -256,8 +285,8 @@ func (c *upceanRow) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[go
 		return c.inner.DecodeRow(rowNumber, row, hints)
 	}
 	var first bool
-	c.runs, first = rowRuns(row, c.runs)
-	switch f := upceanFirstFail(c.runs, first, c.counters[:]); {
+	runs, first := c.runs.of(row)
+	switch f := upceanFirstFail(runs, first, c.counters[:]); {
 	case f < 0:
 		return c.inner.DecodeRow(rowNumber, row, hints)
 	case f < 4:

@@ -19,7 +19,7 @@ import (
 // reads on generated Code 128 lines (sharp, scaled, cut, noise), random
 // lines and every line of the tune photos' working images.
 func TestCode128RowExact(t *testing.T) {
-	testFastRowExact(t, newCode128Row(), oned.NewCode128Reader().(oned.RowDecoder), oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128, nil)
+	testFastRowExact(t, newCode128Row(&lineRuns{}), oned.NewCode128Reader().(oned.RowDecoder), oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128, nil)
 }
 
 // TestUPCEANReadersExact: the EAN/UPC reader without gozxing's UPC-A
@@ -32,7 +32,7 @@ func TestUPCEANReadersExact(t *testing.T) {
 	old := noUPCAReader
 	defer func() { noUPCAReader = old }()
 	noUPCAReader = true
-	fast := hinted{newUPCEANRowFast()}
+	fast := hinted{newUPCEANRowFast(&lineRuns{})}
 	slow := hinted{oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)}
 	digits := func(rng *rand.Rand, n int) string {
 		b := make([]byte, n)
@@ -64,7 +64,7 @@ func (h hinted) DecodeRow(y int, row *gozxing.BitArray, _ map[gozxing.DecodeHint
 // and resets between photos.
 func TestRSSRowExact(t *testing.T) {
 	rng := rand.New(rand.NewSource(14))
-	fast, slow := newRSSRow(), rss.NewRSS14Reader().(oned.RowDecoder)
+	fast, slow := newRSSRow(&lineRuns{}), rss.NewRSS14Reader().(oned.RowDecoder)
 	reads, n := 0, 0
 	check := func(what string, row *gozxing.BitArray) {
 		n++
