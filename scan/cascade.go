@@ -60,7 +60,7 @@ func readers1D() []oned.RowDecoder {
 	return []oned.RowDecoder{
 		newUPCEANRowFast(lr), // gozxing's without its UPC-A reader, behind a cheaper walk (rowstart.go)
 		newCode128Row(lr),    // gozxing's, behind a cheaper look for the start (rowstart.go)
-		newCode39Row(),       // gozxing's, with a cheaper look for the start (code39fast.go)
+		newCode39Row(lr),     // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
 		newRSSRow(lr), // gozxing's, behind a cheaper look for a finder (rowstart.go)
 	}

@@ -15,7 +15,7 @@ import (
 // line of the tune photos' working images binarized both ways, forwards
 // and reversed.
 func TestCode39RowExact(t *testing.T) {
-	testFastRowExact(t, newCode39Row(), oned.NewCode39Reader().(oned.RowDecoder), oned.NewCode39Writer(), gozxing.BarcodeFormat_CODE_39, nil)
+	testFastRowExact(t, newCode39Row(&lineRuns{}), oned.NewCode39Reader().(oned.RowDecoder), oned.NewCode39Writer(), gozxing.BarcodeFormat_CODE_39, nil)
 }
 
 // testFastRowExact compares fast with gozxing's reader slow on generated

@@ -279,3 +279,55 @@ func BenchmarkRowStartsPaired(b *testing.B) {
 		b.ReportMetric(sumOff, "sum-ms-without")
 	}
 }
+
+// TestCode39StartRuns: code39MayStartRuns says what code39MayStart says,
+// on random lines of every length to 300 and the tune photos' lines.
+func TestCode39StartRuns(t *testing.T) {
+	rng := rand.New(rand.NewSource(39))
+	var c [9]int
+	n, yes := 0, 0
+	check := func(what string, row *gozxing.BitArray) {
+		n++
+		want := code39MayStart(row, &c)
+		runs, first := rowRuns(row, nil)
+		if got := code39MayStartRuns(runs, first, &c); got != want {
+			t.Fatalf("%s %v: %v, want %v", what, row, got, want)
+		}
+		if want {
+			yes++
+		}
+	}
+	for range 20000 {
+		w := 1 + rng.Intn(300)
+		row := gozxing.NewBitArray(w)
+		for x, on := 0, rng.Intn(2) == 0; x < w; {
+			run := 1 + rng.Intn(1+rng.Intn(8))
+			for ; run > 0 && x < w; run, x = run-1, x+1 {
+				if on {
+					row.Set(x)
+				}
+			}
+			on = !on
+		}
+		check("random", row)
+	}
+	for i, p := range tunePhotos(t) {
+		if i%4 != 0 {
+			continue
+		}
+		g := photoGray(t, p.path)
+		work := g.shrink((max(g.w, g.h) + 1599) / 1600)
+		ghb := gozxing.NewGlobalHistgramBinarizer(newLumSource(work))
+		for y := 0; y < work.h; y += 2 {
+			if row, err := ghb.GetBlackRow(y, nil); err == nil {
+				check(p.path, row)
+				row.Reverse()
+				check(p.path, row)
+			}
+		}
+	}
+	t.Logf("%d lines, %d with a place for the asterisk", n, yes)
+	if yes < 100 {
+		t.Errorf("only %d lines with a place for the asterisk", yes)
+	}
+}
