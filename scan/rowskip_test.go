@@ -195,7 +195,7 @@ func TestRowSkipBounds(t *testing.T) {
 	}
 	sort.Strings(got)
 	t.Logf("fewest bars of a read: %v", got)
-	for _, name := range []string{"multiFormatUPCEANReader", "code128Reader", "code39Row", "itfReader"} {
+	for _, name := range []string{"upceanRow", "code128Row", "code39Row", "itfReader"} {
 		if _, ok := fewest[name]; !ok {
 			t.Errorf("%s read none of its generated lines", name)
 		}
