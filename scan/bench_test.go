@@ -384,7 +384,9 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSHORTFIT", "pandian-noshortfit", func(off bool) { shortFitVeto = !off }},
 		{"PHOTOS_NOBAND", "pandian-noband", func(off bool) { bandVeto = !off }},
-		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) { fastBinarize, rowSkip, fastCode39 = !off, !off, !off }},
+		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) {
+			fastBinarize, rowSkip, fastCode39, fastStarts, noUPCAReader, qrSkip = !off, !off, !off, !off, !off, !off
+		}},
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},

@@ -101,27 +101,55 @@ func newHybridLines(g *gray, left, top, width, height int) *hybridLines {
 	maxX, maxY := width-bs, height-bs
 	bp := make([]int, subW*subH)
 	stride := g.w
-	var cache []int16
-	if blockCache {
-		cache = g.blockStats()
+	// the block caches of the window's blocks: on the grid of its
+	// first block, and of the last (moved back) column, row or both
+	type bcache struct {
+		c  []int16
+		cw int
 	}
-	cw := g.w / bs
+	var caches [2][2]bcache // [last row][last column]
+	if blockCache {
+		for ly := range 2 {
+			for lx := range 2 {
+				ax, ay := left, top
+				if lx == 1 {
+					ax = left + maxX
+				}
+				if ly == 1 {
+					ay = top + maxY
+				}
+				if phaseCache || (ax%bs == 0 && ay%bs == 0) {
+					c, cw := g.blockStatsAt(ax%bs, ay%bs)
+					caches[ly][lx] = bcache{c, cw}
+				}
+			}
+		}
+	}
 	for by := 0; by < subH; by++ {
 		yo := min(by*bs, maxY)
 		ay := top + yo
+		ly := 0
+		if by*bs > maxY {
+			ly = 1
+		}
 		for bx := 0; bx < subW; bx++ {
 			xo := min(bx*bs, maxX)
 			ax := left + xo
+			lx := 0
+			if bx*bs > maxX {
+				lx = 1
+			}
 			var v int
-			if cache != nil && ax%bs == 0 && ay%bs == 0 {
-				// a block on the plane's grid: computed once a plane
-				// (the tiles of decode2D and the whole view share them)
-				i := ay/bs*cw + ax/bs
-				if c := cache[i]; c != blockUnknown {
+			if bc := caches[ly][lx]; bc.c != nil {
+				// a block computed once a plane (the tiles of decode2D,
+				// the whole view and the local-block scan lines share
+				// them)
+				i := ay/bs*bc.cw + ax/bs
+				if c := bc.c[i]; c != blockUnknown {
 					v = int(c)
 				} else {
 					v = blockStat(g.pix, ay*stride+ax, stride)
-					cache[i] = int16(v)
+					bc.c[i] = int16(v)
 				}
 			} else {
 				v = blockStat(g.pix, ay*stride+ax, stride)
@@ -140,19 +168,52 @@ func newHybridLines(g *gray, left, top, width, height int) *hybridLines {
 			bp[by*subW+bx] = avg
 		}
 	}
-	// thresholds: the mean of the 5×5 black points around each block
-	clampi := func(v, lo, hi int) int { return max(lo, min(v, hi)) }
+	// thresholds: the mean of the 5×5 black points around each block (the
+	// 5×5 kept inside the grid); summed five rows, then five columns, at
+	// a time (the same integer sums)
 	thr := make([]int, subW*subH)
-	for by := 0; by < subH; by++ {
-		t := clampi(by, 2, subH-3)
-		for bx := 0; bx < subW; bx++ {
-			l := clampi(bx, 2, subW-3)
-			sum := 0
-			for z := -2; z <= 2; z++ {
-				r := bp[(t+z)*subW:]
-				sum += r[l-2] + r[l-1] + r[l] + r[l+1] + r[l+2]
+	if !sepSums {
+		clampi := func(v, lo, hi int) int { return max(lo, min(v, hi)) }
+		for by := 0; by < subH; by++ {
+			t := clampi(by, 2, subH-3)
+			for bx := 0; bx < subW; bx++ {
+				l := clampi(bx, 2, subW-3)
+				sum := 0
+				for z := -2; z <= 2; z++ {
+					r := bp[(t+z)*subW:]
+					sum += r[l-2] + r[l-1] + r[l] + r[l+1] + r[l+2]
+				}
+				thr[by*subW+bx] = sum / 25
 			}
-			thr[by*subW+bx] = sum / 25
+		}
+		return &hybridLines{g: g, left: left, top: top, width: width, height: height, subW: subW, thr: thr}
+	}
+	vs := make([]int, 2*subW) // the five rows' sums, column by column; then the 5×5 sums by centre column
+	hs := vs[subW:]
+	vs = vs[:subW]
+	for x := range subW {
+		vs[x] = bp[x] + bp[subW+x] + bp[2*subW+x] + bp[3*subW+x] + bp[4*subW+x]
+	}
+	for by := 0; by < subH; by++ {
+		t := max(2, min(by, subH-3))
+		moved := by > 2 && t == by // rows t-2..t+2, from 0..4 at first
+		if moved {                 // one row in, one out
+			in, out := bp[(t+2)*subW:(t+3)*subW], bp[(t-3)*subW:(t-2)*subW]
+			for x := range subW {
+				vs[x] += in[x] - out[x]
+			}
+		}
+		if by == 0 || moved {
+			s := vs[0] + vs[1] + vs[2] + vs[3] + vs[4]
+			hs[2] = s
+			for l := 3; l <= subW-3; l++ {
+				s += vs[l+2] - vs[l-3]
+				hs[l] = s
+			}
+		}
+		row := thr[by*subW : (by+1)*subW]
+		for bx := range row {
+			row[bx] = hs[max(2, min(bx, subW-3))] / 25
 		}
 	}
 	return &hybridLines{g: g, left: left, top: top, width: width, height: height, subW: subW, thr: thr}
@@ -191,6 +252,37 @@ var blockCache = true
 
 // blockUnknown marks a block whose statistics are not computed yet.
 const blockUnknown = math.MinInt16
+
+// phaseCache is whether blockCache keeps the blocks of every grid phase
+// (a window whose corner is not on the plane's 8-pixel grid, such as the
+// halves of a 240-pixel view and the last, moved back, block of each row
+// and column), not only those on the plane's grid. sepSums is whether
+// the 5×5 sums of the thresholds are made five rows, then five columns,
+// at a time. Both exact; tests and benchmarks switch them.
+var phaseCache, sepSums = true, true
+
+// blockStatsAt returns g's block statistics cache of the blocks at
+// (px+8i, py+8j), px and py below 8 (index j*cw+i), allocated on first
+// use, and cw.
+func (g *gray) blockStatsAt(px, py int) ([]int16, int) {
+	const bs = gozxing.BLOCK_SIZE
+	if px == 0 && py == 0 {
+		return g.blockStats(), g.w / bs
+	}
+	cw, ch := (g.w-px)/bs, (g.h-py)/bs
+	if g.phases == nil {
+		g.phases = new([64][]int16)
+	}
+	c := g.phases[py*bs+px]
+	if c == nil {
+		c = make([]int16, cw*ch)
+		for i := range c {
+			c[i] = blockUnknown
+		}
+		g.phases[py*bs+px] = c
+	}
+	return c, cw
+}
 
 // blockStats returns g's block statistics cache (blockStat of the block
 // at (8i, 8j) at index j*(w/8)+i), allocated on first use. A plane is not

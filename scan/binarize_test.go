@@ -137,13 +137,14 @@ func TestAtMost8(t *testing.T) {
 // the plane's 8-pixel grid and off it, of sizes block multiples and not,
 // asked in any order and again on the same plane (the cache filled by
 // other windows, the low-range blocks whose black point depends on the
-// window's neighbours included), and the cache is used.
+// window's neighbours included), and the cache is used, off the grid too
+// (phaseCache).
 func TestBlockCacheExact(t *testing.T) {
 	if !blockCache {
 		t.Skip("blockCache off")
 	}
 	rng := rand.New(rand.NewSource(14))
-	hits := 0
+	hits, offGrid := 0, 0
 	for n := range 60 {
 		w, h := 40+rng.Intn(200), 40+rng.Intn(200)
 		if n%2 == 0 {
@@ -177,8 +178,24 @@ func TestBlockCacheExact(t *testing.T) {
 				hits++
 			}
 		}
+		if g.phases == nil {
+			continue
+		}
+		for _, c := range g.phases {
+			if c == nil {
+				continue
+			}
+			for _, b := range c {
+				if b != blockUnknown {
+					offGrid++
+				}
+			}
+		}
 	}
 	if hits == 0 {
 		t.Fatal("no block statistics were cached")
+	}
+	if offGrid == 0 {
+		t.Fatal("no block statistics off the plane's grid were cached (phaseCache)")
 	}
 }

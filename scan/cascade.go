@@ -8,7 +8,6 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
-	"github.com/makiuchi-d/gozxing/oned/rss"
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
@@ -21,6 +20,33 @@ var upceanHints = map[gozxing.DecodeHintType]interface{}{
 	},
 }
 
+// upceanReaders are the formats the EAN/UPC reader is built for:
+// upceanHints' without UPC-A. gozxing's multi-format reader tries a
+// reader per format listed, in order, until one reads; its UPC-A reader
+// is its EAN-13 reader's decode of the same line from the same start,
+// its result renamed when it starts with 0, so it fails whenever the
+// EAN-13 reader before it has (and never runs otherwise): on every line
+// that is not a code it ran EAN-13's decode a second time. EAN-13 reads
+// starting with 0 are still reported as UPC-A: that is decided by the
+// hints given to DecodeRow (upceanHints). Exact: TestRowSkipExact,
+// TestUPCEANReadersExact.
+var upceanReaders = map[gozxing.DecodeHintType]interface{}{
+	gozxing.DecodeHintType_POSSIBLE_FORMATS: []gozxing.BarcodeFormat{
+		gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_E,
+	},
+}
+
+// noUPCAReader switches upceanReaders (tests compare).
+var noUPCAReader = true
+
+// newUPCEANRow returns the EAN/UPC row decoder of readers1D.
+func newUPCEANRow() oned.RowDecoder {
+	if noUPCAReader {
+		return oned.NewMultiFormatUPCEANReader(upceanReaders).(oned.RowDecoder)
+	}
+	return oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)
+}
+
 var tryHarder = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
 
 // pureBarcode tells the 2D readers the image is nothing but the symbol
@@ -30,12 +56,13 @@ var pureBarcode = map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_
 // readers1D returns fresh row decoders for the 1D symbologies (the RSS
 // reader keeps state between rows, so each decode gets its own set).
 func readers1D() []oned.RowDecoder {
+	lr := &lineRuns{} // a line's runs, taken once for the three (rowstart.go)
 	return []oned.RowDecoder{
-		oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder),
-		oned.NewCode128Reader().(oned.RowDecoder),
-		newCode39Row(), // gozxing's, with a cheaper look for the start (code39fast.go)
+		newUPCEANRowFast(lr), // gozxing's without its UPC-A reader, behind a cheaper walk (rowstart.go)
+		newCode128Row(lr),    // gozxing's, behind a cheaper look for the start (rowstart.go)
+		newCode39Row(lr),     // gozxing's, with a cheaper look for the start (code39fast.go)
 		oned.NewITFReader().(oned.RowDecoder),
-		rss.NewRSS14Reader().(oned.RowDecoder),
+		newRSSRow(lr), // gozxing's, behind a cheaper look for a finder (rowstart.go)
 	}
 }
 
@@ -367,7 +394,7 @@ func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
 		ghb = gozxing.NewGlobalHistgramBinarizer(src)
 	}
 	for _, rd := range r.r1D {
-		if rr, ok := rd.(gozxing.Reader); ok {
+		if rr, ok := rd.(interface{ Reset() }); ok { // gozxing's readers and ours (rssRow keeps pairs)
 			rr.Reset()
 		}
 	}
@@ -586,6 +613,12 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 		return
 	}
 	for _, rd := range []gozxing.Reader{r.qr, r.dm} {
+		if _, pure := hints[gozxing.DecodeHintType_PURE_BARCODE]; rd == r.qr && qrSkip && !pure {
+			// no finder pattern: the QR reader would fail (qrskip.go)
+			if m, err := bmp.GetBlackMatrix(); err != nil || !qrMayFind(m, hints) {
+				continue
+			}
+		}
 		res, err := rd.Decode(bmp, hints)
 		if err != nil || res == nil {
 			continue

@@ -20,6 +20,7 @@ import (
 // DecodeRow runs as it is. The reads are the same (TestCode39RowExact).
 type code39Row struct {
 	inner    oned.RowDecoder
+	runs     *lineRuns
 	counters [9]int
 }
 
@@ -27,15 +28,20 @@ type code39Row struct {
 var fastCode39 = true
 
 // newCode39Row returns the Code 39 row decoder of readers1D.
-func newCode39Row() oned.RowDecoder {
-	return &code39Row{inner: oned.NewCode39Reader().(oned.RowDecoder)}
+func newCode39Row(lr *lineRuns) oned.RowDecoder {
+	return &code39Row{inner: oned.NewCode39Reader().(oned.RowDecoder), runs: lr}
 }
 
 // DecodeRow is gozxing's, failing at once on a line with no place for
 // the start asterisk.
 func (c *code39Row) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
-	if fastCode39 && !code39MayStart(row, &c.counters) {
-		return nil, gozxing.NewNotFoundException()
+	if fastCode39 && fastStarts {
+		// the same walk over the line's runs (rowstart.go)
+		if runs, first := c.runs.of(row); !code39MayStartRuns(runs, first, &c.counters) {
+			return nil, errNoStart
+		}
+	} else if fastCode39 && !code39MayStart(row, &c.counters) {
+		return nil, errNoStart
 	}
 	return c.inner.DecodeRow(rowNumber, row, hints)
 }
@@ -82,6 +88,34 @@ func code39MayStart(row *gozxing.BitArray, counters *[9]int) bool {
 		}
 		counters[counterPosition] = 1
 		isWhite = !isWhite
+	}
+	return false
+}
+
+// code39MayStartRuns is code39MayStart on the line's runs (first run
+// black or not): windows of nine runs from the first bar, two runs on at
+// a time, each tested when the run after it begins, with white from
+// max(0, start-width/2) to its start (in the space before it, or nothing
+// before the line's start).
+func code39MayStartRuns(runs []int32, firstBlack bool, c *[9]int) bool {
+	m := len(runs)
+	k, pos, prev := 0, 0, -1 // the window's first run, where it starts, where the run before starts
+	if !firstBlack {
+		k, pos, prev = 1, int(runs[0]), 0
+	}
+	for ; k+9 < m; k += 2 {
+		if min(runs[k+1], runs[k+4], runs[k+6]) > max(runs[k], runs[k+2], runs[k+3], runs[k+5], runs[k+7], runs[k+8]) {
+			sum := 0
+			for j := range 9 {
+				c[j] = int(runs[k+j])
+				sum += c[j]
+			}
+			if prev < 0 || max(0, pos-sum/2) >= prev {
+				return true
+			}
+		}
+		prev = pos + int(runs[k])
+		pos += int(runs[k]) + int(runs[k+1])
 	}
 	return false
 }

@@ -9,9 +9,11 @@ import (
 type gray struct {
 	w, h int
 	pix  []byte // len w*h, row-major
-	// blocks caches hybridMatrix's block statistics (blockStats); the
-	// plane must not be modified once it is used.
+	// blocks caches hybridMatrix's block statistics (blockStats), by
+	// the phase of the blocks' grid (blockPhases); the plane must not be
+	// modified once it is used.
 	blocks []int16
+	phases *[64][]int16
 }
 
 // toGray converts img to luminance once, with fast paths for the types the

@@ -79,6 +79,9 @@ func (r *run) anyReaderFor(bars int) bool {
 
 // isRSS reports whether rd is the GS1 DataBar reader.
 func isRSS(rd oned.RowDecoder) bool {
+	if w, ok := rd.(*rssRow); ok {
+		rd = w.inner
+	}
 	v := reflect.ValueOf(rd)
 	return v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct &&
 		v.Elem().FieldByName("possibleLeftPairs").IsValid()
@@ -88,6 +91,9 @@ func isRSS(rd oned.RowDecoder) bool {
 // or no right pair from earlier lines (so it returns a code only from a
 // pair found on the line it is given).
 func rssIdle(rd oned.RowDecoder) bool {
+	if w, ok := rd.(*rssRow); ok {
+		rd = w.inner
+	}
 	v := reflect.ValueOf(rd)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return false

@@ -77,10 +77,12 @@ func TestRowSkipExact(t *testing.T) {
 			if !all && i%3 != 0 { // the first-read mode: a third (it runs a part of the server's)
 				continue
 			}
-			exactCascade(t, names[i], g, all, func(on bool) { rowSkip, fastBinarize, fastCode39 = on, on, on })
+			exactCascade(t, names[i], g, all, func(on bool) {
+				rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader, qrSkip = on, on, on, on, on, on
+			})
 		}
 	}
-	rowSkip, fastBinarize, fastCode39 = true, true, true
+	rowSkip, fastBinarize, fastCode39, fastStarts, noUPCAReader, qrSkip = true, true, true, true, true, true
 }
 
 // TestMinBarsReaders pins minBars to readers1D's order: each bound goes
@@ -88,17 +90,17 @@ func TestRowSkipExact(t *testing.T) {
 func TestMinBarsReaders(t *testing.T) {
 	rs := readers1D()
 	m := minBars(rs)
-	want := map[string]int{"multiFormatUPCEANReader": 14, "code128Reader": 9, "code39Row": 10, "itfReader": 15, "rss14Reader": 2}
+	want := map[string]int{"upceanRow": 14, "code128Row": 9, "code39Row": 10, "itfReader": 15, "rssRow": 2}
 	if len(m) != len(want) {
 		t.Fatalf("minBars has %d readers, want %d", len(m), len(want))
 	}
 	for _, rd := range rs {
 		name := reflect.TypeOf(rd).Elem().Name()
-		if m[rd].bars != want[name] || m[rd].rss != (name == "rss14Reader") {
+		if m[rd].bars != want[name] || m[rd].rss != (name == "rssRow") {
 			t.Errorf("%s: least bars %+v, want %d", name, m[rd], want[name])
 		}
 	}
-	if !isRSS(rs[4]) || isRSS(rs[0]) || !rssIdle(rs[4]) {
+	if !isRSS(rs[4]) || isRSS(rs[0]) || !rssIdle(rs[4]) || !rssIdle(rs[4].(*rssRow).inner) {
 		t.Error("isRSS/rssIdle do not see the DataBar reader's pairs")
 	}
 }
@@ -193,7 +195,7 @@ func TestRowSkipBounds(t *testing.T) {
 	}
 	sort.Strings(got)
 	t.Logf("fewest bars of a read: %v", got)
-	for _, name := range []string{"multiFormatUPCEANReader", "code128Reader", "code39Row", "itfReader"} {
+	for _, name := range []string{"upceanRow", "code128Row", "code39Row", "itfReader"} {
 		if _, ok := fewest[name]; !ok {
 			t.Errorf("%s read none of its generated lines", name)
 		}

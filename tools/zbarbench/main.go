@@ -64,7 +64,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -81,10 +83,26 @@ func quantile(v []float64, q float64) float64 {
 	return s[int(q*float64(len(s)-1)+0.5)]
 }
 
+// msBucket names the range of a photo's time, for the profile's labels.
+func msBucket(ms float64) string {
+	for _, b := range []struct {
+		hi   float64
+		name string
+	}{{2, "0-2"}, {4, "2-4"}, {8, "4-8"}, {16, "8-16"}} {
+		if ms < b.hi {
+			return b.name
+		}
+	}
+	return "16+"
+}
+
 func main() {
 	dir := flag.String("dir", "../shared/data/barcodes", "the photo set")
 	half := flag.String("half", "held-out", "held-out, tune or all")
 	rounds := flag.Int("rounds", 3, "each photo is decoded this many times by each; its least CPU counts")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the server-mode searches alone (no zbar, no first-good-read) to this file")
+	textsOut := flag.String("texts", "", "write each photo's server-mode reads (format and text, in order) to this file, to compare two builds")
+	timesOut := flag.String("times", "", "write each photo's least server-mode CPU ms to this file")
 	flag.Parse()
 	ps, err := photoset.Load(*dir)
 	if err != nil {
@@ -101,6 +119,17 @@ func main() {
 	// zbar's scan
 	var lc, pc, zc, plc, zlc, fc []float64
 	var pOK, fOK, zOK, zWrong, n int
+	var dump, times strings.Builder
+	var prof *os.File
+	if *cpuprofile != "" {
+		if prof, err = os.Create(*cpuprofile); err == nil {
+			err = pprof.StartCPUProfile(prof)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
 	for _, p := range ps {
 		if *half == "held-out" && !p.HeldOut || *half == "tune" && p.HeldOut {
 			continue
@@ -121,18 +150,42 @@ func main() {
 			c0 := float64(C.cpums())
 			f, _ := dec.Load(data)
 			c1 := float64(C.cpums())
-			bcs, _ := dec.DecodeFrame(context.Background(), f)
+			var bcs []scan.Barcode
+			if prof != nil && r > 0 {
+				// labelled by the photo's least time so far, so that the
+				// profile can be cut to the photos about the median
+				// (go tool pprof -tagfocus ms=4-8)
+				pprof.Do(context.Background(), pprof.Labels("ms", msBucket(bestP)), func(ctx context.Context) {
+					bcs, _ = dec.DecodeFrame(ctx, f)
+				})
+			} else {
+				bcs, _ = dec.DecodeFrame(context.Background(), f)
+			}
 			c2 := float64(C.cpums())
+			bestP = min(bestP, c2-c1)
+			texts = texts[:0]
+			for _, bc := range bcs {
+				texts = append(texts, bc.Text)
+			}
+			if r == 0 && *textsOut != "" {
+				fmt.Fprintf(&dump, "%s:", p.Path)
+				for _, bc := range bcs {
+					fmt.Fprintf(&dump, " %s %q", bc.Format, bc.Text)
+				}
+				dump.WriteString("\n")
+			}
+			if r == *rounds-1 && *timesOut != "" {
+				fmt.Fprintf(&times, "%.3f %s\n", bestP, p.Path)
+			}
+			if prof != nil {
+				continue // the profile is of server mode alone (the first round unlabelled)
+			}
 			fbs, _ := first.DecodeFrame(context.Background(), f)
 			c3 := float64(C.cpums())
 			bestL, bestP, bestF = min(bestL, c1-c0), min(bestP, c2-c1), min(bestF, c3-c2)
 			ftexts = ftexts[:0]
 			for _, bc := range fbs {
 				ftexts = append(ftexts, bc.Text)
-			}
-			texts = texts[:0]
-			for _, bc := range bcs {
-				texts = append(texts, bc.Text)
 			}
 			g := f.Gray()
 			var k C.int
@@ -158,6 +211,20 @@ func main() {
 			zOK++
 		case photoset.Wrong:
 			zWrong++
+		}
+	}
+	if prof != nil {
+		pprof.StopCPUProfile()
+		prof.Close()
+	}
+	if *timesOut != "" {
+		if err := os.WriteFile(*timesOut, []byte(times.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+		}
+	}
+	if *textsOut != "" {
+		if err := os.WriteFile(*textsOut, []byte(dump.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, err)
 		}
 	}
 	fmt.Printf("half %s, %d photos, least CPU ms of %d rounds each, one thread, the same pixels for both\n", *half, n, *rounds)
