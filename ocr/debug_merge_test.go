@@ -53,23 +53,7 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 				continue
 			}
 			img := loadTestImage(b, d.Image)
-			vs := []int{0, 1, 2}
-			if os.Getenv("OCR_LOSS_ORIG") != "" {
-				vs = []int{-1}
-			}
-			if l := os.Getenv("OCR_TWO_VARIANTS"); l != "" {
-				// Fresh degraded variants (3 and up draw new "everything"
-				// effects), for checking rules not tuned on them.
-				vs = nil
-				for _, f := range strings.Split(l, ",") {
-					v, err := strconv.Atoi(f)
-					if err != nil {
-						b.Fatal(err)
-					}
-					vs = append(vs, v)
-				}
-			}
-			for _, v := range vs {
+			for _, v := range debugVariants(b) {
 				var dimg image.Image
 				var name string
 				if v < 0 {
@@ -161,4 +145,26 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 			fmt.Printf("TWO %-9s right %d of %d, got %d, wrong unflagged %d, totals %d of %d (%d wrong), looks %d\n", names[k], s.right, truth, s.got, s.wrongUnfl, s.totals, docs, s.wrongTotals, s.looks)
 		}
 	}
+}
+
+// debugVariants returns the degraded variants the debug benchmarks read:
+// 0–2 (the tuning copies), -1 (the photo as it came) with OCR_LOSS_ORIG, or
+// the list OCR_TWO_VARIANTS gives (3 and up draw fresh "everything"
+// effects, for checking rules not tuned on them).
+func debugVariants(b testing.TB) []int {
+	vs := []int{0, 1, 2}
+	if os.Getenv("OCR_LOSS_ORIG") != "" {
+		vs = []int{-1}
+	}
+	if l := os.Getenv("OCR_TWO_VARIANTS"); l != "" {
+		vs = nil
+		for _, f := range strings.Split(l, ",") {
+			v, err := strconv.Atoi(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			vs = append(vs, v)
+		}
+	}
+	return vs
 }

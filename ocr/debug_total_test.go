@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,21 +55,7 @@ func totalEvidenceRun(b *testing.B, lc lossCache, engine func() *Engine, cached 
 			continue
 		}
 		img := loadTestImage(b, d.Image)
-		vs := []int{0, 1, 2}
-		if os.Getenv("OCR_LOSS_ORIG") != "" {
-			vs = []int{-1}
-		}
-		if l := os.Getenv("OCR_TWO_VARIANTS"); l != "" {
-			vs = nil
-			for _, f := range strings.Split(l, ",") {
-				v, err := strconv.Atoi(f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				vs = append(vs, v)
-			}
-		}
-		for _, v := range vs {
+		for _, v := range debugVariants(b) {
 			var dimg image.Image
 			var name string
 			if v < 0 {
