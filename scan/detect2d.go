@@ -54,9 +54,6 @@ const (
 // (orientCellSide square, the last partial row and column left out):
 // cols×rows cells, row-major.
 func orientGrid(g *gray) (cells []orientCell, cols, rows int) {
-	if fastGrid {
-		return orientGridFast(g) // the same cells (fastgrid.go)
-	}
 	cols, rows = g.w/orientCellSide, g.h/orientCellSide
 	cells = make([]orientCell, cols*rows)
 	w := g.w

@@ -1,49 +1,16 @@
 package scan
 
-// Exact faster forms of two per-plane passes every server decode makes:
-// the 2D detector's orientation grid (orientGrid, once on the work view
-// and once on its half) and the reduction by 2 (shrink(2): the work view's
-// half, the view of the sweep's half stage and of the detector's coarse
-// map, and the work view itself of photos 2–3× the working side). Each
-// computes the same integers from the same pixels (TestFastGridExact):
-// orientGridFast a cell at a time over its 16 samples, in 32-bit sums (a
-// cell's are below 2²²) added once to the 64-bit cell, not a sample at a
-// time through the cell's pointer; shrink2 a 2×2 block at a time, not
-// through a column accumulator. fastGrid switches both (tests and
-// benchmarks compare).
+// Exact faster forms of two per-plane passes of every server decode:
+// the reduction by 2 (shrink(2): the work view's half, the view of the
+// sweep's half stage and of the 2D detector's coarse map, and the work
+// view itself of photos 1.0–2× the working side) and the turn by 90°
+// (the sweep's rotated scan lines). Each makes the same pixels
+// (TestFastGridExact): shrink2 a 2×2 block at a time, not through a
+// column accumulator; rotate90Tiled a 16×16 tile at a time. fastGrid
+// switches both (tests and benchmarks compare). (Tried: the 2D
+// detector's orientation grid a cell at a time, in 32-bit sums, with a
+// mask for the noise bound: slower than orientGrid's branch.)
 var fastGrid = true
-
-// orientGridFast is orientGrid's cells, the same sums.
-func orientGridFast(g *gray) (cells []orientCell, cols, rows int) {
-	cols, rows = g.w/orientCellSide, g.h/orientCellSide
-	cells = make([]orientCell, cols*rows)
-	w := g.w
-	pix := g.pix
-	for cy := 0; cy < rows; cy++ {
-		yEnd := min((cy+1)*orientCellSide, g.h-1)
-		for cx := 0; cx < cols; cx++ {
-			x0 := cx*orientCellSide + 1
-			xEnd := min((cx+1)*orientCellSide, w-1)
-			var s2, a2, b2 int32
-			for y := cy*orientCellSide + 1; y < yEnd; y += orientStep {
-				o := y * w
-				for x := x0; x < xEnd; x += orientStep {
-					gx := int32(pix[o+x+1]) - int32(pix[o+x-1])
-					gy := int32(pix[o+w+x]) - int32(pix[o-w+x])
-					m2 := gx*gx + gy*gy
-					if m2 < 64 { // noise
-						continue
-					}
-					s2 += m2
-					a2 += gx*gx - gy*gy
-					b2 += 2 * gx * gy
-				}
-			}
-			cells[cy*cols+cx] = orientCell{s2: int64(s2), a2: int64(a2), b2: int64(b2)}
-		}
-	}
-	return cells, cols, rows
-}
 
 // shrink2 is shrink(2): each pixel the rounded mean of its 2×2 block (of
 // its 2×1, 1×2 or 1×1 one at an odd width's last column or an odd
@@ -73,6 +40,30 @@ func (g *gray) shrink2() *gray {
 		if fw < nw { // the last column of an odd width: a 1×2 block
 			x := 2 * fw
 			dst[fw] = byte((uint32(g.pix[2*ny*g.w+x]) + uint32(g.pix[(2*ny+1)*g.w+x]) + 1) / 2)
+		}
+	}
+	return out
+}
+
+// rotate90Tiled is rotate90: the same pixels, moved a 16×16 tile at a
+// time (rotate90 writes a column of the output per input row, a cache
+// line per pixel).
+func (g *gray) rotate90Tiled() *gray {
+	const ts = 16
+	out := &gray{w: g.h, h: g.w, pix: make([]byte, len(g.pix))}
+	ow := out.w
+	for y0 := 0; y0 < g.h; y0 += ts {
+		y1 := min(y0+ts, g.h)
+		for x0 := 0; x0 < g.w; x0 += ts {
+			x1 := min(x0+ts, g.w)
+			for x := x0; x < x1; x++ {
+				dst := out.pix[(g.w-1-x)*ow+y0 : (g.w-1-x)*ow+y1]
+				o := y0*g.w + x
+				for i := range dst {
+					dst[i] = g.pix[o]
+					o += g.w
+				}
+			}
 		}
 	}
 	return out

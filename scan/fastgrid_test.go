@@ -3,28 +3,25 @@ package scan
 import (
 	"bytes"
 	"math/rand"
-	"slices"
 	"testing"
 )
 
-// TestFastGridExact: orientGridFast's cells and shrink2's pixels are
-// orientGrid's and shrink(2)'s without fastGrid, on the tune photos'
-// planes as the cascade makes them (each photo, its work view and their
-// halves) and on random planes of every small size, odd and even, with
-// smooth areas (gradients under the noise bound) and sharp ones.
+// TestFastGridExact: shrink2's and rotate90Tiled's pixels are shrink(2)'s
+// and rotate90's without fastGrid, on the tune photos' planes as the
+// cascade makes them (each photo, its work view and its half) and on
+// random planes of every size up to 40×40, odd and even.
 func TestFastGridExact(t *testing.T) {
 	defer func() { fastGrid = true }()
 	check := func(name string, g *gray) {
 		t.Helper()
 		fastGrid = false
-		wantC, wc, wr := orientGrid(g)
 		wantH := g.shrink(2)
+		wantR := g.rotate90()
 		fastGrid = true
-		gotC, gc, gr := orientGrid(g)
-		gotH := g.shrink(2)
-		if wc != gc || wr != gr || !slices.Equal(wantC, gotC) {
-			t.Errorf("%s (%d×%d): orientation grid differs", name, g.w, g.h)
+		if gotR := g.rotate90(); gotR.w != wantR.w || gotR.h != wantR.h || !bytes.Equal(gotR.pix, wantR.pix) {
+			t.Errorf("%s (%d×%d): rotate90 differs", name, g.w, g.h)
 		}
+		gotH := g.shrink(2)
 		if wantH.w != gotH.w || wantH.h != gotH.h || !bytes.Equal(wantH.pix, gotH.pix) {
 			t.Errorf("%s (%d×%d): shrink(2) differs", name, g.w, g.h)
 		}

@@ -211,6 +211,9 @@ func (g *gray) shrink(k int) *gray {
 // rotate90 returns g rotated 90° counter-clockwise: pixel (x, y) moves to
 // (y, w-1-x).
 func (g *gray) rotate90() *gray {
+	if fastGrid {
+		return g.rotate90Tiled() // the same pixels (fastgrid.go)
+	}
 	out := &gray{w: g.h, h: g.w, pix: make([]byte, len(g.pix))}
 	for y := 0; y < g.h; y++ {
 		row := g.pix[y*g.w : (y+1)*g.w]
