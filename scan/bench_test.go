@@ -385,7 +385,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOSHORTFIT", "pandian-noshortfit", func(off bool) { shortFitVeto = !off }},
 		{"PHOTOS_NOBAND", "pandian-noband", func(off bool) { bandVeto = !off }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) {
-			fastBinarize, rowSkip, fastCode39, fastStarts, noUPCAReader, qrSkip = !off, !off, !off, !off, !off, !off
+			fastBinarize, rowSkip, fastCode39, fastStarts, noUPCAReader, qrSkip, fastGrid = !off, !off, !off, !off, !off, !off, !off
 		}},
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},

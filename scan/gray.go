@@ -178,6 +178,9 @@ func (g *gray) shrink(k int) *gray {
 	if k <= 1 {
 		return g
 	}
+	if k == 2 && fastGrid {
+		return g.shrink2() // the same pixels (fastgrid.go)
+	}
 	nw, nh := (g.w+k-1)/k, (g.h+k-1)/k
 	out := &gray{w: nw, h: nh, pix: make([]byte, nw*nh)}
 	acc := make([]uint32, g.w)
@@ -208,6 +211,9 @@ func (g *gray) shrink(k int) *gray {
 // rotate90 returns g rotated 90° counter-clockwise: pixel (x, y) moves to
 // (y, w-1-x).
 func (g *gray) rotate90() *gray {
+	if fastGrid {
+		return g.rotate90Tiled() // the same pixels (fastgrid.go)
+	}
 	out := &gray{w: g.h, h: g.w, pix: make([]byte, len(g.pix))}
 	for y := 0; y < g.h; y++ {
 		row := g.pix[y*g.w : (y+1)*g.w]

@@ -55,7 +55,7 @@ func qrMayFind(m *gozxing.BitMatrix, hints map[gozxing.DecodeHintType]interface{
 				c[q] = int(runs[k+q])
 				total += c[q]
 			}
-			if !detector.FinderPatternFinder_foundPatternCross(c[:]) {
+			if !crossRatio(&c) { // gozxing's foundPatternCross in integers (qrcross.go)
 				continue
 			}
 			j := pos + total // where the window ends (the next run or the row's end)
