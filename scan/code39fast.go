@@ -99,6 +99,9 @@ func code39MayStart(row *gozxing.BitArray, counters *[9]int) bool {
 // before the line's start).
 func code39MayStartRuns(runs []int32, firstBlack bool, c *[9]int) bool {
 	m := len(runs)
+	if m == 0 { // a line of no bits: gozxing finds nothing
+		return false
+	}
 	k, pos, prev := 0, 0, -1 // the window's first run, where it starts, where the run before starts
 	if !firstBlack {
 		k, pos, prev = 1, int(runs[0]), 0

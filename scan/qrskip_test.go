@@ -86,7 +86,11 @@ func TestQRSkipExact(t *testing.T) {
 	}
 	t.Logf("%d windows, %d read, %d with a centre, %d left out; of the %d of photos without a QR Code, %d left out",
 		windows, reads, centred, skipped, noQR, noQRSkipped)
-	if reads < 100 {
+	least := 100
+	if testing.Short() { // a third of the photos
+		least = 30
+	}
+	if reads < least {
 		t.Errorf("only %d reads", reads)
 	}
 	if noQRSkipped < noQR/2 {

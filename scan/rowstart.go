@@ -112,6 +112,9 @@ var code128Starts = [3][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2
 // a start code on the line of runs runs (first run black or not).
 func code128MayStart(runs []int32, firstBlack bool, counters []int) bool {
 	m := len(runs)
+	if m == 0 { // a line of no bits: gozxing finds nothing
+		return false
+	}
 	k, pos, prev := 0, 0, -1 // the window's first run, where it starts, where the run before starts
 	if !firstBlack {
 		k, pos, prev = 1, int(runs[0]), 0
@@ -310,6 +313,9 @@ func (c *upceanRow) Reset() {
 // all six match or the line ends before a digit starts.
 func upceanFirstFail(runs []int32, firstBlack bool, counters []int) int {
 	m := len(runs)
+	if m == 0 { // a line of no bits: no start guard
+		return 0
+	}
 	k, pos := 0, 0 // the first black run, where it starts
 	if !firstBlack {
 		k, pos = 1, int(runs[0])

@@ -331,3 +331,39 @@ func TestCode39StartRuns(t *testing.T) {
 		t.Errorf("only %d lines with a place for the asterisk", yes)
 	}
 }
+
+// TestRowStartsEmptyLine: on a line of no bits the wrappers fail as
+// gozxing's readers do (not found), without a panic (they indexed the
+// line's first run; gozxing's DataBar reader itself panics there, in
+// BitArray.Reverse, so its wrapper is only asked not to). The cascade
+// gives its readers no such line (rowSkip leaves out lines without bars,
+// and its views are never 0 wide): robustness, not a read.
+func TestRowStartsEmptyLine(t *testing.T) {
+	lr := &lineRuns{}
+	for _, p := range []struct {
+		name       string
+		fast, slow oned.RowDecoder
+	}{
+		{"EAN/UPC", newUPCEANRowFast(lr), oned.NewMultiFormatUPCEANReader(upceanHints).(oned.RowDecoder)},
+		{"Code 128", newCode128Row(lr), oned.NewCode128Reader().(oned.RowDecoder)},
+		{"Code 39", newCode39Row(lr), oned.NewCode39Reader().(oned.RowDecoder)},
+		{"DataBar", newRSSRow(lr), rss.NewRSS14Reader().(oned.RowDecoder)},
+	} {
+		var want *gozxing.Result
+		werr := error(gozxing.NewNotFoundException())
+		if p.name != "DataBar" {
+			want, werr = p.slow.DecodeRow(0, gozxing.NewBitArray(0), upceanHints)
+		}
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					t.Errorf("%s: panic %v on an empty line; gozxing's reader: %v, %v", p.name, v, want, werr)
+				}
+			}()
+			got, gerr := p.fast.DecodeRow(0, gozxing.NewBitArray(0), upceanHints)
+			if (werr == nil) != (gerr == nil) || got != nil || want != nil {
+				t.Errorf("%s: %v, %v on an empty line; gozxing's reader: %v, %v", p.name, got, gerr, want, werr)
+			}
+		}()
+	}
+}
