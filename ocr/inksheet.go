@@ -5,7 +5,8 @@ import "image"
 // dropInkOnSheets lightens coloured ink (dropInk) on a sheet's ruled
 // table: a page preprocess rectifies at the sheet width (not a narrow
 // receipt) whose flattened plane holds at least inkTableRules long level
-// rules (longRules) and whose photo is inked (inkedPage). A chop stamped
+// rules (longRules, or leaningRules on a page left tilted) and whose
+// photo is inked (inkedPage). A chop stamped
 // over a delivery note's table or pen marks over it are noise to read
 // through; on a till receipt coloured print is content (a red price, a
 // blue shop name), which is why dropColourInk, for every page, is off (it
@@ -27,7 +28,13 @@ func inkOverTable(img image.Image, r *grayImg, receipt bool) bool {
 	if dropColourInk || !dropInkOnSheets || receipt {
 		return false
 	}
-	return longRules(r) >= inkTableRules && inkedPage(img)
+	if !inkedPage(img) {
+		return false
+	}
+	if longRules(r) >= inkTableRules {
+		return true
+	}
+	return leaningRuleCount && leaningRules(r) >= inkTableRules
 }
 
 // longRules counts the level rules of g: bands of rows holding a run of
