@@ -210,6 +210,7 @@ func BenchmarkFamilies(b *testing.B) {
 	// OCR_HEADER_CROPS=1 (0) turns the date's crop look on (off).
 	defer ocr.HeaderCropsFromEnv()()
 	defer ocr.InkSheetsFromEnv()()
+	defer ocr.LeaningRuleCountFromEnv()()
 	defer ocr.SlantedRulesFromEnv()()
 	defer ocr.CloseSplitsFromEnv()()
 	dir := b.TempDir()

@@ -101,6 +101,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		// OCR_DEWARP=1 or 0: as in BenchmarkRealDocuments.
 		restoreDewarp := ocr.DewarpFromEnv()
 		defer ocr.InkSheetsFromEnv()()
+		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		defer restoreDewarp()

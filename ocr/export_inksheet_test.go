@@ -18,3 +18,10 @@ func SlantedRulesFromEnv() (restore func()) { return switchFromEnv(&slantedRules
 func CloseSplitsFromEnv() (restore func()) {
 	return switchFromEnv(&flagCloseSplits, "OCR_CLOSE_SPLITS")
 }
+
+// LeaningRuleCountFromEnv turns the tilt-tolerant rule count of
+// inkOverTable's gate (leaningRuleCount, rules_lean_count.go) on or off
+// in the benchmarks: OCR_LEANING_RULE_COUNT=1 on, 0 off.
+func LeaningRuleCountFromEnv() (restore func()) {
+	return switchFromEnv(&leaningRuleCount, "OCR_LEANING_RULE_COUNT")
+}

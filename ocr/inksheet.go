@@ -5,9 +5,9 @@ import "image"
 // dropInkOnSheets lightens coloured ink (dropInk) on a sheet's ruled
 // table: a page preprocess rectifies at the sheet width (not a narrow
 // receipt) whose flattened plane holds at least inkTableRules long level
-// rules (longRules) and whose photo is inked (inkedPage). A chop stamped
-// over a delivery note's table or pen marks over it are noise to read
-// through; on a till receipt coloured print is content (a red price, a
+// rules (longRules; leaningRules on a page left tilted, off by default)
+// and whose photo is inked (inkedPage). A chop stamped over a delivery
+// note's table or pen marks over it are noise to read through; on a till receipt coloured print is content (a red price, a
 // blue shop name), which is why dropColourInk, for every page, is off (it
 // cost the real receipts a wrong line and CPU). Most receipt photos are
 // wider than the receipt gate, hence the rules: on the real receipts' dev
@@ -27,7 +27,13 @@ func inkOverTable(img image.Image, r *grayImg, receipt bool) bool {
 	if dropColourInk || !dropInkOnSheets || receipt {
 		return false
 	}
-	return longRules(r) >= inkTableRules && inkedPage(img)
+	if !inkedPage(img) {
+		return false
+	}
+	if longRules(r) >= inkTableRules {
+		return true
+	}
+	return leaningRuleCount && leaningRules(r) >= inkTableRules
 }
 
 // longRules counts the level rules of g: bands of rows holding a run of
