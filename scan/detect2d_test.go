@@ -139,41 +139,49 @@ func TestDetect2DReads(t *testing.T) {
 //
 //	go test -run '^$' -bench Detect2DPaired -benchtime 1x ./scan/
 func BenchmarkDetect2DPaired(b *testing.B) {
+	defer func(tg, wg int) { tileGate, wholeGate = tg, wg }(tileGate, wholeGate)
+	benchPaired(b, tunePhotos(b), func(on bool) { tileGate, wholeGate = gate2D(on) }, "gate", "nogate")
+}
+
+// benchPaired times the server's search on each photo with set(true) and
+// set(false), alternated photo by photo (the least thread CPU of 3 rounds
+// each), and reports both medians, p95 and CPU sums (metrics named after
+// on and off): a comparison that a loaded machine disturbs little.
+func benchPaired(b *testing.B, photos []photo, set func(bool), on, off string) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	defer func(tg, wg int) { tileGate, wholeGate = tg, wg }(tileGate, wholeGate)
-	photos := tunePhotos(b)
 	for b.Loop() {
-		var on, off []float64
-		var sumOn, sumOff float64
+		var times [2][]float64
+		var sums [2]float64
 		for _, p := range photos {
 			g := photoGray(b, p.path)
 			best := [2]time.Duration{time.Hour, time.Hour}
-			for round := 0; round < 3; round++ {
-				for _, gate := range []bool{round%2 == 0, round%2 != 0} {
-					tileGate, wholeGate = gate2D(gate)
+			for round := range 3 {
+				for _, state := range []bool{round%2 == 0, round%2 != 0} {
+					set(state)
 					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 					t0 := threadCPU()
 					NewDecoder(DecoderOptions{All: true}).cascade(ctx, &gray{w: g.w, h: g.h, pix: g.pix})
 					d := threadCPU() - t0
 					cancel()
 					i := 0
-					if !gate {
+					if !state {
 						i = 1
 					}
 					best[i] = min(best[i], d)
 				}
 			}
-			on, off = append(on, best[0].Seconds()*1000), append(off, best[1].Seconds()*1000)
-			sumOn += best[0].Seconds() * 1000
-			sumOff += best[1].Seconds() * 1000
+			for i := range 2 {
+				ms := best[i].Seconds() * 1000
+				times[i] = append(times[i], ms)
+				sums[i] += ms
+			}
 		}
-		b.ReportMetric(quantile(on, 0.5), "median-ms-gate")
-		b.ReportMetric(quantile(off, 0.5), "median-ms-nogate")
-		b.ReportMetric(quantile(on, 0.95), "p95-ms-gate")
-		b.ReportMetric(quantile(off, 0.95), "p95-ms-nogate")
-		b.ReportMetric(sumOn, "sum-ms-gate")
-		b.ReportMetric(sumOff, "sum-ms-nogate")
+		for i, name := range []string{on, off} {
+			b.ReportMetric(quantile(times[i], 0.5), "median-ms-"+name)
+			b.ReportMetric(quantile(times[i], 0.95), "p95-ms-"+name)
+			b.ReportMetric(sums[i], "sum-ms-"+name)
+		}
 	}
 }
 

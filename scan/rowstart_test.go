@@ -1,12 +1,9 @@
 package scan
 
 import (
-	"context"
 	"fmt"
 	"math/rand"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -242,42 +239,8 @@ func speedSavings(on bool) {
 //
 //	go test -run '^$' -bench RowStartsPaired -benchtime 1x ./scan/
 func BenchmarkRowStartsPaired(b *testing.B) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	defer speedSavings(true)
-	photos := tunePhotos(b)
-	for b.Loop() {
-		var on, off []float64
-		var sumOn, sumOff float64
-		for _, p := range photos {
-			g := photoGray(b, p.path)
-			best := [2]time.Duration{time.Hour, time.Hour}
-			for round := range 3 {
-				for _, save := range []bool{round%2 == 0, round%2 != 0} {
-					speedSavings(save)
-					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-					t0 := threadCPU()
-					NewDecoder(DecoderOptions{All: true}).cascade(ctx, &gray{w: g.w, h: g.h, pix: g.pix})
-					d := threadCPU() - t0
-					cancel()
-					i := 0
-					if !save {
-						i = 1
-					}
-					best[i] = min(best[i], d)
-				}
-			}
-			on, off = append(on, best[0].Seconds()*1000), append(off, best[1].Seconds()*1000)
-			sumOn += best[0].Seconds() * 1000
-			sumOff += best[1].Seconds() * 1000
-		}
-		b.ReportMetric(quantile(on, 0.5), "median-ms-saving")
-		b.ReportMetric(quantile(off, 0.5), "median-ms-without")
-		b.ReportMetric(quantile(on, 0.95), "p95-ms-saving")
-		b.ReportMetric(quantile(off, 0.95), "p95-ms-without")
-		b.ReportMetric(sumOn, "sum-ms-saving")
-		b.ReportMetric(sumOff, "sum-ms-without")
-	}
+	benchPaired(b, tunePhotos(b), speedSavings, "saving", "without")
 }
 
 // TestCode39StartRuns: code39MayStartRuns says what code39MayStart says,
