@@ -126,9 +126,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // (total_crop.go) off (on; unset: the default, on); OCR_LATIN_SECOND=0
 // (or 1) reads the second look with every language (English alone on
 // Latin-script pages; unset: the default, English alone, latin.go);
-// OCR_ROW_MERGE=0 and OCR_DIGIT_BY_CONF=0 turn the row merge and the
-// one-digit arbitration of the second look's total off (rowmerge.go,
-// header_look.go; unset: on);
+// OCR_ROW_MERGE=1 turns the row merge on (rowmerge.go; unset: off) and
+// OCR_DIGIT_BY_CONF=0 the one-digit arbitration of the second look's
+// total off (header_look.go; unset: on);
 // OCR_BENCH_LANGS (e.g. "eng") sets the engine's languages;
 // OCR_LINE_HEIGHT (all pages) and OCR_RECEIPT_LINE_HEIGHT (narrow receipts
 // only) set the text height pages are scaled to (preprocess.go);
