@@ -26,21 +26,7 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 	lc := lossCacheDirs(b)
 	dir, pdir := lc.dir, lc.pdir
 	engine := lazyEngine(b)
-	cached := func(pf string, read func() *Page) *Page {
-		var p Page
-		if data, err := os.ReadFile(pf); err == nil {
-			if err := json.Unmarshal(data, &p); err != nil {
-				b.Fatal(err)
-			}
-			return &p
-		}
-		pp := read()
-		data, _ := json.Marshal(pp)
-		if err := os.WriteFile(pf, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
-		return pp
-	}
+	cached := func(pf string, read func() *Page) *Page { return pageCachedAs(b, pf, read) }
 	defer RowMergeFromEnv()()
 	verbose := os.Getenv("OCR_VERBOSE")
 	type score struct{ right, got, wrongUnfl, totals, wrongTotals, looks int }
@@ -167,4 +153,22 @@ func debugVariants(b testing.TB) []int {
 		}
 	}
 	return vs
+}
+
+// pageCachedAs returns the page cached as JSON in pf, or reads it with read
+// and caches it there.
+func pageCachedAs(b testing.TB, pf string, read func() *Page) *Page {
+	var p Page
+	if data, err := os.ReadFile(pf); err == nil {
+		if err := json.Unmarshal(data, &p); err != nil {
+			b.Fatal(err)
+		}
+		return &p
+	}
+	pp := read()
+	data, _ := json.Marshal(pp)
+	if err := os.WriteFile(pf, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return pp
 }

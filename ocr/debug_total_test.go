@@ -2,7 +2,6 @@ package ocr
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"os"
@@ -26,21 +25,7 @@ func BenchmarkDebugTotalEvidence(b *testing.B) {
 	lc := lossCacheDirs(b)
 	engine := lazyEngine(b)
 	defer evidenceRulesOn()()
-	cached := func(pf string, read func() *Page) *Page {
-		var p Page
-		if data, err := os.ReadFile(pf); err == nil {
-			if err := json.Unmarshal(data, &p); err != nil {
-				b.Fatal(err)
-			}
-			return &p
-		}
-		pp := read()
-		data, _ := json.Marshal(pp)
-		if err := os.WriteFile(pf, data, 0o644); err != nil {
-			b.Fatal(err)
-		}
-		return pp
-	}
+	cached := func(pf string, read func() *Page) *Page { return pageCachedAs(b, pf, read) }
 	verbose := os.Getenv("OCR_VERBOSE") != ""
 	for b.Loop() {
 		totalEvidenceRun(b, lc, engine, cached, verbose)
