@@ -122,17 +122,7 @@ func TestRSSRowExact(t *testing.T) {
 	}
 	for range 2000 {
 		w := 20 + rng.Intn(400)
-		row := gozxing.NewBitArray(w)
-		for x, on := 0, rng.Intn(2) == 0; x < w; {
-			run := 1 + rng.Intn(1+rng.Intn(8))
-			for ; run > 0 && x < w; run, x = run-1, x+1 {
-				if on {
-					row.Set(x)
-				}
-			}
-			on = !on
-		}
-		check("random", row)
+		check("random", randomRunsRow(rng, w))
 	}
 	if reads < 100 {
 		t.Errorf("only %d reads", reads)
@@ -262,17 +252,7 @@ func TestCode39StartRuns(t *testing.T) {
 	}
 	for range 20000 {
 		w := 1 + rng.Intn(300)
-		row := gozxing.NewBitArray(w)
-		for x, on := 0, rng.Intn(2) == 0; x < w; {
-			run := 1 + rng.Intn(1+rng.Intn(8))
-			for ; run > 0 && x < w; run, x = run-1, x+1 {
-				if on {
-					row.Set(x)
-				}
-			}
-			on = !on
-		}
-		check("random", row)
+		check("random", randomRunsRow(rng, w))
 	}
 	for i, p := range tunePhotos(t) {
 		if i%4 != 0 {
@@ -329,4 +309,20 @@ func TestRowStartsEmptyLine(t *testing.T) {
 			}
 		}()
 	}
+}
+
+// randomRunsRow returns a line of w bits of alternating runs of 1–8 bits
+// (short runs likelier), its first run black or white at random.
+func randomRunsRow(rng *rand.Rand, w int) *gozxing.BitArray {
+	row := gozxing.NewBitArray(w)
+	for x, on := 0, rng.Intn(2) == 0; x < w; {
+		run := 1 + rng.Intn(1+rng.Intn(8))
+		for ; run > 0 && x < w; run, x = run-1, x+1 {
+			if on {
+				row.Set(x)
+			}
+		}
+		on = !on
+	}
+	return row
 }
