@@ -371,7 +371,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// run. PHOTOS_NOBLOCKCACHE=1 runs it without the block statistics
 	// hybridMatrix keeps per plane (blockCache: binarize.go).
 	// PHOTOS_NODETECT2D=1 runs it without the 2D detector's gate of the
-	// sweep's 2D windows (detect2d.go).
+	// sweep's 2D windows (detect2d.go). PHOTOS_NOSWEEPSTOP=1 runs it
+	// without the sweep's early end (sweepStop: sweepstop.go).
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -390,6 +391,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
+		{"PHOTOS_NOSWEEPSTOP", "pandian-nostop", func(off bool) { sweepStop = !off }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

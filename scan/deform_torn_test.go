@@ -250,6 +250,10 @@ func TestBlurredEANCascadeMisreads(t *testing.T) {
 		bandVeto = false
 		defer func() { bandVeto = true }()
 	}
+	if os.Getenv("CASCADE_NOSWEEPSTOP") != "" { // the whole sweep (sweepstop.go)
+		sweepStop = false
+		defer func() { sweepStop = true }()
+	}
 	if os.Getenv("CASCADE_SHORTTWO") != "" { // with shortTwoScans on
 		shortTwoScans = true
 		defer func() { shortTwoScans = false }()

@@ -72,15 +72,21 @@ func texts(bcs []Barcode) string {
 
 // TestDetect2DSkips: on a label with a 1D barcode alone, the server's
 // sweep decodes no 2D window (the detector sees no 2D symbol), and reads
-// the same.
+// the same; with sweepStop on, the sweep's 2D decodes are left out
+// altogether (sweepstop.go).
 func TestDetect2DSkips(t *testing.T) {
+	defer func(on bool) { sweepStop = on }(sweepStop)
 	g := detectImage(t, false)
-	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
-	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931]" {
-		t.Fatalf("read %s", got)
-	}
-	if r.wholeSkipped == 0 || r.tiles2D != 0 {
-		t.Errorf("2D windows: %d whole views left out, %d tiles decoded; want the whole views left out and no tile", r.wholeSkipped, r.tiles2D)
+	for _, stop := range []bool{false, true} {
+		sweepStop = stop
+		r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+		if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931]" {
+			t.Fatalf("sweepStop %v: read %s", stop, got)
+		}
+		if (r.wholeSkipped == 0) != stop || r.tiles2D != 0 || r.skip2D != stop {
+			t.Errorf("sweepStop %v: 2D windows: %d whole views left out, %d tiles decoded, skip2D %v; want the whole views left out (or all 2D decodes, skip2D) and no tile",
+				stop, r.wholeSkipped, r.tiles2D, r.skip2D)
+		}
 	}
 }
 

@@ -2,13 +2,30 @@ package scan
 
 import "github.com/makiuchi-d/gozxing"
 
-// sweepStop: with every barcode wanted, the sweep stops after the stage
-// that made its reads when they are sure and the work view holds no
-// other symbol-like area (sweepDone).
+// sweepStop (issue 10; on): with every barcode wanted, the sweep's
+// stages after a good read look for further barcodes (and for rival reads
+// of the same bars), over the whole photo, with every binarization, each
+// way round: most of server mode's time on a typical photo, where the
+// first stage has read the only symbol. After each sweep stage
+// (sweepSkips) the 2D detector's map of the work view (detect2d.go, with
+// a map of 1D-like cells added: flags1D) is cut into connected areas, and
+// an area that meets a good read's symbolBox is that symbol's. The rest of
+// the sweep's 1D scans are left out when no other 1D-like area holds more
+// than max1DOutside cells and the reads are sure (all good, none unsure
+// after the cross-check, a weak 1D code read on minStopReads lines); the
+// rest of its 2D decodes when no other 2D-like area holds more than
+// max2DOutside cells (tileGate's 16 less one: a window with fewer is put
+// off by the sweep anyway). Not exact: a symbol the map does not see
+// (a QR Code printed inside another's area; bars too faint or too small
+// for a 4×4-cell window) is no longer looked for once another has been
+// read. Benchmarks switch it (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
 var sweepStop = true
 
-// Thresholds of a 1D-like window of 2×2 cells (flags1D): mean squared
-// gradient and coherence (|Σm²e^{2iθ}|/Σm²: parallel edges).
+// Thresholds of a 1D-like window of 4×4 cells (barsLike): mean squared
+// gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), drift
+// (|Σg|/√(n·Σm²): one edge, not bars) and the share of samples on an edge.
+// Set by looking at the tune photos' maps (TestSweepStopMap): the bars of
+// every code are 1D-like, most text is not.
 var (
 	min1DEnergy    = 400.0
 	min1DCoherence = 0.6
@@ -17,8 +34,8 @@ var (
 )
 
 // flags1D returns which cells of a plane (orientGrid's cells, cols×rows)
-// are 1D-like: the window of 2×2 cells from them (clamped at the edges)
-// has strong parallel edges, on the plane or on its half (hcells).
+// are 1D-like (bars1D) on the plane or on its half (hcells, hcols×hrows:
+// large modules).
 func flags1D(cells []orientCell, cols, rows int, hcells []orientCell, hcols, hrows int) []bool {
 	fine, coarse := bars1D(cells, cols, rows), bars1D(hcells, hcols, hrows)
 	out := make([]bool, cols*rows)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
 	"time"
 )
 
@@ -22,6 +24,9 @@ func TestSweepStopTune(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var offMs, onMs []float64
+	var work *view
+	sweepTrace = func(_ int, _ *run, w *view) { work = w }
+	defer func() { sweepTrace = nil }()
 	diffs := 0
 	for _, p := range tunePhotos(t) {
 		data, err := os.ReadFile(p.path)
@@ -50,12 +55,25 @@ func TestSweepStopTune(t *testing.T) {
 			texts[k] = strings.Join(tx, "|")
 		}
 		offMs, onMs = append(offMs, ms[0]), append(onMs, ms[1])
+		// the map sees the bars of every 1D read
+		seen1D, n1D := 0, 0
+		if m := r.maps2D[work.g]; m != nil && m.areas1D != nil {
+			total := outsideCells(m.areas1D, nil)
+			for _, k := range r.col.order {
+				if h := r.col.hits[k]; r.col.good(h) && h.format != gozxing.BarcodeFormat_QR_CODE && h.format != gozxing.BarcodeFormat_DATA_MATRIX {
+					n1D++
+					if outsideCells(m.areas1D, [][4]float64{symbolBox(h)}) < total {
+						seen1D++
+					}
+				}
+			}
+		}
 		same := "same"
 		if texts[0] != texts[1] {
 			same = fmt.Sprintf("DIFF %q -> %q", texts[0], texts[1])
 			diffs++
 		}
-		fmt.Printf("%s %dx%d first=%d skip1D=%v skip2D=%v %.2f -> %.2f ms %s\n", p.path, g.w, g.h, r.firstGood, r.skip1D, r.skip2D, ms[0], ms[1], same)
+		fmt.Printf("%s %dx%d first=%d skip1D=%v skip2D=%v bars seen %d/%d %.2f -> %.2f ms %s\n", p.path, g.w, g.h, r.firstGood, r.skip1D, r.skip2D, seen1D, n1D, ms[0], ms[1], same)
 	}
 	slices.Sort(offMs)
 	slices.Sort(onMs)
