@@ -569,7 +569,7 @@ func (r *run) decode2DTiles(v *view, src *lumSource, globalHistogram bool, hints
 				}
 				x0, y0 := tx*tw/2, ty*th/2
 				cw, ch := min(tw, w-x0), min(th, h-y0)
-				if !every && r.sweep && !r.may2D(v, x0, y0, cw, ch, tileGate) {
+				if !every && r.sweep && !r.mayNew2D(v, x0, y0, cw, ch, tileGate) {
 					r.tilesSkipped++
 					r.put2D = append(r.put2D, func() { r.decode2DTile(v, src, x0, y0, cw, ch, globalHistogram, hints) })
 					continue
@@ -693,6 +693,9 @@ func (r *run) around(v *view, src gozxing.LuminanceSource, x0, y0 int, pts []goz
 	} {
 		if c.w < minSide || c.h < minSide || c.x < 0 || c.y < 0 || c.x+c.w > w || c.y+c.h > h {
 			continue
+		}
+		if r.all && r.sweep && sweepStop && !r.mayNew2D(v, x0+c.x, y0+c.y, c.w, c.h, tileGate) {
+			continue // nothing 2D-like there but the symbols read (sweepstop.go)
 		}
 		sub, err := src.Crop(c.x, c.y, c.w, c.h)
 		if err != nil {

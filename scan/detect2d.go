@@ -16,18 +16,12 @@ package scan
 // weaker than noise (m² < 64) are left out.
 type orientCell struct {
 	s2, a2, b2 int64
-	// gx, gy = Σ(gx, gy) and n the samples counted (sweepstop.go: a
-	// lone edge's gradients add up, bars' cancel)
-	gx, gy, n int64
 }
 
 func (c *orientCell) add(o *orientCell) {
 	c.s2 += o.s2
 	c.a2 += o.a2
 	c.b2 += o.b2
-	c.gx += o.gx
-	c.gy += o.gy
-	c.n += o.n
 }
 
 // like2D reports whether a window with the statistics c over n samples
@@ -79,9 +73,6 @@ func orientGrid(g *gray) (cells []orientCell, cols, rows int) {
 					c.s2 += m2
 					c.a2 += gx*gx - gy*gy
 					c.b2 += 2 * gx * gy
-					c.gx += gx
-					c.gy += gy
-					c.n++
 				}
 			}
 		}
@@ -131,10 +122,12 @@ var (
 type map2D struct {
 	cols, rows int
 	sum        []int32 // (cols+1)×(rows+1), sum[y*(cols+1)+x] = flags above and left of cell (x, y)
-	// bars marks the 1D-like cells (cols×rows, row-major; sweepstop.go).
-	bars []bool
-	// areas2D and areas1D are the connected areas of 2D-like and
-	// 1D-like cells, made when first asked for (sweepstop.go)
+	// for sweepstop.go: the planes and their orientation statistics,
+	// the connected areas of 2D-like and 1D-like cells (made when first
+	// asked for)
+	g, half          *gray
+	cells, hcells    []orientCell
+	hcols, hrows     int
 	areas2D, areas1D []area
 }
 
@@ -144,10 +137,8 @@ func newMap2D(g, half *gray) *map2D {
 	cells, cols, rows := orientGrid(g)
 	hcells, hcols, hrows := orientGrid(half)
 	fine, coarse := flags2D(cells, cols, rows), flags2D(hcells, hcols, hrows)
-	m := &map2D{cols: cols, rows: rows, sum: make([]int32, (cols+1)*(rows+1))}
-	if sweepStop {
-		m.bars = flags1D(cells, cols, rows, hcells, hcols, hrows)
-	}
+	m := &map2D{cols: cols, rows: rows, sum: make([]int32, (cols+1)*(rows+1)),
+		cells: cells, hcells: hcells, hcols: hcols, hrows: hrows}
 	for y := 0; y < rows; y++ {
 		for x := 0; x < cols; x++ {
 			var f int32

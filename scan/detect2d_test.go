@@ -92,15 +92,21 @@ func TestDetect2DSkips(t *testing.T) {
 
 // TestDetect2DFinds: beside a 1D barcode (read first, so nothing put off
 // is decoded after the sweep), a QR Code in a corner is still read, from
-// the tiles over it, and the tiles away from it are left out.
+// the tiles over it, and the tiles away from it are left out. With
+// sweepStop on, the whole view reads it and the tiles over it, holding
+// nothing 2D-like but it, are left out too (mayNew2D).
 func TestDetect2DFinds(t *testing.T) {
+	defer func(on bool) { sweepStop = on }(sweepStop)
 	g := detectImage(t, true)
-	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
-	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931][QR_CODE pandian 2D detector]" {
-		t.Fatalf("read %s", got)
-	}
-	if r.tilesSkipped == 0 || r.tiles2D == 0 {
-		t.Errorf("tiles: %d decoded, %d left out; want some of each", r.tiles2D, r.tilesSkipped)
+	for _, stop := range []bool{false, true} {
+		sweepStop = stop
+		r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+		if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931][QR_CODE pandian 2D detector]" {
+			t.Fatalf("sweepStop %v: read %s", stop, got)
+		}
+		if r.tilesSkipped == 0 || (r.tiles2D == 0) != stop {
+			t.Errorf("sweepStop %v: tiles: %d decoded, %d left out; want some of each (none decoded with sweepStop)", stop, r.tiles2D, r.tilesSkipped)
+		}
 	}
 	m := newMap2D(g, g.shrink(2))
 	if n := m.count(0, 0, 200, 360); n != 0 {

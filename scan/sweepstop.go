@@ -21,62 +21,78 @@ import "github.com/makiuchi-d/gozxing"
 // read. Benchmarks switch it (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
 var sweepStop = true
 
-// Thresholds of a 1D-like window of 4×4 cells (barsLike): mean squared
-// gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), drift
-// (|Σg|/√(n·Σm²): one edge, not bars) and the share of samples on an edge.
-// Set by looking at the tune photos' maps (TestSweepStopMap): the bars of
-// every code are 1D-like, most text is not.
+// Thresholds of a 1D-like window of 4×4 cells (bars1D): mean squared
+// gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), and the
+// fewest of its cells with edges (mean squared gradient at least
+// min1DCellEnergy). Set by looking at the tune photos' maps
+// (TestSweepStopMap): the bars of most codes are 1D-like (TestSweepStopTune
+// counts them), most text is not.
 var (
-	min1DEnergy    = 400.0
-	min1DCoherence = 0.6
-	max1DDrift     = 0.2
-	min1DEdges     = 0.35
+	min1DEnergy     = 400.0
+	min1DCoherence  = 0.6
+	min1DCellEnergy = 100.0
+	min1DCells      = int8(12)
 )
 
-// flags1D returns which cells of a plane (orientGrid's cells, cols×rows)
-// are 1D-like (bars1D) on the plane or on its half (hcells, hcols×hrows:
-// large modules).
-func flags1D(cells []orientCell, cols, rows int, hcells []orientCell, hcols, hrows int) []bool {
-	fine, coarse := bars1D(cells, cols, rows), bars1D(hcells, hcols, hrows)
-	out := make([]bool, cols*rows)
-	for y := 0; y < rows; y++ {
-		for x := 0; x < cols; x++ {
-			out[y*cols+x] = fine != nil && fine[y*cols+x] ||
-				coarse != nil && x/2 < hcols && y/2 < hrows && coarse[y/2*hcols+x/2]
+// flags1D returns which cells of m's plane are 1D-like (bars1D) on the
+// plane or on its half (large modules).
+func (m *map2D) flags1D() []bool {
+	fine := bars1D(m.cells, m.cols, m.rows)
+	coarse := bars1D(m.hcells, m.hcols, m.hrows)
+	out := make([]bool, m.cols*m.rows)
+	for y := 0; y < m.rows; y++ {
+		for x := 0; x < m.cols; x++ {
+			out[y*m.cols+x] = fine != nil && fine[y*m.cols+x] ||
+				coarse != nil && x/2 < m.hcols && y/2 < m.hrows && coarse[y/2*m.hcols+x/2]
 		}
 	}
 	return out
 }
 
-// bars1D returns which of cols×rows cells are 1D-like on their own
-// plane: the window of 4×4 cells about them (from one before, moved in
-// at the edges) has edges on many samples, parallel and alternating.
-// nil when the plane is smaller than a window.
+// bars1D returns which of the cols×rows cells of a plane (orientGrid's
+// cells) are 1D-like: the window of 4×4 cells about them (from one
+// before, moved in at the edges) has strong, parallel edges, and edges in
+// most of its cells (bars fill it; one edge or line, however long and
+// straight, crosses a column or two of its cells). nil when the plane is
+// smaller than a window.
 func bars1D(cells []orientCell, cols, rows int) []bool {
 	if cols < 4 || rows < 4 {
 		return nil
 	}
-	// h: sums of 4 cells along rows, by first cell; then 4 of them down
-	h := make([]orientCell, (cols-3)*rows)
+	// h: sums of 4 cells along rows, by first cell, and how many of them
+	// have edges; then 4 of them down
+	wcols := cols - 3
+	h := make([]orientCell, wcols*rows)
+	hn := make([]int8, wcols*rows)
+	edged := func(c *orientCell) int8 {
+		if float64(c.s2) >= min1DCellEnergy*orientSamples {
+			return 1
+		}
+		return 0
+	}
 	for y := 0; y < rows; y++ {
-		for x := 0; x+3 < cols; x++ {
-			c := cells[y*cols+x]
-			c.add(&cells[y*cols+x+1])
-			c.add(&cells[y*cols+x+2])
-			c.add(&cells[y*cols+x+3])
-			h[y*(cols-3)+x] = c
+		for x := 0; x < wcols; x++ {
+			i := y*cols + x
+			c := cells[i]
+			c.add(&cells[i+1])
+			c.add(&cells[i+2])
+			c.add(&cells[i+3])
+			h[y*wcols+x] = c
+			hn[y*wcols+x] = edged(&cells[i]) + edged(&cells[i+1]) + edged(&cells[i+2]) + edged(&cells[i+3])
 		}
 	}
-	wcols := cols - 3
 	like := make([]bool, wcols*(rows-3))
-	const n = 16 * orientSamples
 	for y := 0; y+3 < rows; y++ {
 		for x := 0; x < wcols; x++ {
-			c := h[y*wcols+x]
-			c.add(&h[(y+1)*wcols+x])
-			c.add(&h[(y+2)*wcols+x])
-			c.add(&h[(y+3)*wcols+x])
-			like[y*wcols+x] = barsLike(&c, n)
+			i := y*wcols + x
+			if hn[i]+hn[i+wcols]+hn[i+2*wcols]+hn[i+3*wcols] < min1DCells {
+				continue
+			}
+			c := h[i]
+			c.add(&h[i+wcols])
+			c.add(&h[i+2*wcols])
+			c.add(&h[i+3*wcols])
+			like[i] = strongParallel(&c)
 		}
 	}
 	out := make([]bool, cols*rows)
@@ -89,21 +105,12 @@ func bars1D(cells []orientCell, cols, rows int) []bool {
 	return out
 }
 
-// barsLike reports whether a window with statistics c over n samples
-// looks like bars: edges on many samples (a line has two), strong,
-// parallel, and alternating (one edge's gradients add up).
-func barsLike(c *orientCell, n int) bool {
-	if float64(c.n) < min1DEdges*float64(n) || float64(c.s2) < min1DEnergy*float64(n) {
-		return false
-	}
+// strongParallel reports whether a window of 4×4 cells with statistics c
+// has strong, parallel edges.
+func strongParallel(c *orientCell) bool {
+	const n = 16 * orientSamples
 	s2, a2, b2 := float64(c.s2), float64(c.a2), float64(c.b2)
-	if a2*a2+b2*b2 < min1DCoherence*min1DCoherence*s2*s2 {
-		return false // not parallel
-	}
-	// |Σg|² ≤ n·Σm², equal for one straight edge of even strength, about
-	// 0 for bars
-	gx, gy := float64(c.gx), float64(c.gy)
-	return gx*gx+gy*gy <= max1DDrift*max1DDrift*float64(c.n)*s2
+	return s2 >= min1DEnergy*n && a2*a2+b2*b2 >= min1DCoherence*min1DCoherence*s2*s2
 }
 
 // symbolBox returns the area, in the upright image, a good read's symbol
@@ -131,7 +138,7 @@ func symbolBox(h *hit) [4]float64 {
 	return [4]float64{b[0] - dl, b[1] - da, b[2] + dl, b[3] + da}
 }
 
-// stopStats are what sweepDone looks at: the cells of the work view's
+// stopStats are what sweepSkips looks at: the cells of the work view's
 // connected 1D-like and 2D-like areas that meet no read's symbolBox
 // (an area that meets one is that symbol's, unless it is much larger),
 // and whether the reads are sure.
@@ -156,17 +163,23 @@ func (r *run) stopStatsOf(w *view) stopStats {
 		}
 	}
 	m := r.map2DOf(w)
-	if m.areas2D == nil {
-		is2D := make([]bool, m.cols*m.rows)
-		for i := range is2D {
-			cx, cy := i%m.cols, i/m.cols
-			is2D[i] = m.count(cx*orientCellSide, cy*orientCellSide, orientCellSide, orientCellSide) > 0
+	if !r.skip2D {
+		if m.areas2D == nil {
+			is2D := make([]bool, m.cols*m.rows)
+			for i := range is2D {
+				cx, cy := i%m.cols, i/m.cols
+				is2D[i] = m.count(cx*orientCellSide, cy*orientCellSide, orientCellSide, orientCellSide) > 0
+			}
+			m.areas2D = areasOf(w, m.cols, m.rows, is2D)
 		}
-		m.areas2D = areasOf(w, m.cols, m.rows, is2D)
-		m.areas1D = areasOf(w, m.cols, m.rows, m.bars)
+		st.out2D = outsideCells(m.areas2D, boxes)
 	}
-	st.out2D = outsideCells(m.areas2D, boxes)
-	st.out1D = outsideCells(m.areas1D, boxes)
+	if !r.skip1D && st.sure {
+		if m.areas1D == nil {
+			m.areas1D = areasOf(w, m.cols, m.rows, m.flags1D())
+		}
+		st.out1D = outsideCells(m.areas1D, boxes)
+	}
 	return st
 }
 
@@ -265,3 +278,50 @@ func (r *run) sweepSkips(w *view) {
 
 // sweepTrace, when set (tests), is called after every sweep stage i.
 var sweepTrace func(i int, r *run, w *view)
+
+// mayNew2D is may2D counting only the 2D-like cells outside every good
+// 2D read's symbolBox (with sweepStop; may2D without): the sweep's tiles
+// and the parts around a symbol (around) where the map sees nothing
+// 2D-like but the symbols read are not decoded again.
+func (r *run) mayNew2D(v *view, x0, y0, w, h, k int) bool {
+	if !sweepStop || k <= 0 {
+		return r.may2D(v, x0, y0, w, h, k)
+	}
+	var boxes [][4]float64
+	for _, key := range r.col.order {
+		if hh := r.col.hits[key]; (hh.format == gozxing.BarcodeFormat_QR_CODE || hh.format == gozxing.BarcodeFormat_DATA_MATRIX) && r.col.good(hh) {
+			boxes = append(boxes, symbolBox(hh))
+		}
+	}
+	if len(boxes) == 0 {
+		return r.may2D(v, x0, y0, w, h, k)
+	}
+	m := r.map2DOf(v)
+	if m.count(x0, y0, w, h) < k {
+		return false
+	}
+	cx0, cy0 := (x0+orientCellSide-1)/orientCellSide, (y0+orientCellSide-1)/orientCellSide
+	cx1, cy1 := min(m.cols, (x0+w)/orientCellSide), min(m.rows, (y0+h)/orientCellSide)
+	n := 0
+	for cy := cy0; cy < cy1; cy++ {
+		for cx := cx0; cx < cx1; cx++ {
+			if m.count(cx*orientCellSide, cy*orientCellSide, orientCellSide, orientCellSide) == 0 {
+				continue
+			}
+			p := v.toImage(float64(cx*orientCellSide+orientCellSide/2), float64(cy*orientCellSide+orientCellSide/2))
+			in := false
+			for _, b := range boxes {
+				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+					in = true
+					break
+				}
+			}
+			if !in {
+				if n++; n >= k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

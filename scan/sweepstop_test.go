@@ -2,6 +2,7 @@ package scan
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"pandian/fixtures/barcodes"
@@ -40,8 +41,22 @@ func TestSweepStop(t *testing.T) {
 		{"ean13 and a qr", []barcodes.Placement{ean,
 			{Symbol: "qr", X: 520, Y: 300, Module: 3}},
 			"[EAN_13 4891234567898][QR_CODE https://pandian.example/loc/HK-MK-0012]", true, true},
+		{"two qr codes", []barcodes.Placement{{Symbol: "qr", X: 200, Y: 240, Module: 4},
+			{Symbol: "gs1-qr", X: 470, Y: 240, Module: 4}},
+			"", true, true},
 	} {
 		g := sweepStopPhoto(t, c.places...)
+		if c.want == "" { // the same with sweepStop off and on, both read
+			sweepStop = false
+			off := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
+			sweepStop = true
+			r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+			if on := texts(r.col.barcodes()); on != off || strings.Count(on, "[") != 2 {
+				t.Errorf("%s: read %s with sweepStop off, %s on, want both", c.name, off, on)
+			}
+			t.Logf("%s: %s, %d tiles decoded", c.name, off, r.tiles2D)
+			continue
+		}
 		sweepStop = false
 		off := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
 		sweepStop = true

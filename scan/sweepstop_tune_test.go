@@ -103,6 +103,7 @@ func TestSweepStopMap(t *testing.T) {
 			return
 		}
 		m := r.map2DOf(w)
+		bars := m.flags1D()
 		var boxes [][4]float64
 		for _, k := range r.col.order {
 			h := r.col.hits[k]
@@ -119,9 +120,9 @@ func TestSweepStopMap(t *testing.T) {
 				}
 				c := byte('.')
 				switch {
-				case m.bars[cy*m.cols+cx] && in:
+				case bars[cy*m.cols+cx] && in:
 					c = '+'
-				case m.bars[cy*m.cols+cx]:
+				case bars[cy*m.cols+cx]:
 					c = '#'
 				case in:
 					c = ','
