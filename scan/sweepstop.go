@@ -10,15 +10,18 @@ import "github.com/makiuchi-d/gozxing"
 // (sweepSkips) the 2D detector's map of the work view (detect2d.go, with
 // a map of 1D-like cells added: flags1D) is cut into connected areas, and
 // an area that meets a good read's symbolBox is that symbol's. The rest of
-// the sweep's 1D scans are left out when no other 1D-like area holds more
-// than max1DOutside cells and the reads are sure (all good, none unsure
-// after the cross-check, a weak 1D code read on minStopReads lines); the
-// rest of its 2D decodes when no other 2D-like area holds more than
-// max2DOutside cells (tileGate's 16 less one: a window with fewer is put
-// off by the sweep anyway). Not exact: a symbol the map does not see
-// (a QR Code printed inside another's area; bars too faint or too small
-// for a 4×4-cell window) is no longer looked for once another has been
-// read. Benchmarks switch it (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
+// the sweep's 1D scans are left out when the areas that are no read's
+// hold at most max1DOutside 1D-like cells and the reads are sure (all
+// good, none unsure after the cross-check, a weak 1D code read on
+// minStopReads lines); the rest of its 2D decodes when they hold at most
+// max2DOutside 2D-like cells (tileGate's 16 less one: a window with fewer
+// is put off by the sweep anyway). Within the sweep's 2D decodes, a tile
+// or a part around a symbol read is decoded only when it holds tileGate
+// 2D-like cells outside the 2D symbols read (mayNew2D). Not exact: a
+// symbol the map does not see (a QR Code printed inside another's area;
+// bars too faint or too small for a 4×4-cell window) is no longer looked
+// for once another has been read. Benchmarks switch it
+// (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
 var sweepStop = true
 
 // Thresholds of a 1D-like window of 4×4 cells (bars1D): mean squared
