@@ -122,10 +122,9 @@ var (
 type map2D struct {
 	cols, rows int
 	sum        []int32 // (cols+1)×(rows+1), sum[y*(cols+1)+x] = flags above and left of cell (x, y)
-	// for sweepstop.go: the planes and their orientation statistics,
-	// the connected areas of 2D-like and 1D-like cells (made when first
-	// asked for)
-	g, half          *gray
+	// for sweepstop.go: the orientation statistics of the plane and its
+	// half, the connected areas of 2D-like and 1D-like cells (made when
+	// first asked for)
 	cells, hcells    []orientCell
 	hcols, hrows     int
 	areas2D, areas1D []area
