@@ -26,7 +26,10 @@ func sweepStopPhoto(t *testing.T, places ...barcodes.Placement) *gray {
 // is read: the photos read the same with sweepStop off and on. Without the work view's areas (any sure read stopping the
 // sweep) the Code 128 and the QR Code are lost.
 func TestSweepStop(t *testing.T) {
-	defer func(on bool, m1, m2 int) { sweepStop, max1DOutside, max2DOutside = on, m1, m2 }(sweepStop, max1DOutside, max2DOutside)
+	defer func(on, on1D bool, m1, m2 int) {
+		sweepStop, sweepStop1D, max1DOutside, max2DOutside = on, on1D, m1, m2
+	}(sweepStop, sweepStop1D, max1DOutside, max2DOutside)
+	sweepStop1D = true // its 1D part too (off by default)
 	ean := barcodes.Placement{Symbol: "ean13", X: 220, Y: 240, Module: 2, BarHeight: 110}
 	for _, c := range []struct {
 		name           string

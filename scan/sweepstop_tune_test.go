@@ -15,12 +15,13 @@ import (
 
 // TestSweepStopTune prints, for each TUNE photo, the reads and CPU time
 // of server mode with sweepStop off and on, and the skips
-// (SWEEPSTOP_TUNE=1).
+// (SWEEPSTOP_TUNE=1; SWEEPSTOP_1D=1 with its 1D part).
 func TestSweepStopTune(t *testing.T) {
 	if os.Getenv("SWEEPSTOP_TUNE") == "" {
 		t.Skip("SWEEPSTOP_TUNE=1")
 	}
-	defer func(on bool) { sweepStop = on }(sweepStop)
+	defer func(on, on1D bool) { sweepStop, sweepStop1D = on, on1D }(sweepStop, sweepStop1D)
+	sweepStop1D = os.Getenv("SWEEPSTOP_1D") != "" // its 1D part (off by default)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var offMs, onMs []float64
