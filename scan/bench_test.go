@@ -371,7 +371,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// run. PHOTOS_NOBLOCKCACHE=1 runs it without the block statistics
 	// hybridMatrix keeps per plane (blockCache: binarize.go).
 	// PHOTOS_NODETECT2D=1 runs it without the 2D detector's gate of the
-	// sweep's 2D windows (detect2d.go).
+	// sweep's 2D windows (detect2d.go). PHOTOS_NOSWEEPSTOP=1 runs it
+	// without the sweep's early end (sweepStop: sweepstop.go),
+	// PHOTOS_SWEEPSTOP1D=1 with its 1D part (sweepStop1D, off by default).
 	for _, v := range []struct {
 		env, name string
 		off       func(bool)
@@ -390,6 +392,8 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOFITSAVE", "pandian-nofitsave", func(off bool) { fitSave = !off }},
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
+		{"PHOTOS_NOSWEEPSTOP", "pandian-nostop", func(off bool) { sweepStop = !off }},
+		{"PHOTOS_SWEEPSTOP1D", "pandian-stop1d", func(on bool) { sweepStop1D = on }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},
 		{"PHOTOS_NODEFORM", "pandian-nodeform", func(off bool) { deformEAN = !off && deformEANDefault }},

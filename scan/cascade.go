@@ -143,6 +143,9 @@ type run struct {
 	// minBars is the fewest black bars on a line a 1D reader can read a
 	// code from (rowskip.go).
 	minBars map[oned.RowDecoder]barBound
+	// skip1D and skip2D leave out the rest of the sweep's 1D scans and
+	// 2D decodes (sweepstop.go).
+	skip1D, skip2D bool
 }
 
 // done reports whether the cascade should stop: deadline passed, or a good
@@ -344,6 +347,12 @@ func (d *Decoder) cascade(ctx context.Context, g *gray) *run {
 			if r.firstGood < 0 && r.col.anyAccepted() {
 				r.firstGood = i
 			}
+			if sweepTrace != nil && i < sweep {
+				sweepTrace(i, r, work)
+			}
+			if i < sweep-1 {
+				r.sweepSkips(work)
+			}
 		}
 	}()
 	return r
@@ -375,6 +384,9 @@ func (r *run) scan1D(v *view, bin binarization, n int) {
 // gap (or than the usual minimum) count once: dense scans of enhanced
 // images see the same misread on many neighbouring lines.
 func (r *run) scan1DGap(v *view, bin binarization, n, gap int) {
+	if r.sweep && r.skip1D {
+		return
+	}
 	src := newLumSource(v.g)
 	h := v.g.h
 	var matrix *gozxing.BitMatrix
@@ -519,6 +531,9 @@ func whiteBefore(row *gozxing.BitArray, x int) *gozxing.BitArray {
 // or a larger view of the same image, whose map has v's scale as its
 // coarse one) holds too few 2D-like cells.
 func (r *run) decode2D(v, by *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+	if r.sweep && r.skip2D {
+		return
+	}
 	src := newLumSource(v.g)
 	if r.all && r.sweep && min(by.g.w, by.g.h) >= wholeGateSide && !r.may2D(by, 0, 0, by.g.w, by.g.h, wholeGate) {
 		// no tile holds more 2D-like cells than the whole view
@@ -554,7 +569,7 @@ func (r *run) decode2DTiles(v *view, src *lumSource, globalHistogram bool, hints
 				}
 				x0, y0 := tx*tw/2, ty*th/2
 				cw, ch := min(tw, w-x0), min(th, h-y0)
-				if !every && r.sweep && !r.may2D(v, x0, y0, cw, ch, tileGate) {
+				if !every && r.sweep && !r.mayNew2D(v, x0, y0, cw, ch, tileGate) {
 					r.tilesSkipped++
 					r.put2D = append(r.put2D, func() { r.decode2DTile(v, src, x0, y0, cw, ch, globalHistogram, hints) })
 					continue
@@ -590,6 +605,9 @@ func (r *run) decodePut() {
 // decode2DWhole is decode2D without the tiles: the whole of v and, with
 // All set, the parts around each symbol found.
 func (r *run) decode2DWhole(v *view, globalHistogram bool, hints map[gozxing.DecodeHintType]interface{}) {
+	if r.sweep && r.skip2D {
+		return
+	}
 	r.decode2DIn(v, newLumSource(v.g), 0, 0, globalHistogram, hints, 0)
 }
 
@@ -675,6 +693,9 @@ func (r *run) around(v *view, src gozxing.LuminanceSource, x0, y0 int, pts []goz
 	} {
 		if c.w < minSide || c.h < minSide || c.x < 0 || c.y < 0 || c.x+c.w > w || c.y+c.h > h {
 			continue
+		}
+		if r.all && r.sweep && sweepStop && !r.mayNew2D(v, x0+c.x, y0+c.y, c.w, c.h, tileGate) {
+			continue // nothing 2D-like there but the symbols read (sweepstop.go)
 		}
 		sub, err := src.Crop(c.x, c.y, c.w, c.h)
 		if err != nil {

@@ -250,6 +250,14 @@ func TestBlurredEANCascadeMisreads(t *testing.T) {
 		bandVeto = false
 		defer func() { bandVeto = true }()
 	}
+	if os.Getenv("CASCADE_NOSWEEPSTOP") != "" { // the whole sweep (sweepstop.go)
+		sweepStop = false
+		defer func() { sweepStop = true }()
+	}
+	if os.Getenv("CASCADE_SWEEPSTOP1D") != "" { // with sweepStop's 1D part (off by default)
+		sweepStop1D = true
+		defer func() { sweepStop1D = false }()
+	}
 	if os.Getenv("CASCADE_SHORTTWO") != "" { // with shortTwoScans on
 		shortTwoScans = true
 		defer func() { shortTwoScans = false }()

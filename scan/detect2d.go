@@ -122,14 +122,22 @@ var (
 type map2D struct {
 	cols, rows int
 	sum        []int32 // (cols+1)×(rows+1), sum[y*(cols+1)+x] = flags above and left of cell (x, y)
+	// for sweepstop.go: the orientation statistics of the plane and its
+	// half, the connected areas of 2D-like and 1D-like cells (made when
+	// first asked for)
+	cells, hcells    []orientCell
+	hcols, hrows     int
+	areas2D, areas1D []area
 }
 
 // newMap2D computes the 2D detector's map of g, a cell 2D-like when it
 // is so on g or on half, g reduced by 2 (large modules).
 func newMap2D(g, half *gray) *map2D {
-	fine, cols, rows := flags2D(g)
-	coarse, hcols, hrows := flags2D(half)
-	m := &map2D{cols: cols, rows: rows, sum: make([]int32, (cols+1)*(rows+1))}
+	cells, cols, rows := orientGrid(g)
+	hcells, hcols, hrows := orientGrid(half)
+	fine, coarse := flags2D(cells, cols, rows), flags2D(hcells, hcols, hrows)
+	m := &map2D{cols: cols, rows: rows, sum: make([]int32, (cols+1)*(rows+1)),
+		cells: cells, hcells: hcells, hcols: hcols, hrows: hrows}
 	for y := 0; y < rows; y++ {
 		for x := 0; x < cols; x++ {
 			var f int32
@@ -142,15 +150,14 @@ func newMap2D(g, half *gray) *map2D {
 	return m
 }
 
-// flags2D returns which cells of g are 2D-like: a window of 2×2 cells
+// flags2D returns which of a plane's cells (orientGrid's) are 2D-like: a window of 2×2 cells
 // from them, or of 4×4 cells around them, is, and so are their
 // neighbours' (a symbol is a filled area; text lines and the ends of a 1D
 // barcode's bars are thin).
-func flags2D(g *gray) (flags []bool, cols, rows int) {
-	cells, cols, rows := orientGrid(g)
+func flags2D(cells []orientCell, cols, rows int) (flags []bool) {
 	flags = make([]bool, cols*rows)
 	if cols < 2 || rows < 2 {
-		return flags, cols, rows
+		return flags
 	}
 	// w2: the windows of 2×2 cells, by their first cell
 	w2 := make([]orientCell, cols*rows)
@@ -189,7 +196,7 @@ func flags2D(g *gray) (flags []bool, cols, rows int) {
 			flags[y*cols+x] = ok
 		}
 	}
-	return flags, cols, rows
+	return flags
 }
 
 // count returns the 2D-like cells wholly inside the rectangle (x0, y0,

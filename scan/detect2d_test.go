@@ -72,29 +72,41 @@ func texts(bcs []Barcode) string {
 
 // TestDetect2DSkips: on a label with a 1D barcode alone, the server's
 // sweep decodes no 2D window (the detector sees no 2D symbol), and reads
-// the same.
+// the same; with sweepStop on, the sweep's 2D decodes are left out
+// altogether (sweepstop.go).
 func TestDetect2DSkips(t *testing.T) {
+	defer func(on bool) { sweepStop = on }(sweepStop)
 	g := detectImage(t, false)
-	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
-	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931]" {
-		t.Fatalf("read %s", got)
-	}
-	if r.wholeSkipped == 0 || r.tiles2D != 0 {
-		t.Errorf("2D windows: %d whole views left out, %d tiles decoded; want the whole views left out and no tile", r.wholeSkipped, r.tiles2D)
+	for _, stop := range []bool{false, true} {
+		sweepStop = stop
+		r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+		if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931]" {
+			t.Fatalf("sweepStop %v: read %s", stop, got)
+		}
+		if (r.wholeSkipped == 0) != stop || r.tiles2D != 0 || r.skip2D != stop {
+			t.Errorf("sweepStop %v: 2D windows: %d whole views left out, %d tiles decoded, skip2D %v; want the whole views left out (or all 2D decodes, skip2D) and no tile",
+				stop, r.wholeSkipped, r.tiles2D, r.skip2D)
+		}
 	}
 }
 
 // TestDetect2DFinds: beside a 1D barcode (read first, so nothing put off
 // is decoded after the sweep), a QR Code in a corner is still read, from
-// the tiles over it, and the tiles away from it are left out.
+// the tiles over it, and the tiles away from it are left out. With
+// sweepStop on, the whole view reads it and the tiles over it, holding
+// nothing 2D-like but it, are left out too (mayNew2D).
 func TestDetect2DFinds(t *testing.T) {
+	defer func(on bool) { sweepStop = on }(sweepStop)
 	g := detectImage(t, true)
-	r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
-	if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931][QR_CODE pandian 2D detector]" {
-		t.Fatalf("read %s", got)
-	}
-	if r.tilesSkipped == 0 || r.tiles2D == 0 {
-		t.Errorf("tiles: %d decoded, %d left out; want some of each", r.tiles2D, r.tilesSkipped)
+	for _, stop := range []bool{false, true} {
+		sweepStop = stop
+		r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+		if got := texts(r.col.barcodes()); got != "[EAN_13 4006381333931][QR_CODE pandian 2D detector]" {
+			t.Fatalf("sweepStop %v: read %s", stop, got)
+		}
+		if r.tilesSkipped == 0 || (r.tiles2D == 0) != stop {
+			t.Errorf("sweepStop %v: tiles: %d decoded, %d left out; want some of each (none decoded with sweepStop)", stop, r.tiles2D, r.tilesSkipped)
+		}
 	}
 	m := newMap2D(g, g.shrink(2))
 	if n := m.count(0, 0, 200, 360); n != 0 {

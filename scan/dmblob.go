@@ -96,7 +96,7 @@ func (r *run) read2DIn(v *view, b blob2D) bool {
 // centred (blobWindow); the blobMaxWindows largest; with the Data Matrix
 // reader alone, upright and mirrored (decodeDMWindow).
 func (r *run) blobWindows2DAfter(v *view) {
-	if !blobWindows2D || !r.all || r.ctx.Err() != nil {
+	if !blobWindows2D || !r.all || r.ctx.Err() != nil || r.sweep && r.skip2D {
 		return
 	}
 	var todo []blob2D

@@ -1,0 +1,340 @@
+package scan
+
+import "github.com/makiuchi-d/gozxing"
+
+// sweepStop (issue 10; on): with every barcode wanted, the sweep's
+// stages after a good read look for further barcodes (and for rival reads
+// of the same bars), over the whole photo, with every binarization, each
+// way round: most of server mode's time on a typical photo, where the
+// first stage has read the only symbol. After each sweep stage
+// (sweepSkips) the 2D detector's map of the work view (detect2d.go, with
+// a map of 1D-like cells added: flags1D) is cut into connected areas, and
+// an area that meets a good read's symbolBox is that symbol's. The rest of
+// the sweep's 1D scans are left out when the areas that are no read's
+// hold at most max1DOutside 1D-like cells and the reads are sure (all
+// good, none unsure after the cross-check, a weak 1D code read on
+// minStopReads lines); the rest of its 2D decodes when they hold at most
+// max2DOutside 2D-like cells (tileGate's 16 less one: a window with fewer
+// is put off by the sweep anyway). Within the sweep's 2D decodes, a tile
+// or a part around a symbol read is decoded only when it holds tileGate
+// 2D-like cells outside the 2D symbols read (mayNew2D). Not exact: a
+// symbol the map does not see (a QR Code printed inside another's area;
+// bars too faint or too small for a 4×4-cell window) is no longer looked
+// for once another has been read. Benchmarks switch it
+// (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
+//
+// The 1D part (skip1D) is behind sweepStop1D, OFF: on the held-out photos
+// (run once, h/speed3) it lost the second of two EAN-13 printed one above
+// the other (a Japanese book's ISBN and price codes): the second code's
+// bars were counted as the first's (its symbolBox and area). The 2D part
+// lost nothing there. Benchmarks switch it on (PHOTOS_SWEEPSTOP1D,
+// CASCADE_SWEEPSTOP1D).
+var sweepStop = true
+
+// sweepStop1D turns on sweepStop's 1D part (see above); off.
+var sweepStop1D = false
+
+// Thresholds of a 1D-like window of 4×4 cells (bars1D): mean squared
+// gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), and the
+// fewest of its cells with edges (mean squared gradient at least
+// min1DCellEnergy). Set by looking at the tune photos' maps
+// (TestSweepStopMap): the bars of most codes are 1D-like (TestSweepStopTune
+// counts them), most text is not.
+var (
+	min1DEnergy     = 400.0
+	min1DCoherence  = 0.6
+	min1DCellEnergy = 100.0
+	min1DCells      = int8(12)
+)
+
+// flags1D returns which cells of m's plane are 1D-like (bars1D) on the
+// plane or on its half (large modules).
+func (m *map2D) flags1D() []bool {
+	fine := bars1D(m.cells, m.cols, m.rows)
+	coarse := bars1D(m.hcells, m.hcols, m.hrows)
+	out := make([]bool, m.cols*m.rows)
+	for y := 0; y < m.rows; y++ {
+		for x := 0; x < m.cols; x++ {
+			out[y*m.cols+x] = fine != nil && fine[y*m.cols+x] ||
+				coarse != nil && x/2 < m.hcols && y/2 < m.hrows && coarse[y/2*m.hcols+x/2]
+		}
+	}
+	return out
+}
+
+// bars1D returns which of the cols×rows cells of a plane (orientGrid's
+// cells) are 1D-like: the window of 4×4 cells about them (from one
+// before, moved in at the edges) has strong, parallel edges, and edges in
+// most of its cells (bars fill it; one edge or line, however long and
+// straight, crosses a column or two of its cells). nil when the plane is
+// smaller than a window.
+func bars1D(cells []orientCell, cols, rows int) []bool {
+	if cols < 4 || rows < 4 {
+		return nil
+	}
+	// h: sums of 4 cells along rows, by first cell, and how many of them
+	// have edges; then 4 of them down
+	wcols := cols - 3
+	h := make([]orientCell, wcols*rows)
+	hn := make([]int8, wcols*rows)
+	edged := func(c *orientCell) int8 {
+		if float64(c.s2) >= min1DCellEnergy*orientSamples {
+			return 1
+		}
+		return 0
+	}
+	for y := 0; y < rows; y++ {
+		for x := 0; x < wcols; x++ {
+			i := y*cols + x
+			c := cells[i]
+			c.add(&cells[i+1])
+			c.add(&cells[i+2])
+			c.add(&cells[i+3])
+			h[y*wcols+x] = c
+			hn[y*wcols+x] = edged(&cells[i]) + edged(&cells[i+1]) + edged(&cells[i+2]) + edged(&cells[i+3])
+		}
+	}
+	like := make([]bool, wcols*(rows-3))
+	for y := 0; y+3 < rows; y++ {
+		for x := 0; x < wcols; x++ {
+			i := y*wcols + x
+			if hn[i]+hn[i+wcols]+hn[i+2*wcols]+hn[i+3*wcols] < min1DCells {
+				continue
+			}
+			c := h[i]
+			c.add(&h[i+wcols])
+			c.add(&h[i+2*wcols])
+			c.add(&h[i+3*wcols])
+			like[i] = strongParallel(&c)
+		}
+	}
+	out := make([]bool, cols*rows)
+	for y := 0; y < rows; y++ {
+		for x := 0; x < cols; x++ {
+			wx, wy := max(0, min(x-1, cols-4)), max(0, min(y-1, rows-4))
+			out[y*cols+x] = like[wy*wcols+wx]
+		}
+	}
+	return out
+}
+
+// strongParallel reports whether a window of 4×4 cells with statistics c
+// has strong, parallel edges.
+func strongParallel(c *orientCell) bool {
+	const n = 16 * orientSamples
+	s2, a2, b2 := float64(c.s2), float64(c.a2), float64(c.b2)
+	return s2 >= min1DEnergy*n && a2*a2+b2*b2 >= min1DCoherence*min1DCoherence*s2*s2
+}
+
+// symbolBox returns the area, in the upright image, a good read's symbol
+// may cover: its box grown by the parts of the symbol its points leave
+// out (a 1D code's bars above and below the lines that read it, a 2D
+// symbol's quiet zone and the modules outside its finder centres).
+func symbolBox(h *hit) [4]float64 {
+	b := h.box
+	w, ht := b[2]-b[0], b[3]-b[1]
+	if h.format == gozxing.BarcodeFormat_QR_CODE || h.format == gozxing.BarcodeFormat_DATA_MATRIX {
+		d := 0.3*max(w, ht) + 8
+		return [4]float64{b[0] - d, b[1] - d, b[2] + d, b[3] + d}
+	}
+	// 1D: the points are the ends of the lines that read it; a turned
+	// code's lines are vertical
+	long, across := w, ht
+	turned := ht > w
+	if turned {
+		long, across = ht, w
+	}
+	dl, da := 0.1*long+8, max(0.3*long-across/2, 0)+8
+	if turned {
+		return [4]float64{b[0] - da, b[1] - dl, b[2] + da, b[3] + dl}
+	}
+	return [4]float64{b[0] - dl, b[1] - da, b[2] + dl, b[3] + da}
+}
+
+// stopStats are what sweepSkips looks at: the cells of the work view's
+// connected 1D-like and 2D-like areas that meet no read's symbolBox
+// (an area that meets one is that symbol's, unless it is much larger),
+// and whether the reads are sure.
+type stopStats struct {
+	out1D, out2D int
+	sure         bool
+}
+
+// stopStatsOf computes stopStats for w, the work view.
+func (r *run) stopStatsOf(w *view) stopStats {
+	var st stopStats
+	var boxes [][4]float64
+	st.sure = len(r.col.order) > 0
+	for _, k := range r.col.order {
+		h := r.col.hits[k]
+		good := r.col.good(h)
+		if !good || h.unsure || (weak1D(h.format) && h.reads < minStopReads) {
+			st.sure = false
+		}
+		if good {
+			boxes = append(boxes, symbolBox(h))
+		}
+	}
+	m := r.map2DOf(w)
+	if !r.skip2D {
+		if m.areas2D == nil {
+			is2D := make([]bool, m.cols*m.rows)
+			for i := range is2D {
+				cx, cy := i%m.cols, i/m.cols
+				is2D[i] = m.count(cx*orientCellSide, cy*orientCellSide, orientCellSide, orientCellSide) > 0
+			}
+			m.areas2D = areasOf(w, m.cols, m.rows, is2D)
+		}
+		st.out2D = outsideCells(m.areas2D, boxes)
+	}
+	if sweepStop1D && !r.skip1D && st.sure {
+		if m.areas1D == nil {
+			m.areas1D = areasOf(w, m.cols, m.rows, m.flags1D())
+		}
+		st.out1D = outsideCells(m.areas1D, boxes)
+	}
+	return st
+}
+
+// area is a connected area of a map's cells: their centres and extent in
+// the upright image.
+type area struct {
+	pts            [][2]float64
+	x0, y0, x1, y1 float64
+}
+
+// areasOf returns the connected areas of on (cols×rows cells of view w,
+// nil: none).
+func areasOf(w *view, cols, rows int, on []bool) []area {
+	out := []area{}
+	if on == nil {
+		return out
+	}
+	seen := make([]bool, cols*rows)
+	var stack []int
+	for i := range on {
+		if seen[i] || !on[i] {
+			continue
+		}
+		a := area{x0: 1e18, y0: 1e18, x1: -1e18, y1: -1e18}
+		stack = append(stack[:0], i)
+		seen[i] = true
+		for len(stack) > 0 {
+			j := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			cx, cy := j%cols, j/cols
+			p := w.toImage(float64(cx*orientCellSide+orientCellSide/2), float64(cy*orientCellSide+orientCellSide/2))
+			a.pts = append(a.pts, p)
+			a.x0, a.y0, a.x1, a.y1 = min(a.x0, p[0]), min(a.y0, p[1]), max(a.x1, p[0]), max(a.y1, p[1])
+			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+				nx, ny := cx+d[0], cy+d[1]
+				if k := ny*cols + nx; nx >= 0 && ny >= 0 && nx < cols && ny < rows && !seen[k] && on[k] {
+					seen[k] = true
+					stack = append(stack, k)
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// outsideCells returns the cells of the areas that are not a read's:
+// that meet none of boxes (in the upright image: a cell centre inside),
+// or whose extent is more than twice in area the box they meet.
+func outsideCells(areas []area, boxes [][4]float64) int {
+	n := 0
+	for _, a := range areas {
+		mine := false
+		for _, b := range boxes {
+			if a.x1 < b[0] || a.x0 > b[2] || a.y1 < b[1] || a.y0 > b[3] ||
+				(a.x1-a.x0)*(a.y1-a.y0) > 2*(b[2]-b[0])*(b[3]-b[1]) {
+				continue
+			}
+			for _, p := range a.pts {
+				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+					mine = true
+					break
+				}
+			}
+			if mine {
+				break
+			}
+		}
+		if !mine {
+			n += len(a.pts)
+		}
+	}
+	return n
+}
+
+// minStopReads is the fewest reads a weak 1D code (EAN/UPC, ITF, Code 39)
+// needs for the sweep's 1D scans to stop on it.
+var minStopReads = 3
+
+// max1DOutside and max2DOutside are the most 1D-like and 2D-like cells
+// outside the reads for the sweep's 1D scans and 2D decodes to stop.
+var max1DOutside, max2DOutside = 8, 15
+
+// sweepSkips sets r.skip1D and r.skip2D after a sweep stage (see
+// sweepStop): the sweep's later 1D scans are left out when the reads
+// are sure and the work view has no 1D-like area that is not theirs,
+// its later 2D decodes when it has no such 2D-like area.
+func (r *run) sweepSkips(w *view) {
+	if !sweepStop || !r.all || ((r.skip1D || !sweepStop1D) && r.skip2D) || !r.col.anyAccepted() {
+		return
+	}
+	st := r.stopStatsOf(w)
+	r.skip1D = r.skip1D || sweepStop1D && st.sure && st.out1D <= max1DOutside
+	r.skip2D = r.skip2D || st.out2D <= max2DOutside
+}
+
+// sweepTrace, when set (tests), is called after every sweep stage i.
+var sweepTrace func(i int, r *run, w *view)
+
+// mayNew2D is may2D counting only the 2D-like cells outside every good
+// 2D read's symbolBox (with sweepStop; may2D without): the sweep's tiles
+// and the parts around a symbol (around) where the map sees nothing
+// 2D-like but the symbols read are not decoded again.
+func (r *run) mayNew2D(v *view, x0, y0, w, h, k int) bool {
+	if !sweepStop || k <= 0 {
+		return r.may2D(v, x0, y0, w, h, k)
+	}
+	var boxes [][4]float64
+	for _, key := range r.col.order {
+		if hh := r.col.hits[key]; (hh.format == gozxing.BarcodeFormat_QR_CODE || hh.format == gozxing.BarcodeFormat_DATA_MATRIX) && r.col.good(hh) {
+			boxes = append(boxes, symbolBox(hh))
+		}
+	}
+	if len(boxes) == 0 {
+		return r.may2D(v, x0, y0, w, h, k)
+	}
+	m := r.map2DOf(v)
+	if m.count(x0, y0, w, h) < k {
+		return false
+	}
+	cx0, cy0 := (x0+orientCellSide-1)/orientCellSide, (y0+orientCellSide-1)/orientCellSide
+	cx1, cy1 := min(m.cols, (x0+w)/orientCellSide), min(m.rows, (y0+h)/orientCellSide)
+	n := 0
+	for cy := cy0; cy < cy1; cy++ {
+		for cx := cx0; cx < cx1; cx++ {
+			if m.count(cx*orientCellSide, cy*orientCellSide, orientCellSide, orientCellSide) == 0 {
+				continue
+			}
+			p := v.toImage(float64(cx*orientCellSide+orientCellSide/2), float64(cy*orientCellSide+orientCellSide/2))
+			in := false
+			for _, b := range boxes {
+				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+					in = true
+					break
+				}
+			}
+			if !in {
+				if n++; n >= k {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

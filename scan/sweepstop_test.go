@@ -1,0 +1,82 @@
+package scan
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"pandian/fixtures/barcodes"
+)
+
+// sweepStopPhoto renders a 640×480 photo of the given placements (the
+// fixtures' ground, blur 1, noise 3).
+func sweepStopPhoto(t *testing.T, places ...barcodes.Placement) *gray {
+	t.Helper()
+	img, err := barcodes.Render(barcodes.Photo{File: "x.png", W: 640, H: 480, Blur: 1, Noise: 3, Places: places}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return toGray(img)
+}
+
+// TestSweepStop: an EAN-13 alone is read by the sweep's first scan, which
+// then leaves out the rest of the sweep's 1D scans and 2D decodes; beside
+// it a Code 128 turned a quarter (read only by the turned scan, late in
+// the sweep) keeps the 1D scans on, and a QR Code the 2D decodes until it
+// is read: the photos read the same with sweepStop off and on. Without the work view's areas (any sure read stopping the
+// sweep) the Code 128 and the QR Code are lost.
+func TestSweepStop(t *testing.T) {
+	defer func(on, on1D bool, m1, m2 int) {
+		sweepStop, sweepStop1D, max1DOutside, max2DOutside = on, on1D, m1, m2
+	}(sweepStop, sweepStop1D, max1DOutside, max2DOutside)
+	sweepStop1D = true // its 1D part too (off by default)
+	ean := barcodes.Placement{Symbol: "ean13", X: 220, Y: 240, Module: 2, BarHeight: 110}
+	for _, c := range []struct {
+		name           string
+		places         []barcodes.Placement
+		want           string
+		skip1D, skip2D bool
+	}{
+		{"ean13 alone", []barcodes.Placement{ean}, "[EAN_13 4891234567898]", true, true},
+		{"ean13 and a turned code128", []barcodes.Placement{ean,
+			{Symbol: "code128", X: 520, Y: 240, Module: 2, BarHeight: 60, Angle: 90}},
+			"[EAN_13 4891234567898][CODE_128 PANDIAN-LOC-A12]", false, true},
+		{"ean13 and a qr", []barcodes.Placement{ean,
+			{Symbol: "qr", X: 520, Y: 300, Module: 3}},
+			"[EAN_13 4891234567898][QR_CODE https://pandian.example/loc/HK-MK-0012]", true, true},
+		{"two qr codes", []barcodes.Placement{{Symbol: "qr", X: 200, Y: 240, Module: 4},
+			{Symbol: "gs1-qr", X: 470, Y: 240, Module: 4}},
+			"", true, true},
+	} {
+		g := sweepStopPhoto(t, c.places...)
+		if c.want == "" { // the same with sweepStop off and on, both read
+			sweepStop = false
+			off := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
+			sweepStop = true
+			r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+			if on := texts(r.col.barcodes()); on != off || strings.Count(on, "[") != 2 {
+				t.Errorf("%s: read %s with sweepStop off, %s on, want both", c.name, off, on)
+			}
+			t.Logf("%s: %s, %d tiles decoded", c.name, off, r.tiles2D)
+			continue
+		}
+		sweepStop = false
+		off := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
+		sweepStop = true
+		r := NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g)
+		on := texts(r.col.barcodes())
+		if off != c.want || on != c.want {
+			t.Errorf("%s: read %s with sweepStop off, %s on, want %s", c.name, off, on, c.want)
+		}
+		if r.skip1D != c.skip1D || r.skip2D != c.skip2D {
+			t.Errorf("%s: skip1D %v skip2D %v, want %v %v", c.name, r.skip1D, r.skip2D, c.skip1D, c.skip2D)
+		}
+		// every sure read stopping the sweep
+		max1DOutside, max2DOutside = 1<<30, 1<<30
+		all := texts(NewDecoder(DecoderOptions{All: true}).cascade(context.Background(), g).col.barcodes())
+		max1DOutside, max2DOutside = 8, 15
+		if len(c.places) > 1 && all == c.want {
+			t.Errorf("%s: read %s without the areas, want a code lost", c.name, all)
+		}
+	}
+}
