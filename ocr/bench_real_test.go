@@ -164,6 +164,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreWallet := ocr.WalletPaymentsFromEnv()
 		votes0 := ocr.TotalVotes()
 		defer ocr.InkSheetsFromEnv()()
+		defer ocr.ClippedAmountsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
