@@ -2,6 +2,13 @@ package ocr
 
 import "testing"
 
+// clippedOn turns the rule on for a test (it is off by default).
+func clippedOn(t *testing.T) {
+	old := clippedAmountsOn
+	clippedAmountsOn = true
+	t.Cleanup(func() { clippedAmountsOn = old })
+}
+
 // edgePage is a receipt page whose amounts end at its right edge (the
 // outline cut there): right() puts them against x = 560.
 func edgePage(rows ...[]Word) *Page {
@@ -13,6 +20,7 @@ func edgePage(rows ...[]Word) *Page {
 // "RM 5.9" at the page's edge: the amount's last digit was cut off. It is
 // read as 5.90, flagged; without the rule the row gives no line.
 func TestClippedAmountAtEdge(t *testing.T) {
+	clippedOn(t)
 	build := func() *Document {
 		return Extract([]*Page{edgePage(
 			line(20, "RESTAURANT", "PICCADILLY"),
@@ -36,7 +44,6 @@ func TestClippedAmountAtEdge(t *testing.T) {
 		}
 	}
 	clippedAmountsOn = false
-	defer func() { clippedAmountsOn = true }()
 	if n := len(build().Lines); n != 1 {
 		t.Errorf("without the rule: %d lines, want 1", n)
 	}
@@ -45,6 +52,7 @@ func TestClippedAmountAtEdge(t *testing.T) {
 // The lines' sum against the subtotal chooses the lost digit: 5.95, and
 // the line is confirmed.
 func TestClippedAmountDigitBySubtotal(t *testing.T) {
+	clippedOn(t)
 	doc := Extract([]*Page{edgePage(
 		right(160, "1", "DIET", "COKE", "2.30"),
 		right(190, "1", "SEAFOOD", "RICE", "5.9"),
@@ -62,6 +70,7 @@ func TestClippedAmountDigitBySubtotal(t *testing.T) {
 // Not a clipped amount: one decimal away from the page's edge (a measure,
 // "1.5 L"), or two decimals at the edge.
 func TestClippedAmountRefuses(t *testing.T) {
+	clippedOn(t)
 	p := receiptPage(
 		right(160, "1", "DIET", "COKE", "2.30"),
 		right(190, "1", "WATER", "1.5"),
@@ -79,6 +88,7 @@ func TestClippedAmountRefuses(t *testing.T) {
 // A guessed last digit yields to the second reading's amount of the same
 // row; a line read whole does not.
 func TestClippedLineTakesSecondReading(t *testing.T) {
+	clippedOn(t)
 	doc := Extract([]*Page{edgePage(
 		right(160, "1", "DIET", "COKE", "2.30"),
 		right(190, "1", "SEAFOOD", "FRD", "RICE", "8.0"),
