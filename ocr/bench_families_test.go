@@ -213,6 +213,7 @@ func BenchmarkFamilies(b *testing.B) {
 	defer ocr.LeaningRuleCountFromEnv()()
 	defer ocr.SlantedRulesFromEnv()()
 	defer ocr.CloseSplitsFromEnv()()
+	defer ocr.ClippedAmountsFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {

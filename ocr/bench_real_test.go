@@ -135,7 +135,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // OCR_TOTAL_EVIDENCE=1 (or 0) turns the total's evidence vote
 // (total_evidence.go) on, OCR_TAX_INCLUDED=1 the reading of "(Inclusive
 // of GST)" rows as no tax to add, OCR_WALLET_PAYMENTS=1 Octopus and the
-// phone wallets as payments (unset: the defaults, all three off).
+// phone wallets as payments (unset: the defaults, all three off);
+// OCR_CLIPPED_AMOUNTS=1 reads an item's amount cut off at the page's edge
+// ("5.9") with a 0 for its lost digit (clipped.go; unset: off).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -164,6 +166,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		restoreWallet := ocr.WalletPaymentsFromEnv()
 		votes0 := ocr.TotalVotes()
 		defer ocr.InkSheetsFromEnv()()
+		defer ocr.ClippedAmountsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()

@@ -104,6 +104,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
+		defer ocr.ClippedAmountsFromEnv()()
 		defer restoreDewarp()
 		var total potruth.Score
 		perLayout := map[string]*potruth.Score{}

@@ -211,12 +211,13 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 		defer LatinSecondFromEnv()()
 		defer RowMergeFromEnv()()
 		defer LineHeightFromEnv()()
+		defer ClippedAmountsFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
 	verbose := os.Getenv("OCR_VERBOSE") != ""
 	for b.Loop() {
-		var ours, bare [4]realtruth.Tally
-		var oc, bc [4]time.Duration
+		ours, bare := make([]realtruth.Tally, nv), make([]realtruth.Tally, nv)
+		oc, bc := make([]time.Duration, nv), make([]time.Duration, nv)
 		for _, d := range debugRealDocs(b) {
 			if d.Items == nil {
 				continue

@@ -38,11 +38,7 @@ func BenchmarkDebugDegradedLoss(b *testing.B) {
 				continue
 			}
 			img := loadTestImage(b, d.Image)
-			vs := []int{0, 1, 2}
-			if os.Getenv("OCR_LOSS_ORIG") != "" {
-				vs = []int{-1} // the dev photos themselves
-			}
-			for _, v := range vs {
+			for _, v := range debugVariants(b) {
 				var dimg image.Image
 				var path, name string
 				if v < 0 {

@@ -25,6 +25,9 @@ type Word struct {
 	// empty when the word was not re-read. Extract flags lines whose two
 	// readings disagree.
 	Alt string `json:",omitempty"`
+	// clipped: an amount whose last digit the page's edge cut off, read
+	// with a 0 in its place (clippedAmounts); a check decides the digit.
+	clipped bool
 }
 
 // Page is the OCR result of one page: its words in Tesseract's reading order

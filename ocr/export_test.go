@@ -142,3 +142,9 @@ func LineHeightFromEnv() (restore func()) {
 	}
 	return func() { defaultPrep, lookLineHeight = saved, savedLook }
 }
+
+// ClippedAmountsFromEnv turns the reading of amounts clipped by the page's
+// edge off (OCR_CLIPPED_AMOUNTS=0) or on (1) in the benchmarks.
+func ClippedAmountsFromEnv() (restore func()) {
+	return switchFromEnv(&clippedAmountsOn, "OCR_CLIPPED_AMOUNTS")
+}

@@ -531,8 +531,16 @@ func mergeLines(doc *Document, other []Line) {
 		}
 		if j := sameItemAt(l, first, used); lookSameDesc && j >= 0 {
 			// The same row read with another amount: the first reading's
-			// stands (flagged when its lines do not add up).
+			// stands (flagged when its lines do not add up), unless its
+			// last digit was only guessed (clipped.go): an amount read
+			// whole replaces it, still flagged.
 			used[j] = true
+			if m := &doc.Lines[j]; m.clipped && l.Amount != "" {
+				m.Qty, m.UnitPrice, m.Amount, m.clipped = l.Qty, l.UnitPrice, l.Amount, false
+				m.NeedsReview, m.Confidence = true, min(m.Confidence, secondReadingConf)
+				m.Fields.Amount = min(m.Fields.Amount, secondReadingConf)
+				m.Problems = append(m.Problems, "amount taken from a second reading of the photo: the first's last digit was cut off")
+			}
 			continue
 		}
 		if v, ok := parseMoney(l.Amount); haveGap && (!ok || v > gap) {

@@ -183,6 +183,9 @@ type receiptItem struct {
 	// fromPrice: the amount was misread and is taken from the unit price
 	// it repeats (repeatPrice).
 	fromPrice bool
+	// clipped: the amount's last digit was cut off by the page's edge and
+	// read as 0 (clippedAmounts).
+	clipped bool
 }
 
 func hasLetters(s string) bool {
@@ -228,7 +231,7 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	if haveCol && abs(toks[ai].w.Box.Max.X-colX) > max(tol, r.rite/8) {
 		return nil, false
 	}
-	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, amountConf: toks[ai].w.Conf, fromPrice: fromPrice && ai == len(toks)-1}
+	it := &receiptItem{r: r, amount: toks[ai].cents, amountTxt: toks[ai].s, amountConf: toks[ai].w.Conf, fromPrice: fromPrice && ai == len(toks)-1, clipped: toks[ai].w.clipped}
 	// Numbers before the amount, right to left, until the description.
 	j := ai - 1
 	var nums []rtok
@@ -941,7 +944,12 @@ func extractReceipt(pages []*Page, doc *Document) {
 			continue
 		}
 		rows := groupRows(wholeUnitWords(p.Words))
-		its, discs := receiptLines(rows, p.Width)
+		itemRows := rows
+		if ws := clippedAmounts(p); len(ws) > 0 && &ws[0] != &p.Words[0] {
+			// The items' amounts only: a total is not guessed.
+			itemRows = groupRows(wholeUnitWords(ws))
+		}
+		its, discs := receiptLines(itemRows, p.Width)
 		items = append(items, its...)
 		s := readSummary(rows)
 		// Discounts count like taxes: negative adjustments of the sum.
@@ -976,6 +984,7 @@ func extractReceipt(pages []*Page, doc *Document) {
 		if repaired[i] {
 			l.Problems = append(l.Problems, "amount repaired: the total confirms it")
 		}
+		l.clipped = it.clipped && !repaired[i]
 		lineSum += it.amount
 		doc.Lines = append(doc.Lines, l)
 	}
@@ -998,6 +1007,16 @@ func extractReceipt(pages []*Page, doc *Document) {
 	reconciled := len(items) > 0 && (sum.hasSub && lineSum == sum.subtotal || ok && (lineSum == tot || lineSum+tax == tot))
 	for i := range doc.Lines {
 		l := &doc.Lines[i]
+		if l.clipped {
+			if reconciled {
+				l.clipped = false // the sum confirms the 0
+			} else {
+				l.Problems = append(l.Problems, "amount's last digit cut off by the page's edge, read as 0")
+				l.Confidence = min(l.Confidence, clippedConf)
+				l.Fields.Amount = min(l.Fields.Amount, clippedConf)
+				l.NeedsReview = true
+			}
+		}
 		switch {
 		case reconciled && l.Confidence >= 0.7:
 			l.Confidence = max(l.Confidence, 0.95)
@@ -1068,6 +1087,12 @@ func repairBySum(items []*receiptItem, s summary, lineSum int64) map[int]bool {
 	for i, it := range items {
 		for _, v := range amountRepairs(it.amountTxt, it.amount) {
 			alts = append(alts, fix{i, v})
+		}
+		if it.clipped {
+			// The last digit was not seen: any of ten.
+			for d := int64(1); d <= 9; d++ {
+				alts = append(alts, fix{i, it.amount + d})
+			}
 		}
 	}
 	var found [][]fix

@@ -80,6 +80,9 @@ type Line struct {
 	// amountConf is the OCR confidence (0–100) of the word the amount was
 	// read from, when the receipt reader read it (0: not known).
 	amountConf float64
+	// clipped: the amount's last digit was cut off by the page's edge and
+	// guessed (clipped.go); a second reading of the row replaces it.
+	clipped bool
 }
 
 // Document is the extraction result for one (possibly multi-page) document.
