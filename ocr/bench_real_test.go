@@ -165,6 +165,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		votes0 := ocr.TotalVotes()
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
+		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()

@@ -22,8 +22,9 @@ const inkTableRules = 4
 
 // inkOverTable reports whether preprocess should read the photo again
 // with its coloured ink lightened (dropInkOnSheets): r is the page
-// rectified and flattened from the photo img as it came.
-func inkOverTable(img image.Image, r *grayImg, receipt bool) bool {
+// rectified and flattened from the photo img as it came, lh the text
+// height measured on the photo (textLineHeight; 0 unknown).
+func inkOverTable(img image.Image, r *grayImg, receipt bool, lh float64) bool {
 	if dropColourInk || !dropInkOnSheets || receipt {
 		return false
 	}
@@ -33,7 +34,10 @@ func inkOverTable(img image.Image, r *grayImg, receipt bool) bool {
 	if longRules(r) >= inkTableRules {
 		return true
 	}
-	return leaningRuleCount && leaningRules(r) >= inkTableRules
+	if leaningRuleCount && leaningRules(r) >= inkTableRules {
+		return true
+	}
+	return inkMarksGate && inkMarks(img, lh) > 0
 }
 
 // longRules counts the level rules of g: bands of rows holding a run of

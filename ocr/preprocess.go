@@ -60,10 +60,11 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 			target = opt.receiptLineHeight
 		}
 	}
+	lh := textLineHeight(g)
 	if target > 0 {
 		// Characters far from the size Tesseract reads best at the fixed
 		// width (small photos blown up, large scans): scale by text size.
-		if lh := textLineHeight(g); lh > 0 {
+		if lh > 0 {
 			atFixed := lh * float64(outW) / pw
 			if lo, hi := 0.6*float64(target), 1.6*float64(target); atFixed < lo || atFixed > hi {
 				scale := math.Min(math.Max(float64(target)/lh, 0.25), opt.maxScale)
@@ -89,7 +90,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
-	if inkOverTable(img, r, receipt) {
+	if inkOverTable(img, r, receipt, lh) {
 		// A sheet's ruled table under coloured ink: read again without
 		// the ink (inksheet.go).
 		g = toGray(img)
