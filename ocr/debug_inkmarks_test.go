@@ -54,7 +54,7 @@ func BenchmarkDebugInkMarksReach(b *testing.B) {
 			flatten(r)
 			inked := inkedPage(img)
 			rules := longRules(r)
-			marks := inkMarks(img, lh)
+			marks := len(inkMarks(img, lh))
 			byRules := inked && !receipt && rules >= inkTableRules
 			byMarks := inked && !receipt && marks > 0
 			if byMarks && !byRules {
@@ -64,5 +64,16 @@ func BenchmarkDebugInkMarksReach(b *testing.B) {
 			fmt.Printf("%-45s receipt %-5v inked %-5v rules %2d marks %2d lh %4.0f gate: rules %-5v marks %-5v\n", name, receipt, inked, rules, marks, lh, byRules, byMarks)
 		}
 		fmt.Printf("%d images, %d reached by the mark gate alone\n", len(paths), reached)
+	}
+}
+
+// OCR_INK_MARKS=0 (1) turns the mark gate off (on) for the debug
+// benchmarks of this package too (BenchmarkDebugDump).
+func init() {
+	switch os.Getenv("OCR_INK_MARKS") {
+	case "0":
+		inkMarksGate = false
+	case "1":
+		inkMarksGate = true
 	}
 }

@@ -90,11 +90,15 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
-	if inkOverTable(img, r, receipt, lh) {
-		// A sheet's ruled table under coloured ink: read again without
-		// the ink (inksheet.go).
+	if open, marks := inkOverTable(img, r, receipt, lh); open {
+		// A sheet's ruled table under coloured ink, or hand marks on a
+		// sheet: read again without the ink (inksheet.go, inkmarks.go).
 		g = toGray(img)
-		dropInk(img, g)
+		if marks != nil {
+			dropInkNear(img, g, marks, lh)
+		} else {
+			dropInk(img, g)
+		}
 		if ok {
 			r = warp(g, hm, outW, outH)
 		} else {
