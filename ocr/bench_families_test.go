@@ -211,6 +211,7 @@ func BenchmarkFamilies(b *testing.B) {
 	defer ocr.HeaderCropsFromEnv()()
 	defer ocr.InkSheetsFromEnv()()
 	defer ocr.LeaningRuleCountFromEnv()()
+	defer ocr.InkMarksFromEnv()()
 	defer ocr.SlantedRulesFromEnv()()
 	defer ocr.CloseSplitsFromEnv()()
 	defer ocr.ClippedAmountsFromEnv()()

@@ -168,6 +168,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.ClippedAmountsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
+		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()

@@ -102,6 +102,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		restoreDewarp := ocr.DewarpFromEnv()
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
+		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		defer ocr.ClippedAmountsFromEnv()()

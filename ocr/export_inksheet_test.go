@@ -25,3 +25,7 @@ func CloseSplitsFromEnv() (restore func()) {
 func LeaningRuleCountFromEnv() (restore func()) {
 	return switchFromEnv(&leaningRuleCount, "OCR_LEANING_RULE_COUNT")
 }
+
+// InkMarksFromEnv turns inkOverTable's hand-mark gate (inkMarksGate,
+// inkmarks.go) on or off in the benchmarks: OCR_INK_MARKS=1 on, 0 off.
+func InkMarksFromEnv() (restore func()) { return switchFromEnv(&inkMarksGate, "OCR_INK_MARKS") }

@@ -22,18 +22,28 @@ const inkTableRules = 4
 
 // inkOverTable reports whether preprocess should read the photo again
 // with its coloured ink lightened (dropInkOnSheets): r is the page
-// rectified and flattened from the photo img as it came.
-func inkOverTable(img image.Image, r *grayImg, receipt bool) bool {
+// rectified and flattened from the photo img as it came, lh the text
+// height measured on the photo (textLineHeight; 0 unknown). Opened by
+// the rules, the whole page's ink is lightened (marks nil); opened by the
+// hand marks alone (inkMarksGate), only the ink round them (dropInkNear).
+func inkOverTable(img image.Image, r *grayImg, receipt bool, lh float64) (open bool, marks []image.Rectangle) {
 	if dropColourInk || !dropInkOnSheets || receipt {
-		return false
+		return false, nil
 	}
 	if !inkedPage(img) {
-		return false
+		return false, nil
 	}
 	if longRules(r) >= inkTableRules {
-		return true
+		return true, nil
 	}
-	return leaningRuleCount && leaningRules(r) >= inkTableRules
+	if leaningRuleCount && leaningRules(r) >= inkTableRules {
+		return true, nil
+	}
+	if !inkMarksGate {
+		return false, nil
+	}
+	marks = inkMarks(img, lh)
+	return len(marks) > 0, marks
 }
 
 // longRules counts the level rules of g: bands of rows holding a run of

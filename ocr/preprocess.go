@@ -60,10 +60,11 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 			target = opt.receiptLineHeight
 		}
 	}
+	lh := textLineHeight(g)
 	if target > 0 {
 		// Characters far from the size Tesseract reads best at the fixed
 		// width (small photos blown up, large scans): scale by text size.
-		if lh := textLineHeight(g); lh > 0 {
+		if lh > 0 {
 			atFixed := lh * float64(outW) / pw
 			if lo, hi := 0.6*float64(target), 1.6*float64(target); atFixed < lo || atFixed > hi {
 				scale := math.Min(math.Max(float64(target)/lh, 0.25), opt.maxScale)
@@ -89,11 +90,15 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = g
 	}
 	flatten(r)
-	if inkOverTable(img, r, receipt) {
-		// A sheet's ruled table under coloured ink: read again without
-		// the ink (inksheet.go).
+	if open, marks := inkOverTable(img, r, receipt, lh); open {
+		// A sheet's ruled table under coloured ink, or hand marks on a
+		// sheet: read again without the ink (inksheet.go, inkmarks.go).
 		g = toGray(img)
-		dropInk(img, g)
+		if marks != nil {
+			dropInkNear(img, g, marks, lh)
+		} else {
+			dropInk(img, g)
+		}
 		if ok {
 			r = warp(g, hm, outW, outH)
 		} else {

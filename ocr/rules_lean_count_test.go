@@ -50,14 +50,14 @@ func TestLeaningRulesCountTiltedTable(t *testing.T) {
 		t.Errorf("leaningRules = %d on the tilted table, want about its %d rules", n, level)
 	}
 	leaningRuleCount = false
-	if inkOverTable(img, g, false) {
+	if open, _ := inkOverTable(img, g, false, 0); open {
 		t.Errorf("gate open without the leaning count: the test shows nothing")
 	}
 	leaningRuleCount = true
-	if !inkOverTable(img, g, false) {
+	if open, _ := inkOverTable(img, g, false, 0); !open {
 		t.Errorf("tilted ruled sheet under ink: gate closed with the leaning count")
 	}
-	if inkOverTable(img, g, true) {
+	if open, _ := inkOverTable(img, g, true, 0); open {
 		t.Errorf("receipt: gate open")
 	}
 
