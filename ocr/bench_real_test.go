@@ -166,6 +166,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CellLooksFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()

@@ -103,6 +103,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CellLooksFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		defer restoreDewarp()
 		var total potruth.Score

@@ -80,6 +80,10 @@ type Line struct {
 	// amountConf is the OCR confidence (0–100) of the word the amount was
 	// read from, when the receipt reader read it (0: not known).
 	amountConf float64
+	// descW are the words the description was read from, all on the
+	// row of the line's numbers (nil otherwise, and on lines not read
+	// from a page's rows): the cell look re-reads them.
+	descW []Word
 }
 
 // Document is the extraction result for one (possibly multi-page) document.
