@@ -85,3 +85,26 @@ func TestBetterCell(t *testing.T) {
 		t.Error("an empty reading taken")
 	}
 }
+
+// With cellFlagged, a line whose description words were read again from
+// their cell stays flagged even when the new words pass the check.
+func TestCellFlaggedKeepsReview(t *testing.T) {
+	name := tline(300, "辣椒醬@70", "255克@160", "10@600", "12.50@800", "125.00@1000")
+	name[0].cell, name[1].cell = true, true
+	p := tpage(
+		tline(100, "品名@70", "數量@600", "單價@800", "金額@1000"),
+		tline(150, "橄欖油@70", "2公升@160", "4@600", "89.60@800", "358.40@1000"),
+		name,
+	)
+	defer func(v bool) { cellFlagged = v }(cellFlagged)
+	for _, on := range []bool{false, true} {
+		cellFlagged = on
+		doc := Extract([]*Page{p})
+		if len(doc.Lines) != 2 {
+			t.Fatalf("lines %+v", doc.Lines)
+		}
+		if doc.Lines[0].NeedsReview || doc.Lines[1].NeedsReview != on {
+			t.Errorf("cellFlagged %v: review %v, %v (%v)", on, doc.Lines[0].NeedsReview, doc.Lines[1].NeedsReview, doc.Lines[1].Problems)
+		}
+	}
+}

@@ -25,6 +25,9 @@ type Word struct {
 	// empty when the word was not re-read. Extract flags lines whose two
 	// readings disagree.
 	Alt string `json:",omitempty"`
+	// cell: the word was read again from its description's cell
+	// (cell_look.go).
+	cell bool
 }
 
 // Page is the OCR result of one page: its words in Tesseract's reading order

@@ -14,6 +14,7 @@ import (
 func CellLooksFromEnv() (restore func()) {
 	r := switchFromEnv(&cellLooks, "OCR_CELL_LOOKS")
 	ru := switchFromEnv(&cellUnchecked, "OCR_CELL_UNCHECKED")
+	rf := switchFromEnv(&cellFlagged, "OCR_CELL_FLAGGED")
 	saved := cellTrace
 	cellTrace = func(before, after []Word, kept bool, cell *grayImg) {
 		cellReads.Add(1)
@@ -27,7 +28,7 @@ func CellLooksFromEnv() (restore func()) {
 			saved(before, after, kept, cell)
 		}
 	}
-	return func() { r(); ru(); cellTrace = saved }
+	return func() { r(); ru(); rf(); cellTrace = saved }
 }
 
 var cellReads, cellKept atomic.Int64

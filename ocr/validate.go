@@ -536,6 +536,9 @@ func checkDescriptions(doc *Document, pages []*Page) {
 			continue // the code names the item (a check digit or a second reading vouches)
 		default:
 			why = descriptionProblem(l.Description, m)
+			if why == "" && cellFlagged && slices.ContainsFunc(l.descW, func(w Word) bool { return w.cell }) {
+				why = "name read again from its cell (a second reading, not a confirmation)"
+			}
 		}
 		if why == "" {
 			continue
