@@ -213,6 +213,7 @@ func BenchmarkFamilies(b *testing.B) {
 	defer ocr.LeaningRuleCountFromEnv()()
 	defer ocr.InkMarksFromEnv()()
 	defer ocr.SlantedRulesFromEnv()()
+	defer ocr.CellLooksFromEnv()()
 	defer ocr.CloseSplitsFromEnv()()
 	defer ocr.ClippedAmountsFromEnv()()
 	dir := b.TempDir()
@@ -329,6 +330,9 @@ func BenchmarkFamilies(b *testing.B) {
 			s := perFam[k]
 			fmt.Printf("family %-22s engine P %.3f R %.3f F1 %.3f (%d/%d) | bare F1 %.3f (%d/%d)\n", k,
 				s[0].Precision(), s[0].Recall(), s[0].F1(), s[0].Right, s[0].Truth, s[1].F1(), s[1].Right, s[1].Truth)
+		}
+		if r, k := ocr.CellLookCounts(); r > 0 {
+			fmt.Printf("cell looks: %d cells read again, %d kept\n", r, k)
 		}
 		for _, held := range []bool{false, true} {
 			t := sides[held]

@@ -170,6 +170,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CellLooksFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		looks0 := ocr.LatinSecondLooks()
 		reads0, taken0 := ocr.TotalCropCounts()

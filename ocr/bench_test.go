@@ -104,6 +104,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()
+		defer ocr.CellLooksFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		defer ocr.ClippedAmountsFromEnv()()
 		defer restoreDewarp()

@@ -28,6 +28,9 @@ type Word struct {
 	// clipped: an amount whose last digit the page's edge cut off, read
 	// with a 0 in its place (clippedAmounts); a check decides the digit.
 	clipped bool
+	// cell: the word was read again from its description's cell
+	// (cell_look.go).
+	cell bool
 }
 
 // Page is the OCR result of one page: its words in Tesseract's reading order
@@ -73,7 +76,11 @@ type worker struct {
 	// look at a page whose first reading is in Latin script (latinSecond);
 	// nil when the page client reads English alone already.
 	latin *gosseract.Client
-	osd   *osd
+	// zh reads one line in Chinese alone (chi_tra, psm 7): the
+	// description cells' look (cell_look.go); nil when the page client
+	// does not read Chinese.
+	zh  *gosseract.Client
+	osd *osd
 }
 
 func (w *worker) close() {
@@ -86,6 +93,9 @@ func (w *worker) close() {
 	}
 	if w.latin != nil {
 		w.latin.Close()
+	}
+	if w.zh != nil {
+		w.zh.Close()
 	}
 }
 
@@ -157,6 +167,15 @@ func newWorker(langs []string) (*worker, error) {
 			return fail("set latin page segmentation", err)
 		}
 	}
+	if slices.Contains(langs, "chi_tra") {
+		w.zh = gosseract.NewClient()
+		if err := w.zh.SetLanguage("chi_tra"); err != nil {
+			return fail("set cell language", err)
+		}
+		if err := w.zh.SetPageSegMode(gosseract.PSM_SINGLE_LINE); err != nil {
+			return fail("set cell page segmentation", err)
+		}
+	}
 	if err := w.code.SetLanguage("eng"); err != nil {
 		return fail("set code language", err)
 	}
@@ -169,6 +188,9 @@ func newWorker(langs []string) (*worker, error) {
 	clients := []*gosseract.Client{w.page, w.code}
 	if w.latin != nil {
 		clients = append(clients, w.latin)
+	}
+	if w.zh != nil {
+		clients = append(clients, w.zh)
 	}
 	for _, c := range clients {
 		// Tesseract 5 re-recognises every low-confidence line inverted
@@ -370,6 +392,15 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 		if err := secondReadings(w.code, g, p.Words); err != nil {
 			return nil, err
 		}
+	}
+	// The description cells' look (cell_look.go): failing descriptions
+	// of lines whose numbers check out read again from their cells.
+	var code *gosseract.Client
+	if !e.skipSecondReading {
+		code = w.code
+	}
+	if err := cellLook(w.zh, code, g, p); err != nil {
+		return nil, err
 	}
 	p.gray = g
 	return p, nil

@@ -114,6 +114,9 @@ type rawItem struct {
 	nums    []numTok
 	desc    []string
 	unit    string
+	// descW are the words desc was read from (the cell look re-reads
+	// them).
+	descW []Word
 }
 
 func isTimes(s string) bool {
@@ -239,6 +242,9 @@ func parseRow(r *row, maxNums int, codeless bool) (*rawItem, bool) {
 	}
 	for _, d := range desc {
 		it.desc = append(it.desc, d.s)
+		if n := len(it.descW); n == 0 || it.descW[n-1] != d.w {
+			it.descW = append(it.descW, d.w)
+		}
 	}
 	return it, true
 }

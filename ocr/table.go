@@ -252,6 +252,8 @@ type tableRow struct {
 	unit   string
 	nums   map[colKind]string
 	hasNum bool
+	// descW are the words of desc (the cell look re-reads them).
+	descW []Word
 	// noise: the description's words were read under 40% confidence
 	// (weighted by letters).
 	noise bool
@@ -411,7 +413,7 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			}
 			if id, ok := readIDToken(s); ok && short && (strings.Contains(s, "-") || id.ean) {
 				tr.code, tr.codeW = s, words[i]
-				tr.desc = nil
+				tr.desc, tr.descW = nil, nil
 				continue
 			}
 		}
@@ -421,6 +423,7 @@ func splitRow(r *row, cols []tableCol) tableRow {
 			tr.hasNum = true
 		case k == colNone && s != "" && !isCurrencyMark(s):
 			tr.desc = append(tr.desc, s)
+			tr.descW = append(tr.descW, words[i])
 			n := len([]rune(s))
 			confSum += words[i].Conf * float64(n)
 			confN += n
@@ -438,6 +441,9 @@ type tableItem struct {
 	unit  string
 	nums  map[colKind]string
 	r     *row // the row of its numbers
+	// descW are the words of desc when they all lie on the row of its
+	// numbers (nil when lines of other rows joined it).
+	descW []Word
 	// borrowed: its name was read from the rows above its numbers (a
 	// two-line item), none on the row of its numbers.
 	borrowed bool
@@ -465,6 +471,9 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 				continue
 			}
 			into.desc = append(into.desc, p.desc...)
+			if len(p.desc) > 0 {
+				into.descW = nil
+			}
 			if into.code == "" {
 				into.code, into.codeW = p.code, p.codeW
 			}
@@ -501,7 +510,7 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 					// A row with its own code and description but no
 					// amount read (a stamp over the numbers): an item of
 					// its own, returned flagged, not another item's words.
-					items = append(items, &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums})
+					items = append(items, &tableItem{desc: tr.desc, descW: tr.descW, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums})
 					continue
 				}
 				if letterCount(strings.Join(tr.desc, "")) >= 2 || tr.code != "" {
@@ -510,7 +519,7 @@ func tableItems(rows []*row, start int, cols []tableCol) []*tableItem {
 				continue
 			}
 		}
-		it := &tableItem{desc: tr.desc, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums, r: r}
+		it := &tableItem{desc: tr.desc, descW: tr.descW, code: tr.code, codeW: tr.codeW, unit: tr.unit, nums: tr.nums, r: r}
 		if letterCount(strings.Join(it.desc, "")) < 2 && len(pending) > 0 {
 			// Two-line item: the words were on the line above; a line
 			// much nearer the item above (its name's other line, printed
@@ -662,7 +671,7 @@ func numbersOnly(rows []*row, i int, cols []tableCol) bool {
 
 // tableLine checks an item and turns it into a Line.
 func tableLine(it *tableItem) Line {
-	l := Line{Description: joinText(it.desc), Unit: it.unit}
+	l := Line{Description: joinText(it.desc), Unit: it.unit, descW: it.descW}
 	// The code is judged as in the coded tables: the EAN-13 check digit
 	// and the word's second reading (codeConfidence).
 	idConf := 1.0
@@ -896,7 +905,7 @@ func tableDescriptions(d, t *Document) {
 			if tl.nameAbove && letterCount(l.Description) > 0 {
 				continue
 			}
-			l.Description, l.nameAbove, l.nameSplit = tl.Description, tl.nameAbove, tl.nameSplit
+			l.Description, l.nameAbove, l.nameSplit, l.descW = tl.Description, tl.nameAbove, tl.nameSplit, tl.descW
 		}
 	}
 }

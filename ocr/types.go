@@ -83,6 +83,10 @@ type Line struct {
 	// clipped: the amount's last digit was cut off by the page's edge and
 	// guessed (clipped.go); a second reading of the row replaces it.
 	clipped bool
+	// descW are the words the description was read from, all on the
+	// row of the line's numbers (nil otherwise, and on lines not read
+	// from a page's rows): the cell look re-reads them.
+	descW []Word
 }
 
 // Document is the extraction result for one (possibly multi-page) document.

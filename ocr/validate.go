@@ -127,7 +127,7 @@ func solveDiscount(qs, ps, ds, as string) (solution, int64, bool) {
 // is a money token from a neighbouring row usable as the amount (thermal
 // receipts sometimes print it on the description line).
 func buildLine(it *rawItem, cols columns) Line {
-	l := Line{Description: joinText(it.desc), Unit: it.unit}
+	l := Line{Description: joinText(it.desc), Unit: it.unit, descW: it.descW}
 	if it.id.ean {
 		l.Barcode = it.id.text
 	} else {
@@ -536,6 +536,9 @@ func checkDescriptions(doc *Document, pages []*Page) {
 			continue // the code names the item (a check digit or a second reading vouches)
 		default:
 			why = descriptionProblem(l.Description, m)
+			if why == "" && cellFlagged && slices.ContainsFunc(l.descW, func(w Word) bool { return w.cell }) {
+				why = "name read again from its cell (a second reading, not a confirmation)"
+			}
 		}
 		if why == "" {
 			continue

@@ -1,0 +1,110 @@
+package ocr
+
+import (
+	"image"
+	"testing"
+)
+
+// A Chinese description read as Latin junk on a line whose numbers check
+// out is picked for the cell look, as its own words; the lines read well
+// are not.
+func TestCellPicksLatinJunkInChineseColumn(t *testing.T) {
+	junk := tline(300, "PRUE@70", "255@160", "克@210", "10@600", "12.50@800", "125.00@1000")
+	junk[0].Conf, junk[1].Conf = 20, 30
+	p := tpage(
+		tline(100, "品名@70", "數量@600", "單價@800", "金額@1000"),
+		tline(150, "橄欖油@70", "2公升@160", "4@600", "89.60@800", "358.40@1000"),
+		tline(200, "糙米@70", "1公斤@160", "6@600", "11.60@800", "69.60@1000"),
+		tline(250, "香片茶葉@70", "3@600", "44.60@800", "133.80@1000"),
+		junk,
+		tline(350, "合計@800", "686.80@1000"),
+	)
+	doc := Extract([]*Page{p})
+	picks := cellPicks(doc, p, pageWordConfs([]*Page{p}))
+	if len(picks) != 1 {
+		t.Fatalf("picks %v, want the junk line's cell (lines %+v)", picks, doc.Lines)
+	}
+	if got := wordTexts(picks[0].words); got != "PRUE(20) 255(30) 克(95)" {
+		t.Errorf("cell words %s", got)
+	}
+}
+
+// A line whose numbers do not check out is picked after those whose
+// numbers do, and only with cellUnchecked.
+func TestCellPicksUncheckedLast(t *testing.T) {
+	junk := tline(300, "PRUE@70", "255@160", "克@210", "10@600", "12.50@800", "125.00@1000")
+	junk[0].Conf, junk[1].Conf = 20, 30
+	bad := tline(250, "AMLAR@70", "TAL@160", "12@600", "44.60@800", "133.80@1000")
+	bad[0].Conf, bad[1].Conf = 10, 25
+	p := tpage(
+		tline(100, "品名@70", "數量@600", "單價@800", "金額@1000"),
+		tline(150, "橄欖油@70", "2公升@160", "4@600", "89.60@800", "358.40@1000"),
+		tline(200, "糙米@70", "1公斤@160", "6@600", "11.60@800", "69.60@1000"),
+		bad,
+		junk,
+		tline(350, "合計@800", "686.80@1000"),
+	)
+	doc := Extract([]*Page{p})
+	m := pageWordConfs([]*Page{p})
+	defer func(v bool) { cellUnchecked = v }(cellUnchecked)
+	cellUnchecked = true
+	picks := cellPicks(doc, p, m)
+	if len(picks) != 2 || wordTexts(picks[0].words) != "PRUE(20) 255(30) 克(95)" || wordTexts(picks[1].words) != "AMLAR(10) TAL(25)" {
+		t.Fatalf("picks %+v", picks)
+	}
+	cellUnchecked = false
+	if picks := cellPicks(doc, p, m); len(picks) != 1 {
+		t.Errorf("without cellUnchecked: %+v", picks)
+	}
+}
+
+// The cell is the run of the description's words with no other word of
+// the row between them: a code read into the row is not re-read as part
+// of the name.
+func TestCellWordsSplitAtAnotherWord(t *testing.T) {
+	ws := tline(100, "16@40", "SKU-000622@100", "aE@260", "ss@330")
+	p := tpage(ws)
+	got := cellWords(p, []Word{ws[0], ws[2], ws[3]})
+	if wordTexts(got) != "aE(95) ss(95)" {
+		t.Errorf("cell words %s", wordTexts(got))
+	}
+}
+
+// A re-reading replaces the cell's words only when it passes the
+// description check by its own confidences and reads surer than the old.
+func TestBetterCell(t *testing.T) {
+	w := func(s string, c float64) Word { return Word{Text: s, Box: image.Rect(0, 0, 10, 10), Conf: c} }
+	old := []Word{w("PRUE", 20), w("255", 90), w("克", 88)}
+	if !betterCell(old, []Word{w("辣椒醬", 86), w("255克", 90)}) {
+		t.Error("a sure Chinese reading refused")
+	}
+	if betterCell(old, []Word{w("辣椒醬", 15), w("255克", 20)}) {
+		t.Error("a reading as unsure as the old taken")
+	}
+	if betterCell(old, nil) {
+		t.Error("an empty reading taken")
+	}
+}
+
+// With cellFlagged, a line whose description words were read again from
+// their cell stays flagged even when the new words pass the check.
+func TestCellFlaggedKeepsReview(t *testing.T) {
+	name := tline(300, "辣椒醬@70", "255克@160", "10@600", "12.50@800", "125.00@1000")
+	name[0].cell, name[1].cell = true, true
+	p := tpage(
+		tline(100, "品名@70", "數量@600", "單價@800", "金額@1000"),
+		tline(150, "橄欖油@70", "2公升@160", "4@600", "89.60@800", "358.40@1000"),
+		name,
+	)
+	defer func(v bool) { cellFlagged = v }(cellFlagged)
+	for _, on := range []bool{false, true} {
+		cellFlagged = on
+		doc := Extract([]*Page{p})
+		if len(doc.Lines) != 2 {
+			t.Fatalf("lines %+v", doc.Lines)
+		}
+		if doc.Lines[0].NeedsReview || doc.Lines[1].NeedsReview != on {
+			t.Errorf("cellFlagged %v: review %v, %v (%v)", on, doc.Lines[0].NeedsReview, doc.Lines[1].NeedsReview, doc.Lines[1].Problems)
+		}
+	}
+}
