@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"fmt"
 	"image"
 	"math"
 	"slices"
@@ -320,21 +319,7 @@ func cutCell(g *grayImg, p *Page, ws []Word) *cellStrip {
 // readCell reads a cell as one line with c (its segmentation mode set by
 // the caller), its words' boxes mapped back to the page.
 func readCell(c *gosseract.Client, s *cellStrip) ([]Word, error) {
-	if err := c.SetImageFromBytes(s.img.bmp()); err != nil {
-		return nil, fmt.Errorf("ocr: set cell image: %w", err)
-	}
-	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
-	if err != nil {
-		return nil, fmt.Errorf("ocr: recognise cell: %w", err)
-	}
-	var got []Word
-	for _, b := range boxes {
-		if strings.TrimSpace(b.Word) == "" {
-			continue
-		}
-		got = append(got, Word{Text: b.Word, Box: s.toPage(b.Box), Conf: b.Confidence})
-	}
-	return got, nil
+	return readOneLine(c, s.img, s.toPage, "cell")
 }
 
 // cellDesc is the description words read as a line give, with their own

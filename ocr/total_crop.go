@@ -156,19 +156,26 @@ func totalCropPicks(p *Page) [][]int {
 // readStrip reads a row's strip as one line with c (in single-line
 // mode), its words' boxes mapped back to the page.
 func readStrip(c *gosseract.Client, strip *rowStrip) ([]Word, error) {
-	if err := c.SetImageFromBytes(strip.img.bmp()); err != nil {
-		return nil, fmt.Errorf("ocr: set row image: %w", err)
+	return readOneLine(c, strip.img, strip.toPage, "row")
+}
+
+// readOneLine reads img (a strip or cell cut from a page) with c, in the
+// segmentation mode the caller set, its words' boxes mapped back to the
+// page by toPage; what names the cut in errors.
+func readOneLine(c *gosseract.Client, img *grayImg, toPage func(image.Rectangle) image.Rectangle, what string) ([]Word, error) {
+	if err := c.SetImageFromBytes(img.bmp()); err != nil {
+		return nil, fmt.Errorf("ocr: set %s image: %w", what, err)
 	}
 	boxes, err := c.GetBoundingBoxes(gosseract.RIL_WORD)
 	if err != nil {
-		return nil, fmt.Errorf("ocr: recognise row: %w", err)
+		return nil, fmt.Errorf("ocr: recognise %s: %w", what, err)
 	}
 	var got []Word
 	for _, b := range boxes {
 		if strings.TrimSpace(b.Word) == "" {
 			continue
 		}
-		got = append(got, Word{Text: b.Word, Box: strip.toPage(b.Box), Conf: b.Confidence})
+		got = append(got, Word{Text: b.Word, Box: toPage(b.Box), Conf: b.Confidence})
 	}
 	return got, nil
 }
