@@ -2,7 +2,6 @@ package ocr
 
 import (
 	"fmt"
-	"image"
 	"math"
 	"os"
 	"path/filepath"
@@ -31,15 +30,7 @@ func BenchmarkDebugInkMarksReach(b *testing.B) {
 	for b.Loop() {
 		reached := 0
 		for _, p := range paths {
-			f, err := os.Open(p)
-			if err != nil {
-				b.Fatal(err)
-			}
-			img, _, err := image.Decode(f)
-			f.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
+			img := loadTestImage(b, p)
 			g := toGray(img)
 			q := sheetOutline(g)
 			pw, ph := q.size()

@@ -52,15 +52,7 @@ func debugDump(b *testing.B, e *Engine, names, dir string) (words, rows, photos 
 		if filepath.IsAbs(n) {
 			path, n = n, strings.TrimSuffix(filepath.Base(n), filepath.Ext(n))
 		}
-		f, err := os.Open(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, path)
 		g := preprocess(img, defaultPrep)
 		out := image.NewGray(image.Rect(0, 0, g.w, g.h))
 		copy(out.Pix, g.pix)
@@ -108,15 +100,7 @@ func BenchmarkDebugBands(b *testing.B) {
 	}
 	var photos []photo
 	for _, n := range strings.Split(names, ",") {
-		f, err := os.Open(filepath.Join(debugSharedDir, n+".jpg"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, filepath.Join(debugSharedDir, n+".jpg"))
 		ph := photo{name: n, g: preprocess(img, defaultPrep)}
 		data, err := os.ReadFile(filepath.Join(os.Getenv("OCR_CACHE"), n+".json"))
 		if err != nil {

@@ -36,15 +36,7 @@ func BenchmarkDebugTiming(b *testing.B) {
 	var imgs []image.Image
 	list := strings.Split(names, ",")
 	for _, n := range list {
-		f, err := os.Open(filepath.Join(debugSharedDir, n+".jpg"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		img, _, err := image.Decode(f)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		img := loadTestImage(b, filepath.Join(debugSharedDir, n+".jpg"))
 		imgs = append(imgs, img)
 	}
 	var prep, ocr, ocr1 time.Duration
