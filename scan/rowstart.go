@@ -137,7 +137,7 @@ func code128MayStart(runs []int32, firstBlack bool, counters []int) bool {
 			continue
 		}
 		for _, p := range code128Starts {
-			if mayMatch(counters[:6], p, 11, 29) && oned.PatternMatchVariance(counters, p, 0.7) < 0.25 {
+			if oned.PatternMatchVariance(counters, p, 0.7) < 0.25 {
 				// white from max(0, pos-sum/2) to pos: within the run
 				// before (a space), or nothing before the line's start
 				if prev < 0 || max(0, pos-sum/2) >= prev {
@@ -306,39 +306,6 @@ func (c *upceanRow) Reset() {
 	}
 }
 
-// integerPrefilter switches mayMatch (on; BenchmarkMayMatchPaired times
-// the cascade without it).
-var integerPrefilter = true
-
-// mayMatch is false only when gozxing's PatternMatchVariance of counters
-// against pattern (n modules) is surely over its limits, 0.7 of a module
-// on a run and avg of the width on average: a run off by more than 0.8 of
-// a module (|n·c − p·sum| > 0.8·sum in integers), or the runs off by
-// Σ|n·c − p·sum| ≥ avgTenths/10·sum, where avgTenths/10 is over avg·n
-// (EAN/UPC, avg 0.48: 3.36 for a digit, tested as 3.5; 1.44 for the
-// guard, as 1.5; Code 128, avg 0.25: 2.75 for a start code, as 2.9):
-// margins far over the float rounding. The float test is left out on
-// most windows of a line (issue 10); it decides the rest, so the walks
-// stay gozxing's exactly.
-func mayMatch(counters, pattern []int, n, avgTenths int) bool {
-	if !integerPrefilter {
-		return true
-	}
-	sum := 0
-	for _, c := range counters {
-		sum += c
-	}
-	dev := 0
-	for i, c := range counters {
-		d := absi(n*c - pattern[i]*sum)
-		if 10*d > 8*sum {
-			return false
-		}
-		dev += d
-	}
-	return 10*dev < avgTenths*sum
-}
-
 // upceanFirstFail walks the line of runs runs (first run black or not) as
 // gozxing's multi-format EAN/UPC reader does up to the first six digits:
 // 0 when it finds no start guard, else the first digit (0 to 5) that
@@ -361,9 +328,8 @@ func upceanFirstFail(runs []int32, firstBlack bool, counters []int) int {
 	for k+3 < m {
 		counters[0], counters[1], counters[2] = int(runs[k]), int(runs[k+1]), int(runs[k+2])
 		end := pos + counters[0] + counters[1] + counters[2]
-		if mayMatch(counters[:3], oned.UPCEANReader_START_END_PATTERN, 3, 15) &&
-			oned.PatternMatchVariance(counters[:3], oned.UPCEANReader_START_END_PATTERN,
-				oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+		if oned.PatternMatchVariance(counters[:3], oned.UPCEANReader_START_END_PATTERN,
+			oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
 			// white from start-(end-start) to start: within the run
 			// before, a space (there is none before the line's first run)
 			if k >= 1 && pos-(end-pos) >= prevPos {
@@ -392,8 +358,7 @@ func upceanFirstFail(runs []int32, firstBlack bool, counters []int) int {
 		}
 		ok := false
 		for _, p := range oned.UPCEANReader_L_AND_G_PATTERNS {
-			if mayMatch(counters[:4], p, 7, 35) &&
-				oned.PatternMatchVariance(counters, p, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+			if oned.PatternMatchVariance(counters, p, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
 				ok = true
 				break
 			}
