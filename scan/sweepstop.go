@@ -185,7 +185,11 @@ func (r *run) stopStatsOf(w *view) stopStats {
 			}
 			m.areas2D = areasOf(w, m.cols, m.rows, is2D)
 		}
-		st.out2D = outsideCells(m.areas2D, boxes)
+		if cellsOutside2D {
+			st.out2D = cellsOutside(m.areas2D, boxes)
+		} else {
+			st.out2D = outsideCells(m.areas2D, boxes)
+		}
 	}
 	if sweepStop1D && !r.skip1D && st.sure {
 		if m.areas1D == nil {
@@ -263,6 +267,36 @@ func outsideCells(areas []area, boxes [][4]float64) int {
 		}
 		if !mine {
 			n += len(a.pts)
+		}
+	}
+	return n
+}
+
+// cellsOutside2D: the 2D part counts the 2D-like cells outside every
+// read's symbolBox one by one (cellsOutside), as mayNew2D does, not the
+// cells of the areas that meet no box (outsideCells). A small symbol
+// printed a few modules from a large one is one connected area with it
+// (the map flags a cell's neighbours too), which meets the large one's
+// box: counted as its, the small symbol was left out once the large one
+// was read (h/rev3, TestSweepStopNearSymbol).
+var cellsOutside2D = true
+
+// cellsOutside returns the cells of the areas whose centre lies in none
+// of boxes.
+func cellsOutside(areas []area, boxes [][4]float64) int {
+	n := 0
+	for _, a := range areas {
+		for _, p := range a.pts {
+			in := false
+			for _, b := range boxes {
+				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+					in = true
+					break
+				}
+			}
+			if !in {
+				n++
+			}
 		}
 	}
 	return n
