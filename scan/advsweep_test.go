@@ -362,7 +362,11 @@ func TestAdvSweepStop(t *testing.T) {
 			onSet[c] = true
 			if !in[c] {
 				wrongOn++
-				t.Errorf("%s: wrong read with sweepStop on: %s (off: %v)", sc.what, c, off)
+				if offSet[c] { // the decoder's, not sweepStop's: reported, not failed on
+					t.Logf("%s: wrong read with sweepStop off and on: %s (off: %v, on: %v)", sc.what, c, off, on)
+				} else {
+					t.Errorf("%s: wrong read with sweepStop on: %s (off: %v)", sc.what, c, off)
+				}
 			}
 			if !offSet[c] {
 				gained++
@@ -387,6 +391,10 @@ func TestAdvSweepStop(t *testing.T) {
 func advNearPhoto(t *testing.T, rng *rand.Rand, bigMs float64, kind string, sms, gap float64, side int) (*gray, string) {
 	text := "LOC-" + digitsRng(rng, 6)
 	b := &advSym{format: "QR_CODE", text: text, mods: advMatrix(t, qrcode.NewQRCodeWriter(), gozxing.BarcodeFormat_QR_CODE, text), quiet: 4, ms: bigMs}
+	if bigMs < 0 { // a big EAN-13 instead, -bigMs px a module, 40 modules tall
+		text = withCheck("9" + digitsRng(rng, 11))
+		b = &advSym{format: "EAN_13", text: text, mods: advMatrix(t, oned.NewEAN13Writer(), gozxing.BarcodeFormat_EAN_13, text), quiet: 10, oneD: true, ms: -bigMs, barH: -40 * bigMs}
+	}
 	var s *advSym
 	switch kind {
 	case "dm":
@@ -403,6 +411,9 @@ func advNearPhoto(t *testing.T, rng *rand.Rand, bigMs float64, kind string, sms,
 	bw, bh := b.size()
 	sw, sh := s.size()
 	b.cx, b.cy = 400, 384
+	if b.oneD && side == 1 { // past the digits printed under an EAN-13's bars
+		gap += 10 * b.ms
+	}
 	if side == 0 {
 		s.cx, s.cy = b.cx+bw/2+gap+sw/2, b.cy+float64(rng.Intn(40)-20)
 	} else {
@@ -418,7 +429,7 @@ func advNearPhoto(t *testing.T, rng *rand.Rand, bigMs float64, kind string, sms,
 	for i, v := range img {
 		out.Pix[i] = uint8(max(0, min(255, v+rng.NormFloat64()*3)))
 	}
-	return toGray(out), fmt.Sprintf("big qr %q ms %v, %s %q ms %v gap %v side %d", b.text, bigMs, kind, s.text, sms, gap, side)
+	return toGray(out), fmt.Sprintf("big %s %q ms %v, %s %q ms %v gap %v side %d", b.format, b.text, b.ms, kind, s.text, sms, gap, side)
 }
 
 // TestAdvSweepNear: probes (SCAN_ADVNEAR set): a small symbol at a small
@@ -430,8 +441,11 @@ func TestAdvSweepNear(t *testing.T) {
 	defer func(on bool) { sweepStop = on }(sweepStop)
 	rng := rand.New(rand.NewSource(1))
 	n, bad := 0, 0
-	for _, bigMs := range []float64{4, 6, 8} {
+	for _, bigMs := range []float64{4, 6, 8, -3, -4} { // < 0: a big EAN-13
 		for _, kind := range []string{"dm", "qr", "ean"} {
+			if bigMs < 0 && kind == "ean" {
+				continue
+			}
 			for _, sms := range []float64{1.5, 2, 3} {
 				for _, gap := range []float64{2, 10, 25, 50} {
 					for _, side := range []int{0, 1} {

@@ -118,3 +118,28 @@ func TestSweepStopNearSymbol(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepStopBelowBars: a small QR Code just past the bars of a
+// short, large 1D code (an EAN-13 at 4.6 px a module, a Code 128 at 4.2;
+// TestAdvSweepStop's photos 275 and 464) is read with sweepStop as
+// without. The 1D read's symbolBox, grown across to 0.3× the code's
+// length for bars its lines did not cross, held it: with that whole box
+// (bars2D off, not cut to where the map sees bars) it was lost.
+func TestSweepStopBelowBars(t *testing.T) {
+	defer func(on, bars bool) { sweepStop, bars2D = on, bars }(sweepStop, bars2D)
+	for _, seed := range []int64{275, 464} {
+		sc := advComposeScene(t, seed)
+		sweepStop = false
+		off := advCodes(sc.g)
+		sweepStop, bars2D = true, true
+		on := advCodes(sc.g)
+		bars2D = false
+		whole := advCodes(sc.g)
+		if len(off) != 2 || fmt.Sprint(on) != fmt.Sprint(off) {
+			t.Errorf("%s: read %v with sweepStop off, %v on, want both", sc.what, off, on)
+		}
+		if fmt.Sprint(whole) == fmt.Sprint(off) {
+			t.Errorf("%s: read %v with the whole symbolBox, want the QR Code lost (the test shows nothing)", sc.what, whole)
+		}
+	}
+}
