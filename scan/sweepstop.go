@@ -186,11 +186,12 @@ func (r *run) stopStatsOf(w *view) stopStats {
 			m.areas2D = areasOf(w, m.cols, m.rows, is2D)
 		}
 		if cellsOutside2D {
-			boxes2D := boxes
-			if bars2D {
-				boxes2D = r.boxes2D(w, m)
+			st.out2D = cellsOutside(m.areas2D, boxes)
+			if bars2D && st.out2D <= max2DOutside {
+				// the boxes cut to the bars hold no more: only when
+				// the 2D decodes would stop is the 1D map made
+				st.out2D = cellsOutside(m.areas2D, r.boxes2D(w, m))
 			}
-			st.out2D = cellsOutside(m.areas2D, boxes2D)
 		} else {
 			st.out2D = outsideCells(m.areas2D, boxes)
 		}
