@@ -13,9 +13,11 @@ import "github.com/makiuchi-d/gozxing"
 // the sweep's 1D scans are left out when the areas that are no read's
 // hold at most max1DOutside 1D-like cells and the reads are sure (all
 // good, none unsure after the cross-check, a weak 1D code read on
-// minStopReads lines); the rest of its 2D decodes when they hold at most
-// max2DOutside 2D-like cells (tileGate's 16 less one: a window with fewer
-// is put off by the sweep anyway). Within the sweep's 2D decodes, a tile
+// minStopReads lines); the rest of its 2D decodes when the work view
+// holds at most max2DOutside 2D-like cells outside every read's symbolBox
+// (tileGate's 16 less one: a window with fewer is put off by the sweep
+// anyway), counted one by one, not by area, and a 1D read's box cut to
+// its bars (cellsOutside2D, bars2D: h/rev3's review). Within the sweep's 2D decodes, a tile
 // or a part around a symbol read is decoded only when it holds tileGate
 // 2D-like cells outside the 2D symbols read (mayNew2D). Not exact: a
 // symbol the map does not see (a QR Code printed inside another's area;
