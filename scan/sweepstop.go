@@ -13,9 +13,11 @@ import "github.com/makiuchi-d/gozxing"
 // the sweep's 1D scans are left out when the areas that are no read's
 // hold at most max1DOutside 1D-like cells and the reads are sure (all
 // good, none unsure after the cross-check, a weak 1D code read on
-// minStopReads lines); the rest of its 2D decodes when they hold at most
-// max2DOutside 2D-like cells (tileGate's 16 less one: a window with fewer
-// is put off by the sweep anyway). Within the sweep's 2D decodes, a tile
+// minStopReads lines); the rest of its 2D decodes when the work view
+// holds at most max2DOutside 2D-like cells outside every read's symbolBox
+// (tileGate's 16 less one: a window with fewer is put off by the sweep
+// anyway), counted one by one, not by area, and a 1D read's box cut to
+// its bars (cellsOutside2D, bars2D: h/rev3's review). Within the sweep's 2D decodes, a tile
 // or a part around a symbol read is decoded only when it holds tileGate
 // 2D-like cells outside the 2D symbols read (mayNew2D). Not exact: a
 // symbol the map does not see (a QR Code printed inside another's area;
@@ -185,7 +187,16 @@ func (r *run) stopStatsOf(w *view) stopStats {
 			}
 			m.areas2D = areasOf(w, m.cols, m.rows, is2D)
 		}
-		st.out2D = outsideCells(m.areas2D, boxes)
+		if cellsOutside2D {
+			st.out2D = cellsOutside(m.areas2D, boxes)
+			if bars2D && st.out2D <= max2DOutside {
+				// the boxes cut to the bars hold no more: only when
+				// the 2D decodes would stop is the 1D map made
+				st.out2D = cellsOutside(m.areas2D, r.boxes2D(w, m))
+			}
+		} else {
+			st.out2D = outsideCells(m.areas2D, boxes)
+		}
 	}
 	if sweepStop1D && !r.skip1D && st.sure {
 		if m.areas1D == nil {
@@ -263,6 +274,100 @@ func outsideCells(areas []area, boxes [][4]float64) int {
 		}
 		if !mine {
 			n += len(a.pts)
+		}
+	}
+	return n
+}
+
+// cellsOutside2D: the 2D part counts the 2D-like cells outside every
+// read's symbolBox one by one (cellsOutside), as mayNew2D does, not the
+// cells of the areas that meet no box (outsideCells). A small symbol
+// printed a few modules from a large one is one connected area with it
+// (the map flags a cell's neighbours too), which meets the large one's
+// box: counted as its, the small symbol was left out once the large one
+// was read (h/rev3, TestSweepStopNearSymbol).
+var cellsOutside2D = true
+
+// bars2D: with cellsOutside2D, a 1D read's box for the 2D-like cells is
+// its symbolBox cut to where its bars are (barsBox): the symbolBox grows a
+// code across to 0.3× its length for bars its lines did not cross, and a
+// small QR Code or Data Matrix printed just past a short code's bars lay
+// in it, left out once the code was read (h/rev3, TestSweepStopBelowBars).
+var bars2D = true
+
+// boxes2D returns the good reads' boxes for sweepStop's 2D part: their
+// symbolBox, a 1D read's cut to barsBox.
+func (r *run) boxes2D(w *view, m *map2D) [][4]float64 {
+	var out [][4]float64
+	for _, k := range r.col.order {
+		h := r.col.hits[k]
+		if !r.col.good(h) {
+			continue
+		}
+		b := symbolBox(h)
+		if h.format != gozxing.BarcodeFormat_QR_CODE && h.format != gozxing.BarcodeFormat_DATA_MATRIX {
+			if m.areas1D == nil {
+				m.areas1D = areasOf(w, m.cols, m.rows, m.flags1D())
+			}
+			if bb, ok := barsBox(h, m.areas1D, float64(orientCellSide)*w.scale); ok {
+				b = [4]float64{max(b[0], bb[0]), max(b[1], bb[1]), min(b[2], bb[2]), min(b[3], bb[3])}
+			}
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// barsBox returns the extent of the 1D-like areas that meet the lines
+// that read h (its box, grown by a cell of side cell px), grown by a cell
+// and, across the code, by a tenth of its length (the digits under the
+// bars); false when there are none.
+func barsBox(h *hit, areas []area, cell float64) ([4]float64, bool) {
+	lb := h.box
+	lb = [4]float64{lb[0] - cell, lb[1] - cell, lb[2] + cell, lb[3] + cell}
+	u := [4]float64{1e18, 1e18, -1e18, -1e18}
+	found := false
+	for _, a := range areas {
+		if a.x1 < lb[0] || a.x0 > lb[2] || a.y1 < lb[1] || a.y0 > lb[3] {
+			continue
+		}
+		for _, p := range a.pts {
+			if p[0] >= lb[0] && p[0] <= lb[2] && p[1] >= lb[1] && p[1] <= lb[3] {
+				u = [4]float64{min(u[0], a.x0), min(u[1], a.y0), max(u[2], a.x1), max(u[3], a.y1)}
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		return u, false
+	}
+	w, ht := h.box[2]-h.box[0], h.box[3]-h.box[1]
+	gx, gy := cell, cell
+	if ht > w { // turned: the lines are vertical
+		gx += 0.1 * ht
+	} else {
+		gy += 0.1 * w
+	}
+	return [4]float64{u[0] - gx, u[1] - gy, u[2] + gx, u[3] + gy}, true
+}
+
+// cellsOutside returns the cells of the areas whose centre lies in none
+// of boxes.
+func cellsOutside(areas []area, boxes [][4]float64) int {
+	n := 0
+	for _, a := range areas {
+		for _, p := range a.pts {
+			in := false
+			for _, b := range boxes {
+				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+					in = true
+					break
+				}
+			}
+			if !in {
+				n++
+			}
 		}
 	}
 	return n

@@ -2,6 +2,8 @@ package scan
 
 import (
 	"context"
+	"fmt"
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -77,6 +79,67 @@ func TestSweepStop(t *testing.T) {
 		max1DOutside, max2DOutside = 8, 15
 		if len(c.places) > 1 && all == c.want {
 			t.Errorf("%s: read %s without the areas, want a code lost", c.name, all)
+		}
+	}
+}
+
+// TestSweepStopNearSymbol: a small QR Code or Data Matrix printed a few
+// modules from a big QR Code (outside its quiet zone) is read with
+// sweepStop as without. The map joins the two into one area, which meets
+// the big symbol's box: counted as its (cellsOutside2D off), the 2D
+// decodes stopped once the big one was read and the small one was lost.
+func TestSweepStopNearSymbol(t *testing.T) {
+	defer func(on, cells bool) { sweepStop, cellsOutside2D = on, cells }(sweepStop, cellsOutside2D)
+	for i, c := range []struct {
+		bigMs    float64
+		kind     string
+		sms, gap float64
+		side     int
+		rngSeed  int64
+	}{
+		{6, "qr", 2, 10, 0, 1},
+		{6, "qr", 2, 2, 1, 2},
+		{4, "qr", 1.5, 10, 1, 1},
+		{6, "dm", 3, 2, 0, 2},
+		{6, "dm", 3, 10, 0, 3},
+	} {
+		g, what := advNearPhoto(t, rand.New(rand.NewSource(c.rngSeed)), c.bigMs, c.kind, c.sms, c.gap, c.side)
+		sweepStop = false
+		off := advCodes(g)
+		sweepStop, cellsOutside2D = true, true
+		on := advCodes(g)
+		cellsOutside2D = false
+		areas := advCodes(g)
+		if len(off) != 2 || fmt.Sprint(on) != fmt.Sprint(off) {
+			t.Errorf("%d %s: read %v with sweepStop off, %v on, want both", i, what, off, on)
+		}
+		if fmt.Sprint(areas) == fmt.Sprint(off) {
+			t.Errorf("%d %s: read %v when an area meeting a box is its, want the small symbol lost (the test shows nothing)", i, what, areas)
+		}
+	}
+}
+
+// TestSweepStopBelowBars: a small QR Code just past the bars of a
+// short, large 1D code (an EAN-13 at 4.6 px a module, a Code 128 at 4.2;
+// TestAdvSweepStop's photos 275 and 464) is read with sweepStop as
+// without. The 1D read's symbolBox, grown across to 0.3× the code's
+// length for bars its lines did not cross, held it: with that whole box
+// (bars2D off, not cut to where the map sees bars) it was lost.
+func TestSweepStopBelowBars(t *testing.T) {
+	defer func(on, bars bool) { sweepStop, bars2D = on, bars }(sweepStop, bars2D)
+	for _, seed := range []int64{275, 464} {
+		sc := advComposeScene(t, seed)
+		sweepStop = false
+		off := advCodes(sc.g)
+		sweepStop, bars2D = true, true
+		on := advCodes(sc.g)
+		bars2D = false
+		whole := advCodes(sc.g)
+		if len(off) != 2 || fmt.Sprint(on) != fmt.Sprint(off) {
+			t.Errorf("%s: read %v with sweepStop off, %v on, want both", sc.what, off, on)
+		}
+		if fmt.Sprint(whole) == fmt.Sprint(off) {
+			t.Errorf("%s: read %v with the whole symbolBox, want the QR Code lost (the test shows nothing)", sc.what, whole)
 		}
 	}
 }
