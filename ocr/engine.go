@@ -348,10 +348,11 @@ func orientedReading(q int, conf float64, ok bool, read func(quarters int) (*Pag
 // poorReading reports a reading with fewer than sureTurnMinQuality words
 // read with confidence (readingQuality), or with them under a sixth of
 // its words. Measured (BenchmarkOSDMeasure) on the shared POs, the real
-// receipts' dev half and family renders, faint ones too, turned by 90, 180
-// and 270 degrees: a page the detector surely turned, read the right way
-// up, had 39 or more such words, 0.3 of its words or more; read the wrong
-// way up, 25 at most, under 0.09 of its words.
+// receipts' dev half and family renders, faint ones too, 39 of them
+// turned by 90, 180 or 270 degrees: the 17 pages the detector surely
+// turned, read the right way up, had 39 or more such words, a quarter of
+// their words or more; read the wrong way up, 25 at most and at most
+// 0.15 of their words (all 17 poor).
 func poorReading(p *Page) bool {
 	n := readingQuality(p)
 	return n < sureTurnMinQuality || 6*n < len(p.Words)
