@@ -121,8 +121,8 @@ func lighten(img image.Image, k float64) image.Image {
 
 // BenchmarkOSDSearch looks for upright pages the detector is sure to turn:
 // family renders (tuning families and fonts, seeds OCR_OSD_SEARCH_FROM on,
-// 40 of them) as they come and with their ink lightened to 0.2 and 0.1 of
-// its darkness; detection only.
+// OCR_OSD_SEARCH_N of them, 40 by default) as they come and with their ink
+// lightened to 0.7, 0.5, 0.35, 0.2 and 0.1 of its darkness; detection only.
 func BenchmarkOSDSearch(b *testing.B) {
 	from, err := strconv.Atoi(os.Getenv("OCR_OSD_SEARCH_FROM"))
 	if err != nil {
@@ -139,12 +139,16 @@ func BenchmarkOSDSearch(b *testing.B) {
 			fonts = append(fonts, f.Key)
 		}
 	}
+	count := 40
+	if v, err := strconv.Atoi(os.Getenv("OCR_OSD_SEARCH_N")); err == nil && v > 0 {
+		count = v
+	}
 	o, err := newOSD()
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer o.close()
-	for s := from; s < from+40; s++ {
+	for s := from; s < from+count; s++ {
 		fam, font := fams[s%len(fams)], fonts[(s/len(fams))%len(fonts)]
 		r, err := families.Render(fam, font, int64(s))
 		if err != nil {
@@ -154,7 +158,7 @@ func BenchmarkOSDSearch(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, k := range []float64{1, 0.2, 0.1} {
+		for _, k := range []float64{1, 0.7, 0.5, 0.35, 0.2, 0.1} {
 			q, conf, ok := o.orientation(preprocess(lighten(img, k), defaultPrep))
 			mark := ""
 			if ok && q != 0 && conf >= osdSureConf {
