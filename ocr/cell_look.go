@@ -56,23 +56,42 @@ var cellFlagged = false
 // page, scaled to 15 px text, where dense Chinese strokes blur into
 // blobs. The cell's bounds stay the page's: its columns trimmed to the
 // page's ink, and its rows and columns where the page shows no ink (a
-// table's rule preprocess erased) left white. Off: the page (OCR_CELL_PHOTO=1 in the
+// table's rule preprocess erased) left white; only where the photo holds
+// more pixels than the page (cellPhotoScale). Off: the page (OCR_CELL_PHOTO=1 in the
 // benchmarks).
 var cellPhoto = false
 
-// photoCell samples the cell of the page g at scale k from (left, top),
-// from the photo behind it, columns u0 to u1 of the page's cell pc;
-// the rows and columns pc shows no ink on are left white. nil when g
-// keeps no photo.
+// cellPhotoScale is the least number of the photo's pixels to one of
+// the page's (along its rows, at the cell) for a cell to be cut from
+// the photo: a photo preprocess scaled up (small text) holds no more
+// than the page.
+const cellPhotoScale = 1.25
+
+// photoCell samples the cell of the page g at scale k from (left, top)
+// from the photo behind it, columns u0 to u1 of the page's cell pc, its
+// contrast stretched; the rows and columns pc shows no ink on are left
+// white. nil when g keeps no photo or the photo holds no more pixels
+// than the page there.
 func photoCell(g *grayImg, pc *grayImg, left, top int, k float64, u0, u1 int) *grayImg {
 	m := g.photo
 	if m == nil {
 		return nil
 	}
-	out := newGray(u1-u0, pc.h)
-	for i := range out.pix {
-		out.pix[i] = 255
+	cx, cy := float64(left)+float64(u0+u1)/2/k, float64(top)+float64(pc.h)/2/k
+	ax, ay := m.at(cx, cy)
+	bx, by := m.at(cx+10, cy)
+	if math.Hypot(bx-ax, by-ay) < 10*cellPhotoScale {
+		return nil
 	}
+	out := newGray(u1-u0, pc.h)
+	for v := 0; v < pc.h; v++ {
+		yp := math.Min(float64(top)+(float64(v)+0.5)/k, float64(g.h-1))
+		for u := u0; u < u1; u++ {
+			xp := math.Min(float64(left)+(float64(u)+0.5)/k, float64(g.w-1))
+			out.pix[v*out.w+u-u0] = uint8(math.Round(m.sample(xp, yp)))
+		}
+	}
+	stretch(out)
 	cols := make([]bool, u1-u0)
 	for u := u0; u < u1; u++ {
 		for v := 0; v < pc.h && !cols[u-u0]; v++ {
@@ -84,19 +103,12 @@ func photoCell(g *grayImg, pc *grayImg, left, top int, k float64, u0, u1 int) *g
 		for u := u0; u < u1 && !ink; u++ {
 			ink = pc.pix[v*pc.w+u] < 128
 		}
-		if !ink {
-			continue
-		}
-		yp := math.Min(float64(top)+(float64(v)+0.5)/k, float64(g.h-1))
 		for u := u0; u < u1; u++ {
-			if !cols[u-u0] {
-				continue
+			if !ink || !cols[u-u0] {
+				out.pix[v*out.w+u-u0] = 255
 			}
-			xp := math.Min(float64(left)+(float64(u)+0.5)/k, float64(g.w-1))
-			out.pix[v*out.w+u-u0] = uint8(math.Round(m.sample(xp, yp)))
 		}
 	}
-	stretch(out)
 	return out
 }
 

@@ -164,6 +164,11 @@ func TestCellFromPhotoResolvesStrokes(t *testing.T) {
 	if n := changes(fromPhoto); n < 40 {
 		t.Fatalf("the photo's cell shows %d changes, want the strokes apart", n)
 	}
+	// A photo no larger than the page is not cut from.
+	page.photo = &photoMap{g: photo, back: []homography{{1, 0, 0, 0, 1, 0, 0, 0, 1}}}
+	if same := cutCell(page, p, p.Words); changes(same) > 2 {
+		t.Fatal("a cell cut from a photo no larger than the page")
+	}
 	if fromPhoto.img.w != fromPage.img.w || fromPhoto.img.h != fromPage.img.h || fromPhoto.toPage(image.Rect(20, 20, 60, 40)) != fromPage.toPage(image.Rect(20, 20, 60, 40)) {
 		t.Fatal("the photo's cell is not the page's")
 	}
