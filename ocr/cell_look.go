@@ -50,6 +50,68 @@ var cellUnchecked = true
 // unflagged; not measured there.
 var cellFlagged = false
 
+// cellPhoto cuts the cells from the photo the page was preprocessed from
+// (the page's photoMap: its geometry mapped back), sampled at the cell's
+// scale from the photo's own pixels, instead of from the preprocessed
+// page, scaled to 15 px text, where dense Chinese strokes blur into
+// blobs. The cell's bounds stay the page's: its columns trimmed to the
+// page's ink, and its rows and columns where the page shows no ink (a
+// table's rule preprocess erased) left white; only where the photo holds
+// more pixels than the page (cellPhotoScale). Off: the page (OCR_CELL_PHOTO=1 in the
+// benchmarks).
+var cellPhoto = false
+
+// cellPhotoScale is the least number of the photo's pixels to one of
+// the page's (along its rows, at the cell) for a cell to be cut from
+// the photo: a photo preprocess scaled up (small text) holds no more
+// than the page.
+const cellPhotoScale = 1.25
+
+// photoCell samples the cell of the page g at scale k from (left, top)
+// from the photo behind it, columns u0 to u1 of the page's cell pc, its
+// contrast stretched; the rows and columns pc shows no ink on are left
+// white. nil when g keeps no photo or the photo holds no more pixels
+// than the page there.
+func photoCell(g *grayImg, pc *grayImg, left, top int, k float64, u0, u1 int) *grayImg {
+	m := g.photo
+	if m == nil {
+		return nil
+	}
+	cx, cy := float64(left)+float64(u0+u1)/2/k, float64(top)+float64(pc.h)/2/k
+	ax, ay := m.at(cx, cy)
+	bx, by := m.at(cx+10, cy)
+	if math.Hypot(bx-ax, by-ay) < 10*cellPhotoScale {
+		return nil
+	}
+	out := newGray(u1-u0, pc.h)
+	for v := 0; v < pc.h; v++ {
+		yp := math.Min(float64(top)+(float64(v)+0.5)/k, float64(g.h-1))
+		for u := u0; u < u1; u++ {
+			xp := math.Min(float64(left)+(float64(u)+0.5)/k, float64(g.w-1))
+			out.pix[v*out.w+u-u0] = uint8(math.Round(m.sample(xp, yp)))
+		}
+	}
+	stretch(out)
+	cols := make([]bool, u1-u0)
+	for u := u0; u < u1; u++ {
+		for v := 0; v < pc.h && !cols[u-u0]; v++ {
+			cols[u-u0] = pc.pix[v*pc.w+u] < 128
+		}
+	}
+	for v := 0; v < pc.h; v++ {
+		ink := false
+		for u := u0; u < u1 && !ink; u++ {
+			ink = pc.pix[v*pc.w+u] < 128
+		}
+		for u := u0; u < u1; u++ {
+			if !ink || !cols[u-u0] {
+				out.pix[v*out.w+u-u0] = 255
+			}
+		}
+	}
+	return out
+}
+
 // cellWhy, when set (development), sees the page extracted with a
 // better cell and the line it is for.
 var cellWhy func(doc *Document, l Line)
@@ -310,8 +372,14 @@ func cutCell(g *grayImg, p *Page, ws []Word) *cellStrip {
 	for i := range out.pix {
 		out.pix[i] = 255
 	}
+	src, sw, su := cell, w, u0
+	if cellPhoto {
+		if pc := photoCell(g, cell, left, top, k, u0, u1); pc != nil {
+			src, sw, su = pc, pc.w, 0
+		}
+	}
 	for v := 0; v < hh; v++ {
-		copy(out.pix[(v+cellPad)*out.w+cellPad:], cell.pix[v*w+u0:v*w+u1])
+		copy(out.pix[(v+cellPad)*out.w+cellPad:], src.pix[v*sw+su:v*sw+su+u1-u0])
 	}
 	return &cellStrip{img: out, x0: left, y0: top, k: k, du: u0}
 }

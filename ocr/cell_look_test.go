@@ -108,3 +108,68 @@ func TestCellFlaggedKeepsReview(t *testing.T) {
 		}
 	}
 }
+
+// A cell is cut from the photo behind the page (cellPhoto): strokes the
+// page's downscaling merged into one grey blob (here two-pixel stripes,
+// four photo pixels to a page pixel) come back apart, and the cell's
+// bounds are the page's.
+func TestCellFromPhotoResolvesStrokes(t *testing.T) {
+	const f = 4
+	photo := newGray(200*f, 60*f)
+	for y := range photo.h {
+		for x := range photo.w {
+			photo.pix[y*photo.w+x] = 255
+			if x >= 40*f && x < 120*f && y >= 20*f && y < 35*f && x%4 < 2 {
+				photo.pix[y*photo.w+x] = 0
+			}
+		}
+	}
+	page := newGray(200, 60)
+	for y := range page.h {
+		for x := range page.w {
+			s := 0
+			for dy := range f {
+				for dx := range f {
+					s += int(photo.pix[(y*f+dy)*photo.w+x*f+dx])
+				}
+			}
+			page.pix[y*page.w+x] = uint8(s / (f * f))
+		}
+	}
+	page.photo = &photoMap{g: photo, back: []homography{{f, 0, 0, 0, f, 0, 0, 0, 1}}}
+	p := &Page{Width: 200, Height: 60, Words: []Word{{Text: "縮骨遮", Box: image.Rect(40, 20, 120, 35), Conf: 40}}}
+	// Light-dark changes along the cell's middle row.
+	changes := func(s *cellStrip) int {
+		g, v := s.img, s.img.h/2
+		n, dark := 0, g.pix[v*g.w] < 128
+		for u := range g.w {
+			if px := g.pix[v*g.w+u]; px < 80 && !dark || px > 176 && dark {
+				n, dark = n+1, !dark
+			}
+		}
+		return n
+	}
+	saved := cellPhoto
+	defer func() { cellPhoto = saved }()
+	cellPhoto = false
+	fromPage := cutCell(page, p, p.Words)
+	cellPhoto = true
+	fromPhoto := cutCell(page, p, p.Words)
+	if fromPage == nil || fromPhoto == nil {
+		t.Fatal("no cell cut")
+	}
+	if n := changes(fromPage); n > 2 {
+		t.Fatalf("the page's cell shows %d changes, want a blob", n)
+	}
+	if n := changes(fromPhoto); n < 40 {
+		t.Fatalf("the photo's cell shows %d changes, want the strokes apart", n)
+	}
+	// A photo no larger than the page is not cut from.
+	page.photo = &photoMap{g: photo, back: []homography{{1, 0, 0, 0, 1, 0, 0, 0, 1}}}
+	if same := cutCell(page, p, p.Words); changes(same) > 2 {
+		t.Fatal("a cell cut from a photo no larger than the page")
+	}
+	if fromPhoto.img.w != fromPage.img.w || fromPhoto.img.h != fromPage.img.h || fromPhoto.toPage(image.Rect(20, 20, 60, 40)) != fromPage.toPage(image.Rect(20, 20, 60, 40)) {
+		t.Fatal("the photo's cell is not the page's")
+	}
+}

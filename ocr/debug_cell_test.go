@@ -29,6 +29,7 @@ func BenchmarkDebugCellLook(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer e.Close()
+	defer CellLooksFromEnv()()
 	n := 0
 	cellWhy = func(doc *Document, l Line) {
 		fmt.Printf("  WHY for %d %s %s:\n", l.Qty, l.UnitPrice, l.Amount)

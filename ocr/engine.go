@@ -436,6 +436,9 @@ func (e *Engine) read(ctx context.Context, w *worker, g *grayImg) (*Page, error)
 	if err := cellLook(w.zh, code, g, p); err != nil {
 		return nil, err
 	}
+	// The photo behind the page (cellPhoto) is not needed after the cell
+	// look; the page's image may be kept (keepPage), the photo not.
+	g.photo = nil
 	p.gray = g
 	return p, nil
 }

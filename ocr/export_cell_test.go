@@ -15,6 +15,7 @@ func CellLooksFromEnv() (restore func()) {
 	r := switchFromEnv(&cellLooks, "OCR_CELL_LOOKS")
 	ru := switchFromEnv(&cellUnchecked, "OCR_CELL_UNCHECKED")
 	rf := switchFromEnv(&cellFlagged, "OCR_CELL_FLAGGED")
+	rp := switchFromEnv(&cellPhoto, "OCR_CELL_PHOTO")
 	saved := cellTrace
 	cellTrace = func(before, after []Word, kept bool, cell *grayImg) {
 		cellReads.Add(1)
@@ -28,7 +29,7 @@ func CellLooksFromEnv() (restore func()) {
 			saved(before, after, kept, cell)
 		}
 	}
-	return func() { r(); ru(); rf(); cellTrace = saved }
+	return func() { r(); ru(); rf(); rp(); cellTrace = saved }
 }
 
 var cellReads, cellKept atomic.Int64

@@ -10,6 +10,9 @@ import (
 type grayImg struct {
 	w, h int
 	pix  []uint8
+	// photo, on a preprocessed page, is the photo it was cut from and
+	// the map back to it (nil: none kept, or the page is the photo).
+	photo *photoMap
 }
 
 func newGray(w, h int) *grayImg { return &grayImg{w: w, h: h, pix: make([]uint8, w*h)} }

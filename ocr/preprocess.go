@@ -109,6 +109,10 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	if opt.removeRules {
 		removeRules(r, !receipt)
 	}
+	var back []homography
+	if ok {
+		back = []homography{hm}
+	}
 	// A sheet not told apart from its background (a light, striped table
 	// top) is warped as the whole photo and stays skewed: measured on the
 	// flattened page without its rules, where only text is dark, a
@@ -116,6 +120,7 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	if a := residualTilt(r); math.Abs(a) >= residualSkew {
 		if hm, ok := quadHomography(rotationQuad(r.w, r.h, a), float64(r.w), float64(r.h)); ok {
 			r = warp(r, hm, r.w, r.h)
+			back = append(back, hm)
 			if opt.removeRules {
 				removeRules(r, !receipt)
 			}
@@ -126,6 +131,11 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 	// sharper) is left as it was, sheets and receipts alike.
 	if opt.dewarp {
 		r = dewarpRows(r)
+		back = nil
+	}
+	if ok && len(back) > 0 {
+		// The page was warped from g (not g itself, flattened in place).
+		r.photo = &photoMap{g: g, back: back}
 	}
 	return r
 }
