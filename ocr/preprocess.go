@@ -133,8 +133,10 @@ func preprocess(img image.Image, opt prepOptions) *grayImg {
 		r = dewarpRows(r)
 		back = nil
 	}
-	if ok && len(back) > 0 {
-		// The page was warped from g (not g itself, flattened in place).
+	if ok && len(back) > 0 && cellPhoto {
+		// The page was warped from g (not g itself, flattened in place);
+		// kept only when the cell look cuts from the photo (off: no photo
+		// held during recognition otherwise).
 		r.photo = &photoMap{g: g, back: back}
 	}
 	return r
