@@ -14,7 +14,10 @@ import (
 //   - EAN-8 and UPC-E (short, and found inside longer codes, DataBar
 //     finder patterns or torn labels) need clear quiet zones on both sides
 //     of the read on its own scan line (quietZonesClear; the part inside the
-//     photo), nothing longer read over the same bars (collector.good), and
+//     photo) and on the lines 3 modules above and below, at the bars'
+//     tilt (shortBarsAcross: a line through a turned longer code's bar
+//     ends sees paper past a piece of it on that line only), nothing
+//     longer read over the same bars (collector.good), and
 //     two agreeing reads on independent lines (collector.accepted);
 //   - in the cascade's late, aggressive stages (enlarged and sharpened
 //     images, dense scans) a retail code counts only when two lines of the
