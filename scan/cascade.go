@@ -484,7 +484,8 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, bars int,
 				// A short code without clear quiet zones is a piece of
 				// something longer (or of a torn label): not a read.
 				if len(pts) < 2 || pts[0] == nil || pts[1] == nil ||
-					!quietZonesClear(f, v.g.pix[y*v.g.w:(y+1)*v.g.w], reversed, pts[0].GetX(), pts[1].GetX()) {
+					!quietZonesClear(f, v.g.pix[y*v.g.w:(y+1)*v.g.w], reversed, pts[0].GetX(), pts[1].GetX()) ||
+					(shortAcross && !shortBarsAcross(f, v.g, y, reversed, pts[0].GetX(), pts[1].GetX())) {
 					r.quietBad++
 					break
 				}
@@ -638,8 +639,8 @@ func (r *run) decode2DIn(v *view, src gozxing.LuminanceSource, x0, y0 int, globa
 			}
 		}
 		res, err := rd.Decode(bmp, hints)
-		if err != nil || res == nil {
-			continue
+		if err != nil || res == nil || (dropEmpty && res.GetText() == "") {
+			continue // an empty read is no read (collect.go)
 		}
 		shifted := gozxing.NewResult(res.GetText(), res.GetRawBytes(), shift(res.GetResultPoints(), x0, y0), res.GetBarcodeFormat())
 		shifted.PutAllMetadata(res.GetResultMetadata())

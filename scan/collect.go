@@ -146,6 +146,11 @@ func (c *collector) accepted(h *hit) bool {
 // acceptedBy is accepted, counting the fitted scans' lines only when
 // withFitted.
 func (c *collector) acceptedBy(h *hit, withFitted bool) bool {
+	// A read with no text (a QR Code sampled from noise and corrected
+	// to an empty message) names nothing: the API's barcode is its text.
+	if dropEmpty && h.text == "" {
+		return false
+	}
 	switch h.format {
 	case gozxing.BarcodeFormat_EAN_13, gozxing.BarcodeFormat_EAN_8, gozxing.BarcodeFormat_UPC_A:
 		if !ValidGTIN(h.text) {
@@ -168,6 +173,11 @@ func (c *collector) acceptedBy(h *hit, withFitted bool) bool {
 	}
 	return n >= 2
 }
+
+// dropEmpty is whether a read with empty text is dropped (never
+// accepted, and a 2D reader's empty read does not end its window's
+// search). Tests switch it.
+var dropEmpty = true
 
 // restsOnFit reports whether h is accepted only thanks to the blurred EAN
 // stage's lines.

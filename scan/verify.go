@@ -1,6 +1,10 @@
 package scan
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // Verification of retail reads (EAN-13, UPC-A, EAN-8, UPC-E). A wrong
 // product read is worse than none, and the mod-10 check digit of these
@@ -10,7 +14,10 @@ import "github.com/makiuchi-d/gozxing"
 //   - EAN-8 and UPC-E (short, and found inside longer codes, DataBar
 //     finder patterns or torn labels) need clear quiet zones on both sides
 //     of the read on its own scan line (quietZonesClear; the part inside the
-//     photo), nothing longer read over the same bars (collector.good), and
+//     photo) and on the lines 3 modules above and below, at the bars'
+//     tilt (shortBarsAcross: a line through a turned longer code's bar
+//     ends sees paper past a piece of it on that line only), nothing
+//     longer read over the same bars (collector.good), and
 //     two agreeing reads on independent lines (collector.accepted);
 //   - in the cascade's late, aggressive stages (enlarged and sharpened
 //     images, dense scans) a retail code counts only when two lines of the
@@ -142,4 +149,88 @@ func quietZonesClear(f gozxing.BarcodeFormat, lum []byte, rev bool, xs, xe float
 		return ink*10 <= x1-x0
 	}
 	return clear(zl0, zl1) && clear(zr0, zr1)
+}
+
+// shortAcross is whether a short code's row read must also hold on the
+// lines shortAcrossModules modules above and below (shortBarsAcross).
+// Tests switch it.
+var shortAcross = true
+
+// shortAcrossModules is how far, in the read's modules, from its line the
+// lines above and below are looked at.
+const shortAcrossModules = 3
+
+// shortAcrossCorr is the least correlation of a neighbouring line's grey
+// levels (at the best tilt) with the read line's over the symbol.
+const shortAcrossCorr = 0.5
+
+// shortBarsAcross reports whether the EAN-8 or UPC-E read on line y of g
+// (mirrored when rev) between guard centres xs and xe, in line
+// coordinates, is a symbol whose bars cross the line: on each line d =
+// shortAcrossModules modules above and below (inside the image), the
+// same bars are found at some tilt (a shift of at most d px, 45°) and
+// with clear quiet zones there too (quietZonesClear). A line that crosses
+// a turned longer code through its bars' ends (in at the start guard,
+// out over the bars' tops after the centre guard) sees paper past a
+// piece of it, and its quiet zones are clear on that line only: a line a
+// little further into the symbol sees the longer code's next bars in
+// one of them.
+func shortBarsAcross(f gozxing.BarcodeFormat, g *gray, y int, rev bool, xs, xe float64) bool {
+	span, endHalf := 64.0, 1.5
+	if f == gozxing.BarcodeFormat_UPC_E {
+		span, endHalf = 46.5, 3
+	}
+	if xe <= xs {
+		return false
+	}
+	m := (xe - xs) / span
+	d := max(2, int(shortAcrossModules*m+0.5))
+	w := g.w
+	line := func(yy int) []byte { return g.pix[yy*w : (yy+1)*w] }
+	px := func(l []byte, x int) float64 {
+		if rev {
+			return float64(l[w-1-x])
+		}
+		return float64(l[x])
+	}
+	x0, x1 := int(xs-1.5*m), int(xe+endHalf*m+0.999)
+	if x0 < 0 || x1 >= w {
+		return true // left to quietZonesClear
+	}
+	me := line(y)
+	for _, dy := range []int{-d, d} {
+		yy := y + dy
+		if yy < 0 || yy >= g.h {
+			continue
+		}
+		o := line(yy)
+		best, bestS := -2.0, 0
+		for s := -d; s <= d; s++ {
+			if x0+s < 0 || x1+s >= w {
+				continue
+			}
+			var sa, sb, saa, sbb, sab float64
+			n := 0.0
+			for x := x0; x <= x1; x++ {
+				a, b := px(me, x), px(o, x+s)
+				sa += a
+				sb += b
+				saa += a * a
+				sbb += b * b
+				sab += a * b
+				n++
+			}
+			va, vb := saa-sa*sa/n, sbb-sb*sb/n
+			if va <= 0 || vb <= 0 {
+				continue
+			}
+			if c := (sab - sa*sb/n) / math.Sqrt(va*vb); c > best {
+				best, bestS = c, s
+			}
+		}
+		if best < shortAcrossCorr || !quietZonesClear(f, o, rev, xs+float64(bestS), xe+float64(bestS)) {
+			return false
+		}
+	}
+	return true
 }
