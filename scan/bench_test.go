@@ -383,6 +383,8 @@ func BenchmarkPhotos(b *testing.B) {
 	}{
 		{"PHOTOS_NOBLUR", "pandian-noblur", func(off bool) { skipBlurEAN = off }},
 		{"PHOTOS_NOXCHECK", "pandian-noxcheck", func(off bool) { crossCheck = !off }},
+		{"PHOTOS_NOLATEX", "pandian-nolatex", func(off bool) { lateXcheck, negativeUnsureVeto = !off, !off }},
+		{"PHOTOS_NONEGUNSURE", "pandian-nonegunsure", func(off bool) { negativeUnsureVeto = !off }},
 		{"PHOTOS_NOFITPRUNE", "pandian-nofitprune", func(off bool) { fitPrune = !off }},
 		{"PHOTOS_NOEDGEVER", "pandian-noedgever", func(off bool) { edgeVerify = !off }},
 		{"PHOTOS_NOUNFIT", "pandian-nounfit", func(off bool) { unfitVeto = !off }},

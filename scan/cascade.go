@@ -115,6 +115,9 @@ type run struct {
 	// xunfit counts the vetoes of reads no band of the fit placed
 	// (unfitVeto)
 	xunfit int
+	// xneg counts the vetoes of negative reads nothing confirmed
+	// (negativeUnsureVeto)
+	xneg int
 	// xoutfit counts the vetoes of short reads the fitted EAN-13
 	// explains better (shortFitVeto)
 	xoutfit int

@@ -13,6 +13,7 @@ type view struct {
 	scale    float64
 	rotated  bool // g is the source rotated 90° counter-clockwise
 	mirrored bool // g is the source flipped left to right
+	negative bool // g is the source's negative (inverted.go)
 }
 
 // toImage maps a point of the view to the upright image.
@@ -51,6 +52,9 @@ type hit struct {
 	// unsure: cross-checked, and neither its edges nor the model readers
 	// confirmed or contradicted it (see shortTwoScans)
 	unsure bool
+	// negative: first read on the negative of the image (inverted.go),
+	// so its bars are light: the cross-check measures the negative too
+	negative bool
 }
 
 // grow extends h's box by the points p of one read.
@@ -102,7 +106,7 @@ func (c *collector) add(v *view, r *gozxing.Result) *hit {
 	k := hitKey{r.GetBarcodeFormat(), normalText(sym, r.GetText())}
 	h := c.hits[k]
 	if h == nil {
-		h = &hit{format: k.format, text: k.text, sym: sym, raw: r.GetRawBytes()}
+		h = &hit{format: k.format, text: k.text, sym: sym, raw: r.GetRawBytes(), negative: v.negative}
 		for _, p := range r.GetResultPoints() {
 			if p != nil {
 				h.points = append(h.points, v.toImage(p.GetX(), p.GetY()))
@@ -178,6 +182,17 @@ func (c *collector) acceptedBy(h *hit, withFitted bool) bool {
 // accepted, and a 2D reader's empty read does not end its window's
 // search). Tests switch it.
 var dropEmpty = true
+
+// lateOnly reports whether every line that read h is of a late
+// (aggressive) stage's scan.
+func (c *collector) lateOnly(h *hit) bool {
+	for a, ls := range h.lines {
+		if len(ls) > 0 && !c.late[a] {
+			return false
+		}
+	}
+	return len(h.lines) > 0
+}
 
 // restsOnFit reports whether h is accepted only thanks to the blurred EAN
 // stage's lines.

@@ -53,7 +53,7 @@ func (r *run) invertedScan(v *view) {
 	if r.ctx.Err() != nil {
 		return
 	}
-	neg := &view{g: v.g.negative(), scale: v.scale, rotated: v.rotated, mirrored: v.mirrored}
+	neg := &view{g: v.g.negative(), scale: v.scale, rotated: v.rotated, mirrored: v.mirrored, negative: true}
 	r.longOnly = true
 	defer func() { r.longOnly = false }()
 	r.with([]oned.RowDecoder{r.r1D[0]}, func() {

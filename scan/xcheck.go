@@ -27,6 +27,7 @@ import (
 //   - another valid retail code was read over its bars, even once, even a
 //     read not accepted (its row reads disagree): the blurred EAN fit, then
 //     the deformable templates.
+//   - only late stages read it (lateXcheck, below): at any resolution.
 //
 // When they accept a DIFFERENT code, the read is vetoed: the photo returns
 // no code for those bars (not the model's code either: its read is
@@ -85,6 +86,46 @@ var unfitVeto = true
 // tune photos no band accepts another code on any of the 26 reads the
 // check neither confirms nor contradicts. Tests and benchmarks switch it.
 var bandVeto = true
+
+// lateXcheck is whether a retail read only late (aggressive) stages made
+// is cross-checked at any resolution, not only under xcheckMaxModule. A
+// late scan's two agreeing lines are the only evidence of such a read,
+// and they are not independent: a symbol's bars are the same all along
+// their height, so a width distortion (pixel rounding, ink spread) that
+// turns one digit into another on one line does on every line, and the
+// mod-10 check passes by chance (1 in 10). Composed photo seed 822: an
+// EAN-13 turned 90° at 2.7 px a module (bars of 2 or 3 px), read by no
+// stage of the sweep and by the turned localBlocks scan on two lines as
+// another product with its left half wrong (the last 7 digits right);
+// the blurred fit reads the right code there, which vetoes it. Reads of
+// the sweep's stages at 2.2 px a module and more stay unchecked. A read
+// made on the negative (inverted.go) is measured on the negative. Tests
+// and benchmarks switch it.
+var lateXcheck = true
+
+// negativeUnsureVeto is whether a read made on the negative of the image
+// (inverted.go; a late scan, so cross-checked at any resolution) at
+// xcheckMaxModule px a module or more (the reads lateXcheck brought to
+// the check; under it, the low-resolution reads of a can under glare,
+// TestInvertedEANOnCylinder at 1.5–1.9 px, stand unsure as before: the
+// veto there lost 13 of its 21 reads) is
+// vetoed when the model readers read nothing and no row of its edges
+// confirms it (edgeCheck: fewer than edgeMinRows rows confirming, none
+// contradicting, is not enough to skip the model readers, but it is a
+// measure of the bars other than the read's lines). Light
+// bars on a dark ground come out thinner or fatter than the spaces by a
+// third of a module and more (glare, ink bloom), which the row readers'
+// run lengths take for other digits, alike on every line: composed photo
+// seed 646, an inverted EAN-13 at 3 px a module read as another product
+// on four lines of the negative scan; its edges measure no row (the thin
+// bars' edges merge) and the fit reads nothing. Vetoing any late read
+// so unconfirmed costs three tune reads (blurred EAN-13/UPC-A read by
+// the sharpened scans: ean13-2, upca-5) and two composed photos; the
+// negative reads of the tune photos (upca-3) are all confirmed. Composed
+// seed 798 (an inverted EAN-13 at 2.9 px a module, 15°) has two rows of
+// edges confirming its right read, none contradicting, and stands. Tests
+// and benchmarks switch it.
+var negativeUnsureVeto = true
 
 // bandOther reports whether a band of keep accepts a code other than mine
 // (13 digits) by blurAccept.
@@ -163,12 +204,21 @@ func (r *run) crossCheckReads(w *view) {
 		// EAN-8 and UPC-E are always checked: a piece of an EAN-13
 		// misread as one has modules of another width than the symbol's.
 		rivalled := r.col.rivalled(h)
-		if m >= xcheckMaxModule && !short(h.format) && !rivalled {
+		lateOnly := lateXcheck && r.col.lateOnly(h)
+		if m >= xcheckMaxModule && !short(h.format) && !rivalled && !lateOnly {
 			continue // sharp enough, and no other code over the bars
+		}
+		w := w
+		if h.negative { // light bars: measured on the negative
+			w = &view{g: w.g.negative(), scale: w.scale, negative: true}
 		}
 		h.xchecked = true
 		// a read its own edges confirm (edgever.go)
-		confirmed := edgeVerify && !rivalled && edgeConfirms(w, h, m)
+		var est edgeStats // edgeConfirms, and its rows for negativeUnsureVeto
+		if edgeVerify && !rivalled {
+			est = edgeCheck(w, h, m)
+		}
+		confirmed := est.confirm >= edgeMinRows && est.contra == 0
 		if confirmed && edgeAudit == nil {
 			r.xconfirmed++
 			continue
@@ -205,6 +255,15 @@ func (r *run) crossCheckReads(w *view) {
 		}
 		if text == "" {
 			h.unsure = !confirmed
+			// Read on the negative, and nothing but its own lines
+			// measured it: no row of its edges agrees, or one
+			// contradicts (negativeUnsureVeto).
+			if h.negative && negativeUnsureVeto && m >= xcheckMaxModule && (est.confirm == 0 || est.contra > 0) {
+				h.vetoed = true
+				r.xvetoes++
+				r.xneg++
+				continue
+			}
 			// Unfitted: the edges did not confirm the read and the
 			// blurred fit placed no symbol on any band of its region,
 			// either way round: nothing independent of the binarized
