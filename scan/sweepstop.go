@@ -352,20 +352,24 @@ func barsBox(h *hit, areas []area, cell float64) ([4]float64, bool) {
 	return [4]float64{u[0] - gx, u[1] - gy, u[2] + gx, u[3] + gy}, true
 }
 
+// inAnyBox reports whether the point p lies in one of boxes (x0, y0, x1,
+// y1, edges included).
+func inAnyBox(p [2]float64, boxes [][4]float64) bool {
+	for _, b := range boxes {
+		if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
+			return true
+		}
+	}
+	return false
+}
+
 // cellsOutside returns the cells of the areas whose centre lies in none
 // of boxes.
 func cellsOutside(areas []area, boxes [][4]float64) int {
 	n := 0
 	for _, a := range areas {
 		for _, p := range a.pts {
-			in := false
-			for _, b := range boxes {
-				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
-					in = true
-					break
-				}
-			}
-			if !in {
+			if !inAnyBox(p, boxes) {
 				n++
 			}
 		}
@@ -427,14 +431,7 @@ func (r *run) mayNew2D(v *view, x0, y0, w, h, k int) bool {
 				continue
 			}
 			p := v.toImage(float64(cx*orientCellSide+orientCellSide/2), float64(cy*orientCellSide+orientCellSide/2))
-			in := false
-			for _, b := range boxes {
-				if p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3] {
-					in = true
-					break
-				}
-			}
-			if !in {
+			if !inAnyBox(p, boxes) {
 				if n++; n >= k {
 					return true
 				}

@@ -86,12 +86,7 @@ const minQuietVisible = 3
 // minQuietVisible modules of each inside the photo (a code cut by the image
 // edge is not verified).
 func quietZonesClear(f gozxing.BarcodeFormat, lum []byte, rev bool, xs, xe float64) bool {
-	// guard centre to guard centre, and the end guard's half width, in
-	// modules: EAN-8 67 modules (3 + 28 + 5 + 28 + 3); UPC-E 51 (3 + 42 + 6).
-	span, endHalf := 64.0, 1.5
-	if f == gozxing.BarcodeFormat_UPC_E {
-		span, endHalf = 46.5, 3
-	}
+	span, endHalf := shortSpan(f)
 	if xe <= xs {
 		return false
 	}
@@ -176,10 +171,7 @@ const shortAcrossCorr = 0.5
 // little further into the symbol sees the longer code's next bars in
 // one of them.
 func shortBarsAcross(f gozxing.BarcodeFormat, g *gray, y int, rev bool, xs, xe float64) bool {
-	span, endHalf := 64.0, 1.5
-	if f == gozxing.BarcodeFormat_UPC_E {
-		span, endHalf = 46.5, 3
-	}
+	span, endHalf := shortSpan(f)
 	if xe <= xs {
 		return false
 	}
@@ -233,4 +225,14 @@ func shortBarsAcross(f gozxing.BarcodeFormat, g *gray, y int, rev bool, xs, xe f
 		}
 	}
 	return true
+}
+
+// shortSpan is a short code's width from its start guard's centre to its
+// end guard's centre, and its end guard's half width, in modules: EAN-8
+// 67 modules (3 + 28 + 5 + 28 + 3), UPC-E 51 (3 + 42 + 6).
+func shortSpan(f gozxing.BarcodeFormat) (span, endHalf float64) {
+	if f == gozxing.BarcodeFormat_UPC_E {
+		return 46.5, 3
+	}
+	return 64, 1.5
 }
