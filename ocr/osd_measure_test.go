@@ -47,17 +47,7 @@ func BenchmarkOSDMeasure(b *testing.B) {
 		}
 		pages = append(pages, page{"real/" + d.ID, loadTestImage(b, d.Image)})
 	}
-	var fams, fonts []string
-	for _, f := range families.All() {
-		if !f.HeldOut {
-			fams = append(fams, f.Name)
-		}
-	}
-	for _, f := range families.Fonts() {
-		if !f.HeldOut {
-			fonts = append(fonts, f.Key)
-		}
-	}
+	fams, fonts := tuningFamiliesFonts()
 	for s := 500; s <= 520; s++ {
 		fam, font := fams[s%len(fams)], fonts[(s/len(fams))%len(fonts)]
 		r, err := families.Render(fam, font, int64(s))
@@ -128,17 +118,7 @@ func BenchmarkOSDSearch(b *testing.B) {
 	if err != nil {
 		b.Skip("OCR_OSD_SEARCH_FROM not set")
 	}
-	var fams, fonts []string
-	for _, f := range families.All() {
-		if !f.HeldOut {
-			fams = append(fams, f.Name)
-		}
-	}
-	for _, f := range families.Fonts() {
-		if !f.HeldOut {
-			fonts = append(fonts, f.Key)
-		}
-	}
+	fams, fonts := tuningFamiliesFonts()
 	count := 40
 	if v, err := strconv.Atoi(os.Getenv("OCR_OSD_SEARCH_N")); err == nil && v > 0 {
 		count = v
@@ -167,4 +147,20 @@ func BenchmarkOSDSearch(b *testing.B) {
 			fmt.Printf("OSDSEARCH %s k=%.1f q=%d conf=%.2f%s\n", families.ID(fam, font, int64(s)), k, q, conf, mark)
 		}
 	}
+}
+
+// tuningFamiliesFonts lists the layout families and the fonts that are
+// not held out, in their declared order.
+func tuningFamiliesFonts() (fams, fonts []string) {
+	for _, f := range families.All() {
+		if !f.HeldOut {
+			fams = append(fams, f.Name)
+		}
+	}
+	for _, f := range families.Fonts() {
+		if !f.HeldOut {
+			fonts = append(fonts, f.Key)
+		}
+	}
+	return fams, fonts
 }

@@ -335,20 +335,7 @@ func renderQR(t *testing.T, rng *rand.Rand, text string, ms float64, deg, persp 
 		}
 	}
 	if blur {
-		out := &gray{w: w, h: h, pix: make([]byte, w*h)}
-		for y := range h {
-			for x := range w {
-				s, n := 0, 0
-				for yy := max(0, y-1); yy <= min(h-1, y+1); yy++ {
-					for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-						s += int(g.pix[yy*w+xx])
-						n++
-					}
-				}
-				out.pix[y*w+x] = byte(s / n)
-			}
-		}
-		g = out
+		g = blurGray3(g, 1)
 	}
 	return g
 }
@@ -485,18 +472,7 @@ func renderLinear(rng *rand.Rand, mods []bool, ms, deg float64, bh int, invert b
 		}
 	}
 	if blur {
-		out := &gray{w: w, h: h, pix: make([]byte, w*h)}
-		for y := range h {
-			for x := range w {
-				s, k := 0, 0
-				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
-					s += int(g.pix[y*w+xx])
-					k++
-				}
-				out.pix[y*w+x] = byte(s / k)
-			}
-		}
-		g = out
+		g = blurGray3(g, 0)
 	}
 	return g
 }
@@ -756,4 +732,24 @@ func TestAdvTuneVariants(t *testing.T) {
 			advExact(t, fmt.Sprint(p.path, " variant ", k), v, true, set)
 		}
 	}
+}
+
+// blurGray3 is g averaged over a box 3 pixels wide and 2*ry+1 high (cut by
+// the picture's edges).
+func blurGray3(g *gray, ry int) *gray {
+	w, h := g.w, g.h
+	out := &gray{w: w, h: h, pix: make([]byte, w*h)}
+	for y := range h {
+		for x := range w {
+			s, n := 0, 0
+			for yy := max(0, y-ry); yy <= min(h-1, y+ry); yy++ {
+				for xx := max(0, x-1); xx <= min(w-1, x+1); xx++ {
+					s += int(g.pix[yy*w+xx])
+					n++
+				}
+			}
+			out.pix[y*w+x] = byte(s / n)
+		}
+	}
+	return out
 }
