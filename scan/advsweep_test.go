@@ -33,11 +33,19 @@ type advSym struct {
 	deg, persp   float64
 	invert       bool
 	cx, cy       float64
+	digits       string // 1D: printed under the bars (seven segments; advCompose1D)
 }
+
+// advDigitH is the height, in modules, of the room kept under a 1D
+// code's bars for its digits (the bars move up by half of it).
+const advDigitH = 12
 
 // size returns the symbol's width and height in px, quiet zone included.
 func (s *advSym) size() (float64, float64) {
 	w := float64(len(s.mods[0])+2*s.quiet) * s.ms
+	if s.oneD && s.digits != "" {
+		return w, s.barH + 2*s.ms*float64(s.quiet)/2 + advDigitH*s.ms
+	}
 	if s.oneD {
 		return w, s.barH + 2*s.ms*float64(s.quiet)/2
 	}
@@ -97,12 +105,22 @@ func advDraw(img []float64, W, H int, s *advSym, paper, ink float64) {
 					}
 					n++
 					mu := (u+sw/2)/s.ms - float64(s.quiet)
+					if s.digits != "" {
+						v += advDigitH * s.ms / 2 // the bars' centre
+					}
+					if s.digits != "" && mu >= -float64(s.quiet) && (mu < 0 || mu >= float64(cols)) {
+						if advDigitOn(s.digits, mu, (v-s.barH/2)/s.ms-1.5) {
+							dark++
+						}
+						continue
+					}
 					if mu < 0 || mu >= float64(cols) {
 						continue
 					}
 					var on bool
 					if s.oneD {
-						on = math.Abs(v) < s.barH/2 && s.mods[0][int(mu)]
+						on = math.Abs(v) < s.barH/2 && s.mods[0][int(mu)] ||
+							s.digits != "" && advDigitOn(s.digits, mu, (v-s.barH/2)/s.ms-1.5)
 					} else {
 						mv := (v+sh/2)/s.ms - float64(s.quiet)
 						on = mv >= 0 && mv < float64(rows) && s.mods[int(mv)][int(mu)]
@@ -252,6 +270,12 @@ func advComposeScene(t *testing.T, seed int64) *advScene {
 			placed = append(placed, s)
 		}
 	}
+	return advRender(t, rng, seed, W, H, kind, placed)
+}
+
+// advRender draws the placed symbols of a composed photo on a lit
+// gradient, blurred, noisy, JPEG (the last of rng's draws for it).
+func advRender(t *testing.T, rng *rand.Rand, seed int64, W, H int, kind string, placed []*advSym) *advScene {
 	img := make([]float64, W*H)
 	lo, span := 120+rng.Float64()*60, 40+rng.Float64()*60
 	for y := range H {
@@ -325,20 +349,37 @@ func advCodes(g *gray) []string {
 // SCAN_ADVREV=N photos (seeds SCAN_ADVSEED, default 1, on);
 // SCAN_ADVAREAS=1 counts the 2D-like cells by area, as merged with
 // h/speed3 (cellsOutside2D off); SCAN_ADVDUMP=dir writes the photos.
+// SCAN_ADVNOSTOP1D=1 turns sweepStop's 1D part off (SCAN_ADVAREAS1D=1: by
+// areas, as h/speed3, not barsWalk1D); SCAN_ADV1D=1 composes
+// neighbouring 1D codes instead (advCompose1D: stacked EAN-13s, an
+// EAN-13 over or beside a Code 128, an EAN-13 with an add-on).
 func TestAdvSweepStop(t *testing.T) {
 	n := advN(t)
 	from, _ := strconv.Atoi(os.Getenv("SCAN_ADVSEED"))
 	if from == 0 {
 		from = 1
 	}
-	defer func(on, cells bool) { sweepStop, cellsOutside2D = on, cells }(sweepStop, cellsOutside2D)
+	defer func(on, cells, on1D, walk bool) {
+		sweepStop, cellsOutside2D, sweepStop1D, barsWalk1D = on, cells, on1D, walk
+	}(sweepStop, cellsOutside2D, sweepStop1D, barsWalk1D)
 	if os.Getenv("SCAN_ADVAREAS") != "" { // as merged: the areas that meet a box are its
 		cellsOutside2D = false
+	}
+	if os.Getenv("SCAN_ADVNOSTOP1D") != "" { // without the 1D part (on since h/speed5)
+		sweepStop1D = false
+	}
+	if os.Getenv("SCAN_ADVAREAS1D") != "" { // the 1D part by areas, as h/speed3
+		barsWalk1D = false
 	}
 	fmtN, fmtRead := map[string]int{}, map[string]int{}
 	lost, gained, wrongOn, wrongOff, readOff, readOn, placedN := 0, 0, 0, 0, 0, 0, 0
 	for i := range n {
-		sc := advComposeScene(t, int64(from+i))
+		var sc *advScene
+		if os.Getenv("SCAN_ADV1D") != "" {
+			sc = advCompose1D(t, int64(from+i))
+		} else {
+			sc = advComposeScene(t, int64(from+i))
+		}
 		in := map[string]bool{}
 		for _, s := range sc.syms {
 			in[s.format+" "+s.text] = true
@@ -474,4 +515,190 @@ func TestAdvSweepNear(t *testing.T) {
 		}
 	}
 	t.Logf("%d probes, %d differ", n, bad)
+}
+
+// ean5Modules returns the modules of a 5-digit EAN add-on (a book's
+// price): start 1011, five digits of set A or B by the check's parity
+// pattern, 01 between them.
+func ean5Modules(digits string) []bool {
+	l := []string{"0001101", "0011001", "0010011", "0111101", "0100011", "0110001", "0101111", "0111011", "0110111", "0001011"}
+	g := []string{"0100111", "0110011", "0011011", "0100001", "0011101", "0111001", "0000101", "0010001", "0001001", "0010111"}
+	par := []string{"GGLLL", "GLGLL", "GLLGL", "GLLLG", "LGGLL", "LLGGL", "LLLGG", "LGLGL", "LGLLG", "LLGLG"}
+	d := func(i int) int { return int(digits[i] - '0') }
+	c := (3*(d(0)+d(2)+d(4)) + 9*(d(1)+d(3))) % 10
+	pat := "1011"
+	for i := range 5 {
+		if i > 0 {
+			pat += "01"
+		}
+		if par[c][i] == 'G' {
+			pat += g[d(i)]
+		} else {
+			pat += l[d(i)]
+		}
+	}
+	out := make([]bool, len(pat))
+	for i := range pat {
+		out[i] = pat[i] == '1'
+	}
+	return out
+}
+
+// advCompose1D composes a photo of neighbouring 1D codes (SCAN_ADV1D, for
+// sweepStop's 1D part): two EAN-13 printed one above the other (a book's
+// ISBN and price codes) or an EAN-13 above a Code 128, turned together,
+// 0–50 px between their quiet zones and up to a third of the length
+// apart along; an EAN-13 with a 5-digit add-on 7–12 modules right of it
+// (read with it: one barcode); an EAN-13 beside a Code 128 (left or
+// right, 0–50 px); 1.5–8 px a module, turned, 1 in 10 inverted. The
+// EAN-13s' digits are printed under their bars (advDigitOn), in the room
+// between stacked codes.
+func advCompose1D(t *testing.T, seed int64) *advScene {
+	rng := rand.New(rand.NewSource(seed))
+	sizes := [][2]int{{640, 480}, {800, 600}, {1024, 768}, {1280, 960}, {1600, 1200}, {2048, 1536}}
+	sz := sizes[rng.Intn(len(sizes))]
+	W, H := sz[0], sz[1]
+	if rng.Intn(4) == 0 {
+		W, H = H, W
+	}
+	k := float64((max(W, H) + 1599) / 1600)
+	ms := func() float64 { return k * []float64{1.5, 2, 3, 4, 6, 8}[rng.Intn(6)] * (0.9 + 0.2*rng.Float64()) }
+	newEAN := func(ms float64) *advSym {
+		text := withCheck(strconv.Itoa(1+rng.Intn(9)) + digitsRng(rng, 11))
+		return &advSym{format: "EAN_13", text: text, mods: advMatrix(t, oned.NewEAN13Writer(), gozxing.BarcodeFormat_EAN_13, text), quiet: 10, oneD: true, ms: ms, barH: ms * float64(20+rng.Intn(60)), digits: text}
+	}
+	newC128 := func(ms float64) *advSym {
+		text := fmt.Sprintf("%s%d", []string{"PN-", "LOT", "A"}[rng.Intn(3)], rng.Intn(10000000))
+		return &advSym{format: "CODE_128", text: text, mods: advMatrix(t, oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128, text), quiet: 10, oneD: true, ms: ms, barH: ms * float64(15+rng.Intn(45))}
+	}
+	kind := []string{"ean/ean", "ean/ean", "ean/c128", "ean+addon", "ean|c128"}[rng.Intn(5)]
+	m1 := ms()
+	a := newEAN(m1)
+	var b *advSym
+	switch kind {
+	case "ean/ean":
+		b = newEAN(m1 * (0.8 + 0.4*rng.Float64()))
+	case "ean/c128", "ean|c128":
+		b = newC128(ms())
+	case "ean+addon":
+		mods := append(append([]bool{}, a.mods[0]...), make([]bool, 7+rng.Intn(6))...)
+		a.mods = [][]bool{append(mods, ean5Modules(digitsRng(rng, 5))...)}
+	}
+	deg := []float64{0, 0, 0, 90, 180, 5, -8, 15, 30}[rng.Intn(9)]
+	syms := []*advSym{a}
+	if b != nil {
+		syms = append(syms, b)
+	}
+	for _, s := range syms {
+		s.ms = max(1.5, s.ms)
+		s.barH = max(s.barH, 20)
+		s.deg = deg
+		s.invert = rng.Intn(10) == 0
+	}
+	// the first anywhere; the second stacked across (in the codes' turned
+	// frame) or beside along, never overlapping
+	var placed []*advSym
+	for try := 0; try < 200; try++ {
+		for _, s := range syms {
+			for 2*max(s.extent()) >= float64(min(W, H)) {
+				s.ms *= 0.8
+				s.barH *= 0.8
+			}
+		}
+		ex, ey := a.extent()
+		a.cx = ex + rng.Float64()*(float64(W)-2*ex)
+		a.cy = ey + rng.Float64()*(float64(H)-2*ey)
+		if b == nil {
+			placed = []*advSym{a}
+			break
+		}
+		aw, ah := a.size()
+		bw, bh := b.size()
+		gap := []float64{0, 2, 6, 12, 25, 50}[rng.Intn(6)]
+		sgn := float64(1 - 2*rng.Intn(2))
+		var u, v float64 // b's centre from a's, along and across
+		if kind == "ean|c128" {
+			u, v = sgn*((aw+bw)/2+gap), (rng.Float64()*2-1)*0.3*max(ah, bh)
+		} else {
+			u, v = (rng.Float64()*2-1)*aw/3, sgn*((ah+bh)/2+gap)
+		}
+		c, sn := math.Cos(deg*math.Pi/180), math.Sin(deg*math.Pi/180)
+		b.cx, b.cy = a.cx+c*u-sn*v, a.cy+sn*u+c*v
+		bx, by := b.extent()
+		if b.cx < bx || b.cy < by || b.cx > float64(W)-bx || b.cy > float64(H)-by {
+			continue
+		}
+		placed = []*advSym{a, b}
+		break
+	}
+	if placed == nil {
+		placed = []*advSym{a}
+	}
+	return advRender(t, rng, seed, W, H, kind, placed)
+}
+
+// advDigitOn reports whether the point (mu, mv) in modules (mu along the
+// code from its first module, mv down from 1.5 modules under the bars)
+// is ink of the digits printed under an EAN-13: seven-segment glyphs 9
+// modules high, the first left of the start guard, six under each half.
+func advDigitOn(digits string, mu, mv float64) bool {
+	if mv < 0 || mv >= 9 {
+		return false
+	}
+	var x0 float64
+	i := 0
+	switch {
+	case mu < 0:
+		x0 = -7.5
+	case mu >= 3 && mu < 45:
+		i = 1 + int((mu-3)/7)
+		x0 = 3 + float64(i-1)*7
+	case mu >= 50 && mu < 92:
+		i = 7 + int((mu-50)/7)
+		x0 = 50 + float64(i-7)*7
+	default:
+		return false
+	}
+	if i >= len(digits) {
+		return false
+	}
+	x := mu - x0 - 1 // the glyph: 5 modules wide, 9 high, strokes 1.2
+	if x < 0 || x >= 5 {
+		return false
+	}
+	segs := []string{"abcdef", "bc", "abdeg", "abcdg", "bcfg", "acdfg", "acdefg", "abc", "abcdefg", "abcdfg"}[digits[i]-'0']
+	const t = 1.2
+	for _, sg := range segs {
+		switch sg {
+		case 'a':
+			if mv < t {
+				return true
+			}
+		case 'g':
+			if mv >= 4.5-t/2 && mv < 4.5+t/2 {
+				return true
+			}
+		case 'd':
+			if mv >= 9-t {
+				return true
+			}
+		case 'b':
+			if x >= 5-t && mv < 4.5 {
+				return true
+			}
+		case 'c':
+			if x >= 5-t && mv >= 4.5 {
+				return true
+			}
+		case 'f':
+			if x < t && mv < 4.5 {
+				return true
+			}
+		case 'e':
+			if x < t && mv >= 4.5 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -55,6 +55,10 @@ type hit struct {
 	// negative: first read on the negative of the image (inverted.go),
 	// so its bars are light: the cross-check measures the negative too
 	negative bool
+	// walk: barsWalk's boxes for sweepStop's 1D part, made when the box
+	// was walkOf
+	walk   [][4]float64
+	walkOf [4]float64
 }
 
 // grow extends h's box by the points p of one read.

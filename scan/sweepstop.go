@@ -1,6 +1,10 @@
 package scan
 
-import "github.com/makiuchi-d/gozxing"
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
 
 // sweepStop (issue 10; on): with every barcode wanted, the sweep's
 // stages after a good read look for further barcodes (and for rival reads
@@ -25,16 +29,18 @@ import "github.com/makiuchi-d/gozxing"
 // for once another has been read. Benchmarks switch it
 // (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
 //
-// The 1D part (skip1D) is behind sweepStop1D, OFF: on the held-out photos
-// (run once, h/speed3) it lost the second of two EAN-13 printed one above
+// The 1D part (skip1D, sweepStop1D): merged OFF by h/speed3, because on
+// the held-out photos it lost the second of two EAN-13 printed one above
 // the other (a Japanese book's ISBN and price codes): the second code's
-// bars were counted as the first's (its symbolBox and area). The 2D part
-// lost nothing there. Benchmarks switch it on (PHOTOS_SWEEPSTOP1D,
-// CASCADE_SWEEPSTOP1D).
+// area met the first code's symbolBox and was counted as its. Now
+// (h/speed5, barsWalk1D) the 1D-like cells are counted one by one
+// outside where the reads' own bars are, found by walking across them
+// from the lines that read them. Benchmarks switch it off
+// (PHOTOS_NOSWEEPSTOP1D, CASCADE_NOSWEEPSTOP1D).
 var sweepStop = true
 
-// sweepStop1D turns on sweepStop's 1D part (see above); off.
-var sweepStop1D = false
+// sweepStop1D turns on sweepStop's 1D part (see above).
+var sweepStop1D = true
 
 // Thresholds of a 1D-like window of 4×4 cells (bars1D): mean squared
 // gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), and the
@@ -202,7 +208,12 @@ func (r *run) stopStatsOf(w *view) stopStats {
 		if m.areas1D == nil {
 			m.areas1D = areasOf(w, m.cols, m.rows, m.flags1D())
 		}
-		st.out1D = outsideCells(m.areas1D, boxes)
+		if barsWalk1D {
+			// counted one by one, outside where the reads' bars are
+			st.out1D = cellsOutside(m.areas1D, r.boxes1D(w))
+		} else {
+			st.out1D = outsideCells(m.areas1D, boxes)
+		}
 	}
 	return st
 }
@@ -439,4 +450,155 @@ func (r *run) mayNew2D(v *view, x0, y0, w, h, k int) bool {
 		}
 	}
 	return false
+}
+
+// barsWalk1D (with sweepStop1D): the 1D part counts the 1D-like cells
+// outside every read's box one by one (cellsOutside), a 1D read's box
+// being where its own bars are (barsWalk): from the lines that read it,
+// outward across, as far as the next line's grey levels are the same
+// bars (at some tilt). The areas that meet a read's symbolBox are no
+// longer counted as the read's: a second code printed above or below a
+// first one (a book's price code under its ISBN; two labels stacked)
+// meets the first's symbolBox, which grows across to 0.3× its length,
+// and its bars were counted as the first's (h/speed3's held-out loss).
+// Its bars are other bars: the walk stops at the gap or at the first
+// line of them, and its cells are counted.
+var barsWalk1D = true
+
+// Walk of barsWalk: a step of barsStep px (work view) across, the next
+// line's grey levels correlated at least barsCorr with those of the
+// line that read the code at the band's edge, over the read's length
+// (not with the last line's: across a turned code's ends each line is
+// much like the last, and the walk went on into a code stacked on it),
+// at a shift growing by at most barsStep px a step (45°: the first step
+// any, then within one px of the last step's).
+const (
+	barsStep = 3
+	barsCorr = 0.5
+)
+
+// barsText is how far past its bars, across, in its length, a 1D code's
+// box reaches for the text printed with it (EAN/UPC digits are 0.1 of
+// the length; a book's ISBN line above its code).
+const barsText = 0.12
+
+// boxes1D returns the good reads' boxes for sweepStop's 1D part: a 2D
+// read's symbolBox, a 1D read's barsWalk (kept with the read until its
+// box grows: sweepSkips asks after every sweep stage, of the one work
+// view).
+func (r *run) boxes1D(w *view) [][4]float64 {
+	var out [][4]float64
+	for _, k := range r.col.order {
+		h := r.col.hits[k]
+		if !r.col.good(h) {
+			continue
+		}
+		if h.format == gozxing.BarcodeFormat_QR_CODE || h.format == gozxing.BarcodeFormat_DATA_MATRIX || len(h.points) < 2 {
+			out = append(out, symbolBox(h))
+			continue
+		}
+		if h.walk == nil || h.walkOf != h.box { // made again when a read grew its box
+			h.walk, h.walkOf = barsWalk(h, w), h.box
+		}
+		out = append(out, h.walk...)
+	}
+	return out
+}
+
+// barsWalk returns boxes (upright image) that cover the bars of the 1D
+// read h in w (the work view, upright): strips barsStep px across, from
+// the band of the lines that read it outward each way while the next
+// strip holds the same bars (see barsWalk1D), each grown along the code
+// as symbolBox grows it (its ends: 0.1× its length and 8 px) and across
+// by two map cells (a 1D-like cell is flagged from the 4×4-cell window
+// about it: it may lie a cell or two past the bars).
+func barsWalk(h *hit, w *view) [][4]float64 {
+	g, s := w.g, w.scale
+	// turned: the lines that read it are vertical (its first read's ends)
+	turned := math.Abs(h.points[1][1]-h.points[0][1]) > math.Abs(h.points[1][0]-h.points[0][0])
+	b := h.box
+	a0, a1, c0, c1 := b[0], b[2], b[1], b[3] // along, across (image px)
+	alongN, acrossN := g.w, g.h
+	px := func(along, across int) int32 { return int32(g.pix[across*g.w+along]) }
+	if turned {
+		a0, a1, c0, c1 = b[1], b[3], b[0], b[2]
+		alongN, acrossN = g.h, g.w
+		px = func(along, across int) int32 { return int32(g.pix[along*g.w+across]) }
+	}
+	long := a1 - a0
+	margin := 2 * orientCellSide * s
+	dl := 0.1*long + 8 + margin
+	da := barsText*long + margin
+	// in the view
+	va0, va1 := max(0, int(a0/s-0.5)), min(alongN-1, int(a1/s-0.5)+1)
+	vc0, vc1 := max(0, min(acrossN-1, int(c0/s-0.5))), max(0, min(acrossN-1, int(c1/s-0.5)+1))
+	box := func(lo, hi, c0, c1 float64) [4]float64 { // along lo..hi, across c0..c1 (image px)
+		if turned {
+			return [4]float64{c0 - da, lo - dl, c1 + da, hi + dl}
+		}
+		return [4]float64{lo - dl, c0 - da, hi + dl, c1 + da}
+	}
+	out := [][4]float64{box(a0, a1, c0, c1)}
+	n := va1 - va0 + 1
+	if n < 16 {
+		return out
+	}
+	// corr returns the correlation of the grey levels of line c at
+	// along x+sh with those of line rc at x, x over [va0, va1]
+	corr := func(rc, c, sh int) float64 {
+		var sa, sb, saa, sbb, sab int64
+		cnt := int64(0)
+		for x := max(va0, -sh); x <= min(va1, alongN-1-sh); x++ {
+			a, bb := int64(px(x, rc)), int64(px(x+sh, c))
+			sa += a
+			sb += bb
+			saa += a * a
+			sbb += bb * bb
+			sab += a * bb
+			cnt++
+		}
+		if cnt < int64(n)/2 {
+			return -1
+		}
+		va, vb := float64(cnt*saa-sa*sa), float64(cnt*sbb-sb*sb)
+		if va <= 0 || vb <= 0 {
+			return -1
+		}
+		return float64(cnt*sab-sa*sb) / math.Sqrt(va*vb)
+	}
+	for _, dir := range []int{-1, 1} {
+		ref := vc0 // a line that read it: the band's edge
+		if dir > 0 {
+			ref = vc1
+		}
+		c, off, last, first := ref, 0, 0, true
+		for {
+			nc := c + dir*barsStep
+			if nc < 0 || nc >= acrossN {
+				break
+			}
+			lo, hi := -barsStep, barsStep
+			if !first {
+				lo, hi = max(-barsStep, last-1), min(barsStep, last+1)
+			}
+			best, bestD := -2.0, 0
+			for d := lo; d <= hi; d++ {
+				if v := corr(ref, nc, off+d); v > best {
+					best, bestD = v, d
+				}
+			}
+			if best < barsCorr {
+				break
+			}
+			off += bestD
+			last, first = bestD, false
+			c = nc
+			// the strip from the last line to this one, in the image
+			lo0 := (float64(va0+min(off, off-bestD)) + 0.5) * s
+			hi0 := (float64(va1+max(off, off-bestD)) + 0.5) * s
+			cc0, cc1 := (float64(min(c, c-dir*barsStep))+0.5)*s, (float64(max(c, c-dir*barsStep))+0.5)*s
+			out = append(out, box(lo0, hi0, cc0, cc1))
+		}
+	}
+	return out
 }

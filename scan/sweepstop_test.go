@@ -31,7 +31,7 @@ func TestSweepStop(t *testing.T) {
 	defer func(on, on1D bool, m1, m2 int) {
 		sweepStop, sweepStop1D, max1DOutside, max2DOutside = on, on1D, m1, m2
 	}(sweepStop, sweepStop1D, max1DOutside, max2DOutside)
-	sweepStop1D = true // its 1D part too (off by default)
+	sweepStop1D = true // its 1D part too
 	ean := barcodes.Placement{Symbol: "ean13", X: 220, Y: 240, Module: 2, BarHeight: 110}
 	for _, c := range []struct {
 		name           string
@@ -140,6 +140,40 @@ func TestSweepStopBelowBars(t *testing.T) {
 		}
 		if fmt.Sprint(whole) == fmt.Sprint(off) {
 			t.Errorf("%s: read %v with the whole symbolBox, want the QR Code lost (the test shows nothing)", sc.what, whole)
+		}
+	}
+}
+
+// TestSweepStopStacked1D: with sweepStop's 1D part on, an EAN-13 printed
+// just above a Code 128 (composed photos 2312 and 2328 of advCompose1D:
+// turned 8° and upright, 2.7 and 2.1 px a module, digits under the bars)
+// is read as with sweepStop off. Counted by area (barsWalk1D off, as
+// h/speed3 merged it) its bars fall in the Code 128's symbolBox, which
+// the sweep's first scan read, and the EAN-13, read later, is lost; the
+// walk across the Code 128's bars stops at its quiet zone and the
+// EAN-13's bars are counted.
+func TestSweepStopStacked1D(t *testing.T) {
+	defer func(on, on1D, walk bool) {
+		sweepStop, sweepStop1D, barsWalk1D = on, on1D, walk
+	}(sweepStop, sweepStop1D, barsWalk1D)
+	sweepStop1D = true
+	for _, seed := range []int64{2312, 2328} {
+		sc := advCompose1D(t, seed)
+		sweepStop = false
+		off := advCodes(sc.g)
+		if len(off) != 2 {
+			t.Fatalf("%s: read %v with sweepStop off, want both", sc.what, off)
+		}
+		sweepStop = true
+		for _, walk := range []bool{true, false} {
+			barsWalk1D = walk
+			on := advCodes(sc.g)
+			switch {
+			case walk && strings.Join(on, "|") != strings.Join(off, "|"):
+				t.Errorf("%s: read %v with sweepStop's 1D part, %v without", sc.what, on, off)
+			case !walk:
+				t.Logf("seed %d by area (barsWalk1D off): %v", seed, on)
+			}
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,13 +16,16 @@ import (
 
 // TestSweepStopTune prints, for each TUNE photo, the reads and CPU time
 // of server mode with sweepStop off and on, and the skips
-// (SWEEPSTOP_TUNE=1; SWEEPSTOP_1D=1 with its 1D part).
+// (SWEEPSTOP_TUNE=1; SWEEPSTOP_NO1D=1 without its 1D part; SWEEPSTOP_AREAS1D=1
+// with its 1D part counting areas, as h/speed3, not barsWalk1D).
 func TestSweepStopTune(t *testing.T) {
 	if os.Getenv("SWEEPSTOP_TUNE") == "" {
 		t.Skip("SWEEPSTOP_TUNE=1")
 	}
 	defer func(on, on1D bool) { sweepStop, sweepStop1D = on, on1D }(sweepStop, sweepStop1D)
-	sweepStop1D = os.Getenv("SWEEPSTOP_1D") != "" // its 1D part (off by default)
+	sweepStop1D = os.Getenv("SWEEPSTOP_NO1D") == "" // its 1D part (on since h/speed5)
+	defer func(on bool) { barsWalk1D = on }(barsWalk1D)
+	barsWalk1D = os.Getenv("SWEEPSTOP_AREAS1D") == "" // the 1D part by areas, as h/speed3
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var offMs, onMs []float64
@@ -82,19 +86,26 @@ func TestSweepStopTune(t *testing.T) {
 }
 
 // TestSweepStopMap prints the work view's 1D-like cells of one photo
-// (SWEEPSTOP_FILE): # outside the reads' symbol boxes, + inside.
+// (SWEEPSTOP_FILE): # outside the reads' symbol boxes, + inside
+// (SWEEPSTOP_WALK=1: the boxes of sweepStop's 1D part, boxes1D).
 func TestSweepStopMap(t *testing.T) {
 	f := os.Getenv("SWEEPSTOP_FILE")
-	if f == "" {
-		t.Skip("SWEEPSTOP_FILE=set/name.png")
-	}
-	data, err := os.ReadFile(photosDir + "/" + f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := loadGray(data, 1e9)
-	if err != nil {
-		t.Fatal(err)
+	var g *gray
+	if seed, _ := strconv.Atoi(os.Getenv("SWEEPSTOP_ADV1D")); seed > 0 { // a composed photo (advCompose1D)
+		sc := advCompose1D(t, int64(seed))
+		fmt.Println(sc.what)
+		g = sc.g
+	} else {
+		if f == "" {
+			t.Skip("SWEEPSTOP_FILE=set/name.png or SWEEPSTOP_ADV1D=seed")
+		}
+		data, err := os.ReadFile(photosDir + "/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, err = loadGray(data, 1e9); err != nil {
+			t.Fatal(err)
+		}
 	}
 	old1D := max1DOutside
 	defer func() { max1DOutside = old1D; sweepTrace = nil }()
@@ -103,12 +114,18 @@ func TestSweepStopMap(t *testing.T) {
 		if i != 0 && i != 1 {
 			return
 		}
+		fmt.Printf("after stage %d: skip1D %v skip2D %v\n", i, r.skip1D, r.skip2D)
 		m := r.map2DOf(w)
 		bars := m.flags1D()
 		var boxes [][4]float64
+		if os.Getenv("SWEEPSTOP_WALK") != "" { // barsWalk1D's boxes
+			boxes = r.boxes1D(w)
+		}
 		for _, k := range r.col.order {
 			h := r.col.hits[k]
-			boxes = append(boxes, symbolBox(h))
+			if os.Getenv("SWEEPSTOP_WALK") == "" {
+				boxes = append(boxes, symbolBox(h))
+			}
 			fmt.Printf("hit %s %q box %v sym %v reads %d good %v\n", h.format, h.text, h.box, symbolBox(h), h.reads, r.col.good(h))
 		}
 		for cy := 0; cy < m.rows; cy++ {
