@@ -349,8 +349,8 @@ func advCodes(g *gray) []string {
 // SCAN_ADVREV=N photos (seeds SCAN_ADVSEED, default 1, on);
 // SCAN_ADVAREAS=1 counts the 2D-like cells by area, as merged with
 // h/speed3 (cellsOutside2D off); SCAN_ADVDUMP=dir writes the photos.
-// SCAN_ADVNOSTOP1D=1 turns sweepStop's 1D part off (SCAN_ADVAREAS1D=1: by
-// areas, as h/speed3, not barsWalk1D); SCAN_ADV1D=1 composes
+// SCAN_ADVSTOP1D=1 turns sweepStop's 1D part on (off by default;
+// SCAN_ADVAREAS1D=1: by areas, as h/speed3, not barsWalk1D); SCAN_ADV1D=1 composes
 // neighbouring 1D codes instead (advCompose1D: stacked EAN-13s, an
 // EAN-13 over or beside a Code 128, an EAN-13 with an add-on).
 func TestAdvSweepStop(t *testing.T) {
@@ -365,8 +365,8 @@ func TestAdvSweepStop(t *testing.T) {
 	if os.Getenv("SCAN_ADVAREAS") != "" { // as merged: the areas that meet a box are its
 		cellsOutside2D = false
 	}
-	if os.Getenv("SCAN_ADVNOSTOP1D") != "" { // without the 1D part (on since h/speed5)
-		sweepStop1D = false
+	if os.Getenv("SCAN_ADVSTOP1D") != "" { // with the 1D part (off by default)
+		sweepStop1D = true
 	}
 	if os.Getenv("SCAN_ADVAREAS1D") != "" { // the 1D part by areas, as h/speed3
 		barsWalk1D = false

@@ -373,9 +373,9 @@ func BenchmarkPhotos(b *testing.B) {
 	// PHOTOS_NODETECT2D=1 runs it without the 2D detector's gate of the
 	// sweep's 2D windows (detect2d.go). PHOTOS_NOSWEEPSTOP=1 runs it
 	// without the sweep's early end (sweepStop: sweepstop.go),
-	// PHOTOS_NOSWEEPSTOP1D=1 without its 1D part (sweepStop1D, on since
-	// h/speed5), PHOTOS_AREAS1D=1 with its 1D part counting areas, as
-	// h/speed3 made it (barsWalk1D off).
+	// PHOTOS_SWEEPSTOP1D=1 with its 1D part (sweepStop1D, off by default),
+	// PHOTOS_AREAS1D=1 (with it) counting areas, as h/speed3 made it
+	// (barsWalk1D off).
 	// PHOTOS_NOWR8=1 runs it without the short-code check on the lines
 	// above and below (shortAcross: verify.go) and with empty reads kept
 	// (dropEmpty: collect.go), as before h/wr8.
@@ -401,7 +401,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
 		{"PHOTOS_NOSWEEPSTOP", "pandian-nostop", func(off bool) { sweepStop = !off }},
 		{"PHOTOS_NOWR8", "pandian-nowr8", func(off bool) { shortAcross, dropEmpty = !off, !off }},
-		{"PHOTOS_NOSWEEPSTOP1D", "pandian-nostop1d", func(off bool) { sweepStop1D = !off }},
+		{"PHOTOS_SWEEPSTOP1D", "pandian-stop1d", func(on bool) { sweepStop1D = on }},
 		{"PHOTOS_AREAS1D", "pandian-areas1d", func(on bool) { barsWalk1D = !on }},
 		{"PHOTOS_NODATABAR", "pandian-nodatabar", func(off bool) { skipDataBar = off }},
 		{"PHOTOS_NOQRFIX", "pandian-noqrfix", func(off bool) { qrSharpest, qrErasures = !off, !off }},

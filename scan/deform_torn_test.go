@@ -258,9 +258,9 @@ func TestBlurredEANCascadeMisreads(t *testing.T) {
 		sweepStop = false
 		defer func() { sweepStop = true }()
 	}
-	if os.Getenv("CASCADE_NOSWEEPSTOP1D") != "" { // without sweepStop's 1D part (on since h/speed5)
-		sweepStop1D = false
-		defer func() { sweepStop1D = true }()
+	if os.Getenv("CASCADE_SWEEPSTOP1D") != "" { // with sweepStop's 1D part (off by default)
+		sweepStop1D = true
+		defer func() { sweepStop1D = false }()
 	}
 	if os.Getenv("CASCADE_SHORTTWO") != "" { // with shortTwoScans on
 		shortTwoScans = true

@@ -29,18 +29,21 @@ import (
 // for once another has been read. Benchmarks switch it
 // (PHOTOS_NOSWEEPSTOP, CASCADE_NOSWEEPSTOP).
 //
-// The 1D part (skip1D, sweepStop1D): merged OFF by h/speed3, because on
-// the held-out photos it lost the second of two EAN-13 printed one above
+// The 1D part (skip1D) is behind sweepStop1D, OFF: on the held-out photos
+// (run once, h/speed3) it lost the second of two EAN-13 printed one above
 // the other (a Japanese book's ISBN and price codes): the second code's
-// area met the first code's symbolBox and was counted as its. Now
-// (h/speed5, barsWalk1D) the 1D-like cells are counted one by one
-// outside where the reads' own bars are, found by walking across them
-// from the lines that read them. Benchmarks switch it off
-// (PHOTOS_NOSWEEPSTOP1D, CASCADE_NOSWEEPSTOP1D).
+// area met the first code's symbolBox and was counted as its. h/speed5
+// counts the 1D-like cells one by one outside where the reads' own bars
+// are, found by walking across them from the lines that read them
+// (barsWalk1D): no code lost on the tune photos and on composed photos of
+// stacked and neighbouring 1D codes (advCompose1D), but the same held-out
+// code is still lost (run once at the end, seen before for this rule),
+// so the part stays OFF. Benchmarks switch it on (PHOTOS_SWEEPSTOP1D,
+// CASCADE_SWEEPSTOP1D).
 var sweepStop = true
 
-// sweepStop1D turns on sweepStop's 1D part (see above).
-var sweepStop1D = true
+// sweepStop1D turns on sweepStop's 1D part (see above); off.
+var sweepStop1D = false
 
 // Thresholds of a 1D-like window of 4×4 cells (bars1D): mean squared
 // gradient, coherence (|Σm²e^{2iθ}|/Σm²: parallel edges), and the
@@ -460,9 +463,12 @@ func (r *run) mayNew2D(v *view, x0, y0, w, h, k int) bool {
 // longer counted as the read's: a second code printed above or below a
 // first one (a book's price code under its ISBN; two labels stacked)
 // meets the first's symbolBox, which grows across to 0.3× its length,
-// and its bars were counted as the first's (h/speed3's held-out loss).
-// Its bars are other bars: the walk stops at the gap or at the first
-// line of them, and its cells are counted.
+// and its bars were counted as the first's (the cause h/speed3 gave for
+// its held-out loss). Its bars are other bars: the walk stops at the gap
+// or at the first line of them, and its cells are counted (composed
+// seeds 2312, 2328: TestSweepStopStacked1D). It does not keep the
+// held-out photo's second code (h/speed5's one run at the end), so
+// sweepStop1D stays off; on where sweepStop1D is switched on.
 var barsWalk1D = true
 
 // Walk of barsWalk: a step of barsStep px (work view) across, the next

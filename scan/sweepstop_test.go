@@ -31,7 +31,7 @@ func TestSweepStop(t *testing.T) {
 	defer func(on, on1D bool, m1, m2 int) {
 		sweepStop, sweepStop1D, max1DOutside, max2DOutside = on, on1D, m1, m2
 	}(sweepStop, sweepStop1D, max1DOutside, max2DOutside)
-	sweepStop1D = true // its 1D part too
+	sweepStop1D = true // its 1D part too (off by default)
 	ean := barcodes.Placement{Symbol: "ean13", X: 220, Y: 240, Module: 2, BarHeight: 110}
 	for _, c := range []struct {
 		name           string

@@ -16,14 +16,14 @@ import (
 
 // TestSweepStopTune prints, for each TUNE photo, the reads and CPU time
 // of server mode with sweepStop off and on, and the skips
-// (SWEEPSTOP_TUNE=1; SWEEPSTOP_NO1D=1 without its 1D part; SWEEPSTOP_AREAS1D=1
+// (SWEEPSTOP_TUNE=1; SWEEPSTOP_1D=1 with its 1D part; SWEEPSTOP_AREAS1D=1
 // with its 1D part counting areas, as h/speed3, not barsWalk1D).
 func TestSweepStopTune(t *testing.T) {
 	if os.Getenv("SWEEPSTOP_TUNE") == "" {
 		t.Skip("SWEEPSTOP_TUNE=1")
 	}
 	defer func(on, on1D bool) { sweepStop, sweepStop1D = on, on1D }(sweepStop, sweepStop1D)
-	sweepStop1D = os.Getenv("SWEEPSTOP_NO1D") == "" // its 1D part (on since h/speed5)
+	sweepStop1D = os.Getenv("SWEEPSTOP_1D") != "" // its 1D part (off by default)
 	defer func(on bool) { barsWalk1D = on }(barsWalk1D)
 	barsWalk1D = os.Getenv("SWEEPSTOP_AREAS1D") == "" // the 1D part by areas, as h/speed3
 	runtime.LockOSThread()
