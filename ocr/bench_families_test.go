@@ -216,6 +216,7 @@ func BenchmarkFamilies(b *testing.B) {
 	defer ocr.CellLooksFromEnv()()
 	defer ocr.CloseSplitsFromEnv()()
 	defer ocr.ClippedAmountsFromEnv()()
+	defer ocr.Rcpt2RulesFromEnv()()
 	dir := b.TempDir()
 	ctx := context.Background()
 	for n := 0; n < b.N; n++ {

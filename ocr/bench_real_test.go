@@ -137,7 +137,9 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // of GST)" rows as no tax to add, OCR_WALLET_PAYMENTS=1 Octopus and the
 // phone wallets as payments (unset: the defaults, all three off);
 // OCR_CLIPPED_AMOUNTS=1 reads an item's amount cut off at the page's edge
-// ("5.9") with a 0 for its lost digit (clipped.go; unset: off).
+// ("5.9") with a 0 for its lost digit (clipped.go; unset: off);
+// OCR_RCPT2_RULES=0 turns the summary rules of rcpt2Rules off (receipt.go;
+// unset: on).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)
@@ -167,6 +169,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 		votes0 := ocr.TotalVotes()
 		defer ocr.InkSheetsFromEnv()()
 		defer ocr.ClippedAmountsFromEnv()()
+		defer ocr.Rcpt2RulesFromEnv()()
 		defer ocr.LeaningRuleCountFromEnv()()
 		defer ocr.InkMarksFromEnv()()
 		defer ocr.SlantedRulesFromEnv()()

@@ -107,6 +107,7 @@ func BenchmarkPurchaseOrders(b *testing.B) {
 		defer ocr.CellLooksFromEnv()()
 		defer ocr.CloseSplitsFromEnv()()
 		defer ocr.ClippedAmountsFromEnv()()
+		defer ocr.Rcpt2RulesFromEnv()()
 		defer restoreDewarp()
 		var total potruth.Score
 		perLayout := map[string]*potruth.Score{}

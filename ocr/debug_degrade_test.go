@@ -212,6 +212,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 		defer RowMergeFromEnv()()
 		defer LineHeightFromEnv()()
 		defer ClippedAmountsFromEnv()()
+		defer Rcpt2RulesFromEnv()()
 	}
 	skipBare := os.Getenv("OCR_DEGRADE_SKIP_BARE") != ""
 	verbose := os.Getenv("OCR_VERBOSE") != ""

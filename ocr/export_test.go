@@ -148,3 +148,9 @@ func LineHeightFromEnv() (restore func()) {
 func ClippedAmountsFromEnv() (restore func()) {
 	return switchFromEnv(&clippedAmountsOn, "OCR_CLIPPED_AMOUNTS")
 }
+
+// Rcpt2RulesFromEnv turns the summary rules of rcpt2Rules off
+// (OCR_RCPT2_RULES=0) or on (1) in the benchmarks.
+func Rcpt2RulesFromEnv() (restore func()) {
+	return switchFromEnv(&rcpt2Rules, "OCR_RCPT2_RULES")
+}

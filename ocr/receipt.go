@@ -52,7 +52,13 @@ var notTotal = []string{"小计", "TOTALGST", "TOTALVAT", "SUPPLIES", "SUBTOTAL"
 // (hasKeywordWord), also catching a long keyword misread in one letter
 // ("Subtota)", "T0TAL").
 func isSummaryRow(r *row) bool {
-	if hasKeywordWord(r, summaryWords) || fuzzyTotal(r) {
+	words := summaryWords
+	if rcpt2Rules {
+		// "Tendered", misread in one letter ("Tandered"), is the cash
+		// paid as surely as "Tender".
+		words = append(words[:len(words):len(words)], "TENDERED")
+	}
+	if hasKeywordWord(r, words) || fuzzyTotal(r) {
 		return true
 	}
 	for _, w := range r.words {
@@ -60,7 +66,7 @@ func isSummaryRow(r *row) bool {
 		if len(u) < 5 {
 			continue
 		}
-		for _, k := range summaryWords {
+		for _, k := range words {
 			// A word holding the keyword whole ("GROUND", "TENDERLOIN") was
 			// judged by hasKeywordWord: it is not a misreading of it.
 			if len(k) >= 5 && len(k) <= 10 && !strings.Contains(u, k) && editDistance(u, k) <= 1 {
@@ -340,8 +346,11 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 	for i, r := range rows {
 		s := compactUpper(r)
 		if isTotalRow(s) || isSubtotalRow(s) || fuzzyTotal(r) {
-			// A "total" in the first rows is a heading, not the totals.
-			if i > 2 {
+			// A "total" in the first rows is a heading, not the totals;
+			// so is one over the items' column of amounts (the column
+			// titles "Qty Price Total"): no amount of its own and an item
+			// on the next row.
+			if i > 2 && !totalHeading(rows, i, colX, tol, haveCol) {
 				stop = i
 				break
 			}
@@ -369,7 +378,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 			continue
 		}
 		it, ok := parseReceiptRow(r, colX, tol, haveCol)
-		if !ok {
+		if !ok || equalsLabel(r) {
 			continue
 		}
 		measure := measureOnly(it.desc)
@@ -624,6 +633,9 @@ func rowAmountAt(rows []*row, i int) (int64, int, bool) {
 			return toks[k].cents, i, true
 		}
 	}
+	if ownNumber(toks) {
+		return 0, -1, false
+	}
 	best, bestD, bestJ, found := int64(0), 1<<30, -1, false
 	for _, j := range []int{i - 1, i + 1} {
 		if j < 0 || j >= len(rows) {
@@ -640,8 +652,10 @@ func rowAmountAt(rows []*row, i int) (int64, int, bool) {
 	if !found && i+1 < len(rows) {
 		// "Amount Due" over "Credit 17.45": the payment line below.
 		// Not cash tendered nor change: a note handed over is no total.
+		// Nor a row of another summary amount: a discount, a tax, the
+		// subtotal, a rounding ("Total Sales" over "Discount 9.00").
 		next := classify(rows[i+1])
-		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money && !namesCash(rows[i+1]) && !namesChange(rows[i+1]) {
+		if len(next) > 0 && len(next) <= 2 && next[len(next)-1].money && !namesCash(rows[i+1]) && !namesChange(rows[i+1]) && !namesOtherSum(rows[i+1]) {
 			return next[len(next)-1].cents, i + 1, true
 		}
 	}
@@ -1148,3 +1162,62 @@ func fuzzyTotal(r *row) bool {
 	}
 	return false
 }
+
+// namesOtherSum reports a row labelled with a summary amount that is not
+// the amount payable: a discount or other deduction, a tax or service
+// charge, the subtotal, a rounding. A total label without an amount of
+// its own does not take such a row's amount as its own (rowAmountAt).
+func namesOtherSum(r *row) bool {
+	if !rcpt2Rules {
+		return false
+	}
+	u := compactUpper(r)
+	if hasKeywordWord(r, deductionWords) || isDiscountRow(u) || isSubtotalRow(u) || fuzzySubtotal(r) || strings.Contains(u, "ROUND") {
+		return true
+	}
+	return strings.Contains(u, "TAX") || strings.Contains(u, "GST") || strings.Contains(u, "VAT") || strings.Contains(u, "SERVICE") ||
+		strings.Contains(u, "稅") || strings.Contains(u, "税") || strings.Contains(u, "服務費") || strings.Contains(u, "折扣")
+}
+
+// totalHeading reports a row naming a total that heads the items'
+// column: it holds no amount, and the row below is an item (an amount in
+// the column, a description of two letters or more, no summary word).
+func totalHeading(rows []*row, i, colX, tol int, haveCol bool) bool {
+	if !rcpt2Rules || i+1 >= len(rows) || hasMoneyWord(rows[i]) {
+		return false
+	}
+	next := rows[i+1]
+	if i+2 < len(rows) && !hasMoneyWord(next) && letterCount(next.text()) <= 2 {
+		// A rule or specks under the titles.
+		next = rows[i+2]
+	}
+	if isSummaryRow(next) {
+		return false
+	}
+	it, ok := parseReceiptRow(next, colX, tol, haveCol)
+	return ok && letterCount(strings.Join(it.desc, "")) >= 2
+}
+
+// equalsLabel reports a row whose label is set off from its amount by an
+// equals sign ("Total = 23.45", "GST = 2.70"): a summary's row however
+// its label was misread ("Tote) = 23.45"), not an item's.
+func equalsLabel(r *row) bool {
+	if !rcpt2Rules || len(r.words) < 3 {
+		return false
+	}
+	for _, w := range r.words[1 : len(r.words)-1] {
+		if t := strings.TrimSpace(w.Text); t == "=" || t == "==" {
+			return true
+		}
+	}
+	return false
+}
+
+// rcpt2Rules turns on (the default) the summary rules of 2026-12-08: a
+// total label over the items' column is a heading (totalHeading), a
+// total's amount is not taken from a discount's, tax's or subtotal's row
+// below (namesOtherSum) nor from any row when the label's row holds a
+// number read without its point (ownNumber, pointMisread), "Tendered" is
+// a summary word, and an "=" between label and amount marks a summary
+// row (equalsLabel). Bench switch OCR_RCPT2_RULES=0.
+var rcpt2Rules = true

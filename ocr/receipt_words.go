@@ -210,6 +210,17 @@ func wholeUnitWords(words []Word) []Word {
 // a colon or a space-free dash ("47-70", "11:25").
 var rePointMisread = regexp.MustCompile(`^(\d{1,6})[-:–—](\d{2})$`)
 
+// rePointLost is an amount read without its decimal point, three to
+// seven digits ("760" for 7.60).
+var rePointLost = regexp.MustCompile(`^(\d{1,5})(\d{2})$`)
+
+// ownNumber reports a row whose last word is a bare number of three to
+// seven digits: its own amount with the point lost, not a label waiting
+// for the amount of the row below.
+func ownNumber(toks []rtok) bool {
+	return rcpt2Rules && len(toks) > 0 && rePointLost.MatchString(toks[len(toks)-1].s)
+}
+
 // pointMisread reads the last word of a total row as an amount with its
 // decimal point misread ("Total 47-70"). The candidate counts only when a
 // sum confirms it (chooseTotal), as a time or a reference could read the
@@ -220,6 +231,10 @@ func pointMisread(r *row, rank, i int) []totalCand {
 		return nil
 	}
 	m := rePointMisread.FindStringSubmatch(toks[len(toks)-1].s)
+	if m == nil && rcpt2Rules {
+		// The point not read at all ("Amount 760"): the same check.
+		m = rePointLost.FindStringSubmatch(toks[len(toks)-1].s)
+	}
 	if m == nil {
 		return nil
 	}
