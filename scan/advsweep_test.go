@@ -342,9 +342,10 @@ func advCodes(g *gray) []string {
 // (every barcode wanted) reads with sweepStop on every code it reads with
 // it off, and never a code that is not in the photo that it does not
 // read with sweepStop off too (those, the decoder's own wrong reads, are
-// logged and counted: seed 1720 of 1–2000, a Code 128; 100, 836 and
-// 1912 closed by h/wr8, see wr8_test.go; 646 and 822 by h/wr13, see
-// TestLateReadsChecked). No by-design
+// logged and counted: seed 1720, a Code 128 read on one line of the late
+// dense scan, closed by h/c128's lineConfirm, see TestLateLineSeed1720;
+// with sweepStop on, none of 1–2300 since, TestLateLineAdv; 100, 836 and 1912 closed by h/wr8, see
+// wr8_test.go; 646 and 822 by h/wr13, see TestLateReadsChecked). No by-design
 // case needs listing: the photos hold no symbol inside another.
 // SCAN_ADVREV=N photos (seeds SCAN_ADVSEED, default 1, on);
 // SCAN_ADVAREAS=1 counts the 2D-like cells by area, as merged with

@@ -376,6 +376,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// PHOTOS_SWEEPSTOP1D=1 with its 1D part (sweepStop1D, off by default),
 	// PHOTOS_AREAS1D=1 (with it) counting areas, as h/speed3 made it
 	// (barsWalk1D off).
+	// PHOTOS_NOLINECONFIRM=1 runs it without the second line a Code 128 read
+	// made on one weak line needs (lineConfirm: collect.go).
 	// PHOTOS_NOWR8=1 runs it without the short-code check on the lines
 	// above and below (shortAcross: verify.go) and with empty reads kept
 	// (dropEmpty: collect.go), as before h/wr8.
@@ -400,6 +402,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NOBLOCKCACHE", "pandian-noblockc", func(off bool) { blockCache = !off }},
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
 		{"PHOTOS_NOSWEEPSTOP", "pandian-nostop", func(off bool) { sweepStop = !off }},
+		{"PHOTOS_NOLINECONFIRM", "pandian-noline", func(off bool) { lineConfirm = !off }},
 		{"PHOTOS_NOWR8", "pandian-nowr8", func(off bool) { shortAcross, dropEmpty = !off, !off }},
 		{"PHOTOS_SWEEPSTOP1D", "pandian-stop1d", func(on bool) { sweepStop1D = on }},
 		{"PHOTOS_AREAS1D", "pandian-areas1d", func(on bool) { barsWalk1D = !on }},

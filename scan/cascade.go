@@ -494,10 +494,16 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, bars int,
 				}
 				r.quietOK++
 			}
+			read := res
 			if reversed {
 				res = flipped(res, float64(row.GetSize()))
 			}
-			r.col.addRow(v, res, r.attempt, y, minGap, seen)
+			h := r.col.addRow(v, res, r.attempt, y, minGap, seen)
+			// the first line of a code trusted on one line is read
+			// again across the bars beside it (verify.go)
+			if lineTrusted1D(h.format) && lineConfirm && lineRereads && r.col.lineCount(h) == 1 && h.reads == 1 {
+				h.reread = lineReread(v.g, y, reversed, read, code128Module(read))
+			}
 			if !r.all {
 				break
 			}

@@ -2,8 +2,10 @@ package scan
 
 import (
 	"math"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
 )
 
 // Verification of retail reads (EAN-13, UPC-A, EAN-8, UPC-E). A wrong
@@ -33,6 +35,13 @@ import (
 //     way is vetoed when an EAN-13 over its span, or from either of its
 //     guards at its module, explains the grey levels far better than its
 //     own modules (shortfit.go).
+//
+// Code 128's mod-103 check does not make one line's read trustworthy: a
+// line that crosses a turned symbol's bar ends, or blur, or a symbol at 2
+// px a module misreads a piece or two codewords, and the check passes
+// one time in 103. A Code 128 read on one line only needs a second line
+// (any scan) or a reread with the same text across the bars beside that
+// line (lineReread; collector.accepted, lineConfirm in collect.go).
 
 // retail reports whether f is one of the EAN/UPC symbologies that name a
 // product.
@@ -235,4 +244,180 @@ func shortSpan(f gozxing.BarcodeFormat) (span, endHalf float64) {
 		return 46.5, 3
 	}
 	return 64, 1.5
+}
+
+// rereadModules is how far, in the read's modules, the lines beside a
+// one-line Code 128 read reach on each side (lineReread).
+const rereadModules = 2
+
+// code128Module is the module width of the Code 128 read res, in px of
+// its line: from its start pattern's centre to its stop pattern's are 11
+// modules a codeword (start, data, check) and 6.5 of the stop pattern
+// less 5.5 of the start's. 0 when res has no such points.
+func code128Module(res *gozxing.Result) float64 {
+	pts, raw := res.GetResultPoints(), res.GetRawBytes()
+	if len(pts) < 2 || pts[0] == nil || pts[1] == nil || len(raw) < 3 {
+		return 0
+	}
+	return abs(pts[1].GetX()-pts[0].GetX()) / float64(11*(len(raw)-1)+1)
+}
+
+// lineReread reports whether the Code 128 read res (lineTrusted1D), made
+// on line y of g (the line mirrored when rev, res's points in the line's
+// coordinates) at m px a module, reads again with the same text from the
+// lines beside it. The bars' tilt is the shift that best correlates the
+// lines d = rereadModules modules above and below with the read line over
+// the symbol; on each side, the lines along the symbol's axis (across
+// the bars, through the read's middle moved 1 to d px along the bars)
+// are sampled every half pixel, averaged into one, binarized at
+// mid-contrast and against the local mean (adaptiveRow), and read by the
+// Code 128 reader. The read line's own pixels take no part but at its
+// middle. A line that crosses the bars' ends (into the symbol through its
+// bars' tops) reads a piece of it, or noise, with a check character that
+// passes by chance: the lines across the bars beside its middle read the
+// symbol or nothing, not the same text.
+func lineReread(g *gray, y int, rev bool, res *gozxing.Result, m float64) bool {
+	pts := res.GetResultPoints()
+	if m <= 0 {
+		return false
+	}
+	w := g.w
+	xs, xe := pts[0].GetX(), pts[1].GetX()
+	if rev {
+		xs, xe = float64(w-1)-xs, float64(w-1)-xe
+	}
+	a, b := min(xs, xe), max(xs, xe)
+	d := max(2, int(rereadModules*m+0.5))
+	x0, x1 := max(0, int(a-6*m)), min(w-1, int(b+7*m+0.999))
+	if x1-x0 < 8 {
+		return false
+	}
+	line := func(yy int) []byte { return g.pix[yy*w : (yy+1)*w] }
+	me := line(y)
+	// the bars' tilt: the shift (px over d lines) of best correlation
+	best, slope := -2.0, 0.0
+	for _, side := range []int{-1, 1} {
+		yy := y + side*d
+		if yy < 0 || yy >= g.h {
+			continue
+		}
+		o := line(yy)
+		corr := func(s int) float64 {
+			var sa, sb, saa, sbb, sab, n float64
+			for x := x0; x <= x1; x++ {
+				if x+s < 0 || x+s >= w {
+					continue
+				}
+				p, q := float64(me[x]), float64(o[x+s])
+				sa, sb, saa, sbb, sab = sa+p, sb+q, saa+p*p, sbb+q*q, sab+p*q
+				n++
+			}
+			if n < 8 {
+				return -2
+			}
+			va, vb := saa-sa*sa/n, sbb-sb*sb/n
+			if va <= 0 || vb <= 0 {
+				return -2
+			}
+			return (sab - sa*sb/n) / math.Sqrt(va*vb)
+		}
+		cs := map[int]float64{}
+		top, topS := -2.0, 0
+		for s := -2 * d; s <= 2*d; s++ {
+			cs[s] = corr(s)
+			if cs[s] > top {
+				top, topS = cs[s], s
+			}
+		}
+		if top <= best {
+			continue
+		}
+		shift := float64(topS)
+		if l, r := cs[topS-1], cs[topS+1]; topS > -2*d && topS < 2*d && l > -2 && r > -2 {
+			if den := l - 2*top + r; den < 0 {
+				shift += 0.5 * (l - r) / den // parabola through the peak
+			}
+		}
+		best, slope = top, shift/float64(side*d) // px of x a line of y
+	}
+	if best < shortAcrossCorr {
+		return false // no bars beside the line
+	}
+	// along the axis (ax, ay), across the bars; along the bars (bx, by)
+	norm := math.Hypot(1, slope)
+	ax, ay := 1/norm, -slope/norm
+	bx, by := slope/norm, 1/norm
+	cx, cy := (a+b)/2, float64(y)
+	half := (float64(x1-x0) / 2) / norm // the span's length across the bars
+	const step = 0.5
+	n := int(2*half/step) + 1
+	bilinear := func(fx, fy float64) (float64, bool) {
+		ix, iy := int(math.Floor(fx)), int(math.Floor(fy))
+		if ix < 0 || iy < 0 || ix+1 >= w || iy+1 >= g.h {
+			return 0, false
+		}
+		u, v := fx-float64(ix), fy-float64(iy)
+		p := g.pix[iy*w+ix:]
+		q := g.pix[(iy+1)*w+ix:]
+		return (float64(p[0])*(1-u)+float64(p[1])*u)*(1-v) + (float64(q[0])*(1-u)+float64(q[1])*u)*v, true
+	}
+	for _, side := range []float64{-1, 1} {
+		prof := make([]byte, n)
+		ok := true
+		for i := range n {
+			t := float64(i)*step - half
+			s := 0.0
+			for k := 1; k <= d; k++ {
+				o := side * float64(k)
+				v, in := bilinear(cx+t*ax+o*bx, cy+t*ay+o*by)
+				if !in {
+					ok = false
+					break
+				}
+				s += v
+			}
+			if !ok {
+				break
+			}
+			prof[i] = byte(s/float64(d) + 0.5)
+		}
+		if !ok {
+			continue
+		}
+		if rev {
+			slices.Reverse(prof)
+		}
+		if rereads(prof, y, res.GetText()) {
+			return true
+		}
+	}
+	return false
+}
+
+// rereads reports whether the Code 128 reader reads text from the grey
+// line l, binarized at mid-contrast or against the local mean.
+func rereads(l []byte, y int, text string) bool {
+	w := len(l)
+	lo, hi := byte(255), byte(0)
+	for _, v := range l {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if hi-lo < 16 {
+		return false
+	}
+	thr := lo + (hi-lo)/2
+	mid := gozxing.NewBitArray(w)
+	for x, v := range l {
+		if v < thr {
+			mid.Set(x)
+		}
+	}
+	adapt := adaptiveRow(l, gozxing.NewBitArray(w), make([]int32, 0, w+1))
+	for _, row := range []*gozxing.BitArray{mid, adapt} {
+		rd := oned.NewCode128Reader().(oned.RowDecoder)
+		if r, err := rd.DecodeRow(y, row, nil); err == nil && r != nil && r.GetText() == text {
+			return true
+		}
+	}
+	return false
 }
