@@ -43,6 +43,18 @@ const (
 // numbers kept as read (on; OCR_CELL_UNCHECKED=0 in the benchmarks).
 var cellUnchecked = true
 
+// cellGarbled lets the look reach a page whose names were read mostly
+// as Latin junk: Chinese by the confident Chinese words of its reading
+// (not latinReading), its failing names read again (on;
+// OCR_CELL_GARBLED=0 in the benchmarks).
+var cellGarbled = true
+
+// cellReceiptRows lets the look reach the lines the amounts' column
+// found (extractReceipt: a table whose codes were misread), their
+// description's words kept as for the titled table's lines (on;
+// OCR_CELL_RECEIPT=0 in the benchmarks).
+var cellReceiptRows = true
+
 // cellFlagged keeps the lines whose description was read again from its
 // cell flagged (checkDescriptions): the re-reading is a second reading,
 // not a confirmation. Off (OCR_CELL_FLAGGED=1 in the benchmarks): built
@@ -139,7 +151,16 @@ func cellPicks(doc *Document, p *Page, m wordConfs) []cellPick {
 			zh++
 		}
 	}
-	if named == 0 || 2*zh < named {
+	if named == 0 {
+		return nil
+	}
+	// A page whose names are mostly not Chinese is still a Chinese page
+	// when its reading holds Chinese words read with confidence (a
+	// letterhead, a few names) and its names fail the description check
+	// (cellGarbled): then only the failing names are read again, a Latin
+	// name that passes the check is left alone.
+	garbledOnly := 2*zh < named
+	if garbledOnly && (!cellGarbled || latinReading(p)) {
 		return nil
 	}
 	var out []cellPick
@@ -155,7 +176,8 @@ func cellPicks(doc *Document, p *Page, m wordConfs) []cellPick {
 			if len(l.descW) == 0 || (pass == 0) != checked || l.Amount == "" || (l.SKU != "" || l.Barcode != "") && l.Fields.Code >= 0.8 {
 				continue
 			}
-			if !descriptionFlagged(l) && descriptionProblem(l.Description, m) == "" && strings.IndexFunc(l.Description, isCJK) >= 0 {
+			fails := descriptionFlagged(l) || descriptionProblem(l.Description, m) != ""
+			if !fails && (garbledOnly || strings.IndexFunc(l.Description, isCJK) >= 0) {
 				continue
 			}
 			if ws := pageWordsOf(p, cellWords(p, l.descW)); len(ws) > 0 {

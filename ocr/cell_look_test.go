@@ -2,6 +2,7 @@ package ocr
 
 import (
 	"image"
+	"slices"
 	"testing"
 )
 
@@ -172,4 +173,88 @@ func TestCellFromPhotoResolvesStrokes(t *testing.T) {
 	if fromPhoto.img.w != fromPage.img.w || fromPhoto.img.h != fromPage.img.h || fromPhoto.toPage(image.Rect(20, 20, 60, 40)) != fromPage.toPage(image.Rect(20, 20, 60, 40)) {
 		t.Fatal("the photo's cell is not the page's")
 	}
+}
+
+// garbledPage is a Chinese table whose names were read mostly as Latin
+// junk (one Chinese name, one clean English one): its header, in the
+// language given, holds the page's only confident Chinese words.
+func garbledPage(zhHeader bool) *Page {
+	head := tline(100, "Item@70", "Qty@600", "Price@800", "Amount@1000")
+	if zhHeader {
+		head = tline(100, "品名@70", "數量@600", "單價@800", "金額@1000")
+	}
+	junk := func(y int, a, b, q, pr, amt string) []Word {
+		ws := tline(y, a+"@70", b+"@160", q+"@600", pr+"@800", amt+"@1000")
+		ws[0].Conf, ws[1].Conf = 10, 15
+		return ws
+	}
+	return tpage(head,
+		junk(150, "AMLAR", "TAL", "4", "89.60", "358.40"),
+		junk(200, "PRUE", "Fee", "6", "11.60", "69.60"),
+		tline(250, "Green@70", "Tea@160", "3@600", "44.60@800", "133.80@1000"),
+		tline(300, "橄欖油@70", "2公升@160", "10@600", "12.50@800", "125.00@1000"),
+		tline(350, "Total@800", "686.80@1000"),
+	)
+}
+
+// On a page whose names were read mostly as Latin junk, the Chinese of
+// its reading (its confident Chinese words) still lets the look reach
+// the names that fail the description check (cellGarbled); a clean
+// English name is left alone, and a Latin page is not looked at.
+func TestCellPicksGarbledPage(t *testing.T) {
+	defer func(v bool) { cellGarbled = v }(cellGarbled)
+	for _, c := range []struct {
+		zh, on bool
+		want   []string
+	}{
+		{true, true, []string{"AMLAR(10) TAL(15)", "PRUE(10) Fee(15)"}},
+		{true, false, nil},
+		{false, true, nil},
+	} {
+		cellGarbled = c.on
+		p := garbledPage(c.zh)
+		doc := Extract([]*Page{p})
+		if len(doc.Lines) != 4 {
+			t.Fatalf("lines %+v", doc.Lines)
+		}
+		var got []string
+		for _, pk := range cellPicks(doc, p, pageWordConfs([]*Page{p})) {
+			got = append(got, wordTexts(pk.words))
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("zh header %v, cellGarbled %v: picks %q, want %q", c.zh, c.on, got, c.want)
+		}
+	}
+}
+
+// The lines the amounts' column finds (no header, no codes: a table
+// whose codes were misread) keep the words their description was read
+// from, on their own row (cellReceiptRows), so the look can reach them.
+func TestReceiptLinesKeepDescriptionWords(t *testing.T) {
+	defer func(v bool) { cellReceiptRows = v }(cellReceiptRows)
+	p := tpage(
+		tline(100, "stanmatrh@200", "80@300", "48@600", "16.58@800", "795.84@1000"),
+		tline(150, "Fee@200", "aS@260", "3@600", "6.70@800", "20.10@1000"),
+		tline(200, "橄欖油@200", "24@600", "25.27@800", "606.48@1000"),
+	)
+	for _, on := range []bool{true, false} {
+		cellReceiptRows = on
+		doc := Extract([]*Page{p})
+		if len(doc.Lines) != 3 {
+			t.Fatalf("lines %+v", doc.Lines)
+		}
+		for _, l := range doc.Lines {
+			if (len(l.descW) > 0) != on || on && joinText(wordStrings(l.descW)) != l.Description {
+				t.Errorf("cellReceiptRows %v: %q words %s", on, l.Description, wordTexts(l.descW))
+			}
+		}
+	}
+}
+
+func wordStrings(ws []Word) []string {
+	var out []string
+	for _, w := range ws {
+		out = append(out, w.Text)
+	}
+	return out
 }

@@ -16,6 +16,8 @@ func CellLooksFromEnv() (restore func()) {
 	ru := switchFromEnv(&cellUnchecked, "OCR_CELL_UNCHECKED")
 	rf := switchFromEnv(&cellFlagged, "OCR_CELL_FLAGGED")
 	rp := switchFromEnv(&cellPhoto, "OCR_CELL_PHOTO")
+	rg := switchFromEnv(&cellGarbled, "OCR_CELL_GARBLED")
+	rr := switchFromEnv(&cellReceiptRows, "OCR_CELL_RECEIPT")
 	saved := cellTrace
 	cellTrace = func(before, after []Word, kept bool, cell *grayImg) {
 		cellReads.Add(1)
@@ -29,7 +31,15 @@ func CellLooksFromEnv() (restore func()) {
 			saved(before, after, kept, cell)
 		}
 	}
-	return func() { r(); ru(); rf(); rp(); cellTrace = saved }
+	return func() {
+		r()
+		ru()
+		rf()
+		rp()
+		rg()
+		rr()
+		cellTrace = saved
+	}
 }
 
 var cellReads, cellKept atomic.Int64

@@ -186,6 +186,10 @@ type receiptItem struct {
 	amountConf float64
 	unit       string
 	continued  bool // description taken from the row above
+	// descW are the words desc was read from, on the row of the amount
+	// (nil when the description was taken from another row): the cell
+	// look (cell_look.go) re-reads them.
+	descW []Word
 	// fromPrice: the amount was misread and is taken from the unit price
 	// it repeats (repeatPrice).
 	fromPrice bool
@@ -288,6 +292,9 @@ func parseReceiptRow(r *row, colX, tol int, haveCol bool) (*receiptItem, bool) {
 	}
 	for _, d := range desc {
 		it.desc = append(it.desc, d.s)
+		if n := len(it.descW); n == 0 || it.descW[n-1] != d.w {
+			it.descW = append(it.descW, d.w)
+		}
 	}
 	lead := it.hasQty
 	// Assign the numbers: money is the unit price (the last money before
@@ -423,7 +430,7 @@ func receiptLines(rows []*row, width int) (items []*receiptItem, discounts []int
 						d = d[1:]
 					}
 				}
-				it.desc, it.continued = d, true
+				it.desc, it.continued, it.descW = d, true, nil
 			}
 		}
 		if letterCount(strings.Join(it.desc, "")) < 2 {
@@ -535,6 +542,9 @@ var reMeasureQty = regexp.MustCompile(`^(\d+(?:[.,]\d+)?)(?i:kg|g|lb|lbs|oz|ea|p
 // receiptLine turns a found item into a Line with its checks.
 func receiptLine(it *receiptItem) Line {
 	l := Line{Description: joinText(it.desc), Unit: it.unit, Amount: formatCents(it.amount), amountConf: it.amountConf}
+	if cellReceiptRows {
+		l.descW = it.descW
+	}
 	conf := 0.7 // an amount alone: confirmed only by the document's sum
 	switch {
 	case it.hasPrice && it.hasQty:
