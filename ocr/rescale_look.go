@@ -101,10 +101,12 @@ func (e *Engine) rescaledReading(ctx context.Context, img image.Image, turned in
 
 // takeRescaled replaces doc's lines and totals by those of the rescaled
 // reading's document d2 when d2's lines add up to its total or subtotal
-// and doc's do not; the date, supplier and numbers doc read stand, and d2's
+// (two lines or more) and doc's do not; the date, supplier and numbers doc read stand, and d2's
 // fill only those doc left empty. It reports whether d2 was taken.
 func takeRescaled(doc, d2 *Document) bool {
-	if linesReconcile(&doc.Header, doc.Lines) || !linesReconcile(&d2.Header, d2.Lines) {
+	// One line equal to the total is no evidence: the total's own row
+	// read as an item.
+	if linesReconcile(&doc.Header, doc.Lines) || len(d2.Lines) < 2 || !linesReconcile(&d2.Header, d2.Lines) {
 		return false
 	}
 	h := doc.Header
@@ -193,7 +195,7 @@ func mergeRescaled(doc, d2 *Document) int {
 		return 0
 	}
 	all := append(append([]Line(nil), doc.Lines...), fresh...)
-	if linesReconcile(&doc.Header, all) {
+	if len(all) >= 2 && linesReconcile(&doc.Header, all) {
 		for i := range fresh {
 			fresh[i].Problems = append(fresh[i].Problems, "read in a second reading at a larger text size: the lines add up to the total")
 		}

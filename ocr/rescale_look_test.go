@@ -32,6 +32,13 @@ func TestTakeRescaledOnlyWhenItAddsUp(t *testing.T) {
 	if takeRescaled(doc, short) || len(doc.Lines) != 1 {
 		t.Fatal("lines that do not add up taken")
 	}
+	// One line equal to the total is no evidence (the total's row read
+	// as an item).
+	one := &Document{Header: adds.Header, Lines: []Line{{Description: "TOTAL", Amount: "12.50"}}}
+	doc = first()
+	if takeRescaled(doc, one) || len(doc.Lines) != 1 {
+		t.Fatal("one line equal to the total taken")
+	}
 	// A first reading that adds up stands.
 	doc = first()
 	doc.Header.Total = "3.00"
