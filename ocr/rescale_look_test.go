@@ -46,3 +46,28 @@ func TestTakeRescaledOnlyWhenItAddsUp(t *testing.T) {
 		t.Fatal("a first reading that adds up replaced")
 	}
 }
+
+// TestMergeRescaledOnlyLinesThatCheck: a line of the rescaled reading is
+// added when its qty × unit price = amount holds, or when the lines then
+// add up to the total; never one that checks neither way.
+func TestMergeRescaledOnlyLinesThatCheck(t *testing.T) {
+	first := func() *Document {
+		return &Document{
+			Header: Header{Total: "20.00", Confidence: map[string]float64{"total": 0.6}},
+			Lines:  []Line{{Description: "Tea", Amount: "3.00"}},
+		}
+	}
+	checked := Line{Description: "Cake", Qty: 2, UnitPrice: "2.50", Amount: "5.00", Fields: FieldConfidence{Qty: 0.99, UnitPrice: 0.99, Amount: 0.99}}
+	unchecked := Line{Description: "Bun", Qty: 1, Amount: "4.00", NeedsReview: true, Fields: FieldConfidence{Qty: 0.1, UnitPrice: 0.1, Amount: 0.2}}
+	d2 := &Document{Lines: []Line{{Description: "Tea", Amount: "3.00"}, checked, unchecked}}
+	doc := first()
+	if n := mergeRescaled(doc, d2); n != 1 || len(doc.Lines) != 2 || doc.Lines[1].Description != "Cake" {
+		t.Fatalf("want the checked line alone added, got %d: %+v", n, doc.Lines)
+	}
+	// Lines that then add up to the total are all added.
+	sum := &Document{Lines: []Line{{Description: "Tea", Amount: "3.00"}, unchecked, {Description: "Pie", Amount: "13.00", NeedsReview: true}}}
+	doc = first()
+	if n := mergeRescaled(doc, sum); n != 2 || len(doc.Lines) != 3 {
+		t.Fatalf("lines adding up to the total not added: %d %+v", n, doc.Lines)
+	}
+}
