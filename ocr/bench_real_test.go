@@ -139,7 +139,8 @@ func printRealTallies(b *testing.B, halves map[string]*realTally) {
 // OCR_CLIPPED_AMOUNTS=1 reads an item's amount cut off at the page's edge
 // ("5.9") with a 0 for its lost digit (clipped.go; unset: off);
 // OCR_RCPT2_RULES=0 turns the summary rules of rcpt2Rules off (receipt.go;
-// unset: on).
+// unset: on); OCR_RESCALE_LOOK=1 turns the rescaled look on
+// (rescale_look.go; unset: off).
 // Run with -benchtime=1x.
 func BenchmarkRealDocuments(b *testing.B) {
 	docs := loadReal(b)

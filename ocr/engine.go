@@ -532,6 +532,9 @@ func (e *Engine) ReadDocumentProgress(ctx context.Context, pages []image.Image, 
 		}
 	}
 	doc := Extract(out)
+	if err := e.applyRescaleLook(ctx, pages, out, doc); err != nil {
+		return nil, err
+	}
 	if err := e.secondLook(ctx, pages, out, doc); err != nil {
 		return nil, err
 	}

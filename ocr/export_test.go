@@ -102,7 +102,8 @@ func LatinSecondFromEnv() (restore func()) { return switchFromEnv(&latinSecond, 
 func RowMergeFromEnv() (restore func()) {
 	r1 := switchFromEnv(&rowMerge, "OCR_ROW_MERGE")
 	r2 := switchFromEnv(&digitByConf, "OCR_DIGIT_BY_CONF")
-	return func() { r1(); r2() }
+	r3 := switchFromEnv(&rescaleLook, "OCR_RESCALE_LOOK")
+	return func() { r1(); r2(); r3() }
 }
 
 // LatinSecondLooks is the number of second looks read with English alone
