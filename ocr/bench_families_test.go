@@ -274,7 +274,7 @@ func BenchmarkFamilies(b *testing.B) {
 				if code == "" {
 					code = l.Barcode
 				}
-				ours = append(ours, famLine{Line: realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview}, Code: code})
+				ours = append(ours, famLine{Line: ocr.TruthLine(l), Code: code})
 			}
 			naive := realtruth.Naive(text)
 			for _, l := range naive.Lines {

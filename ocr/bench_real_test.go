@@ -49,15 +49,6 @@ func bareText(tb testing.TB, path string) (string, time.Duration, time.Duration)
 	return string(out), time.Since(t0), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
-// realResult converts the engine's document for scoring.
-func realResult(doc *ocr.Document) realtruth.Result {
-	r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
-	for _, l := range doc.Lines {
-		r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-	}
-	return r
-}
-
 // realTally is one half's figures for the pipeline and the baseline, with
 // CPU and wall time per page.
 type realTally struct {
@@ -210,7 +201,7 @@ func BenchmarkRealDocuments(b *testing.B) {
 				t = &realTally{}
 				halves[d.Half] = t
 			}
-			ours, bare := realResult(doc), realtruth.Naive(text)
+			ours, bare := ocr.TruthResult(doc), realtruth.Naive(text)
 			t.ours.Add(d, ours)
 			t.bare.Add(d, bare)
 			t.oursCPU, t.oursW = append(t.oursCPU, cpu), append(t.oursW, wall)

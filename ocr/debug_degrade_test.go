@@ -238,10 +238,7 @@ func BenchmarkDebugRealDegraded(b *testing.B) {
 					b.Fatal(err)
 				}
 				oc[v] += procCPU() - c0
-				r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
-				for _, l := range doc.Lines {
-					r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-				}
+				r := TruthResult(doc)
 				ours[v].Add(d, r)
 				so := d.ScoreLines(r.Lines)
 				line := fmt.Sprintf("%s-v%d lines %d/%d got %d total %v", d.ID, v, so.Right, so.Truth, so.Got, d.TotalMatches(r.Total))

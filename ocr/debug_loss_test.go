@@ -78,10 +78,7 @@ func BenchmarkDebugDegradedLoss(b *testing.B) {
 					_ = os.WriteFile(bf, bareTxt, 0o644)
 				}
 				doc := Extract([]*Page{&p})
-				var lines []realtruth.Line
-				for _, l := range doc.Lines {
-					lines = append(lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-				}
+				lines := TruthResult(doc).Lines
 				s := d.ScoreLines(lines)
 				got += s.Got
 				wrongUnfl += s.WrongUnflagged

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"pandian/ocr/realtruth"
 )
 
 // BenchmarkDebugTwoReadings scores, on the degraded dev copies (and with
@@ -40,14 +38,7 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 			}
 			img := loadTestImage(b, d.Image)
 			for _, v := range debugVariants(b) {
-				var dimg image.Image
-				var name string
-				if v < 0 {
-					dimg, name = img, d.ID
-				} else {
-					dimg, _ = degradedImage(b, dir, d.ID, img, v)
-					name = fmt.Sprintf("%s-v%d", d.ID, v)
-				}
+				dimg, name := variantImage(b, dir, d.ID, img, v)
 				first := cached(filepath.Join(pdir, name+".json"), func() *Page {
 					p, err := engine().ReadPage(context.Background(), dimg)
 					if err != nil {
@@ -104,10 +95,7 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 				}
 				anchorTrace = nil
 				for k, doc := range out {
-					var lines []realtruth.Line
-					for _, l := range doc.Lines {
-						lines = append(lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-					}
+					lines := TruthResult(doc).Lines
 					s := d.ScoreLines(lines)
 					sc[k].right += s.Right
 					sc[k].got += s.Got
@@ -131,6 +119,25 @@ func BenchmarkDebugTwoReadings(b *testing.B) {
 			fmt.Printf("TWO %-9s right %d of %d, got %d, wrong unflagged %d, totals %d of %d (%d wrong), looks %d\n", names[k], s.right, truth, s.got, s.wrongUnfl, s.totals, docs, s.wrongTotals, s.looks)
 		}
 	}
+}
+
+// variantName is the name in the caches of variant v of document id (v <
+// 0: the photo as it came).
+func variantName(id string, v int) string {
+	if v < 0 {
+		return id
+	}
+	return fmt.Sprintf("%s-v%d", id, v)
+}
+
+// variantImage returns variant v of document id's photo img (v < 0: the
+// photo as it came; else its degraded copy, made in dir) and its name.
+func variantImage(b *testing.B, dir, id string, img image.Image, v int) (image.Image, string) {
+	if v < 0 {
+		return img, id
+	}
+	dimg, _ := degradedImage(b, dir, id, img, v)
+	return dimg, variantName(id, v)
 }
 
 // debugVariants returns the degraded variants the debug benchmarks read:

@@ -27,10 +27,7 @@ func TestDebugTotalLoss(t *testing.T) {
 	pdir := filepath.Join(cache, tag)
 	for _, d := range debugRealDocs(t) {
 		for _, v := range debugVariants(t) {
-			name := fmt.Sprintf("%s-v%d", d.ID, v)
-			if v < 0 {
-				name = d.ID
-			}
+			name := variantName(d.ID, v)
 			if _, err := os.Stat(filepath.Join(pdir, name+".json")); err != nil {
 				continue
 			}
@@ -94,10 +91,7 @@ func TestDebugLineLoss(t *testing.T) {
 			continue
 		}
 		for _, v := range debugVariants(t) {
-			name := fmt.Sprintf("%s-v%d", d.ID, v)
-			if v < 0 {
-				name = d.ID
-			}
+			name := variantName(d.ID, v)
 			if _, err := os.Stat(filepath.Join(pdir, name+".json")); err != nil {
 				continue
 			}
@@ -108,10 +102,7 @@ func TestDebugLineLoss(t *testing.T) {
 				applySecondLook(doc, []*Page{first}, []*Page{raw})
 			}
 			repairOneDigit(doc)
-			var lines []realtruth.Line
-			for _, l := range doc.Lines {
-				lines = append(lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-			}
+			lines := TruthResult(doc).Lines
 			used := make([]bool, len(lines))
 			fmt.Printf("%s\n", name)
 			for _, it := range d.Items {
@@ -184,10 +175,7 @@ func TestDebugTwoScore(t *testing.T) {
 	var right, got, truth, totals, wrongTotals, totalDocs, unfl int
 	for _, d := range debugRealDocs(t) {
 		for _, v := range debugVariants(t) {
-			name := fmt.Sprintf("%s-v%d", d.ID, v)
-			if v < 0 {
-				name = d.ID
-			}
+			name := variantName(d.ID, v)
 			if _, err := os.Stat(filepath.Join(pdir, "raw-"+name+".json")); err != nil {
 				continue
 			}
@@ -198,10 +186,7 @@ func TestDebugTwoScore(t *testing.T) {
 				applySecondLook(doc, []*Page{first}, []*Page{raw})
 			}
 			repairOneDigit(doc)
-			var lines []realtruth.Line
-			for _, l := range doc.Lines {
-				lines = append(lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-			}
+			lines := TruthResult(doc).Lines
 			s := d.ScoreLines(lines)
 			right, got, truth, unfl = right+s.Right, got+s.Got, truth+s.Truth, unfl+s.WrongUnflagged
 			tok := d.TotalMatches(doc.Header.Total)

@@ -3,7 +3,6 @@ package ocr
 import (
 	"context"
 	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,14 +48,7 @@ func BenchmarkDebugRescaleLook(b *testing.B) {
 			}
 			img := loadTestImage(b, d.Image)
 			for _, v := range debugVariants(b) {
-				var dimg image.Image
-				var name string
-				if v < 0 {
-					dimg, name = img, d.ID
-				} else {
-					dimg, _ = degradedImage(b, dir, d.ID, img, v)
-					name = fmt.Sprintf("%s-v%d", d.ID, v)
-				}
+				dimg, name := variantImage(b, dir, d.ID, img, v)
 				first := cached(filepath.Join(pdir, name+".json"), func() *Page {
 					p, err := engine().ReadPage(context.Background(), dimg)
 					if err != nil {
@@ -140,10 +132,7 @@ func BenchmarkDebugRescaleLook(b *testing.B) {
 				}
 				line := fmt.Sprintf("%-16s lh photo %4.1f prep %4.1f contrast %3d | rows with amount+desc: first %d rescaled %d either %d of %d", name, lh0, lh1, contrast, n1, n2, ne, len(d.Items))
 				for k, doc := range out {
-					var lines []realtruth.Line
-					for _, l := range doc.Lines {
-						lines = append(lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-					}
+					lines := TruthResult(doc).Lines
 					s := d.ScoreLines(lines)
 					sc[k].right += s.Right
 					sc[k].got += s.Got

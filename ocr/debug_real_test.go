@@ -164,10 +164,7 @@ func realExtract(b *testing.B, docs []*realtruth.Doc, dir string, show bool) rea
 			b.Fatalf("%s: %v", d.ID, err)
 		}
 		doc := Extract([]*Page{&p})
-		r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
-		for _, l := range doc.Lines {
-			r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-		}
+		r := TruthResult(doc)
 		tl.Add(d, r)
 		if !show || !perDoc {
 			continue

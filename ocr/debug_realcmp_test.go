@@ -43,10 +43,7 @@ func BenchmarkDebugRealCompare(b *testing.B) {
 				b.Fatalf("%s: %v", d.ID, err)
 			}
 			doc := Extract([]*Page{&p})
-			r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
-			for _, l := range doc.Lines {
-				r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-			}
+			r := TruthResult(doc)
 			n := realtruth.Naive(string(text))
 			ours.Add(d, r)
 			base.Add(d, n)

@@ -68,10 +68,7 @@ func realScale(b *testing.B, e *Engine, docs []*realtruth.Doc, lh int, show bool
 		c := threadCPU() - c0
 		cpu += c
 		doc := Extract([]*Page{p})
-		r := realtruth.Result{Total: doc.Header.Total, Date: doc.Header.Date, Supplier: doc.Header.SupplierName()}
-		for _, l := range doc.Lines {
-			r.Lines = append(r.Lines, realtruth.Line{Desc: l.Description, Qty: l.Qty, UnitPrice: l.UnitPrice, Amount: l.Amount, NeedsReview: l.NeedsReview})
-		}
+		r := TruthResult(doc)
 		tl.Add(d, r)
 		if show {
 			s := d.ScoreLines(r.Lines)

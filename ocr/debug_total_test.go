@@ -3,7 +3,6 @@ package ocr
 import (
 	"context"
 	"fmt"
-	"image"
 	"os"
 	"path/filepath"
 	"slices"
@@ -41,14 +40,7 @@ func totalEvidenceRun(b *testing.B, lc lossCache, engine func() *Engine, cached 
 		}
 		img := loadTestImage(b, d.Image)
 		for _, v := range debugVariants(b) {
-			var dimg image.Image
-			var name string
-			if v < 0 {
-				dimg, name = img, d.ID
-			} else {
-				dimg, _ = degradedImage(b, lc.dir, d.ID, img, v)
-				name = fmt.Sprintf("%s-v%d", d.ID, v)
-			}
+			dimg, name := variantImage(b, lc.dir, d.ID, img, v)
 			first := cached(filepath.Join(lc.pdir, name+".json"), func() *Page {
 				p, err := engine().ReadPage(context.Background(), dimg)
 				if err != nil {
