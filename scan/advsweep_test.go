@@ -148,18 +148,25 @@ type advScene struct {
 	g    *gray
 }
 
+// advPhotoSize draws a composed photo's size: a camera's 4:3, 640×480
+// to 2048×1536, one in four upright.
+func advPhotoSize(rng *rand.Rand) (W, H int) {
+	sizes := [][2]int{{640, 480}, {800, 600}, {1024, 768}, {1280, 960}, {1600, 1200}, {2048, 1536}}
+	sz := sizes[rng.Intn(len(sizes))]
+	W, H = sz[0], sz[1]
+	if rng.Intn(4) == 0 {
+		W, H = H, W
+	}
+	return W, H
+}
+
 // advComposeScene composes case i of seed: two or three symbols of a
 // stock-count photo (kinds below) at random sizes, angles and places,
 // not overlapping (a random gap, often small), on a lit gradient, blurred,
 // noisy, JPEG.
 func advComposeScene(t *testing.T, seed int64) *advScene {
 	rng := rand.New(rand.NewSource(seed))
-	sizes := [][2]int{{640, 480}, {800, 600}, {1024, 768}, {1280, 960}, {1600, 1200}, {2048, 1536}}
-	sz := sizes[rng.Intn(len(sizes))]
-	W, H := sz[0], sz[1]
-	if rng.Intn(4) == 0 {
-		W, H = H, W
-	}
+	W, H := advPhotoSize(rng)
 	txt := func() string {
 		return fmt.Sprintf("%s-%06d", []string{"LOC", "SKU", "BIN", "https://p.example/i"}[rng.Intn(4)], rng.Intn(1000000))
 	}
@@ -556,12 +563,7 @@ func ean5Modules(digits string) []bool {
 // between stacked codes.
 func advCompose1D(t *testing.T, seed int64) *advScene {
 	rng := rand.New(rand.NewSource(seed))
-	sizes := [][2]int{{640, 480}, {800, 600}, {1024, 768}, {1280, 960}, {1600, 1200}, {2048, 1536}}
-	sz := sizes[rng.Intn(len(sizes))]
-	W, H := sz[0], sz[1]
-	if rng.Intn(4) == 0 {
-		W, H = H, W
-	}
+	W, H := advPhotoSize(rng)
 	k := float64((max(W, H) + 1599) / 1600)
 	ms := func() float64 { return k * []float64{1.5, 2, 3, 4, 6, 8}[rng.Intn(6)] * (0.9 + 0.2*rng.Float64()) }
 	newEAN := func(ms float64) *advSym {
