@@ -98,7 +98,7 @@ type run struct {
 	// quietOK and quietBad count the short-code row reads whose quiet
 	// zones were clear or not, for tuning.
 	quietOK, quietBad int
-	// acrossBad counts the ITF and Code 39 row reads that the lines
+	// acrossBad counts the ITF row reads that the lines
 	// beside them do not hold (barsAcross1D)
 	acrossBad int
 	// panicked is the value of a panic recovered from gozxing, "" if none.
