@@ -378,6 +378,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// (barsWalk1D off).
 	// PHOTOS_NOLINECONFIRM=1 runs it without the second line a Code 128 read
 	// made on one weak line needs (lineConfirm: collect.go).
+	// PHOTOS_NOACROSS1D=1 runs it without the ITF check on the lines
+	// beside a read (barsAcross: across1d.go).
 	// PHOTOS_NOWR8=1 runs it without the short-code check on the lines
 	// above and below (shortAcross: verify.go) and with empty reads kept
 	// (dropEmpty: collect.go), as before h/wr8.
@@ -403,6 +405,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_NODETECT2D", "pandian-nodetect2d", func(off bool) { tileGate, wholeGate = gate2D(!off) }},
 		{"PHOTOS_NOSWEEPSTOP", "pandian-nostop", func(off bool) { sweepStop = !off }},
 		{"PHOTOS_NOLINECONFIRM", "pandian-noline", func(off bool) { lineConfirm = !off }},
+		{"PHOTOS_NOACROSS1D", "pandian-noacross1d", func(off bool) { barsAcross = !off }},
 		{"PHOTOS_NOWR8", "pandian-nowr8", func(off bool) { shortAcross, dropEmpty = !off, !off }},
 		{"PHOTOS_SWEEPSTOP1D", "pandian-stop1d", func(on bool) { sweepStop1D = on }},
 		{"PHOTOS_AREAS1D", "pandian-areas1d", func(on bool) { barsWalk1D = !on }},

@@ -98,6 +98,9 @@ type run struct {
 	// quietOK and quietBad count the short-code row reads whose quiet
 	// zones were clear or not, for tuning.
 	quietOK, quietBad int
+	// acrossBad counts the ITF row reads that the lines
+	// beside them do not hold (barsAcross1D)
+	acrossBad int
 	// panicked is the value of a panic recovered from gozxing, "" if none.
 	panicked string
 	// firstGood is the index of the stage after which there was a good
@@ -493,6 +496,11 @@ func (r *run) decodeRow(v *view, y, minGap int, row *gozxing.BitArray, bars int,
 					break
 				}
 				r.quietOK++
+			} else if barsAcross && acrossChecked(f) && !barsAcross1D(v.g, y, reversed, res) {
+				// a piece of a turned symbol, read on a line through
+				// its bars' ends (across1d.go)
+				r.acrossBad++
+				break
 			}
 			read := res
 			if reversed {
