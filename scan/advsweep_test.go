@@ -344,9 +344,10 @@ func advCodes(g *gray) []string {
 // read with sweepStop off too (those, the decoder's own wrong reads, are
 // logged and counted: seed 1720 of 1–2000, a Code 128; 100, 836 and
 // 1912 closed by h/wr8, see wr8_test.go; 646 and 822 by h/wr13, see
-// TestLateReadsChecked; with SCAN_ADV1D, seed 2404 of 2301–4000, an
-// EAN-13 with an add-on read as another UPC-A, by h/wr14, see
-// TestEdgeContradictedRead). No by-design
+// TestLateReadsChecked; with SCAN_ADV1D, of 2301–4000: 2404 and 3751,
+// an EAN-13 with an add-on read as another UPC-A, closed by h/wr14, see
+// TestEdgeContradictedRead; 3335 open, an EAN-13 at 3.1 px a module over
+// a Code 128 read as another EAN-13, never cross-checked). No by-design
 // case needs listing: the photos hold no symbol inside another.
 // SCAN_ADVREV=N photos (seeds SCAN_ADVSEED, default 1, on);
 // SCAN_ADVAREAS=1 counts the 2D-like cells by area, as merged with
