@@ -351,8 +351,12 @@ func advCodes(g *gray) []string {
 // read with sweepStop off too (those, the decoder's own wrong reads, are
 // logged and counted: seed 1720, a Code 128 read on one line of the late
 // dense scan, closed by h/c128's lineConfirm, see TestLateLineSeed1720;
-// with sweepStop on, none of 1–2300 since, TestLateLineAdv; 100, 836 and 1912 closed by h/wr8, see
-// wr8_test.go; 646 and 822 by h/wr13, see TestLateReadsChecked). No by-design
+// with sweepStop on, none of 1–2300 since, TestLateLineAdv; 100, 836 and
+// 1912 closed by h/wr8, see wr8_test.go; 646 and 822 by h/wr13, see
+// TestLateReadsChecked; with SCAN_ADV1D, of 2301–4000: 2404 and 3751,
+// an EAN-13 with an add-on read as another UPC-A, closed by h/wr14, see
+// TestEdgeContradictedRead; 3335 open, an EAN-13 at 3.1 px a module over
+// a Code 128 read as another EAN-13, never cross-checked). No by-design
 // case needs listing: the photos hold no symbol inside another.
 // SCAN_ADVREV=N photos (seeds SCAN_ADVSEED, default 1, on);
 // SCAN_ADVAREAS=1 counts the 2D-like cells by area, as merged with

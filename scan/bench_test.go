@@ -362,7 +362,8 @@ func BenchmarkPhotos(b *testing.B) {
 	// runs it without the veto of short reads an EAN-13 over their bars
 	// explains better (shortFitVeto, shortfit.go); PHOTOS_NOBAND=1 without
 	// the veto of reads a band of the fit reads as another code (bandVeto,
-	// xcheck.go). PHOTOS_NOSCANSAVE=1 runs it without the exact
+	// xcheck.go); PHOTOS_NOEDGECONTRA=1 without the veto of reads their
+	// own edges contradict (edgeContraVeto, xcheck.go). PHOTOS_NOSCANSAVE=1 runs it without the exact
 	// savings of h/scanspeed (gozxing's own black matrices instead of
 	// binarize.go's, every 1D reader on every line: rowskip.go, gozxing's
 	// Code 39 start search: code39fast.go), the same reads, for their gain
@@ -397,6 +398,7 @@ func BenchmarkPhotos(b *testing.B) {
 		{"PHOTOS_SHORTTWO", "pandian-shorttwo", func(on bool) { shortTwoScans = on }},
 		{"PHOTOS_NOSHORTFIT", "pandian-noshortfit", func(off bool) { shortFitVeto = !off }},
 		{"PHOTOS_NOBAND", "pandian-noband", func(off bool) { bandVeto = !off }},
+		{"PHOTOS_NOEDGECONTRA", "pandian-nocontra", func(off bool) { edgeContraVeto = !off }},
 		{"PHOTOS_NOSCANSAVE", "pandian-nosave", func(off bool) {
 			fastBinarize, rowSkip, fastCode39, fastStarts, noUPCAReader, qrSkip, fastGrid = !off, !off, !off, !off, !off, !off, !off
 		}},

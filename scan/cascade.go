@@ -121,6 +121,9 @@ type run struct {
 	// xneg counts the vetoes of negative reads nothing confirmed
 	// (negativeUnsureVeto)
 	xneg int
+	// xcontra counts the vetoes of reads their own edges contradict
+	// (edgeContraVeto)
+	xcontra int
 	// xoutfit counts the vetoes of short reads the fitted EAN-13
 	// explains better (shortFitVeto)
 	xoutfit int

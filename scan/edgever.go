@@ -243,6 +243,11 @@ type edgeStats struct {
 	best, worst           float64
 	rowWorst              []float64 // each row's worst digit (tests)
 	rowOther              []float64 // each row's nearest other pattern (tests)
+
+	// refute: rows with a digit within edgeMaxErr, by its pair
+	// distances alone, of a pattern whose pair distances are not its
+	// pattern's in the read (pairOther; edgeContraVeto, xcheck.go)
+	refute int
 }
 
 // edgeConfirms reports whether the EAN/UPC read h, m pixels a
@@ -349,7 +354,7 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 			continue
 		}
 		st.rows++
-		worst, contra, near := 0.0, false, math.Inf(1)
+		worst, contra, near, ref := 0.0, false, math.Inf(1), math.Inf(1)
 		for j := range lay.digit {
 			mine, other := digitDist(lay.left[j], ms[j], digits[j], parity[j])
 			worst = max(worst, mine)
@@ -357,9 +362,13 @@ func edgeCheck(w *view, h *hit, m float64) edgeStats {
 			if other <= edgeMaxErr {
 				contra = true
 			}
+			ref = min(ref, pairOther(lay.left[j], ms[j], digits[j], parity[j]))
 		}
 		if contra {
 			st.contra++
+		}
+		if ref <= edgeMaxErr {
+			st.refute++
 		}
 		if worst <= edgeMaxErr && !contra {
 			st.confirm++
@@ -525,4 +534,31 @@ func digitDist(left bool, ms [3]float64, want, par int) (mine, other float64) {
 		}
 	}
 	return mine, other
+}
+
+// pairOther is how far, by its two pair distances alone (not its bars'
+// width), measures ms of a digit place are from the nearest pattern whose
+// pair distances are not those of digit want with parity par there: a
+// twin of it (1 and 7, 2 and 8) is not another pattern here, a like-edge
+// distance a module off is. Like-edge distances do not see an ink spread
+// or a blur that widens every bar alike; the bars' width does.
+func pairOther(left bool, ms [3]float64, want, par int) float64 {
+	pats, dig, pars := edgeRight, edgeRightDigit, []int(nil)
+	if left {
+		pats, dig, pars = edgeLeft, edgeLeftDigit, edgeLeftParity
+	}
+	var mp [3]float64
+	for k, pt := range pats {
+		if dig[k] == want && (pars == nil || pars[k] == par) {
+			mp = pt
+		}
+	}
+	other := math.Inf(1)
+	for _, pt := range pats {
+		if pt[0] == mp[0] && pt[1] == mp[1] {
+			continue
+		}
+		other = min(other, max(math.Abs(ms[0]-pt[0]), math.Abs(ms[1]-pt[1])))
+	}
+	return other
 }
